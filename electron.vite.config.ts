@@ -1,0 +1,57 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import { contentSecurityPolicy } from './electron/main/csp';
+import pkg from './package.json';
+
+const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+const alias = { '@shared': r('./shared'), '@locales': r('./locales') };
+
+export default defineConfig(({ command }) => ({
+  main: {
+    resolve: { alias },
+    build: {
+      // Everything is bundled: the packaged app needs no node_modules.
+      externalizeDeps: false,
+      outDir: 'out/main',
+      rollupOptions: { input: { index: r('./electron/main/index.ts') } },
+    },
+  },
+  preload: {
+    resolve: { alias },
+    build: {
+      // A sandboxed preload can require only 'electron' and a few built-ins, so zod is bundled in.
+      externalizeDeps: false,
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: r('./electron/preload/index.ts') },
+        // A sandboxed preload cannot be an ES module.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: r('./renderer'),
+    resolve: { alias },
+    define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+    plugins: [
+      react(),
+      {
+        // The built app carries its CSP in the page itself, so it holds in browser mode too.
+        // The dev server needs inline scripts for hot reload, so it gets none.
+        name: 'kense-csp',
+        transformIndexHtml(html: string): string {
+          if (command !== 'build') return html;
+          const meta = `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}" />`;
+          return html.replace('<!-- csp -->', meta);
+        },
+      },
+    ],
+    base: './',
+    build: {
+      outDir: r('./out/renderer'),
+      emptyOutDir: true,
+      rollupOptions: { input: { index: r('./renderer/index.html') } },
+    },
+  },
+}));

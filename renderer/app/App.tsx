@@ -1,0 +1,59 @@
+import { useEffect, type JSX } from 'react';
+import type { i18n as I18n } from 'i18next';
+import { I18nextProvider } from 'react-i18next';
+import { createHashRouter, Navigate, RouterProvider } from 'react-router';
+import { ApplicationsPage } from '../features/applications/ApplicationsPage';
+import { CataloguePage } from '../features/catalogue/CataloguePage';
+import { InboxPage } from '../features/inbox/InboxPage';
+import { JournalsPage } from '../features/journals/JournalsPage';
+import { ReceptionPage } from '../features/reception/ReceptionPage';
+import { ReportsPage } from '../features/reports/ReportsPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { getBridge } from '../platform/bridge';
+import { usePreferences } from '../state/preferences';
+import { Layout } from './Layout';
+
+// Hash routes work the same from app://, a static server and a file, with no server fallback.
+const router = createHashRouter([
+  {
+    path: '/',
+    element: <Layout />,
+    children: [
+      { index: true, element: <Navigate to="/reception" replace /> },
+      { path: 'reception', element: <ReceptionPage /> },
+      { path: 'inbox', element: <InboxPage /> },
+      { path: 'applications', element: <ApplicationsPage /> },
+      { path: 'journals', element: <JournalsPage /> },
+      { path: 'reports', element: <ReportsPage /> },
+      { path: 'catalogue', element: <CataloguePage /> },
+      { path: 'settings', element: <SettingsPage /> },
+      { path: '*', element: <Navigate to="/reception" replace /> },
+    ],
+  },
+]);
+
+export function App({ i18n }: { i18n: I18n }): JSX.Element {
+  const language = usePreferences((s) => s.language);
+  const setLanguage = usePreferences((s) => s.setLanguage);
+
+  useEffect(() => {
+    void i18n.changeLanguage(language);
+    document.documentElement.lang = language;
+    void getBridge().setUiLanguage(language);
+  }, [i18n, language]);
+
+  useEffect(
+    () =>
+      getBridge().onMenuCommand((command) => {
+        if (command.type === 'navigate') void router.navigate(`/${command.section}`);
+        else setLanguage(command.language);
+      }),
+    [setLanguage],
+  );
+
+  return (
+    <I18nextProvider i18n={i18n}>
+      <RouterProvider router={router} />
+    </I18nextProvider>
+  );
+}

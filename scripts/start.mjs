@@ -1,0 +1,100 @@
+// `npm start`: builds Kense and runs it in Electron; where the Electron runtime is missing and
+// cannot be downloaded, runs the same UI in browser mode instead of failing with a stack trace.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { electronBinaryPath, electronInstallScript, projectRoot } from './electron-binary.mjs';
+import { serveRenderer } from './serve-renderer.mjs';
+
+const args = new Set(process.argv.slice(2));
+const forceBrowser = args.has('--browser');
+const skipBuild = args.has('--no-build');
+
+function say(msg) {
+  process.stdout.write(`[kense] ${msg}\n`);
+}
+
+function build() {
+  say('Building…');
+  const cli = path.join(projectRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+  const r = spawnSync(process.execPath, [cli, 'build', '--logLevel', 'warn'], { cwd: projectRoot, stdio: 'inherit' });
+  if (r.status !== 0) {
+    say('The build failed; see the messages above.');
+    process.exit(r.status ?? 1);
+  }
+}
+
+function ensureElectron() {
+  let exe = electronBinaryPath();
+  if (exe) return exe;
+  const installer = electronInstallScript();
+  if (installer && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
+    say('The Electron runtime is not installed yet; downloading it once…');
+    const r = spawnSync(process.execPath, [installer], {
+      cwd: projectRoot,
+      stdio: ['ignore', 'inherit', 'pipe'],
+      encoding: 'utf8',
+      timeout: 10 * 60 * 1000,
+    });
+    if (r.status === 0) exe = electronBinaryPath();
+    else say(`Download failed: ${(r.stderr ?? '').trim().split('\n')[0] || 'timed out'}`);
+  }
+  return exe;
+}
+
+function runElectron(exe) {
+  say(`Starting Kense in Electron (${exe})`);
+  const extra = process.platform === 'linux' && process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  const child = spawn(exe, [...extra, projectRoot], { stdio: 'inherit' });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+function findChromium() {
+  const names = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'microsoft-edge'];
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    for (const name of names) {
+      const p = path.join(dir, name);
+      if (existsSync(p)) return p;
+    }
+  }
+  return null;
+}
+
+async function runBrowserMode() {
+  const { url } = await serveRenderer({ port: Number(process.env.KENSE_PORT ?? 5741) });
+  say(`Kense (browser mode) is served at ${url}`);
+  const chromium = findChromium();
+  const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  if (chromium && hasDisplay) {
+    // A profile of its own keeps the desk's local database between runs.
+    const profile = path.join(os.homedir(), '.config', 'kense', 'browser-profile');
+    mkdirSync(profile, { recursive: true });
+    const flags = [
+      `--app=${url}`,
+      `--user-data-dir=${profile}`,
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ];
+    if (process.getuid?.() === 0) flags.push('--no-sandbox');
+    say(`Opening it in ${path.basename(chromium)}; press Ctrl+C here to stop.`);
+    spawn(chromium, flags, { stdio: 'ignore', detached: false });
+  } else {
+    say('Open that address in Chromium or Chrome. Press Ctrl+C to stop.');
+  }
+}
+
+if (!skipBuild) build();
+if (forceBrowser) {
+  await runBrowserMode();
+} else {
+  const exe = ensureElectron();
+  if (exe) {
+    runElectron(exe);
+  } else {
+    say('The Electron runtime is not installed on this machine and could not be downloaded');
+    say('(no access to its download server). Starting Kense in browser mode instead.');
+    await runBrowserMode();
+  }
+}
