@@ -1,11 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { RollupLog } from 'rollup';
 import { contentSecurityPolicy } from './electron/main/csp';
 import pkg from './package.json';
 
 const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const alias = { '@shared': r('./shared'), '@locales': r('./locales') };
+
+// zod's sources carry /*@__PURE__*/ comments in places Rollup cannot use; the warning is noise.
+const onwarn = (warning: RollupLog, warn: (w: RollupLog) => void): void => {
+  if (warning.code !== 'INVALID_ANNOTATION') warn(warning);
+};
 
 export default defineConfig(({ command }) => ({
   main: {
@@ -14,7 +20,7 @@ export default defineConfig(({ command }) => ({
       // Everything is bundled: the packaged app needs no node_modules.
       externalizeDeps: false,
       outDir: 'out/main',
-      rollupOptions: { input: { index: r('./electron/main/index.ts') } },
+      rollupOptions: { input: { index: r('./electron/main/index.ts') }, onwarn },
     },
   },
   preload: {
@@ -25,6 +31,7 @@ export default defineConfig(({ command }) => ({
       outDir: 'out/preload',
       rollupOptions: {
         input: { index: r('./electron/preload/index.ts') },
+        onwarn,
         // A sandboxed preload cannot be an ES module.
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
@@ -51,7 +58,7 @@ export default defineConfig(({ command }) => ({
     build: {
       outDir: r('./out/renderer'),
       emptyOutDir: true,
-      rollupOptions: { input: { index: r('./renderer/index.html') } },
+      rollupOptions: { input: { index: r('./renderer/index.html') }, onwarn },
     },
   },
 }));

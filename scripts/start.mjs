@@ -62,7 +62,7 @@ function findChromium() {
 }
 
 async function runBrowserMode() {
-  const { url } = await serveRenderer({ port: Number(process.env.KENSE_PORT ?? 5741) });
+  const { url, close } = await serveRenderer({ port: Number(process.env.KENSE_PORT ?? 5741) });
   say(`Kense (browser mode) is served at ${url}`);
   const chromium = findChromium();
   const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
@@ -79,7 +79,16 @@ async function runBrowserMode() {
     ];
     if (process.getuid?.() === 0) flags.push('--no-sandbox');
     say(`Opening it in ${path.basename(chromium)}; press Ctrl+C here to stop.`);
-    spawn(chromium, flags, { stdio: 'ignore', detached: false });
+    const opened = Date.now();
+    const child = spawn(chromium, flags, { stdio: 'ignore', detached: false });
+    child.on('exit', async () => {
+      // A window that stayed open and was closed by the user ends the session; a launcher that
+      // handed over to an already running Chromium returns at once, and the server stays up.
+      if (Date.now() - opened < 5000) return;
+      say('The Kense window was closed; stopping.');
+      await close();
+      process.exit(0);
+    });
   } else {
     say('Open that address in Chromium or Chrome. Press Ctrl+C to stop.');
   }
