@@ -10,8 +10,10 @@ export default defineConfig({
   },
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   test: {
-    // Unit tests live next to the code (shared/, renderer/, electron/) and in tests/unit.
+    // Unit tests live next to the code (shared/, renderer/, electron/) and in tests/unit;
+    // tests/integration talks to real servers on loopback.
     include: [
+      'tests/integration/**/*.test.ts',
       'shared/**/*.test.ts',
       'renderer/**/*.test.{ts,tsx}',
       'electron/**/*.test.ts',

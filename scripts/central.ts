@@ -1,0 +1,101 @@
+/**
+ * `npm run central`: a CouchDB-protocol stand-in for the central server, for development and tests
+ * only (pouchdb-server on disk, loopback only), provisioned by the same script as production.
+ *
+ *   npm run central -- --port 5984 --dir .central --offices ALM01,KZO01
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { provision } from './provision';
+import type { ValidationRules } from '../shared/couch';
+import { validationRules } from './rules';
+
+export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
+
+export interface Central {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the central server exited with code ${child.exitCode}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`the central server did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+export async function startCentral(opts: {
+  port: number;
+  dir: string;
+  offices: string[];
+  quiet?: boolean;
+  rules?: ValidationRules;
+}): Promise<Central> {
+  mkdirSync(opts.dir, { recursive: true });
+  const config = path.join(opts.dir, 'config.json');
+  // Admin credentials (hashed by the server on first start); anonymous users are not admins.
+  if (!existsSync(config)) writeFileSync(config, JSON.stringify({ admins: { [DEV_ADMIN.user]: DEV_ADMIN.password } }));
+  const require = createRequire(import.meta.url);
+  const bin = path.join(path.dirname(require.resolve('pouchdb-server/package.json')), 'bin', 'pouchdb-server');
+  const child = spawn(
+    process.execPath,
+    [bin, '--host', '127.0.0.1', '--port', String(opts.port), '--dir', opts.dir, '--config', config, '--no-color'],
+    { stdio: opts.quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'] },
+  );
+  const url = `http://127.0.0.1:${opts.port}`;
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  try {
+    await waitUntilUp(url, child, 20_000);
+    await provision({
+      url,
+      user: DEV_ADMIN.user,
+      password: DEV_ADMIN.password,
+      offices: opts.offices,
+      rules: opts.rules ?? validationRules(),
+      version: process.env['npm_package_version'] ?? 'dev',
+      log: opts.quiet ? () => undefined : (l) => console.warn(`[central] ${l}`),
+    });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, stop };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '5984' },
+      dir: { type: 'string', default: '.central' },
+      offices: { type: 'string', default: 'ALM01,KZO01' },
+    },
+  });
+  const central = await startCentral({
+    port: Number(values.port),
+    dir: values.dir,
+    offices: values.offices
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean),
+  });
+  console.warn(`[central] ready at ${central.url} (admin: ${DEV_ADMIN.user}/${DEV_ADMIN.password}); Ctrl+C stops it`);
+  const shutdown = (): void => void central.stop().then(() => process.exit(0));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
