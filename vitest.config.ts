@@ -1,25 +1,63 @@
 import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import pkg from './package.json';
 
 const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+const shared = {
+  resolve: { alias: { '@shared': r('./shared'), '@locales': r('./locales') } },
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+};
 
 export default defineConfig({
-  resolve: {
-    alias: { '@shared': r('./shared'), '@locales': r('./locales') },
-  },
-  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   test: {
-    // Unit tests live next to the code (shared/, renderer/, electron/) and in tests/unit;
-    // tests/integration talks to real servers on loopback.
-    include: [
-      'tests/integration/**/*.test.ts',
-      'shared/**/*.test.ts',
-      'renderer/**/*.test.{ts,tsx}',
-      'electron/**/*.test.ts',
-      'tests/unit/**/*.test.{ts,tsx}',
-    ],
-    environment: 'node',
     testTimeout: 20000,
+    projects: [
+      {
+        ...shared,
+        test: {
+          name: 'node',
+          // Unit tests live next to the code (shared/, renderer/, electron/) and in tests/unit;
+          // tests/integration talks to real servers on loopback.
+          include: [
+            'shared/**/*.test.ts',
+            'renderer/**/*.test.{ts,tsx}',
+            'electron/**/*.test.ts',
+            'tests/unit/**/*.test.{ts,tsx}',
+            'tests/integration/**/*.test.ts',
+          ],
+          exclude: ['**/*.browser.test.{ts,tsx}', '**/node_modules/**'],
+          environment: 'node',
+          testTimeout: 20000,
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'chromium',
+          // The data layer against real IndexedDB in Debian's Chromium.
+          include: ['renderer/**/*.browser.test.{ts,tsx}'],
+          testTimeout: 30000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+                args: [
+                  '--no-sandbox',
+                  '--disable-gpu',
+                  '--disable-background-networking',
+                  '--disable-component-update',
+                  '--no-first-run',
+                ],
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { enforceStrictDurability, isPouchDbNamed } from './durability';
+import { PouchDB } from './pouch';
+
+/** Records the durability of every read-write transaction opened from now on. */
+function recordTransactions(): { seen: { db: string; durability: IDBTransactionDurability }[]; stop: () => void } {
+  const seen: { db: string; durability: IDBTransactionDurability }[] = [];
+  const proto = IDBDatabase.prototype;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- re-bound below
+  const current = proto.transaction;
+  proto.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+    const tx = current.apply(this, args);
+    if (tx.mode === 'readwrite') seen.push({ db: this.name, durability: tx.durability });
+    return tx;
+  } as IDBDatabase['transaction'];
+  return { seen, stop: () => void (proto.transaction = current) };
+}
+
+const dbs: PouchDB.Database[] = [];
+afterEach(async () => {
+  for (const db of dbs.splice(0)) await db.destroy();
+});
+
+describe('strict durability of event appends (real IndexedDB in Chromium)', () => {
+  it('Chromium defaults to relaxed durability, so without the fix appends are not power-cut safe', async () => {
+    const db = new PouchDB<{ n: number }>('durability_control', { adapter: 'indexeddb' });
+    dbs.push(db);
+    const rec = recordTransactions();
+    await db.put({ _id: 'a', n: 1 });
+    rec.stop();
+    const mine = rec.seen.filter((s) => s.db === '_pouch_durability_control');
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((s) => s.durability !== 'strict')).toBe(true);
+  });
+
+  it('every read-write transaction of the office database waits for the disk', async () => {
+    enforceStrictDurability(isPouchDbNamed('durability_office'));
+    const db = new PouchDB<{ n: number }>('durability_office', { adapter: 'indexeddb' });
+    dbs.push(db);
+    const rec = recordTransactions();
+    await db.put({ _id: 'evt:A1:1:D1', n: 1 });
+    await db.bulkDocs([
+      { _id: 'evt:A1:2:D1', n: 2 },
+      { _id: 'evt:A1:3:D1', n: 3 },
+    ]);
+    rec.stop();
+    const mine = rec.seen.filter((s) => s.db === '_pouch_durability_office');
+    expect(mine.length).toBeGreaterThanOrEqual(2);
+    expect(mine.map((s) => s.durability)).toEqual(mine.map(() => 'strict'));
+    expect((await db.allDocs()).total_rows).toBe(3);
+  });
+});
