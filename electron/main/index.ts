@@ -49,7 +49,7 @@ function serveApp(): void {
     if (file === null) return new Response('Not found', { status: 404 });
     try {
       const body = await readFile(file);
-      return new Response(body, {
+      return new Response(Uint8Array.from(body), {
         headers: {
           'content-type': mimeType(file),
           'content-security-policy': contentSecurityPolicy(),
