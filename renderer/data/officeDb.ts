@@ -1,0 +1,127 @@
+import { officeDbName } from '@shared/couch';
+import { enforceStrictDurability, isPouchDbNamed } from './durability';
+import { DEFAULT_ADAPTER, PouchDB, type LocalAdapter } from './pouch';
+
+/** A data-layer failure the UI can translate (`data:errors.<code>`). */
+export class DataError extends Error {
+  constructor(
+    readonly code: 'storage.openTimeout' | 'storage.quotaExceeded' | 'storage.failed' | 'device.conflict',
+    cause?: unknown,
+  ) {
+    super(code, { cause });
+    this.name = 'DataError';
+  }
+}
+
+/** This desk's identity and counters: a `_local` document, never replicated. */
+export interface DeviceDoc {
+  _id: '_local/device';
+  _rev?: string;
+  deviceId: string;
+  office: string | null;
+  desk: string | null;
+  /** The last registration sequence number handed out (incremented before use). */
+  sequence: number;
+}
+
+export const DEVICE_DOC_ID = '_local/device';
+const OPEN_TIMEOUT_MS = 15_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+function isQuotaError(e: unknown): boolean {
+  const name = (e as { name?: unknown } | null)?.name;
+  const message = String((e as { message?: unknown } | null)?.message ?? '');
+  return name === 'QuotaExceededError' || /quota/i.test(message);
+}
+
+/** Maps storage failures to translatable errors; everything else passes through. */
+export function toDataError(e: unknown): DataError | unknown {
+  if (e instanceof DataError) return e;
+  if (isQuotaError(e)) return new DataError('storage.quotaExceeded', e);
+  const name = (e as { name?: unknown } | null)?.name;
+  if (name === 'InvalidStateError' || name === 'UnknownError') return new DataError('storage.failed', e);
+  return e;
+}
+
+export interface OfficeDb {
+  readonly db: PouchDB.Database;
+  readonly name: string;
+  device(): Promise<DeviceDoc>;
+  /** Reserves the next registration sequence number; a crash may leave a gap, never a duplicate. */
+  nextSequence(): Promise<number>;
+  setDesk(office: string, desk: string): Promise<DeviceDoc>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (or creates) the office database of this desk. Opening can hang without an error when
+ * the disk or quota is exhausted (PouchDB #7025, #6817), so it is bounded by a timeout.
+ */
+export async function openOfficeDb(
+  office: string,
+  opts: { adapter?: LocalAdapter; newDeviceId?: () => string; name?: string } = {},
+): Promise<OfficeDb> {
+  const name = opts.name ?? officeDbName(office);
+  enforceStrictDurability(isPouchDbNamed(name));
+  const db = new PouchDB(name, { adapter: opts.adapter ?? DEFAULT_ADAPTER, auto_compaction: false });
+  await withTimeout(db.info(), OPEN_TIMEOUT_MS, () => new DataError('storage.openTimeout'));
+
+  const newId = opts.newDeviceId ?? (() => crypto.randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase());
+  // One writer of the device document per process: callers are queued, not raced.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const next = queue.then(task, task);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  const readDevice = async (): Promise<DeviceDoc> => {
+    try {
+      return await db.get<DeviceDoc>(DEVICE_DOC_ID);
+    } catch (e) {
+      if ((e as { status?: number }).status !== 404) throw toDataError(e);
+      const fresh: DeviceDoc = { _id: DEVICE_DOC_ID, deviceId: newId(), office: null, desk: null, sequence: 0 };
+      const r = await db.put(fresh);
+      return { ...fresh, _rev: r.rev };
+    }
+  };
+  const writeDevice = async (doc: DeviceDoc): Promise<DeviceDoc> => {
+    try {
+      const r = await db.put(doc);
+      return { ...doc, _rev: r.rev };
+    } catch (e) {
+      if ((e as { status?: number }).status === 409) throw new DataError('device.conflict', e);
+      throw toDataError(e);
+    }
+  };
+
+  return {
+    db,
+    name,
+    device: () => serial(readDevice),
+    nextSequence: () =>
+      serial(async () => {
+        const d = await readDevice();
+        const next = await writeDevice({ ...d, sequence: d.sequence + 1 });
+        return next.sequence;
+      }),
+    setDesk: (officeCode, desk) =>
+      serial(async () => writeDevice({ ...(await readDevice()), office: officeCode, desk })),
+    close: () => db.close(),
+  };
+}
