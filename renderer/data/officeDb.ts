@@ -45,12 +45,13 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
 
 function isQuotaError(e: unknown): boolean {
   const name = (e as { name?: unknown } | null)?.name;
-  const message = String((e as { message?: unknown } | null)?.message ?? '');
+  const raw = (e as { message?: unknown } | null)?.message;
+  const message = typeof raw === 'string' ? raw : '';
   return name === 'QuotaExceededError' || /quota/i.test(message);
 }
 
 /** Maps storage failures to translatable errors; everything else passes through. */
-export function toDataError(e: unknown): DataError | unknown {
+export function toDataError(e: unknown): unknown {
   if (e instanceof DataError) return e;
   if (isQuotaError(e)) return new DataError('storage.quotaExceeded', e);
   const name = (e as { name?: unknown } | null)?.name;
