@@ -37,6 +37,7 @@ export default defineConfig({
           name: 'chromium',
           // The data layer against real IndexedDB in Debian's Chromium.
           include: ['renderer/**/*.browser.test.{ts,tsx}'],
+          globalSetup: ['tests/setup/central.global.ts'],
           testTimeout: 30000,
           browser: {
             enabled: true,

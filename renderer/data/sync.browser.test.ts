@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { PouchDB } from './pouch';
+import { startSync, type SyncHandle, type SyncSnapshot } from './sync';
+
+const central = inject('central');
+const auth = { username: central.user, password: central.password };
+const remoteFor = (db: string, password = central.password): PouchDB.Database =>
+  new PouchDB(`${central.url}/${db}`, {
+    adapter: 'http',
+    auth: { username: central.user, password },
+    skip_setup: true,
+  });
+
+let seq = 0;
+function event(appId: string, kind = 'registered', office = 'ALM01'): Record<string, unknown> {
+  seq++;
+  const hlc = `${String(Date.now()).padStart(15, '0')}-${String(seq).padStart(4, '0')}`;
+  return {
+    _id: `evt:${appId}:${hlc}:D1`,
+    type: 'event',
+    v: 1,
+    appId,
+    hlc,
+    device: 'D1',
+    kind,
+    office,
+    at: new Date().toISOString(),
+    actor: { login: 'aigerim', role: 'clerk' },
+    payload: {},
+  };
+}
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+function localDb(name: string): PouchDB.Database {
+  const db = new PouchDB(`${name}_${Math.random().toString(36).slice(2, 8)}`, { adapter: 'indexeddb' });
+  cleanup.push(() => db.destroy());
+  return db;
+}
+
+function sync(
+  local: PouchDB.Database,
+  remote: PouchDB.Database,
+): { handle: SyncHandle; until: (p: (s: SyncSnapshot) => boolean) => Promise<SyncSnapshot> } {
+  const waiters: { p: (s: SyncSnapshot) => boolean; resolve: (s: SyncSnapshot) => void }[] = [];
+  const handle = startSync(local, remote, {
+    target: 'central',
+    maxBackoffMs: 500,
+    onChange: (s) => {
+      for (const w of [...waiters]) {
+        if (w.p(s)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(s);
+        }
+      }
+    },
+  });
+  cleanup.push(() => handle.stop());
+  const until = (p: (s: SyncSnapshot) => boolean): Promise<SyncSnapshot> =>
+    p(handle.snapshot()) ? Promise.resolve(handle.snapshot()) : new Promise((resolve) => waiters.push({ p, resolve }));
+  return { handle, until };
+}
+
+async function waitForDoc(db: PouchDB.Database, id: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await db.get(id);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${id} never arrived`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+describe('sync with the central server (real IndexedDB, real CouchDB-protocol server)', () => {
+  it("two desks see each other's events through central", async () => {
+    const deskA = localDb('desk_a');
+    const deskB = localDb('desk_b');
+    sync(deskA, remoteFor('office_alm01'));
+    sync(deskB, remoteFor('office_alm01'));
+    const e1 = event('APPA1');
+    await deskA.put(e1);
+    await waitForDoc(deskB, String(e1['_id']));
+    const e2 = event('APPA1', 'note_added');
+    await deskB.put(e2);
+    await waitForDoc(deskA, String(e2['_id']));
+  });
+
+  it('counts local events the server lacks, offline and online, and reaches zero after sync', async () => {
+    const desk = localDb('desk_pending');
+    for (let i = 0; i < 3; i++) await desk.put(event(`APPP${i}`));
+    // A server that is not there: the three events are pending, and the state says offline.
+    const dead = new PouchDB('http://127.0.0.1:9/office_alm01', { adapter: 'http', auth, skip_setup: true });
+    const offline = sync(desk, dead);
+    const s1 = await offline.until((s) => s.state === 'offline' && s.pendingLocal !== null);
+    expect(s1.error).toBe('sync.unreachable');
+    expect(s1.pendingLocal).toBe(3);
+    await offline.handle.stop();
+
+    const online = sync(desk, remoteFor('office_alm01'));
+    const s2 = await online.until((s) => s.state === 'online' && s.pendingLocal === 0);
+    expect(s2.lastSyncAt).not.toBeNull();
+    expect(s2.pushed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reports a document the server refuses and still syncs the rest', async () => {
+    const desk = localDb('desk_refused');
+    const bad = event('APPBAD', 'hacked'); // a kind the server does not know
+    const good = event('APPGOOD');
+    await desk.bulkDocs([bad, good]);
+    const { until } = sync(desk, remoteFor('office_alm01'));
+    const s = await until((x) => x.refused.length > 0 && x.state === 'online');
+    expect(s.refused[0]).toEqual({ id: bad['_id'], reason: 'event.unknownKind' });
+    await waitForDoc(remoteFor('office_alm01'), String(good['_id']));
+    // The refused event stays on the desk (nothing is lost) and is counted as not on the server.
+    await expect(desk.get(String(bad['_id']))).resolves.toBeTruthy();
+    const after = await until((x) => x.pendingLocal !== null);
+    expect(after.pendingLocal).toBe(1);
+  });
+
+  it('says so when the credentials are wrong', async () => {
+    const desk = localDb('desk_auth');
+    await desk.put(event('APPAUTH'));
+    const { until } = sync(desk, remoteFor('office_alm01', 'wrong-password'));
+    const s = await until((x) => x.error !== null);
+    expect(s.error).toBe('sync.unauthorized');
+  });
+});

@@ -1,0 +1,241 @@
+import type { PouchDB } from './pouch';
+
+/**
+ * Live two-way replication of the office database with one server (central or the office hub),
+ * and an honest account of it for the sync indicator: state, last successful sync, how many local
+ * events the server does not have yet (counted, never assumed), and errors as translatable codes.
+ */
+
+export type SyncState = 'connecting' | 'syncing' | 'online' | 'offline' | 'error' | 'stopped';
+export type SyncErrorCode =
+  'sync.unauthorized' | 'sync.forbidden' | 'sync.unreachable' | 'sync.storageFull' | 'sync.failed';
+
+export interface RefusedDoc {
+  id: string;
+  reason: string;
+}
+
+export interface SyncSnapshot {
+  target: string;
+  state: SyncState;
+  lastSyncAt: number | null;
+  /** Local events the server lacks; null until first counted. */
+  pendingLocal: number | null;
+  error: SyncErrorCode | null;
+  /** Documents the server's validation refused; the rest of the sync goes on. */
+  refused: RefusedDoc[];
+  pulled: number;
+  pushed: number;
+}
+
+export interface SyncOptions {
+  /** Name shown to the user for this target, e.g. 'central' or 'hub'. */
+  target: string;
+  onChange: (s: SyncSnapshot) => void;
+  now?: () => number;
+  /** Replication tuning; PouchDB's defaults are 100 × 10. */
+  batchSize?: number;
+  batchesLimit?: number;
+  /** Retry back-off cap in ms (PouchDB's default grows to 10 minutes: too slow for a desk). */
+  maxBackoffMs?: number;
+  /** How often an idle connection is re-checked, and how long a check may take. */
+  heartbeatMs?: number;
+  probeTimeoutMs?: number;
+}
+
+export interface SyncHandle {
+  snapshot(): SyncSnapshot;
+  /** Recounts pending events and restarts replication at once (the "sync now" button). */
+  syncNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const CONFIRMED_DOC = '_local/kense-sync-confirmed';
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(Object.assign(new Error('timeout'), { status: 0 })), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : Object.assign(new Error('request failed'), e as object));
+      },
+    );
+  });
+}
+
+interface HttpLikeError {
+  status?: number;
+  name?: string;
+  message?: string;
+}
+
+export function classifySyncError(err: unknown): SyncErrorCode {
+  const e = (err ?? {}) as HttpLikeError;
+  if (e.status === 401) return 'sync.unauthorized';
+  if (e.status === 403) return 'sync.forbidden';
+  if (e.name === 'QuotaExceededError' || /quota/i.test(e.message ?? '')) return 'sync.storageFull';
+  if (
+    e.status === undefined ||
+    e.status === 0 ||
+    e.status >= 500 ||
+    /fetch|network|ECONNREFUSED/i.test(e.message ?? '')
+  )
+    return 'sync.unreachable';
+  return 'sync.failed';
+}
+
+/**
+ * Counts local events the remote lacks. Local changes since the last point where the server was
+ * known to hold everything are checked against the server with `_revs_diff` (exact). When the
+ * server cannot be asked, every event changed since that point is counted: an upper bound that is
+ * exact unless events arrived by pull just before the link dropped.
+ */
+export async function countPending(
+  local: PouchDB.Database,
+  remote: PouchDB.Database,
+  reachable: boolean,
+): Promise<{ pending: number; exact: boolean }> {
+  let since: number | string = 0;
+  let confirmedRev: string | undefined;
+  try {
+    const c = await local.get<{ seq: number | string }>(CONFIRMED_DOC);
+    since = c.seq;
+    confirmedRev = c._rev;
+  } catch {
+    // nothing confirmed yet
+  }
+  const changes = await local.changes({ since, style: 'all_docs' });
+  const revs: Record<string, string[]> = {};
+  for (const ch of changes.results) {
+    if (!ch.id.startsWith('evt:')) continue;
+    revs[ch.id] = ch.changes.map((c) => c.rev);
+  }
+  const ids = Object.keys(revs);
+  if (!reachable) return { pending: ids.length, exact: ids.length === 0 };
+  const diff = ids.length === 0 ? {} : await remote.revsDiff(revs);
+  const missing = Object.keys(diff).length;
+  if (missing === 0) {
+    await local.put({ _id: CONFIRMED_DOC, _rev: confirmedRev, seq: changes.last_seq });
+  }
+  return { pending: missing, exact: true };
+}
+
+export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opts: SyncOptions): SyncHandle {
+  const now = opts.now ?? (() => Date.now());
+  let snap: SyncSnapshot = {
+    target: opts.target,
+    state: 'connecting',
+    lastSyncAt: null,
+    pendingLocal: null,
+    error: null,
+    refused: [],
+    pulled: 0,
+    pushed: 0,
+  };
+  let stopped = false;
+  const emit = (patch: Partial<SyncSnapshot>): void => {
+    snap = { ...snap, ...patch };
+    opts.onChange(snap);
+  };
+
+  // PouchDB reports `paused` without an error even when the server was never reached (it is
+  // retrying), so "paused" is never taken as "synced": the server is asked, and the pending
+  // events are counted, before the indicator says online.
+  let verifying: Promise<void> | null = null;
+  const verify = (): Promise<void> => {
+    verifying ??= (async () => {
+      try {
+        await withTimeout(remote.info(), opts.probeTimeoutMs ?? 10_000);
+        const { pending } = await countPending(local, remote, true);
+        if (stopped) return;
+        if (snap.state !== 'syncing') emit({ state: 'online', error: null, lastSyncAt: now(), pendingLocal: pending });
+        else emit({ pendingLocal: pending });
+      } catch (err) {
+        if (stopped) return;
+        const { pending } = await countPending(local, remote, false).catch(() => ({ pending: snap.pendingLocal }));
+        emit({ state: 'offline', error: classifySyncError(err), pendingLocal: pending });
+      }
+    })().finally(() => {
+      verifying = null;
+    });
+    return verifying;
+  };
+  const heartbeat = setInterval(() => {
+    if (!stopped && snap.state !== 'syncing') void verify();
+  }, opts.heartbeatMs ?? 30_000);
+
+  const maxBackoff = opts.maxBackoffMs ?? 30_000;
+  let replication: PouchDB.Replication.Sync<object> | null = null;
+  const begin = (): void => {
+    replication = local.sync(remote, {
+      live: true,
+      retry: true,
+      batch_size: opts.batchSize ?? 100,
+      batches_limit: opts.batchesLimit ?? 10,
+      back_off_function: (delay: number) => (delay === 0 ? 1000 : Math.min(maxBackoff, delay * 2)),
+    });
+    // The replication object is also a promise; its outcome arrives through these events.
+    void replication
+      .on('active', () => emit({ state: 'syncing', error: null }))
+      .on('change', (info) => {
+        const n = info.change.docs_written;
+        if (info.direction === 'pull') emit({ pulled: snap.pulled + n });
+        else emit({ pushed: snap.pushed + n });
+      })
+      .on('paused', (err: unknown) => {
+        if (err) emit({ state: 'offline', error: classifySyncError(err) });
+        else if (snap.state === 'syncing') emit({ state: 'connecting' });
+        void verify();
+      })
+      .on('denied', (err: unknown) => {
+        // PouchDB reports `{ direction, doc: { id, error, reason } }` for a document the server refused.
+        const e = (err ?? {}) as {
+          doc?: { id?: string; reason?: string; error?: string };
+          id?: string;
+          reason?: string;
+        };
+        const id = e.doc?.id ?? e.id ?? '?';
+        const reason = e.doc?.reason ?? e.reason ?? e.doc?.error ?? 'forbidden';
+        if (!snap.refused.some((r) => r.id === id)) emit({ refused: [...snap.refused, { id, reason }] });
+      })
+      .on('error', (err: unknown) => {
+        emit({ state: 'error', error: classifySyncError(err) });
+      });
+  };
+  begin();
+
+  const cancel = async (): Promise<void> => {
+    const r = replication;
+    replication = null;
+    if (!r) return;
+    const done = new Promise<void>((resolve) => {
+      void r.on('complete', () => resolve());
+      setTimeout(resolve, 2000);
+    });
+    r.cancel();
+    await done;
+  };
+
+  return {
+    snapshot: () => snap,
+    syncNow: async () => {
+      if (stopped) return;
+      await cancel();
+      emit({ state: 'connecting' });
+      begin();
+      await verify();
+    },
+    stop: async () => {
+      stopped = true;
+      clearInterval(heartbeat);
+      await cancel();
+      await verifying;
+      emit({ state: 'stopped' });
+    },
+  };
+}
