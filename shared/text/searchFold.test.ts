@@ -1,0 +1,26 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { foldForSearch, matchesSearch } from './searchFold';
+
+describe('search folding', () => {
+  it('finds Kazakh names typed without Kazakh letters', () => {
+    expect(foldForSearch('Әйгерім Қасымқызы')).toBe(foldForSearch('Айгерим Касымкызы'));
+    expect(foldForSearch('Өмірбек Ұлықпанов')).toBe(foldForSearch('Омирбек Улыкпанов'));
+    expect(foldForSearch('Ғалым Жаңабаев')).toBe(foldForSearch('Галым Жанабаев'));
+    expect(foldForSearch('Үміт Һ')).toBe(foldForSearch('Умит Х'));
+  });
+
+  it('treats Latin look-alikes typed on a Latin layout as Cyrillic', () => {
+    expect(foldForSearch('AКMOЛA')).toBe(foldForSearch('Акмола'));
+    expect(foldForSearch('Ірі Тек')).toBe(foldForSearch('Ipi Tek'));
+  });
+
+  it('matches word prefixes in any order', () => {
+    expect(matchesSearch('Қасымқызы Әйгерім Нұрланқызы', 'айг касым')).toBe(true);
+    expect(matchesSearch('Қасымқызы Әйгерім', 'ерим')).toBe(false);
+  });
+
+  it('is idempotent', () => {
+    fc.assert(fc.property(fc.string(), (s) => foldForSearch(foldForSearch(s)) === foldForSearch(s)));
+  });
+});
