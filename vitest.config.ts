@@ -33,11 +33,24 @@ export default defineConfig({
       },
       {
         ...shared,
+        optimizeDeps: {
+          include: [
+            'dexie',
+            'pouchdb-core',
+            'pouchdb-adapter-indexeddb',
+            'pouchdb-adapter-idb',
+            'pouchdb-adapter-http',
+            'pouchdb-replication',
+            'pouchdb-find',
+            'events',
+          ],
+        },
         test: {
           name: 'chromium',
           // The data layer against real IndexedDB in Debian's Chromium.
           include: ['renderer/**/*.browser.test.{ts,tsx}'],
           globalSetup: ['tests/setup/central.global.ts'],
+          // Pre-bundled up front, so that Vite does not reload a running test to optimise them.
           testTimeout: 30000,
           browser: {
             enabled: true,

@@ -1,0 +1,143 @@
+import type { ApplicantRow, ApplicationRow, JournalRow, ReadModel } from './readModel';
+import type { PouchDB } from './pouch';
+
+/** An event document as stored: the envelope fields the projector needs. */
+export interface StoredEvent {
+  _id: string;
+  appId: string;
+  kind: string;
+  hlc: string;
+  device: string;
+  [key: string]: unknown;
+}
+
+/** What one application's events project to. `application: null` removes the row. */
+export interface Projection {
+  application: ApplicationRow | null;
+  applicant: ApplicantRow | null;
+  journal: JournalRow[];
+}
+
+/** Folds all events of one application (in any order: the fold orders them itself). */
+export type ProjectFn = (appId: string, events: StoredEvent[], now: number) => Projection;
+
+export interface ProjectorProgress {
+  processed: number;
+  total: number;
+}
+
+const CHECKPOINT = 'checkpoint';
+const BATCH = 500;
+
+/**
+ * Follows the office database's changes feed — the desk's own appends and replicated events
+ * alike: there is no second path for sync — and keeps the read model up to date, with the
+ * checkpoint written in the same transaction as the rows it covers.
+ */
+export class Projector {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private feed: PouchDB.Core.Changes<object> | null = null;
+
+  constructor(
+    private readonly db: PouchDB.Database,
+    private readonly model: ReadModel,
+    private readonly project: ProjectFn,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  private async checkpoint(): Promise<number | string> {
+    return (await this.model.meta.get(CHECKPOINT))?.value ?? 0;
+  }
+
+  /** Applies every change since the checkpoint; concurrent calls coalesce into one more pass. */
+  catchUp(onProgress?: (p: ProjectorProgress) => void): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.pass(onProgress);
+      } while (this.again);
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async pass(onProgress?: (p: ProjectorProgress) => void): Promise<void> {
+    const info = await this.db.info();
+    const total =
+      typeof info.update_seq === 'number' ? info.update_seq : Number.parseInt(String(info.update_seq), 10) || 0;
+    let since = await this.checkpoint();
+    let processed = typeof since === 'number' ? since : 0;
+    for (;;) {
+      const page = await this.db.changes({ since, limit: BATCH });
+      if (page.results.length === 0) break;
+      const appIds = new Set<string>();
+      for (const ch of page.results) {
+        const m = /^evt:([^:]+):/.exec(ch.id);
+        if (m?.[1]) appIds.add(m[1]);
+      }
+      const projections: Projection[] = [];
+      for (const appId of appIds) projections.push(this.project(appId, await this.eventsOf(appId), this.now()));
+      await this.model.transaction(
+        'rw',
+        [this.model.applications, this.model.applicants, this.model.journal, this.model.meta],
+        async () => {
+          for (const p of projections) {
+            if (p.application) await this.model.applications.put(p.application);
+            if (p.applicant) await this.model.applicants.put(p.applicant);
+            if (p.journal.length > 0) await this.model.journal.bulkPut(p.journal);
+          }
+          await this.model.meta.put({ key: CHECKPOINT, value: page.last_seq });
+        },
+      );
+      since = page.last_seq;
+      processed += page.results.length;
+      onProgress?.({ processed: Math.min(processed, total), total });
+    }
+  }
+
+  /** All events of one application: their ids sort together (`evt:<appId>:…`). */
+  async eventsOf(appId: string): Promise<StoredEvent[]> {
+    const r = await this.db.allDocs<StoredEvent>({
+      startkey: `evt:${appId}:`,
+      endkey: `evt:${appId}:\ufff0`,
+      include_docs: true,
+    });
+    return r.rows.flatMap((row) => (row.doc ? [row.doc as StoredEvent] : []));
+  }
+
+  /** Follows the changes feed until stopped. */
+  start(): void {
+    if (this.feed) return;
+    void this.catchUp();
+    this.feed = this.db.changes({ since: 'now', live: true }).on('change', () => void this.catchUp());
+  }
+
+  stop(): void {
+    this.feed?.cancel();
+    this.feed = null;
+  }
+
+  /** Drops the read model and replays every event (after a schema change, or on request). */
+  async rebuild(onProgress?: (p: ProjectorProgress) => void): Promise<void> {
+    await this.running;
+    await this.model.transaction(
+      'rw',
+      [this.model.applications, this.model.applicants, this.model.journal, this.model.meta],
+      async () => {
+        await Promise.all([
+          this.model.applications.clear(),
+          this.model.applicants.clear(),
+          this.model.journal.clear(),
+          this.model.meta.clear(),
+        ]);
+      },
+    );
+    await this.catchUp(onProgress);
+  }
+}

@@ -1,0 +1,83 @@
+import Dexie, { type EntityTable } from 'dexie';
+
+/**
+ * The read model: what lists, inboxes, counters and journals query. It is disposable: built by
+ * the projector from the office database's events, and rebuilt from zero at will.
+ * Booleans are stored as 0/1 because IndexedDB cannot index booleans.
+ */
+export interface ApplicationRow {
+  appId: string;
+  office: string;
+  regNumber: string | null;
+  serviceId: string;
+  serviceVersion: string;
+  variantId: string;
+  channel: string | null;
+  status: string;
+  stepId: string | null;
+  stepKind: string | null;
+  /** The role that must act now, and the person when assigned. */
+  role: string | null;
+  assignee: string | null;
+  stepDueAt: number | null;
+  dueAt: number | null;
+  overdue: 0 | 1;
+  atRisk: 0 | 1;
+  applicantKey: string | null;
+  applicantName: string;
+  /** Folded words of number, applicant and IIN/BIN, for prefix search. */
+  searchWords: string[];
+  registeredAt: number | null;
+  updatedAt: number;
+  eventCount: number;
+}
+
+export interface ApplicantRow {
+  /** IIN or BIN. */
+  key: string;
+  kind: 'person' | 'legal_entity';
+  name: string;
+  searchWords: string[];
+  lastAppId: string;
+  lastSeenAt: number;
+  /** The applicant's details as last registered (address, phone…), for the reception form. */
+  details: Record<string, unknown>;
+}
+
+export interface JournalRow {
+  /** The event id. */
+  id: string;
+  appId: string;
+  journal: 'registration' | 'outgoing';
+  at: number;
+  regNumber: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface MetaRow {
+  key: string;
+  value: string | number;
+}
+
+/** Bump when rows change shape: the projector then rebuilds the model from the events. */
+export const READ_MODEL_VERSION = 1;
+
+export type ReadModel = Dexie & {
+  applications: EntityTable<ApplicationRow, 'appId'>;
+  applicants: EntityTable<ApplicantRow, 'key'>;
+  journal: EntityTable<JournalRow, 'id'>;
+  meta: EntityTable<MetaRow, 'key'>;
+};
+
+export function openReadModel(name: string): ReadModel {
+  const db = new Dexie(`kense_read_${name}`, { chromeTransactionDurability: 'relaxed' }) as ReadModel;
+  // Relaxed durability is right here: a lost write is rebuilt from the events.
+  db.version(READ_MODEL_VERSION).stores({
+    applications:
+      'appId, regNumber, status, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], applicantKey, registeredAt, dueAt, *searchWords',
+    applicants: 'key, lastSeenAt, *searchWords',
+    journal: 'id, appId, [journal+at]',
+    meta: 'key',
+  });
+  return db;
+}
