@@ -41,6 +41,8 @@ export async function startCentral(opts: {
   offices: string[];
   quiet?: boolean;
   rules?: ValidationRules;
+  /** Loopback by default; an office hub listens on the LAN. */
+  host?: string;
 }): Promise<Central> {
   mkdirSync(opts.dir, { recursive: true });
   const config = path.join(opts.dir, 'config.json');
@@ -50,10 +52,21 @@ export async function startCentral(opts: {
   const bin = path.join(path.dirname(require.resolve('pouchdb-server/package.json')), 'bin', 'pouchdb-server');
   const child = spawn(
     process.execPath,
-    [bin, '--host', '127.0.0.1', '--port', String(opts.port), '--dir', opts.dir, '--config', config, '--no-color'],
+    [
+      bin,
+      '--host',
+      opts.host ?? '127.0.0.1',
+      '--port',
+      String(opts.port),
+      '--dir',
+      opts.dir,
+      '--config',
+      config,
+      '--no-color',
+    ],
     { stdio: opts.quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'] },
   );
-  const url = `http://127.0.0.1:${opts.port}`;
+  const url = `http://${!opts.host || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}`;
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();

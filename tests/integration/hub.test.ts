@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
+import { startHub, type Hub } from '../../scripts/hub';
+
+const rules = { kinds: { registered: ['clerk'] } };
+const base = 6800 + Math.floor(Math.random() * 400);
+const centralPort = base;
+const hubPort = base + 1;
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'kense-hub-'));
+  dirs.push(d);
+  return d;
+};
+const auth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
+
+let n = 0;
+async function putEvent(serverUrl: string, appId: string): Promise<string> {
+  n++;
+  const hlc = `${String(Date.now()).padStart(15, '0')}-${String(n).padStart(4, '0')}`;
+  const id = `evt:${appId}:${hlc}:HUBTEST`;
+  const r = await fetch(`${serverUrl}/office_alm01/${encodeURIComponent(id)}`, {
+    method: 'PUT',
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'event',
+      v: 1,
+      appId,
+      hlc,
+      device: 'HUBTEST',
+      kind: 'registered',
+      office: 'ALM01',
+      at: new Date().toISOString(),
+      actor: { login: 'aigerim', role: 'clerk' },
+      payload: {},
+    }),
+  });
+  expect(r.status).toBe(201);
+  return id;
+}
+
+async function eventually(serverUrl: string, id: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const r = await fetch(`${serverUrl}/office_alm01/${encodeURIComponent(id)}`, {
+      headers: { authorization: auth },
+    }).catch(() => null);
+    if (r?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${id} did not reach ${serverUrl}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+let central: Central | null = null;
+let hub: Hub | null = null;
+afterAll(async () => {
+  await hub?.stop();
+  await central?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('office hub', () => {
+  it('relays events to central, keeps serving the office while central is down, and catches up', async () => {
+    const centralDir = tmp();
+    central = await startCentral({ port: centralPort, dir: centralDir, offices: ['ALM01'], quiet: true, rules });
+    hub = await startHub({
+      office: 'ALM01',
+      port: hubPort,
+      dir: tmp(),
+      central: { url: central.url, ...DEV_ADMIN },
+      quiet: true,
+      maxBackoffMs: 500,
+      rules,
+    });
+
+    const first = await putEvent(hub.url, 'HUB1');
+    await eventually(central.url, first);
+    const fromCentral = await putEvent(central.url, 'HUB2');
+    await eventually(hub.url, fromCentral);
+
+    await central.stop();
+    central = null;
+    // The uplink is down: desks still write to and read from the hub.
+    const during = await putEvent(hub.url, 'HUB3');
+    await eventually(hub.url, during);
+
+    central = await startCentral({ port: centralPort, dir: centralDir, offices: ['ALM01'], quiet: true, rules });
+    await eventually(central.url, during, 30_000);
+    expect(hub.status().uplink).toBe('online');
+  }, 90_000);
+});
