@@ -3,6 +3,8 @@ import path from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import { SECTIONS } from '@shared/ipc/contract';
+import type { DataError } from '../../renderer/data/officeDb';
+import type { SyncErrorCode, SyncState } from '../../renderer/data/sync';
 import { createI18n } from '../../renderer/i18n';
 
 const root = path.resolve(__dirname, '../..');
@@ -107,6 +109,23 @@ describe('locales', () => {
       expect(kk.has(`settings:language.name.${l}`)).toBe(true);
     }
     for (const p of ['electron', 'browser']) expect(kk.has(`settings:about.platform.${p}`)).toBe(true);
+    const syncErrors: SyncErrorCode[] = [
+      'sync.unauthorized',
+      'sync.forbidden',
+      'sync.unreachable',
+      'sync.storageFull',
+      'sync.failed',
+    ];
+    for (const code of syncErrors) expect(kk.has(`sync:error.${code.slice('sync.'.length)}`), code).toBe(true);
+    const dataErrors: DataError['code'][] = [
+      'storage.openTimeout',
+      'storage.quotaExceeded',
+      'storage.failed',
+      'device.conflict',
+    ];
+    for (const code of dataErrors) expect(kk.has(`data:errors.${code}`), code).toBe(true);
+    const states: SyncState[] = ['connecting', 'syncing', 'online', 'offline', 'error', 'stopped'];
+    for (const s of states) expect(kk.has(`sync:status.${s}`), s).toBe(true);
   });
 
   it('Kazakh is the language of the UI by default', async () => {
