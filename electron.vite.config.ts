@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
-import type { RollupLog } from 'rollup';
+import type { Rollup } from 'vite';
 import { contentSecurityPolicy } from './electron/main/csp';
 import pkg from './package.json';
 
@@ -9,7 +9,7 @@ const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const alias = { '@shared': r('./shared'), '@locales': r('./locales') };
 
 // zod's sources carry /*@__PURE__*/ comments in places Rollup cannot use; the warning is noise.
-const onwarn = (warning: RollupLog, warn: (w: RollupLog) => void): void => {
+const onwarn = (warning: Rollup.RollupLog, warn: (w: Rollup.RollupLog) => void): void => {
   if (warning.code !== 'INVALID_ANNOTATION') warn(warning);
 };
 

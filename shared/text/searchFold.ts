@@ -41,7 +41,9 @@ export function foldForSearch(text: string): string {
 
 /** True when every word of the query is the start of some word of the text (both folded). */
 export function matchesSearch(text: string, query: string): boolean {
-  const words = foldForSearch(text).split(/[\s,.;:()"«»-]+/).filter(Boolean);
+  const words = foldForSearch(text)
+    .split(/[\s,.;:()"«»-]+/)
+    .filter(Boolean);
   return foldForSearch(query)
     .split(' ')
     .filter(Boolean)
