@@ -1,10 +1,7 @@
-import type { ValidationRules } from '../shared/couch';
+import { validationRulesFromKinds, type ValidationRules } from '../shared/couch';
+import { KIND_ROLES } from '../shared/events';
 
-/**
- * The server-side validation rules, derived from the workflow's table of which role may record
- * which event kind.
- * TODO(data layer): take this from shared/workflow's KIND_ROLES once the engine lands.
- */
+/** The server-side validation rules: the workflow's table of which role may record which event kind. */
 export function validationRules(): ValidationRules {
-  return { kinds: {} };
+  return validationRulesFromKinds(KIND_ROLES);
 }

@@ -1,0 +1,238 @@
+import { z } from 'zod';
+
+/**
+ * A state service described as data, the way its regulation (регламент / регламент) describes it.
+ * The workflow engine reads nothing else: a new regulation is a new version of this data, not code.
+ */
+
+/** Every text a person reads exists in Kazakh and Russian. */
+export const textSchema = z.object({ kk: z.string().trim().min(1), ru: z.string().trim().min(1) }).strict();
+export type Text = z.infer<typeof textSchema>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and hyphens');
+
+/** How long a step may take, as the regulation words it. */
+export const NORM_UNITS = [
+  'minutes',
+  'hours',
+  'working_days',
+  /** «в день поступления»: the same working day. */
+  'same_working_day',
+  'calendar_days',
+  'months',
+  /** «дней» with no qualifier (004/2); the engine counts them as working days, the safer reading. */
+  'days_unspecified',
+] as const;
+export const normSchema = z
+  .object({
+    value: z.number().int().nonnegative(),
+    unit: z.enum(NORM_UNITS),
+    /** The regulation's own words, kept for the timeline and for audits. */
+    text: z.string().optional(),
+    /** The number was reconstructed from garbled extracted text. */
+    reconstructed: z.boolean().optional(),
+    /** Counted from registration rather than from the start of the step (a cumulative limit). */
+    from: z.enum(['step', 'registration']).optional(),
+  })
+  .strict();
+export type Norm = z.infer<typeof normSchema>;
+
+/** Where an application comes in. */
+export const CHANNELS = ['provider_office', 'con', 'state_corporation', 'portal', 'home_visit', 'mail'] as const;
+export const channelSchema = z.enum(CHANNELS);
+export type Channel = z.infer<typeof channelSchema>;
+
+/**
+ * Who in Kense records a step. The regulations name many posts (district specialist, responsible
+ * specialist, ЦОН worker…); the desk needs the handful of roles that hold accounts, plus the
+ * applicant (the clerk records what the applicant brings) and automated or outside work.
+ */
+export const ACTORS = ['clerk', 'head', 'executor', 'commission', 'applicant', 'system'] as const;
+export const actorSchema = z.enum(ACTORS);
+export type Actor = z.infer<typeof actorSchema>;
+
+export const STEP_KINDS = [
+  'submit',
+  'intake',
+  'consent',
+  'is_query',
+  'assign',
+  'review',
+  'survey',
+  'commission',
+  'decision',
+  'prepare',
+  'sign',
+  'register_outgoing',
+  'notify',
+  'applicant_wait',
+  'transfer',
+  'publish',
+  'issue',
+  'mail',
+  'external',
+  'system',
+] as const;
+export const stepKindSchema = z.enum(STEP_KINDS);
+export type StepKind = z.infer<typeof stepKindSchema>;
+
+/** What happens when the applicant does not bring what was asked for in time. */
+export const WAIT_EXPIRY = [
+  /** Closed without a result: e.g. guarantee documents never supplied (not regulated; engine-defined). */
+  'close_not_supplied',
+  /** Refusal to accept the application (004/6: originals not brought within 3 working days). */
+  'refuse_intake',
+  /** The result goes by post (003: not collected within 2 working days). */
+  'mail_result',
+] as const;
+
+export const stepSchema = z
+  .object({
+    /** Stable within the variant; events name steps by it. */
+    id: idSchema,
+    /** The step's label in the regulation («2», «2a», «C1»). */
+    n: z.string().min(1),
+    kind: stepKindSchema,
+    actor: actorSchema,
+    /** The regulation's own post for this step (office_clerk, district_head, con_worker…). */
+    role: z.string().min(1),
+    action: textSchema,
+    /** null: the regulation states no number (often «в сроки, установленные Стандартом»). */
+    norm: normSchema.nullable(),
+    /**
+     * Only on one side of a decision: `positive` steps are skipped once the application is refused
+     * (e.g. waiting for guarantee documents), `negative` steps run only then.
+     */
+    branch: z.enum(['positive', 'negative']).optional(),
+    /** The step exists only for applications that came through this channel. */
+    channel: channelSchema.optional(),
+    /** The step runs only when its condition holds; the actor records that it did not apply. */
+    condition: textSchema.optional(),
+    /** Commission steps: whether the commission decides or only recommends (ұсыным). */
+    commission: z.object({ binding: z.enum(['decision', 'recommendation']) }).strict().optional(),
+    /** Applicant-wait steps: the outcome when the wait expires. */
+    onExpire: z.enum(WAIT_EXPIRY).optional(),
+    note: z.string().optional(),
+  })
+  .strict()
+  .superRefine((step, ctx) => {
+    if (step.kind === 'commission' && !step.commission)
+      ctx.addIssue({ code: 'custom', path: ['commission'], message: 'a commission step says whether it decides' });
+    if (step.kind === 'applicant_wait' && !step.onExpire)
+      ctx.addIssue({ code: 'custom', path: ['onExpire'], message: 'an applicant wait says what happens on expiry' });
+  });
+export type Step = z.infer<typeof stepSchema>;
+
+export const PROCEDURES = ['issue', 'reissue', 'extend'] as const;
+export const APPLICANT_TYPES = ['person', 'employer', 'foreign_worker', 'labour_immigrant', 'legal_entity'] as const;
+
+export const variantSchema = z
+  .object({
+    id: idSchema,
+    label: textSchema,
+    channels: z.array(channelSchema).min(1),
+    /** Issue / reissue / extend, where the service distinguishes them. */
+    procedures: z.array(z.enum(PROCEDURES)).optional(),
+    /** Employer / foreign worker …, where the service distinguishes them. */
+    applicants: z.array(z.enum(APPLICANT_TYPES)).optional(),
+    /** Intra-corporate transfer (внутрикорпоративный перевод), where it matters. */
+    ict: z.boolean().optional(),
+    /** The overall deadline; null when the regulation defers to the Standard without a number. */
+    deadline: normSchema.nullable(),
+    steps: z.array(stepSchema).min(1),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const seen = new Set<string>();
+    v.steps.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id ${s.id}` });
+      seen.add(s.id);
+      if (s.channel && !v.channels.includes(s.channel))
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'channel'], message: 'step channel not among the variant channels' });
+    });
+  });
+export type Variant = z.infer<typeof variantSchema>;
+
+export const documentSchema = z
+  .object({
+    id: idSchema,
+    name: textSchema,
+    /** The original is shown and returned after checking; a copy stays in the file. */
+    original: z.boolean().optional(),
+    /** Needed only in some cases (e.g. a representative's power of attorney). */
+    optional: z.boolean().optional(),
+  })
+  .strict();
+export type RequiredDocument = z.infer<typeof documentSchema>;
+
+export const RESULT_TYPES = ['positive', 'refusal', 'interim', 'refused_at_intake'] as const;
+export const DELIVERY_MODES = [
+  'in_person',
+  'proxy',
+  'mail',
+  'via_con',
+  'via_state_corporation',
+  'portal',
+  'email',
+  'e_licensing',
+  'bank_transfer',
+] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+export const OFFICE_HOURS = ['provider', 'provider_long', 'con'] as const;
+
+export const serviceSchema = z
+  .object({
+    id: idSchema,
+    /** An application keeps the version it was registered under. */
+    version: z.string().regex(/^\d+(\.\d+)*$/),
+    validFrom: isoDate,
+    /** null while in force; the seed acts are all repealed, so they carry their repeal date. */
+    validTo: isoDate.nullable(),
+    source: z
+      .object({
+        file: z.string(),
+        ref: z.string(),
+        language: z.enum(['kk', 'ru']),
+        act: z.string(),
+        repealedBy: z.string().nullable(),
+        standard: z.string().nullable(),
+      })
+      .strict(),
+    names: textSchema,
+    provider: textSchema,
+    recipients: z.array(z.enum(['person', 'legal_entity'])).min(1),
+    channels: z.array(channelSchema).min(1),
+    /** Which schedule the working-time arithmetic uses (see shared/calendar). */
+    officeHours: z.enum(OFFICE_HOURS),
+    fee: z.object({ free: z.boolean().nullable(), text: textSchema.nullable() }).strict(),
+    /** Written consent to use confidential information held in information systems. */
+    consentRequired: z.boolean(),
+    /** ЦОН or social workers take documents at home for those who cannot come. */
+    homeVisit: z.boolean(),
+    documents: z
+      .object({
+        items: z.array(documentSchema),
+        /** The seed only refers to the Standard's list: an office administrator completes it. */
+        toBeConfigured: z.boolean(),
+      })
+      .strict(),
+    results: z.array(z.object({ type: z.enum(RESULT_TYPES), name: textSchema }).strict()).min(1),
+    delivery: z.array(z.enum(DELIVERY_MODES)).min(1),
+    variants: z.array(variantSchema).min(1),
+    /** What the seed leaves unclear, kept with the data so nobody mistakes a guess for the rule. */
+    ambiguities: z.array(z.string()),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const seen = new Set<string>();
+    s.variants.forEach((v, i) => {
+      if (seen.has(v.id)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'id'], message: `duplicate variant ${v.id}` });
+      seen.add(v.id);
+    });
+    s.documents.items.forEach((d, i) => {
+      if (s.documents.items.findIndex((o) => o.id === d.id) !== i)
+        ctx.addIssue({ code: 'custom', path: ['documents', 'items', i, 'id'], message: `duplicate document ${d.id}` });
+    });
+  });
+export type ServiceDefinition = z.infer<typeof serviceSchema>;

@@ -1,0 +1,276 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CALENDAR } from '../calendar';
+import { parseService } from '../catalogue/load';
+import type { ServiceDefinition } from '../catalogue/schema';
+import { makeEvent, type ActorRef, type EventDoc, type EventKind, type PayloadOf } from '../events/event';
+import { tickHlc, type Hlc } from '../events/hlc';
+import { drive } from './drive';
+import { allowedActions, fold, type ApplicationState } from './engine';
+
+/** Kazakhstan local time (UTC+5) as an instant. */
+const kz = (y: number, m: number, d: number, h = 0, min = 0): number => Date.UTC(y, m - 1, d, h - 5, min);
+
+const t = (ru: string): { kk: string; ru: string } => ({ kk: ru, ru });
+/** A small permit-like service: intake, resolution, review, commission, wait for guarantees, sign, issue. */
+const service: ServiceDefinition = parseService({
+  id: 'test-permit',
+  version: '1',
+  validFrom: '2024-01-01',
+  validTo: null,
+  source: { file: 'x', ref: 'x', language: 'ru', act: 'x', repealedBy: null, standard: null },
+  names: t('Разрешение'),
+  provider: t('Управление'),
+  recipients: ['legal_entity'],
+  channels: ['provider_office', 'con'],
+  officeHours: 'provider',
+  fee: { free: true, text: null },
+  consentRequired: false,
+  homeVisit: false,
+  documents: { items: [{ id: 'application', name: t('Заявление') }], toBeConfigured: false },
+  results: [{ type: 'positive', name: t('Разрешение') }],
+  delivery: ['in_person', 'mail'],
+  variants: [
+    {
+      id: 'issue',
+      label: t('Выдача'),
+      channels: ['provider_office', 'con'],
+      deadline: { value: 10, unit: 'working_days' },
+      steps: [
+        { id: 's1', n: '1', kind: 'submit', actor: 'applicant', role: 'applicant', action: t('подает'), norm: null },
+        { id: 's2', n: '2', kind: 'intake', actor: 'clerk', role: 'office_clerk', action: t('регистрирует'), norm: { value: 20, unit: 'minutes' } },
+        { id: 's2c', n: 'C1', kind: 'transfer', actor: 'clerk', role: 'con_worker', action: t('доставляет из ЦОН'), norm: { value: 1, unit: 'working_days' }, channel: 'con' },
+        { id: 's3', n: '3', kind: 'assign', actor: 'head', role: 'head', action: t('налагает резолюцию'), norm: { value: 1, unit: 'hours' } },
+        { id: 's4', n: '4', kind: 'review', actor: 'executor', role: 'executor', action: t('проверяет'), norm: { value: 2, unit: 'working_days' } },
+        { id: 's5', n: '5', kind: 'commission', actor: 'commission', role: 'commission', action: t('решает'), norm: { value: 5, unit: 'working_days' }, branch: 'positive', commission: { binding: 'decision' } },
+        { id: 's6', n: '6', kind: 'notify', actor: 'executor', role: 'executor', action: t('уведомляет'), norm: { value: 1, unit: 'working_days' }, branch: 'positive' },
+        { id: 's7', n: '7', kind: 'applicant_wait', actor: 'applicant', role: 'applicant', action: t('приносит гарантии'), norm: { value: 20, unit: 'working_days' }, branch: 'positive', onExpire: 'close_not_supplied' },
+        { id: 's8', n: '8', kind: 'prepare', actor: 'executor', role: 'executor', action: t('готовит отказ'), norm: { value: 1, unit: 'working_days' }, branch: 'negative' },
+        { id: 's9', n: '9', kind: 'sign', actor: 'head', role: 'head', action: t('подписывает'), norm: { value: 1, unit: 'same_working_day' } },
+        { id: 's10', n: '10', kind: 'issue', actor: 'clerk', role: 'office_clerk', action: t('выдает'), norm: { value: 20, unit: 'minutes' } },
+      ],
+    },
+  ],
+  ambiguities: [],
+});
+
+const clerk: ActorRef = { login: 'clerk1', role: 'clerk' };
+const head: ActorRef = { login: 'head1', role: 'head' };
+const head2: ActorRef = { login: 'head2', role: 'head' };
+const exec: ActorRef = { login: 'exec1', role: 'executor' };
+const comm: ActorRef = { login: 'comm1', role: 'commission' };
+
+/** Events from several desks, each with its own clock. */
+function desks() {
+  const clocks: Record<string, Hlc | null> = {};
+  return <K extends EventKind>(device: string, at: number, kind: K, actor: ActorRef, payload: PayloadOf<K>): EventDoc => {
+    const clock = tickHlc(clocks[device] ?? null, at);
+    clocks[device] = clock;
+    return makeEvent({ kind, appId: 'A1', office: 'ALM01', device, clock, now: at, actor, payload }) as EventDoc;
+  };
+}
+
+const registration = (channel: 'provider_office' | 'con' = 'provider_office'): PayloadOf<'registered'> => ({
+  serviceId: 'test-permit',
+  serviceVersion: '1',
+  variantId: 'issue',
+  channel,
+  regNumber: 'ALM01-D1-000001',
+  applicant: { kind: 'legal_entity', bin: '940140000385', title: 'ТОО «Құрылыс»' },
+  documents: [{ id: 'application', received: true }],
+});
+
+const run = (events: EventDoc[], now: number): ApplicationState =>
+  fold({ appId: 'A1', events, service: () => service, calendar: DEFAULT_CALENDAR, now });
+
+describe('workflow engine on a small permit service', () => {
+  it('registration covers intake; the head must give a resolution next; deadlines are working time', () => {
+    const ev = desks();
+    const reg = kz(2026, 3, 19, 10); // Thu; Nauryz days off 21–25 March 2026
+    const s = run([ev('D1', reg, 'registered', clerk, registration())], reg + 60_000);
+    expect(s.status).toBe('in_progress');
+    expect(s.step?.id).toBe('s3');
+    expect(s.role).toBe('head');
+    expect(s.stepDueAt).toBe(kz(2026, 3, 19, 11));
+    // 10 working days from the day after Thu 19 March: 20, 26, 27, 30, 31 Mar, 1, 2, 3, 6, 7 Apr.
+    expect(s.dueAt).toBe(kz(2026, 4, 7, 18));
+    expect(s.history.map((h) => h.stepId)).toEqual(['s1', 's2']);
+    // The ЦОН-only courier step is not part of a desk application's route.
+    expect(allowedActions(s, 'head').map((a) => a.kind)).toEqual(['resolution']);
+    expect(allowedActions(s, 'executor')).toEqual([]);
+  });
+
+  it('an application that came through ЦОН goes through the courier step first', () => {
+    const ev = desks();
+    const reg = kz(2026, 4, 1, 10);
+    const s = run([ev('D1', reg, 'registered', clerk, registration('con'))], reg);
+    expect(s.step?.id).toBe('s2c');
+    expect(s.role).toBe('clerk');
+  });
+
+  it('goes the whole way to issue on approval, waiting on the applicant for guarantees', () => {
+    const ev = desks();
+    const d = kz(2026, 4, 1, 10);
+    const h = 3_600_000;
+    const events = [
+      ev('D1', d, 'registered', clerk, registration()),
+      ev('D2', d + h, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' }),
+      ev('D3', d + 2 * h, 'step_done', exec, { stepId: 's4', outcome: 'done' }),
+      ev('D4', d + 3 * h, 'commission_decision', comm, {
+        stepId: 's5',
+        decision: 'approved',
+        meetingDate: '2026-04-01',
+        minutesNo: '12',
+      }),
+      ev('D3', d + 4 * h, 'step_done', exec, { stepId: 's6', outcome: 'done' }),
+    ];
+    let s = run(events, d + 4 * h);
+    expect(s.status).toBe('waiting_applicant');
+    expect(s.step?.id).toBe('s7');
+    expect(s.assignee).toEqual({ login: 'exec1', name: 'Дана' });
+    events.push(ev('D1', d + 24 * h, 'documents_received', clerk, { stepId: 's7', documents: ['guarantee'] }));
+    events.push(ev('D2', d + 25 * h, 'signed', head, { stepId: 's9' }));
+    s = run(events, d + 25 * h);
+    expect(s.step?.id).toBe('s10');
+    events.push(ev('D1', d + 26 * h, 'issued', clerk, { stepId: 's10', mode: 'in_person' }));
+    s = run(events, d + 30 * 24 * h);
+    expect(s.status).toBe('closed');
+    expect(s.outcome).toBe('approved');
+    expect(s.overdue).toBe(false);
+    // The refusal-only step never ran.
+    expect(s.history.map((x) => x.stepId)).not.toContain('s8');
+    expect(s.superseded).toEqual([]);
+  });
+
+  it('a refusal at review skips the commission and the guarantees and goes to sign and issue', () => {
+    const ev = desks();
+    const d = kz(2026, 4, 1, 10);
+    const events = [
+      ev('D1', d, 'registered', clerk, registration()),
+      ev('D2', d + 1000, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' }),
+      ev('D3', d + 2000, 'step_done', exec, { stepId: 's4', outcome: 'refused', ground: 'п. 10' }),
+    ];
+    const s = run(events, d + 3000);
+    expect(s.outcome).toBe('refused');
+    expect(s.step?.id).toBe('s8');
+  });
+
+  it('refuses actions out of turn or by the wrong role, and reports them as superseded', () => {
+    const ev = desks();
+    const d = kz(2026, 4, 1, 10);
+    const events = [
+      ev('D1', d, 'registered', clerk, registration()),
+      ev('D3', d + 1000, 'signed', head, { stepId: 's9' }),
+      ev('D3', d + 2000, 'step_done', exec, { stepId: 's3', outcome: 'done' }),
+    ];
+    const s = run(events, d + 3000);
+    expect(s.step?.id).toBe('s3');
+    expect(s.superseded.map((x) => x.reason)).toEqual(['workflow.notAllowed', 'workflow.notAllowed']);
+  });
+
+  it('two heads assign different executors offline at once: the later wins, the earlier is reported', () => {
+    const ev = desks();
+    const d = kz(2026, 4, 1, 10);
+    const reg = ev('D1', d, 'registered', clerk, registration());
+    const a = ev('D2', d + 5000, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
+    const b = ev('D3', d + 6000, 'resolution', head2, { stepId: 's3', executor: 'exec2', executorName: 'Марат' });
+    for (const order of [[reg, a, b], [b, a, reg], [a, reg, b]]) {
+      const s = run(order, d + 10_000);
+      expect(s.assignee?.login).toBe('exec2');
+      expect(s.step?.id).toBe('s4');
+      expect(s.superseded).toEqual([
+        expect.objectContaining({ eventId: a._id, reason: 'workflow.overridden', by: b._id, actor: head }),
+      ]);
+    }
+  });
+
+  it('two clerks issue the same result offline: one issue stands, the other is reported', () => {
+    const s0 = drive({ service, variantId: 'issue', calendar: DEFAULT_CALENDAR, start: kz(2026, 4, 1, 10) });
+    const events = s0.events.slice(0, -1);
+    const last = s0.events[s0.events.length - 1] as EventDoc<'issued'>;
+    const ev = desks();
+    const twin = ev('D9', Date.parse(last.at), 'issued', { login: 'clerk2', role: 'clerk' }, { stepId: 's10', mode: 'mail' });
+    const s = run([...events, last, twin], Date.parse(last.at) + 1000);
+    expect(s.status).toBe('closed');
+    expect(s.superseded).toHaveLength(1);
+    expect(s.superseded[0]?.reason).toBe('workflow.closed');
+  });
+
+  it('the head returns a prepared result for rework; the executor decides again', () => {
+    const ev = desks();
+    const d = kz(2026, 4, 1, 10);
+    const events = [
+      ev('D1', d, 'registered', clerk, registration()),
+      ev('D2', d + 1000, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' }),
+      ev('D3', d + 2000, 'step_done', exec, { stepId: 's4', outcome: 'refused', ground: 'x' }),
+      ev('D3', d + 3000, 'step_done', exec, { stepId: 's8', outcome: 'done' }),
+    ];
+    let s = run(events, d + 4000);
+    expect(s.step?.id).toBe('s9');
+    expect(allowedActions(s, 'head').map((a) => a.kind)).toContain('returned');
+    events.push(ev('D2', d + 5000, 'returned', head, { toStepId: 's8', note: 'уточнить основание' }));
+    s = run(events, d + 6000);
+    expect(s.step?.id).toBe('s8');
+    expect(s.role).toBe('executor');
+    expect(s.history.at(-1)?.outcome).toBe('returned');
+  });
+
+  it('an expired wait for guarantees closes the case as not supplied, but not before it expires', () => {
+    const r = drive({ service, variantId: 'issue', calendar: DEFAULT_CALENDAR, start: kz(2026, 4, 1, 10), maxActions: 4 });
+    expect(r.state.step?.id).toBe('s7');
+    const ev = desks();
+    const early = ev('D1', (r.state.stepStartedAt ?? 0) + 86_400_000, 'wait_expired', clerk, { stepId: 's7' });
+    let s = run([...r.events, early], Date.parse(early.at));
+    expect(s.status).toBe('waiting_applicant');
+    expect(s.superseded[0]?.reason).toBe('workflow.notAllowed');
+    const late = ev('D1', (r.state.stepDueAt ?? 0) + 60_000, 'wait_expired', clerk, { stepId: 's7' });
+    s = run([...r.events, late], Date.parse(late.at));
+    expect(s.status).toBe('not_supplied');
+  });
+
+  it('flags overdue and at-risk work against the regulation', () => {
+    const ev = desks();
+    const d = kz(2026, 4, 1, 10);
+    const events = [ev('D1', d, 'registered', clerk, registration())];
+    // The head's hour ran out at 11:00.
+    let s = run(events, kz(2026, 4, 1, 11, 30));
+    expect(s.stepOverdue).toBe(true);
+    expect(s.overdue).toBe(false);
+    // Overall 10 working days: due Wed 15 April 18:00; on the 14th at noon less than a quarter is left.
+    s = run(events, kz(2026, 4, 2, 12));
+    expect(s.atRisk).toBe(false);
+    s = run(events, kz(2026, 4, 14, 12));
+    expect(s.atRisk).toBe(true);
+    s = run(events, kz(2026, 4, 16, 9));
+    expect(s.overdue).toBe(true);
+  });
+
+  it('a year without calendar data is reported, never guessed', () => {
+    const ev = desks();
+    const d = kz(2031, 4, 1, 10);
+    const s = run([ev('D1', d, 'registered', clerk, registration())], d);
+    expect(s.calendarMissingYear).toBe(2031);
+    expect(s.dueAt).toBeNull();
+  });
+
+  it('the fold is deterministic: any delivery order of the same events gives the same state', () => {
+    const ev = desks();
+    const d = kz(2026, 4, 1, 10);
+    const events = [
+      ev('D1', d, 'registered', clerk, registration()),
+      ev('D2', d + 1000, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' }),
+      ev('D3', d + 1000, 'resolution', head2, { stepId: 's3', executor: 'exec2', executorName: 'Марат' }),
+      ev('D4', d + 2000, 'step_done', exec, { stepId: 's4', outcome: 'done' }),
+      ev('D5', d + 2000, 'step_done', exec, { stepId: 's4', outcome: 'refused' }),
+      ev('D6', d + 3000, 'commission_decision', comm, { stepId: 's5', decision: 'approved', meetingDate: '2026-04-01', minutesNo: '1' }),
+      ev('D1', d + 3000, 'withdrawn', clerk, {}),
+    ];
+    const expected = run(events, d + 10_000);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }), (order) => {
+        expect(run(order, d + 10_000)).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,565 @@
+import {
+  CON_HOURS,
+  CalendarError,
+  PROVIDER_HOURS,
+  PROVIDER_HOURS_LONG,
+  dueAt as calendarDueAt,
+  workingMinutesBetween,
+  type OfficeHours,
+  type WorkCalendar,
+} from '../calendar';
+import type { Norm, ServiceDefinition, Step, Variant } from '../catalogue/schema';
+import { compareEvents, type ActorRef, type EventDoc, type EventKind, type StaffRole } from '../events/event';
+
+/**
+ * The workflow engine: a pure function of (service definition, events, calendar, now). Every
+ * replica folds the same events in the same (HLC, device) order and so reaches the same state;
+ * an event that is no longer possible when its turn comes (a colleague on another desk acted
+ * first) is kept and reported as superseded, never dropped silently.
+ */
+
+export type Status =
+  /** Someone in the office must act. */
+  | 'in_progress'
+  /** Waiting for the applicant (guarantee documents, originals…). */
+  | 'waiting_applicant'
+  /** The result was handed over; the application is closed. */
+  | 'closed'
+  | 'refused_at_intake'
+  | 'withdrawn'
+  /** Closed because the applicant never brought what was asked for. */
+  | 'not_supplied';
+
+export type Outcome = 'approved' | 'refused' | null;
+
+export interface HistoryEntry {
+  stepId: string;
+  startedAt: number;
+  doneAt: number;
+  by: ActorRef | null;
+  /** The event that closed the step (null for steps done automatically). */
+  eventId: string | null;
+  outcome: 'done' | 'skipped' | 'approved' | 'refused' | 'expired' | 'auto' | 'returned';
+  norm: Norm | null;
+  dueAt: number | null;
+  /** Working minutes the step took, in the office's hours. */
+  workingMinutes: number | null;
+  overNorm: boolean;
+}
+
+export interface Superseded {
+  eventId: string;
+  kind: EventKind;
+  actor: ActorRef;
+  at: string;
+  /** Why it no longer applied: a translatable code. */
+  reason: 'workflow.stepAlreadyDone' | 'workflow.closed' | 'workflow.notAllowed' | 'workflow.overridden';
+  /** The event that won, when there is one. */
+  by: string | null;
+}
+
+export interface Assignee {
+  login: string;
+  name: string;
+}
+
+export interface ApplicationState {
+  appId: string;
+  registered: EventDoc<'registered'> | EventDoc<'intake_refused'> | null;
+  service: ServiceDefinition | null;
+  variant: Variant | null;
+  status: Status;
+  outcome: Outcome;
+  /** The step to be done now, and who must do it. */
+  step: Step | null;
+  role: StaffRole | null;
+  assignee: Assignee | null;
+  registeredAt: number | null;
+  stepStartedAt: number | null;
+  stepDueAt: number | null;
+  dueAt: number | null;
+  closedAt: number | null;
+  overdue: boolean;
+  stepOverdue: boolean;
+  atRisk: boolean;
+  /** The step's own limit falls after the overall deadline: the regulation conflicts with itself. */
+  stepBeyondDeadline: boolean;
+  history: HistoryEntry[];
+  superseded: Superseded[];
+  /** Events that are malformed or belong to no known service: kept out of the fold, shown. */
+  problems: { eventId: string; code: string }[];
+  /** The calendar year the deadlines needed but the calendar lacks: an explicit gap, not a guess. */
+  calendarMissingYear: number | null;
+  eventCount: number;
+  lastEventAt: number | null;
+}
+
+export interface EngineInput {
+  appId: string;
+  events: readonly EventDoc[];
+  /** Finds the definition an application was registered under. */
+  service: (serviceId: string, version: string) => ServiceDefinition | undefined;
+  calendar: WorkCalendar;
+  now: number;
+}
+
+export function officeHoursOf(service: ServiceDefinition): OfficeHours {
+  switch (service.officeHours) {
+    case 'provider_long':
+      return PROVIDER_HOURS_LONG;
+    case 'con':
+      return CON_HOURS;
+    default:
+      return PROVIDER_HOURS;
+  }
+}
+
+/** Steps the engine records itself: automated portal checks happen before the desk sees the case. */
+function isAutomatic(step: Step): boolean {
+  return step.actor === 'system' && (step.kind === 'system' || step.kind === 'submit');
+}
+
+/** The leading steps that registration itself covers: submission, intake, consent. */
+const INTAKE_KINDS = new Set<Step['kind']>(['submit', 'intake', 'consent']);
+
+/** The staff role that records a step. The clerk records what the applicant brings. */
+export function roleForStep(step: Step): StaffRole {
+  switch (step.actor) {
+    case 'clerk':
+    case 'applicant':
+      return 'clerk';
+    case 'head':
+      return 'head';
+    case 'commission':
+      return 'commission';
+    default:
+      return 'executor';
+  }
+}
+
+/** The event kinds that complete a step of this kind. */
+export function completingKinds(step: Step): EventKind[] {
+  if (step.actor === 'applicant' || step.kind === 'applicant_wait') return ['documents_received', 'wait_expired'];
+  switch (step.kind) {
+    case 'assign':
+      return ['resolution'];
+    case 'commission':
+      return ['commission_decision'];
+    case 'sign':
+      return ['signed'];
+    case 'issue':
+    case 'mail':
+      return ['issued'];
+    default:
+      return ['step_done'];
+  }
+}
+
+/** Steps where the actor chooses between going on and refusing. */
+export function decides(step: Step): boolean {
+  return step.kind === 'decision' || step.kind === 'review' || step.kind === 'commission';
+}
+
+export interface AllowedAction {
+  kind: EventKind;
+  stepId: string | null;
+  /** For step_done: the outcomes the actor may choose. */
+  outcomes?: ('done' | 'skipped' | 'approved' | 'refused')[];
+}
+
+/** What a person in `role` may record now. The UI offers exactly this; the fold enforces it. */
+export function allowedActions(state: ApplicationState, role: StaffRole): AllowedAction[] {
+  if (!state.registered || state.registered.kind !== 'registered' || isFinal(state.status)) return [];
+  const out: AllowedAction[] = [];
+  const step = state.step;
+  if (step && roleForStep(step) === role) {
+    for (const kind of completingKinds(step)) {
+      if (kind === 'step_done') {
+        const outcomes: AllowedAction['outcomes'] =
+          step.kind === 'decision' ? ['approved', 'refused'] : step.kind === 'review' ? ['done', 'refused'] : ['done'];
+        if (step.condition) outcomes.push('skipped');
+        out.push({ kind, stepId: step.id, outcomes });
+      } else out.push({ kind, stepId: step.id });
+    }
+  }
+  if (role === 'head') {
+    if (state.assignee) out.push({ kind: 'reassigned', stepId: null });
+    if (step && reworkTarget(state) !== null && roleForStep(step) === 'head' && step.kind === 'sign')
+      out.push({ kind: 'returned', stepId: step.id });
+  }
+  if (role === 'clerk') out.push({ kind: 'withdrawn', stepId: null });
+  return out;
+}
+
+export function isFinal(status: Status): boolean {
+  return status !== 'in_progress' && status !== 'waiting_applicant';
+}
+
+/** The latest executor step already done: where a returned application goes back to. */
+function reworkTarget(state: ApplicationState): string | null {
+  const variant = state.variant;
+  if (!variant) return null;
+  for (let i = state.history.length - 1; i >= 0; i--) {
+    const h = state.history[i];
+    const s = h && variant.steps.find((x) => x.id === h.stepId);
+    if (s && s.actor === 'executor' && h?.outcome !== 'auto') return s.id;
+  }
+  return null;
+}
+
+function emptyState(appId: string): ApplicationState {
+  return {
+    appId,
+    registered: null,
+    service: null,
+    variant: null,
+    status: 'in_progress',
+    outcome: null,
+    step: null,
+    role: null,
+    assignee: null,
+    registeredAt: null,
+    stepStartedAt: null,
+    stepDueAt: null,
+    dueAt: null,
+    closedAt: null,
+    overdue: false,
+    stepOverdue: false,
+    atRisk: false,
+    stepBeyondDeadline: false,
+    history: [],
+    superseded: [],
+    problems: [],
+    calendarMissingYear: null,
+    eventCount: 0,
+    lastEventAt: null,
+  };
+}
+
+/** Folds an application's events (delivered in any order) into its state. */
+export function fold(input: EngineInput): ApplicationState {
+  const events = [...input.events].filter((e) => e.appId === input.appId).sort(compareEvents);
+  const f = new Folder(input);
+  for (const e of events) f.apply(e);
+  return f.finish();
+}
+
+class Folder {
+  private readonly s: ApplicationState;
+  private hours: OfficeHours = PROVIDER_HOURS;
+  private stepIndex = -1;
+  /** The event that set the current assignee, for reporting an overridden resolution. */
+  private assignedBy: string | null = null;
+
+  constructor(private readonly input: EngineInput) {
+    this.s = emptyState(input.appId);
+  }
+
+  private due(from: number, norm: Norm | null): number | null {
+    if (!norm) return null;
+    try {
+      const base = norm.from === 'registration' && this.s.registeredAt !== null ? this.s.registeredAt : from;
+      return calendarDueAt(this.input.calendar, this.hours, base, norm);
+    } catch (e) {
+      if (e instanceof CalendarError) {
+        this.s.calendarMissingYear = e.year;
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private minutes(a: number, b: number): number | null {
+    try {
+      return workingMinutesBetween(this.input.calendar, this.hours, a, b);
+    } catch (e) {
+      if (e instanceof CalendarError) {
+        this.s.calendarMissingYear = e.year;
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private supersede(e: EventDoc, reason: Superseded['reason'], by: string | null = null): void {
+    this.s.superseded.push({ eventId: e._id, kind: e.kind, actor: e.actor, at: e.at, reason, by });
+  }
+
+  /** Whether a step applies to this application at all (channel and branch). */
+  private applies(step: Step): boolean {
+    const channel = this.s.registered?.payload.channel;
+    if (step.channel && step.channel !== channel) return false;
+    if (step.branch === 'positive' && this.s.outcome === 'refused') return false;
+    if (step.branch === 'negative' && this.s.outcome !== 'refused') return false;
+    return true;
+  }
+
+  /** Moves to the next step that applies, recording automatic steps on the way. */
+  private advance(at: number): void {
+    const steps = this.s.variant?.steps ?? [];
+    for (let i = this.stepIndex + 1; i < steps.length; i++) {
+      const step = steps[i];
+      if (!step || !this.applies(step)) continue;
+      if (isAutomatic(step)) {
+        this.s.history.push({
+          stepId: step.id,
+          startedAt: at,
+          doneAt: at,
+          by: null,
+          eventId: null,
+          outcome: 'auto',
+          norm: step.norm,
+          dueAt: null,
+          workingMinutes: 0,
+          overNorm: false,
+        });
+        continue;
+      }
+      this.enter(i, at);
+      return;
+    }
+    // Past the last step: the result has been handed over.
+    this.stepIndex = steps.length;
+    this.s.step = null;
+    this.s.role = null;
+    this.s.stepStartedAt = null;
+    this.s.stepDueAt = null;
+    if (!isFinal(this.s.status)) {
+      this.s.status = 'closed';
+      this.s.closedAt = at;
+    }
+  }
+
+  private enter(index: number, at: number): void {
+    const step = this.s.variant?.steps[index] ?? null;
+    this.stepIndex = index;
+    this.s.step = step;
+    this.s.role = step ? roleForStep(step) : null;
+    this.s.stepStartedAt = at;
+    this.s.stepDueAt = step ? this.due(at, step.norm) : null;
+    this.s.status = step && (step.actor === 'applicant' || step.kind === 'applicant_wait') ? 'waiting_applicant' : 'in_progress';
+  }
+
+  private complete(e: EventDoc | null, outcome: HistoryEntry['outcome'], at: number): void {
+    const step = this.s.step;
+    if (!step || this.s.stepStartedAt === null) return;
+    const dueAt = this.s.stepDueAt;
+    this.s.history.push({
+      stepId: step.id,
+      startedAt: this.s.stepStartedAt,
+      doneAt: at,
+      by: e?.actor ?? null,
+      eventId: e?._id ?? null,
+      outcome,
+      norm: step.norm,
+      dueAt,
+      workingMinutes: this.minutes(this.s.stepStartedAt, at),
+      overNorm: dueAt !== null && at > dueAt,
+    });
+  }
+
+  private register(e: EventDoc<'registered'> | EventDoc<'intake_refused'>, at: number): void {
+    const p = e.payload;
+    const service = this.input.service(p.serviceId, p.serviceVersion);
+    const variant = service?.variants.find((v) => v.id === p.variantId);
+    if (!service || !variant) {
+      this.s.problems.push({ eventId: e._id, code: 'workflow.unknownService' });
+      return;
+    }
+    this.s.registered = e;
+    this.s.service = service;
+    this.s.variant = variant;
+    this.hours = officeHoursOf(service);
+    this.s.registeredAt = at;
+    if (e.kind === 'intake_refused') {
+      this.s.status = 'refused_at_intake';
+      this.s.outcome = 'refused';
+      this.s.closedAt = at;
+      return;
+    }
+    this.s.dueAt = this.due(at, variant.deadline);
+    // Registration covers the leading submission, intake and consent steps.
+    let i = 0;
+    while (i < variant.steps.length) {
+      const step = variant.steps[i];
+      if (!step || !(INTAKE_KINDS.has(step.kind) || !this.applies(step) || isAutomatic(step))) break;
+      if (this.applies(step))
+        this.s.history.push({
+          stepId: step.id,
+          startedAt: at,
+          doneAt: at,
+          by: e.actor,
+          eventId: e._id,
+          outcome: isAutomatic(step) ? 'auto' : 'done',
+          norm: step.norm,
+          dueAt: null,
+          workingMinutes: 0,
+          overNorm: false,
+        });
+      i++;
+    }
+    this.stepIndex = i - 1;
+    this.advance(at);
+  }
+
+  apply(e: EventDoc): void {
+    this.s.eventCount++;
+    const at = Date.parse(e.at);
+    this.s.lastEventAt = this.s.lastEventAt === null ? at : Math.max(this.s.lastEventAt, at);
+
+    if (e.kind === 'registered' || e.kind === 'intake_refused') {
+      if (this.s.registered) return this.supersede(e, 'workflow.stepAlreadyDone', this.s.registered._id);
+      return this.register(e, at);
+    }
+    if (!this.s.registered) {
+      this.s.problems.push({ eventId: e._id, code: 'workflow.notRegistered' });
+      return;
+    }
+    if (isFinal(this.s.status)) return this.supersede(e, 'workflow.closed');
+
+    switch (e.kind) {
+      case 'withdrawn':
+        this.complete(e, 'done', at);
+        this.s.status = 'withdrawn';
+        this.s.closedAt = at;
+        this.s.step = null;
+        this.s.role = null;
+        return;
+      case 'reassigned':
+        if (!this.s.assignee) return this.supersede(e, 'workflow.notAllowed');
+        this.s.assignee = { login: e.payload.executor, name: e.payload.executorName };
+        this.assignedBy = e._id;
+        return;
+      case 'returned':
+        return this.rework(e, at);
+      case 'resolution':
+        // Two heads (or one head on two desks) assigned at once: the later resolution wins and the
+        // earlier one is reported, instead of refusing the later one as "step already done".
+        if (this.s.step?.kind !== 'assign' && this.s.assignee && this.assignedBy) {
+          const previous = this.assignedBy;
+          this.s.assignee = { login: e.payload.executor, name: e.payload.executorName };
+          this.assignedBy = e._id;
+          this.s.superseded.push({
+            eventId: previous,
+            kind: 'resolution',
+            actor: this.s.history.find((h) => h.eventId === previous)?.by ?? e.actor,
+            at: e.at,
+            reason: 'workflow.overridden',
+            by: e._id,
+          });
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+
+    const step = this.s.step;
+    const stepId = 'stepId' in e.payload ? e.payload.stepId : null;
+    if (!step || stepId !== step.id) {
+      const done = this.s.history.find((h) => h.stepId === stepId && h.eventId !== null);
+      return this.supersede(e, done ? 'workflow.stepAlreadyDone' : 'workflow.notAllowed', done?.eventId ?? null);
+    }
+    if (!completingKinds(step).includes(e.kind) || roleForStep(step) !== e.actor.role)
+      return this.supersede(e, 'workflow.notAllowed');
+
+    switch (e.kind) {
+      case 'resolution':
+        this.s.assignee = { login: e.payload.executor, name: e.payload.executorName };
+        this.assignedBy = e._id;
+        this.complete(e, 'done', at);
+        return this.advance(at);
+      case 'step_done': {
+        const o = e.payload.outcome;
+        const valid =
+          step.kind === 'decision'
+            ? o === 'approved' || o === 'refused' || (o === 'skipped' && !!step.condition)
+            : o === 'done' || (o === 'refused' && decides(step)) || (o === 'skipped' && !!step.condition);
+        if (!valid) return this.supersede(e, 'workflow.notAllowed');
+        if (o === 'refused') this.s.outcome = 'refused';
+        if (o === 'approved') this.s.outcome = 'approved';
+        this.complete(e, o, at);
+        return this.advance(at);
+      }
+      case 'commission_decision':
+        // A recommendation leaves the decision to the next decision step; its refusal still
+        // routes the case to the refusal path unless the head decides otherwise there.
+        this.s.outcome = e.payload.decision;
+        this.complete(e, e.payload.decision, at);
+        return this.advance(at);
+      case 'signed':
+      case 'documents_received':
+        this.complete(e, 'done', at);
+        return this.advance(at);
+      case 'issued':
+        this.complete(e, 'done', at);
+        return this.advance(at);
+      case 'wait_expired':
+        return this.expire(e, step, at);
+      default:
+        return this.supersede(e, 'workflow.notAllowed');
+    }
+  }
+
+  private expire(e: EventDoc<'wait_expired'>, step: Step, at: number): void {
+    // Recorded early by mistake: the wait has not run out yet.
+    if (this.s.stepDueAt !== null && at < this.s.stepDueAt) return this.supersede(e, 'workflow.notAllowed');
+    this.complete(e, 'expired', at);
+    switch (step.onExpire) {
+      case 'refuse_intake':
+        this.s.status = 'refused_at_intake';
+        this.s.outcome = 'refused';
+        this.s.closedAt = at;
+        this.s.step = null;
+        this.s.role = null;
+        return;
+      case 'mail_result':
+        return this.advance(at);
+      default:
+        this.s.status = 'not_supplied';
+        this.s.closedAt = at;
+        this.s.step = null;
+        this.s.role = null;
+        return;
+    }
+  }
+
+  private rework(e: EventDoc<'returned'>, at: number): void {
+    const variant = this.s.variant;
+    const target = variant?.steps.findIndex((s) => s.id === e.payload.toStepId) ?? -1;
+    if (!variant || target < 0 || target >= this.stepIndex || this.s.step?.kind !== 'sign')
+      return this.supersede(e, 'workflow.notAllowed');
+    const targetStep = variant.steps[target];
+    if (!targetStep || targetStep.actor !== 'executor') return this.supersede(e, 'workflow.notAllowed');
+    this.complete(e, 'returned', at);
+    // The executor decides again: a refusal made before the return no longer stands.
+    this.s.outcome = null;
+    this.enter(target, at);
+  }
+
+  finish(): ApplicationState {
+    const s = this.s;
+    const now = this.input.now;
+    if (!isFinal(s.status) && s.registered) {
+      s.overdue = s.dueAt !== null && now > s.dueAt;
+      s.stepOverdue = s.stepDueAt !== null && now > s.stepDueAt;
+      s.stepBeyondDeadline = s.stepDueAt !== null && s.dueAt !== null && s.stepDueAt > s.dueAt;
+      s.atRisk = !s.overdue && this.atRisk(now);
+    } else if (s.closedAt !== null) {
+      // A closed case is overdue when it closed late; that is what the journals report.
+      s.overdue = s.dueAt !== null && s.closedAt > s.dueAt;
+    }
+    return s;
+  }
+
+  /** Less than a quarter of the working time allowed is left, on the step or overall. */
+  private atRisk(now: number): boolean {
+    const check = (start: number | null, due: number | null): boolean => {
+      if (start === null || due === null || now > due) return false;
+      const total = this.minutes(start, due);
+      const left = this.minutes(now, due);
+      return total !== null && left !== null && total > 0 && left * 4 <= total;
+    };
+    return check(this.s.registeredAt, this.s.dueAt) || check(this.s.stepStartedAt, this.s.stepDueAt);
+  }
+}
