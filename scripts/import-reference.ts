@@ -96,7 +96,9 @@ function convert(s: Json): Json {
     const steps = (v['steps'] as Json[]).map((st) => {
       const branch = (st['branch'] as Json | null) ?? null;
       const out: Json = {
-        id: `s${String(st['n']).toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+        id: `s${String(st['n'])
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')}`,
         n: String(st['n']),
         kind: st['kind'],
         actor: ACTOR[String(st['role'])] ?? 'executor',
@@ -121,7 +123,7 @@ function convert(s: Json): Json {
       id: String(v['id']),
       label: { kk: '', ru: String(v['label']) },
       channels: channels(String(v['channel'])),
-      deadline: norm(deadline as Json | null),
+      deadline: norm(deadline),
       steps,
     };
     if (Array.isArray(applies['procedure'])) out['procedures'] = applies['procedure'];
@@ -144,7 +146,9 @@ function convert(s: Json): Json {
       ref: s['source_ref'] ?? '',
       language: lang,
       act: `${String(act['issuer'])}, ${String(act['type'])} от ${String(act['date'])} № ${String(act['number'])}`,
-      repealedBy: repealed ? `${String(repealed['type'])} от ${String(repealed['date'])} № ${String(repealed['number'])}` : null,
+      repealedBy: repealed
+        ? `${String(repealed['type'])} от ${String(repealed['date'])} № ${String(repealed['number'])}`
+        : null,
       standard: ((s['standard'] as Json | null)?.['ref'] as string | undefined) ?? null,
     },
     names: { kk: typeof names['kk'] === 'string' ? names['kk'] : '', ru: String(names['ru']) },
@@ -152,14 +156,17 @@ function convert(s: Json): Json {
     recipients: permit ? ['legal_entity', 'person'] : ['person'],
     channels: [...new Set(((s['channels'] as Json[] | null) ?? []).map((c) => String(c['code'])))],
     officeHours: hours,
-    fee: { free: fee['free'] ?? null, text: fee['text'] ? text(String(fee['text']), lang) : null },
+    fee: { free: fee['free'] ?? null, text: typeof fee['text'] === 'string' ? text(fee['text'], lang) : null },
     consentRequired: s['consent_confidential_info'] !== null && s['consent_confidential_info'] !== undefined,
     homeVisit: s['home_visit'] !== null && s['home_visit'] !== undefined,
     documents: { items: [], toBeConfigured: true },
-    results: ((s['results'] as Json[] | null) ?? []).map((r) => ({ type: r['type'], name: text(String(r['text']), lang) })),
+    results: ((s['results'] as Json[] | null) ?? []).map((r) => ({
+      type: r['type'],
+      name: text(String(r['text']), lang),
+    })),
     delivery: delivery.length > 0 ? delivery : ['in_person'],
     variants,
-    ambiguities: (s['ambiguities'] as string[] | null) ?? [],
+    ambiguities: s['ambiguities'] ?? [],
   };
 }
 
@@ -168,9 +175,9 @@ mkdirSync(outDir, { recursive: true });
 for (const s of services) {
   const file = path.join(outDir, `${String(s['id'])}.json`);
   if (existsSync(file) && !force) {
-    console.log(`kept ${path.relative(root, file)} (exists; --force to overwrite)`);
+    process.stdout.write(`kept ${path.relative(root, file)} (exists; --force to overwrite)` + '\n');
     continue;
   }
   writeFileSync(file, JSON.stringify(convert(s), null, 2) + '\n');
-  console.log(`wrote ${path.relative(root, file)}`);
+  process.stdout.write(`wrote ${path.relative(root, file)}` + '\n');
 }

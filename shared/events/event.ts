@@ -159,13 +159,11 @@ export const KIND_ROLES: Record<EventKind, readonly StaffRole[]> = {
   returned: ['head'],
   documents_received: ['clerk'],
   wait_expired: ['clerk', 'head', 'executor'],
-  issued: ['clerk'],
+  issued: ['clerk', 'executor'],
   withdrawn: ['clerk'],
 };
 
-export const actorRefSchema = z
-  .object({ login, role: staffRoleSchema, name: z.string().max(200).optional() })
-  .strict();
+export const actorRefSchema = z.object({ login, role: staffRoleSchema, name: z.string().max(200).optional() }).strict();
 export type ActorRef = z.infer<typeof actorRefSchema>;
 
 interface Envelope {
@@ -199,11 +197,7 @@ const envelopeSchema = z.object({
   payload: z.unknown(),
 });
 
-export type EventProblem =
-  | 'event.shape'
-  | 'event.badId'
-  | 'event.payload'
-  | 'event.roleNotAllowed';
+export type EventProblem = 'event.shape' | 'event.badId' | 'event.payload' | 'event.roleNotAllowed';
 
 /** Checks a stored or replicated document; the fold ignores (and reports) anything that fails. */
 export function parseEvent(doc: unknown): { ok: true; event: EventDoc } | { ok: false; problem: EventProblem } {

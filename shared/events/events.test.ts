@@ -18,19 +18,22 @@ describe('hybrid logical clock', () => {
 
   it('never goes backwards when the wall clock jumps back, and text order follows clock order', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -3_600_000, max: 3_600_000 }), { minLength: 1, maxLength: 60 }), (jumps) => {
-        let now = T0;
-        let last: Hlc | null = null;
-        for (const j of jumps) {
-          now += j;
-          const next = tickHlc(last, now);
-          if (last) {
-            expect(compareHlc(next, last)).toBeGreaterThan(0);
-            expect(formatHlc(next) > formatHlc(last)).toBe(true);
+      fc.property(
+        fc.array(fc.integer({ min: -3_600_000, max: 3_600_000 }), { minLength: 1, maxLength: 60 }),
+        (jumps) => {
+          let now = T0;
+          let last: Hlc | null = null;
+          for (const j of jumps) {
+            now += j;
+            const next = tickHlc(last, now);
+            if (last) {
+              expect(compareHlc(next, last)).toBeGreaterThan(0);
+              expect(formatHlc(next) > formatHlc(last)).toBe(true);
+            }
+            last = next;
           }
-          last = next;
-        }
-      }),
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -131,12 +134,23 @@ describe('event documents', () => {
 
   it('the server-side validator accepts the same events the client makes, with the role table', () => {
     const rules = validationRulesFromKinds(KIND_ROLES);
-    const e = makeEvent({ ...base, kind: 'signed', actor: { login: 'head1', role: 'head' }, payload: { stepId: 's5' } });
+    const e = makeEvent({
+      ...base,
+      kind: 'signed',
+      actor: { login: 'head1', role: 'head' },
+      payload: { stepId: 's5' },
+    });
     const user = { db: 'office_alm01', name: 'head1', roles: ['head', 'office:ALM01'] };
     expect(() => validateOfficeDoc(e as unknown as Record<string, unknown>, null, user, null, rules)).not.toThrow();
     const clerk = { ...e, actor: { login: 'c1', role: 'clerk' } };
     expect(() =>
-      validateOfficeDoc(clerk as unknown as Record<string, unknown>, null, { ...user, name: 'c1', roles: ['clerk', 'office:ALM01'] }, null, rules),
+      validateOfficeDoc(
+        clerk as unknown as Record<string, unknown>,
+        null,
+        { ...user, name: 'c1', roles: ['clerk', 'office:ALM01'] },
+        null,
+        rules,
+      ),
     ).toThrow(expect.objectContaining({ forbidden: 'event.roleNotAllowed' }) as Error);
   });
 

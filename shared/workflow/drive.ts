@@ -1,6 +1,13 @@
 import type { WorkCalendar } from '../calendar';
 import type { ServiceDefinition, Step } from '../catalogue/schema';
-import { makeEvent, type ActorRef, type EventDoc, type EventKind, type PayloadOf, type StaffRole } from '../events/event';
+import {
+  makeEvent,
+  type ActorRef,
+  type EventDoc,
+  type EventKind,
+  type PayloadOf,
+  type StaffRole,
+} from '../events/event';
 import { tickHlc, type Hlc } from '../events/hlc';
 import { allowedActions, fold, type AllowedAction, type ApplicationState } from './engine';
 
@@ -54,7 +61,7 @@ export function drive(o: DriveOptions): DriveResult {
   let now = o.start;
   const emit = <K extends EventKind>(kind: K, actor: ActorRef, payload: PayloadOf<K>): void => {
     clock = tickHlc(clock, now);
-    events.push(makeEvent({ kind, appId, office, device, clock, now, actor, payload }) as EventDoc);
+    events.push(makeEvent({ kind, appId, office, device, clock, now, actor, payload }));
   };
   const applicant: PayloadOf<'registered'>['applicant'] = o.service.recipients.includes('person')
     ? { kind: 'person', iin: '900101300017', surname: 'Сейітов', name: 'Нұрлан' }
@@ -81,10 +88,14 @@ export function drive(o: DriveOptions): DriveResult {
     const action = pick(actions, step);
     if (!action) throw new Error(`no action for step ${step.id} (${step.kind}) as ${state.role}`);
     const actor = people[state.role];
-    const wantsRefusal = o.refuse === true && !refused;
+    const wantsRefusal: boolean = o.refuse === true && !refused;
     switch (action.kind) {
       case 'resolution':
-        emit('resolution', actor, { stepId: step.id, executor: people.executor.login, executorName: people.executor.name ?? '' });
+        emit('resolution', actor, {
+          stepId: step.id,
+          executor: people.executor.login,
+          executorName: people.executor.name ?? '',
+        });
         break;
       case 'commission_decision':
         refused ||= wantsRefusal;

@@ -38,16 +38,103 @@ const service: ServiceDefinition = parseService({
       deadline: { value: 10, unit: 'working_days' },
       steps: [
         { id: 's1', n: '1', kind: 'submit', actor: 'applicant', role: 'applicant', action: t('подает'), norm: null },
-        { id: 's2', n: '2', kind: 'intake', actor: 'clerk', role: 'office_clerk', action: t('регистрирует'), norm: { value: 20, unit: 'minutes' } },
-        { id: 's2c', n: 'C1', kind: 'transfer', actor: 'clerk', role: 'con_worker', action: t('доставляет из ЦОН'), norm: { value: 1, unit: 'working_days' }, channel: 'con' },
-        { id: 's3', n: '3', kind: 'assign', actor: 'head', role: 'head', action: t('налагает резолюцию'), norm: { value: 1, unit: 'hours' } },
-        { id: 's4', n: '4', kind: 'review', actor: 'executor', role: 'executor', action: t('проверяет'), norm: { value: 2, unit: 'working_days' } },
-        { id: 's5', n: '5', kind: 'commission', actor: 'commission', role: 'commission', action: t('решает'), norm: { value: 5, unit: 'working_days' }, branch: 'positive', commission: { binding: 'decision' } },
-        { id: 's6', n: '6', kind: 'notify', actor: 'executor', role: 'executor', action: t('уведомляет'), norm: { value: 1, unit: 'working_days' }, branch: 'positive' },
-        { id: 's7', n: '7', kind: 'applicant_wait', actor: 'applicant', role: 'applicant', action: t('приносит гарантии'), norm: { value: 20, unit: 'working_days' }, branch: 'positive', onExpire: 'close_not_supplied' },
-        { id: 's8', n: '8', kind: 'prepare', actor: 'executor', role: 'executor', action: t('готовит отказ'), norm: { value: 1, unit: 'working_days' }, branch: 'negative' },
-        { id: 's9', n: '9', kind: 'sign', actor: 'head', role: 'head', action: t('подписывает'), norm: { value: 1, unit: 'same_working_day' } },
-        { id: 's10', n: '10', kind: 'issue', actor: 'clerk', role: 'office_clerk', action: t('выдает'), norm: { value: 20, unit: 'minutes' } },
+        {
+          id: 's2',
+          n: '2',
+          kind: 'intake',
+          actor: 'clerk',
+          role: 'office_clerk',
+          action: t('регистрирует'),
+          norm: { value: 20, unit: 'minutes' },
+        },
+        {
+          id: 's2c',
+          n: 'C1',
+          kind: 'transfer',
+          actor: 'clerk',
+          role: 'con_worker',
+          action: t('доставляет из ЦОН'),
+          norm: { value: 1, unit: 'working_days' },
+          channel: 'con',
+        },
+        {
+          id: 's3',
+          n: '3',
+          kind: 'assign',
+          actor: 'head',
+          role: 'head',
+          action: t('налагает резолюцию'),
+          norm: { value: 1, unit: 'hours' },
+        },
+        {
+          id: 's4',
+          n: '4',
+          kind: 'review',
+          actor: 'executor',
+          role: 'executor',
+          action: t('проверяет'),
+          norm: { value: 2, unit: 'working_days' },
+        },
+        {
+          id: 's5',
+          n: '5',
+          kind: 'commission',
+          actor: 'commission',
+          role: 'commission',
+          action: t('решает'),
+          norm: { value: 5, unit: 'working_days' },
+          branch: 'positive',
+          commission: { binding: 'decision' },
+        },
+        {
+          id: 's6',
+          n: '6',
+          kind: 'notify',
+          actor: 'executor',
+          role: 'executor',
+          action: t('уведомляет'),
+          norm: { value: 1, unit: 'working_days' },
+          branch: 'positive',
+        },
+        {
+          id: 's7',
+          n: '7',
+          kind: 'applicant_wait',
+          actor: 'applicant',
+          role: 'applicant',
+          action: t('приносит гарантии'),
+          norm: { value: 20, unit: 'working_days' },
+          branch: 'positive',
+          onExpire: 'close_not_supplied',
+        },
+        {
+          id: 's8',
+          n: '8',
+          kind: 'prepare',
+          actor: 'executor',
+          role: 'executor',
+          action: t('готовит отказ'),
+          norm: { value: 1, unit: 'working_days' },
+          branch: 'negative',
+        },
+        {
+          id: 's9',
+          n: '9',
+          kind: 'sign',
+          actor: 'head',
+          role: 'head',
+          action: t('подписывает'),
+          norm: { value: 1, unit: 'same_working_day' },
+        },
+        {
+          id: 's10',
+          n: '10',
+          kind: 'issue',
+          actor: 'clerk',
+          role: 'office_clerk',
+          action: t('выдает'),
+          norm: { value: 20, unit: 'minutes' },
+        },
       ],
     },
   ],
@@ -63,10 +150,16 @@ const comm: ActorRef = { login: 'comm1', role: 'commission' };
 /** Events from several desks, each with its own clock. */
 function desks() {
   const clocks: Record<string, Hlc | null> = {};
-  return <K extends EventKind>(device: string, at: number, kind: K, actor: ActorRef, payload: PayloadOf<K>): EventDoc => {
+  return <K extends EventKind>(
+    device: string,
+    at: number,
+    kind: K,
+    actor: ActorRef,
+    payload: PayloadOf<K>,
+  ): EventDoc => {
     const clock = tickHlc(clocks[device] ?? null, at);
     clocks[device] = clock;
-    return makeEvent({ kind, appId: 'A1', office: 'ALM01', device, clock, now: at, actor, payload }) as EventDoc;
+    return makeEvent({ kind, appId: 'A1', office: 'ALM01', device, clock, now: at, actor, payload });
   };
 }
 
@@ -174,7 +267,11 @@ describe('workflow engine on a small permit service', () => {
     const reg = ev('D1', d, 'registered', clerk, registration());
     const a = ev('D2', d + 5000, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
     const b = ev('D3', d + 6000, 'resolution', head2, { stepId: 's3', executor: 'exec2', executorName: 'Марат' });
-    for (const order of [[reg, a, b], [b, a, reg], [a, reg, b]]) {
+    for (const order of [
+      [reg, a, b],
+      [b, a, reg],
+      [a, reg, b],
+    ]) {
       const s = run(order, d + 10_000);
       expect(s.assignee?.login).toBe('exec2');
       expect(s.step?.id).toBe('s4');
@@ -189,7 +286,13 @@ describe('workflow engine on a small permit service', () => {
     const events = s0.events.slice(0, -1);
     const last = s0.events[s0.events.length - 1] as EventDoc<'issued'>;
     const ev = desks();
-    const twin = ev('D9', Date.parse(last.at), 'issued', { login: 'clerk2', role: 'clerk' }, { stepId: 's10', mode: 'mail' });
+    const twin = ev(
+      'D9',
+      Date.parse(last.at),
+      'issued',
+      { login: 'clerk2', role: 'clerk' },
+      { stepId: 's10', mode: 'mail' },
+    );
     const s = run([...events, last, twin], Date.parse(last.at) + 1000);
     expect(s.status).toBe('closed');
     expect(s.superseded).toHaveLength(1);
@@ -216,7 +319,13 @@ describe('workflow engine on a small permit service', () => {
   });
 
   it('an expired wait for guarantees closes the case as not supplied, but not before it expires', () => {
-    const r = drive({ service, variantId: 'issue', calendar: DEFAULT_CALENDAR, start: kz(2026, 4, 1, 10), maxActions: 4 });
+    const r = drive({
+      service,
+      variantId: 'issue',
+      calendar: DEFAULT_CALENDAR,
+      start: kz(2026, 4, 1, 10),
+      maxActions: 4,
+    });
     expect(r.state.step?.id).toBe('s7');
     const ev = desks();
     const early = ev('D1', (r.state.stepStartedAt ?? 0) + 86_400_000, 'wait_expired', clerk, { stepId: 's7' });
@@ -262,7 +371,12 @@ describe('workflow engine on a small permit service', () => {
       ev('D3', d + 1000, 'resolution', head2, { stepId: 's3', executor: 'exec2', executorName: 'Марат' }),
       ev('D4', d + 2000, 'step_done', exec, { stepId: 's4', outcome: 'done' }),
       ev('D5', d + 2000, 'step_done', exec, { stepId: 's4', outcome: 'refused' }),
-      ev('D6', d + 3000, 'commission_decision', comm, { stepId: 's5', decision: 'approved', meetingDate: '2026-04-01', minutesNo: '1' }),
+      ev('D6', d + 3000, 'commission_decision', comm, {
+        stepId: 's5',
+        decision: 'approved',
+        meetingDate: '2026-04-01',
+        minutesNo: '1',
+      }),
       ev('D1', d + 3000, 'withdrawn', clerk, {}),
     ];
     const expected = run(events, d + 10_000);

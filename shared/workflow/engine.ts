@@ -337,7 +337,8 @@ class Folder {
     this.s.role = step ? roleForStep(step) : null;
     this.s.stepStartedAt = at;
     this.s.stepDueAt = step ? this.due(at, step.norm) : null;
-    this.s.status = step && (step.actor === 'applicant' || step.kind === 'applicant_wait') ? 'waiting_applicant' : 'in_progress';
+    this.s.status =
+      step && (step.actor === 'applicant' || step.kind === 'applicant_wait') ? 'waiting_applicant' : 'in_progress';
   }
 
   private complete(e: EventDoc | null, outcome: HistoryEntry['outcome'], at: number): void {

@@ -1,0 +1,5 @@
+export * from './data';
+export * from './holidays';
+export * from './hours';
+export * from './time';
+export * from './workingTime';
