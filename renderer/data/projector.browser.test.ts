@@ -34,6 +34,9 @@ const project: ProjectFn = (appId, events, now) => {
       registeredAt: null,
       updatedAt: now,
       eventCount: sorted.length,
+      outcome: null,
+      closedAt: null,
+      superseded: 0,
     },
     applicant: null,
     journal: sorted

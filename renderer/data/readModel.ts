@@ -30,6 +30,11 @@ export interface ApplicationRow {
   registeredAt: number | null;
   updatedAt: number;
   eventCount: number;
+  /** approved / refused once decided. */
+  outcome: string | null;
+  closedAt: number | null;
+  /** How many concurrent actions lost to another desk's: the card shows them. */
+  superseded: number;
 }
 
 export interface ApplicantRow {
@@ -59,8 +64,11 @@ export interface MetaRow {
   value: string | number;
 }
 
-/** Bump when rows change shape: the projector then rebuilds the model from the events. */
-export const READ_MODEL_VERSION = 1;
+/**
+ * Bump when rows change shape. The version is part of the database name, so a new version starts
+ * an empty model that the projector fills from the events (with progress), and the old one is dropped.
+ */
+export const READ_MODEL_VERSION = 2;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow, 'appId'>;
@@ -69,10 +77,21 @@ export type ReadModel = Dexie & {
   meta: EntityTable<MetaRow, 'key'>;
 };
 
+export const readModelName = (name: string, version = READ_MODEL_VERSION): string => `kense_read_${name}_v${version}`;
+
+/** Removes read models of older versions: they are rebuilt from the events, never migrated. */
+export async function dropOldReadModels(name: string): Promise<void> {
+  const all = await Dexie.getDatabaseNames();
+  const current = readModelName(name);
+  await Promise.all(
+    all.filter((n) => n.startsWith(`kense_read_${name}`) && n !== current).map((n) => Dexie.delete(n)),
+  );
+}
+
 export function openReadModel(name: string): ReadModel {
-  const db = new Dexie(`kense_read_${name}`, { chromeTransactionDurability: 'relaxed' }) as ReadModel;
+  const db = new Dexie(readModelName(name), { chromeTransactionDurability: 'relaxed' }) as ReadModel;
   // Relaxed durability is right here: a lost write is rebuilt from the events.
-  db.version(READ_MODEL_VERSION).stores({
+  db.version(1).stores({
     applications:
       'appId, regNumber, status, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], applicantKey, registeredAt, dueAt, *searchWords',
     applicants: 'key, lastSeenAt, *searchWords',

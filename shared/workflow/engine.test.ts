@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from '../calendar';
-import { parseService } from '../catalogue/load';
-import type { ServiceDefinition } from '../catalogue/schema';
+import { testPermitService as service } from '../../tests/fixtures/testService';
 import { makeEvent, type ActorRef, type EventDoc, type EventKind, type PayloadOf } from '../events/event';
 import { tickHlc, type Hlc } from '../events/hlc';
 import { drive } from './drive';
@@ -10,136 +9,6 @@ import { allowedActions, fold, type ApplicationState } from './engine';
 
 /** Kazakhstan local time (UTC+5) as an instant. */
 const kz = (y: number, m: number, d: number, h = 0, min = 0): number => Date.UTC(y, m - 1, d, h - 5, min);
-
-const t = (ru: string): { kk: string; ru: string } => ({ kk: ru, ru });
-/** A small permit-like service: intake, resolution, review, commission, wait for guarantees, sign, issue. */
-const service: ServiceDefinition = parseService({
-  id: 'test-permit',
-  version: '1',
-  validFrom: '2024-01-01',
-  validTo: null,
-  source: { file: 'x', ref: 'x', language: 'ru', act: 'x', repealedBy: null, standard: null },
-  names: t('Разрешение'),
-  provider: t('Управление'),
-  recipients: ['legal_entity'],
-  channels: ['provider_office', 'con'],
-  officeHours: 'provider',
-  fee: { free: true, text: null },
-  consentRequired: false,
-  homeVisit: false,
-  documents: { items: [{ id: 'application', name: t('Заявление') }], toBeConfigured: false },
-  results: [{ type: 'positive', name: t('Разрешение') }],
-  delivery: ['in_person', 'mail'],
-  variants: [
-    {
-      id: 'issue',
-      label: t('Выдача'),
-      channels: ['provider_office', 'con'],
-      deadline: { value: 10, unit: 'working_days' },
-      steps: [
-        { id: 's1', n: '1', kind: 'submit', actor: 'applicant', role: 'applicant', action: t('подает'), norm: null },
-        {
-          id: 's2',
-          n: '2',
-          kind: 'intake',
-          actor: 'clerk',
-          role: 'office_clerk',
-          action: t('регистрирует'),
-          norm: { value: 20, unit: 'minutes' },
-        },
-        {
-          id: 's2c',
-          n: 'C1',
-          kind: 'transfer',
-          actor: 'clerk',
-          role: 'con_worker',
-          action: t('доставляет из ЦОН'),
-          norm: { value: 1, unit: 'working_days' },
-          channel: 'con',
-        },
-        {
-          id: 's3',
-          n: '3',
-          kind: 'assign',
-          actor: 'head',
-          role: 'head',
-          action: t('налагает резолюцию'),
-          norm: { value: 1, unit: 'hours' },
-        },
-        {
-          id: 's4',
-          n: '4',
-          kind: 'review',
-          actor: 'executor',
-          role: 'executor',
-          action: t('проверяет'),
-          norm: { value: 2, unit: 'working_days' },
-        },
-        {
-          id: 's5',
-          n: '5',
-          kind: 'commission',
-          actor: 'commission',
-          role: 'commission',
-          action: t('решает'),
-          norm: { value: 5, unit: 'working_days' },
-          branch: 'positive',
-          commission: { binding: 'decision' },
-        },
-        {
-          id: 's6',
-          n: '6',
-          kind: 'notify',
-          actor: 'executor',
-          role: 'executor',
-          action: t('уведомляет'),
-          norm: { value: 1, unit: 'working_days' },
-          branch: 'positive',
-        },
-        {
-          id: 's7',
-          n: '7',
-          kind: 'applicant_wait',
-          actor: 'applicant',
-          role: 'applicant',
-          action: t('приносит гарантии'),
-          norm: { value: 20, unit: 'working_days' },
-          branch: 'positive',
-          onExpire: 'close_not_supplied',
-        },
-        {
-          id: 's8',
-          n: '8',
-          kind: 'prepare',
-          actor: 'executor',
-          role: 'executor',
-          action: t('готовит отказ'),
-          norm: { value: 1, unit: 'working_days' },
-          branch: 'negative',
-        },
-        {
-          id: 's9',
-          n: '9',
-          kind: 'sign',
-          actor: 'head',
-          role: 'head',
-          action: t('подписывает'),
-          norm: { value: 1, unit: 'same_working_day' },
-        },
-        {
-          id: 's10',
-          n: '10',
-          kind: 'issue',
-          actor: 'clerk',
-          role: 'office_clerk',
-          action: t('выдает'),
-          norm: { value: 20, unit: 'minutes' },
-        },
-      ],
-    },
-  ],
-  ambiguities: [],
-});
 
 const clerk: ActorRef = { login: 'clerk1', role: 'clerk' };
 const head: ActorRef = { login: 'head1', role: 'head' };

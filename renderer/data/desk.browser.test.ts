@@ -1,0 +1,106 @@
+import Dexie from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadCatalogue } from '@shared/catalogue';
+import type { ActorRef, PayloadOf } from '@shared/events';
+import { testPermitService } from '../../tests/fixtures/testService';
+import { AppendError, Desk } from './desk';
+import { PouchDB } from './pouch';
+import { readModelName } from './readModel';
+
+const catalogue = loadCatalogue([testPermitService]);
+const clerk: ActorRef = { login: 'clerk1', role: 'clerk', name: 'Айгерім' };
+const head: ActorRef = { login: 'head1', role: 'head' };
+const exec: ActorRef = { login: 'exec1', role: 'executor' };
+
+const intake: Omit<PayloadOf<'registered'>, 'regNumber'> = {
+  serviceId: 'test-permit',
+  serviceVersion: '1',
+  variantId: 'issue',
+  channel: 'provider_office',
+  applicant: { kind: 'legal_entity', bin: '940140000385', title: 'ТОО «Құрылыс»' },
+  documents: [{ id: 'application', received: true }],
+};
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function openDesk(dbName = `desk_${Math.random().toString(36).slice(2, 8)}`): Promise<Desk> {
+  const desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+  cleanup.push(async () => {
+    await desk.close().catch(() => undefined);
+    await Dexie.delete(readModelName(dbName));
+    await new PouchDB(dbName, { adapter: 'indexeddb' }).destroy();
+  });
+  return desk;
+}
+
+describe('desk: appends pass the server rules and the workflow, then reach the read model', () => {
+  it('registers with a desk number, and the application appears in the read model', async () => {
+    const desk = await openDesk();
+    const e = await desk.registerApplication('registered', clerk, intake);
+    expect(e.payload.regNumber).toBe('ALM01-D01-000001');
+    await desk.settled();
+    const row = await desk.model.applications.get(e.appId);
+    expect(row).toMatchObject({
+      regNumber: 'ALM01-D01-000001',
+      status: 'in_progress',
+      stepId: 's3',
+      role: 'head',
+      applicantName: 'ТОО «Құрылыс»',
+    });
+    expect(await desk.model.applicants.get('940140000385')).toMatchObject({ kind: 'legal_entity' });
+    expect(await desk.model.journal.where('[journal+at]').between(['registration', 0], ['registration', Infinity]).count()).toBe(1);
+  });
+
+  it('a double click registers twice only as two distinct numbers, never the same one', async () => {
+    const desk = await openDesk();
+    const [a, b] = await Promise.all([
+      desk.registerApplication('registered', clerk, intake),
+      desk.registerApplication('registered', clerk, intake),
+    ]);
+    expect(a.payload.regNumber).not.toBe(b.payload.regNumber);
+    expect(a.appId).not.toBe(b.appId);
+  });
+
+  it('refuses an action the workflow does not allow now, and writes nothing', async () => {
+    const desk = await openDesk();
+    const reg = await desk.registerApplication('registered', clerk, intake);
+    await expect(desk.append(reg.appId, 'signed', head, { stepId: 's9' })).rejects.toMatchObject({
+      code: 'workflow.notAllowed',
+    });
+    await expect(desk.append(reg.appId, 'step_done', clerk, { stepId: 's3', outcome: 'done' })).rejects.toBeInstanceOf(
+      AppendError,
+    );
+    expect(await desk.eventsOf(reg.appId)).toHaveLength(1);
+    await desk.append(reg.appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
+    await desk.append(reg.appId, 'step_done', exec, { stepId: 's4', outcome: 'refused', ground: 'п. 10' });
+    await desk.settled();
+    expect(await desk.model.applications.get(reg.appId)).toMatchObject({
+      stepId: 's8',
+      assignee: 'exec1',
+      outcome: 'refused',
+    });
+  });
+
+  it('keeps the sequence across a restart and the read model survives being dropped', async () => {
+    const name = `desk_${Math.random().toString(36).slice(2, 8)}`;
+    let desk = await openDesk(name);
+    const first = await desk.registerApplication('registered', clerk, intake);
+    await desk.close();
+    await Dexie.delete(readModelName(name));
+    desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName: name }, catalogue);
+    const second = await desk.registerApplication('intake_refused', clerk, {
+      ...intake,
+      reason: 'incomplete',
+      missing: ['application'],
+    });
+    expect(second.payload.regNumber).toBe('ALM01-D01-000002');
+    expect(second.hlc > first.hlc).toBe(true);
+    await desk.settled();
+    expect(await desk.model.applications.get(first.appId)).toMatchObject({ regNumber: first.payload.regNumber });
+    expect(await desk.model.applications.get(second.appId)).toMatchObject({ status: 'refused_at_intake' });
+    await desk.close();
+  });
+});

@@ -1,0 +1,227 @@
+import { DEFAULT_CALENDAR, type WorkCalendar } from '@shared/calendar';
+import type { Catalogue } from '@shared/catalogue';
+import { officeDbName, validateOfficeDoc, validationRulesFromKinds, type UserCtx } from '@shared/couch';
+import {
+  formatRegNumber,
+  KIND_ROLES,
+  makeEvent,
+  newAppId,
+  parseEvent,
+  parseHlc,
+  receiveHlc,
+  tickHlc,
+  type ActorRef,
+  type EventDoc,
+  type EventKind,
+  type Hlc,
+  type PayloadOf,
+} from '@shared/events';
+import { fold, type ApplicationState } from '@shared/workflow';
+import { DataError, openOfficeDb, toDataError, type OfficeDb } from './officeDb';
+import { makeProjectFn } from './project';
+import { Projector, type ProjectorProgress, type StoredEvent } from './projector';
+import { dropOldReadModels, openReadModel, type ReadModel } from './readModel';
+
+/** Why the desk would not write an event: a translatable code (`data:append.<code>`). */
+export class AppendError extends Error {
+  constructor(
+    readonly code: string,
+    cause?: unknown,
+  ) {
+    super(code, { cause });
+    this.name = 'AppendError';
+  }
+}
+
+export interface DeskConfig {
+  office: string;
+  desk: string;
+  /** Test seam: a separate database name per test. */
+  dbName?: string;
+  calendar?: WorkCalendar;
+  now?: () => number;
+}
+
+const rules = validationRulesFromKinds(KIND_ROLES);
+
+/**
+ * One desk's data: the office database (the only thing written: immutable events), the read model
+ * the projector keeps from it, and the rules that every append passes before it is written — the
+ * same validator the server runs, and the workflow engine's verdict on the action.
+ */
+export class Desk {
+  private clock: Hlc | null = null;
+  /** Appends run one at a time: a double click cannot register twice or race the sequence. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly config: DeskConfig,
+    readonly office: OfficeDb,
+    readonly model: ReadModel,
+    readonly projector: Projector,
+    readonly catalogue: Catalogue,
+    readonly calendar: WorkCalendar,
+    readonly deviceId: string,
+  ) {}
+
+  static async open(
+    config: DeskConfig,
+    catalogue: Catalogue,
+    onProgress?: (p: ProjectorProgress) => void,
+  ): Promise<Desk> {
+    const office = await openOfficeDb(config.office, config.dbName ? { name: config.dbName } : {});
+    const device = await office.setDesk(config.office, config.desk);
+    const name = config.dbName ?? office.name;
+    await dropOldReadModels(name);
+    const model = openReadModel(name);
+    const calendar = config.calendar ?? DEFAULT_CALENDAR;
+    const now = config.now ?? Date.now;
+    const projector = new Projector(office.db, model, makeProjectFn(catalogue, calendar), now);
+    const desk = new Desk(config, office, model, projector, catalogue, calendar, device.deviceId);
+    await desk.seedClock();
+    // A new read-model version starts empty: this pass is the rebuild, with its progress shown.
+    await projector.catchUp(onProgress);
+    projector.start();
+    return desk;
+  }
+
+  private get now(): number {
+    return (this.config.now ?? Date.now)();
+  }
+
+  /** Later local events must sort after everything this desk has seen, whatever its wall clock says. */
+  private async seedClock(): Promise<void> {
+    const recent = await this.office.db.changes({ descending: true, limit: 200 });
+    for (const r of recent.results) {
+      const hlc = parseHlc(r.id.split(':')[2] ?? '');
+      if (hlc) this.clock = receiveHlc(this.clock, hlc, this.now);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.projector.stop();
+    // Let a pass already under way finish before its databases close under it.
+    await this.projector.catchUp().catch(() => undefined);
+    this.model.close();
+    await this.office.close();
+  }
+
+  /** All events of an application, parsed; malformed documents are left out (the fold reports them). */
+  async eventsOf(appId: string): Promise<EventDoc[]> {
+    const docs = await this.projector.eventsOf(appId);
+    return docs.flatMap((d: StoredEvent) => {
+      const r = parseEvent(d);
+      return r.ok ? [r.event] : [];
+    });
+  }
+
+  async state(appId: string): Promise<ApplicationState> {
+    return fold({
+      appId,
+      events: await this.eventsOf(appId),
+      service: (id, v) => this.catalogue.get(id, v),
+      calendar: this.calendar,
+      now: this.now,
+    });
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Records one action on an existing application, if the workflow allows it now. */
+  append<K extends Exclude<EventKind, 'registered' | 'intake_refused'>>(
+    appId: string,
+    kind: K,
+    actor: ActorRef,
+    payload: PayloadOf<K>,
+  ): Promise<EventDoc<K>> {
+    return this.serial(async () => {
+      const events = await this.eventsOf(appId);
+      if (events.length === 0) throw new AppendError('append.unknownApplication');
+      const event = this.build(appId, kind, actor, payload);
+      const after = fold({
+        appId,
+        events: [...events, event],
+        service: (id, v) => this.catalogue.get(id, v),
+        calendar: this.calendar,
+        now: this.now,
+      });
+      const refused = after.superseded.find((s) => s.eventId === event._id);
+      if (refused) throw new AppendError(refused.reason);
+      await this.write(event);
+      return event;
+    });
+  }
+
+  /**
+   * Registers a new application (or records a refusal to accept it): reserves the desk's next
+   * sequence number first, so a crash leaves a gap, never a duplicate.
+   */
+  registerApplication<K extends 'registered' | 'intake_refused'>(
+    kind: K,
+    actor: ActorRef,
+    payload: Omit<PayloadOf<K>, 'regNumber'>,
+  ): Promise<EventDoc<K>> {
+    return this.serial(async () => {
+      const service = this.catalogue.get(payload.serviceId, payload.serviceVersion);
+      if (!service?.variants.some((v) => v.id === payload.variantId)) throw new AppendError('append.unknownService');
+      const sequence = await this.office.nextSequence();
+      const regNumber = formatRegNumber(this.config.office, this.config.desk, sequence);
+      this.clock = tickHlc(this.clock, this.now);
+      const appId = newAppId(this.deviceId, this.clock);
+      const event = this.build(appId, kind, actor, { ...payload, regNumber } as PayloadOf<K>);
+      await this.write(event);
+      return event;
+    });
+  }
+
+  private build<K extends EventKind>(appId: string, kind: K, actor: ActorRef, payload: PayloadOf<K>): EventDoc<K> {
+    this.clock = tickHlc(this.clock, this.now);
+    try {
+      return makeEvent({
+        kind,
+        appId,
+        office: this.config.office,
+        device: this.deviceId,
+        clock: this.clock,
+        now: this.now,
+        actor,
+        payload,
+      });
+    } catch (e) {
+      throw new AppendError('append.invalidPayload', e);
+    }
+  }
+
+  private async write(event: EventDoc): Promise<void> {
+    // The server's own rules, run here first: what the server would refuse is never written.
+    const user: UserCtx = {
+      db: officeDbName(event.office),
+      name: event.actor.login,
+      roles: [event.actor.role, `office:${event.office}`],
+    };
+    try {
+      validateOfficeDoc(event as unknown as Record<string, unknown>, null, user, null, rules);
+    } catch (e) {
+      const reason = (e as { forbidden?: unknown }).forbidden;
+      throw new AppendError(typeof reason === 'string' ? reason : 'append.refused', e);
+    }
+    try {
+      await this.office.db.put(event);
+    } catch (e) {
+      const mapped = toDataError(e);
+      if (mapped instanceof DataError) throw mapped;
+      throw new AppendError('append.writeFailed', e);
+    }
+    // The write stands once put; the read model follows (and is rebuilt from events if this fails).
+    this.projector.catchUp().catch((e: unknown) => console.error('projector', e));
+  }
+
+  /** Waits until the read model reflects everything written so far (tests, printing after register). */
+  async settled(): Promise<void> {
+    await this.projector.catchUp();
+  }
+}
