@@ -9,6 +9,7 @@ import { JournalsPage } from '../features/journals/JournalsPage';
 import { ReceptionPage } from '../features/reception/ReceptionPage';
 import { ReportsPage } from '../features/reports/ReportsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { DeskProvider } from '../data/DeskProvider';
 import { getBridge } from '../platform/bridge';
 import { usePreferences } from '../state/preferences';
 import { Layout } from './Layout';
@@ -53,7 +54,9 @@ export function App({ i18n }: { i18n: I18n }): JSX.Element {
 
   return (
     <I18nextProvider i18n={i18n}>
-      <RouterProvider router={router} />
+      <DeskProvider>
+        <RouterProvider router={router} />
+      </DeskProvider>
     </I18nextProvider>
   );
 }

@@ -51,7 +51,9 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
       applicantName: 'ТОО «Құрылыс»',
     });
     expect(await desk.model.applicants.get('940140000385')).toMatchObject({ kind: 'legal_entity' });
-    expect(await desk.model.journal.where('[journal+at]').between(['registration', 0], ['registration', Infinity]).count()).toBe(1);
+    expect(
+      await desk.model.journal.where('[journal+at]').between(['registration', 0], ['registration', Infinity]).count(),
+    ).toBe(1);
   });
 
   it('a double click registers twice only as two distinct numbers, never the same one', async () => {

@@ -83,9 +83,7 @@ export const readModelName = (name: string, version = READ_MODEL_VERSION): strin
 export async function dropOldReadModels(name: string): Promise<void> {
   const all = await Dexie.getDatabaseNames();
   const current = readModelName(name);
-  await Promise.all(
-    all.filter((n) => n.startsWith(`kense_read_${name}`) && n !== current).map((n) => Dexie.delete(n)),
-  );
+  await Promise.all(all.filter((n) => n.startsWith(`kense_read_${name}`) && n !== current).map((n) => Dexie.delete(n)));
 }
 
 export function openReadModel(name: string): ReadModel {

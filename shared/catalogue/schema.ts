@@ -110,7 +110,10 @@ export const stepSchema = z
     /** The step runs only when its condition holds; the actor records that it did not apply. */
     condition: textSchema.optional(),
     /** Commission steps: whether the commission decides or only recommends (ұсыным). */
-    commission: z.object({ binding: z.enum(['decision', 'recommendation']) }).strict().optional(),
+    commission: z
+      .object({ binding: z.enum(['decision', 'recommendation']) })
+      .strict()
+      .optional(),
     /** Applicant-wait steps: the outcome when the wait expires. */
     onExpire: z.enum(WAIT_EXPIRY).optional(),
     note: z.string().optional(),
@@ -146,10 +149,15 @@ export const variantSchema = z
   .superRefine((v, ctx) => {
     const seen = new Set<string>();
     v.steps.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id ${s.id}` });
+      if (seen.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id ${s.id}` });
       seen.add(s.id);
       if (s.channel && !v.channels.includes(s.channel))
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'channel'], message: 'step channel not among the variant channels' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'channel'],
+          message: 'step channel not among the variant channels',
+        });
     });
   });
 export type Variant = z.infer<typeof variantSchema>;
@@ -227,7 +235,8 @@ export const serviceSchema = z
   .superRefine((s, ctx) => {
     const seen = new Set<string>();
     s.variants.forEach((v, i) => {
-      if (seen.has(v.id)) ctx.addIssue({ code: 'custom', path: ['variants', i, 'id'], message: `duplicate variant ${v.id}` });
+      if (seen.has(v.id))
+        ctx.addIssue({ code: 'custom', path: ['variants', i, 'id'], message: `duplicate variant ${v.id}` });
       seen.add(v.id);
     });
     s.documents.items.forEach((d, i) => {

@@ -139,6 +139,12 @@ export function roleForStep(step: Step): StaffRole {
 
 /** The event kinds that complete a step of this kind. */
 export function completingKinds(step: Step): EventKind[] {
+  const kinds = ownKinds(step);
+  // A step that runs only when its condition holds can be marked as not applying.
+  return step.condition && !kinds.includes('step_done') ? [...kinds, 'step_done'] : kinds;
+}
+
+function ownKinds(step: Step): EventKind[] {
   if (step.actor === 'applicant' || step.kind === 'applicant_wait') return ['documents_received', 'wait_expired'];
   switch (step.kind) {
     case 'assign':
@@ -175,8 +181,13 @@ export function allowedActions(state: ApplicationState, role: StaffRole): Allowe
   if (step && roleForStep(step) === role) {
     for (const kind of completingKinds(step)) {
       if (kind === 'step_done') {
-        const outcomes: AllowedAction['outcomes'] =
-          step.kind === 'decision' ? ['approved', 'refused'] : step.kind === 'review' ? ['done', 'refused'] : ['done'];
+        const outcomes: AllowedAction['outcomes'] = !ownKinds(step).includes('step_done')
+          ? []
+          : step.kind === 'decision'
+            ? ['approved', 'refused']
+            : step.kind === 'review'
+              ? ['done', 'refused']
+              : ['done'];
         if (step.condition) outcomes.push('skipped');
         out.push({ kind, stepId: step.id, outcomes });
       } else out.push({ kind, stepId: step.id });
@@ -472,8 +483,9 @@ class Folder {
         return this.advance(at);
       case 'step_done': {
         const o = e.payload.outcome;
-        const valid =
-          step.kind === 'decision'
+        const valid = !ownKinds(step).includes('step_done')
+          ? o === 'skipped' && !!step.condition
+          : step.kind === 'decision'
             ? o === 'approved' || o === 'refused' || (o === 'skipped' && !!step.condition)
             : o === 'done' || (o === 'refused' && decides(step)) || (o === 'skipped' && !!step.condition);
         if (!valid) return this.supersede(e, 'workflow.notAllowed');

@@ -18,14 +18,14 @@ test.describe('app shell in Chromium (browser mode)', () => {
     const nav = page.getByRole('navigation');
     await expect(nav.getByRole('link', { name: /Қабылдау/ })).toBeVisible();
     await expect(nav.getByRole('link', { name: /Қызметтер каталогы/ })).toBeVisible();
-    await expect(page.getByRole('heading', { level: 2, name: 'Жаңа өтініш қабылдау' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 2, name: 'Жұмыс орны бапталмаған' })).toBeVisible();
     await expect(page.getByTestId('sync-indicator')).toHaveText('Синхрондау бапталмаған');
     await page.screenshot({ path: `${SHOTS}/shell-kk-1366x768.png` });
 
     await page.getByTestId('lang-ru').click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
     await expect(nav.getByRole('link', { name: /Приём/ })).toBeVisible();
-    await expect(page.getByRole('heading', { level: 2, name: 'Приём нового заявления' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 2, name: 'Рабочее место не настроено' })).toBeVisible();
     await expect(page.getByTestId('topbar-user')).toHaveText('Вход не выполнен');
     await page.screenshot({ path: `${SHOTS}/shell-ru-1366x768.png` });
 
@@ -41,7 +41,7 @@ test.describe('app shell in Chromium (browser mode)', () => {
   test('every section is a route with its own empty state, reachable by mouse and keyboard', async ({ page }) => {
     await freshStart(page);
     const sections: [string, string, string][] = [
-      ['reception', 'Қабылдау', 'Жаңа өтініш қабылдау'],
+      ['reception', 'Қабылдау', 'Жұмыс орны бапталмаған'],
       ['inbox', 'Кіріс', 'Кіріс бос'],
       ['applications', 'Өтініштер', 'Тіркелген өтініштер әлі жоқ'],
       ['journals', 'Журналдар', 'Журналдар бос'],

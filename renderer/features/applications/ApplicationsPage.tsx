@@ -1,14 +1,111 @@
-import type { JSX } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useRef, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Catalogue } from '@shared/catalogue';
+import { foldForSearch } from '@shared/text/searchFold';
+import { DeskGate } from '../../components/DeskGate';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
+import type { Desk } from '../../data/desk';
+import type { ApplicationRow } from '../../data/readModel';
+import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
+import { usePreferences } from '../../state/preferences';
 
 export function ApplicationsPage(): JSX.Element {
   const { t } = useTranslation();
   return (
     <>
       <PageHeader title={t('nav:applications')} />
-      <EmptyState title={t('applications:empty.title')} description={t('applications:empty.description')} />
+      <DeskGate>{(desk, _user, catalogue) => <ApplicationList desk={desk} catalogue={catalogue} />}</DeskGate>
     </>
+  );
+}
+
+const ROW_HEIGHT = 44;
+
+/** Newest first; a search looks up the folded words of number, applicant and IIN/BIN by prefix. */
+async function query(desk: Desk, text: string): Promise<ApplicationRow[]> {
+  const words = foldForSearch(text).split(' ').filter(Boolean);
+  const first = words[0];
+  if (!first) return desk.model.applications.orderBy('registeredAt').reverse().limit(5000).toArray();
+  const hits = await desk.model.applications.where('searchWords').startsWith(first).distinct().toArray();
+  return hits
+    .filter((a) => words.every((w) => a.searchWords.some((s) => s.startsWith(w))))
+    .sort((a, b) => (b.registeredAt ?? 0) - (a.registeredAt ?? 0));
+}
+
+function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue }): JSX.Element {
+  const { t } = useTranslation();
+  const language = usePreferences((s) => s.language);
+  const [search, setSearch] = useState('');
+  const rows = useLiveQuery(() => query(desk, search), [desk, search]);
+  const scroller = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- fine without the React Compiler, which we do not use
+  const virtual = useVirtualizer({
+    count: rows?.length ?? 0,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+
+  if (rows && rows.length === 0 && !search)
+    return <EmptyState title={t('applications:empty.title')} description={t('applications:empty.description')} />;
+  return (
+    <section className="app-list" data-testid="application-list">
+      <label className="field search">
+        <span>{t('applications:search')}</span>
+        <input
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          data-testid="application-search"
+        />
+      </label>
+      <div className="app-list-head" aria-hidden="true">
+        <span>{t('applications:columns.number')}</span>
+        <span>{t('applications:columns.applicant')}</span>
+        <span>{t('applications:columns.service')}</span>
+        <span>{t('applications:columns.status')}</span>
+        <span>{t('applications:columns.due')}</span>
+      </div>
+      <div ref={scroller} className="app-list-body" role="list" aria-label={t('nav:applications')}>
+        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          {virtual.getVirtualItems().map((item) => {
+            const a = rows?.[item.index];
+            if (!a) return null;
+            const service = catalogue.get(a.serviceId, a.serviceVersion);
+            return (
+              <div
+                key={a.appId}
+                role="listitem"
+                className={`app-row${a.overdue ? ' overdue' : a.atRisk ? ' at-risk' : ''}`}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                data-testid="application-row"
+              >
+                <span className="mono">
+                  {a.regNumber}
+                  <small>{a.registeredAt ? formatPrintedDate(a.registeredAt) : ''}</small>
+                </span>
+                <span>{a.applicantName}</span>
+                <span className="ellipsis" title={service?.names[language]}>
+                  {service?.names[language] ?? a.serviceId}
+                </span>
+                <span>
+                  {t(`applications:status.${a.status}`)}
+                  {a.role && <small>{t(`settings:roles.${a.role}`)}</small>}
+                </span>
+                <span>
+                  {a.dueAt !== null ? formatPrintedDateTime(a.dueAt) : '—'}
+                  {a.overdue ? <small className="bad">{t('applications:overdue')}</small> : null}
+                  {!a.overdue && a.atRisk ? <small className="warn">{t('applications:atRisk')}</small> : null}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <p className="muted">{t('common:applicationsCount', { count: rows?.length ?? 0 })}</p>
+    </section>
   );
 }

@@ -4,6 +4,7 @@ import { UI_LANGUAGES, type AppInfo } from '@shared/ipc/contract';
 import { PageHeader } from '../../components/PageHeader';
 import { getBridge } from '../../platform/bridge';
 import { usePreferences } from '../../state/preferences';
+import { DeskSetup } from './DeskSetup';
 
 export function SettingsPage(): JSX.Element {
   const { t } = useTranslation();
@@ -26,6 +27,7 @@ export function SettingsPage(): JSX.Element {
   return (
     <>
       <PageHeader title={t('nav:settings')} />
+      <DeskSetup />
       <section className="card">
         <h2>{t('settings:language.title')}</h2>
         <fieldset className="radio-group">

@@ -1,0 +1,92 @@
+import { createContext, useContext, useEffect, useMemo, useState, type JSX, type ReactNode } from 'react';
+import { bundledCatalogue, CatalogueError, type Catalogue } from '@shared/catalogue';
+import { useSession } from '../state/session';
+import { Desk } from './desk';
+import { DataError } from './officeDb';
+import type { ProjectorProgress } from './projector';
+
+export type DeskStatus =
+  | { state: 'notConfigured' }
+  | { state: 'opening'; progress: ProjectorProgress | null }
+  | { state: 'ready'; desk: Desk }
+  | { state: 'error'; code: string; detail: string | null };
+
+interface DeskContextValue {
+  status: DeskStatus;
+  catalogue: Catalogue | null;
+  catalogueError: string | null;
+}
+
+const DeskContext = createContext<DeskContextValue>({
+  status: { state: 'notConfigured' },
+  catalogue: null,
+  catalogueError: null,
+});
+
+let bundled: { catalogue: Catalogue | null; error: string | null } | null = null;
+
+/** The bundled catalogue, validated once; a malformed file is reported by name, not swallowed. */
+function loadCatalogueOnce(): { catalogue: Catalogue | null; error: string | null } {
+  if (bundled) return bundled;
+  try {
+    bundled = { catalogue: bundledCatalogue(), error: null };
+  } catch (e) {
+    if (!(e instanceof CatalogueError)) throw e;
+    bundled = { catalogue: null, error: e.message };
+  }
+  return bundled;
+}
+
+const NOT_CONFIGURED: DeskStatus = { state: 'notConfigured' };
+const OPENING: DeskStatus = { state: 'opening', progress: null };
+
+/** Opens this desk's office database and read model while the desk is set up; closes it on change. */
+export function DeskProvider({ children }: { children: ReactNode }): JSX.Element {
+  const office = useSession((s) => s.office);
+  const deskCode = useSession((s) => s.desk);
+  const loaded = loadCatalogueOnce();
+  const key = office && deskCode && loaded.catalogue ? `${office}/${deskCode}` : null;
+  const [opened, setOpened] = useState<{ key: string; status: DeskStatus } | null>(null);
+  const status = key === null ? NOT_CONFIGURED : opened?.key === key ? opened.status : OPENING;
+
+  useEffect(() => {
+    const catalogue = loaded.catalogue;
+    if (!key || !office || !deskCode || !catalogue) return;
+    let live = true;
+    let desk: Desk | null = null;
+    Desk.open({ office, desk: deskCode }, catalogue, (progress) => {
+      if (live) setOpened({ key, status: { state: 'opening', progress } });
+    }).then(
+      (d) => {
+        desk = d;
+        if (live) setOpened({ key, status: { state: 'ready', desk: d } });
+        else void d.close();
+      },
+      (e: unknown) => {
+        if (!live) return;
+        const code = e instanceof DataError ? `data:errors.${e.code}` : 'data:errors.storage.failed';
+        setOpened({ key, status: { state: 'error', code, detail: e instanceof Error ? e.message : null } });
+      },
+    );
+    return () => {
+      live = false;
+      if (desk) void desk.close();
+    };
+  }, [key, office, deskCode, loaded.catalogue]);
+
+  const value = useMemo(
+    () => ({ status, catalogue: loaded.catalogue, catalogueError: loaded.error }),
+    [status, loaded.catalogue, loaded.error],
+  );
+  return <DeskContext.Provider value={value}>{children}</DeskContext.Provider>;
+}
+
+export function useDeskStatus(): DeskContextValue {
+  return useContext(DeskContext);
+}
+
+/** The open desk, or null while it is not set up or still opening. */
+export function useDesk(): Desk | null {
+  const { status } = useContext(DeskContext);
+  return status.state === 'ready' ? status.desk : null;
+}

@@ -1,0 +1,66 @@
+import { useEffect, useMemo, useRef, type JSX } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ServiceDefinition } from '@shared/catalogue';
+import type { EventDoc } from '@shared/events';
+import type { Desk } from '../../data/desk';
+import { formatPrintedDateTime } from '../../i18n/format';
+import { usePreferences } from '../../state/preferences';
+import type { DeskUser } from '../../state/session';
+import { intakeJobs } from './printData';
+import { PrintButtons } from './PrintButtons';
+import { usePrinter } from './usePrinter';
+import { resultDueAt } from './intake';
+
+/** What the clerk sees once the application is registered (or refused): the number, and the paper. */
+export function IntakeDone({
+  done,
+  desk,
+  onNext,
+}: {
+  done: { event: EventDoc<'registered'> | EventDoc<'intake_refused'>; service: ServiceDefinition };
+  desk: Desk;
+  user: DeskUser;
+  onNext: () => void;
+}): JSX.Element {
+  const { t } = useTranslation();
+  const language = usePreferences((s) => s.language);
+  const { event, service } = done;
+  const variant = service.variants.find((v) => v.id === event.payload.variantId);
+  const due =
+    variant && event.kind === 'registered' ? resultDueAt(service, variant, desk.calendar, Date.parse(event.at)) : null;
+  const jobs = useMemo(() => intakeJobs(event, service, due), [event, service, due]);
+  const printer = usePrinter();
+  const next = useRef<HTMLButtonElement>(null);
+  useEffect(() => next.current?.focus(), []);
+  const refused = event.kind === 'intake_refused';
+  return (
+    <section
+      className={`card intake-done ${refused ? 'refused' : 'registered'}`}
+      role="status"
+      data-testid="intake-done"
+    >
+      <h2>{refused ? t('reception:done.refusedTitle') : t('reception:done.registeredTitle')}</h2>
+      <p className="reg-number" data-testid="reg-number">
+        {event.payload.regNumber}
+      </p>
+      <dl className="facts">
+        <dt>{t('reception:done.service')}</dt>
+        <dd>{service.names[language]}</dd>
+        <dt>{t('reception:done.registeredAt')}</dt>
+        <dd>{formatPrintedDateTime(Date.parse(event.at))}</dd>
+        {!refused && (
+          <>
+            <dt>{t('reception:done.dueAt')}</dt>
+            <dd data-testid="done-due">{due !== null ? formatPrintedDateTime(due) : t('reception:due.notStated')}</dd>
+          </>
+        )}
+      </dl>
+      <PrintButtons jobs={jobs} print={printer.print} autoDocs={refused ? ['refusal'] : printer.autoDocs} />
+      <div className="actions">
+        <button ref={next} type="button" className="primary" onClick={onNext} data-testid="next-application">
+          {t('reception:done.next')}
+        </button>
+      </div>
+    </section>
+  );
+}

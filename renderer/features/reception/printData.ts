@@ -1,0 +1,69 @@
+import type { ServiceDefinition } from '@shared/catalogue';
+import type { EventDoc } from '@shared/events';
+import { applicantDisplayName, applicantKey } from '../../data/project';
+import type { IntakeSlip, PrintJob } from '../../print/types';
+
+/** The paper that leaves the desk, built from the registration event and the service it names. */
+export function intakeSlip(
+  event: EventDoc<'registered'> | EventDoc<'intake_refused'>,
+  service: ServiceDefinition,
+  resultDueAt: number | null,
+): IntakeSlip {
+  const p = event.payload;
+  const variant = service.variants.find((v) => v.id === p.variantId) ?? null;
+  return {
+    regNumber: p.regNumber,
+    registeredAt: Date.parse(event.at),
+    service: service.names,
+    variant: variant && service.variants.length > 1 ? variant.label : null,
+    resultDueAt,
+    provider: service.provider,
+    officialName: event.actor.name ?? event.actor.login,
+    applicantName: applicantDisplayName(p.applicant),
+    applicantId: applicantKey(p.applicant),
+    representative: p.representative
+      ? {
+          fullName: p.representative.fullName,
+          poaNumber: p.representative.poaNumber,
+          poaDate: p.representative.poaDate,
+        }
+      : null,
+    phone: p.applicant.phone ?? null,
+  };
+}
+
+export function intakeJobs(
+  event: EventDoc<'registered'> | EventDoc<'intake_refused'>,
+  service: ServiceDefinition,
+  resultDueAt: number | null,
+): { ticket?: PrintJob; receipt?: PrintJob; refusal?: PrintJob } {
+  const slip = intakeSlip(event, service, resultDueAt);
+  const docName = (id: string): { kk: string; ru: string } =>
+    service.documents.items.find((d) => d.id === id)?.name ?? { kk: id, ru: id };
+  if (event.kind === 'intake_refused') {
+    const { resultDueAt: _none, ...rest } = slip;
+    return {
+      refusal: {
+        doc: 'refusal',
+        data: {
+          ...rest,
+          missing: event.payload.missing.map(docName),
+          reason: event.payload.reason,
+          note: event.payload.note ?? null,
+        },
+      },
+    };
+  }
+  return {
+    ticket: { doc: 'ticket', data: slip },
+    receipt: {
+      doc: 'receipt',
+      data: {
+        ...slip,
+        documents: event.payload.documents
+          .filter((d) => d.received)
+          .map((d) => ({ name: docName(d.id), original: d.original ?? false })),
+      },
+    },
+  };
+}

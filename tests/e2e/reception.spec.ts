@@ -1,0 +1,151 @@
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+
+const SHOTS = 'artifacts/screenshots';
+mkdirSync(SHOTS, { recursive: true });
+
+// Synthetic numbers with valid check digits (shared/identity tests).
+const IIN = '900101300017';
+const BIN = '940140000385';
+
+async function setUpDesk(page: Page): Promise<void> {
+  await page.goto('./');
+  await page.evaluate(async () => {
+    localStorage.clear();
+    // A clean office database and read model for each test: real IndexedDB, emptied.
+    for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name);
+  });
+  await page.goto('./#/settings');
+  await page.getByTestId('setup-office').fill('ALM01');
+  await page.getByTestId('setup-desk').fill('D01');
+  await page.getByTestId('setup-login').fill('aigerim');
+  await page.getByTestId('setup-name').fill('Сейітова Айгерім');
+  await page.getByTestId('setup-save').click();
+  await expect(page.getByTestId('topbar-office')).toHaveText('ALM01');
+  await page.goto('./#/reception');
+  await expect(page.getByTestId('reception-form')).toBeVisible();
+}
+
+/** Counts what the clerk does after typing the IIN: key presses and clicks. */
+function counter(page: Page): {
+  press: (key: string) => Promise<void>;
+  click: (testId: string) => Promise<void>;
+  count: () => number;
+} {
+  let n = 0;
+  return {
+    press: async (key) => {
+      n++;
+      await page.keyboard.press(key);
+    },
+    click: async (testId) => {
+      n++;
+      await page.getByTestId(testId).click();
+    },
+    count: () => n,
+  };
+}
+
+test.describe('reception desk (browser mode, real IndexedDB)', () => {
+  test('validates the IIN while typing, in Kazakh, and explains what is wrong', async ({ page }) => {
+    await setUpDesk(page);
+    const id = page.getByTestId('applicant-id');
+    await id.fill('90010130');
+    await expect(page.getByText('Тағы 4 цифр')).toBeVisible();
+    await id.fill('900101300018');
+    await expect(page.getByTestId('id-error')).toBeVisible();
+    await expect(page.getByTestId('id-error')).not.toHaveText('');
+    await id.fill(IIN);
+    await expect(page.getByTestId('id-ok')).toContainText('ЖСН дұрыс');
+    await expect(page.getByTestId('person-surname')).toBeVisible();
+  });
+
+  test('registers a new applicant, then the same applicant again in a few keystrokes', async ({ page }) => {
+    await setUpDesk(page);
+    await page.getByTestId('applicant-id').fill(IIN);
+    await page.getByTestId('person-surname').fill('Сейітқали');
+    await page.getByTestId('person-name').fill('Әлия');
+    await page.getByTestId('service-search').fill('жумыссыз тирке');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('chosen-service')).toContainText('Жұмыссыз');
+    await expect(page.getByTestId('result-due')).toContainText('Нәтиженің дайын болатын мерзімі');
+    // Registering an incomplete package is refused with the reason, and nothing is written.
+    await page.getByTestId('register').click();
+    await expect(page.getByTestId('form-errors')).toBeVisible();
+    await page.getByTestId('all-received').click();
+    const consent = page.getByTestId('consent');
+    if (await consent.count()) await consent.check();
+    await page.screenshot({ path: `${SHOTS}/reception-filled-kk.png` });
+    await page.getByTestId('register').click();
+    await expect(page.getByTestId('reg-number')).toHaveText('ALM01-D01-000001');
+    await expect(page.getByTestId('done-due')).toHaveText(/^\d\d\.\d\d\.\d{4} \d\d:\d\d$/);
+    await page.screenshot({ path: `${SHOTS}/reception-registered-kk.png` });
+
+    // The same applicant comes back: known from the read model, most used service first.
+    await page.getByTestId('next-application').click();
+    await expect(page.getByTestId('applicant-id')).toBeFocused();
+    await page.keyboard.type(IIN);
+    await expect(page.getByTestId('person-surname')).toHaveValue('Сейітқали');
+    await expect(page.getByTestId('previous-applications')).toContainText('ALM01-D01-000001');
+    const c = counter(page);
+    await c.press('Tab');
+    await expect(page.getByTestId('service-search')).toBeFocused();
+    await c.press('Enter');
+    await expect(page.getByTestId('chosen-service')).toContainText('Жұмыссыз');
+    await c.click('all-received');
+    if (await consent.count()) await c.click('consent');
+    await c.press('Control+Enter');
+    await expect(page.getByTestId('reg-number')).toHaveText('ALM01-D01-000002');
+    expect(c.count()).toBeLessThanOrEqual(15);
+  });
+
+  test('refuses an incomplete package with a refusal receipt listing what is missing', async ({ page }) => {
+    await setUpDesk(page);
+    await page.getByTestId('applicant-id').fill(BIN);
+    await page.getByTestId('entity-title').fill('«Құрылыс-Сервис» ЖШС');
+    await page.getByTestId('service-search').fill('рұқсат алматы');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('chosen-service')).toBeVisible();
+    await page.getByTestId('refuse').click();
+    await expect(page.getByTestId('intake-done')).toContainText('Құжаттарды қабылдаудан бас тартылды');
+    await expect(page.getByTestId('reg-number')).toHaveText('ALM01-D01-000001');
+    await expect(page.getByTestId('print-refusal')).toBeVisible();
+    await page.goto('./#/applications');
+    await page.goto('./#/reception');
+    await page.getByTestId('applicant-id').fill(BIN);
+    await expect(page.getByTestId('previous-applications')).toContainText('Қабылдаудан бас тартылды');
+  });
+
+  test('a half-filled form survives closing the window, and a double click registers once', async ({ page }) => {
+    await setUpDesk(page);
+    await page.getByTestId('applicant-id').fill(IIN);
+    await page.getByTestId('person-surname').fill('Нұрланов');
+    await page.reload();
+    await expect(page.getByTestId('applicant-id')).toHaveValue(IIN);
+    await expect(page.getByTestId('person-surname')).toHaveValue('Нұрланов');
+    await page.getByTestId('person-name').fill('Ерлан');
+    await page.getByTestId('service-search').fill('жумыссыз тирке');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('all-received').click();
+    const consent = page.getByTestId('consent');
+    if (await consent.count()) await consent.check();
+    await page.getByTestId('register').dblclick();
+    await expect(page.getByTestId('reg-number')).toHaveText('ALM01-D01-000001');
+    await page.getByTestId('next-application').click();
+    await page.getByTestId('applicant-id').fill(IIN);
+    await expect(page.getByTestId('previous-applications')).toContainText('1');
+    await expect(page.getByTestId('previous-applications').locator('li')).toHaveCount(1);
+  });
+
+  test('fits 1366×768 and works in Russian', async ({ page }) => {
+    await setUpDesk(page);
+    await page.getByTestId('lang-ru').click();
+    await page.getByTestId('applicant-id').fill(IIN);
+    await page.getByTestId('service-search').fill('пособие детей');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('chosen-service')).toContainText('пособия');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SHOTS}/reception-ru.png` });
+  });
+});
