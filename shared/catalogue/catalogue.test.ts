@@ -53,8 +53,16 @@ describe('the bundled catalogue: all 21 seed services', () => {
       const issues = (e as CatalogueError).issues;
       expect(issues).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ service: 'almaty-child-allowance', variant: 'provider-or-con', field: 'norm.unit' }),
-          expect.objectContaining({ service: 'almaty-child-allowance', variant: 'provider-or-con', field: 'action.kk' }),
+          expect.objectContaining({
+            service: 'almaty-child-allowance',
+            variant: 'provider-or-con',
+            field: 'norm.unit',
+          }),
+          expect.objectContaining({
+            service: 'almaty-child-allowance',
+            variant: 'provider-or-con',
+            field: 'action.kk',
+          }),
         ]),
       );
       expect(issues[0]?.step).toMatch(/^s/);
@@ -115,7 +123,13 @@ describe('every variant of every seed service runs through the engine', () => {
           missing: ['application'],
         },
       }) as EventDoc;
-      const state = fold({ appId: 'A1', events: [refusal], service: () => service, calendar: DEFAULT_CALENDAR, now: start });
+      const state = fold({
+        appId: 'A1',
+        events: [refusal],
+        service: () => service,
+        calendar: DEFAULT_CALENDAR,
+        now: start,
+      });
       expect(state.status).toBe('refused_at_intake');
       expect(allowedActions(state, 'clerk')).toEqual([]);
     }
