@@ -1,4 +1,14 @@
-import type { AppInfo, KenseBridge, MenuCommand, PrintRequest, PrintResult, UiLanguage } from '@shared/ipc/contract';
+import type {
+  AppInfo,
+  KenseBridge,
+  MenuCommand,
+  PdfRequest,
+  PdfResult,
+  PrinterInfo,
+  PrintRequest,
+  PrintResult,
+  UiLanguage,
+} from '@shared/ipc/contract';
 
 /**
  * The browser-mode host: the same interface as the Electron preload bridge, implemented with
@@ -19,9 +29,14 @@ export function createWebBridge(win: Window = window): KenseBridge {
     setUiLanguage: (_language: UiLanguage): Promise<void> => Promise.resolve(),
     print: (_request: PrintRequest): Promise<PrintResult> => {
       // The browser decides printer, copies and silence itself; the dialog is all there is.
+      // The page's CSS @page rule gives the paper size; the request's pageSize is for Electron.
       win.print();
       return Promise.resolve({ ok: true });
     },
+    // A page cannot make a PDF of itself; the user can still pick "Save as PDF" in the dialog.
+    printToPdf: (_request: PdfRequest): Promise<PdfResult> => Promise.resolve({ ok: false, code: 'print.pdfUnavailable' }),
+    // The browser's own dialog lists and chooses printers; a page cannot see them.
+    getPrinters: (): Promise<PrinterInfo[]> => Promise.resolve([]),
     onMenuCommand: (_listener: (command: MenuCommand) => void) => () => undefined,
   };
 }

@@ -88,7 +88,7 @@ test.describe('reception desk (browser mode, real IndexedDB)', () => {
     await expect(page.getByTestId('person-surname')).toHaveValue('Сейітқали');
     await expect(page.getByTestId('previous-applications')).toContainText('ALM01-D01-000001');
     const c = counter(page);
-    await c.press('Tab');
+    await c.press('Enter');
     await expect(page.getByTestId('service-search')).toBeFocused();
     await c.press('Enter');
     await expect(page.getByTestId('chosen-service')).toContainText('Жұмыссыз');
@@ -141,7 +141,7 @@ test.describe('reception desk (browser mode, real IndexedDB)', () => {
     await setUpDesk(page);
     await page.getByTestId('lang-ru').click();
     await page.getByTestId('applicant-id').fill(IIN);
-    await page.getByTestId('service-search').fill('пособие детей');
+    await page.getByTestId('service-search').fill('пособия детей');
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('chosen-service')).toContainText('пособия');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

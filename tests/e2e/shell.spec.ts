@@ -43,7 +43,7 @@ test.describe('app shell in Chromium (browser mode)', () => {
     const sections: [string, string, string][] = [
       ['reception', 'Қабылдау', 'Жұмыс орны бапталмаған'],
       ['inbox', 'Кіріс', 'Кіріс бос'],
-      ['applications', 'Өтініштер', 'Тіркелген өтініштер әлі жоқ'],
+      ['applications', 'Өтініштер', 'Жұмыс орны бапталмаған'],
       ['journals', 'Журналдар', 'Журналдар бос'],
       ['reports', 'Есептер', 'Есептерге деректер жоқ'],
       ['catalogue', 'Қызметтер каталогы', 'Қызметтер каталогы жүктелмеген'],

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import { useCallback, useEffect, useRef, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue, ServiceDefinition } from '@shared/catalogue';
 import type { EventDoc } from '@shared/events';
@@ -52,10 +52,23 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
   );
   const [busy, setBusy] = useState(false);
   const busyRef = useRef(false);
-  const [errors, setErrors] = useState<FieldError[]>([]);
+  // Errors show once the clerk has tried to register or refuse, and then follow every change.
+  const [attempted, setAttempted] = useState<'register' | 'refuse' | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [done, setDone] = useState<Done | null>(null);
   const idRef = useRef<HTMLInputElement>(null);
+  const serviceRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  /** Enter on a valid IIN/BIN goes on to the first empty required field, or to the service search. */
+  const afterId = (): void => {
+    const empty = kind === 'legal_entity' ? ['entity-title'] : ['person-surname', 'person-name'];
+    for (const testId of empty) {
+      const el = formRef.current?.querySelector<HTMLInputElement>(`[data-testid="${testId}"]`);
+      if (el && !el.value.trim()) return el.focus();
+    }
+    serviceRef.current?.focus();
+  };
 
   const service = draft.serviceId ? catalogue.get(draft.serviceId) : undefined;
   const variant = selectedVariant(draft, service);
@@ -122,10 +135,8 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
   }, [id, set]);
 
   const now = useMinuteClock();
-  const due = useMemo(
-    () => (service && variant ? resultDueAt(service, variant, desk.calendar, now) : null),
-    [service, variant, desk.calendar, now],
-  );
+  // Cheap enough to compute on every render: a few days of calendar arithmetic.
+  const due = service && variant ? resultDueAt(service, variant, desk.calendar, now) : null;
 
   const chooseService = (s: ServiceDefinition): void => {
     const fits = s.variants.find((v) => !draft.channel || v.channels.includes(draft.channel)) ?? s.variants[0];
@@ -137,7 +148,7 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
       documents: {},
       consent: false,
     }));
-    setErrors([]);
+    setAttempted(null);
   };
 
   const submit = async (mode: 'register' | 'refuse'): Promise<void> => {
@@ -154,16 +165,14 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
       return b.ok ? desk.registerApplication('intake_refused', actor, b.payload) : b.errors;
     };
     const pending = write();
-    if (Array.isArray(pending) || !service) {
-      setErrors(Array.isArray(pending) ? pending : []);
-      return;
-    }
+    setAttempted(mode);
+    if (Array.isArray(pending) || !service) return;
     busyRef.current = true;
-    setErrors([]);
     setBusy(true);
     try {
       const event = await pending;
       clearDraft(user.login);
+      setAttempted(null);
       setDone({ event, service });
     } catch (e) {
       setFailure(
@@ -179,6 +188,8 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
     }
   };
 
+  const check = attempted === 'refuse' ? buildRefusal(draft, service) : buildRegistration(draft, service);
+  const errors: FieldError[] = attempted && !check.ok ? check.errors : [];
   const errorFor = (field: string): string | null => {
     const e = errors.find((x) => x.field === field);
     return e ? t(e.code) : null;
@@ -200,6 +211,7 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
   const missing = service ? missingDocuments(draft, service) : [];
   return (
     <form
+      ref={formRef}
       className="reception"
       onSubmit={(e) => {
         e.preventDefault();
@@ -224,6 +236,11 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
             maxLength={14}
             value={draft.idInput}
             onChange={(e) => set((x) => ({ ...x, idInput: e.target.value }))}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter' || e.ctrlKey) return;
+              e.preventDefault();
+              if (id.ok) afterId();
+            }}
             aria-invalid={draft.idInput.replace(/\s/g, '').length >= 12 && !id.ok}
             data-testid="applicant-id"
           />
@@ -373,6 +390,7 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
       <section className="card reception-service">
         <h2>{t('reception:service.title')}</h2>
         <ServicePicker
+          inputRef={serviceRef}
           catalogue={catalogue}
           frequent={frequent ?? []}
           selected={service}
@@ -433,7 +451,7 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
             className="link"
             onClick={() => {
               clearDraft(user.login);
-              setErrors([]);
+              setAttempted(null);
               idRef.current?.focus();
             }}
           >

@@ -1,4 +1,4 @@
-import { useMemo, useState, type JSX, type KeyboardEvent } from 'react';
+import { useMemo, useState, type JSX, type KeyboardEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue, ServiceDefinition } from '@shared/catalogue';
 import { matchesSearch } from '@shared/text/searchFold';
@@ -15,12 +15,14 @@ export function ServicePicker({
   selected,
   onSelect,
   language,
+  inputRef,
 }: {
   catalogue: Catalogue;
   frequent: string[];
   selected: ServiceDefinition | undefined;
   onSelect: (service: ServiceDefinition) => void;
   language: UiLanguage;
+  inputRef?: Ref<HTMLInputElement>;
 }): JSX.Element {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
@@ -34,7 +36,8 @@ export function ServicePicker({
       };
       return [...latest].sort((a, b) => rank(a) - rank(b) || a.names[language].localeCompare(b.names[language]));
     }
-    return latest.filter((s) => matchesSearch(`${s.names.kk} ${s.names.ru} ${s.id}`, query));
+    // The provider is searched too: the same permit exists per oblast, told apart by who provides it.
+    return latest.filter((s) => matchesSearch(`${s.names.kk} ${s.names.ru} ${s.provider.kk} ${s.provider.ru}`, query));
   }, [catalogue, frequent, query, language]);
 
   const choose = (s: ServiceDefinition | undefined): void => {
@@ -60,6 +63,7 @@ export function ServicePicker({
       <label className="field">
         <span>{t('reception:service.search')}</span>
         <input
+          ref={inputRef}
           type="search"
           value={query}
           onChange={(e) => {
@@ -73,25 +77,30 @@ export function ServicePicker({
           data-testid="service-search"
         />
       </label>
-      <ul id="service-list" className="service-list" role="listbox" aria-label={t('reception:service.list')}>
-        {services.length === 0 && <li className="muted">{t('reception:service.none')}</li>}
-        {services.slice(0, 8).map((s, i) => (
-          <li
-            key={s.id}
-            id={`svc-${s.id}`}
-            role="option"
-            aria-selected={selected?.id === s.id}
-            className={`${i === active ? 'active' : ''} ${selected?.id === s.id ? 'selected' : ''}`}
-            onMouseDown={(e) => {
-              e.preventDefault();
-              choose(s);
-            }}
-          >
-            <span lang={language}>{s.names[language]}</span>
-            {frequent.includes(s.id) && !query && <span className="badge">{t('reception:service.frequent')}</span>}
-          </li>
-        ))}
-      </ul>
+      {(!selected || query) && (
+        <ul id="service-list" className="service-list" role="listbox" aria-label={t('reception:service.list')}>
+          {services.length === 0 && <li className="muted">{t('reception:service.none')}</li>}
+          {services.slice(0, 8).map((s, i) => (
+            <li
+              key={s.id}
+              id={`svc-${s.id}`}
+              role="option"
+              aria-selected={selected?.id === s.id}
+              className={`${i === active ? 'active' : ''} ${selected?.id === s.id ? 'selected' : ''}`}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(s);
+              }}
+            >
+              <span lang={language}>
+                {s.names[language]}
+                <small className="muted provider">{s.provider[language]}</small>
+              </span>
+              {frequent.includes(s.id) && !query && <span className="badge">{t('reception:service.frequent')}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
