@@ -2,10 +2,12 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Rollup } from 'vite';
-import { contentSecurityPolicy } from './electron/main/csp';
+import { contentSecurityPolicy, syncOrigins } from './electron/main/csp';
 import pkg from './package.json';
 
 const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+// Fixed at build time: a deployment names its central server and hubs (see electron/main/csp.ts).
+const connect = syncOrigins(process.env['KENSE_SYNC_ORIGINS']);
 const alias = { '@shared': r('./shared'), '@locales': r('./locales') };
 
 // zod's sources carry /*@__PURE__*/ comments in places Rollup cannot use; the warning is noise.
@@ -16,6 +18,7 @@ const onwarn = (warning: Rollup.RollupLog, warn: (w: Rollup.RollupLog) => void):
 export default defineConfig(({ command }) => ({
   main: {
     resolve: { alias },
+    define: { __KENSE_SYNC_ORIGINS__: JSON.stringify(connect) },
     build: {
       // Everything is bundled: the packaged app needs no node_modules.
       externalizeDeps: false,
@@ -49,7 +52,7 @@ export default defineConfig(({ command }) => ({
         name: 'kense-csp',
         transformIndexHtml(html: string): string {
           if (command !== 'build') return html;
-          const meta = `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}" />`;
+          const meta = `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(connect)}" />`;
           return html.replace('<!-- csp -->', meta);
         },
       },

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { provision } from './provision';
+import { parseStaffList, provision, putStaffUser } from './provision';
 import type { ValidationRules } from '../shared/couch';
 import { validationRules } from './rules';
 
@@ -97,6 +97,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       port: { type: 'string', default: '5984' },
       dir: { type: 'string', default: '.central' },
       offices: { type: 'string', default: 'ALM01,KZO01' },
+      // Development staff accounts, e.g. aigerim:secret:clerk:ALM01,bolat:secret:head:ALM01
+      staff: { type: 'string', default: '' },
     },
   });
   const central = await startCentral({
@@ -107,6 +109,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       .map((s) => s.trim().toUpperCase())
       .filter(Boolean),
   });
+  for (const staff of parseStaffList(values.staff)) {
+    await putStaffUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);
+    console.warn(`[central] staff ${staff.login} (${staff.role}, ${staff.office})`);
+  }
   console.warn(`[central] ready at ${central.url} (admin: ${DEV_ADMIN.user}/${DEV_ADMIN.password}); Ctrl+C stops it`);
   const shutdown = (): void => void central.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);

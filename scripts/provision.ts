@@ -87,3 +87,49 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     await putDesign(db, officeDesignDocument(opts.rules, opts.version));
   }
 }
+
+export interface StaffUser {
+  login: string;
+  password: string;
+  role: string;
+  office: string;
+}
+
+/**
+ * Creates or updates a staff account in `_users`: the staff role and the office membership role
+ * (`office:<CODE>`) that the office database's `_security` and validator check.
+ */
+export async function putStaffUser(
+  opts: Pick<ProvisionOptions, 'url' | 'user' | 'password'>,
+  staff: StaffUser,
+): Promise<void> {
+  const req = client({ ...opts, offices: [], rules: { kinds: {} }, version: '' });
+  const id = `org.couchdb.user:${staff.login}`;
+  const path = `_users/${encodeURIComponent(id)}`;
+  const current = await req('GET', path);
+  const rev = current.ok ? ((await current.json()) as { _rev: string })._rev : undefined;
+  const doc = {
+    _id: id,
+    ...(rev ? { _rev: rev } : {}),
+    name: staff.login,
+    type: 'user',
+    roles: [staff.role, `office:${staff.office}`],
+    password: staff.password,
+  };
+  const r = await req('PUT', path, doc);
+  if (!r.ok) throw new CouchError(r.status, await r.text(), `user ${staff.login}`);
+}
+
+/** `login:password:role:OFFICE,…` as given on the command line. */
+export function parseStaffList(text: string): StaffUser[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [login, password, role, office] = s.split(':');
+      if (!login || !password || !role || !office)
+        throw new Error(`staff entry "${s}": expected login:password:role:OFFICE`);
+      return { login, password, role, office: office.toUpperCase() };
+    });
+}

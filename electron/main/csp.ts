@@ -1,7 +1,23 @@
 /**
+ * The sync servers the renderer may talk to (connect-src only, never script-src). Loopback on any
+ * port is always allowed (the development central, a hub on this machine); a deployment adds its
+ * central server and office hubs at build time: KENSE_SYNC_ORIGINS="https://couch.example.kz http://hub.alm01.lan:5984".
+ */
+export const LOOPBACK_ORIGINS = ['http://127.0.0.1:*', 'http://localhost:*'] as const;
+
+export function syncOrigins(configured: string | undefined): string[] {
+  const extra = (configured ?? '')
+    .split(/[\s,]+/)
+    .map((o) => o.trim())
+    // Only scheme://host[:port] source expressions: nothing that could widen the policy by accident.
+    .filter((o) => /^https?:\/\/(\*\.)?[a-z0-9.-]+(:(\d{1,5}|\*))?$/i.test(o));
+  return [...LOOPBACK_ORIGINS, ...extra];
+}
+
+/**
  * The one Content-Security-Policy of the app (Electron and browser mode alike).
- * No 'unsafe-eval', no inline scripts, no remote origins: everything the UI needs is bundled.
- * Later, the sync server's origin is added to connect-src only (never to script-src).
+ * No 'unsafe-eval', no inline scripts, no remote scripts, styles or images: everything the UI
+ * needs is bundled. Network connections go only to the app itself and the sync servers.
  */
 export function contentSecurityPolicy(connectOrigins: readonly string[] = []): string {
   const connect = ["'self'", ...connectOrigins].join(' ');

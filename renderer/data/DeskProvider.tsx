@@ -4,6 +4,7 @@ import { useSession } from '../state/session';
 import { Desk } from './desk';
 import { DataError } from './officeDb';
 import type { ProjectorProgress } from './projector';
+import { SyncController } from './SyncController';
 
 export type DeskStatus =
   | { state: 'notConfigured' }
@@ -78,7 +79,12 @@ export function DeskProvider({ children }: { children: ReactNode }): JSX.Element
     () => ({ status, catalogue: loaded.catalogue, catalogueError: loaded.error }),
     [status, loaded.catalogue, loaded.error],
   );
-  return <DeskContext.Provider value={value}>{children}</DeskContext.Provider>;
+  return (
+    <DeskContext.Provider value={value}>
+      <SyncController />
+      {children}
+    </DeskContext.Provider>
+  );
 }
 
 export function useDeskStatus(): DeskContextValue {

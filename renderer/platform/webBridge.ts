@@ -34,7 +34,8 @@ export function createWebBridge(win: Window = window): KenseBridge {
       return Promise.resolve({ ok: true });
     },
     // A page cannot make a PDF of itself; the user can still pick "Save as PDF" in the dialog.
-    printToPdf: (_request: PdfRequest): Promise<PdfResult> => Promise.resolve({ ok: false, code: 'print.pdfUnavailable' }),
+    printToPdf: (_request: PdfRequest): Promise<PdfResult> =>
+      Promise.resolve({ ok: false, code: 'print.pdfUnavailable' }),
     // The browser's own dialog lists and chooses printers; a page cannot see them.
     getPrinters: (): Promise<PrinterInfo[]> => Promise.resolve([]),
     onMenuCommand: (_listener: (command: MenuCommand) => void) => () => undefined,

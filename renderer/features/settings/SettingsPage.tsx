@@ -5,6 +5,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { getBridge } from '../../platform/bridge';
 import { usePreferences } from '../../state/preferences';
 import { DeskSetup } from './DeskSetup';
+import { SyncSetup } from './SyncSetup';
 
 export function SettingsPage(): JSX.Element {
   const { t } = useTranslation();
@@ -28,6 +29,7 @@ export function SettingsPage(): JSX.Element {
     <>
       <PageHeader title={t('nav:settings')} />
       <DeskSetup />
+      <SyncSetup />
       <section className="card">
         <h2>{t('settings:language.title')}</h2>
         <fieldset className="radio-group">

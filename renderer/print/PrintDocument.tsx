@@ -1,0 +1,17 @@
+import type { JSX } from 'react';
+import { Receipt } from './Receipt';
+import { RefusalReceipt } from './RefusalReceipt';
+import { Ticket } from './Ticket';
+import type { PaperFormat, PrintJob } from './types';
+
+/** The template for a job, laid out for one paper format. */
+export function PrintDocument({ job, format }: { job: PrintJob; format: PaperFormat }): JSX.Element {
+  switch (job.doc) {
+    case 'ticket':
+      return <Ticket data={job.data} format={format} />;
+    case 'receipt':
+      return <Receipt data={job.data} format={format} />;
+    case 'refusal':
+      return <RefusalReceipt data={job.data} format={format} />;
+  }
+}

@@ -1,0 +1,96 @@
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { CENTRAL_PORT } from '../../playwright.config';
+
+const CENTRAL = `http://127.0.0.1:${CENTRAL_PORT}`;
+const SHOTS = 'artifacts/screenshots';
+
+/** The dev central creates its staff accounts after it starts answering: wait for the login to work. */
+async function waitForStaff(request: APIRequestContext, name: string, password: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const r = await request.post(`${CENTRAL}/_session`, { data: { name, password }, failOnStatusCode: false });
+    if (r.ok()) return;
+    if (Date.now() > deadline) throw new Error(`staff ${name} never appeared on the dev central`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
+
+async function deskWindow(
+  browser: Browser,
+  desk: string,
+  login: string,
+  name: string,
+  password: string,
+): Promise<Page> {
+  // A separate browser context: its own IndexedDB and localStorage, as a second computer has.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('./#/settings');
+  await page.getByTestId('setup-office').fill('ALM01');
+  await page.getByTestId('setup-desk').fill(desk);
+  await page.getByTestId('setup-login').fill(login);
+  await page.getByTestId('setup-name').fill(name);
+  await page.getByTestId('setup-save').click();
+  await page.getByTestId('sync-url').fill(CENTRAL);
+  await page.getByTestId('sync-username').fill(login);
+  await page.getByTestId('sync-password').fill(password);
+  await page.getByTestId('sync-connect').click();
+  await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
+  return page;
+}
+
+async function register(page: Page, iin: string, surname: string): Promise<string> {
+  await page.goto('./#/reception');
+  await page.getByTestId('applicant-id').fill(iin);
+  await page.getByTestId('person-surname').fill(surname);
+  await page.getByTestId('person-name').fill('Әлия');
+  await page.getByTestId('service-search').fill('жумыссыз тирке');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('all-received').click();
+  const consent = page.getByTestId('consent');
+  if (await consent.count()) await consent.check();
+  await page.getByTestId('register').click();
+  const number = (await page.getByTestId('reg-number').textContent()) ?? '';
+  expect(number).toMatch(/^ALM01-D0\d-000001$/);
+  return number;
+}
+
+test.describe('two desks through the dev central (real CouchDB-protocol server, real IndexedDB)', () => {
+  test('each desk sees the other desk’s registration; the indicator counts what has not reached the server', async ({
+    browser,
+    request,
+  }) => {
+    await waitForStaff(request, 'aigerim', 'kense-e2e-1');
+    await waitForStaff(request, 'dana', 'kense-e2e-2');
+    const one = await deskWindow(browser, 'D01', 'aigerim', 'Сейітова Айгерім', 'kense-e2e-1');
+    const two = await deskWindow(browser, 'D02', 'dana', 'Омарова Дана', 'kense-e2e-2');
+
+    const first = await register(one, '900101300017', 'Сейітқали');
+    const second = await register(two, '850315400025', 'Нұрланова');
+    await expect(one.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
+
+    for (const [page, other] of [
+      [one, second],
+      [two, first],
+    ] as const) {
+      await page.goto('./#/applications');
+      await expect(page.getByTestId('application-list')).toContainText(other, { timeout: 20_000 });
+    }
+    await two.screenshot({ path: `${SHOTS}/sync-two-desks.png` });
+
+    // The server holds both events, written as the authenticated clerks.
+    const all = await request.get(`${CENTRAL}/office_alm01/_all_docs?include_docs=true`, {
+      headers: { authorization: 'Basic ' + Buffer.from('admin:kense-dev').toString('base64') },
+    });
+    const docs = ((await all.json()) as { rows: { doc: { _id: string; actor?: { login: string } } }[] }).rows
+      .map((r) => r.doc)
+      .filter((d) => d._id.startsWith('evt:'));
+    expect(docs.map((d) => d.actor?.login).sort()).toEqual(['aigerim', 'dana']);
+
+    // The indicator opens to the details, with a "sync now" that works.
+    await one.getByTestId('sync-indicator').click();
+    await expect(one.getByTestId('sync-details')).toContainText('Барлығы серверде');
+    await one.getByTestId('sync-now').click();
+    await expect(one.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
+  });
+});
