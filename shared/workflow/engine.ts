@@ -161,9 +161,12 @@ function ownKinds(step: Step): EventKind[] {
   }
 }
 
-/** Steps where the actor chooses between going on and refusing. */
+/**
+ * Steps where the actor chooses between going on and refusing. Preparing the result is one: the
+ * regulations have the executor draft either the result or the motivated refusal.
+ */
 export function decides(step: Step): boolean {
-  return step.kind === 'decision' || step.kind === 'review' || step.kind === 'commission';
+  return step.kind === 'decision' || step.kind === 'review' || step.kind === 'prepare' || step.kind === 'commission';
 }
 
 export interface AllowedAction {
@@ -185,7 +188,7 @@ export function allowedActions(state: ApplicationState, role: StaffRole): Allowe
           ? []
           : step.kind === 'decision'
             ? ['approved', 'refused']
-            : step.kind === 'review'
+            : decides(step)
               ? ['done', 'refused']
               : ['done'];
         if (step.condition) outcomes.push('skipped');
