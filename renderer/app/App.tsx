@@ -2,6 +2,7 @@ import { useEffect, type JSX } from 'react';
 import type { i18n as I18n } from 'i18next';
 import { I18nextProvider } from 'react-i18next';
 import { createHashRouter, Navigate, RouterProvider } from 'react-router';
+import { ApplicationCardPage } from '../features/applications/ApplicationCard';
 import { ApplicationsPage } from '../features/applications/ApplicationsPage';
 import { CataloguePage } from '../features/catalogue/CataloguePage';
 import { InboxPage } from '../features/inbox/InboxPage';
@@ -24,10 +25,12 @@ const router = createHashRouter([
       { path: 'reception', element: <ReceptionPage /> },
       { path: 'inbox', element: <InboxPage /> },
       { path: 'applications', element: <ApplicationsPage /> },
+      { path: 'applications/:appId', element: <ApplicationCardPage /> },
       { path: 'journals', element: <JournalsPage /> },
       { path: 'reports', element: <ReportsPage /> },
       { path: 'catalogue', element: <CataloguePage /> },
       { path: 'settings', element: <SettingsPage /> },
+      { path: 'print-test', lazy: () => import('../print/PrintTestPage') },
       { path: '*', element: <Navigate to="/reception" replace /> },
     ],
   },

@@ -68,7 +68,7 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 2;
+export const READ_MODEL_VERSION = 3;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow, 'appId'>;
@@ -91,7 +91,7 @@ export function openReadModel(name: string): ReadModel {
   // Relaxed durability is right here: a lost write is rebuilt from the events.
   db.version(1).stores({
     applications:
-      'appId, regNumber, status, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], applicantKey, registeredAt, dueAt, *searchWords',
+      'appId, regNumber, status, role, assignee, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], applicantKey, registeredAt, dueAt, *searchWords',
     applicants: 'key, lastSeenAt, *searchWords',
     journal: 'id, appId, [journal+at]',
     meta: 'key',

@@ -7,6 +7,7 @@ import { validateIinOrBin } from '@shared/identity';
 import type { UiLanguage } from '@shared/ipc/contract';
 import { DeskGate } from '../../components/DeskGate';
 import { PageHeader } from '../../components/PageHeader';
+import { useMinuteClock } from '../../components/useMinuteClock';
 import { AppendError, type Desk } from '../../data/desk';
 import { DataError } from '../../data/officeDb';
 import type { ApplicationRow } from '../../data/readModel';
@@ -604,16 +605,6 @@ function ServiceDetails({
       </Field>
     </div>
   );
-}
-
-/** The time, refreshed every minute: enough for a result date shown before registering. */
-function useMinuteClock(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 60_000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
 }
 
 function IdHint({ input }: { input: string }): JSX.Element | null {

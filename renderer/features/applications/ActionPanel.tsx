@@ -1,0 +1,310 @@
+import { useState, type JSX } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ServiceDefinition } from '@shared/catalogue';
+import type { ActorRef } from '@shared/events';
+import type { AllowedAction, ApplicationState } from '@shared/workflow';
+import { AppendError, type Desk } from '../../data/desk';
+import { DataError } from '../../data/officeDb';
+
+type Outcome = 'done' | 'skipped' | 'approved' | 'refused';
+
+/**
+ * The actions the current user's role may take now, as the engine allows them; each becomes one
+ * event. The engine refuses anything else again when it is written, so a stale screen cannot do harm.
+ */
+export function ActionPanel({
+  desk,
+  state,
+  service,
+  actor,
+  actions,
+  now,
+}: {
+  desk: Desk;
+  state: ApplicationState;
+  service: ServiceDefinition;
+  actor: ActorRef;
+  actions: AllowedAction[];
+  now: number;
+}): JSX.Element | null {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [note, setNote] = useState('');
+  const [ground, setGround] = useState('');
+  const [executor, setExecutor] = useState('');
+  const [executorName, setExecutorName] = useState('');
+  const [meetingDate, setMeetingDate] = useState('');
+  const [minutesNo, setMinutesNo] = useState('');
+  const [mode, setMode] = useState(service.delivery[0] ?? 'in_person');
+  const [tracking, setTracking] = useState('');
+  if (actions.length === 0) return null;
+
+  const appId = state.appId;
+  const n = note.trim() || undefined;
+  const run = async (write: () => Promise<unknown>): Promise<void> => {
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      await write();
+      setNote('');
+      setGround('');
+    } catch (e) {
+      setFailure(
+        e instanceof DataError
+          ? `data:errors.${e.code}`
+          : e instanceof AppendError
+            ? `data:append.${e.code}`
+            : 'data:append.unknown',
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  const stepId = state.step?.id ?? '';
+  const has = (kind: AllowedAction['kind']): AllowedAction | undefined => actions.find((a) => a.kind === kind);
+  const outcomes = has('step_done')?.outcomes ?? [];
+  const needsGround = outcomes.includes('refused');
+  const executorOk = /^[a-z0-9._-]{2,64}$/.test(executor) && executorName.trim().length > 1;
+  const dateOk = /^\d{4}-\d{2}-\d{2}$/.test(meetingDate) && minutesNo.trim().length > 0;
+
+  return (
+    <section className="card actions-card" data-testid="action-panel">
+      <h2>{t('card:actions.title')}</h2>
+      {(has('resolution') || has('reassigned')) && (
+        <div className="grid-2">
+          <label className="field">
+            <span>{t('card:actions.executorLogin')}</span>
+            <input
+              value={executor}
+              onChange={(e) => setExecutor(e.target.value.toLowerCase())}
+              data-testid="executor-login"
+            />
+          </label>
+          <label className="field">
+            <span>{t('card:actions.executorName')}</span>
+            <input value={executorName} onChange={(e) => setExecutorName(e.target.value)} data-testid="executor-name" />
+          </label>
+        </div>
+      )}
+      {has('commission_decision') && (
+        <div className="grid-2">
+          <label className="field">
+            <span>{t('card:actions.meetingDate')}</span>
+            <input
+              type="date"
+              value={meetingDate}
+              onChange={(e) => setMeetingDate(e.target.value)}
+              data-testid="meeting-date"
+            />
+          </label>
+          <label className="field">
+            <span>{t('card:actions.minutesNo')}</span>
+            <input value={minutesNo} onChange={(e) => setMinutesNo(e.target.value)} data-testid="minutes-no" />
+          </label>
+        </div>
+      )}
+      {has('issued') && (
+        <div className="grid-2">
+          <label className="field">
+            <span>{t('card:actions.mode')}</span>
+            <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} data-testid="issue-mode">
+              {service.delivery.map((m) => (
+                <option key={m} value={m}>
+                  {t(`card:delivery.${m}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {mode === 'mail' && (
+            <label className="field">
+              <span>{t('card:actions.tracking')}</span>
+              <input value={tracking} onChange={(e) => setTracking(e.target.value)} />
+            </label>
+          )}
+        </div>
+      )}
+      {(needsGround || has('commission_decision')) && (
+        <label className="field wide">
+          <span>{t('card:actions.ground')}</span>
+          <input value={ground} onChange={(e) => setGround(e.target.value)} data-testid="refusal-ground" />
+        </label>
+      )}
+      <label className="field wide">
+        <span>{t('card:actions.note')}</span>
+        <input value={note} onChange={(e) => setNote(e.target.value)} data-testid="action-note" />
+      </label>
+      <div className="actions">
+        {has('resolution') && (
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || !executorOk}
+            data-testid="do-resolution"
+            onClick={() =>
+              void run(() =>
+                desk.append(appId, 'resolution', actor, {
+                  stepId,
+                  executor,
+                  executorName: executorName.trim(),
+                  note: n,
+                }),
+              )
+            }
+          >
+            {t('card:actions.resolution')}
+          </button>
+        )}
+        {outcomes.map((o: Outcome) => (
+          <button
+            key={o}
+            type="button"
+            className={o === 'refused' ? 'danger' : o === 'skipped' ? '' : 'primary'}
+            disabled={busy || (o === 'refused' && !ground.trim())}
+            data-testid={`do-step-${o}`}
+            onClick={() =>
+              void run(() =>
+                desk.append(appId, 'step_done', actor, {
+                  stepId,
+                  outcome: o,
+                  ground: o === 'refused' ? ground.trim() : undefined,
+                  note: n,
+                }),
+              )
+            }
+          >
+            {t(`card:actions.outcome.${o}`)}
+          </button>
+        ))}
+        {has('commission_decision') &&
+          (['approved', 'refused'] as const).map((d) => (
+            <button
+              key={d}
+              type="button"
+              className={d === 'refused' ? 'danger' : 'primary'}
+              disabled={busy || !dateOk || (d === 'refused' && !ground.trim())}
+              data-testid={`do-commission-${d}`}
+              onClick={() =>
+                void run(() =>
+                  desk.append(appId, 'commission_decision', actor, {
+                    stepId,
+                    decision: d,
+                    meetingDate,
+                    minutesNo: minutesNo.trim(),
+                    ground: d === 'refused' ? ground.trim() : undefined,
+                    note: n,
+                  }),
+                )
+              }
+            >
+              {t(`card:actions.commission.${d}`)}
+            </button>
+          ))}
+        {has('signed') && (
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            data-testid="do-signed"
+            onClick={() => void run(() => desk.append(appId, 'signed', actor, { stepId, note: n }))}
+          >
+            {t('card:actions.sign')}
+          </button>
+        )}
+        {has('returned') && (
+          <button
+            type="button"
+            disabled={busy || !n}
+            data-testid="do-returned"
+            title={t('card:actions.returnHint')}
+            onClick={() => {
+              const target = [...state.history]
+                .reverse()
+                .find((h) =>
+                  service.variants.some((v) => v.steps.some((s) => s.id === h.stepId && s.actor === 'executor')),
+                );
+              if (target) void run(() => desk.append(appId, 'returned', actor, { toStepId: target.stepId, note: n }));
+            }}
+          >
+            {t('card:actions.return')}
+          </button>
+        )}
+        {has('documents_received') && (
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            data-testid="do-documents-received"
+            onClick={() =>
+              void run(() => desk.append(appId, 'documents_received', actor, { stepId, documents: [], note: n }))
+            }
+          >
+            {t('card:actions.documentsReceived')}
+          </button>
+        )}
+        {has('wait_expired') && (
+          <button
+            type="button"
+            disabled={busy || state.stepDueAt === null || now < state.stepDueAt}
+            data-testid="do-wait-expired"
+            onClick={() => void run(() => desk.append(appId, 'wait_expired', actor, { stepId, note: n }))}
+          >
+            {t('card:actions.waitExpired')}
+          </button>
+        )}
+        {has('issued') && (
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            data-testid="do-issued"
+            onClick={() =>
+              void run(() =>
+                desk.append(appId, 'issued', actor, {
+                  stepId,
+                  mode,
+                  tracking: mode === 'mail' && tracking.trim() ? tracking.trim() : undefined,
+                  note: n,
+                }),
+              )
+            }
+          >
+            {t('card:actions.issue')}
+          </button>
+        )}
+        {has('reassigned') && (
+          <button
+            type="button"
+            disabled={busy || !executorOk}
+            data-testid="do-reassigned"
+            onClick={() =>
+              void run(() =>
+                desk.append(appId, 'reassigned', actor, { executor, executorName: executorName.trim(), note: n }),
+              )
+            }
+          >
+            {t('card:actions.reassign')}
+          </button>
+        )}
+        {has('withdrawn') && (
+          <button
+            type="button"
+            className="link"
+            disabled={busy || !n}
+            data-testid="do-withdrawn"
+            title={t('card:actions.withdrawHint')}
+            onClick={() => void run(() => desk.append(appId, 'withdrawn', actor, { note: n }))}
+          >
+            {t('card:actions.withdraw')}
+          </button>
+        )}
+      </div>
+      {failure && (
+        <p className="form-failure" role="alert">
+          {t(failure)}
+        </p>
+      )}
+    </section>
+  );
+}

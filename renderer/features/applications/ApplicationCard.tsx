@@ -1,0 +1,161 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import type { JSX } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { allowedActions, type ApplicationState, type HistoryEntry } from '@shared/workflow';
+import { DeskGate } from '../../components/DeskGate';
+import { PageHeader } from '../../components/PageHeader';
+import { useMinuteClock } from '../../components/useMinuteClock';
+import type { Desk } from '../../data/desk';
+import { applicantDisplayName, applicantKey } from '../../data/project';
+import { formatPrintedDateTime } from '../../i18n/format';
+import { usePreferences } from '../../state/preferences';
+import type { DeskUser } from '../../state/session';
+import { ActionPanel } from './ActionPanel';
+
+export function ApplicationCardPage(): JSX.Element {
+  const { t } = useTranslation();
+  const { appId } = useParams();
+  return (
+    <>
+      <PageHeader title={t('card:title')}>
+        <Link to="/applications">{t('card:back')}</Link>
+      </PageHeader>
+      <DeskGate>{(desk, user) => <Card desk={desk} user={user} appId={appId ?? ''} />}</DeskGate>
+    </>
+  );
+}
+
+/** Working minutes as "2 h 15 min" or days of 8 hours. */
+function duration(minutes: number | null, t: TFunction): string {
+  if (minutes === null) return '—';
+  minutes = Math.round(minutes);
+  if (minutes < 60) return t('card:duration.minutes', { count: minutes });
+  if (minutes < 480) return t('card:duration.hours', { count: Math.round(minutes / 6) / 10 });
+  return t('card:duration.days', { count: Math.round(minutes / 48) / 10 });
+}
+
+function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string }): JSX.Element {
+  const { t } = useTranslation();
+  const language = usePreferences((s) => s.language);
+  const now = useMinuteClock();
+  // The read-model row changes whenever a new event for this application is projected (local or
+  // replicated); the card then folds the events again for the full history.
+  const row = useLiveQuery(() => desk.model.applications.get(appId), [desk, appId]);
+  const state = useLiveQuery(
+    (): Promise<ApplicationState | null> => (row ? desk.state(appId) : Promise.resolve(null)),
+    [desk, appId, row?.eventCount, now],
+  );
+  if (row === undefined && state === undefined) return <p className="muted">{t('card:loading')}</p>;
+  if (!row || !state?.registered || !state.service || !state.variant)
+    return <p className="field-error">{t('card:notFound')}</p>;
+  const service = state.service;
+  const p = state.registered.payload;
+  const actor = { login: user.login, role: user.role, name: user.displayName };
+  const actions = allowedActions(state, user.role);
+  const stepName = (id: string): string => {
+    const s = state.variant?.steps.find((x) => x.id === id);
+    return s ? `${s.n}. ${s.action[language]}` : id;
+  };
+  return (
+    <div className="card-layout" data-testid="application-card">
+      <section className="card">
+        <p className="reg-number mono" data-testid="card-number">
+          {p.regNumber}
+        </p>
+        <dl className="facts">
+          <dt>{t('card:applicant')}</dt>
+          <dd>
+            {applicantDisplayName(p.applicant)} · <span className="mono">{applicantKey(p.applicant)}</span>
+          </dd>
+          {p.representative && (
+            <>
+              <dt>{t('card:representative')}</dt>
+              <dd>
+                {p.representative.fullName} (
+                {t('card:poa', { number: p.representative.poaNumber, date: p.representative.poaDate })})
+              </dd>
+            </>
+          )}
+          <dt>{t('card:service')}</dt>
+          <dd>{service.names[language]}</dd>
+          <dt>{t('card:variant')}</dt>
+          <dd>{state.variant.label[language]}</dd>
+          <dt>{t('card:channel')}</dt>
+          <dd>{t(`reception:channel.${p.channel}`)}</dd>
+          <dt>{t('card:status')}</dt>
+          <dd data-testid="card-status">
+            {t(`applications:status.${state.status}`)}
+            {state.outcome && ` · ${t(`card:outcome.${state.outcome}`)}`}
+          </dd>
+          {state.step && (
+            <>
+              <dt>{t('card:currentStep')}</dt>
+              <dd data-testid="card-step">
+                {stepName(state.step.id)}
+                <small className="muted">
+                  {' · '}
+                  {t(`settings:roles.${state.role ?? 'clerk'}`)}
+                  {state.assignee && ` · ${state.assignee.name}`}
+                </small>
+              </dd>
+              <dt>{t('card:stepDue')}</dt>
+              <dd className={state.stepOverdue ? 'bad' : ''}>
+                {state.stepDueAt !== null ? formatPrintedDateTime(state.stepDueAt) : t('card:noNorm')}
+              </dd>
+            </>
+          )}
+          <dt>{t('card:due')}</dt>
+          <dd className={state.overdue ? 'bad' : state.atRisk ? 'warn' : ''} data-testid="card-due">
+            {state.dueAt !== null ? formatPrintedDateTime(state.dueAt) : t('card:noNorm')}
+            {state.overdue && ` · ${t('applications:overdue')}`}
+            {!state.overdue && state.atRisk && ` · ${t('applications:atRisk')}`}
+          </dd>
+          {state.calendarMissingYear !== null && (
+            <>
+              <dt>{t('card:warning')}</dt>
+              <dd className="bad">{t('card:calendarMissing', { year: state.calendarMissingYear })}</dd>
+            </>
+          )}
+        </dl>
+      </section>
+
+      <ActionPanel desk={desk} state={state} service={service} actor={actor} actions={actions} now={now} />
+
+      <section className="card">
+        <h2>{t('card:timeline')}</h2>
+        <ul className="timeline" data-testid="timeline">
+          {state.history.map((h: HistoryEntry, i) => (
+            <li key={`${h.stepId}-${i}`} className={h.overNorm ? 'over' : ''}>
+              <span className="when">{formatPrintedDateTime(h.doneAt)}</span>
+              <span className="what">
+                {stepName(h.stepId)}
+                <small className="muted">
+                  {' · '}
+                  {h.by ? (h.by.name ?? h.by.login) : t('card:automatic')} · {t(`card:historyOutcome.${h.outcome}`)}
+                  {h.workingMinutes !== null && h.outcome !== 'auto' && ` · ${duration(h.workingMinutes, t)}`}
+                  {h.norm && h.norm.text && ` · ${t('card:norm', { norm: h.norm.text })}`}
+                  {h.overNorm && ` · ${t('card:overNorm')}`}
+                </small>
+              </span>
+            </li>
+          ))}
+        </ul>
+        {state.superseded.length > 0 && (
+          <div className="superseded" data-testid="superseded">
+            <h3>{t('card:superseded')}</h3>
+            <ul>
+              {state.superseded.map((s) => (
+                <li key={s.eventId}>
+                  {formatPrintedDateTime(Date.parse(s.at))} · {s.actor.name ?? s.actor.login} ·{' '}
+                  {t(`card:kinds.${s.kind}`)} — {t(`data:append.${s.reason}`)}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

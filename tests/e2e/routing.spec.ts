@@ -1,0 +1,86 @@
+import { expect, test, type Page } from '@playwright/test';
+
+const SHOTS = 'artifacts/screenshots';
+
+/** The person at the desk; the same desk and office database, another staff member. */
+async function actAs(page: Page, login: string, name: string, role: string): Promise<void> {
+  await page.goto('./#/settings');
+  await page.getByTestId('setup-office').fill('ALM01');
+  await page.getByTestId('setup-desk').fill('D01');
+  await page.getByTestId('setup-login').fill(login);
+  await page.getByTestId('setup-name').fill(name);
+  await page.getByTestId('setup-role').selectOption(role);
+  await page.getByTestId('setup-save').click();
+  await expect(page.getByTestId('topbar-user')).toHaveText(name);
+}
+
+async function openFromInbox(page: Page, number: string): Promise<void> {
+  await page.goto('./#/inbox');
+  await page.getByTestId('inbox-list').getByText(number).click();
+  await expect(page.getByTestId('card-number')).toHaveText(number);
+}
+
+test('an application goes from the clerk to the head, the executor, back to the head and out again', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await page.evaluate(async () => {
+    localStorage.clear();
+    for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name);
+  });
+  await actAs(page, 'aigerim', 'Сейітова Айгерім', 'clerk');
+  await page.goto('./#/reception');
+  await page.getByTestId('applicant-id').fill('900101300017');
+  await page.getByTestId('person-surname').fill('Сейітқали');
+  await page.getByTestId('person-name').fill('Әлия');
+  await page.getByTestId('service-search').fill('кресло');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('all-received').click();
+  await page.getByTestId('register').click();
+  const number = (await page.getByTestId('reg-number').textContent()) ?? '';
+
+  // The head: the application waits for a resolution; the head names the executor.
+  await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
+  await openFromInbox(page, number);
+  await expect(page.getByTestId('card-step')).toContainText('Басшы');
+  await page.getByTestId('executor-login').fill('dana');
+  await page.getByTestId('executor-name').fill('Омарова Дана');
+  await page.getByTestId('do-resolution').click();
+  await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
+  // Nothing more for the head until the executor is done.
+  await expect(page.getByTestId('do-signed')).toHaveCount(0);
+
+  // The executor finds it in her inbox (assigned to her) and prepares the result.
+  await actAs(page, 'dana', 'Омарова Дана', 'executor');
+  await openFromInbox(page, number);
+  await page.getByTestId('do-step-done').click();
+  await expect(page.getByTestId('card-step')).toContainText('Басшы');
+
+  // The head returns it for rework once, then signs.
+  await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
+  await openFromInbox(page, number);
+  await page.getByTestId('action-note').fill('Мерзімдерді нақтылаңыз');
+  await page.getByTestId('do-returned').click();
+  await expect(page.getByTestId('timeline')).toContainText('пысықтауға қайтарылды');
+  await actAs(page, 'dana', 'Омарова Дана', 'executor');
+  await openFromInbox(page, number);
+  await page.getByTestId('do-step-done').click();
+  await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
+  await openFromInbox(page, number);
+  await page.getByTestId('do-signed').click();
+
+  // The executor hands the notification to the applicant: the application is closed.
+  await actAs(page, 'dana', 'Омарова Дана', 'executor');
+  await openFromInbox(page, number);
+  await page.getByTestId('do-issued').click();
+  await expect(page.getByTestId('card-status')).toContainText('Жабылды');
+  await expect(page.getByTestId('action-panel')).toHaveCount(0);
+  const timeline = page.getByTestId('timeline');
+  await expect(timeline).toContainText('Омарова Дана');
+  await expect(timeline).toContainText('Жұмабеков Болат');
+  await page.screenshot({ path: `${SHOTS}/card-closed-kk.png`, fullPage: true });
+
+  // The inbox is empty again.
+  await page.goto('./#/inbox');
+  await expect(page.getByRole('heading', { level: 2, name: 'Кіріс бос' })).toBeVisible();
+});
