@@ -1,0 +1,124 @@
+import type { TFunction } from 'i18next';
+import type { Catalogue } from '@shared/catalogue';
+import { fromLocal } from '@shared/calendar';
+import type { UiLanguage } from '@shared/ipc/contract';
+import type { Desk } from '../../data/desk';
+import type { ApplicationRow, JournalRow } from '../../data/readModel';
+import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
+
+export type JournalKind = 'registration' | 'outgoing';
+
+/** A journal as a table: the same rows go to the screen, the printer, CSV and XLSX. */
+export interface JournalTable {
+  columns: string[];
+  rows: string[][];
+}
+
+/** Journal entries of a date range (whole days, Kazakhstan time), oldest first, as offices keep them. */
+export async function loadJournal(
+  desk: Desk,
+  kind: JournalKind,
+  from: string,
+  to: string,
+): Promise<{ entry: JournalRow; app: ApplicationRow | undefined }[]> {
+  const start = fromLocal(from, 0);
+  const end = fromLocal(to, 24 * 60);
+  const entries = await desk.model.journal
+    .where('[journal+at]')
+    .between([kind, start], [kind, end], true, false)
+    .toArray();
+  const apps = await desk.model.applications.bulkGet([...new Set(entries.map((e) => e.appId))]);
+  const byId = new Map(apps.flatMap((a) => (a ? [[a.appId, a] as const] : [])));
+  return entries.map((entry) => ({ entry, app: byId.get(entry.appId) }));
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+export function journalTable(
+  kind: JournalKind,
+  entries: { entry: JournalRow; app: ApplicationRow | undefined }[],
+  catalogue: Catalogue,
+  language: UiLanguage,
+  t: TFunction,
+): JournalTable {
+  const service = (a: ApplicationRow | undefined): string =>
+    a ? (catalogue.get(a.serviceId, a.serviceVersion)?.names[language] ?? a.serviceId) : '';
+  if (kind === 'registration') {
+    return {
+      columns: [
+        'no',
+        'regNumber',
+        'registeredAt',
+        'applicant',
+        'applicantId',
+        'service',
+        'channel',
+        'due',
+        'status',
+      ].map((c) => t(`journals:columns.${c}`)),
+      rows: entries.map(({ entry, app }, i) => [
+        String(i + 1),
+        entry.regNumber ?? '',
+        formatPrintedDateTime(entry.at),
+        text(entry.data['applicant']),
+        text(entry.data['applicantKey']),
+        service(app),
+        entry.data['channel'] ? t(`reception:channel.${text(entry.data['channel'])}`) : '',
+        app?.dueAt ? formatPrintedDate(app.dueAt) : '',
+        app
+          ? t(`applications:status.${app.status}`) + (app.outcome ? ` (${t(`card:outcome.${app.outcome}`)})` : '')
+          : '',
+      ]),
+    };
+  }
+  return {
+    columns: ['no', 'sentAt', 'regNumber', 'applicant', 'service', 'document', 'mode', 'tracking'].map((c) =>
+      t(`journals:columns.${c}`),
+    ),
+    rows: entries.map(({ entry, app }, i) => [
+      String(i + 1),
+      formatPrintedDateTime(entry.at),
+      entry.regNumber ?? '',
+      text(entry.data['applicant']),
+      service(app),
+      entry.data['outcome'] === 'refused' ? t('journals:document.refusal') : t('journals:document.result'),
+      entry.data['mode'] ? t(`card:delivery.${text(entry.data['mode'])}`) : '',
+      text(entry.data['tracking']),
+    ]),
+  };
+}
+
+/** CSV as spreadsheets open it everywhere: UTF-8 with a byte-order mark, semicolons, quoted cells. */
+export function toCsv(table: JournalTable): string {
+  const cell = (v: string): string => `"${v.replace(/"/g, '""')}"`;
+  const lines = [table.columns, ...table.rows].map((r) => r.map(cell).join(';'));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** A real .xlsx workbook (ExcelJS), loaded only when someone exports. */
+export async function toXlsx(table: JournalTable, title: string): Promise<Uint8Array> {
+  const { default: ExcelJS } = await import('exceljs');
+  const book = new ExcelJS.Workbook();
+  book.creator = 'Kense';
+  const sheet = book.addWorksheet(title.slice(0, 31), { pageSetup: { orientation: 'landscape', paperSize: 9 } });
+  sheet.addRow([title]).font = { bold: true, size: 13 };
+  const head = sheet.addRow(table.columns);
+  head.font = { bold: true };
+  for (const r of table.rows) sheet.addRow(r);
+  sheet.columns.forEach((c, i) => {
+    const widest = Math.max(...[table.columns[i] ?? '', ...table.rows.map((r) => r[i] ?? '')].map((v) => v.length));
+    c.width = Math.min(60, Math.max(6, widest + 2));
+  });
+  const buffer = await book.xlsx.writeBuffer();
+  return new Uint8Array(buffer);
+}
+
+export function download(name: string, data: Uint8Array | string, type: string): void {
+  const blob = new Blob([typeof data === 'string' ? data : data.slice().buffer], { type });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
