@@ -1,17 +1,46 @@
+import { useLiveQuery } from 'dexie-react-hooks';
 import type { JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import { SECTIONS } from '@shared/ipc/contract';
+import { useDesk } from '../data/DeskProvider';
+import { inboxRows } from '../features/inbox/InboxPage';
+import { useSession } from '../state/session';
+
+/** How much waits in this person's inbox, and how much of it is overdue: shown next to "Inbox". */
+function useInboxCount(): { total: number; overdue: number } | null {
+  const desk = useDesk();
+  const user = useSession((s) => s.user);
+  return (
+    useLiveQuery(async () => {
+      if (!desk || !user) return null;
+      const rows = await inboxRows(desk, user);
+      return { total: rows.length, overdue: rows.filter((r) => r.overdue).length };
+    }, [desk, user]) ?? null
+  );
+}
 
 export function SideNav(): JSX.Element {
   const { t } = useTranslation();
+  const inbox = useInboxCount();
   return (
     <nav className="sidenav" aria-label={t('nav:label')}>
       <ul>
         {SECTIONS.map((section, i) => (
           <li key={section}>
             <NavLink to={`/${section}`} className={({ isActive }) => (isActive ? 'active' : undefined)}>
-              <span className="sidenav-label">{t(`nav:${section}`)}</span>
+              <span className="sidenav-label">
+                {t(`nav:${section}`)}
+                {section === 'inbox' && inbox && inbox.total > 0 && (
+                  <span
+                    className={`nav-count${inbox.overdue > 0 ? ' overdue' : ''}`}
+                    title={t('nav:inboxCount', { count: inbox.total, overdue: inbox.overdue })}
+                    data-testid="inbox-count"
+                  >
+                    {inbox.total}
+                  </span>
+                )}
+              </span>
               <kbd className="sidenav-key" aria-hidden="true">
                 {i + 1}
               </kbd>

@@ -9,6 +9,7 @@ import type { Desk } from '../../data/desk';
 import type { ApplicationRow } from '../../data/readModel';
 import type { DeskUser } from '../../state/session';
 import { ApplicationTable } from '../applications/ApplicationsPage';
+import { CommissionQueue } from './CommissionQueue';
 
 export function InboxPage(): JSX.Element {
   const { t } = useTranslation();
@@ -56,6 +57,8 @@ function Inbox({ desk, user, catalogue }: { desk: Desk; user: DeskUser; catalogu
   const rows = useLiveQuery(() => inboxRows(desk, user), [desk, user]);
   if (rows && rows.length === 0)
     return <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />;
+  if (user.role === 'commission')
+    return <CommissionQueue desk={desk} user={user} catalogue={catalogue} rows={rows ?? []} />;
   return (
     <section className="app-list" data-testid="inbox-list">
       <ApplicationTable rows={rows ?? []} catalogue={catalogue} />

@@ -1,0 +1,164 @@
+import { useState, type JSX } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Catalogue } from '@shared/catalogue';
+import { Link } from 'react-router';
+import type { Desk } from '../../data/desk';
+import type { ApplicationRow } from '../../data/readModel';
+import { formatPrintedDate } from '../../i18n/format';
+import { getBridge } from '../../platform/bridge';
+import { usePreferences } from '../../state/preferences';
+import type { DeskUser } from '../../state/session';
+
+/**
+ * The commission secretary's queue: choose the applications for a sitting (the agenda, printable),
+ * then record the commission's decision for all of them at once from the minutes.
+ */
+export function CommissionQueue({
+  desk,
+  user,
+  catalogue,
+  rows,
+}: {
+  desk: Desk;
+  user: DeskUser;
+  catalogue: Catalogue;
+  rows: ApplicationRow[];
+}): JSX.Element {
+  const { t } = useTranslation();
+  const language = usePreferences((s) => s.language);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [meetingDate, setMeetingDate] = useState('');
+  const [minutesNo, setMinutesNo] = useState('');
+  const [ground, setGround] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: number; failed: string[] } | null>(null);
+  const chosen = rows.filter((r) => selected.has(r.appId));
+  const ready = chosen.length > 0 && /^\d{4}-\d{2}-\d{2}$/.test(meetingDate) && minutesNo.trim().length > 0;
+
+  const record = async (decision: 'approved' | 'refused'): Promise<void> => {
+    setBusy(true);
+    let ok = 0;
+    const failed: string[] = [];
+    const actor = { login: user.login, role: user.role, name: user.displayName };
+    // One event per application: each is checked by the workflow on its own, and one that moved
+    // on meanwhile (another desk acted) is reported rather than blocking the rest.
+    for (const r of chosen) {
+      try {
+        await desk.append(r.appId, 'commission_decision', actor, {
+          stepId: r.stepId ?? '',
+          decision,
+          meetingDate,
+          minutesNo: minutesNo.trim(),
+          ground: decision === 'refused' ? ground.trim() : undefined,
+        });
+        ok++;
+      } catch {
+        failed.push(r.regNumber ?? r.appId);
+      }
+    }
+    setResult({ ok, failed });
+    setSelected(new Set());
+    setBusy(false);
+  };
+
+  return (
+    <section className="commission" data-testid="commission-queue">
+      <table className="journal-table commission-agenda">
+        <caption className="journal-title">
+          {t('inbox:commission.agenda', { date: meetingDate ? formatPrintedDate(Date.parse(meetingDate)) : '—' })}
+        </caption>
+        <thead>
+          <tr>
+            <th className="no-print">
+              <input
+                type="checkbox"
+                aria-label={t('inbox:commission.selectAll')}
+                checked={rows.length > 0 && selected.size === rows.length}
+                onChange={(e) => setSelected(new Set(e.target.checked ? rows.map((r) => r.appId) : []))}
+              />
+            </th>
+            <th>{t('applications:columns.number')}</th>
+            <th>{t('applications:columns.applicant')}</th>
+            <th>{t('applications:columns.service')}</th>
+            <th>{t('applications:columns.due')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.appId} className={selected.has(r.appId) ? '' : 'print-hidden'}>
+              <td className="no-print">
+                <input
+                  type="checkbox"
+                  checked={selected.has(r.appId)}
+                  onChange={(e) => {
+                    const next = new Set(selected);
+                    if (e.target.checked) next.add(r.appId);
+                    else next.delete(r.appId);
+                    setSelected(next);
+                  }}
+                  data-testid="commission-select"
+                />
+              </td>
+              <td>
+                <Link to={`/applications/${r.appId}`}>{r.regNumber}</Link>
+              </td>
+              <td>{r.applicantName}</td>
+              <td>{catalogue.get(r.serviceId, r.serviceVersion)?.names[language] ?? r.serviceId}</td>
+              <td>{r.dueAt ? formatPrintedDate(r.dueAt) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="card no-print">
+        <h2>{t('inbox:commission.record', { count: chosen.length })}</h2>
+        <div className="grid-3">
+          <label className="field">
+            <span>{t('card:actions.meetingDate')}</span>
+            <input
+              type="date"
+              value={meetingDate}
+              onChange={(e) => setMeetingDate(e.target.value)}
+              data-testid="batch-date"
+            />
+          </label>
+          <label className="field">
+            <span>{t('card:actions.minutesNo')}</span>
+            <input value={minutesNo} onChange={(e) => setMinutesNo(e.target.value)} data-testid="batch-minutes" />
+          </label>
+          <label className="field">
+            <span>{t('card:actions.ground')}</span>
+            <input value={ground} onChange={(e) => setGround(e.target.value)} />
+          </label>
+        </div>
+        <div className="actions">
+          <button type="button" onClick={() => void getBridge().print({ dialog: true })} disabled={chosen.length === 0}>
+            {t('inbox:commission.printAgenda')}
+          </button>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || !ready}
+            onClick={() => void record('approved')}
+            data-testid="batch-approve"
+          >
+            {t('card:actions.commission.approved')}
+          </button>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy || !ready || !ground.trim()}
+            onClick={() => void record('refused')}
+          >
+            {t('card:actions.commission.refused')}
+          </button>
+        </div>
+        {result && (
+          <p role="status" className={result.failed.length > 0 ? 'field-error' : ''} data-testid="batch-result">
+            {t('inbox:commission.recorded', { count: result.ok })}
+            {result.failed.length > 0 && ` ${t('inbox:commission.failed', { list: result.failed.join(', ') })}`}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import { expect, test, type Page } from '@playwright/test';
+
+async function actAs(page: Page, login: string, name: string, role: string): Promise<void> {
+  await page.goto('./#/settings');
+  await page.getByTestId('setup-office').fill('ALM01');
+  await page.getByTestId('setup-desk').fill('D01');
+  await page.getByTestId('setup-login').fill(login);
+  await page.getByTestId('setup-name').fill(name);
+  await page.getByTestId('setup-role').selectOption(role);
+  await page.getByTestId('setup-save').click();
+}
+
+async function card(page: Page, number: string): Promise<void> {
+  await page.goto('./#/applications');
+  await page.getByTestId('application-list').getByText(number).click();
+  await expect(page.getByTestId('card-number')).toHaveText(number);
+}
+
+test('the commission secretary records one decision for several applications from the minutes', async ({ page }) => {
+  await page.goto('./');
+  await page.evaluate(async () => {
+    localStorage.clear();
+    for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name);
+  });
+  await actAs(page, 'aigerim', 'Сейітова Айгерім', 'clerk');
+  const numbers: string[] = [];
+  for (const [bin, title] of [
+    ['940140000385', '«Құрылыс» ЖШС'],
+    ['940140000385', '«Құрылыс» ЖШС'],
+  ]) {
+    await page.goto('./#/reception');
+    if (await page.getByTestId('next-application').count()) await page.getByTestId('next-application').click();
+    await page.getByTestId('applicant-id').fill(bin ?? '');
+    await page.getByTestId('entity-title').fill(title ?? '');
+    await page.getByTestId('service-search').fill('рұқсат батыс');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('variant').selectOption('employer-issue');
+    await page.getByTestId('all-received').click();
+    await page.getByTestId('register').click();
+    numbers.push((await page.getByTestId('reg-number').textContent()) ?? '');
+  }
+  await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
+  for (const n of numbers) {
+    await card(page, n);
+    await page.getByTestId('executor-login').fill('dana');
+    await page.getByTestId('executor-name').fill('Омарова Дана');
+    await page.getByTestId('do-resolution').click();
+    await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
+  }
+  await actAs(page, 'dana', 'Омарова Дана', 'executor');
+  for (const n of numbers) {
+    await card(page, n);
+    await page.getByTestId('do-step-done').click();
+    await expect(page.getByTestId('card-step')).toContainText('Комиссия');
+  }
+
+  await actAs(page, 'ermek', 'Қасымов Ермек', 'commission');
+  await expect(page.getByTestId('inbox-count')).toHaveText('2');
+  await page.goto('./#/inbox');
+  const queue = page.getByTestId('commission-queue');
+  await expect(queue.getByTestId('commission-select')).toHaveCount(2);
+  await queue.getByTestId('commission-select').first().check();
+  await queue.getByTestId('commission-select').last().check();
+  await page.getByTestId('batch-date').fill('2026-11-25');
+  await page.getByTestId('batch-minutes').fill('14');
+  await page.getByTestId('batch-approve').click();
+  await expect(page.getByTestId('batch-result')).toContainText('2');
+  for (const n of numbers) {
+    await card(page, n);
+    await expect(page.getByTestId('card-status')).toContainText('оң шешім');
+    await expect(page.getByTestId('timeline')).toContainText('Қасымов Ермек');
+  }
+});
