@@ -2,13 +2,23 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session } from 'electron';
-import { DEFAULT_LANGUAGE, IPC, type AppInfo, type MenuCommand, type UiLanguage } from '@shared/ipc/contract';
+import {
+  DEFAULT_LANGUAGE,
+  IPC,
+  type AppInfo,
+  type MenuCommand,
+  type PdfResult,
+  type PrinterInfo,
+  type PrintResult,
+  type UiLanguage,
+} from '@shared/ipc/contract';
 import kkMenu from '@locales/kk/menu.json';
 import ruMenu from '@locales/ru/menu.json';
 import { APP_ENTRY_URL, APP_HOST, APP_SCHEME, isAppUrl, mimeType, resolveAppAsset } from './appUrl';
 import { contentSecurityPolicy } from './csp';
 import { guardedHandler } from './ipc';
 import { buildMenuTemplate } from './menu';
+import { pdfOptions, printFailureCode, printOptions, toPrinterInfo } from './print';
 import { fitToDisplays, parseWindowState, type WindowState } from './windowState';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -52,7 +62,7 @@ function serveApp(): void {
       return new Response(Uint8Array.from(body), {
         headers: {
           'content-type': mimeType(file),
-          'content-security-policy': contentSecurityPolicy(),
+          'content-security-policy': contentSecurityPolicy(__KENSE_SYNC_ORIGINS__),
           'x-content-type-options': 'nosniff',
         },
       });
@@ -147,13 +157,46 @@ function registerIpc(): void {
     guardedHandler(
       IPC.print,
       (request, event) =>
-        new Promise((resolve) => {
-          event.sender.print(
-            { silent: !request.dialog, deviceName: request.deviceName, copies: request.copies, printBackground: true },
-            (success, failureReason) =>
-              resolve(success ? { ok: true as const } : { ok: false as const, code: failureReason || 'print.failed' }),
-          );
+        new Promise<PrintResult>((resolve) => {
+          try {
+            event.sender.print(printOptions(request), (success, failureReason) =>
+              resolve(success ? { ok: true } : { ok: false, code: printFailureCode(failureReason) }),
+            );
+          } catch {
+            // Electron throws synchronously on settings the driver refuses (e.g. an unknown page size).
+            resolve({ ok: false, code: 'print.failed' });
+          }
         }),
+      DEV_SERVER_URL,
+    ),
+  );
+  ipcMain.handle(
+    IPC.printToPdf,
+    guardedHandler(
+      IPC.printToPdf,
+      async (request, event): Promise<PdfResult> => {
+        try {
+          const pdf = await event.sender.printToPDF(pdfOptions(request));
+          // A plain Uint8Array (not a Node Buffer) is what crosses IPC and contextBridge intact.
+          return { ok: true, data: new Uint8Array(pdf) };
+        } catch {
+          return { ok: false, code: 'print.failed' };
+        }
+      },
+      DEV_SERVER_URL,
+    ),
+  );
+  ipcMain.handle(
+    IPC.getPrinters,
+    guardedHandler(
+      IPC.getPrinters,
+      async (_none, event): Promise<PrinterInfo[]> => {
+        try {
+          return (await event.sender.getPrintersAsync()).map(toPrinterInfo);
+        } catch {
+          return [];
+        }
+      },
       DEV_SERVER_URL,
     ),
   );

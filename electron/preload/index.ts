@@ -3,6 +3,8 @@ import {
   IPC,
   appInfoSchema,
   menuCommandSchema,
+  pdfResultSchema,
+  printerListSchema,
   printResultSchema,
   type KenseBridge,
   type MenuCommand,
@@ -28,6 +30,8 @@ const bridge: KenseBridge = {
     await invoke(IPC.setUiLanguage, language);
   },
   print: async (request) => printResultSchema.parse(await invoke(IPC.print, request)),
+  printToPdf: async (request) => pdfResultSchema.parse(await invoke(IPC.printToPdf, request)),
+  getPrinters: async () => printerListSchema.parse(await invoke(IPC.getPrinters)),
   onMenuCommand: (listener: (command: MenuCommand) => void) => {
     const handler = (_event: IpcRendererEvent, raw: unknown): void => {
       const parsed = menuCommandSchema.safeParse(raw);

@@ -212,12 +212,40 @@ export class Desk {
     try {
       await this.office.db.put(event);
     } catch (e) {
-      const mapped = toDataError(e);
+      const mapped = toDataError(e, this.office.name);
       if (mapped instanceof DataError) throw mapped;
       throw new AppendError('append.writeFailed', e);
     }
     // The write stands once put; the read model follows (and is rebuilt from events if this fails).
     this.projector.catchUp().catch((e: unknown) => console.error('projector', e));
+  }
+
+  /**
+   * Adds a scan or photo to an application's file: one immutable event carrying the bytes as its
+   * attachment. Large photos are downscaled first (see `prepareScan`).
+   */
+  attach(
+    appId: string,
+    actor: ActorRef,
+    file: { name: string; type: string; data: Blob },
+  ): Promise<EventDoc<'attachment_added'>> {
+    return this.serial(async () => {
+      if ((await this.eventsOf(appId)).length === 0) throw new AppendError('append.unknownApplication');
+      const contentType = file.type as PayloadOf<'attachment_added'>['contentType'];
+      const event = this.build(appId, 'attachment_added', actor, {
+        name: file.name,
+        contentType,
+        size: file.data.size,
+      });
+      const doc = { ...event, _attachments: { [file.name]: { content_type: contentType, data: file.data } } };
+      await this.write(doc);
+      return event;
+    });
+  }
+
+  /** The bytes of an attachment, for showing or saving. */
+  async attachment(eventId: string, name: string): Promise<Blob> {
+    return (await this.office.db.getAttachment(eventId, name)) as Blob;
   }
 
   /** Waits until the read model reflects everything written so far (tests, printing after register). */

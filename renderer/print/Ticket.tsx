@@ -2,7 +2,7 @@ import type { JSX, ReactNode } from 'react';
 import type { UiLanguage } from '@shared/ipc/contract';
 import { formatPrintedDate, formatPrintedDateTime } from '../i18n/format';
 import { useBilingualT, usePrintT, type PrintT } from './labels';
-import { Both, CutLine, LanguageBlocks, RegQr, Sheet } from './parts';
+import { Both, CutLine, LanguageBlocks, RegQr, Sheet, SignatureLine } from './parts';
 import { acceptedRows, headRows, officialRow, resultDueRow } from './slipRows';
 import type { PaperFormat, TicketData } from './types';
 
@@ -27,6 +27,13 @@ export function Ticket({ data, format }: { data: TicketData; format: PaperFormat
     <Sheet doc="ticket" format={format}>
       <LanguageBlocks rows={{ kk: ticketRows(data, 'kk', kk), ru: ticketRows(data, 'ru', ru) }} />
       <div className="print-foot">
+        <div className="print-signs">
+          <SignatureLine
+            label={b('print:sign.official')}
+            name={data.officialName}
+            caption={b('print:sign.signature')}
+          />
+        </div>
         <RegQr value={data.regNumber} />
       </div>
       <CutLine label={b('print:ticket.cutLine')} />

@@ -53,12 +53,15 @@ export function Field({ label, children, id }: { label: string; children: ReactN
   );
 }
 
-/** "қазақша / по-русски" for the parts printed once for both languages. */
+/**
+ * "қазақша / по-русски" for the parts printed once for both languages; on a narrow roll the two
+ * go on separate lines instead (print.css).
+ */
 export function Both({ text, className }: { text: BilingualText; className?: string }): JSX.Element {
   return (
-    <span className={className}>
+    <span className={className ? `both ${className}` : 'both'}>
       <span lang="kk">{text.kk}</span>
-      {' / '}
+      <span className="both-sep"> / </span>
       <span lang="ru">{text.ru}</span>
     </span>
   );

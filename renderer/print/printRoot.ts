@@ -1,5 +1,5 @@
-import { MM_PER_PX, pageRuleFor, pageSizeFor, PAPER, rollHeightMm } from './paper';
 import type { PageSize } from '@shared/ipc/contract';
+import { pageRuleFor, pageSizeFor, PAPER, rollHeightMm } from './paper';
 import type { PaperFormat } from './types';
 
 /**
@@ -29,8 +29,22 @@ export function createSlot(job: boolean, doc: Document = document): HTMLElement 
   return slot;
 }
 
+/** Marks a standing slot as ready to print (fonts, QR and page in place), or not yet (null). */
+export function markSlotReady(slot: HTMLElement, heightMm: number | null): void {
+  if (heightMm === null) {
+    delete slot.dataset['ready'];
+    delete slot.dataset['pageHeightMm'];
+  } else {
+    slot.dataset['ready'] = 'true';
+    slot.dataset['pageHeightMm'] = String(heightMm);
+  }
+}
+
 /** Measures the sheet in a slot and gives the page it needs. */
-export function measurePage(slot: HTMLElement, format: PaperFormat): { heightMm: number; pageSize: PageSize; rule: string } {
+export function measurePage(
+  slot: HTMLElement,
+  format: PaperFormat,
+): { heightMm: number; pageSize: PageSize; rule: string } {
   const sheet = slot.querySelector<HTMLElement>('.print-sheet');
   const px = sheet ? sheet.getBoundingClientRect().height : 0;
   const heightMm = PAPER[format].height ?? rollHeightMm(px);
@@ -72,9 +86,7 @@ export function releasePageRule(owner: object, doc: Document = document): void {
 export async function whenReady(slot: HTMLElement, doc: Document = document): Promise<void> {
   const text = slot.textContent ?? '';
   if (doc.fonts) {
-    await Promise.all(
-      ['400', '600'].map((w) => doc.fonts.load(`${w} 12px "Noto Sans"`, text).catch(() => [])),
-    );
+    await Promise.all(['400', '600'].map((w) => doc.fonts.load(`${w} 12px "Noto Sans"`, text).catch(() => [])));
     await doc.fonts.ready;
   }
   // The QR code is an SVG rendered with the document; make sure it is there and laid out.
@@ -93,5 +105,3 @@ function frame(): Promise<void> {
     });
   });
 }
-
-export { MM_PER_PX };

@@ -6,14 +6,19 @@ import { Field, printedIsoDate } from './parts';
 import type { IntakeSlip } from './types';
 
 /** The head of every form: provider, title, registration number. */
-export function headRows(slip: Pick<IntakeSlip, 'provider' | 'regNumber'>, lang: UiLanguage, title: string, t: PrintT): ReactNode[] {
+export function headRows(
+  slip: Pick<IntakeSlip, 'provider' | 'regNumber'>,
+  lang: UiLanguage,
+  title: string,
+  t: PrintT,
+): ReactNode[] {
   return [
     <div key="provider" className="pr print-provider">
       {slip.provider[lang]}
     </div>,
-    <h1 key="title" className="pr print-title">
+    <div key="title" className="pr print-title">
       {title}
-    </h1>,
+    </div>,
     <div key="number" className="pr print-number">
       <span className="pf-label">{t('print:field.number')}</span>
       <strong className="print-number-value">№ {slip.regNumber}</strong>
@@ -22,7 +27,11 @@ export function headRows(slip: Pick<IntakeSlip, 'provider' | 'regNumber'>, lang:
 }
 
 /** When, and for which service. */
-export function acceptedRows(slip: Pick<IntakeSlip, 'registeredAt' | 'service' | 'variant'>, lang: UiLanguage, t: PrintT): ReactNode[] {
+export function acceptedRows(
+  slip: Pick<IntakeSlip, 'registeredAt' | 'service' | 'variant'>,
+  lang: UiLanguage,
+  t: PrintT,
+): ReactNode[] {
   return [
     <Field key="registeredAt" id="registeredAt" label={t('print:field.registeredAt')}>
       {formatPrintedDateTime(slip.registeredAt)}
@@ -77,11 +86,7 @@ export function applicantRows(
 export function resultDueRow(resultDueAt: number | null, t: PrintT): ReactNode {
   return (
     <Field key="resultDue" id="resultDue" label={t('print:field.resultDue')}>
-      {resultDueAt !== null ? (
-        <strong>{formatPrintedDate(resultDueAt)}</strong>
-      ) : (
-        t('print:field.resultDueUnknown')
-      )}
+      {resultDueAt !== null ? <strong>{formatPrintedDate(resultDueAt)}</strong> : t('print:field.resultDueUnknown')}
     </Field>
   );
 }

@@ -22,6 +22,8 @@ export const staffRoleSchema = z.enum(STAFF_ROLES);
 export type StaffRole = z.infer<typeof staffRoleSchema>;
 
 const note = z.string().max(2000).optional();
+/** CouchDB 3 refuses documents over 8 MB; a scan stays well under it after downscaling. */
+export const MAX_ATTACHMENT_BYTES = 6 * 1024 * 1024;
 const stepId = z.string().min(1).max(64);
 const login = z.string().min(1).max(128);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -138,6 +140,18 @@ export const payloadSchemas = {
     .strict(),
   /** The applicant withdrew the application. */
   withdrawn: z.object({ note }).strict(),
+  /**
+   * A scan or photo added to the file: the bytes travel as the event document's attachment
+   * (named `name`), so they replicate with it and, like every event, are never changed.
+   */
+  attachment_added: z
+    .object({
+      name: z.string().regex(/^[^/\\]{1,120}$/),
+      contentType: z.enum(['image/jpeg', 'image/png', 'application/pdf']),
+      size: z.number().int().positive().max(MAX_ATTACHMENT_BYTES),
+      note,
+    })
+    .strict(),
 } as const;
 
 export type EventKind = keyof typeof payloadSchemas;
@@ -161,6 +175,7 @@ export const KIND_ROLES: Record<EventKind, readonly StaffRole[]> = {
   wait_expired: ['clerk', 'head', 'executor'],
   issued: ['clerk', 'executor'],
   withdrawn: ['clerk'],
+  attachment_added: ['clerk', 'head', 'executor', 'commission'],
 };
 
 export const actorRefSchema = z.object({ login, role: staffRoleSchema, name: z.string().max(200).optional() }).strict();

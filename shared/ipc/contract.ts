@@ -34,12 +34,31 @@ export const menuCommandSchema = z.discriminatedUnion('type', [
 ]);
 export type MenuCommand = z.infer<typeof menuCommandSchema>;
 
+/**
+ * A page size for the printer: 'A4', or an explicit size in MICRONS. Receipt printers ignore the
+ * driver's paper when printing silently (electron #9780, #12549, #31705), so rolls always pass
+ * their width and the measured height of the document; Chromium refuses sides under 353 µm.
+ */
+export const MIN_PAGE_MICRONS = 353;
+export const pageSizeSchema = z.union([
+  z.literal('A4'),
+  z
+    .object({
+      width: z.number().int().min(MIN_PAGE_MICRONS).max(420_000),
+      height: z.number().int().min(MIN_PAGE_MICRONS).max(5_000_000),
+    })
+    .strict(),
+]);
+export type PageSize = z.infer<typeof pageSizeSchema>;
+
 export const printRequestSchema = z
   .object({
     /** Show the system print dialog (true) or print silently to `deviceName`. */
     dialog: z.boolean(),
     deviceName: z.string().min(1).max(256).optional(),
     copies: z.number().int().min(1).max(10).default(1),
+    /** Printed with no margins: the document carries its own white space. */
+    pageSize: pageSizeSchema.optional(),
   })
   .strict();
 export type PrintRequest = z.input<typeof printRequestSchema>;
@@ -50,11 +69,40 @@ export const printResultSchema = z.discriminatedUnion('ok', [
 ]);
 export type PrintResult = z.infer<typeof printResultSchema>;
 
+/** A PDF copy of the current page, laid out by its CSS `@page` size. */
+export const pdfRequestSchema = z.object({ pageSize: pageSizeSchema }).strict();
+export type PdfRequest = z.infer<typeof pdfRequestSchema>;
+
+/** 20 MB: far more than any ticket or receipt, small enough to refuse nonsense. */
+export const MAX_PDF_BYTES = 20 * 1024 * 1024;
+/** The PDF's bytes as a Uint8Array: it survives structured clone (IPC, contextBridge) unchanged. */
+export const pdfResultSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    data: z
+      .instanceof(Uint8Array)
+      .refine((b) => b.byteLength > 4 && b.byteLength <= MAX_PDF_BYTES, 'not a PDF of a sane size'),
+  }),
+  z.object({ ok: z.literal(false), code: z.string() }),
+]);
+export type PdfResult = z.infer<typeof pdfResultSchema>;
+
+/** A printer known to the host; `name` is the system name that silent printing needs. */
+export const printerInfoSchema = z.object({
+  name: z.string().min(1).max(256),
+  displayName: z.string().max(256),
+  isDefault: z.boolean(),
+});
+export type PrinterInfo = z.infer<typeof printerInfoSchema>;
+export const printerListSchema = z.array(printerInfoSchema).max(500);
+
 /** IPC channel names: renderer → main requests (invoke/handle) and main → renderer events. */
 export const IPC = {
   getAppInfo: 'kense:get-app-info',
   setUiLanguage: 'kense:set-ui-language',
   print: 'kense:print',
+  printToPdf: 'kense:print-to-pdf',
+  getPrinters: 'kense:get-printers',
   menuCommand: 'kense:menu-command',
 } as const;
 
@@ -63,6 +111,8 @@ export const ipcRequestSchemas = {
   [IPC.getAppInfo]: z.undefined(),
   [IPC.setUiLanguage]: uiLanguageSchema,
   [IPC.print]: printRequestSchema,
+  [IPC.printToPdf]: pdfRequestSchema,
+  [IPC.getPrinters]: z.undefined(),
 } as const;
 export type IpcRequestChannel = keyof typeof ipcRequestSchemas;
 
@@ -74,6 +124,10 @@ export interface KenseBridge {
   setUiLanguage(language: UiLanguage): Promise<void>;
   /** Prints the current page; the dialog in browser mode. */
   print(request: PrintRequest): Promise<PrintResult>;
+  /** A PDF of the current page; browser mode answers `{ ok: false, code: 'print.pdfUnavailable' }`. */
+  printToPdf(request: PdfRequest): Promise<PdfResult>;
+  /** The printers the host can print to silently; [] in browser mode (the browser's dialog chooses). */
+  getPrinters(): Promise<PrinterInfo[]>;
   /** Subscribes to application-menu commands; returns the unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
 }

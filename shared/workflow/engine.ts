@@ -58,6 +58,15 @@ export interface Superseded {
   by: string | null;
 }
 
+export interface AttachmentEntry {
+  eventId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  at: string;
+  by: ActorRef;
+}
+
 export interface Assignee {
   login: string;
   name: string;
@@ -86,6 +95,8 @@ export interface ApplicationState {
   stepBeyondDeadline: boolean;
   history: HistoryEntry[];
   superseded: Superseded[];
+  /** Scans and photos in the file, in the order they were added. */
+  attachments: AttachmentEntry[];
   /** Events that are malformed or belong to no known service: kept out of the fold, shown. */
   problems: { eventId: string; code: string }[];
   /** The calendar year the deadlines needed but the calendar lacks: an explicit gap, not a guess. */
@@ -243,6 +254,7 @@ function emptyState(appId: string): ApplicationState {
     stepBeyondDeadline: false,
     history: [],
     superseded: [],
+    attachments: [],
     problems: [],
     calendarMissingYear: null,
     eventCount: 0,
@@ -428,6 +440,19 @@ class Folder {
     }
     if (!this.s.registered) {
       this.s.problems.push({ eventId: e._id, code: 'workflow.notRegistered' });
+      return;
+    }
+    // A scan can be added to the file at any time, closed or not: it changes no step.
+    if (e.kind === 'attachment_added') {
+      const p = e.payload;
+      this.s.attachments.push({
+        eventId: e._id,
+        name: p.name,
+        contentType: p.contentType,
+        size: p.size,
+        at: e.at,
+        by: e.actor,
+      });
       return;
     }
     if (isFinal(this.s.status)) return this.supersede(e, 'workflow.closed');

@@ -78,6 +78,16 @@ test('an application goes from the clerk to the head, the executor, back to the 
   const timeline = page.getByTestId('timeline');
   await expect(timeline).toContainText('Омарова Дана');
   await expect(timeline).toContainText('Жұмабеков Болат');
+  // A scan added to the file, even after closing: downscaled to JPEG, shown with who added it.
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  await page
+    .getByTestId('attachment-input')
+    .setInputFiles({ name: 'passport.png', mimeType: 'image/png', buffer: png });
+  await expect(page.getByTestId('attachment')).toContainText('passport.jpg');
+  await expect(page.getByTestId('attachment')).toContainText('Омарова Дана');
   await page.screenshot({ path: `${SHOTS}/card-closed-kk.png`, fullPage: true });
 
   // The inbox is empty again.

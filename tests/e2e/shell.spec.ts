@@ -42,9 +42,9 @@ test.describe('app shell in Chromium (browser mode)', () => {
     await freshStart(page);
     const sections: [string, string, string][] = [
       ['reception', 'Қабылдау', 'Жұмыс орны бапталмаған'],
-      ['inbox', 'Кіріс', 'Кіріс бос'],
+      ['inbox', 'Кіріс', 'Жұмыс орны бапталмаған'],
       ['applications', 'Өтініштер', 'Жұмыс орны бапталмаған'],
-      ['journals', 'Журналдар', 'Журналдар бос'],
+      ['journals', 'Журналдар', 'Жұмыс орны бапталмаған'],
       ['reports', 'Есептер', 'Есептерге деректер жоқ'],
       ['catalogue', 'Қызметтер каталогы', 'Қызметтер каталогы жүктелмеген'],
     ];

@@ -53,7 +53,7 @@ test.describe('Electron shell security', () => {
     expect(globals).toEqual({
       require: 'undefined',
       process: 'undefined',
-      bridge: ['getAppInfo', 'onMenuCommand', 'platform', 'print', 'setUiLanguage'],
+      bridge: ['getAppInfo', 'getPrinters', 'onMenuCommand', 'platform', 'print', 'printToPdf', 'setUiLanguage'],
     });
   });
 

@@ -13,6 +13,7 @@ import { formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { ActionPanel } from './ActionPanel';
+import { Attachments } from './Attachments';
 
 export function ApplicationCardPage(): JSX.Element {
   const { t } = useTranslation();
@@ -122,6 +123,8 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
       </section>
 
       <ActionPanel desk={desk} state={state} service={service} actor={actor} actions={actions} now={now} />
+
+      <Attachments desk={desk} appId={appId} actor={actor} attachments={state.attachments} />
 
       <section className="card">
         <h2>{t('card:timeline')}</h2>

@@ -113,8 +113,8 @@ export async function toXlsx(table: JournalTable, title: string): Promise<Uint8A
   return new Uint8Array(buffer);
 }
 
-export function download(name: string, data: Uint8Array | string, type: string): void {
-  const blob = new Blob([typeof data === 'string' ? data : data.slice().buffer], { type });
+export function download(name: string, data: Uint8Array | string, type: string, ready?: Blob): void {
+  const blob = ready ?? new Blob([typeof data === 'string' ? data : data.slice().buffer], { type });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -6,7 +6,7 @@ import type { Desk } from '../../data/desk';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
-import { intakeJobs } from './printData';
+import { intakeJobs, keepPdfCopy } from './printData';
 import { PrintButtons } from './PrintButtons';
 import { usePrinter } from './usePrinter';
 import { resultDueAt } from './intake';
@@ -32,6 +32,14 @@ export function IntakeDone({
   const printer = usePrinter();
   const next = useRef<HTMLButtonElement>(null);
   useEffect(() => next.current?.focus(), []);
+  // The PDF copy of the receipt (or refusal) goes into the application's file, once.
+  const kept = useRef(false);
+  useEffect(() => {
+    const job = jobs.receipt ?? jobs.refusal;
+    if (kept.current || !job) return;
+    kept.current = true;
+    void keepPdfCopy(desk, event, job, event.actor);
+  }, [desk, event, jobs]);
   const refused = event.kind === 'intake_refused';
   return (
     <section

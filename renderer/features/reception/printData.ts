@@ -1,5 +1,9 @@
 import type { ServiceDefinition } from '@shared/catalogue';
-import type { EventDoc } from '@shared/events';
+import type { ActorRef, EventDoc } from '@shared/events';
+import type { KenseBridge } from '@shared/ipc/contract';
+import type { Desk } from '../../data/desk';
+import { getBridge } from '../../platform/bridge';
+import { printDocumentToPdf } from '../../print/printJob';
 import { applicantDisplayName, applicantKey } from '../../data/project';
 import type { IntakeSlip, PrintJob } from '../../print/types';
 
@@ -66,4 +70,29 @@ export function intakeJobs(
       },
     },
   };
+}
+
+/**
+ * Keeps a PDF copy of the paper handed to the applicant in the application's file (Electron: the
+ * page is rendered by Chromium's printToPDF). Browser mode has no PDF printer and keeps none.
+ */
+export async function keepPdfCopy(
+  desk: Desk,
+  event: EventDoc<'registered'> | EventDoc<'intake_refused'>,
+  job: PrintJob,
+  actor: ActorRef,
+  bridge: KenseBridge = getBridge(),
+): Promise<'kept' | 'unavailable' | 'failed'> {
+  const pdf = await printDocumentToPdf(job, 'A4', bridge);
+  if (!pdf.ok) return pdf.code === 'print.pdfUnavailable' ? 'unavailable' : 'failed';
+  try {
+    await desk.attach(event.appId, actor, {
+      name: `${job.doc}-${event.payload.regNumber}.pdf`,
+      type: 'application/pdf',
+      data: new Blob([pdf.data.slice().buffer], { type: 'application/pdf' }),
+    });
+    return 'kept';
+  } catch {
+    return 'failed';
+  }
 }

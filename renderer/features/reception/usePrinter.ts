@@ -1,7 +1,2 @@
-import type { PrintResult } from '@shared/ipc/contract';
-import type { PrintJob } from '../../print/types';
-
-/** How this desk prints: wired to the print module's settings and renderer. */
-export function usePrinter(): { print: (job: PrintJob) => Promise<PrintResult>; autoDocs: PrintJob['doc'][] } {
-  return { print: () => Promise.resolve({ ok: false, code: 'print.notReady' }), autoDocs: [] };
-}
+/** How this desk prints: the desk's printer, paper, copies and auto-print choice (print settings). */
+export { useDeskPrinter as usePrinter } from '../../print/useDeskPrinter';

@@ -4,6 +4,7 @@ import { UI_LANGUAGES, type AppInfo } from '@shared/ipc/contract';
 import { PageHeader } from '../../components/PageHeader';
 import { getBridge } from '../../platform/bridge';
 import { usePreferences } from '../../state/preferences';
+import { PrintSettingsPanel } from '../../print/PrintSettingsPanel';
 import { DeskSetup } from './DeskSetup';
 import { SyncSetup } from './SyncSetup';
 
@@ -30,6 +31,7 @@ export function SettingsPage(): JSX.Element {
       <PageHeader title={t('nav:settings')} />
       <DeskSetup />
       <SyncSetup />
+      <PrintSettingsPanel />
       <section className="card">
         <h2>{t('settings:language.title')}</h2>
         <fieldset className="radio-group">

@@ -1,0 +1,116 @@
+import { useEffect, useState, type JSX } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ActorRef } from '@shared/events';
+import type { AttachmentEntry } from '@shared/workflow';
+import { AppendError, type Desk } from '../../data/desk';
+import { DataError } from '../../data/officeDb';
+import { formatPrintedDateTime } from '../../i18n/format';
+import { download } from '../journals/journal';
+import { prepareScan } from './scan';
+
+/** Scans, photos and PDF copies in the application's file: shown, saved, and added from a file. */
+export function Attachments({
+  desk,
+  appId,
+  actor,
+  attachments,
+}: {
+  desk: Desk;
+  appId: string;
+  actor: ActorRef;
+  attachments: AttachmentEntry[];
+}): JSX.Element {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const add = async (file: File): Promise<void> => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const scan = await prepareScan(file);
+      if ('error' in scan) return setFailure(`card:${scan.error}`);
+      await desk.attach(appId, actor, scan);
+    } catch (e) {
+      setFailure(
+        e instanceof DataError
+          ? `data:errors.${e.code}`
+          : e instanceof AppendError
+            ? `data:append.${e.code}`
+            : 'data:append.unknown',
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" data-testid="attachments">
+      <h2>{t('card:attachments.title')}</h2>
+      {attachments.length === 0 && <p className="muted">{t('card:attachments.none')}</p>}
+      <ul className="attachments">
+        {attachments.map((a) => (
+          <li key={a.eventId} data-testid="attachment">
+            {a.contentType.startsWith('image/') && <Thumbnail desk={desk} entry={a} />}
+            <span>
+              {a.name}
+              <small className="muted">
+                {' · '}
+                {Math.max(1, Math.round(a.size / 1024))} KB · {formatPrintedDateTime(Date.parse(a.at))} ·{' '}
+                {a.by.name ?? a.by.login}
+              </small>
+            </span>
+            <button
+              type="button"
+              className="link"
+              onClick={() =>
+                void desk
+                  .attachment(a.eventId, a.name)
+                  .then((blob) => download(a.name, new Uint8Array(0), blob.type, blob))
+              }
+            >
+              {t('card:attachments.save')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <label className="button-like">
+        <input
+          type="file"
+          accept="image/*,application/pdf"
+          disabled={busy}
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void add(file);
+          }}
+          data-testid="attachment-input"
+        />
+        <span>{busy ? t('card:attachments.adding') : t('card:attachments.add')}</span>
+      </label>
+      {failure && (
+        <p className="field-error" role="alert">
+          {t(failure)}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Thumbnail({ desk, entry }: { desk: Desk; entry: AttachmentEntry }): JSX.Element | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    let made: string | null = null;
+    void desk.attachment(entry.eventId, entry.name).then((blob) => {
+      if (!live) return;
+      made = URL.createObjectURL(blob);
+      setUrl(made);
+    });
+    return () => {
+      live = false;
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [desk, entry.eventId, entry.name]);
+  return url ? <img className="thumb" src={url} alt={entry.name} /> : null;
+}
