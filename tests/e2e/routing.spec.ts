@@ -78,6 +78,9 @@ test('an application goes from the clerk to the head, the executor, back to the 
   const timeline = page.getByTestId('timeline');
   await expect(timeline).toContainText('Омарова Дана');
   await expect(timeline).toContainText('Жұмабеков Болат');
+  // The ticket and receipt can be printed again from the card.
+  await expect(page.getByTestId('reprint').getByTestId('print-ticket')).toBeVisible();
+  await expect(page.getByTestId('reprint').getByTestId('print-receipt')).toBeVisible();
   // A scan added to the file, even after closing: downscaled to JPEG, shown with who added it.
   const png = Buffer.from(
     'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',

@@ -14,6 +14,9 @@ import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { ActionPanel } from './ActionPanel';
 import { Attachments } from './Attachments';
+import { PrintButtons } from '../reception/PrintButtons';
+import { intakeJobs } from '../reception/printData';
+import { usePrinter } from '../reception/usePrinter';
 
 export function ApplicationCardPage(): JSX.Element {
   const { t } = useTranslation();
@@ -41,6 +44,7 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
   const { t } = useTranslation();
   const language = usePreferences((s) => s.language);
   const now = useMinuteClock();
+  const printer = usePrinter();
   // The read-model row changes whenever a new event for this application is projected (local or
   // replicated); the card then folds the events again for the full history.
   const row = useLiveQuery(() => desk.model.applications.get(appId), [desk, appId]);
@@ -123,6 +127,11 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
       </section>
 
       <ActionPanel desk={desk} state={state} service={service} actor={actor} actions={actions} now={now} />
+
+      <section className="card" data-testid="reprint">
+        <h2>{t('card:reprint')}</h2>
+        <PrintButtons jobs={intakeJobs(state.registered, service, state.dueAt)} print={printer.print} autoDocs={[]} />
+      </section>
 
       <Attachments desk={desk} appId={appId} actor={actor} attachments={state.attachments} />
 
