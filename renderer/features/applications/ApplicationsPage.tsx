@@ -1,7 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useRef, useState, type JSX } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { workingMinutesBetween, type OfficeHours, type WorkCalendar } from '@shared/calendar';
+import { officeHoursOf } from '@shared/workflow';
+import { useMinuteClock } from '../../components/useMinuteClock';
 import { Link } from 'react-router';
 import type { Catalogue } from '@shared/catalogue';
 import { foldForSearch } from '@shared/text/searchFold';
@@ -23,7 +27,7 @@ export function ApplicationsPage(): JSX.Element {
   );
 }
 
-const ROW_HEIGHT = 44;
+const ROW_HEIGHT = 56;
 
 /** Newest first; a search looks up the folded words of number, applicant and IIN/BIN by prefix. */
 async function query(desk: Desk, text: string): Promise<ApplicationRow[]> {
@@ -53,13 +57,41 @@ function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue
           data-testid="application-search"
         />
       </label>
-      <ApplicationTable rows={rows ?? []} catalogue={catalogue} />
+      <ApplicationTable rows={rows ?? []} catalogue={catalogue} calendar={desk.calendar} />
     </section>
   );
 }
 
+/** Working time left on the current step against its norm, or how far past it. */
+function timeLeft(calendar: WorkCalendar, hours: OfficeHours, now: number, due: number, t: TFunction): string {
+  let minutes: number;
+  try {
+    minutes = Math.abs(
+      due >= now ? workingMinutesBetween(calendar, hours, now, due) : workingMinutesBetween(calendar, hours, due, now),
+    );
+  } catch {
+    return '';
+  }
+  const amount =
+    minutes < 60
+      ? t('card:duration.minutes', { count: Math.round(minutes) })
+      : minutes < 480
+        ? t('card:duration.hours', { count: Math.round(minutes / 6) / 10 })
+        : t('card:duration.days', { count: Math.round(minutes / 48) / 10 });
+  return due >= now ? t('applications:stepLeft', { amount }) : t('applications:stepLate', { amount });
+}
+
 /** Applications as a virtualised table: smooth with a hundred thousand rows. Each row opens the card. */
-export function ApplicationTable({ rows, catalogue }: { rows: ApplicationRow[]; catalogue: Catalogue }): JSX.Element {
+export function ApplicationTable({
+  rows,
+  catalogue,
+  calendar,
+}: {
+  rows: ApplicationRow[];
+  catalogue: Catalogue;
+  calendar: WorkCalendar;
+}): JSX.Element {
+  const now = useMinuteClock();
   const { t } = useTranslation();
   const language = usePreferences((s) => s.language);
   const scroller = useRef<HTMLDivElement>(null);
@@ -105,6 +137,11 @@ export function ApplicationTable({ rows, catalogue }: { rows: ApplicationRow[]; 
                 <span>
                   {t(`applications:status.${a.status}`)}
                   {a.role && <small>{t(`settings:roles.${a.role}`)}</small>}
+                  {service && a.stepDueAt !== null && (
+                    <small className={a.stepDueAt < now ? 'bad' : ''} data-testid="time-left">
+                      {timeLeft(calendar, officeHoursOf(service), now, a.stepDueAt, t)}
+                    </small>
+                  )}
                 </span>
                 <span>
                   {a.dueAt !== null ? formatPrintedDateTime(a.dueAt) : '—'}

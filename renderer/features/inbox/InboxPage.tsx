@@ -61,7 +61,7 @@ function Inbox({ desk, user, catalogue }: { desk: Desk; user: DeskUser; catalogu
     return <CommissionQueue desk={desk} user={user} catalogue={catalogue} rows={rows ?? []} />;
   return (
     <section className="app-list" data-testid="inbox-list">
-      <ApplicationTable rows={rows ?? []} catalogue={catalogue} />
+      <ApplicationTable rows={rows ?? []} catalogue={catalogue} calendar={desk.calendar} />
     </section>
   );
 }
