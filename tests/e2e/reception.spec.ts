@@ -137,6 +137,27 @@ test.describe('reception desk (browser mode, real IndexedDB)', () => {
     await expect(page.getByTestId('previous-applications').locator('li')).toHaveCount(1);
   });
 
+  test('registers an application brought by a representative acting by power of attorney', async ({ page }) => {
+    await setUpDesk(page);
+    await page.getByTestId('applicant-id').fill(IIN);
+    await page.getByTestId('person-surname').fill('Сейітқали');
+    await page.getByTestId('person-name').fill('Әлия');
+    await page.getByText('Сенімхат бойынша өкіл').click();
+    await page.getByLabel('Өкілдің ЖСН-і').fill('850315400025');
+    await page.getByLabel('Өкілдің аты-жөні').fill('Нұрланов Ерлан Серікұлы');
+    await page.getByLabel('Сенімхаттың нөмірі').fill('2026/145');
+    await page.getByLabel('Сенімхаттың күні').fill('2026-11-02');
+    await page.getByTestId('service-search').fill('кресло');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('all-received').click();
+    await page.getByTestId('register').click();
+    await expect(page.getByTestId('reg-number')).toHaveText('ALM01-D01-000001');
+    await page.goto('./#/applications');
+    await page.getByTestId('application-row').first().click();
+    await expect(page.getByTestId('application-card')).toContainText('Нұрланов Ерлан Серікұлы');
+    await expect(page.getByTestId('application-card')).toContainText('2026/145');
+  });
+
   test('fits 1366×768 and works in Russian', async ({ page }) => {
     await setUpDesk(page);
     await page.getByTestId('lang-ru').click();
