@@ -1,4 +1,6 @@
 import type { JSX } from 'react';
+import { CoverLetter } from './CoverLetter';
+import { DecisionNotification } from './DecisionNotification';
 import { Receipt } from './Receipt';
 import { RefusalReceipt } from './RefusalReceipt';
 import { Ticket } from './Ticket';
@@ -13,5 +15,10 @@ export function PrintDocument({ job, format }: { job: PrintJob; format: PaperFor
       return <Receipt data={job.data} format={format} />;
     case 'refusal':
       return <RefusalReceipt data={job.data} format={format} />;
+    // The letters are A4 only, whatever the desk's paper (see `paperFor`).
+    case 'notification':
+      return <DecisionNotification data={job.data} />;
+    case 'coverLetter':
+      return <CoverLetter data={job.data} />;
   }
 }

@@ -5,8 +5,9 @@ import type { PrintResult } from '@shared/ipc/contract';
 import { PageHeader } from '../components/PageHeader';
 import { PrintDocument } from './PrintDocument';
 import { PrintPortal } from './PrintPortal';
+import { formatsFor } from './letterFormat';
 import { printDocument } from './printJob';
-import { DOC_KINDS, SAMPLE_JOBS } from './sample';
+import { DOC_KINDS, SAMPLE_JOBS, SAMPLE_VARIANTS, sampleJob } from './sample';
 import { usePrintSettings } from './settings';
 import { PAPER_FORMATS, type PaperFormat, type PrintJob } from './types';
 
@@ -14,7 +15,15 @@ const isDoc = (v: string | null): v is PrintJob['doc'] => DOC_KINDS.includes(v a
 const isFormat = (v: string | null): v is PaperFormat => PAPER_FORMATS.includes(v as PaperFormat);
 
 /** A print button for one sample in one format; the desk's printer and copies, this format. */
-function PrintSample({ job, format }: { job: PrintJob; format: PaperFormat }): JSX.Element {
+function PrintSample({
+  job,
+  format,
+  variant = null,
+}: {
+  job: PrintJob;
+  format: PaperFormat;
+  variant?: string | null;
+}): JSX.Element {
   const { t } = useTranslation();
   const [state, setState] = useState<'idle' | 'printing' | PrintResult>('idle');
   return (
@@ -27,7 +36,7 @@ function PrintSample({ job, format }: { job: PrintJob; format: PaperFormat }): J
           const s = usePrintSettings.getState();
           void printDocument(job, { deviceName: s.deviceName, copies: s.copies, format }).then(setState);
         }}
-        data-testid={`print-sample-${job.doc}-${format}`}
+        data-testid={`print-sample-${job.doc}${variant !== null ? `-${variant}` : ''}-${format}`}
       >
         {t('print:test.print')}
       </button>
@@ -53,24 +62,27 @@ export function PrintTestPage(): JSX.Element {
   const [params] = useSearchParams();
   const doc = params.get('doc');
   const format = params.get('format');
+  const variant = params.get('sample');
 
   if (doc !== null || format !== null) {
-    const valid = isDoc(doc) && isFormat(format);
+    // A letter is A4 only, and only a document with variants has named samples.
+    const job = isDoc(doc) && isFormat(format) && formatsFor(doc).includes(format) ? sampleJob(doc, variant) : null;
     return (
       <>
         <PageHeader title={t('print:test.title')}>
           <Link to="/print-test">{t('print:test.all')}</Link>
         </PageHeader>
-        {valid ? (
+        {job !== null && isFormat(format) ? (
           <section className="print-single" data-testid="print-single">
             <h2>
-              {t(`print:docName.${doc}`)} · {t(`print:formatName.${format}`)}
+              {t(`print:docName.${job.doc}`)}
+              {variant !== null && <> ({t(`print:test.sample.${variant}`)})</>} · {t(`print:formatName.${format}`)}
             </h2>
-            <PrintSample job={SAMPLE_JOBS[doc]} format={format} />
+            <PrintSample job={job} format={format} variant={variant} />
             <div className="print-preview">
-              <PrintDocument job={SAMPLE_JOBS[doc]} format={format} />
+              <PrintDocument job={job} format={format} />
             </div>
-            <PrintPortal job={SAMPLE_JOBS[doc]} format={format} />
+            <PrintPortal job={job} format={format} />
           </section>
         ) : (
           <p className="field-error" role="alert">
@@ -89,23 +101,37 @@ export function PrintTestPage(): JSX.Element {
         <section key={d} className="print-test-doc" data-testid={`print-test-${d}`}>
           <h2>{t(`print:docName.${d}`)}</h2>
           <div className="print-test-row">
-            {PAPER_FORMATS.map((f) => (
-              <figure key={f} className="print-test-sample">
-                <figcaption>
-                  <strong>{t(`print:formatName.${f}`)}</strong>{' '}
-                  <Link to={`/print-test?doc=${d}&format=${f}`}>{t('print:test.open')}</Link>
-                </figcaption>
-                <PrintSample job={SAMPLE_JOBS[d]} format={f} />
-                <div className={`print-preview${f === 'A4' ? ' print-preview-thumb' : ''}`}>
-                  <PrintDocument job={SAMPLE_JOBS[d]} format={f} />
-                </div>
-              </figure>
-            ))}
+            {samplesOf(d).flatMap(([variant, job]) =>
+              formatsFor(d).map((f) => {
+                const query = `doc=${d}&format=${f}${variant !== null ? `&sample=${variant}` : ''}`;
+                return (
+                  <figure key={`${variant ?? ''}-${f}`} className="print-test-sample">
+                    <figcaption>
+                      <strong>
+                        {t(`print:formatName.${f}`)}
+                        {variant !== null && <> · {t(`print:test.sample.${variant}`)}</>}
+                      </strong>{' '}
+                      <Link to={`/print-test?${query}`}>{t('print:test.open')}</Link>
+                    </figcaption>
+                    <PrintSample job={job} format={f} variant={variant} />
+                    <div className={`print-preview${f === 'A4' ? ' print-preview-thumb' : ''}`}>
+                      <PrintDocument job={job} format={f} />
+                    </div>
+                  </figure>
+                );
+              }),
+            )}
           </div>
         </section>
       ))}
     </>
   );
+}
+
+/** A document's samples with their variant names (null for a document with one sample). */
+function samplesOf(doc: PrintJob['doc']): [string | null, PrintJob][] {
+  const variants = SAMPLE_VARIANTS[doc];
+  return variants ? Object.entries(variants) : [[null, SAMPLE_JOBS[doc]]];
 }
 
 /** The route module's component (the route is loaded lazily: `lazy: () => import(…)`). */

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DELIVERY_MODES } from '@shared/catalogue/schema';
 import type { UiLanguage } from '@shared/ipc/contract';
 import type { BilingualText } from './types';
 
@@ -23,4 +24,12 @@ export function useBilingualT(): BilingualT {
   const kk = usePrintT('kk');
   const ru = usePrintT('ru');
   return useMemo(() => (key, values) => ({ kk: kk(key, values), ru: ru(key, values) }), [kk, ru]);
+}
+
+/**
+ * How the result goes to the applicant, from a delivery mode code as in the catalogue
+ * (`mail`, `via_con`, …); a code this version does not know is printed as it is.
+ */
+export function deliveryModeText(mode: string, t: PrintT): string {
+  return (DELIVERY_MODES as readonly string[]).includes(mode) ? t(`print:delivery.${mode}`) : mode;
 }

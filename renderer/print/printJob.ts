@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { getI18n, I18nextProvider } from 'react-i18next';
 import type { KenseBridge, PageSize, PdfResult, PrintRequest, PrintResult } from '@shared/ipc/contract';
 import { getBridge } from '../platform/bridge';
+import { paperFor } from './letterFormat';
 import { PrintDocument } from './PrintDocument';
 import { createSlot, measurePage, releasePageRule, setPageRule, whenReady } from './printRoot';
 import type { PrintSettings } from './settings';
@@ -25,9 +26,11 @@ function enqueue<R>(run: () => Promise<R>): Promise<R> {
  */
 async function withRendered<R>(
   job: PrintJob,
-  format: PaperFormat,
+  requested: PaperFormat,
   withPage: (page: { pageSize: PageSize; heightMm: number }) => Promise<R>,
 ): Promise<R> {
+  // Letters (notification, cover letter) are A4 whatever roll the desk prints its tickets on.
+  const format = paperFor(job, requested);
   const i18n = getI18n();
   const slot = createSlot(true);
   const root = createRoot(slot);

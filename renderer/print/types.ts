@@ -50,7 +50,66 @@ export interface RefusalReceiptData extends Omit<IntakeSlip, 'resultDueAt'> {
   note: string | null;
 }
 
+/**
+ * Уведомление о принятом решении / қабылданған шешім туралы хабарлама (A4 only): the decision on
+ * the application, approved or refused with its legal ground (мотивированный отказ / дәлелді бас
+ * тарту), what the applicant must do next, the responsible official and the head's signature.
+ */
+export interface NotificationData {
+  regNumber: string;
+  /** The provider's outgoing (исходящий / шығыс) number, printed beside the date when given. */
+  outgoingNumber: string | null;
+  /** The date of the notification (epoch ms), printed dd.MM.yyyy, Kazakhstan time. */
+  issuedAt: number;
+  provider: BilingualText;
+  service: BilingualText;
+  applicantName: string;
+  /** IIN or BIN. */
+  applicantId: string;
+  applicantAddress: string | null;
+  decision: 'approved' | 'refused';
+  /** The legal ground of a refusal, as the official wrote it; printed verbatim in both columns. */
+  ground: string | null;
+  /** What the applicant must do next, e.g. bring the guarantee documents. */
+  nextSteps: BilingualText | null;
+  /** By when (epoch ms). */
+  dueAt: number | null;
+  officialName: string;
+  officialPosition: BilingualText;
+  headName: string;
+}
+
+/** One enclosure of a cover letter, with its number of sheets when known. */
+export interface CoverLetterEnclosure {
+  name: BilingualText;
+  sheets: number | null;
+}
+
+/**
+ * Сопроводительное письмо / ілеспе хат (A4 only): the letter sent with the result by mail or
+ * through the ЦОН, with the enclosures, the delivery mode and the executor in small print.
+ */
+export interface CoverLetterData {
+  regNumber: string;
+  outgoingNumber: string;
+  issuedAt: number;
+  provider: BilingualText;
+  service: BilingualText;
+  applicantName: string;
+  applicantAddress: string | null;
+  enclosures: CoverLetterEnclosure[];
+  /** A delivery mode code as in the catalogue (`mail`, `via_con`, …); an unknown code prints as is. */
+  mode: string;
+  /** The postal tracking number, if any. */
+  tracking: string | null;
+  headName: string;
+  executorName: string;
+  executorPhone: string | null;
+}
+
 export type PrintJob =
   | { doc: 'ticket'; data: TicketData }
   | { doc: 'receipt'; data: ReceiptData }
-  | { doc: 'refusal'; data: RefusalReceiptData };
+  | { doc: 'refusal'; data: RefusalReceiptData }
+  | { doc: 'notification'; data: NotificationData }
+  | { doc: 'coverLetter'; data: CoverLetterData };

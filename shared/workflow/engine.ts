@@ -79,6 +79,10 @@ export interface ApplicationState {
   variant: Variant | null;
   status: Status;
   outcome: Outcome;
+  /** The legal ground given with the latest refusal (мотивированный отказ), for the notification. */
+  refusalGround: string | null;
+  /** How the result was handed over, once it was. */
+  issued: { mode: string; tracking: string | null; at: string; by: ActorRef } | null;
   /** The step to be done now, and who must do it. */
   step: Step | null;
   role: StaffRole | null;
@@ -240,6 +244,8 @@ function emptyState(appId: string): ApplicationState {
     variant: null,
     status: 'in_progress',
     outcome: null,
+    refusalGround: null,
+    issued: null,
     step: null,
     role: null,
     assignee: null,
@@ -517,7 +523,10 @@ class Folder {
             ? o === 'approved' || o === 'refused' || (o === 'skipped' && !!step.condition)
             : o === 'done' || (o === 'refused' && decides(step)) || (o === 'skipped' && !!step.condition);
         if (!valid) return this.supersede(e, 'workflow.notAllowed');
-        if (o === 'refused') this.s.outcome = 'refused';
+        if (o === 'refused') {
+          this.s.outcome = 'refused';
+          this.s.refusalGround = e.payload.ground ?? this.s.refusalGround;
+        }
         if (o === 'approved') this.s.outcome = 'approved';
         this.complete(e, o, at);
         return this.advance(at);
@@ -526,6 +535,7 @@ class Folder {
         // A recommendation leaves the decision to the next decision step; its refusal still
         // routes the case to the refusal path unless the head decides otherwise there.
         this.s.outcome = e.payload.decision;
+        if (e.payload.decision === 'refused') this.s.refusalGround = e.payload.ground ?? this.s.refusalGround;
         this.complete(e, e.payload.decision, at);
         return this.advance(at);
       case 'signed':
@@ -533,6 +543,7 @@ class Folder {
         this.complete(e, 'done', at);
         return this.advance(at);
       case 'issued':
+        this.s.issued = { mode: e.payload.mode, tracking: e.payload.tracking ?? null, at: e.at, by: e.actor };
         this.complete(e, 'done', at);
         return this.advance(at);
       case 'wait_expired':

@@ -81,6 +81,10 @@ test('an application goes from the clerk to the head, the executor, back to the 
   // The ticket and receipt can be printed again from the card.
   await expect(page.getByTestId('reprint').getByTestId('print-ticket')).toBeVisible();
   await expect(page.getByTestId('reprint').getByTestId('print-receipt')).toBeVisible();
+  // The decision notification and the cover letter, built from the application, print (A4).
+  await page.getByTestId('reprint').getByTestId('print-notification').click();
+  await expect(page.getByTestId('reprint')).toContainText('Басып шығаруға жіберілді');
+  await expect(page.getByTestId('reprint').getByTestId('print-coverLetter')).toBeVisible();
   // A scan added to the file, even after closing: downscaled to JPEG, shown with who added it.
   const png = Buffer.from(
     'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',

@@ -15,7 +15,7 @@ import type { DeskUser } from '../../state/session';
 import { ActionPanel } from './ActionPanel';
 import { Attachments } from './Attachments';
 import { PrintButtons } from '../reception/PrintButtons';
-import { intakeJobs } from '../reception/printData';
+import { decisionJobs, intakeJobs } from '../reception/printData';
 import { usePrinter } from '../reception/usePrinter';
 
 export function ApplicationCardPage(): JSX.Element {
@@ -41,7 +41,7 @@ function duration(minutes: number | null, t: TFunction): string {
 }
 
 function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string }): JSX.Element {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const language = usePreferences((s) => s.language);
   const now = useMinuteClock();
   const printer = usePrinter();
@@ -130,7 +130,24 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
 
       <section className="card" data-testid="reprint">
         <h2>{t('card:reprint')}</h2>
-        <PrintButtons jobs={intakeJobs(state.registered, service, state.dueAt)} print={printer.print} autoDocs={[]} />
+        <PrintButtons
+          jobs={{
+            ...intakeJobs(state.registered, service, state.dueAt),
+            ...decisionJobs(
+              state,
+              {
+                name: user.displayName,
+                position: {
+                  kk: i18n.getFixedT('kk')(`settings:roles.${user.role}`),
+                  ru: i18n.getFixedT('ru')(`settings:roles.${user.role}`),
+                },
+              },
+              now,
+            ),
+          }}
+          print={printer.print}
+          autoDocs={[]}
+        />
       </section>
 
       <Attachments desk={desk} appId={appId} actor={actor} attachments={state.attachments} />

@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '@shared/catalogue';
 import type { ActorRef, EventDoc } from '@shared/events';
+import type { ApplicationState } from '@shared/workflow';
 import type { KenseBridge } from '@shared/ipc/contract';
 import type { Desk } from '../../data/desk';
 import { getBridge } from '../../platform/bridge';
@@ -95,4 +96,77 @@ export async function keepPdfCopy(
   } catch {
     return 'failed';
   }
+}
+
+/** The head who signed (the last signature in the history), for the letters' signature line. */
+function signedBy(state: ApplicationState): string {
+  const variant = state.variant;
+  for (let i = state.history.length - 1; i >= 0; i--) {
+    const h = state.history[i];
+    const step = h && variant?.steps.find((s) => s.id === h.stepId);
+    if (h && step?.kind === 'sign' && h.by) return h.by.name ?? h.by.login;
+  }
+  return '';
+}
+
+/**
+ * The letters that follow a decision: the decision notification once the application is decided,
+ * and the cover letter that goes with a result sent by post or through ЦОН.
+ */
+export function decisionJobs(
+  state: ApplicationState,
+  official: { name: string; position: { kk: string; ru: string } },
+  now: number,
+): { notification?: PrintJob; coverLetter?: PrintJob } {
+  const reg = state.registered;
+  const service = state.service;
+  // Services without an explicit decision step are decided positively once the result is handed over.
+  const decision = state.outcome ?? (state.status === 'closed' ? 'approved' : null);
+  if (!reg || reg.kind !== 'registered' || !service || !decision) return {};
+  const p = reg.payload;
+  const address = p.applicant.address ?? null;
+  const waiting = state.status === 'waiting_applicant' && state.step ? state.step : null;
+  const out: { notification?: PrintJob; coverLetter?: PrintJob } = {
+    notification: {
+      doc: 'notification',
+      data: {
+        regNumber: p.regNumber,
+        outgoingNumber: null,
+        issuedAt: now,
+        provider: service.provider,
+        service: service.names,
+        applicantName: applicantDisplayName(p.applicant),
+        applicantId: applicantKey(p.applicant),
+        applicantAddress: address,
+        decision,
+        ground: decision === 'refused' ? state.refusalGround : null,
+        nextSteps: waiting ? waiting.action : null,
+        dueAt: waiting ? state.stepDueAt : null,
+        officialName: official.name,
+        officialPosition: official.position,
+        headName: signedBy(state),
+      },
+    },
+  };
+  const result = service.results.find((r) => r.type === (decision === 'refused' ? 'refusal' : 'positive'));
+  out.coverLetter = {
+    doc: 'coverLetter',
+    data: {
+      regNumber: p.regNumber,
+      // No separate outgoing numbering yet: the letter refers to the application's own number.
+      outgoingNumber: p.regNumber,
+      issuedAt: now,
+      provider: service.provider,
+      service: service.names,
+      applicantName: applicantDisplayName(p.applicant),
+      applicantAddress: address,
+      enclosures: result ? [{ name: result.name, sheets: null }] : [],
+      mode: state.issued?.mode ?? service.delivery[0] ?? 'mail',
+      tracking: state.issued?.tracking ?? null,
+      headName: signedBy(state),
+      executorName: state.assignee?.name ?? official.name,
+      executorPhone: null,
+    },
+  };
+  return out;
 }
