@@ -41,6 +41,27 @@ export interface Hub {
   stop: () => Promise<void>;
 }
 
+/**
+ * pouchdb-replication asks its source for info after every batch, for progress counters only, and
+ * never handles a failure (`src.info().then(…)` in finishBatch): when the uplink drops just then,
+ * the rejection goes unhandled, and Node ends the hub's process. This handle answers info() from
+ * the last good reply while central cannot be asked; everything else fails as it would.
+ */
+function tolerantInfo(db: PouchDB.Database): PouchDB.Database {
+  const info = db.info.bind(db);
+  let last: PouchDB.Core.DatabaseInfo | null = null;
+  db.info = async () => {
+    try {
+      last = await info();
+      return last;
+    } catch (e) {
+      if (last) return last;
+      throw e;
+    }
+  };
+  return db;
+}
+
 export async function startHub(opts: HubOptions): Promise<Hub> {
   // The hub's own server is the same CouchDB-protocol stand-in, provisioned by the same script.
   const server: Central = await startCentral({
@@ -60,12 +81,19 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     auth: { username: opts.central.user, password: opts.central.password },
     skip_setup: true,
   });
+  // The replication's own handle on central (the probe below must see failures as they are).
+  const uplink = tolerantInfo(
+    new PouchDB(`${opts.central.url.replace(/\/+$/, '')}/${db}`, {
+      auth: { username: opts.central.user, password: opts.central.password },
+      skip_setup: true,
+    }),
+  );
   let status: HubStatus = { uplink: 'connecting', lastSyncAt: null, lastError: null };
   const log = (line: string): void => {
     if (!opts.quiet) console.warn(`[hub] ${line}`);
   };
   const maxBackoff = opts.maxBackoffMs ?? 30_000;
-  const sync = local.sync(upstream, {
+  const sync = local.sync(uplink, {
     live: true,
     retry: true,
     back_off_function: (d: number) => (d === 0 ? 1000 : Math.min(maxBackoff, d * 2)),

@@ -141,6 +141,12 @@ export class Desk {
     return this.serial(async () => {
       const events = await this.eventsOf(appId);
       if (events.length === 0) throw new AppendError('append.unknownApplication');
+      // The action follows every event of the application this desk has seen, including replicated
+      // ones stamped by a clock ahead of this one: without this it could sort before them.
+      for (const e of events) {
+        const hlc = parseHlc(e.hlc);
+        if (hlc) this.clock = receiveHlc(this.clock, hlc, this.now);
+      }
       const event = this.build(appId, kind, actor, payload);
       const after = fold({
         appId,

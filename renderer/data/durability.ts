@@ -6,6 +6,7 @@
  * (the commit then waits for the data to reach the disk).
  */
 const PATCHED = Symbol.for('kense.strictDurability');
+const ABORTS = Symbol.for('kense.abortCauses');
 
 type TransactionFn = (
   this: IDBDatabase,
@@ -14,9 +15,35 @@ type TransactionFn = (
   options?: IDBTransactionOptions,
 ) => IDBTransaction;
 
+type PatchedProto = IDBDatabase & {
+  [PATCHED]?: (name: string) => boolean;
+  [ABORTS]?: Map<string, { error: DOMException; at: number }>;
+};
+
+function abortCauses(): Map<string, { error: DOMException; at: number }> {
+  const proto = IDBDatabase.prototype as PatchedProto;
+  return (proto[ABORTS] ??= new Map<string, { error: DOMException; at: number }>());
+}
+
+/** A cause older than this is not the cause of the failure at hand. */
+const ABORT_CAUSE_TTL_MS = 30_000;
+
+/**
+ * Why the last read-write transaction of a strict database aborted (a full disk aborts the commit
+ * with QuotaExceededError), taken once. PouchDB's indexeddb adapter reports an aborted transaction
+ * only as `unknown_error`, without its cause. (It is not cleared by a later commit: after an abort
+ * PouchDB reopens the database, and that commits before the failure reaches its caller.)
+ */
+export function takeAbortCause(idbName: string): DOMException | null {
+  const causes = abortCauses();
+  const cause = causes.get(idbName);
+  causes.delete(idbName);
+  return cause && Date.now() - cause.at < ABORT_CAUSE_TTL_MS ? cause.error : null;
+}
+
 /** Databases whose read-write transactions must be strict: PouchDB names them `_pouch_<name>`. */
 export function enforceStrictDurability(isStrict: (dbName: string) => boolean): void {
-  const proto = IDBDatabase.prototype as IDBDatabase & { [PATCHED]?: (name: string) => boolean };
+  const proto = IDBDatabase.prototype as PatchedProto;
   if (proto[PATCHED]) {
     const previous = proto[PATCHED];
     proto[PATCHED] = (name) => previous(name) || isStrict(name);
@@ -27,15 +54,26 @@ export function enforceStrictDurability(isStrict: (dbName: string) => boolean): 
   const original = proto.transaction as TransactionFn;
   const patched: TransactionFn = function (storeNames, mode, options) {
     const strict = mode === 'readwrite' && (proto[PATCHED]?.(this.name) ?? false);
-    if (strict && options?.durability === undefined) {
-      return original.call(this, storeNames, mode, { ...options, durability: 'strict' });
-    }
-    return original.call(this, storeNames, mode, options);
+    if (!strict) return original.call(this, storeNames, mode, options);
+    const tx = original.call(
+      this,
+      storeNames,
+      mode,
+      options?.durability === undefined ? { ...options, durability: 'strict' } : options,
+    );
+    const name = this.name;
+    tx.addEventListener('abort', () => {
+      if (tx.error) abortCauses().set(name, { error: tx.error, at: Date.now() });
+    });
+    return tx;
   };
   proto.transaction = patched as IDBDatabase['transaction'];
 }
 
+/** The IndexedDB database behind the PouchDB database `name`. */
+export const pouchIdbName = (name: string): string => `_pouch_${name}`;
+
 export const isPouchDbNamed =
   (name: string) =>
   (idbName: string): boolean =>
-    idbName === `_pouch_${name}`;
+    idbName === pouchIdbName(name);

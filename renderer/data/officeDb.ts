@@ -1,5 +1,5 @@
 import { officeDbName } from '@shared/couch';
-import { enforceStrictDurability, isPouchDbNamed } from './durability';
+import { enforceStrictDurability, isPouchDbNamed, pouchIdbName, takeAbortCause } from './durability';
 import { DEFAULT_ADAPTER, PouchDB, type LocalAdapter } from './pouch';
 
 /** A data-layer failure the UI can translate (`data:errors.<code>`). */
@@ -50,9 +50,17 @@ function isQuotaError(e: unknown): boolean {
   return name === 'QuotaExceededError' || /quota/i.test(message);
 }
 
-/** Maps storage failures to translatable errors; everything else passes through. */
-export function toDataError(e: unknown): unknown {
+/**
+ * Maps storage failures to translatable errors; everything else passes through. `dbName` is the
+ * office database the failure came from: PouchDB reports an aborted IndexedDB transaction (a full
+ * disk) as `unknown_error` without its cause, which the durability patch keeps for it.
+ */
+export function toDataError(e: unknown, dbName?: string): unknown {
   if (e instanceof DataError) return e;
+  if (dbName !== undefined && (e as { name?: unknown } | null)?.name === 'unknown_error') {
+    const cause = takeAbortCause(pouchIdbName(dbName));
+    if (cause) return toDataError(cause);
+  }
   if (isQuotaError(e)) return new DataError('storage.quotaExceeded', e);
   const name = (e as { name?: unknown } | null)?.name;
   if (name === 'InvalidStateError' || name === 'UnknownError') return new DataError('storage.failed', e);
@@ -95,7 +103,7 @@ export async function openOfficeDb(
     try {
       return await db.get<DeviceDoc>(DEVICE_DOC_ID);
     } catch (e) {
-      if ((e as { status?: number }).status !== 404) throw toDataError(e);
+      if ((e as { status?: number }).status !== 404) throw toDataError(e, name);
       const fresh: DeviceDoc = { _id: DEVICE_DOC_ID, deviceId: newId(), office: null, desk: null, sequence: 0 };
       const r = await db.put(fresh);
       return { ...fresh, _rev: r.rev };
@@ -107,7 +115,7 @@ export async function openOfficeDb(
       return { ...doc, _rev: r.rev };
     } catch (e) {
       if ((e as { status?: number }).status === 409) throw new DataError('device.conflict', e);
-      throw toDataError(e);
+      throw toDataError(e, name);
     }
   };
 

@@ -29,6 +29,10 @@ export interface ProjectorProgress {
 const CHECKPOINT = 'checkpoint';
 const BATCH = 500;
 
+/** An applicant row from an earlier registration than another (by time, then application id). */
+const isOlder = (a: ApplicantRow, b: ApplicantRow): boolean =>
+  a.lastSeenAt !== b.lastSeenAt ? a.lastSeenAt < b.lastSeenAt : a.lastAppId < b.lastAppId;
+
 /**
  * Follows the office database's changes feed — the desk's own appends and replicated events
  * alike: there is no second path for sync — and keeps the read model up to date, with the
@@ -81,15 +85,23 @@ export class Projector {
         const m = /^evt:([^:]+):/.exec(ch.id);
         if (m?.[1]) appIds.add(m[1]);
       }
-      const projections: Projection[] = [];
-      for (const appId of appIds) projections.push(this.project(appId, await this.eventsOf(appId), this.now()));
+      const projections: [string, Projection][] = [];
+      for (const appId of appIds)
+        projections.push([appId, this.project(appId, await this.eventsOf(appId), this.now())]);
       await this.model.transaction(
         'rw',
         [this.model.applications, this.model.applicants, this.model.journal, this.model.meta],
         async () => {
-          for (const p of projections) {
+          for (const [appId, p] of projections) {
             if (p.application) await this.model.applications.put(p.application);
-            if (p.applicant) await this.model.applicants.put(p.applicant);
+            // Every event re-projects its whole application: the applicant row keeps the details of
+            // the latest registration (by time, then id), whatever order the events arrived in.
+            const current = p.applicant ? await this.model.applicants.get(p.applicant.key) : undefined;
+            if (p.applicant && (!current || !isOlder(p.applicant, current)))
+              await this.model.applicants.put(p.applicant);
+            // The projection is the application's whole journal: a row whose action has since been
+            // superseded by a replicated event (an issuance that lost) must not stay behind.
+            await this.model.journal.where('appId').equals(appId).delete();
             if (p.journal.length > 0) await this.model.journal.bulkPut(p.journal);
           }
           await this.model.meta.put({ key: CHECKPOINT, value: page.last_seq });
@@ -114,8 +126,10 @@ export class Projector {
   /** Follows the changes feed until stopped. */
   start(): void {
     if (this.feed) return;
-    void this.catchUp();
-    this.feed = this.db.changes({ since: 'now', live: true }).on('change', () => void this.catchUp());
+    // A pass that fails (the disk is full) is retried by the next change; it must not go unhandled.
+    const pass = (): void => void this.catchUp().catch((e: unknown) => console.error('projector', e));
+    pass();
+    this.feed = this.db.changes({ since: 'now', live: true }).on('change', pass);
   }
 
   stop(): void {

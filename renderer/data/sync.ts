@@ -1,3 +1,4 @@
+import { pouchIdbName, takeAbortCause } from './durability';
 import type { PouchDB } from './pouch';
 
 /**
@@ -138,6 +139,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     pushed: 0,
   };
   let stopped = false;
+  // A full disk on this side reaches the replication as PouchDB's `unknown_error` (status 500),
+  // which alone would read as an unreachable server; the office database kept the real cause.
+  const classify = (err: unknown): SyncErrorCode => {
+    const cause =
+      (err as { name?: unknown } | null)?.name === 'unknown_error' ? takeAbortCause(pouchIdbName(local.name)) : null;
+    return classifySyncError(cause ?? err);
+  };
   const emit = (patch: Partial<SyncSnapshot>): void => {
     snap = { ...snap, ...patch };
     opts.onChange(snap);
@@ -158,7 +166,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       } catch (err) {
         if (stopped) return;
         const { pending } = await countPending(local, remote, false).catch(() => ({ pending: snap.pendingLocal }));
-        emit({ state: 'offline', error: classifySyncError(err), pendingLocal: pending });
+        emit({ state: 'offline', error: classify(err), pendingLocal: pending });
       }
     })().finally(() => {
       verifying = null;
@@ -183,12 +191,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     void replication
       .on('active', () => emit({ state: 'syncing', error: null }))
       .on('change', (info) => {
-        const n = info.change.docs_written;
+        // `docs_written` is the running total of this replication; the batch is `docs`.
+        const n = info.change.docs.length;
         if (info.direction === 'pull') emit({ pulled: snap.pulled + n });
         else emit({ pushed: snap.pushed + n });
       })
       .on('paused', (err: unknown) => {
-        if (err) emit({ state: 'offline', error: classifySyncError(err) });
+        if (err) emit({ state: 'offline', error: classify(err) });
         else if (snap.state === 'syncing') emit({ state: 'connecting' });
         void verify();
       })
@@ -201,10 +210,19 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         };
         const id = e.doc?.id ?? e.id ?? '?';
         const reason = e.doc?.reason ?? e.reason ?? e.doc?.error ?? 'forbidden';
-        if (!snap.refused.some((r) => r.id === id)) emit({ refused: [...snap.refused, { id, reason }] });
+        const refuse = (): void => {
+          if (!snap.refused.some((r) => r.id === id)) emit({ refused: [...snap.refused, { id, reason }] });
+        };
+        // The same event reached the server another way (the hub, another desk) between the check
+        // and the write: a CouchDB-protocol server that validates even a revision it already holds
+        // (pouchdb-server: the dev central and the hub) refuses it as immutable. Not a refusal.
+        if (reason !== 'event.immutable') return refuse();
+        void Promise.all([local.get(id), remote.get(id)])
+          .then(([mine, theirs]) => (mine._rev === theirs._rev ? undefined : refuse()))
+          .catch(refuse);
       })
       .on('error', (err: unknown) => {
-        emit({ state: 'error', error: classifySyncError(err) });
+        emit({ state: 'error', error: classify(err) });
       });
   };
   begin();

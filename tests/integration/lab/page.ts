@@ -1,0 +1,506 @@
+/**
+ * The browser side of the reliability lab: bundled by `harness.ts` and loaded into a real Chromium,
+ * where it runs the desk's own data layer (Desk, the office database on IndexedDB, the projector
+ * and its Dexie read model, startSync) and exposes it to the Node test as `window.lab`.
+ *
+ * With `?mode=crash` the page is instead an autonomous writer that reports every acknowledged
+ * event to the harness until the browser is killed; `?mode=verify` reopens the desk and reports
+ * what survived.
+ */
+import { loadCatalogue } from '@shared/catalogue';
+import { officeDbName } from '@shared/couch';
+import {
+  makeEvent,
+  type ActorRef,
+  type EventDoc,
+  type EventKind,
+  type PayloadOf,
+  type StaffRole,
+} from '@shared/events';
+import { allowedActions, isFinal, type AllowedAction } from '@shared/workflow';
+import { Desk } from '../../../renderer/data/desk';
+import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc, type OfficeDb } from '../../../renderer/data/officeDb';
+import { PouchDB } from '../../../renderer/data/pouch';
+import type { ApplicantRow, ApplicationRow, JournalRow } from '../../../renderer/data/readModel';
+import { startSync, type SyncHandle, type SyncSnapshot } from '../../../renderer/data/sync';
+import { testPermitService } from '../../fixtures/testService';
+import { intake, prng } from './common';
+
+export const catalogue = loadCatalogue([testPermitService]);
+
+/** What a desk's UI would offer on one application now. */
+export interface Options {
+  status: string;
+  final: boolean;
+  stepId: string | null;
+  role: StaffRole | null;
+  /** Allowed actions for the role the step wants, and for the head and the clerk (reassign, return, withdraw). */
+  actions: { role: StaffRole; action: AllowedAction }[];
+  /** Where a `returned` action sends the work: the latest executor step done. */
+  reworkTarget: string | null;
+}
+
+export type Settled<T> = { ok: true; value: T } | { ok: false; name: string; code: string | null; message: string };
+
+export interface ModelDump {
+  applications: ApplicationRow[];
+  applicants: ApplicantRow[];
+  journal: JournalRow[];
+}
+
+export interface VerifyReport {
+  ids: string[];
+  /** regNumber of every registered/intake_refused event, by event id. */
+  regNumbers: Record<string, string>;
+  device: DeviceDoc;
+  rows: { appId: string; eventCount: number; regNumber: string | null; superseded: number }[];
+  /** Events per application, counted in the office database. */
+  eventsPerApp: Record<string, number>;
+  after: string[];
+}
+
+async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await p };
+  } catch (e) {
+    const err = e as { name?: unknown; code?: unknown; message?: unknown };
+    return {
+      ok: false,
+      name: typeof err.name === 'string' ? err.name : 'unknown',
+      code: typeof err.code === 'string' ? err.code : null,
+      message: typeof err.message === 'string' ? err.message : String(e),
+    };
+  }
+}
+
+let desk: Desk | null = null;
+let login = 'clerk1';
+const syncs = new Map<string, SyncHandle>();
+const snapshots = new Map<string, SyncSnapshot>();
+
+function current(): Desk {
+  if (!desk) throw new Error('no desk open');
+  return desk;
+}
+
+function actor(role: StaffRole): ActorRef {
+  return { login, role };
+}
+
+function reworkTarget(state: Awaited<ReturnType<Desk['state']>>): string | null {
+  const steps = state.variant?.steps ?? [];
+  for (let i = state.history.length - 1; i >= 0; i--) {
+    const h = state.history[i];
+    const s = h && steps.find((x) => x.id === h.stepId);
+    if (s && s.actor === 'executor' && h.outcome !== 'auto') return s.id;
+  }
+  return null;
+}
+
+async function eventIds(db: PouchDB.Database): Promise<string[]> {
+  const r = await db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' });
+  return r.rows.map((row) => row.id);
+}
+
+const api = {
+  async openDesk(o: { office: string; desk: string; dbName: string; now: number; login: string }): Promise<string> {
+    login = o.login;
+    desk = await Desk.open({ office: o.office, desk: o.desk, dbName: o.dbName, now: () => o.now }, catalogue);
+    return desk.deviceId;
+  },
+
+  async closeDesk(): Promise<void> {
+    for (const h of syncs.values()) await h.stop();
+    syncs.clear();
+    await desk?.close();
+    desk = null;
+  },
+
+  register(o: { channel: 'provider_office' | 'con'; applicant: number }): Promise<Settled<EventDoc<'registered'>>> {
+    return settle(current().registerApplication('registered', actor('clerk'), intake(o.channel, o.applicant)));
+  },
+
+  async options(appId: string): Promise<Options | null> {
+    const d = current();
+    if ((await d.eventsOf(appId)).length === 0) return null;
+    const state = await d.state(appId);
+    const roles = new Set<StaffRole>(['head', 'clerk']);
+    if (state.role) roles.add(state.role);
+    return {
+      status: state.status,
+      final: isFinal(state.status),
+      stepId: state.step?.id ?? null,
+      role: state.role,
+      actions: [...roles].flatMap((role) => allowedActions(state, role).map((action) => ({ role, action }))),
+      reworkTarget: reworkTarget(state),
+    };
+  },
+
+  append(
+    appId: string,
+    kind: Exclude<EventKind, 'registered' | 'intake_refused'>,
+    role: StaffRole,
+    payload: Record<string, unknown>,
+  ): Promise<Settled<EventDoc>> {
+    // The payload is checked by makeEvent (zod) inside the desk: an invalid one is refused there.
+    return settle(current().append(appId, kind, actor(role), payload as PayloadOf<typeof kind>));
+  },
+
+  /**
+   * `append`, and when the desk refuses, whether the refused action is still offered on an unchanged
+   * application: the UI would offer an action that the desk then refuses.
+   */
+  async act(
+    appId: string,
+    kind: Exclude<EventKind, 'registered' | 'intake_refused'>,
+    role: StaffRole,
+    payload: Record<string, unknown>,
+  ): Promise<{ result: Settled<EventDoc>; offeredButRefused: boolean; acceptedButIneffective: string | null }> {
+    const d = current();
+    const before = (await d.eventsOf(appId)).length;
+    const result = await settle(d.append(appId, kind, actor(role), payload as PayloadOf<typeof kind>));
+    if (result.ok) {
+      // Acknowledged: on this desk's own fold the action must count, unless an event replicated in
+      // meanwhile superseded it (then the application has more than one new event).
+      const id = result.value._id;
+      const state = await d.state(appId);
+      const problem = state.problems.find((p) => p.eventId === id)?.code;
+      const lost = state.superseded.find((x) => x.eventId === id)?.reason;
+      const alone = state.eventCount === before + 1;
+      return {
+        result,
+        offeredButRefused: false,
+        acceptedButIneffective: problem ?? (lost && alone ? lost : null),
+      };
+    }
+    const after = (await d.eventsOf(appId)).length;
+    const stepId = typeof payload['stepId'] === 'string' ? payload['stepId'] : null;
+    const offered = allowedActions(await d.state(appId), role).some(
+      (a) =>
+        a.kind === kind &&
+        (stepId === null || a.stepId === stepId) &&
+        (kind !== 'step_done' || (a.outcomes ?? []).includes(payload['outcome'] as 'done')),
+    );
+    return { result, offeredButRefused: after === before && offered, acceptedButIneffective: null };
+  },
+
+  startSync(o: {
+    target: string;
+    url: string;
+    username: string;
+    password: string;
+    maxBackoffMs?: number;
+    batchSize?: number;
+    heartbeatMs?: number;
+  }): void {
+    const d = current();
+    const remote = new PouchDB(`${o.url.replace(/\/+$/, '')}/${officeDbName(d.config.office)}`, {
+      adapter: 'http',
+      auth: { username: o.username, password: o.password },
+      skip_setup: true,
+    });
+    const handle = startSync(d.office.db, remote, {
+      target: o.target,
+      maxBackoffMs: o.maxBackoffMs ?? 400,
+      heartbeatMs: o.heartbeatMs ?? 1000,
+      probeTimeoutMs: 2000,
+      ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+      onChange: (s) => snapshots.set(o.target, s),
+    });
+    syncs.set(o.target, handle);
+  },
+
+  async stopSync(target: string): Promise<void> {
+    await syncs.get(target)?.stop();
+    syncs.delete(target);
+  },
+
+  async syncNow(target: string): Promise<void> {
+    await syncs.get(target)?.syncNow();
+  },
+
+  snapshots(): Record<string, SyncSnapshot> {
+    return Object.fromEntries(snapshots);
+  },
+
+  eventIds(): Promise<string[]> {
+    return eventIds(current().office.db);
+  },
+
+  async events(): Promise<EventDoc[]> {
+    const r = await current().office.db.allDocs<EventDoc>({
+      startkey: 'evt:',
+      endkey: 'evt:\ufff0',
+      include_docs: true,
+    });
+    return r.rows.flatMap((row) => (row.doc ? [row.doc as unknown as EventDoc] : []));
+  },
+
+  async dump(o: { rebuild?: boolean } = {}): Promise<ModelDump> {
+    const d = current();
+    if (o.rebuild) await d.projector.rebuild();
+    await d.settled();
+    return {
+      applications: await d.model.applications.orderBy('appId').toArray(),
+      applicants: await d.model.applicants.orderBy('key').toArray(),
+      journal: await d.model.journal.orderBy('id').toArray(),
+    };
+  },
+
+  // ---- the sync-resume test: a bare office database filled in one go ----
+
+  async fillOffice(o: { dbName: string; count: number; login: string; now: number }): Promise<number> {
+    const office = await openOfficeDb('ALM01', { name: o.dbName });
+    officeForResume = office;
+    const docs: EventDoc[] = [];
+    for (let i = 0; i < o.count; i++) {
+      const appId = `R${String(i).padStart(5, '0')}`;
+      docs.push(
+        makeEvent({
+          kind: 'registered',
+          appId,
+          office: 'ALM01',
+          device: 'D01',
+          clock: { wall: o.now, counter: i % 10_000 },
+          now: o.now,
+          actor: { login: o.login, role: 'clerk' },
+          payload: { ...intake('provider_office', i), regNumber: `ALM01-D01-${String(i + 1).padStart(6, '0')}` },
+        }),
+      );
+    }
+    const r = await office.db.bulkDocs(docs);
+    return r.filter((x) => 'ok' in x && x.ok).length;
+  },
+
+  startResumeSync(o: {
+    url: string;
+    username: string;
+    password: string;
+    stopAtPushed?: number;
+    batchSize: number;
+  }): void {
+    const office = officeForResume;
+    if (!office) throw new Error('fillOffice first');
+    const remote = new PouchDB(`${o.url.replace(/\/+$/, '')}/${officeDbName('ALM01')}`, {
+      adapter: 'http',
+      auth: { username: o.username, password: o.password },
+      skip_setup: true,
+    });
+    let stopping = false;
+    const handle: SyncHandle = startSync(office.db, remote, {
+      target: 'central',
+      maxBackoffMs: 300,
+      heartbeatMs: 1000,
+      probeTimeoutMs: 2000,
+      batchSize: o.batchSize,
+      onChange: (s) => {
+        snapshots.set('central', s);
+        // The brief's graceful cut: the handle is stopped as soon as this many events have gone up.
+        if (o.stopAtPushed !== undefined && !stopping && s.pushed >= o.stopAtPushed) {
+          stopping = true;
+          void handle.stop();
+        }
+      },
+    });
+    syncs.set('central', handle);
+  },
+
+  async closeResume(): Promise<void> {
+    for (const h of syncs.values()) await h.stop();
+    syncs.clear();
+    await officeForResume?.db.destroy();
+    officeForResume = null;
+  },
+
+  // ---- the storage test: usage as the browser counts it ----
+
+  /**
+   * Fills the origin's storage with incompressible data in another database, one transaction at a
+   * time, until IndexedDB refuses: returns how many chunks fit and the refusal's name.
+   */
+  async fillStorage(chunk = 64 * 1024): Promise<{ chunks: number; refusal: string }> {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('filler', 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('chunks');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error ?? new Error('open filler'));
+    });
+    const random = prng(7);
+    for (let i = 0; i < 100_000; i++) {
+      const bytes = new Uint8Array(chunk);
+      for (let j = 0; j < bytes.length; j += 4) {
+        const v = Math.floor(random() * 4294967296);
+        bytes[j] = v & 255;
+        bytes[j + 1] = (v >>> 8) & 255;
+        bytes[j + 2] = (v >>> 16) & 255;
+        bytes[j + 3] = (v >>> 24) & 255;
+      }
+      const outcome = await new Promise<string>((resolve) => {
+        const tx = db.transaction('chunks', 'readwrite');
+        tx.objectStore('chunks').put(bytes, i);
+        tx.oncomplete = () => resolve('ok');
+        tx.onabort = () => resolve(tx.error?.name ?? 'AbortError');
+      });
+      if (outcome !== 'ok') {
+        db.close();
+        return { chunks: i, refusal: outcome };
+      }
+    }
+    db.close();
+    return { chunks: -1, refusal: 'never' };
+  },
+
+  /** Frees what `fillStorage` took. */
+  async freeStorage(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const r = indexedDB.deleteDatabase('filler');
+      r.onsuccess = () => resolve();
+      r.onerror = () => reject(r.error ?? new Error('delete filler'));
+    });
+  },
+};
+
+let officeForResume: OfficeDb | null = null;
+
+export type LabApi = typeof api;
+export interface LabWindow {
+  lab: LabApi;
+  labReady: boolean;
+}
+
+// ---- the crash writer and its verifier: autonomous pages, reporting to the harness over HTTP ----
+
+async function post(path: string, body: unknown): Promise<void> {
+  await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+const people: Record<StaffRole, ActorRef> = {
+  clerk: { login: 'clerk1', role: 'clerk' },
+  head: { login: 'head1', role: 'head' },
+  executor: { login: 'exec1', role: 'executor' },
+  commission: { login: 'comm1', role: 'commission' },
+  office_admin: { login: 'admin1', role: 'office_admin' },
+  catalog_admin: { login: 'cat1', role: 'catalog_admin' },
+  supervisor: { login: 'sup1', role: 'supervisor' },
+};
+
+/** The first action the step allows, with a plausible payload (as `shared/workflow/drive.ts` plays it). */
+async function nextAction(d: Desk, appId: string): Promise<(() => Promise<EventDoc>) | null> {
+  const state = await d.state(appId);
+  if (!state.role || !state.step) return null;
+  const step = state.step;
+  const a = allowedActions(state, state.role).find((x) => x.stepId === step.id && x.kind !== 'wait_expired');
+  if (!a) return null;
+  const by = people[state.role];
+  switch (a.kind) {
+    case 'resolution':
+      return () => d.append(appId, 'resolution', by, { stepId: step.id, executor: 'exec1', executorName: 'Дана' });
+    case 'commission_decision':
+      return () =>
+        d.append(appId, 'commission_decision', by, {
+          stepId: step.id,
+          decision: 'approved',
+          meetingDate: '2026-03-10',
+          minutesNo: '7',
+        });
+    case 'signed':
+      return () => d.append(appId, 'signed', by, { stepId: step.id });
+    case 'documents_received':
+      return () => d.append(appId, 'documents_received', by, { stepId: step.id, documents: [] });
+    case 'issued':
+      return () => d.append(appId, 'issued', by, { stepId: step.id, mode: 'in_person' });
+    case 'step_done':
+      return () =>
+        d.append(appId, 'step_done', by, {
+          stepId: step.id,
+          outcome: a.outcomes?.includes('done') ? 'done' : 'approved',
+        });
+    default:
+      return null;
+  }
+}
+
+async function crashWriter(params: URLSearchParams): Promise<void> {
+  const random = prng(Number(params.get('seed') ?? '1'));
+  const d = await Desk.open(
+    {
+      office: 'ALM01',
+      desk: 'D01',
+      dbName: params.get('db') ?? 'crash',
+      now: () => Date.parse('2026-03-10T05:00:00Z'),
+    },
+    catalogue,
+  );
+  const open: string[] = [];
+  await post('/started', { deviceId: d.deviceId });
+  for (;;) {
+    // One batch: several appends submitted at once (the desk queues them), each acknowledged on its own.
+    const size = 1 + Math.floor(random() * 5);
+    const batch: Promise<void>[] = [];
+    const used = new Set<string>();
+    for (let i = 0; i < size; i++) {
+      const candidates = open.filter((id) => !used.has(id));
+      if (candidates.length === 0 || random() < 0.4) {
+        const p = d.registerApplication('registered', people.clerk, intake('provider_office', i));
+        batch.push(
+          p.then(async (e) => {
+            open.push(e.appId);
+            await post('/ack', { id: e._id, regNumber: e.payload.regNumber });
+          }),
+        );
+      } else {
+        const appId = candidates[Math.floor(random() * candidates.length)] ?? '';
+        used.add(appId);
+        const p = await nextAction(d, appId);
+        if (!p) {
+          open.splice(open.indexOf(appId), 1);
+          continue;
+        }
+        batch.push(p().then((e) => post('/ack', { id: e._id, regNumber: null })));
+      }
+    }
+    await Promise.all(batch);
+  }
+}
+
+async function verify(params: URLSearchParams): Promise<void> {
+  const dbName = params.get('db') ?? 'crash';
+  const d = await Desk.open(
+    { office: 'ALM01', desk: 'D01', dbName, now: () => Date.parse('2026-03-10T05:00:00Z') },
+    catalogue,
+  );
+  await d.settled();
+  const all = await d.office.db.allDocs<EventDoc>({ startkey: 'evt:', endkey: 'evt:\ufff0', include_docs: true });
+  const regNumbers: Record<string, string> = {};
+  const eventsPerApp: Record<string, number> = {};
+  for (const row of all.rows) {
+    const e = row.doc as unknown as EventDoc | undefined;
+    if (!e) continue;
+    eventsPerApp[e.appId] = (eventsPerApp[e.appId] ?? 0) + 1;
+    if (e.kind === 'registered' || e.kind === 'intake_refused') regNumbers[e._id] = e.payload.regNumber;
+  }
+  const device = await d.office.db.get<DeviceDoc>(DEVICE_DOC_ID);
+  const rows = (await d.model.applications.toArray()).map((r) => ({
+    appId: r.appId,
+    eventCount: r.eventCount,
+    regNumber: r.regNumber,
+    superseded: r.superseded,
+  }));
+  const after: string[] = [];
+  for (let i = 0; i < 3; i++)
+    after.push((await d.registerApplication('registered', people.clerk, intake('con', i))).payload.regNumber);
+  await d.close();
+  const report: VerifyReport = { ids: all.rows.map((r) => r.id), regNumbers, device, rows, eventsPerApp, after };
+  await post('/result', report);
+}
+
+const params = new URLSearchParams(location.search);
+const mode = params.get('mode');
+const w = window as unknown as LabWindow;
+w.lab = api;
+w.labReady = true;
+if (mode === 'crash') {
+  crashWriter(params).catch((e: unknown) => void post('/error', { message: String(e) }));
+} else if (mode === 'verify') {
+  verify(params).catch((e: unknown) => void post('/error', { message: String(e) }));
+}
