@@ -58,7 +58,8 @@ test('the registration journal lists the day’s applications and exports to CSV
 
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('journal-xlsx').click()]);
   const book = new ExcelJS.Workbook();
-  await book.xlsx.load(readFileSync(await xlsx.path()));
+  const bytes = readFileSync(await xlsx.path());
+  await book.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   const sheet = book.worksheets[0];
   expect(sheet?.getRow(2).getCell(2).value).toBe('Тіркеу нөмірі');
   expect(sheet?.getRow(3).getCell(2).value).toBe('ALM01-D01-000001');
@@ -66,7 +67,7 @@ test('the registration journal lists the day’s applications and exports to CSV
 
   await page.emulateMedia({ media: 'print' });
   const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-  writeFileSync(`${OUT}/registration.pdf`, pdf);
+  writeFileSync(`${OUT}/registration.pdf`, new Uint8Array(pdf));
   const info = execFileSync('pdfinfo', [`${OUT}/registration.pdf`], { encoding: 'utf8' });
   // A4 landscape: 842 × 595 pt.
   expect(info).toMatch(/Page size:\s+84[12](\.\d+)? x 59[45](\.\d+)? pts/);
