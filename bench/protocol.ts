@@ -1,0 +1,191 @@
+/**
+ * What the benchmark page (bench/page.ts, in Chromium) and its driver (scripts/bench.ts, in Node)
+ * exchange: plain JSON, one call per step, so that the driver can measure memory between steps.
+ */
+import type { LocalAdapter } from '../renderer/data/pouch';
+
+export interface CentralAccess {
+  /** The office database on the central server, e.g. http://127.0.0.1:6123/office_alm01. */
+  url: string;
+  user: string;
+  password: string;
+}
+
+export type ReplicateStrategy =
+  | { label: string; kind: 'replicate'; batchSize: number; batchesLimit: number }
+  /** Medic CHT's download: list {id, rev} on the server, fetch what is missing with _bulk_get. */
+  | { label: string; kind: 'bulkGet'; batchSize: number; parallel: number };
+
+export interface ReplicateParams {
+  central: CentralAccess;
+  office: string;
+  strategies: ReplicateStrategy[];
+  /** The strategy whose database is kept, under `keepAs`, as the desk's office database. */
+  keepLabel: string;
+  keepAs: string;
+}
+
+export interface ReplicateResult {
+  label: string;
+  kind: ReplicateStrategy['kind'];
+  batchSize: number;
+  batchesLimit: number | null;
+  docs: number;
+  ms: number;
+  docsPerSec: number;
+  /** HTTP requests the download made (counted through PouchDB's fetch). */
+  requests: number;
+}
+
+export interface OpenDeskParams {
+  office: string;
+  desk: string;
+  dbName: string;
+}
+
+export interface OpenDeskResult {
+  /** Desk.open with an empty read model: the initial projection of every event. */
+  ms: number;
+  events: number;
+  applications: number;
+}
+
+export interface Percentiles {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface LatencyResult {
+  appends: number;
+  /** Events already in the office database when the appends began. */
+  eventsBefore: number;
+  /** Call → read-model row reflects the event (ms). */
+  withProjection: Percentiles;
+  /** Call → the append's promise resolves (written, strict durability) (ms). */
+  writeOnly: Percentiles;
+  registerWithProjection: Percentiles;
+  actionWithProjection: Percentiles;
+  /** Template events the desk refused (the rules or the workflow said no); not timed. */
+  refused: number;
+  refusedReasons: Record<string, number>;
+}
+
+export interface AppInboxResult {
+  /** The app's own inbox query (renderer/features/inbox) — every open row of a role, unpaged. */
+  head: { rows: number; ms: Percentiles };
+  executor: { login: string; rows: number; ms: Percentiles };
+}
+
+export interface RebuildResult {
+  events: number;
+  ms: number;
+  eventsPerSec: number;
+}
+
+export interface InboxParams {
+  office: string;
+  dbName: string;
+  status: string;
+  assignee: string;
+  runs: number;
+}
+
+export interface InboxResult {
+  status: string;
+  assignee: string;
+  /** Rows in the read model, and how many match the query (before the limit). */
+  applications: number;
+  matching: number;
+  /** Rows of that status and assignee with no due date (no index entry in either store). */
+  withoutDue: number;
+  returned: number;
+  /** Both queries return the same 50 rows in the same due order. */
+  sameAnswer: boolean;
+  /** Where the two answers first differ (`dueAt:appId`), if they do. */
+  mismatch: { index: number; dexie: string[]; pouchFind: string[] } | null;
+  dexie: { firstMs: number; ms: Percentiles };
+  pouchFind: {
+    firstMs: number;
+    ms: Percentiles;
+    /** Writing one row document per application into the office database. */
+    writeRowsMs: number;
+    createIndexMs: number;
+    /** The same query written with the Mango idiom `dueAt: {$gt: null}`: rows it returned (of 50). */
+    gtNullReturned: number;
+    gtNullRowsWithoutDue: number;
+    /** The index pouchdb-find chose (the indexeddb adapter builds native IndexedDB indexes). */
+    indexUsed: string;
+  };
+  /** pouch-find median / Dexie median. */
+  ratio: number;
+}
+
+export interface AdapterParams {
+  office: string;
+  sourceDb: string;
+  docs: number;
+  rangeReads: number;
+  puts: number;
+}
+
+export interface AdapterResult {
+  adapter: LocalAdapter;
+  docs: number;
+  bulkWrite: { ms: number; docsPerSec: number };
+  put: Percentiles;
+  /** Range reads of one application's events (what the projector and the card do). */
+  rangeRead: { reads: number; ms: number; perSec: number; latency: Percentiles };
+  /** allDocs with documents, pages of 1000, whole database. */
+  fullScan: { ms: number; docsPerSec: number };
+  /** The changes feed without documents, pages of 500 (the projector's pass). */
+  changes: { ms: number; perSec: number };
+}
+
+export interface PageInfo {
+  userAgent: string;
+  hardwareConcurrency: number;
+  usedJSHeapSize: number | null;
+}
+
+export interface BenchApi {
+  info(): Promise<PageInfo>;
+  replicate(p: ReplicateParams): Promise<ReplicateResult[]>;
+  openDesk(p: OpenDeskParams): Promise<OpenDeskResult>;
+  latency(p: { appends: number }): Promise<LatencyResult>;
+  appInbox(): Promise<AppInboxResult>;
+  rebuild(): Promise<RebuildResult>;
+  closeDesk(): Promise<void>;
+  /** Sets up the app's session (localStorage) so that the real app opens this desk. */
+  setSession(p: { office: string; desk: string; login: string; role: 'head' | 'executor' | 'clerk' }): void;
+  inbox(p: InboxParams): Promise<InboxResult>;
+  adapters(p: AdapterParams): Promise<AdapterResult[]>;
+}
+
+export interface RunBenchParams {
+  replicate: ReplicateParams;
+  appends: number;
+  inbox: InboxParams;
+  adapters: AdapterParams;
+}
+
+export interface RunBenchResult {
+  replication: ReplicateResult[];
+  open: OpenDeskResult;
+  latency: LatencyResult;
+  appInbox: AppInboxResult;
+  rebuild: RebuildResult;
+  inbox: InboxResult;
+  adapters: AdapterResult[];
+}
+
+declare global {
+  interface Window {
+    kenseBench?: BenchApi;
+    /** All page steps in order (no memory figures: those need the driver's CDP session). */
+    runBench?: (p: RunBenchParams) => Promise<RunBenchResult>;
+  }
+}

@@ -1,0 +1,582 @@
+/**
+ * `npm run bench`: the data layer's figures, measured in Debian's Chromium (real IndexedDB on
+ * disk) against the development central server. It prints a table and writes bench/results.json.
+ *
+ *   npm run bench                        # 10,000 applications (~50,000 events), a few minutes
+ *   npm run bench -- --apps 100000       # the issue's size
+ *   npm run bench -- --help
+ *
+ * Steps: generate applications with the workflow engine (shared/workflow/drive.ts) and load them
+ * into central; build the bench page (bench/) and the app (renderer/) with Vite; in Chromium,
+ * download the office database three ways, open the desk (initial projection), time appends until
+ * the read model shows them, time the inbox queries, rebuild the read model, open the real app on
+ * its inbox and read its memory, then compare pouchdb-find with Dexie and the two PouchDB adapters.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import react from '@vitejs/plugin-react';
+import { build, preview } from 'vite';
+import { generateApplications } from '../bench/generate';
+import type {
+  AdapterResult,
+  AppInboxResult,
+  BenchApi,
+  InboxResult,
+  LatencyResult,
+  OpenDeskResult,
+  PageInfo,
+  Percentiles,
+  RebuildResult,
+  ReplicateResult,
+  ReplicateStrategy,
+} from '../bench/protocol';
+import { bundledCatalogue } from '../shared/catalogue';
+import { officeDbName } from '../shared/couch';
+import { parseEvent, type EventDoc } from '../shared/events';
+import { DEV_ADMIN, startCentral } from './central';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const OFFICE = 'ALM01';
+const DB_NAME = officeDbName(OFFICE);
+
+const { values: args } = parseArgs({
+  options: {
+    apps: { type: 'string', default: '10000' },
+    appends: { type: 'string', default: '2000' },
+    'adapter-docs': { type: 'string', default: '60000' },
+    'range-reads': { type: 'string', default: '2000' },
+    puts: { type: 'string', default: '200' },
+    'inbox-runs': { type: 'string', default: '30' },
+    seed: { type: 'string', default: '1' },
+    strategies: { type: 'string', default: 'default,tuned,bulk_get' },
+    'skip-rebuild': { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(root, 'bench', 'results.json') },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (args.help) {
+  process.stdout.write(
+    [
+      'npm run bench -- [options]',
+      '  --apps N            applications generated and loaded into central (default 10000)',
+      '  --appends N         appends timed one by one, until the read model shows each (default 2000)',
+      '  --adapter-docs N    events written into each PouchDB adapter for the comparison (default 60000)',
+      '  --range-reads N     per-application range reads per adapter (default 2000)',
+      '  --puts N            single puts per adapter (default 200)',
+      '  --inbox-runs N      warm runs of each inbox query (default 30)',
+      '  --seed N            data generator seed (default 1)',
+      '  --strategies LIST   first-download strategies to time: default,tuned,bulk_get (default all three)',
+      '  --skip-rebuild      leave out the read-model rebuild (the initial projection is measured anyway)',
+      '  --out FILE          results file (default bench/results.json)',
+      '  --keep              keep the temporary directory (central data, browser profile)',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+
+const num = (name: keyof typeof args): number => {
+  const v = Number(args[name]);
+  if (!Number.isInteger(v) || v < 0) throw new Error(`--${name} must be a whole number, got ${String(args[name])}`);
+  return v;
+};
+const APPS = num('apps');
+const APPENDS = num('appends');
+const RANGE_READS = num('range-reads');
+const PUTS = num('puts');
+const INBOX_RUNS = num('inbox-runs');
+const SEED = num('seed');
+const STRATEGIES: ReplicateStrategy[] = [
+  { label: 'default', kind: 'replicate', batchSize: 100, batchesLimit: 10 },
+  { label: 'tuned', kind: 'replicate', batchSize: 1000, batchesLimit: 20 },
+  { label: 'bulk_get', kind: 'bulkGet', batchSize: 1000, parallel: 2 },
+];
+const chosen = args.strategies.split(',').map((x) => x.trim());
+const strategies = STRATEGIES.filter((x) => chosen.includes(x.label));
+if (strategies.length === 0 || strategies.length !== chosen.length)
+  throw new Error(`--strategies: pick from ${STRATEGIES.map((x) => x.label).join(', ')}`);
+/** The desk's office database is the one downloaded by standard replication where it ran. */
+const KEEP = strategies.find((x) => x.label === 'tuned') ?? strategies[strategies.length - 1];
+
+const log = (line: string): void => console.warn(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function shell(cmd: string, argv: string[]): string {
+  try {
+    return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+}
+
+// ─── Data: generated with the workflow engine, loaded into central ──────────────────────────────
+
+interface LoadResult {
+  apps: number;
+  events: number;
+  /** Events left out: from the first one the server's rules refuse (see the report's notes). */
+  droppedEvents: number;
+  droppedApps: number;
+  generateMs: number;
+  uploadMs: number;
+}
+
+async function loadCentral(url: string): Promise<LoadResult> {
+  const services = bundledCatalogue().services;
+  const auth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
+  const now = Date.now();
+  const CHUNK = 1000;
+  let events = 0;
+  let droppedEvents = 0;
+  let droppedApps = 0;
+  let generateMs = 0;
+  let uploadMs = 0;
+  for (let from = 0; from < APPS; from += CHUNK) {
+    const t0 = performance.now();
+    const docs: EventDoc[] = [];
+    for (const app of generateApplications({ services, apps: Math.min(CHUNK, APPS - from), from, seed: SEED, now })) {
+      const bad = app.findIndex((e) => !parseEvent(e).ok);
+      if (bad >= 0) {
+        droppedEvents += app.length - bad;
+        droppedApps++;
+      }
+      docs.push(...(bad >= 0 ? app.slice(0, bad) : app));
+    }
+    const t1 = performance.now();
+    const r = await fetch(`${url}/${DB_NAME}/_bulk_docs`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ docs }),
+    });
+    const body = (await r.json()) as { id: string; error?: string; reason?: string }[];
+    const failed = body.filter((x) => x.error);
+    if (!r.ok || failed.length > 0)
+      throw new Error(`central refused ${failed.length} events, e.g. ${JSON.stringify(failed[0] ?? r.status)}`);
+    uploadMs += performance.now() - t1;
+    generateMs += t1 - t0;
+    events += docs.length;
+    if ((from / CHUNK) % 10 === 9 || from + CHUNK >= APPS)
+      log(`central: ${Math.min(from + CHUNK, APPS)} apps, ${events} events`);
+  }
+  return { apps: APPS, events, droppedEvents, droppedApps, generateMs, uploadMs };
+}
+
+// ─── Pages ──────────────────────────────────────────────────────────────────────────────────────
+
+async function openBenchPage(context: BrowserContext, base: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`page exception: ${e.message}`));
+  page.on('console', (m) => {
+    // PouchDB's replication asks for checkpoints that do not exist yet: those 404s are expected.
+    if ((m.type() === 'error' || m.type() === 'warning') && !m.text().includes('404 (Not Found)'))
+      log(`page ${m.type()}: ${m.text()}`);
+  });
+  await page.goto(`${base}/bench/index.html`);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  return page;
+}
+
+/** Calls one step of the page's API (a plain JSON argument, a JSON answer). */
+function step<K extends keyof BenchApi>(
+  page: Page,
+  name: K,
+  arg?: Parameters<BenchApi[K]>[0],
+): Promise<Awaited<ReturnType<BenchApi[K]>>> {
+  log(`step ${name}`);
+  return page.evaluate(
+    async ([n, a]) => {
+      const api = window.kenseBench;
+      if (!api) throw new Error('the bench page did not load');
+      const f = api[n] as (x: unknown) => unknown;
+      return (await f(a)) as Awaited<ReturnType<BenchApi[K]>>;
+    },
+    [name, arg] as const,
+  ) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
+}
+
+interface Memory {
+  /** CDP Performance.getMetrics after a forced garbage collection (bytes). */
+  jsHeapUsed: number;
+  jsHeapTotal: number;
+  documents: number;
+  nodes: number;
+}
+
+async function memory(context: BrowserContext, page: Page): Promise<Memory> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  await cdp.detach();
+  const m = (name: string): number => metrics.find((x) => x.name === name)?.value ?? NaN;
+  return {
+    jsHeapUsed: m('JSHeapUsedSize'),
+    jsHeapTotal: m('JSHeapTotalSize'),
+    documents: m('Documents'),
+    nodes: m('Nodes'),
+  };
+}
+
+interface AppLoad {
+  /** Navigation → the inbox shows its first rows (the app opens the desk; read model already built). */
+  msToInbox: number;
+  memory: Memory;
+}
+
+async function loadApp(context: BrowserContext, base: string): Promise<AppLoad> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`app error: ${e.message}`));
+  const t0 = performance.now();
+  await page.goto(`${base}/renderer/index.html#/inbox`);
+  await page.waitForSelector('[data-testid="inbox-list"] [data-testid="application-row"]', { timeout: 600_000 });
+  const msToInbox = performance.now() - t0;
+  await page.waitForTimeout(2000);
+  const mem = await memory(context, page);
+  await page.close();
+  return { msToInbox, memory: mem };
+}
+
+// ─── Report ─────────────────────────────────────────────────────────────────────────────────────
+
+interface Results {
+  date: string;
+  command: string;
+  machine: {
+    nproc: number;
+    cpu: string;
+    memTotal: string;
+    free: string;
+    chromium: string;
+    userAgent: string;
+    node: string;
+    disk: string;
+    /** Load averages (1, 5, 15 min) at the start and the end: other work on the machine skews figures. */
+    loadStart: number[];
+    loadEnd: number[];
+  };
+  params: Record<string, number>;
+  strategies: string[];
+  load: LoadResult;
+  replication: ReplicateResult[];
+  open: OpenDeskResult;
+  benchPageMemory: { beforeDesk: Memory; afterDesk: Memory };
+  latency: LatencyResult;
+  appInbox: AppInboxResult;
+  rebuild: RebuildResult | null;
+  app: { executor: AppLoad; head: AppLoad };
+  inbox: InboxResult;
+  adapters: AdapterResult[];
+  totalMs: number;
+}
+
+const f = (x: number, d = 0): string =>
+  Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : '—';
+const mb = (bytes: number): string => `${f(bytes / 1048576, 1)} MB`;
+const pct = (p: Percentiles, d = 1): string => `p50 ${f(p.p50, d)} / p95 ${f(p.p95, d)} ms`;
+
+/** The figures as rows: what, value, size. */
+export function figureRows(r: Results): [string, string, string][] {
+  const rows: [string, string, string][] = [];
+  const ev = `${f(r.load.apps)} apps, ${f(r.load.events)} events`;
+  const lat = r.latency;
+  rows.push([
+    '1. Append → read model (all)',
+    pct(lat.withProjection),
+    `${f(lat.appends)} appends onto ${f(lat.eventsBefore)} events`,
+  ]);
+  rows.push([
+    '   registration → read model',
+    pct(lat.registerWithProjection),
+    `${f(lat.registerWithProjection.n)} appends`,
+  ]);
+  rows.push(['   action → read model', pct(lat.actionWithProjection), `${f(lat.actionWithProjection.n)} appends`]);
+  rows.push(['   append write only (strict durability)', pct(lat.writeOnly), `${f(lat.writeOnly.n)} appends`]);
+  const ib = r.inbox;
+  const inboxSize = `${f(ib.applications)} apps; ${f(ib.matching)} match, first ${ib.returned}`;
+  rows.push(['2. Inbox top 50, Dexie read model', pct(ib.dexie.ms, 2), inboxSize]);
+  rows.push(['   same through pouchdb-find (office db)', pct(ib.pouchFind.ms, 2), inboxSize]);
+  rows.push([
+    '   pouchdb-find / Dexie (medians)',
+    `${f(ib.ratio, 1)}×${ib.sameAnswer ? '' : ' (answers differ!)'}`,
+    'same run',
+  ]);
+  rows.push([
+    '   pouchdb-find with `dueAt: {$gt: null}`',
+    `${ib.pouchFind.gtNullReturned} rows returned of ${Math.min(50, ib.matching)}`,
+    `${f(ib.withoutDue)} matching rows have no due date`,
+  ]);
+  rows.push(['   pouchdb-find index build', `${f(ib.pouchFind.createIndexMs)} ms`, `${f(ib.applications)} row docs`]);
+  rows.push([
+    '   app inbox (all open rows of a role)',
+    `head ${f(r.appInbox.head.ms.p50)} ms (${f(r.appInbox.head.rows)} rows), executor ${f(r.appInbox.executor.ms.p50)} ms (${f(r.appInbox.executor.rows)} rows)`,
+    'median of 7',
+  ]);
+  for (const x of r.replication) {
+    const how =
+      x.kind === 'replicate'
+        ? `batch_size ${x.batchSize} × batches_limit ${x.batchesLimit}`
+        : `_bulk_get ${x.batchSize}`;
+    rows.push([
+      `3. First download: ${x.label} (${how})`,
+      `${f(x.docsPerSec)} docs/s (${f(x.ms / 1000, 1)} s, ${f(x.requests)} requests)`,
+      `${f(x.docs)} docs`,
+    ]);
+  }
+  const base = r.replication.find((x) => x.label === 'default');
+  for (const x of r.replication) {
+    if (base && x !== base)
+      rows.push([`   ${x.label} / default`, `${f(x.docsPerSec / base.docsPerSec, 1)}×`, 'same run']);
+  }
+  if (r.rebuild)
+    rows.push([
+      '4. Read-model rebuild',
+      `${f(r.rebuild.eventsPerSec)} events/s (${f(r.rebuild.ms / 1000, 1)} s)`,
+      `${f(r.rebuild.events)} events`,
+    ]);
+  rows.push([
+    '   initial projection (Desk.open, empty model)',
+    `${f((r.open.events * 1000) / r.open.ms)} events/s (${f(r.open.ms / 1000, 1)} s)`,
+    `${f(r.open.events)} events`,
+  ]);
+  for (const [role, a] of [
+    ['executor', r.app.executor],
+    ['head', r.app.head],
+  ] as const) {
+    const rowsShown = role === 'head' ? r.appInbox.head.rows : r.appInbox.executor.rows;
+    rows.push([
+      `5. App JS heap, ${role}'s inbox (after GC)`,
+      mb(a.memory.jsHeapUsed),
+      `${ev}; ${f(rowsShown)} inbox rows; ${f(a.memory.nodes)} DOM nodes`,
+    ]);
+    rows.push([`   app start → ${role}'s inbox shown`, `${f(a.msToInbox)} ms`, 'read model already built']);
+  }
+  rows.push([
+    '   data layer only (bench page, desk open)',
+    mb(r.benchPageMemory.afterDesk.jsHeapUsed),
+    `before desk: ${mb(r.benchPageMemory.beforeDesk.jsHeapUsed)}`,
+  ]);
+  for (const a of r.adapters) {
+    rows.push([
+      `6. ${a.adapter}: bulk write`,
+      `${f(a.bulkWrite.docsPerSec)} docs/s`,
+      `${f(a.docs)} events, batches of 500`,
+    ]);
+    rows.push([`   ${a.adapter}: single put`, pct(a.put), `${a.put.n} puts`]);
+    rows.push([
+      `   ${a.adapter}: one application's events (allDocs range)`,
+      `${f(a.rangeRead.perSec)} reads/s, ${pct(a.rangeRead.latency, 2)}`,
+      `${f(a.rangeRead.reads)} reads`,
+    ]);
+    rows.push([
+      `   ${a.adapter}: full allDocs scan with docs`,
+      `${f(a.fullScan.docsPerSec)} docs/s`,
+      `${f(a.docs)} events`,
+    ]);
+    rows.push([`   ${a.adapter}: changes feed`, `${f(a.changes.perSec)} changes/s`, `${f(a.docs)} events`]);
+  }
+  return rows;
+}
+
+function table(rows: [string, string, string][]): string {
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i as 0 | 1 | 2].length)));
+  const line = (r: [string, string, string]): string => r.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ');
+  return [
+    line(['figure', 'value', 'size']),
+    line(['-'.repeat(w[0] ?? 0), '-'.repeat(w[1] ?? 0), '-'.repeat(w[2] ?? 0)]),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+// ─── Main ───────────────────────────────────────────────────────────────────────────────────────
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const loadStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kense-bench-'));
+  const cleanup: (() => Promise<void>)[] = [];
+  try {
+    log(`temporary directory ${tmp}`);
+    const central = await startCentral({
+      port: await freePort(),
+      dir: path.join(tmp, 'central'),
+      offices: [OFFICE],
+      quiet: true,
+    });
+    cleanup.push(() => central.stop());
+    log(`central at ${central.url}; generating ${APPS} applications`);
+    const load = await loadCentral(central.url);
+    log(`loaded ${load.events} events (${load.droppedEvents} dropped) into ${DB_NAME}`);
+
+    log('building the bench page and the app with Vite');
+    const outDir = path.join(tmp, 'web');
+    const alias = { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') };
+    await build({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      base: '/',
+      resolve: { alias },
+      define: { __APP_VERSION__: JSON.stringify(process.env['npm_package_version'] ?? 'bench') },
+      plugins: [react()],
+      build: {
+        outDir,
+        emptyOutDir: true,
+        chunkSizeWarningLimit: 10_000,
+        rollupOptions: {
+          input: { bench: path.join(root, 'bench', 'index.html'), app: path.join(root, 'renderer', 'index.html') },
+          onwarn: (w, warn) => {
+            if (w.code !== 'INVALID_ANNOTATION') warn(w);
+          },
+        },
+      },
+    });
+    const server = await preview({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
+    });
+    cleanup.push(() => new Promise<void>((resolve) => server.httpServer.close(() => resolve())));
+    const base = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
+
+    // A persistent profile: IndexedDB on disk. (An incognito-like context keeps it in memory.)
+    const profile = path.join(tmp, 'profile');
+    mkdirSync(profile, { recursive: true });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--enable-precise-memory-info',
+        '--no-first-run',
+      ],
+    });
+    cleanup.push(() => context.close());
+
+    let page = await openBenchPage(context, base);
+    const info: PageInfo = await step(page, 'info');
+    const replication = await step(page, 'replicate', {
+      central: { url: `${central.url}/${DB_NAME}`, user: DEV_ADMIN.user, password: DEV_ADMIN.password },
+      office: OFFICE,
+      strategies,
+      keepLabel: KEEP?.label ?? 'tuned',
+      keepAs: DB_NAME,
+    });
+    const beforeDesk = await memory(context, page);
+    const open = await step(page, 'openDesk', { office: OFFICE, desk: 'D09', dbName: DB_NAME });
+    const afterDesk = await memory(context, page);
+    const appInbox = await step(page, 'appInbox');
+    const latency = await step(page, 'latency', { appends: APPENDS });
+    const rebuild = args['skip-rebuild'] ? null : await step(page, 'rebuild');
+    await step(page, 'closeDesk');
+    await page.close();
+    // The real app on two inboxes: the busiest executor's, and the head's (every open row of the role).
+    const appAs = async (login: string, role: 'head' | 'executor'): Promise<AppLoad> => {
+      const setup = await openBenchPage(context, base);
+      await step(setup, 'setSession', { office: OFFICE, desk: 'D09', login, role });
+      await setup.close();
+      log(`step app: the real renderer on the ${role}'s inbox`);
+      return loadApp(context, base);
+    };
+    const app = {
+      executor: await appAs(appInbox.executor.login, 'executor'),
+      head: await appAs('head1', 'head'),
+    };
+
+    page = await openBenchPage(context, base);
+    const inbox = await step(page, 'inbox', {
+      office: OFFICE,
+      dbName: DB_NAME,
+      status: 'in_progress',
+      assignee: appInbox.executor.login,
+      runs: INBOX_RUNS,
+    });
+    const adapters = await step(page, 'adapters', {
+      office: OFFICE,
+      sourceDb: DB_NAME,
+      docs: Math.min(num('adapter-docs'), load.events),
+      rangeReads: RANGE_READS,
+      puts: PUTS,
+    });
+    await page.close();
+
+    const results: Results = {
+      date: new Date().toISOString(),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: {
+        nproc: os.cpus().length,
+        cpu: os.cpus()[0]?.model ?? '?',
+        memTotal: `${f(os.totalmem() / 2 ** 30, 1)} GiB`,
+        free: shell('free', ['-h']),
+        chromium: /Chromium ([\d.]+)/.exec(shell(CHROMIUM, ['--version']))?.[1] ?? info.userAgent,
+        userAgent: info.userAgent,
+        node: process.version,
+        disk: shell('df', ['-hT', tmp]).split('\n')[1] ?? '',
+        loadStart,
+        loadEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      },
+      params: {
+        apps: APPS,
+        appends: APPENDS,
+        adapterDocs: Math.min(num('adapter-docs'), load.events),
+        rangeReads: RANGE_READS,
+        puts: PUTS,
+        inboxRuns: INBOX_RUNS,
+        seed: SEED,
+        skipRebuild: args['skip-rebuild'] ? 1 : 0,
+      },
+      strategies: strategies.map((x) => x.label),
+      load,
+      replication,
+      open,
+      benchPageMemory: { beforeDesk, afterDesk },
+      latency,
+      appInbox,
+      rebuild,
+      app,
+      inbox,
+      adapters,
+      totalMs: performance.now() - started,
+    };
+    mkdirSync(path.dirname(args.out), { recursive: true });
+    writeFileSync(args.out, JSON.stringify(results, null, 2) + '\n');
+    process.stdout.write(
+      `\nKense benchmark — ${f(load.apps)} applications, ${f(load.events)} events; ` +
+        `${results.machine.nproc} CPUs, ${results.machine.memTotal}, Chromium ${results.machine.chromium}; ` +
+        `load average ${loadStart.join(' ')} → ${results.machine.loadEnd.join(' ')}\n\n` +
+        table(figureRows(results)) +
+        `\n\nWritten to ${path.relative(process.cwd(), args.out)} in ${f(results.totalMs / 1000)} s.\n`,
+    );
+  } finally {
+    for (const c of cleanup.reverse()) await c().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+    if (args.keep) log(`kept ${tmp}`);
+    else rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
