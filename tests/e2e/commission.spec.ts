@@ -1,14 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-
-async function actAs(page: Page, login: string, name: string, role: string): Promise<void> {
-  await page.goto('./#/settings');
-  await page.getByTestId('setup-office').fill('ALM01');
-  await page.getByTestId('setup-desk').fill('D01');
-  await page.getByTestId('setup-login').fill(login);
-  await page.getByTestId('setup-name').fill(name);
-  await page.getByTestId('setup-role').selectOption(role);
-  await page.getByTestId('setup-save').click();
-}
+import { actAs, freshDesk } from './desk';
 
 async function card(page: Page, number: string): Promise<void> {
   await page.goto('./#/applications');
@@ -17,11 +8,7 @@ async function card(page: Page, number: string): Promise<void> {
 }
 
 test('the commission secretary records one decision for several applications from the minutes', async ({ page }) => {
-  await page.goto('./');
-  await page.evaluate(async () => {
-    localStorage.clear();
-    for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name);
-  });
+  await freshDesk(page);
   await actAs(page, 'aigerim', 'Сейітова Айгерім', 'clerk');
   const numbers: string[] = [];
   for (const [bin, title] of [

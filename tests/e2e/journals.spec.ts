@@ -2,22 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { expect, test, type Page } from '@playwright/test';
+import { actAs, freshDesk } from './desk';
 
 const OUT = 'artifacts/journals';
 mkdirSync(OUT, { recursive: true });
 
 async function setUp(page: Page): Promise<void> {
-  await page.goto('./');
-  await page.evaluate(async () => {
-    localStorage.clear();
-    for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name);
-  });
-  await page.goto('./#/settings');
-  await page.getByTestId('setup-office').fill('ALM01');
-  await page.getByTestId('setup-desk').fill('D01');
-  await page.getByTestId('setup-login').fill('aigerim');
-  await page.getByTestId('setup-name').fill('Сейітова Айгерім');
-  await page.getByTestId('setup-save').click();
+  await freshDesk(page);
+  await actAs(page, 'aigerim', 'Сейітова Айгерім');
 }
 
 async function register(page: Page, iin: string, surname: string, refuse = false): Promise<void> {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { actAs, freshDesk } from './desk';
 
 const SHOTS = 'artifacts/screenshots';
 mkdirSync(SHOTS, { recursive: true });
@@ -9,18 +10,8 @@ const IIN = '900101300017';
 const BIN = '940140000385';
 
 async function setUpDesk(page: Page): Promise<void> {
-  await page.goto('./');
-  await page.evaluate(async () => {
-    localStorage.clear();
-    // A clean office database and read model for each test: real IndexedDB, emptied.
-    for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name);
-  });
-  await page.goto('./#/settings');
-  await page.getByTestId('setup-office').fill('ALM01');
-  await page.getByTestId('setup-desk').fill('D01');
-  await page.getByTestId('setup-login').fill('aigerim');
-  await page.getByTestId('setup-name').fill('Сейітова Айгерім');
-  await page.getByTestId('setup-save').click();
+  await freshDesk(page);
+  await actAs(page, 'aigerim', 'Сейітова Айгерім');
   await expect(page.getByTestId('topbar-office')).toHaveText('ALM01');
   await page.goto('./#/reception');
   await expect(page.getByTestId('reception-form')).toBeVisible();

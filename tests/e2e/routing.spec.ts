@@ -1,18 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
+import { actAs, freshDesk } from './desk';
 
 const SHOTS = 'artifacts/screenshots';
-
-/** The person at the desk; the same desk and office database, another staff member. */
-async function actAs(page: Page, login: string, name: string, role: string): Promise<void> {
-  await page.goto('./#/settings');
-  await page.getByTestId('setup-office').fill('ALM01');
-  await page.getByTestId('setup-desk').fill('D01');
-  await page.getByTestId('setup-login').fill(login);
-  await page.getByTestId('setup-name').fill(name);
-  await page.getByTestId('setup-role').selectOption(role);
-  await page.getByTestId('setup-save').click();
-  await expect(page.getByTestId('topbar-user')).toHaveText(name);
-}
 
 async function openFromInbox(page: Page, number: string): Promise<void> {
   await page.goto('./#/inbox');
@@ -23,11 +12,7 @@ async function openFromInbox(page: Page, number: string): Promise<void> {
 test('an application goes from the clerk to the head, the executor, back to the head and out again', async ({
   page,
 }) => {
-  await page.goto('./');
-  await page.evaluate(async () => {
-    localStorage.clear();
-    for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name);
-  });
+  await freshDesk(page);
   await actAs(page, 'aigerim', 'Сейітова Айгерім', 'clerk');
   await page.goto('./#/reception');
   await page.getByTestId('applicant-id').fill('900101300017');
