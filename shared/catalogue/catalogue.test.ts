@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from '../calendar';
-import { makeEvent, type EventDoc } from '../events/event';
+import { KIND_ROLES, makeEvent, type EventDoc } from '../events/event';
 import { drive } from '../workflow/drive';
-import { allowedActions, decides, fold } from '../workflow/engine';
+import { allowedActions, completingKinds, decides, fold, roleForStep } from '../workflow/engine';
 import { bundledCatalogue, CatalogueError, loadCatalogue, parseService } from './index';
 import { BUNDLED_SERVICES } from './services';
 
@@ -27,6 +27,17 @@ describe('the bundled catalogue: all 21 seed services', () => {
       for (const v of s.variants)
         for (const step of v.steps) expect(step.action.kk, `${s.id}/${v.id}/${step.id}`).not.toBe(step.action.ru);
     }
+  });
+
+  it('every step can be recorded by the role the engine gives it, under the server’s role table', () => {
+    const misfits: string[] = [];
+    for (const s of catalogue.services)
+      for (const v of s.variants)
+        for (const step of v.steps)
+          for (const kind of completingKinds(step))
+            if (!KIND_ROLES[kind].includes(roleForStep(step)))
+              misfits.push(`${s.id}/${v.id}/${step.id}: ${kind} by ${roleForStep(step)}`);
+    expect(misfits).toEqual([]);
   });
 
   it('every seed act is repealed, so every definition carries its validity period', () => {
