@@ -33,6 +33,13 @@ export class AppendError extends Error {
   }
 }
 
+/** The translation key that explains why a desk write failed (storage, rules, or unknown). */
+export function writeFailureKey(e: unknown): string {
+  if (e instanceof DataError) return `data:errors.${e.code}`;
+  if (e instanceof AppendError) return `data:append.${e.code}`;
+  return 'data:append.unknown';
+}
+
 export interface DeskConfig {
   office: string;
   desk: string;

@@ -3,8 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ServiceDefinition } from '@shared/catalogue';
 import type { ActorRef } from '@shared/events';
 import type { AllowedAction, ApplicationState } from '@shared/workflow';
-import { AppendError, type Desk } from '../../data/desk';
-import { DataError } from '../../data/officeDb';
+import { writeFailureKey, type Desk } from '../../data/desk';
 
 type Outcome = 'done' | 'skipped' | 'approved' | 'refused';
 
@@ -51,13 +50,7 @@ export function ActionPanel({
       setNote('');
       setGround('');
     } catch (e) {
-      setFailure(
-        e instanceof DataError
-          ? `data:errors.${e.code}`
-          : e instanceof AppendError
-            ? `data:append.${e.code}`
-            : 'data:append.unknown',
-      );
+      setFailure(writeFailureKey(e));
     } finally {
       setBusy(false);
     }

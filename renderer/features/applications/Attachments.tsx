@@ -2,10 +2,9 @@ import { useEffect, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ActorRef } from '@shared/events';
 import type { AttachmentEntry } from '@shared/workflow';
-import { AppendError, type Desk } from '../../data/desk';
-import { DataError } from '../../data/officeDb';
+import { writeFailureKey, type Desk } from '../../data/desk';
 import { formatPrintedDateTime } from '../../i18n/format';
-import { download } from '../journals/journal';
+import { download } from '../../components/download';
 import { prepareScan } from './scan';
 
 /** Scans, photos and PDF copies in the application's file: shown, saved, and added from a file. */
@@ -32,13 +31,7 @@ export function Attachments({
       if ('error' in scan) return setFailure(`card:${scan.error}`);
       await desk.attach(appId, actor, scan);
     } catch (e) {
-      setFailure(
-        e instanceof DataError
-          ? `data:errors.${e.code}`
-          : e instanceof AppendError
-            ? `data:append.${e.code}`
-            : 'data:append.unknown',
-      );
+      setFailure(writeFailureKey(e));
     } finally {
       setBusy(false);
     }

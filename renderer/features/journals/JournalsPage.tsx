@@ -8,7 +8,8 @@ import { PageHeader } from '../../components/PageHeader';
 import type { Desk } from '../../data/desk';
 import { getBridge } from '../../platform/bridge';
 import { usePreferences } from '../../state/preferences';
-import { download, journalTable, loadJournal, toCsv, toXlsx, type JournalKind } from './journal';
+import { download } from '../../components/download';
+import { journalTable, loadJournal, toCsv, toXlsx, type JournalKind } from './journal';
 
 export function JournalsPage(): JSX.Element {
   const { t } = useTranslation();

@@ -8,8 +8,7 @@ import type { UiLanguage } from '@shared/ipc/contract';
 import { DeskGate } from '../../components/DeskGate';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
-import { AppendError, type Desk } from '../../data/desk';
-import { DataError } from '../../data/officeDb';
+import { writeFailureKey, type Desk } from '../../data/desk';
 import type { ApplicationRow } from '../../data/readModel';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
@@ -176,13 +175,7 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
       setAttempted(null);
       setDone({ event, service });
     } catch (e) {
-      setFailure(
-        e instanceof DataError
-          ? `data:errors.${e.code}`
-          : e instanceof AppendError
-            ? `data:append.${e.code}`
-            : 'data:append.unknown',
-      );
+      setFailure(writeFailureKey(e));
     } finally {
       busyRef.current = false;
       setBusy(false);
