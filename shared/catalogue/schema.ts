@@ -127,6 +127,42 @@ export const stepSchema = z
   });
 export type Step = z.infer<typeof stepSchema>;
 
+/**
+ * How a recorded extension changes a term: `set` replaces the norm (an overall deadline is then
+ * counted again from registration, a step's from its start or as its `from` says), `add` lengthens
+ * the due time already running by the given amount (004/2's «продлевается на 1 (один) месяц»).
+ */
+export const termChangeSchema = z
+  .object({ set: normSchema.optional(), add: normSchema.optional() })
+  .strict()
+  .refine((c) => (c.set === undefined) !== (c.add === undefined), 'either set or add, not both');
+export type TermChange = z.infer<typeof termChangeSchema>;
+
+/**
+ * A longer term the regulation allows mid-case on a named ground (продление срока / мерзімді
+ * ұзарту). Whoever must act on one of the `during` steps records it, once per application, with
+ * the reason in this case; the engine then follows the changed terms.
+ */
+export const extensionSchema = z
+  .object({
+    id: idSchema,
+    /** The regulation's ground, as offered to the person recording it. */
+    ground: textSchema,
+    /** The regulation's own words. */
+    text: z.string().optional(),
+    /** The steps during which it may be recorded. */
+    during: z.array(idSchema).min(1),
+    /** The overall deadline's change. */
+    deadline: termChangeSchema.optional(),
+    /** Changes of step norms, by step id: the current step at once, later steps when they start. */
+    steps: z.record(idSchema, termChangeSchema).optional(),
+  })
+  .strict()
+  .refine((x) => x.deadline !== undefined || (x.steps !== undefined && Object.keys(x.steps).length > 0), {
+    message: 'an extension changes the deadline or a step norm',
+  });
+export type Extension = z.infer<typeof extensionSchema>;
+
 export const PROCEDURES = ['issue', 'reissue', 'extend'] as const;
 export const APPLICANT_TYPES = ['person', 'employer', 'foreign_worker', 'labour_immigrant', 'legal_entity'] as const;
 
@@ -144,9 +180,29 @@ export const variantSchema = z
     /** The overall deadline; null when the regulation defers to the Standard without a number. */
     deadline: normSchema.nullable(),
     steps: z.array(stepSchema).min(1),
+    /** Longer terms the regulation allows on a named ground, recorded mid-case. */
+    extensions: z.array(extensionSchema).optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
+    const ids = new Set(v.steps.map((s) => s.id));
+    (v.extensions ?? []).forEach((x, i) => {
+      if (v.extensions?.findIndex((o) => o.id === x.id) !== i)
+        ctx.addIssue({ code: 'custom', path: ['extensions', i, 'id'], message: `duplicate extension ${x.id}` });
+      x.during.forEach((id, j) => {
+        if (!ids.has(id))
+          ctx.addIssue({ code: 'custom', path: ['extensions', i, 'during', j], message: `no step ${id}` });
+      });
+      for (const id of Object.keys(x.steps ?? {}))
+        if (!ids.has(id))
+          ctx.addIssue({ code: 'custom', path: ['extensions', i, 'steps', id], message: `no step ${id}` });
+      if (x.deadline && v.deadline === null && x.deadline.add)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extensions', i, 'deadline'],
+          message: 'nothing to add to: the variant has no deadline',
+        });
+    });
     const seen = new Set<string>();
     v.steps.forEach((s, i) => {
       if (seen.has(s.id))

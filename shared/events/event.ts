@@ -27,6 +27,14 @@ export const MAX_ATTACHMENT_BYTES = 6 * 1024 * 1024;
 const stepId = z.string().min(1).max(64);
 const login = z.string().min(1).max(128);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/**
+ * The outgoing number (исходящий / шығыс нөмірі) the recording desk gave the letter this event
+ * sends out (see `outgoingLetter` in shared/workflow), so that it replicates with the event.
+ */
+const outgoingNumber = z
+  .string()
+  .regex(/^[A-Z0-9]{2,16}-[A-Z0-9]{2,16}\/\d{6,}$/)
+  .optional();
 
 export const applicantSchema = z.discriminatedUnion('kind', [
   z
@@ -106,6 +114,7 @@ export const payloadSchemas = {
       outcome: z.enum(['done', 'skipped', 'approved', 'refused']),
       /** For a refusal: the legal ground, in words (мотивированный отказ). */
       ground: z.string().max(2000).optional(),
+      outgoingNumber,
       note,
     })
     .strict(),
@@ -135,8 +144,17 @@ export const payloadSchemas = {
       mode: z.enum(DELIVERY_MODES),
       proxy: representativeSchema.optional(),
       tracking: z.string().max(60).optional(),
+      outgoingNumber,
       note,
     })
+    .strict(),
+  /**
+   * A longer term the regulation allows on a named ground (продление срока / мерзімді ұзарту), e.g.
+   * 004/13's 20 working days when documents are insufficient: `extensionId` names the variant's
+   * extension, `reason` says why in this case.
+   */
+  deadline_extended: z
+    .object({ stepId, extensionId: z.string().min(1).max(64), reason: z.string().trim().min(1).max(2000), note })
     .strict(),
   /** The applicant withdrew the application. */
   withdrawn: z.object({ note }).strict(),
@@ -173,6 +191,7 @@ export const KIND_ROLES: Record<EventKind, readonly StaffRole[]> = {
   returned: ['head'],
   documents_received: ['clerk'],
   wait_expired: ['clerk', 'head', 'executor'],
+  deadline_extended: ['clerk', 'head', 'executor', 'commission'],
   issued: ['clerk', 'executor'],
   withdrawn: ['clerk'],
   attachment_added: ['clerk', 'head', 'executor', 'commission'],

@@ -4,7 +4,14 @@ import { validateOfficeDoc } from '../couch/validateDocUpdate';
 import { validationRulesFromKinds } from '../couch/rules';
 import { compareEvents, KIND_ROLES, makeEvent, parseEvent } from './event';
 import { compareHlc, formatHlc, parseHlc, receiveHlc, tickHlc, type Hlc } from './hlc';
-import { formatRegNumber, newAppId, parseEventId, parseRegNumber } from './ids';
+import {
+  formatOutgoingNumber,
+  formatRegNumber,
+  newAppId,
+  parseEventId,
+  parseOutgoingNumber,
+  parseRegNumber,
+} from './ids';
 
 const T0 = Date.UTC(2026, 2, 19, 5, 0); // Thu 19 March 2026, 10:00 in Kazakhstan
 
@@ -69,6 +76,22 @@ describe('identifiers', () => {
     expect(parseRegNumber(' alm01-d02-000042 ')).toEqual({ office: 'ALM01', desk: 'D02', sequence: 42 });
     expect(() => formatRegNumber('ALM01', 'D02', 0)).toThrow();
     expect(() => formatRegNumber('alm 01', 'D02', 1)).toThrow();
+  });
+
+  it('outgoing numbers are office-desk/sequence, parse back, and are never read as registration numbers', () => {
+    expect(formatOutgoingNumber('ALM01', 'D02', 347)).toBe('ALM01-D02/000347');
+    expect(formatOutgoingNumber('ALM01', 'D02', 1_234_567)).toBe('ALM01-D02/1234567');
+    expect(parseOutgoingNumber(' alm01-d02/000347 ')).toEqual({ office: 'ALM01', desk: 'D02', sequence: 347 });
+    expect(parseOutgoingNumber('ALM01-D02-000347')).toBeNull();
+    expect(parseRegNumber('ALM01-D02/000347')).toBeNull();
+    expect(() => formatOutgoingNumber('ALM01', 'D02', 0)).toThrow();
+    expect(() => formatOutgoingNumber('ALM01', 'D02', 1.5)).toThrow();
+    expect(() => formatOutgoingNumber('ALM01', 'd 2', 1)).toThrow();
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), (n) => {
+        expect(parseOutgoingNumber(formatOutgoingNumber('KRS01', 'D9', n))?.sequence).toBe(n);
+      }),
+    );
   });
 
   it('application ids made on two desks at the same instant differ, and on one desk never repeat', () => {

@@ -7,6 +7,9 @@
  *   and that device's clock reading at registration, which never repeats on that device.
  * - A registration number is `<office>-<desk>-<sequence>`: the sequence is per desk, kept in a
  *   `_local` document and incremented before use, so a crash may leave a gap but never a duplicate.
+ * - An outgoing number (исходящий номер / шығыс нөмірі) is `<office>-<desk>/<sequence>`: a second
+ *   per-desk sequence kept the same way. The slash, as in the offices' own outgoing numbers
+ *   («05-12/347»), keeps it from being mistaken for a registration number.
  */
 import type { Hlc } from './hlc';
 
@@ -37,6 +40,19 @@ export function formatRegNumber(office: string, desk: string, sequence: number):
 
 export function parseRegNumber(text: string): { office: string; desk: string; sequence: number } | null {
   const m = /^([A-Z0-9]{2,16})-([A-Z0-9]{2,16})-(\d{6,})$/.exec(text.trim().toUpperCase());
+  if (!m?.[1] || !m[2] || !m[3]) return null;
+  return { office: m[1], desk: m[2], sequence: Number(m[3]) };
+}
+
+/** The outgoing correspondence number of a letter (исходящий / шығыс нөмірі): `ALM01-D01/000347`. */
+export function formatOutgoingNumber(office: string, desk: string, sequence: number): string {
+  if (!CODE_PATTERN.test(office) || !CODE_PATTERN.test(desk)) throw new Error('office and desk are codes like ALM01');
+  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new Error('sequence starts at 1');
+  return `${office}-${desk}/${String(sequence).padStart(6, '0')}`;
+}
+
+export function parseOutgoingNumber(text: string): { office: string; desk: string; sequence: number } | null {
+  const m = /^([A-Z0-9]{2,16})-([A-Z0-9]{2,16})\/(\d{6,})$/.exec(text.trim().toUpperCase());
   if (!m?.[1] || !m[2] || !m[3]) return null;
   return { office: m[1], desk: m[2], sequence: Number(m[3]) };
 }

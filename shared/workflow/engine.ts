@@ -8,7 +8,7 @@ import {
   type OfficeHours,
   type WorkCalendar,
 } from '../calendar';
-import type { Norm, ServiceDefinition, Step, Variant } from '../catalogue/schema';
+import type { Extension, Norm, ServiceDefinition, Step, TermChange, Variant } from '../catalogue/schema';
 import { compareEvents, type ActorRef, type EventDoc, type EventKind, type StaffRole } from '../events/event';
 
 /**
@@ -67,6 +67,35 @@ export interface AttachmentEntry {
   by: ActorRef;
 }
 
+/** An extension of the terms recorded on this application, with the due times it changed. */
+export interface AppliedExtension {
+  extensionId: string;
+  /** The regulation's ground, from the definition. */
+  ground: Extension['ground'];
+  reason: string;
+  stepId: string;
+  eventId: string;
+  at: string;
+  by: ActorRef;
+  dueBefore: number | null;
+  dueAfter: number | null;
+  stepDueBefore: number | null;
+  stepDueAfter: number | null;
+}
+
+/**
+ * A letter the office sent out, registered under its own outgoing number (журнал исходящей
+ * корреспонденции): a written notice, or the result itself.
+ */
+export interface OutgoingLetter {
+  number: string;
+  kind: 'notice' | 'result';
+  eventId: string;
+  stepId: string;
+  at: number;
+  by: ActorRef;
+}
+
 export interface Assignee {
   login: string;
   name: string;
@@ -101,6 +130,10 @@ export interface ApplicationState {
   superseded: Superseded[];
   /** Scans and photos in the file, in the order they were added. */
   attachments: AttachmentEntry[];
+  /** Longer terms recorded mid-case, in the order they were applied. */
+  extensions: AppliedExtension[];
+  /** Letters sent out with their outgoing numbers, oldest first. */
+  letters: OutgoingLetter[];
   /** Events that are malformed or belong to no known service: kept out of the fold, shown. */
   problems: { eventId: string; code: string }[];
   /** The calendar year the deadlines needed but the calendar lacks: an explicit gap, not a guess. */
@@ -189,6 +222,46 @@ export interface AllowedAction {
   stepId: string | null;
   /** For step_done: the outcomes the actor may choose. */
   outcomes?: ('done' | 'skipped' | 'approved' | 'refused')[];
+  /** For deadline_extended: the regulation's extensions that may be recorded now. */
+  extensions?: string[];
+}
+
+/** The variant's extensions that may still be recorded on the current step (each once per application). */
+export function availableExtensions(state: ApplicationState): Extension[] {
+  const step = state.step;
+  if (!step || !state.variant || isFinal(state.status)) return [];
+  return (state.variant.extensions ?? []).filter(
+    (x) => x.during.includes(step.id) && !state.extensions.some((a) => a.extensionId === x.id),
+  );
+}
+
+/**
+ * Whether an action sends a letter out, and so takes the next outgoing number (исходящий номер)
+ * on the desk that records it. The regulations register a letter in the outgoing journal when it
+ * leaves the office, after the head's signature and before or at the issue: «подписывает
+ * уведомление, передает специалисту для регистрации в журнале исходящей корреспонденции» and
+ * «регистрирует в журнале исходящей корреспонденции и выдает» (004/1, 004/3), «регистрирует
+ * разрешение или уведомление, передает в канцелярию» (003). So:
+ * - a written notice (`notify` step done) is a letter of its own (004/13's notification of the
+ *   decision, the permit services' notices and summonses);
+ * - the result is registered once: at the `register_outgoing` step where the regulation has one,
+ *   else when it is issued (in person, by post, to the portal…).
+ * The signature itself takes no number: not everything signed leaves the office (004/17 step 5
+ * signs internal «информация к пакету документов»), and a signed letter may wait for the applicant.
+ */
+export function outgoingLetter(
+  state: ApplicationState,
+  kind: EventKind,
+  payload: { stepId?: string; outcome?: string },
+): OutgoingLetter['kind'] | null {
+  const step = state.step;
+  if (!step || payload.stepId !== step.id || isFinal(state.status)) return null;
+  if (kind === 'step_done' && payload.outcome !== 'skipped') {
+    if (step.kind === 'notify') return 'notice';
+    if (step.kind === 'register_outgoing') return state.letters.some((l) => l.kind === 'result') ? null : 'result';
+  }
+  if (kind === 'issued') return state.letters.some((l) => l.kind === 'result') ? null : 'result';
+  return null;
 }
 
 /** What a person in `role` may record now. The UI offers exactly this; the fold enforces it. */
@@ -210,6 +283,8 @@ export function allowedActions(state: ApplicationState, role: StaffRole): Allowe
         out.push({ kind, stepId: step.id, outcomes });
       } else out.push({ kind, stepId: step.id });
     }
+    const extensions = availableExtensions(state).map((x) => x.id);
+    if (extensions.length > 0) out.push({ kind: 'deadline_extended', stepId: step.id, extensions });
   }
   if (role === 'head') {
     if (state.assignee) out.push({ kind: 'reassigned', stepId: null });
@@ -261,6 +336,8 @@ function emptyState(appId: string): ApplicationState {
     history: [],
     superseded: [],
     attachments: [],
+    extensions: [],
+    letters: [],
     problems: [],
     calendarMissingYear: null,
     eventCount: 0,
@@ -282,6 +359,8 @@ class Folder {
   private stepIndex = -1;
   /** The event that set the current assignee, for reporting an overridden resolution. */
   private assignedBy: string | null = null;
+  /** Step norms changed by recorded extensions, by step id. */
+  private readonly stepChanges = new Map<string, TermChange>();
 
   constructor(private readonly input: EngineInput) {
     this.s = emptyState(input.appId);
@@ -289,9 +368,14 @@ class Folder {
 
   private due(from: number, norm: Norm | null): number | null {
     if (!norm) return null;
+    const base = norm.from === 'registration' && this.s.registeredAt !== null ? this.s.registeredAt : from;
+    return this.after(base, norm);
+  }
+
+  /** The end of a term of `norm` started at `from` (null when the calendar lacks the year). */
+  private after(from: number, norm: Norm): number | null {
     try {
-      const base = norm.from === 'registration' && this.s.registeredAt !== null ? this.s.registeredAt : from;
-      return calendarDueAt(this.input.calendar, this.hours, base, norm);
+      return calendarDueAt(this.input.calendar, this.hours, from, norm);
     } catch (e) {
       if (e instanceof CalendarError) {
         this.s.calendarMissingYear = e.year;
@@ -299,6 +383,18 @@ class Folder {
       }
       throw e;
     }
+  }
+
+  /** A step's norm as extensions recorded so far have set it. */
+  private normOf(step: Step): Norm | null {
+    return this.stepChanges.get(step.id)?.set ?? step.norm;
+  }
+
+  /** A step's due time when started at `at`, with any extension recorded for it. */
+  private stepDue(step: Step, at: number): number | null {
+    const due = this.due(at, this.normOf(step));
+    const add = this.stepChanges.get(step.id)?.add;
+    return add && due !== null ? this.after(due, add) : due;
   }
 
   private minutes(a: number, b: number): number | null {
@@ -368,7 +464,7 @@ class Folder {
     this.s.step = step;
     this.s.role = step ? roleForStep(step) : null;
     this.s.stepStartedAt = at;
-    this.s.stepDueAt = step ? this.due(at, step.norm) : null;
+    this.s.stepDueAt = step ? this.stepDue(step, at) : null;
     this.s.status =
       step && (step.actor === 'applicant' || step.kind === 'applicant_wait') ? 'waiting_applicant' : 'in_progress';
   }
@@ -384,7 +480,7 @@ class Folder {
       by: e?.actor ?? null,
       eventId: e?._id ?? null,
       outcome,
-      norm: step.norm,
+      norm: this.normOf(step),
       dueAt,
       workingMinutes: this.minutes(this.s.stepStartedAt, at),
       overNorm: dueAt !== null && at > dueAt,
@@ -478,6 +574,8 @@ class Folder {
         return;
       case 'returned':
         return this.rework(e, at);
+      case 'deadline_extended':
+        return this.extend(e);
       case 'resolution':
         // Two heads (or one head on two desks) assigned at once: the later resolution wins and the
         // earlier one is reported, instead of refusing the later one as "step already done".
@@ -528,6 +626,7 @@ class Folder {
           this.s.refusalGround = e.payload.ground ?? this.s.refusalGround;
         }
         if (o === 'approved') this.s.outcome = 'approved';
+        if (o !== 'skipped') this.letter(e, e.payload.outgoingNumber, step.kind === 'notify' ? 'notice' : 'result', at);
         this.complete(e, o, at);
         return this.advance(at);
       }
@@ -543,6 +642,7 @@ class Folder {
         this.complete(e, 'done', at);
         return this.advance(at);
       case 'issued':
+        this.letter(e, e.payload.outgoingNumber, 'result', at);
         this.s.issued = { mode: e.payload.mode, tracking: e.payload.tracking ?? null, at: e.at, by: e.actor };
         this.complete(e, 'done', at);
         return this.advance(at);
@@ -551,6 +651,55 @@ class Folder {
       default:
         return this.supersede(e, 'workflow.notAllowed');
     }
+  }
+
+  /** Registers the letter an accepted event sent out under the outgoing number it carries. */
+  private letter(e: EventDoc, number: string | undefined, kind: OutgoingLetter['kind'], at: number): void {
+    if (number === undefined || this.s.step === null) return;
+    this.s.letters.push({ number, kind, eventId: e._id, stepId: this.s.step.id, at, by: e.actor });
+  }
+
+  /**
+   * A longer term on a ground the regulation names: recorded on one of its `during` steps by the
+   * role acting on that step, once per application. The overall due time and the step norms change
+   * from now on; what was already done keeps the norm it was done under.
+   */
+  private extend(e: EventDoc<'deadline_extended'>): void {
+    const step = this.s.step;
+    const x = this.s.variant?.extensions?.find((v) => v.id === e.payload.extensionId);
+    if (
+      !step ||
+      step.id !== e.payload.stepId ||
+      roleForStep(step) !== e.actor.role ||
+      !x ||
+      !x.during.includes(step.id)
+    )
+      return this.supersede(e, 'workflow.notAllowed');
+    const earlier = this.s.extensions.find((a) => a.extensionId === x.id);
+    if (earlier) return this.supersede(e, 'workflow.stepAlreadyDone', earlier.eventId);
+    const dueBefore = this.s.dueAt;
+    const stepDueBefore = this.s.stepDueAt;
+    if (x.deadline?.set && this.s.registeredAt !== null) this.s.dueAt = this.after(this.s.registeredAt, x.deadline.set);
+    if (x.deadline?.add && this.s.dueAt !== null) this.s.dueAt = this.after(this.s.dueAt, x.deadline.add);
+    for (const [id, change] of Object.entries(x.steps ?? {})) this.stepChanges.set(id, change);
+    const change = x.steps?.[step.id];
+    if (change && this.s.stepStartedAt !== null) {
+      if (change.set) this.s.stepDueAt = this.due(this.s.stepStartedAt, change.set);
+      else if (change.add && this.s.stepDueAt !== null) this.s.stepDueAt = this.after(this.s.stepDueAt, change.add);
+    }
+    this.s.extensions.push({
+      extensionId: x.id,
+      ground: x.ground,
+      reason: e.payload.reason,
+      stepId: step.id,
+      eventId: e._id,
+      at: e.at,
+      by: e.actor,
+      dueBefore,
+      dueAfter: this.s.dueAt,
+      stepDueBefore,
+      stepDueAfter: this.s.stepDueAt,
+    });
   }
 
   private expire(e: EventDoc<'wait_expired'>, step: Step, at: number): void {
