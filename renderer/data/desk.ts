@@ -2,6 +2,7 @@ import { DEFAULT_CALENDAR, type WorkCalendar } from '@shared/calendar';
 import type { Catalogue } from '@shared/catalogue';
 import { officeDbName, validateOfficeDoc, validationRulesFromKinds, type UserCtx } from '@shared/couch';
 import {
+  formatOutgoingNumber,
   formatRegNumber,
   KIND_ROLES,
   makeEvent,
@@ -16,7 +17,7 @@ import {
   type Hlc,
   type PayloadOf,
 } from '@shared/events';
-import { fold, type ApplicationState } from '@shared/workflow';
+import { fold, outgoingLetter, type ApplicationState } from '@shared/workflow';
 import { DataError, openOfficeDb, toDataError, type OfficeDb } from './officeDb';
 import { makeProjectFn } from './project';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projector';
@@ -154,16 +155,26 @@ export class Desk {
         const hlc = parseHlc(e.hlc);
         if (hlc) this.clock = receiveHlc(this.clock, hlc, this.now);
       }
-      const event = this.build(appId, kind, actor, payload);
-      const after = fold({
-        appId,
-        events: [...events, event],
-        service: (id, v) => this.catalogue.get(id, v),
-        calendar: this.calendar,
-        now: this.now,
-      });
-      const refused = after.superseded.find((s) => s.eventId === event._id);
+      const foldWith = (more: EventDoc[]): ApplicationState =>
+        fold({
+          appId,
+          events: [...events, ...more],
+          service: (id, v) => this.catalogue.get(id, v),
+          calendar: this.calendar,
+          now: this.now,
+        });
+      let event = this.build(appId, kind, actor, payload);
+      let refused = foldWith([event]).superseded.find((s) => s.eventId === event._id);
       if (refused) throw new AppendError(refused.reason);
+      // A letter leaving the office takes this desk's next outgoing number, reserved only once the
+      // engine has accepted the action (a refused action leaves no gap).
+      if (outgoingLetter(foldWith([]), kind, payload as { stepId?: string; outcome?: string })) {
+        const sequence = await this.office.nextOutgoingSequence();
+        const outgoingNumber = formatOutgoingNumber(this.config.office, this.config.desk, sequence);
+        event = this.build(appId, kind, actor, { ...payload, outgoingNumber } as PayloadOf<K>);
+        refused = foldWith([event]).superseded.find((s) => s.eventId === event._id);
+        if (refused) throw new AppendError(refused.reason);
+      }
       await this.write(event);
       return event;
     });

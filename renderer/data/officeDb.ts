@@ -22,6 +22,11 @@ export interface DeviceDoc {
   desk: string | null;
   /** The last registration sequence number handed out (incremented before use). */
   sequence: number;
+  /**
+   * The last outgoing-letter sequence number handed out (исходящий номер), kept the same way.
+   * Absent in device documents written before outgoing numbering existed: read as 0.
+   */
+  outgoingSequence?: number;
 }
 
 export const DEVICE_DOC_ID = '_local/device';
@@ -73,6 +78,8 @@ export interface OfficeDb {
   device(): Promise<DeviceDoc>;
   /** Reserves the next registration sequence number; a crash may leave a gap, never a duplicate. */
   nextSequence(): Promise<number>;
+  /** Reserves the next outgoing-letter number, the same way: a gap after a crash, never a duplicate. */
+  nextOutgoingSequence(): Promise<number>;
   setDesk(office: string, desk: string): Promise<DeviceDoc>;
   close(): Promise<void>;
 }
@@ -128,6 +135,12 @@ export async function openOfficeDb(
         const d = await readDevice();
         const next = await writeDevice({ ...d, sequence: d.sequence + 1 });
         return next.sequence;
+      }),
+    nextOutgoingSequence: () =>
+      serial(async () => {
+        const d = await readDevice();
+        const next = await writeDevice({ ...d, outgoingSequence: (d.outgoingSequence ?? 0) + 1 });
+        return next.outgoingSequence ?? 0;
       }),
     setDesk: (officeCode, desk) =>
       serial(async () => writeDevice({ ...(await readDevice()), office: officeCode, desk })),

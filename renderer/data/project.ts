@@ -67,7 +67,7 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
       atRisk: state.atRisk ? 1 : 0,
       applicantKey: key,
       applicantName: name,
-      searchWords: words(p.regNumber, name, key, p.representative?.fullName),
+      searchWords: words(p.regNumber, name, key, p.representative?.fullName, ...state.letters.map((l) => l.number)),
       registeredAt: at,
       updatedAt: state.lastEventAt ?? at,
       eventCount: state.eventCount,
@@ -91,19 +91,35 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
         journal: 'registration',
         at,
         regNumber: p.regNumber,
+        number: p.regNumber,
         data: { kind: reg.kind, serviceId: p.serviceId, applicant: name, applicantKey: key, channel: p.channel },
       },
     ];
-    for (const e of events) {
-      if (e.kind !== 'issued' || state.superseded.some((x) => x.eventId === e._id)) continue;
-      journal.push({
-        id: e._id,
-        appId,
-        journal: 'outgoing',
-        at: Date.parse(e.at),
-        regNumber: p.regNumber,
-        data: { mode: e.payload.mode, outcome: state.outcome, applicant: name, tracking: e.payload.tracking ?? null },
-      });
+    // The outgoing correspondence journal: one row per letter under its outgoing number, the
+    // registration number as the reference. The result's row shows how it was handed over.
+    const issued = state.issued;
+    const outgoing = (id: string, at: number, number: string | null, document: 'notice' | 'result'): JournalRow => ({
+      id,
+      appId,
+      journal: 'outgoing',
+      at,
+      regNumber: p.regNumber,
+      number,
+      data: {
+        document,
+        outcome: state.outcome,
+        applicant: name,
+        mode: document === 'result' ? (issued?.mode ?? null) : null,
+        tracking: document === 'result' ? (issued?.tracking ?? null) : null,
+      },
+    });
+    for (const l of state.letters) journal.push(outgoing(l.eventId, l.at, l.number, l.kind));
+    // Issued before outgoing numbering existed (no number in the event): listed without one.
+    if (issued && !state.letters.some((l) => l.kind === 'result')) {
+      const e = events.find(
+        (x) => x.kind === 'issued' && x.at === issued.at && !state.superseded.some((s) => s.eventId === x._id),
+      );
+      if (e) journal.push(outgoing(e._id, Date.parse(e.at), null, 'result'));
     }
     return { application, applicant, journal };
   };

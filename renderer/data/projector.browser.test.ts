@@ -41,7 +41,15 @@ const project: ProjectFn = (appId, events, now) => {
     applicant: null,
     journal: sorted
       .filter((e) => e.kind === 'registered')
-      .map((e) => ({ id: e._id, appId, journal: 'registration' as const, at: 0, regNumber: null, data: {} })),
+      .map((e) => ({
+        id: e._id,
+        appId,
+        journal: 'registration' as const,
+        at: 0,
+        regNumber: null,
+        number: null,
+        data: {},
+      })),
   };
 };
 

@@ -55,7 +55,10 @@ export interface JournalRow {
   appId: string;
   journal: 'registration' | 'outgoing';
   at: number;
+  /** The application's registration number: the entry itself in one journal, the reference in the other. */
   regNumber: string | null;
+  /** The entry's own number: the registration number, or the letter's outgoing number (null before outgoing numbering). */
+  number: string | null;
   data: Record<string, unknown>;
 }
 
@@ -68,7 +71,7 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 3;
+export const READ_MODEL_VERSION = 4;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow, 'appId'>;

@@ -1,0 +1,129 @@
+import Dexie from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadCatalogue } from '@shared/catalogue';
+import type { ActorRef, PayloadOf } from '@shared/events';
+import { testPermitService } from '../../tests/fixtures/testService';
+import { AppendError, Desk } from './desk';
+import { openOfficeDb } from './officeDb';
+import { PouchDB } from './pouch';
+import { readModelName } from './readModel';
+
+/**
+ * Outgoing numbering (исходящий номер) on a real IndexedDB office database: its own per-desk
+ * sequence in the `_local` device document, next to the registration sequence, reserved before
+ * use, so a reopened desk (or a crash) goes on after the last number and never repeats one.
+ */
+const catalogue = loadCatalogue([testPermitService]);
+const clerk: ActorRef = { login: 'clerk1', role: 'clerk', name: 'Айгерім' };
+const head: ActorRef = { login: 'head1', role: 'head' };
+const exec: ActorRef = { login: 'exec1', role: 'executor' };
+const comm: ActorRef = { login: 'comm1', role: 'commission' };
+
+const intake: Omit<PayloadOf<'registered'>, 'regNumber'> = {
+  serviceId: 'test-permit',
+  serviceVersion: '1',
+  variantId: 'issue',
+  channel: 'provider_office',
+  applicant: { kind: 'legal_entity', bin: '940140000385', title: 'ТОО «Құрылыс»' },
+  documents: [{ id: 'application', received: true }],
+};
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+const newName = (): string => `outgoing_${Math.random().toString(36).slice(2, 8)}`;
+
+function forget(dbName: string): void {
+  cleanup.push(async () => {
+    await Dexie.delete(readModelName(dbName));
+    await new PouchDB(dbName, { adapter: 'indexeddb' }).destroy();
+  });
+}
+
+/** Registration to the notice (step 6 of the test permit): resolution, review, commission, notice. */
+async function toNotice(desk: Desk): Promise<{ appId: string; notice: string | undefined }> {
+  const reg = await desk.registerApplication('registered', clerk, intake);
+  const appId = reg.appId;
+  await desk.append(appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
+  await desk.append(appId, 'step_done', exec, { stepId: 's4', outcome: 'done' });
+  await desk.append(appId, 'commission_decision', comm, {
+    stepId: 's5',
+    decision: 'approved',
+    meetingDate: '2026-04-02',
+    minutesNo: '3',
+  });
+  const notice = await desk.append(appId, 'step_done', exec, { stepId: 's6', outcome: 'done' });
+  return { appId, notice: notice.payload.outgoingNumber };
+}
+
+/** From the notice to the issue: guarantees brought, the head signs, the clerk posts the result. */
+async function toIssue(desk: Desk, appId: string): Promise<string | undefined> {
+  await desk.append(appId, 'documents_received', clerk, { stepId: 's7', documents: [] });
+  const signed = await desk.append(appId, 'signed', head, { stepId: 's9' });
+  expect(signed.payload).not.toHaveProperty('outgoingNumber');
+  const issued = await desk.append(appId, 'issued', clerk, { stepId: 's10', mode: 'mail', tracking: 'RR1KZ' });
+  return issued.payload.outgoingNumber;
+}
+
+describe('outgoing numbering', () => {
+  it('the device document keeps a second sequence, apart from registration, with no duplicates when asked at once', async () => {
+    const name = newName();
+    const o = await openOfficeDb('ALM01', { name });
+    cleanup.push(() => o.db.destroy());
+    await o.nextSequence();
+    const got = await Promise.all(Array.from({ length: 12 }, () => o.nextOutgoingSequence()));
+    expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const device = await o.device();
+    expect(device).toMatchObject({ sequence: 1, outgoingSequence: 12 });
+    // _local: never replicated.
+    expect((await o.db.allDocs()).rows).toEqual([]);
+  });
+
+  it('a notice and the result take the next numbers, and a reopened desk never repeats one', async () => {
+    const dbName = newName();
+    forget(dbName);
+    const first = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+    const a = await toNotice(first);
+    expect(a.notice).toBe('ALM01-D01/000001');
+    // A refused action takes no number: issuing before the guarantees arrive is not allowed.
+    await expect(first.append(a.appId, 'issued', clerk, { stepId: 's10', mode: 'mail' })).rejects.toBeInstanceOf(
+      AppendError,
+    );
+    await first.close();
+
+    const second = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+    expect(await toIssue(second, a.appId)).toBe('ALM01-D01/000002');
+    const b = await toNotice(second);
+    expect(b.notice).toBe('ALM01-D01/000003');
+    await second.close();
+
+    // A number reserved and then lost (the desk stopped before writing its letter) is a gap.
+    const raw = await openOfficeDb('ALM01', { name: dbName });
+    expect(await raw.nextOutgoingSequence()).toBe(4);
+    await raw.close();
+
+    const third = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+    cleanup.push(() => third.close().catch(() => undefined));
+    expect(await toIssue(third, b.appId)).toBe('ALM01-D01/000005');
+    // Registration numbers run on their own sequence.
+    expect((await third.model.applications.get(b.appId))?.regNumber).toBe('ALM01-D01-000002');
+
+    // The outgoing journal lists each letter under its number, with the registration number as reference.
+    await third.settled();
+    const journal = await third.model.journal
+      .where('[journal+at]')
+      .between(['outgoing', 0], ['outgoing', Infinity])
+      .toArray();
+    const rows = journal.map((r) => [r.number, r.regNumber, r.data['document'], r.data['mode']]);
+    expect(rows.sort()).toEqual([
+      ['ALM01-D01/000001', 'ALM01-D01-000001', 'notice', null],
+      ['ALM01-D01/000002', 'ALM01-D01-000001', 'result', 'mail'],
+      ['ALM01-D01/000003', 'ALM01-D01-000002', 'notice', null],
+      ['ALM01-D01/000005', 'ALM01-D01-000002', 'result', 'mail'],
+    ]);
+    const state = await third.state(a.appId);
+    expect(state.letters.map((l) => l.number)).toEqual(['ALM01-D01/000001', 'ALM01-D01/000002']);
+  });
+});
