@@ -171,7 +171,7 @@ export class Desk {
       if (outgoingLetter(foldWith([]), kind, payload as { stepId?: string; outcome?: string })) {
         const sequence = await this.office.nextOutgoingSequence();
         const outgoingNumber = formatOutgoingNumber(this.config.office, this.config.desk, sequence);
-        event = this.build(appId, kind, actor, { ...payload, outgoingNumber } as PayloadOf<K>);
+        event = this.build(appId, kind, actor, { ...payload, outgoingNumber });
         refused = foldWith([event]).superseded.find((s) => s.eventId === event._id);
         if (refused) throw new AppendError(refused.reason);
       }

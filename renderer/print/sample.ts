@@ -73,7 +73,7 @@ const GUARANTEE_DUE_AT = Date.UTC(2026, 3, 30, 4, 0);
 /** A permit granted to an employer (a made-up BIN that passes the check), who must now bring the guarantee. */
 export const SAMPLE_NOTIFICATION_APPROVED: NotificationData = {
   regNumber: 'ALM01-D01-000112',
-  outgoingNumber: '05-12/347',
+  outgoingNumber: 'ALM01-D01/000347',
   issuedAt: DECIDED_AT,
   provider: {
     kk: 'Алматы қаласы Жұмыспен қамту және әлеуметтік бағдарламалар басқармасы',
@@ -127,7 +127,7 @@ export const SAMPLE_NOTIFICATION_REFUSED: NotificationData = {
 /** The refusal of the assistance sent by mail, with the original handed back. */
 export const SAMPLE_COVER_LETTER: CoverLetterData = {
   regNumber: slip.regNumber,
-  outgoingNumber: '03-14/1187',
+  outgoingNumber: 'KRS01-D02/001187',
   issuedAt: ASSISTANCE_DECIDED_AT,
   provider: slip.provider,
   service: slip.service,

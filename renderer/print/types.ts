@@ -91,7 +91,8 @@ export interface CoverLetterEnclosure {
  */
 export interface CoverLetterData {
   regNumber: string;
-  outgoingNumber: string;
+  /** The outgoing number the result was registered under; null (dated only) when printed before that. */
+  outgoingNumber: string | null;
   issuedAt: number;
   provider: BilingualText;
   service: BilingualText;

@@ -4,6 +4,7 @@ import type { ServiceDefinition } from '@shared/catalogue';
 import type { ActorRef } from '@shared/events';
 import type { AllowedAction, ApplicationState } from '@shared/workflow';
 import { writeFailureKey, type Desk } from '../../data/desk';
+import { ExtensionAction } from './TermsAndLetters';
 
 type Outcome = 'done' | 'skipped' | 'approved' | 'refused';
 
@@ -297,6 +298,9 @@ export function ActionPanel({
         <p className="form-failure" role="alert">
           {t(failure)}
         </p>
+      )}
+      {has('deadline_extended') && (
+        <ExtensionAction desk={desk} state={state} actor={actor} action={has('deadline_extended') as AllowedAction} />
       )}
     </section>
   );

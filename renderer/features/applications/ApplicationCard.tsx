@@ -14,6 +14,7 @@ import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { ActionPanel } from './ActionPanel';
 import { Attachments } from './Attachments';
+import { LettersAndExtensions } from './TermsAndLetters';
 import { PrintButtons } from '../reception/PrintButtons';
 import { decisionJobs, intakeJobs } from '../reception/printData';
 import { usePrinter } from '../reception/usePrinter';
@@ -117,6 +118,7 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
             {state.overdue && ` · ${t('applications:overdue')}`}
             {!state.overdue && state.atRisk && ` · ${t('applications:atRisk')}`}
           </dd>
+          <LettersAndExtensions state={state} />
           {state.calendarMissingYear !== null && (
             <>
               <dt>{t('card:warning')}</dt>

@@ -72,16 +72,30 @@ export function journalTable(
     };
   }
   return {
-    columns: ['no', 'sentAt', 'regNumber', 'applicant', 'service', 'document', 'mode', 'tracking'].map((c) =>
-      t(`journals:columns.${c}`),
-    ),
+    // Each letter under its outgoing number; the registration number is the reference to the application.
+    columns: [
+      'no',
+      'outgoingNumber',
+      'sentAt',
+      'regReference',
+      'applicant',
+      'service',
+      'document',
+      'mode',
+      'tracking',
+    ].map((c) => t(`journals:columns.${c}`)),
     rows: entries.map(({ entry, app }, i) => [
       String(i + 1),
+      entry.number ?? '',
       formatPrintedDateTime(entry.at),
       entry.regNumber ?? '',
       text(entry.data['applicant']),
       service(app),
-      entry.data['outcome'] === 'refused' ? t('journals:document.refusal') : t('journals:document.result'),
+      entry.data['document'] === 'notice'
+        ? t('journals:document.notice')
+        : entry.data['outcome'] === 'refused'
+          ? t('journals:document.refusal')
+          : t('journals:document.result'),
       entry.data['mode'] ? t(`card:delivery.${text(entry.data['mode'])}`) : '',
       text(entry.data['tracking']),
     ]),

@@ -126,13 +126,17 @@ export function decisionJobs(
   const p = reg.payload;
   const address = p.applicant.address ?? null;
   const waiting = state.status === 'waiting_applicant' && state.step ? state.step : null;
+  // The letters carry their outgoing numbers and the dates they were registered under; a letter
+  // printed before it is sent (no number yet) is dated today and refers to the registration number.
+  const notice = state.letters.findLast((l) => l.kind === 'notice') ?? state.letters.findLast(() => true) ?? null;
+  const result = state.letters.find((l) => l.kind === 'result') ?? null;
   const out: { notification?: PrintJob; coverLetter?: PrintJob } = {
     notification: {
       doc: 'notification',
       data: {
         regNumber: p.regNumber,
-        outgoingNumber: null,
-        issuedAt: now,
+        outgoingNumber: notice?.number ?? null,
+        issuedAt: notice?.at ?? now,
         provider: service.provider,
         service: service.names,
         applicantName: applicantDisplayName(p.applicant),
@@ -148,19 +152,18 @@ export function decisionJobs(
       },
     },
   };
-  const result = service.results.find((r) => r.type === (decision === 'refused' ? 'refusal' : 'positive'));
+  const enclosure = service.results.find((r) => r.type === (decision === 'refused' ? 'refusal' : 'positive'));
   out.coverLetter = {
     doc: 'coverLetter',
     data: {
       regNumber: p.regNumber,
-      // No separate outgoing numbering yet: the letter refers to the application's own number.
-      outgoingNumber: p.regNumber,
-      issuedAt: now,
+      outgoingNumber: result?.number ?? null,
+      issuedAt: result?.at ?? now,
       provider: service.provider,
       service: service.names,
       applicantName: applicantDisplayName(p.applicant),
       applicantAddress: address,
-      enclosures: result ? [{ name: result.name, sheets: null }] : [],
+      enclosures: enclosure ? [{ name: enclosure.name, sheets: null }] : [],
       mode: state.issued?.mode ?? service.delivery[0] ?? 'mail',
       tracking: state.issued?.tracking ?? null,
       headName: signedBy(state),
