@@ -79,3 +79,68 @@ test('the registration journal lists the day’s applications and exports to CSV
     `${OUT}/registration`,
   ]);
 });
+
+test('a result leaves under its own outgoing number: the card, the outgoing journal and the printed letters', async ({
+  page,
+}) => {
+  await setUp(page);
+  await register(page, '900101300017', 'Сейітқали');
+  const regNumber = 'ALM01-D01-000001';
+  const open = async (): Promise<void> => {
+    await page.goto('./#/inbox');
+    await page.getByTestId('inbox-list').getByText(regNumber).click();
+    await expect(page.getByTestId('card-number')).toHaveText(regNumber);
+  };
+  // Head: resolution; executor: prepares; head: signs (no number yet); executor: issues → number.
+  await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
+  await open();
+  await page.getByTestId('executor-login').fill('dana');
+  await page.getByTestId('executor-name').fill('Омарова Дана');
+  await page.getByTestId('do-resolution').click();
+  await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
+  await actAs(page, 'dana', 'Омарова Дана', 'executor');
+  await open();
+  await page.getByTestId('do-step-done').click();
+  await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
+  await open();
+  await page.getByTestId('do-signed').click();
+  await expect(page.getByTestId('do-signed')).toHaveCount(0);
+  await expect(page.getByTestId('card-letters')).toHaveCount(0);
+  await actAs(page, 'dana', 'Омарова Дана', 'executor');
+  await open();
+  await page.getByTestId('do-issued').click();
+  await expect(page.getByTestId('card-letters')).toContainText('ALM01-D01/000001');
+  await page.screenshot({ path: `${OUT}/card-outgoing.png`, fullPage: true });
+
+  // The notification the card prints carries the outgoing number and refers to the registration
+  // number: the job's sheet as browser mode hands it to window.print.
+  await page.evaluate(() => {
+    const w = window as unknown as { __printed: string[] };
+    w.__printed = [];
+    window.print = () => {
+      const sheet = document.querySelector('#kense-print-root > .print-slot[data-job] .print-sheet');
+      w.__printed.push(`${sheet?.getAttribute('data-doc') ?? ''}: ${sheet?.textContent ?? ''}`);
+    };
+  });
+  await page.getByTestId('reprint').getByTestId('print-notification').click();
+  await expect(page.getByTestId('reprint')).toContainText('Басып шығаруға жіберілді');
+  await page.getByTestId('reprint').getByTestId('print-coverLetter').click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __printed: string[] }).__printed.length)).toBe(2);
+  const printed = await page.evaluate(() => (window as unknown as { __printed: string[] }).__printed);
+  for (const [i, doc] of ['notification', 'coverLetter'].entries()) {
+    expect(printed[i]).toMatch(new RegExp(`^${doc}: `));
+    expect(printed[i]).toContain('Шығ. № ALM01-D01/000001');
+    expect(printed[i]).toContain('Исх. № ALM01-D01/000001');
+    expect(printed[i]).toContain(regNumber);
+  }
+
+  // The outgoing journal: the letter's number, the registration number as its reference.
+  await page.goto('./#/journals');
+  await page.getByTestId('journal-outgoing').check();
+  const table = page.getByTestId('journal-table');
+  await expect(table.locator('thead')).toContainText('Шығыс нөмірі');
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  const cells = table.locator('tbody tr').first().locator('td');
+  await expect(cells.nth(1)).toHaveText('ALM01-D01/000001');
+  await expect(cells.nth(3)).toHaveText(regNumber);
+});
