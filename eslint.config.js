@@ -1,4 +1,5 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -27,6 +28,19 @@ const platformPatterns = [
   'child_process',
   'crypto',
 ];
+
+/** The renderer reaches the host only through the bridge. */
+const HOST_IMPORTS = {
+  group: ['**/electron/**', 'electron', 'node:*'],
+  message: 'The renderer reaches the host only through window.kense (platform/bridge).',
+};
+
+/** Every feature folder, so a new one is covered without touching this file. */
+const FEATURES = readdirSync(new URL('./renderer/features', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+const featureImports = (others) =>
+  others.flatMap((f) => [`**/features/${f}`, `**/features/${f}/**`, `../${f}`, `../${f}/**`]);
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'artifacts/**', 'playwright-report/**'] },
@@ -97,14 +111,37 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { patterns: [HOST_IMPORTS] }],
+    },
+  },
+  // Features talk through data/, components/, print/ and shared/, never to each other (ARCHITECTURE §8).
+  ...FEATURES.map((feature) => ({
+    files: [`renderer/features/${feature}/**/*.{ts,tsx}`],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            HOST_IMPORTS,
             {
-              group: ['**/electron/**', 'electron', 'node:*'],
-              message: 'The renderer reaches the host only through window.kense (platform/bridge).',
+              group: featureImports(FEATURES.filter((f) => f !== feature)),
+              message: `features/${feature} may not import another feature: move what both need to data/, components/, print/ or shared/.`,
             },
+          ],
+        },
+      ],
+    },
+  })),
+  // The layers features build on do not reach back into a feature.
+  {
+    files: ['renderer/{data,components,print,state,i18n,platform}/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            HOST_IMPORTS,
+            { group: ['**/features/**'], message: 'Only the app shell (renderer/app) composes features.' },
           ],
         },
       ],

@@ -11,7 +11,7 @@ import { AppendError, Desk } from '../renderer/data/desk';
 import { openOfficeDb } from '../renderer/data/officeDb';
 import { PouchDB, type LocalAdapter } from '../renderer/data/pouch';
 import { openReadModel, type ApplicationRow } from '../renderer/data/readModel';
-import { inboxRows } from '../renderer/features/inbox/InboxPage';
+import { inboxRows } from '../renderer/data/inbox';
 import { SESSION_KEY } from '../renderer/state/session';
 import type {
   AdapterParams,

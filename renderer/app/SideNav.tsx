@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import { SECTIONS } from '@shared/ipc/contract';
 import { useDesk } from '../data/DeskProvider';
-import { inboxRows } from '../features/inbox/InboxPage';
+import { inboxRows } from '../data/inbox';
 import { useSession } from '../state/session';
 
 /** How much waits in this person's inbox, and how much of it is overdue: shown next to "Inbox". */

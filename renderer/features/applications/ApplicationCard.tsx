@@ -15,9 +15,9 @@ import type { DeskUser } from '../../state/session';
 import { ActionPanel } from './ActionPanel';
 import { Attachments } from './Attachments';
 import { LettersAndExtensions } from './TermsAndLetters';
-import { PrintButtons } from '../reception/PrintButtons';
-import { decisionJobs, intakeJobs } from '../reception/printData';
-import { usePrinter } from '../reception/usePrinter';
+import { PrintButtons } from '../../print/PrintButtons';
+import { decisionJobs, intakeJobs } from '../../print/printData';
+import { useDeskPrinter } from '../../print/useDeskPrinter';
 
 export function ApplicationCardPage(): JSX.Element {
   const { t } = useTranslation();
@@ -45,7 +45,7 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
   const { t, i18n } = useTranslation();
   const language = usePreferences((s) => s.language);
   const now = useMinuteClock();
-  const printer = usePrinter();
+  const printer = useDeskPrinter();
   // The read-model row changes whenever a new event for this application is projected (local or
   // replicated); the card then folds the events again for the full history.
   const row = useLiveQuery(() => desk.model.applications.get(appId), [desk, appId]);

@@ -1,21 +1,14 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useRef, useState, type JSX } from 'react';
-import type { TFunction } from 'i18next';
+import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
-import { workingMinutesBetween, type OfficeHours, type WorkCalendar } from '@shared/calendar';
-import { officeHoursOf } from '@shared/workflow';
-import { useMinuteClock } from '../../components/useMinuteClock';
-import { Link } from 'react-router';
 import type { Catalogue } from '@shared/catalogue';
 import { foldForSearch } from '@shared/text/searchFold';
+import { ApplicationTable } from '../../components/ApplicationTable';
 import { DeskGate } from '../../components/DeskGate';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import type { Desk } from '../../data/desk';
 import type { ApplicationRow } from '../../data/readModel';
-import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
-import { usePreferences } from '../../state/preferences';
 
 export function ApplicationsPage(): JSX.Element {
   const { t } = useTranslation();
@@ -26,8 +19,6 @@ export function ApplicationsPage(): JSX.Element {
     </>
   );
 }
-
-const ROW_HEIGHT = 56;
 
 /** Newest first; a search looks up the folded words of number, applicant and IIN/BIN by prefix. */
 async function query(desk: Desk, text: string): Promise<ApplicationRow[]> {
@@ -59,101 +50,5 @@ function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue
       </label>
       <ApplicationTable rows={rows ?? []} catalogue={catalogue} calendar={desk.calendar} />
     </section>
-  );
-}
-
-/** Working time left on the current step against its norm, or how far past it. */
-function timeLeft(calendar: WorkCalendar, hours: OfficeHours, now: number, due: number, t: TFunction): string {
-  let minutes: number;
-  try {
-    minutes = Math.abs(
-      due >= now ? workingMinutesBetween(calendar, hours, now, due) : workingMinutesBetween(calendar, hours, due, now),
-    );
-  } catch {
-    return '';
-  }
-  const amount =
-    minutes < 60
-      ? t('card:duration.minutes', { count: Math.round(minutes) })
-      : minutes < 480
-        ? t('card:duration.hours', { count: Math.round(minutes / 6) / 10 })
-        : t('card:duration.days', { count: Math.round(minutes / 48) / 10 });
-  return due >= now ? t('applications:stepLeft', { amount }) : t('applications:stepLate', { amount });
-}
-
-/** Applications as a virtualised table: smooth with a hundred thousand rows. Each row opens the card. */
-export function ApplicationTable({
-  rows,
-  catalogue,
-  calendar,
-}: {
-  rows: ApplicationRow[];
-  catalogue: Catalogue;
-  calendar: WorkCalendar;
-}): JSX.Element {
-  const now = useMinuteClock();
-  const { t } = useTranslation();
-  const language = usePreferences((s) => s.language);
-  const scroller = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- fine without the React Compiler, which we do not use
-  const virtual = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
-  });
-  return (
-    <>
-      <div className="app-list-head" aria-hidden="true">
-        <span>{t('applications:columns.number')}</span>
-        <span>{t('applications:columns.applicant')}</span>
-        <span>{t('applications:columns.service')}</span>
-        <span>{t('applications:columns.status')}</span>
-        <span>{t('applications:columns.due')}</span>
-      </div>
-      <div ref={scroller} className="app-list-body" role="list" aria-label={t('nav:applications')}>
-        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-          {virtual.getVirtualItems().map((item) => {
-            const a = rows[item.index];
-            if (!a) return null;
-            const service = catalogue.get(a.serviceId, a.serviceVersion);
-            return (
-              <Link
-                key={a.appId}
-                to={`/applications/${a.appId}`}
-                role="listitem"
-                className={`app-row${a.overdue ? ' overdue' : a.atRisk ? ' at-risk' : ''}`}
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                data-testid="application-row"
-              >
-                <span className="mono">
-                  {a.regNumber}
-                  <small>{a.registeredAt ? formatPrintedDate(a.registeredAt) : ''}</small>
-                </span>
-                <span>{a.applicantName}</span>
-                <span className="ellipsis" title={service?.names[language]}>
-                  {service?.names[language] ?? a.serviceId}
-                </span>
-                <span>
-                  {t(`applications:status.${a.status}`)}
-                  {a.role && <small>{t(`settings:roles.${a.role}`)}</small>}
-                  {service && a.stepDueAt !== null && (
-                    <small className={a.stepDueAt < now ? 'bad' : ''} data-testid="time-left">
-                      {timeLeft(calendar, officeHoursOf(service), now, a.stepDueAt, t)}
-                    </small>
-                  )}
-                </span>
-                <span>
-                  {a.dueAt !== null ? formatPrintedDateTime(a.dueAt) : '—'}
-                  {a.overdue ? <small className="bad">{t('applications:overdue')}</small> : null}
-                  {!a.overdue && a.atRisk ? <small className="warn">{t('applications:atRisk')}</small> : null}
-                </span>
-              </Link>
-            );
-          })}
-        </div>
-      </div>
-      <p className="muted">{t('common:applicationsCount', { count: rows.length })}</p>
-    </>
   );
 }

@@ -6,9 +6,9 @@ import type { Desk } from '../../data/desk';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
-import { intakeJobs, keepPdfCopy } from './printData';
-import { PrintButtons } from './PrintButtons';
-import { usePrinter } from './usePrinter';
+import { intakeJobs, keepPdfCopy } from '../../print/printData';
+import { PrintButtons } from '../../print/PrintButtons';
+import { useDeskPrinter } from '../../print/useDeskPrinter';
 import { resultDueAt } from './intake';
 
 /** What the clerk sees once the application is registered (or refused): the number, and the paper. */
@@ -29,7 +29,7 @@ export function IntakeDone({
   const due =
     variant && event.kind === 'registered' ? resultDueAt(service, variant, desk.calendar, Date.parse(event.at)) : null;
   const jobs = useMemo(() => intakeJobs(event, service, due), [event, service, due]);
-  const printer = usePrinter();
+  const printer = useDeskPrinter();
   const next = useRef<HTMLButtonElement>(null);
   useEffect(() => next.current?.focus(), []);
   // The PDF copy of the receipt (or refusal) goes into the application's file, once.

@@ -2,11 +2,11 @@ import type { ServiceDefinition } from '@shared/catalogue';
 import type { ActorRef, EventDoc } from '@shared/events';
 import type { ApplicationState } from '@shared/workflow';
 import type { KenseBridge } from '@shared/ipc/contract';
-import type { Desk } from '../../data/desk';
-import { getBridge } from '../../platform/bridge';
-import { printDocumentToPdf } from '../../print/printJob';
-import { applicantDisplayName, applicantKey } from '../../data/project';
-import type { IntakeSlip, PrintJob } from '../../print/types';
+import type { Desk } from '../data/desk';
+import { getBridge } from '../platform/bridge';
+import { printDocumentToPdf } from './printJob';
+import { applicantDisplayName, applicantKey } from '../data/project';
+import type { IntakeSlip, PrintJob } from './types';
 
 /** The paper that leaves the desk, built from the registration event and the service it names. */
 export function intakeSlip(

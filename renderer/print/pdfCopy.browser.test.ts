@@ -3,11 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '@shared/catalogue';
 import { fold } from '@shared/workflow';
 import type { KenseBridge, PdfRequest } from '@shared/ipc/contract';
-import { testPermitService } from '../../../tests/fixtures/testService';
-import { Desk } from '../../data/desk';
-import { PouchDB } from '../../data/pouch';
-import { readModelName } from '../../data/readModel';
-import { createI18n } from '../../i18n';
+import { testPermitService } from '../../tests/fixtures/testService';
+import { Desk } from '../data/desk';
+import { PouchDB } from '../data/pouch';
+import { readModelName } from '../data/readModel';
+import { createI18n } from '../i18n';
 import { intakeJobs, keepPdfCopy } from './printData';
 
 const catalogue = loadCatalogue([testPermitService]);

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PrintResult } from '@shared/ipc/contract';
-import type { PrintJob } from '../../print/types';
+import type { PrintJob } from './types';
 
 export type PrintFn = (job: PrintJob) => Promise<PrintResult>;
 
