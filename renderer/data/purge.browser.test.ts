@@ -142,7 +142,7 @@ describe('purge of closed applications from a home-visit laptop', () => {
     const scan = new Blob([new Uint8Array(4096).fill(7)], { type: 'image/jpeg' });
     const marker = `Ақмарал-${rnd()}`;
     const aReg = event(A, 'registered', marker);
-    const aScan = {
+    const aScan: Record<string, unknown> = {
       ...event(A, 'attachment_added'),
       _attachments: { 'passport.jpg': { content_type: 'image/jpeg', data: scan } },
     };

@@ -157,9 +157,14 @@ export function installPurgeGuard(db: PouchDB.Database): void {
     }
     return Object.keys(keep).length === 0 ? {} : original(keep);
   };
-  (db as unknown as { revsDiff: RevsDiff }).revsDiff = ((diff: PouchDB.Core.RevisionDiffOptions, cb?: unknown) => {
+  type Callback = (err: unknown, result?: unknown) => void;
+  (db as unknown as { revsDiff: RevsDiff }).revsDiff = ((diff: PouchDB.Core.RevisionDiffOptions, cb?: Callback) => {
     const p = wrapped(diff);
-    if (typeof cb === 'function') p.then((r) => (cb as (e: unknown, r?: unknown) => void)(null, r), cb);
+    if (cb)
+      p.then(
+        (r) => cb(null, r),
+        (e: unknown) => cb(e),
+      );
     return p;
   }) as unknown as RevsDiff;
 }
