@@ -1,5 +1,6 @@
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { electronBinaryPath, projectRoot } from '../../scripts/electron-binary.mjs';
+import { BRIDGE_MEMBERS } from '../../shared/ipc/contract';
 
 const exe = electronBinaryPath();
 
@@ -53,7 +54,7 @@ test.describe('Electron shell security', () => {
     expect(globals).toEqual({
       require: 'undefined',
       process: 'undefined',
-      bridge: ['getAppInfo', 'getPrinters', 'onMenuCommand', 'platform', 'print', 'printToPdf', 'setUiLanguage'],
+      bridge: [...BRIDGE_MEMBERS].sort(),
     });
   });
 
