@@ -220,5 +220,8 @@ export function fromBase64Url(text: string): Uint8Array {
   }
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  // One text per value: a last character that differs only in its unused bits decodes to the
+  // same bytes, and would let a changed text open as if untouched.
+  if (toBase64Url(out) !== text) throw new EnvelopeError('envelope.malformed');
   return out;
 }
