@@ -7,7 +7,7 @@ import { DEFAULT_LANGUAGE, IPC, type AppInfo, type MenuCommand, type UiLanguage 
 import kkMenu from '@locales/kk/menu.json';
 import ruMenu from '@locales/ru/menu.json';
 import { APP_ENTRY_URL, APP_SCHEME, mimeType, resolveAppAsset } from './appUrl';
-import { contentSecurityPolicy } from './csp';
+import { appResponseHeaders } from './csp';
 import { hardenSession, hardenWebContents } from './guards';
 import { ipcHandlers } from './handlers';
 import { createKeyStore, directoryKeyFiles } from './keyStore';
@@ -53,11 +53,7 @@ function serveApp(): void {
     try {
       const body = await readFile(file);
       return new Response(Uint8Array.from(body), {
-        headers: {
-          'content-type': mimeType(file),
-          'content-security-policy': contentSecurityPolicy(__KENSE_SYNC_ORIGINS__),
-          'x-content-type-options': 'nosniff',
-        },
+        headers: appResponseHeaders(mimeType(file), __KENSE_SYNC_ORIGINS__),
       });
     } catch {
       return new Response('Not found', { status: 404 });

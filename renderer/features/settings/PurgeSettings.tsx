@@ -44,7 +44,7 @@ export function PurgeSettings(): JSX.Element {
   return (
     <section className="card" data-testid="purge-settings">
       <h2>{t('settings:purge.title')}</h2>
-      <p className="note">{t('settings:purge.explain')}</p>
+      <p className="hint">{t('settings:purge.explain')}</p>
       {!desk ? (
         <p className="note">{t('settings:purge.noDesk')}</p>
       ) : (
@@ -84,21 +84,23 @@ export function PurgeSettings(): JSX.Element {
             </label>
           </fieldset>
           {mode === 'afterDays' && (
-            <label className={`field${daysInvalid ? ' invalid' : ''}`}>
-              <span>{t('settings:purge.days')}</span>
-              <input
-                type="number"
-                min={1}
-                max={MAX_PURGE_DAYS}
-                step={1}
-                value={days}
-                onChange={(e) => setDays(e.target.value)}
-                data-testid="purge-days"
-              />
-              {daysInvalid && (
-                <span className="field-error">{t('settings:purge.daysHint', { max: MAX_PURGE_DAYS })}</span>
-              )}
-            </label>
+            <div className="grid-2">
+              <label className={`field${daysInvalid ? ' invalid' : ''}`}>
+                <span>{t('settings:purge.days')}</span>
+                <input
+                  type="number"
+                  min={1}
+                  max={MAX_PURGE_DAYS}
+                  step={1}
+                  value={days}
+                  onChange={(e) => setDays(e.target.value)}
+                  data-testid="purge-days"
+                />
+                {daysInvalid && (
+                  <span className="field-error">{t('settings:purge.daysHint', { max: MAX_PURGE_DAYS })}</span>
+                )}
+              </label>
+            </div>
           )}
           <div className="actions">
             <button type="submit" className="primary" disabled={!policy.success} data-testid="purge-save">
