@@ -8,6 +8,7 @@ import { bundledCatalogue, type Catalogue } from '@shared/catalogue';
 import type { EventDoc, PayloadOf } from '@shared/events';
 import { drive } from '@shared/workflow/drive';
 import { AppendError, Desk } from '../renderer/data/desk';
+import { cryptoBench } from './crypto';
 import { openOfficeDb } from '../renderer/data/officeDb';
 import { PouchDB, type LocalAdapter } from '../renderer/data/pouch';
 import { openReadModel, type ApplicationRow } from '../renderer/data/readModel';
@@ -528,6 +529,7 @@ const api: BenchApi = {
   setSession,
   inbox,
   adapters,
+  crypto: cryptoBench,
 };
 window.kenseBench = api;
 

@@ -151,6 +151,37 @@ export interface PageInfo {
   usedJSHeapSize: number | null;
 }
 
+export interface CryptoParams {
+  /** Events sealed (then opened) one after another per timed run. */
+  batch: number;
+  eventRuns: number;
+  scanBytes: number;
+  scanRuns: number;
+  unlockRuns: number;
+  pbkdf2Iterations: number;
+}
+
+export interface CryptoResult {
+  /** Size of the sample registration payload as JSON, and of its sealed text. */
+  payloadBytes: number;
+  sealedChars: number;
+  batch: number;
+  eventRuns: number;
+  /** Median over runs of the mean time per event (microseconds). */
+  eventSealUs: number;
+  eventOpenUs: number;
+  eventsPerSec: number;
+  scanBytes: number;
+  scanRuns: number;
+  scanSealMs: number;
+  scanOpenMs: number;
+  /** Seal + open throughput of scans. */
+  scanMBps: number;
+  pbkdf2Iterations: number;
+  /** Deriving the password key at sign-in (browser mode), median. */
+  unlockMs: number;
+}
+
 export interface BenchApi {
   info(): Promise<PageInfo>;
   replicate(p: ReplicateParams): Promise<ReplicateResult[]>;
@@ -163,6 +194,7 @@ export interface BenchApi {
   setSession(p: { office: string; desk: string; login: string; role: 'head' | 'executor' | 'clerk' }): void;
   inbox(p: InboxParams): Promise<InboxResult>;
   adapters(p: AdapterParams): Promise<AdapterResult[]>;
+  crypto(p: CryptoParams): Promise<CryptoResult>;
 }
 
 export interface RunBenchParams {

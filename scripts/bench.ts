@@ -10,7 +10,10 @@
  * into central; build the bench page (bench/) and the app (renderer/) with Vite; in Chromium,
  * download the office database three ways, open the desk (initial projection), time appends until
  * the read model shows them, time the inbox queries, rebuild the read model, open the real app on
- * its inbox and read its memory, then compare pouchdb-find with Dexie and the two PouchDB adapters.
+ * its inbox and read its memory, then compare pouchdb-find with Dexie and the two PouchDB adapters,
+ * and measure the cost of encryption at rest (bench/crypto.ts).
+ *
+ *   npm run bench -- --crypto-only       # only the encryption figures, in a minute
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,10 +26,12 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import react from '@vitejs/plugin-react';
 import { build, preview } from 'vite';
 import { generateApplications } from '../bench/generate';
+import { DEFAULT_CRYPTO_PARAMS } from '../bench/crypto';
 import type {
   AdapterResult,
   AppInboxResult,
   BenchApi,
+  CryptoResult,
   InboxResult,
   LatencyResult,
   OpenDeskResult,
@@ -59,6 +64,7 @@ const { values: args } = parseArgs({
     'skip-rebuild': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(root, 'bench', 'results.json') },
     keep: { type: 'boolean', default: false },
+    'crypto-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -78,6 +84,7 @@ if (args.help) {
       '  --skip-rebuild      leave out the read-model rebuild (the initial projection is measured anyway)',
       '  --out FILE          results file (default bench/results.json)',
       '  --keep              keep the temporary directory (central data, browser profile)',
+      '  --crypto-only       only the encryption-at-rest figures (no central, no data); printed, not written',
       '',
     ].join('\n'),
   );
@@ -287,6 +294,7 @@ interface Results {
   app: { executor: AppLoad; head: AppLoad };
   inbox: InboxResult;
   adapters: AdapterResult[];
+  crypto: CryptoResult;
   totalMs: number;
 }
 
@@ -395,7 +403,89 @@ export function figureRows(r: Results): [string, string, string][] {
     ]);
     rows.push([`   ${a.adapter}: changes feed`, `${f(a.changes.perSec)} changes/s`, `${f(a.docs)} events`]);
   }
+  rows.push(...cryptoRows(r.crypto));
   return rows;
+}
+
+/** Encryption at rest (AES-256-GCM, WebCrypto in Chromium): per event, per scan, at sign-in. */
+export function cryptoRows(c: CryptoResult): [string, string, string][] {
+  return [
+    [
+      '7. Encrypt + decrypt one event payload',
+      `${f(c.eventSealUs, 1)} + ${f(c.eventOpenUs, 1)} µs (${f(c.eventsPerSec)} events/s)`,
+      `${f(c.payloadBytes)} B JSON → ${f(c.sealedChars)} chars sealed; median of ${c.eventRuns} runs × ${f(c.batch)}`,
+    ],
+    [
+      '   Encrypt + decrypt one scan',
+      `${f(c.scanSealMs, 2)} + ${f(c.scanOpenMs, 2)} ms (${f(c.scanMBps, 1)} MB/s)`,
+      `${f(c.scanBytes / 1048576, 1)} MB, median of ${c.scanRuns}`,
+    ],
+    [
+      '   Unlock at sign-in (PBKDF2-SHA256)',
+      `${f(c.unlockMs)} ms`,
+      `${f(c.pbkdf2Iterations)} iterations, browser mode`,
+    ],
+  ];
+}
+
+/** `--crypto-only`: the bench page alone in headless Chromium, the encryption step, a table. */
+async function cryptoOnly(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kense-bench-crypto-'));
+  try {
+    const outDir = path.join(tmp, 'web');
+    await build({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      base: '/',
+      resolve: { alias: { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') } },
+      define: { __APP_VERSION__: JSON.stringify('bench') },
+      build: {
+        outDir,
+        emptyOutDir: true,
+        chunkSizeWarningLimit: 10_000,
+        rollupOptions: {
+          input: { bench: path.join(root, 'bench', 'index.html') },
+          onwarn: (w, warn) => {
+            if (w.code !== 'INVALID_ANNOTATION') warn(w);
+          },
+        },
+      },
+    });
+    const server = await preview({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
+    });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${(server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '')}/bench/index.html`);
+      await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+      const c = await step(page, 'crypto', DEFAULT_CRYPTO_PARAMS);
+      const chromiumVersion = /Chromium ([\d.]+)/.exec(shell(CHROMIUM, ['--version']))?.[1] ?? '?';
+      process.stdout.write(
+        `\nKense benchmark — encryption at rest; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ` +
+          `Chromium ${chromiumVersion}; load average ${os
+            .loadavg()
+            .map((x) => x.toFixed(2))
+            .join(' ')}\n\n` +
+          table(cryptoRows(c)) +
+          '\n',
+      );
+    } finally {
+      await browser.close();
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 function table(rows: [string, string, string][]): string {
@@ -523,6 +613,7 @@ async function main(): Promise<void> {
       rangeReads: RANGE_READS,
       puts: PUTS,
     });
+    const crypto = await step(page, 'crypto', DEFAULT_CRYPTO_PARAMS);
     await page.close();
 
     const results: Results = {
@@ -561,6 +652,7 @@ async function main(): Promise<void> {
       app,
       inbox,
       adapters,
+      crypto,
       totalMs: performance.now() - started,
     };
     mkdirSync(path.dirname(args.out), { recursive: true });
@@ -579,4 +671,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await (args['crypto-only'] ? cryptoOnly() : main());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, syncOrigins } from './csp';
+import { readFileSync, existsSync } from 'node:fs';
+import { appResponseHeaders, contentSecurityPolicy, syncOrigins } from './csp';
 
 describe('content security policy', () => {
   it('lets the renderer connect only to itself, loopback and the configured sync servers', () => {
@@ -17,5 +18,20 @@ describe('content security policy', () => {
       'http://localhost:*',
       'https://good.kz',
     ]);
+  });
+
+  it('Electron sends the policy with every app:// response, the same one the page carries in browser mode', () => {
+    const origins = syncOrigins(undefined);
+    expect(appResponseHeaders('text/html; charset=utf-8', origins)).toEqual({
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': contentSecurityPolicy(origins),
+      'x-content-type-options': 'nosniff',
+    });
+    // The built page (when there is one) carries the same policy in its <meta> tag.
+    const built = 'out/renderer/index.html';
+    if (existsSync(built) && !process.env['KENSE_SYNC_ORIGINS']) {
+      const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(readFileSync(built, 'utf8'));
+      expect(meta?.[1]).toBe(contentSecurityPolicy(origins));
+    }
   });
 });

@@ -35,3 +35,15 @@ export function contentSecurityPolicy(connectOrigins: readonly string[] = []): s
     "form-action 'none'",
   ].join('; ');
 }
+
+/**
+ * The headers of every app:// response in Electron: the same policy the built page carries in its
+ * <meta> tag (browser mode), sent as a header as well, so it is in force before the page parses.
+ */
+export function appResponseHeaders(contentType: string, connectOrigins: readonly string[]): Record<string, string> {
+  return {
+    'content-type': contentType,
+    'content-security-policy': contentSecurityPolicy(connectOrigins),
+    'x-content-type-options': 'nosniff',
+  };
+}

@@ -1,24 +1,17 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session } from 'electron';
-import {
-  DEFAULT_LANGUAGE,
-  IPC,
-  type AppInfo,
-  type MenuCommand,
-  type PdfResult,
-  type PrinterInfo,
-  type PrintResult,
-  type UiLanguage,
-} from '@shared/ipc/contract';
+import { randomBytes } from 'node:crypto';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, screen, session } from 'electron';
+import { DEFAULT_LANGUAGE, IPC, type AppInfo, type MenuCommand, type UiLanguage } from '@shared/ipc/contract';
 import kkMenu from '@locales/kk/menu.json';
 import ruMenu from '@locales/ru/menu.json';
-import { APP_ENTRY_URL, APP_HOST, APP_SCHEME, isAppUrl, mimeType, resolveAppAsset } from './appUrl';
-import { contentSecurityPolicy } from './csp';
-import { guardedHandler } from './ipc';
+import { APP_ENTRY_URL, APP_SCHEME, mimeType, resolveAppAsset } from './appUrl';
+import { appResponseHeaders } from './csp';
+import { hardenSession, hardenWebContents } from './guards';
+import { ipcHandlers } from './handlers';
+import { createKeyStore, directoryKeyFiles } from './keyStore';
 import { buildMenuTemplate } from './menu';
-import { pdfOptions, printFailureCode, printOptions, toPrinterInfo } from './print';
 import { fitToDisplays, parseWindowState, type WindowState } from './windowState';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -60,11 +53,7 @@ function serveApp(): void {
     try {
       const body = await readFile(file);
       return new Response(Uint8Array.from(body), {
-        headers: {
-          'content-type': mimeType(file),
-          'content-security-policy': contentSecurityPolicy(__KENSE_SYNC_ORIGINS__),
-          'x-content-type-options': 'nosniff',
-        },
+        headers: appResponseHeaders(mimeType(file), __KENSE_SYNC_ORIGINS__),
       });
     } catch {
       return new Response('Not found', { status: 404 });
@@ -72,31 +61,14 @@ function serveApp(): void {
   });
 }
 
-/** Electron's checklist: deny permissions, navigation, new windows and webviews by default. */
+/** Electron's checklist: deny permissions, navigation, new windows and webviews by default (guards.ts). */
 function hardenSessionsAndContents(): void {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-  // No request may leave for a remote origin except, later, the configured sync servers.
-  session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
-    const url = details.url;
-    const local =
-      url.startsWith(`${APP_SCHEME}://${APP_HOST}/`) ||
-      url.startsWith('devtools:') ||
-      url.startsWith('data:') ||
-      url.startsWith('blob:') ||
-      (DEV_SERVER_URL !== undefined && isAppUrl(url, DEV_SERVER_URL));
-    callback({ cancel: !local });
+  // No request may leave for a remote origin except the sync servers the CSP names.
+  hardenSession(session.defaultSession, {
+    ...(DEV_SERVER_URL !== undefined ? { devServerUrl: DEV_SERVER_URL } : {}),
+    connectOrigins: __KENSE_SYNC_ORIGINS__,
   });
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (!isAppUrl(url, DEV_SERVER_URL)) event.preventDefault();
-    });
-    contents.on('will-redirect', (event, url) => {
-      if (!isAppUrl(url, DEV_SERVER_URL)) event.preventDefault();
-    });
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, DEV_SERVER_URL));
 }
 
 function sendMenuCommand(command: MenuCommand): void {
@@ -123,83 +95,32 @@ function installMenu(): void {
 }
 
 function registerIpc(): void {
-  ipcMain.handle(
-    IPC.getAppInfo,
-    guardedHandler(
-      IPC.getAppInfo,
-      (): AppInfo => ({
-        name: app.getName(),
-        version: app.getVersion(),
-        platform: 'electron',
-        os: `${process.platform} ${process.arch}`,
-        electronVersion: process.versions.electron ?? null,
-        chromeVersion: process.versions.chrome ?? null,
-      }),
-      DEV_SERVER_URL,
-    ),
-  );
-  ipcMain.handle(
-    IPC.setUiLanguage,
-    guardedHandler(
-      IPC.setUiLanguage,
-      async (next) => {
-        if (next !== language) {
-          language = next;
-          installMenu();
-          await writeJson(prefsPath(), { language });
-        }
-      },
-      DEV_SERVER_URL,
-    ),
-  );
-  ipcMain.handle(
-    IPC.print,
-    guardedHandler(
-      IPC.print,
-      (request, event) =>
-        new Promise<PrintResult>((resolve) => {
-          try {
-            event.sender.print(printOptions(request), (success, failureReason) =>
-              resolve(success ? { ok: true } : { ok: false, code: printFailureCode(failureReason) }),
-            );
-          } catch {
-            // Electron throws synchronously on settings the driver refuses (e.g. an unknown page size).
-            resolve({ ok: false, code: 'print.failed' });
-          }
-        }),
-      DEV_SERVER_URL,
-    ),
-  );
-  ipcMain.handle(
-    IPC.printToPdf,
-    guardedHandler(
-      IPC.printToPdf,
-      async (request, event): Promise<PdfResult> => {
-        try {
-          const pdf = await event.sender.printToPDF(pdfOptions(request));
-          // A plain Uint8Array (not a Node Buffer) is what crosses IPC and contextBridge intact.
-          return { ok: true, data: new Uint8Array(pdf) };
-        } catch {
-          return { ok: false, code: 'print.failed' };
-        }
-      },
-      DEV_SERVER_URL,
-    ),
-  );
-  ipcMain.handle(
-    IPC.getPrinters,
-    guardedHandler(
-      IPC.getPrinters,
-      async (_none, event): Promise<PrinterInfo[]> => {
-        try {
-          return (await event.sender.getPrintersAsync()).map(toPrinterInfo);
-        } catch {
-          return [];
-        }
-      },
-      DEV_SERVER_URL,
-    ),
-  );
+  const keyStore = createKeyStore({
+    safeStorage,
+    files: directoryKeyFiles(path.join(app.getPath('userData'), 'keys')),
+    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    platform: process.platform,
+  });
+  const handlers = ipcHandlers({
+    appInfo: (): AppInfo => ({
+      name: app.getName(),
+      version: app.getVersion(),
+      platform: 'electron',
+      os: `${process.platform} ${process.arch}`,
+      electronVersion: process.versions.electron ?? null,
+      chromeVersion: process.versions.chrome ?? null,
+    }),
+    setLanguage: async (next) => {
+      if (next !== language) {
+        language = next;
+        installMenu();
+        await writeJson(prefsPath(), { language });
+      }
+    },
+    keyStore,
+    ...(DEV_SERVER_URL !== undefined ? { devServerUrl: DEV_SERVER_URL } : {}),
+  });
+  for (const [channel, handler] of Object.entries(handlers)) ipcMain.handle(channel, handler);
 }
 
 async function createWindow(): Promise<void> {

@@ -2,6 +2,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
   IPC,
   appInfoSchema,
+  dataKeyResultSchema,
   menuCommandSchema,
   pdfResultSchema,
   printerListSchema,
@@ -32,6 +33,7 @@ const bridge: KenseBridge = {
   print: async (request) => printResultSchema.parse(await invoke(IPC.print, request)),
   printToPdf: async (request) => pdfResultSchema.parse(await invoke(IPC.printToPdf, request)),
   getPrinters: async () => printerListSchema.parse(await invoke(IPC.getPrinters)),
+  getDataKey: async (request) => dataKeyResultSchema.parse(await invoke(IPC.getDataKey, request)),
   onMenuCommand: (listener: (command: MenuCommand) => void) => {
     const handler = (_event: IpcRendererEvent, raw: unknown): void => {
       const parsed = menuCommandSchema.safeParse(raw);

@@ -4,6 +4,7 @@ import { useSession } from '../state/session';
 import { Desk } from './desk';
 import { DataError } from './officeDb';
 import type { ProjectorProgress } from './projector';
+import { PurgeController } from './PurgeController';
 import { SyncController } from './SyncController';
 
 export type DeskStatus =
@@ -81,6 +82,7 @@ export function DeskProvider({ children }: { children: ReactNode }): JSX.Element
   );
   return (
     <DeskContext.Provider value={value}>
+      <PurgeController />
       <SyncController />
       {children}
     </DeskContext.Provider>

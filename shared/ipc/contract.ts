@@ -96,6 +96,22 @@ export const printerInfoSchema = z.object({
 export type PrinterInfo = z.infer<typeof printerInfoSchema>;
 export const printerListSchema = z.array(printerInfoSchema).max(500);
 
+/**
+ * The desk's data key for encryption at rest (Electron only): 32 random bytes created on first
+ * request, kept in the main process wrapped by the OS key store (`safeStorage`: DPAPI, Keychain,
+ * libsecret/kwallet). `scope` is "<office>/<desk>". Refused where the OS store would only obfuscate.
+ */
+export const dataKeyRequestSchema = z
+  .object({ scope: z.string().regex(/^[A-Z0-9]{2,16}\/[A-Z0-9]{2,16}$/) })
+  .strict();
+export type DataKeyRequest = z.infer<typeof dataKeyRequestSchema>;
+export const DATA_KEY_BYTES = 32;
+export const dataKeyResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), key: z.instanceof(Uint8Array).refine((k) => k.byteLength === DATA_KEY_BYTES) }),
+  z.object({ ok: z.literal(false), code: z.enum(['key.osStoreUnavailable', 'key.unreadable', 'key.writeFailed']) }),
+]);
+export type DataKeyResult = z.infer<typeof dataKeyResultSchema>;
+
 /** IPC channel names: renderer → main requests (invoke/handle) and main → renderer events. */
 export const IPC = {
   getAppInfo: 'kense:get-app-info',
@@ -103,6 +119,7 @@ export const IPC = {
   print: 'kense:print',
   printToPdf: 'kense:print-to-pdf',
   getPrinters: 'kense:get-printers',
+  getDataKey: 'kense:get-data-key',
   menuCommand: 'kense:menu-command',
 } as const;
 
@@ -113,6 +130,7 @@ export const ipcRequestSchemas = {
   [IPC.print]: printRequestSchema,
   [IPC.printToPdf]: pdfRequestSchema,
   [IPC.getPrinters]: z.undefined(),
+  [IPC.getDataKey]: dataKeyRequestSchema,
 } as const;
 export type IpcRequestChannel = keyof typeof ipcRequestSchemas;
 
@@ -130,4 +148,24 @@ export interface KenseBridge {
   getPrinters(): Promise<PrinterInfo[]>;
   /** Subscribes to application-menu commands; returns the unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /**
+   * Electron only: the desk's data key from the OS key store. Browser mode has none: there the
+   * key is held in memory, wrapped under each known user's password (docs/threat-model.md).
+   */
+  getDataKey?(request: DataKeyRequest): Promise<DataKeyResult>;
 }
+
+/** Every member the host exposes: the preload's `window.kense` must have exactly these. */
+export const BRIDGE_MEMBERS = [
+  'platform',
+  'getAppInfo',
+  'setUiLanguage',
+  'print',
+  'printToPdf',
+  'getPrinters',
+  'onMenuCommand',
+  'getDataKey',
+] as const satisfies readonly (keyof KenseBridge)[];
+// Compile-time: the list names every member of the interface, no more, no fewer.
+type MissingMember = Exclude<keyof KenseBridge, (typeof BRIDGE_MEMBERS)[number]>;
+export const BRIDGE_MEMBERS_COMPLETE: MissingMember extends never ? true : never = true;

@@ -1,5 +1,6 @@
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { electronBinaryPath, projectRoot } from '../../scripts/electron-binary.mjs';
+import { BRIDGE_MEMBERS } from '../../shared/ipc/contract';
 
 const exe = electronBinaryPath();
 
@@ -53,7 +54,7 @@ test.describe('Electron shell security', () => {
     expect(globals).toEqual({
       require: 'undefined',
       process: 'undefined',
-      bridge: ['getAppInfo', 'getPrinters', 'onMenuCommand', 'platform', 'print', 'printToPdf', 'setUiLanguage'],
+      bridge: [...BRIDGE_MEMBERS].sort(),
     });
   });
 
@@ -92,5 +93,26 @@ test.describe('Electron shell security', () => {
     expect(result).toContain('ipc.invalidPayload');
     const info = await page.evaluate(() => window.kense?.getAppInfo());
     expect(info?.platform).toBe('electron');
+  });
+
+  test('the data key comes from the OS key store, or a clear refusal where there is none; bad scopes are refused', async () => {
+    const answer = await page.evaluate(async () => {
+      const r = await window.kense?.getDataKey?.({ scope: 'ALM01/D01' });
+      return r ? (r.ok ? { ok: true, bytes: r.key.byteLength } : r) : null;
+    });
+    // Linux CI without a keyring gets the refusal; a desktop with one gets 32 bytes.
+    expect([
+      { ok: true, bytes: 32 },
+      { ok: false, code: 'key.osStoreUnavailable' },
+    ]).toContainEqual(answer);
+    const refused = await page.evaluate(async () => {
+      try {
+        await window.kense?.getDataKey?.({ scope: '../../etc' });
+        return 'accepted';
+      } catch (e) {
+        return String(e);
+      }
+    });
+    expect(refused).toContain('ipc.invalidPayload');
   });
 });

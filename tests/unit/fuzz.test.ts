@@ -7,6 +7,12 @@ import { KIND_ROLES, parseEvent } from '../../shared/events';
 import { validateIinOrBin } from '../../shared/identity';
 import { ipcRequestSchemas, type IpcRequestChannel } from '../../shared/ipc/contract';
 import { guardedHandler, isRefusal } from '../../electron/main/ipc';
+import { isNavigationAllowed, isRequestAllowed } from '../../electron/main/guards';
+import { ipcHandlers } from '../../electron/main/handlers';
+import { createKeyStore } from '../../electron/main/keyStore';
+import { syncOrigins } from '../../electron/main/csp';
+import { EnvelopeError, generateDataKey, openBytes, openJson, sealJson } from '../../renderer/data/envelope';
+import { eligibleForPurge, purgePolicySchema } from '../../renderer/data/purge';
 
 /**
  * Random and malformed input thrown at every boundary that takes data from outside: the IPC
@@ -23,6 +29,7 @@ const hostile = fc.oneof(
   fc.string({ maxLength: 5000 }),
   fc.constantFrom(NaN, Infinity, -0, Number.MAX_SAFE_INTEGER + 2, '__proto__', { __proto__: { admin: true } }),
   fc.record({ dialog: fc.anything(), copies: fc.anything(), pageSize: fc.anything(), deviceName: fc.anything() }),
+  fc.record({ scope: fc.oneof(fc.string(), fc.stringMatching(/^[A-Z0-9]{1,17}[/\\.]{1,3}[A-Z0-9./]{0,20}$/)) }),
 );
 
 describe('fuzz: every IPC handler refuses what its schema does not accept, and runs for nothing else', () => {
@@ -46,6 +53,168 @@ describe('fuzz: every IPC handler refuses what its schema does not accept, and r
           expect(ran).toBe(0);
         }
       }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('fuzz: the real IPC handler table, with a fake shell that records every effect', () => {
+  const frames = fc.oneof(
+    fc.constant(top),
+    fc.constant(null),
+    fc.record({ url: fc.webUrl(), parent: fc.constant(null) }),
+    fc.record({ url: fc.string(), parent: fc.constant(null) }),
+    fc.record({ url: fc.constant('app://kense/index.html'), parent: fc.constant(top) }),
+  );
+  const channels = Object.keys(ipcRequestSchemas) as IpcRequestChannel[];
+
+  it('no crash; a refusal unless the sender is the app and the payload is valid; refused calls have no effect', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...channels), hostile, frames, async (channel, payload, frame) => {
+        const effects: string[] = [];
+        const handlers = ipcHandlers({
+          appInfo: () => {
+            effects.push('appInfo');
+            return {
+              name: 'K',
+              version: '0',
+              platform: 'electron',
+              os: 'x',
+              electronVersion: null,
+              chromeVersion: null,
+            };
+          },
+          setLanguage: () => {
+            effects.push('language');
+            return Promise.resolve();
+          },
+          keyStore: createKeyStore({
+            safeStorage: {
+              isEncryptionAvailable: () => true,
+              encryptString: (x) => Buffer.from(x),
+              decryptString: (b) => b.toString(),
+            },
+            files: {
+              read: () => Promise.resolve(null),
+              write: () => {
+                effects.push('key written');
+                return Promise.resolve();
+              },
+            },
+            randomBytes: (n) => new Uint8Array(n),
+            platform: 'win32',
+          }),
+        });
+        const sender = {
+          print: (_o: unknown, cb: (ok: boolean, r: string) => void) => {
+            effects.push('print');
+            cb(true, '');
+          },
+          printToPDF: () => {
+            effects.push('pdf');
+            return Promise.resolve(new Uint8Array([37, 80, 68, 70, 45]));
+          },
+          getPrintersAsync: () => {
+            effects.push('printers');
+            return Promise.resolve([]);
+          },
+        };
+        const result = await handlers[channel](
+          { senderFrame: frame, sender } as unknown as IpcMainInvokeEvent,
+          payload,
+        );
+        const accepted = frame === top && ipcRequestSchemas[channel].safeParse(payload).success;
+        if (accepted) expect(isRefusal(result)).toBe(false);
+        else {
+          expect(isRefusal(result)).toBe(true);
+          expect(effects).toEqual([]);
+        }
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+
+  it('navigation and request guards answer for any URL, and allow only the app and the sync servers', () => {
+    const connectOrigins = syncOrigins('https://couch.example.kz');
+    fc.assert(
+      fc.property(fc.oneof(fc.webUrl(), fc.string(), fc.constantFrom('app://kense/x', 'app://kense.evil/')), (url) => {
+        const nav = isNavigationAllowed(url);
+        const req = isRequestAllowed(url, { connectOrigins });
+        if (nav) expect(url.startsWith('app://kense/')).toBe(true);
+        if (req)
+          expect(
+            /^(app:\/\/kense\/|data:|blob:|devtools:|http:\/\/(127\.0\.0\.1|localhost)[:/]|https:\/\/couch\.example\.kz[/:]?)/i.test(
+              url,
+            ),
+          ).toBe(true);
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  });
+});
+
+describe('fuzz: encryption envelope and purge setting', () => {
+  it('opening random text or bytes never crashes and never yields a value: always an EnvelopeError', async () => {
+    const key = await generateDataKey();
+    const real = await sealJson(key, { iin: '900101300017' });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((x) => `kenc1.${x}`),
+          fc.nat({ max: real.length - 1 }).map((i) => real.slice(0, i)),
+          fc
+            .tuple(fc.nat({ max: real.length - 1 }), fc.constantFrom('A', '-', '_', 'z'))
+            .map(([i, c]) => real.slice(0, i) + c + real.slice(i + 1)),
+        ),
+        fc.uint8Array({ maxLength: 200 }),
+        async (text, bytes) => {
+          for (const attempt of [() => openJson(key, text), () => openBytes(key, bytes)]) {
+            try {
+              const v = await attempt();
+              // Only the untouched sealed text opens (a replaced character may equal the original).
+              expect(text).toBe(real);
+              expect(v).toEqual({ iin: '900101300017' });
+            } catch (e) {
+              expect(e).toBeInstanceOf(EnvelopeError);
+            }
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('the purge setting and the eligibility rule refuse or ignore nonsense, never crash', () => {
+    fc.assert(
+      fc.property(
+        hostile,
+        fc.array(
+          fc.record({
+            appId: fc.string(),
+            status: fc.oneof(fc.string(), fc.constantFrom('closed', 'in_progress', 'withdrawn')),
+            closedAt: fc.oneof(fc.constant(null), fc.integer(), fc.double()),
+          }),
+          { maxLength: 20 },
+        ),
+        fc.integer({ min: 1, max: 3650 }),
+        (policy, rows, days) => {
+          const parsed = purgePolicySchema.safeParse(policy);
+          if (parsed.success) expect(['never', 'afterDays']).toContain(parsed.data.mode);
+          const now = Date.UTC(2026, 10, 23);
+          const out = eligibleForPurge(rows, { mode: 'afterDays', days }, now);
+          for (const id of out) {
+            const ok = rows.some(
+              (r) =>
+                r.appId === id &&
+                r.closedAt !== null &&
+                r.closedAt <= now - days * 86_400_000 &&
+                !['in_progress', 'waiting_applicant'].includes(r.status),
+            );
+            expect(ok).toBe(true);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
