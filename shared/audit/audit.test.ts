@@ -57,7 +57,7 @@ function buildChains(lengths: number[], legacy = 0): { docs: RawDoc[]; heads: Re
         docs.push({ ...e, _rev: '1-aaa' });
         continue;
       }
-      const linked = linkEvent(e, head);
+      const linked: { doc: RawDoc; head: ChainHead } = linkEvent(e, head);
       head = linked.head;
       docs.push({ ...linked.doc, _rev: `1-${i}` });
     }
@@ -78,7 +78,10 @@ function lastOfDevice(docs: RawDoc[]): Set<number> {
 }
 
 const edits: ((d: RawDoc) => RawDoc)[] = [
-  (d) => ({ ...d, payload: { ...(d['payload'] as object), note: `${String((d['payload'] as { note: string }).note)}!` } }),
+  (d) => ({
+    ...d,
+    payload: { ...(d['payload'] as object), note: `${String((d['payload'] as { note: string }).note)}!` },
+  }),
   (d) => ({ ...d, actor: { login: 'intruder', role: 'executor' } }),
   (d) => ({ ...d, at: new Date(Date.parse(String(d['at'])) + 60_000).toISOString() }),
   (d) => ({ ...d, extra: 'x' }),
@@ -87,7 +90,10 @@ const edits: ((d: RawDoc) => RawDoc)[] = [
     return rest;
   },
   (d) => ({ ...d, chain: { seq: (d['chain'] as { seq: number }).seq, prev: 'f'.repeat(64) } }),
-  (d) => ({ ...d, _attachments: { 'scan.png': { content_type: 'image/png', digest: 'md5-AAAAAAAAAAAAAAAAAAAAAA==' } } }),
+  (d) => ({
+    ...d,
+    _attachments: { 'scan.png': { content_type: 'image/png', digest: 'md5-AAAAAAAAAAAAAAAAAAAAAA==' } },
+  }),
 ];
 
 describe('the integrity check', () => {
@@ -187,7 +193,7 @@ describe('the integrity check', () => {
           }) as unknown as RawDoc;
           let forged: RawDoc;
           if (how === 'unlinked') forged = base;
-          else if (how === 'copy') forged = { ...mine[(pickSeq % n + n) % n]!, _id: base['_id'], hlc: base['hlc'] };
+          else if (how === 'copy') forged = { ...mine[((pickSeq % n) + n) % n]!, _id: base['_id'], hlc: base['hlc'] };
           else {
             const prevDoc = mine[seq - 2];
             forged = { ...base, chain: seq === 1 ? { seq: 1, prev: null } : { seq, prev: eventHash(prevDoc!) } };
@@ -210,7 +216,7 @@ describe('the integrity check', () => {
 
   it('names a malformed link and a chain whose first event claims a predecessor', () => {
     const { docs } = buildChains([2]);
-    const bad = { ...docs[1]!, chain: { seq: 0, prev: null } };
+    const bad: RawDoc = { ...docs[1]!, chain: { seq: 0, prev: null } };
     expect(checkChains([docs[0]!, bad]).findings).toMatchObject([{ kind: 'malformed', eventIds: [bad['_id']] }]);
   });
 });

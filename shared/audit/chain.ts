@@ -92,7 +92,10 @@ export function nextLink(head: Pick<ChainHead, 'seq' | 'hash'> | null): ChainLin
  * Links an event into its device's chain: the document to write and the new head. Attachments must
  * already carry their digest or inline bytes (the desk digests a Blob before calling this).
  */
-export function linkEvent<D extends RawDoc>(doc: D, head: ChainHead | null): { doc: D & { chain: ChainLink }; head: ChainHead } {
+export function linkEvent<D extends RawDoc>(
+  doc: D,
+  head: ChainHead | null,
+): { doc: D & { chain: ChainLink }; head: ChainHead } {
   const linked = { ...doc, chain: nextLink(head) };
   return { doc: linked, head: { seq: linked.chain.seq, hash: eventHash(linked), eventId: String(doc['_id']) } };
 }

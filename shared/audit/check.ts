@@ -100,7 +100,12 @@ export function checkChains(docs: Iterable<RawDoc>, opts: CheckOptions = {}): Au
     const device = typeof doc['device'] === 'string' ? doc['device'] : '?';
     const group = byDevice.get(device) ?? { chained: [], unchained: [], malformed: [] };
     byDevice.set(device, group);
-    const m: Member = { id: String(doc['_id']), doc, link: null, hlc: typeof doc['hlc'] === 'string' ? doc['hlc'] : '' };
+    const m: Member = {
+      id: String(doc['_id']),
+      doc,
+      link: null,
+      hlc: typeof doc['hlc'] === 'string' ? doc['hlc'] : '',
+    };
     if (doc['chain'] === undefined) group.unchained.push(m);
     else {
       const parsed = chainLinkSchema.safeParse(doc['chain']);
@@ -163,7 +168,14 @@ export function checkChains(docs: Iterable<RawDoc>, opts: CheckOptions = {}): Au
       if (gapFrom !== null) {
         const before = holder.get(gapFrom - 1);
         const after = holder.get(seq);
-        add('deleted', 'gap', [], gapFrom, seq - 1, [before?.id, after?.id].filter((x): x is string => !!x));
+        add(
+          'deleted',
+          'gap',
+          [],
+          gapFrom,
+          seq - 1,
+          [before?.id, after?.id].filter((x): x is string => !!x),
+        );
         gapFrom = null;
       }
       const m = holder.get(seq);
@@ -188,7 +200,14 @@ export function checkChains(docs: Iterable<RawDoc>, opts: CheckOptions = {}): Au
             seq,
           );
       if (lastSeq < head.seq)
-        add('deleted', 'tailMissing', [], lastSeq + 1, head.seq, holder.get(lastSeq)?.id ? [holder.get(lastSeq)?.id ?? ''] : []);
+        add(
+          'deleted',
+          'tailMissing',
+          [],
+          lastSeq + 1,
+          head.seq,
+          holder.get(lastSeq)?.id ? [holder.get(lastSeq)?.id ?? ''] : [],
+        );
       const atHead = holder.get(head.seq);
       if (atHead && hashes.get(atHead.id) !== head.hash) add('edited', 'headMismatch', [atHead.id], head.seq);
     }
