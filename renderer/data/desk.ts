@@ -257,7 +257,7 @@ export class Desk {
       });
       const doc = { ...event, _attachments: { [file.name]: { content_type: contentType, data: file.data } } };
       const { _attachments: _bytes, ...written } = await this.write(doc);
-      return written as EventDoc<'attachment_added'>;
+      return written;
     });
   }
 

@@ -153,7 +153,7 @@ export async function openOfficeDb(
           throw toDataError(e, name);
         }
         const failure = (r: PouchDB.Core.Response | PouchDB.Core.Error | undefined): PouchDB.Core.Error | null =>
-          !r || ('error' in r && r.error) ? ((r as PouchDB.Core.Error | undefined) ?? { name: 'unknown_error' }) : null;
+          !r || ('error' in r && r.error) ? (r ?? { name: 'unknown_error' }) : null;
         const docFailed = failure(results[0]);
         if (!docFailed && !failure(results[1])) return doc;
         // One of the two was refused inside a committed transaction (a revision conflict, never

@@ -87,7 +87,7 @@ interface Member {
 }
 
 const isEventDoc = (d: RawDoc): boolean =>
-  d['_deleted'] !== true && (d['type'] === 'event' || String(d['_id'] ?? '').startsWith('evt:'));
+  d['_deleted'] !== true && (d['type'] === 'event' || (typeof d['_id'] === 'string' && d['_id'].startsWith('evt:')));
 
 const revGeneration = (rev: unknown): number => (typeof rev === 'string' ? Number.parseInt(rev, 10) || 0 : 0);
 

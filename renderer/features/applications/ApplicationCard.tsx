@@ -12,6 +12,7 @@ import { applicantDisplayName, applicantKey } from '../../data/project';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
+import { AuditTrail } from '../audit/AuditTrail';
 import { ActionPanel } from './ActionPanel';
 import { Attachments } from './Attachments';
 import { PrintButtons } from '../reception/PrintButtons';
@@ -185,6 +186,8 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
           </div>
         )}
       </section>
+
+      <AuditTrail desk={desk} appId={appId} eventCount={row.eventCount} />
     </div>
   );
 }
