@@ -146,6 +146,12 @@ const api = {
     return settle(current().append(appId, kind, actor(role), payload as PayloadOf<typeof kind>));
   },
 
+  /** A scan added to the file (bytes as numbers: they cross from Node). */
+  attach(appId: string, role: StaffRole, name: string, bytes: number[]): Promise<Settled<EventDoc>> {
+    const data = new Blob([new Uint8Array(bytes)], { type: 'image/png' });
+    return settle(current().attach(appId, actor(role), { name, type: 'image/png', data }));
+  },
+
   /**
    * `append`, and when the desk refuses, whether the refused action is still offered on an unchanged
    * application: the UI would offer an action that the desk then refuses.
