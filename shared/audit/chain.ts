@@ -32,22 +32,24 @@ const NOT_CONTENT = new Set([
   '_attachments',
 ]);
 
-/** JSON with object keys sorted (by UTF-16 code units) and no whitespace; `undefined` members left out. */
+/** Sorts each object's keys as JSON.stringify meets it; numbers must be finite. */
+function sortedMembers(this: unknown, _key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('a number in an event must be finite');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const obj = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj).sort()) out[k] = obj[k];
+  return out;
+}
+
+/**
+ * JSON with object keys sorted (by UTF-16 code units) and no whitespace; `undefined` members left
+ * out, as JSON.stringify (which does the escaping) leaves them out.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error('a number in an event must be finite');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  if (typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj)
-      .filter((k) => obj[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-  }
-  throw new Error(`cannot serialise a ${typeof value} in an event`);
+  const text = JSON.stringify(value, sortedMembers) as string | undefined;
+  if (text === undefined) throw new Error('cannot serialise this value in an event');
+  return text;
 }
 
 /**

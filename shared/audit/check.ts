@@ -142,7 +142,8 @@ export function checkChains(docs: Iterable<RawDoc>, opts: CheckOptions = {}): Au
     }
     const hashes = new Map<string, string>();
     for (const m of group.chained) hashes.set(m.id, hashOf(m));
-    const lastSeq = Math.max(0, ...atSeq.keys());
+    let lastSeq = 0;
+    for (const seq of atSeq.keys()) if (seq > lastSeq) lastSeq = seq; // no spread: chains run to 10⁵ events
     /** The event that holds each position: the one the next event vouches for, when there are several. */
     const holder = new Map<number, Member | null>();
     for (const [seq, ms] of atSeq) {

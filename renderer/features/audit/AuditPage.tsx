@@ -6,7 +6,7 @@ import type { EventDoc } from '@shared/events';
 import { DeskGate } from '../../components/DeskGate';
 import { PageHeader } from '../../components/PageHeader';
 import type { Desk } from '../../data/desk';
-import { formatPrintedDateTime } from '../../i18n/format';
+import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import type { DeskUser } from '../../state/session';
 import { useAudit } from './auditStore';
 import { ChainBadge, eventAuditStatus } from './badges';
@@ -126,8 +126,8 @@ function UserActions({ desk, user }: { desk: Desk; user: DeskUser }): JSX.Elemen
             {t('audit:user.count', {
               count: loaded.events.length,
               login: loaded.login,
-              from: loaded.from,
-              to: loaded.to,
+              from: formatPrintedDate(fromLocal(loaded.from, 0)),
+              to: formatPrintedDate(fromLocal(loaded.to, 0)),
             })}
           </p>
           {loaded.events.length > 0 && (

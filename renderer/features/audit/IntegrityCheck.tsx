@@ -61,7 +61,7 @@ export function IntegrityCheck({ desk, compact = false }: { desk: Desk; compact?
           </p>
           {!compact && <DeviceTable result={result.report.devices} />}
           {result.report.findings.length > 0 && (
-            <ul className="findings" data-testid="findings">
+            <ul className="audit-findings" data-testid="findings">
               {result.report.findings.map((f, i) => (
                 <FindingItem key={i} finding={f} />
               ))}
