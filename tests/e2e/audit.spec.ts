@@ -105,4 +105,5 @@ test('the card shows who did what where, and the integrity check catches an even
   await expect(page.getByTestId('audit-trail').getByTestId('audit-row').nth(0).getByTestId('chain-badge')).toHaveText(
     'бұзылған',
   );
+  await page.getByTestId('audit-trail').screenshot({ path: `${SHOTS}/audit-card-tampered.png` });
 });
