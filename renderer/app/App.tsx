@@ -4,6 +4,7 @@ import { I18nextProvider } from 'react-i18next';
 import { createHashRouter, Navigate, RouterProvider } from 'react-router';
 import { ApplicationCardPage } from '../features/applications/ApplicationCard';
 import { ApplicationsPage } from '../features/applications/ApplicationsPage';
+import { AuditPage } from '../features/audit/AuditPage';
 import { CataloguePage } from '../features/catalogue/CataloguePage';
 import { InboxPage } from '../features/inbox/InboxPage';
 import { JournalsPage } from '../features/journals/JournalsPage';
@@ -30,6 +31,7 @@ const router = createHashRouter([
       { path: 'reports', element: <ReportsPage /> },
       { path: 'catalogue', element: <CataloguePage /> },
       { path: 'settings', element: <SettingsPage /> },
+      { path: 'audit', element: <AuditPage /> },
       { path: 'print-test', lazy: () => import('../print/PrintTestPage') },
       { path: '*', element: <Navigate to="/reception" replace /> },
     ],

@@ -47,6 +47,11 @@ export function SideNav(): JSX.Element {
             </NavLink>
           </li>
         ))}
+        <li>
+          <NavLink to="/audit" className={({ isActive }) => (isActive ? 'active' : undefined)}>
+            <span className="sidenav-label">{t('audit:nav')}</span>
+          </NavLink>
+        </li>
       </ul>
     </nav>
   );

@@ -18,6 +18,7 @@ import {
   type PayloadOf,
 } from '@shared/events';
 import { fold, outgoingLetter, type ApplicationState } from '@shared/workflow';
+import { writeChained, type WritableEvent } from './auditChain';
 import { DataError, openOfficeDb, toDataError, type OfficeDb } from './officeDb';
 import { makeProjectFn } from './project';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projector';
@@ -175,8 +176,7 @@ export class Desk {
         refused = foldWith([event]).superseded.find((s) => s.eventId === event._id);
         if (refused) throw new AppendError(refused.reason);
       }
-      await this.write(event);
-      return event;
+      return this.write(event);
     });
   }
 
@@ -197,8 +197,7 @@ export class Desk {
       this.clock = tickHlc(this.clock, this.now);
       const appId = newAppId(this.deviceId, this.clock);
       const event = this.build(appId, kind, actor, { ...payload, regNumber } as PayloadOf<K>);
-      await this.write(event);
-      return event;
+      return this.write(event);
     });
   }
 
@@ -220,28 +219,34 @@ export class Desk {
     }
   }
 
-  private async write(event: EventDoc): Promise<void> {
+  private async write<D extends WritableEvent>(event: D): Promise<D> {
     // The server's own rules, run here first: what the server would refuse is never written.
     const user: UserCtx = {
       db: officeDbName(event.office),
       name: event.actor.login,
       roles: [event.actor.role, `office:${event.office}`],
     };
+    const check = (doc: D): void => {
+      try {
+        validateOfficeDoc(doc as unknown as Record<string, unknown>, null, user, null, rules);
+      } catch (e) {
+        const reason = (e as { forbidden?: unknown }).forbidden;
+        throw new AppendError(typeof reason === 'string' ? reason : 'append.refused', e);
+      }
+    };
+    let written: D;
     try {
-      validateOfficeDoc(event as unknown as Record<string, unknown>, null, user, null, rules);
+      // Linked into this device's audit chain, the head moving in the same transaction.
+      written = await writeChained(this.office, event, check);
     } catch (e) {
-      const reason = (e as { forbidden?: unknown }).forbidden;
-      throw new AppendError(typeof reason === 'string' ? reason : 'append.refused', e);
-    }
-    try {
-      await this.office.db.put(event);
-    } catch (e) {
+      if (e instanceof AppendError) throw e;
       const mapped = toDataError(e, this.office.name);
       if (mapped instanceof DataError) throw mapped;
       throw new AppendError('append.writeFailed', e);
     }
     // The write stands once put; the read model follows (and is rebuilt from events if this fails).
     this.projector.catchUp().catch((e: unknown) => console.error('projector', e));
+    return written;
   }
 
   /**
@@ -262,8 +267,8 @@ export class Desk {
         size: file.data.size,
       });
       const doc = { ...event, _attachments: { [file.name]: { content_type: contentType, data: file.data } } };
-      await this.write(doc);
-      return event;
+      const { _attachments: _bytes, ...written } = await this.write(doc);
+      return written;
     });
   }
 

@@ -1,3 +1,4 @@
+import type { ChainHead } from '@shared/audit';
 import { officeDbName } from '@shared/couch';
 import { enforceStrictDurability, isPouchDbNamed, pouchIdbName, takeAbortCause } from './durability';
 import { DEFAULT_ADAPTER, PouchDB, type LocalAdapter } from './pouch';
@@ -27,6 +28,8 @@ export interface DeviceDoc {
    * Absent in device documents written before outgoing numbering existed: read as 0.
    */
   outgoingSequence?: number;
+  /** Where this device's audit chain ends; moves with each event, in the same transaction. */
+  chain?: ChainHead;
 }
 
 export const DEVICE_DOC_ID = '_local/device';
@@ -81,6 +84,13 @@ export interface OfficeDb {
   /** Reserves the next outgoing-letter number, the same way: a gap after a crash, never a duplicate. */
   nextOutgoingSequence(): Promise<number>;
   setDesk(office: string, desk: string): Promise<DeviceDoc>;
+  /**
+   * Writes a document together with a new device document, in one IndexedDB transaction (one
+   * `bulkDocs`): the audit chain's head moves with its event or not at all (auditChain.ts).
+   */
+  writeWithDevice<D extends { _id: string }>(
+    build: (device: DeviceDoc) => Promise<{ doc: D; device: DeviceDoc }>,
+  ): Promise<D>;
   close(): Promise<void>;
 }
 
@@ -144,6 +154,27 @@ export async function openOfficeDb(
       }),
     setDesk: (officeCode, desk) =>
       serial(async () => writeDevice({ ...(await readDevice()), office: officeCode, desk })),
+    writeWithDevice: (build) =>
+      serial(async () => {
+        const before = await readDevice();
+        const { doc, device } = await build(before);
+        let results: (PouchDB.Core.Response | PouchDB.Core.Error)[];
+        try {
+          results = await db.bulkDocs([doc, device]);
+        } catch (e) {
+          // The transaction aborted: neither document was written.
+          throw toDataError(e, name);
+        }
+        const failure = (r: PouchDB.Core.Response | PouchDB.Core.Error | undefined): PouchDB.Core.Error | null =>
+          !r || ('error' in r && r.error) ? (r ?? { name: 'unknown_error' }) : null;
+        const docFailed = failure(results[0]);
+        if (!docFailed && !failure(results[1])) return doc;
+        // One of the two was refused inside a committed transaction (a revision conflict, never
+        // seen with one writer per process): the device document is set to what was written.
+        await writeDevice({ ...(docFailed ? before : device), _rev: (await readDevice())._rev });
+        if (!docFailed) return doc;
+        throw toDataError(Object.assign(new Error(String(docFailed.message ?? docFailed.name)), docFailed), name);
+      }),
     close: () => db.close(),
   };
 }

@@ -169,7 +169,7 @@ describe('purge of closed applications from a home-visit laptop', () => {
       { key: '900101300017', kind: 'person', name: 'A', searchWords: [], lastAppId: A, lastSeenAt: 1, details: {} },
     ]);
     await model.journal.bulkPut([
-      { id: String(aReg['_id']), appId: A, journal: 'registration', at: 1, regNumber: null, data: {} },
+      { id: String(aReg['_id']), appId: A, journal: 'registration', at: 1, regNumber: null, number: null, data: {} },
     ]);
 
     // The default keeps everything.

@@ -72,6 +72,22 @@ export function validateOfficeDoc(
   if (id !== 'evt:' + String(appId) + ':' + String(hlc) + ':' + String(device)) throw { forbidden: 'event.badId' };
   if (typeof newDoc['at'] !== 'string') throw { forbidden: 'event.badTime' };
 
+  // The audit chain link (shared/audit), optional for events written before it existed: position
+  // from 1, and the previous event's SHA-256 exactly when there is a previous one. Same rule as
+  // chainLinkSchema in shared/events.
+  var chain = newDoc['chain'] as { seq?: unknown; prev?: unknown } | null | undefined;
+  if (chain !== undefined) {
+    if (chain === null || typeof chain !== 'object' || chain instanceof Array) throw { forbidden: 'event.badChain' };
+    for (var chainKey in chain) {
+      if (chainKey !== 'seq' && chainKey !== 'prev') throw { forbidden: 'event.badChain' };
+    }
+    var seq = chain.seq;
+    if (typeof seq !== 'number' || Math.floor(seq) !== seq || seq < 1 || seq > 9007199254740991)
+      throw { forbidden: 'event.badChain' };
+    if (seq === 1 ? chain.prev !== null : typeof chain.prev !== 'string' || !/^[0-9a-f]{64}$/.test(chain.prev))
+      throw { forbidden: 'event.badChain' };
+  }
+
   var actor = newDoc['actor'] as { login?: unknown; role?: unknown } | null;
   if (actor === null || typeof actor !== 'object' || typeof actor.login !== 'string' || typeof actor.role !== 'string')
     throw { forbidden: 'event.badActor' };

@@ -200,6 +200,23 @@ export const KIND_ROLES: Record<EventKind, readonly StaffRole[]> = {
 export const actorRefSchema = z.object({ login, role: staffRoleSchema, name: z.string().max(200).optional() }).strict();
 export type ActorRef = z.infer<typeof actorRefSchema>;
 
+/**
+ * The event's link in its device's audit chain (shared/audit): its position, from 1, and the
+ * SHA-256 of the device's previous event (none for the first). Events written before the chain
+ * existed have no link. The server's validator checks the same shape (shared/couch).
+ */
+export const chainLinkSchema = z
+  .object({
+    seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    prev: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable(),
+  })
+  .strict()
+  .refine((c) => (c.seq === 1) === (c.prev === null), { message: 'the first link has no previous hash' });
+export type ChainLink = z.infer<typeof chainLinkSchema>;
+
 interface Envelope {
   _id: string;
   type: 'event';
@@ -211,6 +228,8 @@ interface Envelope {
   /** Wall-clock time of the action (ISO 8601, UTC): what deadlines are counted from. */
   at: string;
   actor: ActorRef;
+  /** Set by the desk as the event is written (renderer/data/auditChain.ts); absent on older events. */
+  chain?: ChainLink;
 }
 export type EventDoc<K extends EventKind = EventKind> = K extends EventKind
   ? Envelope & { kind: K; payload: PayloadOf<K> }
@@ -228,6 +247,7 @@ const envelopeSchema = z.object({
   hlc: z.string().regex(/^\d{15}-\d{4}$/),
   at: z.iso.datetime({ offset: true }),
   actor: actorRefSchema,
+  chain: chainLinkSchema.optional(),
   payload: z.unknown(),
 });
 

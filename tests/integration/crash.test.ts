@@ -25,7 +25,8 @@ import type { VerifyReport } from './lab/page';
  *
  * What it proves: every acknowledged event survives a crash; no event or registration number is
  * duplicated; the per-desk sequence (`_local/device`, incremented before use) never hands out a
- * number twice, even across crashes; the read model, rebuilt from its checkpoint, matches the events.
+ * number twice, even across crashes; the read model, rebuilt from its checkpoint, matches the events;
+ * the audit chain (head written with each event) has no fork, gap or mismatch after the crashes.
  * What it does not: a power cut (the OS page cache survives a SIGKILL; strict durability, which
  * covers that, is checked in durability.browser.test.ts).
  *
@@ -178,6 +179,13 @@ describe('a desk killed mid-batch', () => {
       }
       // (The three registrations made by the verifier are in the model too, after their events were counted.)
       expect(report.rows.length).toBe(Object.keys(report.eventsPerApp).length);
+
+      // The audit chain never forked or lost its head across the kills: the head moves in the same
+      // transaction as its event, so after the verifier's three appends every event of the desk,
+      // committed-but-unreported ones included, is one unbroken chain ending at the head.
+      expect(report.audit.findings).toEqual([]);
+      expect(report.audit.chained).toBe(report.ids.length + 3);
+      expect(report.audit.lastSeq).toBe(report.ids.length + 3);
 
       const unacked = report.ids.length - acked.length;
       const used = new Set(numbers.map(seqOf));

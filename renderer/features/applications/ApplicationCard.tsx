@@ -12,6 +12,7 @@ import { applicantDisplayName, applicantKey } from '../../data/project';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
+import { AuditTrail } from '../audit/AuditTrail';
 import { ActionPanel } from './ActionPanel';
 import { Attachments } from './Attachments';
 import { LettersAndExtensions } from './TermsAndLetters';
@@ -187,6 +188,8 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
           </div>
         )}
       </section>
+
+      <AuditTrail desk={desk} appId={appId} eventCount={row.eventCount} />
     </div>
   );
 }

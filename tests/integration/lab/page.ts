@@ -7,6 +7,7 @@
  * event to the harness until the browser is killed; `?mode=verify` reopens the desk and reports
  * what survived.
  */
+import { checkChains, type Finding, type RawDoc } from '@shared/audit';
 import { loadCatalogue } from '@shared/catalogue';
 import { officeDbName } from '@shared/couch';
 import {
@@ -18,6 +19,7 @@ import {
   type StaffRole,
 } from '@shared/events';
 import { allowedActions, isFinal, type AllowedAction } from '@shared/workflow';
+import { ownHeads } from '../../../renderer/data/auditChain';
 import { Desk } from '../../../renderer/data/desk';
 import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc, type OfficeDb } from '../../../renderer/data/officeDb';
 import { PouchDB } from '../../../renderer/data/pouch';
@@ -57,6 +59,8 @@ export interface VerifyReport {
   /** Events per application, counted in the office database. */
   eventsPerApp: Record<string, number>;
   after: string[];
+  /** The audit chain checked after the verifier's own appends: no fork, gap or mismatch across the crashes. */
+  audit: { ok: boolean; findings: Finding[]; chained: number; lastSeq: number };
 }
 
 async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
@@ -144,6 +148,12 @@ const api = {
   ): Promise<Settled<EventDoc>> {
     // The payload is checked by makeEvent (zod) inside the desk: an invalid one is refused there.
     return settle(current().append(appId, kind, actor(role), payload as PayloadOf<typeof kind>));
+  },
+
+  /** A scan added to the file (bytes as numbers: they cross from Node). */
+  attach(appId: string, role: StaffRole, name: string, bytes: number[]): Promise<Settled<EventDoc>> {
+    const data = new Blob([new Uint8Array(bytes)], { type: 'image/png' });
+    return settle(current().attach(appId, actor(role), { name, type: 'image/png', data }));
   },
 
   /**
@@ -489,8 +499,20 @@ async function verify(params: URLSearchParams): Promise<void> {
   const after: string[] = [];
   for (let i = 0; i < 3; i++)
     after.push((await d.registerApplication('registered', people.clerk, intake('con', i))).payload.regNumber);
+  const chained = await d.office.db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0', include_docs: true });
+  const checked = checkChains(
+    chained.rows.flatMap((r) => (r.doc ? [r.doc as unknown as RawDoc] : [])),
+    { heads: await ownHeads(d.office.db) },
+  );
+  const mine = checked.devices.find((x) => x.device === device.deviceId);
+  const audit = {
+    ok: checked.ok,
+    findings: checked.findings,
+    chained: mine?.chained ?? 0,
+    lastSeq: mine?.lastSeq ?? 0,
+  };
   await d.close();
-  const report: VerifyReport = { ids: all.rows.map((r) => r.id), regNumbers, device, rows, eventsPerApp, after };
+  const report: VerifyReport = { ids: all.rows.map((r) => r.id), regNumbers, device, rows, eventsPerApp, after, audit };
   await post('/result', report);
 }
 

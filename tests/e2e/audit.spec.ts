@@ -1,0 +1,109 @@
+import { expect, test } from '@playwright/test';
+import { actAs, freshDesk } from './desk';
+
+const SHOTS = 'artifacts/screenshots';
+
+test('the card shows who did what where, and the integrity check catches an event edited in the local replica', async ({
+  page,
+}) => {
+  await freshDesk(page);
+  await actAs(page, 'aigerim', 'Сейітова Айгерім', 'clerk');
+  await page.goto('./#/reception');
+  await page.getByTestId('applicant-id').fill('900101300017');
+  await page.getByTestId('person-surname').fill('Сейітқали');
+  await page.getByTestId('person-name').fill('Әлия');
+  await page.getByTestId('service-search').fill('кресло');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('all-received').click();
+  await page.getByTestId('register').click();
+  const number = (await page.getByTestId('reg-number').textContent()) ?? '';
+
+  await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
+  await page.goto('./#/inbox');
+  await page.getByTestId('inbox-list').getByText(number).click();
+  await page.getByTestId('executor-login').fill('dana');
+  await page.getByTestId('executor-name').fill('Омарова Дана');
+  await page.getByTestId('do-resolution').click();
+  await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
+
+  // The audit trail: each event with who, role, device and time, and its place in the chain.
+  const trail = page.getByTestId('audit-trail');
+  const rows = trail.getByTestId('audit-row');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText('Сейітова Айгерім');
+  await expect(rows.nth(0)).toContainText('Кеңсе қызметкері');
+  await expect(rows.nth(0)).toContainText('#1');
+  await expect(rows.nth(1)).toContainText('Жұмабеков Болат');
+  await expect(rows.nth(1)).toContainText('Басшы');
+  await expect(rows.nth(1)).toContainText('#2');
+  await expect(rows.nth(0).getByTestId('chain-badge')).toHaveText('тексерілмеген');
+  await trail.getByTestId('integrity-run').click();
+  await expect(trail.getByTestId('integrity-result')).toHaveAttribute('data-ok', 'true');
+  await expect(trail.getByTestId('integrity-result')).toContainText('Бұзушылық табылмады');
+  await expect(rows.nth(0).getByTestId('chain-badge')).toHaveText('тізбек бүтін');
+  await trail.scrollIntoViewIfNeeded();
+  await trail.screenshot({ path: `${SHOTS}/audit-card-trail.png` });
+
+  // Someone with the laptop edits the registration in the replica's IndexedDB directly.
+  const appUrl = page.url();
+  const appId = decodeURIComponent(appUrl.split('/applications/')[1] ?? '');
+  const editedId = await page.evaluate(async (app) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('_pouch_office_alm01');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(new Error('open'));
+    });
+    const store = db.transaction('docs', 'readwrite').objectStore('docs');
+    const all = await new Promise<
+      {
+        id: string;
+        rev: string;
+        data: Record<string, unknown>;
+        revs: Record<string, { data: Record<string, unknown> }>;
+      }[]
+    >((resolve) => {
+      const r = store.getAll();
+      r.onsuccess = () => resolve(r.result as never);
+    });
+    const reg = all.find((d) => d.id.startsWith(`evt:${app}:`) && d.revs[d.rev]?.data['kind'] === 'registered');
+    if (!reg) throw new Error('no registration');
+    for (const data of [reg.revs[reg.rev]?.data, reg.data]) {
+      const payload = data?.['payload'] as { applicant: { surname: string } } | undefined;
+      if (payload) payload.applicant.surname = 'Басқа';
+    }
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('docs', 'readwrite');
+      tx.objectStore('docs').put(reg);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(new Error('put'));
+    });
+    db.close();
+    return reg.id;
+  }, appId);
+
+  await page.goto('./#/audit');
+  const check = page.getByTestId('audit-integrity');
+  await check.getByTestId('integrity-run').click();
+  const result = check.getByTestId('integrity-result');
+  await expect(result).toHaveAttribute('data-ok', 'false');
+  await expect(result).toContainText('1 бұзушылық табылды');
+  const finding = result.getByTestId('finding');
+  await expect(finding).toHaveAttribute('data-kind', 'edited');
+  await expect(finding).toContainText('Өзгертілген');
+  await expect(finding).toContainText(editedId);
+
+  // The user's actions over the month: the head's resolution, with its chain badge.
+  await page.getByTestId('user-login').fill('bolat');
+  await page.getByTestId('user-show').click();
+  await expect(page.getByTestId('user-row')).toHaveCount(1);
+  await expect(page.getByTestId('user-row')).toContainText('Бұрыштама қойылды');
+  await expect(page.getByTestId('user-row')).toContainText(number);
+  await page.screenshot({ path: `${SHOTS}/audit-integrity-tampered.png`, fullPage: true });
+
+  // Back on the card, the edited event carries the verdict.
+  await finding.getByRole('link', { name: editedId }).click();
+  await expect(page.getByTestId('audit-trail').getByTestId('audit-row').nth(0).getByTestId('chain-badge')).toHaveText(
+    'бұзылған',
+  );
+  await page.getByTestId('audit-trail').screenshot({ path: `${SHOTS}/audit-card-tampered.png` });
+});
