@@ -168,6 +168,20 @@ describe('workflow engine on a small permit service', () => {
     expect(s.superseded[0]?.reason).toBe('workflow.closed');
   });
 
+  it('a result handed to a representative by proxy keeps who took it and the power of attorney', () => {
+    const s0 = drive({ service, variantId: 'issue', calendar: DEFAULT_CALENDAR, start: kz(2026, 4, 1, 10) });
+    const last = s0.events[s0.events.length - 1] as EventDoc<'issued'>;
+    const proxy = { iin: '850315400025', fullName: 'Нұрланова Гүлнар', poaNumber: '12-345', poaDate: '2026-03-30' };
+    const ev = desks();
+    const byProxy = ev('D9', Date.parse(last.at), 'issued', clerk, { stepId: 's10', mode: 'proxy', proxy });
+    const s = run([...s0.events.slice(0, -1), byProxy], Date.parse(last.at) + 1000);
+    expect(s.status).toBe('closed');
+    expect(s.issued).toMatchObject({ eventId: byProxy._id, mode: 'proxy', proxy });
+    expect(s.history.at(-1)?.eventId).toBe(byProxy._id);
+    // Without a proxy the field is empty, not missing.
+    expect(run(s0.events, Date.parse(last.at) + 1000).issued?.proxy).toBeNull();
+  });
+
   it('the head returns a prepared result for rework; the executor decides again', () => {
     const ev = desks();
     const d = kz(2026, 4, 1, 10);

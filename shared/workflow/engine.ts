@@ -9,7 +9,14 @@ import {
   type WorkCalendar,
 } from '../calendar';
 import type { Norm, ServiceDefinition, Step, Variant } from '../catalogue/schema';
-import { compareEvents, type ActorRef, type EventDoc, type EventKind, type StaffRole } from '../events/event';
+import {
+  compareEvents,
+  type ActorRef,
+  type EventDoc,
+  type EventKind,
+  type Representative,
+  type StaffRole,
+} from '../events/event';
 
 /**
  * The workflow engine: a pure function of (service definition, events, calendar, now). Every
@@ -81,8 +88,15 @@ export interface ApplicationState {
   outcome: Outcome;
   /** The legal ground given with the latest refusal (мотивированный отказ), for the notification. */
   refusalGround: string | null;
-  /** How the result was handed over, once it was. */
-  issued: { mode: string; tracking: string | null; at: string; by: ActorRef } | null;
+  /** How the result was handed over, once it was; to whom, when a representative took it by proxy. */
+  issued: {
+    eventId: string;
+    mode: string;
+    tracking: string | null;
+    proxy: Representative | null;
+    at: string;
+    by: ActorRef;
+  } | null;
   /** The step to be done now, and who must do it. */
   step: Step | null;
   role: StaffRole | null;
@@ -543,7 +557,14 @@ class Folder {
         this.complete(e, 'done', at);
         return this.advance(at);
       case 'issued':
-        this.s.issued = { mode: e.payload.mode, tracking: e.payload.tracking ?? null, at: e.at, by: e.actor };
+        this.s.issued = {
+          eventId: e._id,
+          mode: e.payload.mode,
+          tracking: e.payload.tracking ?? null,
+          proxy: e.payload.proxy ?? null,
+          at: e.at,
+          by: e.actor,
+        };
         this.complete(e, 'done', at);
         return this.advance(at);
       case 'wait_expired':

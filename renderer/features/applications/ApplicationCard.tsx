@@ -9,7 +9,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import type { Desk } from '../../data/desk';
 import { applicantDisplayName, applicantKey } from '../../data/project';
-import { formatPrintedDateTime } from '../../i18n/format';
+import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { ActionPanel } from './ActionPanel';
@@ -94,6 +94,12 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
             {t(`applications:status.${state.status}`)}
             {state.outcome && ` · ${t(`card:outcome.${state.outcome}`)}`}
           </dd>
+          {state.outcome === 'refused' && state.refusalGround && (
+            <>
+              <dt>{t('card:ground')}</dt>
+              <dd data-testid="card-ground">{state.refusalGround}</dd>
+            </>
+          )}
           {state.step && (
             <>
               <dt>{t('card:currentStep')}</dt>
@@ -167,6 +173,20 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
                   {h.norm && h.norm.text && ` · ${t('card:norm', { norm: h.norm.text })}`}
                   {h.overNorm && ` · ${t('card:overNorm')}`}
                 </small>
+                {state.issued && h.eventId === state.issued.eventId && (
+                  <small className="muted issued-to" data-testid="timeline-issued">
+                    {t(`card:delivery.${state.issued.mode}`)}
+                    {state.issued.tracking && ` · ${t('card:trackingNo', { number: state.issued.tracking })}`}
+                    {state.issued.proxy &&
+                      ` · ${t('card:proxyTook', {
+                        name: state.issued.proxy.fullName,
+                        iin: state.issued.proxy.iin,
+                      })}, ${t('card:poa', {
+                        number: state.issued.proxy.poaNumber,
+                        date: formatPrintedDate(Date.parse(state.issued.proxy.poaDate)),
+                      })}`}
+                  </small>
+                )}
               </span>
             </li>
           ))}

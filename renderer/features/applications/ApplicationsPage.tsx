@@ -81,6 +81,15 @@ function timeLeft(calendar: WorkCalendar, hours: OfficeHours, now: number, due: 
   return due >= now ? t('applications:stepLeft', { amount }) : t('applications:stepLate', { amount });
 }
 
+/**
+ * Whether an open application is past its overall or its step's deadline now. The read model's
+ * flag is computed when an event is projected; time passing without events must show too.
+ */
+export function isLate(a: Pick<ApplicationRow, 'status' | 'dueAt' | 'stepDueAt'>, now: number): boolean {
+  if (a.status !== 'in_progress' && a.status !== 'waiting_applicant') return false;
+  return (a.dueAt !== null && now > a.dueAt) || (a.stepDueAt !== null && now > a.stepDueAt);
+}
+
 /** Applications as a virtualised table: smooth with a hundred thousand rows. Each row opens the card. */
 export function ApplicationTable({
   rows,
@@ -117,12 +126,13 @@ export function ApplicationTable({
             const a = rows[item.index];
             if (!a) return null;
             const service = catalogue.get(a.serviceId, a.serviceVersion);
+            const overdue = a.overdue === 1 || isLate(a, now);
             return (
               <Link
                 key={a.appId}
                 to={`/applications/${a.appId}`}
                 role="listitem"
-                className={`app-row${a.overdue ? ' overdue' : a.atRisk ? ' at-risk' : ''}`}
+                className={`app-row${overdue ? ' overdue' : a.atRisk ? ' at-risk' : ''}`}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                 data-testid="application-row"
               >
@@ -145,8 +155,12 @@ export function ApplicationTable({
                 </span>
                 <span>
                   {a.dueAt !== null ? formatPrintedDateTime(a.dueAt) : '—'}
-                  {a.overdue ? <small className="bad">{t('applications:overdue')}</small> : null}
-                  {!a.overdue && a.atRisk ? <small className="warn">{t('applications:atRisk')}</small> : null}
+                  {overdue ? (
+                    <small className="bad" data-testid="row-overdue">
+                      {t('applications:overdue')}
+                    </small>
+                  ) : null}
+                  {!overdue && a.atRisk ? <small className="warn">{t('applications:atRisk')}</small> : null}
                 </span>
               </Link>
             );

@@ -8,7 +8,8 @@ import { PageHeader } from '../../components/PageHeader';
 import type { Desk } from '../../data/desk';
 import type { ApplicationRow } from '../../data/readModel';
 import type { DeskUser } from '../../state/session';
-import { ApplicationTable } from '../applications/ApplicationsPage';
+import { ApplicationTable, isLate } from '../applications/ApplicationsPage';
+import { useMinuteClock } from '../../components/useMinuteClock';
 import { CommissionQueue } from './CommissionQueue';
 
 export function InboxPage(): JSX.Element {
@@ -22,39 +23,43 @@ export function InboxPage(): JSX.Element {
 }
 
 /**
- * What waits for this person, soonest due first: an executor sees what is assigned to them; the
- * head, the clerk and the commission see everything waiting for their role.
+ * What waits for this person, soonest due first: an executor sees what is assigned to them and
+ * executor steps no one has been assigned to yet (services whose regulation has no resolution
+ * step before the executor's work); the head, the clerk and the commission see everything
+ * waiting for their role. Overdue is judged against `now`, not only as it was when projected.
  */
-export async function inboxRows(desk: Desk, user: DeskUser): Promise<ApplicationRow[]> {
+export async function inboxRows(desk: Desk, user: DeskUser, now: number = Date.now()): Promise<ApplicationRow[]> {
+  const table = desk.model.applications;
+  const forRole = async (): Promise<ApplicationRow[]> => [
+    ...(await table.where('[role+dueAt]').between([user.role, -Infinity], [user.role, Infinity]).toArray()),
+    // Rows without a due date (the regulation gives none) are indexed apart; they come last.
+    ...(await table
+      .where('role')
+      .equals(user.role)
+      .filter((a) => a.dueAt === null)
+      .toArray()),
+  ];
   const rows =
     user.role === 'executor'
-      ? await desk.model.applications
-          .where('[assignee+dueAt]')
-          .between([user.login, -Infinity], [user.login, Infinity])
-          .toArray()
-      : await desk.model.applications
-          .where('[role+dueAt]')
-          .between([user.role, -Infinity], [user.role, Infinity])
-          .toArray();
-  // Rows without a due date (the regulation gives none) are indexed apart; they come last.
-  const undated =
-    user.role === 'executor'
-      ? await desk.model.applications
-          .where('assignee')
-          .equals(user.login)
-          .filter((a) => a.dueAt === null)
-          .toArray()
-      : await desk.model.applications
-          .where('role')
-          .equals(user.role)
-          .filter((a) => a.dueAt === null)
-          .toArray();
-  return [...rows, ...undated].filter((a) => a.role === user.role && a.status !== 'closed');
+      ? [
+          ...(await table.where('[assignee+dueAt]').between([user.login, -Infinity], [user.login, Infinity]).toArray()),
+          ...(await table
+            .where('assignee')
+            .equals(user.login)
+            .filter((a) => a.dueAt === null)
+            .toArray()),
+          ...(await forRole()).filter((a) => a.assignee === null),
+        ].sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity))
+      : await forRole();
+  return rows
+    .filter((a) => a.role === user.role && a.status !== 'closed')
+    .map((a) => (isLate(a, now) && !a.overdue ? { ...a, overdue: 1 as const, atRisk: 0 as const } : a));
 }
 
 function Inbox({ desk, user, catalogue }: { desk: Desk; user: DeskUser; catalogue: Catalogue }): JSX.Element {
   const { t } = useTranslation();
-  const rows = useLiveQuery(() => inboxRows(desk, user), [desk, user]);
+  const now = useMinuteClock();
+  const rows = useLiveQuery(() => inboxRows(desk, user, now), [desk, user, now]);
   if (rows && rows.length === 0)
     return <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />;
   if (user.role === 'commission')
