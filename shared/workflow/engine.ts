@@ -346,14 +346,17 @@ class Folder {
     for (let i = this.stepIndex + 1; i < steps.length; i++) {
       const step = steps[i];
       if (!step || !this.applies(step)) continue;
-      if (isAutomatic(step)) {
+      // A conditional step after the result was handed over ("if the applicant does not come,
+      // send it by post") no longer applies: recorded as not needed, not left for someone to mark.
+      const moot = step.condition !== undefined && this.s.issued !== null;
+      if (isAutomatic(step) || moot) {
         this.s.history.push({
           stepId: step.id,
           startedAt: at,
           doneAt: at,
           by: null,
           eventId: null,
-          outcome: 'auto',
+          outcome: moot ? 'skipped' : 'auto',
           norm: step.norm,
           dueAt: null,
           workingMinutes: 0,
