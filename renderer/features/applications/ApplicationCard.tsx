@@ -3,6 +3,7 @@ import type { JSX } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import type { EventDoc } from '@shared/events';
 import { allowedActions, type ApplicationState, type HistoryEntry } from '@shared/workflow';
 import { DeskGate } from '../../components/DeskGate';
 import { PageHeader } from '../../components/PageHeader';
@@ -31,6 +32,54 @@ export function ApplicationCardPage(): JSX.Element {
   );
 }
 
+/**
+ * What the action recorded beyond who and when: the executor named, the commission's minutes,
+ * the legal ground of a refusal, to whom and how the result went, and the note.
+ */
+function EventDetails({ event: e, t }: { event: EventDoc | undefined; t: TFunction }): JSX.Element | null {
+  if (!e) return null;
+  const parts: string[] = [];
+  switch (e.kind) {
+    case 'resolution':
+      parts.push(t('card:detail.executor', { name: e.payload.executorName || e.payload.executor }));
+      break;
+    case 'commission_decision':
+      parts.push(
+        t('card:detail.minutes', {
+          date: formatPrintedDate(Date.parse(e.payload.meetingDate)),
+          number: e.payload.minutesNo,
+        }),
+      );
+      if (e.payload.ground) parts.push(t('card:detail.ground', { ground: e.payload.ground }));
+      break;
+    case 'step_done':
+      if (e.payload.ground) parts.push(t('card:detail.ground', { ground: e.payload.ground }));
+      break;
+    case 'issued': {
+      parts.push(t(`card:delivery.${e.payload.mode}`));
+      if (e.payload.tracking) parts.push(t('card:trackingNo', { number: e.payload.tracking }));
+      const proxy = e.payload.proxy;
+      if (proxy)
+        parts.push(
+          `${t('card:proxyTook', { name: proxy.fullName, iin: proxy.iin })}, ${t('card:poa', {
+            number: proxy.poaNumber,
+            date: formatPrintedDate(Date.parse(proxy.poaDate)),
+          })}`,
+        );
+      break;
+    }
+    default:
+      break;
+  }
+  if ('note' in e.payload && e.payload.note) parts.push(t('card:detail.note', { note: e.payload.note }));
+  if (parts.length === 0) return null;
+  return (
+    <small className="detail" data-testid={`timeline-${e.kind}`}>
+      {parts.join(' · ')}
+    </small>
+  );
+}
+
 /** Working minutes as "2 h 15 min" or days of 8 hours. */
 function duration(minutes: number | null, t: TFunction): string {
   if (minutes === null) return '—';
@@ -48,10 +97,17 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
   // The read-model row changes whenever a new event for this application is projected (local or
   // replicated); the card then folds the events again for the full history.
   const row = useLiveQuery(() => desk.model.applications.get(appId), [desk, appId]);
-  const state = useLiveQuery(
-    (): Promise<ApplicationState | null> => (row ? desk.state(appId) : Promise.resolve(null)),
+  const loaded = useLiveQuery(
+    async (): Promise<{ state: ApplicationState; events: Map<string, EventDoc> } | null> =>
+      row
+        ? {
+            state: await desk.state(appId),
+            events: new Map((await desk.eventsOf(appId)).map((e) => [e._id, e])),
+          }
+        : null,
     [desk, appId, row?.eventCount, now],
   );
+  const state = loaded === undefined ? undefined : (loaded?.state ?? null);
   if (row === undefined && state === undefined) return <p className="muted">{t('card:loading')}</p>;
   if (!row || !state?.registered || !state.service || !state.variant)
     return <p className="field-error">{t('card:notFound')}</p>;
@@ -112,8 +168,9 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
                 </small>
               </dd>
               <dt>{t('card:stepDue')}</dt>
-              <dd className={state.stepOverdue ? 'bad' : ''}>
+              <dd className={state.stepOverdue ? 'bad' : ''} data-testid="card-step-due">
                 {state.stepDueAt !== null ? formatPrintedDateTime(state.stepDueAt) : t('card:noNorm')}
+                {state.stepOverdue && ` · ${t('applications:overdue')}`}
               </dd>
             </>
           )}
@@ -173,20 +230,7 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
                   {h.norm && h.norm.text && ` · ${t('card:norm', { norm: h.norm.text })}`}
                   {h.overNorm && ` · ${t('card:overNorm')}`}
                 </small>
-                {state.issued && h.eventId === state.issued.eventId && (
-                  <small className="muted issued-to" data-testid="timeline-issued">
-                    {t(`card:delivery.${state.issued.mode}`)}
-                    {state.issued.tracking && ` · ${t('card:trackingNo', { number: state.issued.tracking })}`}
-                    {state.issued.proxy &&
-                      ` · ${t('card:proxyTook', {
-                        name: state.issued.proxy.fullName,
-                        iin: state.issued.proxy.iin,
-                      })}, ${t('card:poa', {
-                        number: state.issued.proxy.poaNumber,
-                        date: formatPrintedDate(Date.parse(state.issued.proxy.poaDate)),
-                      })}`}
-                  </small>
-                )}
+                {h.eventId && <EventDetails event={loaded?.events.get(h.eventId)} t={t} />}
               </span>
             </li>
           ))}

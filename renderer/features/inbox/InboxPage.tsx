@@ -60,10 +60,11 @@ function Inbox({ desk, user, catalogue }: { desk: Desk; user: DeskUser; catalogu
   const { t } = useTranslation();
   const now = useMinuteClock();
   const rows = useLiveQuery(() => inboxRows(desk, user, now), [desk, user, now]);
-  if (rows && rows.length === 0)
-    return <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />;
+  // The commission's queue stays mounted when its last row is decided, so the result stays in view.
   if (user.role === 'commission')
     return <CommissionQueue desk={desk} user={user} catalogue={catalogue} rows={rows ?? []} />;
+  if (rows && rows.length === 0)
+    return <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />;
   return (
     <section className="app-list" data-testid="inbox-list">
       <ApplicationTable rows={rows ?? []} catalogue={catalogue} calendar={desk.calendar} />
