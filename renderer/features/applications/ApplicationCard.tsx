@@ -226,7 +226,7 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
                 <small className="muted">
                   {' · '}
                   {h.by ? (h.by.name ?? h.by.login) : t('card:automatic')} · {t(`card:historyOutcome.${h.outcome}`)}
-                  {h.workingMinutes !== null && h.outcome !== 'auto' && ` · ${duration(h.workingMinutes, t)}`}
+                  {h.workingMinutes !== null && h.by !== null && ` · ${duration(h.workingMinutes, t)}`}
                   {h.norm && h.norm.text && ` · ${t('card:norm', { norm: h.norm.text })}`}
                   {h.overNorm && ` · ${t('card:overNorm')}`}
                 </small>

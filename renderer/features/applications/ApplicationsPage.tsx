@@ -126,7 +126,12 @@ export function ApplicationTable({
             const a = rows[item.index];
             if (!a) return null;
             const service = catalogue.get(a.serviceId, a.serviceVersion);
+            // The row stands out when the step or the whole application is late; the due column
+            // says "overdue" only for the application's own deadline (the step's lateness is shown
+            // under the status).
+            const open = a.status === 'in_progress' || a.status === 'waiting_applicant';
             const overdue = a.overdue === 1 || isLate(a, now);
+            const pastDue = open ? a.dueAt !== null && now > a.dueAt : a.overdue === 1;
             return (
               <Link
                 key={a.appId}
@@ -155,7 +160,7 @@ export function ApplicationTable({
                 </span>
                 <span>
                   {a.dueAt !== null ? formatPrintedDateTime(a.dueAt) : '—'}
-                  {overdue ? (
+                  {pastDue ? (
                     <small className="bad" data-testid="row-overdue">
                       {t('applications:overdue')}
                     </small>
