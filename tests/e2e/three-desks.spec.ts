@@ -32,18 +32,21 @@ const clerk: Person = {
   password: 'kense-e2e-1',
   name: 'Сейітова Айгерім',
   role: 'clerk',
-  desk: 'D01',
+  desk: 'D11',
 };
-const head: Person = { login: 'bolat', password: 'kense-e2e-3', name: 'Жұмабеков Болат', role: 'head', desk: 'D02' };
+const head: Person = { login: 'bolat', password: 'kense-e2e-3', name: 'Жұмабеков Болат', role: 'head', desk: 'D12' };
 const executor: Person = {
   login: 'nurlan',
   password: 'kense-e2e-4',
   name: 'Сәрсенов Нұрлан',
   role: 'executor',
-  desk: 'D03',
+  desk: 'D13',
 };
 
-/** A desk of its own (a browser context: its own IndexedDB and storage), connected to the central. */
+/**
+ * A desk of its own (a browser context: its own IndexedDB and storage), connected to the central.
+ * Desk codes D11–D13: other specs' desks (D01, D02) use the same central in one run.
+ */
 async function desk(browser: Browser, p: Person): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   await actAs(page, p.login, p.name, p.role, p.desk);
