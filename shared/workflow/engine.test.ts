@@ -305,6 +305,10 @@ describe('Kyzylorda permit: the result in person, or by post when the applicant 
     events.push(ev('D7', t0 + 60_000, 'step_done', exec, { stepId: 's8c', outcome: 'done' }));
     s = play(events, t0 + 60_000);
     expect([s.step?.id, s.role]).toEqual(['s9', 'clerk']);
+    // In person was declined: the post is now the only way, and cannot be declined too.
+    expect(allowedActions(s, 'clerk').map((a) => a.kind)).toEqual(['issued', 'withdrawn']);
+    const declined = ev('D7', t0 + 90_000, 'step_done', clerk, { stepId: 's9', outcome: 'skipped' });
+    expect(play([...events, declined], t0 + 90_000).superseded.map((x) => x.eventId)).toEqual([declined._id]);
     events.push(ev('D7', t0 + 120_000, 'issued', clerk, { stepId: 's9', mode: 'mail', tracking: 'RR123456789KZ' }));
     s = play(events, t0 + 120_000);
     expect(s.status).toBe('closed');

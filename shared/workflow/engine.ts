@@ -220,8 +220,9 @@ export function allowedActions(state: ApplicationState, role: StaffRole): Allowe
             : decides(step)
               ? ['done', 'refused']
               : ['done'];
-        if (step.condition) outcomes.push('skipped');
-        out.push({ kind, stepId: step.id, outcomes });
+        if (mayDecline(state, step)) outcomes.push('skipped');
+        // A step that can only be declined, when declining is not allowed, offers nothing.
+        if (outcomes.length > 0) out.push({ kind, stepId: step.id, outcomes });
       } else out.push({ kind, stepId: step.id });
     }
   }
@@ -232,6 +233,23 @@ export function allowedActions(state: ApplicationState, role: StaffRole): Allowe
   }
   if (role === 'clerk') out.push({ kind: 'withdrawn', stepId: null });
   return out;
+}
+
+const HAND_OVER = new Set<Step['kind']>(['issue', 'mail']);
+
+/**
+ * Whether the actor may mark a conditional step as not applying. Alternative hand-overs (in
+ * person if the applicant comes, by post if not) cannot all be declined: once one was marked as
+ * not applying and nothing has been handed over, the next one must be done.
+ */
+function mayDecline(state: ApplicationState, step: Step): boolean {
+  if (!step.condition) return false;
+  if (!HAND_OVER.has(step.kind) || state.issued) return true;
+  const kindOf = (id: string): Step['kind'] | undefined => state.variant?.steps.find((x) => x.id === id)?.kind;
+  return !state.history.some((h) => {
+    const kind = kindOf(h.stepId);
+    return h.outcome === 'skipped' && h.by !== null && kind !== undefined && HAND_OVER.has(kind);
+  });
 }
 
 export function isFinal(status: Status): boolean {
@@ -535,10 +553,10 @@ class Folder {
       case 'step_done': {
         const o = e.payload.outcome;
         const valid = !ownKinds(step).includes('step_done')
-          ? o === 'skipped' && !!step.condition
+          ? o === 'skipped' && mayDecline(this.s, step)
           : step.kind === 'decision'
-            ? o === 'approved' || o === 'refused' || (o === 'skipped' && !!step.condition)
-            : o === 'done' || (o === 'refused' && decides(step)) || (o === 'skipped' && !!step.condition);
+            ? o === 'approved' || o === 'refused' || (o === 'skipped' && mayDecline(this.s, step))
+            : o === 'done' || (o === 'refused' && decides(step)) || (o === 'skipped' && mayDecline(this.s, step));
         if (!valid) return this.supersede(e, 'workflow.notAllowed');
         if (o === 'refused') {
           this.s.outcome = 'refused';
