@@ -3,6 +3,7 @@ import type { JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import { SECTIONS } from '@shared/ipc/contract';
+import { useMinuteClock } from '../components/useMinuteClock';
 import { useDesk } from '../data/DeskProvider';
 import { inboxRows } from '../data/inbox';
 import { useSession } from '../state/session';
@@ -11,12 +12,13 @@ import { useSession } from '../state/session';
 function useInboxCount(): { total: number; overdue: number } | null {
   const desk = useDesk();
   const user = useSession((s) => s.user);
+  const now = useMinuteClock();
   return (
     useLiveQuery(async () => {
       if (!desk || !user) return null;
-      const rows = await inboxRows(desk, user);
+      const rows = await inboxRows(desk, user, now);
       return { total: rows.length, overdue: rows.filter((r) => r.overdue).length };
-    }, [desk, user]) ?? null
+    }, [desk, user, now]) ?? null
   );
 }
 

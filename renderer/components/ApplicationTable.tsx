@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { workingMinutesBetween, type OfficeHours, type WorkCalendar } from '@shared/calendar';
 import type { Catalogue } from '@shared/catalogue';
 import { officeHoursOf } from '@shared/workflow';
+import { isLate } from '../data/inbox';
 import type { ApplicationRow } from '../data/readModel';
 import { formatPrintedDate, formatPrintedDateTime } from '../i18n/format';
 import { usePreferences } from '../state/preferences';
@@ -72,12 +73,18 @@ export function ApplicationTable({
             const a = rows[item.index];
             if (!a) return null;
             const service = catalogue.get(a.serviceId, a.serviceVersion);
+            // The row stands out when the step or the whole application is late; the due column
+            // says "overdue" only for the application's own deadline (the step's lateness is shown
+            // under the status).
+            const open = a.status === 'in_progress' || a.status === 'waiting_applicant';
+            const overdue = a.overdue === 1 || isLate(a, now);
+            const pastDue = open ? a.dueAt !== null && now > a.dueAt : a.overdue === 1;
             return (
               <Link
                 key={a.appId}
                 to={`/applications/${a.appId}`}
                 role="listitem"
-                className={`app-row${a.overdue ? ' overdue' : a.atRisk ? ' at-risk' : ''}`}
+                className={`app-row${overdue ? ' overdue' : a.atRisk ? ' at-risk' : ''}`}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
                 data-testid="application-row"
               >
@@ -100,8 +107,12 @@ export function ApplicationTable({
                 </span>
                 <span>
                   {a.dueAt !== null ? formatPrintedDateTime(a.dueAt) : '—'}
-                  {a.overdue ? <small className="bad">{t('applications:overdue')}</small> : null}
-                  {!a.overdue && a.atRisk ? <small className="warn">{t('applications:atRisk')}</small> : null}
+                  {pastDue ? (
+                    <small className="bad" data-testid="row-overdue">
+                      {t('applications:overdue')}
+                    </small>
+                  ) : null}
+                  {!overdue && a.atRisk ? <small className="warn">{t('applications:atRisk')}</small> : null}
                 </span>
               </Link>
             );

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from '../calendar';
+import { bundledCatalogue } from '../catalogue';
 import { testPermitService as service } from '../../tests/fixtures/testService';
 import { makeEvent, type ActorRef, type EventDoc, type EventKind, type PayloadOf } from '../events/event';
 import { tickHlc, type Hlc } from '../events/hlc';
@@ -168,6 +169,20 @@ describe('workflow engine on a small permit service', () => {
     expect(s.superseded[0]?.reason).toBe('workflow.closed');
   });
 
+  it('a result handed to a representative by proxy keeps who took it and the power of attorney', () => {
+    const s0 = drive({ service, variantId: 'issue', calendar: DEFAULT_CALENDAR, start: kz(2026, 4, 1, 10) });
+    const last = s0.events[s0.events.length - 1] as EventDoc<'issued'>;
+    const proxy = { iin: '850315400025', fullName: 'Нұрланова Гүлнар', poaNumber: '12-345', poaDate: '2026-03-30' };
+    const ev = desks();
+    const byProxy = ev('D9', Date.parse(last.at), 'issued', clerk, { stepId: 's10', mode: 'proxy', proxy });
+    const s = run([...s0.events.slice(0, -1), byProxy], Date.parse(last.at) + 1000);
+    expect(s.status).toBe('closed');
+    expect(s.issued).toMatchObject({ eventId: byProxy._id, mode: 'proxy', proxy });
+    expect(s.history.at(-1)?.eventId).toBe(byProxy._id);
+    // Without a proxy the field is empty, not missing.
+    expect(run(s0.events, Date.parse(last.at) + 1000).issued?.proxy).toBeNull();
+  });
+
   it('the head returns a prepared result for rework; the executor decides again', () => {
     const ev = desks();
     const d = kz(2026, 4, 1, 10);
@@ -255,5 +270,49 @@ describe('workflow engine on a small permit service', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('Kyzylorda permit: the result in person, or by post when the applicant does not come', () => {
+  const kyzylorda = bundledCatalogue().get('fl-permit-kyzylorda');
+  if (!kyzylorda) throw new Error('fl-permit-kyzylorda missing');
+  const play = (events: EventDoc[], now: number): ApplicationState =>
+    fold({ appId: 'A1', events, service: () => kyzylorda, calendar: DEFAULT_CALENDAR, now });
+  const start = kz(2026, 4, 1, 10);
+
+  it('handed over in person: the post-only steps after it are recorded as not needed, and it closes', () => {
+    const { events, state } = drive({ service: kyzylorda, variantId: 'issue', calendar: DEFAULT_CALENDAR, start });
+    expect(state.status).toBe('closed');
+    expect(events.filter((e) => e.kind === 'issued')).toHaveLength(1);
+    const after = state.history.slice(state.history.findIndex((h) => h.stepId === 's8b') + 1);
+    expect(after.map((h) => [h.stepId, h.outcome, h.by])).toEqual([
+      ['s8c', 'skipped', null],
+      ['s9', 'skipped', null],
+    ]);
+  });
+
+  it('the applicant does not come: the clerk marks the hand-over as not applying, the permit goes by post', () => {
+    const upTo = drive({ service: kyzylorda, variantId: 'issue', calendar: DEFAULT_CALENDAR, start });
+    const events = upTo.events.slice(0, -1);
+    let s = play(events, start + 40 * 86_400_000);
+    expect(s.step?.id).toBe('s8b');
+    expect(allowedActions(s, 'clerk').find((a) => a.kind === 'step_done')?.outcomes).toEqual(['skipped']);
+    const ev = desks();
+    const t0 = Date.parse(events[events.length - 1]?.at ?? '') + 3 * 86_400_000;
+    events.push(ev('D7', t0, 'step_done', clerk, { stepId: 's8b', outcome: 'skipped' }));
+    s = play(events, t0);
+    expect([s.step?.id, s.role]).toEqual(['s8c', 'executor']);
+    events.push(ev('D7', t0 + 60_000, 'step_done', exec, { stepId: 's8c', outcome: 'done' }));
+    s = play(events, t0 + 60_000);
+    expect([s.step?.id, s.role]).toEqual(['s9', 'clerk']);
+    // In person was declined: the post is now the only way, and cannot be declined too.
+    expect(allowedActions(s, 'clerk').map((a) => a.kind)).toEqual(['issued', 'withdrawn']);
+    const declined = ev('D7', t0 + 90_000, 'step_done', clerk, { stepId: 's9', outcome: 'skipped' });
+    expect(play([...events, declined], t0 + 90_000).superseded.map((x) => x.eventId)).toEqual([declined._id]);
+    events.push(ev('D7', t0 + 120_000, 'issued', clerk, { stepId: 's9', mode: 'mail', tracking: 'RR123456789KZ' }));
+    s = play(events, t0 + 120_000);
+    expect(s.status).toBe('closed');
+    expect(s.issued).toMatchObject({ mode: 'mail', tracking: 'RR123456789KZ' });
+    expect(s.superseded).toEqual([]);
   });
 });

@@ -9,7 +9,14 @@ import {
   type WorkCalendar,
 } from '../calendar';
 import type { Extension, Norm, ServiceDefinition, Step, TermChange, Variant } from '../catalogue/schema';
-import { compareEvents, type ActorRef, type EventDoc, type EventKind, type StaffRole } from '../events/event';
+import {
+  compareEvents,
+  type ActorRef,
+  type EventDoc,
+  type EventKind,
+  type Representative,
+  type StaffRole,
+} from '../events/event';
 
 /**
  * The workflow engine: a pure function of (service definition, events, calendar, now). Every
@@ -110,8 +117,15 @@ export interface ApplicationState {
   outcome: Outcome;
   /** The legal ground given with the latest refusal (мотивированный отказ), for the notification. */
   refusalGround: string | null;
-  /** How the result was handed over, once it was. */
-  issued: { mode: string; tracking: string | null; at: string; by: ActorRef } | null;
+  /** How the result was handed over, once it was; to whom, when a representative took it by proxy. */
+  issued: {
+    eventId: string;
+    mode: string;
+    tracking: string | null;
+    proxy: Representative | null;
+    at: string;
+    by: ActorRef;
+  } | null;
   /** The step to be done now, and who must do it. */
   step: Step | null;
   role: StaffRole | null;
@@ -279,8 +293,9 @@ export function allowedActions(state: ApplicationState, role: StaffRole): Allowe
             : decides(step)
               ? ['done', 'refused']
               : ['done'];
-        if (step.condition) outcomes.push('skipped');
-        out.push({ kind, stepId: step.id, outcomes });
+        if (mayDecline(state, step)) outcomes.push('skipped');
+        // A step that can only be declined, when declining is not allowed, offers nothing.
+        if (outcomes.length > 0) out.push({ kind, stepId: step.id, outcomes });
       } else out.push({ kind, stepId: step.id });
     }
     const extensions = availableExtensions(state).map((x) => x.id);
@@ -293,6 +308,23 @@ export function allowedActions(state: ApplicationState, role: StaffRole): Allowe
   }
   if (role === 'clerk') out.push({ kind: 'withdrawn', stepId: null });
   return out;
+}
+
+const HAND_OVER = new Set<Step['kind']>(['issue', 'mail']);
+
+/**
+ * Whether the actor may mark a conditional step as not applying. Alternative hand-overs (in
+ * person if the applicant comes, by post if not) cannot all be declined: once one was marked as
+ * not applying and nothing has been handed over, the next one must be done.
+ */
+function mayDecline(state: ApplicationState, step: Step): boolean {
+  if (!step.condition) return false;
+  if (!HAND_OVER.has(step.kind) || state.issued) return true;
+  const kindOf = (id: string): Step['kind'] | undefined => state.variant?.steps.find((x) => x.id === id)?.kind;
+  return !state.history.some((h) => {
+    const kind = kindOf(h.stepId);
+    return h.outcome === 'skipped' && h.by !== null && kind !== undefined && HAND_OVER.has(kind);
+  });
 }
 
 export function isFinal(status: Status): boolean {
@@ -428,14 +460,17 @@ class Folder {
     for (let i = this.stepIndex + 1; i < steps.length; i++) {
       const step = steps[i];
       if (!step || !this.applies(step)) continue;
-      if (isAutomatic(step)) {
+      // A conditional step after the result was handed over ("if the applicant does not come,
+      // send it by post") no longer applies: recorded as not needed, not left for someone to mark.
+      const moot = step.condition !== undefined && this.s.issued !== null;
+      if (isAutomatic(step) || moot) {
         this.s.history.push({
           stepId: step.id,
           startedAt: at,
           doneAt: at,
           by: null,
           eventId: null,
-          outcome: 'auto',
+          outcome: moot ? 'skipped' : 'auto',
           norm: step.norm,
           dueAt: null,
           workingMinutes: 0,
@@ -616,10 +651,10 @@ class Folder {
       case 'step_done': {
         const o = e.payload.outcome;
         const valid = !ownKinds(step).includes('step_done')
-          ? o === 'skipped' && !!step.condition
+          ? o === 'skipped' && mayDecline(this.s, step)
           : step.kind === 'decision'
-            ? o === 'approved' || o === 'refused' || (o === 'skipped' && !!step.condition)
-            : o === 'done' || (o === 'refused' && decides(step)) || (o === 'skipped' && !!step.condition);
+            ? o === 'approved' || o === 'refused' || (o === 'skipped' && mayDecline(this.s, step))
+            : o === 'done' || (o === 'refused' && decides(step)) || (o === 'skipped' && mayDecline(this.s, step));
         if (!valid) return this.supersede(e, 'workflow.notAllowed');
         if (o === 'refused') {
           this.s.outcome = 'refused';
@@ -643,7 +678,14 @@ class Folder {
         return this.advance(at);
       case 'issued':
         this.letter(e, e.payload.outgoingNumber, 'result', at);
-        this.s.issued = { mode: e.payload.mode, tracking: e.payload.tracking ?? null, at: e.at, by: e.actor };
+        this.s.issued = {
+          eventId: e._id,
+          mode: e.payload.mode,
+          tracking: e.payload.tracking ?? null,
+          proxy: e.payload.proxy ?? null,
+          at: e.at,
+          by: e.actor,
+        };
         this.complete(e, 'done', at);
         return this.advance(at);
       case 'wait_expired':

@@ -1,12 +1,51 @@
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ServiceDefinition } from '@shared/catalogue';
-import type { ActorRef } from '@shared/events';
+import type { ActorRef, Representative } from '@shared/events';
+import { validateIin } from '@shared/identity';
 import type { AllowedAction, ApplicationState } from '@shared/workflow';
 import { writeFailureKey, type Desk } from '../../data/desk';
 import { ExtensionAction } from './TermsAndLetters';
 
 type Outcome = 'done' | 'skipped' | 'approved' | 'refused';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+interface ProxyDraft {
+  fullName: string;
+  iin: string;
+  poaNumber: string;
+  poaDate: string;
+}
+const NO_PROXY: ProxyDraft = { fullName: '', iin: '', poaNumber: '', poaDate: '' };
+
+/** The representative who takes the result by power of attorney, checked as at reception. */
+export function checkProxy(d: ProxyDraft): {
+  proxy: Representative | null;
+  errors: Partial<Record<keyof ProxyDraft, string>>;
+} {
+  const errors: Partial<Record<keyof ProxyDraft, string>> = {};
+  const iin = validateIin(d.iin);
+  if (!iin.ok) errors.iin = `identity:errors.${iin.error}`;
+  if (!d.fullName.trim()) errors.fullName = 'reception:errors.required';
+  if (!d.poaNumber.trim()) errors.poaNumber = 'reception:errors.required';
+  if (!ISO_DATE.test(d.poaDate)) errors.poaDate = 'reception:errors.date';
+  if (!iin.ok || Object.keys(errors).length > 0) return { proxy: null, errors };
+  return {
+    proxy: { iin: iin.value, fullName: d.fullName.trim(), poaNumber: d.poaNumber.trim(), poaDate: d.poaDate },
+    errors,
+  };
+}
+
+/**
+ * The ways the result may be handed over: the service's own, and by proxy wherever it is handed
+ * over in person (a representative with a power of attorney may take it instead of the applicant).
+ */
+export function issueModes(service: ServiceDefinition): ServiceDefinition['delivery'] {
+  const modes = [...service.delivery];
+  if (modes.includes('in_person') && !modes.includes('proxy')) modes.splice(modes.indexOf('in_person') + 1, 0, 'proxy');
+  return modes;
+}
 
 /**
  * The actions the current user's role may take now, as the engine allows them; each becomes one
@@ -38,6 +77,8 @@ export function ActionPanel({
   const [minutesNo, setMinutesNo] = useState('');
   const [mode, setMode] = useState(service.delivery[0] ?? 'in_person');
   const [tracking, setTracking] = useState('');
+  const [proxyDraft, setProxyDraft] = useState<ProxyDraft>(NO_PROXY);
+  const [proxyTried, setProxyTried] = useState(false);
   if (actions.length === 0) return null;
 
   const appId = state.appId;
@@ -61,7 +102,29 @@ export function ActionPanel({
   const outcomes = has('step_done')?.outcomes ?? [];
   const needsGround = outcomes.includes('refused');
   const executorOk = /^[a-z0-9._-]{2,64}$/.test(executor) && executorName.trim().length > 1;
-  const dateOk = /^\d{4}-\d{2}-\d{2}$/.test(meetingDate) && minutesNo.trim().length > 0;
+  const dateOk = ISO_DATE.test(meetingDate) && minutesNo.trim().length > 0;
+  const proxyCheck = checkProxy(proxyDraft);
+  const proxyError = (field: keyof ProxyDraft): string | null => {
+    const code = proxyCheck.errors[field];
+    // An IIN is judged as soon as it has 12 digits; everything else once "issue" was pressed.
+    const show = proxyTried || (field === 'iin' && proxyDraft.iin.replace(/\s/g, '').length >= 12);
+    return show && code ? t(code) : null;
+  };
+  const proxyField = (field: keyof ProxyDraft, type: 'text' | 'date' = 'text'): JSX.Element => (
+    <label className={`field${proxyError(field) ? ' invalid' : ''}`}>
+      <span>{t(`card:actions.proxy.${field}`)}</span>
+      <input
+        type={type}
+        value={proxyDraft[field]}
+        inputMode={field === 'iin' ? 'numeric' : undefined}
+        maxLength={field === 'iin' ? 14 : undefined}
+        aria-invalid={proxyError(field) !== null}
+        onChange={(e) => setProxyDraft((d) => ({ ...d, [field]: e.target.value }))}
+        data-testid={`proxy-${field}`}
+      />
+      {proxyError(field) && <span className="field-error">{proxyError(field)}</span>}
+    </label>
+  );
 
   return (
     <section className="card actions-card" data-testid="action-panel">
@@ -104,7 +167,7 @@ export function ActionPanel({
           <label className="field">
             <span>{t('card:actions.mode')}</span>
             <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)} data-testid="issue-mode">
-              {service.delivery.map((m) => (
+              {issueModes(service).map((m) => (
                 <option key={m} value={m}>
                   {t(`card:delivery.${m}`)}
                 </option>
@@ -114,10 +177,19 @@ export function ActionPanel({
           {mode === 'mail' && (
             <label className="field">
               <span>{t('card:actions.tracking')}</span>
-              <input value={tracking} onChange={(e) => setTracking(e.target.value)} />
+              <input value={tracking} onChange={(e) => setTracking(e.target.value)} data-testid="issue-tracking" />
             </label>
           )}
         </div>
+      )}
+      {has('issued') && mode === 'proxy' && (
+        <fieldset className="subsection grid-2" data-testid="proxy-form">
+          <legend>{t('card:actions.proxy.title')}</legend>
+          {proxyField('fullName')}
+          {proxyField('iin')}
+          {proxyField('poaNumber')}
+          {proxyField('poaDate', 'date')}
+        </fieldset>
       )}
       {(needsGround || has('commission_decision')) && (
         <label className="field wide">
@@ -253,16 +325,21 @@ export function ActionPanel({
             className="primary"
             disabled={busy}
             data-testid="do-issued"
-            onClick={() =>
+            onClick={() => {
+              if (mode === 'proxy' && !proxyCheck.proxy) {
+                setProxyTried(true);
+                return;
+              }
               void run(() =>
                 desk.append(appId, 'issued', actor, {
                   stepId,
                   mode,
+                  proxy: mode === 'proxy' ? (proxyCheck.proxy ?? undefined) : undefined,
                   tracking: mode === 'mail' && tracking.trim() ? tracking.trim() : undefined,
                   note: n,
                 }),
-              )
-            }
+              );
+            }}
           >
             {t('card:actions.issue')}
           </button>

@@ -3,13 +3,14 @@ import type { JSX } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import type { EventDoc } from '@shared/events';
 import { allowedActions, type ApplicationState, type HistoryEntry } from '@shared/workflow';
 import { DeskGate } from '../../components/DeskGate';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import type { Desk } from '../../data/desk';
 import { applicantDisplayName, applicantKey } from '../../data/project';
-import { formatPrintedDateTime } from '../../i18n/format';
+import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { AuditTrail } from '../audit/AuditTrail';
@@ -33,6 +34,54 @@ export function ApplicationCardPage(): JSX.Element {
   );
 }
 
+/**
+ * What the action recorded beyond who and when: the executor named, the commission's minutes,
+ * the legal ground of a refusal, to whom and how the result went, and the note.
+ */
+function EventDetails({ event: e, t }: { event: EventDoc | undefined; t: TFunction }): JSX.Element | null {
+  if (!e) return null;
+  const parts: string[] = [];
+  switch (e.kind) {
+    case 'resolution':
+      parts.push(t('card:detail.executor', { name: e.payload.executorName || e.payload.executor }));
+      break;
+    case 'commission_decision':
+      parts.push(
+        t('card:detail.minutes', {
+          date: formatPrintedDate(Date.parse(e.payload.meetingDate)),
+          number: e.payload.minutesNo,
+        }),
+      );
+      if (e.payload.ground) parts.push(t('card:detail.ground', { ground: e.payload.ground }));
+      break;
+    case 'step_done':
+      if (e.payload.ground) parts.push(t('card:detail.ground', { ground: e.payload.ground }));
+      break;
+    case 'issued': {
+      parts.push(t(`card:delivery.${e.payload.mode}`));
+      if (e.payload.tracking) parts.push(t('card:trackingNo', { number: e.payload.tracking }));
+      const proxy = e.payload.proxy;
+      if (proxy)
+        parts.push(
+          `${t('card:proxyTook', { name: proxy.fullName, iin: proxy.iin })}, ${t('card:poa', {
+            number: proxy.poaNumber,
+            date: formatPrintedDate(Date.parse(proxy.poaDate)),
+          })}`,
+        );
+      break;
+    }
+    default:
+      break;
+  }
+  if ('note' in e.payload && e.payload.note) parts.push(t('card:detail.note', { note: e.payload.note }));
+  if (parts.length === 0) return null;
+  return (
+    <small className="detail" data-testid={`timeline-${e.kind}`}>
+      {parts.join(' · ')}
+    </small>
+  );
+}
+
 /** Working minutes as "2 h 15 min" or days of 8 hours. */
 function duration(minutes: number | null, t: TFunction): string {
   if (minutes === null) return '—';
@@ -50,10 +99,17 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
   // The read-model row changes whenever a new event for this application is projected (local or
   // replicated); the card then folds the events again for the full history.
   const row = useLiveQuery(() => desk.model.applications.get(appId), [desk, appId]);
-  const state = useLiveQuery(
-    (): Promise<ApplicationState | null> => (row ? desk.state(appId) : Promise.resolve(null)),
+  const loaded = useLiveQuery(
+    async (): Promise<{ state: ApplicationState; events: Map<string, EventDoc> } | null> =>
+      row
+        ? {
+            state: await desk.state(appId),
+            events: new Map((await desk.eventsOf(appId)).map((e) => [e._id, e])),
+          }
+        : null,
     [desk, appId, row?.eventCount, now],
   );
+  const state = loaded === undefined ? undefined : (loaded?.state ?? null);
   if (row === undefined && state === undefined) return <p className="muted">{t('card:loading')}</p>;
   if (!row || !state?.registered || !state.service || !state.variant)
     return <p className="field-error">{t('card:notFound')}</p>;
@@ -96,6 +152,12 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
             {t(`applications:status.${state.status}`)}
             {state.outcome && ` · ${t(`card:outcome.${state.outcome}`)}`}
           </dd>
+          {state.outcome === 'refused' && state.refusalGround && (
+            <>
+              <dt>{t('card:ground')}</dt>
+              <dd data-testid="card-ground">{state.refusalGround}</dd>
+            </>
+          )}
           {state.step && (
             <>
               <dt>{t('card:currentStep')}</dt>
@@ -108,8 +170,9 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
                 </small>
               </dd>
               <dt>{t('card:stepDue')}</dt>
-              <dd className={state.stepOverdue ? 'bad' : ''}>
+              <dd className={state.stepOverdue ? 'bad' : ''} data-testid="card-step-due">
                 {state.stepDueAt !== null ? formatPrintedDateTime(state.stepDueAt) : t('card:noNorm')}
+                {state.stepOverdue && ` · ${t('applications:overdue')}`}
               </dd>
             </>
           )}
@@ -166,10 +229,11 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
                 <small className="muted">
                   {' · '}
                   {h.by ? (h.by.name ?? h.by.login) : t('card:automatic')} · {t(`card:historyOutcome.${h.outcome}`)}
-                  {h.workingMinutes !== null && h.outcome !== 'auto' && ` · ${duration(h.workingMinutes, t)}`}
+                  {h.workingMinutes !== null && h.by !== null && ` · ${duration(h.workingMinutes, t)}`}
                   {h.norm && h.norm.text && ` · ${t('card:norm', { norm: h.norm.text })}`}
                   {h.overNorm && ` · ${t('card:overNorm')}`}
                 </small>
+                {h.eventId && <EventDetails event={loaded?.events.get(h.eventId)} t={t} />}
               </span>
             </li>
           ))}

@@ -2,6 +2,7 @@ import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
 import { Link } from 'react-router';
+import { EmptyState } from '../../components/EmptyState';
 import type { Desk } from '../../data/desk';
 import type { ApplicationRow } from '../../data/readModel';
 import { formatPrintedDate } from '../../i18n/format';
@@ -60,6 +61,20 @@ export function CommissionQueue({
     setSelected(new Set());
     setBusy(false);
   };
+
+  const outcome = result && (
+    <p role="status" className={result.failed.length > 0 ? 'field-error' : ''} data-testid="batch-result">
+      {t('inbox:commission.recorded', { count: result.ok })}
+      {result.failed.length > 0 && ` ${t('inbox:commission.failed', { list: result.failed.join(', ') })}`}
+    </p>
+  );
+  if (rows.length === 0)
+    return (
+      <section className="commission" data-testid="commission-queue">
+        {outcome}
+        <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />
+      </section>
+    );
 
   return (
     <section className="commission" data-testid="commission-queue">
@@ -152,12 +167,7 @@ export function CommissionQueue({
             {t('card:actions.commission.refused')}
           </button>
         </div>
-        {result && (
-          <p role="status" className={result.failed.length > 0 ? 'field-error' : ''} data-testid="batch-result">
-            {t('inbox:commission.recorded', { count: result.ok })}
-            {result.failed.length > 0 && ` ${t('inbox:commission.failed', { list: result.failed.join(', ') })}`}
-          </p>
-        )}
+        {outcome}
       </div>
     </section>
   );
