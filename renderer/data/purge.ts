@@ -169,11 +169,6 @@ export function installPurgeGuard(db: PouchDB.Database): void {
   }) as unknown as RevsDiff;
 }
 
-/** True when the guard knows this application as purged (tests, and the run itself). */
-export function isPurgedHere(db: PouchDB.Database, appId: string): boolean {
-  return guarded.get(db)?.has(appId) ?? false;
-}
-
 // --- The run -----------------------------------------------------------------------------------
 
 interface LeafDoc {
