@@ -204,7 +204,7 @@ async function docsOf(db: PouchDB.Database, appId: string): Promise<LeafDoc[]> {
 export interface PurgeRun {
   db: PouchDB.Database;
   model: ReadModel;
-  /** The server that must confirm it holds every revision (central, not a hub that may not yet). */
+  /** The server that must confirm it holds every revision: the desk's sync server (see docs/threat-model.md §8 on hubs). */
   remote: PouchDB.Database;
   now?: () => number;
 }
