@@ -169,11 +169,6 @@ export function installPurgeGuard(db: PouchDB.Database): void {
   }) as unknown as RevsDiff;
 }
 
-/** True when the guard knows this application as purged (tests, and the run itself). */
-export function isPurgedHere(db: PouchDB.Database, appId: string): boolean {
-  return guarded.get(db)?.has(appId) ?? false;
-}
-
 // --- The run -----------------------------------------------------------------------------------
 
 interface LeafDoc {
@@ -209,7 +204,7 @@ async function docsOf(db: PouchDB.Database, appId: string): Promise<LeafDoc[]> {
 export interface PurgeRun {
   db: PouchDB.Database;
   model: ReadModel;
-  /** The server that must confirm it holds every revision (central, not a hub that may not yet). */
+  /** The server that must confirm it holds every revision: the desk's sync server (see docs/threat-model.md §8 on hubs). */
   remote: PouchDB.Database;
   now?: () => number;
 }
