@@ -4,6 +4,7 @@ import { officeDbName, validateOfficeDoc, validationRulesFromKinds, type UserCtx
 import {
   formatOutgoingNumber,
   formatRegNumber,
+  parseOutgoingNumber,
   KIND_ROLES,
   makeEvent,
   newAppId,
@@ -170,7 +171,7 @@ export class Desk {
       // A letter leaving the office takes this desk's next outgoing number, reserved only once the
       // engine has accepted the action (a refused action leaves no gap).
       if (outgoingLetter(foldWith([]), kind, payload as { stepId?: string; outcome?: string })) {
-        const sequence = await this.office.nextOutgoingSequence();
+        const sequence = await this.office.nextOutgoingSequence(await this.outgoingFloor());
         const outgoingNumber = formatOutgoingNumber(this.config.office, this.config.desk, sequence);
         event = this.build(appId, kind, actor, { ...payload, outgoingNumber });
         refused = foldWith([event]).superseded.find((s) => s.eventId === event._id);
@@ -178,6 +179,17 @@ export class Desk {
       }
       return this.write(event);
     });
+  }
+
+  /**
+   * The highest outgoing number of this desk among the office's events (read model): should the
+   * device document be lost with a wiped database, numbers already replicated back are not reused.
+   * Numbers are zero-padded to six digits, so the index order is numeric up to 999,999.
+   */
+  private async outgoingFloor(): Promise<number> {
+    const prefix = `${this.config.office}-${this.config.desk}/`;
+    const last = await this.model.journal.where('number').startsWith(prefix).last();
+    return (last?.number && parseOutgoingNumber(last.number)?.sequence) || 0;
   }
 
   /**

@@ -81,8 +81,11 @@ export interface OfficeDb {
   device(): Promise<DeviceDoc>;
   /** Reserves the next registration sequence number; a crash may leave a gap, never a duplicate. */
   nextSequence(): Promise<number>;
-  /** Reserves the next outgoing-letter number, the same way: a gap after a crash, never a duplicate. */
-  nextOutgoingSequence(): Promise<number>;
+  /**
+   * Reserves the next outgoing-letter number, the same way: a gap after a crash, never a duplicate.
+   * `floor` is the highest number of this desk already known from the office's events.
+   */
+  nextOutgoingSequence(floor?: number): Promise<number>;
   setDesk(office: string, desk: string): Promise<DeviceDoc>;
   /**
    * Writes a document together with a new device document, in one IndexedDB transaction (one
@@ -146,10 +149,10 @@ export async function openOfficeDb(
         const next = await writeDevice({ ...d, sequence: d.sequence + 1 });
         return next.sequence;
       }),
-    nextOutgoingSequence: () =>
+    nextOutgoingSequence: (floor = 0) =>
       serial(async () => {
         const d = await readDevice();
-        const next = await writeDevice({ ...d, outgoingSequence: (d.outgoingSequence ?? 0) + 1 });
+        const next = await writeDevice({ ...d, outgoingSequence: Math.max(d.outgoingSequence ?? 0, floor) + 1 });
         return next.outgoingSequence ?? 0;
       }),
     setDesk: (officeCode, desk) =>

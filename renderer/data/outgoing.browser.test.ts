@@ -4,7 +4,7 @@ import { loadCatalogue } from '@shared/catalogue';
 import type { ActorRef, PayloadOf } from '@shared/events';
 import { testPermitService } from '../../tests/fixtures/testService';
 import { AppendError, Desk } from './desk';
-import { openOfficeDb } from './officeDb';
+import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './officeDb';
 import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
 
@@ -125,5 +125,24 @@ describe('outgoing numbering', () => {
     ]);
     const state = await third.state(a.appId);
     expect(state.letters.map((l) => l.number)).toEqual(['ALM01-D01/000001', 'ALM01-D01/000002']);
+  });
+
+  it('a desk whose device document was lost goes on after the highest number the office’s events show', async () => {
+    const dbName = newName();
+    forget(dbName);
+    const first = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+    const a = await toNotice(first);
+    expect(a.notice).toBe('ALM01-D01/000001');
+    expect(await toIssue(first, a.appId)).toBe('ALM01-D01/000002');
+    await first.close();
+    // What a wiped and re-synced desk looks like: the events are back, the counters are not.
+    const raw = await openOfficeDb('ALM01', { name: dbName });
+    await raw.db.remove(await raw.db.get<DeviceDoc>(DEVICE_DOC_ID));
+    await raw.close();
+    const second = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+    cleanup.push(() => second.close().catch(() => undefined));
+    expect((await second.office.device()).outgoingSequence).toBeUndefined();
+    const b = await toNotice(second);
+    expect(b.notice).toBe('ALM01-D01/000003');
   });
 });

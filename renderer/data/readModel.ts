@@ -96,7 +96,7 @@ export function openReadModel(name: string): ReadModel {
     applications:
       'appId, regNumber, status, role, assignee, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], applicantKey, registeredAt, dueAt, *searchWords',
     applicants: 'key, lastSeenAt, *searchWords',
-    journal: 'id, appId, [journal+at]',
+    journal: 'id, appId, [journal+at], number',
     meta: 'key',
   });
   return db;

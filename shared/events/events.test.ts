@@ -177,6 +177,41 @@ describe('event documents', () => {
     ).toThrow(expect.objectContaining({ forbidden: 'event.roleNotAllowed' }) as Error);
   });
 
+  it('an outgoing number and an extension travel in the payload; the server accepts them, the parser checks them', () => {
+    const rules = validationRulesFromKinds(KIND_ROLES);
+    const issued = makeEvent({
+      ...base,
+      kind: 'issued',
+      actor: { login: 'c1', role: 'clerk' },
+      payload: { stepId: 's10', mode: 'mail', tracking: 'RR1KZ', outgoingNumber: 'ALM01-D01/000347' },
+    });
+    const extended = makeEvent({
+      ...base,
+      kind: 'deadline_extended',
+      actor: { login: 'e1', role: 'executor' },
+      payload: { stepId: 's3', extensionId: 'insufficient-documents', reason: ' Сұрау салынды ' },
+    });
+    expect(extended.payload.reason).toBe('Сұрау салынды');
+    for (const e of [issued, extended]) {
+      expect(parseEvent(JSON.parse(JSON.stringify(e)))).toEqual({ ok: true, event: e });
+      const user = { db: 'office_alm01', name: e.actor.login, roles: [e.actor.role, 'office:ALM01'] };
+      expect(() => validateOfficeDoc(e as unknown as Record<string, unknown>, null, user, null, rules)).not.toThrow();
+    }
+    // A registration number is not an outgoing number; an empty reason is no reason.
+    expect(parseEvent({ ...issued, payload: { ...issued.payload, outgoingNumber: 'ALM01-D01-000347' } })).toEqual({
+      ok: false,
+      problem: 'event.payload',
+    });
+    expect(parseEvent({ ...extended, payload: { ...extended.payload, reason: '  ' } })).toEqual({
+      ok: false,
+      problem: 'event.payload',
+    });
+    expect(parseEvent({ ...extended, actor: { login: 'x', role: 'supervisor' } })).toEqual({
+      ok: false,
+      problem: 'event.roleNotAllowed',
+    });
+  });
+
   it('orders by clock, then device, the same on every replica', () => {
     const xs = [
       { hlc: '2', device: 'B' },
