@@ -4,7 +4,7 @@ import { checkChains, eventHash, linkEvent, type RawDoc } from '@shared/audit';
 import { loadCatalogue } from '@shared/catalogue';
 import { makeEvent, type ActorRef, type PayloadOf } from '@shared/events';
 import { testPermitService } from '../../tests/fixtures/testService';
-import { ownHeads } from './auditChain';
+import { ownHeads, writeChained } from './auditChain';
 import { Desk } from './desk';
 import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './officeDb';
 import { PouchDB } from './pouch';
@@ -198,5 +198,37 @@ describe('the device document tells the truth when PouchDB refuses one of the tw
       }),
     ).rejects.toBeDefined();
     expect((await office.device()).chain).toBeUndefined();
+  });
+});
+
+describe('two windows on one office database', () => {
+  it('take turns at the head: their appends make one chain, never a fork', async () => {
+    const name = dbName();
+    const a = await openOfficeDb('ALM01', { name });
+    const b = await openOfficeDb('ALM01', { name });
+    cleanup.push(async () => {
+      await a.close();
+      await b.close();
+    });
+    const { deviceId } = await a.device();
+    const writes = Array.from({ length: 12 }, (_, i) => {
+      const e = makeEvent({
+        kind: 'withdrawn',
+        appId: `A${i}`,
+        office: 'ALM01',
+        device: deviceId,
+        clock: { wall: Date.parse('2026-03-10T05:00:00Z') + i, counter: 0 },
+        now: Date.parse('2026-03-10T05:00:00Z'),
+        actor: clerk,
+        payload: {},
+      });
+      return writeChained(i % 2 ? a : b, e, () => undefined);
+    });
+    const written = await Promise.all(writes);
+    expect(written.map((e) => e.chain?.seq).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    const report = checkChains(await allEvents(a.db), { heads: await ownHeads(a.db) });
+    expect(report.findings).toEqual([]);
   });
 });
