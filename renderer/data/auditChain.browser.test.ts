@@ -1,12 +1,12 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkChains, eventHash, type RawDoc } from '@shared/audit';
+import { checkChains, eventHash, linkEvent, type RawDoc } from '@shared/audit';
 import { loadCatalogue } from '@shared/catalogue';
 import { makeEvent, type ActorRef, type PayloadOf } from '@shared/events';
 import { testPermitService } from '../../tests/fixtures/testService';
-import { ownHeads } from './auditChain';
+import { ownHeads, writeChained } from './auditChain';
 import { Desk } from './desk';
-import { DEVICE_DOC_ID, type DeviceDoc } from './officeDb';
+import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './officeDb';
 import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
 
@@ -142,5 +142,93 @@ describe('the audit chain as the desk writes it (real IndexedDB)', () => {
     expect(report.findings).toEqual([]);
     expect(report.devices[0]).toMatchObject({ status: 'ok', beforeChain: 1, chained: 1 });
     expect(report.status[legacy._id]).toBe('beforeChain');
+  });
+});
+
+describe('the device document tells the truth when PouchDB refuses one of the two documents', () => {
+  it('a refused device document is written again with the head of the event that was stored', async () => {
+    const name = dbName();
+    const office = await openOfficeDb('ALM01', { name });
+    cleanup.push(() => office.close());
+    const device = await office.device();
+    const e = makeEvent({
+      kind: 'withdrawn',
+      appId: 'A1',
+      office: 'ALM01',
+      device: device.deviceId,
+      clock: { wall: Date.parse('2026-03-10T05:00:00Z'), counter: 0 },
+      now: Date.parse('2026-03-10T05:00:00Z'),
+      actor: clerk,
+      payload: {},
+    });
+    const written = await office.writeWithDevice(async (d) => {
+      // Another writer moves the device document on: the one in the batch is now a conflict.
+      await office.db.put({ ...d });
+      const { doc, head } = linkEvent(e as unknown as RawDoc, d.chain ?? null);
+      return { doc: doc as unknown as typeof e, device: { ...d, chain: head } };
+    });
+    expect((await office.db.get(e._id))._id).toBe(e._id);
+    expect((await office.device()).chain).toEqual({
+      seq: 1,
+      hash: eventHash(written as unknown as RawDoc),
+      eventId: e._id,
+    });
+  });
+
+  it('a refused event leaves the head where it was, and the append fails', async () => {
+    const name = dbName();
+    const office = await openOfficeDb('ALM01', { name });
+    cleanup.push(() => office.close());
+    const device = await office.device();
+    const e = makeEvent({
+      kind: 'withdrawn',
+      appId: 'A1',
+      office: 'ALM01',
+      device: device.deviceId,
+      clock: { wall: Date.parse('2026-03-10T05:00:00Z'), counter: 0 },
+      now: Date.parse('2026-03-10T05:00:00Z'),
+      actor: clerk,
+      payload: {},
+    });
+    await office.db.put({ ...e, note: 'already there' });
+    await expect(
+      office.writeWithDevice((d) => {
+        const { doc, head } = linkEvent(e as unknown as RawDoc, d.chain ?? null);
+        return Promise.resolve({ doc: doc as unknown as typeof e, device: { ...d, chain: head } });
+      }),
+    ).rejects.toBeDefined();
+    expect((await office.device()).chain).toBeUndefined();
+  });
+});
+
+describe('two windows on one office database', () => {
+  it('take turns at the head: their appends make one chain, never a fork', async () => {
+    const name = dbName();
+    const a = await openOfficeDb('ALM01', { name });
+    const b = await openOfficeDb('ALM01', { name });
+    cleanup.push(async () => {
+      await a.close();
+      await b.close();
+    });
+    const { deviceId } = await a.device();
+    const writes = Array.from({ length: 12 }, (_, i) => {
+      const e = makeEvent({
+        kind: 'withdrawn',
+        appId: `A${i}`,
+        office: 'ALM01',
+        device: deviceId,
+        clock: { wall: Date.parse('2026-03-10T05:00:00Z') + i, counter: 0 },
+        now: Date.parse('2026-03-10T05:00:00Z'),
+        actor: clerk,
+        payload: {},
+      });
+      return writeChained(i % 2 ? a : b, e, () => undefined);
+    });
+    const written = await Promise.all(writes);
+    expect(written.map((e) => e.chain?.seq).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    const report = checkChains(await allEvents(a.db), { heads: await ownHeads(a.db) });
+    expect(report.findings).toEqual([]);
   });
 });

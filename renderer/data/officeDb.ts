@@ -51,6 +51,15 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
   });
 }
 
+/**
+ * Runs `task` while holding a Web Lock, so that two windows on one office database (browser mode)
+ * take turns at the device document instead of both continuing the audit chain from the same head.
+ */
+async function acrossTabs<T>(lock: string, task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks ? await locks.request(lock, task) : await task();
+}
+
 function isQuotaError(e: unknown): boolean {
   const name = (e as { name?: unknown } | null)?.name;
   const raw = (e as { message?: unknown } | null)?.message;
@@ -158,26 +167,29 @@ export async function openOfficeDb(
     setDesk: (officeCode, desk) =>
       serial(async () => writeDevice({ ...(await readDevice()), office: officeCode, desk })),
     writeWithDevice: (build) =>
-      serial(async () => {
-        const before = await readDevice();
-        const { doc, device } = await build(before);
-        let results: (PouchDB.Core.Response | PouchDB.Core.Error)[];
-        try {
-          results = await db.bulkDocs([doc, device]);
-        } catch (e) {
-          // The transaction aborted: neither document was written.
-          throw toDataError(e, name);
-        }
-        const failure = (r: PouchDB.Core.Response | PouchDB.Core.Error | undefined): PouchDB.Core.Error | null =>
-          !r || ('error' in r && r.error) ? (r ?? { name: 'unknown_error' }) : null;
-        const docFailed = failure(results[0]);
-        if (!docFailed && !failure(results[1])) return doc;
-        // One of the two was refused inside a committed transaction (a revision conflict, never
-        // seen with one writer per process): the device document is set to what was written.
-        await writeDevice({ ...(docFailed ? before : device), _rev: (await readDevice())._rev });
-        if (!docFailed) return doc;
-        throw toDataError(Object.assign(new Error(String(docFailed.message ?? docFailed.name)), docFailed), name);
-      }),
+      serial(() =>
+        acrossTabs(`kense:${name}:device`, async () => {
+          const before = await readDevice();
+          const { doc, device } = await build(before);
+          let results: (PouchDB.Core.Response | PouchDB.Core.Error)[];
+          try {
+            results = await db.bulkDocs([doc, device]);
+          } catch (e) {
+            // The transaction aborted: neither document was written.
+            throw toDataError(e, name);
+          }
+          const failure = (r: PouchDB.Core.Response | PouchDB.Core.Error | undefined): PouchDB.Core.Error | null =>
+            !r || ('error' in r && r.error) ? (r ?? { name: 'unknown_error' }) : null;
+          const docFailed = failure(results[0]);
+          if (!docFailed && !failure(results[1])) return doc;
+          // One of the two was refused inside a committed transaction (a revision conflict: another
+          // writer of the device document that did not take the lock): the device document is set
+          // to what was written.
+          await writeDevice({ ...(docFailed ? before : device), _rev: (await readDevice())._rev });
+          if (!docFailed) return doc;
+          throw toDataError(Object.assign(new Error(String(docFailed.message ?? docFailed.name)), docFailed), name);
+        }),
+      ),
     close: () => db.close(),
   };
 }

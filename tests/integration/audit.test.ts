@@ -221,4 +221,35 @@ describe('npm run audit', () => {
     expect(run.stdout).toMatch(/EDITED\s+device \w+ #4: hashMismatch/);
     expect(run.stdout).toContain(String(target['_id']));
   });
+  it('the server refuses a malformed chain link from staff, and takes a well-formed one', async () => {
+    const put = async (chain: unknown): Promise<{ status: number; reason: unknown }> => {
+      const hlc = '001773200000000-0000';
+      const doc = {
+        _id: `evt:ABAD1:${hlc}:D9`,
+        type: 'event',
+        v: 1,
+        kind: 'withdrawn',
+        appId: 'ABAD1',
+        office: 'ALM01',
+        device: 'D9',
+        hlc,
+        at: '2026-03-11T05:00:00.000Z',
+        actor: { login: 'aigerim', role: 'clerk' },
+        payload: {},
+        chain,
+      };
+      const r = await fetch(`${central.url}/office_alm01/${encodeURIComponent(doc._id)}`, {
+        method: 'PUT',
+        headers: {
+          authorization: 'Basic ' + Buffer.from('aigerim:secret-1').toString('base64'),
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(doc),
+      });
+      return { status: r.status, reason: ((await r.json()) as { reason?: unknown }).reason };
+    };
+    for (const bad of [{ seq: 2, prev: null }, { seq: 1, prev: 'a'.repeat(64) }, { seq: 0, prev: null }, 'x'])
+      expect(await put(bad)).toEqual({ status: 403, reason: 'event.badChain' });
+    expect((await put({ seq: 1, prev: null })).status).toBe(201);
+  });
 });
