@@ -43,6 +43,13 @@ export async function startCentral(opts: {
   rules?: ValidationRules;
   /** Loopback by default; an office hub listens on the LAN. */
   host?: string;
+  /**
+   * A LevelDOWN-compatible storage module (absolute path) instead of pouchdb-server's native
+   * leveldown; pouchdb-server gives it bare database names, so the server then runs in `dir`.
+   */
+  levelBackend?: string;
+  /** The Node that runs pouchdb-server: this one by default; Electron's own (ELECTRON_RUN_AS_NODE) for the embedded hub. */
+  runtime?: { execPath: string; env: NodeJS.ProcessEnv };
 }): Promise<Central> {
   mkdirSync(opts.dir, { recursive: true });
   const config = path.join(opts.dir, 'config.json');
@@ -51,20 +58,25 @@ export async function startCentral(opts: {
   const require = createRequire(import.meta.url);
   const bin = path.join(path.dirname(require.resolve('pouchdb-server/package.json')), 'bin', 'pouchdb-server');
   const child = spawn(
-    process.execPath,
+    opts.runtime?.execPath ?? process.execPath,
     [
       bin,
+      ...(opts.levelBackend ? ['--level-backend', opts.levelBackend] : []),
       '--host',
       opts.host ?? '127.0.0.1',
       '--port',
       String(opts.port),
       '--dir',
-      opts.dir,
+      path.resolve(opts.dir),
       '--config',
-      config,
+      path.resolve(config),
       '--no-color',
     ],
-    { stdio: opts.quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'] },
+    {
+      stdio: opts.quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
+      ...(opts.levelBackend ? { cwd: path.resolve(opts.dir) } : {}),
+      ...(opts.runtime ? { env: opts.runtime.env } : {}),
+    },
   );
   const url = `http://${!opts.host || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}`;
   const stop = (): Promise<void> =>
