@@ -16,6 +16,7 @@ import kkMenu from '@locales/kk/menu.json';
 import ruMenu from '@locales/ru/menu.json';
 import { APP_ENTRY_URL, APP_HOST, APP_SCHEME, isAppUrl, mimeType, resolveAppAsset } from './appUrl';
 import { contentSecurityPolicy } from './csp';
+import { registerHubIpc } from './hub/register';
 import { guardedHandler } from './ipc';
 import { buildMenuTemplate } from './menu';
 import { pdfOptions, printFailureCode, printOptions, toPrinterInfo } from './print';
@@ -282,6 +283,7 @@ async function main(): Promise<void> {
   serveApp();
   hardenSessionsAndContents();
   registerIpc();
+  registerHubIpc(DEV_SERVER_URL);
   installMenu();
   await createWindow();
 }

@@ -2,6 +2,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
   IPC,
   appInfoSchema,
+  hubStatusSchema,
   menuCommandSchema,
   pdfResultSchema,
   printerListSchema,
@@ -32,6 +33,8 @@ const bridge: KenseBridge = {
   print: async (request) => printResultSchema.parse(await invoke(IPC.print, request)),
   printToPdf: async (request) => pdfResultSchema.parse(await invoke(IPC.printToPdf, request)),
   getPrinters: async () => printerListSchema.parse(await invoke(IPC.getPrinters)),
+  getHubStatus: async () => hubStatusSchema.parse(await invoke(IPC.getHubStatus)),
+  configureHub: async (config) => hubStatusSchema.parse(await invoke(IPC.configureHub, config)),
   onMenuCommand: (listener: (command: MenuCommand) => void) => {
     const handler = (_event: IpcRendererEvent, raw: unknown): void => {
       const parsed = menuCommandSchema.safeParse(raw);

@@ -36,6 +36,8 @@ export interface HubOptions {
   rules?: ValidationRules;
   /** The Node that runs the hub's server: this one by default (Electron passes its own). */
   runtime?: { execPath: string; env: NodeJS.ProcessEnv };
+  /** Where logdown.cjs is, when this module runs bundled (the desktop app's main process). */
+  storageModule?: string;
 }
 
 export interface HubStatus {
@@ -84,7 +86,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     quiet: opts.quiet ?? false,
     host: opts.host,
     rules: opts.rules,
-    levelBackend: logdownPath(),
+    levelBackend: opts.storageModule ?? logdownPath(),
     runtime: opts.runtime,
   });
   const db = officeDbName(opts.office);

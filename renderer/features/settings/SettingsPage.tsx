@@ -6,6 +6,7 @@ import { getBridge } from '../../platform/bridge';
 import { usePreferences } from '../../state/preferences';
 import { PrintSettingsPanel } from '../../print/PrintSettingsPanel';
 import { DeskSetup } from './DeskSetup';
+import { HubSetup } from './HubSetup';
 import { SyncSetup } from './SyncSetup';
 
 export function SettingsPage(): JSX.Element {
@@ -31,6 +32,7 @@ export function SettingsPage(): JSX.Element {
       <PageHeader title={t('nav:settings')} />
       <DeskSetup />
       <SyncSetup />
+      <HubSetup />
       <PrintSettingsPanel />
       <section className="card">
         <h2>{t('settings:language.title')}</h2>

@@ -1,0 +1,54 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { app, ipcMain } from 'electron';
+import { IPC } from '@shared/ipc/contract';
+import { guardedHandler } from '../ipc';
+import { createHubService, type HubService } from './hubService';
+import { startHub } from './officeHub';
+
+/** True when nothing listens on host:port (the hub would otherwise fail half-way, or talk to a stranger). */
+export function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, host, () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The embedded hub's IPC: its status and its settings, validated like every other channel. The
+ * hub's server runs under Electron's own Node (ELECTRON_RUN_AS_NODE) with pure-JavaScript storage.
+ */
+export function registerHubIpc(devServerUrl: string | undefined): HubService {
+  const file = (): string => path.join(app.getPath('userData'), 'hub-settings.json');
+  const service = createHubService({
+    // The main process runs bundled: the storage module is taken from the app's own files.
+    start: (opts) => startHub({ ...opts, storageModule: path.join(app.getAppPath(), 'electron/main/hub/logdown.cjs') }),
+    portFree,
+    dataDir: path.join(app.getPath('userData'), 'hub'),
+    runtime: { execPath: process.execPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+    load: async () => {
+      try {
+        return JSON.parse(await readFile(file(), 'utf8')) as unknown;
+      } catch {
+        return null;
+      }
+    },
+    save: async (config) => {
+      await mkdir(path.dirname(file()), { recursive: true });
+      await writeFile(file(), JSON.stringify(config), 'utf8');
+    },
+  });
+  const ready = service.init();
+  ipcMain.handle(
+    IPC.getHubStatus,
+    guardedHandler(IPC.getHubStatus, async () => (await ready, service.status()), devServerUrl),
+  );
+  ipcMain.handle(
+    IPC.configureHub,
+    guardedHandler(IPC.configureHub, async (config) => (await ready, service.configure(config)), devServerUrl),
+  );
+  app.on('before-quit', () => void service.stop());
+  return service;
+}
