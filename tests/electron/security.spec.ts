@@ -53,7 +53,17 @@ test.describe('Electron shell security', () => {
     expect(globals).toEqual({
       require: 'undefined',
       process: 'undefined',
-      bridge: ['getAppInfo', 'getPrinters', 'onMenuCommand', 'platform', 'print', 'printToPdf', 'setUiLanguage'],
+      bridge: [
+        'configureHub',
+        'getAppInfo',
+        'getHubStatus',
+        'getPrinters',
+        'onMenuCommand',
+        'platform',
+        'print',
+        'printToPdf',
+        'setUiLanguage',
+      ],
     });
   });
 
