@@ -21,6 +21,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       port: { type: 'string', default: '5985' },
       host: { type: 'string', default: '127.0.0.1' },
       dir: { type: 'string', default: '.hub' },
+      // How long, at most, between attempts to reach central again (ms).
+      'max-backoff-ms': { type: 'string', default: '30000' },
     },
   });
   if (!values.office) {
@@ -32,6 +34,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     port: Number(values.port),
     host: values.host,
     dir: values.dir,
+    maxBackoffMs: Number(values['max-backoff-ms']),
     central: {
       url: values.central,
       user: process.env['KENSE_CENTRAL_USER'] ?? DEV_ADMIN.user,

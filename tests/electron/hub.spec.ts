@@ -4,7 +4,7 @@ import { electronBinaryPath, projectRoot } from '../../scripts/electron-binary.m
 
 const exe = electronBinaryPath();
 /** One of the hub ports of this suite's range (see tests/e2e/hub.spec.ts). */
-const HUB_PORT = Number(process.env['KENSE_E2E_HUB_PORT'] ?? CENTRAL_PORT + 9);
+const HUB_PORT = Number(process.env['KENSE_E2E_HUB_PORT'] ?? CENTRAL_PORT + 5);
 
 /**
  * The embedded hub inside the desktop app: enabled over the real IPC, its server runs under

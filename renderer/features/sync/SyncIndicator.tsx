@@ -79,8 +79,8 @@ function TargetDetails({ name }: { name: SyncTargetName }): JSX.Element {
   return (
     <section className={`sync-target sync-${status}`} data-testid={`sync-target-${name}`}>
       <h3>
-        <span className="sync-dot" aria-hidden="true" /> {t(`sync:target.${name}`)}:{' '}
-        <span data-testid={`sync-target-${name}-status`}>{t(`sync:status.${status}`)}</span>
+        <span className="sync-dot" aria-hidden="true" />
+        {t(`sync:target.${name}`)}:<span data-testid={`sync-target-${name}-status`}>{t(`sync:status.${status}`)}</span>
       </h3>
       {snap?.error && <p className="field-error">{t(`sync:error.${snap.error.replace('sync.', '')}`)}</p>}
       {pending !== null && pending !== undefined && (
