@@ -35,3 +35,26 @@ export function contentSecurityPolicy(connectOrigins: readonly string[] = []): s
     "form-action 'none'",
   ].join('; ');
 }
+
+/**
+ * Whether a request from the renderer goes to one of the sync servers the CSP names (the main
+ * process's request filter must agree with connect-src, or sync never leaves the window).
+ * Source expressions: scheme://host[:port|:*], host may start with `*.`; no port = the default one.
+ */
+export function isSyncRequest(url: string, origins: readonly string[]): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return origins.some((o) => {
+    const m = /^(https?:)\/\/(\*\.)?([a-z0-9.-]+)(?::(\d{1,5}|\*))?$/i.exec(o);
+    if (!m || m[1] !== u.protocol) return false;
+    const host = (m[3] ?? '').toLowerCase();
+    const hostOk = m[2] ? u.hostname.endsWith(`.${host}`) : u.hostname === host;
+    const wantPort = m[4] ?? (u.protocol === 'https:' ? '443' : '80');
+    return hostOk && (wantPort === '*' || wantPort === port);
+  });
+}

@@ -15,7 +15,7 @@ import {
 import kkMenu from '@locales/kk/menu.json';
 import ruMenu from '@locales/ru/menu.json';
 import { APP_ENTRY_URL, APP_HOST, APP_SCHEME, isAppUrl, mimeType, resolveAppAsset } from './appUrl';
-import { contentSecurityPolicy } from './csp';
+import { contentSecurityPolicy, isSyncRequest } from './csp';
 import { registerHubIpc } from './hub/register';
 import { guardedHandler } from './ipc';
 import { buildMenuTemplate } from './menu';
@@ -77,7 +77,7 @@ function serveApp(): void {
 function hardenSessionsAndContents(): void {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
-  // No request may leave for a remote origin except, later, the configured sync servers.
+  // No request may leave for a remote origin except the sync servers that the CSP allows.
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
     const url = details.url;
     const local =
@@ -85,7 +85,8 @@ function hardenSessionsAndContents(): void {
       url.startsWith('devtools:') ||
       url.startsWith('data:') ||
       url.startsWith('blob:') ||
-      (DEV_SERVER_URL !== undefined && isAppUrl(url, DEV_SERVER_URL));
+      (DEV_SERVER_URL !== undefined && isAppUrl(url, DEV_SERVER_URL)) ||
+      isSyncRequest(url, __KENSE_SYNC_ORIGINS__);
     callback({ cancel: !local });
   });
   app.on('web-contents-created', (_event, contents) => {
