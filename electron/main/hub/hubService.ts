@@ -16,8 +16,8 @@ export interface HubServiceDeps {
   portFree: (host: string, port: number) => Promise<boolean>;
   /** The hub's data directory (under the app's user data). */
   dataDir: string;
-  /** The Node that runs the hub's server (Electron's own, as Node). */
-  runtime?: HubOptions['runtime'];
+  /** How the hub's server process starts (an Electron utility process). */
+  launch?: HubOptions['launch'];
   load: () => Promise<unknown>;
   save: (config: SavedHubConfig) => Promise<void>;
 }
@@ -121,7 +121,7 @@ export function createHubService(deps: HubServiceDeps): HubService {
         dir: deps.dataDir,
         central: config.central,
         quiet: true,
-        runtime: deps.runtime,
+        launch: deps.launch,
       });
       running = { hub, config };
       state = 'running';

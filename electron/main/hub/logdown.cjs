@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The embedded office hub's storage: a LevelDOWN-compatible store in pure JavaScript, so that the
- * hub runs under Electron's own Node (ELECTRON_RUN_AS_NODE) with no native module to rebuild for
+ * hub runs under Electron's own Node (a utility process) with no native module to rebuild for
  * Electron's ABI (leveldown, sqlite3 would need electron-rebuild per platform and per Electron
  * upgrade). pouchdb-server loads it with `--level-backend <this file>`.
  *

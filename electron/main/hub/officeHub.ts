@@ -14,7 +14,7 @@ import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { officeDbName, type ValidationRules } from '../../../shared/couch';
-import { DEV_ADMIN, startCentral, type Central } from '../../../scripts/central';
+import { DEV_ADMIN, startCentral, type Central, type LaunchServer } from '../../../scripts/central';
 
 PouchDB.plugin(httpAdapter).plugin(replication);
 
@@ -34,8 +34,8 @@ export interface HubOptions {
   /** Back-off cap for reconnecting to central, ms. */
   maxBackoffMs?: number;
   rules?: ValidationRules;
-  /** The Node that runs the hub's server: this one by default (Electron passes its own). */
-  runtime?: { execPath: string; env: NodeJS.ProcessEnv };
+  /** How the hub's server process starts: a Node child by default; Electron passes a utility process. */
+  launch?: LaunchServer;
   /** Where logdown.cjs is, when this module runs bundled (the desktop app's main process). */
   storageModule?: string;
 }
@@ -87,7 +87,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     host: opts.host,
     rules: opts.rules,
     levelBackend: opts.storageModule ?? logdownPath(),
-    runtime: opts.runtime,
+    launch: opts.launch,
   });
   const db = officeDbName(opts.office);
   const centralBase = opts.central.url.replace(/\/+$/, '');

@@ -1,8 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { app, ipcMain } from 'electron';
+import { app, ipcMain, utilityProcess } from 'electron';
 import { IPC } from '@shared/ipc/contract';
+import type { LaunchServer } from '../../../scripts/central';
 import { guardedHandler } from '../ipc';
 import { createHubService, type HubService } from './hubService';
 import { startHub } from './officeHub';
@@ -17,8 +18,34 @@ export function portFree(host: string, port: number): Promise<boolean> {
 }
 
 /**
+ * The hub's server as an Electron utility process: a Node child with Electron's own Node, which
+ * works with the RunAsNode fuse off (build/electron-builder.yml), unlike ELECTRON_RUN_AS_NODE.
+ */
+export const launchUtility: LaunchServer = (script, args, o) => {
+  const child = utilityProcess.fork(script, args, {
+    serviceName: 'Kense office hub',
+    stdio: 'ignore',
+    ...(o.cwd ? { cwd: o.cwd } : {}),
+  });
+  let exitCode: number | null = null;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolve();
+    }),
+  );
+  return {
+    exitCode: () => exitCode,
+    stop: async () => {
+      if (exitCode === null) child.kill();
+      await exited;
+    },
+  };
+};
+
+/**
  * The embedded hub's IPC: its status and its settings, validated like every other channel. The
- * hub's server runs under Electron's own Node (ELECTRON_RUN_AS_NODE) with pure-JavaScript storage.
+ * hub's server runs in an Electron utility process (Electron's own Node) with pure-JavaScript storage.
  */
 export function registerHubIpc(devServerUrl: string | undefined): HubService {
   const file = (): string => path.join(app.getPath('userData'), 'hub-settings.json');
@@ -27,7 +54,7 @@ export function registerHubIpc(devServerUrl: string | undefined): HubService {
     start: (opts) => startHub({ ...opts, storageModule: path.join(app.getAppPath(), 'electron/main/hub/logdown.cjs') }),
     portFree,
     dataDir: path.join(app.getPath('userData'), 'hub'),
-    runtime: { execPath: process.execPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+    launch: launchUtility,
     load: async () => {
       try {
         return JSON.parse(await readFile(file(), 'utf8')) as unknown;

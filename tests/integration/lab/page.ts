@@ -277,11 +277,6 @@ const api = {
     officeForResume = await openOfficeDb('ALM01', { name: dbName });
   },
 
-  async officeDocCount(): Promise<number> {
-    const r = await officeForResume?.db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0', limit: 0 });
-    return r?.total_rows ?? 0;
-  },
-
   async officeEventCount(): Promise<number> {
     const r = await officeForResume?.db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' });
     return r?.rows.length ?? 0;
