@@ -20,10 +20,37 @@ export interface Central {
   stop: () => Promise<void>;
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** The server's process, however it was started (a Node child here, an Electron utility process in the app). */
+export interface ServerProcess {
+  /** The exit code once it has exited, else null. */
+  exitCode: () => number | null;
+  stop: () => Promise<void>;
+}
+
+/** Starts `node <script> <args>` in `cwd`: how the server runs outside Electron. */
+export type LaunchServer = (script: string, args: string[], o: { cwd?: string; quiet: boolean }) => ServerProcess;
+
+export const launchWithNode: LaunchServer = (script, args, o) => {
+  const child: ChildProcess = spawn(process.execPath, [script, ...args], {
+    stdio: o.quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
+    ...(o.cwd ? { cwd: o.cwd } : {}),
+  });
+  return {
+    exitCode: () => child.exitCode,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+};
+
+async function waitUntilUp(url: string, child: ServerProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the central server exited with code ${child.exitCode}`);
+    const code = child.exitCode();
+    if (code !== null) throw new Error(`the central server exited with code ${code}`);
     try {
       const r = await fetch(url);
       if (r.ok) return;
@@ -43,6 +70,13 @@ export async function startCentral(opts: {
   rules?: ValidationRules;
   /** Loopback by default; an office hub listens on the LAN. */
   host?: string;
+  /**
+   * A LevelDOWN-compatible storage module (absolute path) instead of pouchdb-server's native
+   * leveldown; pouchdb-server gives it bare database names, so the server then runs in `dir`.
+   */
+  levelBackend?: string;
+  /** How pouchdb-server is started: this Node by default; an Electron utility process for the embedded hub. */
+  launch?: LaunchServer;
 }): Promise<Central> {
   mkdirSync(opts.dir, { recursive: true });
   const config = path.join(opts.dir, 'config.json');
@@ -50,29 +84,24 @@ export async function startCentral(opts: {
   if (!existsSync(config)) writeFileSync(config, JSON.stringify({ admins: { [DEV_ADMIN.user]: DEV_ADMIN.password } }));
   const require = createRequire(import.meta.url);
   const bin = path.join(path.dirname(require.resolve('pouchdb-server/package.json')), 'bin', 'pouchdb-server');
-  const child = spawn(
-    process.execPath,
+  const child = (opts.launch ?? launchWithNode)(
+    bin,
     [
-      bin,
+      ...(opts.levelBackend ? ['--level-backend', opts.levelBackend] : []),
       '--host',
       opts.host ?? '127.0.0.1',
       '--port',
       String(opts.port),
       '--dir',
-      opts.dir,
+      path.resolve(opts.dir),
       '--config',
-      config,
+      path.resolve(config),
       '--no-color',
     ],
-    { stdio: opts.quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'] },
+    { quiet: opts.quiet ?? false, ...(opts.levelBackend ? { cwd: path.resolve(opts.dir) } : {}) },
   );
   const url = `http://${!opts.host || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}`;
-  const stop = (): Promise<void> =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+  const stop = (): Promise<void> => child.stop();
   try {
     await waitUntilUp(url, child, 20_000);
     await provision({

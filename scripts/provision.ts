@@ -133,3 +133,118 @@ export function parseStaffList(text: string): StaffUser[] {
       return { login, password, role, office: office.toUpperCase() };
     });
 }
+
+/** An office server's continuous replication with central (Apache CouchDB's `_replicator`). */
+export interface ReplicationToCentral {
+  /** Central's address, e.g. https://couch.example.kz:6984 */
+  central: string;
+  /** The account central accepts every colleague's events from (see docs/office-hub-couchdb.md). */
+  user: string;
+  password: string;
+  /**
+   * How this server reaches itself: CouchDB 3 replicates between URLs only (no local database
+   * names), with credentials. Default: the provisioning URL and admin.
+   */
+  local?: { url: string; user: string; password: string };
+}
+
+/**
+ * A replication endpoint with its credentials as an Authorization header: understood by every
+ * CouchDB 3 release (3.2 added `auth.basic` as well) and by the dev server's replicator.
+ */
+export interface ReplicationEndpoint {
+  url: string;
+  headers: { Authorization: string };
+}
+
+const endpoint = (url: string, user: string, password: string): ReplicationEndpoint => ({
+  url,
+  headers: { Authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64') },
+});
+
+export interface ReplicatorDoc {
+  _id: string;
+  _rev?: string;
+  source: ReplicationEndpoint;
+  target: ReplicationEndpoint;
+  continuous: true;
+  create_target: false;
+  /** Our own mark: what the job was written from (no password), to tell when it must be rewritten. */
+  kense: { office: string; direction: 'push' | 'pull'; fingerprint: string };
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Buffer.from(digest).toString('hex').slice(0, 16);
+}
+
+/**
+ * The two continuous `_replicator` jobs of one office database: up to central and down from it.
+ * CouchDB 3 only: endpoints are URLs (3.0 dropped local database names), credentials in headers.
+ */
+export async function replicatorDocs(
+  office: string,
+  opts: Pick<ProvisionOptions, 'url' | 'user' | 'password'>,
+  to: ReplicationToCentral,
+): Promise<ReplicatorDoc[]> {
+  const db = officeDbName(office);
+  const local = to.local ?? { url: opts.url, user: opts.user, password: opts.password };
+  const here = endpoint(`${local.url.replace(/\/+$/, '')}/${db}`, local.user, local.password);
+  const there = endpoint(`${to.central.replace(/\/+$/, '')}/${db}`, to.user, to.password);
+  const fingerprint = await sha256(JSON.stringify([here, there]));
+  return [
+    {
+      _id: `kense-${db}-to-central`,
+      source: here,
+      target: there,
+      continuous: true,
+      create_target: false,
+      kense: { office, direction: 'push', fingerprint },
+    },
+    {
+      _id: `kense-${db}-from-central`,
+      source: there,
+      target: here,
+      continuous: true,
+      create_target: false,
+      kense: { office, direction: 'pull', fingerprint },
+    },
+  ];
+}
+
+/**
+ * Writes (or rewrites, when the addresses or credentials changed) the `_replicator` jobs that keep
+ * each office database of an office server in step with central. Idempotent.
+ */
+export async function provisionReplication(
+  opts: Pick<ProvisionOptions, 'url' | 'user' | 'password' | 'offices' | 'log'>,
+  to: ReplicationToCentral,
+): Promise<void> {
+  const log = opts.log ?? ((l: string) => console.warn(l));
+  const req = client({ ...opts, rules: { kinds: {} }, version: '' });
+  // CouchDB 3 creates `_replicator` itself; a server set up without it gets it here.
+  const created = await req('PUT', '_replicator');
+  if (![201, 202, 412].includes(created.status))
+    throw new CouchError(created.status, await created.text(), 'create _replicator');
+  for (const office of opts.offices) {
+    for (const doc of await replicatorDocs(office, opts, to)) {
+      const path = `_replicator/${encodeURIComponent(doc._id)}`;
+      const current = await req('GET', path);
+      let rev: string | undefined;
+      if (current.ok) {
+        const existing = (await current.json()) as Partial<ReplicatorDoc> & { _rev: string };
+        if (existing.kense?.fingerprint === doc.kense.fingerprint) continue;
+        rev = existing._rev;
+      }
+      // A job is replaced, not edited: deleting the document cancels the running replication (every
+      // CouchDB 3 release; replicators that record their state in the document refuse edits).
+      if (rev) {
+        const d = await req('DELETE', `${path}?rev=${encodeURIComponent(rev)}`);
+        if (!d.ok) throw new CouchError(d.status, await d.text(), `_replicator/${doc._id}`);
+      }
+      const r = await req('PUT', path, doc);
+      if (!r.ok) throw new CouchError(r.status, await r.text(), `_replicator/${doc._id}`);
+      log(`replication ${doc._id} ${rev ? 'updated' : 'created'}`);
+    }
+  }
+}

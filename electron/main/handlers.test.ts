@@ -1,12 +1,27 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { IPC, ipcRequestSchemas, type IpcRequestChannel, type UiLanguage } from '@shared/ipc/contract';
+import {
+  IPC,
+  ipcRequestSchemas,
+  type HubStatusReport,
+  type IpcRequestChannel,
+  type UiLanguage,
+} from '@shared/ipc/contract';
 import { ipcHandlers } from './handlers';
 import { isRefusal } from './ipc';
 import { createKeyStore, type SafeStorageLike } from './keyStore';
 
 type Frame = { url: string; parent: Frame | null };
 const top: Frame = { url: 'app://kense/index.html#/settings', parent: null };
+const HUB_OFF: HubStatusReport = {
+  available: true,
+  state: 'off',
+  url: null,
+  uplink: null,
+  lastSyncAt: null,
+  error: null,
+  config: null,
+};
 
 /** A fake shell: records every effect, so a test can prove that a refused call had none. */
 function shell(devServerUrl?: string) {
@@ -48,6 +63,16 @@ function shell(devServerUrl?: string) {
       return Promise.resolve();
     },
     keyStore,
+    hub: {
+      status: () => {
+        effects.push('hub status');
+        return Promise.resolve(HUB_OFF);
+      },
+      configure: (config) => {
+        effects.push(`hub ${config.host}:${config.port}`);
+        return Promise.resolve(HUB_OFF);
+      },
+    },
     ...(devServerUrl ? { devServerUrl } : {}),
   });
   const sender = {
@@ -76,6 +101,14 @@ const VALID: Record<IpcRequestChannel, unknown> = {
   [IPC.printToPdf]: { pageSize: 'A4' },
   [IPC.getPrinters]: undefined,
   [IPC.getDataKey]: { scope: 'ALM01/D01' },
+  [IPC.getHubStatus]: undefined,
+  [IPC.configureHub]: {
+    enabled: true,
+    office: 'ALM01',
+    host: '0.0.0.0',
+    port: 5985,
+    central: { url: 'https://couch.example.kz', user: 'hub', password: 'secret' },
+  },
 };
 
 const STRANGERS: [string, Frame | null][] = [
@@ -144,6 +177,16 @@ describe('IPC handlers of the main process (the real table, a fake shell)', () =
         { scope: 'alm01/d01' },
         { scope: 'ALM01/D01', create: true },
         { scope: 'ALM01\\D01' },
+      ],
+      [IPC.getHubStatus]: [null, 0, {}, 'status'],
+      [IPC.configureHub]: [
+        undefined,
+        {},
+        { ...(VALID[IPC.configureHub] as object), port: 80 },
+        { ...(VALID[IPC.configureHub] as object), host: 'x; rm -rf /' },
+        { ...(VALID[IPC.configureHub] as object), office: 'alm01' },
+        { ...(VALID[IPC.configureHub] as object), central: { url: 'file:///etc', user: 'a', password: 'b' } },
+        { ...(VALID[IPC.configureHub] as object), extra: true },
       ],
     };
     for (const [channel, payloads] of Object.entries(bad) as [IpcRequestChannel, unknown[]][]) {

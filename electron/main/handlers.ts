@@ -9,6 +9,7 @@ import {
   type UiLanguage,
 } from '@shared/ipc/contract';
 import { guardedHandler } from './ipc';
+import type { HubEndpoints } from './hub/register';
 import type { KeyStore } from './keyStore';
 import { pdfOptions, printFailureCode, printOptions, toPrinterInfo } from './print';
 
@@ -17,6 +18,8 @@ export interface HandlerDeps {
   appInfo: () => AppInfo;
   setLanguage: (language: UiLanguage) => Promise<void>;
   keyStore: KeyStore;
+  /** The embedded office hub (hub/register.ts). */
+  hub: HubEndpoints;
   devServerUrl?: string;
 }
 
@@ -71,5 +74,7 @@ export function ipcHandlers(deps: HandlerDeps): Record<IpcRequestChannel, IpcHan
       dev,
     ),
     [IPC.getDataKey]: guardedHandler(IPC.getDataKey, (request) => deps.keyStore.dataKey(request), dev),
+    [IPC.getHubStatus]: guardedHandler(IPC.getHubStatus, () => deps.hub.status(), dev),
+    [IPC.configureHub]: guardedHandler(IPC.configureHub, (config) => deps.hub.configure(config), dev),
   };
 }

@@ -10,6 +10,7 @@ import { APP_ENTRY_URL, APP_SCHEME, mimeType, resolveAppAsset } from './appUrl';
 import { appResponseHeaders } from './csp';
 import { hardenSession, hardenWebContents } from './guards';
 import { ipcHandlers } from './handlers';
+import { embeddedHub } from './hub/register';
 import { createKeyStore, directoryKeyFiles } from './keyStore';
 import { buildMenuTemplate } from './menu';
 import { fitToDisplays, parseWindowState, type WindowState } from './windowState';
@@ -118,6 +119,7 @@ function registerIpc(): void {
       }
     },
     keyStore,
+    hub: embeddedHub(),
     ...(DEV_SERVER_URL !== undefined ? { devServerUrl: DEV_SERVER_URL } : {}),
   });
   for (const [channel, handler] of Object.entries(handlers)) ipcMain.handle(channel, handler);

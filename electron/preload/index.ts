@@ -3,6 +3,7 @@ import {
   IPC,
   appInfoSchema,
   dataKeyResultSchema,
+  hubStatusSchema,
   menuCommandSchema,
   pdfResultSchema,
   printerListSchema,
@@ -34,6 +35,8 @@ const bridge: KenseBridge = {
   printToPdf: async (request) => pdfResultSchema.parse(await invoke(IPC.printToPdf, request)),
   getPrinters: async () => printerListSchema.parse(await invoke(IPC.getPrinters)),
   getDataKey: async (request) => dataKeyResultSchema.parse(await invoke(IPC.getDataKey, request)),
+  getHubStatus: async () => hubStatusSchema.parse(await invoke(IPC.getHubStatus)),
+  configureHub: async (config) => hubStatusSchema.parse(await invoke(IPC.configureHub, config)),
   onMenuCommand: (listener: (command: MenuCommand) => void) => {
     const handler = (_event: IpcRendererEvent, raw: unknown): void => {
       const parsed = menuCommandSchema.safeParse(raw);

@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
 import { officeDbName } from '@shared/couch';
 import { usePurgeStatus } from '../state/purge';
-import { useSyncStatus } from '../state/sync';
+import { useShallow } from 'zustand/react/shallow';
+import { syncCredentials, useSyncStatus } from '../state/sync';
 import { useDesk } from './DeskProvider';
 import { PouchDB } from './pouch';
 import { DAY_MS, installPurgeGuard, runPurge } from './purge';
@@ -13,18 +14,19 @@ import { DAY_MS, installPurgeGuard, runPurge } from './purge';
  */
 export function PurgeController(): null {
   const desk = useDesk();
-  const config = useSyncStatus((s) => s.config);
-  const password = useSyncStatus((s) => s.password);
+  // Central, never the office hub: "kept on the server" must mean the central server.
+  const central = useSyncStatus((s) => s.targets?.central ?? null);
+  const credentials = useSyncStatus(useShallow(syncCredentials));
 
   useEffect(() => {
     if (desk) installPurgeGuard(desk.office.db);
   }, [desk]);
 
   useEffect(() => {
-    if (!desk || !config || !password) return;
-    const remote = new PouchDB(`${config.url.replace(/\/+$/, '')}/${officeDbName(desk.config.office)}`, {
+    if (!desk || !central || !credentials) return;
+    const remote = new PouchDB(`${central.replace(/\/+$/, '')}/${officeDbName(desk.config.office)}`, {
       adapter: 'http',
-      auth: { username: config.username, password },
+      auth: credentials,
       skip_setup: true,
     });
     let live = true;
@@ -49,7 +51,7 @@ export function PurgeController(): null {
       usePurgeStatus.setState({ runNow: null });
       void remote.close();
     };
-  }, [desk, config, password]);
+  }, [desk, central, credentials]);
 
   return null;
 }

@@ -1,33 +1,55 @@
 import { useEffect } from 'react';
 import { officeDbName } from '@shared/couch';
-import { useSyncStatus } from '../state/sync';
+import { configuredTargets, syncCredentials, useSyncStatus } from '../state/sync';
 import { useDesk } from './DeskProvider';
 import { PouchDB } from './pouch';
-import { startSync } from './sync';
+import { startSync, type SyncHandle } from './sync';
 
-/** Replicates the open desk's office database with the configured server, live, for as long as both exist. */
+/**
+ * Replicates the open desk's office database with every configured server at once, central and
+ * the office hub, live, for as long as the desk, the targets and the credentials exist. Whichever
+ * is reachable gets the desk's events; the two never wait for each other.
+ */
 export function SyncController(): null {
   const desk = useDesk();
-  const config = useSyncStatus((s) => s.config);
+  const targets = useSyncStatus((s) => s.targets);
+  const username = useSyncStatus((s) => s.username);
   const password = useSyncStatus((s) => s.password);
 
   useEffect(() => {
-    if (!desk || !config || !password) return;
-    const remote = new PouchDB(`${config.url.replace(/\/+$/, '')}/${officeDbName(desk.config.office)}`, {
-      adapter: 'http',
-      auth: { username: config.username, password },
-      skip_setup: true,
+    const credentials = syncCredentials({ username, password });
+    if (!desk || !credentials) return;
+    // A stopped replication still reports 'stopped': not news once its replacement runs.
+    let live = true;
+    const running: { handle: SyncHandle; remote: PouchDB.Database }[] = configuredTargets(targets).map(
+      ({ name, url }) => {
+        const remote = new PouchDB(`${url}/${officeDbName(desk.config.office)}`, {
+          adapter: 'http',
+          auth: credentials,
+          skip_setup: true,
+        });
+        const handle = startSync(desk.office.db, remote, {
+          target: name,
+          ownDevice: desk.deviceId,
+          onChange: (snapshot) => {
+            if (live) useSyncStatus.setState((s) => ({ snapshots: { ...s.snapshots, [name]: snapshot } }));
+          },
+        });
+        return { handle, remote };
+      },
+    );
+    if (running.length === 0) return;
+    useSyncStatus.setState({
+      syncNow: async () => {
+        await Promise.all(running.map((r) => r.handle.syncNow()));
+      },
     });
-    const handle = startSync(desk.office.db, remote, {
-      target: 'central',
-      onChange: (snapshot) => useSyncStatus.setState({ snapshot }),
-    });
-    useSyncStatus.setState({ syncNow: () => handle.syncNow() });
     return () => {
+      live = false;
       useSyncStatus.setState({ syncNow: null });
-      void handle.stop().then(() => remote.close());
+      for (const r of running) void r.handle.stop().then(() => r.remote.close());
     };
-  }, [desk, config, password]);
+  }, [desk, targets, username, password]);
 
   return null;
 }

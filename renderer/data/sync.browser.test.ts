@@ -12,22 +12,41 @@ const remoteFor = (db: string, password = central.password): PouchDB.Database =>
   });
 
 let seq = 0;
-function event(appId: string, kind = 'registered', office = 'ALM01'): Record<string, unknown> {
+function event(
+  appId: string,
+  kind = 'registered',
+  office = 'ALM01',
+  device = 'D1',
+  login = 'aigerim',
+): Record<string, unknown> {
   seq++;
   const hlc = `${String(Date.now()).padStart(15, '0')}-${String(seq).padStart(4, '0')}`;
   return {
-    _id: `evt:${appId}:${hlc}:D1`,
+    _id: `evt:${appId}:${hlc}:${device}`,
     type: 'event',
     v: 1,
     appId,
     hlc,
-    device: 'D1',
+    device,
     kind,
     office,
     at: new Date().toISOString(),
-    actor: { login: 'aigerim', role: 'clerk' },
+    actor: { login, role: 'clerk' },
     payload: {},
   };
+}
+
+/** A staff account on central (as its admin), for what only a non-admin sees. */
+async function putClerk(login: string, password: string): Promise<void> {
+  const r = await fetch(`${central.url}/_users/org.couchdb.user:${login}`, {
+    method: 'PUT',
+    headers: {
+      authorization: 'Basic ' + btoa(`${central.user}:${central.password}`),
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ name: login, type: 'user', roles: ['clerk', 'office:ALM01'], password }),
+  });
+  if (r.status !== 201 && r.status !== 202 && r.status !== 409) throw new Error(`user ${login}: ${r.status}`);
 }
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -44,10 +63,12 @@ function localDb(name: string): PouchDB.Database {
 function sync(
   local: PouchDB.Database,
   remote: PouchDB.Database,
+  extra: { ownDevice?: string; target?: string } = {},
 ): { handle: SyncHandle; until: (p: (s: SyncSnapshot) => boolean) => Promise<SyncSnapshot> } {
   const waiters: { p: (s: SyncSnapshot) => boolean; resolve: (s: SyncSnapshot) => void }[] = [];
   const handle = startSync(local, remote, {
-    target: 'central',
+    target: extra.target ?? 'central',
+    ...(extra.ownDevice ? { ownDevice: extra.ownDevice } : {}),
     maxBackoffMs: 500,
     onChange: (s) => {
       for (const w of [...waiters]) {
@@ -129,5 +150,45 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     const { until } = sync(desk, remoteFor('office_alm01', 'wrong-password'));
     const s = await until((x) => x.error !== null);
     expect(s.error).toBe('sync.unauthorized');
+  });
+
+  it("counts only this desk's own events as not on the server, and another user's event is not this desk's refusal", async () => {
+    await putClerk('relay-clerk', 'relay-secret');
+    const desk = localDb('desk_relay');
+    const own = event('APPOWN', 'registered', 'ALM01', 'DOWN', 'relay-clerk');
+    // Pulled earlier from the hub: a colleague's event, which central takes only from its author or the hub.
+    const theirs = event('APPTHEIRS', 'registered', 'ALM01', 'DOTHER', 'someone-else');
+    await desk.bulkDocs([own, theirs]);
+    const remote = new PouchDB(`${central.url}/office_alm01`, {
+      adapter: 'http',
+      auth: { username: 'relay-clerk', password: 'relay-secret' },
+      skip_setup: true,
+    });
+    const { until } = sync(desk, remote, { ownDevice: 'DOWN' });
+    const s = await until((x) => x.state === 'online' && x.pendingLocal === 0 && x.pushed >= 1);
+    await waitForDoc(remoteFor('office_alm01'), String(own['_id']));
+    expect(s.refused).toEqual([]);
+    // And the server really did refuse the colleague's event from this desk (so it was offered).
+    await expect(remoteFor('office_alm01').get(String(theirs['_id']))).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('shows a first download as N of ~M, M from the server, until the desk has caught up', async () => {
+    // Central's KZO01 database gets 400 events; a new desk of KZO01 downloads them.
+    const source = localDb('kzo_source');
+    await source.bulkDocs(Array.from({ length: 400 }, (_, i) => event(`KZ${i}`, 'registered', 'KZO01')));
+    await source.replicate.to(remoteFor('office_kzo01'));
+    const desk = localDb('desk_download');
+    const seen: { have: number; total: number }[] = [];
+    const { until } = sync(desk, remoteFor('office_kzo01'));
+    const done = await until((x) => {
+      if (x.download) seen.push(x.download);
+      return x.state === 'online' && x.download === null && x.pulled >= 400;
+    });
+    expect(done.download).toBeNull();
+    expect(seen.length).toBeGreaterThan(0);
+    // The total is the server's document count (the events and its design document): approximate by design.
+    expect(seen[0]?.total).toBeGreaterThanOrEqual(400);
+    expect(seen.every((d) => d.have < d.total)).toBe(true);
+    expect((await desk.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' })).rows.length).toBe(400);
   });
 });

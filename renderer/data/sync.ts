@@ -3,8 +3,9 @@ import type { PouchDB } from './pouch';
 
 /**
  * Live two-way replication of the office database with one server (central or the office hub),
- * and an honest account of it for the sync indicator: state, last successful sync, how many local
- * events the server does not have yet (counted, never assumed), and errors as translatable codes.
+ * and an honest account of it for the sync indicator: state, last successful sync, how many of this
+ * desk's events the server does not have yet (counted, never assumed), the progress of a first
+ * download, and errors as translatable codes. A desk runs one of these per server it knows.
  */
 
 export type SyncState = 'connecting' | 'syncing' | 'online' | 'offline' | 'error' | 'stopped';
@@ -27,11 +28,40 @@ export interface SyncSnapshot {
   refused: RefusedDoc[];
   pulled: number;
   pushed: number;
+  /**
+   * While this desk is far behind the server (a first download, or a long absence): documents
+   * here against the server's count. Approximate by nature (both counts include design documents,
+   * and the server may grow meanwhile), and shown as such; null when not behind.
+   */
+  download: DownloadProgress | null;
+}
+
+export interface DownloadProgress {
+  have: number;
+  total: number;
+}
+
+/** Behind by more than this many documents counts as a download worth showing. */
+export const DOWNLOAD_THRESHOLD = 50;
+
+/** A download is shown while the desk lacks more than a threshold of the server's documents. */
+export function downloadProgress(
+  localDocs: number,
+  remoteDocs: number,
+  threshold = DOWNLOAD_THRESHOLD,
+): DownloadProgress | null {
+  return remoteDocs - localDocs > threshold ? { have: Math.max(0, localDocs), total: remoteDocs } : null;
 }
 
 export interface SyncOptions {
   /** Name shown to the user for this target, e.g. 'central' or 'hub'. */
   target: string;
+  /**
+   * This desk's device id: only its own events are counted as "not yet on the server" (events it
+   * pulled from another desk are that desk's or the hub's to deliver), and a server refusing to
+   * take another user's event from this desk (`event.actorMismatch`) is not this desk's refusal.
+   */
+  ownDevice?: string;
   onChange: (s: SyncSnapshot) => void;
   now?: () => number;
   /** Replication tuning; PouchDB's defaults are 100 × 10. */
@@ -100,11 +130,15 @@ export async function countPending(
   local: PouchDB.Database,
   remote: PouchDB.Database,
   reachable: boolean,
+  opts: { ownDevice?: string; target?: string } = {},
 ): Promise<{ pending: number; exact: boolean }> {
   let since: number | string = 0;
   let confirmedRev: string | undefined;
+  // One confirmation point per server: central and the hub confirm different things.
+  const confirmedDoc = opts.target && opts.target !== 'central' ? `${CONFIRMED_DOC}-${opts.target}` : CONFIRMED_DOC;
+  const own = opts.ownDevice ? `:${opts.ownDevice}` : null;
   try {
-    const c = await local.get<{ seq: number | string }>(CONFIRMED_DOC);
+    const c = await local.get<{ seq: number | string }>(confirmedDoc);
     since = c.seq;
     confirmedRev = c._rev;
   } catch {
@@ -113,7 +147,7 @@ export async function countPending(
   const changes = await local.changes({ since, style: 'all_docs' });
   const revs: Record<string, string[]> = {};
   for (const ch of changes.results) {
-    if (!ch.id.startsWith('evt:')) continue;
+    if (!ch.id.startsWith('evt:') || (own !== null && !ch.id.endsWith(own))) continue;
     revs[ch.id] = ch.changes.map((c) => c.rev);
   }
   const ids = Object.keys(revs);
@@ -121,7 +155,7 @@ export async function countPending(
   const diff = ids.length === 0 ? {} : await remote.revsDiff(revs);
   const missing = Object.keys(diff).length;
   if (missing === 0) {
-    await local.put({ _id: CONFIRMED_DOC, _rev: confirmedRev, seq: changes.last_seq });
+    await local.put({ _id: confirmedDoc, _rev: confirmedRev, seq: changes.last_seq });
   }
   return { pending: missing, exact: true };
 }
@@ -137,8 +171,19 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     refused: [],
     pulled: 0,
     pushed: 0,
+    download: null,
   };
   let stopped = false;
+  const pendingOpts = { ownDevice: opts.ownDevice, target: opts.target };
+  // The server's document count, asked once per check (not per batch: that would double the requests).
+  let remoteDocs: number | null = null;
+  const measureDownload = async (): Promise<void> => {
+    if (remoteDocs === null) return;
+    const here = await local.info();
+    if (stopped) return;
+    const download = downloadProgress(here.doc_count, remoteDocs);
+    if (download?.have !== snap.download?.have || download?.total !== snap.download?.total) emit({ download });
+  };
   // A full disk on this side reaches the replication as PouchDB's `unknown_error` (status 500),
   // which alone would read as an unreachable server; the office database kept the real cause.
   const classify = (err: unknown): SyncErrorCode => {
@@ -158,14 +203,18 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   const verify = (): Promise<void> => {
     verifying ??= (async () => {
       try {
-        await withTimeout(remote.info(), opts.probeTimeoutMs ?? 10_000);
-        const { pending } = await countPending(local, remote, true);
+        const info = await withTimeout(remote.info(), opts.probeTimeoutMs ?? 10_000);
+        remoteDocs = info.doc_count;
+        await measureDownload();
+        const { pending } = await countPending(local, remote, true, pendingOpts);
         if (stopped) return;
         if (snap.state !== 'syncing') emit({ state: 'online', error: null, lastSyncAt: now(), pendingLocal: pending });
         else emit({ pendingLocal: pending });
       } catch (err) {
         if (stopped) return;
-        const { pending } = await countPending(local, remote, false).catch(() => ({ pending: snap.pendingLocal }));
+        const { pending } = await countPending(local, remote, false, pendingOpts).catch(() => ({
+          pending: snap.pendingLocal,
+        }));
         emit({ state: 'offline', error: classify(err), pendingLocal: pending });
       }
     })().finally(() => {
@@ -180,6 +229,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   const maxBackoff = opts.maxBackoffMs ?? 30_000;
   let replication: PouchDB.Replication.Sync<object> | null = null;
   const begin = (): void => {
+    // How far behind this desk is, before the first batch lands (a first download shows progress at once).
+    void withTimeout(remote.info(), opts.probeTimeoutMs ?? 10_000)
+      .then((info) => {
+        remoteDocs = info.doc_count;
+        return measureDownload();
+      })
+      .catch(() => undefined);
     replication = local.sync(remote, {
       live: true,
       retry: true,
@@ -193,8 +249,10 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       .on('change', (info) => {
         // `docs_written` is the running total of this replication; the batch is `docs`.
         const n = info.change.docs.length;
-        if (info.direction === 'pull') emit({ pulled: snap.pulled + n });
-        else emit({ pushed: snap.pushed + n });
+        if (info.direction === 'pull') {
+          emit({ pulled: snap.pulled + n });
+          void measureDownload().catch(() => undefined);
+        } else emit({ pushed: snap.pushed + n });
       })
       .on('paused', (err: unknown) => {
         if (err) emit({ state: 'offline', error: classify(err) });
@@ -210,6 +268,9 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         };
         const id = e.doc?.id ?? e.id ?? '?';
         const reason = e.doc?.reason ?? e.reason ?? e.doc?.error ?? 'forbidden';
+        // Another user's event, pulled from the hub or another desk, that this desk offered the
+        // server too: the server takes it only from its author or the hub. Not this desk's refusal.
+        if (reason === 'event.actorMismatch' && opts.ownDevice && !id.endsWith(`:${opts.ownDevice}`)) return;
         const refuse = (): void => {
           if (!snap.refused.some((r) => r.id === id)) emit({ refused: [...snap.refused, { id, reason }] });
         };

@@ -1,5 +1,6 @@
 import type {
   AppInfo,
+  HubStatusReport,
   KenseBridge,
   MenuCommand,
   PdfRequest,
@@ -9,6 +10,16 @@ import type {
   PrintResult,
   UiLanguage,
 } from '@shared/ipc/contract';
+
+const NO_HUB: HubStatusReport = {
+  available: false,
+  state: 'off',
+  url: null,
+  uplink: null,
+  lastSyncAt: null,
+  error: null,
+  config: null,
+};
 
 /**
  * The browser-mode host: the same interface as the Electron preload bridge, implemented with
@@ -38,6 +49,9 @@ export function createWebBridge(win: Window = window): KenseBridge {
       Promise.resolve({ ok: false, code: 'print.pdfUnavailable' }),
     // The browser's own dialog lists and chooses printers; a page cannot see them.
     getPrinters: (): Promise<PrinterInfo[]> => Promise.resolve([]),
+    // A web page cannot serve the office's LAN: the hub is the desktop app's.
+    getHubStatus: (): Promise<HubStatusReport> => Promise.resolve(NO_HUB),
+    configureHub: (): Promise<HubStatusReport> => Promise.resolve(NO_HUB),
     onMenuCommand: (_listener: (command: MenuCommand) => void) => () => undefined,
   };
 }

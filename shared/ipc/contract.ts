@@ -112,6 +112,52 @@ export const dataKeyResultSchema = z.discriminatedUnion('ok', [
 ]);
 export type DataKeyResult = z.infer<typeof dataKeyResultSchema>;
 
+/**
+ * The embedded office hub (desktop app only): serves the office database on the LAN and replicates
+ * it with central. The password travels to the main process and stays in its memory, never on disk.
+ */
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((u) => /^https?:\/\/[^\s/]+/i.test(u), 'an http(s) address');
+export const hubConfigSchema = z
+  .object({
+    enabled: z.boolean(),
+    office: z.string().regex(/^[A-Z0-9]{2,16}$/),
+    /** The address to listen on: 0.0.0.0 for the whole LAN, or one interface's address. */
+    host: z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[A-Za-z0-9.-]+$/),
+    port: z.number().int().min(1024).max(65535),
+    central: z
+      .object({
+        url: httpUrl,
+        user: z.string().min(1).max(256),
+        /** May be empty only to turn the hub off. */
+        password: z.string().max(1024),
+      })
+      .strict(),
+  })
+  .strict();
+export type HubConfig = z.infer<typeof hubConfigSchema>;
+
+export const HUB_ERRORS = ['hub.portInUse', 'hub.startFailed', 'hub.needsPassword'] as const;
+export const hubStatusSchema = z.object({
+  /** False in browser mode: a web page cannot serve the LAN. */
+  available: z.boolean(),
+  state: z.enum(['off', 'starting', 'running', 'failed']),
+  /** Where desks on this machine reach it (other desks use this machine's LAN address and the port). */
+  url: z.string().nullable(),
+  uplink: z.enum(['connecting', 'online', 'offline']).nullable(),
+  lastSyncAt: z.number().nullable(),
+  error: z.enum(HUB_ERRORS).nullable(),
+  /** The saved settings, without the password. */
+  config: hubConfigSchema.omit({ central: true }).extend({ centralUrl: z.string(), user: z.string() }).nullable(),
+});
+export type HubStatusReport = z.infer<typeof hubStatusSchema>;
+
 /** IPC channel names: renderer → main requests (invoke/handle) and main → renderer events. */
 export const IPC = {
   getAppInfo: 'kense:get-app-info',
@@ -120,6 +166,8 @@ export const IPC = {
   printToPdf: 'kense:print-to-pdf',
   getPrinters: 'kense:get-printers',
   getDataKey: 'kense:get-data-key',
+  getHubStatus: 'kense:get-hub-status',
+  configureHub: 'kense:configure-hub',
   menuCommand: 'kense:menu-command',
 } as const;
 
@@ -131,6 +179,8 @@ export const ipcRequestSchemas = {
   [IPC.printToPdf]: pdfRequestSchema,
   [IPC.getPrinters]: z.undefined(),
   [IPC.getDataKey]: dataKeyRequestSchema,
+  [IPC.getHubStatus]: z.undefined(),
+  [IPC.configureHub]: hubConfigSchema,
 } as const;
 export type IpcRequestChannel = keyof typeof ipcRequestSchemas;
 
@@ -146,6 +196,10 @@ export interface KenseBridge {
   printToPdf(request: PdfRequest): Promise<PdfResult>;
   /** The printers the host can print to silently; [] in browser mode (the browser's dialog chooses). */
   getPrinters(): Promise<PrinterInfo[]>;
+  /** The embedded office hub's state; `available: false` in browser mode (absent: no hub either). */
+  getHubStatus?(): Promise<HubStatusReport>;
+  /** Enables (or re-configures, or disables) the embedded office hub. */
+  configureHub?(config: HubConfig): Promise<HubStatusReport>;
   /** Subscribes to application-menu commands; returns the unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /**
@@ -165,6 +219,8 @@ export const BRIDGE_MEMBERS = [
   'getPrinters',
   'onMenuCommand',
   'getDataKey',
+  'getHubStatus',
+  'configureHub',
 ] as const satisfies readonly (keyof KenseBridge)[];
 // Compile-time: the list names every member of the interface, no more, no fewer.
 type MissingMember = Exclude<keyof KenseBridge, (typeof BRIDGE_MEMBERS)[number]>;

@@ -89,7 +89,7 @@ test.describe('two desks through the dev central (real CouchDB-protocol server, 
 
     // The indicator opens to the details, with a "sync now" that works.
     await one.getByTestId('sync-indicator').click();
-    await expect(one.getByTestId('sync-details')).toContainText('Барлығы серверде');
+    await expect(one.getByTestId('sync-details')).toContainText('Барлығы орталық серверде');
     await one.getByTestId('sync-now').click();
     await expect(one.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
   });

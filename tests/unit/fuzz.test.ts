@@ -88,6 +88,32 @@ describe('fuzz: the real IPC handler table, with a fake shell that records every
             effects.push('language');
             return Promise.resolve();
           },
+          hub: {
+            status: () => {
+              effects.push('hub status');
+              return Promise.resolve({
+                available: true,
+                state: 'off',
+                url: null,
+                uplink: null,
+                lastSyncAt: null,
+                error: null,
+                config: null,
+              });
+            },
+            configure: () => {
+              effects.push('hub configured');
+              return Promise.resolve({
+                available: true,
+                state: 'off',
+                url: null,
+                uplink: null,
+                lastSyncAt: null,
+                error: null,
+                config: null,
+              });
+            },
+          },
           keyStore: createKeyStore({
             safeStorage: {
               isEncryptionAvailable: () => true,

@@ -16,7 +16,7 @@ export function PurgeSettings(): JSX.Element {
   const report = usePurgeStatus((s) => s.report);
   const running = usePurgeStatus((s) => s.running);
   const runNow = usePurgeStatus((s) => s.runNow);
-  const hasServer = useSyncStatus((s) => s.config !== null);
+  const hasServer = useSyncStatus((s) => s.targets !== null);
   const [info, setInfo] = useState<PurgeInfo | null>(null);
   const [mode, setMode] = useState<'never' | 'afterDays'>('never');
   const [days, setDays] = useState('90');

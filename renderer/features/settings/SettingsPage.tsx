@@ -7,6 +7,7 @@ import { usePreferences } from '../../state/preferences';
 import { PrintSettingsPanel } from '../../print/PrintSettingsPanel';
 import { DeskSetup } from './DeskSetup';
 import { PurgeSettings } from './PurgeSettings';
+import { HubSetup } from './HubSetup';
 import { SyncSetup } from './SyncSetup';
 
 export function SettingsPage(): JSX.Element {
@@ -33,6 +34,7 @@ export function SettingsPage(): JSX.Element {
       <DeskSetup />
       <SyncSetup />
       <PurgeSettings />
+      <HubSetup />
       <PrintSettingsPanel />
       <section className="card">
         <h2>{t('settings:language.title')}</h2>

@@ -1,21 +1,27 @@
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSyncStatus } from '../../state/sync';
+import { parseServerUrl, useSyncStatus } from '../../state/sync';
 
-/** The server this desk syncs with: central CouchDB or the office hub. The password stays in memory. */
+/**
+ * The servers this desk syncs with, at once: central (required) and the office hub (optional), and
+ * the login it syncs as. The password stays in memory. The address fields and the credential fields
+ * are kept apart: staff sign-in will replace the credential part only.
+ */
 export function SyncSetup(): JSX.Element {
   const { t } = useTranslation();
-  const config = useSyncStatus((s) => s.config);
-  const configure = useSyncStatus((s) => s.configure);
-  const [url, setUrl] = useState(config?.url ?? '');
-  const [username, setUsername] = useState(config?.username ?? '');
+  const targets = useSyncStatus((s) => s.targets);
+  const savedUsername = useSyncStatus((s) => s.username);
+  const setTargets = useSyncStatus((s) => s.setTargets);
+  const setCredentials = useSyncStatus((s) => s.setCredentials);
+  const clearCredentials = useSyncStatus((s) => s.clearCredentials);
+  const [central, setCentral] = useState(targets?.central ?? '');
+  const [hub, setHub] = useState(targets?.hub ?? '');
+  const [username, setUsername] = useState(savedUsername ?? '');
   const [password, setPassword] = useState('');
-  let urlOk = false;
-  try {
-    urlOk = ['http:', 'https:'].includes(new URL(url).protocol);
-  } catch {
-    urlOk = false;
-  }
+  const centralUrl = parseServerUrl(central);
+  const hubUrl = hub.trim() ? parseServerUrl(hub) : null;
+  const hubOk = !hub.trim() || hubUrl !== null;
+  const ready = centralUrl !== null && hubOk && username.trim() !== '' && password !== '';
   return (
     <section className="card">
       <h2>{t('settings:sync.title')}</h2>
@@ -23,19 +29,35 @@ export function SyncSetup(): JSX.Element {
         className="grid-2"
         onSubmit={(e) => {
           e.preventDefault();
-          if (urlOk && username && password) configure({ url: url.trim(), username: username.trim() }, password);
+          if (!ready || !centralUrl) return;
+          setTargets({ central: centralUrl, hub: hubUrl });
+          setCredentials(username.trim(), password);
         }}
         data-testid="sync-setup"
       >
-        <label className={`field wide${url && !urlOk ? ' invalid' : ''}`}>
+        <label className={`field wide${central && !centralUrl ? ' invalid' : ''}`}>
           <span>{t('settings:sync.url')}</span>
           <input
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
+            value={central}
+            onChange={(e) => setCentral(e.target.value)}
             placeholder="https://couch.example.kz:6984"
             data-testid="sync-url"
           />
-          {url && !urlOk && <span className="field-error">{t('settings:sync.urlHint')}</span>}
+          {central && !centralUrl && <span className="field-error">{t('settings:sync.urlHint')}</span>}
+        </label>
+        <label className={`field wide${!hubOk ? ' invalid' : ''}`}>
+          <span>{t('settings:sync.hubUrl')}</span>
+          <input
+            value={hub}
+            onChange={(e) => setHub(e.target.value)}
+            placeholder="http://192.168.1.10:5985"
+            data-testid="sync-hub-url"
+          />
+          {!hubOk ? (
+            <span className="field-error">{t('settings:sync.urlHint')}</span>
+          ) : (
+            <span className="note">{t('settings:sync.hubNote')}</span>
+          )}
         </label>
         <label className="field">
           <span>{t('settings:sync.username')}</span>
@@ -58,16 +80,18 @@ export function SyncSetup(): JSX.Element {
         </label>
         <p className="note wide">{t('settings:sync.passwordNote')}</p>
         <div className="actions wide">
-          <button
-            type="submit"
-            className="primary"
-            disabled={!urlOk || !username || !password}
-            data-testid="sync-connect"
-          >
+          <button type="submit" className="primary" disabled={!ready} data-testid="sync-connect">
             {t('settings:sync.connect')}
           </button>
-          {config && (
-            <button type="button" onClick={() => configure(null, null)}>
+          {targets && (
+            <button
+              type="button"
+              onClick={() => {
+                setTargets(null);
+                clearCredentials();
+              }}
+              data-testid="sync-disconnect"
+            >
               {t('settings:sync.disconnect')}
             </button>
           )}

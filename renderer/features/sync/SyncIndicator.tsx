@@ -1,20 +1,28 @@
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatPrintedDateTime } from '../../i18n/format';
-import { syncStatusOf, useSyncStatus } from '../../state/sync';
+import {
+  configuredTargets,
+  pendingSummary,
+  syncStatusOf,
+  targetStatusOf,
+  useSyncStatus,
+  type SyncTargetName,
+} from '../../state/sync';
 
 /**
- * Says plainly whether this desk's work has reached the server: the state, how many local events
- * the server does not have yet (counted against the server, never assumed), when it last synced,
- * and what went wrong, with a "sync now" button.
+ * Says plainly whether this desk's work has reached central and the office hub: per server, whether
+ * it is reached, when it last synced, how many of this desk's events it does not have yet (counted
+ * against that server, never assumed) and what went wrong; a first download's progress; "sync now".
  */
 export function SyncIndicator(): JSX.Element {
   const { t } = useTranslation();
   const state = useSyncStatus();
   const status = syncStatusOf(state);
-  const snap = state.snapshot;
   const [open, setOpen] = useState(false);
-  const pending = snap?.pendingLocal;
+  const pending = pendingSummary(state);
+  const targets = configuredTargets(state.targets);
+  const download = targets.map((x) => state.snapshots[x.name]?.download).find((d) => d) ?? null;
   return (
     <div className="sync-wrap">
       <button
@@ -26,24 +34,31 @@ export function SyncIndicator(): JSX.Element {
       >
         <span className="sync-dot" aria-hidden="true" />
         <span role="status">{t(`sync:status.${status}`)}</span>
-        {pending !== null && pending !== undefined && pending > 0 && (
-          <span className="sync-pending" data-testid="sync-pending">
-            {pending}
+        {download && (
+          <span className="sync-download" data-testid="sync-download">
+            {t('sync:download', { have: download.have, total: download.total })}
+          </span>
+        )}
+        {pending.central !== null && pending.central > 0 && (
+          <span
+            className="sync-pending"
+            data-testid="sync-pending"
+            title={t('sync:pending.central', { count: pending.central })}
+          >
+            {pending.central}
           </span>
         )}
       </button>
       {open && (
         <div className="sync-details card" data-testid="sync-details">
-          {snap?.error && <p className="field-error">{t(`sync:error.${snap.error.replace('sync.', '')}`)}</p>}
-          {pending !== null && pending !== undefined && <p>{t('sync:pending', { count: pending })}</p>}
-          {snap?.lastSyncAt && <p>{t('sync:lastSync', { time: formatPrintedDateTime(snap.lastSyncAt) })}</p>}
-          {snap && snap.refused.length > 0 && (
-            <p className="field-error" data-testid="sync-refused">
-              {t('sync:refused', { count: snap.refused.length })}
-            </p>
-          )}
           {status === 'notConfigured' && <p>{t('sync:hint.notConfigured')}</p>}
           {status === 'needsPassword' && <p>{t('sync:hint.needsPassword')}</p>}
+          {pending.safeOnHub && (
+            <p data-testid="sync-safe-on-hub">{t('sync:safeOnHub', { count: pending.central ?? 0 })}</p>
+          )}
+          {targets.map(({ name }) => (
+            <TargetDetails key={name} name={name} />
+          ))}
           {state.syncNow && (
             <button type="button" className="primary" onClick={() => void state.syncNow?.()} data-testid="sync-now">
               {t('sync:syncNow')}
@@ -52,5 +67,40 @@ export function SyncIndicator(): JSX.Element {
         </div>
       )}
     </div>
+  );
+}
+
+function TargetDetails({ name }: { name: SyncTargetName }): JSX.Element {
+  const { t } = useTranslation();
+  const state = useSyncStatus();
+  const snap = state.snapshots[name];
+  const status = targetStatusOf(state, name);
+  const pending = snap?.pendingLocal;
+  return (
+    <section className={`sync-target sync-${status}`} data-testid={`sync-target-${name}`}>
+      <h3>
+        <span className="sync-dot" aria-hidden="true" />
+        {t(`sync:target.${name}`)}:<span data-testid={`sync-target-${name}-status`}>{t(`sync:status.${status}`)}</span>
+      </h3>
+      {snap?.error && <p className="field-error">{t(`sync:error.${snap.error.replace('sync.', '')}`)}</p>}
+      {pending !== null && pending !== undefined && (
+        <p data-testid={`sync-target-${name}-pending`}>{t(`sync:pending.${name}`, { count: pending })}</p>
+      )}
+      <p>
+        {snap?.lastSyncAt
+          ? t('sync:lastSync', { time: formatPrintedDateTime(snap.lastSyncAt) })
+          : t('sync:neverSynced')}
+      </p>
+      {snap?.download && (
+        <p data-testid={`sync-target-${name}-download`}>
+          {t('sync:downloadLong', { have: snap.download.have, total: snap.download.total })}
+        </p>
+      )}
+      {snap && snap.refused.length > 0 && (
+        <p className="field-error" data-testid="sync-refused">
+          {t('sync:refused', { count: snap.refused.length })}
+        </p>
+      )}
+    </section>
   );
 }

@@ -298,9 +298,11 @@ export function spawnChromium(profileDir: string, url: string, logFile?: string)
 export interface ProxiedRequest {
   method: string;
   path: string;
-  /** Document ids sent in a `_bulk_docs` body, or asked about in a `_revs_diff` body. */
+  /** Document ids sent in a `_bulk_docs` body, asked about in a `_revs_diff` body, or fetched (`_bulk_get`, GET). */
   ids: string[];
   status: number | null;
+  /** The `since` of a `_changes` request. */
+  since?: string;
 }
 
 export interface Proxy {
@@ -325,6 +327,10 @@ function idsOf(p: string, body: Buffer): string[] {
       return (b.docs ?? []).map((d) => String(d._id));
     }
     if (p.endsWith('/_revs_diff')) return Object.keys(JSON.parse(body.toString('utf8')) as object);
+    if (p.endsWith('/_bulk_get')) {
+      const b = JSON.parse(body.toString('utf8')) as { docs?: { id?: string }[] };
+      return (b.docs ?? []).map((d) => String(d.id));
+    }
   } catch {
     // not JSON: not one of ours
   }
@@ -367,14 +373,26 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
       if (down) return void req.socket.destroy();
       const body = Buffer.concat(chunks);
       const p = (req.url ?? '/').split('?')[0] ?? '/';
-      const tracked = req.method === 'POST' && (p.endsWith('/_bulk_docs') || p.endsWith('/_revs_diff'));
+      const query = new URL(req.url ?? '/', 'http://x').searchParams;
+      const docGet = req.method === 'GET' && /\/evt(%3A|:)/i.test(p);
+      const tracked =
+        (req.method === 'POST' &&
+          (p.endsWith('/_bulk_docs') || p.endsWith('/_revs_diff') || p.endsWith('/_bulk_get'))) ||
+        p.endsWith('/_changes') ||
+        docGet;
       const headers = { ...req.headers, host: t.host };
       delete headers['connection'];
       const up = http.request(
         { hostname: t.hostname, port: t.port, path: req.url, method: req.method, headers, agent },
         (ures) => {
           const entry: ProxiedRequest | null = tracked
-            ? { method: req.method ?? 'POST', path: p, ids: idsOf(p, body), status: ures.statusCode ?? null }
+            ? {
+                method: req.method ?? 'POST',
+                path: p,
+                ids: docGet ? [decodeURIComponent(p.split('/').pop() ?? '')] : idsOf(p, body),
+                status: ures.statusCode ?? null,
+                ...(p.endsWith('/_changes') ? { since: query.get('since') ?? '0' } : {}),
+              }
             : null;
           if (entry) proxy.log.push(entry);
           if (entry && p.endsWith('/_bulk_docs') && proxy.cutAfterBulkDocs) {

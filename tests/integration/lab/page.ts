@@ -282,6 +282,16 @@ const api = {
     return r.filter((x) => 'ok' in x && x.ok).length;
   },
 
+  /** An empty office database, as on a new desk: the download test's starting point. */
+  async openEmptyOffice(dbName: string): Promise<void> {
+    officeForResume = await openOfficeDb('ALM01', { name: dbName });
+  },
+
+  async officeEventCount(): Promise<number> {
+    const r = await officeForResume?.db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' });
+    return r?.rows.length ?? 0;
+  },
+
   startResumeSync(o: {
     url: string;
     username: string;

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { hubConfigSchema, ipcRequestSchemas, IPC, type HubConfig } from '@shared/ipc/contract';
+import { createHubService, parseSaved, type SavedHubConfig } from './hubService';
+import type { Hub, HubOptions, HubStatus } from './officeHub';
+
+const config: HubConfig = {
+  enabled: true,
+  office: 'ALM01',
+  host: '0.0.0.0',
+  port: 5985,
+  central: { url: 'https://couch.example.kz', user: 'hub-alm01', password: 'secret' },
+};
+
+function harness(opts: { free?: boolean; failStart?: boolean; stored?: unknown } = {}) {
+  const started: HubOptions[] = [];
+  const stopped: string[] = [];
+  const saved: SavedHubConfig[] = [];
+  const service = createHubService({
+    start: (o) => {
+      started.push(o);
+      if (opts.failStart) return Promise.reject(new Error('the central server exited with code 1'));
+      const status: HubStatus = { uplink: 'online', lastSyncAt: 1000, lastError: null };
+      const hub: Hub = {
+        url: `http://127.0.0.1:${o.port}`,
+        status: () => status,
+        stop: () => {
+          stopped.push(`${o.host}:${o.port}`);
+          return Promise.resolve();
+        },
+      };
+      return Promise.resolve(hub);
+    },
+    portFree: () => Promise.resolve(opts.free ?? true),
+    dataDir: '/data/hub',
+    load: () => Promise.resolve(opts.stored ?? null),
+    save: (c) => {
+      saved.push(c);
+      return Promise.resolve();
+    },
+  });
+  return { service, started, stopped, saved };
+}
+
+describe('the embedded hub service (main process, no Electron)', () => {
+  it('starts the hub with the settings, saves them without the password, and reports its state', async () => {
+    const { service, started, saved } = harness();
+    const s = await service.configure(config);
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ office: 'ALM01', host: '0.0.0.0', port: 5985, dir: '/data/hub' });
+    expect(started[0]?.central.password).toBe('secret');
+    expect(JSON.stringify(saved)).not.toContain('secret');
+    expect(s).toMatchObject({ available: true, state: 'running', url: 'http://127.0.0.1:5985', uplink: 'online' });
+    expect(s.config).toEqual({
+      enabled: true,
+      office: 'ALM01',
+      host: '0.0.0.0',
+      port: 5985,
+      centralUrl: 'https://couch.example.kz',
+      user: 'hub-alm01',
+    });
+  });
+
+  it('restarts on a changed setting, not on the same one, and stops when disabled', async () => {
+    const { service, started, stopped } = harness();
+    await service.configure(config);
+    await service.configure(config);
+    expect(started).toHaveLength(1);
+    await service.configure({ ...config, port: 5986 });
+    expect(started).toHaveLength(2);
+    expect(stopped).toEqual(['0.0.0.0:5985']);
+    const off = await service.configure({ ...config, enabled: false });
+    expect(off.state).toBe('off');
+    expect(stopped).toEqual(['0.0.0.0:5985', '0.0.0.0:5986']);
+  });
+
+  it('says so when the port is taken or the hub cannot start', async () => {
+    const taken = harness({ free: false });
+    expect(await taken.service.configure(config)).toMatchObject({ state: 'failed', error: 'hub.portInUse' });
+    expect(taken.started).toHaveLength(0);
+    const noPassword = harness();
+    expect(
+      await noPassword.service.configure({ ...config, central: { ...config.central, password: '' } }),
+    ).toMatchObject({ state: 'off', error: 'hub.needsPassword' });
+    expect(noPassword.started).toHaveLength(0);
+    const broken = harness({ failStart: true });
+    expect(await broken.service.configure(config)).toMatchObject({ state: 'failed', error: 'hub.startFailed' });
+  });
+
+  it('after a restart, knows the saved settings and waits for the password', async () => {
+    const stored: SavedHubConfig = {
+      enabled: true,
+      office: 'ALM01',
+      host: '0.0.0.0',
+      port: 5985,
+      centralUrl: 'https://c',
+      user: 'u',
+    };
+    const { service, started } = harness({ stored });
+    await service.init();
+    expect(service.status()).toMatchObject({ state: 'off', error: 'hub.needsPassword', config: stored });
+    expect(started).toHaveLength(0);
+    expect(parseSaved({ ...stored, port: 80 })).toBeNull();
+    expect(parseSaved({ ...stored, office: 'alm01; rm -rf' })).toBeNull();
+    expect(parseSaved('nonsense')).toBeNull();
+  });
+
+  it('the IPC payload is validated: bad addresses, ports and extra fields are refused', () => {
+    const schema = ipcRequestSchemas[IPC.configureHub];
+    expect(schema).toBe(hubConfigSchema);
+    expect(schema.safeParse(config).success).toBe(true);
+    for (const bad of [
+      { ...config, port: 80 },
+      { ...config, host: '0.0.0.0 --inspect' },
+      { ...config, office: 'alm01' },
+      { ...config, central: { ...config.central, url: 'file:///etc/passwd' } },
+      { ...config, central: { ...config.central, password: 'x'.repeat(2000) } },
+      { ...config, extra: true },
+    ])
+      expect(schema.safeParse(bad).success).toBe(false);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * The embedded office hub, for offices without a server of their own: a CouchDB-protocol replica
+ * of the office database on the LAN (pouchdb-server, provisioned by the same script as central),
+ * so that desks in one office keep routing applications among themselves while the uplink is down,
+ * replicating with central, both ways, whenever central is reachable.
+ *
+ * One module for both ways of running it: headless (`npm run hub`, scripts/hub.ts) and inside the
+ * desktop app (electron/main/hub/hubService.ts), where the server runs under Electron's own Node.
+ * Its storage is `logdown.cjs` (pure JavaScript, durable): no native module, so nothing to rebuild
+ * for Electron's ABI.
+ */
+import { createRequire } from 'node:module';
+import PouchDB from 'pouchdb-core';
+import httpAdapter from 'pouchdb-adapter-http';
+import replication from 'pouchdb-replication';
+import { officeDbName, type ValidationRules } from '../../../shared/couch';
+import { DEV_ADMIN, startCentral, type Central, type LaunchServer } from '../../../scripts/central';
+
+PouchDB.plugin(httpAdapter).plugin(replication);
+
+export interface HubOptions {
+  office: string;
+  port: number;
+  host?: string;
+  dir: string;
+  /** Central, and the account the hub replicates as (it relays every colleague's events). */
+  central: { url: string; user: string; password: string };
+  /**
+   * Also pull staff accounts (`_users`) from central, so that desks sign in to the hub with the
+   * same login; needs an account that may read `_users` (a server admin). Default: true.
+   */
+  pullUsers?: boolean;
+  quiet?: boolean;
+  /** Back-off cap for reconnecting to central, ms. */
+  maxBackoffMs?: number;
+  rules?: ValidationRules;
+  /** How the hub's server process starts: a Node child by default; Electron passes a utility process. */
+  launch?: LaunchServer;
+  /** Where logdown.cjs is, when this module runs bundled (the desktop app's main process). */
+  storageModule?: string;
+}
+
+export interface HubStatus {
+  uplink: 'connecting' | 'online' | 'offline';
+  lastSyncAt: number | null;
+  lastError: string | null;
+}
+
+export interface Hub {
+  url: string;
+  status: () => HubStatus;
+  stop: () => Promise<void>;
+}
+
+/** The storage module handed to pouchdb-server (a file beside this one, in the sources and the build alike). */
+export function logdownPath(): string {
+  return createRequire(import.meta.url).resolve('./logdown.cjs');
+}
+
+/**
+ * pouchdb-replication asks its source for info after every batch, for progress counters only, and
+ * never handles a failure (`src.info().then(…)` in finishBatch): when the uplink drops just then,
+ * the rejection goes unhandled, and Node ends the hub's process. This handle answers info() from
+ * the last good reply while central cannot be asked; everything else fails as it would.
+ */
+function tolerantInfo(db: PouchDB.Database): PouchDB.Database {
+  const info = db.info.bind(db);
+  let last: PouchDB.Core.DatabaseInfo | null = null;
+  db.info = async () => {
+    try {
+      last = await info();
+      return last;
+    } catch (e) {
+      if (last) return last;
+      throw e;
+    }
+  };
+  return db;
+}
+
+export async function startHub(opts: HubOptions): Promise<Hub> {
+  const server: Central = await startCentral({
+    port: opts.port,
+    dir: opts.dir,
+    offices: [opts.office],
+    quiet: opts.quiet ?? false,
+    host: opts.host,
+    rules: opts.rules,
+    levelBackend: opts.storageModule ?? logdownPath(),
+    launch: opts.launch,
+  });
+  const db = officeDbName(opts.office);
+  const centralBase = opts.central.url.replace(/\/+$/, '');
+  const centralAuth = { username: opts.central.user, password: opts.central.password };
+  const adminAuth = { username: DEV_ADMIN.user, password: DEV_ADMIN.password };
+  const local = new PouchDB(`${server.url}/${db}`, { auth: adminAuth, skip_setup: true });
+  const upstream = new PouchDB(`${centralBase}/${db}`, { auth: centralAuth, skip_setup: true });
+  // The replication's own handle on central (the probe below must see failures as they are).
+  const uplink = tolerantInfo(new PouchDB(`${centralBase}/${db}`, { auth: centralAuth, skip_setup: true }));
+  let status: HubStatus = { uplink: 'connecting', lastSyncAt: null, lastError: null };
+  const log = (line: string): void => {
+    if (!opts.quiet) console.warn(`[hub] ${line}`);
+  };
+  const maxBackoff = opts.maxBackoffMs ?? 30_000;
+  const backOff = (d: number): number => (d === 0 ? 1000 : Math.min(maxBackoff, d * 2));
+  const sync = local.sync(uplink, { live: true, retry: true, back_off_function: backOff });
+
+  // Staff accounts, one way: central is where they are managed. The hub's own design document of
+  // `_users` stays its own.
+  let users: PouchDB.Replication.Replication<object> | null = null;
+  const localUsers = new PouchDB(`${server.url}/_users`, { auth: adminAuth, skip_setup: true });
+  const centralUsers = tolerantInfo(new PouchDB(`${centralBase}/_users`, { auth: centralAuth, skip_setup: true }));
+  if (opts.pullUsers ?? true) {
+    users = centralUsers.replicate.to(localUsers, {
+      live: true,
+      retry: true,
+      back_off_function: backOff,
+      filter: (doc: { _id: string }) => !doc._id.startsWith('_design/'),
+    });
+    void users.on('error', (err: unknown) => log(`staff accounts cannot be read from central: ${String(err)}`));
+  }
+
+  const probe = async (): Promise<void> => {
+    try {
+      await upstream.info();
+      if (status.uplink !== 'online') log('uplink to central is up');
+      status = { uplink: 'online', lastSyncAt: Date.now(), lastError: null };
+    } catch (e) {
+      if (status.uplink !== 'offline') log('uplink to central is down; desks keep working through the hub');
+      status = { ...status, uplink: 'offline', lastError: (e as Error).message ?? String(e) };
+    }
+  };
+  void sync
+    .on('paused', () => void probe())
+    .on('active', () => {
+      status = { ...status, uplink: 'online' };
+    })
+    .on('denied', (err: unknown) => log(`central refused a document: ${JSON.stringify(err)}`))
+    .on('error', (err: unknown) => {
+      status = { ...status, uplink: 'offline', lastError: String(err) };
+      log(`replication stopped: ${String(err)}`);
+    });
+  const timer = setInterval(() => void probe(), 10_000);
+  log(`serving ${db} at ${server.url}, replicating with ${opts.central.url}`);
+  return {
+    url: server.url,
+    status: () => status,
+    stop: async () => {
+      clearInterval(timer);
+      sync.cancel();
+      users?.cancel();
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { app, utilityProcess } from 'electron';
+import type { HubConfig, HubStatusReport } from '@shared/ipc/contract';
+import type { LaunchServer } from '../../../scripts/central';
+import { createHubService } from './hubService';
+
+/** What the IPC handlers ask of the embedded hub. */
+export interface HubEndpoints {
+  status: () => Promise<HubStatusReport>;
+  configure: (config: HubConfig) => Promise<HubStatusReport>;
+}
+import { startHub } from './officeHub';
+
+/** True when nothing listens on host:port (the hub would otherwise fail half-way, or talk to a stranger). */
+export function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, host, () => s.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The hub's server as an Electron utility process: a Node child with Electron's own Node, which
+ * works with the RunAsNode fuse off (build/electron-builder.yml), unlike ELECTRON_RUN_AS_NODE.
+ */
+export const launchUtility: LaunchServer = (script, args, o) => {
+  const child = utilityProcess.fork(script, args, {
+    serviceName: 'Kense office hub',
+    stdio: 'ignore',
+    ...(o.cwd ? { cwd: o.cwd } : {}),
+  });
+  let exitCode: number | null = null;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolve();
+    }),
+  );
+  return {
+    exitCode: () => exitCode,
+    stop: async () => {
+      if (exitCode === null) child.kill();
+      await exited;
+    },
+  };
+};
+
+/**
+ * The embedded hub's IPC: its status and its settings, validated like every other channel. The
+ * hub's server runs in an Electron utility process (Electron's own Node) with pure-JavaScript storage.
+ */
+export function embeddedHub(): HubEndpoints {
+  const file = (): string => path.join(app.getPath('userData'), 'hub-settings.json');
+  const service = createHubService({
+    // The main process runs bundled: the storage module is taken from the app's own files.
+    start: (opts) => startHub({ ...opts, storageModule: path.join(app.getAppPath(), 'electron/main/hub/logdown.cjs') }),
+    portFree,
+    dataDir: path.join(app.getPath('userData'), 'hub'),
+    launch: launchUtility,
+    load: async () => {
+      try {
+        return JSON.parse(await readFile(file(), 'utf8')) as unknown;
+      } catch {
+        return null;
+      }
+    },
+    save: async (config) => {
+      await mkdir(path.dirname(file()), { recursive: true });
+      await writeFile(file(), JSON.stringify(config), 'utf8');
+    },
+  });
+  const ready = service.init();
+  app.on('before-quit', () => void service.stop());
+  // Requests wait for the saved settings to be restored; the guarded channels live in handlers.ts.
+  return {
+    status: async () => (await ready, service.status()),
+    configure: async (config) => (await ready, service.configure(config)),
+  };
+}

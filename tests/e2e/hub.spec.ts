@@ -1,0 +1,186 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { CENTRAL_PORT } from '../../playwright.config';
+import { actAs } from './desk';
+
+/**
+ * Two desks of one office sync with central and the office hub at once. Central goes down: the
+ * clerk's registration and the head's resolution still reach the other desk through the hub, and
+ * each desk says its work is on the hub but not yet on central. Central comes back and receives
+ * everything. The test starts its own central (the config's one cannot be stopped) and a hub,
+ * on ports next to the config's central (see KENSE_E2E_CENTRAL_PORT).
+ */
+const OWN_CENTRAL_PORT = CENTRAL_PORT + 3;
+const HUB_PORT = CENTRAL_PORT + 4;
+const SHOTS = 'artifacts/screenshots';
+const staff = [
+  { login: 'aigerim', password: 'hub-e2e-1', role: 'clerk', office: 'ALM01' },
+  { login: 'bolat', password: 'hub-e2e-2', role: 'head', office: 'ALM01' },
+];
+const auth = 'Basic ' + Buffer.from('admin:kense-dev').toString('base64');
+
+/**
+ * The servers run as `npm run central` and `npm run hub` do, in their own processes (Playwright's
+ * transform of imported TypeScript would mangle the validation function that goes to the server).
+ */
+interface Server {
+  stop: () => Promise<void>;
+}
+function serve(script: string, args: string[]): Server {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: 'ignore' });
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function signIn(url: string, name: string, password: string): Promise<number> {
+  const r = await fetch(`${url}/_session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  }).catch(() => null);
+  return r?.status ?? 0;
+}
+
+let centralDir = '';
+let central: Server | null = null;
+let hub: Server | null = null;
+const dirs: string[] = [];
+const tmp = (p: string): string => {
+  const d = mkdtempSync(path.join(os.tmpdir(), `kense-e2e-${p}-`));
+  dirs.push(d);
+  return d;
+};
+const CENTRAL = `http://127.0.0.1:${OWN_CENTRAL_PORT}`;
+const HUB = `http://127.0.0.1:${HUB_PORT}`;
+const startOwnCentral = (): Server =>
+  serve('scripts/central.ts', [
+    '--port',
+    String(OWN_CENTRAL_PORT),
+    '--dir',
+    centralDir,
+    '--offices',
+    'ALM01',
+    '--staff',
+    staff.map((s) => `${s.login}:${s.password}:${s.role}:${s.office}`).join(','),
+  ]);
+
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  centralDir = tmp('central');
+  central = startOwnCentral();
+  await expect.poll(() => signIn(CENTRAL, 'bolat', 'hub-e2e-2'), { timeout: 40_000 }).toBe(200);
+  hub = serve('scripts/hub.ts', [
+    '--office',
+    'ALM01',
+    '--central',
+    CENTRAL,
+    '--port',
+    String(HUB_PORT),
+    '--dir',
+    tmp('hub'),
+    '--max-backoff-ms',
+    '1000',
+  ]);
+  // Staff accounts reach the hub from central.
+  await expect.poll(() => signIn(HUB, 'bolat', 'hub-e2e-2'), { timeout: 40_000 }).toBe(200);
+});
+
+test.afterAll(async () => {
+  await hub?.stop();
+  await central?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function desk(browser: Browser, who: (typeof staff)[number], name: string, deskCode: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await actAs(page, who.login, name, who.role, deskCode);
+  await page.getByTestId('sync-url').fill(CENTRAL);
+  await page.getByTestId('sync-hub-url').fill(HUB);
+  await page.getByTestId('sync-username').fill(who.login);
+  await page.getByTestId('sync-password').fill(who.password);
+  await page.getByTestId('sync-connect').click();
+  await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
+  // Browser mode: the embedded hub's section says it needs the desktop app.
+  await expect(page.getByTestId('hub-unavailable')).toBeVisible();
+  if (deskCode === 'D01') await page.screenshot({ path: `${SHOTS}/settings-two-targets.png`, fullPage: true });
+  return page;
+}
+
+async function centralEvents(): Promise<{ kind: string; actor: { login: string } }[]> {
+  const r = await fetch(`${CENTRAL}/office_alm01/_all_docs?include_docs=true`, {
+    headers: { authorization: auth },
+  }).catch(() => null);
+  if (!r?.ok) return [];
+  const body = (await r.json()) as { rows: { id: string; doc: { kind: string; actor: { login: string } } }[] };
+  return body.rows.filter((row) => row.id.startsWith('evt:')).map((row) => row.doc);
+}
+
+test('two desks keep routing through the hub while central is down; central gets everything back', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const clerk = await desk(browser, staff[0]!, 'Сейітова Айгерім', 'D01');
+  const head = await desk(browser, staff[1]!, 'Жұмабеков Болат', 'D02');
+  for (const page of [clerk, head]) {
+    await page.getByTestId('sync-indicator').click();
+    await expect(page.getByTestId('sync-target-hub-status')).toHaveText('Синхрондалды', { timeout: 20_000 });
+    await page.getByTestId('sync-indicator').click();
+  }
+
+  // The uplink drops: central is stopped.
+  await central?.stop();
+  central = null;
+
+  await clerk.goto('./#/reception');
+  await clerk.getByTestId('applicant-id').fill('900101300017');
+  await clerk.getByTestId('person-surname').fill('Сейітқали');
+  await clerk.getByTestId('person-name').fill('Әлия');
+  await clerk.getByTestId('service-search').fill('кресло');
+  await clerk.keyboard.press('Enter');
+  await clerk.getByTestId('all-received').click();
+  await clerk.getByTestId('register').click();
+  const number = (await clerk.getByTestId('reg-number').textContent()) ?? '';
+  expect(number).toMatch(/^ALM01-D01-\d{6}$/);
+
+  // The clerk's desk says: not on central yet, but on the hub.
+  await expect(clerk.getByTestId('sync-indicator')).toContainText('Тек кеңсе хабы арқылы', { timeout: 30_000 });
+  await expect(clerk.getByTestId('sync-pending')).toHaveText('1', { timeout: 20_000 });
+  await clerk.getByTestId('sync-indicator').click();
+  await expect(clerk.getByTestId('sync-safe-on-hub')).toBeVisible({ timeout: 20_000 });
+  await expect(clerk.getByTestId('sync-target-central-status')).toHaveText('Байланыс жоқ');
+  await expect(clerk.getByTestId('sync-target-hub-pending')).toHaveText('Барлығы кеңсе хабында');
+  await clerk.screenshot({ path: `${SHOTS}/sync-hub-only.png` });
+  await clerk.getByTestId('sync-indicator').click();
+
+  // The head sees it through the hub and gives the resolution.
+  await head.goto('./#/inbox');
+  await head.getByTestId('inbox-list').getByText(number).click({ timeout: 30_000 });
+  await head.getByTestId('executor-login').fill('dana');
+  await head.getByTestId('executor-name').fill('Омарова Дана');
+  await head.getByTestId('do-resolution').click();
+  await expect(head.getByTestId('card-step')).toContainText('Омарова Дана');
+
+  // The clerk's desk sees the resolution, still through the hub alone.
+  await clerk.goto('./#/applications');
+  await clerk.getByTestId('application-list').getByText(number).click();
+  await expect(clerk.getByTestId('card-step')).toContainText('Омарова Дана', { timeout: 30_000 });
+
+  // Central comes back and receives everything (from the hub and the desks).
+  central = startOwnCentral();
+  await expect
+    .poll(async () => (await centralEvents()).map((e) => `${e.kind}:${e.actor.login}`).sort(), { timeout: 60_000 })
+    .toEqual(['registered:aigerim', 'resolution:bolat']);
+  for (const page of [clerk, head]) {
+    await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 60_000 });
+    await expect(page.getByTestId('sync-pending')).toHaveCount(0, { timeout: 30_000 });
+  }
+});
