@@ -97,8 +97,8 @@ describe('requests leaving the app', () => {
     const got: { request?: RequestHandler; check?: () => boolean; before?: BeforeRequest } = {};
     hardenSession(
       {
-        setPermissionRequestHandler: ((h: RequestHandler) => (got.request = h)),
-        setPermissionCheckHandler: ((h: () => boolean) => (got.check = h)),
+        setPermissionRequestHandler: (h: RequestHandler) => (got.request = h),
+        setPermissionCheckHandler: (h: () => boolean) => (got.check = h),
         webRequest: { onBeforeRequest: ((h: BeforeRequest) => (got.before = h)) as never },
       },
       { connectOrigins },

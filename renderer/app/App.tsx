@@ -2,7 +2,8 @@ import { useEffect, type JSX } from 'react';
 import type { i18n as I18n } from 'i18next';
 import { I18nextProvider } from 'react-i18next';
 import { createHashRouter, Navigate, RouterProvider } from 'react-router';
-import { ApplicationCardPage } from '../features/applications/ApplicationCard';
+import { ApplicationCardPage, type CardExtra } from '../features/applications/ApplicationCard';
+import { AuditTrail } from '../features/audit/AuditTrail';
 import { ApplicationsPage } from '../features/applications/ApplicationsPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { CataloguePage } from '../features/catalogue/CataloguePage';
@@ -17,6 +18,9 @@ import { usePreferences } from '../state/preferences';
 import { Layout } from './Layout';
 
 // Hash routes work the same from app://, a static server and a file, with no server fallback.
+/** The card's audit trail comes from the audit feature; the shell joins the two. */
+const auditTrail: CardExtra = (p) => <AuditTrail {...p} />;
+
 const router = createHashRouter([
   {
     path: '/',
@@ -26,7 +30,7 @@ const router = createHashRouter([
       { path: 'reception', element: <ReceptionPage /> },
       { path: 'inbox', element: <InboxPage /> },
       { path: 'applications', element: <ApplicationsPage /> },
-      { path: 'applications/:appId', element: <ApplicationCardPage /> },
+      { path: 'applications/:appId', element: <ApplicationCardPage extra={auditTrail} /> },
       { path: 'journals', element: <JournalsPage /> },
       { path: 'reports', element: <ReportsPage /> },
       { path: 'catalogue', element: <CataloguePage /> },

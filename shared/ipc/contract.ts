@@ -101,9 +101,7 @@ export const printerListSchema = z.array(printerInfoSchema).max(500);
  * request, kept in the main process wrapped by the OS key store (`safeStorage`: DPAPI, Keychain,
  * libsecret/kwallet). `scope` is "<office>/<desk>". Refused where the OS store would only obfuscate.
  */
-export const dataKeyRequestSchema = z
-  .object({ scope: z.string().regex(/^[A-Z0-9]{2,16}\/[A-Z0-9]{2,16}$/) })
-  .strict();
+export const dataKeyRequestSchema = z.object({ scope: z.string().regex(/^[A-Z0-9]{2,16}\/[A-Z0-9]{2,16}$/) }).strict();
 export type DataKeyRequest = z.infer<typeof dataKeyRequestSchema>;
 export const DATA_KEY_BYTES = 32;
 export const dataKeyResultSchema = z.discriminatedUnion('ok', [

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import type { JSX } from 'react';
+import type { JSX, ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -13,7 +13,6 @@ import { applicantDisplayName, applicantKey } from '../../data/project';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
-import { AuditTrail } from '../audit/AuditTrail';
 import { ActionPanel } from './ActionPanel';
 import { Attachments } from './Attachments';
 import { LettersAndExtensions } from './TermsAndLetters';
@@ -21,7 +20,10 @@ import { PrintButtons } from '../../print/PrintButtons';
 import { decisionJobs, intakeJobs } from '../../print/printData';
 import { useDeskPrinter } from '../../print/useDeskPrinter';
 
-export function ApplicationCardPage(): JSX.Element {
+/** What another feature shows under the card (the audit trail), given by the app shell: features do not import each other. */
+export type CardExtra = (props: { desk: Desk; appId: string; eventCount: number }) => ReactNode;
+
+export function ApplicationCardPage({ extra }: { extra?: CardExtra }): JSX.Element {
   const { t } = useTranslation();
   const { appId } = useParams();
   return (
@@ -29,7 +31,7 @@ export function ApplicationCardPage(): JSX.Element {
       <PageHeader title={t('card:title')}>
         <Link to="/applications">{t('card:back')}</Link>
       </PageHeader>
-      <DeskGate>{(desk, user) => <Card desk={desk} user={user} appId={appId ?? ''} />}</DeskGate>
+      <DeskGate>{(desk, user) => <Card desk={desk} user={user} appId={appId ?? ''} extra={extra} />}</DeskGate>
     </>
   );
 }
@@ -91,7 +93,17 @@ function duration(minutes: number | null, t: TFunction): string {
   return t('card:duration.days', { count: Math.round(minutes / 48) / 10 });
 }
 
-function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string }): JSX.Element {
+function Card({
+  desk,
+  user,
+  appId,
+  extra,
+}: {
+  desk: Desk;
+  user: DeskUser;
+  appId: string;
+  extra: CardExtra | undefined;
+}): JSX.Element {
   const { t, i18n } = useTranslation();
   const language = usePreferences((s) => s.language);
   const now = useMinuteClock();
@@ -253,7 +265,7 @@ function Card({ desk, user, appId }: { desk: Desk; user: DeskUser; appId: string
         )}
       </section>
 
-      <AuditTrail desk={desk} appId={appId} eventCount={row.eventCount} />
+      {extra?.({ desk, appId, eventCount: row.eventCount })}
     </div>
   );
 }
