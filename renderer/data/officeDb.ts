@@ -88,8 +88,11 @@ export interface OfficeDb {
   readonly db: PouchDB.Database;
   readonly name: string;
   device(): Promise<DeviceDoc>;
-  /** Reserves the next registration sequence number; a crash may leave a gap, never a duplicate. */
-  nextSequence(): Promise<number>;
+  /**
+   * Reserves the next registration sequence number; a crash may leave a gap, never a duplicate.
+   * `floor` is the highest number of this desk already known from the office's events.
+   */
+  nextSequence(floor?: number): Promise<number>;
   /**
    * Reserves the next outgoing-letter number, the same way: a gap after a crash, never a duplicate.
    * `floor` is the highest number of this desk already known from the office's events.
@@ -152,10 +155,10 @@ export async function openOfficeDb(
     db,
     name,
     device: () => serial(readDevice),
-    nextSequence: () =>
+    nextSequence: (floor = 0) =>
       serial(async () => {
         const d = await readDevice();
-        const next = await writeDevice({ ...d, sequence: d.sequence + 1 });
+        const next = await writeDevice({ ...d, sequence: Math.max(d.sequence, floor) + 1 });
         return next.sequence;
       }),
     nextOutgoingSequence: (floor = 0) =>

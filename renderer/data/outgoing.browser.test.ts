@@ -127,7 +127,7 @@ describe('outgoing numbering', () => {
     expect(state.letters.map((l) => l.number)).toEqual(['ALM01-D01/000001', 'ALM01-D01/000002']);
   });
 
-  it('a desk whose device document was lost goes on after the highest number the office’s events show', async () => {
+  it('a desk whose device document was lost goes on after the highest numbers the office’s events show', async () => {
     const dbName = newName();
     forget(dbName);
     const first = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
@@ -142,7 +142,10 @@ describe('outgoing numbering', () => {
     const second = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
     cleanup.push(() => second.close().catch(() => undefined));
     expect((await second.office.device()).outgoingSequence).toBeUndefined();
+    expect((await second.office.device()).sequence).toBe(0);
     const b = await toNotice(second);
     expect(b.notice).toBe('ALM01-D01/000003');
+    // Registration numbers take the same floor: the lost counter does not hand out 000001 again.
+    expect((await second.model.applications.get(b.appId))?.regNumber).toBe('ALM01-D01-000002');
   });
 });
