@@ -4,6 +4,8 @@ import { I18nextProvider } from 'react-i18next';
 import { createHashRouter, Navigate, RouterProvider } from 'react-router';
 import { ApplicationCardPage } from '../features/applications/ApplicationCard';
 import { ApplicationsPage } from '../features/applications/ApplicationsPage';
+import { StaffAdminPage } from '../features/admin/StaffAdminPage';
+import { SignInPage } from '../features/auth/SignInPage';
 import { CataloguePage } from '../features/catalogue/CataloguePage';
 import { InboxPage } from '../features/inbox/InboxPage';
 import { JournalsPage } from '../features/journals/JournalsPage';
@@ -30,6 +32,8 @@ const router = createHashRouter([
       { path: 'reports', element: <ReportsPage /> },
       { path: 'catalogue', element: <CataloguePage /> },
       { path: 'settings', element: <SettingsPage /> },
+      { path: 'sign-in', element: <SignInPage /> },
+      { path: 'admin', element: <StaffAdminPage /> },
       { path: 'print-test', lazy: () => import('../print/PrintTestPage') },
       { path: '*', element: <Navigate to="/reception" replace /> },
     ],

@@ -4,12 +4,14 @@ import { Link } from 'react-router';
 import type { Catalogue } from '@shared/catalogue';
 import type { Desk } from '../data/desk';
 import { useDeskStatus } from '../data/DeskProvider';
+import { SignInPanel } from '../features/auth/SignInPanel';
 import { useSession, type DeskUser } from '../state/session';
 import { EmptyState } from './EmptyState';
 
 /**
  * Shows a section's content once the desk's data is open; until then, says plainly why not:
- * not set up, still opening (with the rebuild's progress), or a storage or catalogue error.
+ * not set up, nobody signed in (the sign-in form, right here), still opening (with the rebuild's
+ * progress), or a storage or catalogue error.
  */
 export function DeskGate({
   children,
@@ -26,7 +28,7 @@ export function DeskGate({
         <pre className="error-detail">{catalogueError}</pre>
       </section>
     );
-  if (status.state === 'notConfigured' || !user || !catalogue)
+  if (status.state === 'notConfigured' || !catalogue)
     return (
       <EmptyState title={t('data:desk.notConfiguredTitle')} description={t('data:desk.notConfigured')}>
         <Link to="/settings" className="button">
@@ -34,6 +36,7 @@ export function DeskGate({
         </Link>
       </EmptyState>
     );
+  if (!user) return <SignInPanel />;
   if (status.state === 'opening')
     return (
       <section className="card" role="status" data-testid="desk-opening">

@@ -25,7 +25,7 @@ export function InboxPage(): JSX.Element {
  * What waits for this person, soonest due first: an executor sees what is assigned to them; the
  * head, the clerk and the commission see everything waiting for their role.
  */
-export async function inboxRows(desk: Desk, user: DeskUser): Promise<ApplicationRow[]> {
+export async function inboxRows(desk: Desk, user: Pick<DeskUser, 'login' | 'role'>): Promise<ApplicationRow[]> {
   const rows =
     user.role === 'executor'
       ? await desk.model.applications

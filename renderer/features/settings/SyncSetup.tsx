@@ -1,15 +1,20 @@
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useCredentials } from '../auth/credentials';
+import { useSession } from '../../state/session';
 import { useSyncStatus } from '../../state/sync';
 
-/** The server this desk syncs with: central CouchDB or the office hub. The password stays in memory. */
+/**
+ * The server this desk syncs with: central CouchDB or the office hub. It syncs as the signed-in
+ * person, with the password they signed in with (held in memory only, features/auth).
+ */
 export function SyncSetup(): JSX.Element {
   const { t } = useTranslation();
   const config = useSyncStatus((s) => s.config);
   const configure = useSyncStatus((s) => s.configure);
   const [url, setUrl] = useState(config?.url ?? '');
-  const [username, setUsername] = useState(config?.username ?? '');
-  const [password, setPassword] = useState('');
+  const username = useSession((s) => s.user?.login ?? '');
+  const password = useCredentials((s) => s.password ?? '');
   let urlOk = false;
   try {
     urlOk = ['http:', 'https:'].includes(new URL(url).protocol);
@@ -23,7 +28,7 @@ export function SyncSetup(): JSX.Element {
         className="grid-2"
         onSubmit={(e) => {
           e.preventDefault();
-          if (urlOk && username && password) configure({ url: url.trim(), username: username.trim() }, password);
+          if (urlOk && username && password) configure({ url: url.trim(), username }, password);
         }}
         data-testid="sync-setup"
       >
@@ -37,26 +42,9 @@ export function SyncSetup(): JSX.Element {
           />
           {url && !urlOk && <span className="field-error">{t('settings:sync.urlHint')}</span>}
         </label>
-        <label className="field">
-          <span>{t('settings:sync.username')}</span>
-          <input
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            autoComplete="username"
-            data-testid="sync-username"
-          />
-        </label>
-        <label className="field">
-          <span>{t('settings:sync.password')}</span>
-          <input
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="current-password"
-            data-testid="sync-password"
-          />
-        </label>
-        <p className="note wide">{t('settings:sync.passwordNote')}</p>
+        <p className="note wide" data-testid="sync-as">
+          {username ? t('settings:sync.asUser', { login: username }) : t('settings:sync.signInFirst')}
+        </p>
         <div className="actions wide">
           <button
             type="submit"

@@ -1,0 +1,36 @@
+import { create } from 'zustand';
+import { useSession } from '../../state/session';
+import { useSyncStatus } from '../../state/sync';
+
+/**
+ * The signed-in person's password, in memory only (never persisted): the sync and the silent
+ * re-authentication use it; sign-out and a change of user drop it.
+ */
+interface CredentialsState {
+  password: string | null;
+  /** The server refused the password on a silent re-authentication (changed on the server). */
+  refused: boolean;
+}
+
+export const useCredentials = create<CredentialsState>()(() => ({ password: null, refused: false }));
+
+/** Hands the signed-in person's credentials to the sync: to the configured target, or the central. */
+export function startSession(login: string, password: string): void {
+  useCredentials.setState({ password, refused: false });
+  const server = useSession.getState().server;
+  const current = useSyncStatus.getState().config;
+  const url = current?.url ?? server;
+  if (url) useSyncStatus.getState().configure({ url, username: login }, password);
+}
+
+/** Forgets the password and stops the sync that used it. */
+export function endSession(): void {
+  useCredentials.setState({ password: null, refused: false });
+  const sync = useSyncStatus.getState();
+  sync.configure(sync.config, null);
+}
+
+export function signOut(): void {
+  endSession();
+  useSession.getState().signOut();
+}
