@@ -123,13 +123,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   for (const staff of [...(values.demo ? DEMO_STAFF : []), ...parseStaffList(values.staff)]) {
     await putStaffUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);
-    console.warn(`[central] staff ${staff.login} (${staff.role}, ${staff.office})`);
+    console.warn(`[central] staff ${staff.login} (${[staff.role].flat().join('+')}, ${staff.office})`);
   }
   console.warn(`[central] ready at ${central.url} (admin: ${DEV_ADMIN.user}/${DEV_ADMIN.password}); Ctrl+C stops it`);
   if (values.demo)
     console.warn(
       `[central] demo: set the desk up with office ALM01, any desk code (D01) and server ${central.url}; ` +
-        `sign in as ${DEMO_STAFF.map((s) => `${s.login} (${String(s.role)})`).join(', ')}, password ${DEMO_PASSWORD}`,
+        `sign in as ${DEMO_STAFF.map((s) => `${s.login} (${[s.role].flat().join('+')})`).join(', ')}, password ${DEMO_PASSWORD}`,
     );
   const shutdown = (): void => void central.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);

@@ -90,10 +90,14 @@ export async function saveStaff(
 ): Promise<void> {
   if (!LOGIN_PATTERN.test(staff.login)) throw new StaffApiError('badLogin');
   if (staff.roles.length === 0) throw new StaffApiError('noRole');
-  const current = await call(auth, 'GET', userId(staff.login));
-  let existing: Record<string, unknown> | null = null;
-  if (current.ok) existing = (await current.json()) as Record<string, unknown>;
-  else if (current.status !== 404) throw await refusal(current);
+  // Read through `_find`, not GET: the dev stand-in answers a database admin's GET of another
+  // user's document with HTTP 500 (CouchDB 3 serves both).
+  const found = await call(auth, 'POST', '_users/_find', {
+    selector: { _id: `org.couchdb.user:${staff.login}` },
+    limit: 1,
+  });
+  if (!found.ok) throw await refusal(found);
+  const existing = ((await found.json()) as { docs: Record<string, unknown>[] }).docs[0] ?? null;
   if (!existing && !staff.password) throw new StaffApiError('passwordRequired');
   const oldRoles = Array.isArray(existing?.['roles']) ? (existing['roles'] as string[]) : [];
   const kept = oldRoles.filter((r) => !(GRANTABLE_ROLES as readonly string[]).includes(r) && !r.startsWith('office:'));

@@ -55,7 +55,8 @@ export async function inboxRows(desk: Desk, user: Pick<DeskUser, 'login' | 'role
 function Inbox({ desk, user, catalogue }: { desk: Desk; user: DeskUser; catalogue: Catalogue }): JSX.Element {
   const { t } = useTranslation();
   const rows = useLiveQuery(() => inboxRows(desk, user), [desk, user]);
-  if (rows && rows.length === 0)
+  // The commission's queue stays on screen when its last rows are decided: it shows the batch's result.
+  if (rows && rows.length === 0 && user.role !== 'commission')
     return <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />;
   if (user.role === 'commission')
     return <CommissionQueue desk={desk} user={user} catalogue={catalogue} rows={rows ?? []} />;
