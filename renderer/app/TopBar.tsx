@@ -1,7 +1,7 @@
-import type { JSX } from 'react';
+import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { signOut, useCredentials } from '../features/auth/credentials';
+import { flushSync, signOut, useCredentials } from '../features/auth/credentials';
 import { SessionKeeper } from '../features/auth/SessionKeeper';
 import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { useSession } from '../state/session';
@@ -12,6 +12,7 @@ export function TopBar(): JSX.Element {
   const navigate = useNavigate();
   const { office, desk, user } = useSession();
   const refused = useCredentials((s) => s.refused);
+  const [leaving, setLeaving] = useState(false);
   const notSet = t('common:notConfigured');
   return (
     <header className="topbar">
@@ -58,9 +59,14 @@ export function TopBar(): JSX.Element {
         {user ? (
           <button
             type="button"
+            disabled={leaving}
             onClick={() => {
-              signOut();
-              void navigate('/sign-in');
+              setLeaving(true);
+              void flushSync().then(() => {
+                signOut();
+                setLeaving(false);
+                void navigate('/sign-in');
+              });
             }}
             data-testid="sign-out"
           >

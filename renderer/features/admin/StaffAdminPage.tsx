@@ -195,7 +195,7 @@ export function StaffAdminPage(): JSX.Element {
               <span className="field-error">{t('auth:admin.passwordHint')}</span>
             )}
           </label>
-          <fieldset className="radio-group">
+          <fieldset className="radio-group staff-roles">
             <legend>{t('auth:admin.roles')}</legend>
             {GRANTABLE_ROLES.map((r) => (
               <label key={r}>

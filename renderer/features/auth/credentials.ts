@@ -34,3 +34,27 @@ export function signOut(): void {
   endSession();
   useSession.getState().signOut();
 }
+
+/**
+ * Before the person leaves a shared desk, give the sync a moment to send what they recorded: once
+ * they are signed out, the next person's credentials cannot push their events (the server checks
+ * the author), so anything left is sent when they sign in here again.
+ */
+export async function flushSync(timeoutMs = 3000): Promise<void> {
+  const pending = (): boolean => {
+    const s = useSyncStatus.getState();
+    return Boolean(s.password && s.snapshot && s.snapshot.state !== 'offline' && (s.snapshot.pendingLocal ?? 0) > 0);
+  };
+  if (!pending()) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    const unsubscribe = useSyncStatus.subscribe(() => {
+      if (!pending()) done();
+    });
+    function done(): void {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    }
+  });
+}
