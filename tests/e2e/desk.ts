@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { CENTRAL_PORT } from '../../playwright.config';
 import { DEV_ADMIN } from '../../scripts/central';
 import { putStaffUser } from '../../scripts/provision';
@@ -88,6 +88,9 @@ export async function signOut(page: Page): Promise<void> {
 
 /** Office ALM01, the given desk and the central's address, set in Settings unless already so. */
 export async function setUpDesk(page: Page, desk = 'D01', server = CENTRAL): Promise<void> {
+  const current = await page.evaluate(() => localStorage.getItem('kense.session')).catch(() => null);
+  const wanted = JSON.stringify({ office: OFFICE, desk, server });
+  if (current && JSON.stringify((JSON.parse(current) as { state?: unknown }).state) === wanted) return;
   await page.goto('./#/settings');
   const office = page.getByTestId('setup-office');
   const same =
@@ -123,6 +126,9 @@ export async function signIn(page: Page, login: string, role?: string, password 
  * signs in through the sign-in screen.
  */
 export async function actAs(page: Page, login: string, name: string, role = 'clerk', desk = 'D01'): Promise<void> {
+  // A real sign-in (server round trips, a deliberately slow key derivation, the sync handing over)
+  // takes a few seconds: each one brings its own time, so specs with many actors keep their budget.
+  test.info().setTimeout(test.info().timeout + 10_000);
   await ensureStaff(login, name, role);
   if (page.url() === 'about:blank') await page.goto('./');
   await signOut(page);
