@@ -22,10 +22,11 @@ beforeEach(() => {
   server = 'up';
   vi.stubGlobal('localStorage', storage);
   vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+    await Promise.resolve();
     if (server === 'down') throw new TypeError('Failed to fetch');
     if (server === 'error') return new Response('{}', { status: 503 });
     if (url.endsWith('/_session')) {
-      const { name, password } = JSON.parse(String(init?.body)) as { name: string; password: string };
+      const { name, password } = JSON.parse(init?.body as string) as { name: string; password: string };
       const a = accounts[name];
       if (!a || a.password !== password) return new Response('{"error":"unauthorized"}', { status: 401 });
       return new Response(JSON.stringify({ ok: true, name, roles: a.roles }), { status: 200 });
