@@ -121,6 +121,45 @@ test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () 
     expect(await page.evaluate(() => localStorage.getItem('kense.auth.lockout'))).toBe('{}');
   });
 
+  test('on a shared desk, what one person recorded reaches the server under their name before the next signs in', async ({
+    page,
+    request,
+  }) => {
+    await freshDesk(page);
+    await ensureStaff('dana', DANA, 'clerk');
+    await actAs(page, 'aigerim', AIGERIM);
+    // A slow uplink: each upload to the central takes a second.
+    await page.route(`${CENTRAL}/office_alm01/_revs_diff`, async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.goto('./#/reception');
+    await page.getByTestId('applicant-id').fill('900101300017');
+    await page.getByTestId('person-surname').fill('Сейітқали');
+    await page.getByTestId('person-name').fill('Әлия');
+    await page.getByTestId('service-search').fill('жумыссыз тирке');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('all-received').click();
+    const consent = page.getByTestId('consent');
+    if (await consent.count()) await consent.check();
+    await page.getByTestId('register').click();
+    await expect(page.getByTestId('reg-number')).toHaveText('ALM01-D01-000001');
+    // Signed out at once, and the next person signs in: the server still got Aigerim's event as hers.
+    await page.getByTestId('sign-out').click();
+    await signIn(page, 'dana');
+    await expect(page.getByTestId('topbar-user')).toHaveText(DANA);
+    await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
+    const all = await request.get(`${CENTRAL}/office_alm01/_all_docs?include_docs=true`, {
+      headers: { authorization: 'Basic ' + Buffer.from('admin:kense-dev').toString('base64') },
+    });
+    const events = ((await all.json()) as { rows: { doc: { _id: string; actor?: { login: string } } }[] }).rows
+      .map((r) => r.doc)
+      .filter((d) => d._id.startsWith('evt:'));
+    expect(events.map((e) => e.actor?.login)).toEqual(['aigerim']);
+    await page.getByTestId('sync-indicator').click();
+    await expect(page.getByTestId('sync-refused')).toHaveCount(0);
+  });
+
   test('the office admin adds a clerk, who then signs in', async ({ page }) => {
     await freshDesk(page);
     await actAs(page, 'gulnar', 'Әбдірова Гүлнар', 'office_admin');

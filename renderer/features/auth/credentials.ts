@@ -40,21 +40,28 @@ export function signOut(): void {
  * they are signed out, the next person's credentials cannot push their events (the server checks
  * the author), so anything left is sent when they sign in here again.
  */
-export async function flushSync(timeoutMs = 3000): Promise<void> {
+export async function flushSync(timeoutMs = 5000): Promise<void> {
+  const sync = useSyncStatus.getState();
+  const state = sync.snapshot?.state;
+  if (!sync.password || !sync.syncNow || state === 'offline' || state === 'error' || state === 'stopped') return;
+  const deadline = Date.now() + timeoutMs;
+  const within = <T>(p: Promise<T>): Promise<T | undefined> =>
+    Promise.race([p, new Promise<undefined>((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
+  // A fresh pass counts against the server what it lacks (the snapshot may predate the last write).
+  await within(sync.syncNow());
   const pending = (): boolean => {
     const s = useSyncStatus.getState();
-    return Boolean(s.password && s.snapshot && s.snapshot.state !== 'offline' && (s.snapshot.pendingLocal ?? 0) > 0);
+    return Boolean(s.password && s.snapshot && s.snapshot.state !== 'offline' && s.snapshot.pendingLocal !== 0);
   };
   if (!pending()) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, timeoutMs);
-    const unsubscribe = useSyncStatus.subscribe(() => {
-      if (!pending()) done();
-    });
-    function done(): void {
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    }
-  });
+  await within(
+    new Promise<void>((resolve) => {
+      const unsubscribe = useSyncStatus.subscribe(() => {
+        if (!pending()) {
+          unsubscribe();
+          resolve();
+        }
+      });
+    }),
+  );
 }
