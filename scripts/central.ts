@@ -9,11 +9,21 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseStaffList, provision, putStaffUser } from './provision';
+import { parseStaffList, provision, putStaffUser, type StaffUser } from './provision';
 import type { ValidationRules } from '../shared/couch';
 import { validationRules } from './rules';
 
 export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
+
+/** `--demo`: an office to try Kense in, with one person per role (development only). */
+export const DEMO_PASSWORD = 'kense-demo';
+export const DEMO_STAFF: StaffUser[] = [
+  { login: 'aigerim', role: 'clerk', fullName: 'Сейітова Айгерім' },
+  { login: 'bolat', role: 'head', fullName: 'Жұмабеков Болат' },
+  { login: 'dana', role: 'executor', fullName: 'Омарова Дана' },
+  { login: 'ermek', role: 'commission', fullName: 'Қасымов Ермек' },
+  { login: 'gulnar', role: 'office_admin', fullName: 'Әбдірова Гүлнар' },
+].map((s) => ({ ...s, password: DEMO_PASSWORD, office: 'ALM01' }));
 
 export interface Central {
   url: string;
@@ -128,6 +138,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       offices: { type: 'string', default: 'ALM01,KZO01' },
       // Development staff accounts, e.g. aigerim:secret:clerk:ALM01,bolat:secret:head:ALM01
       staff: { type: 'string', default: '' },
+      // The demo office ALM01 with one person per role, password kense-demo (see DEMO_STAFF).
+      demo: { type: 'boolean', default: false },
     },
   });
   const central = await startCentral({
@@ -138,11 +150,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       .map((s) => s.trim().toUpperCase())
       .filter(Boolean),
   });
-  for (const staff of parseStaffList(values.staff)) {
+  for (const staff of [...(values.demo ? DEMO_STAFF : []), ...parseStaffList(values.staff)]) {
     await putStaffUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);
-    console.warn(`[central] staff ${staff.login} (${staff.role}, ${staff.office})`);
+    console.warn(`[central] staff ${staff.login} (${[staff.role].flat().join('+')}, ${staff.office})`);
   }
   console.warn(`[central] ready at ${central.url} (admin: ${DEV_ADMIN.user}/${DEV_ADMIN.password}); Ctrl+C stops it`);
+  if (values.demo)
+    console.warn(
+      `[central] demo: set the desk up with office ALM01, any desk code (D01) and server ${central.url}; ` +
+        `sign in as ${DEMO_STAFF.map((s) => `${s.login} (${[s.role].flat().join('+')})`).join(', ')}, password ${DEMO_PASSWORD}`,
+    );
   const shutdown = (): void => void central.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

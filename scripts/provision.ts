@@ -12,6 +12,9 @@ import {
   officeDbName,
   officeDesignDocument,
   officeSecurity,
+  USERS_DB,
+  usersDesignDocument,
+  usersSecurity,
   type DesignDocument,
   type SecurityObject,
   type ValidationRules,
@@ -59,7 +62,14 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     else throw new CouchError(r.status, await r.text(), `create ${db}`);
   };
   const putSecurity = async (db: string, sec: SecurityObject): Promise<void> => {
-    const r = await req('PUT', `${encodeURIComponent(db)}/_security`, sec);
+    let r = await req('PUT', `${encodeURIComponent(db)}/_security`, sec);
+    if (r.status === 403 && db === USERS_DB) {
+      // CouchDB 3 refuses to edit `_users`' _security unless [couchdb] users_db_security_editable
+      // is true; set it (server admin only; on a cluster, set it on every node) and try again.
+      const c = await req('PUT', '_node/_local/_config/couchdb/users_db_security_editable', 'true');
+      if (c.ok) log('set [couchdb] users_db_security_editable = true');
+      r = await req('PUT', `${encodeURIComponent(db)}/_security`, sec);
+    }
     if (!r.ok) throw new CouchError(r.status, await r.text(), `_security of ${db}`);
   };
   const putDesign = async (db: string, doc: DesignDocument): Promise<void> => {
@@ -77,6 +87,10 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     log(`design document of ${db} ${rev ? 'updated' : 'created'}`);
   };
 
+  // Staff accounts: office admins manage their office's users, confined by the validator.
+  await ensureDb(USERS_DB);
+  await putSecurity(USERS_DB, usersSecurity());
+  await putDesign(USERS_DB, usersDesignDocument([...new Set([opts.user, 'admin'])], opts.version));
   await ensureDb(CATALOG_DB);
   await putSecurity(CATALOG_DB, catalogSecurity());
   await putDesign(CATALOG_DB, catalogDesignDocument(opts.version));
@@ -91,8 +105,11 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
 export interface StaffUser {
   login: string;
   password: string;
-  role: string;
+  /** One staff role, or several (the person picks the one they act in at sign-in). */
+  role: string | string[];
   office: string;
+  /** The full name printed on documents (a Kense field of the user document). */
+  fullName?: string;
 }
 
 /**
@@ -106,18 +123,25 @@ export async function putStaffUser(
   const req = client({ ...opts, offices: [], rules: { kinds: {} }, version: '' });
   const id = `org.couchdb.user:${staff.login}`;
   const path = `_users/${encodeURIComponent(id)}`;
-  const current = await req('GET', path);
-  const rev = current.ok ? ((await current.json()) as { _rev: string })._rev : undefined;
-  const doc = {
-    _id: id,
-    ...(rev ? { _rev: rev } : {}),
-    name: staff.login,
-    type: 'user',
-    roles: [staff.role, `office:${staff.office}`],
-    password: staff.password,
-  };
-  const r = await req('PUT', path, doc);
-  if (!r.ok) throw new CouchError(r.status, await r.text(), `user ${staff.login}`);
+  const roles = Array.isArray(staff.role) ? staff.role : [staff.role];
+  // Another writer (the dev central creating its staff at start) may race: retry on conflict.
+  for (let attempt = 0; ; attempt++) {
+    const current = await req('GET', path);
+    const existing = current.ok ? ((await current.json()) as { _rev: string; full_name?: string }) : undefined;
+    const fullName = staff.fullName ?? existing?.full_name;
+    const doc = {
+      _id: id,
+      ...(existing ? { _rev: existing._rev } : {}),
+      name: staff.login,
+      type: 'user',
+      roles: [...roles, `office:${staff.office}`],
+      password: staff.password,
+      ...(fullName ? { full_name: fullName } : {}),
+    };
+    const r = await req('PUT', path, doc);
+    if (r.ok) return;
+    if (r.status !== 409 || attempt >= 5) throw new CouchError(r.status, await r.text(), `user ${staff.login}`);
+  }
 }
 
 /** `login:password:role:OFFICE,…` as given on the command line. */
@@ -127,10 +151,11 @@ export function parseStaffList(text: string): StaffUser[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((s) => {
-      const [login, password, role, office] = s.split(':');
+      const [login, password, role, office, fullName] = s.split(':');
       if (!login || !password || !role || !office)
-        throw new Error(`staff entry "${s}": expected login:password:role:OFFICE`);
-      return { login, password, role, office: office.toUpperCase() };
+        throw new Error(`staff entry "${s}": expected login:password:role[+role…]:OFFICE[:Full name]`);
+      const roles = role.split('+');
+      return { login, password, role: roles.length > 1 ? roles : role, office: office.toUpperCase(), fullName };
     });
 }
 

@@ -10,6 +10,8 @@ import { serveRenderer } from './serve-renderer.mjs';
 const args = new Set(process.argv.slice(2));
 const forceBrowser = args.has('--browser');
 const skipBuild = args.has('--no-build');
+const noCentral = args.has('--no-central') || Boolean(process.env.KENSE_NO_DEV_CENTRAL);
+const CENTRAL_PORT = Number(process.env.KENSE_CENTRAL_PORT ?? 5984);
 
 function say(msg) {
   process.stdout.write(`[kense] ${msg}\n`);
@@ -94,7 +96,49 @@ async function runBrowserMode() {
   }
 }
 
+/**
+ * Development: staff sign in against a server, so `npm start` also starts the development
+ * central (pouchdb-server on loopback, `npm run central -- --demo`) with a demo office and one
+ * person per role, unless something already answers on its port or `--no-central` is given.
+ */
+async function startDevCentral() {
+  if (noCentral) return;
+  const url = `http://127.0.0.1:${CENTRAL_PORT}`;
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1000) });
+    say(`A server already answers at ${url}; using it as the central.`);
+    return;
+  } catch {
+    // nothing there: start ours
+  }
+  const tsx = path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+  const child = spawn(
+    process.execPath,
+    ['--import', tsx, path.join(projectRoot, 'scripts', 'central.ts'), '--demo', '--port', String(CENTRAL_PORT)],
+    { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  const stop = () => child.exitCode === null && child.kill('SIGTERM');
+  process.on('exit', stop);
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => (stop(), process.exit(0)));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const r = await fetch(`${url}/_users/_design/kense_staff`, {
+        headers: { authorization: 'Basic ' + Buffer.from('admin:kense-dev').toString('base64') },
+      });
+      if (r.ok) break;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  say(`Development central: ${url}. In Settings set office ALM01, desk D01, server ${url};`);
+  say('then sign in as aigerim (clerk), bolat (head), dana (executor), ermek (commission) or');
+  say('gulnar (office admin), password kense-demo. `npm start -- --no-central` skips this.');
+}
+
 if (!skipBuild) build();
+await startDevCentral();
 if (forceBrowser) {
   await runBrowserMode();
 } else {

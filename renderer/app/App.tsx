@@ -6,6 +6,10 @@ import { ApplicationCardPage, type CardExtra } from '../features/applications/Ap
 import { AuditTrail } from '../features/audit/AuditTrail';
 import { ApplicationsPage } from '../features/applications/ApplicationsPage';
 import { AuditPage } from '../features/audit/AuditPage';
+import { StaffAdminPage } from '../features/admin/StaffAdminPage';
+import { SignInPage } from '../features/auth/SignInPage';
+import { SignInPanel } from '../features/auth/SignInPanel';
+import { SignInSlot } from '../components/DeskGate';
 import { CataloguePage } from '../features/catalogue/CataloguePage';
 import { InboxPage } from '../features/inbox/InboxPage';
 import { JournalsPage } from '../features/journals/JournalsPage';
@@ -36,6 +40,8 @@ const router = createHashRouter([
       { path: 'catalogue', element: <CataloguePage /> },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'audit', element: <AuditPage /> },
+      { path: 'sign-in', element: <SignInPage /> },
+      { path: 'admin', element: <StaffAdminPage /> },
       { path: 'print-test', lazy: () => import('../print/PrintTestPage') },
       { path: '*', element: <Navigate to="/reception" replace /> },
     ],
@@ -64,7 +70,9 @@ export function App({ i18n }: { i18n: I18n }): JSX.Element {
   return (
     <I18nextProvider i18n={i18n}>
       <DeskProvider>
-        <RouterProvider router={router} />
+        <SignInSlot.Provider value={<SignInPanel />}>
+          <RouterProvider router={router} />
+        </SignInSlot.Provider>
       </DeskProvider>
     </I18nextProvider>
   );

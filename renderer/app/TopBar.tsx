@@ -1,15 +1,22 @@
-import type { JSX } from 'react';
+import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { flushSync, signOut, useCredentials } from '../state/credentials';
+import { SessionKeeper } from '../features/auth/SessionKeeper';
 import { SyncIndicator } from '../features/sync/SyncIndicator';
 import { useSession } from '../state/session';
 import { LanguageSwitch } from './LanguageSwitch';
 
 export function TopBar(): JSX.Element {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const { office, desk, user } = useSession();
+  const refused = useCredentials((s) => s.refused);
+  const [leaving, setLeaving] = useState(false);
   const notSet = t('common:notConfigured');
   return (
     <header className="topbar">
+      <SessionKeeper />
       <div className="brand" aria-label="Kense">
         <span className="brand-mark" aria-hidden="true">
           K
@@ -26,13 +33,53 @@ export function TopBar(): JSX.Element {
           <dd data-testid="topbar-desk">{desk ?? notSet}</dd>
         </div>
         <div>
-          <dt>{t('common:user')}</dt>
-          <dd data-testid="topbar-user">{user?.displayName ?? t('common:notSignedIn')}</dd>
+          <dt>{user ? t(`settings:roles.${user.role}`) : t('common:user')}</dt>
+          <dd data-testid="topbar-user" title={user ? user.login : undefined}>
+            {user?.displayName ?? t('common:notSignedIn')}
+          </dd>
         </div>
       </dl>
       <div className="topbar-end">
+        {user && (user.mode === 'offline' || refused) && (
+          <span
+            className="topbar-badge"
+            data-testid="topbar-offline"
+            title={t(refused ? 'auth:refusedHint' : 'auth:offlineHint')}
+          >
+            {t(refused ? 'auth:refused' : 'auth:offline')}
+          </span>
+        )}
+        {user?.role === 'office_admin' && (
+          <Link to="/admin" className="button" data-testid="topbar-admin">
+            {t('auth:staff')}
+          </Link>
+        )}
         <SyncIndicator />
         <LanguageSwitch />
+        {user ? (
+          <button
+            type="button"
+            disabled={leaving}
+            onClick={() => {
+              setLeaving(true);
+              void flushSync().then(() => {
+                signOut();
+                setLeaving(false);
+                void navigate('/sign-in');
+              });
+            }}
+            data-testid="sign-out"
+          >
+            {t('auth:signOut')}
+          </button>
+        ) : (
+          office &&
+          desk && (
+            <Link to="/sign-in" className="button" data-testid="topbar-sign-in">
+              {t('auth:signIn')}
+            </Link>
+          )
+        )}
       </div>
     </header>
   );

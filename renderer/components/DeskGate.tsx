@@ -1,4 +1,4 @@
-import type { JSX } from 'react';
+import { createContext, useContext, type JSX, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Catalogue } from '@shared/catalogue';
@@ -8,8 +8,15 @@ import { useSession, type DeskUser } from '../state/session';
 import { EmptyState } from './EmptyState';
 
 /**
+ * The sign-in form shown in place of a section while nobody is signed in. The app shell provides
+ * it (features/auth): components do not import features.
+ */
+export const SignInSlot = createContext<ReactNode>(null);
+
+/**
  * Shows a section's content once the desk's data is open; until then, says plainly why not:
- * not set up, still opening (with the rebuild's progress), or a storage or catalogue error.
+ * not set up, nobody signed in (the sign-in form, right here), still opening (with the rebuild's
+ * progress), or a storage or catalogue error.
  */
 export function DeskGate({
   children,
@@ -19,6 +26,7 @@ export function DeskGate({
   const { t } = useTranslation();
   const { status, catalogue, catalogueError } = useDeskStatus();
   const user = useSession((s) => s.user);
+  const signIn = useContext(SignInSlot);
   if (catalogueError)
     return (
       <section className="card error-panel" role="alert">
@@ -26,7 +34,7 @@ export function DeskGate({
         <pre className="error-detail">{catalogueError}</pre>
       </section>
     );
-  if (status.state === 'notConfigured' || !user || !catalogue)
+  if (status.state === 'notConfigured' || !catalogue)
     return (
       <EmptyState title={t('data:desk.notConfiguredTitle')} description={t('data:desk.notConfigured')}>
         <Link to="/settings" className="button">
@@ -34,6 +42,7 @@ export function DeskGate({
         </Link>
       </EmptyState>
     );
+  if (!user) return <>{signIn}</>;
   if (status.state === 'opening')
     return (
       <section className="card" role="status" data-testid="desk-opening">

@@ -31,6 +31,7 @@ export function SyncController(): null {
         const handle = startSync(desk.office.db, remote, {
           target: name,
           ownDevice: desk.deviceId,
+          author: credentials.username,
           onChange: (snapshot) => {
             if (live) useSyncStatus.setState((s) => ({ snapshots: { ...s.snapshots, [name]: snapshot } }));
           },

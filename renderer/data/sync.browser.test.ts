@@ -63,12 +63,13 @@ function localDb(name: string): PouchDB.Database {
 function sync(
   local: PouchDB.Database,
   remote: PouchDB.Database,
-  extra: { ownDevice?: string; target?: string } = {},
+  extra: { ownDevice?: string; target?: string; author?: string } = {},
 ): { handle: SyncHandle; until: (p: (s: SyncSnapshot) => boolean) => Promise<SyncSnapshot> } {
   const waiters: { p: (s: SyncSnapshot) => boolean; resolve: (s: SyncSnapshot) => void }[] = [];
   const handle = startSync(local, remote, {
     target: extra.target ?? 'central',
     ...(extra.ownDevice ? { ownDevice: extra.ownDevice } : {}),
+    ...(extra.author ? { author: extra.author } : {}),
     maxBackoffMs: 500,
     onChange: (s) => {
       for (const w of [...waiters]) {
@@ -170,6 +171,33 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     expect(s.refused).toEqual([]);
     // And the server really did refuse the colleague's event from this desk (so it was offered).
     await expect(remoteFor('office_alm01').get(String(theirs['_id']))).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("on a shared desk each person's events go up with their own credentials, none refused or passed over", async () => {
+    await putClerk('shared-a', 'secret-a');
+    await putClerk('shared-b', 'secret-b');
+    const desk = localDb('desk_shared');
+    // A recorded an event and signed out before it was sent; B signs in at the same desk.
+    const ofA = event('APPSHA', 'registered', 'ALM01', 'DSH', 'shared-a');
+    const ofB = event('APPSHB', 'registered', 'ALM01', 'DSH', 'shared-b');
+    await desk.bulkDocs([ofA, ofB]);
+    const as = (login: string, password: string): PouchDB.Database =>
+      new PouchDB(`${central.url}/office_alm01`, {
+        adapter: 'http',
+        auth: { username: login, password },
+        skip_setup: true,
+      });
+    const b = sync(desk, as('shared-b', 'secret-b'), { ownDevice: 'DSH', author: 'shared-b' });
+    const sb = await b.until((x) => x.state === 'online' && x.pendingLocal === 1);
+    await waitForDoc(remoteFor('office_alm01'), String(ofB['_id']));
+    // A's event was not offered under B's name: nothing refused, and it still counts as not sent.
+    expect(sb.refused).toEqual([]);
+    await expect(remoteFor('office_alm01').get(String(ofA['_id']))).rejects.toMatchObject({ status: 404 });
+    await b.handle.stop();
+    // A signs in again: their own push (with its own checkpoint) sends it.
+    const a = sync(desk, as('shared-a', 'secret-a'), { ownDevice: 'DSH', author: 'shared-a' });
+    await a.until((x) => x.state === 'online' && x.pendingLocal === 0);
+    await waitForDoc(remoteFor('office_alm01'), String(ofA['_id']));
   });
 
   it('shows a first download as N of ~M, M from the server, until the desk has caught up', async () => {

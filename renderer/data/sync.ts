@@ -62,6 +62,14 @@ export interface SyncOptions {
    * take another user's event from this desk (`event.actorMismatch`) is not this desk's refusal.
    */
   ownDevice?: string;
+  /**
+   * The signed-in person: the desk pushes only the events they recorded, with a checkpoint of
+   * their own. The server takes an event only from its author, so on a shared desk each person's
+   * events go up with their own credentials — when they next sign in here, if not before — instead
+   * of being offered under someone else's name, refused, and passed over for good. Absent (an
+   * administrator's or the hub's replication): everything is pushed.
+   */
+  author?: string;
   onChange: (s: SyncSnapshot) => void;
   now?: () => number;
   /** Replication tuning; PouchDB's defaults are 100 × 10. */
@@ -82,6 +90,11 @@ export interface SyncHandle {
 }
 
 const CONFIRMED_DOC = '_local/kense-sync-confirmed';
+
+/** The push filter: events recorded by the author named in the replication's query parameters. */
+function authoredBy(doc: { _id: string; actor?: { login?: unknown } }, req: { query: { author?: string } }): boolean {
+  return doc._id.startsWith('evt:') && doc.actor?.login === req.query.author;
+}
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -237,6 +250,8 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       })
       .catch(() => undefined);
     replication = local.sync(remote, {
+      // query_params are part of PouchDB's replication id: one push checkpoint per author.
+      push: opts.author ? { filter: authoredBy, query_params: { author: opts.author } } : {},
       live: true,
       retry: true,
       batch_size: opts.batchSize ?? 100,

@@ -1,4 +1,5 @@
 import { validateOfficeDoc, type ValidationRules } from './validateDocUpdate';
+import { validateUserDoc, type UserDocPolicy } from './validateUserDoc';
 
 /** CouchDB role naming: staff roles as they are, office membership as `office:<CODE>`. */
 export const officeRole = (office: string): string => `office:${office}`;
@@ -36,21 +37,60 @@ export function catalogSecurity(): SecurityObject {
   };
 }
 
-/** The source text CouchDB evaluates: the shared validator with the rules inlined as JSON. */
-export function validateDocUpdateSource(rules: ValidationRules): string {
-  const body = validateOfficeDoc.toString();
+/** A shared validator's source with its last argument inlined as JSON: the text CouchDB evaluates. */
+function validatorSource(fn: (...args: never[]) => void, name: string, config: unknown): string {
+  const body = fn.toString();
   // A build tool that injects helpers into the function would ship a validator that throws
   // ReferenceError on the server; refuse to produce it instead.
   if (/__name|__defProp|__require|_interop/.test(body)) {
-    throw new Error('validateOfficeDoc was transformed by the build tool; its source cannot go into CouchDB as is');
+    throw new Error(`${name} was transformed by the build tool; its source cannot go into CouchDB as is`);
   }
   return [
     'function (newDoc, oldDoc, userCtx, secObj) {',
-    `  var rules = ${JSON.stringify(rules)};`,
+    `  var rules = ${JSON.stringify(config)};`,
     `  var validate = ${body};`,
     '  validate(newDoc, oldDoc, userCtx, secObj, rules);',
     '}',
   ].join('\n');
+}
+
+/** The source text CouchDB evaluates: the shared validator with the rules inlined as JSON. */
+export function validateDocUpdateSource(rules: ValidationRules): string {
+  return validatorSource(validateOfficeDoc, 'validateOfficeDoc', rules);
+}
+
+export const USERS_DB = '_users';
+/** Next to CouchDB's own `_design/_auth`, never replacing it. */
+export const USERS_DESIGN_DOC_ID = '_design/kense_staff';
+/**
+ * What an office admin may grant: the roles of the office's daily work. office_admin, catalog_admin
+ * and supervisor span offices or the admin's own power, so the server admin grants them.
+ */
+export const GRANTABLE_ROLES = ['clerk', 'head', 'executor', 'commission'] as const;
+
+export function validateUserDocSource(policy: UserDocPolicy): string {
+  return validatorSource(validateUserDoc, 'validateUserDoc', policy);
+}
+
+/**
+ * `_users`: office admins are its database admins (CouchDB 3 lets only server admins and database
+ * admins set roles); members stay server admins only, so nobody else lists the users (each user
+ * can still read their own document).
+ */
+export function usersSecurity(): SecurityObject {
+  return {
+    admins: { names: [], roles: ['office_admin'] },
+    members: { names: [], roles: ['_admin'] },
+  };
+}
+
+export function usersDesignDocument(reserved: string[], version: string): DesignDocument {
+  return {
+    _id: USERS_DESIGN_DOC_ID,
+    language: 'javascript',
+    validate_doc_update: validateUserDocSource({ grantable: [...GRANTABLE_ROLES], reserved }),
+    kense_version: version,
+  };
 }
 
 export const CATALOG_VALIDATE_SOURCE = [

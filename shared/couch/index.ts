@@ -1,3 +1,4 @@
 export * from './design';
 export * from './validateDocUpdate';
 export * from './rules';
+export * from './validateUserDoc';

@@ -1,22 +1,139 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { CENTRAL_PORT } from '../../playwright.config';
+import { DEV_ADMIN } from '../../scripts/central';
+import { putStaffUser } from '../../scripts/provision';
 
-/** A desk as new: no settings, no office database, no read model (real IndexedDB, emptied). */
+/** The Playwright run's dev central (started by playwright.config.ts's webServer). */
+export const CENTRAL = `http://127.0.0.1:${CENTRAL_PORT}`;
+export const OFFICE = 'ALM01';
+const admin = { url: CENTRAL, user: DEV_ADMIN.user, password: DEV_ADMIN.password };
+const adminAuth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
+
+/** One password rule for every e2e user, so any spec can sign anyone in. */
+export const e2ePassword = (login: string): string => `${login}-kense-e2e`;
+
+let ready = false;
+/** The central answers before it is provisioned: wait for the last thing provisioning writes. */
+async function centralReady(): Promise<void> {
+  if (ready) return;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const r = await fetch(`${CENTRAL}/office_${OFFICE.toLowerCase()}/_design/kense`, {
+        headers: { authorization: adminAuth },
+      });
+      if (r.ok) break;
+    } catch {
+      // starting
+    }
+    if (Date.now() > deadline) throw new Error(`the dev central at ${CENTRAL} was never provisioned`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  ready = true;
+}
+
+/**
+ * The office's database on the central, emptied and provisioned again: desks sync once someone
+ * signs in, so a test must not receive the applications of the tests before it.
+ */
+export async function freshCentral(): Promise<void> {
+  await centralReady();
+  const db = `${CENTRAL}/office_${OFFICE.toLowerCase()}`;
+  const call = async (method: string, url: string, body?: unknown): Promise<Response> => {
+    const r = await fetch(url, {
+      method,
+      headers: { authorization: adminAuth, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!r.ok) throw new Error(`${method} ${url}: HTTP ${r.status} ${await r.text()}`);
+    return r;
+  };
+  // What provisioning put there (the validator's source cannot be rebuilt in this process: the
+  // test runner's transpiler rewrites functions), put back on an empty database.
+  const security = (await (await call('GET', `${db}/_security`)).json()) as unknown;
+  const { _rev: _ignored, ...design } = (await (await call('GET', `${db}/_design/kense`)).json()) as {
+    _rev: string;
+  };
+  await call('DELETE', db);
+  await call('PUT', db);
+  await call('PUT', `${db}/_security`, security);
+  await call('PUT', `${db}/_design/kense`, design);
+}
+
+/** The staff account on the central: exactly this role in ALM01, this name, the e2e password. */
+export async function ensureStaff(login: string, name: string, role: string | string[]): Promise<void> {
+  await centralReady();
+  await putStaffUser(admin, { login, password: e2ePassword(login), role, office: OFFICE, fullName: name });
+}
+
+/** A desk as new: no settings, no office database, no read model (real IndexedDB, emptied); an empty central office. */
 export async function freshDesk(page: Page): Promise<void> {
+  await freshCentral();
   await page.goto('./');
   await page.evaluate(async () => {
     localStorage.clear();
+    sessionStorage.clear();
     for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name);
   });
 }
 
-/** Sets the desk up in Settings: office ALM01, the given desk, and the person working at it. */
-export async function actAs(page: Page, login: string, name: string, role = 'clerk', desk = 'D01'): Promise<void> {
+/** Signs whoever is signed in out (the top bar's button), if anyone. */
+export async function signOut(page: Page): Promise<void> {
+  const button = page.getByTestId('sign-out');
+  if (await button.isVisible()) {
+    await button.click();
+    await expect(page.getByTestId('sign-out')).toHaveCount(0);
+  }
+}
+
+/** Office ALM01, the given desk and the central's address, set in Settings unless already so. */
+export async function setUpDesk(page: Page, desk = 'D01', server = CENTRAL): Promise<void> {
+  const current = await page.evaluate(() => localStorage.getItem('kense.session')).catch(() => null);
+  const wanted = JSON.stringify({ office: OFFICE, desk, server });
+  if (current && JSON.stringify((JSON.parse(current) as { state?: unknown }).state) === wanted) return;
   await page.goto('./#/settings');
-  await page.getByTestId('setup-office').fill('ALM01');
+  const office = page.getByTestId('setup-office');
+  const same =
+    (await office.inputValue()) === OFFICE &&
+    (await page.getByTestId('setup-desk').inputValue()) === desk &&
+    (await page.getByTestId('setup-server').inputValue()) === server;
+  if (same) return;
+  await office.fill(OFFICE);
   await page.getByTestId('setup-desk').fill(desk);
-  await page.getByTestId('setup-login').fill(login);
-  await page.getByTestId('setup-name').fill(name);
-  await page.getByTestId('setup-role').selectOption(role);
+  await page.getByTestId('setup-server').fill(server);
   await page.getByTestId('setup-save').click();
-  await expect(page.getByTestId('topbar-user')).toHaveText(name);
+  await expect(page.getByTestId('topbar-desk')).toHaveText(desk);
+}
+
+/** Fills the sign-in form (wherever it is shown) and picks the role when asked. */
+export async function signIn(page: Page, login: string, role?: string, password = e2ePassword(login)): Promise<void> {
+  await page.getByTestId('signin-login').fill(login);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-submit').click();
+  if (role) {
+    const picker = page.getByTestId('signin-roles');
+    await expect(picker.or(page.getByTestId('sign-out'))).toBeVisible({ timeout: 15_000 });
+    if (await picker.isVisible()) {
+      await page.getByTestId(`signin-role-${role}`).check();
+      await page.getByTestId('signin-role-continue').click();
+    }
+  }
+}
+
+/**
+ * The person at the desk: makes sure `login` exists on the central with exactly `role` in ALM01,
+ * signs the previous person out, sets the desk up (ALM01, `desk`, the central) if needed, and
+ * signs in through the sign-in screen.
+ */
+export async function actAs(page: Page, login: string, name: string, role = 'clerk', desk = 'D01'): Promise<void> {
+  // A real sign-in (server round trips, a deliberately slow key derivation, the sync handing over)
+  // takes a few seconds: each one brings its own time, so specs with many actors keep their budget.
+  test.info().setTimeout(test.info().timeout + 10_000);
+  await ensureStaff(login, name, role);
+  if (page.url() === 'about:blank') await page.goto('./');
+  await signOut(page);
+  await setUpDesk(page, desk);
+  await page.goto('./#/sign-in');
+  await signIn(page, login, role);
+  await expect(page.getByTestId('topbar-user')).toHaveText(name, { timeout: 15_000 });
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { CENTRAL_PORT } from '../../playwright.config';
-import { actAs } from './desk';
+import { e2ePassword, setUpDesk, signIn as signInAt } from './desk';
 
 /**
  * Two desks of one office sync with central and the office hub at once. Central goes down: the
@@ -17,8 +17,8 @@ const OWN_CENTRAL_PORT = CENTRAL_PORT + 3;
 const HUB_PORT = CENTRAL_PORT + 4;
 const SHOTS = 'artifacts/screenshots';
 const staff = [
-  { login: 'aigerim', password: 'hub-e2e-1', role: 'clerk', office: 'ALM01' },
-  { login: 'bolat', password: 'hub-e2e-2', role: 'head', office: 'ALM01' },
+  { login: 'aigerim', password: e2ePassword('aigerim'), role: 'clerk', office: 'ALM01' },
+  { login: 'bolat', password: e2ePassword('bolat'), role: 'head', office: 'ALM01' },
 ];
 const auth = 'Basic ' + Buffer.from('admin:kense-dev').toString('base64');
 
@@ -77,7 +77,7 @@ test.beforeAll(async () => {
   test.setTimeout(90_000);
   centralDir = tmp('central');
   central = startOwnCentral();
-  await expect.poll(() => signIn(CENTRAL, 'bolat', 'hub-e2e-2'), { timeout: 40_000 }).toBe(200);
+  await expect.poll(() => signIn(CENTRAL, 'bolat', e2ePassword('bolat')), { timeout: 40_000 }).toBe(200);
   hub = serve('scripts/hub.ts', [
     '--office',
     'ALM01',
@@ -91,7 +91,7 @@ test.beforeAll(async () => {
     '1000',
   ]);
   // Staff accounts reach the hub from central.
-  await expect.poll(() => signIn(HUB, 'bolat', 'hub-e2e-2'), { timeout: 40_000 }).toBe(200);
+  await expect.poll(() => signIn(HUB, 'bolat', e2ePassword('bolat')), { timeout: 40_000 }).toBe(200);
 });
 
 test.afterAll(async () => {
@@ -102,11 +102,15 @@ test.afterAll(async () => {
 
 async function desk(browser: Browser, who: (typeof staff)[number], name: string, deskCode: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  await actAs(page, who.login, name, who.role, deskCode);
-  await page.getByTestId('sync-url').fill(CENTRAL);
+  // The desk's central is this test's own; the person signs in there, then adds the office hub.
+  await page.goto('./');
+  await setUpDesk(page, deskCode, CENTRAL);
+  await page.goto('./#/sign-in');
+  await signInAt(page, who.login, who.role);
+  await expect(page.getByTestId('sign-out')).toBeVisible({ timeout: 15_000 });
+  await page.goto('./#/settings');
+  await expect(page.getByTestId('sync-url')).toHaveValue(CENTRAL);
   await page.getByTestId('sync-hub-url').fill(HUB);
-  await page.getByTestId('sync-username').fill(who.login);
-  await page.getByTestId('sync-password').fill(who.password);
   await page.getByTestId('sync-connect').click();
   await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
   // Browser mode: the embedded hub's section says it needs the desktop app.

@@ -1,40 +1,14 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { CENTRAL_PORT } from '../../playwright.config';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { actAs, CENTRAL, freshCentral } from './desk';
 
-const CENTRAL = `http://127.0.0.1:${CENTRAL_PORT}`;
 const SHOTS = 'artifacts/screenshots';
 
-/** The dev central creates its staff accounts after it starts answering: wait for the login to work. */
-async function waitForStaff(request: APIRequestContext, name: string, password: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const r = await request.post(`${CENTRAL}/_session`, { data: { name, password }, failOnStatusCode: false });
-    if (r.ok()) return;
-    if (Date.now() > deadline) throw new Error(`staff ${name} never appeared on the dev central`);
-    await new Promise((res) => setTimeout(res, 250));
-  }
-}
-
-async function deskWindow(
-  browser: Browser,
-  desk: string,
-  login: string,
-  name: string,
-  password: string,
-): Promise<Page> {
+async function deskWindow(browser: Browser, desk: string, login: string, name: string): Promise<Page> {
   // A separate browser context: its own IndexedDB and localStorage, as a second computer has.
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto('./#/settings');
-  await page.getByTestId('setup-office').fill('ALM01');
-  await page.getByTestId('setup-desk').fill(desk);
-  await page.getByTestId('setup-login').fill(login);
-  await page.getByTestId('setup-name').fill(name);
-  await page.getByTestId('setup-save').click();
-  await page.getByTestId('sync-url').fill(CENTRAL);
-  await page.getByTestId('sync-username').fill(login);
-  await page.getByTestId('sync-password').fill(password);
-  await page.getByTestId('sync-connect').click();
+  // Signing in starts the sync with the signed-in person's credentials (in memory only).
+  await actAs(page, login, name, 'clerk', desk);
   await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
   return page;
 }
@@ -60,10 +34,9 @@ test.describe('two desks through the dev central (real CouchDB-protocol server, 
     browser,
     request,
   }) => {
-    await waitForStaff(request, 'aigerim', 'kense-e2e-1');
-    await waitForStaff(request, 'dana', 'kense-e2e-2');
-    const one = await deskWindow(browser, 'D01', 'aigerim', 'Сейітова Айгерім', 'kense-e2e-1');
-    const two = await deskWindow(browser, 'D02', 'dana', 'Омарова Дана', 'kense-e2e-2');
+    await freshCentral();
+    const one = await deskWindow(browser, 'D01', 'aigerim', 'Сейітова Айгерім');
+    const two = await deskWindow(browser, 'D02', 'dana', 'Омарова Дана');
 
     const first = await register(one, '900101300017', 'Сейітқали');
     const second = await register(two, '850315400025', 'Нұрланова');

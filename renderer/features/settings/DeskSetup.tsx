@@ -1,25 +1,35 @@
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CODE_PATTERN, STAFF_ROLES, type StaffRole } from '@shared/events';
+import { CODE_PATTERN } from '@shared/events';
+import { endSession } from '../../state/credentials';
 import { useSession } from '../../state/session';
+import { useSyncStatus } from '../../state/sync';
+
+function urlOk(url: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
 
 /**
- * The desk's identity: office and desk codes (they make the registration numbers) and who works
- * here. Until staff accounts arrive this is set by hand; the server still checks every write.
+ * The desk's identity: office and desk codes (they make the registration numbers) and the central
+ * server people sign in against. Who works here is whoever signs in. Once someone is signed in,
+ * only an office admin may change it; changing office or desk signs the current person out.
  */
 export function DeskSetup(): JSX.Element {
   const { t } = useTranslation();
   const session = useSession();
   const [office, setOffice] = useState(session.office ?? '');
   const [desk, setDesk] = useState(session.desk ?? '');
-  const [login, setLogin] = useState(session.user?.login ?? '');
-  const [displayName, setDisplayName] = useState(session.user?.displayName ?? '');
-  const [role, setRole] = useState<StaffRole>(session.user?.role ?? 'clerk');
+  const [server, setServer] = useState(session.server ?? '');
   const [saved, setSaved] = useState(false);
+  const locked = session.user !== null && session.user.role !== 'office_admin';
   const officeOk = CODE_PATTERN.test(office);
   const deskOk = CODE_PATTERN.test(desk);
-  const loginOk = /^[a-z0-9._-]{2,64}$/.test(login);
-  const ok = officeOk && deskOk && loginOk && displayName.trim().length > 1;
+  const serverOk = server.trim() === '' || urlOk(server.trim());
+  const ok = officeOk && deskOk && serverOk && !locked;
 
   return (
     <section className="card">
@@ -29,7 +39,16 @@ export function DeskSetup(): JSX.Element {
         onSubmit={(e) => {
           e.preventDefault();
           if (!ok) return;
-          session.configure(office, desk, { login, displayName: displayName.trim(), role });
+          const changed = office !== session.office || desk !== session.desk;
+          if (changed && session.user) endSession();
+          const url = server.trim().replace(/\/+$/, '') || null;
+          // A new central is also the sync target (the office hub, if any, is set under Sync).
+          if (url !== session.server) {
+            const sync = useSyncStatus.getState();
+            sync.setTargets(url ? { central: url, hub: sync.targets?.hub ?? null } : null);
+            if (session.user && !changed) endSession();
+          }
+          session.configureDesk(office, desk, url);
           setSaved(true);
         }}
         data-testid="desk-setup"
@@ -38,6 +57,7 @@ export function DeskSetup(): JSX.Element {
           <span>{t('settings:desk.office')}</span>
           <input
             value={office}
+            disabled={locked}
             onChange={(e) => setOffice(e.target.value.toUpperCase())}
             placeholder="ALM01"
             data-testid="setup-office"
@@ -48,36 +68,25 @@ export function DeskSetup(): JSX.Element {
           <span>{t('settings:desk.desk')}</span>
           <input
             value={desk}
+            disabled={locked}
             onChange={(e) => setDesk(e.target.value.toUpperCase())}
             placeholder="D01"
             data-testid="setup-desk"
           />
           {desk && !deskOk && <span className="field-error">{t('settings:desk.codeHint')}</span>}
         </label>
-        <label className={`field${login && !loginOk ? ' invalid' : ''}`}>
-          <span>{t('settings:desk.login')}</span>
+        <label className={`field wide${!serverOk ? ' invalid' : ''}`}>
+          <span>{t('settings:desk.server')}</span>
           <input
-            value={login}
-            onChange={(e) => setLogin(e.target.value.toLowerCase())}
-            autoComplete="off"
-            data-testid="setup-login"
+            value={server}
+            disabled={locked}
+            onChange={(e) => setServer(e.target.value)}
+            placeholder="http://127.0.0.1:5984"
+            data-testid="setup-server"
           />
-          {login && !loginOk && <span className="field-error">{t('settings:desk.loginHint')}</span>}
+          {!serverOk && <span className="field-error">{t('settings:sync.urlHint')}</span>}
         </label>
-        <label className="field">
-          <span>{t('settings:desk.displayName')}</span>
-          <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} data-testid="setup-name" />
-        </label>
-        <label className="field">
-          <span>{t('settings:desk.role')}</span>
-          <select value={role} onChange={(e) => setRole(e.target.value as StaffRole)} data-testid="setup-role">
-            {STAFF_ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`settings:roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <p className="note wide">{locked ? t('settings:desk.lockedNote') : t('settings:desk.serverNote')}</p>
         <div className="actions wide">
           <button type="submit" className="primary" disabled={!ok} data-testid="setup-save">
             {t('settings:desk.save')}

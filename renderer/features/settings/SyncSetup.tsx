@@ -1,27 +1,28 @@
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useCredentials } from '../../state/credentials';
+import { useSession } from '../../state/session';
 import { parseServerUrl, useSyncStatus } from '../../state/sync';
 
 /**
- * The servers this desk syncs with, at once: central (required) and the office hub (optional), and
- * the login it syncs as. The password stays in memory. The address fields and the credential fields
- * are kept apart: staff sign-in will replace the credential part only.
+ * The servers this desk syncs with, at once: central (required) and the office hub (optional). It
+ * syncs as the signed-in person, with the password they signed in with (held in memory only).
  */
 export function SyncSetup(): JSX.Element {
   const { t } = useTranslation();
   const targets = useSyncStatus((s) => s.targets);
-  const savedUsername = useSyncStatus((s) => s.username);
   const setTargets = useSyncStatus((s) => s.setTargets);
   const setCredentials = useSyncStatus((s) => s.setCredentials);
   const clearCredentials = useSyncStatus((s) => s.clearCredentials);
-  const [central, setCentral] = useState(targets?.central ?? '');
+  const server = useSession((s) => s.server);
+  const username = useSession((s) => s.user?.login ?? '');
+  const password = useCredentials((s) => s.password ?? '');
+  const [central, setCentral] = useState(targets?.central ?? server ?? '');
   const [hub, setHub] = useState(targets?.hub ?? '');
-  const [username, setUsername] = useState(savedUsername ?? '');
-  const [password, setPassword] = useState('');
   const centralUrl = parseServerUrl(central);
   const hubUrl = hub.trim() ? parseServerUrl(hub) : null;
   const hubOk = !hub.trim() || hubUrl !== null;
-  const ready = centralUrl !== null && hubOk && username.trim() !== '' && password !== '';
+  const ready = centralUrl !== null && hubOk;
   return (
     <section className="card">
       <h2>{t('settings:sync.title')}</h2>
@@ -31,7 +32,7 @@ export function SyncSetup(): JSX.Element {
           e.preventDefault();
           if (!ready || !centralUrl) return;
           setTargets({ central: centralUrl, hub: hubUrl });
-          setCredentials(username.trim(), password);
+          if (username && password) setCredentials(username, password);
         }}
         data-testid="sync-setup"
       >
@@ -59,26 +60,9 @@ export function SyncSetup(): JSX.Element {
             <span className="note">{t('settings:sync.hubNote')}</span>
           )}
         </label>
-        <label className="field">
-          <span>{t('settings:sync.username')}</span>
-          <input
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            autoComplete="username"
-            data-testid="sync-username"
-          />
-        </label>
-        <label className="field">
-          <span>{t('settings:sync.password')}</span>
-          <input
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="current-password"
-            data-testid="sync-password"
-          />
-        </label>
-        <p className="note wide">{t('settings:sync.passwordNote')}</p>
+        <p className="note wide" data-testid="sync-as">
+          {username ? t('settings:sync.asUser', { login: username }) : t('settings:sync.signInFirst')}
+        </p>
         <div className="actions wide">
           <button type="submit" className="primary" disabled={!ready} data-testid="sync-connect">
             {t('settings:sync.connect')}

@@ -1,0 +1,128 @@
+import { identityFor, lockoutState, type IdentityRefusal } from '@shared/auth';
+import type { StaffRole } from '@shared/events';
+import { base, basicAuth } from '../../data/serverAuth';
+import { clearLockout, knownUser, lockoutOf, recordFailure, rememberUser } from './localAccounts';
+import { checkVerifier, makeVerifier, type PasswordVerifier } from './verifier';
+
+/** Who signed in, before choosing the role to act in. */
+export interface Authenticated {
+  login: string;
+  fullName: string;
+  roles: StaffRole[];
+  mode: 'online' | 'offline';
+}
+
+export type AuthFailure =
+  | { code: 'wrongCredentials'; attemptsLeft: number }
+  | { code: 'locked'; secondsLeft: number }
+  | { code: IdentityRefusal }
+  | { code: 'offlineUnknown' }
+  | { code: 'serverError'; status: number }
+  | { code: 'notSetUp' };
+
+export type AuthResult = { ok: true; user: Authenticated } | { ok: false; failure: AuthFailure };
+
+type Online =
+  | { kind: 'accepted'; name: string | null; roles: string[] }
+  | { kind: 'refused' }
+  | { kind: 'unreachable' }
+  | { kind: 'error'; status: number };
+
+/** POST /_session: the server checks the password; no cookie is kept (requests carry Basic auth). */
+export async function checkWithServer(server: string, login: string, password: string): Promise<Online> {
+  let r: Response;
+  try {
+    r = await fetch(`${base(server)}/_session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ name: login, password }),
+      credentials: 'omit',
+      signal: AbortSignal.timeout(8000),
+    });
+  } catch {
+    return { kind: 'unreachable' };
+  }
+  if (r.status === 401) return { kind: 'refused' };
+  if (!r.ok) return r.status >= 500 ? { kind: 'unreachable' } : { kind: 'error', status: r.status };
+  const body = (await r.json().catch(() => null)) as { name?: unknown; roles?: unknown } | null;
+  const roles = Array.isArray(body?.roles) ? body.roles.filter((x): x is string => typeof x === 'string') : [];
+  return { kind: 'accepted', name: typeof body?.name === 'string' ? body.name : null, roles };
+}
+
+/** The full name on the person's own user document (a Kense field); the login when it cannot be read. */
+async function fullNameOf(server: string, login: string, password: string): Promise<string> {
+  try {
+    const r = await fetch(`${base(server)}/_users/${encodeURIComponent(`org.couchdb.user:${login}`)}`, {
+      headers: { authorization: basicAuth(login, password) },
+      credentials: 'omit',
+      signal: AbortSignal.timeout(8000),
+    });
+    if (!r.ok) return login;
+    const doc = (await r.json()) as { full_name?: unknown };
+    return typeof doc.full_name === 'string' && doc.full_name.trim() ? doc.full_name.trim() : login;
+  } catch {
+    return login;
+  }
+}
+
+// Compared against when the login is unknown, so that the answer takes as long either way.
+let decoy: Promise<PasswordVerifier> | null = null;
+
+function failed(login: string, now: Date): AuthResult {
+  const after = lockoutState(recordFailure(login, now), now);
+  return after.locked
+    ? { ok: false, failure: { code: 'locked', secondsLeft: after.secondsLeft } }
+    : { ok: false, failure: { code: 'wrongCredentials', attemptsLeft: after.attemptsLeft } };
+}
+
+/**
+ * Signs a person in on a desk of `office`: against the server when it answers; otherwise with
+ * the verifier this desk kept from their last online sign-in. Lockout after repeated failures
+ * (shared/auth/lockout.ts) stops offline guessing; a successful online sign-in clears it.
+ */
+export async function authenticate(
+  input: { office: string | null; server: string | null; login: string; password: string },
+  now: () => Date = () => new Date(),
+): Promise<AuthResult> {
+  const login = input.login.trim().toLowerCase();
+  const { office, server, password } = input;
+  if (!office) return { ok: false, failure: { code: 'notSetUp' } };
+
+  const online: Online = server ? await checkWithServer(server, login, password) : { kind: 'unreachable' };
+  if (online.kind === 'accepted') {
+    const who = identityFor({ name: online.name ?? login, roles: online.roles }, office);
+    if (!who.ok) return { ok: false, failure: { code: who.reason } };
+    clearLockout(login);
+    const fullName = await fullNameOf(server as string, login, password);
+    rememberUser({
+      login: who.identity.login,
+      office,
+      fullName,
+      roles: who.identity.roles,
+      verifier: await makeVerifier(password),
+      confirmedAt: now().toISOString(),
+    });
+    return { ok: true, user: { login: who.identity.login, fullName, roles: who.identity.roles, mode: 'online' } };
+  }
+  if (online.kind === 'error') return { ok: false, failure: { code: 'serverError', status: online.status } };
+  const lock = lockoutState(lockoutOf(login), now());
+  if (online.kind === 'refused') {
+    // The server said no: a failure like any other (the lock only grows while it lasts).
+    return lock.locked
+      ? { ok: false, failure: { code: 'locked', secondsLeft: lock.secondsLeft } }
+      : failed(login, now());
+  }
+
+  // Unreachable: the offline path, for people this desk has seen online.
+  if (lock.locked) return { ok: false, failure: { code: 'locked', secondsLeft: lock.secondsLeft } };
+  const known = knownUser(office, login);
+  if (!known) {
+    decoy ??= makeVerifier('decoy');
+    await checkVerifier(password, await decoy);
+    return { ok: false, failure: { code: 'offlineUnknown' } };
+  }
+  if (!(await checkVerifier(password, known.verifier))) return failed(login, now());
+  // The right password resets the count; only the server clears a lock (above).
+  clearLockout(login);
+  return { ok: true, user: { login, fullName: known.fullName, roles: known.roles, mode: 'offline' } };
+}

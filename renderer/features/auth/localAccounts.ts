@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { staffRoleSchema, type StaffRole } from '@shared/events';
+import { afterFailure, NO_FAILURES, type LockoutRecord } from '@shared/auth';
+import type { PasswordVerifier } from './verifier';
+
+/**
+ * What this desk remembers about people who signed in on it online: a slow salted verifier (never
+ * the password) and a snapshot of name, roles and office, so that they can sign in while the
+ * server is unreachable. Plus the lockout counters. Both in localStorage, validated on read.
+ */
+export interface KnownUser {
+  login: string;
+  office: string;
+  fullName: string;
+  roles: StaffRole[];
+  verifier: PasswordVerifier;
+  /** When the server last confirmed this person (ISO). */
+  confirmedAt: string;
+}
+
+export const KNOWN_USERS_KEY = 'kense.auth.known';
+export const LOCKOUT_KEY = 'kense.auth.lockout';
+
+const verifierSchema = z.object({
+  alg: z.literal('PBKDF2-SHA-256'),
+  iterations: z.number().int(),
+  salt: z.string(),
+  hash: z.string(),
+});
+const knownSchema = z.record(
+  z.string(),
+  z.object({
+    login: z.string(),
+    office: z.string(),
+    fullName: z.string(),
+    roles: z.array(staffRoleSchema),
+    verifier: verifierSchema,
+    confirmedAt: z.string(),
+  }),
+);
+const lockoutSchema = z.record(
+  z.string(),
+  z.object({ failures: z.number().int(), lockedUntil: z.string().nullable() }),
+);
+
+function read<T>(key: string, schema: z.ZodType<T>, empty: T): T {
+  try {
+    const parsed = schema.safeParse(JSON.parse(localStorage.getItem(key) ?? 'null'));
+    return parsed.success ? parsed.data : empty;
+  } catch {
+    return empty;
+  }
+}
+
+const knownKey = (office: string, login: string): string => `${office}/${login}`;
+
+export function knownUser(office: string, login: string): KnownUser | null {
+  return read(KNOWN_USERS_KEY, knownSchema, {})[knownKey(office, login)] ?? null;
+}
+
+export function rememberUser(user: KnownUser): void {
+  const all = read(KNOWN_USERS_KEY, knownSchema, {});
+  all[knownKey(user.office, user.login)] = user;
+  localStorage.setItem(KNOWN_USERS_KEY, JSON.stringify(all));
+}
+
+export function lockoutOf(login: string): LockoutRecord {
+  return read(LOCKOUT_KEY, lockoutSchema, {})[login] ?? NO_FAILURES;
+}
+
+function writeLockout(login: string, record: LockoutRecord | null): void {
+  const all = read(LOCKOUT_KEY, lockoutSchema, {});
+  if (record) all[login] = record;
+  else delete all[login];
+  localStorage.setItem(LOCKOUT_KEY, JSON.stringify(all));
+}
+
+export function recordFailure(login: string, now: Date): LockoutRecord {
+  const next = afterFailure(lockoutOf(login), now);
+  writeLockout(login, next);
+  return next;
+}
+
+export function clearLockout(login: string): void {
+  writeLockout(login, null);
+}

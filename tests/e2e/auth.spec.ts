@@ -1,0 +1,186 @@
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { actAs, CENTRAL, e2ePassword, ensureStaff, freshDesk, setUpDesk, signIn, signOut } from './desk';
+
+const SHOTS = 'artifacts/screenshots';
+mkdirSync(SHOTS, { recursive: true });
+
+const AIGERIM = 'Сейітова Айгерім';
+const DANA = 'Омарова Дана';
+
+/** Everything the desk keeps on disk, as one string (to look for secrets in it). */
+const stored = (page: Page): Promise<string> =>
+  page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+
+/** The central made unreachable for this page (as with the network cable out). */
+const unplug = async (page: Page): Promise<void> => {
+  await page.route(`${CENTRAL}/**`, (route) => route.abort('internetdisconnected'));
+};
+const plugIn = (page: Page): Promise<void> => page.unroute(`${CENTRAL}/**`);
+
+test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () => {
+  test('online sign-in, a role to pick, sign-out; the next person sees neither drafts nor the password', async ({
+    page,
+  }) => {
+    await freshDesk(page);
+    await ensureStaff('aigerim', AIGERIM, 'clerk');
+    await ensureStaff('dana', DANA, ['clerk', 'executor']);
+    await setUpDesk(page);
+    await page.goto('./#/reception');
+    await expect(page.getByTestId('signin')).toBeVisible();
+    await expect(page.getByTestId('signin')).toContainText('Жүйеге кіру');
+    await page.screenshot({ path: `${SHOTS}/signin-kk.png` });
+    await page.getByTestId('lang-ru').click();
+    await expect(page.getByTestId('signin')).toContainText('Вход в систему');
+    await page.screenshot({ path: `${SHOTS}/signin-ru.png` });
+    await page.getByTestId('lang-kk').click();
+
+    // A wrong password: the server says no, the same words as offline.
+    await signIn(page, 'aigerim', undefined, 'not-the-password');
+    await expect(page.getByTestId('signin-error')).toHaveText('Логин немесе құпиясөз қате.');
+
+    await signIn(page, 'aigerim');
+    await expect(page.getByTestId('topbar-user')).toHaveText(AIGERIM);
+    await expect(page.getByTestId('topbar-offline')).toHaveCount(0);
+    await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
+    await page.getByTestId('applicant-id').fill('900101300017');
+    await page.getByTestId('person-surname').fill('Нұрланов');
+    expect(await stored(page)).not.toContain(e2ePassword('aigerim'));
+
+    await page.getByTestId('sign-out').click();
+    await expect(page).toHaveURL(/#\/sign-in$/);
+    await expect(page.getByTestId('topbar-user')).toHaveText('Кіру орындалмаған');
+    await expect(page.getByTestId('sync-indicator')).not.toContainText('Синхрондалды');
+
+    // Dana holds two roles: she picks the one she acts in.
+    await signIn(page, 'dana');
+    await expect(page.getByTestId('signin-roles')).toContainText('Жауапты орындаушы');
+    await page.getByTestId('signin-role-clerk').check();
+    await page.getByTestId('signin-role-continue').click();
+    await expect(page.getByTestId('topbar-user')).toHaveText(DANA);
+    await expect(page.locator('.topbar-facts')).toContainText('Кеңсе қызметкері');
+    await page.goto('./#/reception');
+    await expect(page.getByTestId('applicant-id')).toHaveValue('');
+    const all = await stored(page);
+    expect(all).not.toContain(e2ePassword('aigerim'));
+    expect(all).not.toContain(e2ePassword('dana'));
+
+    // Back to Aigerim: her draft is still hers.
+    await actAs(page, 'aigerim', AIGERIM);
+    await page.goto('./#/reception');
+    await expect(page.getByTestId('applicant-id')).toHaveValue('900101300017');
+
+    // Settings no longer let anyone type who they are.
+    await page.goto('./#/settings');
+    await expect(page.getByTestId('setup-office')).toBeDisabled();
+    await expect(page.locator('[data-testid="setup-login"], [data-testid="setup-role"]')).toHaveCount(0);
+  });
+
+  test('offline sign-in of a known person, silent re-authentication, lockout after five failures', async ({ page }) => {
+    await freshDesk(page);
+    await actAs(page, 'aigerim', AIGERIM);
+    await signOut(page);
+
+    await unplug(page);
+    await page.goto('./#/sign-in');
+    // Someone this desk has never seen cannot sign in without the server.
+    await signIn(page, 'bolat', undefined, 'whatever-1');
+    await expect(page.getByTestId('signin-error')).toContainText('бұрын кірмеген');
+    await signIn(page, 'aigerim');
+    await expect(page.getByTestId('topbar-user')).toHaveText(AIGERIM);
+    await expect(page.getByTestId('topbar-offline')).toHaveText('Байланыссыз кірген');
+
+    // The cable goes back in: the in-memory password re-authenticates without asking.
+    await plugIn(page);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect(page.getByTestId('topbar-offline')).toHaveCount(0, { timeout: 15_000 });
+    await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
+    await signOut(page);
+
+    await unplug(page);
+    await page.goto('./#/sign-in');
+    for (let i = 1; i <= 4; i++) {
+      await signIn(page, 'aigerim', undefined, `wrong-${i}`);
+      await expect(page.getByTestId('signin-error')).toHaveText('Логин немесе құпиясөз қате.');
+      // The attempt is over when the form has emptied the password field.
+      await expect(page.getByTestId('signin-password')).toHaveValue('');
+    }
+    await signIn(page, 'aigerim', undefined, 'wrong-5');
+    await expect(page.getByTestId('signin-error')).toContainText('Сәтсіз әрекеттер тым көп');
+    await expect(page.getByTestId('signin-error')).toContainText(/1[45] мин/);
+    // Locked: even the right password is refused while offline, and after a reload.
+    await page.reload();
+    await signIn(page, 'aigerim');
+    await expect(page.getByTestId('signin-error')).toContainText('Сәтсіз әрекеттер тым көп');
+    await page.screenshot({ path: `${SHOTS}/signin-locked-kk.png` });
+
+    // The server checks the password: a successful online sign-in clears the lock.
+    await plugIn(page);
+    await signIn(page, 'aigerim');
+    await expect(page.getByTestId('topbar-user')).toHaveText(AIGERIM);
+    expect(await page.evaluate(() => localStorage.getItem('kense.auth.lockout'))).toBe('{}');
+  });
+
+  test('on a shared desk, what one person recorded reaches the server under their name before the next signs in', async ({
+    page,
+    request,
+  }) => {
+    await freshDesk(page);
+    await ensureStaff('dana', DANA, 'clerk');
+    await actAs(page, 'aigerim', AIGERIM);
+    // A slow uplink: each upload to the central takes a second.
+    await page.route(`${CENTRAL}/office_alm01/_revs_diff`, async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.goto('./#/reception');
+    await page.getByTestId('applicant-id').fill('900101300017');
+    await page.getByTestId('person-surname').fill('Сейітқали');
+    await page.getByTestId('person-name').fill('Әлия');
+    await page.getByTestId('service-search').fill('жумыссыз тирке');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('all-received').click();
+    const consent = page.getByTestId('consent');
+    if (await consent.count()) await consent.check();
+    await page.getByTestId('register').click();
+    await expect(page.getByTestId('reg-number')).toHaveText('ALM01-D01-000001');
+    // Signed out at once, and the next person signs in: the server still got Aigerim's event as hers.
+    await page.getByTestId('sign-out').click();
+    await signIn(page, 'dana');
+    await expect(page.getByTestId('topbar-user')).toHaveText(DANA);
+    await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
+    const all = await request.get(`${CENTRAL}/office_alm01/_all_docs?include_docs=true`, {
+      headers: { authorization: 'Basic ' + Buffer.from('admin:kense-dev').toString('base64') },
+    });
+    const events = ((await all.json()) as { rows: { doc: { _id: string; actor?: { login: string } } }[] }).rows
+      .map((r) => r.doc)
+      .filter((d) => d._id.startsWith('evt:'));
+    expect(events.map((e) => e.actor?.login)).toEqual(['aigerim']);
+    await page.getByTestId('sync-indicator').click();
+    await expect(page.getByTestId('sync-refused')).toHaveCount(0);
+  });
+
+  test('the office admin adds a clerk, who then signs in', async ({ page }) => {
+    await freshDesk(page);
+    await actAs(page, 'gulnar', 'Әбдірова Гүлнар', 'office_admin');
+    await page.getByTestId('topbar-admin').click();
+    await expect(page.getByTestId('staff-list')).toContainText('gulnar');
+    await page.getByTestId('staff-login').fill('aidos');
+    await page.getByTestId('staff-name').fill('Әлиев Айдос');
+    await page.getByTestId('staff-password').fill(e2ePassword('aidos'));
+    await page.getByTestId('staff-save').click();
+    await expect(page.getByTestId('admin-saved')).toContainText('aidos');
+    await expect(page.getByTestId('staff-aidos')).toContainText('Әлиев Айдос');
+    await expect(page.getByTestId('staff-aidos-clerk')).toBeChecked();
+    // Gulnar's own row (office admin) is not hers to edit.
+    await expect(page.getByTestId('staff-gulnar-clerk')).toBeDisabled();
+    await page.screenshot({ path: `${SHOTS}/admin-staff-kk.png`, fullPage: true });
+
+    await page.getByTestId('sign-out').click();
+    await signIn(page, 'aidos');
+    await expect(page.getByTestId('topbar-user')).toHaveText('Әлиев Айдос');
+    await expect(page.getByTestId('topbar-admin')).toHaveCount(0);
+    await page.goto('./#/admin');
+    await expect(page.getByRole('heading', { level: 2, name: 'Тек мекеме әкімшісіне' })).toBeVisible();
+  });
+});
