@@ -2,8 +2,8 @@ import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkChains, eventHash, linkEvent, type RawDoc } from '@shared/audit';
 import { loadCatalogue } from '@shared/catalogue';
-import { makeEvent, type ActorRef, type PayloadOf } from '@shared/events';
-import { testPermitService } from '../../tests/fixtures/testService';
+import { makeEvent, type ActorRef } from '@shared/events';
+import { testPermitIntake, testPermitService } from '../../tests/fixtures/testService';
 import { ownHeads, writeChained } from './auditChain';
 import { Desk } from './desk';
 import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './officeDb';
@@ -13,14 +13,7 @@ import { readModelName } from './readModel';
 const catalogue = loadCatalogue([testPermitService]);
 const clerk: ActorRef = { login: 'clerk1', role: 'clerk' };
 const head: ActorRef = { login: 'head1', role: 'head' };
-const intake: Omit<PayloadOf<'registered'>, 'regNumber'> = {
-  serviceId: 'test-permit',
-  serviceVersion: '1',
-  variantId: 'issue',
-  channel: 'provider_office',
-  applicant: { kind: 'legal_entity', bin: '940140000385', title: 'ТОО «Құрылыс»' },
-  documents: [{ id: 'application', received: true }],
-};
+const intake = testPermitIntake;
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,8 +1,8 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '@shared/catalogue';
-import type { ActorRef, PayloadOf } from '@shared/events';
-import { testPermitService } from '../../tests/fixtures/testService';
+import type { ActorRef } from '@shared/events';
+import { testPermitIntake, testPermitService } from '../../tests/fixtures/testService';
 import { AppendError, Desk } from './desk';
 import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './officeDb';
 import { PouchDB } from './pouch';
@@ -19,14 +19,7 @@ const head: ActorRef = { login: 'head1', role: 'head' };
 const exec: ActorRef = { login: 'exec1', role: 'executor' };
 const comm: ActorRef = { login: 'comm1', role: 'commission' };
 
-const intake: Omit<PayloadOf<'registered'>, 'regNumber'> = {
-  serviceId: 'test-permit',
-  serviceVersion: '1',
-  variantId: 'issue',
-  channel: 'provider_office',
-  applicant: { kind: 'legal_entity', bin: '940140000385', title: 'ТОО «Құрылыс»' },
-  documents: [{ id: 'application', received: true }],
-};
+const intake = testPermitIntake;
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

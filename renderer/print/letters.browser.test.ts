@@ -1,8 +1,8 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '@shared/catalogue';
-import type { ActorRef, PayloadOf } from '@shared/events';
-import { testPermitService } from '../../tests/fixtures/testService';
+import type { ActorRef } from '@shared/events';
+import { testPermitIntake, testPermitService } from '../../tests/fixtures/testService';
 import { Desk } from '../data/desk';
 import { PouchDB } from '../data/pouch';
 import { readModelName } from '../data/readModel';
@@ -15,14 +15,7 @@ const clerk: ActorRef = { login: 'clerk1', role: 'clerk', name: 'Айгерім'
 const head: ActorRef = { login: 'head1', role: 'head', name: 'Болат' };
 const exec: ActorRef = { login: 'exec1', role: 'executor', name: 'Дана' };
 const comm: ActorRef = { login: 'comm1', role: 'commission' };
-const intake: Omit<PayloadOf<'registered'>, 'regNumber'> = {
-  serviceId: 'test-permit',
-  serviceVersion: '1',
-  variantId: 'issue',
-  channel: 'provider_office',
-  applicant: { kind: 'legal_entity', bin: '940140000385', title: 'ТОО «Құрылыс»' },
-  documents: [{ id: 'application', received: true }],
-};
+const intake = testPermitIntake;
 const official = { name: 'Дана', position: { kk: 'Орындаушы', ru: 'Исполнитель' } };
 
 const cleanup: (() => Promise<void>)[] = [];
