@@ -5,7 +5,7 @@ import { parseService, CatalogueError } from '../../shared/catalogue/load';
 import { validateOfficeDoc, validationRulesFromKinds } from '../../shared/couch';
 import { KIND_ROLES, parseEvent } from '../../shared/events';
 import { validateIinOrBin } from '../../shared/identity';
-import { ipcRequestSchemas, type IpcRequestChannel } from '../../shared/ipc/contract';
+import { ipcRequestSchemas, type HubStatusReport, type IpcRequestChannel } from '../../shared/ipc/contract';
 import { guardedHandler, isRefusal } from '../../electron/main/ipc';
 import { isNavigationAllowed, isRequestAllowed } from '../../electron/main/guards';
 import { ipcHandlers } from '../../electron/main/handlers';
@@ -58,6 +58,17 @@ describe('fuzz: every IPC handler refuses what its schema does not accept, and r
   });
 });
 
+/** The embedded hub's report while it is off (the fake shell's hub never starts). */
+const HUB_OFF: HubStatusReport = {
+  available: true,
+  state: 'off',
+  url: null,
+  uplink: null,
+  lastSyncAt: null,
+  error: null,
+  config: null,
+};
+
 describe('fuzz: the real IPC handler table, with a fake shell that records every effect', () => {
   const frames = fc.oneof(
     fc.constant(top),
@@ -91,27 +102,11 @@ describe('fuzz: the real IPC handler table, with a fake shell that records every
           hub: {
             status: () => {
               effects.push('hub status');
-              return Promise.resolve({
-                available: true,
-                state: 'off',
-                url: null,
-                uplink: null,
-                lastSyncAt: null,
-                error: null,
-                config: null,
-              });
+              return Promise.resolve(HUB_OFF);
             },
             configure: () => {
               effects.push('hub configured');
-              return Promise.resolve({
-                available: true,
-                state: 'off',
-                url: null,
-                uplink: null,
-                lastSyncAt: null,
-                error: null,
-                config: null,
-              });
+              return Promise.resolve(HUB_OFF);
             },
           },
           keyStore: createKeyStore({
