@@ -22,6 +22,7 @@ import {
 import { fold, outgoingLetter, type ApplicationState } from '@shared/workflow';
 import { writeChained, type WritableEvent } from './auditChain';
 import { DataError, openOfficeDb, toDataError, type OfficeDb } from './officeDb';
+import type { DeskKeys } from './deskKeys';
 import { makeProjectFn } from './project';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projector';
 import { dropOldReadModels, openReadModel, type ReadModel } from './readModel';
@@ -51,6 +52,11 @@ export interface DeskConfig {
   dbName?: string;
   calendar?: WorkCalendar;
   now?: () => number;
+  /**
+   * The unlocked desk keys (renderer/data/deskKeys.ts): personal data is sealed with them in the
+   * local replica and the read model. Being wired in (issue 7); absent means nothing is sealed.
+   */
+  keys?: DeskKeys;
 }
 
 const rules = validationRulesFromKinds(KIND_ROLES);
