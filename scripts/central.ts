@@ -81,10 +81,11 @@ export async function startCentral(opts: {
   /** Loopback by default; an office hub listens on the LAN. */
   host?: string;
   /**
-   * A LevelDOWN-compatible storage module (absolute path) instead of pouchdb-server's native
-   * leveldown; pouchdb-server gives it bare database names, so the server then runs in `dir`.
+   * The server script to run instead of pouchdb-server (on native leveldown): the office hub's
+   * own, with pure-JavaScript storage (electron/main/hub/hubServer.cjs, bundled in the app). It
+   * takes the same --host/--port/--dir/--config and runs in `dir`.
    */
-  levelBackend?: string;
+  server?: string;
   /** How pouchdb-server is started: this Node by default; an Electron utility process for the embedded hub. */
   launch?: LaunchServer;
 }): Promise<Central> {
@@ -92,12 +93,16 @@ export async function startCentral(opts: {
   const config = path.join(opts.dir, 'config.json');
   // Admin credentials (hashed by the server on first start); anonymous users are not admins.
   if (!existsSync(config)) writeFileSync(config, JSON.stringify({ admins: { [DEV_ADMIN.user]: DEV_ADMIN.password } }));
-  const require = createRequire(import.meta.url);
-  const bin = path.join(path.dirname(require.resolve('pouchdb-server/package.json')), 'bin', 'pouchdb-server');
+  const bin =
+    opts.server ??
+    path.join(
+      path.dirname(createRequire(import.meta.url).resolve('pouchdb-server/package.json')),
+      'bin',
+      'pouchdb-server',
+    );
   const child = (opts.launch ?? launchWithNode)(
     bin,
     [
-      ...(opts.levelBackend ? ['--level-backend', opts.levelBackend] : []),
       '--host',
       opts.host ?? '127.0.0.1',
       '--port',
@@ -108,7 +113,7 @@ export async function startCentral(opts: {
       path.resolve(config),
       '--no-color',
     ],
-    { quiet: opts.quiet ?? false, ...(opts.levelBackend ? { cwd: path.resolve(opts.dir) } : {}) },
+    { quiet: opts.quiet ?? false, ...(opts.server ? { cwd: path.resolve(opts.dir) } : {}) },
   );
   const url = `http://${!opts.host || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}`;
   const stop = (): Promise<void> => child.stop();

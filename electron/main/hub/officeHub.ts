@@ -36,8 +36,11 @@ export interface HubOptions {
   rules?: ValidationRules;
   /** How the hub's server process starts: a Node child by default; Electron passes a utility process. */
   launch?: LaunchServer;
-  /** Where logdown.cjs is, when this module runs bundled (the desktop app's main process). */
-  storageModule?: string;
+  /**
+   * The hub's server script: hubServer.cjs from the sources by default; the desktop app passes
+   * its bundle (out/hub/server.cjs), which needs no node_modules.
+   */
+  serverScript?: string;
 }
 
 export interface HubStatus {
@@ -52,9 +55,9 @@ export interface Hub {
   stop: () => Promise<void>;
 }
 
-/** The storage module handed to pouchdb-server (a file beside this one, in the sources and the build alike). */
-export function logdownPath(): string {
-  return createRequire(import.meta.url).resolve('./logdown.cjs');
+/** The hub's server in the sources (a file beside this one); the app runs its bundle instead. */
+export function hubServerSourcePath(): string {
+  return createRequire(import.meta.url).resolve('./hubServer.cjs');
 }
 
 /**
@@ -86,7 +89,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     quiet: opts.quiet ?? false,
     host: opts.host,
     rules: opts.rules,
-    levelBackend: opts.storageModule ?? logdownPath(),
+    server: opts.serverScript ?? hubServerSourcePath(),
     launch: opts.launch,
   });
   const db = officeDbName(opts.office);
