@@ -9,11 +9,14 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseStaffList, provision, putStaffUser, type StaffUser } from './provision';
+import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from './provision';
 import type { ValidationRules } from '../shared/couch';
 import { validationRules } from './rules';
 
 export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
+/** Each office's hub account on the dev central (hub role, not an admin; see putHubUser). */
+export const DEV_HUB_PASSWORD = 'kense-dev-hub';
+export const devHubLogin = (office: string): string => `hub-${office.toLowerCase()}`;
 
 /** `--demo`: an office to try Kense in, with one person per role (development only). */
 export const DEMO_PASSWORD = 'kense-demo';
@@ -147,14 +150,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       demo: { type: 'boolean', default: false },
     },
   });
-  const central = await startCentral({
-    port: Number(values.port),
-    dir: values.dir,
-    offices: values.offices
-      .split(',')
-      .map((s) => s.trim().toUpperCase())
-      .filter(Boolean),
-  });
+  const offices = values.offices
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  const central = await startCentral({ port: Number(values.port), dir: values.dir, offices });
+  for (const office of offices) {
+    const hub = { login: devHubLogin(office), password: DEV_HUB_PASSWORD, office };
+    await putHubUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, hub);
+    console.warn(`[central] hub account ${hub.login}/${hub.password} (${office}) for npm run hub`);
+  }
   for (const staff of [...(values.demo ? DEMO_STAFF : []), ...parseStaffList(values.staff)]) {
     await putStaffUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);
     console.warn(`[central] staff ${staff.login} (${[staff.role].flat().join('+')}, ${staff.office})`);

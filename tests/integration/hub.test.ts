@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
-import { putStaffUser } from '../../scripts/provision';
+import { putHubUser, putStaffUser } from '../../scripts/provision';
 import { startHub, type Hub } from '../../scripts/hub';
 
 const rules = { kinds: { registered: ['clerk'] } };
@@ -88,11 +88,16 @@ describe('office hub', () => {
     const hubDir = tmp();
     central = await startCentral({ port: centralPort, dir: centralDir, offices: ['ALM01'], quiet: true, rules });
     await putStaffUser({ url: central.url, ...DEV_ADMIN }, clerk);
+    // The hub replicates as the office's hub account, not as an admin; staff accounts are read
+    // with an account that may read `_users`.
+    const hubAccount = { login: 'hub-alm01', password: 'secret-hub', office: 'ALM01' };
+    await putHubUser({ url: central.url, ...DEV_ADMIN }, hubAccount);
     const hubOptions = {
       office: 'ALM01',
       port: hubPort,
       dir: hubDir,
-      central: { url: central.url, ...DEV_ADMIN },
+      central: { url: central.url, user: hubAccount.login, password: hubAccount.password },
+      usersAccount: DEV_ADMIN,
       quiet: true,
       maxBackoffMs: 500,
       rules,

@@ -77,6 +77,11 @@ server.on('error', (e) => {
   console.error(`[hub server] ${e.code === 'EADDRINUSE' ? `port ${values.port} is in use` : e.stack || e}`);
   process.exit(1);
 });
-const stop = () => server.close(() => process.exit(0));
+// Every acknowledged write is already on disk (logdown syncs each one): nothing to wait for, and
+// close() alone would wait for the desks' long-poll feeds to end.
+const stop = () => {
+  server.closeAllConnections();
+  process.exit(0);
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -23,13 +23,24 @@ export interface HubOptions {
   port: number;
   host?: string;
   dir: string;
-  /** Central, and the account the hub replicates as (it relays every colleague's events). */
+  /**
+   * Central, and the account the hub replicates as: the office's hub account (roles `kense_hub`
+   * and `office:<CODE>`, scripts/provision.ts putHubUser), which central lets relay the office's
+   * events by every colleague, and nothing else. A server admin works too, but is not needed.
+   */
   central: { url: string; user: string; password: string };
   /**
    * Also pull staff accounts (`_users`) from central, so that desks sign in to the hub with the
-   * same login; needs an account that may read `_users` (a server admin). Default: true.
+   * same login. Default: true.
    */
   pullUsers?: boolean;
+  /**
+   * The account that reads `_users` on central, if not `central`'s: CouchDB 3 shows other people's
+   * user documents only to admins of `_users`, which a hub account deliberately is not (a database
+   * admin of `_users` could rewrite its design documents). Without one, staff accounts are created
+   * on the hub itself.
+   */
+  usersAccount?: { user: string; password: string };
   quiet?: boolean;
   /** Back-off cap for reconnecting to central, ms. */
   maxBackoffMs?: number;
@@ -112,7 +123,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   // `_users` stays its own.
   let users: PouchDB.Replication.Replication<object> | null = null;
   const localUsers = new PouchDB(`${server.url}/_users`, { auth: adminAuth, skip_setup: true });
-  const centralUsers = tolerantInfo(new PouchDB(`${centralBase}/_users`, { auth: centralAuth, skip_setup: true }));
+  const usersAuth = opts.usersAccount
+    ? { username: opts.usersAccount.user, password: opts.usersAccount.password }
+    : centralAuth;
+  const centralUsers = tolerantInfo(new PouchDB(`${centralBase}/_users`, { auth: usersAuth, skip_setup: true }));
   if (opts.pullUsers ?? true) {
     users = centralUsers.replicate.to(localUsers, {
       live: true,
