@@ -5,7 +5,7 @@
  *   npm run central -- --port 5984 --dir .central --offices ALM01,KZO01
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -91,11 +91,23 @@ export async function startCentral(opts: {
   server?: string;
   /** How pouchdb-server is started: this Node by default; an Electron utility process for the embedded hub. */
   launch?: LaunchServer;
+  /**
+   * The server's admin, set at every start (the server hashes it). Default: the dev admin, set
+   * once. An office hub on the LAN must not have a password everyone can read in these sources.
+   */
+  admin?: { user: string; password: string };
 }): Promise<Central> {
   mkdirSync(opts.dir, { recursive: true });
   const config = path.join(opts.dir, 'config.json');
-  // Admin credentials (hashed by the server on first start); anonymous users are not admins.
-  if (!existsSync(config)) writeFileSync(config, JSON.stringify({ admins: { [DEV_ADMIN.user]: DEV_ADMIN.password } }));
+  const admin = opts.admin ?? DEV_ADMIN;
+  // Admin credentials (hashed by the server when it starts); anonymous users are not admins.
+  if (opts.admin) {
+    // The rest of the file (the server's cookie secret and such) is kept.
+    const kept = existsSync(config) ? (JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>) : {};
+    writeFileSync(config, JSON.stringify({ ...kept, admins: { [admin.user]: admin.password } }));
+  } else if (!existsSync(config)) {
+    writeFileSync(config, JSON.stringify({ admins: { [admin.user]: admin.password } }));
+  }
   const bin =
     opts.server ??
     path.join(
@@ -124,8 +136,8 @@ export async function startCentral(opts: {
     await waitUntilUp(url, child, 20_000);
     await provision({
       url,
-      user: DEV_ADMIN.user,
-      password: DEV_ADMIN.password,
+      user: admin.user,
+      password: admin.password,
       offices: opts.offices,
       rules: opts.rules ?? validationRules(),
       version: process.env['npm_package_version'] ?? 'dev',

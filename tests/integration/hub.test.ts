@@ -98,6 +98,8 @@ describe('office hub', () => {
       dir: hubDir,
       central: { url: central.url, user: hubAccount.login, password: hubAccount.password },
       usersAccount: DEV_ADMIN,
+      // This test writes to the hub as its admin (a hub makes up its own otherwise: see below).
+      admin: DEV_ADMIN,
       quiet: true,
       maxBackoffMs: 500,
       rules,
@@ -133,4 +135,24 @@ describe('office hub', () => {
     for (const id of [first, fromCentral, during]) await eventually(hub.url, id, 5_000);
     expect(await sessionStatus(hub.url)).toBe(200);
   }, 90_000);
+
+  it('has an admin of its own, not the well-known development one, as it listens on the LAN', async () => {
+    const own = await startHub({
+      office: 'ALM01',
+      port: base + 2,
+      dir: tmp(),
+      central: { url: 'http://127.0.0.1:1', user: 'hub-alm01', password: 'x' },
+      quiet: true,
+      rules,
+    });
+    try {
+      // Provisioned (so its admin worked), yet the sources' admin password opens nothing.
+      const devAdmin = { authorization: auth };
+      expect((await fetch(`${own.url}/`)).status).toBe(200);
+      expect((await fetch(`${own.url}/office_alm01`, { headers: devAdmin })).status).toBe(401);
+      expect((await fetch(`${own.url}/office_alm01/_design/kense`, { headers: devAdmin })).status).toBe(401);
+    } finally {
+      await own.stop();
+    }
+  }, 30_000);
 });

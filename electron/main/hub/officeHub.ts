@@ -9,12 +9,13 @@
  * Its storage is `logdown.cjs` (pure JavaScript, durable): no native module, so nothing to rebuild
  * for Electron's ABI.
  */
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { officeDbName, type ValidationRules } from '../../../shared/couch';
-import { DEV_ADMIN, startCentral, type Central, type LaunchServer } from '../../../scripts/central';
+import { startCentral, type Central, type LaunchServer } from '../../../scripts/central';
 
 PouchDB.plugin(httpAdapter).plugin(replication);
 
@@ -45,6 +46,12 @@ export interface HubOptions {
   /** Back-off cap for reconnecting to central, ms. */
   maxBackoffMs?: number;
   rules?: ValidationRules;
+  /**
+   * The hub server's own admin. Default: a random password made at each start, known to this
+   * process only (it alone needs it: to provision the hub and replicate); the hub listens on the
+   * LAN, where a well-known admin password would let anyone write events the hub then relays.
+   */
+  admin?: { user: string; password: string };
   /** How the hub's server process starts: a Node child by default; Electron passes a utility process. */
   launch?: LaunchServer;
   /**
@@ -93,7 +100,9 @@ function tolerantInfo(db: PouchDB.Database): PouchDB.Database {
 }
 
 export async function startHub(opts: HubOptions): Promise<Hub> {
+  const admin = opts.admin ?? { user: 'admin', password: randomBytes(24).toString('base64url') };
   const server: Central = await startCentral({
+    admin,
     port: opts.port,
     dir: opts.dir,
     offices: [opts.office],
@@ -106,7 +115,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const db = officeDbName(opts.office);
   const centralBase = opts.central.url.replace(/\/+$/, '');
   const centralAuth = { username: opts.central.user, password: opts.central.password };
-  const adminAuth = { username: DEV_ADMIN.user, password: DEV_ADMIN.password };
+  const adminAuth = { username: admin.user, password: admin.password };
   const local = new PouchDB(`${server.url}/${db}`, { auth: adminAuth, skip_setup: true });
   const upstream = new PouchDB(`${centralBase}/${db}`, { auth: centralAuth, skip_setup: true });
   // The replication's own handle on central (the probe below must see failures as they are).
