@@ -108,13 +108,8 @@ export async function startCentral(opts: {
   } else if (!existsSync(config)) {
     writeFileSync(config, JSON.stringify({ admins: { [admin.user]: admin.password } }));
   }
-  const bin =
-    opts.server ??
-    path.join(
-      path.dirname(createRequire(import.meta.url).resolve('pouchdb-server/package.json')),
-      'bin',
-      'pouchdb-server',
-    );
+  // pouchdb-server, through a wrapper that keeps one of its bugs from ending it (see the file).
+  const bin = opts.server ?? createRequire(import.meta.url).resolve('./dev-central-server.mjs');
   const child = (opts.launch ?? launchWithNode)(
     bin,
     [
