@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -278,6 +279,36 @@ describe("an office hub's account (kense_hub + office role): relays its office's
     const deleted = await http('DELETE', `office_alm01/${id}?rev=${String(written.json['rev'])}`, hubAccount);
     expect(deleted.status).toBe(403);
   });
+
+  it('is made by `npm run provision -- --hub-user` on central, for exactly one office', async () => {
+    const cli = (offices: string): number =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/provision-cli.ts',
+          '--url',
+          central.url,
+          '--offices',
+          offices,
+          '--hub-user',
+          'hub-cli',
+        ],
+        {
+          env: { ...process.env, COUCHDB_PASSWORD: DEV_ADMIN.password, KENSE_HUB_PASSWORD: 'secret-cli' },
+          stdio: 'ignore',
+        },
+      ).status ?? -1;
+    expect(cli('ALM01,KZO01')).toBe(2);
+    const signIn = (): ReturnType<typeof http> =>
+      http('POST', '_session', undefined, { name: 'hub-cli', password: 'secret-cli' });
+    expect((await signIn()).status).toBe(401);
+    expect(cli('ALM01')).toBe(0);
+    const session = await signIn();
+    expect(session.status).toBe(200);
+    expect(session.json['roles']).toEqual(['kense_hub', 'office:ALM01']);
+  }, 60_000);
 
   it('an office admin cannot make a hub account', async () => {
     const r = await http('PUT', `_users/${encodeURIComponent('org.couchdb.user:fakehub')}`, officeAdmin, {
