@@ -8,7 +8,8 @@
  * account (`npm run provision -- --offices ALM01 --hub-user hub-alm01` on central; the dev central
  * makes hub-<office>/kense-dev-hub). Staff accounts are pulled from central's `_users` with
  * KENSE_USERS_USER / KENSE_USERS_PASSWORD, an account that may read it (a server admin of central;
- * default the dev admin); without one, create the staff accounts on the hub.
+ * default: the central account); without one, create the staff accounts on the hub. With neither
+ * variable set, the dev central's hub account and admin are used.
  */
 import { parseArgs } from 'node:util';
 import { DEV_ADMIN, DEV_HUB_PASSWORD, devHubLogin } from './central';
@@ -33,21 +34,29 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const office = values.office.toUpperCase();
+  const env = process.env;
+  // Development defaults (the dev central's accounts) only when no central account is given at
+  // all; a deployment's central never gets the sources' passwords.
+  const dev = env['KENSE_CENTRAL_USER'] === undefined;
+  const central = {
+    url: values.central,
+    user: env['KENSE_CENTRAL_USER'] ?? devHubLogin(office),
+    password: env['KENSE_CENTRAL_PASSWORD'] ?? (dev ? DEV_HUB_PASSWORD : ''),
+  };
   const hub = await startHub({
     office,
     port: Number(values.port),
     host: values.host,
     dir: values.dir,
     maxBackoffMs: Number(values['max-backoff-ms']),
-    central: {
-      url: values.central,
-      user: process.env['KENSE_CENTRAL_USER'] ?? devHubLogin(office),
-      password: process.env['KENSE_CENTRAL_PASSWORD'] ?? DEV_HUB_PASSWORD,
-    },
-    usersAccount: {
-      user: process.env['KENSE_USERS_USER'] ?? DEV_ADMIN.user,
-      password: process.env['KENSE_USERS_PASSWORD'] ?? DEV_ADMIN.password,
-    },
+    central,
+    // Without KENSE_USERS_USER: the central account (which reads `_users` only if it is an admin).
+    usersAccount:
+      env['KENSE_USERS_USER'] !== undefined
+        ? { user: env['KENSE_USERS_USER'], password: env['KENSE_USERS_PASSWORD'] ?? '' }
+        : dev
+          ? DEV_ADMIN
+          : { user: central.user, password: central.password },
   });
   const shutdown = (): void => void hub.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);
