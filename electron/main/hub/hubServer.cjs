@@ -67,20 +67,26 @@ void pouchApp.setPouchDB(HubPouchDB).then(() => {
     }
     return db;
   };
+  // Listening only now, so that no request meets the server without that guard.
+  listen();
 });
 app.use(pouchApp);
 
-const server = app.listen(Number(values.port), values.host, () => {
-  console.warn(`[hub server] listening on http://${values.host}:${values.port}/, data in ${dir}`);
-});
-server.on('error', (e) => {
-  console.error(`[hub server] ${e.code === 'EADDRINUSE' ? `port ${values.port} is in use` : e.stack || e}`);
-  process.exit(1);
-});
+let server = null;
+function listen() {
+  server = app.listen(Number(values.port), values.host, () => {
+    console.warn(`[hub server] listening on http://${values.host}:${values.port}/, data in ${dir}`);
+  });
+  server.on('error', (e) => {
+    console.error(`[hub server] ${e.code === 'EADDRINUSE' ? `port ${values.port} is in use` : e.stack || e}`);
+    process.exit(1);
+  });
+}
+
 // Every acknowledged write is already on disk (logdown syncs each one): nothing to wait for, and
 // close() alone would wait for the desks' long-poll feeds to end.
 const stop = () => {
-  server.closeAllConnections();
+  server?.closeAllConnections();
   process.exit(0);
 };
 process.on('SIGTERM', stop);
