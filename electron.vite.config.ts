@@ -3,6 +3,8 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Rollup } from 'vite';
 import { contentSecurityPolicy, syncOrigins } from './electron/main/csp';
+import { bundleHubServer } from './electron/main/hub/bundle';
+import { HUB_SERVER_BUNDLE } from './electron/main/hub/bundlePath';
 import pkg from './package.json';
 
 const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -19,6 +21,17 @@ export default defineConfig(({ command }) => ({
   main: {
     resolve: { alias },
     define: { __KENSE_SYNC_ORIGINS__: JSON.stringify(connect) },
+    plugins: [
+      {
+        // The embedded hub's server runs in its own process: bundled apart, self-contained, so the
+        // installers (which pack out/ only) carry it with no node_modules.
+        name: 'kense-hub-server',
+        apply: 'build',
+        async closeBundle(): Promise<void> {
+          await bundleHubServer(r('./electron/main/hub/hubServer.cjs'), r(`./${HUB_SERVER_BUNDLE}`));
+        },
+      },
+    ],
     build: {
       // Everything is bundled: the packaged app needs no node_modules.
       externalizeDeps: false,

@@ -5,15 +5,18 @@
  *   npm run central -- --port 5984 --dir .central --offices ALM01,KZO01
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseStaffList, provision, putStaffUser, type StaffUser } from './provision';
+import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from './provision';
 import type { ValidationRules } from '../shared/couch';
 import { validationRules } from './rules';
 
 export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
+/** Each office's hub account on the dev central (hub role, not an admin; see putHubUser). */
+export const DEV_HUB_PASSWORD = 'kense-dev-hub';
+export const devHubLogin = (office: string): string => `hub-${office.toLowerCase()}`;
 
 /** `--demo`: an office to try Kense in, with one person per role (development only). */
 export const DEMO_PASSWORD = 'kense-demo';
@@ -81,23 +84,35 @@ export async function startCentral(opts: {
   /** Loopback by default; an office hub listens on the LAN. */
   host?: string;
   /**
-   * A LevelDOWN-compatible storage module (absolute path) instead of pouchdb-server's native
-   * leveldown; pouchdb-server gives it bare database names, so the server then runs in `dir`.
+   * The server script to run instead of pouchdb-server (on native leveldown): the office hub's
+   * own, with pure-JavaScript storage (electron/main/hub/hubServer.cjs, bundled in the app). It
+   * takes the same --host/--port/--dir/--config and runs in `dir`.
    */
-  levelBackend?: string;
+  server?: string;
   /** How pouchdb-server is started: this Node by default; an Electron utility process for the embedded hub. */
   launch?: LaunchServer;
+  /**
+   * The server's admin, set at every start (the server hashes it). Default: the dev admin, set
+   * once. An office hub on the LAN must not have a password everyone can read in these sources.
+   */
+  admin?: { user: string; password: string };
 }): Promise<Central> {
   mkdirSync(opts.dir, { recursive: true });
   const config = path.join(opts.dir, 'config.json');
-  // Admin credentials (hashed by the server on first start); anonymous users are not admins.
-  if (!existsSync(config)) writeFileSync(config, JSON.stringify({ admins: { [DEV_ADMIN.user]: DEV_ADMIN.password } }));
-  const require = createRequire(import.meta.url);
-  const bin = path.join(path.dirname(require.resolve('pouchdb-server/package.json')), 'bin', 'pouchdb-server');
+  const admin = opts.admin ?? DEV_ADMIN;
+  // Admin credentials (hashed by the server when it starts); anonymous users are not admins.
+  if (opts.admin) {
+    // The rest of the file (the server's cookie secret and such) is kept.
+    const kept = existsSync(config) ? (JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>) : {};
+    writeFileSync(config, JSON.stringify({ ...kept, admins: { [admin.user]: admin.password } }));
+  } else if (!existsSync(config)) {
+    writeFileSync(config, JSON.stringify({ admins: { [admin.user]: admin.password } }));
+  }
+  // pouchdb-server, through a wrapper that keeps one of its bugs from ending it (see the file).
+  const bin = opts.server ?? createRequire(import.meta.url).resolve('./dev-central-server.mjs');
   const child = (opts.launch ?? launchWithNode)(
     bin,
     [
-      ...(opts.levelBackend ? ['--level-backend', opts.levelBackend] : []),
       '--host',
       opts.host ?? '127.0.0.1',
       '--port',
@@ -108,7 +123,7 @@ export async function startCentral(opts: {
       path.resolve(config),
       '--no-color',
     ],
-    { quiet: opts.quiet ?? false, ...(opts.levelBackend ? { cwd: path.resolve(opts.dir) } : {}) },
+    { quiet: opts.quiet ?? false, ...(opts.server ? { cwd: path.resolve(opts.dir) } : {}) },
   );
   const url = `http://${!opts.host || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}`;
   const stop = (): Promise<void> => child.stop();
@@ -116,8 +131,8 @@ export async function startCentral(opts: {
     await waitUntilUp(url, child, 20_000);
     await provision({
       url,
-      user: DEV_ADMIN.user,
-      password: DEV_ADMIN.password,
+      user: admin.user,
+      password: admin.password,
       offices: opts.offices,
       rules: opts.rules ?? validationRules(),
       version: process.env['npm_package_version'] ?? 'dev',
@@ -142,14 +157,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       demo: { type: 'boolean', default: false },
     },
   });
-  const central = await startCentral({
-    port: Number(values.port),
-    dir: values.dir,
-    offices: values.offices
-      .split(',')
-      .map((s) => s.trim().toUpperCase())
-      .filter(Boolean),
-  });
+  const offices = values.offices
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  const central = await startCentral({ port: Number(values.port), dir: values.dir, offices });
+  for (const office of offices) {
+    const hub = { login: devHubLogin(office), password: DEV_HUB_PASSWORD, office };
+    await putHubUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, hub);
+    console.warn(`[central] hub account ${hub.login}/${hub.password} (${office}) for npm run hub`);
+  }
   for (const staff of [...(values.demo ? DEMO_STAFF : []), ...parseStaffList(values.staff)]) {
     await putStaffUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);
     console.warn(`[central] staff ${staff.login} (${[staff.role].flat().join('+')}, ${staff.office})`);

@@ -4,11 +4,15 @@
  *
  *   npm run hub -- --office ALM01 --central http://127.0.0.1:5984 --port 5985 --host 0.0.0.0
  *
- * Central's credentials come from KENSE_CENTRAL_USER / KENSE_CENTRAL_PASSWORD: an account central
- * accepts every colleague's events from (a server admin today), that may also read `_users`.
+ * Central's credentials come from KENSE_CENTRAL_USER / KENSE_CENTRAL_PASSWORD: the office's hub
+ * account (`npm run provision -- --offices ALM01 --hub-user hub-alm01` on central; the dev central
+ * makes hub-<office>/kense-dev-hub). Staff accounts are pulled from central's `_users` with
+ * KENSE_USERS_USER / KENSE_USERS_PASSWORD, an account that may read it (a server admin of central;
+ * default: the central account); without one, create the staff accounts on the hub. With neither
+ * variable set, the dev central's hub account and admin are used.
  */
 import { parseArgs } from 'node:util';
-import { DEV_ADMIN } from './central';
+import { DEV_ADMIN, DEV_HUB_PASSWORD, devHubLogin } from './central';
 import { startHub } from '../electron/main/hub/officeHub';
 
 export { startHub, type Hub, type HubOptions, type HubStatus } from '../electron/main/hub/officeHub';
@@ -29,17 +33,30 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error('usage: npm run hub -- --office CODE [--central URL] [--port 5985] [--host 0.0.0.0] [--dir .hub]');
     process.exit(2);
   }
+  const office = values.office.toUpperCase();
+  const env = process.env;
+  // Development defaults (the dev central's accounts) only when no central account is given at
+  // all; a deployment's central never gets the sources' passwords.
+  const dev = env['KENSE_CENTRAL_USER'] === undefined;
+  const central = {
+    url: values.central,
+    user: env['KENSE_CENTRAL_USER'] ?? devHubLogin(office),
+    password: env['KENSE_CENTRAL_PASSWORD'] ?? (dev ? DEV_HUB_PASSWORD : ''),
+  };
   const hub = await startHub({
-    office: values.office.toUpperCase(),
+    office,
     port: Number(values.port),
     host: values.host,
     dir: values.dir,
     maxBackoffMs: Number(values['max-backoff-ms']),
-    central: {
-      url: values.central,
-      user: process.env['KENSE_CENTRAL_USER'] ?? DEV_ADMIN.user,
-      password: process.env['KENSE_CENTRAL_PASSWORD'] ?? DEV_ADMIN.password,
-    },
+    central,
+    // Without KENSE_USERS_USER: the central account (which reads `_users` only if it is an admin).
+    usersAccount:
+      env['KENSE_USERS_USER'] !== undefined
+        ? { user: env['KENSE_USERS_USER'], password: env['KENSE_USERS_PASSWORD'] ?? '' }
+        : dev
+          ? DEV_ADMIN
+          : { user: central.user, password: central.password },
   });
   const shutdown = (): void => void hub.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);

@@ -1,6 +1,6 @@
 /** CLI for the provisioning script: see scripts/provision.ts. */
 import { parseArgs } from 'node:util';
-import { provision, provisionReplication } from './provision';
+import { provision, provisionReplication, putHubUser } from './provision';
 import { validationRules } from './rules';
 
 const { values } = parseArgs({
@@ -9,6 +9,9 @@ const { values } = parseArgs({
     user: { type: 'string', default: process.env['COUCHDB_USER'] ?? 'admin' },
     password: { type: 'string', default: process.env['COUCHDB_PASSWORD'] },
     offices: { type: 'string', default: '' },
+    // On central: the office hub's account (hub role + office role), for the one office given.
+    'hub-user': { type: 'string' },
+    'hub-password': { type: 'string', default: process.env['KENSE_HUB_PASSWORD'] },
     // An office server (Apache CouchDB on an office PC): continuous _replicator jobs to central.
     'replicate-to': { type: 'string' },
     'replicate-user': { type: 'string' },
@@ -22,12 +25,24 @@ if (!values.url || !values.password) {
   console.error('       (the password may also come from COUCHDB_PASSWORD)');
   console.error('       an office server: add --replicate-to CENTRAL_URL --replicate-user USER --replicate-password …');
   console.error('       (or KENSE_REPLICATE_PASSWORD) [--local-url URL as CouchDB reaches itself]');
+  console.error("       on central, an office hub's account: --offices CODE --hub-user LOGIN --hub-password …");
+  console.error('       (or KENSE_HUB_PASSWORD)');
   process.exit(2);
 }
 const offices = values.offices
   .split(',')
   .map((s) => s.trim().toUpperCase())
   .filter(Boolean);
+// Checked before anything is written.
+const hubOffice = offices.length === 1 ? offices[0] : undefined;
+if (values['hub-user'] && (!hubOffice || !values['hub-password'])) {
+  console.error('--hub-user needs exactly one office (--offices CODE) and --hub-password (or KENSE_HUB_PASSWORD)');
+  process.exit(2);
+}
+if (values['replicate-to'] && (!values['replicate-user'] || !values['replicate-password'])) {
+  console.error('--replicate-to needs --replicate-user and --replicate-password (or KENSE_REPLICATE_PASSWORD)');
+  process.exit(2);
+}
 await provision({
   url: values.url,
   user: values.user,
@@ -36,11 +51,15 @@ await provision({
   rules: validationRules(),
   version: process.env['npm_package_version'] ?? 'dev',
 });
-if (values['replicate-to']) {
-  if (!values['replicate-user'] || !values['replicate-password']) {
-    console.error('--replicate-to needs --replicate-user and --replicate-password (or KENSE_REPLICATE_PASSWORD)');
-    process.exit(2);
-  }
+if (hubOffice && values['hub-user'] && values['hub-password']) {
+  const office = hubOffice;
+  await putHubUser(
+    { url: values.url, user: values.user, password: values.password },
+    { login: values['hub-user'], password: values['hub-password'], office },
+  );
+  console.warn(`hub account ${values['hub-user']} (${office})`);
+}
+if (values['replicate-to'] && values['replicate-user'] && values['replicate-password']) {
   await provisionReplication(
     { url: values.url, user: values.user, password: values.password, offices },
     {

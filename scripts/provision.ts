@@ -8,6 +8,7 @@
 import {
   CATALOG_DB,
   catalogDesignDocument,
+  HUB_ROLE,
   catalogSecurity,
   officeDbName,
   officeDesignDocument,
@@ -144,6 +145,19 @@ export async function putStaffUser(
   }
 }
 
+/**
+ * An office hub's account on central (run against central, as its admin): the hub role and the
+ * office's role, so that central accepts the colleagues' events the hub relays, of that office
+ * only (shared/couch validateOfficeDoc), and the hub can read and write that office's database and
+ * nothing else. This, not a server admin, is the account a hub replicates with.
+ */
+export function putHubUser(
+  opts: Pick<ProvisionOptions, 'url' | 'user' | 'password'>,
+  hub: { login: string; password: string; office: string },
+): Promise<void> {
+  return putStaffUser(opts, { login: hub.login, password: hub.password, role: HUB_ROLE, office: hub.office });
+}
+
 /** `login:password:role:OFFICE,…` as given on the command line. */
 export function parseStaffList(text: string): StaffUser[] {
   return text
@@ -163,7 +177,7 @@ export function parseStaffList(text: string): StaffUser[] {
 export interface ReplicationToCentral {
   /** Central's address, e.g. https://couch.example.kz:6984 */
   central: string;
-  /** The account central accepts every colleague's events from (see docs/office-hub-couchdb.md). */
+  /** The office's hub account on central (putHubUser; see docs/office-hub-couchdb.md). */
   user: string;
   password: string;
   /**

@@ -1,6 +1,6 @@
 import { parse } from 'acorn';
 import { describe, expect, it } from 'vitest';
-import { CATALOG_VALIDATE_SOURCE, officeSecurity, validateDocUpdateSource } from './design';
+import { CATALOG_VALIDATE_SOURCE, HUB_ROLE, officeSecurity, validateDocUpdateSource } from './design';
 import type { UserCtx, ValidationRules } from './validateDocUpdate';
 
 const rules: ValidationRules = { kinds: { registered: ['clerk'], resolution: ['head'] } };
@@ -74,5 +74,23 @@ describe('validate_doc_update', () => {
     const admin: UserCtx = { db: 'office_alm01', name: null, roles: ['_admin'] };
     expect(reason(event({ actor: { login: 'someone', role: 'clerk' } }), null, admin)).toBeNull();
     expect(reason(event({ kind: 'resolution' }), null, admin)).toBe('event.roleNotAllowed');
+  });
+
+  it("lets an office hub's account relay its own office's events by others, and nothing more", () => {
+    const hub: UserCtx = { db: 'office_alm01', name: 'hub-alm01', roles: [HUB_ROLE, 'office:ALM01'] };
+    const byHead = event({ kind: 'resolution', actor: { login: 'bolat', role: 'head' } });
+    expect(reason(event(), null, hub)).toBeNull();
+    expect(reason(byHead, null, hub)).toBeNull();
+    // Still checked: the kind, the actor's role for it, immutability, the office, the chain, design docs.
+    expect(reason(event({ kind: 'hacked' }), null, hub)).toBe('event.unknownKind');
+    expect(reason(event({ kind: 'resolution' }), null, hub)).toBe('event.roleNotAllowed');
+    expect(reason(event({ payload: { x: 1 } }), event(), hub)).toBe('event.immutable');
+    expect(reason(event({ _deleted: true }), event(), hub)).toBe('event.deleteForbidden');
+    expect(reason(event({ chain: { seq: 2, prev: null } }), null, hub)).toBe('event.badChain');
+    expect(reason(event({ office: 'KZO01' }), null, hub)).toBe('event.wrongOffice');
+    expect(reason({ _id: '_design/kense' }, null, hub)).toBe('doc.designAdminOnly');
+    // Another office's hub, or the role without an office, relays nothing here.
+    expect(reason(event(), null, { ...hub, roles: [HUB_ROLE, 'office:KZO01'] })).toBe('event.notOfficeStaff');
+    expect(reason(event(), null, { ...hub, roles: [HUB_ROLE] })).toBe('event.notOfficeStaff');
   });
 });

@@ -3,6 +3,13 @@ import { validateUserDoc, type UserDocPolicy } from './validateUserDoc';
 
 /** CouchDB role naming: staff roles as they are, office membership as `office:<CODE>`. */
 export const officeRole = (office: string): string => `office:${office}`;
+/**
+ * An office hub's account on central: this role plus the office's own role (`office:<CODE>`). It
+ * may write events of that office recorded by others (the hub relays them) and nothing else a
+ * staff member could not; only a server admin grants it (it is not in GRANTABLE_ROLES). The
+ * validator repeats the literal, as it may use no imports.
+ */
+export const HUB_ROLE = 'kense_hub';
 export const officeDbName = (office: string): string => `office_${office.toLowerCase()}`;
 export const CATALOG_DB = 'catalog';
 export const DESIGN_DOC_ID = '_design/kense';

@@ -94,7 +94,13 @@ export function validateOfficeDoc(
   var role = String((actor as { role: string }).role);
   var allowed = rules.kinds[String(kind)] || [];
   if (allowed.indexOf(role) === -1) throw { forbidden: 'event.roleNotAllowed' };
-  if (!isAdmin) {
+  // An office hub's account (roles 'kense_hub' and its 'office:<CODE>', see HUB_ROLE) relays its
+  // colleagues' events to central: it may write events recorded by others, of its own office only,
+  // and every other rule above still holds (kind, chain, immutability, the actor's role for the kind).
+  var isHub = userCtx.roles.indexOf('kense_hub') !== -1;
+  if (!isAdmin && isHub) {
+    if (userCtx.roles.indexOf('office:' + String(office)) === -1) throw { forbidden: 'event.notOfficeStaff' };
+  } else if (!isAdmin) {
     // The recorded actor must be the authenticated user, holding that role in that office.
     if ((actor as { login: string }).login !== userCtx.name) throw { forbidden: 'event.actorMismatch' };
     if (userCtx.roles.indexOf(role) === -1) throw { forbidden: 'event.roleNotHeld' };

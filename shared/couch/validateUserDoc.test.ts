@@ -1,6 +1,6 @@
 import { parse } from 'acorn';
 import { describe, expect, it } from 'vitest';
-import { usersDesignDocument, validateUserDocSource } from './design';
+import { HUB_ROLE, usersDesignDocument, validateUserDocSource } from './design';
 import type { UserCtx } from './validateDocUpdate';
 
 type Validate = (n: Record<string, unknown>, o: Record<string, unknown> | null, u: UserCtx, s: unknown) => void;
@@ -59,7 +59,7 @@ describe('_users validate_doc_update (office admins)', () => {
 
   it('lets them grant only the daily staff roles, never system roles, never to server admins or themselves', () => {
     expect(reason(user('x', ['_admin', 'office:ALM01']), null, officeAdmin)).toBe('users.systemRole');
-    for (const r of ['office_admin', 'catalog_admin', 'supervisor', 'hacker'])
+    for (const r of ['office_admin', 'catalog_admin', 'supervisor', HUB_ROLE, 'hacker'])
       expect(reason(user('x', [r, 'office:ALM01']), null, officeAdmin)).toBe('users.roleNotGrantable');
     // Not even touching another office admin of the same office.
     expect(reason(user('y', ['clerk', 'office:ALM01']), user('y', ['office_admin', 'office:ALM01']), officeAdmin)).toBe(

@@ -29,8 +29,11 @@ const auth = 'Basic ' + Buffer.from('admin:kense-dev').toString('base64');
 interface Server {
   stop: () => Promise<void>;
 }
-function serve(script: string, args: string[]): Server {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: 'ignore' });
+function serve(script: string, args: string[], env: Record<string, string> = {}): Server {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    stdio: 'ignore',
+    env: { ...process.env, ...env },
+  });
   return {
     stop: () =>
       new Promise((resolve) => {
@@ -78,18 +81,29 @@ test.beforeAll(async () => {
   centralDir = tmp('central');
   central = startOwnCentral();
   await expect.poll(() => signIn(CENTRAL, 'bolat', e2ePassword('bolat')), { timeout: 40_000 }).toBe(200);
-  hub = serve('scripts/hub.ts', [
-    '--office',
-    'ALM01',
-    '--central',
-    CENTRAL,
-    '--port',
-    String(HUB_PORT),
-    '--dir',
-    tmp('hub'),
-    '--max-backoff-ms',
-    '1000',
-  ]);
+  hub = serve(
+    'scripts/hub.ts',
+    [
+      '--office',
+      'ALM01',
+      '--central',
+      CENTRAL,
+      '--port',
+      String(HUB_PORT),
+      '--dir',
+      tmp('hub'),
+      '--max-backoff-ms',
+      '1000',
+    ],
+    {
+      // The hub relays as the office's hub account (not an admin), which the dev central creates;
+      // staff accounts are read from central's `_users` with its admin.
+      KENSE_CENTRAL_USER: 'hub-alm01',
+      KENSE_CENTRAL_PASSWORD: 'kense-dev-hub',
+      KENSE_USERS_USER: 'admin',
+      KENSE_USERS_PASSWORD: 'kense-dev',
+    },
+  );
   // Staff accounts reach the hub from central.
   await expect.poll(() => signIn(HUB, 'bolat', e2ePassword('bolat')), { timeout: 40_000 }).toBe(200);
 });

@@ -44,10 +44,13 @@ test.describe('embedded office hub in the Electron main process', () => {
       [HUB_PORT, `http://127.0.0.1:${CENTRAL_PORT}`] as const,
     );
     expect(status).toMatchObject({ available: true, state: 'running', url: `http://127.0.0.1:${HUB_PORT}` });
+    // It serves (from the bundled out/hub/server.cjs), with an admin of its own: the development
+    // admin password, public in the sources, opens nothing on a hub that listens on the LAN.
+    expect((await fetch(`http://127.0.0.1:${HUB_PORT}/`)).status).toBe(200);
     const r = await fetch(`http://127.0.0.1:${HUB_PORT}/office_alm01`, {
       headers: { authorization: 'Basic ' + Buffer.from('admin:kense-dev').toString('base64') },
     });
-    expect(r.status).toBe(200);
+    expect(r.status).toBe(401);
     const off = await page.evaluate(async () =>
       window.kense?.configureHub?.({
         enabled: false,

@@ -1,9 +1,15 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCentral, DEV_ADMIN, type Central } from '../../scripts/central';
-import { putStaffUser } from '../../scripts/provision';
+import PouchDB from 'pouchdb-core';
+import httpAdapter from 'pouchdb-adapter-http';
+import replication from 'pouchdb-replication';
+import { putHubUser, putStaffUser } from '../../scripts/provision';
+
+PouchDB.plugin(httpAdapter).plugin(replication);
 
 // A real CouchDB-protocol server on loopback, provisioned by the production script.
 let central: Central;
@@ -17,6 +23,7 @@ const clerk = basic('aigerim', 'secret-1');
 const head = basic('bolat', 'secret-2');
 const kzoClerk = basic('sanzhar', 'secret-3');
 const officeAdmin = basic('gulnar', 'secret-4');
+const hubAccount = basic('hub-alm01', 'secret-hub');
 const RULES = { kinds: { registered: ['clerk'], signed: ['head'] } };
 
 async function http(
@@ -67,6 +74,7 @@ beforeAll(async () => {
   await putStaffUser(server, { login: 'bolat', password: 'secret-2', role: 'head', office: 'ALM01' });
   await putStaffUser(server, { login: 'sanzhar', password: 'secret-3', role: 'clerk', office: 'KZO01' });
   await putStaffUser(server, { login: 'gulnar', password: 'secret-4', role: 'office_admin', office: 'ALM01' });
+  await putHubUser(server, { login: 'hub-alm01', password: 'secret-hub', office: 'ALM01' });
 }, 60_000);
 
 afterAll(async () => {
@@ -192,6 +200,124 @@ describe('authorisation on the server (office isolation, roles, anonymous)', () 
   it('an office admin is no catalogue admin and cannot write events in another office', async () => {
     expect((await http('PUT', 'catalog/service:z:1', officeAdmin, { name: 'z' })).status).toBe(403);
     expect([401, 403]).toContain((await http('GET', 'office_kzo01/_all_docs', officeAdmin)).status);
+  });
+});
+
+describe("an office hub's account (kense_hub + office role): relays its office's events, nothing more", () => {
+  it("replicates colleagues' events of its office into central, and reads them back", async () => {
+    // What the hub holds: events recorded by two colleagues at the office's desks.
+    const source = new PouchDB(`${central.url}/hub_relay_source`, {
+      auth: { username: 'admin', password: DEV_ADMIN.password },
+    });
+    const byClerk = { ...event('H1'), _id: 'evt:H1:0000000001-0000:D1' };
+    const byHead = {
+      ...event('H1'),
+      _id: 'evt:H1:0000000002-0000:D2',
+      hlc: '0000000002-0000',
+      device: 'D2',
+      kind: 'signed',
+      actor: { login: 'bolat', role: 'head' },
+    };
+    await source.bulkDocs([byClerk, byHead]);
+    const target = new PouchDB(`${central.url}/office_alm01`, {
+      auth: { username: 'hub-alm01', password: 'secret-hub' },
+      skip_setup: true,
+    });
+    const pushed = await source.replicate.to(target);
+    expect(pushed.doc_write_failures).toBe(0);
+    expect(pushed.docs_written).toBe(2);
+    const read = await http('GET', `office_alm01/${encodeURIComponent(byHead._id)}`, hubAccount);
+    expect(read.status).toBe(200);
+    expect(read.json['actor']).toEqual({ login: 'bolat', role: 'head' });
+    expect((await http('GET', 'office_alm01/_changes', hubAccount)).status).toBe(200);
+    await source.destroy();
+  });
+
+  it('cannot write to another office, by its database or by the office an event names', async () => {
+    expect([401, 403]).toContain((await put('office_kzo01', event('H2', 'KZO01'), hubAccount)).status);
+    expect([401, 403]).toContain((await http('GET', 'office_kzo01/_all_docs', hubAccount)).status);
+    const named = await put('office_alm01', event('H3', 'KZO01'), hubAccount);
+    expect(named.status).toBe(403);
+  });
+
+  it('cannot write the catalogue, design documents or staff accounts', async () => {
+    expect([401, 403]).toContain((await http('PUT', 'catalog/service:h:1', hubAccount, { name: 'h' })).status);
+    const design = await put(
+      'office_alm01',
+      { _id: '_design/evil', validate_doc_update: 'function () {}' },
+      hubAccount,
+    );
+    expect([401, 403]).toContain(design.status);
+    const user = await http('PUT', `_users/${encodeURIComponent('org.couchdb.user:mallory')}`, hubAccount, {
+      name: 'mallory',
+      password: 'x',
+      roles: ['clerk', 'office:ALM01'],
+      type: 'user',
+    });
+    expect([401, 403]).toContain(user.status);
+  });
+
+  it('cannot forge an event of an unknown kind, a role not allowed for the kind, or edit or delete one', async () => {
+    const unknown = await put('office_alm01', { ...event('H4'), kind: 'hacked' }, hubAccount);
+    expect(unknown.status).toBe(403);
+    expect(unknown.json['reason']).toBe('event.unknownKind');
+    const wrongRole = await put('office_alm01', { ...event('H5'), kind: 'signed' }, hubAccount);
+    expect(wrongRole.status).toBe(403);
+    expect(wrongRole.json['reason']).toBe('event.roleNotAllowed');
+    const badChain = await put('office_alm01', { ...event('H6'), chain: { seq: 2, prev: null } }, hubAccount);
+    expect(badChain.json['reason']).toBe('event.badChain');
+    const written = await put('office_alm01', event('H7'), hubAccount);
+    expect(written.status).toBe(201);
+    const id = encodeURIComponent(String(event('H7')['_id']));
+    const edited = await http('PUT', `office_alm01/${id}`, hubAccount, {
+      ...event('H7'),
+      _rev: written.json['rev'],
+      payload: { changed: true },
+    });
+    expect(edited.status).toBe(403);
+    expect(edited.json['reason']).toBe('event.immutable');
+    const deleted = await http('DELETE', `office_alm01/${id}?rev=${String(written.json['rev'])}`, hubAccount);
+    expect(deleted.status).toBe(403);
+  });
+
+  it('is made by `npm run provision -- --hub-user` on central, for exactly one office', async () => {
+    const cli = (offices: string): number =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'scripts/provision-cli.ts',
+          '--url',
+          central.url,
+          '--offices',
+          offices,
+          '--hub-user',
+          'hub-cli',
+        ],
+        {
+          env: { ...process.env, COUCHDB_PASSWORD: DEV_ADMIN.password, KENSE_HUB_PASSWORD: 'secret-cli' },
+          stdio: 'ignore',
+        },
+      ).status ?? -1;
+    expect(cli('ALM01,KZO01')).toBe(2);
+    const signIn = (): ReturnType<typeof http> =>
+      http('POST', '_session', undefined, { name: 'hub-cli', password: 'secret-cli' });
+    expect((await signIn()).status).toBe(401);
+    expect(cli('ALM01')).toBe(0);
+    const session = await signIn();
+    expect(session.status).toBe(200);
+    expect(session.json['roles']).toEqual(['kense_hub', 'office:ALM01']);
+  }, 60_000);
+
+  it('an office admin cannot make a hub account', async () => {
+    const r = await http('PUT', `_users/${encodeURIComponent('org.couchdb.user:fakehub')}`, officeAdmin, {
+      name: 'fakehub',
+      password: 'x',
+      roles: ['kense_hub', 'office:ALM01'],
+      type: 'user',
+    });
+    expect(r.status).toBe(403);
   });
 });
 

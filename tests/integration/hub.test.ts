@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
-import { putStaffUser } from '../../scripts/provision';
+import { putHubUser, putStaffUser } from '../../scripts/provision';
 import { startHub, type Hub } from '../../scripts/hub';
 
 const rules = { kinds: { registered: ['clerk'] } };
@@ -88,11 +88,18 @@ describe('office hub', () => {
     const hubDir = tmp();
     central = await startCentral({ port: centralPort, dir: centralDir, offices: ['ALM01'], quiet: true, rules });
     await putStaffUser({ url: central.url, ...DEV_ADMIN }, clerk);
+    // The hub replicates as the office's hub account, not as an admin; staff accounts are read
+    // with an account that may read `_users`.
+    const hubAccount = { login: 'hub-alm01', password: 'secret-hub', office: 'ALM01' };
+    await putHubUser({ url: central.url, ...DEV_ADMIN }, hubAccount);
     const hubOptions = {
       office: 'ALM01',
       port: hubPort,
       dir: hubDir,
-      central: { url: central.url, ...DEV_ADMIN },
+      central: { url: central.url, user: hubAccount.login, password: hubAccount.password },
+      usersAccount: DEV_ADMIN,
+      // This test writes to the hub as its admin (a hub makes up its own otherwise: see below).
+      admin: DEV_ADMIN,
       quiet: true,
       maxBackoffMs: 500,
       rules,
@@ -128,4 +135,24 @@ describe('office hub', () => {
     for (const id of [first, fromCentral, during]) await eventually(hub.url, id, 5_000);
     expect(await sessionStatus(hub.url)).toBe(200);
   }, 90_000);
+
+  it('has an admin of its own, not the well-known development one, as it listens on the LAN', async () => {
+    const own = await startHub({
+      office: 'ALM01',
+      port: base + 2,
+      dir: tmp(),
+      central: { url: 'http://127.0.0.1:1', user: 'hub-alm01', password: 'x' },
+      quiet: true,
+      rules,
+    });
+    try {
+      // Provisioned (so its admin worked), yet the sources' admin password opens nothing.
+      const devAdmin = { authorization: auth };
+      expect((await fetch(`${own.url}/`)).status).toBe(200);
+      expect((await fetch(`${own.url}/office_alm01`, { headers: devAdmin })).status).toBe(401);
+      expect((await fetch(`${own.url}/office_alm01/_design/kense`, { headers: devAdmin })).status).toBe(401);
+    } finally {
+      await own.stop();
+    }
+  }, 30_000);
 });

@@ -77,6 +77,8 @@ beforeAll(async () => {
     port: await freePort(),
     dir: tmpDir('hub'),
     central: { url: links.get('hub-central')?.url ?? '', ...DEV_ADMIN },
+    // The staff accounts below are put on the hub as its admin.
+    admin: DEV_ADMIN,
     quiet: true,
     maxBackoffMs: 300,
   });

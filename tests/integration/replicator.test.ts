@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
-import { provisionReplication, replicatorDocs } from '../../scripts/provision';
+import { provisionReplication, putHubUser, replicatorDocs } from '../../scripts/provision';
 import { adminAuth, freePort, removeTmpDirs, tmpDir, until } from './lab/harness';
 
 /**
@@ -90,7 +90,10 @@ describe('the _replicator jobs of an office server', () => {
     servers.push(office);
     const lines: string[] = [];
     const opts = { url: office.url, ...DEV_ADMIN, offices: ['ALM01'], log: (l: string) => lines.push(l) };
-    const to = { central: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password };
+    // The jobs log in to central as the office's hub account, not as an admin.
+    const hubAccount = { login: 'hub-alm01', password: 'secret-hub', office: 'ALM01' };
+    await putHubUser({ url: central.url, ...DEV_ADMIN }, hubAccount);
+    const to = { central: central.url, user: hubAccount.login, password: hubAccount.password };
     await provisionReplication(opts, to);
     expect(lines).toEqual([
       'replication kense-office_alm01-to-central created',
@@ -105,8 +108,36 @@ describe('the _replicator jobs of an office server', () => {
     lines.length = 0;
     await provisionReplication(opts, to);
     expect(lines).toEqual([]);
-    // Not run here: replacing a job after its credentials change (DELETE, then PUT). The dev server's
-    // replicator (pouchdb-replicator) reads the deleted document back without handling the error
-    // and the server process dies; Apache CouchDB 3 cancels the job. Checked against the docs only.
-  }, 60_000);
+
+    // Central moves: provisioning again with the new address replaces both jobs (the old document
+    // deleted, which cancels its replication, then the new one written). The dev server survives
+    // that (scripts/dev-central-server.mjs), and the office now syncs with the new central only.
+    const moved = await startCentral({
+      port: await freePort(),
+      dir: tmpDir('repl-central-moved'),
+      offices: ['ALM01'],
+      quiet: true,
+      rules,
+    });
+    servers.push(moved);
+    await putHubUser({ url: moved.url, ...DEV_ADMIN }, hubAccount);
+    await provisionReplication(opts, { ...to, central: moved.url });
+    expect(lines).toEqual([
+      'replication kense-office_alm01-to-central updated',
+      'replication kense-office_alm01-from-central updated',
+    ]);
+    const job = (await (
+      await fetch(`${office.url}/_replicator/kense-office_alm01-to-central`, { headers: { authorization: adminAuth } })
+    ).json()) as { target: { url: string } };
+    expect(job.target.url).toBe(`${moved.url}/office_alm01`);
+
+    const after = await putEvent(office.url);
+    await until('the office event on the new central', () => has(moved.url, after), 20_000, 200);
+    const fromMoved = await putEvent(moved.url);
+    await until('the new central event on the office server', () => has(office.url, fromMoved), 20_000, 200);
+    // The old jobs are gone: the old central got nothing more (and the office server is still up).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await has(central.url, after)).toBeUndefined();
+    expect((await fetch(`${office.url}/`)).status).toBe(200);
+  }, 90_000);
 });

@@ -9,12 +9,13 @@
  * Its storage is `logdown.cjs` (pure JavaScript, durable): no native module, so nothing to rebuild
  * for Electron's ABI.
  */
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { officeDbName, type ValidationRules } from '../../../shared/couch';
-import { DEV_ADMIN, startCentral, type Central, type LaunchServer } from '../../../scripts/central';
+import { startCentral, type Central, type LaunchServer } from '../../../scripts/central';
 
 PouchDB.plugin(httpAdapter).plugin(replication);
 
@@ -23,21 +24,41 @@ export interface HubOptions {
   port: number;
   host?: string;
   dir: string;
-  /** Central, and the account the hub replicates as (it relays every colleague's events). */
+  /**
+   * Central, and the account the hub replicates as: the office's hub account (roles `kense_hub`
+   * and `office:<CODE>`, scripts/provision.ts putHubUser), which central lets relay the office's
+   * events by every colleague, and nothing else. A server admin works too, but is not needed.
+   */
   central: { url: string; user: string; password: string };
   /**
    * Also pull staff accounts (`_users`) from central, so that desks sign in to the hub with the
-   * same login; needs an account that may read `_users` (a server admin). Default: true.
+   * same login. Default: true.
    */
   pullUsers?: boolean;
+  /**
+   * The account that reads `_users` on central, if not `central`'s: CouchDB 3 shows other people's
+   * user documents only to admins of `_users`, which a hub account deliberately is not (a database
+   * admin of `_users` could rewrite its design documents). Without one, staff accounts are created
+   * on the hub itself.
+   */
+  usersAccount?: { user: string; password: string };
   quiet?: boolean;
   /** Back-off cap for reconnecting to central, ms. */
   maxBackoffMs?: number;
   rules?: ValidationRules;
+  /**
+   * The hub server's own admin. Default: a random password made at each start, known to this
+   * process only (it alone needs it: to provision the hub and replicate); the hub listens on the
+   * LAN, where a well-known admin password would let anyone write events the hub then relays.
+   */
+  admin?: { user: string; password: string };
   /** How the hub's server process starts: a Node child by default; Electron passes a utility process. */
   launch?: LaunchServer;
-  /** Where logdown.cjs is, when this module runs bundled (the desktop app's main process). */
-  storageModule?: string;
+  /**
+   * The hub's server script: hubServer.cjs from the sources by default; the desktop app passes
+   * its bundle (out/hub/server.cjs), which needs no node_modules.
+   */
+  serverScript?: string;
 }
 
 export interface HubStatus {
@@ -52,9 +73,9 @@ export interface Hub {
   stop: () => Promise<void>;
 }
 
-/** The storage module handed to pouchdb-server (a file beside this one, in the sources and the build alike). */
-export function logdownPath(): string {
-  return createRequire(import.meta.url).resolve('./logdown.cjs');
+/** The hub's server in the sources (a file beside this one); the app runs its bundle instead. */
+export function hubServerSourcePath(): string {
+  return createRequire(import.meta.url).resolve('./hubServer.cjs');
 }
 
 /**
@@ -79,20 +100,22 @@ function tolerantInfo(db: PouchDB.Database): PouchDB.Database {
 }
 
 export async function startHub(opts: HubOptions): Promise<Hub> {
+  const admin = opts.admin ?? { user: 'admin', password: randomBytes(24).toString('base64url') };
   const server: Central = await startCentral({
+    admin,
     port: opts.port,
     dir: opts.dir,
     offices: [opts.office],
     quiet: opts.quiet ?? false,
     host: opts.host,
     rules: opts.rules,
-    levelBackend: opts.storageModule ?? logdownPath(),
+    server: opts.serverScript ?? hubServerSourcePath(),
     launch: opts.launch,
   });
   const db = officeDbName(opts.office);
   const centralBase = opts.central.url.replace(/\/+$/, '');
   const centralAuth = { username: opts.central.user, password: opts.central.password };
-  const adminAuth = { username: DEV_ADMIN.user, password: DEV_ADMIN.password };
+  const adminAuth = { username: admin.user, password: admin.password };
   const local = new PouchDB(`${server.url}/${db}`, { auth: adminAuth, skip_setup: true });
   const upstream = new PouchDB(`${centralBase}/${db}`, { auth: centralAuth, skip_setup: true });
   // The replication's own handle on central (the probe below must see failures as they are).
@@ -109,7 +132,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   // `_users` stays its own.
   let users: PouchDB.Replication.Replication<object> | null = null;
   const localUsers = new PouchDB(`${server.url}/_users`, { auth: adminAuth, skip_setup: true });
-  const centralUsers = tolerantInfo(new PouchDB(`${centralBase}/_users`, { auth: centralAuth, skip_setup: true }));
+  const usersAuth = opts.usersAccount
+    ? { username: opts.usersAccount.user, password: opts.usersAccount.password }
+    : centralAuth;
+  const centralUsers = tolerantInfo(new PouchDB(`${centralBase}/_users`, { auth: usersAuth, skip_setup: true }));
   if (opts.pullUsers ?? true) {
     users = centralUsers.replicate.to(localUsers, {
       live: true,

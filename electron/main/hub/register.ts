@@ -4,14 +4,15 @@ import path from 'node:path';
 import { app, utilityProcess } from 'electron';
 import type { HubConfig, HubStatusReport } from '@shared/ipc/contract';
 import type { LaunchServer } from '../../../scripts/central';
+import { HUB_SERVER_BUNDLE } from './bundlePath';
 import { createHubService } from './hubService';
+import { startHub } from './officeHub';
 
 /** What the IPC handlers ask of the embedded hub. */
 export interface HubEndpoints {
   status: () => Promise<HubStatusReport>;
   configure: (config: HubConfig) => Promise<HubStatusReport>;
 }
-import { startHub } from './officeHub';
 
 /** True when nothing listens on host:port (the hub would otherwise fail half-way, or talk to a stranger). */
 export function portFree(host: string, port: number): Promise<boolean> {
@@ -55,8 +56,9 @@ export const launchUtility: LaunchServer = (script, args, o) => {
 export function embeddedHub(): HubEndpoints {
   const file = (): string => path.join(app.getPath('userData'), 'hub-settings.json');
   const service = createHubService({
-    // The main process runs bundled: the storage module is taken from the app's own files.
-    start: (opts) => startHub({ ...opts, storageModule: path.join(app.getAppPath(), 'electron/main/hub/logdown.cjs') }),
+    // The main process runs bundled: the hub's server is the self-contained bundle in out/hub, the
+    // only form of it the installers ship (electron.vite.config.ts builds it).
+    start: (opts) => startHub({ ...opts, serverScript: path.join(app.getAppPath(), HUB_SERVER_BUNDLE) }),
     portFree,
     dataDir: path.join(app.getPath('userData'), 'hub'),
     launch: launchUtility,
