@@ -358,7 +358,7 @@ export function figureRows(r: Results): [string, string, string][] {
   }
   if (r.rebuild)
     rows.push([
-      '4. Read-model rebuild',
+      '4. Read-model rebuild (personal fields sealed, blind index)',
       `${f(r.rebuild.eventsPerSec)} events/s (${f(r.rebuild.ms / 1000, 1)} s)`,
       `${f(r.rebuild.events)} events`,
     ]);
