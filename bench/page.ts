@@ -14,7 +14,7 @@ import { openOfficeDb } from '../renderer/data/officeDb';
 import { PouchDB, type LocalAdapter } from '../renderer/data/pouch';
 import { openReadModel, type ApplicationRow } from '../renderer/data/readModel';
 import { inboxRows } from '../renderer/data/inbox';
-import { SESSION_KEY } from '../renderer/state/session';
+import { SESSION_KEY, SIGNED_IN_KEY } from '../renderer/state/session';
 import type {
   AdapterParams,
   AdapterResult,
@@ -510,9 +510,20 @@ async function adapters(p: AdapterParams): Promise<AdapterResult[]> {
 
 // ─── The page's API ─────────────────────────────────────────────────────────────────────────────
 
-function setSession(p: { office: string; desk: string; login: string; role: 'head' | 'executor' | 'clerk' }): void {
-  const user = { login: p.login, displayName: p.login, role: p.role };
-  localStorage.setItem(SESSION_KEY, JSON.stringify({ state: { office: p.office, desk: p.desk, user }, version: 1 }));
+/**
+ * The desk's set-up (localStorage) and the signed-in person: the app keeps the latter in
+ * sessionStorage, which is per tab, so it is returned for the app's page to set before it loads.
+ */
+function setSession(p: { office: string; desk: string; login: string; role: 'head' | 'executor' | 'clerk' }): {
+  key: string;
+  value: string;
+} {
+  const user = { login: p.login, displayName: p.login, role: p.role, roles: [p.role], mode: 'online' };
+  localStorage.setItem(
+    SESSION_KEY,
+    JSON.stringify({ state: { office: p.office, desk: p.desk, server: null }, version: 2 }),
+  );
+  return { key: SIGNED_IN_KEY, value: JSON.stringify(user) };
 }
 
 const api: BenchApi = {
