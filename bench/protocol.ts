@@ -191,7 +191,10 @@ export interface BenchApi {
   rebuild(): Promise<RebuildResult>;
   closeDesk(): Promise<void>;
   /** Sets up the app's session (localStorage) so that the real app opens this desk. */
-  setSession(p: { office: string; desk: string; login: string; role: 'head' | 'executor' | 'clerk' }): void;
+  setSession(p: { office: string; desk: string; login: string; role: 'head' | 'executor' | 'clerk' }): {
+    key: string;
+    value: string;
+  };
   inbox(p: InboxParams): Promise<InboxResult>;
   adapters(p: AdapterParams): Promise<AdapterResult[]>;
   crypto(p: CryptoParams): Promise<CryptoResult>;

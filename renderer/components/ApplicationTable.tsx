@@ -6,8 +6,10 @@ import { Link } from 'react-router';
 import { workingMinutesBetween, type OfficeHours, type WorkCalendar } from '@shared/calendar';
 import type { Catalogue } from '@shared/catalogue';
 import { officeHoursOf } from '@shared/workflow';
+import type { DeskKeys } from '../data/deskKeys';
 import { isLate } from '../data/inbox';
 import type { ApplicationRow } from '../data/readModel';
+import { useApplicationPersonal } from '../data/sealedRows';
 import { formatPrintedDate, formatPrintedDateTime } from '../i18n/format';
 import { usePreferences } from '../state/preferences';
 import { useMinuteClock } from './useMinuteClock';
@@ -42,10 +44,13 @@ export function ApplicationTable({
   rows,
   catalogue,
   calendar,
+  keys,
 }: {
   rows: ApplicationRow[];
   catalogue: Catalogue;
   calendar: WorkCalendar;
+  /** The applicants' names are sealed: opened only for the rows in view. */
+  keys: DeskKeys;
 }): JSX.Element {
   const now = useMinuteClock();
   const { t } = useTranslation();
@@ -58,6 +63,11 @@ export function ApplicationTable({
     estimateSize: () => ROW_HEIGHT,
     overscan: 10,
   });
+  const items = virtual.getVirtualItems();
+  const personal = useApplicationPersonal(
+    keys,
+    items.flatMap((i) => rows[i.index] ?? []),
+  );
   return (
     <>
       <div className="app-list-head" aria-hidden="true">
@@ -69,7 +79,7 @@ export function ApplicationTable({
       </div>
       <div ref={scroller} className="app-list-body" role="list" aria-label={t('nav:applications')}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-          {virtual.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const a = rows[item.index];
             if (!a) return null;
             const service = catalogue.get(a.serviceId, a.serviceVersion);
@@ -92,7 +102,7 @@ export function ApplicationTable({
                   {a.regNumber}
                   <small>{a.registeredAt ? formatPrintedDate(a.registeredAt) : ''}</small>
                 </span>
-                <span>{a.applicantName}</span>
+                <ApplicantName personal={personal(a)} />
                 <span className="ellipsis" title={service?.names[language]}>
                   {service?.names[language] ?? a.serviceId}
                 </span>
@@ -122,4 +132,12 @@ export function ApplicationTable({
       <p className="muted">{t('common:applicationsCount', { count: rows.length })}</p>
     </>
   );
+}
+
+/** A sealed name: nothing while it opens, a note when it cannot be opened (another desk's key). */
+export function ApplicantName({ personal }: { personal: { applicantName: string } | null | undefined }): JSX.Element {
+  const { t } = useTranslation();
+  if (personal === undefined) return <span />;
+  if (personal === null) return <span className="muted">{t('common:unreadable')}</span>;
+  return <span>{personal.applicantName}</span>;
 }

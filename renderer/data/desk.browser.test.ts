@@ -4,8 +4,11 @@ import { loadCatalogue } from '@shared/catalogue';
 import type { ActorRef } from '@shared/events';
 import { testPermitIntake, testPermitService } from '../../tests/fixtures/testService';
 import { AppendError, Desk } from './desk';
+import { blindIndex } from './blindIndex';
+import { throwawayDeskKeys } from './deskKeys';
 import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
+import { findApplicant, openApplicationPersonal } from './sealedRows';
 
 const catalogue = loadCatalogue([testPermitService]);
 const clerk: ActorRef = { login: 'clerk1', role: 'clerk', name: 'Айгерім' };
@@ -20,7 +23,7 @@ afterEach(async () => {
 });
 
 async function openDesk(dbName = `desk_${Math.random().toString(36).slice(2, 8)}`): Promise<Desk> {
-  const desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+  const desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName, keys: await throwawayDeskKeys() }, catalogue);
   cleanup.push(async () => {
     await desk.close().catch(() => undefined);
     await Dexie.delete(readModelName(dbName));
@@ -41,9 +44,13 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
       status: 'in_progress',
       stepId: 's3',
       role: 'head',
-      applicantName: 'ТОО «Құрылыс»',
     });
-    expect(await desk.model.applicants.get('940140000385')).toMatchObject({ kind: 'legal_entity' });
+    expect(row && (await openApplicationPersonal(desk.keys, row))).toEqual({
+      applicantName: 'ТОО «Құрылыс»',
+      applicantId: '940140000385',
+    });
+    const token = await blindIndex(desk.keys.index).id('940140000385');
+    expect(await findApplicant(desk.model, desk.keys, token, '940140000385')).toMatchObject({ kind: 'legal_entity' });
     expect(
       await desk.model.journal.where('[journal+at]').between(['registration', 0], ['registration', Infinity]).count(),
     ).toBe(1);

@@ -26,6 +26,7 @@ import type { DeskKeys } from './deskKeys';
 import { makeProjectFn } from './project';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projector';
 import { dropOldReadModels, openReadModel, type ReadModel } from './readModel';
+import { bridgeKeys } from './sealedRows';
 
 /** Why the desk would not write an event: a translatable code (`data:append.<code>`). */
 export class AppendError extends Error {
@@ -54,7 +55,7 @@ export interface DeskConfig {
   now?: () => number;
   /**
    * The unlocked desk keys (renderer/data/deskKeys.ts): personal data is sealed with them in the
-   * local replica and the read model. Being wired in (issue 7); absent means nothing is sealed.
+   * local replica and the read model (the read model always: see sealedRows.ts).
    */
   keys?: DeskKeys;
 }
@@ -79,6 +80,8 @@ export class Desk {
     readonly catalogue: Catalogue,
     readonly calendar: WorkCalendar,
     readonly deviceId: string,
+    /** What the read model's personal fields are sealed and searched with. */
+    readonly keys: DeskKeys,
   ) {}
 
   static async open(
@@ -93,8 +96,11 @@ export class Desk {
     const model = openReadModel(name);
     const calendar = config.calendar ?? DEFAULT_CALENDAR;
     const now = config.now ?? Date.now;
-    const projector = new Projector(office.db, model, makeProjectFn(catalogue, calendar), now);
-    const desk = new Desk(config, office, model, projector, catalogue, calendar, device.deviceId);
+    // TEMP until sign-in unlocks keys (wip-enc): `?? (await bridgeKeys())`; after merge the keys
+    // are required here (no keys, no desk).
+    const keys = config.keys ?? (await bridgeKeys());
+    const projector = new Projector(office.db, model, makeProjectFn(catalogue, calendar), keys, now);
+    const desk = new Desk(config, office, model, projector, catalogue, calendar, device.deviceId, keys);
     await desk.seedClock();
     // A new read-model version starts empty: this pass is the rebuild, with its progress shown.
     await projector.catchUp(onProgress);

@@ -7,6 +7,7 @@ import { AppendError, Desk } from './desk';
 import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './officeDb';
 import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
+import { openJournalData } from './sealedRows';
 
 /**
  * Outgoing numbering (исходящий номер) on a real IndexedDB office database: its own per-desk
@@ -109,7 +110,8 @@ describe('outgoing numbering', () => {
       .where('[journal+at]')
       .between(['outgoing', 0], ['outgoing', Infinity])
       .toArray();
-    const rows = journal.map((r) => [r.number, r.regNumber, r.data['document'], r.data['mode']]);
+    const opened = await Promise.all(journal.map((r) => openJournalData(third.keys, r)));
+    const rows = journal.map((r, i) => [r.number, r.regNumber, opened[i]?.['document'], opened[i]?.['mode']]);
     expect(rows.sort()).toEqual([
       ['ALM01-D01/000001', 'ALM01-D01-000001', 'notice', null],
       ['ALM01-D01/000002', 'ALM01-D01-000001', 'result', 'mail'],

@@ -1,10 +1,9 @@
 import type { WorkCalendar } from '@shared/calendar';
 import type { Catalogue } from '@shared/catalogue';
 import { parseEvent, type Applicant, type EventDoc } from '@shared/events';
-import { foldForSearch } from '@shared/text/searchFold';
 import { fold, type ApplicationState } from '@shared/workflow';
 import type { ProjectFn, StoredEvent } from './projector';
-import type { ApplicantRow, ApplicationRow, JournalRow } from './readModel';
+import type { ClearApplicant, ClearApplication, ClearJournal } from './sealedRows';
 
 /** How an applicant is shown in lists: «Surname Name Patronymic» or the organisation's title. */
 export function applicantDisplayName(a: Applicant): string {
@@ -12,15 +11,6 @@ export function applicantDisplayName(a: Applicant): string {
 }
 
 export const applicantKey = (a: Applicant): string => (a.kind === 'person' ? a.iin : a.bin);
-
-function words(...parts: (string | null | undefined)[]): string[] {
-  const out = new Set<string>();
-  for (const p of parts) {
-    if (!p) continue;
-    for (const w of foldForSearch(p).split(/[\s,.;:()"«»]+/)) if (w) out.add(w);
-  }
-  return [...out];
-}
 
 /** The status a list shows: the engine's status, or the step kind while work is under way. */
 function rowStatus(s: ApplicationState): string {
@@ -48,7 +38,8 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
     const name = applicantDisplayName(p.applicant);
     const key = applicantKey(p.applicant);
     const at = state.registeredAt ?? Date.parse(reg.at);
-    const application: ApplicationRow = {
+    // In clear here; the projector seals it (sealedRows.ts) before anything is written.
+    const application: ClearApplication = {
       appId,
       office: reg.office,
       regNumber: p.regNumber,
@@ -65,9 +56,9 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
       dueAt: state.dueAt,
       overdue: state.overdue || state.stepOverdue ? 1 : 0,
       atRisk: state.atRisk ? 1 : 0,
-      applicantKey: key,
+      applicantId: key,
       applicantName: name,
-      searchWords: words(p.regNumber, name, key, p.representative?.fullName, ...state.letters.map((l) => l.number)),
+      searchText: [p.regNumber, name, key, p.representative?.fullName, ...state.letters.map((l) => l.number)],
       registeredAt: at,
       updatedAt: state.lastEventAt ?? at,
       eventCount: state.eventCount,
@@ -75,16 +66,16 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
       closedAt: state.closedAt,
       superseded: state.superseded.length,
     };
-    const applicant: ApplicantRow = {
-      key,
+    const applicant: ClearApplicant = {
+      id: key,
       kind: p.applicant.kind,
       name,
-      searchWords: words(name, key),
+      searchText: [name, key],
       lastAppId: appId,
       lastSeenAt: at,
       details: { ...p.applicant },
     };
-    const journal: JournalRow[] = [
+    const journal: ClearJournal[] = [
       {
         id: reg._id,
         appId,
@@ -98,7 +89,7 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
     // The outgoing correspondence journal: one row per letter under its outgoing number, the
     // registration number as the reference. The result's row shows how it was handed over.
     const issued = state.issued;
-    const outgoing = (id: string, at: number, number: string | null, document: 'notice' | 'result'): JournalRow => ({
+    const outgoing = (id: string, at: number, number: string | null, document: 'notice' | 'result'): ClearJournal => ({
       id,
       appId,
       journal: 'outgoing',

@@ -2,7 +2,9 @@ import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PouchDB } from './pouch';
 import { Projector, type ProjectFn, type StoredEvent } from './projector';
+import { throwawayDeskKeys, type DeskKeys } from './deskKeys';
 import { openReadModel, type ReadModel } from './readModel';
+import { openedModelDump } from './sealedRows';
 
 // A stand-in fold: the real one is the workflow engine. Deterministic in the events' order.
 const project: ProjectFn = (appId, events, now) => {
@@ -28,9 +30,9 @@ const project: ProjectFn = (appId, events, now) => {
       dueAt: null,
       overdue: 0,
       atRisk: 0,
-      applicantKey: null,
+      applicantId: null,
       applicantName: '',
-      searchWords: [],
+      searchText: [],
       registeredAt: null,
       updatedAt: now,
       eventCount: sorted.length,
@@ -65,30 +67,24 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-function setup(): { db: PouchDB.Database; model: ReadModel; projector: Projector } {
+async function setup(): Promise<{ db: PouchDB.Database; model: ReadModel; projector: Projector; keys: DeskKeys }> {
   const name = `proj_${Math.random().toString(36).slice(2, 8)}`;
   const db = new PouchDB(name, { adapter: 'indexeddb' });
   const model = openReadModel(name);
-  const projector = new Projector(db, model, project, () => 1000);
+  const keys = await throwawayDeskKeys();
+  const projector = new Projector(db, model, project, keys, () => 1000);
   cleanup.push(async () => {
     projector.stop();
     model.close();
     await Dexie.delete(model.name);
     await db.destroy();
   });
-  return { db, model, projector };
-}
-
-async function dump(model: ReadModel): Promise<unknown> {
-  return {
-    applications: await model.applications.orderBy('appId').toArray(),
-    journal: await model.journal.orderBy('id').toArray(),
-  };
+  return { db, model, projector, keys };
 }
 
 describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => {
   it('projects appended events and keeps a checkpoint', async () => {
-    const { db, model, projector } = setup();
+    const { db, model, projector } = await setup();
     await db.bulkDocs([ev('A1', 'registered'), ev('A1', 'resolution'), ev('A2', 'registered')]);
     await projector.catchUp();
     expect(await model.applications.get('A1')).toMatchObject({ status: 'resolution', eventCount: 2 });
@@ -100,21 +96,21 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
   });
 
   it('replaying from zero yields an identical read model, with progress', async () => {
-    const { db, model, projector } = setup();
+    const { db, model, projector, keys } = await setup();
     const docs = Array.from({ length: 1200 }, (_, i) => ev(`B${i % 150}`, i % 7 === 0 ? 'registered' : 'note_added'));
     await db.bulkDocs(docs);
     await projector.catchUp();
-    const before = await dump(model);
+    const before = await openedModelDump(model, keys);
     const progress: number[] = [];
     await projector.rebuild((p) => progress.push(p.processed));
-    expect(await dump(model)).toEqual(before);
+    expect(await openedModelDump(model, keys)).toEqual(before);
     expect(progress.length).toBeGreaterThanOrEqual(3);
     expect(progress[progress.length - 1]).toBe(1200);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
   });
 
   it('events that arrive by replication take the same path as local ones', async () => {
-    const { db, model, projector } = setup();
+    const { db, model, projector } = await setup();
     projector.start();
     const other = new PouchDB(`other_${Math.random().toString(36).slice(2, 8)}`, { adapter: 'indexeddb' });
     cleanup.push(() => other.destroy());

@@ -1,5 +1,8 @@
-import type { ApplicantRow, ApplicationRow, JournalRow, ReadModel } from './readModel';
+import { blindIndex } from './blindIndex';
+import type { DeskKeys } from './deskKeys';
 import type { PouchDB } from './pouch';
+import type { ApplicantRow, ReadModel } from './readModel';
+import { sealProjection, type ClearProjection, type SealedProjection } from './sealedRows';
 
 /** An event document as stored: the envelope fields the projector needs. */
 export interface StoredEvent {
@@ -11,15 +14,8 @@ export interface StoredEvent {
   [key: string]: unknown;
 }
 
-/** What one application's events project to. `application: null` removes the row. */
-export interface Projection {
-  application: ApplicationRow | null;
-  applicant: ApplicantRow | null;
-  journal: JournalRow[];
-}
-
-/** Folds all events of one application (in any order: the fold orders them itself). */
-export type ProjectFn = (appId: string, events: StoredEvent[], now: number) => Projection;
+/** Folds all events of one application (in any order: the fold orders them itself), in clear. */
+export type ProjectFn = (appId: string, events: StoredEvent[], now: number) => ClearProjection;
 
 export interface ProjectorProgress {
   processed: number;
@@ -27,6 +23,8 @@ export interface ProjectorProgress {
 }
 
 const CHECKPOINT = 'checkpoint';
+/** The blind-index key's check token: a model built under other keys is dropped and rebuilt. */
+const KEY_CHECK = 'keys';
 const BATCH = 500;
 
 /** An applicant row from an earlier registration than another (by time, then application id). */
@@ -42,13 +40,29 @@ export class Projector {
   private running: Promise<void> | null = null;
   private again = false;
   private feed: PouchDB.Core.Changes<object> | null = null;
+  private keysChecked = false;
 
   constructor(
     private readonly db: PouchDB.Database,
     private readonly model: ReadModel,
     private readonly project: ProjectFn,
+    private readonly keys: DeskKeys,
     private readonly now: () => number = () => Date.now(),
   ) {}
+
+  /**
+   * A model sealed under other keys (the desk was re-keyed, or its secret was lost and made anew)
+   * would open to nothing and find nothing: it is dropped once, and this pass rebuilds it.
+   */
+  private async checkKeys(): Promise<string> {
+    const check = await blindIndex(this.keys.index).check();
+    if (this.keysChecked) return check;
+    const stored = (await this.model.meta.get(KEY_CHECK))?.value;
+    const empty = (await this.model.meta.get(CHECKPOINT)) === undefined;
+    if (stored !== check && !empty) await this.clear();
+    this.keysChecked = true;
+    return check;
+  }
 
   private async checkpoint(): Promise<number | string> {
     return (await this.model.meta.get(CHECKPOINT))?.value ?? 0;
@@ -75,6 +89,7 @@ export class Projector {
     const info = await this.db.info();
     const total =
       typeof info.update_seq === 'number' ? info.update_seq : Number.parseInt(String(info.update_seq), 10) || 0;
+    const check = await this.checkKeys();
     let since = await this.checkpoint();
     let processed = typeof since === 'number' ? since : 0;
     for (;;) {
@@ -85,9 +100,13 @@ export class Projector {
         const m = /^evt:([^:]+):/.exec(ch.id);
         if (m?.[1]) appIds.add(m[1]);
       }
-      const projections: [string, Projection][] = [];
-      for (const appId of appIds)
-        projections.push([appId, this.project(appId, await this.eventsOf(appId), this.now())]);
+      const cleared: [string, ClearProjection][] = [];
+      for (const appId of appIds) cleared.push([appId, this.project(appId, await this.eventsOf(appId), this.now())]);
+      // Sealed before the transaction (IndexedDB commits a transaction that waits on anything
+      // else), the whole batch at once: WebCrypto's cost is per call, and the calls overlap.
+      const projections: [string, SealedProjection][] = await Promise.all(
+        cleared.map(async ([appId, p]) => [appId, await sealProjection(this.keys, p)] as [string, SealedProjection]),
+      );
       await this.model.transaction(
         'rw',
         [this.model.applications, this.model.applicants, this.model.journal, this.model.meta],
@@ -105,6 +124,7 @@ export class Projector {
             if (p.journal.length > 0) await this.model.journal.bulkPut(p.journal);
           }
           await this.model.meta.put({ key: CHECKPOINT, value: page.last_seq });
+          await this.model.meta.put({ key: KEY_CHECK, value: check });
         },
       );
       since = page.last_seq;
@@ -140,6 +160,11 @@ export class Projector {
   /** Drops the read model and replays every event (after a schema change, or on request). */
   async rebuild(onProgress?: (p: ProjectorProgress) => void): Promise<void> {
     await this.running;
+    await this.clear();
+    await this.catchUp(onProgress);
+  }
+
+  private async clear(): Promise<void> {
     await this.model.transaction(
       'rw',
       [this.model.applications, this.model.applicants, this.model.journal, this.model.meta],
@@ -152,6 +177,5 @@ export class Projector {
         ]);
       },
     );
-    await this.catchUp(onProgress);
   }
 }

@@ -71,7 +71,7 @@ function row(appId: string, status: string, closedDaysAgo: number | null, applic
     overdue: 0,
     atRisk: 0,
     applicantKey,
-    applicantName: 'Әлия Сейітқызы',
+    personal: 'kenc1.not-opened-here',
     searchWords: [],
     registeredAt: NOW - 50 * DAY_MS,
     updatedAt: NOW,
@@ -165,11 +165,19 @@ describe('purge of closed applications from a home-visit laptop', () => {
       row(D, 'closed', 5, '770303500039'),
     ]);
     await model.applicants.bulkPut([
-      { key: '850202400028', kind: 'person', name: 'C', searchWords: [], lastAppId: C, lastSeenAt: 1, details: {} },
-      { key: '900101300017', kind: 'person', name: 'A', searchWords: [], lastAppId: A, lastSeenAt: 1, details: {} },
+      { key: '850202400028', kind: 'person', personal: 'kenc1.c', searchWords: [], lastAppId: C, lastSeenAt: 1 },
+      { key: '900101300017', kind: 'person', personal: 'kenc1.a', searchWords: [], lastAppId: A, lastSeenAt: 1 },
     ]);
     await model.journal.bulkPut([
-      { id: String(aReg['_id']), appId: A, journal: 'registration', at: 1, regNumber: null, number: null, data: {} },
+      {
+        id: String(aReg['_id']),
+        appId: A,
+        journal: 'registration',
+        at: 1,
+        regNumber: null,
+        number: null,
+        data: 'kenc1.j',
+      },
     ]);
 
     // The default keeps everything.

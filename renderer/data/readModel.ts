@@ -4,6 +4,11 @@ import Dexie, { type EntityTable } from 'dexie';
  * The read model: what lists, inboxes, counters and journals query. It is disposable: built by
  * the projector from the office database's events, and rebuilt from zero at will.
  * Booleans are stored as 0/1 because IndexedDB cannot index booleans.
+ *
+ * Citizens' data is never stored here in clear (docs/threat-model.md §5): names, IIN/BIN,
+ * details and journal data are in one sealed blob per row (renderer/data/sealedRows.ts), and the
+ * IIN/BIN and the search words are blind-index tokens (renderer/data/blindIndex.ts). Status, role,
+ * assignee, dates, flags and registration numbers stay clear: the indexed queries need them.
  */
 export interface ApplicationRow {
   appId: string;
@@ -23,9 +28,11 @@ export interface ApplicationRow {
   dueAt: number | null;
   overdue: 0 | 1;
   atRisk: 0 | 1;
+  /** Blind-index token of the applicant's IIN/BIN (equal for the same applicant: lookup, purge). */
   applicantKey: string | null;
-  applicantName: string;
-  /** Folded words of number, applicant and IIN/BIN, for prefix search. */
+  /** Sealed ApplicationPersonal. */
+  personal: string;
+  /** Blind-index tokens of the folded prefixes of number, applicant, IIN/BIN, letters' numbers. */
   searchWords: string[];
   registeredAt: number | null;
   updatedAt: number;
@@ -37,14 +44,29 @@ export interface ApplicationRow {
   superseded: number;
 }
 
-export interface ApplicantRow {
+/** What an application row holds sealed. */
+export interface ApplicationPersonal {
+  applicantName: string;
   /** IIN or BIN. */
+  applicantId: string | null;
+}
+
+export interface ApplicantRow {
+  /** Blind-index token of the IIN or BIN. */
   key: string;
   kind: 'person' | 'legal_entity';
-  name: string;
+  /** Sealed ApplicantPersonal. */
+  personal: string;
   searchWords: string[];
   lastAppId: string;
   lastSeenAt: number;
+}
+
+/** What an applicant row holds sealed. */
+export interface ApplicantPersonal {
+  /** IIN or BIN. */
+  id: string;
+  name: string;
   /** The applicant's details as last registered (address, phone…), for the reception form. */
   details: Record<string, unknown>;
 }
@@ -59,7 +81,8 @@ export interface JournalRow {
   regNumber: string | null;
   /** The entry's own number: the registration number, or the letter's outgoing number (null before outgoing numbering). */
   number: string | null;
-  data: Record<string, unknown>;
+  /** Sealed journal data (applicant, IIN/BIN, channel, document, delivery). */
+  data: string;
 }
 
 export interface MetaRow {
@@ -71,7 +94,7 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 4;
+export const READ_MODEL_VERSION = 5;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow, 'appId'>;

@@ -2,13 +2,14 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
-import { foldForSearch } from '@shared/text/searchFold';
 import { ApplicationTable } from '../../components/ApplicationTable';
 import { DeskGate } from '../../components/DeskGate';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import type { Desk } from '../../data/desk';
+import { MIN_PREFIX, queryWords } from '../../data/blindIndex';
 import type { ApplicationRow } from '../../data/readModel';
+import { searchApplications, useBlindTokens } from '../../data/sealedRows';
 
 export function ApplicationsPage(): JSX.Element {
   const { t } = useTranslation();
@@ -20,21 +21,23 @@ export function ApplicationsPage(): JSX.Element {
   );
 }
 
-/** Newest first; a search looks up the folded words of number, applicant and IIN/BIN by prefix. */
-async function query(desk: Desk, text: string): Promise<ApplicationRow[]> {
-  const words = foldForSearch(text).split(' ').filter(Boolean);
-  const first = words[0];
-  if (!first) return desk.model.applications.orderBy('registeredAt').reverse().limit(5000).toArray();
-  const hits = await desk.model.applications.where('searchWords').startsWith(first).distinct().toArray();
-  return hits
-    .filter((a) => words.every((w) => a.searchWords.some((s) => s.startsWith(w))))
-    .sort((a, b) => (b.registeredAt ?? 0) - (a.registeredAt ?? 0));
+/**
+ * Newest first; a search looks up the folded prefixes of number, applicant and IIN/BIN (the whole
+ * IIN/BIN) in the blind index. Words shorter than MIN_PREFIX have no token: until one is long
+ * enough the list stays unfiltered and says so.
+ */
+function query(desk: Desk, tokens: readonly string[]): Promise<ApplicationRow[]> {
+  if (tokens.length > 0) return searchApplications(desk.model, tokens);
+  return desk.model.applications.orderBy('registeredAt').reverse().limit(5000).toArray();
 }
 
 function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue }): JSX.Element {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
-  const rows = useLiveQuery(() => query(desk, search), [desk, search]);
+  const words = queryWords(search);
+  const tokens = useBlindTokens(desk.keys, words, 'words');
+  const rows = useLiveQuery(() => (tokens ? query(desk, tokens) : undefined), [desk, tokens?.join(' ')]);
+  const tooShort = search.trim() !== '' && words.length === 0;
   if (rows && rows.length === 0 && !search)
     return <EmptyState title={t('applications:empty.title')} description={t('applications:empty.description')} />;
   return (
@@ -48,7 +51,12 @@ function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue
           data-testid="application-search"
         />
       </label>
-      <ApplicationTable rows={rows ?? []} catalogue={catalogue} calendar={desk.calendar} />
+      {tooShort && (
+        <p className="hint" data-testid="search-too-short">
+          {t('applications:searchTooShort', { count: MIN_PREFIX })}
+        </p>
+      )}
+      <ApplicationTable rows={rows ?? []} catalogue={catalogue} calendar={desk.calendar} keys={desk.keys} />
     </section>
   );
 }

@@ -2,9 +2,11 @@ import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
 import { Link } from 'react-router';
+import { ApplicantName } from '../../components/ApplicationTable';
 import { EmptyState } from '../../components/EmptyState';
 import type { Desk } from '../../data/desk';
 import type { ApplicationRow } from '../../data/readModel';
+import { useApplicationPersonal } from '../../data/sealedRows';
 import { formatPrintedDate } from '../../i18n/format';
 import { getBridge } from '../../platform/bridge';
 import { usePreferences } from '../../state/preferences';
@@ -34,6 +36,8 @@ export function CommissionQueue({
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: number; failed: string[] } | null>(null);
   const chosen = rows.filter((r) => selected.has(r.appId));
+  // A queue for one sitting is short: every name is opened.
+  const personal = useApplicationPersonal(desk.keys, rows);
   const ready = chosen.length > 0 && /^\d{4}-\d{2}-\d{2}$/.test(meetingDate) && minutesNo.trim().length > 0;
 
   const record = async (decision: 'approved' | 'refused'): Promise<void> => {
@@ -117,7 +121,9 @@ export function CommissionQueue({
               <td>
                 <Link to={`/applications/${r.appId}`}>{r.regNumber}</Link>
               </td>
-              <td>{r.applicantName}</td>
+              <td>
+                <ApplicantName personal={personal(r)} />
+              </td>
               <td>{catalogue.get(r.serviceId, r.serviceVersion)?.names[language] ?? r.serviceId}</td>
               <td>{r.dueAt ? formatPrintedDate(r.dueAt) : '—'}</td>
             </tr>

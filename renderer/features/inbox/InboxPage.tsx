@@ -33,7 +33,7 @@ function Inbox({ desk, user, catalogue }: { desk: Desk; user: DeskUser; catalogu
     return <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />;
   return (
     <section className="app-list" data-testid="inbox-list">
-      <ApplicationTable rows={rows ?? []} catalogue={catalogue} calendar={desk.calendar} />
+      <ApplicationTable rows={rows ?? []} catalogue={catalogue} calendar={desk.calendar} keys={desk.keys} />
     </section>
   );
 }

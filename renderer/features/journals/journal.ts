@@ -4,6 +4,7 @@ import { fromLocal } from '@shared/calendar';
 import type { UiLanguage } from '@shared/ipc/contract';
 import type { Desk } from '../../data/desk';
 import type { ApplicationRow, JournalRow } from '../../data/readModel';
+import { openJournalData } from '../../data/sealedRows';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 
 export type JournalKind = 'registration' | 'outgoing';
@@ -14,13 +15,15 @@ export interface JournalTable {
   rows: string[][];
 }
 
+/** One journal entry with its sealed data opened (null: it does not open with this desk's key). */
+export interface JournalEntry {
+  entry: JournalRow;
+  data: Record<string, unknown> | null;
+  app: ApplicationRow | undefined;
+}
+
 /** Journal entries of a date range (whole days, Kazakhstan time), oldest first, as offices keep them. */
-export async function loadJournal(
-  desk: Desk,
-  kind: JournalKind,
-  from: string,
-  to: string,
-): Promise<{ entry: JournalRow; app: ApplicationRow | undefined }[]> {
+export async function loadJournal(desk: Desk, kind: JournalKind, from: string, to: string): Promise<JournalEntry[]> {
   const start = fromLocal(from, 0);
   const end = fromLocal(to, 24 * 60);
   const entries = await desk.model.journal
@@ -29,14 +32,17 @@ export async function loadJournal(
     .toArray();
   const apps = await desk.model.applications.bulkGet([...new Set(entries.map((e) => e.appId))]);
   const byId = new Map(apps.flatMap((a) => (a ? [[a.appId, a] as const] : [])));
-  return entries.map((entry) => ({ entry, app: byId.get(entry.appId) }));
+  // A month's journal is a few thousand entries at most: all are opened (the screen, print and
+  // exports show them all), concurrently.
+  const data = await Promise.all(entries.map((e) => openJournalData(desk.keys, e)));
+  return entries.map((entry, i) => ({ entry, data: data[i] ?? null, app: byId.get(entry.appId) }));
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export function journalTable(
   kind: JournalKind,
-  entries: { entry: JournalRow; app: ApplicationRow | undefined }[],
+  entries: JournalEntry[],
   catalogue: Catalogue,
   language: UiLanguage,
   t: TFunction,
@@ -56,14 +62,14 @@ export function journalTable(
         'due',
         'status',
       ].map((c) => t(`journals:columns.${c}`)),
-      rows: entries.map(({ entry, app }, i) => [
+      rows: entries.map(({ entry, data, app }, i) => [
         String(i + 1),
         entry.regNumber ?? '',
         formatPrintedDateTime(entry.at),
-        text(entry.data['applicant']),
-        text(entry.data['applicantKey']),
+        data ? text(data['applicant']) : t('common:unreadable'),
+        text(data?.['applicantKey']),
         service(app),
-        entry.data['channel'] ? t(`reception:channel.${text(entry.data['channel'])}`) : '',
+        data?.['channel'] ? t(`reception:channel.${text(data['channel'])}`) : '',
         app?.dueAt ? formatPrintedDate(app.dueAt) : '',
         app
           ? t(`applications:status.${app.status}`) + (app.outcome ? ` (${t(`card:outcome.${app.outcome}`)})` : '')
@@ -84,20 +90,22 @@ export function journalTable(
       'mode',
       'tracking',
     ].map((c) => t(`journals:columns.${c}`)),
-    rows: entries.map(({ entry, app }, i) => [
+    rows: entries.map(({ entry, data, app }, i) => [
       String(i + 1),
       entry.number ?? '',
       formatPrintedDateTime(entry.at),
       entry.regNumber ?? '',
-      text(entry.data['applicant']),
+      data ? text(data['applicant']) : t('common:unreadable'),
       service(app),
-      entry.data['document'] === 'notice'
-        ? t('journals:document.notice')
-        : entry.data['outcome'] === 'refused'
-          ? t('journals:document.refusal')
-          : t('journals:document.result'),
-      entry.data['mode'] ? t(`card:delivery.${text(entry.data['mode'])}`) : '',
-      text(entry.data['tracking']),
+      !data
+        ? ''
+        : data['document'] === 'notice'
+          ? t('journals:document.notice')
+          : data['outcome'] === 'refused'
+            ? t('journals:document.refusal')
+            : t('journals:document.result'),
+      data?.['mode'] ? t(`card:delivery.${text(data['mode'])}`) : '',
+      text(data?.['tracking']),
     ]),
   };
 }

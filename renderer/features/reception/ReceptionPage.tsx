@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import { writeFailureKey, type Desk } from '../../data/desk';
 import type { ApplicationRow } from '../../data/readModel';
+import { findApplicant, useBlindTokens, useSealKeys } from '../../data/sealedRows';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
@@ -33,9 +34,26 @@ export function ReceptionPage(): JSX.Element {
   return (
     <>
       <PageHeader title={t('nav:reception')} />
-      <DeskGate>{(desk, user, catalogue) => <Reception desk={desk} user={user} catalogue={catalogue} />}</DeskGate>
+      <DeskGate>
+        {(desk, user, catalogue) => (
+          <DraftGate login={user.login}>
+            <Reception desk={desk} user={user} catalogue={catalogue} />
+          </DraftGate>
+        )}
+      </DeskGate>
     </>
   );
+}
+
+/** The form shows once this person's sealed draft is opened; without unlocked keys, not at all. */
+function DraftGate({ login, children }: { login: string; children: JSX.Element }): JSX.Element | null {
+  const keys = useSealKeys();
+  const load = useDrafts((s) => s.load);
+  const ready = useDrafts((s) => s.keys !== null && s.keys === keys && s.loaded[login] === true);
+  useEffect(() => {
+    if (keys) void load(login, keys);
+  }, [keys, login, load]);
+  return ready ? children : null;
 }
 
 type Done = { event: EventDoc<'registered'> | EventDoc<'intake_refused'>; service: ServiceDefinition };
@@ -75,17 +93,20 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
   const id = validateIinOrBin(draft.idInput);
   const kind = applicantKind(draft);
 
-  // A known applicant: details from the last registration, and their earlier applications.
+  // A known applicant: details from the last registration, and their earlier applications, found
+  // by the IIN/BIN's blind-index token (the read model holds no IIN in clear).
+  const idValue = id.ok ? id.value : null;
+  const [idToken] = useBlindTokens(desk.keys, idValue ? [idValue] : [], 'id') ?? [];
   const known = useLiveQuery(
-    () => (id.ok ? desk.model.applicants.get(id.value) : undefined),
-    [desk, id.ok ? id.value : null],
+    () => (idValue && idToken ? findApplicant(desk.model, desk.keys, idToken, idValue) : undefined),
+    [desk, idValue, idToken],
   );
   const previous = useLiveQuery(
     () =>
-      id.ok
-        ? desk.model.applications.where('applicantKey').equals(id.value).reverse().sortBy('registeredAt')
+      idToken
+        ? desk.model.applications.where('applicantKey').equals(idToken).reverse().sortBy('registeredAt')
         : Promise.resolve<ApplicationRow[]>([]),
-    [desk, id.ok ? id.value : null],
+    [desk, idToken],
   );
   const frequent = useLiveQuery(async () => {
     const counts = new Map<string, number>();

@@ -23,7 +23,8 @@ import { ownHeads } from '../../../renderer/data/auditChain';
 import { Desk } from '../../../renderer/data/desk';
 import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc, type OfficeDb } from '../../../renderer/data/officeDb';
 import { PouchDB } from '../../../renderer/data/pouch';
-import type { ApplicantRow, ApplicationRow, JournalRow } from '../../../renderer/data/readModel';
+import { deskKeysFromRaw } from '../../../renderer/data/deskKeys';
+import { openedModelDump, type OpenedModelDump } from '../../../renderer/data/sealedRows';
 import { startSync, type SyncHandle, type SyncSnapshot } from '../../../renderer/data/sync';
 import { testPermitService } from '../../fixtures/testService';
 import { intake, prng } from './common';
@@ -44,11 +45,11 @@ export interface Options {
 
 export type Settled<T> = { ok: true; value: T } | { ok: false; name: string; code: string | null; message: string };
 
-export interface ModelDump {
-  applications: ApplicationRow[];
-  applicants: ApplicantRow[];
-  journal: JournalRow[];
-}
+/** Opened: sealed blobs differ from desk to desk by their random IVs, their contents must not. */
+export type ModelDump = OpenedModelDump;
+
+/** One office's desks share one key here, so that their blind-index tokens compare equal. */
+const labKeys = deskKeysFromRaw(new Uint8Array(32).fill(42));
 
 export interface VerifyReport {
   ids: string[];
@@ -109,7 +110,10 @@ async function eventIds(db: PouchDB.Database): Promise<string[]> {
 const api = {
   async openDesk(o: { office: string; desk: string; dbName: string; now: number; login: string }): Promise<string> {
     login = o.login;
-    desk = await Desk.open({ office: o.office, desk: o.desk, dbName: o.dbName, now: () => o.now }, catalogue);
+    desk = await Desk.open(
+      { office: o.office, desk: o.desk, dbName: o.dbName, now: () => o.now, keys: await labKeys },
+      catalogue,
+    );
     return desk.deviceId;
   },
 
@@ -250,11 +254,7 @@ const api = {
     const d = current();
     if (o.rebuild) await d.projector.rebuild();
     await d.settled();
-    return {
-      applications: await d.model.applications.orderBy('appId').toArray(),
-      applicants: await d.model.applicants.orderBy('key').toArray(),
-      journal: await d.model.journal.orderBy('id').toArray(),
-    };
+    return openedModelDump(d.model, d.keys);
   },
 
   // ---- the sync-resume test: a bare office database filled in one go ----
@@ -448,6 +448,7 @@ async function crashWriter(params: URLSearchParams): Promise<void> {
       desk: 'D01',
       dbName: params.get('db') ?? 'crash',
       now: () => Date.parse('2026-03-10T05:00:00Z'),
+      keys: await labKeys,
     },
     catalogue,
   );
@@ -486,7 +487,7 @@ async function crashWriter(params: URLSearchParams): Promise<void> {
 async function verify(params: URLSearchParams): Promise<void> {
   const dbName = params.get('db') ?? 'crash';
   const d = await Desk.open(
-    { office: 'ALM01', desk: 'D01', dbName, now: () => Date.parse('2026-03-10T05:00:00Z') },
+    { office: 'ALM01', desk: 'D01', dbName, now: () => Date.parse('2026-03-10T05:00:00Z'), keys: await labKeys },
     catalogue,
   );
   await d.settled();
