@@ -53,8 +53,9 @@ export interface DeskConfig {
   calendar?: WorkCalendar;
   now?: () => number;
   /**
-   * The unlocked desk keys (renderer/data/deskKeys.ts): personal data is sealed with them in the
-   * local replica and the read model. Being wired in (issue 7); absent means nothing is sealed.
+   * The unlocked desk keys (renderer/data/deskKeys.ts): event payloads and scans are sealed with
+   * them in the local replica (sealedDb.ts). The app always opens with keys (DeskProvider); absent
+   * (tests of other layers, the benchmark's baseline) means nothing is sealed.
    */
   keys?: DeskKeys;
 }
@@ -86,7 +87,10 @@ export class Desk {
     catalogue: Catalogue,
     onProgress?: (p: ProjectorProgress) => void,
   ): Promise<Desk> {
-    const office = await openOfficeDb(config.office, config.dbName ? { name: config.dbName } : {});
+    const office = await openOfficeDb(config.office, {
+      ...(config.dbName ? { name: config.dbName } : {}),
+      ...(config.keys ? { keys: config.keys } : {}),
+    });
     const device = await office.setDesk(config.office, config.desk);
     const name = config.dbName ?? office.name;
     await dropOldReadModels(name);
@@ -302,7 +306,7 @@ export class Desk {
     });
   }
 
-  /** The bytes of an attachment, for showing or saving. */
+  /** The clear bytes of an attachment, for showing or saving (the sealing layer opens them). */
   async attachment(eventId: string, name: string): Promise<Blob> {
     return (await this.office.db.getAttachment(eventId, name)) as Blob;
   }
