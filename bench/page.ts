@@ -7,11 +7,13 @@ import { DEFAULT_CALENDAR } from '@shared/calendar';
 import { bundledCatalogue, type Catalogue } from '@shared/catalogue';
 import type { EventDoc, PayloadOf } from '@shared/events';
 import { drive } from '@shared/workflow/drive';
+import Dexie from 'dexie';
 import { AppendError, Desk } from '../renderer/data/desk';
+import { throwawayDeskKeys } from '../renderer/data/deskKeys';
 import { cryptoBench } from './crypto';
 import { openOfficeDb } from '../renderer/data/officeDb';
 import { PouchDB, type LocalAdapter } from '../renderer/data/pouch';
-import { openReadModel, type ApplicationRow } from '../renderer/data/readModel';
+import { openReadModel, readModelName, type ApplicationRow } from '../renderer/data/readModel';
 import { inboxRows } from '../renderer/data/inbox';
 import { SESSION_KEY } from '../renderer/state/session';
 import type {
@@ -31,6 +33,9 @@ import type {
   ReplicateStrategy,
   RunBenchParams,
   RunBenchResult,
+  SealedDeskFigures,
+  SealedDeskParams,
+  SealedDeskResult,
 } from './protocol';
 
 const EVT_START = 'evt:';
@@ -303,6 +308,39 @@ async function rebuild(): Promise<RebuildResult> {
   return { events, ms: round(ms, 0), eventsPerSec: perSec(events, ms) };
 }
 
+/**
+ * What encryption at rest costs the desk itself: the same appends (until the read model shows
+ * them) and the same rebuild on two fresh databases, one opened without keys, one with.
+ */
+async function sealedDesk(p: SealedDeskParams): Promise<SealedDeskResult> {
+  const run = async (sealed: boolean): Promise<SealedDeskFigures> => {
+    const dbName = `bench_${sealed ? 'sealed' : 'clear'}_${Date.now()}`;
+    if (desk) await desk.close();
+    const keys = sealed ? await throwawayDeskKeys() : undefined;
+    desk = await Desk.open({ office: 'ALM01', desk: 'D08', dbName, ...(keys ? { keys } : {}) }, getCatalogue());
+    try {
+      const lat = await latency({ appends: p.appends });
+      const reb = await rebuild();
+      return {
+        appends: lat.appends,
+        withProjection: lat.withProjection,
+        writeOnly: lat.writeOnly,
+        rebuildEvents: reb.events,
+        rebuildMs: reb.ms,
+        rebuildEventsPerSec: reb.eventsPerSec,
+      };
+    } finally {
+      await desk.close();
+      desk = null;
+      await new PouchDB(dbName, { adapter: 'indexeddb' }).destroy();
+      await Dexie.delete(readModelName(dbName));
+    }
+  };
+  const clear = await run(false);
+  const sealed = await run(true);
+  return { clear, sealed };
+}
+
 // ─── 2. Inbox: Dexie read model vs pouchdb-find on the office database ─────────────────────────
 
 function firstMismatch(a: string[], b: string[]): InboxResult['mismatch'] {
@@ -530,6 +568,7 @@ const api: BenchApi = {
   inbox,
   adapters,
   crypto: cryptoBench,
+  sealedDesk,
 };
 window.kenseBench = api;
 

@@ -182,6 +182,24 @@ export interface CryptoResult {
   unlockMs: number;
 }
 
+/** The desk's real appends and rebuild on a fresh database, clear and sealed (renderer/data/sealedDb.ts). */
+export interface SealedDeskParams {
+  appends: number;
+}
+export interface SealedDeskFigures {
+  appends: number;
+  /** Append until the read model shows it, and the write alone (ms). */
+  withProjection: Percentiles;
+  writeOnly: Percentiles;
+  rebuildEvents: number;
+  rebuildMs: number;
+  rebuildEventsPerSec: number;
+}
+export interface SealedDeskResult {
+  clear: SealedDeskFigures;
+  sealed: SealedDeskFigures;
+}
+
 export interface BenchApi {
   info(): Promise<PageInfo>;
   replicate(p: ReplicateParams): Promise<ReplicateResult[]>;
@@ -195,6 +213,7 @@ export interface BenchApi {
   inbox(p: InboxParams): Promise<InboxResult>;
   adapters(p: AdapterParams): Promise<AdapterResult[]>;
   crypto(p: CryptoParams): Promise<CryptoResult>;
+  sealedDesk(p: SealedDeskParams): Promise<SealedDeskResult>;
 }
 
 export interface RunBenchParams {

@@ -40,11 +40,15 @@ import type {
   RebuildResult,
   ReplicateResult,
   ReplicateStrategy,
+  SealedDeskResult,
 } from '../bench/protocol';
 import { bundledCatalogue } from '../shared/catalogue';
 import { officeDbName } from '../shared/couch';
 import { parseEvent, type EventDoc } from '../shared/events';
 import { DEV_ADMIN, startCentral } from './central';
+
+/** Enough appends on a fresh desk for stable medians, in well under a minute. */
+const SEALED_APPENDS = 300;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -294,6 +298,7 @@ interface Results {
   app: { executor: AppLoad; head: AppLoad };
   inbox: InboxResult;
   adapters: AdapterResult[];
+  sealedDesk: SealedDeskResult;
   crypto: CryptoResult;
   totalMs: number;
 }
@@ -403,7 +408,7 @@ export function figureRows(r: Results): [string, string, string][] {
     ]);
     rows.push([`   ${a.adapter}: changes feed`, `${f(a.changes.perSec)} changes/s`, `${f(a.docs)} events`]);
   }
-  rows.push(...cryptoRows(r.crypto));
+  rows.push(...cryptoRows(r.crypto), ...sealedDeskRows(r.sealedDesk));
   return rows;
 }
 
@@ -424,6 +429,28 @@ export function cryptoRows(c: CryptoResult): [string, string, string][] {
       '   Unlock at sign-in (PBKDF2-SHA256)',
       `${f(c.unlockMs)} ms`,
       `${f(c.pbkdf2Iterations)} iterations, browser mode`,
+    ],
+  ];
+}
+
+/** The sealed office database against a clear one: the desk's own appends and rebuild. */
+export function sealedDeskRows(r: SealedDeskResult): [string, string, string][] {
+  const pct = (clear: number, sealed: number): string => `${clear > 0 ? f(((sealed - clear) / clear) * 100) : '?'} %`;
+  return [
+    [
+      '8. Append until shown, clear → sealed (p50)',
+      `${f(r.clear.withProjection.p50, 1)} → ${f(r.sealed.withProjection.p50, 1)} ms (${pct(r.clear.withProjection.p50, r.sealed.withProjection.p50)})`,
+      `${f(r.sealed.appends)} appends on a fresh desk; p95 ${f(r.clear.withProjection.p95, 1)} → ${f(r.sealed.withProjection.p95, 1)} ms`,
+    ],
+    [
+      '   Write alone, clear → sealed (p50)',
+      `${f(r.clear.writeOnly.p50, 1)} → ${f(r.sealed.writeOnly.p50, 1)} ms`,
+      'validation, chain, seal, IndexedDB commit',
+    ],
+    [
+      '   Rebuild of the read model, clear → sealed',
+      `${f(r.clear.rebuildEventsPerSec)} → ${f(r.sealed.rebuildEventsPerSec)} events/s`,
+      `${f(r.sealed.rebuildEvents)} events; ${f(r.clear.rebuildMs)} → ${f(r.sealed.rebuildMs)} ms`,
     ],
   ];
 }
@@ -469,6 +496,7 @@ async function cryptoOnly(): Promise<void> {
       await page.goto(`${(server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '')}/bench/index.html`);
       await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
       const c = await step(page, 'crypto', DEFAULT_CRYPTO_PARAMS);
+      const sealed = await step(page, 'sealedDesk', { appends: SEALED_APPENDS });
       const chromiumVersion = /Chromium ([\d.]+)/.exec(shell(CHROMIUM, ['--version']))?.[1] ?? '?';
       process.stdout.write(
         `\nKense benchmark — encryption at rest; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ` +
@@ -476,7 +504,7 @@ async function cryptoOnly(): Promise<void> {
             .loadavg()
             .map((x) => x.toFixed(2))
             .join(' ')}\n\n` +
-          table(cryptoRows(c)) +
+          table([...cryptoRows(c), ...sealedDeskRows(sealed)]) +
           '\n',
       );
     } finally {
@@ -614,6 +642,7 @@ async function main(): Promise<void> {
       puts: PUTS,
     });
     const crypto = await step(page, 'crypto', DEFAULT_CRYPTO_PARAMS);
+    const sealedDesk = await step(page, 'sealedDesk', { appends: SEALED_APPENDS });
     await page.close();
 
     const results: Results = {
@@ -653,6 +682,7 @@ async function main(): Promise<void> {
       inbox,
       adapters,
       crypto,
+      sealedDesk,
       totalMs: performance.now() - started,
     };
     mkdirSync(path.dirname(args.out), { recursive: true });
