@@ -197,6 +197,53 @@ describe('encryption at rest of the office database (real IndexedDB, real server
     expect(check.check.startsWith('kenc1.')).toBe(true);
   });
 
+  it('a sealed payload changed on disk does not break the replica: the event stays sealed and the chain check names it', async () => {
+    const name = dbName();
+    const desk = await openDesk(name, await throwawayDeskKeys());
+    const reg = await desk.registerApplication('registered', clerk, testPermitIntake);
+    const other = await desk.registerApplication('registered', clerk, testPermitIntake);
+    await desk.settled();
+
+    // Flip one character in the middle of the sealed payload, in the raw IndexedDB store.
+    const idb = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open(`_pouch_${name}`);
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error ?? new Error('open failed'));
+    });
+    type Stored = {
+      id: string;
+      rev: string;
+      data: Record<string, unknown>;
+      revs: Record<string, { data: Record<string, unknown> }>;
+    };
+    const stored = await new Promise<Stored>((resolve, reject) => {
+      const r = idb.transaction('docs', 'readonly').objectStore('docs').get(reg._id);
+      r.onsuccess = () => resolve(r.result as Stored);
+      r.onerror = () => reject(r.error ?? new Error('read failed'));
+    });
+    const flip = (text: string): string => {
+      const i = Math.floor(text.length / 2);
+      return text.slice(0, i) + (text[i] === 'A' ? 'B' : 'A') + text.slice(i + 1);
+    };
+    for (const data of [stored.data, stored.revs[stored.rev]?.data])
+      if (data) data['payload'] = flip(String(data['payload']));
+    await new Promise<void>((resolve, reject) => {
+      const tx = idb.transaction('docs', 'readwrite');
+      tx.objectStore('docs').put(stored);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error ?? new Error('write failed'));
+    });
+    idb.close();
+
+    const docs = await allEvents(desk.office.db);
+    expect(docs).toHaveLength(2);
+    expect(String(docs.find((d) => d['_id'] === reg._id)?.['payload'])).toMatch(/^kenc1\./);
+    expect((await desk.eventsOf(other.appId))[0]?.payload).toMatchObject({ applicant: { bin: BIN } });
+    const report = checkChains(docs, { heads: await ownHeads(desk.office.db) });
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ kind: 'edited', eventIds: [reg._id] });
+  });
+
   it('a replica from before sealing keeps working: old clear events are read as they are, new ones are sealed', async () => {
     const name = dbName();
     const clear = await openDesk(name, undefined);

@@ -1,6 +1,6 @@
 import { attachmentDigest } from '@shared/audit';
 import type { DeskKeys } from './deskKeys';
-import { isSealedText, openBytes, openJson, sealBytes, sealJson } from './envelope';
+import { EnvelopeError, isSealedText, openBytes, openJson, sealBytes, sealJson } from './envelope';
 
 /**
  * Encryption at rest of the local office database (docs/threat-model.md §5): a layer on the local
@@ -87,38 +87,57 @@ export async function sealDoc(keys: DeskKeys, doc: Doc): Promise<Doc> {
   return out;
 }
 
+/**
+ * Opens what does not open as it is: a value changed on disk (or under another key) stays sealed,
+ * so the document fails the event schema and its chain link — the fold and the integrity check
+ * name it — instead of every read of the replica failing.
+ */
+async function tryOpen<T>(open: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> {
+  try {
+    return { ok: true, value: await open() };
+  } catch (e) {
+    if (!(e instanceof EnvelopeError)) throw e;
+    return { ok: false };
+  }
+}
+
 /** The document as the rest of the desk sees it: clear payload, clear bytes, clear digests. */
 export async function openDoc<D>(keys: DeskKeys, doc: D): Promise<D> {
   const d = doc as unknown as Doc;
   if (!isEvent(d)) return doc;
   const id = d._id;
   const out: Doc = { ...d };
-  if (isSealedText(d['payload'])) out['payload'] = await openJson(keys.data, d['payload'], payloadContext(id));
+  const sealedPayload = d['payload'];
+  if (isSealedText(sealedPayload)) {
+    const opened = await tryOpen(() => openJson(keys.data, sealedPayload, payloadContext(id)));
+    if (opened.ok) out['payload'] = opened.value;
+  }
   const sealedMeta = d[SEALED_ATTACHMENTS];
-  if (isSealedText(sealedMeta)) {
-    const meta = (await openJson(keys.data, sealedMeta, attsContext(id))) as AttachmentMeta;
-    delete out[SEALED_ATTACHMENTS];
-    if (d._attachments) {
-      const atts: Record<string, Att> = {};
-      for (const [name, a] of Object.entries(d._attachments)) {
-        const m = meta[name];
-        if (!m) {
-          atts[name] = a;
-          continue;
-        }
-        const next: Att = { ...a, digest: m.digest };
-        if (a.stub || a.data === undefined) next.length = m.length;
-        else {
-          const clear = await openBytes(keys.data, await bytesOf(a.data), attContext(id, name));
-          next.data =
-            typeof a.data === 'string'
-              ? toB64(clear)
-              : new Blob([clear as BlobPart], { type: a.content_type ?? (a.data instanceof Blob ? a.data.type : '') });
-        }
-        atts[name] = next;
+  if (!isSealedText(sealedMeta)) return out as unknown as D;
+  const metaOpened = await tryOpen(() => openJson(keys.data, sealedMeta, attsContext(id)));
+  if (!metaOpened.ok) return out as unknown as D;
+  const meta = metaOpened.value as AttachmentMeta;
+  delete out[SEALED_ATTACHMENTS];
+  if (d._attachments) {
+    const atts: Record<string, Att> = {};
+    for (const [name, a] of Object.entries(d._attachments)) {
+      const m = meta[name];
+      if (!m) {
+        atts[name] = a;
+        continue;
       }
-      out._attachments = atts;
+      const next: Att = { ...a, digest: m.digest };
+      if (a.stub || a.data === undefined) next.length = m.length;
+      else {
+        const clear = await openBytes(keys.data, await bytesOf(a.data), attContext(id, name));
+        next.data =
+          typeof a.data === 'string'
+            ? toB64(clear)
+            : new Blob([clear as BlobPart], { type: a.content_type ?? (a.data instanceof Blob ? a.data.type : '') });
+      }
+      atts[name] = next;
     }
+    out._attachments = atts;
   }
   return out as unknown as D;
 }
