@@ -28,8 +28,7 @@ export type DeskKeyFailure =
   | 'deskKey.serverRefused'
   | 'deskKey.osStoreUnavailable'
   | 'deskKey.unreadable'
-  | 'deskKey.writeFailed'
-  | 'deskKey.wrong';
+  | 'deskKey.writeFailed';
 
 /**
  * `wrappingKey` unwraps this person's copy of the desk secret (browser mode); null when their
