@@ -174,6 +174,30 @@ describe('encryption at rest of the office database (real IndexedDB, real server
     expect(otherReport.findings).toEqual([]);
   });
 
+  it('a pulled document cannot pass clear bytes off as sealed (a forged sealedAttachments field is dropped)', async () => {
+    const name = dbName();
+    const desk = await openDesk(name, await throwawayDeskKeys());
+    const id = 'evt:FORGED:000000000000001-0000:D9';
+    await desk.office.db.bulkDocs(
+      [
+        {
+          _id: id,
+          _rev: '1-abc',
+          appId: 'FORGED',
+          kind: 'attachment_added',
+          sealedAttachments: 'kenc1.AAAA',
+          payload: { name: 'x.pdf' },
+          _attachments: { 'x.pdf': { content_type: 'application/pdf', data: new Blob([scanBytes() as BlobPart]) } },
+        },
+      ],
+      { new_edits: false },
+    );
+    const raw = await rawIdb(name);
+    expect(raw).toContain(id);
+    expect(raw).not.toContain(SCAN_MARK);
+    expect(new Uint8Array(await (await desk.attachment(id, 'x.pdf')).arrayBuffer())).toEqual(scanBytes());
+  });
+
   it('a wrong key is refused with a clear error before anything is read or written', async () => {
     const keys = await throwawayDeskKeys();
     const name = dbName();

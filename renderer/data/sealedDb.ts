@@ -67,7 +67,10 @@ export async function sealDoc(keys: DeskKeys, doc: Doc): Promise<Doc> {
   const out: Doc = { ...doc };
   if ('payload' in doc && !isSealedText(doc['payload']))
     out['payload'] = await sealJson(keys.data, doc['payload'], payloadContext(id));
-  if (doc._attachments && !(SEALED_ATTACHMENTS in doc)) {
+  // Never taken from outside: documents from the server or the desk have no such field, and one
+  // that came with it must not pass clear bytes as if already sealed.
+  delete out[SEALED_ATTACHMENTS];
+  if (doc._attachments) {
     const meta: AttachmentMeta = {};
     const atts: Record<string, Att> = {};
     for (const [name, a] of Object.entries(doc._attachments)) {
@@ -88,7 +91,7 @@ export async function sealDoc(keys: DeskKeys, doc: Doc): Promise<Doc> {
 }
 
 /**
- * Opens what does not open as it is: a value changed on disk (or under another key) stays sealed,
+ * Leaves what does not open as it is: a value changed on disk (or under another key) stays sealed,
  * so the document fails the event schema and its chain link — the fold and the integrity check
  * name it — instead of every read of the replica failing.
  */
