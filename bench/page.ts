@@ -5,14 +5,18 @@
  */
 import { DEFAULT_CALENDAR } from '@shared/calendar';
 import { bundledCatalogue, type Catalogue } from '@shared/catalogue';
-import type { EventDoc, PayloadOf } from '@shared/events';
+import type { EventDoc, PayloadOf, StaffRole } from '@shared/events';
 import { drive } from '@shared/workflow/drive';
+import Dexie from 'dexie';
 import { AppendError, Desk } from '../renderer/data/desk';
-import { bridgeKeys } from '../renderer/data/sealedRows';
+import { deskKeysFromRaw, newDeskSecret, throwawayDeskKeys, type DeskKeys } from '../renderer/data/deskKeys';
+import { keep } from '../renderer/features/auth/deskUnlock';
+import { rememberUser } from '../renderer/features/auth/localAccounts';
+import { makeVerifierWithKey } from '../renderer/features/auth/verifier';
 import { cryptoBench } from './crypto';
 import { openOfficeDb } from '../renderer/data/officeDb';
 import { PouchDB, type LocalAdapter } from '../renderer/data/pouch';
-import { openReadModel, type ApplicationRow } from '../renderer/data/readModel';
+import { openReadModel, readModelName, type ApplicationRow } from '../renderer/data/readModel';
 import { inboxRows } from '../renderer/data/inbox';
 import { SESSION_KEY, SIGNED_IN_KEY } from '../renderer/state/session';
 import type {
@@ -32,7 +36,11 @@ import type {
   ReplicateStrategy,
   RunBenchParams,
   RunBenchResult,
+  SealedDeskFigures,
+  SealedDeskParams,
+  SealedDeskResult,
 } from './protocol';
+import { BENCH_PASSWORD } from './protocol';
 
 const EVT_START = 'evt:';
 const EVT_END = 'evt:\ufff0';
@@ -190,12 +198,9 @@ async function openDeskStep(p: OpenDeskParams): Promise<OpenDeskResult> {
   if (desk) await desk.close();
   const t0 = performance.now();
   // The read model seals personal fields and keeps a blind index: its figures include that cost.
-  // TEMP until sign-in unlocks keys (wip-enc): the bridge's keys, which the real app opened later
-  // on this origin uses too (other keys would make it rebuild the model).
-  desk = await Desk.open(
-    { office: p.office, desk: p.desk, dbName: p.dbName, keys: await bridgeKeys() },
-    getCatalogue(),
-  );
+  // The real app opened later on this origin unlocks the same keys when the bench's person signs
+  // in (offline, from the copy of the desk secret kept for them: setSession).
+  desk = await Desk.open({ office: p.office, desk: p.desk, dbName: p.dbName, keys: await benchKeys() }, getCatalogue());
   const ms = performance.now() - t0;
   return {
     ms: round(ms, 0),
@@ -308,6 +313,41 @@ async function rebuild(): Promise<RebuildResult> {
   const events = await countEvents(d.office.db);
   const { ms } = await timed(() => d.projector.rebuild());
   return { events, ms: round(ms, 0), eventsPerSec: perSec(events, ms) };
+}
+
+/**
+ * What encryption at rest costs the desk itself: the same appends (until the read model shows
+ * them) and the same rebuild on two fresh databases, one opened without keys, one with.
+ */
+async function sealedDesk(p: SealedDeskParams): Promise<SealedDeskResult> {
+  const run = async (sealed: boolean): Promise<SealedDeskFigures> => {
+    const dbName = `bench_${sealed ? 'sealed' : 'clear'}_${Date.now()}`;
+    if (desk) await desk.close();
+    desk = await Desk.open(
+      { office: 'ALM01', desk: 'D08', dbName, keys: await throwawayDeskKeys(), clearOfficeDb: !sealed },
+      getCatalogue(),
+    );
+    try {
+      const lat = await latency({ appends: p.appends });
+      const reb = await rebuild();
+      return {
+        appends: lat.appends,
+        withProjection: lat.withProjection,
+        writeOnly: lat.writeOnly,
+        rebuildEvents: reb.events,
+        rebuildMs: reb.ms,
+        rebuildEventsPerSec: reb.eventsPerSec,
+      };
+    } finally {
+      await desk.close();
+      desk = null;
+      await new PouchDB(dbName, { adapter: 'indexeddb' }).destroy();
+      await Dexie.delete(readModelName(dbName));
+    }
+  };
+  const clear = await run(false);
+  const sealed = await run(true);
+  return { clear, sealed };
 }
 
 // ─── 2. Inbox: Dexie read model vs pouchdb-find on the office database ─────────────────────────
@@ -514,16 +554,48 @@ async function adapters(p: AdapterParams): Promise<AdapterResult[]> {
  * The desk's set-up (localStorage) and the signed-in person: the app keeps the latter in
  * sessionStorage, which is per tab, so it is returned for the app's page to set before it loads.
  */
-function setSession(p: { office: string; desk: string; login: string; role: 'head' | 'executor' | 'clerk' }): {
-  key: string;
-  value: string;
-} {
+async function setSession(p: {
+  office: string;
+  desk: string;
+  login: string;
+  role: 'head' | 'executor' | 'clerk';
+}): Promise<{ key: string; value: string }> {
   const user = { login: p.login, displayName: p.login, role: p.role, roles: [p.role], mode: 'online' };
   localStorage.setItem(
     SESSION_KEY,
     JSON.stringify({ state: { office: p.office, desk: p.desk, server: null }, version: 2 }),
   );
+  await rememberBenchUser(p, [p.role]);
   return { key: SIGNED_IN_KEY, value: JSON.stringify(user) };
+}
+
+/**
+ * The bench's desk secret and the people who may unlock it: each is remembered on this origin as
+ * an online sign-in would (verifier, own sealed copy of the secret), so that the real app is
+ * signed in through its sign-in form, offline, and opens the model the bench built.
+ */
+let benchSecret: Uint8Array | null = null;
+function deskSecret(): Uint8Array {
+  benchSecret ??= newDeskSecret();
+  return benchSecret;
+}
+function benchKeys(): Promise<DeskKeys> {
+  return deskKeysFromRaw(deskSecret());
+}
+async function rememberBenchUser(
+  p: { office: string; desk: string; login: string },
+  roles: StaffRole[],
+): Promise<void> {
+  const { verifier, wrappingKey } = await makeVerifierWithKey(BENCH_PASSWORD);
+  rememberUser({
+    login: p.login,
+    office: p.office,
+    fullName: p.login,
+    roles,
+    verifier,
+    confirmedAt: new Date().toISOString(),
+  });
+  await keep({ office: p.office, desk: p.desk, login: p.login, wrappingKey }, deskSecret());
 }
 
 const api: BenchApi = {
@@ -548,6 +620,7 @@ const api: BenchApi = {
   inbox,
   adapters,
   crypto: cryptoBench,
+  sealedDesk,
 };
 window.kenseBench = api;
 

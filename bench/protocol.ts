@@ -182,6 +182,24 @@ export interface CryptoResult {
   unlockMs: number;
 }
 
+/** The desk's real appends and rebuild on a fresh database, clear and sealed (renderer/data/sealedDb.ts). */
+export interface SealedDeskParams {
+  appends: number;
+}
+export interface SealedDeskFigures {
+  appends: number;
+  /** Append until the read model shows it, and the write alone (ms). */
+  withProjection: Percentiles;
+  writeOnly: Percentiles;
+  rebuildEvents: number;
+  rebuildMs: number;
+  rebuildEventsPerSec: number;
+}
+export interface SealedDeskResult {
+  clear: SealedDeskFigures;
+  sealed: SealedDeskFigures;
+}
+
 export interface BenchApi {
   info(): Promise<PageInfo>;
   replicate(p: ReplicateParams): Promise<ReplicateResult[]>;
@@ -191,13 +209,14 @@ export interface BenchApi {
   rebuild(): Promise<RebuildResult>;
   closeDesk(): Promise<void>;
   /** Sets up the app's session (localStorage) so that the real app opens this desk. */
-  setSession(p: { office: string; desk: string; login: string; role: 'head' | 'executor' | 'clerk' }): {
+  setSession(p: { office: string; desk: string; login: string; role: 'head' | 'executor' | 'clerk' }): Promise<{
     key: string;
     value: string;
-  };
+  }>;
   inbox(p: InboxParams): Promise<InboxResult>;
   adapters(p: AdapterParams): Promise<AdapterResult[]>;
   crypto(p: CryptoParams): Promise<CryptoResult>;
+  sealedDesk(p: SealedDeskParams): Promise<SealedDeskResult>;
 }
 
 export interface RunBenchParams {
@@ -224,3 +243,6 @@ declare global {
     runBench?: (p: RunBenchParams) => Promise<RunBenchResult>;
   }
 }
+
+/** The password of the bench's people, signing in to the real app (offline: no server there). */
+export const BENCH_PASSWORD = 'kense-bench';

@@ -43,6 +43,16 @@ export function DeskGate({
       </EmptyState>
     );
   if (!user) return <>{signIn}</>;
+  // Signed in before a reload: the keys that open the desk's data were in memory only.
+  if (status.state === 'locked')
+    return (
+      <>
+        <p className="note" role="status" data-testid="desk-locked">
+          {t('data:desk.locked')}
+        </p>
+        {signIn}
+      </>
+    );
   if (status.state === 'opening')
     return (
       <section className="card" role="status" data-testid="desk-opening">

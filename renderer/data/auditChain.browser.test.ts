@@ -9,6 +9,10 @@ import { Desk } from './desk';
 import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './officeDb';
 import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
+import { throwawayDeskKeys } from './deskKeys';
+
+/** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
+const testKeys = throwawayDeskKeys();
 
 const catalogue = loadCatalogue([testPermitService]);
 const clerk: ActorRef = { login: 'clerk1', role: 'clerk' };
@@ -30,7 +34,7 @@ function dbName(): string {
 }
 
 async function openDesk(name: string): Promise<Desk> {
-  const desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName: name }, catalogue);
+  const desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName: name, keys: await testKeys }, catalogue);
   cleanup.push(() => desk.close().catch(() => undefined));
   return desk;
 }

@@ -14,6 +14,9 @@ import { Projector } from './projector';
 import { openReadModel, readModelName, type ReadModel } from './readModel';
 import { findApplicant, openedModelDump } from './sealedRows';
 
+/** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
+const testKeys = throwawayDeskKeys();
+
 /**
  * Deterministic regressions for what the randomised reliability test (tests/integration/
  * reliability.test.ts) found: replicas that saw the same events in a different order must end with
@@ -61,7 +64,7 @@ async function projectorOn(): Promise<{
 
 async function openDesk(desk: string, now: number): Promise<Desk> {
   const dbName = `conv_${desk}_${Math.random().toString(36).slice(2, 8)}`;
-  const d = await Desk.open({ office: 'ALM01', desk, dbName, now: () => now }, catalogue);
+  const d = await Desk.open({ office: 'ALM01', desk, dbName, now: () => now, keys: await testKeys }, catalogue);
   cleanup.push(async () => {
     await d.close().catch(() => undefined);
     await Dexie.delete(readModelName(dbName));

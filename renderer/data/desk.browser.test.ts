@@ -10,6 +10,9 @@ import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
 import { findApplicant, openApplicationPersonal } from './sealedRows';
 
+/** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
+const testKeys = throwawayDeskKeys();
+
 const catalogue = loadCatalogue([testPermitService]);
 const clerk: ActorRef = { login: 'clerk1', role: 'clerk', name: 'Айгерім' };
 const head: ActorRef = { login: 'head1', role: 'head' };
@@ -23,7 +26,7 @@ afterEach(async () => {
 });
 
 async function openDesk(dbName = `desk_${Math.random().toString(36).slice(2, 8)}`): Promise<Desk> {
-  const desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName, keys: await throwawayDeskKeys() }, catalogue);
+  const desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName, keys: await testKeys }, catalogue);
   cleanup.push(async () => {
     await desk.close().catch(() => undefined);
     await Dexie.delete(readModelName(dbName));
@@ -92,7 +95,7 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
     const first = await desk.registerApplication('registered', clerk, intake);
     await desk.close();
     await Dexie.delete(readModelName(name));
-    desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName: name }, catalogue);
+    desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName: name, keys: await testKeys }, catalogue);
     const second = await desk.registerApplication('intake_refused', clerk, {
       ...intake,
       reason: 'incomplete',

@@ -26,7 +26,6 @@ import type { DeskKeys } from './deskKeys';
 import { makeProjectFn } from './project';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projector';
 import { dropOldReadModels, openReadModel, type ReadModel } from './readModel';
-import { bridgeKeys } from './sealedRows';
 
 /** Why the desk would not write an event: a translatable code (`data:append.<code>`). */
 export class AppendError extends Error {
@@ -54,10 +53,13 @@ export interface DeskConfig {
   calendar?: WorkCalendar;
   now?: () => number;
   /**
-   * The unlocked desk keys (renderer/data/deskKeys.ts): personal data is sealed with them in the
-   * local replica and the read model (the read model always: see sealedRows.ts).
+   * The unlocked desk keys (renderer/data/deskKeys.ts): event payloads and scans are sealed with
+   * them in the local replica (sealedDb.ts), personal fields and search words in the read model
+   * (sealedRows.ts). No keys, no desk: the app opens it only once a person has unlocked them.
    */
-  keys?: DeskKeys;
+  keys: DeskKeys;
+  /** Benchmark baseline only: leave the office database unsealed (the read model is sealed anyway). */
+  clearOfficeDb?: boolean;
 }
 
 const rules = validationRulesFromKinds(KIND_ROLES);
@@ -89,16 +91,17 @@ export class Desk {
     catalogue: Catalogue,
     onProgress?: (p: ProjectorProgress) => void,
   ): Promise<Desk> {
-    const office = await openOfficeDb(config.office, config.dbName ? { name: config.dbName } : {});
+    const office = await openOfficeDb(config.office, {
+      ...(config.dbName ? { name: config.dbName } : {}),
+      ...(config.clearOfficeDb ? {} : { keys: config.keys }),
+    });
     const device = await office.setDesk(config.office, config.desk);
     const name = config.dbName ?? office.name;
     await dropOldReadModels(name);
     const model = openReadModel(name);
     const calendar = config.calendar ?? DEFAULT_CALENDAR;
     const now = config.now ?? Date.now;
-    // TEMP until sign-in unlocks keys (wip-enc): `?? (await bridgeKeys())`; after merge the keys
-    // are required here (no keys, no desk).
-    const keys = config.keys ?? (await bridgeKeys());
+    const keys = config.keys;
     const projector = new Projector(office.db, model, makeProjectFn(catalogue, calendar), keys, now);
     const desk = new Desk(config, office, model, projector, catalogue, calendar, device.deviceId, keys);
     await desk.seedClock();
@@ -308,7 +311,7 @@ export class Desk {
     });
   }
 
-  /** The bytes of an attachment, for showing or saving. */
+  /** The clear bytes of an attachment, for showing or saving (the sealing layer opens them). */
   async attachment(eventId: string, name: string): Promise<Blob> {
     return (await this.office.db.getAttachment(eventId, name)) as Blob;
   }

@@ -1,12 +1,20 @@
 import type { ChainHead } from '@shared/audit';
 import { officeDbName } from '@shared/couch';
 import { enforceStrictDurability, isPouchDbNamed, pouchIdbName, takeAbortCause } from './durability';
+import type { DeskKeys } from './deskKeys';
 import { DEFAULT_ADAPTER, PouchDB, type LocalAdapter } from './pouch';
+import { checkSealKey, sealDatabase } from './sealedDb';
 
 /** A data-layer failure the UI can translate (`data:errors.<code>`). */
 export class DataError extends Error {
   constructor(
-    readonly code: 'storage.openTimeout' | 'storage.quotaExceeded' | 'storage.failed' | 'device.conflict',
+    readonly code:
+      | 'storage.openTimeout'
+      | 'storage.quotaExceeded'
+      | 'storage.failed'
+      | 'device.conflict'
+      /** The unlocked desk key does not open this replica (docs/threat-model.md §5). */
+      | 'key.wrong',
     cause?: unknown,
   ) {
     super(code, { cause });
@@ -115,12 +123,20 @@ export interface OfficeDb {
  */
 export async function openOfficeDb(
   office: string,
-  opts: { adapter?: LocalAdapter; newDeviceId?: () => string; name?: string } = {},
+  opts: { adapter?: LocalAdapter; newDeviceId?: () => string; name?: string; keys?: DeskKeys } = {},
 ): Promise<OfficeDb> {
   const name = opts.name ?? officeDbName(office);
   enforceStrictDurability(isPouchDbNamed(name));
   const db = new PouchDB(name, { adapter: opts.adapter ?? DEFAULT_ADAPTER, auto_compaction: false });
   await withTimeout(db.info(), OPEN_TIMEOUT_MS, () => new DataError('storage.openTimeout'));
+  if (opts.keys) {
+    // Refused before anything is read or written: a replica is never mixed under two keys.
+    if ((await checkSealKey(db, opts.keys)) === 'wrongKey') {
+      await db.close();
+      throw new DataError('key.wrong');
+    }
+    sealDatabase(db, opts.keys);
+  }
 
   const newId = opts.newDeviceId ?? (() => crypto.randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase());
   // One writer of the device document per process: callers are queued, not raced.

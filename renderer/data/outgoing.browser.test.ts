@@ -8,6 +8,10 @@ import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './officeDb';
 import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
 import { openJournalData } from './sealedRows';
+import { throwawayDeskKeys } from './deskKeys';
+
+/** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
+const testKeys = throwawayDeskKeys();
 
 /**
  * Outgoing numbering (исходящий номер) on a real IndexedDB office database: its own per-desk
@@ -78,7 +82,7 @@ describe('outgoing numbering', () => {
   it('a notice and the result take the next numbers, and a reopened desk never repeats one', async () => {
     const dbName = newName();
     forget(dbName);
-    const first = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+    const first = await Desk.open({ office: 'ALM01', desk: 'D01', dbName, keys: await testKeys }, catalogue);
     const a = await toNotice(first);
     expect(a.notice).toBe('ALM01-D01/000001');
     // A refused action takes no number: issuing before the guarantees arrive is not allowed.
@@ -87,7 +91,7 @@ describe('outgoing numbering', () => {
     );
     await first.close();
 
-    const second = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+    const second = await Desk.open({ office: 'ALM01', desk: 'D01', dbName, keys: await testKeys }, catalogue);
     expect(await toIssue(second, a.appId)).toBe('ALM01-D01/000002');
     const b = await toNotice(second);
     expect(b.notice).toBe('ALM01-D01/000003');
@@ -98,7 +102,7 @@ describe('outgoing numbering', () => {
     expect(await raw.nextOutgoingSequence()).toBe(4);
     await raw.close();
 
-    const third = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+    const third = await Desk.open({ office: 'ALM01', desk: 'D01', dbName, keys: await testKeys }, catalogue);
     cleanup.push(() => third.close().catch(() => undefined));
     expect(await toIssue(third, b.appId)).toBe('ALM01-D01/000005');
     // Registration numbers run on their own sequence.
@@ -125,7 +129,7 @@ describe('outgoing numbering', () => {
   it('a desk whose device document was lost goes on after the highest numbers the office’s events show', async () => {
     const dbName = newName();
     forget(dbName);
-    const first = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+    const first = await Desk.open({ office: 'ALM01', desk: 'D01', dbName, keys: await testKeys }, catalogue);
     const a = await toNotice(first);
     expect(a.notice).toBe('ALM01-D01/000001');
     expect(await toIssue(first, a.appId)).toBe('ALM01-D01/000002');
@@ -134,7 +138,7 @@ describe('outgoing numbering', () => {
     const raw = await openOfficeDb('ALM01', { name: dbName });
     await raw.db.remove(await raw.db.get<DeviceDoc>(DEVICE_DOC_ID));
     await raw.close();
-    const second = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+    const second = await Desk.open({ office: 'ALM01', desk: 'D01', dbName, keys: await testKeys }, catalogue);
     cleanup.push(() => second.close().catch(() => undefined));
     expect((await second.office.device()).outgoingSequence).toBeUndefined();
     expect((await second.office.device()).sequence).toBe(0);

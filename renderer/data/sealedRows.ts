@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useDeskKeys } from '../state/deskKeys';
 import { blindIndex } from './blindIndex';
-import { deskKeysFromRaw, newDeskSecret, type DeskKeys } from './deskKeys';
-import { fromBase64Url, openJson, sealJson, toBase64Url } from './envelope';
+import type { DeskKeys } from './deskKeys';
+import { openJson, sealJson } from './envelope';
 import type {
   ApplicantPersonal,
   ApplicantRow,
@@ -245,41 +245,7 @@ export async function openedModelDump(model: ReadModel, keys: DeskKeys): Promise
 
 // --- Which keys ---------------------------------------------------------------------------------
 
-// TEMP until sign-in unlocks keys (wip-enc): with no keys unlocked (useDeskKeys is null), the desk
-// and the drafts use a throwaway desk secret kept in localStorage so that a reload (and the e2e
-// specs) find the same model and drafts. This stores the secret next to what it protects, so it
-// protects nothing: remove `bridgeKeys` and its uses at merge (desk.ts Desk.open, useSealKeys).
-const BRIDGE_SECRET = 'kense.TEMP.bridgeSecret';
-let bridge: Promise<DeskKeys> | null = null;
-let bridgeResolved: DeskKeys | null = null;
-export function bridgeKeys(): Promise<DeskKeys> {
-  bridge ??= (async () => {
-    let raw: Uint8Array | null = null;
-    try {
-      const stored = localStorage.getItem(BRIDGE_SECRET);
-      raw = stored ? fromBase64Url(stored) : null;
-    } catch {
-      raw = null;
-    }
-    if (raw?.byteLength !== 32) {
-      raw = newDeskSecret();
-      localStorage.setItem(BRIDGE_SECRET, toBase64Url(raw));
-    }
-    bridgeResolved = await deskKeysFromRaw(raw);
-    return bridgeResolved;
-  })();
-  return bridge;
-}
-// end TEMP
-
 /** The unlocked desk keys for screens and drafts; null while none are unlocked. */
 export function useSealKeys(): DeskKeys | null {
-  const keys = useDeskKeys((s) => s.keys);
-  // TEMP until sign-in unlocks keys (wip-enc): the bridge's keys when none are unlocked.
-  const [temp, setTemp] = useState<DeskKeys | null>(bridgeResolved);
-  useEffect(() => {
-    if (!keys && !temp) void bridgeKeys().then(setTemp);
-  }, [keys, temp]);
-  return keys ?? temp;
-  // end TEMP (after merge: `return useDeskKeys((s) => s.keys);`)
+  return useDeskKeys((s) => s.keys);
 }

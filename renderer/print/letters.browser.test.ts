@@ -8,6 +8,10 @@ import { PouchDB } from '../data/pouch';
 import { readModelName } from '../data/readModel';
 import { decisionJobs } from './printData';
 import type { CoverLetterData, NotificationData } from './types';
+import { throwawayDeskKeys } from '../data/deskKeys';
+
+/** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
+const testKeys = throwawayDeskKeys();
 
 /** The letters printed from the card carry the outgoing numbers the application's events recorded. */
 const catalogue = loadCatalogue([testPermitService]);
@@ -26,7 +30,7 @@ afterEach(async () => {
 describe('letters from the card', () => {
   it('the notification carries the notice’s outgoing number and date, the cover letter the result’s', async () => {
     const dbName = `letters_${Math.random().toString(36).slice(2, 8)}`;
-    const desk = await Desk.open({ office: 'ALM01', desk: 'D07', dbName }, catalogue);
+    const desk = await Desk.open({ office: 'ALM01', desk: 'D07', dbName, keys: await testKeys }, catalogue);
     cleanup.push(async () => {
       await desk.close().catch(() => undefined);
       await Dexie.delete(readModelName(dbName));

@@ -9,6 +9,10 @@ import { PouchDB } from '../data/pouch';
 import { readModelName } from '../data/readModel';
 import { createI18n } from '../i18n';
 import { intakeJobs, keepPdfCopy } from './printData';
+import { throwawayDeskKeys } from '../data/deskKeys';
+
+/** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
+const testKeys = throwawayDeskKeys();
 
 const catalogue = loadCatalogue([testPermitService]);
 const clerk = { login: 'clerk1', role: 'clerk' as const, name: 'Сейітова Айгерім' };
@@ -20,7 +24,7 @@ afterEach(async () => {
 
 async function openDesk(): Promise<Desk> {
   const dbName = `pdf_${Math.random().toString(36).slice(2, 8)}`;
-  const desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName }, catalogue);
+  const desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName, keys: await testKeys }, catalogue);
   cleanup.push(async () => {
     await desk.close();
     await Dexie.delete(readModelName(dbName));

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { useDeskKeys } from './deskKeys';
 import { useSession } from './session';
 import { useSyncStatus } from './sync';
 
@@ -32,8 +33,10 @@ export function endSession(): void {
   useSyncStatus.getState().clearCredentials();
 }
 
+/** Forgets the password and the desk's keys (the desk's data closes), then the person. */
 export function signOut(): void {
   endSession();
+  useDeskKeys.getState().forget();
   useSession.getState().signOut();
 }
 

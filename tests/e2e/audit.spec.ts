@@ -44,7 +44,7 @@ test('the card shows who did what where, and the integrity check catches an even
   await trail.scrollIntoViewIfNeeded();
   await trail.screenshot({ path: `${SHOTS}/audit-card-trail.png` });
 
-  // Someone with the laptop edits the registration in the replica's IndexedDB directly.
+  // Someone with the laptop backdates the registration in the replica's IndexedDB directly.
   const appUrl = page.url();
   const appId = decodeURIComponent(appUrl.split('/applications/')[1] ?? '');
   const editedId = await page.evaluate(async (app) => {
@@ -67,10 +67,8 @@ test('the card shows who did what where, and the integrity check catches an even
     });
     const reg = all.find((d) => d.id.startsWith(`evt:${app}:`) && d.revs[d.rev]?.data['kind'] === 'registered');
     if (!reg) throw new Error('no registration');
-    for (const data of [reg.revs[reg.rev]?.data, reg.data]) {
-      const payload = data?.['payload'] as { applicant: { surname: string } } | undefined;
-      if (payload) payload.applicant.surname = 'Басқа';
-    }
+    // The payload is sealed (encryption at rest): what can be changed in place are the clear fields.
+    for (const data of [reg.revs[reg.rev]?.data, reg.data]) if (data) data['at'] = '2020-01-01T09:00:00.000Z';
     await new Promise<void>((resolve, reject) => {
       const tx = db.transaction('docs', 'readwrite');
       tx.objectStore('docs').put(reg);

@@ -1,6 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { actAs, CENTRAL, e2ePassword, ensureStaff, freshDesk, setUpDesk, signIn, signOut } from './desk';
+import {
+  actAs,
+  CENTRAL,
+  e2ePassword,
+  ensureStaff,
+  freshDesk,
+  setUpDesk,
+  signIn,
+  signOut,
+  unlockAfterReload,
+} from './desk';
 
 const SHOTS = 'artifacts/screenshots';
 mkdirSync(SHOTS, { recursive: true });
@@ -19,6 +29,49 @@ const unplug = async (page: Page): Promise<void> => {
 const plugIn = (page: Page): Promise<void> => page.unroute(`${CENTRAL}/**`);
 
 test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () => {
+  test('the desk key: locked after a reload, kept on disk only wrapped, and refused with a reason to someone new to the desk offline', async ({
+    page,
+  }) => {
+    await freshDesk(page);
+    await actAs(page, 'aigerim', AIGERIM);
+    await page.goto('./#/reception');
+    await expect(page.getByTestId('reception-form')).toBeVisible();
+    // The secret itself is escrowed on the server, never stored in clear here.
+    const escrow = (await (
+      await fetch(`${CENTRAL}/office_alm01/_local/kense-desk-key%3AD01`, {
+        headers: { authorization: `Basic ${Buffer.from('aigerim:' + e2ePassword('aigerim')).toString('base64')}` },
+      })
+    ).json()) as { secret: string };
+    expect(escrow.secret).toHaveLength(43);
+    expect(await stored(page)).not.toContain(escrow.secret);
+
+    // The keys were in memory only: after a reload the desk is locked until the person signs in.
+    await page.reload();
+    await expect(page.getByTestId('desk-locked')).toHaveText(
+      'Бет қайта жүктелді: жұмыс орнының деректері құлыпталған. Жалғастыру үшін қайта кіріңіз.',
+    );
+    await page.screenshot({ path: `${SHOTS}/desk-locked-kk.png` });
+    await unlockAfterReload(page, 'aigerim');
+    await expect(page.getByTestId('reception-form')).toBeVisible();
+
+    // Known on this computer, but at another desk, with the server out of reach: a clear refusal.
+    await signOut(page);
+    await setUpDesk(page, 'D07');
+    await unplug(page);
+    await page.goto('./#/sign-in');
+    await signIn(page, 'aigerim');
+    await expect(page.getByTestId('signin-error')).toContainText('деректер кілтін әлі алған жоқсыз');
+    await expect(page.getByTestId('topbar-user')).not.toHaveText(AIGERIM);
+    await page.getByTestId('lang-ru').click();
+    await signIn(page, 'aigerim');
+    await expect(page.getByTestId('signin-error')).toContainText('ещё не получали ключ данных');
+    await page.getByTestId('lang-kk').click();
+    // Online again, the same sign-in gets the key for this desk.
+    await plugIn(page);
+    await signIn(page, 'aigerim');
+    await expect(page.getByTestId('topbar-user')).toHaveText(AIGERIM);
+  });
+
   test('online sign-in, a role to pick, sign-out; the next person sees neither drafts nor the password', async ({
     page,
   }) => {

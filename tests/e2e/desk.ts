@@ -121,6 +121,16 @@ export async function signIn(page: Page, login: string, role?: string, password 
 }
 
 /**
+ * After a reload the desk's keys (memory only) are gone: the person signs in again where the
+ * section asks for it, and the desk's data opens.
+ */
+export async function unlockAfterReload(page: Page, login: string, password = e2ePassword(login)): Promise<void> {
+  await expect(page.getByTestId('desk-locked')).toBeVisible();
+  await signIn(page, login, undefined, password);
+  await expect(page.getByTestId('desk-locked')).toBeHidden({ timeout: 15_000 });
+}
+
+/**
  * The person at the desk: makes sure `login` exists on the central with exactly `role` in ALM01,
  * signs the previous person out, sets the desk up (ALM01, `desk`, the central) if needed, and
  * signs in through the sign-in screen.

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { contentSecurityPolicy, syncOrigins } from '../../electron/main/csp';
 import { CENTRAL_PORT, E2E_STAFF } from '../../playwright.config';
-import { actAs, freshDesk } from './desk';
+import { actAs, freshDesk, unlockAfterReload } from './desk';
 
 /**
  * The built renderer in real Chromium (browser mode): the CSP it carries in a <meta> tag is the
@@ -143,6 +143,10 @@ test.describe('hardening in Chromium against the built renderer', () => {
     await expect(page.getByTestId('purge-last')).toContainText('аяқталды');
     await expect(page.getByTestId('purge-last')).toContainText('0 өтініш өшірілді: 0 оқиға, 0 скан');
     await page.reload();
+    // The desk's keys were in memory only: sign in again (where a section asks), then look again.
+    await page.goto('./#/reception');
+    await unlockAfterReload(page, login ?? 'aigerim');
+    await page.goto('./#/settings');
     await expect(page.getByTestId('purge-after')).toBeChecked();
     await expect(page.getByTestId('purge-days')).toHaveValue('30');
     await expect(page.getByTestId('purge-last')).toContainText('аяқталды');

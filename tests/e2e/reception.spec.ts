@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { actAs, freshDesk } from './desk';
+import { actAs, freshDesk, unlockAfterReload } from './desk';
 
 const SHOTS = 'artifacts/screenshots';
 mkdirSync(SHOTS, { recursive: true });
@@ -112,6 +112,8 @@ test.describe('reception desk (browser mode, real IndexedDB)', () => {
     await page.getByTestId('applicant-id').fill(IIN);
     await page.getByTestId('person-surname').fill('Нұрланов');
     await page.reload();
+    // The desk's keys were in memory only: the same clerk signs in again, and the draft is there.
+    await unlockAfterReload(page, 'aigerim');
     await expect(page.getByTestId('applicant-id')).toHaveValue(IIN);
     await expect(page.getByTestId('person-surname')).toHaveValue('Нұрланов');
     await page.getByTestId('person-name').fill('Ерлан');

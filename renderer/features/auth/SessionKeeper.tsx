@@ -47,7 +47,8 @@ export function SessionKeeper(): null {
           office,
           fullName: known?.fullName ?? user.displayName,
           roles: who.identity.roles,
-          verifier: await makeVerifier(password),
+          // The verifier that just let them in stays: their copy of the desk secret is sealed under it.
+          verifier: known?.verifier ?? (await makeVerifier(password)),
           confirmedAt: new Date().toISOString(),
         });
         if (!live) return;

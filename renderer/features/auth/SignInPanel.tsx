@@ -5,6 +5,10 @@ import type { StaffRole } from '@shared/events';
 import { useSession } from '../../state/session';
 import { authenticate, type Authenticated, type AuthFailure } from './authenticate';
 import { startSession } from '../../state/credentials';
+import { useDeskKeys } from '../../state/deskKeys';
+import type { DeskKeys } from '../../data/deskKeys';
+import { getBridge } from '../../platform/bridge';
+import { unlockDesk } from './deskUnlock';
 
 /** A server on this computer is the development central (`npm start` / `npm run central`). */
 function isLoopback(server: string): boolean {
@@ -43,10 +47,12 @@ export function SignInPanel({ onSignedIn }: { onSignedIn?: () => void }): JSX.El
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<AuthFailure | null>(null);
-  const [pending, setPending] = useState<{ user: Authenticated; password: string } | null>(null);
+  const [pending, setPending] = useState<{ user: Authenticated; password: string; keys: DeskKeys } | null>(null);
   const [role, setRole] = useState<StaffRole | null>(null);
 
-  const finish = (user: Authenticated, secret: string, chosen: StaffRole): void => {
+  const finish = (user: Authenticated, secret: string, chosen: StaffRole, keys: DeskKeys): void => {
+    // The desk's data opens with these keys (DeskProvider); sign-out drops them.
+    useDeskKeys.getState().set(keys);
     signIn({ login: user.login, displayName: user.fullName, role: chosen, roles: user.roles, mode: user.mode });
     startSession(user.login, secret);
     setPending(null);
@@ -61,7 +67,7 @@ export function SignInPanel({ onSignedIn }: { onSignedIn?: () => void }): JSX.El
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (role) finish(pending.user, pending.password, role);
+            if (role) finish(pending.user, pending.password, role, pending.keys);
           }}
         >
           <fieldset className="radio-group">
@@ -103,17 +109,35 @@ export function SignInPanel({ onSignedIn }: { onSignedIn?: () => void }): JSX.El
           if (busy || !login.trim() || !password) return;
           setBusy(true);
           setFailure(null);
-          void authenticate({ office, server, login, password })
-            .then((r) => {
+          void authenticate({ office: desk ? office : null, server, login, password })
+            .then(async (r) => {
               if (!r.ok) {
                 setFailure(r.failure);
                 setPassword('');
                 return;
               }
-              if (r.user.roles.length === 1) finish(r.user, password, r.user.roles[0] as StaffRole);
+              // The password is right; the desk's data opens only with its keys, released now.
+              const unlocked = await unlockDesk(
+                {
+                  office: office as string,
+                  desk: desk as string,
+                  server,
+                  login: r.user.login,
+                  password,
+                  mode: r.user.mode,
+                  wrappingKey: r.wrappingKey,
+                },
+                getBridge(),
+              );
+              if (!unlocked.ok) {
+                setFailure({ code: unlocked.code });
+                setPassword('');
+                return;
+              }
+              if (r.user.roles.length === 1) finish(r.user, password, r.user.roles[0] as StaffRole, unlocked.keys);
               else {
                 setRole(null);
-                setPending({ user: r.user, password });
+                setPending({ user: r.user, password, keys: unlocked.keys });
               }
             })
             .finally(() => setBusy(false));

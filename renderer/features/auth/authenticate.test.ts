@@ -44,6 +44,7 @@ describe('authenticate', () => {
     expect(r).toEqual({
       ok: true,
       user: { login: 'aigerim', fullName: 'Сейітова Айгерім', roles: ['clerk'], mode: 'online' },
+      wrappingKey: expect.anything() as unknown,
     });
     const kept = store.get(KNOWN_USERS_KEY) ?? '';
     expect(kept).toContain('PBKDF2-SHA-256');

@@ -2,7 +2,7 @@ import { identityFor, lockoutState, type IdentityRefusal } from '@shared/auth';
 import type { StaffRole } from '@shared/events';
 import { base, basicAuth } from '../../data/serverAuth';
 import { clearLockout, knownUser, lockoutOf, recordFailure, rememberUser } from './localAccounts';
-import { checkVerifier, makeVerifier, type PasswordVerifier } from './verifier';
+import { checkPassword, checkVerifier, makeVerifier, makeVerifierWithKey, type PasswordVerifier } from './verifier';
 
 /** Who signed in, before choosing the role to act in. */
 export interface Authenticated {
@@ -18,9 +18,24 @@ export type AuthFailure =
   | { code: IdentityRefusal }
   | { code: 'offlineUnknown' }
   | { code: 'serverError'; status: number }
-  | { code: 'notSetUp' };
+  | { code: 'notSetUp' }
+  | { code: DeskKeyFailure };
 
-export type AuthResult = { ok: true; user: Authenticated } | { ok: false; failure: AuthFailure };
+/** Why the desk's data could not be unlocked after a good password (deskUnlock.ts). */
+export type DeskKeyFailure =
+  | 'deskKey.offlineFirstTime'
+  | 'deskKey.elsewhere'
+  | 'deskKey.serverRefused'
+  | 'deskKey.osStoreUnavailable'
+  | 'deskKey.unreadable'
+  | 'deskKey.writeFailed';
+
+/**
+ * `wrappingKey` unwraps this person's copy of the desk secret (browser mode); null when their
+ * verifier predates it (an offline sign-in then cannot unlock: deskUnlock.ts says so).
+ */
+export type AuthResult =
+  { ok: true; user: Authenticated; wrappingKey: CryptoKey | null } | { ok: false; failure: AuthFailure };
 
 type Online =
   | { kind: 'accepted'; name: string | null; roles: string[] }
@@ -94,15 +109,26 @@ export async function authenticate(
     if (!who.ok) return { ok: false, failure: { code: who.reason } };
     clearLockout(login);
     const fullName = await fullNameOf(server as string, login, password);
+    // The verifier this desk already has for them, if the password still matches it: their copy of
+    // the desk secret stays valid and sign-in costs one slow pass, not two.
+    const known = knownUser(office, who.identity.login);
+    const kept = known?.verifier.kdf === 'hkdf' ? await checkPassword(password, known.verifier) : null;
+    const fresh = kept?.ok && kept.wrappingKey ? null : await makeVerifierWithKey(password);
+    const verifier = fresh ? fresh.verifier : (known as NonNullable<typeof known>).verifier;
+    const wrappingKey = fresh ? fresh.wrappingKey : kept?.ok ? kept.wrappingKey : null;
     rememberUser({
       login: who.identity.login,
       office,
       fullName,
       roles: who.identity.roles,
-      verifier: await makeVerifier(password),
+      verifier,
       confirmedAt: now().toISOString(),
     });
-    return { ok: true, user: { login: who.identity.login, fullName, roles: who.identity.roles, mode: 'online' } };
+    return {
+      ok: true,
+      user: { login: who.identity.login, fullName, roles: who.identity.roles, mode: 'online' },
+      wrappingKey,
+    };
   }
   if (online.kind === 'error') return { ok: false, failure: { code: 'serverError', status: online.status } };
   const lock = lockoutState(lockoutOf(login), now());
@@ -121,8 +147,13 @@ export async function authenticate(
     await checkVerifier(password, await decoy);
     return { ok: false, failure: { code: 'offlineUnknown' } };
   }
-  if (!(await checkVerifier(password, known.verifier))) return failed(login, now());
+  const checked = await checkPassword(password, known.verifier);
+  if (!checked.ok) return failed(login, now());
   // The right password resets the count; only the server clears a lock (above).
   clearLockout(login);
-  return { ok: true, user: { login, fullName: known.fullName, roles: known.roles, mode: 'offline' } };
+  return {
+    ok: true,
+    user: { login, fullName: known.fullName, roles: known.roles, mode: 'offline' },
+    wrappingKey: checked.wrappingKey,
+  };
 }

@@ -16,6 +16,12 @@ export interface KnownUser {
   verifier: PasswordVerifier;
   /** When the server last confirmed this person (ISO). */
   confirmedAt: string;
+  /**
+   * This person's copies of desk secrets, per desk code: sealed under the wrapping key that their
+   * verifier's slow pass gives (verifier.ts), base64url. Valid only with the verifier they were
+   * made with, so a new verifier drops them.
+   */
+  deskSecrets?: Record<string, string>;
 }
 
 export const KNOWN_USERS_KEY = 'kense.auth.known';
@@ -26,6 +32,7 @@ const verifierSchema = z.object({
   iterations: z.number().int(),
   salt: z.string(),
   hash: z.string(),
+  kdf: z.literal('hkdf').optional(),
 });
 const knownSchema = z.record(
   z.string(),
@@ -36,6 +43,7 @@ const knownSchema = z.record(
     roles: z.array(staffRoleSchema),
     verifier: verifierSchema,
     confirmedAt: z.string(),
+    deskSecrets: z.record(z.string(), z.string()).optional(),
   }),
 );
 const lockoutSchema = z.record(
@@ -58,10 +66,30 @@ export function knownUser(office: string, login: string): KnownUser | null {
   return read(KNOWN_USERS_KEY, knownSchema, {})[knownKey(office, login)] ?? null;
 }
 
+/** Keeps the person's copies of desk secrets while their verifier stays the same. */
 export function rememberUser(user: KnownUser): void {
   const all = read(KNOWN_USERS_KEY, knownSchema, {});
-  all[knownKey(user.office, user.login)] = user;
+  const before = all[knownKey(user.office, user.login)];
+  const sameVerifier = before?.verifier.salt === user.verifier.salt && before.verifier.hash === user.verifier.hash;
+  const deskSecrets = user.deskSecrets ?? (sameVerifier ? before.deskSecrets : undefined);
+  all[knownKey(user.office, user.login)] = { ...user, ...(deskSecrets ? { deskSecrets } : {}) };
   localStorage.setItem(KNOWN_USERS_KEY, JSON.stringify(all));
+}
+
+/** Stores a person's wrapped copy of a desk's secret (they must be known on this desk). */
+export function rememberDeskSecret(office: string, login: string, desk: string, wrapped: string): void {
+  const all = read(KNOWN_USERS_KEY, knownSchema, {});
+  const user = all[knownKey(office, login)];
+  if (!user) return;
+  all[knownKey(office, login)] = { ...user, deskSecrets: { ...user.deskSecrets, [desk]: wrapped } };
+  localStorage.setItem(KNOWN_USERS_KEY, JSON.stringify(all));
+}
+
+/** Whether anyone on this computer holds a copy of the desk's secret (then it exists: never make another). */
+export function deskSecretKnownHere(office: string, desk: string): boolean {
+  return Object.values(read(KNOWN_USERS_KEY, knownSchema, {})).some(
+    (u) => u.office === office && u.deskSecrets?.[desk] !== undefined,
+  );
 }
 
 export function lockoutOf(login: string): LockoutRecord {
