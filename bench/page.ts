@@ -511,8 +511,11 @@ async function adapters(p: AdapterParams): Promise<AdapterResult[]> {
 // ─── The page's API ─────────────────────────────────────────────────────────────────────────────
 
 function setSession(p: { office: string; desk: string; login: string; role: 'head' | 'executor' | 'clerk' }): void {
-  const user = { login: p.login, displayName: p.login, role: p.role };
-  localStorage.setItem(SESSION_KEY, JSON.stringify({ state: { office: p.office, desk: p.desk, user }, version: 1 }));
+  // The desk's set-up; the person is signed in per tab (scripts/bench.ts, loadApp).
+  localStorage.setItem(
+    SESSION_KEY,
+    JSON.stringify({ state: { office: p.office, desk: p.desk, server: null }, version: 2 }),
+  );
 }
 
 const api: BenchApi = {

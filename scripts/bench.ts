@@ -152,7 +152,8 @@ async function loadCentral(url: string): Promise<LoadResult> {
   const services = bundledCatalogue().services;
   const auth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
   const now = Date.now();
-  const CHUNK = 1000;
+  // Small enough for the dev central to take in one request (1,000 applications broke its pipe here).
+  const CHUNK = 250;
   let events = 0;
   let droppedEvents = 0;
   let droppedApps = 0;
@@ -251,9 +252,17 @@ interface AppLoad {
   memory: Memory;
 }
 
-async function loadApp(context: BrowserContext, base: string): Promise<AppLoad> {
+async function loadApp(context: BrowserContext, base: string, login: string, role: string): Promise<AppLoad> {
   const page = await context.newPage();
   page.on('pageerror', (e) => log(`app error: ${e.message}`));
+  // The signed-in person lives in the tab's sessionStorage (renderer/state/session.ts): set before the app starts.
+  await page.addInitScript((user) => sessionStorage.setItem('kense.signedIn', JSON.stringify(user)), {
+    login,
+    displayName: login,
+    role,
+    roles: [role],
+    mode: 'offline',
+  });
   const t0 = performance.now();
   await page.goto(`${base}/renderer/index.html#/inbox`);
   await page.waitForSelector('[data-testid="inbox-list"] [data-testid="application-row"]', { timeout: 600_000 });
@@ -591,7 +600,7 @@ async function main(): Promise<void> {
       await step(setup, 'setSession', { office: OFFICE, desk: 'D09', login, role });
       await setup.close();
       log(`step app: the real renderer on the ${role}'s inbox`);
-      return loadApp(context, base);
+      return loadApp(context, base, login, role);
     };
     const app = {
       executor: await appAs(appInbox.executor.login, 'executor'),
