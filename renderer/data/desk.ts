@@ -74,8 +74,8 @@ export class Desk {
   private clock: Hlc | null = null;
   /** Appends run one at a time: a double click cannot register twice or race the sequence. */
   private queue: Promise<unknown> = Promise.resolve();
-  /** Holds numbering on a wiped desk until it has re-synced (numberGuard.ts); set by `open`. */
-  numbers!: NumberGuard;
+  /** Set once by `open`, before the desk is handed out. */
+  private guard!: NumberGuard;
   private resyncing: Promise<void> | null = null;
 
   private constructor(
@@ -106,13 +106,18 @@ export class Desk {
     // A new read-model version starts empty: this pass is the rebuild, with its progress shown.
     await projector.catchUp(onProgress);
     projector.start();
-    desk.numbers = NumberGuard.check(
+    desk.guard = NumberGuard.check(
       config.numberMemory ?? localNumberMemory,
       numberMemoryKey(name, config.desk),
       await office.device(),
       { sequence: await desk.registrationFloor(), outgoing: await desk.outgoingFloor() },
     );
     return desk;
+  }
+
+  /** Holds numbering on a wiped desk until it has re-synced (numberGuard.ts). */
+  get numbers(): NumberGuard {
+    return this.guard;
   }
 
   private get now(): number {
