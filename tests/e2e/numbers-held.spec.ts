@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { DEV_ADMIN } from '../../scripts/central';
-import { actAs, CENTRAL, freshDesk, OFFICE } from './desk';
+import { actAs, CENTRAL, freshDesk, OFFICE, signIn } from './desk';
 
 const adminAuth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
 
@@ -28,20 +28,11 @@ async function register(page: Page): Promise<string> {
 }
 
 /**
- * Chromium wiped the desk's IndexedDB after a crash (the office database, the device document
- * with its counters, the read model); localStorage survived. Until the desk has pulled the
- * office's events back, registering could hand out a number the server already has.
+ * The crash: the app is gone, IndexedDB is emptied (a page of the same origin without the app
+ * does it, so no open connection blocks the deletion), and the tab's session with it.
+ * localStorage survives.
  */
-test('a wiped desk holds registration until its first pull has finished, then numbers after the server’s', async ({
-  page,
-}) => {
-  await freshDesk(page);
-  await actAs(page, 'aigerim', 'Сейітова Айгерім');
-  expect(await register(page)).toBe('ALM01-D01-000001');
-  await expect.poll(eventsOnCentral, { timeout: 30_000 }).toBeGreaterThan(0);
-
-  // The crash: the app is gone, IndexedDB is emptied (a page of the same origin without the app
-  // does it, so no open connection blocks the deletion), and the tab's session with it.
+async function crash(page: Page): Promise<void> {
   await page.goto('./no-app.txt');
   await page.evaluate(async () => {
     sessionStorage.clear();
@@ -57,6 +48,22 @@ test('a wiped desk holds registration until its first pull has finished, then nu
       ),
     );
   });
+}
+
+/**
+ * Chromium wiped the desk's IndexedDB after a crash (the office database, the device document
+ * with its counters, the read model); localStorage survived. Until the desk has pulled the
+ * office's events back, registering could hand out a number the server already has.
+ */
+test('a wiped desk holds registration until its first pull has finished, then numbers after the server’s', async ({
+  page,
+}) => {
+  await freshDesk(page);
+  await actAs(page, 'aigerim', 'Сейітова Айгерім');
+  expect(await register(page)).toBe('ALM01-D01-000001');
+  await expect.poll(eventsOnCentral, { timeout: 30_000 }).toBeGreaterThan(0);
+
+  await crash(page);
   // The pull is kept from finishing for a while: the hold must be visible meanwhile.
   let blocked = true;
   await page.route('**/office_alm01/_changes**', (route) => (blocked ? route.abort() : route.fallback()));
@@ -69,4 +76,28 @@ test('a wiped desk holds registration until its first pull has finished, then nu
   blocked = false;
   await expect(page.getByTestId('numbers-held')).toHaveCount(0, { timeout: 45_000 });
   expect(await register(page)).toBe('ALM01-D01-000002');
+});
+
+test('offline, the clerk may go on after confirming a skip of 100 numbers: a gap, never a repeat', async ({ page }) => {
+  await freshDesk(page);
+  await actAs(page, 'aigerim', 'Сейітова Айгерім');
+  expect(await register(page)).toBe('ALM01-D01-000001');
+  expect(await register(page)).toBe('ALM01-D01-000002');
+  await expect.poll(eventsOnCentral, { timeout: 30_000 }).toBeGreaterThan(1);
+  await crash(page);
+  // The network cable out: the desk signs its known clerk in offline and cannot re-sync.
+  await page.route(`${CENTRAL}/**`, (route) => route.abort('internetdisconnected'));
+  await page.goto('./#/sign-in');
+  await signIn(page, 'aigerim');
+  await expect(page.getByTestId('topbar-offline')).toBeVisible();
+  await page.goto('./#/reception');
+  const held = page.getByTestId('numbers-held');
+  await expect(held).toBeVisible();
+  await expect(held).toContainText('Сервер қолжетімсіз');
+  await expect(page.getByTestId('register')).toBeDisabled();
+  await page.getByTestId('held-override').click();
+  await expect(held).toContainText('100 нөмірге алға');
+  await page.getByTestId('held-confirm').click();
+  await expect(held).toHaveCount(0);
+  expect(await register(page)).toBe('ALM01-D01-000103');
 });
