@@ -43,6 +43,17 @@ export default defineConfig({
             'pouchdb-replication',
             'pouchdb-find',
             'events',
+            // Components rendered in browser tests.
+            'react',
+            'react/jsx-dev-runtime',
+            'react-dom/client',
+            'react-router',
+            'react-i18next',
+            'i18next',
+            'i18next-icu',
+            '@tanstack/react-virtual',
+            'zustand',
+            'zustand/middleware',
           ],
         },
         test: {

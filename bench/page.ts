@@ -17,7 +17,7 @@ import { cryptoBench } from './crypto';
 import { openOfficeDb } from '../renderer/data/officeDb';
 import { PouchDB, type LocalAdapter } from '../renderer/data/pouch';
 import { openReadModel, readModelName, type ApplicationRow } from '../renderer/data/readModel';
-import { inboxRows } from '../renderer/data/inbox';
+import { inboxCount, inboxPage, inboxRows, PAGE_SIZE, queuesOf, type InboxUser } from '../renderer/data/inbox';
 import { SESSION_KEY, SIGNED_IN_KEY } from '../renderer/state/session';
 import type {
   AdapterParams,
@@ -293,15 +293,18 @@ async function appInbox(): Promise<AppInboxResult> {
     if (a.assignee && a.role === 'executor') counts.set(a.assignee, (counts.get(a.assignee) ?? 0) + 1);
   });
   const login = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'exec01';
+  // What the inbox screen asks for on opening: the first page and the counts.
   const run = async (user: { login: string; displayName: string; role: 'head' | 'executor' }) => {
     const ms: number[] = [];
     let rows = 0;
+    let shown = 0;
     for (let i = 0; i < 7; i++) {
-      const r = await timed(() => inboxRows(d, user));
+      const r = await timed(() => Promise.all([inboxRows(d, user), inboxCount(d.model, user)]));
       ms.push(r.ms);
-      rows = r.value.length;
+      shown = r.value[0].length;
+      rows = r.value[1].total;
     }
-    return { rows, ms: percentiles(ms) };
+    return { rows, shown, ms: percentiles(ms) };
   };
   const head = await run({ login: 'head1', displayName: 'Head', role: 'head' });
   const executor = await run({ login, displayName: 'Executor', role: 'executor' });
@@ -364,17 +367,15 @@ async function inbox(p: InboxParams): Promise<InboxResult> {
   const model = openReadModel(p.dbName);
   await model.open();
   const all = await model.applications.toArray();
-  const mine = all.filter((a) => a.status === p.status && a.assignee === p.assignee);
+  // The executor's inbox as the app shows it: their own rows and the unassigned executor rows.
+  const user: InboxUser = { login: p.assignee, role: 'executor' };
+  const queues = queuesOf(user);
+  const mine = all.filter((a) => a.queue !== undefined && queues.includes(a.queue));
   const matching = mine.filter((a) => a.dueAt !== null).length;
   const withoutDue = mine.length - matching;
 
-  const dexieQuery = (): Promise<ApplicationRow[]> =>
-    model.applications
-      .where('[assignee+dueAt]')
-      .between([p.assignee, -Infinity], [p.assignee, Infinity])
-      .filter((a) => a.status === p.status)
-      .limit(50)
-      .toArray();
+  // The query the app ships (renderer/data/inbox.ts): first page through `[queue+queueDue+appId]`.
+  const dexieQuery = async (): Promise<ApplicationRow[]> => (await inboxPage(model, user, { limit: PAGE_SIZE })).rows;
 
   // The same rows as documents next to the events, for pouchdb-find.
   const db = office.db;
@@ -383,21 +384,27 @@ async function inbox(p: InboxParams): Promise<InboxResult> {
       await db.bulkDocs(all.slice(i, i + 1000).map((a) => ({ ...a, _id: `row:${a.appId}`, type: 'row' })));
     }
   });
-  const index = await timed(() => db.createIndex({ index: { fields: ['status', 'assignee', 'dueAt'] } }));
-  // Due dates are epoch milliseconds: `$gte: 0` keeps rows without one out of the index range.
-  // The usual Mango idiom `$gt: null` does not: the indexeddb adapter stores null as
-  // Number.MIN_SAFE_INTEGER, so null rows sit inside the range, use up the limit, and are then
-  // dropped by pouchdb-find's in-memory filter — fewer than 50 rows come back. Both are run.
-  const request = (due: PouchDB.Find.ConditionOperators): PouchDB.Find.FindRequest<object> => ({
-    selector: { status: p.status, assignee: p.assignee, dueAt: due },
-    sort: [{ status: 'asc' }, { assignee: 'asc' }, { dueAt: 'asc' }],
-    limit: 50,
+  const index = await timed(() => db.createIndex({ index: { fields: ['queue', 'queueDue'] } }));
+  // Due dates are epoch milliseconds: `$gte: 0` keeps rows without one out of the index range
+  // (+Infinity does not survive JSON: it is stored as null). The usual Mango idiom `$gt: null`
+  // does not: the indexeddb adapter stores null as Number.MIN_SAFE_INTEGER, so null rows sit
+  // inside the range, use up the limit, and are then dropped by pouchdb-find's in-memory filter —
+  // fewer than 50 rows come back. Both are run.
+  const request = (queue: string, due: PouchDB.Find.ConditionOperators): PouchDB.Find.FindRequest<object> => ({
+    selector: { queue, queueDue: due },
+    sort: [{ queue: 'asc' }, { queueDue: 'asc' }],
+    limit: PAGE_SIZE,
   });
+  // Mango sorts one queue at a time: one query per queue, merged as the Dexie query merges them.
   const pouchQuery = async (
     due: PouchDB.Find.ConditionOperators = { $gte: 0 },
   ): Promise<{ rows: ApplicationRow[]; warning: string | undefined }> => {
-    const r = await db.find(request(due));
-    return { rows: r.docs as unknown as ApplicationRow[], warning: r.warning };
+    const found = await Promise.all(queues.map((q) => db.find(request(q, due))));
+    const rows = found
+      .flatMap((r) => r.docs as unknown as ApplicationRow[])
+      .sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || (a.appId < b.appId ? -1 : 1))
+      .slice(0, PAGE_SIZE);
+    return { rows, warning: found.find((r) => r.warning)?.warning };
   };
 
   const dexieFirst = await timed(dexieQuery);
@@ -432,7 +439,7 @@ async function inbox(p: InboxParams): Promise<InboxResult> {
       createIndexMs: round(index.ms, 0),
       gtNullReturned: gtNull.rows.length,
       gtNullRowsWithoutDue: gtNull.rows.filter((r) => r.dueAt === null).length,
-      indexUsed: pouchFirst.value.warning ?? `[status, assignee, dueAt] (${index.value.result})`,
+      indexUsed: pouchFirst.value.warning ?? `[queue, queueDue] (${index.value.result})`,
     },
     ratio: round(pouch.p50 / dexie.p50, 1),
   };

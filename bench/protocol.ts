@@ -75,9 +75,12 @@ export interface LatencyResult {
 }
 
 export interface AppInboxResult {
-  /** The app's own inbox query (renderer/features/inbox) — every open row of a role, unpaged. */
-  head: { rows: number; ms: Percentiles };
-  executor: { login: string; rows: number; ms: Percentiles };
+  /**
+   * The app's own inbox queries (renderer/data/inbox.ts) as the inbox screen runs them on opening:
+   * the first page (`shown` rows) and the counts; `rows` is the inbox's total.
+   */
+  head: { rows: number; shown: number; ms: Percentiles };
+  executor: { login: string; rows: number; shown: number; ms: Percentiles };
 }
 
 export interface RebuildResult {

@@ -157,7 +157,8 @@ async function loadCentral(url: string): Promise<LoadResult> {
   const services = bundledCatalogue().services;
   const auth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
   const now = Date.now();
-  const CHUNK = 1000;
+  // Small enough for the dev central to take in one request (1,000 applications broke its pipe here).
+  const CHUNK = 250;
   let events = 0;
   let droppedEvents = 0;
   let droppedApps = 0;
@@ -339,7 +340,7 @@ export function figureRows(r: Results): [string, string, string][] {
   rows.push(['   append write only (strict durability)', pct(lat.writeOnly), `${f(lat.writeOnly.n)} appends`]);
   const ib = r.inbox;
   const inboxSize = `${f(ib.applications)} apps; ${f(ib.matching)} match, first ${ib.returned}`;
-  rows.push(['2. Inbox top 50, Dexie read model', pct(ib.dexie.ms, 2), inboxSize]);
+  rows.push(["2. Inbox first page, Dexie (app's inboxPage)", pct(ib.dexie.ms, 2), inboxSize]);
   rows.push(['   same through pouchdb-find (office db)', pct(ib.pouchFind.ms, 2), inboxSize]);
   rows.push([
     '   pouchdb-find / Dexie (medians)',
@@ -347,14 +348,14 @@ export function figureRows(r: Results): [string, string, string][] {
     'same run',
   ]);
   rows.push([
-    '   pouchdb-find with `dueAt: {$gt: null}`',
+    '   pouchdb-find with `queueDue: {$gt: null}`',
     `${ib.pouchFind.gtNullReturned} rows returned of ${Math.min(50, ib.matching)}`,
     `${f(ib.withoutDue)} matching rows have no due date`,
   ]);
   rows.push(['   pouchdb-find index build', `${f(ib.pouchFind.createIndexMs)} ms`, `${f(ib.applications)} row docs`]);
   rows.push([
-    '   app inbox (all open rows of a role)',
-    `head ${f(r.appInbox.head.ms.p50)} ms (${f(r.appInbox.head.rows)} rows), executor ${f(r.appInbox.executor.ms.p50)} ms (${f(r.appInbox.executor.rows)} rows)`,
+    '   app inbox on opening (first page + counts)',
+    `head ${f(r.appInbox.head.ms.p50)} ms (${f(r.appInbox.head.shown)} of ${f(r.appInbox.head.rows)} rows), executor ${f(r.appInbox.executor.ms.p50)} ms (${f(r.appInbox.executor.shown)} of ${f(r.appInbox.executor.rows)} rows)`,
     'median of 7',
   ]);
   for (const x of r.replication) {

@@ -5,7 +5,7 @@ import { NavLink } from 'react-router';
 import { SECTIONS } from '@shared/ipc/contract';
 import { useMinuteClock } from '../components/useMinuteClock';
 import { useDesk } from '../data/DeskProvider';
-import { inboxRows } from '../data/inbox';
+import { inboxCount } from '../data/inbox';
 import { useSession } from '../state/session';
 
 /** How much waits in this person's inbox, and how much of it is overdue: shown next to "Inbox". */
@@ -14,11 +14,8 @@ function useInboxCount(): { total: number; overdue: number } | null {
   const user = useSession((s) => s.user);
   const now = useMinuteClock();
   return (
-    useLiveQuery(async () => {
-      if (!desk || !user) return null;
-      const rows = await inboxRows(desk, user, now);
-      return { total: rows.length, overdue: rows.filter((r) => r.overdue).length };
-    }, [desk, user, now]) ?? null
+    // Counted on the indexes: no row is read, however full the inbox.
+    useLiveQuery(async () => (desk && user ? inboxCount(desk.model, user, now) : null), [desk, user, now]) ?? null
   );
 }
 

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, type JSX } from 'react';
+import { useEffect, useRef, type JSX } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -7,7 +7,7 @@ import { workingMinutesBetween, type OfficeHours, type WorkCalendar } from '@sha
 import type { Catalogue } from '@shared/catalogue';
 import { officeHoursOf } from '@shared/workflow';
 import type { DeskKeys } from '../data/deskKeys';
-import { isLate } from '../data/inbox';
+import { judgedNow } from '../data/inbox';
 import type { ApplicationRow } from '../data/readModel';
 import { useApplicationPersonal } from '../data/sealedRows';
 import { formatPrintedDate, formatPrintedDateTime } from '../i18n/format';
@@ -39,14 +39,22 @@ function timeLeft(calendar: WorkCalendar, hours: OfficeHours, now: number, due: 
   return due >= now ? t('applications:stepLeft', { amount }) : t('applications:stepLate', { amount });
 }
 
-/** Applications as a virtualised table: smooth with a hundred thousand rows. Each row opens the card. */
+/**
+ * Applications as a virtualised table: smooth with a hundred thousand rows. Each row opens the card.
+ * The caller loads rows page by page: `total` is how many there are (counted on an index), and
+ * `onMore` asks for the next page when the end of the loaded rows comes into view.
+ */
 export function ApplicationTable({
   rows,
+  total,
+  onMore,
   catalogue,
   calendar,
   keys,
 }: {
   rows: ApplicationRow[];
+  total?: number;
+  onMore?: (loaded: number) => void;
   catalogue: Catalogue;
   calendar: WorkCalendar;
   /** The applicants' names are sealed: opened only for the rows in view. */
@@ -68,6 +76,12 @@ export function ApplicationTable({
     keys,
     items.flatMap((i) => rows[i.index] ?? []),
   );
+  const lastShown = items[items.length - 1]?.index ?? -1;
+  const more = total !== undefined && rows.length < total;
+  useEffect(() => {
+    // Within a screenful of the end of what is loaded: the next page, before it is needed.
+    if (more && onMore && lastShown >= rows.length - 20) onMore(rows.length);
+  }, [more, onMore, lastShown, rows.length]);
   return (
     <>
       <div className="app-list-head" aria-hidden="true">
@@ -80,14 +94,16 @@ export function ApplicationTable({
       <div ref={scroller} className="app-list-body" role="list" aria-label={t('nav:applications')}>
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
-            const a = rows[item.index];
-            if (!a) return null;
+            const row = rows[item.index];
+            if (!row) return null;
+            // Lateness as of now, not as of the last projection.
+            const a = judgedNow(row, now);
             const service = catalogue.get(a.serviceId, a.serviceVersion);
             // The row stands out when the step or the whole application is late; the due column
             // says "overdue" only for the application's own deadline (the step's lateness is shown
             // under the status).
             const open = a.status === 'in_progress' || a.status === 'waiting_applicant';
-            const overdue = a.overdue === 1 || isLate(a, now);
+            const overdue = a.overdue === 1;
             const pastDue = open ? a.dueAt !== null && now > a.dueAt : a.overdue === 1;
             return (
               <Link
@@ -129,7 +145,9 @@ export function ApplicationTable({
           })}
         </div>
       </div>
-      <p className="muted">{t('common:applicationsCount', { count: rows.length })}</p>
+      <p className="muted" data-testid="applications-count">
+        {t('common:applicationsCount', { count: total ?? rows.length })}
+      </p>
     </>
   );
 }

@@ -33,7 +33,11 @@ export function SyncController(): null {
           ownDevice: desk.deviceId,
           author: credentials.username,
           onChange: (snapshot) => {
-            if (live) useSyncStatus.setState((s) => ({ snapshots: { ...s.snapshots, [name]: snapshot } }));
+            if (!live) return;
+            useSyncStatus.setState((s) => ({ snapshots: { ...s.snapshots, [name]: snapshot } }));
+            // A wiped desk numbers again once one pull from a server it reaches has run to the end.
+            if (snapshot.state === 'online' && desk.numbers.held)
+              desk.resyncFrom(remote).catch((e: unknown) => console.warn('resync', e));
           },
         });
         return { handle, remote };

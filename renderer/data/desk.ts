@@ -23,6 +23,8 @@ import { fold, outgoingLetter, type ApplicationState } from '@shared/workflow';
 import { writeChained, type WritableEvent } from './auditChain';
 import { DataError, openOfficeDb, toDataError, type OfficeDb } from './officeDb';
 import type { DeskKeys } from './deskKeys';
+import type { PouchDB } from './pouch';
+import { localNumberMemory, NumberGuard, numberMemoryKey, type NumberMemoryStore } from './numberGuard';
 import { makeProjectFn } from './project';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projector';
 import { dropOldReadModels, openReadModel, type ReadModel } from './readModel';
@@ -60,6 +62,8 @@ export interface DeskConfig {
   keys: DeskKeys;
   /** Benchmark baseline only: leave the office database unsealed (the read model is sealed anyway). */
   clearOfficeDb?: boolean;
+  /** Test seam: where the desk remembers its numbers outside IndexedDB (localStorage by default). */
+  numberMemory?: NumberMemoryStore;
 }
 
 const rules = validationRulesFromKinds(KIND_ROLES);
@@ -73,6 +77,9 @@ export class Desk {
   private clock: Hlc | null = null;
   /** Appends run one at a time: a double click cannot register twice or race the sequence. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Set once by `open`, before the desk is handed out. */
+  private guard!: NumberGuard;
+  private resyncing: Promise<void> | null = null;
 
   private constructor(
     readonly config: DeskConfig,
@@ -108,7 +115,18 @@ export class Desk {
     // A new read-model version starts empty: this pass is the rebuild, with its progress shown.
     await projector.catchUp(onProgress);
     projector.start();
+    desk.guard = NumberGuard.check(
+      config.numberMemory ?? localNumberMemory,
+      numberMemoryKey(name, config.desk),
+      await office.device(),
+      { sequence: await desk.registrationFloor(), outgoing: await desk.outgoingFloor() },
+    );
     return desk;
+  }
+
+  /** Holds numbering on a wiped desk until it has re-synced (numberGuard.ts). */
+  get numbers(): NumberGuard {
+    return this.guard;
   }
 
   private get now(): number {
@@ -187,7 +205,10 @@ export class Desk {
       // A letter leaving the office takes this desk's next outgoing number, reserved only once the
       // engine has accepted the action (a refused action leaves no gap).
       if (outgoingLetter(foldWith([]), kind, payload as { stepId?: string; outcome?: string })) {
-        const sequence = await this.office.nextOutgoingSequence(await this.outgoingFloor());
+        if (this.numbers.held) throw new AppendError('append.heldForResync');
+        const floor = Math.max(await this.outgoingFloor(), this.numbers.floors.outgoing);
+        const sequence = await this.office.nextOutgoingSequence(floor);
+        this.numbers.reserved('outgoing', sequence);
         const outgoingNumber = formatOutgoingNumber(this.config.office, this.config.desk, sequence);
         event = this.build(appId, kind, actor, { ...payload, outgoingNumber });
         refused = foldWith([event]).superseded.find((s) => s.eventId === event._id);
@@ -231,7 +252,10 @@ export class Desk {
     return this.serial(async () => {
       const service = this.catalogue.get(payload.serviceId, payload.serviceVersion);
       if (!service?.variants.some((v) => v.id === payload.variantId)) throw new AppendError('append.unknownService');
-      const sequence = await this.office.nextSequence(await this.registrationFloor());
+      if (this.numbers.held) throw new AppendError('append.heldForResync');
+      const floor = Math.max(await this.registrationFloor(), this.numbers.floors.sequence);
+      const sequence = await this.office.nextSequence(floor);
+      this.numbers.reserved('sequence', sequence);
       const regNumber = formatRegNumber(this.config.office, this.config.desk, sequence);
       this.clock = tickHlc(this.clock, this.now);
       const appId = newAppId(this.deviceId, this.clock);
@@ -314,6 +338,25 @@ export class Desk {
   /** The clear bytes of an attachment, for showing or saving (the sealing layer opens them). */
   async attachment(eventId: string, name: string): Promise<Blob> {
     return (await this.office.db.getAttachment(eventId, name)) as Blob;
+  }
+
+  /**
+   * Lifts the hold on a wiped desk's numbering once a pull from `remote` has run to the end and
+   * the read model shows what it brought: the floors then cover every number the server holds.
+   * One-shot and idempotent; a failure (the server went away) leaves the hold in place.
+   */
+  resyncFrom(remote: PouchDB.Database): Promise<void> {
+    if (!this.numbers.held) return Promise.resolve();
+    this.resyncing ??= (async () => {
+      try {
+        await this.office.db.replicate.from(remote, { batch_size: 500 });
+        await this.settled();
+        this.numbers.resynced();
+      } finally {
+        this.resyncing = null;
+      }
+    })();
+    return this.resyncing;
   }
 
   /** Waits until the read model reflects everything written so far (tests, printing after register). */

@@ -44,6 +44,48 @@ export interface ApplicationRow {
   superseded: number;
 }
 
+/**
+ * Keys the inboxes page through, derived from a row's role, assignee, status and due times on
+ * every write (see `withQueueKeys`): nothing else sets them. IndexedDB leaves out of an index any
+ * record whose key holds null, so these are never null: a row in no inbox has no `queue` at all
+ * (and no entry in the queue indexes), and a missing due time sorts last as +Infinity.
+ */
+export interface QueueKeys {
+  /** `role:` for the role's queue, `executor:<login>` for an executor's own; absent when in no inbox. */
+  queue?: string;
+  /** `dueAt`, or +Infinity when the regulation gives none (those rows come last). */
+  queueDue?: number;
+  /** The moment the row turns late (`isLate`): the earlier of the two due times; +Infinity if never. */
+  lateAt?: number;
+}
+
+const OPEN_STATUSES: readonly string[] = ['in_progress', 'waiting_applicant'];
+
+/** Whether a status counts as open: only open applications can be late. */
+export const isOpenStatus = (status: string): boolean => OPEN_STATUSES.includes(status);
+
+/**
+ * The queue an application waits in: its role's, except that an executor step assigned to someone
+ * is that person's alone (executors see their own and the unassigned ones).
+ */
+export function queueOf(row: Pick<ApplicationRow, 'role' | 'assignee' | 'status'>): string | undefined {
+  if (!row.role || row.status === 'closed') return undefined;
+  return row.role === 'executor' ? `executor:${row.assignee ?? ''}` : `${row.role}:`;
+}
+
+/** The row with its queue keys set from its own fields. */
+export function withQueueKeys<T extends ApplicationRow>(row: T): T & Required<Omit<QueueKeys, 'queue'>> & QueueKeys {
+  const { queue: _old, ...rest } = row as T & Partial<QueueKeys>;
+  const queue = queueOf(row);
+  const late = isOpenStatus(row.status) ? Math.min(row.dueAt ?? Infinity, row.stepDueAt ?? Infinity) : Infinity;
+  return {
+    ...(rest as T),
+    ...(queue === undefined ? {} : { queue }),
+    queueDue: row.dueAt ?? Infinity,
+    lateAt: late,
+  };
+}
+
 /** What an application row holds sealed. */
 export interface ApplicationPersonal {
   applicantName: string;
@@ -94,10 +136,10 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 5;
+export const READ_MODEL_VERSION = 6;
 
 export type ReadModel = Dexie & {
-  applications: EntityTable<ApplicationRow, 'appId'>;
+  applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;
   applicants: EntityTable<ApplicantRow, 'key'>;
   journal: EntityTable<JournalRow, 'id'>;
   meta: EntityTable<MetaRow, 'key'>;
@@ -117,10 +159,29 @@ export function openReadModel(name: string): ReadModel {
   // Relaxed durability is right here: a lost write is rebuilt from the events.
   db.version(1).stores({
     applications:
-      'appId, regNumber, status, role, assignee, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], applicantKey, registeredAt, dueAt, *searchWords',
+      'appId, regNumber, status, role, assignee, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], [queue+queueDue+appId], [queue+lateAt], applicantKey, registeredAt, dueAt, *searchWords',
     applicants: 'key, lastSeenAt, *searchWords',
     journal: 'id, appId, [journal+at], number',
     meta: 'key',
+  });
+  // The queue keys follow the row on every write, whoever writes it (projector, rebuild, tests).
+  db.use({
+    stack: 'dbcore',
+    name: 'kense-queue-keys',
+    create: (down) => ({
+      ...down,
+      table: (table) => {
+        const t = down.table(table);
+        if (table !== 'applications') return t;
+        return {
+          ...t,
+          mutate: (req) =>
+            req.type === 'add' || req.type === 'put'
+              ? t.mutate({ ...req, values: req.values.map((v) => withQueueKeys(v as ApplicationRow)) })
+              : t.mutate(req),
+        };
+      },
+    }),
   });
   return db;
 }

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useState, type JSX } from 'react';
+import { useCallback, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
 import { ApplicationTable } from '../../components/ApplicationTable';
@@ -8,6 +8,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import type { Desk } from '../../data/desk';
 import { MIN_PREFIX, queryWords } from '../../data/blindIndex';
+import { PAGE_SIZE } from '../../data/inbox';
 import type { ApplicationRow } from '../../data/readModel';
 import { searchApplications, useBlindTokens } from '../../data/sealedRows';
 
@@ -22,13 +23,25 @@ export function ApplicationsPage(): JSX.Element {
 }
 
 /**
- * Newest first; a search looks up the folded prefixes of number, applicant and IIN/BIN (the whole
- * IIN/BIN) in the blind index. Words shorter than MIN_PREFIX have no token: until one is long
- * enough the list stays unfiltered and says so.
+ * Newest first, the first `limit` rows through the `registeredAt` index, and how many there are
+ * (counted on the index); a search looks up the folded prefixes of number, applicant and IIN/BIN
+ * (the whole IIN/BIN) in the blind index and returns every hit. Words shorter than MIN_PREFIX have
+ * no token: until one is long enough the list stays unfiltered and says so.
  */
-function query(desk: Desk, tokens: readonly string[]): Promise<ApplicationRow[]> {
-  if (tokens.length > 0) return searchApplications(desk.model, tokens);
-  return desk.model.applications.orderBy('registeredAt').reverse().limit(5000).toArray();
+async function query(
+  desk: Desk,
+  tokens: readonly string[],
+  limit: number,
+): Promise<{ rows: ApplicationRow[]; total: number }> {
+  if (tokens.length > 0) {
+    const rows = await searchApplications(desk.model, tokens);
+    return { rows, total: rows.length };
+  }
+  const [rows, total] = await Promise.all([
+    desk.model.applications.orderBy('registeredAt').reverse().limit(limit).toArray(),
+    desk.model.applications.count(),
+  ]);
+  return { rows, total };
 }
 
 function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue }): JSX.Element {
@@ -36,7 +49,10 @@ function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue
   const [search, setSearch] = useState('');
   const words = queryWords(search);
   const tokens = useBlindTokens(desk.keys, words, 'words');
-  const rows = useLiveQuery(() => (tokens ? query(desk, tokens) : undefined), [desk, tokens?.join(' ')]);
+  const [limit, setLimit] = useState(PAGE_SIZE);
+  const found = useLiveQuery(() => (tokens ? query(desk, tokens, limit) : undefined), [desk, tokens?.join(' '), limit]);
+  const more = useCallback((loaded: number) => setLimit((l) => Math.max(l, loaded + PAGE_SIZE)), []);
+  const rows = found?.rows;
   const tooShort = search.trim() !== '' && words.length === 0;
   if (rows && rows.length === 0 && !search)
     return <EmptyState title={t('applications:empty.title')} description={t('applications:empty.description')} />;
@@ -47,7 +63,10 @@ function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue
         <input
           type="search"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onChange={(e) => {
+            setSearch(e.target.value);
+            setLimit(PAGE_SIZE);
+          }}
           data-testid="application-search"
         />
       </label>
@@ -56,7 +75,14 @@ function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue
           {t('applications:searchTooShort', { count: MIN_PREFIX })}
         </p>
       )}
-      <ApplicationTable rows={rows ?? []} catalogue={catalogue} calendar={desk.calendar} keys={desk.keys} />
+      <ApplicationTable
+        rows={rows ?? []}
+        total={found?.total}
+        onMore={more}
+        catalogue={catalogue}
+        calendar={desk.calendar}
+        keys={desk.keys}
+      />
     </section>
   );
 }

@@ -21,11 +21,16 @@ export function CommissionQueue({
   user,
   catalogue,
   rows,
+  total,
+  onMore,
 }: {
   desk: Desk;
   user: DeskUser;
   catalogue: Catalogue;
   rows: ApplicationRow[];
+  /** How many wait in all (the queue loads a page at a time), and how to load the next page. */
+  total: number;
+  onMore: (loaded: number) => void;
 }): JSX.Element {
   const { t } = useTranslation();
   const language = usePreferences((s) => s.language);
@@ -130,6 +135,11 @@ export function CommissionQueue({
           ))}
         </tbody>
       </table>
+      {rows.length < total && (
+        <button type="button" className="no-print" onClick={() => onMore(rows.length)} data-testid="commission-more">
+          {t('inbox:showMore', { shown: rows.length, total })}
+        </button>
+      )}
       <div className="card no-print">
         <h2>{t('inbox:commission.record', { count: chosen.length })}</h2>
         <div className="grid-3">

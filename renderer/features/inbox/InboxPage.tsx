@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import type { JSX } from 'react';
+import { useCallback, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
 import { ApplicationTable } from '../../components/ApplicationTable';
@@ -8,7 +8,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import type { Desk } from '../../data/desk';
-import { inboxRows } from '../../data/inbox';
+import { inboxCount, inboxRows, PAGE_SIZE } from '../../data/inbox';
 import type { DeskUser } from '../../state/session';
 import { CommissionQueue } from './CommissionQueue';
 
@@ -25,15 +25,36 @@ export function InboxPage(): JSX.Element {
 function Inbox({ desk, user, catalogue }: { desk: Desk; user: DeskUser; catalogue: Catalogue }): JSX.Element {
   const { t } = useTranslation();
   const now = useMinuteClock();
-  const rows = useLiveQuery(() => inboxRows(desk, user, now), [desk, user, now]);
+  // The first page sorted by due date, a page more each time the end of the list comes into view;
+  // the total is counted on the index, never by loading every row.
+  const [limit, setLimit] = useState(PAGE_SIZE);
+  const rows = useLiveQuery(() => inboxRows(desk, user, now, limit), [desk, user, now, limit]);
+  const count = useLiveQuery(() => inboxCount(desk.model, user, now), [desk, user, now]);
+  const more = useCallback((loaded: number) => setLimit((l) => Math.max(l, loaded + PAGE_SIZE)), []);
   // The commission's queue stays mounted when its last row is decided, so the result stays in view.
   if (user.role === 'commission')
-    return <CommissionQueue desk={desk} user={user} catalogue={catalogue} rows={rows ?? []} />;
+    return (
+      <CommissionQueue
+        desk={desk}
+        user={user}
+        catalogue={catalogue}
+        rows={rows ?? []}
+        total={count?.total ?? rows?.length ?? 0}
+        onMore={more}
+      />
+    );
   if (rows && rows.length === 0)
     return <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />;
   return (
     <section className="app-list" data-testid="inbox-list">
-      <ApplicationTable rows={rows ?? []} catalogue={catalogue} calendar={desk.calendar} keys={desk.keys} />
+      <ApplicationTable
+        rows={rows ?? []}
+        total={count?.total}
+        onMore={more}
+        catalogue={catalogue}
+        calendar={desk.calendar}
+        keys={desk.keys}
+      />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { toLocalDate } from '@shared/calendar';
 import type { Catalogue } from '@shared/catalogue';
 import { DeskGate } from '../../components/DeskGate';
 import { PageHeader } from '../../components/PageHeader';
+import { useMinuteClock } from '../../components/useMinuteClock';
 import type { Desk } from '../../data/desk';
 import { getBridge } from '../../platform/bridge';
 import { usePreferences } from '../../state/preferences';
@@ -38,7 +39,8 @@ function Journals({ desk, catalogue }: { desk: Desk; catalogue: Catalogue }): JS
     () => (valid ? loadJournal(desk, kind, from, to) : Promise.resolve([])),
     [desk, kind, from, to, valid],
   );
-  const table = journalTable(kind, entries ?? [], catalogue, language, t);
+  const now = useMinuteClock();
+  const table = journalTable(kind, entries ?? [], catalogue, language, t, now);
   const title = `${t(`journals:title.${kind}`)} ${from} — ${to}`;
   const file = `${kind}-${desk.config.office}-${from}-${to}`;
 

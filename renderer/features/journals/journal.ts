@@ -3,6 +3,7 @@ import type { Catalogue } from '@shared/catalogue';
 import { fromLocal } from '@shared/calendar';
 import type { UiLanguage } from '@shared/ipc/contract';
 import type { Desk } from '../../data/desk';
+import { judgedNow } from '../../data/inbox';
 import type { ApplicationRow, JournalRow } from '../../data/readModel';
 import { openJournalData } from '../../data/sealedRows';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
@@ -40,12 +41,27 @@ export async function loadJournal(desk: Desk, kind: JournalKind, from: string, t
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+/**
+ * The status column: the status, the outcome once decided, and "overdue" — for an open case as
+ * judged against `now` (the read model's flag is frozen when an event is projected), for a closed
+ * one whether it closed late.
+ */
+function statusText(app: ApplicationRow, now: number, t: TFunction): string {
+  const a = judgedNow(app, now);
+  return (
+    t(`applications:status.${a.status}`) +
+    (a.outcome ? ` (${t(`card:outcome.${a.outcome}`)})` : '') +
+    (a.overdue === 1 ? ` · ${t('applications:overdue')}` : '')
+  );
+}
+
 export function journalTable(
   kind: JournalKind,
   entries: JournalEntry[],
   catalogue: Catalogue,
   language: UiLanguage,
   t: TFunction,
+  now: number,
 ): JournalTable {
   const service = (a: ApplicationRow | undefined): string =>
     a ? (catalogue.get(a.serviceId, a.serviceVersion)?.names[language] ?? a.serviceId) : '';
@@ -71,9 +87,7 @@ export function journalTable(
         service(app),
         data?.['channel'] ? t(`reception:channel.${text(data['channel'])}`) : '',
         app?.dueAt ? formatPrintedDate(app.dueAt) : '',
-        app
-          ? t(`applications:status.${app.status}`) + (app.outcome ? ` (${t(`card:outcome.${app.outcome}`)})` : '')
-          : '',
+        app ? statusText(app, now, t) : '',
       ]),
     };
   }

@@ -27,6 +27,7 @@ import {
   type ReceptionDraft,
 } from './intake';
 import { IntakeDone } from './IntakeDone';
+import { NumbersHeld, useNumbersHeld } from './NumbersHeld';
 import { ServicePicker } from './ServicePicker';
 
 export function ReceptionPage(): JSX.Element {
@@ -70,6 +71,7 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
   );
   const [busy, setBusy] = useState(false);
   const busyRef = useRef(false);
+  const held = useNumbersHeld(desk);
   // Errors show once the clerk has tried to register or refuse, and then follow every change.
   const [attempted, setAttempted] = useState<'register' | 'refuse' | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -240,6 +242,7 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
       }}
       data-testid="reception-form"
     >
+      {held && <NumbersHeld desk={desk} user={user} />}
       <section className="card reception-applicant">
         <h2>{t('reception:applicant.title')}</h2>
         <Field label={t('reception:applicant.id')} error={errorFor('idInput')}>
@@ -432,7 +435,7 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy} data-testid="register">
+          <button type="submit" className="primary" disabled={busy || held} data-testid="register">
             {t('reception:actions.register')} <kbd>Ctrl+Enter</kbd>
           </button>
           {service && (
@@ -453,7 +456,7 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
               <button
                 type="button"
                 className="danger"
-                disabled={busy}
+                disabled={busy || held}
                 onClick={() => void submit('refuse')}
                 data-testid="refuse"
               >

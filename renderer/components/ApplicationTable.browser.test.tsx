@@ -1,0 +1,98 @@
+import { act } from 'react';
+import { createRoot } from 'react-dom/client';
+import { MemoryRouter } from 'react-router';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CALENDAR } from '@shared/calendar';
+import { loadCatalogue } from '@shared/catalogue';
+import { testPermitService } from '../../tests/fixtures/testService';
+import type { ApplicationRow } from '../data/readModel';
+import { createI18n } from '../i18n';
+import { ApplicationTable } from './ApplicationTable';
+import { throwawayDeskKeys } from '../data/deskKeys';
+
+const keys = throwawayDeskKeys();
+
+// The list asks for the next page only when the end of what is loaded comes into view.
+const catalogue = loadCatalogue([testPermitService]);
+const row = (i: number): ApplicationRow => ({
+  appId: `a${i}`,
+  office: 'ALM01',
+  regNumber: `ALM01-D01-${String(i + 1).padStart(6, '0')}`,
+  serviceId: testPermitService.id,
+  serviceVersion: testPermitService.version,
+  variantId: 'v',
+  channel: null,
+  status: 'in_progress',
+  stepId: 's3',
+  stepKind: null,
+  role: 'head',
+  assignee: null,
+  stepDueAt: null,
+  dueAt: null,
+  overdue: 0,
+  atRisk: 0,
+  applicantKey: null,
+  personal: '',
+  searchWords: [],
+  registeredAt: null,
+  updatedAt: 0,
+  eventCount: 1,
+  outcome: null,
+  closedAt: null,
+  superseded: 0,
+});
+
+beforeAll(async () => {
+  // Registers itself with react-i18next (initReactI18next), as the app does.
+  await createI18n('kk');
+});
+
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanup.splice(0)) c();
+});
+
+describe('ApplicationTable paging', () => {
+  it('renders a screenful, and asks for more only when scrolled to the end of the loaded rows', async () => {
+    const style = document.createElement('style');
+    style.textContent = '.app-list-body { height: 400px; overflow-y: auto; }';
+    document.head.append(style);
+    const host = document.createElement('div');
+    document.body.append(host);
+    const root = createRoot(host);
+    cleanup.push(() => {
+      root.unmount();
+      host.remove();
+      style.remove();
+    });
+    const asked: number[] = [];
+    const rows = Array.from({ length: 50 }, (_, i) => row(i));
+    await act(async () => {
+      root.render(
+        <MemoryRouter>
+          <ApplicationTable
+            rows={rows}
+            total={1000}
+            onMore={(n) => asked.push(n)}
+            catalogue={catalogue}
+            calendar={DEFAULT_CALENDAR}
+            keys={await keys}
+          />
+        </MemoryRouter>,
+      );
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    // A screenful plus overscan, not the 50 loaded rows; the count is the total, not what is loaded.
+    expect(host.querySelectorAll('[data-testid="application-row"]').length).toBeLessThan(30);
+    expect(host.querySelector('[data-testid="applications-count"]')?.textContent).toMatch(/^1\D?000 /);
+    expect(asked).toEqual([]);
+    const scroller = host.querySelector('.app-list-body');
+    if (!scroller) throw new Error('no list');
+    await act(async () => {
+      scroller.scrollTop = scroller.scrollHeight;
+      scroller.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    expect(asked).toContain(50);
+  });
+});
