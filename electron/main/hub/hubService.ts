@@ -64,7 +64,7 @@ export function parseSaved(raw: unknown): SavedHubConfig | null {
     typeof r['user'] === 'string' &&
     // Settings saved before the reader account existed have none.
     (r['staffUser'] === undefined || r['staffUser'] === null || typeof r['staffUser'] === 'string');
-  return ok ? ({ ...(r as unknown as SavedHubConfig), staffUser: (r['staffUser'] as string | null) ?? null } as SavedHubConfig) : null;
+  return ok ? { ...(r as unknown as SavedHubConfig), staffUser: (r['staffUser'] as string | null) ?? null } : null;
 }
 
 const same = (a: HubConfig, b: HubConfig | null): boolean => b !== null && JSON.stringify(a) === JSON.stringify(b);
