@@ -7,12 +7,33 @@ import { copyStaffAccounts, StaffCopyError } from './staffCopy';
  */
 type Doc = Record<string, unknown> & { _id: string; _rev?: string };
 
-function couch(docs: Doc[], opts: { status?: number } = {}) {
+function couch(docs: Doc[], opts: { status?: number; readerRoles?: string[]; readerName?: string | null } = {}) {
   const store = new Map(docs.map((d) => [d._id, { ...d, _rev: d._rev ?? '1-a' }]));
   const writes: string[] = [];
   const handle = (url: URL, init?: RequestInit): Response => {
     if (opts.status) return new Response('{}', { status: opts.status });
     const id = decodeURIComponent(url.pathname.replace(/^\/_users\//, ''));
+    if (url.pathname === '/_session')
+      return Response.json({
+        userCtx: {
+          name: opts.readerName === undefined ? 'reader' : opts.readerName,
+          roles: opts.readerRoles ?? ['office_admin'],
+        },
+      });
+    if (url.pathname === '/_users/_security') return Response.json({ admins: { names: [], roles: ['office_admin'] } });
+    if (url.pathname === '/_users/_find') {
+      const q = JSON.parse(init?.body as string) as {
+        selector: { roles: { $all: string[] } };
+        limit: number;
+        skip: number;
+      };
+      const docs = [...store.keys()]
+        .sort()
+        .map((k) => store.get(k) as Doc)
+        .filter((d) => d['type'] === 'user' && q.selector.roles.$all.every((r) => (d['roles'] as string[]).includes(r)))
+        .slice(q.skip, q.skip + q.limit);
+      return Response.json({ docs });
+    }
     if (url.pathname === '/_users/_all_docs') {
       const start = JSON.parse(url.searchParams.get('startkey') ?? '""') as string;
       const end = JSON.parse(url.searchParams.get('endkey') ?? '"\uffff"') as string;
@@ -25,7 +46,7 @@ function couch(docs: Doc[], opts: { status?: number } = {}) {
       return Response.json({ rows });
     }
     if (init?.method === 'PUT') {
-      const body = JSON.parse(String(init.body)) as Doc;
+      const body = JSON.parse(init.body as string) as Doc;
       writes.push(`PUT ${id}`);
       store.set(id, { ...body, _rev: `${Number(String(body._rev ?? '0').split('-')[0]) + 1}-b` });
       return Response.json({ ok: true }, { status: 201 });
@@ -117,5 +138,21 @@ describe('copying staff accounts from central to the hub', () => {
       expect((err as StaffCopyError).reason).toBe(reason);
       expect(hub.writes).toEqual([]);
     }
+  });
+
+  it('refuses a reader central does not take for an admin of _users, or does not accept at all', async () => {
+    const staff = [user('aigerim', ['clerk', 'office:ALM01'])];
+    for (const central of [
+      couch(staff, { readerRoles: ['clerk', 'office:ALM01'] }),
+      couch(staff, { readerRoles: ['kense_hub', 'office:ALM01'] }),
+      couch(staff, { readerName: null, readerRoles: [] }),
+    ]) {
+      const hub = couch([]);
+      const err = await run(central, hub).catch((e: unknown) => e);
+      expect((err as StaffCopyError).reason).toBe('refused');
+      expect(hub.writes).toEqual([]);
+    }
+    // A server admin needs no _users admin entry.
+    expect((await run(couch(staff, { readerRoles: ['_admin'] }), couch([]))).copied).toBe(1);
   });
 });

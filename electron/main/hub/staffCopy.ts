@@ -66,21 +66,72 @@ const PAGE = 500;
 
 const basic = (l: Login): string => 'Basic ' + Buffer.from(`${l.user}:${l.password}`).toString('base64');
 
-async function allUsers(f: typeof fetch, base: string, login: Login, side: 'central' | 'hub'): Promise<Row[]> {
+async function ask(f: typeof fetch, url: string, login: Login, side: string, body?: object): Promise<unknown> {
+  let r: Response;
+  try {
+    r = await f(url, {
+      method: body ? 'POST' : 'GET',
+      headers: { authorization: basic(login), 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (e) {
+    throw new StaffCopyError('unreachable', `${side}: ${(e as Error).message}`);
+  }
+  if (r.status === 401 || r.status === 403)
+    throw new StaffCopyError('refused', `${side} refused to read _users (${r.status})`);
+  if (!r.ok) throw new StaffCopyError('unreachable', `${side}: _users answered ${r.status}`);
+  return r.json();
+}
+
+/**
+ * Whether central takes the reader for an admin of `_users`. Asked first because a reader that is
+ * not may still get an answer from `_find`, only without the other accounts or their hashes (the
+ * copy would then quietly find nobody).
+ */
+async function mayReadUsers(f: typeof fetch, base: string, login: Login): Promise<void> {
+  const session = (await ask(f, `${base}/_session`, login, 'central')) as {
+    userCtx?: { name?: unknown; roles?: unknown };
+  };
+  const name = session.userCtx?.name;
+  const roles = Array.isArray(session.userCtx?.roles) ? (session.userCtx.roles as unknown[]) : [];
+  // `_session` answers anyone: a wrong password shows as no name.
+  if (name !== login.user) throw new StaffCopyError('refused', 'central did not accept the reader account');
+  if (roles.includes('_admin')) return;
+  const security = (await ask(f, `${base}/_users/_security`, login, 'central')) as {
+    admins?: { names?: unknown; roles?: unknown };
+  };
+  const names = Array.isArray(security.admins?.names) ? security.admins.names : [];
+  const adminRoles = Array.isArray(security.admins?.roles) ? security.admins.roles : [];
+  if (!names.includes(login.user) && !roles.some((r) => adminRoles.includes(r)))
+    throw new StaffCopyError('refused', 'the reader account is not an admin of _users on central');
+}
+
+/**
+ * The office's staff on central, through `_find`: only the office's documents travel, and it is
+ * what an admin of `_users` that is not a server admin (an office admin, made so by provisioning)
+ * may call on CouchDB 3 and on the dev stand-in alike (the latter refuses such an admin `_all_docs`).
+ */
+async function officeStaff(f: typeof fetch, base: string, login: Login, office: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (let skip = 0; ; skip += PAGE) {
+    const page = (await ask(f, `${base}/_users/_find`, login, 'central', {
+      selector: { type: 'user', roles: { $all: [`office:${office}`] } },
+      limit: PAGE,
+      skip,
+    })) as { docs?: Record<string, unknown>[] };
+    const docs = page.docs ?? [];
+    rows.push(...docs.map((doc) => ({ id: String(doc['_id']), doc })));
+    if (docs.length < PAGE) return rows;
+  }
+}
+
+/** Every account on the hub (read as the hub's own server admin). */
+async function hubUsers(f: typeof fetch, base: string, login: Login): Promise<Row[]> {
   const rows: Row[] = [];
   let startkey = JSON.stringify('org.couchdb.user:');
   for (;;) {
     const url = `${base}/_users/_all_docs?include_docs=true&limit=${PAGE + 1}&startkey=${encodeURIComponent(startkey)}&endkey=${encodeURIComponent(JSON.stringify('org.couchdb.user;'))}`;
-    let r: Response;
-    try {
-      r = await f(url, { headers: { authorization: basic(login) } });
-    } catch (e) {
-      throw new StaffCopyError('unreachable', `${side}: ${(e as Error).message}`);
-    }
-    if (r.status === 401 || r.status === 403)
-      throw new StaffCopyError('refused', `${side} refused to list _users (${r.status})`);
-    if (!r.ok) throw new StaffCopyError('unreachable', `${side}: _users answered ${r.status}`);
-    const page = ((await r.json()) as { rows?: Row[] }).rows ?? [];
+    const page = ((await ask(f, url, login, 'hub')) as { rows?: Row[] }).rows ?? [];
     rows.push(...page.slice(0, PAGE));
     const next = page[PAGE];
     if (!next) return rows;
@@ -129,14 +180,15 @@ export async function copyStaffAccounts(opts: StaffCopyOptions): Promise<StaffCo
   const hubBase = opts.hub.url.replace(/\/+$/, '');
   const want = new Map<string, CopiedUser>();
   const skipped: string[] = [];
-  for (const row of await allUsers(f, centralBase, opts.central, 'central')) {
+  await mayReadUsers(f, centralBase, opts.central);
+  for (const row of await officeStaff(f, centralBase, opts.central, opts.office)) {
     if (!row.doc) continue;
     const w = wanted(row.doc, opts.office);
     if (w === 'unverifiable') skipped.push(String(row.doc['name']));
     else if (w) want.set(w._id, w);
   }
   const have = new Map<string, Record<string, unknown>>();
-  for (const row of await allUsers(f, hubBase, opts.hub, 'hub')) if (row.doc) have.set(row.id, row.doc);
+  for (const row of await hubUsers(f, hubBase, opts.hub)) if (row.doc) have.set(row.id, row.doc);
 
   const write = async (id: string, method: 'PUT' | 'DELETE', body?: object, rev?: string): Promise<void> => {
     const q = method === 'DELETE' && rev ? `?rev=${encodeURIComponent(rev)}` : '';
