@@ -157,8 +157,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       hub: { url: server.url, ...admin },
     })
       .then((r) => {
-        if (r.changed || staff.state !== 'copied') log(`staff accounts copied from central: ${r.copied}`);
-        if (r.skipped.length) log(`staff accounts the hub cannot verify (SHA-256 hashes): ${r.skipped.join(', ')}`);
+        if (r.changed || staff.state !== 'copied') {
+          log(`staff accounts copied from central: ${r.copied}`);
+          if (r.skipped.length) log(`staff accounts the hub cannot verify (SHA-256 hashes): ${r.skipped.join(', ')}`);
+        }
         staff = { state: 'copied', count: r.copied, skipped: r.skipped, lastCopyAt: Date.now() };
         return staff;
       })

@@ -63,6 +63,7 @@ type Row = { id: string; doc?: Record<string, unknown> };
 
 const HUB_ROLE = 'kense_hub';
 const PAGE = 500;
+const TIMEOUT_MS = 30_000;
 
 const basic = (l: Login): string => 'Basic ' + Buffer.from(`${l.user}:${l.password}`).toString('base64');
 
@@ -73,6 +74,8 @@ async function ask(f: typeof fetch, url: string, login: Login, side: string, bod
       method: body ? 'POST' : 'GET',
       headers: { authorization: basic(login), 'content-type': 'application/json' },
       ...(body ? { body: JSON.stringify(body) } : {}),
+      // A hung central must not hold the copy (and every refresh joining it) for ever.
+      signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (e) {
     throw new StaffCopyError('unreachable', `${side}: ${(e as Error).message}`);
