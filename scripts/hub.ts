@@ -6,9 +6,10 @@
  *
  * Central's credentials come from KENSE_CENTRAL_USER / KENSE_CENTRAL_PASSWORD: the office's hub
  * account (`npm run provision -- --offices ALM01 --hub-user hub-alm01` on central; the dev central
- * makes hub-<office>/kense-dev-hub). Staff accounts are pulled from central's `_users` with
- * KENSE_USERS_USER / KENSE_USERS_PASSWORD, an account that may read it (a server admin of central;
- * default: the central account); without one, create the staff accounts on the hub. With neither
+ * makes hub-<office>/kense-dev-hub). The office's staff accounts are copied from central's `_users`
+ * (electron/main/hub/staffCopy.ts) with KENSE_USERS_USER / KENSE_USERS_PASSWORD, an admin of
+ * `_users` on central: the office's admin (provisioning makes office admins one) or a server admin;
+ * default: the central account. Without one, create the staff accounts on the hub. With neither
  * variable set, the dev central's hub account and admin are used.
  */
 import { parseArgs } from 'node:util';

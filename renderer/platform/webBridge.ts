@@ -17,6 +17,7 @@ const NO_HUB: HubStatusReport = {
   url: null,
   uplink: null,
   lastSyncAt: null,
+  staff: null,
   error: null,
   config: null,
 };

@@ -137,6 +137,18 @@ export const hubConfigSchema = z
         password: z.string().max(1024),
       })
       .strict(),
+    /**
+     * Optional: an account that may read central's `_users` (CouchDB 3: an admin of `_users`),
+     * used only to copy the office's staff accounts to the hub, so that staff sign in and sync
+     * there with their own login. Its password, like the hub's, stays in the main process's memory.
+     */
+    staffReader: z
+      .object({
+        user: z.string().min(1).max(256),
+        password: z.string().min(1).max(1024),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type HubConfig = z.infer<typeof hubConfigSchema>;
@@ -151,8 +163,21 @@ export const hubStatusSchema = z.object({
   uplink: z.enum(['connecting', 'online', 'offline']).nullable(),
   lastSyncAt: z.number().nullable(),
   error: z.enum(HUB_ERRORS).nullable(),
-  /** The saved settings, without the password. */
-  config: hubConfigSchema.omit({ central: true }).extend({ centralUrl: z.string(), user: z.string() }).nullable(),
+  /** Staff accounts copied from central (`off`: no reader account); logins and hashes never cross. */
+  staff: z
+    .object({
+      state: z.enum(['off', 'pending', 'copied', 'refused', 'unreachable']),
+      count: z.number().int().min(0),
+      /** How many the hub cannot verify (SHA-256 hashes of CouchDB 3.4), left out. */
+      skipped: z.number().int().min(0),
+      lastCopyAt: z.number().nullable(),
+    })
+    .nullable(),
+  /** The saved settings, without the passwords. */
+  config: hubConfigSchema
+    .omit({ central: true, staffReader: true })
+    .extend({ centralUrl: z.string(), user: z.string(), staffUser: z.string().nullable() })
+    .nullable(),
 });
 export type HubStatusReport = z.infer<typeof hubStatusSchema>;
 

@@ -30,6 +30,26 @@ const hostile = fc.oneof(
   fc.constantFrom(NaN, Infinity, -0, Number.MAX_SAFE_INTEGER + 2, '__proto__', { __proto__: { admin: true } }),
   fc.record({ dialog: fc.anything(), copies: fc.anything(), pageSize: fc.anything(), deviceName: fc.anything() }),
   fc.record({ scope: fc.oneof(fc.string(), fc.stringMatching(/^[A-Z0-9]{1,17}[/\\.]{1,3}[A-Z0-9./]{0,20}$/)) }),
+  // Hub settings near the valid ones, with and without a staff reader account (often malformed).
+  fc.record(
+    {
+      enabled: fc.boolean(),
+      office: fc.constantFrom('ALM01', 'alm01', ''),
+      host: fc.constantFrom('0.0.0.0', '127.0.0.1', 'x --inspect'),
+      port: fc.oneof(fc.integer({ min: 0, max: 70_000 }), fc.constant(5985)),
+      central: fc.record({
+        url: fc.constantFrom('https://couch.example.kz', 'file:///etc/passwd'),
+        user: fc.string({ maxLength: 3 }),
+        password: fc.string({ maxLength: 3 }),
+      }),
+      staffReader: fc.oneof(
+        fc.record({ user: fc.string({ maxLength: 3 }), password: fc.string({ maxLength: 3 }) }),
+        fc.record({ user: fc.string(), password: fc.string(), url: fc.string() }),
+        fc.anything(),
+      ),
+    },
+    { requiredKeys: ['enabled', 'office', 'host', 'port', 'central'] },
+  ),
 );
 
 describe('fuzz: every IPC handler refuses what its schema does not accept, and runs for nothing else', () => {
@@ -65,6 +85,7 @@ const HUB_OFF: HubStatusReport = {
   url: null,
   uplink: null,
   lastSyncAt: null,
+  staff: null,
   error: null,
   config: null,
 };

@@ -19,10 +19,18 @@ function harness(opts: { free?: boolean; failStart?: boolean; stored?: unknown }
     start: (o) => {
       started.push(o);
       if (opts.failStart) return Promise.reject(new Error('the central server exited with code 1'));
-      const status: HubStatus = { uplink: 'online', lastSyncAt: 1000, lastError: null };
+      const status: HubStatus = {
+        uplink: 'online',
+        lastSyncAt: 1000,
+        lastError: null,
+        staff: o.usersAccount
+          ? { state: 'copied', count: 3, skipped: ['old'], lastCopyAt: 2000 }
+          : { state: 'off', count: 0, skipped: [], lastCopyAt: null },
+      };
       const hub: Hub = {
         url: `http://127.0.0.1:${o.port}`,
         status: () => status,
+        refreshStaff: () => Promise.resolve(status.staff),
         stop: () => {
           stopped.push(`${o.host}:${o.port}`);
           return Promise.resolve();
@@ -57,7 +65,25 @@ describe('the embedded hub service (main process, no Electron)', () => {
       port: 5985,
       centralUrl: 'https://couch.example.kz',
       user: 'hub-alm01',
+      staffUser: null,
     });
+    expect(started[0]?.usersAccount).toBeUndefined();
+    expect(s.staff).toEqual({ state: 'off', count: 0, skipped: 0, lastCopyAt: null });
+  });
+
+  it('hands the staff reader account to the hub, keeps its password off disk and out of the report', async () => {
+    const { service, started, saved } = harness();
+    const s = await service.configure({ ...config, staffReader: { user: 'users-reader', password: 'reader-secret' } });
+    expect(started[0]?.usersAccount).toEqual({ user: 'users-reader', password: 'reader-secret' });
+    expect(saved.at(-1)?.staffUser).toBe('users-reader');
+    expect(JSON.stringify(saved)).not.toContain('reader-secret');
+    expect(JSON.stringify(s)).not.toContain('reader-secret');
+    // Counts only: no staff login crosses to the renderer.
+    expect(s.staff).toEqual({ state: 'copied', count: 3, skipped: 1, lastCopyAt: 2000 });
+    expect(JSON.stringify(s)).not.toContain('"old"');
+    // A different reader is a different configuration: the hub starts again with it.
+    await service.configure({ ...config, staffReader: { user: 'users-reader', password: 'changed' } });
+    expect(started).toHaveLength(2);
   });
 
   it('restarts on a changed setting, not on the same one, and stops when disabled', async () => {
@@ -94,6 +120,7 @@ describe('the embedded hub service (main process, no Electron)', () => {
       port: 5985,
       centralUrl: 'https://c',
       user: 'u',
+      staffUser: 'reader',
     };
     const { service, started } = harness({ stored });
     await service.init();
@@ -102,12 +129,17 @@ describe('the embedded hub service (main process, no Electron)', () => {
     expect(parseSaved({ ...stored, port: 80 })).toBeNull();
     expect(parseSaved({ ...stored, office: 'alm01; rm -rf' })).toBeNull();
     expect(parseSaved('nonsense')).toBeNull();
+    expect(parseSaved({ ...stored, staffUser: 42 })).toBeNull();
+    // Settings saved before the reader account existed still load.
+    const { staffUser: _, ...older } = stored;
+    expect(parseSaved(older)).toEqual({ ...stored, staffUser: null });
   });
 
   it('the IPC payload is validated: bad addresses, ports and extra fields are refused', () => {
     const schema = ipcRequestSchemas[IPC.configureHub];
     expect(schema).toBe(hubConfigSchema);
     expect(schema.safeParse(config).success).toBe(true);
+    expect(schema.safeParse({ ...config, staffReader: { user: 'reader', password: 'x' } }).success).toBe(true);
     for (const bad of [
       { ...config, port: 80 },
       { ...config, host: '0.0.0.0 --inspect' },
@@ -115,6 +147,10 @@ describe('the embedded hub service (main process, no Electron)', () => {
       { ...config, central: { ...config.central, url: 'file:///etc/passwd' } },
       { ...config, central: { ...config.central, password: 'x'.repeat(2000) } },
       { ...config, extra: true },
+      { ...config, staffReader: { user: '', password: 'x' } },
+      { ...config, staffReader: { user: 'reader', password: '' } },
+      { ...config, staffReader: { user: 'reader', password: 'x', url: 'http://elsewhere' } },
+      { ...config, staffReader: 'reader:x' },
     ])
       expect(schema.safeParse(bad).success).toBe(false);
   });

@@ -6,7 +6,7 @@ import type { Hub, HubOptions } from './officeHub';
  * Settings over IPC. Everything it touches is injected (the hub itself, the port check, where
  * settings are kept), so it is tested without Electron.
  *
- * The settings are saved without the password, which stays in this process's memory: after a
+ * The settings are saved without the passwords (the hub account's and the staff reader's), which stay in this process's memory: after a
  * restart the hub waits until someone enters the password in Settings again, as the desk's own
  * sync does (staff sign-in will replace both).
  */
@@ -18,6 +18,8 @@ export interface HubServiceDeps {
   dataDir: string;
   /** How the hub's server process starts (an Electron utility process). */
   launch?: HubOptions['launch'];
+  /** How often staff accounts are copied again (default: officeHub's). */
+  staffRefreshMs?: number;
   load: () => Promise<unknown>;
   save: (config: SavedHubConfig) => Promise<void>;
 }
@@ -40,6 +42,7 @@ export function toSaved(config: HubConfig): SavedHubConfig {
     port: config.port,
     centralUrl: config.central.url,
     user: config.central.user,
+    staffUser: config.staffReader?.user ?? null,
   };
 }
 
@@ -58,8 +61,10 @@ export function parseSaved(raw: unknown): SavedHubConfig | null {
     r['port'] >= 1024 &&
     r['port'] <= 65535 &&
     typeof r['centralUrl'] === 'string' &&
-    typeof r['user'] === 'string';
-  return ok ? (r as unknown as SavedHubConfig) : null;
+    typeof r['user'] === 'string' &&
+    // Settings saved before the reader account existed have none.
+    (r['staffUser'] === undefined || r['staffUser'] === null || typeof r['staffUser'] === 'string');
+  return ok ? { ...(r as unknown as SavedHubConfig), staffUser: (r['staffUser'] as string | null) ?? null } : null;
 }
 
 const same = (a: HubConfig, b: HubConfig | null): boolean => b !== null && JSON.stringify(a) === JSON.stringify(b);
@@ -80,6 +85,7 @@ export function createHubService(deps: HubServiceDeps): HubService {
       url: running?.hub.url ?? null,
       uplink: s?.uplink ?? null,
       lastSyncAt: s?.lastSyncAt ?? null,
+      staff: s ? { ...s.staff, skipped: s.staff.skipped.length } : null,
       error: error ?? (saved?.enabled && !running && state === 'off' ? 'hub.needsPassword' : null),
       config: saved,
     };
@@ -120,6 +126,8 @@ export function createHubService(deps: HubServiceDeps): HubService {
         host: config.host,
         dir: deps.dataDir,
         central: config.central,
+        ...(config.staffReader ? { usersAccount: config.staffReader } : {}),
+        ...(deps.staffRefreshMs ? { staffRefreshMs: deps.staffRefreshMs } : {}),
         quiet: true,
         launch: deps.launch,
       });

@@ -16,6 +16,7 @@ import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { officeDbName, type ValidationRules } from '../../../shared/couch';
 import { startCentral, type Central, type LaunchServer } from '../../../scripts/central';
+import { copyStaffAccounts, StaffCopyError } from './staffCopy';
 
 PouchDB.plugin(httpAdapter).plugin(replication);
 
@@ -31,17 +32,14 @@ export interface HubOptions {
    */
   central: { url: string; user: string; password: string };
   /**
-   * Also pull staff accounts (`_users`) from central, so that desks sign in to the hub with the
-   * same login. Default: true.
-   */
-  pullUsers?: boolean;
-  /**
-   * The account that reads `_users` on central, if not `central`'s: CouchDB 3 shows other people's
-   * user documents only to admins of `_users`, which a hub account deliberately is not (a database
-   * admin of `_users` could rewrite its design documents). Without one, staff accounts are created
-   * on the hub itself.
+   * The account that reads staff accounts in central's `_users`, to copy the office's to the hub
+   * (staffCopy.ts), so that desks sign in to the hub with the same login. CouchDB 3 shows other
+   * people's user documents only to admins of `_users`, which a hub account deliberately is not.
+   * Without one, nothing is copied: staff accounts are then created on the hub itself.
    */
   usersAccount?: { user: string; password: string };
+  /** How often the staff accounts are copied again (password changes, new and departed staff), ms. */
+  staffRefreshMs?: number;
   quiet?: boolean;
   /** Back-off cap for reconnecting to central, ms. */
   maxBackoffMs?: number;
@@ -65,11 +63,24 @@ export interface HubStatus {
   uplink: 'connecting' | 'online' | 'offline';
   lastSyncAt: number | null;
   lastError: string | null;
+  staff: StaffStatus;
+}
+
+/** The last copy of staff accounts from central (`off`: no reader account given). */
+export interface StaffStatus {
+  state: 'off' | 'pending' | 'copied' | 'refused' | 'unreachable';
+  /** The office's accounts on the hub after the last good copy. */
+  count: number;
+  /** Logins the hub cannot verify (CouchDB 3.4's SHA-256 hashes), left out. */
+  skipped: string[];
+  lastCopyAt: number | null;
 }
 
 export interface Hub {
   url: string;
   status: () => HubStatus;
+  /** Copies the staff accounts now (also done at start and every staffRefreshMs). */
+  refreshStaff: () => Promise<StaffStatus>;
   stop: () => Promise<void>;
 }
 
@@ -120,7 +131,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const upstream = new PouchDB(`${centralBase}/${db}`, { auth: centralAuth, skip_setup: true });
   // The replication's own handle on central (the probe below must see failures as they are).
   const uplink = tolerantInfo(new PouchDB(`${centralBase}/${db}`, { auth: centralAuth, skip_setup: true }));
-  let status: HubStatus = { uplink: 'connecting', lastSyncAt: null, lastError: null };
+  let status: Omit<HubStatus, 'staff'> = { uplink: 'connecting', lastSyncAt: null, lastError: null };
   const log = (line: string): void => {
     if (!opts.quiet) console.warn(`[hub] ${line}`);
   };
@@ -128,23 +139,45 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const backOff = (d: number): number => (d === 0 ? 1000 : Math.min(maxBackoff, d * 2));
   const sync = local.sync(uplink, { live: true, retry: true, back_off_function: backOff });
 
-  // Staff accounts, one way: central is where they are managed. The hub's own design document of
-  // `_users` stays its own.
-  let users: PouchDB.Replication.Replication<object> | null = null;
-  const localUsers = new PouchDB(`${server.url}/_users`, { auth: adminAuth, skip_setup: true });
-  const usersAuth = opts.usersAccount
-    ? { username: opts.usersAccount.user, password: opts.usersAccount.password }
-    : centralAuth;
-  const centralUsers = tolerantInfo(new PouchDB(`${centralBase}/_users`, { auth: usersAuth, skip_setup: true }));
-  if (opts.pullUsers ?? true) {
-    users = centralUsers.replicate.to(localUsers, {
-      live: true,
-      retry: true,
-      back_off_function: backOff,
-      filter: (doc: { _id: string }) => !doc._id.startsWith('_design/'),
-    });
-    void users.on('error', (err: unknown) => log(`staff accounts cannot be read from central: ${String(err)}`));
-  }
+  // Staff accounts, one way: central is where they are managed.
+  let staff: StaffStatus = {
+    state: opts.usersAccount ? 'pending' : 'off',
+    count: 0,
+    skipped: [],
+    lastCopyAt: null,
+  };
+  const reader = opts.usersAccount;
+  let copying: Promise<StaffStatus> | null = null;
+  const copyStaff = (): Promise<StaffStatus> => {
+    if (!reader) return Promise.resolve(staff);
+    // One copy at a time: a refresh asked for during one joins it.
+    copying ??= copyStaffAccounts({
+      office: opts.office,
+      central: { url: centralBase, ...reader },
+      hub: { url: server.url, ...admin },
+    })
+      .then((r) => {
+        if (r.changed || staff.state !== 'copied') {
+          log(`staff accounts copied from central: ${r.copied}`);
+          if (r.skipped.length) log(`staff accounts the hub cannot verify (SHA-256 hashes): ${r.skipped.join(', ')}`);
+        }
+        staff = { state: 'copied', count: r.copied, skipped: r.skipped, lastCopyAt: Date.now() };
+        return staff;
+      })
+      .catch((e: unknown) => {
+        const reason = e instanceof StaffCopyError ? e.reason : 'unreachable';
+        if (staff.state !== reason) log(`staff accounts cannot be copied from central: ${String(e)}`);
+        // The accounts copied last time stay: desks keep signing in while central is away.
+        staff = { ...staff, state: reason };
+        return staff;
+      })
+      .finally(() => {
+        copying = null;
+      });
+    return copying;
+  };
+  void copyStaff();
+  const staffTimer = reader ? setInterval(() => void copyStaff(), opts.staffRefreshMs ?? 60_000) : null;
 
   const probe = async (): Promise<void> => {
     try {
@@ -170,11 +203,13 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   log(`serving ${db} at ${server.url}, replicating with ${opts.central.url}`);
   return {
     url: server.url,
-    status: () => status,
+    status: () => ({ ...status, staff }),
+    refreshStaff: copyStaff,
     stop: async () => {
       clearInterval(timer);
+      if (staffTimer) clearInterval(staffTimer);
       sync.cancel();
-      users?.cancel();
+      await copying;
       await server.stop();
     },
   };

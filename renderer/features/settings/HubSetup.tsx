@@ -20,7 +20,11 @@ export function HubSetup(): JSX.Element {
   const [port, setPort] = useState('5985');
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
+  // The optional staff reader (see HubConfig.staffReader): both fields, or neither.
+  const [staffUser, setStaffUser] = useState('');
+  const [staffPassword, setStaffPassword] = useState('');
   const [busy, setBusy] = useState(false);
+  const [refused, setRefused] = useState(false);
 
   useEffect(() => {
     const bridge = getBridge();
@@ -36,6 +40,7 @@ export function HubSetup(): JSX.Element {
           setHost(r.config.host);
           setPort(String(r.config.port));
           setUser(r.config.user);
+          setStaffUser(r.config.staffUser ?? '');
         }
       });
     };
@@ -51,14 +56,25 @@ export function HubSetup(): JSX.Element {
   const portNumber = Number(port);
   const portOk = Number.isInteger(portNumber) && portNumber >= 1024 && portNumber <= 65535;
   const hostOk = /^[A-Za-z0-9.-]{1,253}$/.test(host);
-  const ready = Boolean(office && central && portOk && hostOk && user && password);
+  const staffOk = Boolean(staffUser) === Boolean(staffPassword);
+  const ready = Boolean(office && central && portOk && hostOk && user && password && staffOk);
   const submit = (enabled: boolean): void => {
     const bridge = getBridge();
     if (!bridge.configureHub || !office || !central) return;
     setBusy(true);
+    setRefused(false);
     void bridge
-      .configureHub({ enabled, office, host, port: portNumber, central: { url: central, user, password } })
+      .configureHub({
+        enabled,
+        office,
+        host,
+        port: portNumber,
+        central: { url: central, user, password },
+        ...(staffUser && staffPassword ? { staffReader: { user: staffUser, password: staffPassword } } : {}),
+      })
       .then(setReport)
+      // The main process refused the settings (its schema is the judge): say so, keep the form.
+      .catch(() => setRefused(true))
       .finally(() => setBusy(false));
   };
 
@@ -103,13 +119,48 @@ export function HubSetup(): JSX.Element {
             />
           </label>
           <p className="note wide">{!office || !central ? t('settings:hub.needsDesk') : t('settings:hub.userNote')}</p>
+          <label className={`field${staffOk ? '' : ' invalid'}`}>
+            <span>{t('settings:hub.staffUser')}</span>
+            <input
+              value={staffUser}
+              autoComplete="off"
+              onChange={(e) => setStaffUser(e.target.value)}
+              data-testid="hub-staff-user"
+            />
+          </label>
+          <label className={`field${staffOk ? '' : ' invalid'}`}>
+            <span>{t('settings:hub.staffPassword')}</span>
+            <input
+              type="password"
+              value={staffPassword}
+              autoComplete="off"
+              onChange={(e) => setStaffPassword(e.target.value)}
+              data-testid="hub-staff-password"
+            />
+          </label>
+          {!staffOk && <p className="field-error wide">{t('settings:hub.staffBoth')}</p>}
+          <p className="note wide">{t('settings:hub.staffNote')}</p>
           {report.error && <p className="field-error wide">{t(`settings:hub.error.${report.error.slice(4)}`)}</p>}
+          {refused && (
+            <p className="field-error wide" data-testid="hub-refused">
+              {t('settings:hub.error.refused')}
+            </p>
+          )}
           <p className="wide" data-testid="hub-state">
             {t(`settings:hub.state.${report.state}`)}
             {report.state === 'running' && report.url && ` — ${report.url}`}
             {report.uplink && ` · ${t(`settings:hub.uplink.${report.uplink}`)}`}
             {report.lastSyncAt && ` · ${formatPrintedDateTime(report.lastSyncAt)}`}
           </p>
+          {report.state === 'running' && report.staff && (
+            <p
+              className={`wide${['refused', 'unreachable'].includes(report.staff.state) ? ' field-error' : ''}`}
+              data-testid="hub-staff"
+            >
+              {t(`settings:hub.staff.${report.staff.state}`, { count: report.staff.count })}
+              {report.staff.skipped > 0 && ` ${t('settings:hub.staff.skipped', { count: report.staff.skipped })}`}
+            </p>
+          )}
           <div className="actions wide">
             <button type="submit" className="primary" disabled={!ready || busy} data-testid="hub-enable">
               {t('settings:hub.enable')}

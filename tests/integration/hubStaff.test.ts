@@ -1,0 +1,219 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import PouchDB from 'pouchdb-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HubConfig, HubStatusReport } from '@shared/ipc/contract';
+import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
+import { putHubUser, putStaffUser } from '../../scripts/provision';
+import { createHubService, type HubService } from '../../electron/main/hub/hubService';
+import { startHub } from '../../electron/main/hub/officeHub';
+
+/**
+ * The embedded hub as the desktop app runs it (hubService.ts, the real hub and a real dev central):
+ * staff defined only on central sign in and sync at the hub once the hub has copied their accounts
+ * with the staff reader account, and not without it; password changes and departures on central
+ * reach the hub at the next copy.
+ */
+const rules = { kinds: { registered: ['clerk'] } };
+const CENTRAL_PORT = 5853;
+const HUB_PORT = 5854;
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'kense-hubstaff-'));
+  dirs.push(d);
+  return d;
+};
+const basic = (user: string, password: string): string =>
+  'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+const hubUrl = `http://127.0.0.1:${HUB_PORT}`;
+
+const clerk = { login: 'aigerim', password: 'secret-aigerim', role: 'clerk', office: 'ALM01', fullName: 'Айгерім' };
+const stranger = { login: 'dana', password: 'secret-dana', role: 'clerk', office: 'AST02' };
+const hubAccount = { login: 'hub-alm01', password: 'secret-hub', office: 'ALM01' };
+// The reader: the office's own admin, whom provisioning makes an admin of `_users` (no server admin).
+const officeAdmin = { login: 'gulnar', password: 'secret-gulnar', role: 'office_admin', office: 'ALM01' };
+
+async function signIn(url: string, user: string, password: string): Promise<number> {
+  const r = await fetch(`${url}/_session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: user, password }),
+  }).catch(() => null);
+  return r?.status ?? 0;
+}
+
+async function until(check: () => Promise<boolean> | boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+let n = 0;
+function event(appId: string): { _id: string } & Record<string, unknown> {
+  n++;
+  const hlc = `${String(Date.now()).padStart(15, '0')}-${String(n).padStart(4, '0')}`;
+  return {
+    _id: `evt:${appId}:${hlc}:STAFFTEST`,
+    type: 'event',
+    v: 1,
+    appId,
+    hlc,
+    device: 'STAFFTEST',
+    kind: 'registered',
+    office: 'ALM01',
+    at: new Date().toISOString(),
+    actor: { login: clerk.login, role: 'clerk' },
+    payload: {},
+  };
+}
+
+/**
+ * A desk replicating with the hub as the given staff member, both ways, once. Node has no
+ * IndexedDB: the desk's own database stands in on central's dev server (as its admin); what is
+ * under test is the hub's side, reached with the staff member's login.
+ */
+async function deskSync(login: string, password: string): Promise<{ pushed: string; pulled: number }> {
+  const name = `desk_${++n}`;
+  const admin = { username: DEV_ADMIN.user, password: DEV_ADMIN.password };
+  const local = new PouchDB(`${central?.url ?? ''}/${name}`, { auth: admin });
+  await local.info();
+  const remote = new PouchDB(`${hubUrl}/office_alm01`, { auth: { username: login, password }, skip_setup: true });
+  try {
+    const doc = event('STAFF1');
+    await local.put(doc);
+    const push = await local.replicate.to(remote);
+    if (push.docs_written !== 1) throw new Error(`pushed ${push.docs_written}`);
+    const pull = await local.replicate.from(remote);
+    return { pushed: doc._id, pulled: pull.docs_read };
+  } finally {
+    await local.destroy();
+    await remote.close();
+  }
+}
+
+const base: HubConfig = {
+  enabled: true,
+  office: 'ALM01',
+  host: '127.0.0.1',
+  port: HUB_PORT,
+  central: { url: `http://127.0.0.1:${CENTRAL_PORT}`, user: hubAccount.login, password: hubAccount.password },
+};
+
+let central: Central | null = null;
+let service: HubService | null = null;
+const status = (): HubStatusReport => {
+  if (!service) throw new Error('no hub service');
+  return service.status();
+};
+
+beforeAll(async () => {
+  central = await startCentral({ port: CENTRAL_PORT, dir: tmp(), offices: ['ALM01', 'AST02'], quiet: true, rules });
+  const admin = { url: central.url, ...DEV_ADMIN };
+  await putStaffUser(admin, clerk);
+  await putStaffUser(admin, stranger);
+  await putHubUser(admin, hubAccount);
+  await putStaffUser(admin, officeAdmin);
+  const dataDir = tmp();
+  service = createHubService({
+    // The app's hub, with this test's rules, an admin it can inspect the hub with, and a quick refresh.
+    start: (o) => startHub({ ...o, rules, admin: DEV_ADMIN }),
+    staffRefreshMs: 300,
+    portFree: () => Promise.resolve(true),
+    dataDir,
+    load: () => Promise.resolve(null),
+    save: () => Promise.resolve(),
+  });
+  await service.init();
+}, 60_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await central?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('staff accounts on the embedded hub', () => {
+  it('without a staff reader account, a staff member known only to central is refused by the hub', async () => {
+    const s = await service?.configure(base);
+    expect(s).toMatchObject({ state: 'running', staff: { state: 'off', count: 0 } });
+    expect(await signIn(central?.url ?? '', clerk.login, clerk.password)).toBe(200);
+    expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(401);
+    await expect(deskSync(clerk.login, clerk.password)).rejects.toMatchObject({ status: 401 });
+  }, 60_000);
+
+  it('the hub account cannot read staff accounts: as a reader, the copy is refused and says so', async () => {
+    await service?.configure({ ...base, staffReader: { user: hubAccount.login, password: hubAccount.password } });
+    await until(() => status().staff?.state === 'refused', 'the copy to be refused');
+    expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(401);
+  }, 60_000);
+
+  it('with the office admin as reader, the office staff sign in and sync at the hub; nobody else is copied', async () => {
+    await service?.configure({ ...base, staffReader: { user: officeAdmin.login, password: officeAdmin.password } });
+    await until(() => status().staff?.state === 'copied', 'the staff accounts to be copied');
+    // The clerk and the office admin.
+    expect(status().staff).toMatchObject({ count: 2, skipped: 0 });
+    expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(200);
+    // Another office's staff and the hub account itself stay off the hub.
+    expect(await signIn(hubUrl, stranger.login, stranger.password)).toBe(401);
+    expect(await signIn(hubUrl, hubAccount.login, hubAccount.password)).toBe(401);
+
+    // Only what signing in needs is copied (no full name, no plain password), and marked.
+    const r = await fetch(`${hubUrl}/_users/org.couchdb.user:${clerk.login}`, {
+      headers: { authorization: basic(DEV_ADMIN.user, DEV_ADMIN.password) },
+    });
+    const doc = (await r.json()) as Record<string, unknown>;
+    expect(Object.keys(doc).sort()).toEqual(
+      [
+        '_id',
+        '_rev',
+        'derived_key',
+        'iterations',
+        'kense_copied_from',
+        'name',
+        'password_scheme',
+        'roles',
+        'salt',
+        'type',
+      ].sort(),
+    );
+    expect(doc['roles']).toEqual(['clerk', 'office:ALM01']);
+
+    // The clerk's desk syncs with the hub as the clerk, and the hub relays the event to central.
+    const { pushed, pulled } = await deskSync(clerk.login, clerk.password);
+    expect(pulled).toBeGreaterThanOrEqual(0);
+    await until(async () => {
+      const c = await fetch(`${central?.url ?? ''}/office_alm01/${encodeURIComponent(pushed)}`, {
+        headers: { authorization: basic(DEV_ADMIN.user, DEV_ADMIN.password) },
+      });
+      return c.status === 200;
+    }, 'the event to reach central through the hub');
+  }, 60_000);
+
+  it('a password change on central reaches the hub at the next copy; so does a departure', async () => {
+    const admin = { url: central?.url ?? '', ...DEV_ADMIN };
+    await putStaffUser(admin, { ...clerk, password: 'new-secret' });
+    await until(async () => (await signIn(hubUrl, clerk.login, 'new-secret')) === 200, 'the new password at the hub');
+    expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(401);
+    const synced = await deskSync(clerk.login, 'new-secret');
+    expect(synced.pushed).toMatch(/^evt:STAFF1:/);
+
+    // Taken away from the office on central (another office's role now): gone from the hub.
+    await putStaffUser(admin, { ...clerk, password: 'new-secret', office: 'AST02' });
+    await until(async () => (await signIn(hubUrl, clerk.login, 'new-secret')) === 401, 'the clerk to leave the hub');
+    expect(status().staff).toMatchObject({ state: 'copied', count: 1 });
+  }, 60_000);
+
+  it('while central cannot be reached, the copied accounts stay and the report says so', async () => {
+    const admin = { url: central?.url ?? '', ...DEV_ADMIN };
+    await putStaffUser(admin, clerk);
+    await until(async () => (await signIn(hubUrl, clerk.login, clerk.password)) === 200, 'the clerk back at the hub');
+    await central?.stop();
+    central = null;
+    await until(() => status().staff?.state === 'unreachable', 'the copy to notice central is away');
+    expect(status().staff?.count).toBe(2);
+    expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(200);
+  }, 60_000);
+});
