@@ -10,6 +10,7 @@ import { drive } from '@shared/workflow/drive';
 import Dexie from 'dexie';
 import { AppendError, Desk } from '../renderer/data/desk';
 import { deskKeysFromRaw, newDeskSecret, throwawayDeskKeys, type DeskKeys } from '../renderer/data/deskKeys';
+import { fromBase64Url, toBase64Url } from '../renderer/data/envelope';
 import { keep } from '../renderer/features/auth/deskUnlock';
 import { rememberUser } from '../renderer/features/auth/localAccounts';
 import { makeVerifierWithKey } from '../renderer/features/auth/verifier';
@@ -581,10 +582,15 @@ async function setSession(p: {
  * an online sign-in would (verifier, own sealed copy of the secret), so that the real app is
  * signed in through its sign-in form, offline, and opens the model the bench built.
  */
-let benchSecret: Uint8Array | null = null;
+// Kept in this origin's localStorage (a bench, not a desk): the steps run in fresh pages, and the
+// person remembered in a later page must unlock the desk an earlier page built.
+const BENCH_SECRET_KEY = 'kense.bench.deskSecret';
 function deskSecret(): Uint8Array {
-  benchSecret ??= newDeskSecret();
-  return benchSecret;
+  const stored = localStorage.getItem(BENCH_SECRET_KEY);
+  if (stored) return fromBase64Url(stored);
+  const fresh = newDeskSecret();
+  localStorage.setItem(BENCH_SECRET_KEY, toBase64Url(fresh));
+  return fresh;
 }
 function benchKeys(): Promise<DeskKeys> {
   return deskKeysFromRaw(deskSecret());

@@ -9,38 +9,14 @@ import type { ApplicationRow } from '../data/readModel';
 import { createI18n } from '../i18n';
 import { ApplicationTable } from './ApplicationTable';
 import { throwawayDeskKeys } from '../data/deskKeys';
+import { applicationRow } from '../../tests/fixtures/applicationRow';
 
 const keys = throwawayDeskKeys();
 
 // The list asks for the next page only when the end of what is loaded comes into view.
 const catalogue = loadCatalogue([testPermitService]);
-const row = (i: number): ApplicationRow => ({
-  appId: `a${i}`,
-  office: 'ALM01',
-  regNumber: `ALM01-D01-${String(i + 1).padStart(6, '0')}`,
-  serviceId: testPermitService.id,
-  serviceVersion: testPermitService.version,
-  variantId: 'v',
-  channel: null,
-  status: 'in_progress',
-  stepId: 's3',
-  stepKind: null,
-  role: 'head',
-  assignee: null,
-  stepDueAt: null,
-  dueAt: null,
-  overdue: 0,
-  atRisk: 0,
-  applicantKey: null,
-  personal: '',
-  searchWords: [],
-  registeredAt: null,
-  updatedAt: 0,
-  eventCount: 1,
-  outcome: null,
-  closedAt: null,
-  superseded: 0,
-});
+const row = (i: number): ApplicationRow =>
+  applicationRow({ appId: `a${i}`, regNumber: `ALM01-D01-${String(i + 1).padStart(6, '0')}` });
 
 beforeAll(async () => {
   // Registers itself with react-i18next (initReactI18next), as the app does.

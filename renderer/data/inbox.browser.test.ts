@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxCount, inboxPage, inboxRows, isLate, PAGE_SIZE, type InboxCursor, type InboxUser } from './inbox';
 import { openReadModel, type ApplicationRow, type ReadModel } from './readModel';
+import { applicationRow } from '../../tests/fixtures/applicationRow';
 
 // A read model of 6,000 applications in real IndexedDB: the inbox must page through its indexes,
 // never load a role's rows to sort them in memory.
@@ -31,34 +32,24 @@ function makeRows(): ApplicationRow[] {
     const dueAt = r() < 0.1 ? null : NOW + Math.round((r() - 0.3) * 200) * HOUR;
     const stepDueAt = dueAt === null ? null : r() < 0.2 ? NOW - HOUR : dueAt;
     const status = closed ? 'closed' : r() < 0.1 ? 'waiting_applicant' : 'in_progress';
-    rows.push({
-      appId: `app${String(i).padStart(5, '0')}`,
-      office: 'ALM01',
-      regNumber: `ALM01-D01-${String(i + 1).padStart(6, '0')}`,
-      serviceId: 's',
-      serviceVersion: '1',
-      variantId: 'v',
-      channel: null,
-      status,
-      stepId: role ? 'step' : null,
-      stepKind: null,
-      role,
-      assignee,
-      stepDueAt,
-      dueAt,
-      // Frozen when projected long ago: nothing was late then.
-      overdue: 0,
-      atRisk: 0,
-      applicantKey: null,
-      personal: '',
-      searchWords: [],
-      registeredAt: NOW - i * 1000,
-      updatedAt: NOW - i * 1000,
-      eventCount: 1,
-      outcome: null,
-      closedAt: closed ? NOW - HOUR : null,
-      superseded: 0,
-    });
+    rows.push(
+      applicationRow({
+        appId: `app${String(i).padStart(5, '0')}`,
+        regNumber: `ALM01-D01-${String(i + 1).padStart(6, '0')}`,
+        serviceId: 's',
+        serviceVersion: '1',
+        status,
+        stepId: role ? 'step' : null,
+        role,
+        assignee,
+        stepDueAt,
+        dueAt,
+        // Frozen when projected long ago: nothing was late then (overdue 0).
+        registeredAt: NOW - i * 1000,
+        updatedAt: NOW - i * 1000,
+        closedAt: closed ? NOW - HOUR : null,
+      }),
+    );
   }
   return rows;
 }

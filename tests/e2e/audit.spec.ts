@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { actAs, freshDesk } from './desk';
+import { registerWheelchair } from './flow';
 
 const SHOTS = 'artifacts/screenshots';
 
@@ -8,15 +9,7 @@ test('the card shows who did what where, and the integrity check catches an even
 }) => {
   await freshDesk(page);
   await actAs(page, 'aigerim', 'Сейітова Айгерім', 'clerk');
-  await page.goto('./#/reception');
-  await page.getByTestId('applicant-id').fill('900101300017');
-  await page.getByTestId('person-surname').fill('Сейітқали');
-  await page.getByTestId('person-name').fill('Әлия');
-  await page.getByTestId('service-search').fill('кресло');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('all-received').click();
-  await page.getByTestId('register').click();
-  const number = (await page.getByTestId('reg-number').textContent()) ?? '';
+  const number = await registerWheelchair(page);
 
   await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
   await page.goto('./#/inbox');

@@ -160,3 +160,21 @@ export function stateAfter(s: ServiceDefinition, events: EventDoc[], n: number):
 
 export const roleOf = (e: EventDoc): StaffRole => e.actor.role;
 export { actAs };
+
+/**
+ * The quickest registration at reception: a citizen asking for a wheelchair (the first service the
+ * search for "кресло" offers), every document received. Returns the registration number.
+ */
+export async function registerWheelchair(page: Page): Promise<string> {
+  await page.goto('./#/reception');
+  if (await page.getByTestId('next-application').count()) await page.getByTestId('next-application').click();
+  await page.getByTestId('applicant-id').fill('900101300017');
+  await page.getByTestId('person-surname').fill('Сейітқали');
+  await page.getByTestId('person-name').fill('Әлия');
+  await page.getByTestId('service-search').fill('кресло');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('all-received').click();
+  await page.getByTestId('register').click();
+  await expect(page.getByTestId('reg-number')).toBeVisible();
+  return (await page.getByTestId('reg-number').textContent()) ?? '';
+}

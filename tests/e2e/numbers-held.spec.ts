@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { DEV_ADMIN } from '../../scripts/central';
 import { actAs, CENTRAL, freshDesk, OFFICE, signIn } from './desk';
+import { registerWheelchair } from './flow';
 
 const adminAuth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
 
@@ -11,20 +12,6 @@ async function eventsOnCentral(): Promise<number> {
     headers: { authorization: adminAuth },
   });
   return ((await r.json()) as { rows: unknown[] }).rows.length;
-}
-
-async function register(page: Page): Promise<string> {
-  await page.goto('./#/reception');
-  if (await page.getByTestId('next-application').count()) await page.getByTestId('next-application').click();
-  await page.getByTestId('applicant-id').fill('900101300017');
-  await page.getByTestId('person-surname').fill('Сейітқали');
-  await page.getByTestId('person-name').fill('Әлия');
-  await page.getByTestId('service-search').fill('кресло');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('all-received').click();
-  await page.getByTestId('register').click();
-  await expect(page.getByTestId('reg-number')).toBeVisible();
-  return (await page.getByTestId('reg-number').textContent()) ?? '';
 }
 
 /**
@@ -60,7 +47,7 @@ test('a wiped desk holds registration until its first pull has finished, then nu
 }) => {
   await freshDesk(page);
   await actAs(page, 'aigerim', 'Сейітова Айгерім');
-  expect(await register(page)).toBe('ALM01-D01-000001');
+  expect(await registerWheelchair(page)).toBe('ALM01-D01-000001');
   await expect.poll(eventsOnCentral, { timeout: 30_000 }).toBeGreaterThan(0);
 
   await crash(page);
@@ -75,14 +62,14 @@ test('a wiped desk holds registration until its first pull has finished, then nu
   await expect(page.getByTestId('held-override')).toHaveCount(0);
   blocked = false;
   await expect(page.getByTestId('numbers-held')).toHaveCount(0, { timeout: 45_000 });
-  expect(await register(page)).toBe('ALM01-D01-000002');
+  expect(await registerWheelchair(page)).toBe('ALM01-D01-000002');
 });
 
 test('offline, the clerk may go on after confirming a skip of 100 numbers: a gap, never a repeat', async ({ page }) => {
   await freshDesk(page);
   await actAs(page, 'aigerim', 'Сейітова Айгерім');
-  expect(await register(page)).toBe('ALM01-D01-000001');
-  expect(await register(page)).toBe('ALM01-D01-000002');
+  expect(await registerWheelchair(page)).toBe('ALM01-D01-000001');
+  expect(await registerWheelchair(page)).toBe('ALM01-D01-000002');
   await expect.poll(eventsOnCentral, { timeout: 30_000 }).toBeGreaterThan(1);
   await crash(page);
   // The network cable out: the desk signs its known clerk in offline and cannot re-sync.
@@ -99,5 +86,5 @@ test('offline, the clerk may go on after confirming a skip of 100 numbers: a gap
   await expect(held).toContainText('100 нөмірге алға');
   await page.getByTestId('held-confirm').click();
   await expect(held).toHaveCount(0);
-  expect(await register(page)).toBe('ALM01-D01-000103');
+  expect(await registerWheelchair(page)).toBe('ALM01-D01-000103');
 });

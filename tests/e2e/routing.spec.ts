@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { actAs, freshDesk } from './desk';
+import { registerWheelchair } from './flow';
 
 const SHOTS = 'artifacts/screenshots';
 
@@ -14,15 +15,7 @@ test('an application goes from the clerk to the head, the executor, back to the 
 }) => {
   await freshDesk(page);
   await actAs(page, 'aigerim', 'Сейітова Айгерім', 'clerk');
-  await page.goto('./#/reception');
-  await page.getByTestId('applicant-id').fill('900101300017');
-  await page.getByTestId('person-surname').fill('Сейітқали');
-  await page.getByTestId('person-name').fill('Әлия');
-  await page.getByTestId('service-search').fill('кресло');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('all-received').click();
-  await page.getByTestId('register').click();
-  const number = (await page.getByTestId('reg-number').textContent()) ?? '';
+  const number = await registerWheelchair(page);
 
   // The head: the application waits for a resolution; the head names the executor.
   await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');

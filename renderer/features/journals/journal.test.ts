@@ -4,6 +4,7 @@ import { loadCatalogue } from '@shared/catalogue';
 import { testPermitService } from '../../../tests/fixtures/testService';
 import type { ApplicationRow, JournalRow } from '../../data/readModel';
 import { journalTable } from './journal';
+import { applicationRow } from '../../../tests/fixtures/applicationRow';
 
 // The translation function echoes keys: the test reads which texts were chosen.
 const t = ((key: string) => key) as unknown as TFunction;
@@ -12,35 +13,8 @@ const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 23, 6, 0);
 
 function app(over: Partial<ApplicationRow>): ApplicationRow {
-  return {
-    appId: 'a1',
-    office: 'ALM01',
-    regNumber: 'ALM01-D01-000001',
-    serviceId: testPermitService.id,
-    serviceVersion: testPermitService.version,
-    variantId: 'v',
-    channel: null,
-    status: 'in_progress',
-    stepId: 's3',
-    stepKind: null,
-    role: 'head',
-    assignee: null,
-    stepDueAt: null,
-    dueAt: null,
-    // Projected when nothing was late yet: the flag is frozen at that moment.
-    overdue: 0,
-    atRisk: 0,
-    applicantKey: null,
-    personal: '',
-    searchWords: [],
-    registeredAt: NOW - 30 * DAY,
-    updatedAt: NOW - 30 * DAY,
-    eventCount: 1,
-    outcome: null,
-    closedAt: null,
-    superseded: 0,
-    ...over,
-  };
+  // Projected when nothing was late yet: the stored flag (overdue 0) is frozen at that moment.
+  return applicationRow({ registeredAt: NOW - 30 * DAY, updatedAt: NOW - 30 * DAY, ...over });
 }
 
 const entry: JournalRow = {
