@@ -1,3 +1,4 @@
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -206,14 +207,41 @@ describe('staff accounts on the embedded hub', () => {
     expect(status().staff).toMatchObject({ state: 'copied', count: 1 });
   }, 60_000);
 
+  it("a verifier made with CouchDB 3.4's default (PBKDF2-SHA256) is copied and checked at the hub", async () => {
+    // Written on central as CouchDB 3.4 stores it (the dev server itself would hash with SHA-1).
+    const salt = randomBytes(16).toString('hex');
+    const iterations = 1000;
+    const doc = {
+      _id: 'org.couchdb.user:bolat',
+      name: 'bolat',
+      type: 'user',
+      roles: ['head', 'office:ALM01'],
+      password_scheme: 'pbkdf2',
+      pbkdf2_prf: 'sha256',
+      iterations,
+      salt,
+      derived_key: pbkdf2Sync('secret-bolat', salt, iterations, 32, 'sha256').toString('hex'),
+    };
+    const put = await fetch(`${central?.url ?? ''}/_users/${encodeURIComponent(doc._id)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: basic(DEV_ADMIN.user, DEV_ADMIN.password) },
+      body: JSON.stringify(doc),
+    });
+    expect(put.status).toBe(201);
+    await until(async () => (await signIn(hubUrl, 'bolat', 'secret-bolat')) === 200, 'the SHA-256 account at the hub');
+    expect(await signIn(hubUrl, 'bolat', 'wrong-password')).toBe(401);
+    expect(status().staff).toMatchObject({ state: 'copied', skipped: 0 });
+  }, 60_000);
+
   it('while central cannot be reached, the copied accounts stay and the report says so', async () => {
     const admin = { url: central?.url ?? '', ...DEV_ADMIN };
     await putStaffUser(admin, clerk);
     await until(async () => (await signIn(hubUrl, clerk.login, clerk.password)) === 200, 'the clerk back at the hub');
+    await until(() => status().staff?.count === 3, 'the clerk, the office admin and the head copied');
     await central?.stop();
     central = null;
     await until(() => status().staff?.state === 'unreachable', 'the copy to notice central is away');
-    expect(status().staff?.count).toBe(2);
+    expect(status().staff?.count).toBe(3);
     expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(200);
   }, 60_000);
 });

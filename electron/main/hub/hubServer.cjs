@@ -15,6 +15,7 @@
  */
 const path = require('node:path');
 const fs = require('node:fs');
+const crypto = require('node:crypto');
 const { parseArgs } = require('node:util');
 const express = require('express');
 const expressPouchDB = require('express-pouchdb');
@@ -33,6 +34,26 @@ const { values } = parseArgs({
     'no-color': { type: 'boolean', default: false },
   },
 });
+
+// pouchdb-auth checks a password with PBKDF2-SHA1 only, and sees only the salt. The staff copy
+// (staffCopy.ts) marks the salt of a SHA-256 verifier (CouchDB 3.4's default `pbkdf2_prf`), and it
+// is checked here the way CouchDB does: PBKDF2-HMAC-SHA256, 32 bytes, hex.
+const SHA256_SALT_PREFIX = 'kense-sha256:';
+const authUtils = require('pouchdb-auth/lib/utils');
+const sha1Hash = authUtils.hashPassword;
+authUtils.hashPassword = function (password, salt, iterations) {
+  if (typeof salt === 'string' && salt.startsWith(SHA256_SALT_PREFIX)) {
+    const key = crypto.pbkdf2Sync(
+      String(password),
+      salt.slice(SHA256_SALT_PREFIX.length),
+      Number(iterations),
+      32,
+      'sha256',
+    );
+    return Promise.resolve(key.toString('hex'));
+  }
+  return sha1Hash(password, salt, iterations);
+};
 
 const dir = path.resolve(values.dir);
 fs.mkdirSync(dir, { recursive: true });

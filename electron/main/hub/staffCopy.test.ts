@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyStaffAccounts, StaffCopyError } from './staffCopy';
+import { SHA256_SALT_PREFIX, copyStaffAccounts, StaffCopyError } from './staffCopy';
 
 /**
  * The copy's choices, against two in-memory `_users` that answer as CouchDB does (`_all_docs`
@@ -97,12 +97,16 @@ describe('copying staff accounts from central to the hub', () => {
       user('hub-alm01', ['kense_hub', 'office:ALM01']),
       user('root', ['_admin', 'office:ALM01']),
       user('sha256', ['head', 'office:ALM01'], { pbkdf2_prf: 'sha256' }),
+      user('sha512', ['head', 'office:ALM01'], { pbkdf2_prf: 'sha512' }),
       user('sha1', ['head', 'office:ALM01'], { pbkdf2_prf: 'sha', full_name: 'Not copied' }),
       { _id: '_design/_auth', language: 'javascript' },
     ]);
     const hub = couch([]);
     const r = await run(central, hub);
-    expect(r).toEqual({ copied: 1204, changed: 1204, skipped: ['sha256'] });
+    expect(r).toEqual({ copied: 1205, changed: 1205, skipped: ['sha512'] });
+    // CouchDB 3.4's SHA-256 verifier: its salt is marked for the hub's check (hubServer.cjs).
+    expect(hub.store.get('org.couchdb.user:sha256')).toMatchObject({ salt: `${SHA256_SALT_PREFIX}salt-sha256` });
+    expect(hub.store.get('org.couchdb.user:sha256')).not.toHaveProperty('pbkdf2_prf');
     expect(hub.store.has('org.couchdb.user:other')).toBe(false);
     expect(hub.store.has('org.couchdb.user:hub-alm01')).toBe(false);
     expect(hub.store.has('org.couchdb.user:root')).toBe(false);

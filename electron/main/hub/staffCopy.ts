@@ -31,7 +31,7 @@ export interface StaffCopyResult {
   copied: number;
   /** Written or removed by this run (0: nothing had changed). */
   changed: number;
-  /** Staff whose verifier the hub cannot check (not PBKDF2-SHA1: CouchDB 3.4's `pbkdf2_prf: sha256`). */
+  /** Staff whose verifier the hub cannot check (not PBKDF2 with SHA-1 or SHA-256). */
   skipped: string[];
 }
 
@@ -64,6 +64,8 @@ type Row = { id: string; doc?: Record<string, unknown> };
 const HUB_ROLE = 'kense_hub';
 const PAGE = 500;
 const TIMEOUT_MS = 30_000;
+/** Marks a copied SHA-256 verifier's salt for the hub's password check (hubServer.cjs). */
+export const SHA256_SALT_PREFIX = 'kense-sha256:';
 
 const basic = (l: Login): string => 'Basic ' + Buffer.from(`${l.user}:${l.password}`).toString('base64');
 
@@ -153,9 +155,10 @@ function wanted(doc: Record<string, unknown>, office: string): CopiedUser | 'unv
   const { derived_key: key, salt, iterations } = doc;
   if (
     doc['password_scheme'] !== 'pbkdf2' ||
-    (prf !== undefined && prf !== 'sha') ||
+    (prf !== undefined && prf !== 'sha' && prf !== 'sha256') ||
     typeof key !== 'string' ||
     typeof salt !== 'string' ||
+    salt.startsWith(SHA256_SALT_PREFIX) ||
     typeof iterations !== 'number'
   )
     return 'unverifiable';
@@ -166,7 +169,9 @@ function wanted(doc: Record<string, unknown>, office: string): CopiedUser | 'unv
     roles,
     password_scheme: 'pbkdf2',
     derived_key: key,
-    salt,
+    // The hub's password check (pouchdb-auth) knows only PBKDF2-SHA1 and sees only the salt: a
+    // SHA-256 verifier (CouchDB 3.4's default) is marked there, and hubServer.cjs checks it so.
+    salt: prf === 'sha256' ? `${SHA256_SALT_PREFIX}${salt}` : salt,
     iterations,
     kense_copied_from: 'central',
   };
