@@ -83,7 +83,7 @@ it('the staff reader: both fields or neither, sent to the host with the hub sett
   };
   // The copy's state, in the UI language; the saved reader login is filled in, its password is not.
   expect(text('hub-staff')).toBe(
-    'Скопировано учётных записей сотрудников: 3. Учётных записей, которые хаб не может проверить (хэш SHA-256): 1; эти сотрудники не смогут войти в хаб.',
+    'Скопировано учётных записей сотрудников: 3. Учётных записей, которые хаб не может проверить (не PBKDF2 SHA-1 или SHA-256): 1; эти сотрудники не смогут войти в хаб.',
   );
   expect(el.querySelector<HTMLInputElement>('[data-testid="hub-staff-user"]')?.value).toBe('gulnar');
 
