@@ -8,7 +8,7 @@ import type { Catalogue } from '@shared/catalogue';
 import { officeHoursOf } from '@shared/workflow';
 import type { DeskKeys } from '../data/deskKeys';
 import { judgedNow } from '../data/inbox';
-import type { ApplicationRow } from '../data/readModel';
+import { isOpenStatus, type ApplicationRow } from '../data/readModel';
 import { useApplicationPersonal } from '../data/sealedRows';
 import { formatPrintedDate, formatPrintedDateTime } from '../i18n/format';
 import { usePreferences } from '../state/preferences';
@@ -102,7 +102,7 @@ export function ApplicationTable({
             // The row stands out when the step or the whole application is late; the due column
             // says "overdue" only for the application's own deadline (the step's lateness is shown
             // under the status).
-            const open = a.status === 'in_progress' || a.status === 'waiting_applicant';
+            const open = isOpenStatus(a.status);
             const overdue = a.overdue === 1;
             const pastDue = open ? a.dueAt !== null && now > a.dueAt : a.overdue === 1;
             return (
