@@ -14,7 +14,9 @@ export class DataError extends Error {
       | 'storage.failed'
       | 'device.conflict'
       /** The unlocked desk key does not open this replica (docs/threat-model.md §5). */
-      | 'key.wrong',
+      | 'key.wrong'
+      /** An attachment's bytes are not the ones its event records (a forged revision). */
+      | 'attachment.mismatch',
     cause?: unknown,
   ) {
     super(code, { cause });
