@@ -21,39 +21,40 @@ const actors: Record<string, ActorRef> = {
   executor: { login: 'dana', role: 'executor' },
 };
 const base = { appId: 'A1B2', office: 'ALM01', device: 'D01', now: T0 };
+const raw = (d: object): Record<string, unknown> => d as Record<string, unknown>;
+const signedEvent = makeEvent({
+  ...base,
+  kind: 'signed',
+  clock: { wall: T0, counter: 0 },
+  actor: actors['head']!,
+  payload: { stepId: 's5' },
+});
+const registeredEvent = makeEvent({
+  ...base,
+  kind: 'registered',
+  clock: { wall: T0, counter: 1 },
+  actor: actors['clerk']!,
+  payload: {
+    serviceId: 'x',
+    serviceVersion: '1',
+    variantId: 'v',
+    channel: 'provider_office',
+    regNumber: 'ALM01-D01-000001',
+    applicant: { kind: 'person', iin: '900101300017', surname: 'Әбенова', name: 'Айгерім' },
+    documents: [{ id: 'd1', received: true }],
+  },
+});
+const resolutionEvent = makeEvent({
+  ...base,
+  kind: 'resolution',
+  clock: { wall: T0, counter: 2 },
+  actor: actors['head']!,
+  payload: { stepId: 's2', executor: 'dana', executorName: 'Дана' },
+});
 const originals: Record<string, unknown>[] = [
-  makeEvent({
-    ...base,
-    kind: 'signed',
-    clock: { wall: T0, counter: 0 },
-    actor: actors['head']!,
-    payload: { stepId: 's5' },
-  }),
-  linkEvent(
-    makeEvent({
-      ...base,
-      kind: 'registered',
-      clock: { wall: T0, counter: 1 },
-      actor: actors['clerk']!,
-      payload: {
-        serviceId: 'x',
-        serviceVersion: '1',
-        variantId: 'v',
-        channel: 'provider_office',
-        regNumber: 'ALM01-D01-000001',
-        applicant: { kind: 'person', iin: '900101300017', surname: 'Әбенова', name: 'Айгерім' },
-        documents: [{ id: 'd1', received: true }],
-      },
-    }),
-    { seq: 3, hash: 'a'.repeat(64), eventId: 'x' },
-  ).doc,
-  makeEvent({
-    ...base,
-    kind: 'resolution',
-    clock: { wall: T0, counter: 2 },
-    actor: actors['head']!,
-    payload: { stepId: 's2', executor: 'dana', executorName: 'Дана' },
-  }),
+  raw(signedEvent),
+  linkEvent(raw(registeredEvent), { seq: 3, hash: 'a'.repeat(64), eventId: 'x' }).doc,
+  raw(resolutionEvent),
   (() => {
     const escrow = {
       type: 'desk_key',
