@@ -267,22 +267,35 @@ export function sealDatabase(db: PouchDB.Database, keys: DeskKeys): PouchDB.Data
   return db;
 }
 
+/** Whether keys open a replica's key check: none yet on a replica never unlocked. */
+export type SealCheck = 'match' | 'mismatch' | 'absent';
+
+/** Reads the key check without writing anything (choosing among escrowed secrets, deskUnlock.ts). */
+export async function sealKeyMatches(db: PouchDB.Database, keys: DeskKeys): Promise<SealCheck> {
+  let doc: { check: string };
+  try {
+    doc = await db.get<{ check: string }>(SEAL_CHECK_ID);
+  } catch (e) {
+    if ((e as { status?: number }).status !== 404) throw e;
+    return 'absent';
+  }
+  try {
+    return (await openJson(keys.data, doc.check, SEAL_CHECK_ID)) === 'kense-desk' ? 'match' : 'mismatch';
+  } catch {
+    return 'mismatch';
+  }
+}
+
 /**
  * Binds the database to one desk key: the first unlock writes a check value, every later open
  * must open it. A wrong key (another desk's secret, a reset store) is refused before anything is
  * read or written, so a replica is never mixed under two keys.
  */
 export async function checkSealKey(db: PouchDB.Database, keys: DeskKeys): Promise<'ok' | 'wrongKey'> {
-  try {
-    const doc = await db.get<{ check: string }>(SEAL_CHECK_ID);
-    try {
-      return (await openJson(keys.data, doc.check, SEAL_CHECK_ID)) === 'kense-desk' ? 'ok' : 'wrongKey';
-    } catch {
-      return 'wrongKey';
-    }
-  } catch (e) {
-    if ((e as { status?: number }).status !== 404) throw e;
+  const verdict = await sealKeyMatches(db, keys);
+  if (verdict === 'absent') {
     await db.put({ _id: SEAL_CHECK_ID, check: await sealJson(keys.data, 'kense-desk', SEAL_CHECK_ID) });
     return 'ok';
   }
+  return verdict === 'match' ? 'ok' : 'wrongKey';
 }
