@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventHash, type RawDoc } from '../../shared/audit';
+import { contentEventId } from '../../shared/events';
 import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
 import {
   adminAuth,
@@ -224,8 +225,7 @@ describe('npm run audit', () => {
   it('the server refuses a malformed chain link from staff, and takes a well-formed one', async () => {
     const put = async (chain: unknown): Promise<{ status: number; reason: unknown }> => {
       const hlc = '001773200000000-0000';
-      const doc = {
-        _id: `evt:ABAD1:${hlc}:D9`,
+      const content = {
         type: 'event',
         v: 1,
         kind: 'withdrawn',
@@ -238,6 +238,8 @@ describe('npm run audit', () => {
         payload: {},
         chain,
       };
+      // Under the id its content gives it: the chain link is what is checked here.
+      const doc = { _id: contentEventId(content), ...content };
       const r = await fetch(`${central.url}/office_alm01/${encodeURIComponent(doc._id)}`, {
         method: 'PUT',
         headers: {
