@@ -138,14 +138,16 @@ export class Projector {
   /**
    * All events of one application (their ids sort together, `evt:<appId>:…`), each as the revision
    * whose content its id names: a forged revision that won a conflict is never folded as the event.
+   * Where no revision verifies (edited in place on disk), the stored one is returned as it is: the
+   * fold refuses it (`parseEvent`: event.contentMismatch), the card's audit trail lists it.
    */
   async eventsOf(appId: string): Promise<StoredEvent[]> {
     const r = await this.db.allDocs<StoredEvent>({ ...appEventRange(appId), include_docs: true, conflicts: true });
     const out: StoredEvent[] = [];
     for (const row of r.rows) {
       if (!row.doc) continue;
-      const doc = await verifiedRevision(this.db, row.doc as unknown as LeafDoc);
-      if (doc) out.push(doc as unknown as StoredEvent);
+      const doc = (await verifiedRevision(this.db, row.doc as unknown as LeafDoc)) ?? row.doc;
+      out.push(doc as unknown as StoredEvent);
     }
     return out;
   }
