@@ -54,6 +54,11 @@ export function contentDigest(doc: object): string {
     } else if (typeof value === 'string') {
       text = value;
       out += '"';
+      // Most members are plain ASCII with nothing to escape: taken whole.
+      if (/^[ !#-[\]-~]*$/.test(text)) {
+        out += text + '"';
+        continue;
+      }
       for (i = 0; i < text.length; i++) {
         c = text.charCodeAt(i);
         if (c === 0x22) out += '\\"';
