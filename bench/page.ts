@@ -5,7 +5,7 @@
  */
 import { DEFAULT_CALENDAR } from '@shared/calendar';
 import { bundledCatalogue, type Catalogue } from '@shared/catalogue';
-import type { EventDoc, PayloadOf, StaffRole } from '@shared/events';
+import { contentEventId, type EventDoc, type PayloadOf, type StaffRole } from '@shared/events';
 import { drive } from '@shared/workflow/drive';
 import Dexie from 'dexie';
 import { AppendError, Desk } from '../renderer/data/desk';
@@ -487,8 +487,9 @@ async function adapters(p: AdapterParams): Promise<AdapterResult[]> {
     const puts: number[] = [];
     for (let i = 0; i < p.puts; i++) {
       const base = docs[i % docs.length] as Record<string, unknown>;
-      const { _rev: _r, ...rest } = base;
-      const doc = { ...rest, _id: `evt:ZPUT${i}:000000000000000-0000:D99`, appId: `ZPUT${i}` };
+      const { _rev: _r, _id: _i, ...rest } = base;
+      const content = { ...rest, appId: `ZPUT${i}`, hlc: '000000000000000-0000', device: 'D99' };
+      const doc = { ...content, _id: contentEventId(content) };
       puts.push((await timed(() => office.db.put(doc))).ms);
     }
     results.set(adapter, {

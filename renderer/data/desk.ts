@@ -1,6 +1,6 @@
 import { DEFAULT_CALENDAR, type WorkCalendar } from '@shared/calendar';
 import type { Catalogue } from '@shared/catalogue';
-import { officeDbName, validateOfficeDoc, validationRulesFromKinds, type UserCtx } from '@shared/couch';
+import { checkOfficeDoc, officeDbName, validationRulesFromKinds, type UserCtx } from '@shared/couch';
 import {
   formatOutgoingNumber,
   formatRegNumber,
@@ -20,7 +20,7 @@ import {
   type PayloadOf,
 } from '@shared/events';
 import { fold, outgoingLetter, type ApplicationState } from '@shared/workflow';
-import { writeChained, type WritableEvent } from './auditChain';
+import { sha256OfBlob, writeChained, type WritableEvent } from './auditChain';
 import { DataError, openOfficeDb, toDataError, type OfficeDb } from './officeDb';
 import type { DeskKeys } from './deskKeys';
 import type { PouchDB } from './pouch';
@@ -291,7 +291,7 @@ export class Desk {
     };
     const check = (doc: D): void => {
       try {
-        validateOfficeDoc(doc as unknown as Record<string, unknown>, null, user, null, rules);
+        checkOfficeDoc(doc as unknown as Record<string, unknown>, null, user, null, rules);
       } catch (e) {
         const reason = (e as { forbidden?: unknown }).forbidden;
         throw new AppendError(typeof reason === 'string' ? reason : 'append.refused', e);
@@ -328,6 +328,7 @@ export class Desk {
         name: file.name,
         contentType,
         size: file.data.size,
+        sha256: await sha256OfBlob(file.data),
       });
       const doc = { ...event, _attachments: { [file.name]: { content_type: contentType, data: file.data } } };
       const { _attachments: _bytes, ...written } = await this.write(doc);
@@ -335,9 +336,17 @@ export class Desk {
     });
   }
 
-  /** The clear bytes of an attachment, for showing or saving (the sealing layer opens them). */
+  /**
+   * The clear bytes of an attachment, for showing or saving (the sealing layer opens them), checked
+   * against the SHA-256 its event records: bytes that do not match (a revision forged around the
+   * event) are refused with `attachment.mismatch`, never shown as the scan.
+   */
   async attachment(eventId: string, name: string): Promise<Blob> {
-    return (await this.office.db.getAttachment(eventId, name)) as Blob;
+    const event = (await this.office.db.get(eventId)) as unknown as Partial<EventDoc<'attachment_added'>>;
+    const data = (await this.office.db.getAttachment(eventId, name)) as Blob;
+    const expected = event.kind === 'attachment_added' ? event.payload?.sha256 : undefined;
+    if (expected && (await sha256OfBlob(data)) !== expected) throw new DataError('attachment.mismatch');
+    return data;
   }
 
   /**

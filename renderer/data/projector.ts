@@ -1,8 +1,10 @@
+import { appEventRange } from '@shared/events';
 import { blindIndex } from './blindIndex';
 import type { DeskKeys } from './deskKeys';
 import type { PouchDB } from './pouch';
 import type { ApplicantRow, ReadModel } from './readModel';
 import { sealProjection, type ClearProjection, type SealedProjection } from './sealedRows';
+import { verifiedRevision, type LeafDoc } from './verifiedEvents';
 
 /** An event document as stored: the envelope fields the projector needs. */
 export interface StoredEvent {
@@ -133,14 +135,21 @@ export class Projector {
     }
   }
 
-  /** All events of one application: their ids sort together (`evt:<appId>:…`). */
+  /**
+   * All events of one application (their ids sort together, `evt:<appId>:…`), each as the revision
+   * whose content its id names: a forged revision that won a conflict is never folded as the event.
+   * Where no revision verifies (edited in place on disk), the stored one is returned as it is: the
+   * fold refuses it (`parseEvent`: event.contentMismatch), the card's audit trail lists it.
+   */
   async eventsOf(appId: string): Promise<StoredEvent[]> {
-    const r = await this.db.allDocs<StoredEvent>({
-      startkey: `evt:${appId}:`,
-      endkey: `evt:${appId}:\ufff0`,
-      include_docs: true,
-    });
-    return r.rows.flatMap((row) => (row.doc ? [row.doc as StoredEvent] : []));
+    const r = await this.db.allDocs<StoredEvent>({ ...appEventRange(appId), include_docs: true, conflicts: true });
+    const out: StoredEvent[] = [];
+    for (const row of r.rows) {
+      if (!row.doc) continue;
+      const doc = (await verifiedRevision(this.db, row.doc as unknown as LeafDoc)) ?? row.doc;
+      out.push(doc as unknown as StoredEvent);
+    }
+    return out;
   }
 
   /** Follows the changes feed until stopped. */

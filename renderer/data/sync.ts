@@ -1,3 +1,4 @@
+import { parseEventId } from '@shared/events';
 import { pouchIdbName, takeAbortCause } from './durability';
 import type { PouchDB } from './pouch';
 
@@ -149,7 +150,7 @@ export async function countPending(
   let confirmedRev: string | undefined;
   // One confirmation point per server: central and the hub confirm different things.
   const confirmedDoc = opts.target && opts.target !== 'central' ? `${CONFIRMED_DOC}-${opts.target}` : CONFIRMED_DOC;
-  const own = opts.ownDevice ? `:${opts.ownDevice}` : null;
+  const own = opts.ownDevice ?? null;
   try {
     const c = await local.get<{ seq: number | string }>(confirmedDoc);
     since = c.seq;
@@ -160,7 +161,7 @@ export async function countPending(
   const changes = await local.changes({ since, style: 'all_docs' });
   const revs: Record<string, string[]> = {};
   for (const ch of changes.results) {
-    if (!ch.id.startsWith('evt:') || (own !== null && !ch.id.endsWith(own))) continue;
+    if (!ch.id.startsWith('evt:') || (own !== null && parseEventId(ch.id)?.device !== own)) continue;
     revs[ch.id] = ch.changes.map((c) => c.rev);
   }
   const ids = Object.keys(revs);
@@ -285,7 +286,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         const reason = e.doc?.reason ?? e.reason ?? e.doc?.error ?? 'forbidden';
         // Another user's event, pulled from the hub or another desk, that this desk offered the
         // server too: the server takes it only from its author or the hub. Not this desk's refusal.
-        if (reason === 'event.actorMismatch' && opts.ownDevice && !id.endsWith(`:${opts.ownDevice}`)) return;
+        if (reason === 'event.actorMismatch' && opts.ownDevice && parseEventId(id)?.device !== opts.ownDevice) return;
         const refuse = (): void => {
           if (!snap.refused.some((r) => r.id === id)) emit({ refused: [...snap.refused, { id, reason }] });
         };

@@ -1,4 +1,4 @@
-import { validateOfficeDoc, type ValidationRules } from './validateDocUpdate';
+import { OFFICE_VALIDATOR_LIB, validateOfficeDoc, type ValidationRules } from './validateDocUpdate';
 import { validateUserDoc, type UserDocPolicy } from './validateUserDoc';
 
 /** CouchDB role naming: staff roles as they are, office membership as `office:<CODE>`. */
@@ -44,26 +44,41 @@ export function catalogSecurity(): SecurityObject {
   };
 }
 
-/** A shared validator's source with its last argument inlined as JSON: the text CouchDB evaluates. */
-function validatorSource(fn: (...args: never[]) => void, name: string, config: unknown): string {
+/** A function's source as CouchDB will get it, refused if a build tool rewrote it with helpers. */
+function plainSource(fn: (...args: never[]) => unknown, name: string): string {
   const body = fn.toString();
   // A build tool that injects helpers into the function would ship a validator that throws
   // ReferenceError on the server; refuse to produce it instead.
-  if (/__name|__defProp|__require|_interop/.test(body)) {
+  if (/__name|__defProp|__require|_interop|import_|\brequire\(/.test(body)) {
     throw new Error(`${name} was transformed by the build tool; its source cannot go into CouchDB as is`);
   }
+  return body;
+}
+
+/**
+ * A shared validator's source with its configuration inlined as JSON and its helpers (`lib`) by
+ * their own source: the text CouchDB evaluates.
+ */
+function validatorSource(
+  fn: (...args: never[]) => void,
+  name: string,
+  config: unknown,
+  lib: Record<string, (...args: never[]) => unknown> = {},
+): string {
+  const helpers = Object.entries(lib).map(([key, helper]) => `    ${key}: ${plainSource(helper, key)}`);
   return [
     'function (newDoc, oldDoc, userCtx, secObj) {',
     `  var rules = ${JSON.stringify(config)};`,
-    `  var validate = ${body};`,
-    '  validate(newDoc, oldDoc, userCtx, secObj, rules);',
+    `  var lib = {\n${helpers.join(',\n')}\n  };`,
+    `  var validate = ${plainSource(fn, name)};`,
+    '  validate(newDoc, oldDoc, userCtx, secObj, rules, lib);',
     '}',
   ].join('\n');
 }
 
 /** The source text CouchDB evaluates: the shared validator with the rules inlined as JSON. */
 export function validateDocUpdateSource(rules: ValidationRules): string {
-  return validatorSource(validateOfficeDoc, 'validateOfficeDoc', rules);
+  return validatorSource(validateOfficeDoc, 'validateOfficeDoc', rules, { ...OFFICE_VALIDATOR_LIB });
 }
 
 export const USERS_DB = '_users';
@@ -100,9 +115,12 @@ export function usersDesignDocument(reserved: string[], version: string): Design
   };
 }
 
+/** Catalogue administrators (and server admins) write the catalogue; everyone else reads it. */
 export const CATALOG_VALIDATE_SOURCE = [
   'function (newDoc, oldDoc, userCtx) {',
-  "  if (userCtx.roles.indexOf('_admin') !== -1 || userCtx.roles.indexOf('catalog_admin') !== -1) return;",
+  '  var roles = userCtx.roles;',
+  "  if (Object.prototype.toString.call(roles) !== '[object Array]') roles = [];",
+  "  if (roles.indexOf('_admin') !== -1 || roles.indexOf('catalog_admin') !== -1) return;",
   "  throw { forbidden: 'catalog.adminOnly' };",
   '}',
 ].join('\n');

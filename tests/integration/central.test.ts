@@ -8,6 +8,7 @@ import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { putHubUser, putStaffUser } from '../../scripts/provision';
+import { contentEventId, legacyEventId } from '../../shared/events';
 
 PouchDB.plugin(httpAdapter).plugin(replication);
 
@@ -40,19 +41,24 @@ async function http(
   return { status: r.status, json: (await r.json()) as Record<string, unknown> };
 }
 
-const event = (appId: string, office = 'ALM01'): Record<string, unknown> => ({
-  _id: `evt:${appId}:0000000001-0000:D1`,
-  type: 'event',
-  v: 1,
-  appId,
-  hlc: '0000000001-0000',
-  device: 'D1',
-  kind: 'registered',
-  office,
-  at: '2026-03-09T15:05:00+05:00',
-  actor: { login: 'aigerim', role: 'clerk' },
-  payload: {},
+/** An event under the id its content gives it (`reId` again after changing it). */
+const reId = (doc: Record<string, unknown>): Record<string, unknown> => ({
+  ...doc,
+  _id: contentEventId(doc as { appId: string; hlc: string; device: string }),
 });
+const event = (appId: string, office = 'ALM01'): Record<string, unknown> =>
+  reId({
+    type: 'event',
+    v: 1,
+    appId,
+    hlc: '0000000001-0000',
+    device: 'D1',
+    kind: 'registered',
+    office,
+    at: '2026-03-09T15:05:00+05:00',
+    actor: { login: 'aigerim', role: 'clerk' },
+    payload: {},
+  });
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'kense-central-'));
@@ -105,14 +111,10 @@ describe('central server provisioning', () => {
   });
 
   it('lets office staff append events and enforces immutability on the server', async () => {
-    const put = await http(
-      'PUT',
-      `office_alm01/${encodeURIComponent('evt:A1:0000000001-0000:D1')}`,
-      clerk,
-      event('A1'),
-    );
+    const id = encodeURIComponent(String(event('A1')['_id']));
+    const put = await http('PUT', `office_alm01/${id}`, clerk, event('A1'));
     expect(put.status).toBe(201);
-    const again = await http('PUT', `office_alm01/${encodeURIComponent('evt:A1:0000000001-0000:D1')}`, clerk, {
+    const again = await http('PUT', `office_alm01/${id}`, clerk, {
       ...event('A1'),
       _rev: put.json['rev'],
       payload: { changed: true },
@@ -122,7 +124,7 @@ describe('central server provisioning', () => {
   });
 
   it('refuses a forged actor and another office', async () => {
-    const forged = await http('PUT', `office_alm01/${encodeURIComponent('evt:A2:0000000001-0000:D1')}`, clerk, {
+    const forged = await http('PUT', `office_alm01/${encodeURIComponent(String(event('A2')['_id']))}`, clerk, {
       ...event('A2'),
       actor: { login: 'someone-else', role: 'clerk' },
     });
@@ -130,7 +132,7 @@ describe('central server provisioning', () => {
     expect(forged.json['reason']).toBe('event.actorMismatch');
     const other = await http(
       'PUT',
-      `office_kzo01/${encodeURIComponent('evt:A3:0000000001-0000:D1')}`,
+      `office_kzo01/${encodeURIComponent(String(event('A3', 'KZO01')['_id']))}`,
       clerk,
       event('A3', 'KZO01'),
     );
@@ -147,6 +149,58 @@ describe('central server provisioning', () => {
 const put = (db: string, doc: Record<string, unknown>, auth?: string): ReturnType<typeof http> =>
   http('PUT', `${db}/${encodeURIComponent(String(doc['_id']))}`, auth, doc);
 
+describe("an event's content fixes its identity (issue 12, finding 2)", () => {
+  // On CouchDB 3 a revision sent with new_edits: false on a new branch reaches the validator with
+  // oldDoc null, so immutability alone let it through (the validator's own test covers that case:
+  // shared/couch/design.test.ts); the dev server hands over the winning revision instead. On both,
+  // the digest in the id refuses other content under an existing event's id.
+  it("refuses a clerk's made-up revision under the head's signed event, as CouchDB 3 would", async () => {
+    const signed = reId({ ...event('G1'), kind: 'signed', actor: { login: 'bolat', role: 'head' } });
+    expect((await put('office_alm01', signed, head)).status).toBe(201);
+    const forged = { ...event('G1'), _id: signed['_id'], _rev: `1-${'f'.repeat(32)}` };
+    const r = await http('POST', 'office_alm01/_bulk_docs', clerk, { docs: [forged], new_edits: false });
+    expect(r.status === 201 || r.status === 403).toBe(true);
+    const rows = (Array.isArray(r.json) ? r.json : [r.json]) as { error?: string; reason?: string }[];
+    expect(rows[0]?.error).toBe('forbidden');
+    // Whichever check the server reached first: what matters is that nothing was stored.
+    expect(['event.contentMismatch', 'event.immutable']).toContain(rows[0]?.reason);
+    const stored = await http('GET', `office_alm01/${encodeURIComponent(String(signed['_id']))}?conflicts=true`, head);
+    expect(stored.json['kind']).toBe('signed');
+    expect(stored.json['_conflicts']).toBeUndefined();
+  });
+
+  it('refuses other content under a fresh id that does not name it, and the legacy id form from staff', async () => {
+    const r = await put('office_alm01', { ...event('G3'), note: 'not what the id names' }, clerk);
+    expect(r.status).toBe(403);
+    expect(r.json['reason']).toBe('event.contentMismatch');
+    const legacy = { ...event('G4'), _id: legacyEventId('G4', '0000000001-0000', 'D1') };
+    const byClerk = await put('office_alm01', legacy, clerk);
+    expect(byClerk.status).toBe(403);
+    expect(byClerk.json['reason']).toBe('event.legacyId');
+    expect((await put('office_alm01', legacy, admin)).status).toBe(201);
+  });
+
+  it('takes staff directory entries from the server admin only', async () => {
+    const entry = {
+      _id: 'staff:aigerim',
+      type: 'staff',
+      v: 1,
+      office: 'ALM01',
+      login: 'aigerim',
+      fullName: 'Айгерім',
+      roles: ['clerk'],
+      active: true,
+      updatedAt: '2026-03-09T10:00:00.000Z',
+    };
+    for (const who of [clerk, officeAdmin, hubAccount]) {
+      const r = await put('office_alm01', entry, who);
+      expect(r.status).toBe(403);
+      expect(r.json['reason']).toBe('staff.adminOnly');
+    }
+    expect((await put('office_alm01', entry, admin)).status).toBe(201);
+  });
+});
+
 describe('authorisation on the server (office isolation, roles, anonymous)', () => {
   it('a user of office A can neither read nor write office B, and B’s staff cannot touch A', async () => {
     for (const path of ['office_kzo01', 'office_kzo01/_all_docs', 'office_kzo01/_changes'])
@@ -157,18 +211,15 @@ describe('authorisation on the server (office isolation, roles, anonymous)', () 
     expect([401, 403]).toContain((await http('GET', 'office_alm01/_all_docs', kzoClerk)).status);
     const own = await put(
       'office_kzo01',
-      { ...event('B3', 'KZO01'), actor: { login: 'sanzhar', role: 'clerk' } },
+      reId({ ...event('B3', 'KZO01'), actor: { login: 'sanzhar', role: 'clerk' } }),
       kzoClerk,
     );
     expect(own.status).toBe(201);
   });
 
   it('a clerk cannot sign: the `signed` event is refused whatever role it claims; the head can', async () => {
-    const signed = (appId: string, role: string, login: string): Record<string, unknown> => ({
-      ...event(appId),
-      kind: 'signed',
-      actor: { login, role },
-    });
+    const signed = (appId: string, role: string, login: string): Record<string, unknown> =>
+      reId({ ...event(appId), kind: 'signed', actor: { login, role } });
     const asClerk = await put('office_alm01', signed('S1', 'clerk', 'aigerim'), clerk);
     expect(asClerk.status).toBe(403);
     expect(asClerk.json['reason']).toBe('event.roleNotAllowed');
@@ -209,15 +260,14 @@ describe("an office hub's account (kense_hub + office role): relays its office's
     const source = new PouchDB(`${central.url}/hub_relay_source`, {
       auth: { username: 'admin', password: DEV_ADMIN.password },
     });
-    const byClerk = { ...event('H1'), _id: 'evt:H1:0000000001-0000:D1' };
-    const byHead = {
+    const byClerk = event('H1');
+    const byHead = reId({
       ...event('H1'),
-      _id: 'evt:H1:0000000002-0000:D2',
       hlc: '0000000002-0000',
       device: 'D2',
       kind: 'signed',
       actor: { login: 'bolat', role: 'head' },
-    };
+    });
     await source.bulkDocs([byClerk, byHead]);
     const target = new PouchDB(`${central.url}/office_alm01`, {
       auth: { username: 'hub-alm01', password: 'secret-hub' },
@@ -226,7 +276,7 @@ describe("an office hub's account (kense_hub + office role): relays its office's
     const pushed = await source.replicate.to(target);
     expect(pushed.doc_write_failures).toBe(0);
     expect(pushed.docs_written).toBe(2);
-    const read = await http('GET', `office_alm01/${encodeURIComponent(byHead._id)}`, hubAccount);
+    const read = await http('GET', `office_alm01/${encodeURIComponent(String(byHead['_id']))}`, hubAccount);
     expect(read.status).toBe(200);
     expect(read.json['actor']).toEqual({ login: 'bolat', role: 'head' });
     expect((await http('GET', 'office_alm01/_changes', hubAccount)).status).toBe(200);

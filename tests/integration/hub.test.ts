@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
 import { putHubUser, putStaffUser } from '../../scripts/provision';
 import { startHub, type Hub } from '../../scripts/hub';
+import { contentEventId } from '../../shared/events';
 
 const rules = { kinds: { registered: ['clerk'] } };
 const base = 6800 + Math.floor(Math.random() * 400);
@@ -22,22 +23,23 @@ let n = 0;
 async function putEvent(serverUrl: string, appId: string): Promise<string> {
   n++;
   const hlc = `${String(Date.now()).padStart(15, '0')}-${String(n).padStart(4, '0')}`;
-  const id = `evt:${appId}:${hlc}:HUBTEST`;
+  const content = {
+    type: 'event',
+    v: 1,
+    appId,
+    hlc,
+    device: 'HUBTEST',
+    kind: 'registered',
+    office: 'ALM01',
+    at: new Date().toISOString(),
+    actor: { login: 'aigerim', role: 'clerk' },
+    payload: {},
+  };
+  const id = contentEventId(content);
   const r = await fetch(`${serverUrl}/office_alm01/${encodeURIComponent(id)}`, {
     method: 'PUT',
     headers: { authorization: auth, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'event',
-      v: 1,
-      appId,
-      hlc,
-      device: 'HUBTEST',
-      kind: 'registered',
-      office: 'ALM01',
-      at: new Date().toISOString(),
-      actor: { login: 'aigerim', role: 'clerk' },
-      payload: {},
-    }),
+    body: JSON.stringify(content),
   });
   expect(r.status).toBe(201);
   return id;

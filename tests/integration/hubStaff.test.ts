@@ -9,6 +9,7 @@ import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
 import { putHubUser, putStaffUser } from '../../scripts/provision';
 import { createHubService, type HubService } from '../../electron/main/hub/hubService';
 import { startHub } from '../../electron/main/hub/officeHub';
+import { contentEventId } from '../../shared/events';
 
 /**
  * The embedded hub as the desktop app runs it (hubService.ts, the real hub and a real dev central):
@@ -56,8 +57,7 @@ let n = 0;
 function event(appId: string): { _id: string } & Record<string, unknown> {
   n++;
   const hlc = `${String(Date.now()).padStart(15, '0')}-${String(n).padStart(4, '0')}`;
-  return {
-    _id: `evt:${appId}:${hlc}:STAFFTEST`,
+  const content = {
     type: 'event',
     v: 1,
     appId,
@@ -69,6 +69,7 @@ function event(appId: string): { _id: string } & Record<string, unknown> {
     actor: { login: clerk.login, role: 'clerk' },
     payload: {},
   };
+  return { _id: contentEventId(content), ...content };
 }
 
 /**

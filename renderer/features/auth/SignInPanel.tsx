@@ -8,6 +8,7 @@ import { startSession } from '../../state/credentials';
 import { useDeskKeys } from '../../state/deskKeys';
 import type { DeskKeys } from '../../data/deskKeys';
 import { getBridge } from '../../platform/bridge';
+import { localSealCheck } from '../../data/officeDb';
 import { unlockDesk } from './deskUnlock';
 
 /** A server on this computer is the development central (`npm start` / `npm run central`). */
@@ -126,6 +127,7 @@ export function SignInPanel({ onSignedIn }: { onSignedIn?: () => void }): JSX.El
                   password,
                   mode: r.user.mode,
                   wrappingKey: r.wrappingKey,
+                  sealCheck: localSealCheck(office as string),
                 },
                 getBridge(),
               );
@@ -134,6 +136,7 @@ export function SignInPanel({ onSignedIn }: { onSignedIn?: () => void }): JSX.El
                 setPassword('');
                 return;
               }
+              useDeskKeys.getState().warn(unlocked.warning ?? null);
               if (r.user.roles.length === 1) finish(r.user, password, r.user.roles[0] as StaffRole, unlocked.keys);
               else {
                 setRole(null);

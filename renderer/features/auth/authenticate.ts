@@ -28,7 +28,9 @@ export type DeskKeyFailure =
   | 'deskKey.serverRefused'
   | 'deskKey.osStoreUnavailable'
   | 'deskKey.unreadable'
-  | 'deskKey.writeFailed';
+  | 'deskKey.writeFailed'
+  /** Escrows for this desk exist on the server, and none opens its local data. */
+  | 'deskKey.escrowMismatch';
 
 /**
  * `wrappingKey` unwraps this person's copy of the desk secret (browser mode); null when their
