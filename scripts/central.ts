@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from './provision';
-import type { ValidationRules } from '../shared/couch';
+import { parseOrigins, type ValidationRules } from '../shared/couch';
+import { CENTRAL_SERVICE_PORT } from '../shared/staff';
 import { validationRules } from './rules';
 
 export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
@@ -96,6 +97,13 @@ export async function startCentral(opts: {
    * once. An office hub on the LAN must not have a password everyone can read in these sources.
    */
   admin?: { user: string; password: string };
+  /**
+   * The origins browsers may call it from (CORS, written by provisioning as on CouchDB 3). Default:
+   * any (`*`; loopback only) or KENSE_CORS_ORIGINS.
+   */
+  corsOrigins?: string[];
+  /** Whose `_users` this is (provision.ts): central's by default; an office hub's copy is closed to staff. */
+  usersOf?: 'central' | 'hub';
 }): Promise<Central> {
   mkdirSync(opts.dir, { recursive: true });
   const config = path.join(opts.dir, 'config.json');
@@ -137,6 +145,8 @@ export async function startCentral(opts: {
       rules: opts.rules ?? validationRules(),
       version: process.env['npm_package_version'] ?? 'dev',
       log: opts.quiet ? () => undefined : (l) => console.warn(`[central] ${l}`),
+      corsOrigins: opts.corsOrigins ?? parseOrigins(process.env['KENSE_CORS_ORIGINS'] ?? '*'),
+      usersOf: opts.usersOf ?? 'central',
     });
   } catch (e) {
     await stop();
@@ -155,6 +165,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       staff: { type: 'string', default: '' },
       // The demo office ALM01 with one person per role, password kense-demo (see DEMO_STAFF).
       demo: { type: 'boolean', default: false },
+      // The Kense central service beside it (server/central), on this port; with --demo, 5986 by default.
+      'service-port': { type: 'string' },
     },
   });
   const offices = values.offices
@@ -171,13 +183,27 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     await putStaffUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);
     console.warn(`[central] staff ${staff.login} (${[staff.role].flat().join('+')}, ${staff.office})`);
   }
+  const servicePort = values['service-port'] ?? (values.demo ? String(CENTRAL_SERVICE_PORT) : undefined);
+  // Imported here only: the desktop app's hub imports this module, and needs none of the service.
+  const service = servicePort
+    ? await (
+        await import('../server/central')
+      ).startCentralService({
+        couch: { url: central.url, ...DEV_ADMIN },
+        host: '127.0.0.1',
+        port: Number(servicePort),
+        origins: ['*'],
+      })
+    : null;
+  if (service) console.warn(`[central] the Kense central service (staff administration) at ${service.url}`);
   console.warn(`[central] ready at ${central.url} (admin: ${DEV_ADMIN.user}/${DEV_ADMIN.password}); Ctrl+C stops it`);
   if (values.demo)
     console.warn(
       `[central] demo: set the desk up with office ALM01, any desk code (D01) and server ${central.url}; ` +
         `sign in as ${DEMO_STAFF.map((s) => `${s.login} (${[s.role].flat().join('+')})`).join(', ')}, password ${DEMO_PASSWORD}`,
     );
-  const shutdown = (): void => void central.stop().then(() => process.exit(0));
+  const shutdown = (): void =>
+    void (service?.stop() ?? Promise.resolve()).then(() => central.stop()).then(() => process.exit(0));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }

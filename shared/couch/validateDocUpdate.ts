@@ -41,6 +41,11 @@ export function validateOfficeDoc(
     if (!isAdmin) throw { forbidden: 'doc.designAdminOnly' };
     return;
   }
+  if (id.indexOf('staff:') === 0) {
+    // The staff directory (shared/staff/directory.ts): the central service writes it as the server admin.
+    if (!isAdmin) throw { forbidden: 'staff.adminOnly' };
+    return;
+  }
   if (newDoc['_deleted'] === true) {
     // Events are the record of what happened: nobody deletes them (purging is a separate, admin-only API).
     throw { forbidden: 'event.deleteForbidden' };

@@ -122,6 +122,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     rules: opts.rules,
     server: opts.serverScript ?? hubServerSourcePath(),
     launch: opts.launch,
+    // Its `_users` holds copies of the office's verifiers: for the hub's own admin only.
+    usersOf: 'hub',
   });
   const db = officeDbName(opts.office);
   const centralBase = opts.central.url.replace(/\/+$/, '');
