@@ -71,7 +71,14 @@ export async function startTestCouch(o: {
   const rules = o.rules ?? validationRules();
   if (!EXTERNAL_COUCH) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kense-couch-'));
-    const central = await startCentral({ port: o.port, dir, offices: o.offices, quiet: true, rules });
+    const central = await startCentral({
+      port: o.port,
+      dir,
+      offices: o.offices,
+      quiet: true,
+      rules,
+      corsOrigins: [...DEFAULT_APP_ORIGINS],
+    });
     return {
       url: central.url,
       admin: { ...DEV_ADMIN },
