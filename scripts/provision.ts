@@ -97,6 +97,10 @@ function client(opts: Pick<ProvisionOptions, 'url' | 'user' | 'password'>): Clie
 
 export async function provision(opts: ProvisionOptions): Promise<void> {
   const log = opts.log ?? ((l: string) => console.warn(l));
+  const origins = opts.corsOrigins;
+  // Checked before anything is written.
+  if (origins && (origins.length === 0 || !origins.every((o) => ORIGIN_PATTERN.test(o))))
+    throw new Error(`CORS origins must be scheme://host[:port] each, or *: ${origins.join(', ')}`);
   const req = client(opts);
 
   const ensureDb = async (db: string): Promise<void> => {
@@ -182,8 +186,6 @@ async function setNodeConfig(
  * answers this request). Changes only what differs, so a second run writes nothing.
  */
 async function provisionCors(req: Client, origins: string[], log: (l: string) => void): Promise<void> {
-  if (origins.length === 0 || !origins.every((o) => ORIGIN_PATTERN.test(o)))
-    throw new Error(`CORS origins must be scheme://host[:port] each, or *: ${origins.join(', ')}`);
   for (const node of await nodeNames(req))
     for (const setting of corsSettings(origins)) await setNodeConfig(req, node, setting, log);
 }
