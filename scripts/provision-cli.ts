@@ -24,7 +24,13 @@ const { values } = parseArgs({
   },
 });
 // Credentials may come in the URL (http://admin:secret@host:5984): taken out of it, sent as a header.
-const server = values.url ? splitCredentials(values.url, { user: values.user, password: values.password ?? '' }) : null;
+let server: ReturnType<typeof splitCredentials> | null = null;
+try {
+  server = values.url ? splitCredentials(values.url, { user: values.user, password: values.password ?? '' }) : null;
+} catch {
+  console.error(`--url is not an address: ${values.url ?? ''}`);
+  process.exit(2);
+}
 if (!server || !server.password) {
   console.error('usage: npm run provision -- --url URL --user ADMIN --password PASSWORD --offices CODE[,CODE…]');
   console.error('       (the password may also come from COUCHDB_PASSWORD, or the URL: http://admin:…@host:5984)');
@@ -49,7 +55,13 @@ if (values['replicate-to'] && (!values['replicate-user'] || !values['replicate-p
   console.error('--replicate-to needs --replicate-user and --replicate-password (or KENSE_REPLICATE_PASSWORD)');
   process.exit(2);
 }
-const corsOrigins = parseOrigins(values['cors-origins']);
+let corsOrigins: string[];
+try {
+  corsOrigins = parseOrigins(values['cors-origins']);
+} catch (e) {
+  console.error(`--cors-origins: ${(e as Error).message}`);
+  process.exit(2);
+}
 await provision({
   ...server,
   offices,

@@ -67,8 +67,11 @@ export async function startTestCouch(o: {
   logins?: string[];
   /** More databases the suite creates (deleted first on an external server). */
   databases?: string[];
+  /** CORS origins (default: the app's); `*` where a page is served from a port chosen at run time. */
+  corsOrigins?: string[];
 }): Promise<TestCouch> {
   const rules = o.rules ?? validationRules();
+  const corsOrigins = o.corsOrigins ?? [...DEFAULT_APP_ORIGINS];
   if (!EXTERNAL_COUCH) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kense-couch-'));
     const central = await startCentral({
@@ -77,7 +80,7 @@ export async function startTestCouch(o: {
       offices: o.offices,
       quiet: true,
       rules,
-      corsOrigins: [...DEFAULT_APP_ORIGINS],
+      corsOrigins,
     });
     return {
       url: central.url,
@@ -114,7 +117,7 @@ export async function startTestCouch(o: {
     rules,
     version: 'test',
     log: () => undefined,
-    corsOrigins: [...DEFAULT_APP_ORIGINS],
+    corsOrigins,
   });
   return { url, admin, ...(await serverKind(url)), external: true, stop: () => Promise.resolve() };
 }
