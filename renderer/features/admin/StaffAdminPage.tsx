@@ -151,19 +151,21 @@ export function StaffAdminPage(): JSX.Element {
       )}
       <section className="card staff-card">
         <h2>{t('auth:admin.listTitle', { office })}</h2>
-        <div className="actions staff-show" role="group" aria-label={t('auth:admin.show.label')}>
-          {(['active', 'inactive', 'all'] as const).map((s) => (
-            <button
-              key={s}
-              type="button"
-              aria-pressed={show === s}
-              onClick={() => setShow(s)}
-              data-testid={`staff-show-${s}`}
-            >
-              {t(`auth:admin.show.${s}`, { count: s === 'inactive' ? inactiveCount : undefined })}
-            </button>
-          ))}
-        </div>
+        {staff && (
+          <div className="actions staff-show" role="group" aria-label={t('auth:admin.show.label')}>
+            {(['active', 'inactive', 'all'] as const).map((s) => (
+              <button
+                key={s}
+                type="button"
+                aria-pressed={show === s}
+                onClick={() => setShow(s)}
+                data-testid={`staff-show-${s}`}
+              >
+                {t(`auth:admin.show.${s}`, { count: s === 'inactive' ? inactiveCount : undefined })}
+              </button>
+            ))}
+          </div>
+        )}
         {staff === null && !error && <p className="note">{t('auth:admin.loading')}</p>}
         {staff && listed.length === 0 && (
           <p className="note" data-testid="staff-none">
