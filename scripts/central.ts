@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from './provision';
 import { parseOrigins, type ValidationRules } from '../shared/couch';
@@ -74,6 +75,44 @@ async function waitUntilUp(url: string, child: ServerProcess, timeoutMs: number)
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`the central server did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+/**
+ * `npm run central-service` against the dev central, as its own Node process (development only:
+ * any origin may call it), answering once it listens.
+ */
+async function startServiceProcess(
+  couchUrl: string,
+  port: number,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./central-service.ts', import.meta.url))],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        ...process.env,
+        KENSE_COUCH_URL: couchUrl,
+        KENSE_COUCH_ADMIN_USER: DEV_ADMIN.user,
+        KENSE_COUCH_ADMIN_PASSWORD: DEV_ADMIN.password,
+        KENSE_SERVICE_HOST: '127.0.0.1',
+        KENSE_SERVICE_PORT: String(port),
+        KENSE_SERVICE_ORIGINS: '*',
+      },
+    },
+  );
+  const proc: ServerProcess = {
+    exitCode: () => child.exitCode,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilUp(url, proc, 20_000);
+  return { url, stop: proc.stop };
 }
 
 export async function startCentral(opts: {
@@ -184,17 +223,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.warn(`[central] staff ${staff.login} (${[staff.role].flat().join('+')}, ${staff.office})`);
   }
   const servicePort = values['service-port'] ?? (values.demo ? String(CENTRAL_SERVICE_PORT) : undefined);
-  // Imported here only: the desktop app's hub imports this module, and needs none of the service.
-  const service = servicePort
-    ? await (
-        await import('../server/central')
-      ).startCentralService({
-        couch: { url: central.url, ...DEV_ADMIN },
-        host: '127.0.0.1',
-        port: Number(servicePort),
-        origins: ['*'],
-      })
-    : null;
+  // Its own process, as beside a real CouchDB (and so that the desktop app, whose hub imports this
+  // module, bundles none of it).
+  const service = servicePort ? await startServiceProcess(central.url, Number(servicePort)) : null;
   if (service) console.warn(`[central] the Kense central service (staff administration) at ${service.url}`);
   console.warn(`[central] ready at ${central.url} (admin: ${DEV_ADMIN.user}/${DEV_ADMIN.password}); Ctrl+C stops it`);
   if (values.demo)

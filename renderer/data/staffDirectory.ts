@@ -15,12 +15,12 @@ export async function localDirectoryEntry(
 ): Promise<StaffDirectoryEntry | null> {
   // Nowhere to look (no IndexedDB: not a browser): as if the entry had not arrived yet.
   if (typeof indexedDB === 'undefined') return null;
+  // Not closed: PouchDB's IndexedDB adapters share one connection per database name, and closing
+  // this handle would close the desk's own (found by tests/e2e/auth.spec.ts).
   const db = new PouchDB(officeDbName(office), { adapter, auto_compaction: false });
   try {
     return parseStaffDirectoryEntry(await db.get(staffDirectoryId(login)));
   } catch {
     return null;
-  } finally {
-    await db.close().catch(() => undefined);
   }
 }
