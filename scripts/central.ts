@@ -8,9 +8,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from './provision';
-import type { ValidationRules } from '../shared/couch';
+import { parseOrigins, type ValidationRules } from '../shared/couch';
+import { CENTRAL_SERVICE_PORT } from '../shared/staff';
 import { validationRules } from './rules';
 
 export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
@@ -75,6 +77,44 @@ async function waitUntilUp(url: string, child: ServerProcess, timeoutMs: number)
   throw new Error(`the central server did not answer at ${url} within ${timeoutMs} ms`);
 }
 
+/**
+ * `npm run central-service` against the dev central, as its own Node process (development only:
+ * any origin may call it), answering once it listens.
+ */
+async function startServiceProcess(
+  couchUrl: string,
+  port: number,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./central-service.ts', import.meta.url))],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        ...process.env,
+        KENSE_COUCH_URL: couchUrl,
+        KENSE_COUCH_ADMIN_USER: DEV_ADMIN.user,
+        KENSE_COUCH_ADMIN_PASSWORD: DEV_ADMIN.password,
+        KENSE_SERVICE_HOST: '127.0.0.1',
+        KENSE_SERVICE_PORT: String(port),
+        KENSE_SERVICE_ORIGINS: '*',
+      },
+    },
+  );
+  const proc: ServerProcess = {
+    exitCode: () => child.exitCode,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilUp(url, proc, 20_000);
+  return { url, stop: proc.stop };
+}
+
 export async function startCentral(opts: {
   port: number;
   dir: string;
@@ -96,6 +136,13 @@ export async function startCentral(opts: {
    * once. An office hub on the LAN must not have a password everyone can read in these sources.
    */
   admin?: { user: string; password: string };
+  /**
+   * The origins browsers may call it from (CORS, written by provisioning as on CouchDB 3). Default:
+   * any (`*`; loopback only) or KENSE_CORS_ORIGINS.
+   */
+  corsOrigins?: string[];
+  /** Whose `_users` this is (provision.ts): central's by default; an office hub's copy is closed to staff. */
+  usersOf?: 'central' | 'hub';
 }): Promise<Central> {
   mkdirSync(opts.dir, { recursive: true });
   const config = path.join(opts.dir, 'config.json');
@@ -137,6 +184,8 @@ export async function startCentral(opts: {
       rules: opts.rules ?? validationRules(),
       version: process.env['npm_package_version'] ?? 'dev',
       log: opts.quiet ? () => undefined : (l) => console.warn(`[central] ${l}`),
+      corsOrigins: opts.corsOrigins ?? parseOrigins(process.env['KENSE_CORS_ORIGINS'] ?? '*'),
+      usersOf: opts.usersOf ?? 'central',
     });
   } catch (e) {
     await stop();
@@ -155,6 +204,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       staff: { type: 'string', default: '' },
       // The demo office ALM01 with one person per role, password kense-demo (see DEMO_STAFF).
       demo: { type: 'boolean', default: false },
+      // The Kense central service beside it (server/central), on this port; with --demo, 5986 by default.
+      'service-port': { type: 'string' },
     },
   });
   const offices = values.offices
@@ -171,13 +222,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     await putStaffUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);
     console.warn(`[central] staff ${staff.login} (${[staff.role].flat().join('+')}, ${staff.office})`);
   }
+  const servicePort = values['service-port'] ?? (values.demo ? String(CENTRAL_SERVICE_PORT) : undefined);
+  // Its own process, as beside a real CouchDB (and so that the desktop app, whose hub imports this
+  // module, bundles none of it).
+  const service = servicePort ? await startServiceProcess(central.url, Number(servicePort)) : null;
+  if (service) console.warn(`[central] the Kense central service (staff administration) at ${service.url}`);
   console.warn(`[central] ready at ${central.url} (admin: ${DEV_ADMIN.user}/${DEV_ADMIN.password}); Ctrl+C stops it`);
   if (values.demo)
     console.warn(
       `[central] demo: set the desk up with office ALM01, any desk code (D01) and server ${central.url}; ` +
         `sign in as ${DEMO_STAFF.map((s) => `${s.login} (${[s.role].flat().join('+')})`).join(', ')}, password ${DEMO_PASSWORD}`,
     );
-  const shutdown = (): void => void central.stop().then(() => process.exit(0));
+  const shutdown = (): void =>
+    void (service?.stop() ?? Promise.resolve()).then(() => central.stop()).then(() => process.exit(0));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }

@@ -135,6 +135,7 @@ async function startDevCentral() {
   say(`Development central: ${url}. In Settings set office ALM01, desk D01, server ${url};`);
   say('then sign in as aigerim (clerk), bolat (head), dana (executor), ermek (commission) or');
   say('gulnar (office admin), password kense-demo. `npm start -- --no-central` skips this.');
+  say('Staff administration (gulnar, Staff): the Kense central service at http://127.0.0.1:5986.');
 }
 
 if (!skipBuild) build();

@@ -7,6 +7,7 @@ import { AuditTrail } from '../features/audit/AuditTrail';
 import { ApplicationsPage } from '../features/applications/ApplicationsPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { StaffAdminPage } from '../features/admin/StaffAdminPage';
+import { AccountPage } from '../features/auth/AccountPage';
 import { SignInPage } from '../features/auth/SignInPage';
 import { SignInPanel } from '../features/auth/SignInPanel';
 import { SignInSlot } from '../components/DeskGate';
@@ -42,6 +43,7 @@ const router = createHashRouter([
       { path: 'audit', element: <AuditPage /> },
       { path: 'sign-in', element: <SignInPage /> },
       { path: 'admin', element: <StaffAdminPage /> },
+      { path: 'account', element: <AccountPage /> },
       { path: 'print-test', lazy: () => import('../print/PrintTestPage') },
       { path: '*', element: <Navigate to="/reception" replace /> },
     ],

@@ -95,13 +95,28 @@ export function validateUserDocSource(policy: UserDocPolicy): string {
 }
 
 /**
- * `_users`: office admins are its database admins (CouchDB 3 lets only server admins and database
- * admins set roles); members stay server admins only, so nobody else lists the users (each user
- * can still read their own document).
+ * `_users`: administered by the server admin alone (and, for office admins, through the Kense
+ * central service, which checks them and writes as the server admin: server/central). Its members
+ * are every staff role and the hub role, so that each staff member reads and updates their own
+ * document (CouchDB shows a non-admin only their own, and its `_auth` validator keeps roles to
+ * admins): a password change from the desk, the full name at sign-in. Anonymous requests stay
+ * out (no self-registration), and so does a deactivated account, which holds no role.
  */
 export function usersSecurity(): SecurityObject {
   return {
-    admins: { names: [], roles: ['office_admin'] },
+    admins: { names: [], roles: [] },
+    members: { names: [], roles: [...STAFF_ROLES, HUB_ROLE] },
+  };
+}
+
+/**
+ * An office hub's `_users`: a copy of the office's sign-in verifiers (electron/main/hub/staffCopy.ts),
+ * read and written by the hub's own admin only. Staff sign in there; they change their password on
+ * central, whose copy reaches the hub at the next refresh.
+ */
+export function hubUsersSecurity(): SecurityObject {
+  return {
+    admins: { names: [], roles: [] },
     members: { names: [], roles: ['_admin'] },
   };
 }

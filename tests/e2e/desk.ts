@@ -1,10 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import { CENTRAL_PORT } from '../../playwright.config';
+import { CENTRAL_PORT, SERVICE_PORT } from '../../playwright.config';
 import { DEV_ADMIN } from '../../scripts/central';
 import { putStaffUser } from '../../scripts/provision';
 
 /** The Playwright run's dev central (started by playwright.config.ts's webServer). */
 export const CENTRAL = `http://127.0.0.1:${CENTRAL_PORT}`;
+/** The Kense central service started with it (staff administration). */
+export const SERVICE = `http://127.0.0.1:${SERVICE_PORT}`;
 export const OFFICE = 'ALM01';
 const admin = { url: CENTRAL, user: DEV_ADMIN.user, password: DEV_ADMIN.password };
 const adminAuth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');

@@ -15,6 +15,8 @@ import { e2ePassword, setUpDesk, signIn as signInAt } from './desk';
  */
 const OWN_CENTRAL_PORT = CENTRAL_PORT + 3;
 const HUB_PORT = CENTRAL_PORT + 4;
+/** The Kense central service beside this test's own central (staff accounts for the hub). */
+const SERVICE_PORT = CENTRAL_PORT + 6;
 const SHOTS = 'artifacts/screenshots';
 const staff = [
   { login: 'aigerim', password: e2ePassword('aigerim'), role: 'clerk', office: 'ALM01' },
@@ -74,6 +76,8 @@ const startOwnCentral = (): Server =>
     'ALM01',
     '--staff',
     staff.map((s) => `${s.login}:${s.password}:${s.role}:${s.office}`).join(','),
+    '--service-port',
+    String(SERVICE_PORT),
   ]);
 
 test.beforeAll(async () => {
@@ -94,14 +98,14 @@ test.beforeAll(async () => {
       tmp('hub'),
       '--max-backoff-ms',
       '1000',
+      '--service',
+      `http://127.0.0.1:${SERVICE_PORT}`,
     ],
     {
-      // The hub relays as the office's hub account (not an admin), which the dev central creates;
-      // staff accounts are read from central's `_users` with its admin.
+      // The hub relays as the office's hub account (not an admin), which the dev central creates,
+      // and with it copies the office's staff accounts from the central service.
       KENSE_CENTRAL_USER: 'hub-alm01',
       KENSE_CENTRAL_PASSWORD: 'kense-dev-hub',
-      KENSE_USERS_USER: 'admin',
-      KENSE_USERS_PASSWORD: 'kense-dev',
     },
   );
   // Staff accounts reach the hub from central.

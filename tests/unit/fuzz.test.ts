@@ -42,11 +42,7 @@ const hostile = fc.oneof(
         user: fc.string({ maxLength: 3 }),
         password: fc.string({ maxLength: 3 }),
       }),
-      staffReader: fc.oneof(
-        fc.record({ user: fc.string({ maxLength: 3 }), password: fc.string({ maxLength: 3 }) }),
-        fc.record({ user: fc.string(), password: fc.string(), url: fc.string() }),
-        fc.anything(),
-      ),
+      serviceUrl: fc.oneof(fc.constantFrom('https://couch.example.kz/_kense', 'file:///etc/passwd', ''), fc.anything()),
     },
     { requiredKeys: ['enabled', 'office', 'host', 'port', 'central'] },
   ),

@@ -168,6 +168,32 @@ export async function keep(
   rememberDeskSecret(input.office, input.login, input.desk, toBase64Url(sealed));
 }
 
+/**
+ * This person's copies of desk secrets, moved from the wrapping key of their old verifier to the
+ * new one's (after a password change: their next offline sign-in on each desk still unlocks it).
+ * A copy that does not open is left out (the escrow gives it again at the next online sign-in).
+ */
+export async function rewrapDeskSecrets(
+  office: string,
+  login: string,
+  copies: Record<string, string>,
+  from: CryptoKey,
+  to: CryptoKey,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [desk, wrapped] of Object.entries(copies)) {
+    const context = wrapContext(office, desk, login);
+    try {
+      const secret = await openBytes(from, fromBase64Url(wrapped), context);
+      out[desk] = toBase64Url(await sealBytes(to, secret, context));
+      secret.fill(0);
+    } catch (e) {
+      if (!(e instanceof EnvelopeError)) throw e;
+    }
+  }
+  return out;
+}
+
 async function fromOwnCopy(input: UnlockInput): Promise<Uint8Array | null> {
   const wrapped = knownUser(input.office, input.login)?.deskSecrets?.[input.desk];
   if (!wrapped || !input.wrappingKey) return null;

@@ -1,5 +1,7 @@
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
+import { defaultCentralServiceUrl } from '@shared/staff';
+import { useCentralServiceSetting } from '../../state/centralService';
 import { useCredentials } from '../../state/credentials';
 import { useSession } from '../../state/session';
 import { parseServerUrl, useSyncStatus } from '../../state/sync';
@@ -19,10 +21,17 @@ export function SyncSetup(): JSX.Element {
   const password = useCredentials((s) => s.password ?? '');
   const [central, setCentral] = useState(targets?.central ?? server ?? '');
   const [hub, setHub] = useState(targets?.hub ?? '');
+  // The Kense central service (staff administration): empty means beside central (the default shown).
+  const serviceSetting = useCentralServiceSetting((s) => s.url);
+  const setServiceSetting = useCentralServiceSetting((s) => s.setUrl);
+  const [service, setService] = useState(serviceSetting ?? '');
   const centralUrl = parseServerUrl(central);
   const hubUrl = hub.trim() ? parseServerUrl(hub) : null;
   const hubOk = !hub.trim() || hubUrl !== null;
-  const ready = centralUrl !== null && hubOk;
+  const serviceUrl = service.trim() ? parseServerUrl(service) : null;
+  const serviceOk = !service.trim() || serviceUrl !== null;
+  const serviceDefault = centralUrl ? defaultCentralServiceUrl(centralUrl) : null;
+  const ready = centralUrl !== null && hubOk && serviceOk;
   return (
     <section className="card">
       <h2>{t('settings:sync.title')}</h2>
@@ -32,6 +41,7 @@ export function SyncSetup(): JSX.Element {
           e.preventDefault();
           if (!ready || !centralUrl) return;
           setTargets({ central: centralUrl, hub: hubUrl });
+          setServiceSetting(serviceUrl);
           if (username && password) setCredentials(username, password);
         }}
         data-testid="sync-setup"
@@ -58,6 +68,24 @@ export function SyncSetup(): JSX.Element {
             <span className="field-error">{t('settings:sync.urlHint')}</span>
           ) : (
             <span className="note">{t('settings:sync.hubNote')}</span>
+          )}
+        </label>
+        <label className={`field wide${!serviceOk ? ' invalid' : ''}`}>
+          <span>{t('settings:sync.serviceUrl')}</span>
+          <input
+            value={service}
+            onChange={(e) => setService(e.target.value)}
+            placeholder={serviceDefault ?? ''}
+            data-testid="sync-service-url"
+          />
+          {!serviceOk ? (
+            <span className="field-error">{t('settings:sync.urlHint')}</span>
+          ) : (
+            <span className="note">
+              {serviceDefault
+                ? t('settings:sync.serviceNote', { url: serviceDefault })
+                : t('settings:sync.serviceNoteUnknown')}
+            </span>
           )}
         </label>
         <p className="note wide" data-testid="sync-as">

@@ -8,8 +8,9 @@
  *   SIGKILLed like a crashing desk.
  * - `startProxy` puts a cuttable, counting HTTP proxy on a link: a cut destroys every open
  *   connection at once and refuses new ones, as a dropped network does.
- * - `startLabCentral` starts the development central (pouchdb-server) with the real validation
- *   rules and real staff accounts.
+ * - `startLabCentral` starts the development central (pouchdb-server), or provisions the external
+ *   CouchDB 3 that KENSE_TEST_COUCH_URL names (lab/couch.ts), with the real validation rules and
+ *   real staff accounts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,9 +21,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'esbuild';
-import { DEV_ADMIN, startCentral, type Central } from '../../../scripts/central';
+import type { Central } from '../../../scripts/central';
 import { putStaffUser, type StaffUser } from '../../../scripts/provision';
 import type { LabApi, LabWindow } from './page';
+import { startTestCouch, testAdmin, testAdminAuth } from './couch';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -437,13 +439,21 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
 // ---------------------------------------------------------------------------------------------
 // Servers
 
-export const adminAuth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
+/** The server admin of the server under test (the dev central's, or KENSE_TEST_COUCH_URL's). */
+export const adminAuth = testAdminAuth();
 
 /** The development central with the production validation rules and the given staff accounts. */
 export async function startLabCentral(staff: StaffUser[], offices = ['ALM01']): Promise<Central> {
-  const central = await startCentral({ port: await freePort(), dir: tmpDir('central'), offices, quiet: true });
-  for (const s of staff) await putStaffUser({ url: central.url, ...DEV_ADMIN }, s);
-  return central;
+  // The dev central, or an external CouchDB 3 (KENSE_TEST_COUCH_URL; tests/integration/lab/couch.ts).
+  // The lab page is served from a port chosen at run time: any origin may call (a test server only).
+  const couch = await startTestCouch({
+    port: await freePort(),
+    offices,
+    logins: staff.map((s) => s.login),
+    corsOrigins: ['*'],
+  });
+  for (const s of staff) await putStaffUser({ url: couch.url, ...testAdmin() }, s);
+  return { url: couch.url, stop: couch.stop };
 }
 
 /** A staff account holding several roles (a small office where one person wears several hats). */
