@@ -1,8 +1,11 @@
 import { loadCatalogue, type Catalogue } from './load';
 import { BUNDLED_SERVICES } from './services';
 
+export * from './docs';
 export * from './load';
+export * from './office';
 export * from './schema';
+export * from './versions';
 
 /** The catalogue shipped with the app, validated once; a malformed file refuses the load by name. */
 export function bundledCatalogue(): Catalogue {

@@ -1,5 +1,6 @@
 import { validateOfficeDoc, type ValidationRules } from './validateDocUpdate';
 import { validateUserDoc, type UserDocPolicy } from './validateUserDoc';
+import { catalogValidationRules, validateCatalogDoc, type CatalogRules } from './validateCatalogDoc';
 
 /** CouchDB role naming: staff roles as they are, office membership as `office:<CODE>`. */
 export const officeRole = (office: string): string => `office:${office}`;
@@ -100,12 +101,10 @@ export function usersDesignDocument(reserved: string[], version: string): Design
   };
 }
 
-export const CATALOG_VALIDATE_SOURCE = [
-  'function (newDoc, oldDoc, userCtx) {',
-  "  if (userCtx.roles.indexOf('_admin') !== -1 || userCtx.roles.indexOf('catalog_admin') !== -1) return;",
-  "  throw { forbidden: 'catalog.adminOnly' };",
-  '}',
-].join('\n');
+/** The catalogue's validator (validateCatalogDoc.ts) with the catalogue's enumerations inlined. */
+export function validateCatalogDocSource(rules: CatalogRules = catalogValidationRules()): string {
+  return validatorSource(validateCatalogDoc, 'validateCatalogDoc', rules);
+}
 
 export interface DesignDocument {
   _id: string;
@@ -127,7 +126,7 @@ export function catalogDesignDocument(version: string): DesignDocument {
   return {
     _id: DESIGN_DOC_ID,
     language: 'javascript',
-    validate_doc_update: CATALOG_VALIDATE_SOURCE,
+    validate_doc_update: validateCatalogDocSource(),
     kense_version: version,
   };
 }
