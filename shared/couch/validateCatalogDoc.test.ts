@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- the test edits documents freely, as a client could */
 import { parse } from 'acorn';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
