@@ -37,11 +37,14 @@ export function officeSecurity(office: string): SecurityObject {
   };
 }
 
-/** The catalogue is read by all staff and written by catalogue administrators (via validation). */
+/**
+ * The catalogue is read by all staff and by office hubs (which carry it to their desks), and
+ * written by catalogue administrators only (the validator, validateCatalogDoc.ts).
+ */
 export function catalogSecurity(): SecurityObject {
   return {
     admins: { names: [], roles: ['_admin'] },
-    members: { names: [], roles: [...STAFF_ROLES] },
+    members: { names: [], roles: [...STAFF_ROLES, HUB_ROLE] },
   };
 }
 
