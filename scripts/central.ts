@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStaffList, provision, putHubUser, putOfficeProfile, putStaffUser, type StaffUser } from './provision';
 import { PROVIDER_HOURS } from '../shared/calendar';
-import type { OfficeProfile } from '../shared/catalogue';
+import type { OfficeProfile } from '../shared/catalogue/office';
 import type { ValidationRules } from '../shared/couch';
 import { validationRules } from './rules';
 

@@ -20,7 +20,8 @@ import {
   type SecurityObject,
   type ValidationRules,
 } from '../shared/couch';
-import { officeDocId, seedDocs, seedRevision, type CatalogDoc, type OfficeProfile } from '../shared/catalogue';
+import { officeDocId, type CatalogDoc } from '../shared/catalogue/docs';
+import type { OfficeProfile } from '../shared/catalogue/office';
 
 export interface ProvisionOptions {
   url: string;
@@ -115,6 +116,9 @@ async function seedCatalog(
   req: (method: string, path: string, body?: unknown) => Promise<Response>,
   log: (line: string) => void,
 ): Promise<void> {
+  // Loaded when provisioning runs only: it brings the bundled JSON, which the e2e tests' loader
+  // (importing this file for putStaffUser) cannot import.
+  const { seedDocs, seedRevision } = await import('../shared/catalogue/seed');
   const docs = seedDocs();
   const r = await req('POST', `${CATALOG_DB}/_all_docs`, { keys: docs.map((d) => d._id) });
   if (!r.ok) throw new CouchError(r.status, await r.text(), `_all_docs of ${CATALOG_DB}`);

@@ -1,13 +1,10 @@
 import { z } from 'zod';
-import { canonicalJson } from '../audit/chain';
-import { sha256Hex, utf8 } from '../audit/digest';
-import { CALENDAR_DATA, type YearData } from '../calendar/data';
+import type { YearData } from '../calendar/data';
 import { yearDataSchema } from '../calendar/schema';
 import type { WorkCalendar } from '../calendar/workingTime';
 import { compareVersions, type Catalogue } from './load';
 import { officeProfileSchema, type OfficeProfile } from './office';
 import { serviceSchema, type ServiceDefinition } from './schema';
-import { BUNDLED_SERVICES } from './services';
 
 /**
  * The documents of central's `catalog` database, which every desk pulls and keeps: a service
@@ -159,39 +156,4 @@ export function buildCatalogState(raws: readonly unknown[]): CatalogState {
     else offices.set(p.doc.data.code, p.doc.data);
   }
   return { catalogue: catalogueOf(services), calendar: { years }, offices, invalid, conflicts, docs };
-}
-
-/** The author and time recorded on the documents the app ships (its first-run seed). */
-export const SEED_AUTHOR = 'kense-seed';
-
-/** The bundled services and calendar years as catalogue documents: the first-run seed of every desk and of central. */
-export function seedDocs(): CatalogDoc[] {
-  const services: ServiceDoc[] = BUNDLED_SERVICES.map((raw) => {
-    const data = serviceSchema.parse(raw);
-    return {
-      _id: serviceDocId(data.id, data.version),
-      type: 'service',
-      // The file as written, not the parsed copy: zod would reorder nothing, but drops nothing either.
-      data: raw as ServiceDefinition,
-      updated: { by: SEED_AUTHOR, at: `${data.validFrom}T00:00:00+05:00` },
-    };
-  });
-  const calendars: CalendarDoc[] = Object.values(CALENDAR_DATA).map((y) => ({
-    _id: calendarDocId(y.year),
-    type: 'calendar',
-    data: JSON.parse(JSON.stringify(y)) as YearData,
-    updated: { by: SEED_AUTHOR, at: `${y.year}-01-01T00:00:00+05:00` },
-  }));
-  return [...services, ...calendars];
-}
-
-/**
- * The revision a seed document is written with (`new_edits: false`), from its content alone: a
- * desk that seeded itself and central seeded by provisioning hold the very same revision, so the
- * first pull brings no conflict, and an administrator's edit on either side follows from it.
- * A shipped version must therefore never change: a correction is a new version.
- */
-export function seedRevision(doc: CatalogDoc): string {
-  const { _rev: _ignored, ...content } = doc;
-  return `1-${sha256Hex(utf8(canonicalJson(content))).slice(0, 32)}`;
 }

@@ -5,6 +5,7 @@ export * from './docs';
 export * from './load';
 export * from './office';
 export * from './schema';
+export * from './seed';
 export * from './versions';
 
 /** The catalogue shipped with the app, validated once; a malformed file refuses the load by name. */

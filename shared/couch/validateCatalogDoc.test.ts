@@ -2,7 +2,8 @@
 import { parse } from 'acorn';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { seedDocs, type CatalogDoc } from '../catalogue/docs';
+import type { CatalogDoc } from '../catalogue/docs';
+import { seedDocs } from '../catalogue/seed';
 import { validateCatalogDocSource } from './design';
 import type { UserCtx } from './validateDocUpdate';
 

@@ -6,6 +6,8 @@ import { Link, useParams } from 'react-router';
 import type { EventDoc } from '@shared/events';
 import { allowedActions, type ApplicationState, type HistoryEntry } from '@shared/workflow';
 import { DeskGate } from '../../components/DeskGate';
+import { dueText } from '../../components/dueText';
+import { useOfficeProfile } from '../../data/offices';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import type { Desk } from '../../data/desk';
@@ -108,6 +110,7 @@ function Card({
   const language = usePreferences((s) => s.language);
   const now = useMinuteClock();
   const printer = useDeskPrinter();
+  const officeName = useOfficeProfile(desk.config.office)?.names ?? null;
   // The read-model row changes whenever a new event for this application is projected (local or
   // replicated); the card then folds the events again for the full history.
   const row = useLiveQuery(() => desk.model.applications.get(appId), [desk, appId]);
@@ -183,14 +186,20 @@ function Card({
               </dd>
               <dt>{t('card:stepDue')}</dt>
               <dd className={state.stepOverdue ? 'bad' : ''} data-testid="card-step-due">
-                {state.stepDueAt !== null ? formatPrintedDateTime(state.stepDueAt) : t('card:noNorm')}
+                {dueText(state.stepDueAt, state.step.norm ? state.calendarMissingYear : null, t, {
+                  time: true,
+                  none: t('card:noNorm'),
+                })}
                 {state.stepOverdue && ` · ${t('applications:overdue')}`}
               </dd>
             </>
           )}
           <dt>{t('card:due')}</dt>
           <dd className={state.overdue ? 'bad' : state.atRisk ? 'warn' : ''} data-testid="card-due">
-            {state.dueAt !== null ? formatPrintedDateTime(state.dueAt) : t('card:noNorm')}
+            {dueText(state.dueAt, state.variant.deadline ? state.calendarMissingYear : null, t, {
+              time: true,
+              none: t('card:noNorm'),
+            })}
             {state.overdue && ` · ${t('applications:overdue')}`}
             {!state.overdue && state.atRisk && ` · ${t('applications:atRisk')}`}
           </dd>
@@ -198,7 +207,9 @@ function Card({
           {state.calendarMissingYear !== null && (
             <>
               <dt>{t('card:warning')}</dt>
-              <dd className="bad">{t('card:calendarMissing', { year: state.calendarMissingYear })}</dd>
+              <dd className="bad" data-testid="card-calendar-missing">
+                {t('card:calendarMissing', { year: String(state.calendarMissingYear) })}
+              </dd>
             </>
           )}
         </dl>
@@ -210,7 +221,7 @@ function Card({
         <h2>{t('card:reprint')}</h2>
         <PrintButtons
           jobs={{
-            ...intakeJobs(state.registered, service, state.dueAt),
+            ...intakeJobs(state.registered, service, state.dueAt, state.calendarMissingYear, officeName),
             ...decisionJobs(
               state,
               {
