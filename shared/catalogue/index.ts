@@ -4,6 +4,7 @@ import { BUNDLED_SERVICES } from './services';
 export * from './docs';
 export * from './load';
 export * from './office';
+export * from './process';
 export * from './schema';
 export * from './seed';
 export * from './versions';

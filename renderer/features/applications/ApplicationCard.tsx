@@ -16,6 +16,7 @@ import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { ActionPanel } from './ActionPanel';
+import { ApplicationPath } from './ApplicationPath';
 import { Attachments } from './Attachments';
 import { LettersAndExtensions } from './TermsAndLetters';
 import { PrintButtons } from '../../print/PrintButtons';
@@ -275,6 +276,8 @@ function Card({
           </div>
         )}
       </section>
+
+      <ApplicationPath state={state} language={language} />
 
       {extra?.({ desk, appId, eventCount: row.eventCount })}
     </div>
