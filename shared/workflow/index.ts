@@ -1,2 +1,2 @@
 export * from './engine';
-export * from './path';
+export * from './progress';

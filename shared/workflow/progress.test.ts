@@ -4,7 +4,7 @@ import { bundledCatalogue } from '../catalogue';
 import { processGraph } from '../catalogue/process';
 import { testPermitService } from '../../tests/fixtures/testService';
 import { drive } from './drive';
-import { applicationPath } from './path';
+import { applicationPath } from './progress';
 
 /** Kazakhstan local time (UTC+5) as an instant. */
 const kz = (y: number, m: number, d: number, h = 0): number => Date.UTC(y, m - 1, d, h - 5);
