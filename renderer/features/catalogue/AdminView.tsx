@@ -18,6 +18,9 @@ import { IssueList } from './CalendarView';
 import { isoDateText, parseTypedDate } from './dates';
 import { issueLines, refusalText, type IssueLine } from './issues';
 
+/** A stable empty list: a selector must not return a new array each time (endless re-render). */
+const NONE_REFUSED: { id: string; reason: string }[] = [];
+
 /** A version's content without its dates: what must not change once published. */
 const content = (s: ServiceDefinition): string => {
   const { validFrom: _f, validTo: _t, ...rest } = s;
@@ -55,7 +58,7 @@ function ServiceEditor({ today }: { today: string }): JSX.Element {
   const catalogue = useCatalog((s) => s.state.catalogue);
   const offices = useCatalog((s) => s.state.offices);
   const db = useCatalog((s) => s.db);
-  const refused = useCatalog((s) => s.sync['central']?.refused ?? []);
+  const refused = useCatalog((s) => s.sync['central']?.refused ?? NONE_REFUSED);
   const user = useSession((s) => s.user);
   const [type, setType] = useState<CatalogType>('service');
   const [text, setText] = useState('');
