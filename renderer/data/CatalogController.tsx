@@ -8,8 +8,9 @@ import { PouchDB } from './pouch';
 
 /**
  * Opens the desk's catalogue (seeding it on a first run), keeps the store in step with every change
- * to it — pulled or published here — and pulls it from every configured server once someone has
- * signed in (central admits staff only). A catalogue administrator's edits are pushed to central.
+ * to it — pulled or published here — and pulls it from central once someone has signed in (central
+ * admits staff only); a catalogue administrator's edits are pushed there. Not from the office hub:
+ * a hub carries only the catalogue it was provisioned with (the bundled seed).
  */
 export function CatalogController(): null {
   const db = useCatalog((s) => s.db);
@@ -60,18 +61,19 @@ export function CatalogController(): null {
     const credentials = syncCredentials({ username, password });
     if (!db || !credentials) return;
     let live = true;
-    const running = configuredTargets(targets).map(({ name, url }) => {
-      const remote = new PouchDB(`${url}/${CATALOG_DB}`, { adapter: 'http', auth: credentials, skip_setup: true });
-      const handle = startCatalogSync(db, remote, {
-        target: name,
-        // Published on central only: a hub carries the catalogue one way, from central.
-        push: isCatalogAdmin && name === 'central',
-        onChange: (snapshot) => {
-          if (live) useCatalog.setState((s) => ({ sync: { ...s.sync, [name]: snapshot } }));
-        },
+    const running = configuredTargets(targets)
+      .filter((target) => target.name === 'central')
+      .map(({ name, url }) => {
+        const remote = new PouchDB(`${url}/${CATALOG_DB}`, { adapter: 'http', auth: credentials, skip_setup: true });
+        const handle = startCatalogSync(db, remote, {
+          target: name,
+          push: isCatalogAdmin,
+          onChange: (snapshot) => {
+            if (live) useCatalog.setState((s) => ({ sync: { ...s.sync, [name]: snapshot } }));
+          },
+        });
+        return { handle, remote };
       });
-      return { handle, remote };
-    });
     return () => {
       live = false;
       for (const r of running) {

@@ -37,14 +37,11 @@ export function officeSecurity(office: string): SecurityObject {
   };
 }
 
-/**
- * The catalogue is read by all staff and by office hubs (which carry it to their desks), and
- * written by catalogue administrators only (the validator, validateCatalogDoc.ts).
- */
+/** The catalogue is read by all staff and written by catalogue administrators (validateCatalogDoc.ts). */
 export function catalogSecurity(): SecurityObject {
   return {
     admins: { names: [], roles: ['_admin'] },
-    members: { names: [], roles: [...STAFF_ROLES, HUB_ROLE] },
+    members: { names: [], roles: [...STAFF_ROLES] },
   };
 }
 

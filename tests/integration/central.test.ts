@@ -158,9 +158,8 @@ describe('the catalogue on central', () => {
     const all = await http('GET', 'catalog/_all_docs', admin);
     const rows = all.json['rows'] as { id: string; value: { rev: string } }[];
     for (const d of seedDocs()) expect(rows.find((r) => r.id === d._id)?.value.rev, d._id).toBe(seedRevision(d));
-    // Read by every member of staff and by the hub's account; anonymous not.
+    // Read by every member of staff.
     expect((await http('GET', `catalog/${encodeURIComponent('calendar:2026')}`, clerk)).status).toBe(200);
-    expect((await http('GET', `catalog/${encodeURIComponent('calendar:2026')}`, hubAccount)).status).toBe(200);
   });
 
   it('seeding again changes nothing, and keeps what an administrator changed', async () => {
@@ -184,6 +183,26 @@ describe('the catalogue on central', () => {
     const after = await http('GET', `catalog/${id}?conflicts=true`, admin);
     expect(after.json['_rev']).toBe(edited.json['rev']);
     expect(after.json['_conflicts']).toBeUndefined();
+  });
+
+  it('stores a replicated update (new_edits: false over a revision it holds), as CouchDB 3 does', async () => {
+    // The dev stand-in's pouchdb-validation used to drop it while answering 201
+    // (scripts/dev-central-server.mjs): a desk's correction would never have reached central.
+    const id = 'calendar:2024';
+    const current = await http('GET', `catalog/${encodeURIComponent(id)}?revs=true`, admin);
+    const revisions = current.json['_revisions'] as { start: number; ids: string[] };
+    const next = {
+      ...current.json,
+      _rev: `${revisions.start + 1}-0123456789abcdef0123456789abcdef`,
+      _revisions: { start: revisions.start + 1, ids: ['0123456789abcdef0123456789abcdef', ...revisions.ids] },
+      data: { ...(current.json['data'] as object), note: 'corrected on a desk' },
+      updated: { by: 'saule', at: '2027-01-10T10:00:00+05:00' },
+    };
+    const r = await http('POST', 'catalog/_bulk_docs', catalogAdmin, { docs: [next], new_edits: false });
+    expect(r.status).toBe(201);
+    const after = await http('GET', `catalog/${encodeURIComponent(id)}`, admin);
+    expect(after.json['_rev']).toBe(next._rev);
+    expect((after.json['data'] as { note?: string }).note).toBe('corrected on a desk');
   });
 
   it('takes a new calendar year from a catalogue administrator and refuses a malformed one with the reason', async () => {

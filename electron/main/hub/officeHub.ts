@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
-import { CATALOG_DB, officeDbName, type ValidationRules } from '../../../shared/couch';
+import { officeDbName, type ValidationRules } from '../../../shared/couch';
 import { startCentral, type Central, type LaunchServer } from '../../../scripts/central';
 import { copyStaffAccounts, StaffCopyError } from './staffCopy';
 
@@ -138,14 +138,6 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const maxBackoff = opts.maxBackoffMs ?? 30_000;
   const backOff = (d: number): number => (d === 0 ? 1000 : Math.min(maxBackoff, d * 2));
   const sync = local.sync(uplink, { live: true, retry: true, back_off_function: backOff });
-  // The catalogue (service versions, calendar years, office profiles), one way: published on
-  // central, read by the desks from the hub as well, so a desk cut off from central still gets
-  // what reached the office. The hub's own copy starts from the bundled seed (provisioning).
-  const catalog = new PouchDB(`${server.url}/${CATALOG_DB}`, { auth: adminAuth, skip_setup: true }).replicate.from(
-    new PouchDB(`${centralBase}/${CATALOG_DB}`, { auth: centralAuth, skip_setup: true }),
-    { live: true, retry: true, back_off_function: backOff },
-  );
-  void catalog.on('denied', (err: unknown) => log(`the hub refused a catalogue document: ${JSON.stringify(err)}`));
 
   // Staff accounts, one way: central is where they are managed.
   let staff: StaffStatus = {
@@ -217,7 +209,6 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       clearInterval(timer);
       if (staffTimer) clearInterval(staffTimer);
       sync.cancel();
-      catalog.cancel();
       await copying;
       await server.stop();
     },
