@@ -117,6 +117,16 @@ export function processGraph(variant: Variant, channel: Channel | null = null): 
     endOf(next.node);
     if (next.index !== null) queue.push({ index: next.index, outcome });
   };
+  // The leading submission, intake and consent steps (and automatic ones) are covered by the
+  // registration itself (engine.ts `register`): they simply lead on, nobody waits at them.
+  const INTAKE = new Set<Step['kind']>(['submit', 'intake', 'consent']);
+  let covered = 0;
+  while (covered < steps.length) {
+    const s = steps[covered]!;
+    const automatic = s.actor === 'system' && (s.kind === 'system' || s.kind === 'submit');
+    if (!INTAKE.has(s.kind) && !automatic) break;
+    covered++;
+  }
   while (queue.length > 0) {
     const { index, outcome } = queue.shift()!;
     const key = `${index}/${outcome}`;
@@ -125,7 +135,8 @@ export function processGraph(variant: Variant, channel: Channel | null = null): 
     const step = steps[index];
     if (!step) continue;
     const id = stepNodeId(step.id);
-    if (step.kind === 'commission' && step.commission?.binding === 'recommendation') {
+    if (index < covered) go(id, index, outcome, 'next');
+    else if (step.kind === 'commission' && step.commission?.binding === 'recommendation') {
       // A recommendation either way; a refusal still routes to the refusal path unless the next
       // decision overturns it (engine.ts), so both outcomes go on from here.
       go(id, index, 'approved', 'recommended');

@@ -64,6 +64,10 @@ test('a desk with no 2028 calendar says so on the due dates and goes on working;
   await row.click();
   await expect(page.getByTestId('card-due')).toHaveText('2028 жылғы жұмыс күнтізбесі жарияланбаған');
   await expect(page.getByTestId('card-calendar-missing')).toContainText('2028');
+  // Its own path on the diagram: registered, now at the head's resolution.
+  const path = page.getByTestId('application-path');
+  await expect(path.locator('[data-node="step:s3"]')).toHaveAttribute('data-status', 'current');
+  await path.screenshot({ path: 'artifacts/screenshots/card-path-kk.png' });
   // Everything else works: the head resolves it.
   await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
   await page.goto('./#/inbox');
