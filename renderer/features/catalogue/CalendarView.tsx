@@ -188,13 +188,16 @@ function CalendarEditor({ initial, onDone }: { initial: YearData; onDone: () => 
       .map((d) => parseTypedDate(d) ?? d);
   const data = (): YearData => ({
     year: Number(year),
-    holidays: holidays.map((h): Holiday => ({
-      date: parseTypedDate(h.date) ?? h.date,
-      key: h.key,
-      names: { kk: h.kk, ru: h.ru },
-      transferable: h.transferable,
-      ...(h.estimated ? { estimated: true } : {}),
-    })),
+    holidays: holidays
+      .map((h): Holiday => ({
+        date: parseTypedDate(h.date) ?? h.date,
+        key: h.key,
+        names: { kk: h.kk, ru: h.ru },
+        transferable: h.transferable,
+        ...(h.estimated ? { estimated: true } : {}),
+      }))
+      // In date order, as published calendars list them.
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)),
     transfers: transfers.map((x) => ({
       daysOff: dates(x.daysOff),
       workingDays: dates(x.workingDays),
