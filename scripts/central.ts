@@ -10,7 +10,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from './provision';
+import { parseStaffList, provision, putHubUser, putOfficeProfile, putStaffUser, type StaffUser } from './provision';
+import { PROVIDER_HOURS } from '../shared/calendar';
+import type { OfficeProfile } from '../shared/catalogue/office';
 import { parseOrigins, type ValidationRules } from '../shared/couch';
 import { CENTRAL_SERVICE_PORT } from '../shared/staff';
 import { validationRules } from './rules';
@@ -29,6 +31,36 @@ export const DEMO_STAFF: StaffUser[] = [
   { login: 'ermek', role: 'commission', fullName: 'Қасымов Ермек' },
   { login: 'gulnar', role: 'office_admin', fullName: 'Әбдірова Гүлнар' },
 ].map((s) => ({ ...s, password: DEMO_PASSWORD, office: 'ALM01' }));
+
+/**
+ * `--demo`: the demo offices' profiles. ALM01 is an Almaty district department: it acts for the
+ * city's employment and social programmes department and its district departments, and takes
+ * applications at its own desk, from the ЦОН, the portal and home visits; KZO01 is Kyzylorda's.
+ */
+export const DEMO_PROFILES: OfficeProfile[] = [
+  {
+    code: 'ALM01',
+    names: {
+      kk: 'Алматы қаласы Жұмыспен қамту және әлеуметтік бағдарламалар басқармасының аудандық бөлімі',
+      ru: 'Районный отдел Управления занятости и социальных программ города Алматы',
+    },
+    region: 'almaty_city',
+    providers: ['almaty-uzsp', 'almaty-uzsp-district'],
+    channels: ['provider_office', 'con', 'portal', 'home_visit', 'mail'],
+    hours: PROVIDER_HOURS,
+  },
+  {
+    code: 'KZO01',
+    names: {
+      kk: 'Қызылорда облысының жұмыспен қамтуды үйлестіру және әлеуметтік бағдарламалар басқармасы',
+      ru: 'Управление координации занятости и социальных программ Кызылординской области',
+    },
+    region: 'kyzylorda',
+    providers: ['kyzylorda-ukzsp'],
+    channels: ['provider_office', 'portal'],
+    hours: PROVIDER_HOURS,
+  },
+];
 
 export interface Central {
   url: string;
@@ -217,6 +249,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const hub = { login: devHubLogin(office), password: DEV_HUB_PASSWORD, office };
     await putHubUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, hub);
     console.warn(`[central] hub account ${hub.login}/${hub.password} (${office}) for npm run hub`);
+  }
+  for (const profile of values.demo ? DEMO_PROFILES.filter((p) => offices.includes(p.code)) : []) {
+    await putOfficeProfile({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, profile);
+    console.warn(`[central] office profile ${profile.code}: ${profile.providers.join(', ')}`);
   }
   for (const staff of [...(values.demo ? DEMO_STAFF : []), ...parseStaffList(values.staff)]) {
     await putStaffUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);

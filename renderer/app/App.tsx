@@ -38,7 +38,7 @@ const router = createHashRouter([
       { path: 'applications/:appId', element: <ApplicationCardPage extra={auditTrail} /> },
       { path: 'journals', element: <JournalsPage /> },
       { path: 'reports', element: <ReportsPage /> },
-      { path: 'catalogue', element: <CataloguePage /> },
+      { path: 'catalogue/*', element: <CataloguePage /> },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: 'sign-in', element: <SignInPage /> },

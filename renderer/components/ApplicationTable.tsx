@@ -12,6 +12,7 @@ import { isOpenStatus, type ApplicationRow } from '../data/readModel';
 import { useApplicationPersonal } from '../data/sealedRows';
 import { formatPrintedDate, formatPrintedDateTime } from '../i18n/format';
 import { usePreferences } from '../state/preferences';
+import { dueText } from './dueText';
 import { useMinuteClock } from './useMinuteClock';
 
 /**
@@ -132,7 +133,15 @@ export function ApplicationTable({
                   )}
                 </span>
                 <span>
-                  {a.dueAt !== null ? formatPrintedDateTime(a.dueAt) : '—'}
+                  {a.dueAt !== null ? (
+                    formatPrintedDateTime(a.dueAt)
+                  ) : a.calendarMissingYear ? (
+                    <small className="warn" data-testid="row-calendar-missing">
+                      {dueText(null, a.calendarMissingYear, t)}
+                    </small>
+                  ) : (
+                    '—'
+                  )}
                   {pastDue ? (
                     <small className="bad" data-testid="row-overdue">
                       {t('applications:overdue')}

@@ -68,6 +68,16 @@ export interface DeskConfig {
 
 const rules = validationRulesFromKinds(KIND_ROLES);
 
+/** Whether two calendars hold the same years with the same data (a corrected year is a new object). */
+function sameYears(a: WorkCalendar, b: WorkCalendar): boolean {
+  const ya = Object.keys(a.years);
+  const yb = Object.keys(b.years);
+  return (
+    ya.length === yb.length &&
+    ya.every((y) => JSON.stringify(a.years[Number(y)]) === JSON.stringify(b.years[Number(y)]))
+  );
+}
+
 /**
  * One desk's data: the office database (the only thing written: immutable events), the read model
  * the projector keeps from it, and the rules that every append passes before it is written — the
@@ -86,8 +96,8 @@ export class Desk {
     readonly office: OfficeDb,
     readonly model: ReadModel,
     readonly projector: Projector,
-    readonly catalogue: Catalogue,
-    readonly calendar: WorkCalendar,
+    private currentCatalogue: Catalogue,
+    private currentCalendar: WorkCalendar,
     readonly deviceId: string,
     /** What the read model's personal fields are sealed and searched with. */
     readonly keys: DeskKeys,
@@ -122,6 +132,34 @@ export class Desk {
       { sequence: await desk.registrationFloor(), outgoing: await desk.outgoingFloor() },
     );
     return desk;
+  }
+
+  /** Every service version the desk knows: an application is folded under the one it was registered under. */
+  get catalogue(): Catalogue {
+    return this.currentCatalogue;
+  }
+
+  /** The working-time calendar: the published years the desk holds. */
+  get calendar(): WorkCalendar {
+    return this.currentCalendar;
+  }
+
+  /**
+   * A new catalogue or calendar pulled from central (or published here): used from now on, and the
+   * read model re-folds every application when the change can move a due time — a calendar year
+   * added or corrected, a service version that was unknown — so lists and inboxes follow.
+   */
+  setCatalog(catalogue: Catalogue, calendar: WorkCalendar): void {
+    if (catalogue === this.currentCatalogue && calendar === this.currentCalendar) return;
+    const keys = (c: Catalogue): string =>
+      c.services
+        .map((s) => `${s.id}@${s.version}`)
+        .sort()
+        .join();
+    const refold = keys(catalogue) !== keys(this.currentCatalogue) || !sameYears(calendar, this.currentCalendar);
+    this.currentCatalogue = catalogue;
+    this.currentCalendar = calendar;
+    this.projector.setProject(makeProjectFn(catalogue, calendar), refold);
   }
 
   /** Holds numbering on a wiped desk until it has re-synced (numberGuard.ts). */

@@ -54,6 +54,7 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
       assignee: state.assignee?.login ?? null,
       stepDueAt: state.stepDueAt,
       dueAt: state.dueAt,
+      calendarMissingYear: state.calendarMissingYear,
       overdue: state.overdue || state.stepOverdue ? 1 : 0,
       atRisk: state.atRisk ? 1 : 0,
       applicantId: key,

@@ -43,11 +43,13 @@ export class Projector {
   private again = false;
   private feed: PouchDB.Core.Changes<object> | null = null;
   private keysChecked = false;
+  /** The next pass replays every event (the projection changed: a new calendar or catalogue). */
+  private fromZero = false;
 
   constructor(
     private readonly db: PouchDB.Database,
     private readonly model: ReadModel,
-    private readonly project: ProjectFn,
+    private project: ProjectFn,
     private readonly keys: DeskKeys,
     private readonly now: () => number = () => Date.now(),
   ) {}
@@ -68,6 +70,18 @@ export class Projector {
 
   private async checkpoint(): Promise<number | string> {
     return (await this.model.meta.get(CHECKPOINT))?.value ?? 0;
+  }
+
+  /**
+   * Projects with another function from now on (a catalogue or calendar pulled from central). With
+   * `refold`, every application is folded again in the background, rows replaced in place: lists
+   * stay filled meanwhile, and a due time that waited for a calendar year appears.
+   */
+  setProject(project: ProjectFn, refold: boolean): void {
+    this.project = project;
+    if (!refold) return;
+    this.fromZero = true;
+    void this.catchUp().catch((e: unknown) => console.error('projector', e));
   }
 
   /** Applies every change since the checkpoint; concurrent calls coalesce into one more pass. */
@@ -92,7 +106,8 @@ export class Projector {
     const total =
       typeof info.update_seq === 'number' ? info.update_seq : Number.parseInt(String(info.update_seq), 10) || 0;
     const check = await this.checkKeys();
-    let since = await this.checkpoint();
+    let since = this.fromZero ? 0 : await this.checkpoint();
+    this.fromZero = false;
     let processed = typeof since === 'number' ? since : 0;
     for (;;) {
       const page = await this.db.changes({ since, limit: BATCH });

@@ -26,6 +26,11 @@ export interface ApplicationRow {
   assignee: string | null;
   stepDueAt: number | null;
   dueAt: number | null;
+  /**
+   * A due time needed a calendar year that is not published (dueAt or stepDueAt is then null):
+   * the lists say "calendar for <year> not published" there instead of a date.
+   */
+  calendarMissingYear?: number | null;
   overdue: 0 | 1;
   atRisk: 0 | 1;
   /** Blind-index token of the applicant's IIN/BIN (equal for the same applicant: lookup, purge). */
@@ -136,7 +141,7 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 6;
+export const READ_MODEL_VERSION = 7;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;

@@ -24,8 +24,12 @@ export interface IntakeSlip {
   variant: BilingualText | null;
   /** The date the result will be ready, computed from the regulation (epoch ms), or null if not stated. */
   resultDueAt: number | null;
+  /** No result date because the deadline falls into a year whose calendar is not published. */
+  calendarMissingYear?: number | null;
   /** The provider (услугодатель / көрсетілетін қызметті беруші). */
   provider: BilingualText;
+  /** The office that accepted the documents, from its profile (printed under the provider), when known. */
+  office?: BilingualText | null;
   /** The official who accepted the documents: full name as printed. */
   officialName: string;
   applicantName: string;
@@ -44,7 +48,7 @@ export interface ReceiptData extends IntakeSlip {
 }
 
 /** Расписка об отказе в приеме документов: what is missing or expired, and why. */
-export interface RefusalReceiptData extends Omit<IntakeSlip, 'resultDueAt'> {
+export interface RefusalReceiptData extends Omit<IntakeSlip, 'resultDueAt' | 'calendarMissingYear'> {
   missing: BilingualText[];
   reason: 'incomplete' | 'expired' | 'form' | 'other';
   note: string | null;

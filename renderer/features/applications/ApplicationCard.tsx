@@ -6,6 +6,8 @@ import { Link, useParams } from 'react-router';
 import type { EventDoc } from '@shared/events';
 import { allowedActions, type ApplicationState, type HistoryEntry } from '@shared/workflow';
 import { DeskGate } from '../../components/DeskGate';
+import { dueText } from '../../components/dueText';
+import { useOfficeProfile } from '../../data/offices';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import type { Desk } from '../../data/desk';
@@ -14,6 +16,7 @@ import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { ActionPanel } from './ActionPanel';
+import { ApplicationPath } from './ApplicationPath';
 import { Attachments } from './Attachments';
 import { LettersAndExtensions } from './TermsAndLetters';
 import { PrintButtons } from '../../print/PrintButtons';
@@ -108,6 +111,7 @@ function Card({
   const language = usePreferences((s) => s.language);
   const now = useMinuteClock();
   const printer = useDeskPrinter();
+  const officeName = useOfficeProfile(desk.config.office)?.names ?? null;
   // The read-model row changes whenever a new event for this application is projected (local or
   // replicated); the card then folds the events again for the full history.
   const row = useLiveQuery(() => desk.model.applications.get(appId), [desk, appId]);
@@ -183,14 +187,20 @@ function Card({
               </dd>
               <dt>{t('card:stepDue')}</dt>
               <dd className={state.stepOverdue ? 'bad' : ''} data-testid="card-step-due">
-                {state.stepDueAt !== null ? formatPrintedDateTime(state.stepDueAt) : t('card:noNorm')}
+                {dueText(state.stepDueAt, state.step.norm ? state.calendarMissingYear : null, t, {
+                  time: true,
+                  none: t('card:noNorm'),
+                })}
                 {state.stepOverdue && ` · ${t('applications:overdue')}`}
               </dd>
             </>
           )}
           <dt>{t('card:due')}</dt>
           <dd className={state.overdue ? 'bad' : state.atRisk ? 'warn' : ''} data-testid="card-due">
-            {state.dueAt !== null ? formatPrintedDateTime(state.dueAt) : t('card:noNorm')}
+            {dueText(state.dueAt, state.variant.deadline ? state.calendarMissingYear : null, t, {
+              time: true,
+              none: t('card:noNorm'),
+            })}
             {state.overdue && ` · ${t('applications:overdue')}`}
             {!state.overdue && state.atRisk && ` · ${t('applications:atRisk')}`}
           </dd>
@@ -198,7 +208,9 @@ function Card({
           {state.calendarMissingYear !== null && (
             <>
               <dt>{t('card:warning')}</dt>
-              <dd className="bad">{t('card:calendarMissing', { year: state.calendarMissingYear })}</dd>
+              <dd className="bad" data-testid="card-calendar-missing">
+                {t('card:calendarMissing', { year: String(state.calendarMissingYear) })}
+              </dd>
             </>
           )}
         </dl>
@@ -210,7 +222,7 @@ function Card({
         <h2>{t('card:reprint')}</h2>
         <PrintButtons
           jobs={{
-            ...intakeJobs(state.registered, service, state.dueAt),
+            ...intakeJobs(state.registered, service, state.dueAt, state.calendarMissingYear, officeName),
             ...decisionJobs(
               state,
               {
@@ -264,6 +276,8 @@ function Card({
           </div>
         )}
       </section>
+
+      <ApplicationPath state={state} language={language} />
 
       {extra?.({ desk, appId, eventCount: row.eventCount })}
     </div>

@@ -2,6 +2,7 @@ import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
 import { Link } from 'react-router';
+import { dueText } from '../../components/dueText';
 import { ApplicantName } from '../../components/ApplicationTable';
 import { EmptyState } from '../../components/EmptyState';
 import type { Desk } from '../../data/desk';
@@ -130,7 +131,7 @@ export function CommissionQueue({
                 <ApplicantName personal={personal(r)} />
               </td>
               <td>{catalogue.get(r.serviceId, r.serviceVersion)?.names[language] ?? r.serviceId}</td>
-              <td>{r.dueAt ? formatPrintedDate(r.dueAt) : '—'}</td>
+              <td>{dueText(r.dueAt, r.calendarMissingYear, t)}</td>
             </tr>
           ))}
         </tbody>

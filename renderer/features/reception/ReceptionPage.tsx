@@ -6,9 +6,12 @@ import type { EventDoc } from '@shared/events';
 import { validateIinOrBin } from '@shared/identity';
 import type { UiLanguage } from '@shared/ipc/contract';
 import { DeskGate } from '../../components/DeskGate';
+import { dueText } from '../../components/dueText';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
+import { toLocalDate } from '@shared/calendar';
 import { writeFailureKey, type Desk } from '../../data/desk';
+import { useOfferedCatalogue } from '../../data/offices';
 import type { ApplicationRow } from '../../data/readModel';
 import { findApplicant, useBlindTokens, useSealKeys } from '../../data/sealedRows';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
@@ -21,13 +24,14 @@ import {
   buildRegistration,
   emptyDraft,
   missingDocuments,
-  resultDueAt,
+  resultDue,
   selectedVariant,
   type FieldError,
   type ReceptionDraft,
 } from './intake';
 import { IntakeDone } from './IntakeDone';
 import { NumbersHeld, useNumbersHeld } from './NumbersHeld';
+import { OfferNotes } from './OfferNotes';
 import { ServicePicker } from './ServicePicker';
 
 export function ReceptionPage(): JSX.Element {
@@ -90,7 +94,10 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
     serviceRef.current?.focus();
   };
 
-  const service = draft.serviceId ? catalogue.get(draft.serviceId) : undefined;
+  const now = useMinuteClock();
+  // What this office offers today: its profile's providers and channels, the version in force.
+  const offered = useOfferedCatalogue(desk.config.office, toLocalDate(now));
+  const service = draft.serviceId ? offered.catalogue.get(draft.serviceId) : undefined;
   const variant = selectedVariant(draft, service);
   const id = validateIinOrBin(draft.idInput);
   const kind = applicantKind(draft);
@@ -157,9 +164,8 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
     if (birthDate) set((x) => (x.person.birthDate ? x : { ...x, person: { ...x.person, birthDate } }));
   }, [id, set]);
 
-  const now = useMinuteClock();
   // Cheap enough to compute on every render: a few days of calendar arithmetic.
-  const due = service && variant ? resultDueAt(service, variant, desk.calendar, now) : null;
+  const due = service && variant ? resultDue(service, variant, desk.calendar, now) : null;
 
   const chooseService = (s: ServiceDefinition): void => {
     const fits = s.variants.find((v) => !draft.channel || v.channels.includes(draft.channel)) ?? s.variants[0];
@@ -407,9 +413,15 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
 
       <section className="card reception-service">
         <h2>{t('reception:service.title')}</h2>
+        <OfferNotes
+          office={desk.config.office}
+          profile={offered.profile}
+          service={service}
+          status={service ? offered.catalogue.status(service.id) : null}
+        />
         <ServicePicker
           inputRef={serviceRef}
-          catalogue={catalogue}
+          catalogue={offered.catalogue}
           frequent={frequent ?? []}
           selected={service}
           onSelect={chooseService}
@@ -421,7 +433,11 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
         )}
         {service && variant && (
           <p className="due" data-testid="result-due">
-            {due !== null ? t('reception:due.at', { date: formatPrintedDateTime(due) }) : t('reception:due.notStated')}
+            {due?.at != null
+              ? t('reception:due.at', { date: formatPrintedDateTime(due.at) })
+              : due?.calendarMissingYear
+                ? dueText(null, due.calendarMissingYear, t)
+                : t('reception:due.notStated')}
           </p>
         )}
         {failure && (

@@ -6,6 +6,7 @@ import {
   buildRegistration,
   emptyDraft,
   missingDocuments,
+  resultDue,
   resultDueAt,
   type ReceptionDraft,
 } from './intake';
@@ -89,5 +90,16 @@ describe('reception form → events', () => {
     if (!variant) throw new Error('fixture');
     // Thu 19 March 2026: 20, 26, 27, 30, 31 Mar, 1, 2, 3, 6, 7 Apr.
     expect(resultDueAt(service, variant, DEFAULT_CALENDAR, kz(2026, 3, 19, 10))).toBe(kz(2026, 4, 7, 18));
+  });
+
+  it('a result date in a year with no published calendar is none, and says which year (no throw)', () => {
+    const variant = service.variants[0];
+    if (!variant) throw new Error('fixture');
+    // Mon 20 December 2027 + 10 working days reaches into January 2028; the seed ends with 2027.
+    expect(resultDue(service, variant, DEFAULT_CALENDAR, kz(2027, 12, 20, 10))).toEqual({
+      at: null,
+      calendarMissingYear: 2028,
+    });
+    expect(resultDueAt(service, variant, DEFAULT_CALENDAR, kz(2027, 12, 20, 10))).toBeNull();
   });
 });

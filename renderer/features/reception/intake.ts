@@ -1,4 +1,4 @@
-import { dueAt, type WorkCalendar } from '@shared/calendar';
+import { CalendarError, dueAt, type WorkCalendar } from '@shared/calendar';
 import type { Channel, ServiceDefinition, Variant } from '@shared/catalogue';
 import type { Applicant, PayloadOf, Representative } from '@shared/events';
 import { validateIin, validateIinOrBin } from '@shared/identity';
@@ -189,6 +189,25 @@ export function resultDueAt(
   calendar: WorkCalendar,
   now: number,
 ): number | null {
-  if (!variant.deadline) return null;
-  return dueAt(calendar, officeHoursOf(service), now, variant.deadline);
+  return resultDue(service, variant, calendar, now).at;
+}
+
+/**
+ * The result date if registered now, or why there is none: the regulation gives no number, or the
+ * deadline reaches into a year whose calendar is not published (`calendarMissingYear`) — then no
+ * date is guessed, and registration goes on.
+ */
+export function resultDue(
+  service: ServiceDefinition,
+  variant: Variant,
+  calendar: WorkCalendar,
+  now: number,
+): { at: number | null; calendarMissingYear: number | null } {
+  if (!variant.deadline) return { at: null, calendarMissingYear: null };
+  try {
+    return { at: dueAt(calendar, officeHoursOf(service), now, variant.deadline), calendarMissingYear: null };
+  } catch (e) {
+    if (e instanceof CalendarError) return { at: null, calendarMissingYear: e.year };
+    throw e;
+  }
 }
