@@ -9,7 +9,14 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from './provision';
+import {
+  parseStaffList,
+  provision,
+  putHubUser,
+  putStaffDirectoryEntry,
+  putStaffUser,
+  type StaffUser,
+} from './provision';
 import type { ValidationRules } from '../shared/couch';
 import { validationRules } from './rules';
 
@@ -169,6 +176,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   for (const staff of [...(values.demo ? DEMO_STAFF : []), ...parseStaffList(values.staff)]) {
     await putStaffUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);
+    // What the Kense central service would write for them: desks route applications by it.
+    await putStaffDirectoryEntry({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);
     console.warn(`[central] staff ${staff.login} (${[staff.role].flat().join('+')}, ${staff.office})`);
   }
   console.warn(`[central] ready at ${central.url} (admin: ${DEV_ADMIN.user}/${DEV_ADMIN.password}); Ctrl+C stops it`);

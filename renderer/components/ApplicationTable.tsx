@@ -125,6 +125,11 @@ export function ApplicationTable({
                 <span>
                   {t(`applications:status.${a.status}`)}
                   {a.role && <small>{t(`settings:roles.${a.role}`)}</small>}
+                  {a.assigneeUnknown === 1 && (
+                    <small className="bad" data-testid="row-executor-unknown">
+                      {t('applications:executorUnknown', { login: a.assignee ?? '' })}
+                    </small>
+                  )}
                   {service && a.stepDueAt !== null && (
                     <small className={a.stepDueAt < now ? 'bad' : ''} data-testid="time-left">
                       {timeLeft(calendar, officeHoursOf(service), now, a.stepDueAt, t)}

@@ -15,6 +15,7 @@ import {
   openJournalData,
   searchApplications,
 } from './sealedRows';
+import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /**
  * The read model at rest (docs/threat-model.md §5): after real events are projected into real
@@ -198,6 +199,7 @@ describe('the read model holds citizens’ data only sealed (real IndexedDB)', (
     // An office database from before sealing: only there can new keys open it (a sealed one
     // refuses them, sealedDb.browser.test.ts), and the read model must follow the new keys.
     const desk = await openDesk(keys, dbName, true);
+    await seedStaffDirectory(desk.office.db);
     const appId = await registerAndIssue(desk);
     await desk.append(
       appId,

@@ -67,7 +67,7 @@ export interface SyncOptions {
    * their own. The server takes an event only from its author, so on a shared desk each person's
    * events go up with their own credentials — when they next sign in here, if not before — instead
    * of being offered under someone else's name, refused, and passed over for good. Absent (an
-   * administrator's or the hub's replication): everything is pushed.
+   * administrator's replication, the lab's): every event is pushed.
    */
   author?: string;
   onChange: (s: SyncSnapshot) => void;
@@ -94,6 +94,15 @@ const CONFIRMED_DOC = '_local/kense-sync-confirmed';
 /** The push filter: events recorded by the author named in the replication's query parameters. */
 function authoredBy(doc: { _id: string; actor?: { login?: unknown } }, req: { query: { author?: string } }): boolean {
   return doc._id.startsWith('evt:') && doc.actor?.login === req.query.author;
+}
+
+/**
+ * Without an author, every event goes up, and only events: what else the office database holds
+ * came from the server (the staff directory, written by the server admin) and is never the desk's
+ * to send back.
+ */
+function eventsOnly(doc: { _id: string }): boolean {
+  return doc._id.startsWith('evt:');
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -251,7 +260,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       .catch(() => undefined);
     replication = local.sync(remote, {
       // query_params are part of PouchDB's replication id: one push checkpoint per author.
-      push: opts.author ? { filter: authoredBy, query_params: { author: opts.author } } : {},
+      push: opts.author ? { filter: authoredBy, query_params: { author: opts.author } } : { filter: eventsOnly },
       live: true,
       retry: true,
       batch_size: opts.batchSize ?? 100,

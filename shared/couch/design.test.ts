@@ -76,6 +76,18 @@ describe('validate_doc_update', () => {
     expect(reason(event({ kind: 'resolution' }), null, admin)).toBe('event.roleNotAllowed');
   });
 
+  it('lets only the server admin write the staff directory', () => {
+    const admin: UserCtx = { db: 'office_alm01', name: null, roles: ['_admin'] };
+    const hub: UserCtx = { db: 'office_alm01', name: 'hub-alm01', roles: [HUB_ROLE, 'office:ALM01'] };
+    const entry = { _id: 'staff:dana', type: 'staff', v: 1, office: 'ALM01', login: 'dana', fullName: 'Омарова Дана' };
+    expect(reason(entry, null, admin)).toBeNull();
+    expect(reason(entry)).toBe('doc.staffAdminOnly');
+    expect(reason(entry, null, hub)).toBe('doc.staffAdminOnly');
+    expect(reason({ ...entry, active: false }, entry, { ...clerk, roles: ['office_admin', 'office:ALM01'] })).toBe(
+      'doc.staffAdminOnly',
+    );
+  });
+
   it("lets an office hub's account relay its own office's events by others, and nothing more", () => {
     const hub: UserCtx = { db: 'office_alm01', name: 'hub-alm01', roles: [HUB_ROLE, 'office:ALM01'] };
     const byHead = event({ kind: 'resolution', actor: { login: 'bolat', role: 'head' } });

@@ -41,6 +41,12 @@ export function validateOfficeDoc(
     if (!isAdmin) throw { forbidden: 'doc.designAdminOnly' };
     return;
   }
+  // The staff directory (shared/staff: `staff:<login>`) is written by the Kense central service
+  // as the server admin, and by nobody else.
+  if (id.indexOf('staff:') === 0) {
+    if (!isAdmin) throw { forbidden: 'doc.staffAdminOnly' };
+    return;
+  }
   if (newDoc['_deleted'] === true) {
     // Events are the record of what happened: nobody deletes them (purging is a separate, admin-only API).
     throw { forbidden: 'event.deleteForbidden' };

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { actAs, freshDesk } from './desk';
-import { registerWheelchair } from './flow';
+import { registerWheelchair, chooseExecutor } from './flow';
 
 const SHOTS = 'artifacts/screenshots';
 
@@ -14,8 +14,7 @@ test('the card shows who did what where, and the integrity check catches an even
   await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
   await page.goto('./#/inbox');
   await page.getByTestId('inbox-list').getByText(number).click();
-  await page.getByTestId('executor-login').fill('dana');
-  await page.getByTestId('executor-name').fill('Омарова Дана');
+  await chooseExecutor(page, 'dana', 'Омарова Дана');
   await page.getByTestId('do-resolution').click();
   await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { CENTRAL_PORT } from '../../playwright.config';
 import { e2ePassword, setUpDesk, signIn as signInAt } from './desk';
+import { chooseExecutor } from './flow';
 
 /**
  * Two desks of one office sync with central and the office hub at once. Central goes down: the
@@ -182,8 +183,7 @@ test('two desks keep routing through the hub while central is down; central gets
   // The head sees it through the hub and gives the resolution.
   await head.goto('./#/inbox');
   await head.getByTestId('inbox-list').getByText(number).click({ timeout: 30_000 });
-  await head.getByTestId('executor-login').fill('dana');
-  await head.getByTestId('executor-name').fill('Омарова Дана');
+  await chooseExecutor(head, 'dana', 'Омарова Дана');
   await head.getByTestId('do-resolution').click();
   await expect(head.getByTestId('card-step')).toContainText('Омарова Дана');
 

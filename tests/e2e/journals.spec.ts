@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { expect, test, type Page } from '@playwright/test';
 import { actAs, freshDesk } from './desk';
+import { chooseExecutor } from './flow';
 
 const OUT = 'artifacts/journals';
 mkdirSync(OUT, { recursive: true });
@@ -94,8 +95,7 @@ test('a result leaves under its own outgoing number: the card, the outgoing jour
   // Head: resolution; executor: prepares; head: signs (no number yet); executor: issues → number.
   await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
   await open();
-  await page.getByTestId('executor-login').fill('dana');
-  await page.getByTestId('executor-name').fill('Омарова Дана');
+  await chooseExecutor(page, 'dana', 'Омарова Дана');
   await page.getByTestId('do-resolution').click();
   await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
   await actAs(page, 'dana', 'Омарова Дана', 'executor');

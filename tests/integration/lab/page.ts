@@ -26,6 +26,7 @@ import { PouchDB } from '../../../renderer/data/pouch';
 import { deskKeysFromRaw } from '../../../renderer/data/deskKeys';
 import { openedModelDump, type OpenedModelDump } from '../../../renderer/data/sealedRows';
 import { startSync, type SyncHandle, type SyncSnapshot } from '../../../renderer/data/sync';
+import { staffEntry, seedStaffDirectory } from '../../fixtures/staffDirectory';
 import { testPermitService } from '../../fixtures/testService';
 import { intake, prng } from './common';
 
@@ -50,6 +51,17 @@ export type ModelDump = OpenedModelDump;
 
 /** One office's desks share one key here, so that their blind-index tokens compare equal. */
 const labKeys = deskKeysFromRaw(new Uint8Array(32).fill(42));
+
+/** The executors the lab's scenarios assign: the office's directory, as central would have sent it. */
+const LAB_STAFF = ['exec1', 'dana', 'aigerim', 'd01', 'd02'].map((login) => staffEntry(login, `Исполнитель ${login}`));
+
+/** A desk of the lab, with the office's staff directory in place (a desk refuses unknown executors). */
+async function openLabDesk(config: Parameters<typeof Desk.open>[0]): Promise<Desk> {
+  const d = await Desk.open(config, catalogue);
+  await seedStaffDirectory(d.office.db, LAB_STAFF);
+  await d.settled();
+  return d;
+}
 
 export interface VerifyReport {
   ids: string[];
@@ -110,10 +122,13 @@ async function eventIds(db: PouchDB.Database): Promise<string[]> {
 const api = {
   async openDesk(o: { office: string; desk: string; dbName: string; now: number; login: string }): Promise<string> {
     login = o.login;
-    desk = await Desk.open(
-      { office: o.office, desk: o.desk, dbName: o.dbName, now: () => o.now, keys: await labKeys },
-      catalogue,
-    );
+    desk = await openLabDesk({
+      office: o.office,
+      desk: o.desk,
+      dbName: o.dbName,
+      now: () => o.now,
+      keys: await labKeys,
+    });
     return desk.deviceId;
   },
 
@@ -442,16 +457,13 @@ async function nextAction(d: Desk, appId: string): Promise<(() => Promise<EventD
 
 async function crashWriter(params: URLSearchParams): Promise<void> {
   const random = prng(Number(params.get('seed') ?? '1'));
-  const d = await Desk.open(
-    {
-      office: 'ALM01',
-      desk: 'D01',
-      dbName: params.get('db') ?? 'crash',
-      now: () => Date.parse('2026-03-10T05:00:00Z'),
-      keys: await labKeys,
-    },
-    catalogue,
-  );
+  const d = await openLabDesk({
+    office: 'ALM01',
+    desk: 'D01',
+    dbName: params.get('db') ?? 'crash',
+    now: () => Date.parse('2026-03-10T05:00:00Z'),
+    keys: await labKeys,
+  });
   const open: string[] = [];
   await post('/started', { deviceId: d.deviceId });
   for (;;) {
