@@ -4,6 +4,7 @@ import type { ServiceDefinition } from '@shared/catalogue';
 import type { ActorRef, Representative } from '@shared/events';
 import { validateIin } from '@shared/identity';
 import type { AllowedAction, ApplicationState } from '@shared/workflow';
+import { DateInput } from '../../components/DateInput';
 import { writeFailureKey, type Desk } from '../../data/desk';
 import type { ExecutorChoice } from '../../data/staff';
 import { ExecutorPicker } from './ExecutorPicker';
@@ -115,15 +116,23 @@ export function ActionPanel({
   const proxyField = (field: keyof ProxyDraft, type: 'text' | 'date' = 'text'): JSX.Element => (
     <label className={`field${proxyError(field) ? ' invalid' : ''}`}>
       <span>{t(`card:actions.proxy.${field}`)}</span>
-      <input
-        type={type}
-        value={proxyDraft[field]}
-        inputMode={field === 'iin' ? 'numeric' : undefined}
-        maxLength={field === 'iin' ? 14 : undefined}
-        aria-invalid={proxyError(field) !== null}
-        onChange={(e) => setProxyDraft((d) => ({ ...d, [field]: e.target.value }))}
-        data-testid={`proxy-${field}`}
-      />
+      {type === 'date' ? (
+        <DateInput
+          value={proxyDraft[field]}
+          invalid={proxyError(field) !== null}
+          onChange={(iso) => setProxyDraft((d) => ({ ...d, [field]: iso }))}
+          testId={`proxy-${field}`}
+        />
+      ) : (
+        <input
+          value={proxyDraft[field]}
+          inputMode={field === 'iin' ? 'numeric' : undefined}
+          maxLength={field === 'iin' ? 14 : undefined}
+          aria-invalid={proxyError(field) !== null}
+          onChange={(e) => setProxyDraft((d) => ({ ...d, [field]: e.target.value }))}
+          data-testid={`proxy-${field}`}
+        />
+      )}
       {proxyError(field) && <span className="field-error">{proxyError(field)}</span>}
     </label>
   );
@@ -140,12 +149,7 @@ export function ActionPanel({
         <div className="grid-2">
           <label className="field">
             <span>{t('card:actions.meetingDate')}</span>
-            <input
-              type="date"
-              value={meetingDate}
-              onChange={(e) => setMeetingDate(e.target.value)}
-              data-testid="meeting-date"
-            />
+            <DateInput value={meetingDate} onChange={setMeetingDate} testId="meeting-date" />
           </label>
           <label className="field">
             <span>{t('card:actions.minutesNo')}</span>

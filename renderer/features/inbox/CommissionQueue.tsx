@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
 import { Link } from 'react-router';
 import { ApplicantName } from '../../components/ApplicationTable';
+import { DateInput } from '../../components/DateInput';
 import { EmptyState } from '../../components/EmptyState';
 import type { Desk } from '../../data/desk';
 import type { ApplicationRow } from '../../data/readModel';
@@ -145,12 +146,7 @@ export function CommissionQueue({
         <div className="grid-3">
           <label className="field">
             <span>{t('card:actions.meetingDate')}</span>
-            <input
-              type="date"
-              value={meetingDate}
-              onChange={(e) => setMeetingDate(e.target.value)}
-              data-testid="batch-date"
-            />
+            <DateInput value={meetingDate} onChange={setMeetingDate} testId="batch-date" />
           </label>
           <label className="field">
             <span>{t('card:actions.minutesNo')}</span>
