@@ -150,6 +150,11 @@ export function ApplicationTable({
           })}
         </div>
       </div>
+      {total === 0 && rows.length === 0 && (
+        <p className="nothing-found" role="status" data-testid="nothing-found">
+          {t('applications:nothingFound')}
+        </p>
+      )}
       <p className="muted" data-testid="applications-count">
         {t('common:applicationsCount', { count: total ?? rows.length })}
       </p>

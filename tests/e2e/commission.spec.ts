@@ -59,4 +59,12 @@ test('the commission secretary records one decision for several applications fro
     await expect(page.getByTestId('card-status')).toContainText('оң шешім');
     await expect(page.getByTestId('timeline')).toContainText('Қасымов Ермек');
   }
+  // The timeline in Russian: the norms in Russian too, though this regulation was read from its
+  // Kazakh text («20 (жиырма) минут ішінде»).
+  await page.getByTestId('lang-ru').click();
+  const timeline = page.getByTestId('timeline');
+  await expect(timeline).toContainText('норма: 20 мин');
+  await expect(timeline).toContainText('норма: 15 рабочих дней');
+  await expect(timeline).not.toContainText('ішінде');
+  await page.getByTestId('lang-kk').click();
 });

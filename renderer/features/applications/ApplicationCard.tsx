@@ -16,6 +16,7 @@ import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { ActionPanel } from './ActionPanel';
 import { Attachments } from './Attachments';
+import { normText } from './norm';
 import { LettersAndExtensions } from './TermsAndLetters';
 import { PrintButtons } from '../../print/PrintButtons';
 import { decisionJobs, intakeJobs } from '../../print/printData';
@@ -266,7 +267,7 @@ function Card({
                   {' · '}
                   {h.by ? (h.by.name ?? h.by.login) : t('card:automatic')} · {t(`card:historyOutcome.${h.outcome}`)}
                   {h.workingMinutes !== null && h.by !== null && ` · ${duration(h.workingMinutes, t)}`}
-                  {h.norm && h.norm.text && ` · ${t('card:norm', { norm: h.norm.text })}`}
+                  {h.norm && ` · ${t('card:norm', { norm: normText(h.norm, t) })}`}
                   {h.overNorm && ` · ${t('card:overNorm')}`}
                 </small>
                 {h.eventId && <EventDetails event={loaded?.events.get(h.eventId)} t={t} />}

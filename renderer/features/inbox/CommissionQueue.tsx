@@ -23,6 +23,7 @@ export function CommissionQueue({
   catalogue,
   rows,
   total,
+  filtered,
   onMore,
 }: {
   desk: Desk;
@@ -31,6 +32,8 @@ export function CommissionQueue({
   rows: ApplicationRow[];
   /** How many wait in all (the queue loads a page at a time), and how to load the next page. */
   total: number;
+  /** The rows are filtered or searched: none means nothing matched, not an empty queue. */
+  filtered: boolean;
   onMore: (loaded: number) => void;
 }): JSX.Element {
   const { t } = useTranslation();
@@ -82,7 +85,13 @@ export function CommissionQueue({
     return (
       <section className="commission" data-testid="commission-queue">
         {outcome}
-        <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />
+        {filtered ? (
+          <p className="nothing-found" role="status" data-testid="nothing-found">
+            {t('applications:nothingFound')}
+          </p>
+        ) : (
+          <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />
+        )}
       </section>
     );
 

@@ -94,6 +94,7 @@ let desk: Desk | null = null;
 let login = 'clerk1';
 const syncs = new Map<string, SyncHandle>();
 const snapshots = new Map<string, SyncSnapshot>();
+const history: { at: number; state: string; pending: number | null }[] = [];
 
 function current(): Desk {
   if (!desk) throw new Error('no desk open');
@@ -221,6 +222,8 @@ const api = {
     maxBackoffMs?: number;
     batchSize?: number;
     heartbeatMs?: number;
+    /** Sync exactly as the app does (SyncController): its own heartbeat, probe timeout and back-off. */
+    appDefaults?: boolean;
   }): void {
     const d = current();
     const remote = new PouchDB(`${o.url.replace(/\/+$/, '')}/${officeDbName(d.config.office)}`, {
@@ -230,11 +233,14 @@ const api = {
     });
     const handle = startSync(d.office.db, remote, {
       target: o.target,
-      maxBackoffMs: o.maxBackoffMs ?? 400,
-      heartbeatMs: o.heartbeatMs ?? 1000,
-      probeTimeoutMs: 2000,
+      ...(o.appDefaults
+        ? { ownDevice: d.deviceId, author: o.username }
+        : { maxBackoffMs: o.maxBackoffMs ?? 400, heartbeatMs: o.heartbeatMs ?? 1000, probeTimeoutMs: 2000 }),
       ...(o.batchSize ? { batchSize: o.batchSize } : {}),
-      onChange: (s) => snapshots.set(o.target, s),
+      onChange: (s) => {
+        snapshots.set(o.target, s);
+        history.push({ at: Date.now(), state: s.state, pending: s.pendingLocal });
+      },
     });
     syncs.set(o.target, handle);
   },
@@ -246,6 +252,11 @@ const api = {
 
   async syncNow(target: string): Promise<void> {
     await syncs.get(target)?.syncNow();
+  },
+
+  /** Every state the sync handles reported, with when and the pending count. */
+  syncHistory(): { at: number; state: string; pending: number | null }[] {
+    return history;
   },
 
   snapshots(): Record<string, SyncSnapshot> {
