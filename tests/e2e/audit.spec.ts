@@ -28,6 +28,9 @@ test('the card shows who did what where, and the integrity check catches an even
   await expect(rows.nth(1)).toContainText('Жұмабеков Болат');
   await expect(rows.nth(1)).toContainText('Басшы');
   await expect(rows.nth(1)).toContainText('#2');
+  // The desk as people know it (D01), not the device id.
+  await expect(rows.nth(0).getByTestId('audit-desk')).toHaveText('D01');
+  await expect(rows.nth(1).getByTestId('audit-desk')).toHaveText('D01');
   await expect(rows.nth(0).getByTestId('chain-badge')).toHaveText('тексерілмеген');
   await trail.getByTestId('integrity-run').click();
   await expect(trail.getByTestId('integrity-result')).toHaveAttribute('data-ok', 'true');

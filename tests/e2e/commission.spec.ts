@@ -50,8 +50,34 @@ test('the commission secretary records one decision for several applications fro
   await expect(queue.getByTestId('commission-select')).toHaveCount(2);
   await queue.getByTestId('commission-select').first().check();
   await queue.getByTestId('commission-select').last().check();
-  await page.getByTestId('batch-date').fill('2026-11-25');
+  await page.getByTestId('batch-date').fill('25.11.2026');
   await page.getByTestId('batch-minutes').fill('14');
+  // The agenda on paper: the office, the protocol, its date, the members who sign; as the job's
+  // sheet goes to window.print in browser mode (which never returns in headless Chromium).
+  await page.evaluate(() => {
+    const w = window as unknown as { __agenda: { text: string; links: number }[] };
+    w.__agenda = [];
+    window.print = () => {
+      const sheet = document.querySelector('#kense-print-root > .print-slot[data-job] .print-sheet');
+      w.__agenda.push({ text: sheet?.textContent ?? '', links: sheet?.querySelectorAll('a').length ?? -1 });
+    };
+  });
+  await page.getByTestId('print-agenda').click();
+  await expect(page.getByTestId('agenda-printed')).toHaveText('Басып шығаруға жіберілді');
+  const [agenda] = await page.evaluate(
+    () => (window as unknown as { __agenda: { text: string; links: number }[] }).__agenda,
+  );
+  expect(agenda?.links).toBe(0);
+  for (const part of [
+    'Комиссия отырысының күн тәртібі',
+    'Мекеме: ALM01',
+    '№ 14',
+    '25.11.2026',
+    'Қасымов Ермек',
+    'қолы',
+  ])
+    expect(agenda?.text).toContain(part);
+  for (const n of numbers) expect(agenda?.text).toContain(n);
   await page.getByTestId('batch-approve').click();
   await expect(page.getByTestId('batch-result')).toContainText('2');
   for (const n of numbers) {

@@ -121,7 +121,8 @@ export async function perform(page: Page, e: EventDoc): Promise<void> {
       await page.getByTestId(`do-step-${e.payload.outcome}`).click();
       return;
     case 'commission_decision':
-      await page.getByTestId('meeting-date').fill(e.payload.meetingDate);
+      // The date input takes dd.MM.yyyy, as every date in Kense is written.
+      await page.getByTestId('meeting-date').fill(e.payload.meetingDate.split('-').reverse().join('.'));
       await page.getByTestId('minutes-no').fill(e.payload.minutesNo);
       if (e.payload.decision === 'refused') await page.getByTestId('refusal-ground').fill(e.payload.ground ?? '—');
       await page.getByTestId(`do-commission-${e.payload.decision}`).click();

@@ -17,10 +17,14 @@ test('an application goes from the clerk to the head, the executor, back to the 
 }) => {
   await freshDesk(page);
   await actAs(page, 'aigerim', 'Сейітова Айгерім', 'clerk');
+  // Each role lands where it works: the clerk at reception, the head and the executor in the inbox.
+  await expect(page).toHaveURL(/#\/reception$/);
   const number = await registerWheelchair(page);
 
   // The head: the application waits for a resolution; the head names the executor.
   await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
+  await expect(page).toHaveURL(/#\/inbox$/);
+  await expect(page.getByTestId('inbox-list')).toContainText(number);
   await openFromInbox(page, number);
   await expect(page.getByTestId('card-step')).toContainText('Басшы');
   await chooseExecutor(page, 'dana', 'Омарова Дана');
@@ -75,6 +79,10 @@ test('an application goes from the clerk to the head, the executor, back to the 
     .getByTestId('attachment-input')
     .setInputFiles({ name: 'passport.png', mimeType: 'image/png', buffer: png });
   await expect(page.getByTestId('attachment')).toContainText('passport.jpg');
+  // The size in the UI language; the browser's own "Choose File" is not shown.
+  await expect(page.getByTestId('attachment')).toContainText(/\d КБ ·/);
+  await expect(page.getByTestId('attachment-input')).toHaveClass(/visually-hidden/);
+  await expect(page.getByTestId('attachments')).toContainText('Скан, фото немесе PDF қосу');
   await expect(page.getByTestId('attachment')).toContainText('Омарова Дана');
   await page.screenshot({ path: `${SHOTS}/card-closed-kk.png`, fullPage: true });
 
