@@ -124,7 +124,8 @@ async function desk(browser: Browser, who: (typeof staff)[number], name: string,
   await signInAt(page, who.login, who.role);
   await expect(page.getByTestId('sign-out')).toBeVisible({ timeout: 15_000 });
   await page.goto('./#/settings');
-  await expect(page.getByTestId('sync-url')).toHaveValue(CENTRAL);
+  // One central address for the desk: the one it signs in against, shown (not asked again) here.
+  await expect(page.getByTestId('sync-central')).toHaveText(CENTRAL);
   await page.getByTestId('sync-hub-url').fill(HUB);
   await page.getByTestId('sync-connect').click();
   await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });

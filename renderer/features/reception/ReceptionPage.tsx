@@ -568,7 +568,8 @@ function ServiceDetails({
         {service.names[language]}
       </p>
       <div className="grid-2">
-        <Field label={t('reception:service.variant')} error={errorFor('variantId')}>
+        {/* Each on a line of its own: the variants' names are long and a cut one cannot be read. */}
+        <Field label={t('reception:service.variant')} error={errorFor('variantId')} wide>
           <select
             value={draft.variantId ?? ''}
             onChange={(e) => {
@@ -588,7 +589,7 @@ function ServiceDetails({
             ))}
           </select>
         </Field>
-        <Field label={t('reception:service.channel')} error={errorFor('channel')}>
+        <Field label={t('reception:service.channel')} error={errorFor('channel')} wide>
           <select
             value={draft.channel ?? ''}
             onChange={(e) => set((x) => ({ ...x, channel: (e.target.value || null) as ReceptionDraft['channel'] }))}

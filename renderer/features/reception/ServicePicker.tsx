@@ -75,7 +75,7 @@ export function ServicePicker({
             setActive(0);
           }}
           onKeyDown={onKey}
-          placeholder={selected ? selected.names[language] : t('reception:service.placeholder')}
+          placeholder={selected ? t('reception:service.searchAnother') : t('reception:service.placeholder')}
           aria-controls="service-list"
           aria-activedescendant={services[active] ? `svc-${services[active].id}` : undefined}
           data-testid="service-search"
