@@ -81,10 +81,10 @@ describe('validate_doc_update', () => {
     const hub: UserCtx = { db: 'office_alm01', name: 'hub-alm01', roles: [HUB_ROLE, 'office:ALM01'] };
     const entry = { _id: 'staff:dana', type: 'staff', v: 1, office: 'ALM01', login: 'dana', fullName: 'Омарова Дана' };
     expect(reason(entry, null, admin)).toBeNull();
-    expect(reason(entry)).toBe('doc.staffAdminOnly');
-    expect(reason(entry, null, hub)).toBe('doc.staffAdminOnly');
+    expect(reason(entry)).toBe('staff.adminOnly');
+    expect(reason(entry, null, hub)).toBe('staff.adminOnly');
     expect(reason({ ...entry, active: false }, entry, { ...clerk, roles: ['office_admin', 'office:ALM01'] })).toBe(
-      'doc.staffAdminOnly',
+      'staff.adminOnly',
     );
   });
 

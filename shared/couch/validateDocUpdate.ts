@@ -44,7 +44,7 @@ export function validateOfficeDoc(
   // The staff directory (shared/staff: `staff:<login>`) is written by the Kense central service
   // as the server admin, and by nobody else.
   if (id.indexOf('staff:') === 0) {
-    if (!isAdmin) throw { forbidden: 'doc.staffAdminOnly' };
+    if (!isAdmin) throw { forbidden: 'staff.adminOnly' };
     return;
   }
   if (newDoc['_deleted'] === true) {
