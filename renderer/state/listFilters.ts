@@ -65,7 +65,7 @@ export const useListFilters = create<ListFiltersState>()(
         const p = (persisted as { views?: Record<string, unknown> } | null)?.views ?? {};
         const view = (list: ListName): ListView => {
           const r = viewSchema.safeParse(p[list]);
-          return r.success ? (r.data) : LIST_DEFAULTS[list];
+          return r.success ? r.data : LIST_DEFAULTS[list];
         };
         return { ...current, views: { inbox: view('inbox'), applications: view('applications') } };
       },
