@@ -29,6 +29,12 @@ import {
 } from '../shared/couch';
 import { officeDocId, type CatalogDoc } from '../shared/catalogue/docs';
 import type { OfficeProfile } from '../shared/catalogue/office';
+import {
+  DIRECTORY_ROLES,
+  staffDirectoryEntrySchema,
+  staffDirectoryId,
+  type StaffDirectoryEntry,
+} from '../shared/staff';
 
 export interface ProvisionOptions {
   /** The server's address; credentials in it (http://admin:secret@host:5984) are taken as the admin's. */
@@ -298,6 +304,42 @@ export async function putStaffUser(
     const r = await req('PUT', path, doc);
     if (r.ok) return;
     if (r.status !== 409 || attempt >= 5) throw new CouchError(r.status, await r.text(), `user ${staff.login}`);
+  }
+}
+
+/**
+ * The person's entry in their office's staff directory (`staff:<login>` in the office database,
+ * shared/staff), written as the server admin: how desks learn who may be given an application.
+ * In production the Kense central service writes these when an office admin changes staff; the
+ * development central and the tests write them here for the staff they create.
+ */
+export async function putStaffDirectoryEntry(
+  opts: Pick<ProvisionOptions, 'url' | 'user' | 'password'>,
+  staff: Pick<StaffUser, 'login' | 'role' | 'office' | 'fullName'> & { active?: boolean },
+): Promise<void> {
+  const req = client(opts);
+  const roles = [staff.role]
+    .flat()
+    .filter((r): r is (typeof DIRECTORY_ROLES)[number] => (DIRECTORY_ROLES as readonly string[]).includes(r));
+  const path = `${officeDbName(staff.office)}/${encodeURIComponent(staffDirectoryId(staff.login))}`;
+  for (let attempt = 0; ; attempt++) {
+    const current = await req('GET', path);
+    const existing = current.ok ? ((await current.json()) as { _rev: string }) : undefined;
+    const entry: StaffDirectoryEntry = {
+      _id: staffDirectoryId(staff.login),
+      ...(existing ? { _rev: existing._rev } : {}),
+      type: 'staff',
+      v: 1,
+      office: staff.office,
+      login: staff.login,
+      fullName: staff.fullName ?? staff.login,
+      roles,
+      active: staff.active ?? true,
+      updatedAt: new Date().toISOString(),
+    };
+    const r = await req('PUT', path, staffDirectoryEntrySchema.parse(entry));
+    if (r.ok) return;
+    if (r.status !== 409 || attempt >= 5) throw new CouchError(r.status, await r.text(), `staff entry ${staff.login}`);
   }
 }
 

@@ -126,6 +126,11 @@ export function ApplicationTable({
                 <span>
                   {t(`applications:status.${a.status}`)}
                   {a.role && <small>{t(`settings:roles.${a.role}`)}</small>}
+                  {a.assigneeUnknown === 1 && (
+                    <small className="bad" data-testid="row-executor-unknown">
+                      {t('applications:executorUnknown', { login: a.assignee ?? '' })}
+                    </small>
+                  )}
                   {service && a.stepDueAt !== null && (
                     <small className={a.stepDueAt < now ? 'bad' : ''} data-testid="time-left">
                       {timeLeft(calendar, officeHoursOf(service), now, a.stepDueAt, t)}
@@ -154,6 +159,11 @@ export function ApplicationTable({
           })}
         </div>
       </div>
+      {total === 0 && rows.length === 0 && (
+        <p className="nothing-found" role="status" data-testid="nothing-found">
+          {t('applications:nothingFound')}
+        </p>
+      )}
       <p className="muted" data-testid="applications-count">
         {t('common:applicationsCount', { count: total ?? rows.length })}
       </p>

@@ -28,6 +28,7 @@ import { localNumberMemory, NumberGuard, numberMemoryKey, type NumberMemoryStore
 import { makeProjectFn } from './project';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projector';
 import { dropOldReadModels, openReadModel, type ReadModel } from './readModel';
+import { executorStanding, loadDirectory } from './staff';
 
 /** Why the desk would not write an event: a translatable code (`data:append.<code>`). */
 export class AppendError extends Error {
@@ -221,6 +222,8 @@ export class Desk {
     payload: PayloadOf<K>,
   ): Promise<EventDoc<K>> {
     return this.serial(async () => {
+      if (kind === 'resolution' || kind === 'reassigned')
+        await this.checkExecutor((payload as PayloadOf<'resolution' | 'reassigned'>).executor);
       const events = await this.eventsOf(appId);
       if (events.length === 0) throw new AppendError('append.unknownApplication');
       // The action follows every event of the application this desk has seen, including replicated
@@ -254,6 +257,17 @@ export class Desk {
       }
       return this.write(event);
     });
+  }
+
+  /**
+   * An application goes only to an active executor of this office in its staff directory: a
+   * mistyped or departed login would leave it in nobody's inbox. With no directory on this desk
+   * yet (the office's central service has not written it) nobody can be chosen, and the desk says so.
+   */
+  private async checkExecutor(login: string): Promise<void> {
+    const standing = executorStanding(await loadDirectory(this.model), this.config.office, login);
+    if (standing === 'noDirectory') throw new AppendError('append.noStaffDirectory');
+    if (standing !== 'active') throw new AppendError('append.notActiveExecutor');
   }
 
   /**

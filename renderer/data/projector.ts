@@ -2,9 +2,10 @@ import { appEventRange } from '@shared/events';
 import { blindIndex } from './blindIndex';
 import type { DeskKeys } from './deskKeys';
 import type { PouchDB } from './pouch';
-import type { ApplicantRow, ReadModel } from './readModel';
+import type { ApplicantRow, ApplicationRow, ReadModel, StaffRow } from './readModel';
 import { sealProjection, type ClearProjection, type SealedProjection } from './sealedRows';
 import { verifiedRevision, type LeafDoc } from './verifiedEvents';
+import { isAssigneeUnknown, isStaffDocId, loadDirectory, staffRowOf } from './staff';
 
 /** An event document as stored: the envelope fields the projector needs. */
 export interface StoredEvent {
@@ -33,10 +34,19 @@ const BATCH = 500;
 const isOlder = (a: ApplicantRow, b: ApplicantRow): boolean =>
   a.lastSeenAt !== b.lastSeenAt ? a.lastSeenAt < b.lastSeenAt : a.lastAppId < b.lastAppId;
 
+/** The row with its `assigneeUnknown` mark as the directory has it now (absent when known). */
+function marked<T extends ApplicationRow>(row: T, directory: ReadonlyMap<string, StaffRow>): T {
+  const { assigneeUnknown: _old, ...rest } = row;
+  return (isAssigneeUnknown(row, directory) ? { ...rest, assigneeUnknown: 1 } : rest) as T;
+}
+
 /**
  * Follows the office database's changes feed — the desk's own appends and replicated events
  * alike: there is no second path for sync — and keeps the read model up to date, with the
- * checkpoint written in the same transaction as the rows it covers.
+ * checkpoint written in the same transaction as the rows it covers. The office's staff directory
+ * (`staff:` documents) comes through the same feed into the `staff` table; when it changes, the
+ * applications waiting on an executor are marked again (an unknown or deactivated executor sends
+ * them to the head's inbox).
  */
 export class Projector {
   private running: Promise<void> | null = null;
@@ -113,10 +123,21 @@ export class Projector {
       const page = await this.db.changes({ since, limit: BATCH });
       if (page.results.length === 0) break;
       const appIds = new Set<string>();
+      const staffIds: string[] = [];
       for (const ch of page.results) {
         const m = /^evt:([^:]+):/.exec(ch.id);
         if (m?.[1]) appIds.add(m[1]);
+        else if (isStaffDocId(ch.id)) staffIds.push(ch.id);
       }
+      // The winning revision of each changed entry; a deleted or malformed one leaves the directory.
+      const staff: { id: string; row: StaffRow | null }[] =
+        staffIds.length === 0
+          ? []
+          : (await this.db.allDocs({ keys: staffIds, include_docs: true })).rows.map((r, i) => ({
+              // Rows come in the order of the keys; a deleted document's row has no doc.
+              id: staffIds[i] ?? '',
+              row: 'doc' in r && r.doc ? staffRowOf(r.doc) : null,
+            }));
       const cleared: [string, ClearProjection][] = [];
       for (const appId of appIds) cleared.push([appId, this.project(appId, await this.eventsOf(appId), this.now())]);
       // Sealed before the transaction (IndexedDB commits a transaction that waits on anything
@@ -126,10 +147,16 @@ export class Projector {
       );
       await this.model.transaction(
         'rw',
-        [this.model.applications, this.model.applicants, this.model.journal, this.model.meta],
+        [this.model.applications, this.model.applicants, this.model.journal, this.model.staff, this.model.meta],
         async () => {
+          for (const { id, row } of staff) {
+            const login = id.slice('staff:'.length);
+            if (row && row.login === login) await this.model.staff.put(row);
+            else await this.model.staff.delete(login);
+          }
+          const directory = await loadDirectory(this.model);
           for (const [appId, p] of projections) {
-            if (p.application) await this.model.applications.put(p.application);
+            if (p.application) await this.model.applications.put(marked(p.application, directory));
             // Every event re-projects its whole application: the applicant row keeps the details of
             // the latest registration (by time, then id), whatever order the events arrived in.
             const current = p.applicant ? await this.model.applicants.get(p.applicant.key) : undefined;
@@ -139,6 +166,13 @@ export class Projector {
             // superseded by a replicated event (an issuance that lost) must not stay behind.
             await this.model.journal.where('appId').equals(appId).delete();
             if (p.journal.length > 0) await this.model.journal.bulkPut(p.journal);
+          }
+          if (staff.length > 0) {
+            const waiting = await this.model.applications.where('role').equals('executor').toArray();
+            const changed = waiting.filter(
+              (a) => (a.assigneeUnknown ?? 0) !== (isAssigneeUnknown(a, directory) ? 1 : 0),
+            );
+            if (changed.length > 0) await this.model.applications.bulkPut(changed.map((a) => marked(a, directory)));
           }
           await this.model.meta.put({ key: CHECKPOINT, value: page.last_seq });
           await this.model.meta.put({ key: KEY_CHECK, value: check });
@@ -191,12 +225,13 @@ export class Projector {
   private async clear(): Promise<void> {
     await this.model.transaction(
       'rw',
-      [this.model.applications, this.model.applicants, this.model.journal, this.model.meta],
+      [this.model.applications, this.model.applicants, this.model.journal, this.model.staff, this.model.meta],
       async () => {
         await Promise.all([
           this.model.applications.clear(),
           this.model.applicants.clear(),
           this.model.journal.clear(),
+          this.model.staff.clear(),
           this.model.meta.clear(),
         ]);
       },

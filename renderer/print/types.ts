@@ -112,9 +112,29 @@ export interface CoverLetterData {
   executorPhone: string | null;
 }
 
+/**
+ * Повестка заседания комиссии / комиссия отырысының күн тәртібі (A4, in the UI language): the
+ * applications the commission considers at one sitting, with the office, the protocol's number and
+ * date, and a signature line for every member and for the secretary.
+ */
+export interface AgendaData {
+  language: 'kk' | 'ru';
+  /** The office's code (ALM01) and who provides the services on the agenda. */
+  office: string;
+  providers: string[];
+  /** The sitting's date (yyyy-MM-dd) and the protocol number, when known; blank lines otherwise. */
+  meetingDate: string | null;
+  minutesNo: string | null;
+  items: { regNumber: string; applicant: string; service: string; dueAt: number | null }[];
+  /** The commission's members (the office's staff directory), each signs. */
+  members: string[];
+  secretary: string;
+}
+
 export type PrintJob =
   | { doc: 'ticket'; data: TicketData }
   | { doc: 'receipt'; data: ReceiptData }
   | { doc: 'refusal'; data: RefusalReceiptData }
   | { doc: 'notification'; data: NotificationData }
-  | { doc: 'coverLetter'; data: CoverLetterData };
+  | { doc: 'coverLetter'; data: CoverLetterData }
+  | { doc: 'agenda'; data: AgendaData };

@@ -4,6 +4,7 @@ import { testPermitService as service } from '../../../tests/fixtures/testServic
 import {
   buildRefusal,
   buildRegistration,
+  consentDocument,
   emptyDraft,
   missingDocuments,
   resultDue,
@@ -101,5 +102,31 @@ describe('reception form → events', () => {
       calendarMissingYear: 2028,
     });
     expect(resultDueAt(service, variant, DEFAULT_CALENDAR, kz(2027, 12, 20, 10))).toBeNull();
+  });
+
+  it('asks for consent once: where the checklist has a written-consent document, that document is the consent', () => {
+    const withConsentDoc = {
+      ...service,
+      consentRequired: true,
+      documents: {
+        ...service.documents,
+        items: [...service.documents.items, { id: 'consent', name: { kk: 'Келісім', ru: 'Согласие' } }],
+      },
+    };
+    const received = { received: true, original: false };
+    // The checkbox is not asked for: the document received is the consent.
+    const r = buildRegistration(
+      filled({ consent: false, documents: { application: received, consent: received } }),
+      withConsentDoc,
+    );
+    expect(r.ok && r.payload.consent).toBe(true);
+    const missing = buildRegistration(filled({ consent: true }), withConsentDoc);
+    expect(missing.ok).toBe(false);
+    expect(consentDocument(withConsentDoc)).toBe(true);
+    // Without such a document, the checkbox is the consent.
+    const checkbox = { ...service, consentRequired: true };
+    expect(consentDocument(checkbox)).toBe(false);
+    expect(buildRegistration(filled({ consent: false }), checkbox).ok).toBe(false);
+    expect(buildRegistration(filled({ consent: true }), checkbox).ok).toBe(true);
   });
 });

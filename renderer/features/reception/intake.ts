@@ -108,6 +108,21 @@ export function selectedVariant(draft: ReceptionDraft, service: ServiceDefinitio
   return service?.variants.find((v) => v.id === draft.variantId);
 }
 
+/**
+ * The checklist's own written-consent document, where the service lists one: consent is then
+ * that document received, and the clerk is not asked for it a second time as a checkbox.
+ */
+export const CONSENT_DOCUMENT = 'consent';
+
+export function consentDocument(service: ServiceDefinition): boolean {
+  return service.documents.items.some((d) => d.id === CONSENT_DOCUMENT);
+}
+
+/** Whether the applicant's consent (where the service needs it) is given on this draft. */
+export function consentGiven(draft: ReceptionDraft, service: ServiceDefinition): boolean {
+  return consentDocument(service) ? (draft.documents[CONSENT_DOCUMENT]?.received ?? false) : draft.consent;
+}
+
 /** Documents of the checklist not marked received. */
 export function missingDocuments(draft: ReceptionDraft, service: ServiceDefinition): string[] {
   return service.documents.items.filter((d) => !d.optional && !draft.documents[d.id]?.received).map((d) => d.id);
@@ -146,7 +161,7 @@ function common(
       received: draft.documents[d.id]?.received ?? false,
       original: draft.documents[d.id]?.original ?? false,
     })),
-    consent: service.consentRequired ? draft.consent : undefined,
+    consent: service.consentRequired ? consentGiven(draft, service) : undefined,
     note: trimmed(draft.note),
   };
 }
@@ -160,8 +175,11 @@ export function buildRegistration(
   const payload = common(draft, service, errors);
   if (service && missingDocuments(draft, service).length > 0)
     errors.push({ field: 'documents', code: 'reception:errors.documentsMissing' });
-  if (service?.consentRequired && !draft.consent)
-    errors.push({ field: 'consent', code: 'reception:errors.consentRequired' });
+  if (service?.consentRequired && !consentGiven(draft, service))
+    errors.push({
+      field: consentDocument(service) ? 'documents' : 'consent',
+      code: 'reception:errors.consentRequired',
+    });
   return payload && errors.length === 0 ? { ok: true, payload } : { ok: false, errors };
 }
 
