@@ -332,6 +332,112 @@ const api = {
     officeForResume = null;
   },
 
+  // ---- the link lab: a day's work of one desk, pushed and pulled through a shaped link ----
+
+  /**
+   * A sealed office database holding a day's work of one desk: `apps` applications of five events
+   * each (registered, resolution, step done, signed, issued; about 580 bytes of JSON each, as the
+   * issue's measurement), and `scans` scans of `scanBytes` each (attachment_added events), the
+   * scans interleaved among the applications they belong to.
+   */
+  async linkFill(o: {
+    dbName: string;
+    apps: number;
+    login: string;
+    now: number;
+    scans?: number;
+    scanBytes?: number;
+  }): Promise<{ events: number; scanIds: string[]; jsonBytes: number }> {
+    const office = await openOfficeDb('ALM01', { name: o.dbName, keys: await labKeys });
+    officeForResume = office;
+    const random = prng(19);
+    const docs: (EventDoc & { _attachments?: PouchDB.Core.Attachments })[] = [];
+    let counter = 0;
+    const ev = <K extends EventKind>(appId: string, kind: K, role: StaffRole, payload: PayloadOf<K>): EventDoc<K> =>
+      makeEvent({
+        kind,
+        appId,
+        office: 'ALM01',
+        device: 'D01',
+        clock: { wall: o.now, counter: counter++ },
+        now: o.now,
+        actor: { login: o.login, role },
+        payload,
+      });
+    const scanEvery = o.scans ? Math.max(1, Math.floor(o.apps / o.scans)) : 0;
+    const scanIds: string[] = [];
+    for (let i = 0; i < o.apps; i++) {
+      const appId = `L${String(i).padStart(5, '0')}`;
+      const iin = String(800101300000 + i).padStart(12, '0');
+      docs.push(
+        ev(appId, 'registered', 'clerk', {
+          ...intake('provider_office', i),
+          applicant: {
+            kind: 'person',
+            iin,
+            surname: ['Сейітова', 'Жұмабеков', 'Омарова', 'Қасымов'][i % 4] ?? 'Әбдірова',
+            name: ['Айгерім', 'Болат', 'Дана', 'Ермек'][i % 4] ?? 'Гүлнар',
+            patronymic: 'Серікқызы',
+            address: `Алматы облысы, Қарасай ауданы, ${1 + Math.floor(random() * 40)}-көше, ${i + 1}`,
+            phone: `+7 701 ${String(1_000_000 + i).slice(1)}`,
+          },
+          regNumber: `ALM01-D01-${String(i + 1).padStart(6, '0')}`,
+        }),
+        ev(appId, 'resolution', 'head', {
+          stepId: 's2',
+          executor: o.login,
+          executorName: 'Омарова Дана',
+          note: 'Қарап, белгіленген мерзімде орындауды сұраймын.',
+        }),
+        ev(appId, 'step_done', 'executor', { stepId: 's3', outcome: 'done', note: 'Құжаттар тексерілді.' }),
+        ev(appId, 'signed', 'head', { stepId: 's4' }),
+        ev(appId, 'issued', 'clerk', { stepId: 's5', mode: 'in_person' }),
+      );
+      if (scanEvery && scanIds.length < (o.scans ?? 0) && i % scanEvery === 0) {
+        const bytes = new Uint8Array(o.scanBytes ?? 300_000);
+        for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(random() * 256);
+        const name = `scan-${appId}.jpg`;
+        const e = ev(appId, 'attachment_added', 'clerk', { name, contentType: 'image/jpeg', size: bytes.length });
+        docs.push({ ...e, _attachments: { [name]: { content_type: 'image/jpeg', data: new Blob([bytes]) } } });
+        scanIds.push(e._id);
+      }
+    }
+    const jsonBytes = docs.reduce((n, d) => n + (d._attachments ? 0 : JSON.stringify(d).length), 0);
+    const r = await office.db.bulkDocs(docs);
+    const failed = r.filter((x) => !('ok' in x && x.ok));
+    if (failed.length > 0) throw new Error(`linkFill: ${failed.length} documents refused: ${JSON.stringify(failed[0])}`);
+    return { events: docs.length, scanIds, jsonBytes };
+  },
+
+  /** An empty sealed office database: a fresh desk, before its first pull. */
+  async linkOpenEmpty(dbName: string): Promise<void> {
+    officeForResume = await openOfficeDb('ALM01', { name: dbName, keys: await labKeys });
+  },
+
+  /** Event ids in the link lab's office database that have arrived, and scans among them. */
+  async linkCounts(): Promise<{ events: number; scans: number }> {
+    const r = await officeForResume?.db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' });
+    return { events: r?.rows.length ?? 0, scans: 0 };
+  },
+
+  /** The desk's live sync with central, exactly as SyncController starts it. */
+  startLinkSync(o: { url: string; username: string; password: string }): void {
+    const office = officeForResume;
+    if (!office) throw new Error('linkFill or linkOpenEmpty first');
+    const remote = new PouchDB(`${o.url.replace(/\/+$/, '')}/${officeDbName('ALM01')}`, {
+      adapter: 'http',
+      auth: { username: o.username, password: o.password },
+      skip_setup: true,
+    });
+    const handle = startSync(office.db, remote, {
+      target: 'central',
+      ownDevice: 'D01',
+      author: o.username,
+      onChange: (s) => snapshots.set('central', s),
+    });
+    syncs.set('central', handle);
+  },
+
   // ---- the storage test: usage as the browser counts it ----
 
   /**

@@ -1,0 +1,185 @@
+/**
+ * A desk's sync measured through a shaped link (link.ts): the development central on the host's
+ * loopback behind a counting proxy, a Chromium in the desk's network namespace running the desk's
+ * own data layer and sync (page.ts), and the link between them. Used by the CI link test
+ * (tests/integration/linkSync.test.ts) and by `npm run bench -- --link` (bench/link.ts).
+ */
+import type { Central } from '../../../scripts/central';
+import {
+  bundleLabPage,
+  launchLab,
+  serveLab,
+  serverEventIds,
+  sleep,
+  startLabCentral,
+  startProxy,
+  tmpDir,
+  type Lab,
+  type LabPage,
+  type LabServer,
+  type Proxy,
+  type ProxyCounts,
+} from './harness';
+import { startLink, type Link, type LinkShape } from './link';
+
+export const LINK_CLERK = {
+  login: 'aigerim',
+  password: 'secret-aigerim',
+  role: ['clerk', 'head', 'executor'],
+  office: 'ALM01',
+};
+/** Ports inside the namespaces (private to them): the page in the desk's, central in the central's. */
+const PAGE_PORT = 8080;
+const CENTRAL_PORT = 5984;
+
+export interface LinkLab {
+  link: Link;
+  central: Central;
+  proxy: Proxy;
+  lab: Lab;
+  desk: LabPage;
+  /** Central as the desk sees it: across the link. */
+  centralUrl: string;
+  close: () => Promise<void>;
+}
+
+export async function openLinkLab(
+  shape: LinkShape,
+  o: { responses?: 'identity' | 'gzip'; seed?: number } = {},
+): Promise<LinkLab> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const [central, dir] = await Promise.all([startLabCentral([LINK_CLERK]), bundleLabPage()]);
+    closers.push(() => central.stop());
+    const server: LabServer = await serveLab(dir);
+    closers.push(() => server.close());
+    // Apache CouchDB 3 sends responses uncompressed: by default, so does the lab's central.
+    const proxy = await startProxy('link', central.url, { responses: o.responses ?? 'identity' });
+    closers.push(() => proxy.close());
+    const link = await startLink(
+      shape,
+      [
+        { side: 'd', host: '127.0.0.1', port: PAGE_PORT, target: server.url.replace('http://', '') },
+        { side: 'c', host: '10.231.0.2', port: CENTRAL_PORT, target: proxy.url.replace('http://', '') },
+      ],
+      o.seed,
+    );
+    closers.push(() => link.close());
+    const lab = await launchLab(server, tmpDir('link-profile'), {
+      executablePath: link.chromiumInDesk(),
+      pageUrl: `http://127.0.0.1:${PAGE_PORT}`,
+    });
+    closers.push(() => lab.close());
+    const desk = await lab.page();
+    return { link, central, proxy, lab, desk, centralUrl: `http://${link.centralIp}:${CENTRAL_PORT}`, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+export interface LinkRun {
+  /** Until every event had reached its destination. */
+  ms: number;
+  /** Until every event without a scan had (the day's applications). */
+  eventsMs: number;
+  events: number;
+  scans: number;
+  jsonBytes: number;
+  requests: number;
+  byKind: Record<string, number>;
+  bytesUp: number;
+  bytesDown: number;
+}
+
+function countsSince(before: ProxyCounts, after: ProxyCounts): Omit<LinkRun, 'ms' | 'eventsMs' | 'events' | 'scans' | 'jsonBytes'> {
+  const byKind: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after.byKind)) {
+    const d = v - (before.byKind[k] ?? 0);
+    if (d > 0) byKind[k] = d;
+  }
+  return {
+    requests: after.requests - before.requests,
+    byKind,
+    bytesUp: after.bytesUp - before.bytesUp,
+    bytesDown: after.bytesDown - before.bytesDown,
+  };
+}
+
+const snapshot = (c: ProxyCounts): ProxyCounts => ({ ...c, byKind: { ...c.byKind } });
+
+let dbSerial = 0;
+
+/**
+ * A desk holding a day's work pushes it to an empty office database on central. Timed from the
+ * start of the desk's sync until central holds every event; `during` runs alongside (a cut).
+ */
+export async function measurePush(
+  l: LinkLab,
+  work: { apps: number; scans?: number; scanBytes?: number },
+  during?: (elapsed: () => number) => Promise<void>,
+  timeoutMs = 600_000,
+): Promise<LinkRun> {
+  const filled = await l.desk.call('linkFill', {
+    dbName: `link_push_${++dbSerial}`,
+    apps: work.apps,
+    login: LINK_CLERK.login,
+    now: Date.parse('2026-03-10T05:00:00Z'),
+    ...(work.scans ? { scans: work.scans, scanBytes: work.scanBytes ?? 300_000 } : {}),
+  });
+  const scanIds = new Set(filled.scanIds);
+  const before = snapshot(l.proxy.counts);
+  const t0 = Date.now();
+  const elapsed = (): number => Date.now() - t0;
+  await l.desk.call('startLinkSync', {
+    url: l.centralUrl,
+    username: LINK_CLERK.login,
+    password: LINK_CLERK.password,
+  });
+  const side = during?.(elapsed);
+  let eventsMs = 0;
+  for (;;) {
+    const ids = await serverEventIds(l.central.url);
+    const scansThere = ids.filter((id) => scanIds.has(id)).length;
+    if (eventsMs === 0 && ids.length - scansThere >= filled.events - scanIds.size) eventsMs = elapsed();
+    if (ids.length >= filled.events) break;
+    if (elapsed() > timeoutMs) throw new Error(`push: ${ids.length} of ${filled.events} after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+  const ms = elapsed();
+  await side;
+  await l.desk.call('stopSync', 'central');
+  return {
+    ms,
+    eventsMs,
+    events: filled.events,
+    scans: scanIds.size,
+    jsonBytes: filled.jsonBytes,
+    ...countsSince(before, l.proxy.counts),
+  };
+}
+
+/** A fresh desk (an empty office database) pulls everything central holds. */
+export async function measurePull(l: LinkLab, timeoutMs = 600_000): Promise<LinkRun> {
+  const total = (await serverEventIds(l.central.url)).length;
+  await l.desk.call('linkOpenEmpty', `link_pull_${++dbSerial}`);
+  const before = snapshot(l.proxy.counts);
+  const t0 = Date.now();
+  await l.desk.call('startLinkSync', {
+    url: l.centralUrl,
+    username: LINK_CLERK.login,
+    password: LINK_CLERK.password,
+  });
+  for (;;) {
+    const n = (await l.desk.call('linkCounts')).events;
+    if (n >= total) break;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`pull: ${n} of ${total} after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+  const ms = Date.now() - t0;
+  await l.desk.call('stopSync', 'central');
+  return { ms, eventsMs: ms, events: total, scans: 0, jsonBytes: 0, ...countsSince(before, l.proxy.counts) };
+}
