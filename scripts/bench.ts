@@ -738,7 +738,12 @@ async function linkOnly(): Promise<void> {
   const known = ['clean', 'middle', 'poor'] as const;
   const links = known.filter((k) => names.includes(k));
   if (links.length !== names.length) throw new Error(`--link-names: pick from ${known.join(', ')}`);
-  log(`link lab: ${links.join(', ')}; machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  log(
+    `link lab: ${links.join(', ')}; machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   const rows = await runLinkBench({
     links,
     apps: num('link-apps'),

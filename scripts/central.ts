@@ -75,6 +75,19 @@ async function waitUntilUp(url: string, child: ServerProcess, timeoutMs: number)
   throw new Error(`the central server did not answer at ${url} within ${timeoutMs} ms`);
 }
 
+/**
+ * pouchdb-server's CORS allows only the simple headers and Authorization by default; desks also send
+ * `Content-Encoding: gzip` with their larger bodies (renderer/data/syncLine.ts), as CouchDB 3 takes
+ * once provisioning allows the header (scripts/provision.ts allowGzipBodies).
+ */
+function allowGzipBodies(config: string): void {
+  const c = JSON.parse(readFileSync(config, 'utf8')) as { cors?: Record<string, string> };
+  const headers =
+    'accept, accept-language, content-language, content-type, authorization, origin, referer, content-encoding';
+  if (c.cors?.['headers'] === headers) return;
+  writeFileSync(config, JSON.stringify({ ...c, cors: { ...c.cors, headers } }));
+}
+
 export async function startCentral(opts: {
   port: number;
   dir: string;
@@ -108,6 +121,7 @@ export async function startCentral(opts: {
   } else if (!existsSync(config)) {
     writeFileSync(config, JSON.stringify({ admins: { [admin.user]: admin.password } }));
   }
+  allowGzipBodies(config);
   // pouchdb-server, through a wrapper that keeps one of its bugs from ending it (see the file).
   const bin = opts.server ?? createRequire(import.meta.url).resolve('./dev-central-server.mjs');
   const child = (opts.launch ?? launchWithNode)(

@@ -101,6 +101,31 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     await putSecurity(db, officeSecurity(office));
     await putDesign(db, officeDesignDocument(opts.rules, opts.version));
   }
+  await allowGzipBodies(req, log);
+}
+
+/** CouchDB 3's default `[cors] headers` (chttpd_cors.hrl SUPPORTED_HEADERS); setting the key replaces them. */
+const COUCHDB_CORS_HEADERS =
+  'accept, accept-language, authorization, content-length, content-range, content-type, destination, expires, ' +
+  'if-match, last-modified, origin, pragma, x-couch-full-commit, x-couch-id, x-couch-persist, ' +
+  'x-couchdb-www-authenticate, x-http-method-override, x-requested-with, x-couchdb-vhost-path';
+
+/**
+ * Desks gzip their `_bulk_docs` and `_revs_diff` bodies (renderer/data/syncLine.ts): CouchDB 3
+ * takes `Content-Encoding: gzip`, but a browser may send that header only where CORS allows it, and
+ * CouchDB's default list lacks it. Added to `[cors] headers` (on a cluster, set it on every node).
+ * A server without `_node/_local/_config` (the dev stand-in, configured at its start) is left alone.
+ */
+async function allowGzipBodies(req: ReturnType<typeof client>, log: (l: string) => void): Promise<void> {
+  const path = '_node/_local/_config/cors/headers';
+  const current = await req('GET', path);
+  let headers: string;
+  if (current.ok) headers = String(await current.json());
+  else if (current.status === 404 && (await req('GET', '_node/_local/_config/cors')).ok) headers = COUCHDB_CORS_HEADERS;
+  else return;
+  if (/(^|,)\s*content-encoding\s*(,|$)/i.test(headers)) return;
+  const r = await req('PUT', path, `${headers}, content-encoding`);
+  if (r.ok) log('added content-encoding to [cors] headers (gzipped request bodies from desks)');
 }
 
 export interface StaffUser {

@@ -95,7 +95,10 @@ export interface LinkRun {
   bytesDown: number;
 }
 
-function countsSince(before: ProxyCounts, after: ProxyCounts): Omit<LinkRun, 'ms' | 'eventsMs' | 'events' | 'scans' | 'jsonBytes'> {
+function countsSince(
+  before: ProxyCounts,
+  after: ProxyCounts,
+): Omit<LinkRun, 'ms' | 'eventsMs' | 'events' | 'scans' | 'jsonBytes'> {
   const byKind: Record<string, number> = {};
   for (const [k, v] of Object.entries(after.byKind)) {
     const d = v - (before.byKind[k] ?? 0);
@@ -113,13 +116,26 @@ const snapshot = (c: ProxyCounts): ProxyCounts => ({ ...c, byKind: { ...c.byKind
 
 let dbSerial = 0;
 
+/** With LINK_DEBUG=1: the desk's sync snapshot and the link's figures every few seconds. */
+async function debugTrace(l: LinkLab, t0: number, what: string): Promise<void> {
+  if (!process.env['LINK_DEBUG']) return;
+  const snap = (await l.desk.call('snapshots'))['central'];
+  const st = await l.link.stats();
+  console.warn(
+    `[link ${what} ${((Date.now() - t0) / 1000).toFixed(0)} s] ${snap?.state ?? '-'} ${snap?.error ?? ''} ` +
+      `pushed ${snap?.pushed ?? 0} pulled ${snap?.pulled ?? 0} pending ${String(snap?.pendingLocal)} ` +
+      `requests ${l.proxy.counts.requests} ${JSON.stringify(l.proxy.counts.byKind)} ` +
+      `up ${st['desk->central'].packets}/${st['desk->central'].lost} down ${st['central->desk'].packets}/${st['central->desk'].lost}`,
+  );
+}
+
 /**
  * A desk holding a day's work pushes it to an empty office database on central. Timed from the
  * start of the desk's sync until central holds every event; `during` runs alongside (a cut).
  */
 export async function measurePush(
   l: LinkLab,
-  work: { apps: number; scans?: number; scanBytes?: number },
+  work: { apps: number; scans?: number; scanBytes?: number; batchSize?: number },
   during?: (elapsed: () => number) => Promise<void>,
   timeoutMs = 600_000,
 ): Promise<LinkRun> {
@@ -138,6 +154,7 @@ export async function measurePush(
     url: l.centralUrl,
     username: LINK_CLERK.login,
     password: LINK_CLERK.password,
+    ...(work.batchSize ? { batchSize: work.batchSize } : {}),
   });
   const side = during?.(elapsed);
   let eventsMs = 0;
@@ -147,6 +164,7 @@ export async function measurePush(
     if (eventsMs === 0 && ids.length - scansThere >= filled.events - scanIds.size) eventsMs = elapsed();
     if (ids.length >= filled.events) break;
     if (elapsed() > timeoutMs) throw new Error(`push: ${ids.length} of ${filled.events} after ${timeoutMs} ms`);
+    if (elapsed() % 5000 < 120) await debugTrace(l, t0, 'push');
     await sleep(100);
   }
   const ms = elapsed();
@@ -163,7 +181,7 @@ export async function measurePush(
 }
 
 /** A fresh desk (an empty office database) pulls everything central holds. */
-export async function measurePull(l: LinkLab, timeoutMs = 600_000): Promise<LinkRun> {
+export async function measurePull(l: LinkLab, timeoutMs = 600_000, batchSize?: number): Promise<LinkRun> {
   const total = (await serverEventIds(l.central.url)).length;
   await l.desk.call('linkOpenEmpty', `link_pull_${++dbSerial}`);
   const before = snapshot(l.proxy.counts);
@@ -172,11 +190,15 @@ export async function measurePull(l: LinkLab, timeoutMs = 600_000): Promise<Link
     url: l.centralUrl,
     username: LINK_CLERK.login,
     password: LINK_CLERK.password,
+    // Another desk of the same person: the events it pulls are not its own to deliver.
+    device: 'D02',
+    ...(batchSize ? { batchSize } : {}),
   });
   for (;;) {
     const n = (await l.desk.call('linkCounts')).events;
     if (n >= total) break;
     if (Date.now() - t0 > timeoutMs) throw new Error(`pull: ${n} of ${total} after ${timeoutMs} ms`);
+    if ((Date.now() - t0) % 5000 < 120) await debugTrace(l, t0, `pull ${n}`);
     await sleep(100);
   }
   const ms = Date.now() - t0;

@@ -25,7 +25,8 @@ import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc, type OfficeDb } from '../.
 import { PouchDB } from '../../../renderer/data/pouch';
 import { deskKeysFromRaw } from '../../../renderer/data/deskKeys';
 import { openedModelDump, type OpenedModelDump } from '../../../renderer/data/sealedRows';
-import { startSync, type SyncHandle, type SyncSnapshot } from '../../../renderer/data/sync';
+import { openRemote, startSync, type SyncHandle, type SyncSnapshot } from '../../../renderer/data/sync';
+import type { Line } from '../../../renderer/data/syncLine';
 import { testPermitService } from '../../fixtures/testService';
 import { intake, prng } from './common';
 
@@ -82,6 +83,7 @@ let desk: Desk | null = null;
 let login = 'clerk1';
 const syncs = new Map<string, SyncHandle>();
 const snapshots = new Map<string, SyncSnapshot>();
+const lines = new Map<string, Line>();
 
 function current(): Desk {
   if (!desk) throw new Error('no desk open');
@@ -405,7 +407,8 @@ const api = {
     const jsonBytes = docs.reduce((n, d) => n + (d._attachments ? 0 : JSON.stringify(d).length), 0);
     const r = await office.db.bulkDocs(docs);
     const failed = r.filter((x) => !('ok' in x && x.ok));
-    if (failed.length > 0) throw new Error(`linkFill: ${failed.length} documents refused: ${JSON.stringify(failed[0])}`);
+    if (failed.length > 0)
+      throw new Error(`linkFill: ${failed.length} documents refused: ${JSON.stringify(failed[0])}`);
     return { events: docs.length, scanIds, jsonBytes };
   },
 
@@ -421,21 +424,30 @@ const api = {
   },
 
   /** The desk's live sync with central, exactly as SyncController starts it. */
-  startLinkSync(o: { url: string; username: string; password: string }): void {
+  startLinkSync(o: { url: string; username: string; password: string; device?: string; batchSize?: number }): void {
     const office = officeForResume;
     if (!office) throw new Error('linkFill or linkOpenEmpty first');
-    const remote = new PouchDB(`${o.url.replace(/\/+$/, '')}/${officeDbName('ALM01')}`, {
-      adapter: 'http',
-      auth: { username: o.username, password: o.password },
-      skip_setup: true,
+    const { remote, line } = openRemote(`${o.url.replace(/\/+$/, '')}/${officeDbName('ALM01')}`, {
+      username: o.username,
+      password: o.password,
     });
+    lines.set('central', line);
     const handle = startSync(office.db, remote, {
       target: 'central',
-      ownDevice: 'D01',
+      line,
+      ownDevice: o.device ?? 'D01',
       author: o.username,
+      ...(o.batchSize ? { batchSize: o.batchSize } : {}),
       onChange: (s) => snapshots.set('central', s),
     });
     syncs.set('central', handle);
+  },
+
+  /** The line's own figures: requests, bytes before and after gzip, aborts, probes. */
+  lineCounts(target: string): Line['counts'] & { gzip: boolean | null; state: string } {
+    const l = lines.get(target);
+    if (!l) throw new Error(`no line for ${target}`);
+    return { ...l.counts, gzip: l.gzipAccepted, state: l.status };
   },
 
   // ---- the storage test: usage as the browser counts it ----
