@@ -135,7 +135,7 @@ async function debugTrace(l: LinkLab, t0: number, what: string): Promise<void> {
  */
 export async function measurePush(
   l: LinkLab,
-  work: { apps: number; scans?: number; scanBytes?: number; batchSize?: number },
+  work: { apps: number; scans?: number; scanBytes?: number; batchSize?: number; appPrefix?: string },
   during?: (elapsed: () => number) => Promise<void>,
   timeoutMs = 600_000,
 ): Promise<LinkRun> {
@@ -145,8 +145,10 @@ export async function measurePush(
     login: LINK_CLERK.login,
     now: Date.parse('2026-03-10T05:00:00Z'),
     ...(work.scans ? { scans: work.scans, scanBytes: work.scanBytes ?? 300_000 } : {}),
+    ...(work.appPrefix ? { appPrefix: work.appPrefix } : {}),
   });
   const scanIds = new Set(filled.scanIds);
+  const already = (await serverEventIds(l.central.url)).length;
   const before = snapshot(l.proxy.counts);
   const t0 = Date.now();
   const elapsed = (): number => Date.now() - t0;
@@ -161,8 +163,9 @@ export async function measurePush(
   for (;;) {
     const ids = await serverEventIds(l.central.url);
     const scansThere = ids.filter((id) => scanIds.has(id)).length;
-    if (eventsMs === 0 && ids.length - scansThere >= filled.events - scanIds.size) eventsMs = elapsed();
-    if (ids.length >= filled.events) break;
+    const arrived = ids.length - already;
+    if (eventsMs === 0 && arrived - scansThere >= filled.events - scanIds.size) eventsMs = elapsed();
+    if (arrived >= filled.events) break;
     if (elapsed() > timeoutMs) throw new Error(`push: ${ids.length} of ${filled.events} after ${timeoutMs} ms`);
     if (elapsed() % 5000 < 120) await debugTrace(l, t0, 'push');
     await sleep(100);

@@ -349,6 +349,8 @@ const api = {
     now: number;
     scans?: number;
     scanBytes?: number;
+    /** Application ids start with this (another day's work has other ids). */
+    appPrefix?: string;
   }): Promise<{ events: number; scanIds: string[]; jsonBytes: number }> {
     const office = await openOfficeDb('ALM01', { name: o.dbName, keys: await labKeys });
     officeForResume = office;
@@ -369,7 +371,7 @@ const api = {
     const scanEvery = o.scans ? Math.max(1, Math.floor(o.apps / o.scans)) : 0;
     const scanIds: string[] = [];
     for (let i = 0; i < o.apps; i++) {
-      const appId = `L${String(i).padStart(5, '0')}`;
+      const appId = `${o.appPrefix ?? 'L'}${String(i).padStart(5, '0')}`;
       const iin = String(800101300000 + i).padStart(12, '0');
       docs.push(
         ev(appId, 'registered', 'clerk', {
@@ -384,6 +386,7 @@ const api = {
             phone: `+7 701 ${String(1_000_000 + i).slice(1)}`,
           },
           regNumber: `ALM01-D01-${String(i + 1).padStart(6, '0')}`,
+          note: 'Өтініш қабылданды, құжаттар толық тапсырылды, өтініш берушіге қолхат берілді.',
         }),
         ev(appId, 'resolution', 'head', {
           stepId: 's2',
@@ -391,9 +394,17 @@ const api = {
           executorName: 'Омарова Дана',
           note: 'Қарап, белгіленген мерзімде орындауды сұраймын.',
         }),
-        ev(appId, 'step_done', 'executor', { stepId: 's3', outcome: 'done', note: 'Құжаттар тексерілді.' }),
-        ev(appId, 'signed', 'head', { stepId: 's4' }),
-        ev(appId, 'issued', 'clerk', { stepId: 's5', mode: 'in_person' }),
+        ev(appId, 'step_done', 'executor', {
+          stepId: 's3',
+          outcome: 'done',
+          note: 'Құжаттар тексерілді, ақпараттық жүйелерден алынған мәліметтер сәйкес келеді.',
+        }),
+        ev(appId, 'signed', 'head', { stepId: 's4', note: 'Келісілді. Нәтижені белгіленген мерзімде беру керек.' }),
+        ev(appId, 'issued', 'clerk', {
+          stepId: 's5',
+          mode: 'in_person',
+          note: 'Нәтиже өтініш берушінің өзіне жеке куәлігін көрсеткен соң қолын қойғызып берілді.',
+        }),
       );
       if (scanEvery && scanIds.length < (o.scans ?? 0) && i % scanEvery === 0) {
         const bytes = new Uint8Array(o.scanBytes ?? 300_000);
@@ -404,7 +415,8 @@ const api = {
         scanIds.push(e._id);
       }
     }
-    const jsonBytes = docs.reduce((n, d) => n + (d._attachments ? 0 : JSON.stringify(d).length), 0);
+    const utf8 = new TextEncoder();
+    const jsonBytes = docs.reduce((n, d) => n + (d._attachments ? 0 : utf8.encode(JSON.stringify(d)).length), 0);
     const r = await office.db.bulkDocs(docs);
     const failed = r.filter((x) => !('ok' in x && x.ok));
     if (failed.length > 0)
