@@ -23,6 +23,8 @@ export function SyncIndicator(): JSX.Element {
   const pending = pendingSummary(state);
   const targets = configuredTargets(state.targets);
   const download = targets.map((x) => state.snapshots[x.name]?.download).find((d) => d) ?? null;
+  // While events are moving: how many are left and how fast, rather than a bare spinner.
+  const progress = targets.map((x) => state.snapshots[x.name]?.progress).find((p) => p) ?? null;
   return (
     <div className="sync-wrap">
       <button
@@ -37,6 +39,13 @@ export function SyncIndicator(): JSX.Element {
         {download && (
           <span className="sync-download" data-testid="sync-download">
             {t('sync:download', { have: download.have, total: download.total })}
+          </span>
+        )}
+        {progress && !download && (
+          <span className="sync-progress" data-testid="sync-progress">
+            {progress.perMinute === null
+              ? t('sync:progress.left', { left: progress.left })
+              : t('sync:progress.rate', { left: progress.left, perMinute: progress.perMinute })}
           </span>
         )}
         {pending.central !== null && pending.central > 0 && (
