@@ -8,7 +8,7 @@ function fakeServer() {
     init: RequestInit;
     settled: boolean;
     resolve: (r: Response) => void;
-    reject: (e: unknown) => void;
+    reject: (e: Error) => void;
   }[] = [];
   const fetch = vi.fn(
     (input: RequestInfo | URL, init: RequestInit = {}) =>
@@ -22,7 +22,7 @@ function fakeServer() {
             call.settled = true;
             resolve(r);
           },
-          reject: (e: unknown) => {
+          reject: (e: Error) => {
             call.settled = true;
             reject(e);
           },
