@@ -125,14 +125,18 @@ interface FilterDoc {
   actor?: { login?: unknown };
   _attachments?: unknown;
 }
-type FilterReq = { query: { author?: string } };
+/** PouchDB hands a filter `req.query` = the replication's `query_params`: undefined when it has none. */
+type FilterReq = { query?: { author?: string } };
 
 /** A scan or photo: an attachment_added event, the bytes as its attachment (hundreds of KB). */
 function carriesScan(doc: FilterDoc): boolean {
   return doc.kind === 'attachment_added' || doc._attachments !== undefined;
 }
 function ofAuthor(doc: FilterDoc, req: FilterReq): boolean {
-  return req.query.author === undefined || (doc._id.startsWith('evt:') && doc.actor?.login === req.query.author);
+  // A filter that throws lets the change through (PouchDB's filterChange takes the error for a
+  // verdict), so a missing `query` must not throw: it once sent every event up the scans' push.
+  const author = req.query?.author;
+  return author === undefined || (doc._id.startsWith('evt:') && doc.actor?.login === author);
 }
 
 /**
