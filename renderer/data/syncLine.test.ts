@@ -84,4 +84,147 @@ describe('Line', () => {
     expect(tooLarge).toHaveBeenCalledWith('/db/_bulk_docs');
     line.close();
   });
+
+  it('goes plain for good when CORS refuses Content-Encoding (the check fails, the plain request passes)', async () => {
+    const s = fakeServer();
+    const line = new Line({ dbUrl: 'http://c/db', fetch: s.fetch });
+    const body = JSON.stringify({
+      docs: Array.from({ length: 50 }, (_, i) => ({ _id: `evt:${i}`, n: 'y'.repeat(40) })),
+    });
+    const first = line.fetch('http://c/db/_bulk_docs', { method: 'POST', body });
+    await vi.waitFor(() => expect(s.calls.length).toBe(1));
+    // A preflight that does not allow the header fails the request as a network error would.
+    s.calls[0]?.reject(new TypeError('Failed to fetch'));
+    await vi.waitFor(() => expect(s.calls.length).toBe(2));
+    expect(new Headers(s.calls[1]?.init.headers).get('content-encoding')).toBeNull();
+    expect(s.calls[1]?.init.body).toBe(body);
+    s.calls[1]?.resolve(json([]));
+    await first;
+    expect(line.gzipAccepted).toBe(false);
+    // No second check: the next large body goes plain at once.
+    const second = line.fetch('http://c/db/_revs_diff', { method: 'POST', body });
+    await vi.waitFor(() => expect(s.calls.length).toBe(3));
+    expect(s.calls[2]?.url).toBe('http://c/db/_revs_diff');
+    expect(new Headers(s.calls[2]?.init.headers).get('content-encoding')).toBeNull();
+    s.calls[2]?.resolve(json({}));
+    await second;
+    line.close();
+  });
+
+  it('goes plain when the server refuses a gzipped body (415), and asks again after a network failure', async () => {
+    const s = fakeServer();
+    const refusing = new Line({ dbUrl: 'http://c/db', fetch: s.fetch });
+    const body = JSON.stringify({
+      docs: Array.from({ length: 50 }, (_, i) => ({ _id: `evt:${i}`, n: 'z'.repeat(40) })),
+    });
+    const p = refusing.fetch('http://c/db/_bulk_docs', { method: 'POST', body });
+    await vi.waitFor(() => expect(s.calls.length).toBe(1));
+    s.calls[0]?.resolve(json({ error: 'bad_content_type' }, 415));
+    await vi.waitFor(() => expect(s.calls.length).toBe(2));
+    expect(new Headers(s.calls[1]?.init.headers).get('content-encoding')).toBeNull();
+    s.calls[1]?.resolve(json([]));
+    await p;
+    expect(refusing.gzipAccepted).toBe(false);
+    refusing.close();
+
+    // The line itself down: the check and the request both fail, nothing is decided.
+    const t = fakeServer();
+    const down = new Line({ dbUrl: 'http://c/db', fetch: t.fetch });
+    const q = down.fetch('http://c/db/_bulk_docs', { method: 'POST', body });
+    await vi.waitFor(() => expect(t.calls.length).toBe(1));
+    t.calls[0]?.reject(new TypeError('Failed to fetch'));
+    await vi.waitFor(() => expect(t.calls.length).toBe(2));
+    t.calls[1]?.reject(new TypeError('Failed to fetch'));
+    await expect(q).rejects.toThrow('Failed to fetch');
+    expect(down.gzipAccepted).toBeNull();
+    const r = down.fetch('http://c/db/_bulk_docs', { method: 'POST', body });
+    await vi.waitFor(() => expect(t.calls.length).toBe(3));
+    expect(t.calls[2]?.url).toBe('http://c/db/_revs_diff');
+    t.calls[2]?.resolve(json({}));
+    await vi.waitFor(() => expect(t.calls.length).toBe(4));
+    expect(new Headers(t.calls[3]?.init.headers).get('content-encoding')).toBe('gzip');
+    t.calls[3]?.resolve(json([]));
+    await r;
+    down.close();
+  });
+
+  it('a cut: a silent request makes the line be probed, two failed probes make it dead, the first good probe brings it back and lets the stuck request go', async () => {
+    vi.useFakeTimers();
+    const s = fakeServer();
+    const line = new Line({ dbUrl: 'http://c/db', fetch: s.fetch, gzip: false });
+    const seen: string[] = [];
+    line.onDead = () => seen.push(`dead ${line.status}`);
+    line.onBack = () => seen.push(`back ${line.status}`);
+    const stuck = line.fetch('http://c/db/_changes?since=5');
+    const stuckOutcome = stuck.then(
+      () => 'answered',
+      (e: Error) => e.message,
+    );
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(s.calls.length).toBe(1);
+    expect(line.status).toBe('up');
+    // Silent past quietMs (15 s): the line, not the request, is checked.
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(line.status).toBe('checking');
+    expect(s.calls.length).toBe(2);
+    expect(s.calls[1]?.url).toBe('http://c/db');
+    s.calls[1]?.reject(new TypeError('Failed to fetch'));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(line.status).toBe('checking');
+    expect(s.calls.length).toBe(3);
+    // The second probe gets no answer at all: it times out (probeTimeoutMs, 6 s).
+    await vi.advanceTimersByTimeAsync(6_000);
+    expect(line.status).toBe('dead');
+    expect(seen).toEqual(['dead dead']);
+    // Still dead: probes go on, the stuck request is left alone while there is nothing better.
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(s.calls.length).toBe(4);
+    s.calls[3]?.reject(new TypeError('Failed to fetch'));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(s.calls.length).toBe(5);
+    expect(s.calls[0]?.settled).toBe(false);
+    // The line answers: back, and the request stuck since the cut is let go at once.
+    s.calls[4]?.resolve(json({ db_name: 'db' }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(line.status).toBe('up');
+    expect(seen).toEqual(['dead dead', 'back up']);
+    expect(await stuckOutcome).toMatch(/line back/);
+    expect(line.counts.aborted).toBe(1);
+    line.close();
+  });
+
+  it('leaves a slow request alone while the line answers, and never aborts one that shows signs of life', async () => {
+    vi.useFakeTimers();
+    const s = fakeServer();
+    const line = new Line({ dbUrl: 'http://c/db', fetch: s.fetch, gzip: false });
+    const dead = vi.fn();
+    line.onDead = dead;
+    const slow = line.fetch('http://c/db/_bulk_docs', { method: 'POST', body: '{"docs":[]}' });
+    await vi.advanceTimersByTimeAsync(16_000);
+    expect(line.status).toBe('checking');
+    s.calls[1]?.resolve(json({ db_name: 'db' }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(line.status).toBe('up');
+    // A response that trickles in: each chunk is a sign of life, for minutes.
+    let push: ((chunk: string) => void) | null = null;
+    let end: (() => void) | null = null;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        push = (x) => c.enqueue(new TextEncoder().encode(x));
+        end = () => c.close();
+      },
+    });
+    s.calls[0]?.resolve(new Response(body, { status: 201 }));
+    const res = await slow;
+    const text = res.text();
+    for (let i = 0; i < 20; i++) {
+      push!(`${i},`);
+      await vi.advanceTimersByTimeAsync(10_000);
+    }
+    end!();
+    expect(await text).toContain('19,');
+    expect(dead).not.toHaveBeenCalled();
+    expect(line.counts.aborted).toBe(0);
+    line.close();
+  });
 });
