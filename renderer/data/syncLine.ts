@@ -92,6 +92,8 @@ export class Line {
   private readonly raw: typeof fetch;
   /** Requests made and bytes sent, for the bench and the tests. */
   readonly counts = { requests: 0, bodyBytes: 0, sentBytes: 0, aborted: 0, probes: 0 };
+  /** What the line went through (state changes, aborts), newest last, for the bench's timeline. */
+  readonly trail: { at: number; what: string }[] = [];
 
   constructor(opts: LineOptions) {
     this.o = {
@@ -135,10 +137,16 @@ export class Line {
     this.timer = null;
   }
 
+  private note(what: string): void {
+    this.trail.push({ at: this.o.now(), what });
+    if (this.trail.length > 200) this.trail.shift();
+  }
+
   private setState(s: LineState): void {
     if (s === this.state) return;
     const was = this.state;
     this.state = s;
+    this.note(s);
     if (s === 'dead') {
       this.deadSince = this.o.now();
       this.onDead?.();
@@ -280,6 +288,7 @@ export class Line {
       throughDeath: false,
       abort: (reason) => {
         this.counts.aborted++;
+        this.note(`abort ${path}: ${reason.message}`);
         ctl.abort(reason);
       },
     };

@@ -324,6 +324,8 @@ export interface Proxy {
   cutAfterBulkDocs: ((r: ProxiedRequest) => boolean) | null;
   /** Every request that reached the server (CORS preflights apart), and the bytes as they crossed the link. */
   counts: ProxyCounts;
+  /** Each request as it arrived in full (`at`, ms since the epoch) and when its answer was handed back. */
+  timeline: { at: number; what: string; answeredAt: number | null }[];
   close: () => Promise<void>;
 }
 
@@ -398,6 +400,7 @@ export async function startProxy(name: string, target: string, opts: ProxyOption
     log: [],
     cutAfterBulkDocs: null,
     counts: { requests: 0, preflights: 0, bytesUp: 0, bytesDown: 0, byKind: {} },
+    timeline: [],
     close: async () => {
       cut();
       await new Promise<void>((r) => server.close(() => r()));
@@ -430,6 +433,9 @@ export async function startProxy(name: string, target: string, opts: ProxyOption
         counts.byKind[kind] = (counts.byKind[kind] ?? 0) + 1;
         counts.bytesUp += body.length;
       }
+      const moment = { at: Date.now(), what: `${req.method ?? 'GET'} ${req.url ?? '/'}`, answeredAt: null as number | null };
+      proxy.timeline.push(moment);
+      res.on('finish', () => (moment.answeredAt = Date.now()));
       const up = http.request(
         { hostname: t.hostname, port: t.port, path: req.url, method: req.method, headers, agent },
         (ures) => {

@@ -129,6 +129,26 @@ async function debugTrace(l: LinkLab, t0: number, what: string): Promise<void> {
   );
 }
 
+/** With LINK_TRACE=1: the requests as central saw them and the line's own trail, in seconds from t0. */
+async function printTimeline(l: LinkLab, t0: number, what: string): Promise<void> {
+  if (!process.env['LINK_TRACE']) return;
+  const line = await l.desk.call('lineCounts', 'central');
+  const rows = [
+    ...l.proxy.timeline
+      .filter((r) => r.at >= t0)
+      .map((r) => ({
+        at: r.at,
+        text: `${r.what.slice(0, 90)}${r.answeredAt ? ` (${((r.answeredAt - r.at) / 1000).toFixed(1)} s)` : ' (no answer)'}`,
+      })),
+    ...line.trail.filter((e) => e.at >= t0).map((e) => ({ at: e.at, text: `LINE ${e.what}` })),
+  ].sort((a, b) => a.at - b.at);
+  console.warn(
+    `[link ${what} timeline]\n` +
+      rows.map((r) => `${((r.at - t0) / 1000).toFixed(1).padStart(6)}  ${r.text}`).join('\n') +
+      `\nline: ${JSON.stringify({ ...line, trail: undefined })}`,
+  );
+}
+
 /**
  * A desk holding a day's work pushes it to an empty office database on central. Timed from the
  * start of the desk's sync until central holds every event; `during` runs alongside (a cut).
@@ -172,6 +192,7 @@ export async function measurePush(
   }
   const ms = elapsed();
   await side;
+  await printTimeline(l, t0, 'push');
   await l.desk.call('stopSync', 'central');
   return {
     ms,

@@ -456,10 +456,12 @@ const api = {
   },
 
   /** The line's own figures: requests, bytes before and after gzip, aborts, probes. */
-  lineCounts(target: string): Line['counts'] & { gzip: boolean | null; state: string } {
+  lineCounts(
+    target: string,
+  ): Line['counts'] & { gzip: boolean | null; state: string; trail: { at: number; what: string }[] } {
     const l = lines.get(target);
     if (!l) throw new Error(`no line for ${target}`);
-    return { ...l.counts, gzip: l.gzipAccepted, state: l.status };
+    return { ...l.counts, gzip: l.gzipAccepted, state: l.status, trail: [...l.trail] };
   },
 
   // ---- the storage test: usage as the browser counts it ----
