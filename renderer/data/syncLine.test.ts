@@ -148,7 +148,7 @@ describe('Line', () => {
     down.close();
   });
 
-  it('a cut: a silent request makes the line be probed, two failed probes make it dead, the first good probe brings it back and lets the stuck request go', async () => {
+  it('a cut: a silent request makes the line be probed; two failed probes make it dead, let the stuck request go and hold new ones; the first good probe brings it back', async () => {
     vi.useFakeTimers();
     const s = fakeServer();
     const line = new Line({ dbUrl: 'http://c/db', fetch: s.fetch, gzip: false });
@@ -167,29 +167,42 @@ describe('Line', () => {
     await vi.advanceTimersByTimeAsync(6_000);
     expect(line.status).toBe('checking');
     expect(s.calls.length).toBe(2);
+    // The probe: a simple request (no preflight), without credentials (a connection of its own).
     expect(s.calls[1]?.url).toBe('http://c/db');
+    expect(s.calls[1]?.init).toMatchObject({ mode: 'no-cors', credentials: 'omit' });
+    expect(new Headers(s.calls[1]?.init.headers).get('authorization')).toBeNull();
     s.calls[1]?.reject(new TypeError('Failed to fetch'));
     await vi.advanceTimersByTimeAsync(3_000);
     expect(line.status).toBe('checking');
     expect(s.calls.length).toBe(3);
-    // The second probe gets no answer at all: it times out (probeTimeoutMs, 6 s).
+    expect(s.calls[0]?.settled).toBe(false);
+    // The second probe gets no answer at all: it times out (probeTimeoutMs, 6 s). Dead: the
+    // request silent through it is let go at once.
     await vi.advanceTimersByTimeAsync(6_000);
     expect(line.status).toBe('dead');
     expect(seen).toEqual(['dead dead']);
-    // Still dead: probes go on, the stuck request is left alone while there is nothing better.
+    expect(await stuckOutcome).toMatch(/line dead/);
+    expect(line.counts.aborted).toBe(1);
+    // While dead, nothing is sent: a request fails at once, without touching the network.
+    const held = line.fetch('http://c/db/_local/x');
+    await expect(held).rejects.toMatchObject({ name: 'LineError', status: 0 });
+    // Probes go on.
     await vi.advanceTimersByTimeAsync(3_000);
     expect(s.calls.length).toBe(4);
     s.calls[3]?.reject(new TypeError('Failed to fetch'));
     await vi.advanceTimersByTimeAsync(3_000);
     expect(s.calls.length).toBe(5);
-    expect(s.calls[0]?.settled).toBe(false);
-    // The line answers: back, and the request stuck since the cut is let go at once.
-    s.calls[4]?.resolve(json({ db_name: 'db' }));
+    expect(s.calls.every((c) => c.url === 'http://c/db' || c.url.includes('_changes'))).toBe(true);
+    // The line answers (an opaque answer is enough): back, and requests go out again.
+    s.calls[4]?.resolve(new Response(null, { status: 200 }));
     await vi.advanceTimersByTimeAsync(0);
     expect(line.status).toBe('up');
     expect(seen).toEqual(['dead dead', 'back up']);
-    expect(await stuckOutcome).toMatch(/line back/);
-    expect(line.counts.aborted).toBe(1);
+    const after = line.fetch('http://c/db/_local/x');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.calls.at(-1)?.url).toBe('http://c/db/_local/x');
+    s.calls.at(-1)?.resolve(json({ _id: '_local/x' }));
+    expect((await after).status).toBe(200);
     line.close();
   });
 

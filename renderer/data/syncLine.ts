@@ -10,11 +10,11 @@
  * - **never abandons a request that is still progressing**: there is no fixed timeout. A request is
  *   watched for signs of life (its response's headers and each chunk of its body). When one has been
  *   silent for a while, the line itself is checked with a tiny probe, so that a slow upload on a
- *   live line is left alone, while a cut is recognised (`dead`). When the line comes back
- *   (`back`), requests that were silent through the cut (stuck on a connection TCP is backing off)
- *   are aborted, so that the sync restarts at once instead of waiting for TCP's next retransmission.
- *   Only a request silent for far longer than its upload could need is aborted on its own (a safety
- *   net for a connection that died while the line lived).
+ *   live line is left alone, while a cut is recognised (`dead`). Then the requests silent through
+ *   it (stuck on connections TCP is backing off) are aborted and nothing more is sent until a probe
+ *   finds the line back (`back`): the sync restarts at once on fresh connections instead of waiting
+ *   for TCP's next retransmission. Only a request silent for far longer than its upload could need
+ *   is aborted on its own (a safety net for a connection that died while the line lived).
  * - reports a `413 Request Entity Too Large` (a reverse proxy's body limit), so that the sync halves
  *   its batch, as Medic CHT does.
  */
@@ -28,7 +28,7 @@ export interface LineOptions {
   authorization?: string;
   /** A request silent this long starts a check of the line (above CouchDB's 10 s changes heartbeat). */
   quietMs?: number;
-  /** Probes while checking or dead: this often, and each may take this long. */
+  /** Probes while checking or dead: this often, and each may take this long (a simple GET: one round trip). */
   probeEveryMs?: number;
   probeTimeoutMs?: number;
   /** Two failed probes in a row make the line dead. */
@@ -52,8 +52,6 @@ interface InFlight {
   bodyBytes: number;
   lastProgress: number;
   headers: boolean;
-  /** In flight while the line was dead, and silent since. */
-  throughDeath: boolean;
   abort: (reason: Error) => void;
 }
 
@@ -151,12 +149,7 @@ export class Line {
       this.deadSince = this.o.now();
       this.onDead?.();
     }
-    if (was === 'dead' && s === 'up') {
-      // Requests that lived through the cut without a sign of life wait on TCP's back-off: let them go.
-      for (const r of [...this.inFlight])
-        if (r.throughDeath) r.abort(lineError('line back: request stuck since the cut'));
-      this.onBack?.();
-    }
+    if (was === 'dead' && s === 'up') this.onBack?.();
   }
 
   private ensureTimer(): void {
@@ -199,19 +192,21 @@ export class Line {
     const t = setTimeout(() => ctl.abort(lineError('probe timed out')), this.o.probeTimeoutMs);
     let ok = false;
     try {
+      // A simple request: no preflight (one round trip, not two) and no credentials, so it goes on
+      // a connection of its own rather than queueing behind the sync's stuck ones. Any answer, even
+      // an opaque 401, is the line working.
       const r = await this.raw(this.o.dbUrl, {
-        headers: {
-          accept: 'application/json',
-          ...(this.o.authorization ? { authorization: this.o.authorization } : {}),
-        },
+        mode: 'no-cors',
+        credentials: 'omit',
         signal: ctl.signal,
         cache: 'no-store',
       });
       await r.arrayBuffer();
       // Any answer is the line working (an error status is the server's business, not the line's).
       ok = true;
-    } catch {
+    } catch (e) {
       ok = false;
+      this.note(`probe failed after ${this.o.now() - started} ms: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       clearTimeout(t);
       this.probing = false;
@@ -226,8 +221,13 @@ export class Line {
     }
     this.failures++;
     if (this.failures >= this.o.failuresForDead) {
-      for (const r of this.inFlight) if (r.lastProgress <= started) r.throughDeath = true;
       this.setState('dead');
+      // Requests silent since before this probe went out sit on connections TCP is backing off
+      // (after a long cut its next retransmission can be half a minute away), and they hold the
+      // browser's few connections to the server: let them go now, so that the sync restarts
+      // cleanly the moment a probe finds the line back.
+      for (const r of [...this.inFlight])
+        if (r.lastProgress <= started) r.abort(lineError('line dead: request silent through the cut'));
     }
   }
 
@@ -256,6 +256,10 @@ export class Line {
   private async request(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const path = new URL(url, 'http://x').pathname;
+    // While the line is dead nothing is sent: a request would only wait on a connection attempt
+    // that TCP backs off, and take one of the browser's connections when the line returns. The
+    // sync is restarted when a probe finds it back (onBack).
+    if (this.state === 'dead') throw lineError('line dead');
     let body = init.body;
     const headers = new Headers(init.headers);
     const text = typeof body === 'string' ? body : null;
@@ -285,7 +289,6 @@ export class Line {
       bodyBytes,
       lastProgress: this.o.now(),
       headers: false,
-      throughDeath: false,
       abort: (reason) => {
         this.counts.aborted++;
         this.note(`abort ${path}: ${reason.message}`);
@@ -294,7 +297,6 @@ export class Line {
     };
     const alive = (): void => {
       entry.lastProgress = this.o.now();
-      entry.throughDeath = false;
     };
     this.inFlight.add(entry);
     this.ensureTimer();
@@ -306,6 +308,7 @@ export class Line {
       res = await this.raw(input, { ...init, body, headers, signal });
     } catch (e) {
       done();
+      this.note(`failed ${path}: ${e instanceof Error ? e.message : String(e)}`);
       throw signal.aborted && signal.reason instanceof Error && !init.signal?.aborted ? signal.reason : e;
     }
     entry.headers = true;

@@ -140,7 +140,9 @@ async function printTimeline(l: LinkLab, t0: number, what: string): Promise<void
         at: r.at,
         text: `${r.what.slice(0, 90)}${r.answeredAt ? ` (${((r.answeredAt - r.at) / 1000).toFixed(1)} s)` : ' (no answer)'}`,
       })),
-    ...line.trail.filter((e) => e.at >= t0).map((e) => ({ at: e.at, text: `LINE ${e.what}` })),
+    ...line.trail
+      .filter((e) => e.at >= t0)
+      .map((e) => ({ at: e.at, text: e.what.startsWith('SYNC') ? e.what : `LINE ${e.what}` })),
   ].sort((a, b) => a.at - b.at);
   console.warn(
     `[link ${what} timeline]\n` +

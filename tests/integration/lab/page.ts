@@ -84,6 +84,8 @@ let login = 'clerk1';
 const syncs = new Map<string, SyncHandle>();
 const snapshots = new Map<string, SyncSnapshot>();
 const lines = new Map<string, Line>();
+/** The link lab's sync, as the indicator would have shown it, for the bench's timeline. */
+const syncTrail: { at: number; what: string }[] = [];
 
 function current(): Desk {
   if (!desk) throw new Error('no desk open');
@@ -450,7 +452,15 @@ const api = {
       ownDevice: o.device ?? 'D01',
       author: o.username,
       ...(o.batchSize ? { batchSize: o.batchSize } : {}),
-      onChange: (s) => snapshots.set('central', s),
+      onChange: (s) => {
+        const was = snapshots.get('central');
+        snapshots.set('central', s);
+        if (was?.state !== s.state || was.pushed !== s.pushed || was.pulled !== s.pulled)
+          syncTrail.push({
+            at: Date.now(),
+            what: `SYNC ${s.state} pushed ${s.pushed} pulled ${s.pulled} pending ${String(s.pendingLocal)}`,
+          });
+      },
     });
     syncs.set('central', handle);
   },
@@ -461,7 +471,7 @@ const api = {
   ): Line['counts'] & { gzip: boolean | null; state: string; trail: { at: number; what: string }[] } {
     const l = lines.get(target);
     if (!l) throw new Error(`no line for ${target}`);
-    return { ...l.counts, gzip: l.gzipAccepted, state: l.status, trail: [...l.trail] };
+    return { ...l.counts, gzip: l.gzipAccepted, state: l.status, trail: [...l.trail, ...syncTrail.splice(0)] };
   },
 
   // ---- the storage test: usage as the browser counts it ----
