@@ -90,6 +90,8 @@ export interface LinkRun {
   scans: number;
   jsonBytes: number;
   requests: number;
+  /** CORS preflights (OPTIONS) on top of the requests. */
+  preflights: number;
   byKind: Record<string, number>;
   bytesUp: number;
   bytesDown: number;
@@ -106,6 +108,7 @@ function countsSince(
   }
   return {
     requests: after.requests - before.requests,
+    preflights: after.preflights - before.preflights,
     byKind,
     bytesUp: after.bytesUp - before.bytesUp,
     bytesDown: after.bytesDown - before.bytesDown,
