@@ -46,7 +46,7 @@ export function formatLinkRow(r: LinkBenchRow): string {
         : '';
   return (
     `${r.link.padEnd(7)} ${r.what.padEnd(22)} ${s(r.run.ms).padStart(8)}  ${String(r.run.requests).padStart(4)} requests` +
-    ` + ${r.run.preflights} preflights` +
+    ` + ${r.run.preflights} preflights (holding requests ${s(r.run.preflightMs)})` +
     `  up ${kb(r.run.bytesUp)}, down ${kb(r.run.bytesDown)}${extra}  [${kinds}]`
   );
 }

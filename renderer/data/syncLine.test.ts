@@ -212,7 +212,11 @@ describe('Line', () => {
     const line = new Line({ dbUrl: 'http://c/db', fetch: s.fetch, gzip: false });
     const dead = vi.fn();
     line.onDead = dead;
-    const slow = line.fetch('http://c/db/_bulk_docs', { method: 'POST', body: '{"docs":[]}' });
+    // 40 KB going up: at the floor rate (2 KB/s) it may take 20 s, so 16 s of silence is no sign.
+    const slow = line.fetch('http://c/db/_bulk_docs', {
+      method: 'POST',
+      body: JSON.stringify({ docs: ['x'.repeat(40_000)] }),
+    });
     await vi.advanceTimersByTimeAsync(16_000);
     expect(line.status).toBe('checking');
     s.calls[1]?.resolve(json({ db_name: 'db' }));
@@ -238,6 +242,52 @@ describe('Line', () => {
     expect(await text).toContain('19,');
     expect(dead).not.toHaveBeenCalled();
     expect(line.counts.aborted).toBe(0);
+    line.close();
+  });
+
+  it('after a cut too short to be found dead, a request still silent while the line answers is let go and the sync restarted; a slow upload is not', async () => {
+    vi.useFakeTimers();
+    const s = fakeServer();
+    const line = new Line({ dbUrl: 'http://c/db', fetch: s.fetch, gzip: false });
+    const back = vi.fn();
+    line.onBack = back;
+    const small = line.fetch('http://c/db/_revs_diff', { method: 'POST', body: '{"evt:1":["1-a"]}' });
+    const smallOutcome = small.then(
+      () => 'answered',
+      (e: Error) => e.message,
+    );
+    // 40 KB going up at the floor rate (2 KB/s) may take 20 s: left alone until then.
+    const upload = line.fetch('http://c/db/_bulk_docs', { method: 'POST', body: 'x'.repeat(40_000) });
+    await vi.advanceTimersByTimeAsync(16_000);
+    expect(line.status).toBe('checking');
+    const probe = s.calls[2];
+    expect(probe?.url).toBe('http://c/db');
+    probe?.resolve(new Response(null, { status: 200 }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(line.status).toBe('up');
+    expect(await smallOutcome).toMatch(/stuck/);
+    expect(back).toHaveBeenCalledTimes(1);
+    expect(s.calls[1]?.settled).toBe(false);
+    s.calls[1]?.resolve(json([]));
+    expect((await upload).status).toBe(200);
+    line.close();
+  });
+
+  it("answers PouchDB's repeated GET of the server root (its replication id) from the first answer", async () => {
+    const s = fakeServer();
+    const line = new Line({ dbUrl: 'http://c/couch/db', fetch: s.fetch, gzip: false });
+    const first = line.fetch('http://c/couch/');
+    await vi.waitFor(() => expect(s.calls.length).toBe(1));
+    s.calls[0]?.resolve(json({ couchdb: 'Welcome', uuid: 'u-1' }));
+    expect(await (await first).json()).toEqual({ couchdb: 'Welcome', uuid: 'u-1' });
+    const again = await line.fetch('http://c/couch/');
+    expect(await again.json()).toEqual({ couchdb: 'Welcome', uuid: 'u-1' });
+    expect(s.calls.length).toBe(1);
+    // The database itself is asked every time.
+    const info = line.fetch('http://c/couch/db/');
+    await vi.waitFor(() => expect(s.calls.length).toBe(2));
+    s.calls[1]?.resolve(json({ db_name: 'db' }));
+    await info;
     line.close();
   });
 });

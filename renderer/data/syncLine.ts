@@ -81,13 +81,20 @@ export class Line {
   private readonly o: Required<Omit<LineOptions, 'authorization' | 'fetch'>> & Pick<LineOptions, 'authorization'>;
   /** The line was found dead (probes fail): the sync is offline. */
   onDead: (() => void) | null = null;
-  /** The line came back after being dead: restart now. */
+  /** The line came back after being dead, or stuck requests on it were let go: restart now. */
   onBack: (() => void) | null = null;
   /** A request got 413: the batch was too large for something on the way. */
   onTooLarge: ((path: string) => void) | null = null;
   /** A request was given up by the safety net (silent far too long on a live line). */
   onGaveUp: ((path: string) => void) | null = null;
   private readonly raw: typeof fetch;
+  /**
+   * The server's root (`GET /`: its version and uuid), which PouchDB asks at every replication
+   * start to name the replication: it does not change, so after the first answer it costs no
+   * round trip (two per restart, with their preflights).
+   */
+  private root: { body: ArrayBuffer; status: number; headers: [string, string][] } | null = null;
+  private readonly rootUrl: string;
   /** Requests made and bytes sent, for the bench and the tests. */
   readonly counts = { requests: 0, bodyBytes: 0, sentBytes: 0, aborted: 0, probes: 0 };
   /** What the line went through (state changes, aborts), newest last, for the bench's timeline. */
@@ -110,6 +117,7 @@ export class Line {
     };
     this.raw = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.gzipState = this.o.gzip ? 'unknown' : 'no';
+    this.rootUrl = new URL('..', `${opts.dbUrl.replace(/\/+$/, '')}/`).href;
     this.fetch = (input, init) => this.request(input, init);
   }
 
@@ -214,9 +222,22 @@ export class Line {
     if (this.closed) return;
     if (ok) {
       this.failures = 0;
-      // Silent since before this probe went out, and the line answers: still on a live line, so
-      // nothing to abort unless the line had been dead.
+      // The line answers. A request silent since before the probe went out, longer than its body
+      // could take to send even slowly, is stuck: after a cut too short to be found dead, TCP may
+      // retransmit only many seconds after the line returned. A slow upload is left alone.
+      const now = this.o.now();
+      let stuck = false;
+      for (const r of [...this.inFlight]) {
+        const allowance = this.o.quietMs + (r.headers ? 0 : (r.bodyBytes / this.o.floorBytesPerSec) * 1000);
+        if (r.lastProgress <= started && now - r.lastProgress > allowance) {
+          r.abort(lineError('line answers, request silent: stuck'));
+          stuck = true;
+        }
+      }
+      const was = this.state;
       this.setState('up');
+      // Back from dead restarts the sync already (setState); stuck requests on a live line too.
+      if (stuck && was !== 'dead') this.onBack?.();
       return;
     }
     this.failures++;
@@ -256,6 +277,11 @@ export class Line {
   private async request(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const path = new URL(url, 'http://x').pathname;
+    const isRoot = (init.method ?? 'GET') === 'GET' && url.split('?')[0] === this.rootUrl;
+    if (isRoot && this.root) {
+      const { body, status, headers } = this.root;
+      return new Response(body.slice(0), { status, headers });
+    }
     // While the line is dead nothing is sent: a request would only wait on a connection attempt
     // that TCP backs off, and take one of the browser's connections when the line returns. The
     // sync is restarted when a probe finds it back (onBack).
@@ -313,6 +339,12 @@ export class Line {
     }
     entry.headers = true;
     alive();
+    if (isRoot && res.ok) {
+      const body = await res.arrayBuffer();
+      done();
+      this.root = { body, status: res.status, headers: [...res.headers] };
+      return new Response(body.slice(0), { status: res.status, headers: res.headers });
+    }
     if (this.gzipState === 'unknown' && text !== null && GZIP_PATHS.test(path) && res.ok) {
       // The gzip check failed on the network while this plain request went through: CORS refuses it.
       if (text.length >= this.o.gzipMinBytes) this.gzipState = 'no';

@@ -433,7 +433,11 @@ export async function startProxy(name: string, target: string, opts: ProxyOption
         counts.byKind[kind] = (counts.byKind[kind] ?? 0) + 1;
         counts.bytesUp += body.length;
       }
-      const moment = { at: Date.now(), what: `${req.method ?? 'GET'} ${req.url ?? '/'}`, answeredAt: null as number | null };
+      const moment = {
+        at: Date.now(),
+        what: `${req.method ?? 'GET'} ${req.url ?? '/'}`,
+        answeredAt: null as number | null,
+      };
       proxy.timeline.push(moment);
       res.on('finish', () => (moment.answeredAt = Date.now()));
       const up = http.request(

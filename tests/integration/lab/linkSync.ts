@@ -92,15 +92,33 @@ export interface LinkRun {
   requests: number;
   /** CORS preflights (OPTIONS) on top of the requests. */
   preflights: number;
+  /**
+   * What the preflights held requests back, added up: for each, from its arrival at central to the
+   * arrival of the request it cleared. Requests in parallel overlap, so this bounds from above what
+   * sending no preflight at all (same origin, or cookies instead of an Authorization header) saves.
+   */
+  preflightMs: number;
   byKind: Record<string, number>;
   bytesUp: number;
   bytesDown: number;
 }
 
+/** See LinkRun.preflightMs. */
+export function preflightDelay(timeline: Proxy['timeline'], from: number, to: number): number {
+  let total = 0;
+  timeline.forEach((r, i) => {
+    if (r.at < from || r.at > to || !r.what.startsWith('OPTIONS ')) return;
+    const url = r.what.slice('OPTIONS '.length);
+    const cleared = timeline.slice(i + 1).find((x) => !x.what.startsWith('OPTIONS ') && x.what.endsWith(` ${url}`));
+    if (cleared) total += cleared.at - r.at;
+  });
+  return total;
+}
+
 function countsSince(
   before: ProxyCounts,
   after: ProxyCounts,
-): Omit<LinkRun, 'ms' | 'eventsMs' | 'events' | 'scans' | 'jsonBytes'> {
+): Omit<LinkRun, 'ms' | 'eventsMs' | 'events' | 'scans' | 'jsonBytes' | 'preflightMs'> {
   const byKind: Record<string, number> = {};
   for (const [k, v] of Object.entries(after.byKind)) {
     const d = v - (before.byKind[k] ?? 0);
@@ -196,6 +214,7 @@ export async function measurePush(
     await sleep(100);
   }
   const ms = elapsed();
+  const preflightMs = preflightDelay(l.proxy.timeline, t0, t0 + ms);
   await side;
   await printTimeline(l, t0, 'push');
   await l.desk.call('stopSync', 'central');
@@ -205,6 +224,7 @@ export async function measurePush(
     events: filled.events,
     scans: scanIds.size,
     jsonBytes: filled.jsonBytes,
+    preflightMs,
     ...countsSince(before, l.proxy.counts),
   };
 }
@@ -231,6 +251,15 @@ export async function measurePull(l: LinkLab, timeoutMs = 600_000, batchSize?: n
     await sleep(100);
   }
   const ms = Date.now() - t0;
+  await printTimeline(l, t0, 'pull');
   await l.desk.call('stopSync', 'central');
-  return { ms, eventsMs: ms, events: total, scans: 0, jsonBytes: 0, ...countsSince(before, l.proxy.counts) };
+  return {
+    ms,
+    eventsMs: ms,
+    events: total,
+    scans: 0,
+    jsonBytes: 0,
+    preflightMs: preflightDelay(l.proxy.timeline, t0, t0 + ms),
+    ...countsSince(before, l.proxy.counts),
+  };
 }

@@ -111,6 +111,37 @@ async function eventIds(db: PouchDB.Database): Promise<string[]> {
   return r.rows.map((row) => row.id);
 }
 
+/** What staff write in an event's note, for the link lab's day of work (varied, as real notes are). */
+const REGISTERED_NOTES = [
+  'Өтініш қабылданды, құжаттар толық тапсырылды, өтініш берушіге қолхат берілді.',
+  'Құжаттар толық, анықтаманың түпнұсқасы көшірмесімен салыстырылды.',
+  'Өтініш беруші сенімхат бойынша өкіл арқылы жүгінді, сенімхат тексерілді.',
+  'Мекенжай анықтамасы электрондық үкімет порталы арқылы алынды.',
+  'Өтініш берушіге нәтижені алу күні мен тәртібі түсіндірілді.',
+];
+const RESOLUTION_NOTES = [
+  'Қарап, белгіленген мерзімде орындауды сұраймын.',
+  'Ауданның жер қатынастары бөлімімен келісіп, жауап дайындаңыз.',
+  'Мұрағат анықтамасын сұратып, нәтижесін маған баяндаңыз.',
+  'Бұрынғы өтініштерімен салыстырып, шешім жобасын ұсыныңыз.',
+];
+const STEP_NOTES = [
+  'Құжаттар тексерілді, ақпараттық жүйелерден алынған мәліметтер сәйкес келеді.',
+  'Мемлекеттік деректер қорынан сұрау жіберілді, жауап оң.',
+  'Салық берешегі жоқ, мүлік тіркелімінен үзінді алынды.',
+  'Комиссия мүшелерімен келісілді, қарсылық жоқ.',
+];
+const SIGNED_NOTES = [
+  'Келісілді. Нәтижені белгіленген мерзімде беру керек.',
+  'Қол қойылды, мөр басылды, тіркеу журналына енгізілді.',
+  'Шешім бекітілді, көшірмесі істе қалдырылды.',
+];
+const ISSUED_NOTES = [
+  'Нәтиже өтініш берушінің өзіне жеке куәлігін көрсеткен соң қолын қойғызып берілді.',
+  'Нәтиже сенімхат бойынша өкілге берілді, сенімхаттың көшірмесі тігілді.',
+  'Нәтиже пошта арқылы тапсырыс хатпен жіберілді.',
+];
+
 const api = {
   async openDesk(o: { office: string; desk: string; dbName: string; now: number; login: string }): Promise<string> {
     login = o.login;
@@ -370,6 +401,11 @@ const api = {
         actor: { login: o.login, role },
         payload,
       });
+    // Notes vary as a clerk's do, each with a document number and a date of its own: a day's
+    // work that repeated one sentence would compress far better than real work does.
+    const pick = (notes: readonly string[]): string =>
+      `${notes[Math.floor(random() * notes.length)] ?? ''} №${String(Math.floor(random() * 1e6)).padStart(6, '0')}, ` +
+      `${String(1 + Math.floor(random() * 28)).padStart(2, '0')}.0${1 + Math.floor(random() * 9)}.2026`;
     const scanEvery = o.scans ? Math.max(1, Math.floor(o.apps / o.scans)) : 0;
     const scanIds: string[] = [];
     for (let i = 0; i < o.apps; i++) {
@@ -388,24 +424,24 @@ const api = {
             phone: `+7 701 ${String(1_000_000 + i).slice(1)}`,
           },
           regNumber: `ALM01-D01-${String(i + 1).padStart(6, '0')}`,
-          note: 'Өтініш қабылданды, құжаттар толық тапсырылды, өтініш берушіге қолхат берілді.',
+          note: pick(REGISTERED_NOTES),
         }),
         ev(appId, 'resolution', 'head', {
           stepId: 's2',
           executor: o.login,
-          executorName: 'Омарова Дана',
-          note: 'Қарап, белгіленген мерзімде орындауды сұраймын.',
+          executorName: pick(['Омарова Дана', 'Қасымов Ермек', 'Әбдірова Гүлнар', 'Нұрланов Бауыржан']),
+          note: pick(RESOLUTION_NOTES),
         }),
         ev(appId, 'step_done', 'executor', {
           stepId: 's3',
           outcome: 'done',
-          note: 'Құжаттар тексерілді, ақпараттық жүйелерден алынған мәліметтер сәйкес келеді.',
+          note: pick(STEP_NOTES),
         }),
-        ev(appId, 'signed', 'head', { stepId: 's4', note: 'Келісілді. Нәтижені белгіленген мерзімде беру керек.' }),
+        ev(appId, 'signed', 'head', { stepId: 's4', note: pick(SIGNED_NOTES) }),
         ev(appId, 'issued', 'clerk', {
           stepId: 's5',
           mode: 'in_person',
-          note: 'Нәтиже өтініш берушінің өзіне жеке куәлігін көрсеткен соң қолын қойғызып берілді.',
+          note: pick(ISSUED_NOTES),
         }),
       );
       if (scanEvery && scanIds.length < (o.scans ?? 0) && i % scanEvery === 0) {
