@@ -212,7 +212,7 @@ describe('Line', () => {
     const line = new Line({ dbUrl: 'http://c/db', fetch: s.fetch, gzip: false });
     const dead = vi.fn();
     line.onDead = dead;
-    // 40 KB going up: at the floor rate (2 KB/s) it may take 20 s, so 16 s of silence is no sign.
+    // 40 KB going up: at the floor rate (4 KB/s) it may take 10 s past the quiet 15, so 16 s of silence is no sign.
     const slow = line.fetch('http://c/db/_bulk_docs', {
       method: 'POST',
       body: JSON.stringify({ docs: ['x'.repeat(40_000)] }),
@@ -256,7 +256,7 @@ describe('Line', () => {
       () => 'answered',
       (e: Error) => e.message,
     );
-    // 40 KB going up at the floor rate (2 KB/s) may take 20 s: left alone until then.
+    // 40 KB going up at the floor rate (4 KB/s) may take 10 s past the quiet 15: left alone until then.
     const upload = line.fetch('http://c/db/_bulk_docs', { method: 'POST', body: 'x'.repeat(40_000) });
     await vi.advanceTimersByTimeAsync(16_000);
     expect(line.status).toBe('checking');

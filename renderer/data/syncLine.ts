@@ -107,7 +107,9 @@ export class Line {
       probeTimeoutMs: 6_000,
       failuresForDead: 2,
       stallMs: 90_000,
-      floorBytesPerSec: 2_000,
+      // 32 kbit/s: an eighth of the middle link's rate. A body slower than that to go up on a line
+      // that answers is not uploading, it is stuck.
+      floorBytesPerSec: 4_000,
       gzipMinBytes: 1024,
       gzip: true,
       slowProbeAfterMs: 120_000,

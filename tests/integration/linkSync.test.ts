@@ -27,7 +27,13 @@ const BYTES_PER_EVENT = 500;
 const link = LINKS.middle;
 const targetMs = (events: number, shape: LinkShape = link): number =>
   (events * BYTES_PER_EVENT * 8) / shape.rateKbit + 20 * 2 * shape.delayMs;
-const CUT_MS = 10_000;
+/**
+ * Long enough to be found dead (15 s of silence, then two failed probes), as the issue's 60 s cut
+ * is. A cut shorter than that is never seen as one: requests on it wait for TCP's retransmission or
+ * for the Line's stuck check (silent past 15 s plus their body's time at 4 KB/s while the line
+ * answers), and what that costs varies with where TCP's back-off stands (README).
+ */
+const CUT_MS = 30_000;
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 describe.skipIf(unavailable !== null)(
@@ -100,6 +106,6 @@ describe.skipIf(unavailable !== null)(
       console.warn(`[link] push with a ${CUT_MS / 1000} s cut: ${s(cut.ms)} (without: ${s(push.ms)})`);
       // One batch here is the whole day's work (fewer than 500 events): its target.
       expect(cut.ms).toBeLessThan(push.ms + CUT_MS + targetMs(EVENTS));
-    }, 150_000);
+    }, 200_000);
   },
 );
