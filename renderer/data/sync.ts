@@ -464,9 +464,11 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     r: { cancel: () => void; on: (e: 'complete', f: () => void) => unknown } | null,
   ): Promise<void> => {
     if (!r) return;
+    // Its end is awaited briefly: a replication cancelled while its requests fail may not say so,
+    // and a restart after a cut should not wait on it.
     const done = new Promise<void>((resolve) => {
       void r.on('complete', () => resolve());
-      setTimeout(resolve, 2000);
+      setTimeout(resolve, 500);
     });
     r.cancel();
     await done;

@@ -41,6 +41,8 @@ describe.skipIf(unavailable !== null)(
   () => {
     let lab: LinkLab;
     let push: LinkRun;
+    /** The push's time less the machine's share. */
+    let pushLinkMs = 0;
 
     beforeAll(async () => {
       lab = await openLinkLab(link, { seed: 19 });
@@ -68,6 +70,7 @@ describe.skipIf(unavailable !== null)(
       expect(push.jsonBytes / EVENTS).toBeGreaterThan(0.9 * BYTES_PER_EVENT);
       expect(push.jsonBytes / EVENTS).toBeLessThan(1.1 * BYTES_PER_EVENT);
       const linkMs = push.ms - clean.ms;
+      pushLinkMs = linkMs;
       console.warn(
         `[link] push of ${EVENTS} events: ${s(push.ms)}, of which the link ${s(linkMs)} (clean ${s(clean.ms)}; ` +
           `target ${s(targetMs(EVENTS))}), ${push.requests} requests + ${push.preflights} preflights, ${push.bytesUp} bytes up`,
@@ -90,8 +93,10 @@ describe.skipIf(unavailable !== null)(
       expect(linkMs).toBeLessThan(2 * targetMs(pull.events));
     }, 300_000);
 
-    it('a cut in the middle of the push costs no more than the cut and one batch', async () => {
+    it('a cut in the middle of the push costs no more than the cut on top of the push', async () => {
       expect(push).toBeDefined();
+      // The machine's share, measured again just before (the load may have changed since the push).
+      const clean = await onClean(() => measurePush(lab, { apps: APPS, appPrefix: 'N' }, undefined, 120_000));
       const cut = await measurePush(
         lab,
         { apps: APPS, appPrefix: 'M' },
@@ -103,9 +108,15 @@ describe.skipIf(unavailable !== null)(
         },
         120_000,
       );
-      console.warn(`[link] push with a ${CUT_MS / 1000} s cut: ${s(cut.ms)} (without: ${s(push.ms)})`);
-      // One batch here is the whole day's work (fewer than 500 events): its target.
-      expect(cut.ms).toBeLessThan(push.ms + CUT_MS + targetMs(EVENTS));
+      const linkMs = cut.ms - clean.ms;
+      console.warn(
+        `[link] push with a ${CUT_MS / 1000} s cut: ${s(cut.ms)}, of which the link ${s(linkMs)} (clean ${s(clean.ms)}; ` +
+          `without the cut: ${s(push.ms)}, of which the link ${s(pushLinkMs)})`,
+      );
+      // One batch here is the whole day's work (fewer than 500 events). The push itself may take
+      // up to twice its target (loss makes single runs vary by several seconds); the cut may add
+      // its own length to that, and nothing more.
+      expect(linkMs).toBeLessThan(CUT_MS + 2 * targetMs(EVENTS));
     }, 200_000);
   },
 );
