@@ -81,7 +81,7 @@ export class Line {
   private readonly o: Required<Omit<LineOptions, 'authorization' | 'fetch'>> & Pick<LineOptions, 'authorization'>;
   /** The line was found dead (probes fail): the sync is offline. */
   onDead: (() => void) | null = null;
-  /** The line came back after being dead, or stuck requests on it were let go: restart now. */
+  /** The line came back after being dead: restart now. */
   onBack: (() => void) | null = null;
   /** A request got 413: the batch was too large for something on the way. */
   onTooLarge: ((path: string) => void) | null = null;
@@ -107,9 +107,7 @@ export class Line {
       probeTimeoutMs: 6_000,
       failuresForDead: 2,
       stallMs: 90_000,
-      // 32 kbit/s: an eighth of the middle link's rate. A body slower than that to go up on a line
-      // that answers is not uploading, it is stuck.
-      floorBytesPerSec: 4_000,
+      floorBytesPerSec: 2_000,
       gzipMinBytes: 1024,
       gzip: true,
       slowProbeAfterMs: 120_000,
@@ -224,22 +222,11 @@ export class Line {
     if (this.closed) return;
     if (ok) {
       this.failures = 0;
-      // The line answers. A request silent since before the probe went out, longer than its body
-      // could take to send even slowly, is stuck: after a cut too short to be found dead, TCP may
-      // retransmit only many seconds after the line returned. A slow upload is left alone.
-      const now = this.o.now();
-      let stuck = false;
-      for (const r of [...this.inFlight]) {
-        const allowance = this.o.quietMs + (r.headers ? 0 : (r.bodyBytes / this.o.floorBytesPerSec) * 1000);
-        if (r.lastProgress <= started && now - r.lastProgress > allowance) {
-          r.abort(lineError('line answers, request silent: stuck'));
-          stuck = true;
-        }
-      }
-      const was = this.state;
+      // The line answers: a request silent since before the probe is left alone. On a slow, lossy
+      // line with a deep queue a request waits tens of seconds behind others' data, or on TCP's
+      // back-off after losses, and sending it again would not be faster. (Only the safety net of
+      // stallMs gives one up.)
       this.setState('up');
-      // Back from dead restarts the sync already (setState); stuck requests on a live line too.
-      if (stuck && was !== 'dead') this.onBack?.();
       return;
     }
     this.failures++;
