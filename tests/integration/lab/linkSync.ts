@@ -87,6 +87,8 @@ export interface LinkRun {
   /** Until every event without a scan had (the day's applications). */
   eventsMs: number;
   events: number;
+  /** Events central held before (a push's desk pulls them meanwhile: they cross the link too). */
+  pulledAlong: number;
   scans: number;
   jsonBytes: number;
   requests: number;
@@ -118,7 +120,7 @@ export function preflightDelay(timeline: Proxy['timeline'], from: number, to: nu
 function countsSince(
   before: ProxyCounts,
   after: ProxyCounts,
-): Omit<LinkRun, 'ms' | 'eventsMs' | 'events' | 'scans' | 'jsonBytes' | 'preflightMs'> {
+): Omit<LinkRun, 'ms' | 'eventsMs' | 'events' | 'pulledAlong' | 'scans' | 'jsonBytes' | 'preflightMs'> {
   const byKind: Record<string, number> = {};
   for (const [k, v] of Object.entries(after.byKind)) {
     const d = v - (before.byKind[k] ?? 0);
@@ -222,6 +224,7 @@ export async function measurePush(
     ms,
     eventsMs,
     events: filled.events,
+    pulledAlong: already,
     scans: scanIds.size,
     jsonBytes: filled.jsonBytes,
     preflightMs,
@@ -257,6 +260,7 @@ export async function measurePull(l: LinkLab, timeoutMs = 600_000, batchSize?: n
     ms,
     eventsMs: ms,
     events: total,
+    pulledAlong: 0,
     scans: 0,
     jsonBytes: 0,
     preflightMs: preflightDelay(l.proxy.timeline, t0, t0 + ms),
