@@ -1,3 +1,4 @@
+import { parseEventId } from '@shared/events';
 import { pouchIdbName, takeAbortCause } from './durability';
 import { PouchDB } from './pouch';
 import { Line, type LineOptions } from './syncLine';
@@ -78,7 +79,7 @@ export interface SyncOptions {
    * their own. The server takes an event only from its author, so on a shared desk each person's
    * events go up with their own credentials — when they next sign in here, if not before — instead
    * of being offered under someone else's name, refused, and passed over for good. Absent (an
-   * administrator's or the hub's replication): everything is pushed.
+   * administrator's replication, the lab's): every event is pushed.
    */
   author?: string;
   onChange: (s: SyncSnapshot) => void;
@@ -95,7 +96,11 @@ export interface SyncOptions {
   line?: Line;
   /** Retry back-off cap in ms (PouchDB's default grows to 10 minutes: too slow for a desk). */
   maxBackoffMs?: number;
-  /** How often an idle connection is re-checked, and how long a check may take. */
+  /**
+   * How often the server is asked whether it is there (busy or idle), and how long it may take to
+   * answer. A server that goes away mid-sync (a pulled cable leaves the replication's requests
+   * hanging, not failing) is "offline" within one check, not when PouchDB's own request times out.
+   */
   heartbeatMs?: number;
   probeTimeoutMs?: number;
 }
@@ -108,6 +113,9 @@ export interface SyncHandle {
 }
 
 const CONFIRMED_DOC = '_local/kense-sync-confirmed';
+/** A desk asks each server every few seconds whether it is there; an office has a few dozen desks. */
+export const HEARTBEAT_MS = 4_000;
+export const PROBE_TIMEOUT_MS = 3_000;
 
 /**
  * Batch sizes for the live sync, chosen on shaped links (README, "Sync on slow links"): on a
@@ -132,11 +140,19 @@ type FilterReq = { query?: { author?: string } };
 function carriesScan(doc: FilterDoc): boolean {
   return doc.kind === 'attachment_added' || doc._attachments !== undefined;
 }
+/**
+ * Without an author, every event goes up, and only events: what else the office database holds
+ * came from the server (the staff directory, written by the server admin) and is never the desk's
+ * to send back.
+ */
+function eventsOnly(doc: { _id: string }): boolean {
+  return doc._id.startsWith('evt:');
+}
 function ofAuthor(doc: FilterDoc, req: FilterReq): boolean {
   // A filter that throws lets the change through (PouchDB's filterChange takes the error for a
   // verdict), so a missing `query` must not throw: it once sent every event up the scans' push.
   const author = req.query?.author;
-  return author === undefined || (doc._id.startsWith('evt:') && doc.actor?.login === author);
+  return eventsOnly(doc) && (author === undefined || doc.actor?.login === author);
 }
 
 /**
@@ -147,7 +163,7 @@ function ofAuthor(doc: FilterDoc, req: FilterReq): boolean {
 function pinned<F extends (doc: FilterDoc, req: FilterReq) => boolean>(name: string, f: F): F {
   return Object.assign(f, { toString: () => name });
 }
-/** The push: the author's events (everything, without an author) except scans, which go after. */
+/** The push: the author's events (every event, without an author) except scans, which go after. */
 export const pushEvents = pinned('kense:push-events:1', (doc, req) => ofAuthor(doc, req) && !carriesScan(doc));
 /** The scans' push, a second replication that starts once the events have gone up. */
 export const pushScans = pinned('kense:push-scans:1', (doc, req) => ofAuthor(doc, req) && carriesScan(doc));
@@ -228,7 +244,7 @@ export async function countPending(
   let confirmedRev: string | undefined;
   // One confirmation point per server: central and the hub confirm different things.
   const confirmedDoc = opts.target && opts.target !== 'central' ? `${CONFIRMED_DOC}-${opts.target}` : CONFIRMED_DOC;
-  const own = opts.ownDevice ? `:${opts.ownDevice}` : null;
+  const own = opts.ownDevice ?? null;
   try {
     const c = await local.get<{ seq: number | string }>(confirmedDoc);
     since = c.seq;
@@ -239,7 +255,7 @@ export async function countPending(
   const changes = await local.changes({ since, style: 'all_docs' });
   const revs: Record<string, string[]> = {};
   for (const ch of changes.results) {
-    if (!ch.id.startsWith('evt:') || (own !== null && !ch.id.endsWith(own))) continue;
+    if (!ch.id.startsWith('evt:') || (own !== null && parseEventId(ch.id)?.device !== own)) continue;
     revs[ch.id] = ch.changes.map((c) => c.rev);
   }
   const ids = Object.keys(revs);
@@ -314,6 +330,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       };
     return null;
   };
+  const stateNow = (): SyncState => snap.state;
   const emit = (patch: Partial<SyncSnapshot>): void => {
     snap = { ...snap, ...patch };
     snap = { ...snap, progress: progressOf(snap) };
@@ -327,14 +344,20 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   const verify = (): Promise<void> => {
     verifying ??= (async () => {
       try {
-        const info = await withTimeout(remote.info(), opts.probeTimeoutMs ?? 10_000);
+        const info = await withTimeout(remote.info(), opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS);
         remoteDocs = info.doc_count;
         await measureDownload();
+        // While a replication is moving documents the server is plainly there: the pending count
+        // (a read of the local changes since the last confirmation) waits until it pauses.
+        if (snap.state === 'syncing') return;
         const { pending } = await countPending(local, remote, true, pendingOpts);
         if (stopped) return;
         pushedSinceCount = 0;
-        if (snap.state !== 'syncing') emit({ state: 'online', error: null, lastSyncAt: now(), pendingLocal: pending });
+        // A replication may have become active during the count (TypeScript cannot see that).
+        if (stateNow() !== 'syncing') emit({ state: 'online', error: null, lastSyncAt: now(), pendingLocal: pending });
         else emit({ pendingLocal: pending });
+        // Back: a replication stopped when the server went (below) starts over at once.
+        if (replication === null && !restarting) void restart();
       } catch (err) {
         if (stopped) return;
         const { pending } = await countPending(local, remote, false, pendingOpts).catch(() => ({
@@ -342,6 +365,14 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         }));
         pushedSinceCount = 0;
         emit({ state: 'offline', error: classify(err), pendingLocal: pending });
+        // The replication's requests may hang on a silent network, holding the browser's few
+        // connections to the server, and its back-off would wait up to half a minute after the
+        // server is back. With a line (the app's), the line judges: a check that failed on a slow,
+        // busy line is not a cut, so it probes, and only a line found dead lets the hanging
+        // requests go and holds the rest until a probe finds it back (then `restart`). Without one,
+        // the replication is stopped here and started again by the next check that gets through.
+        if (opts.line) opts.line.suspect();
+        else await cancel();
       }
     })().finally(() => {
       verifying = null;
@@ -349,8 +380,8 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     return verifying;
   };
   const heartbeat = setInterval(() => {
-    if (!stopped && snap.state !== 'syncing') void verify();
-  }, opts.heartbeatMs ?? 30_000);
+    if (!stopped) void verify();
+  }, opts.heartbeatMs ?? HEARTBEAT_MS);
 
   const maxBackoff = opts.maxBackoffMs ?? 30_000;
   const fullBatch = opts.batchSize ?? SYNC_BATCH.size;
@@ -371,7 +402,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     const reason = e.doc?.reason ?? e.reason ?? e.doc?.error ?? 'forbidden';
     // Another user's event, pulled from the hub or another desk, that this desk offered the
     // server too: the server takes it only from its author or the hub. Not this desk's refusal.
-    if (reason === 'event.actorMismatch' && opts.ownDevice && !id.endsWith(`:${opts.ownDevice}`)) return;
+    if (reason === 'event.actorMismatch' && opts.ownDevice && parseEventId(id)?.device !== opts.ownDevice) return;
     const refuse = (): void => {
       if (!snap.refused.some((r) => r.id === id)) emit({ refused: [...snap.refused, { id, reason }] });
     };
@@ -410,7 +441,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
 
   const begin = (): void => {
     // How far behind this desk is, before the first batch lands (a first download shows progress at once).
-    void withTimeout(remote.info(), opts.probeTimeoutMs ?? 10_000)
+    void withTimeout(remote.info(), opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS)
       .then((info) => {
         remoteDocs = info.doc_count;
         return measureDownload();
@@ -427,7 +458,9 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     });
     // The replication object is also a promise; its outcome arrives through these events.
     void replication
-      .on('active', () => emit({ state: 'syncing', error: null }))
+      // A retry against a server the last check could not reach is not "syncing": it stays
+      // offline until a check (started now) or a change says the server answers again.
+      .on('active', () => (snap.state === 'offline' ? void verify() : emit({ state: 'syncing', error: null })))
       .on('change', (info) => {
         // `docs_written` is the running total of this replication; the batch is `docs`.
         const n = info.change.docs.length;
@@ -436,6 +469,8 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
           batchSize = Math.min(fullBatch, batchSize * 2);
           goodBatches = 0;
         }
+        // Documents moved: the server answers, whatever the last check said.
+        if (snap.state !== 'syncing') emit({ state: 'syncing', error: null });
         if (info.direction === 'pull') {
           moves.down.push({ at: now(), n });
           emit({ pulled: snap.pulled + n });

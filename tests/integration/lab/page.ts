@@ -27,6 +27,7 @@ import { deskKeysFromRaw } from '../../../renderer/data/deskKeys';
 import { openedModelDump, type OpenedModelDump } from '../../../renderer/data/sealedRows';
 import { openRemote, startSync, type SyncHandle, type SyncSnapshot } from '../../../renderer/data/sync';
 import type { Line } from '../../../renderer/data/syncLine';
+import { staffEntry, seedStaffDirectory } from '../../fixtures/staffDirectory';
 import { testPermitService } from '../../fixtures/testService';
 import { intake, prng } from './common';
 
@@ -51,6 +52,17 @@ export type ModelDump = OpenedModelDump;
 
 /** One office's desks share one key here, so that their blind-index tokens compare equal. */
 const labKeys = deskKeysFromRaw(new Uint8Array(32).fill(42));
+
+/** The executors the lab's scenarios assign: the office's directory, as central would have sent it. */
+const LAB_STAFF = ['exec1', 'dana', 'aigerim', 'd01', 'd02'].map((login) => staffEntry(login, `Исполнитель ${login}`));
+
+/** A desk of the lab, with the office's staff directory in place (a desk refuses unknown executors). */
+async function openLabDesk(config: Parameters<typeof Desk.open>[0]): Promise<Desk> {
+  const d = await Desk.open(config, catalogue);
+  await seedStaffDirectory(d.office.db, LAB_STAFF);
+  await d.settled();
+  return d;
+}
 
 export interface VerifyReport {
   ids: string[];
@@ -86,6 +98,7 @@ const snapshots = new Map<string, SyncSnapshot>();
 const lines = new Map<string, Line>();
 /** The link lab's sync, as the indicator would have shown it, for the bench's timeline. */
 const syncTrail: { at: number; what: string }[] = [];
+const history: { at: number; state: string; pending: number | null }[] = [];
 
 function current(): Desk {
   if (!desk) throw new Error('no desk open');
@@ -145,10 +158,13 @@ const ISSUED_NOTES = [
 const api = {
   async openDesk(o: { office: string; desk: string; dbName: string; now: number; login: string }): Promise<string> {
     login = o.login;
-    desk = await Desk.open(
-      { office: o.office, desk: o.desk, dbName: o.dbName, now: () => o.now, keys: await labKeys },
-      catalogue,
-    );
+    desk = await openLabDesk({
+      office: o.office,
+      desk: o.desk,
+      dbName: o.dbName,
+      now: () => o.now,
+      keys: await labKeys,
+    });
     return desk.deviceId;
   },
 
@@ -241,20 +257,26 @@ const api = {
     maxBackoffMs?: number;
     batchSize?: number;
     heartbeatMs?: number;
+    /** Sync exactly as the app does (SyncController): its own heartbeat, probe timeout and back-off. */
+    appDefaults?: boolean;
   }): void {
     const d = current();
-    const remote = new PouchDB(`${o.url.replace(/\/+$/, '')}/${officeDbName(d.config.office)}`, {
-      adapter: 'http',
-      auth: { username: o.username, password: o.password },
-      skip_setup: true,
-    });
+    const url = `${o.url.replace(/\/+$/, '')}/${officeDbName(d.config.office)}`;
+    const credentials = { username: o.username, password: o.password };
+    // The app's remote comes with its line (SyncController: openRemote).
+    const { remote, line } = o.appDefaults
+      ? openRemote(url, credentials)
+      : { remote: new PouchDB(url, { adapter: 'http', auth: credentials, skip_setup: true }), line: undefined };
     const handle = startSync(d.office.db, remote, {
       target: o.target,
-      maxBackoffMs: o.maxBackoffMs ?? 400,
-      heartbeatMs: o.heartbeatMs ?? 1000,
-      probeTimeoutMs: 2000,
+      ...(o.appDefaults
+        ? { ownDevice: d.deviceId, author: o.username, line }
+        : { maxBackoffMs: o.maxBackoffMs ?? 400, heartbeatMs: o.heartbeatMs ?? 1000, probeTimeoutMs: 2000 }),
       ...(o.batchSize ? { batchSize: o.batchSize } : {}),
-      onChange: (s) => snapshots.set(o.target, s),
+      onChange: (s) => {
+        snapshots.set(o.target, s);
+        history.push({ at: Date.now(), state: s.state, pending: s.pendingLocal });
+      },
     });
     syncs.set(o.target, handle);
   },
@@ -266,6 +288,11 @@ const api = {
 
   async syncNow(target: string): Promise<void> {
     await syncs.get(target)?.syncNow();
+  },
+
+  /** Every state the sync handles reported, with when and the pending count. */
+  syncHistory(): { at: number; state: string; pending: number | null }[] {
+    return history;
   },
 
   snapshots(): Record<string, SyncSnapshot> {
@@ -620,16 +647,13 @@ async function nextAction(d: Desk, appId: string): Promise<(() => Promise<EventD
 
 async function crashWriter(params: URLSearchParams): Promise<void> {
   const random = prng(Number(params.get('seed') ?? '1'));
-  const d = await Desk.open(
-    {
-      office: 'ALM01',
-      desk: 'D01',
-      dbName: params.get('db') ?? 'crash',
-      now: () => Date.parse('2026-03-10T05:00:00Z'),
-      keys: await labKeys,
-    },
-    catalogue,
-  );
+  const d = await openLabDesk({
+    office: 'ALM01',
+    desk: 'D01',
+    dbName: params.get('db') ?? 'crash',
+    now: () => Date.parse('2026-03-10T05:00:00Z'),
+    keys: await labKeys,
+  });
   const open: string[] = [];
   await post('/started', { deviceId: d.deviceId });
   for (;;) {
