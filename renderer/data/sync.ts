@@ -343,6 +343,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   let verifying: Promise<void> | null = null;
   const verify = (): Promise<void> => {
     verifying ??= (async () => {
+      const heard = opts.line?.signsOfLife;
       try {
         const info = await withTimeout(remote.info(), opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS);
         remoteDocs = info.doc_count;
@@ -360,6 +361,9 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         if (replication === null && !restarting) void restart();
       } catch (err) {
         if (stopped) return;
+        // The server answered other requests while this check waited: a slow line busy with the
+        // sync's data (the check queued behind it), not a cut. Nothing to say.
+        if (opts.line && opts.line.signsOfLife !== heard) return;
         const { pending } = await countPending(local, remote, false, pendingOpts).catch(() => ({
           pending: snap.pendingLocal,
         }));

@@ -219,9 +219,12 @@ describe('Line', () => {
     });
     await vi.advanceTimersByTimeAsync(16_000);
     expect(line.status).toBe('checking');
+    // The sync's own check of the server counts what it heard meanwhile (a busy line, not a cut).
+    const heard = line.signsOfLife;
     s.calls[1]?.resolve(json({ db_name: 'db' }));
     await vi.advanceTimersByTimeAsync(0);
     expect(line.status).toBe('up');
+    expect(line.signsOfLife).toBe(heard + 1);
     // A response that trickles in: each chunk is a sign of life, for minutes.
     let push: ((chunk: string) => void) | null = null;
     let end: (() => void) | null = null;
@@ -240,6 +243,8 @@ describe('Line', () => {
     }
     end!();
     expect(await text).toContain('19,');
+    // Its headers and every chunk.
+    expect(line.signsOfLife).toBeGreaterThanOrEqual(heard + 1 + 1 + 20);
     expect(dead).not.toHaveBeenCalled();
     expect(line.counts.aborted).toBe(0);
     line.close();

@@ -95,6 +95,11 @@ export class Line {
    */
   private root: { body: ArrayBuffer; status: number; headers: [string, string][] } | null = null;
   private readonly rootUrl: string;
+  /**
+   * Signs of life from the server so far (a response's headers, a chunk of its body, an answered
+   * probe): a check that sees this change while it waits knows the line is busy, not cut.
+   */
+  signsOfLife = 0;
   /** Requests made and bytes sent, for the bench and the tests. */
   readonly counts = { requests: 0, bodyBytes: 0, sentBytes: 0, aborted: 0, probes: 0 };
   /** What the line went through (state changes, aborts), newest last, for the bench's timeline. */
@@ -221,6 +226,7 @@ export class Line {
     }
     if (this.closed) return;
     if (ok) {
+      this.signsOfLife++;
       this.failures = 0;
       // The line answers: a request silent since before the probe is left alone. On a slow, lossy
       // line with a deep queue a request waits tens of seconds behind others' data, or on TCP's
@@ -311,6 +317,7 @@ export class Line {
       },
     };
     const alive = (): void => {
+      this.signsOfLife++;
       entry.lastProgress = this.o.now();
     };
     this.inFlight.add(entry);

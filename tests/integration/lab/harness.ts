@@ -545,14 +545,14 @@ export async function putUser(url: string, login: string, password: string, role
   if (r.status !== 201 && r.status !== 202) throw new Error(`user ${login}: HTTP ${r.status} ${await r.text()}`);
 }
 
-/** Event ids in a server's office database (as the admin). */
-export async function serverEventIds(url: string, db = 'office_alm01'): Promise<string[]> {
-  const r = await fetch(
-    `${url}/${db}/_all_docs?startkey=${encodeURIComponent('"evt:"')}&endkey=${encodeURIComponent('"evt:\ufff0"')}`,
-    {
-      headers: { authorization: adminAuth },
-    },
-  );
+/** Ids in a server's office database (as the admin): events by default, all with prefix ''. */
+export async function serverEventIds(url: string, db = 'office_alm01', prefix = 'evt:'): Promise<string[]> {
+  const range = prefix
+    ? `?startkey=${encodeURIComponent(JSON.stringify(prefix))}&endkey=${encodeURIComponent(JSON.stringify(`${prefix}\ufff0`))}`
+    : '';
+  const r = await fetch(`${url}/${db}/_all_docs${range}`, {
+    headers: { authorization: adminAuth },
+  });
   if (!r.ok) throw new Error(`_all_docs of ${url}: HTTP ${r.status}`);
   const body = (await r.json()) as { rows: { id: string }[] };
   return body.rows.map((row) => row.id);

@@ -103,6 +103,12 @@ export interface LinkRun {
   byKind: Record<string, number>;
   bytesUp: number;
   bytesDown: number;
+  /** Documents sent up in `_bulk_docs`, each time it was sent (a re-sent batch counts again). */
+  docsUp: number;
+  /** Documents central was asked for (`_bulk_get`, single GETs), each time asked. */
+  docsDown: number;
+  /** The line's states and the sync's, in order (`checking`, `dead`, `up`; `SYNC offline` …). */
+  trail: string[];
 }
 
 /** See LinkRun.preflightMs. */
@@ -120,7 +126,10 @@ export function preflightDelay(timeline: Proxy['timeline'], from: number, to: nu
 function countsSince(
   before: ProxyCounts,
   after: ProxyCounts,
-): Omit<LinkRun, 'ms' | 'eventsMs' | 'events' | 'pulledAlong' | 'scans' | 'jsonBytes' | 'preflightMs'> {
+): Omit<
+  LinkRun,
+  'ms' | 'eventsMs' | 'events' | 'pulledAlong' | 'scans' | 'jsonBytes' | 'preflightMs' | 'docsUp' | 'docsDown' | 'trail'
+> {
   const byKind: Record<string, number> = {};
   for (const [k, v] of Object.entries(after.byKind)) {
     const d = v - (before.byKind[k] ?? 0);
@@ -136,6 +145,23 @@ function countsSince(
 }
 
 const snapshot = (c: ProxyCounts): ProxyCounts => ({ ...c, byKind: { ...c.byKind } });
+
+/** Documents moved by the requests central saw from the `from`-th on (proxy log). */
+function docsMoved(l: LinkLab, from: number): { docsUp: number; docsDown: number } {
+  const log = l.proxy.log.slice(from);
+  const count = (f: (r: (typeof log)[number]) => boolean): number =>
+    log.filter(f).reduce((a, r) => a + r.ids.length, 0);
+  return {
+    docsUp: count((r) => r.path.endsWith('/_bulk_docs')),
+    docsDown: count((r) => r.path.endsWith('/_bulk_get') || r.method === 'GET'),
+  };
+}
+
+/** The line's and the sync's states since t0 (the line's trail, its aborts and failures left out). */
+async function trailSince(l: LinkLab, t0: number): Promise<string[]> {
+  const line = await l.desk.call('lineCounts', 'central');
+  return line.trail.filter((e) => e.at >= t0 && /^(checking|dead|up|SYNC )/.test(e.what)).map((e) => e.what);
+}
 
 let dbSerial = 0;
 
@@ -195,6 +221,7 @@ export async function measurePush(
   const scanIds = new Set(filled.scanIds);
   const already = (await serverEventIds(l.central.url)).length;
   const before = snapshot(l.proxy.counts);
+  const logFrom = l.proxy.log.length;
   const t0 = Date.now();
   const elapsed = (): number => Date.now() - t0;
   await l.desk.call('startLinkSync', {
@@ -219,6 +246,7 @@ export async function measurePush(
   const preflightMs = preflightDelay(l.proxy.timeline, t0, t0 + ms);
   await side;
   await printTimeline(l, t0, 'push');
+  const trail = await trailSince(l, t0);
   await l.desk.call('stopSync', 'central');
   return {
     ms,
@@ -229,6 +257,8 @@ export async function measurePush(
     jsonBytes: filled.jsonBytes,
     preflightMs,
     ...countsSince(before, l.proxy.counts),
+    ...docsMoved(l, logFrom),
+    trail,
   };
 }
 
@@ -237,6 +267,7 @@ export async function measurePull(l: LinkLab, timeoutMs = 600_000, batchSize?: n
   const total = (await serverEventIds(l.central.url)).length;
   await l.desk.call('linkOpenEmpty', `link_pull_${++dbSerial}`);
   const before = snapshot(l.proxy.counts);
+  const logFrom = l.proxy.log.length;
   const t0 = Date.now();
   await l.desk.call('startLinkSync', {
     url: l.centralUrl,
@@ -255,6 +286,7 @@ export async function measurePull(l: LinkLab, timeoutMs = 600_000, batchSize?: n
   }
   const ms = Date.now() - t0;
   await printTimeline(l, t0, 'pull');
+  const trail = await trailSince(l, t0);
   await l.desk.call('stopSync', 'central');
   return {
     ms,
@@ -265,5 +297,7 @@ export async function measurePull(l: LinkLab, timeoutMs = 600_000, batchSize?: n
     jsonBytes: 0,
     preflightMs: preflightDelay(l.proxy.timeline, t0, t0 + ms),
     ...countsSince(before, l.proxy.counts),
+    ...docsMoved(l, logFrom),
+    trail,
   };
 }
