@@ -363,14 +363,16 @@ const api = {
   }): void {
     const office = officeForResume;
     if (!office) throw new Error('fillOffice first');
-    const remote = new PouchDB(`${o.url.replace(/\/+$/, '')}/${officeDbName('ALM01')}`, {
-      adapter: 'http',
-      auth: { username: o.username, password: o.password },
-      skip_setup: true,
+    // With the app's line: a check slowed by a loaded machine is not taken for a cut (without one,
+    // a failed check stops the replication, and a batch stored meanwhile goes uncounted).
+    const { remote, line } = openRemote(`${o.url.replace(/\/+$/, '')}/${officeDbName('ALM01')}`, {
+      username: o.username,
+      password: o.password,
     });
     let stopping = false;
     const handle: SyncHandle = startSync(office.db, remote, {
       target: 'central',
+      line,
       maxBackoffMs: 300,
       heartbeatMs: 1000,
       probeTimeoutMs: 2000,
