@@ -185,7 +185,7 @@ def serve_forward(listener, target):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument('--prefix', required=True, help='namespace prefix, kl…: <prefix>d and <prefix>c')
+    p.add_argument('--prefix', required=True, help='namespace prefix, k19…: <prefix>d and <prefix>c')
     p.add_argument('--delay-ms', type=float, default=0)
     p.add_argument('--jitter-ms', type=float, default=0)
     p.add_argument('--loss', type=float, default=0)
@@ -197,8 +197,8 @@ def main():
     p.add_argument('--central-ip', default='10.231.0.2')
     p.add_argument('--forward', action='append', default=[], help='SIDE:HOST:PORT=TARGET')
     a = p.parse_args()
-    if not a.prefix.startswith('kl') or len(a.prefix) > 11:
-        sys.exit('--prefix must start with kl and be at most 11 characters')
+    if not a.prefix.startswith('k19') or len(a.prefix) > 11:
+        sys.exit('--prefix must start with k19 and be at most 11 characters')
     if a.seed is not None:
         random.seed(a.seed)
 

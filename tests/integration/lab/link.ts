@@ -92,7 +92,7 @@ export function linkLabUnavailable(): string | null {
 }
 
 export async function startLink(shape: LinkShape, forwards: Forward[], seed?: number): Promise<Link> {
-  const prefix = `kl${Math.random().toString(16).slice(2, 7)}`;
+  const prefix = `k19l${Math.random().toString(16).slice(2, 7)}`;
   const argv = [
     path.join(here, 'link.py'),
     '--prefix',
