@@ -14,6 +14,7 @@
  * and measure the cost of encryption at rest (bench/crypto.ts).
  *
  *   npm run bench -- --crypto-only       # only the encryption figures, in a minute
+ *   npm run bench -- --link              # a desk's day of work through three shaped links (root; bench/link.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import react from '@vitejs/plugin-react';
 import { build, preview } from 'vite';
 import { benchStaffDirectory, generateApplications } from '../bench/generate';
 import { DEFAULT_CRYPTO_PARAMS } from '../bench/crypto';
+import { formatLinkRow, runLinkBench } from '../bench/link';
 import { BENCH_PASSWORD } from '../bench/protocol';
 import type {
   AdapterResult,
@@ -70,6 +72,12 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(root, 'bench', 'results.json') },
     keep: { type: 'boolean', default: false },
     'crypto-only': { type: 'boolean', default: false },
+    link: { type: 'boolean', default: false },
+    'link-names': { type: 'string', default: 'clean,middle,poor' },
+    'link-apps': { type: 'string', default: '240' },
+    'link-cut': { type: 'string', default: '60' },
+    'link-scans': { type: 'string', default: '5' },
+    'link-gzip': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -90,6 +98,12 @@ if (args.help) {
       '  --out FILE          results file (default bench/results.json)',
       '  --keep              keep the temporary directory (central data, browser profile)',
       '  --crypto-only       only the encryption-at-rest figures (no central, no data); printed, not written',
+      '  --link              only the link figures (root): push and pull of a day of work through shaped links',
+      '  --link-names LIST   links for --link: clean,middle,poor (default all three)',
+      '  --link-apps N       applications of five events for --link (default 240: 1,200 events)',
+      '  --link-cut S        a cut of S seconds in the middle of the push on the middle link (default 60; 0: none)',
+      '  --link-scans N      a push with N scans of 300 KB among the events on the middle link (default 5; 0: none)',
+      '  --link-gzip         also through a gzip-ing reverse proxy in front of central (nginx-like)',
       '',
     ].join('\n'),
   );
@@ -737,4 +751,27 @@ async function main(): Promise<void> {
   }
 }
 
-await (args['crypto-only'] ? cryptoOnly() : main());
+/** `--link`: the link lab's figures (bench/link.ts), printed as a table. */
+async function linkOnly(): Promise<void> {
+  const names = args['link-names'].split(',').map((x) => x.trim());
+  const known = ['clean', 'middle', 'poor'] as const;
+  const links = known.filter((k) => names.includes(k));
+  if (links.length !== names.length) throw new Error(`--link-names: pick from ${known.join(', ')}`);
+  log(
+    `link lab: ${links.join(', ')}; machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  const rows = await runLinkBench({
+    links,
+    apps: num('link-apps'),
+    cutSeconds: num('link-cut'),
+    scans: num('link-scans'),
+    gzip: args['link-gzip'],
+    log,
+  });
+  process.stdout.write(`\n${rows.map(formatLinkRow).join('\n')}\n`);
+}
+
+await (args.link ? linkOnly() : args['crypto-only'] ? cryptoOnly() : main());

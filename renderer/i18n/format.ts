@@ -41,11 +41,18 @@ export function formatLongDate(instant: number, language: UiLanguage): string {
   }).format(new Date(instant + KZ_OFFSET_MS));
 }
 
+/**
+ * Number symbols: kk-KZ and ru-KZ share them in CLDR (no-break-space grouping, decimal comma), but
+ * Chromium's ICU data (so Electron's and browser mode's) has none for Kazakh and groups kk numbers
+ * with a comma ("1,137"). Both languages take ru-KZ's.
+ */
+const NUMBER_LOCALE = 'ru-KZ';
+
 /** Numbers with the no-break-space grouping and decimal comma of kk-KZ / ru-KZ. */
-export function formatNumber(value: number, language: UiLanguage): string {
-  return new Intl.NumberFormat(intlLocale(language)).format(value);
+export function formatNumber(value: number, _language: UiLanguage): string {
+  return new Intl.NumberFormat(NUMBER_LOCALE).format(value);
 }
 
-export function formatMoneyKzt(value: number, language: UiLanguage): string {
-  return new Intl.NumberFormat(intlLocale(language), { style: 'currency', currency: 'KZT' }).format(value);
+export function formatMoneyKzt(value: number, _language: UiLanguage): string {
+  return new Intl.NumberFormat(NUMBER_LOCALE, { style: 'currency', currency: 'KZT' }).format(value);
 }
