@@ -1,4 +1,4 @@
-import type { Channel, Norm, Step, Variant } from './schema';
+import type { Channel, Extension, Norm, Step, Variant } from './schema';
 
 /**
  * A variant's process as a graph, drawn from its data (the regulations describe their flowcharts
@@ -57,6 +57,10 @@ export interface ProcessGraph {
   /** The lanes in order of first appearance along the flow. */
   lanes: string[];
   deadline: Norm | null;
+  /** Longer terms the regulation allows mid-case (recorded extensions), for the caption. */
+  extensions: Extension[];
+  /** The variant's steps, for naming the steps an extension changes. */
+  steps: Step[];
 }
 
 type Outcome = 'approved' | 'refused';
@@ -91,7 +95,9 @@ export function processGraph(variant: Variant, channel: Channel | null = null): 
   };
   /** Where the flow goes after index i with this outcome: the next step that applies, or an end. */
   const after = (i: number, outcome: Outcome): { node: string; index: number | null } => {
-    for (let k = i + 1; k < steps.length; k++) {
+    // A step that closes the case (the end of an early exit) leads only to the end (engine.ts `advance`).
+    const from = steps[i]?.closes ? steps.length : i + 1;
+    for (let k = from; k < steps.length; k++) {
       const s = steps[k];
       if (s && applies(s, outcome)) return { node: stepNodeId(s.id), index: k };
     }
@@ -186,7 +192,14 @@ export function processGraph(variant: Variant, channel: Channel | null = null): 
     });
   const nodes = [start, ...stepNodes, ...endNodes];
   const lanes = [...new Set(nodes.map((n) => n.lane))];
-  return { nodes, edges: [...edges.values()], lanes, deadline: variant.deadline };
+  return {
+    nodes,
+    edges: [...edges.values()],
+    lanes,
+    deadline: variant.deadline,
+    extensions: variant.extensions ?? [],
+    steps: variant.steps,
+  };
 }
 
 /** Whether a variant has steps that only some channels run (the diagram is then drawn per channel). */
