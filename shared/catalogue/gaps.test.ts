@@ -172,7 +172,7 @@ describe('004/17 (fl-permit-almaty 1.2): a refused incomplete package leaves by 
     expect(applicationPath(s).edges.slice(-3)).toEqual([
       'step:s3>step:s3a',
       'step:s3a>step:s3b',
-      'step:s3b>end:refused',
+      'step:s3b>end:refused:s3b',
     ]);
   });
 
@@ -194,8 +194,16 @@ describe('004/17 (fl-permit-almaty 1.2): a refused incomplete package leaves by 
     expect(kinds('step:s3', 'step:s3a')).toEqual(['refused']);
     expect(kinds('step:s3', 'step:s4')).toEqual(['next']);
     expect(kinds('step:s3a', 'step:s3b')).toEqual(['next']);
-    expect(kinds('step:s3b', 'end:refused')).toEqual(['next']);
-    expect(g.edges.filter((e) => e.from === 'step:s3b').map((e) => e.to)).toEqual(['end:refused']);
+    // The exit has its own end beside it; the refusal after the decision keeps the common one.
+    expect(kinds('step:s3b', 'end:refused:s3b')).toEqual(['next']);
+    expect(g.edges.filter((e) => e.from === 'step:s3b').map((e) => e.to)).toEqual(['end:refused:s3b']);
+    expect(g.nodes.filter((n) => n.kind === 'end').map((n) => [n.id, n.end])).toEqual([
+      ['end:closed', 'closed'],
+      ['end:refused', 'refused'],
+      ['end:refused:s3b', 'refused'],
+      ['end:not_supplied', 'not_supplied'],
+      ['end:refused_at_intake', 'refused_at_intake'],
+    ]);
     // The head may still return the refusal to the executor for rework.
     expect(kinds('step:s3a', 'step:s3')).toEqual(['returned']);
   });
