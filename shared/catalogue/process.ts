@@ -102,7 +102,7 @@ export function processGraph(variant: Variant, channel: Channel | null = null): 
   /** Where the flow goes after index i with this outcome: the next step that applies, or an end. */
   const after = (i: number, outcome: Outcome): { node: string; index: number | null } => {
     // A step that closes the case (the end of an early exit) leads only to its own end (engine.ts `advance`).
-    const exit = steps[i]?.closes ? steps[i]!.id : undefined;
+    const exit = steps[i]?.closes ? steps[i].id : undefined;
     for (let k = exit === undefined ? i + 1 : steps.length; k < steps.length; k++) {
       const s = steps[k];
       if (s && applies(s, outcome)) return { node: stepNodeId(s.id), index: k };
