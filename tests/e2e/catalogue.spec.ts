@@ -87,7 +87,7 @@ test('the catalogue is browsed in Kazakh and Russian, and a variant’s diagram 
   expect(ru).toContain('Отказ в приёме');
 });
 
-test('a term that changes mid-case says what it changes, in the steps table and on the diagram', async ({ page }) => {
+test('terms that change mid-case and the home visit show in the steps table and on the diagram', async ({ page }) => {
   await page.goto('./#/catalogue/service/almaty-social-assistance-maslikhat');
   const detail = page.getByTestId('service-detail');
   // 004/13: 8 working days, 20 when documents are insufficient (recorded at step 3).
@@ -109,6 +109,14 @@ test('a term that changes mid-case says what it changes, in the steps table and 
   await expect(detail.getByTestId('extension-registration-certificate-additional-checks')).toContainText(
     'общий срок продлевается на 1 месяц',
   );
-  await detail.getByTestId('variant-registration-certificate').scrollIntoViewIfNeeded();
+  await detail.getByTestId('extension-registration-certificate-additional-checks').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/catalogue-extension-ru.png` });
+  // 004/12 (1.1): the home visit within 5 working days is a step of its own, the conclusion 10 from
+  // registration.
+  await page.goto('./#/catalogue/service/almaty-ssu-home-care');
+  await expect(detail.getByTestId('step-provider-s5')).toContainText('5 рабочих дней');
+  await expect(detail.getByTestId('step-provider-s5b')).toContainText('10 рабочих дней, с регистрации');
+  const visit = detail.getByTestId('variant-provider').getByTestId('process-diagram');
+  await expect(visit.locator('[data-node="step:s5"]')).toContainText('≤ 5 раб. дн.');
+  await expect(visit.locator('[data-node="step:s5b"]')).toContainText('≤ 10 раб. дн., с рег.');
 });
