@@ -185,6 +185,20 @@ describe('004/17 (fl-permit-almaty 1.2): a refused incomplete package leaves by 
     expect(s.history.map((h) => h.stepId)).not.toContain('s3a');
   });
 
+  it('a refusal the head sends back for rework is decided again: a complete package then goes on', () => {
+    const app = refuse(v12);
+    app.add(kz(2026, 3, 30, 15), 'returned', head, { toStepId: 's3', note: 'Барлық құжат бар' });
+    let s = app.state(kz(2026, 3, 30, 15));
+    expect(s.step?.id).toBe('s3');
+    expect(s.outcome).toBeNull();
+    // The check keeps its limit counted from registration: Tue 31 March.
+    expect(s.stepDueAt).toBe(kz(2026, 3, 31, 18));
+    app.add(kz(2026, 3, 31, 10), 'step_done', exec, { stepId: 's3', outcome: 'done' });
+    s = app.state(kz(2026, 3, 31, 10));
+    expect(s.step?.id).toBe('s4');
+    expect(s.status).toBe('in_progress');
+  });
+
   it('the diagram draws the exit: refused at the check → signature → return → end', () => {
     const g = processGraph(
       v12.variants.find((v) => v.id === 'employer-issue')!,
