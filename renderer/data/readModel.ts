@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import type { ReportDayRow, ReportFact } from '@shared/reports';
 
 /**
  * The read model: what lists, inboxes, counters and journals query. It is disposable: built by
@@ -136,13 +137,17 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 6;
+export const READ_MODEL_VERSION = 7;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;
   applicants: EntityTable<ApplicantRow, 'key'>;
   journal: EntityTable<JournalRow, 'id'>;
   meta: EntityTable<MetaRow, 'key'>;
+  /** Per application, what the reports count (shared/reports/fact.ts): nothing personal. */
+  reportFacts: EntityTable<ReportFact, 'appId'>;
+  /** The reports' per-day index built from the facts (shared/reports/dayIndex.ts). */
+  reportDays: EntityTable<ReportDayRow, 'day'>;
 };
 
 export const readModelName = (name: string, version = READ_MODEL_VERSION): string => `kense_read_${name}_v${version}`;
@@ -159,10 +164,12 @@ export function openReadModel(name: string): ReadModel {
   // Relaxed durability is right here: a lost write is rebuilt from the events.
   db.version(1).stores({
     applications:
-      'appId, regNumber, status, role, assignee, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], [queue+queueDue+appId], [queue+lateAt], applicantKey, registeredAt, dueAt, *searchWords',
+      'appId, regNumber, status, role, assignee, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], [queue+queueDue+appId], [queue+lateAt], lateAt, applicantKey, registeredAt, dueAt, *searchWords',
     applicants: 'key, lastSeenAt, *searchWords',
     journal: 'id, appId, [journal+at], number',
     meta: 'key',
+    reportFacts: 'appId',
+    reportDays: 'day',
   });
   // The queue keys follow the row on every write, whoever writes it (projector, rebuild, tests).
   db.use({
