@@ -2,3 +2,4 @@ export * from './design';
 export * from './validateDocUpdate';
 export * from './rules';
 export * from './validateUserDoc';
+export * from './reportViews';

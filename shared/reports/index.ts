@@ -3,3 +3,4 @@ export * from './fact';
 export * from './officeReport';
 export * from './period';
 export * from './stats';
+export * from './regional';

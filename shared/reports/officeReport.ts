@@ -94,8 +94,6 @@ export interface OfficeReport {
   sla: Sla;
   slaRows: SlaRow[];
   steps: StepRow[];
-  /** The services, variants, channels and executors met in the period (for the filter lists). */
-  seen: { services: string[]; variants: string[]; channels: string[]; executors: string[] };
 }
 
 /** A figure to drill into: the applications behind it, within the report's period and filters. */
@@ -221,18 +219,8 @@ export function computeOfficeReport(
     string,
     Omit<StepRow, 'norms' | 'medianMinutes' | 'p90Minutes'> & { norms: Set<string>; minutes: number[] }
   >();
-  const seen = {
-    services: new Set<string>(),
-    variants: new Set<string>(),
-    channels: new Set<string>(),
-    executors: new Set<string>(),
-  };
 
   scan(rows, period, filters, (v) => {
-    seen.services.add(v.serviceId);
-    seen.variants.add(v.variantId);
-    seen.channels.add(v.channel);
-    if (v.executor) seen.executors.add(v.executor);
     for (const m of measuresOf(v)) {
       volume[m]++;
       getOr(byService, v.serviceId, emptyVolume)[m]++;
@@ -296,12 +284,6 @@ export function computeOfficeReport(
       const sorted = minutes.sort((x, y) => x - y);
       return { ...rest, norms: [...norms].sort(), medianMinutes: median(sorted), p90Minutes: percentile(sorted, 90) };
     }),
-    seen: {
-      services: [...seen.services].sort(),
-      variants: [...seen.variants].sort(),
-      channels: [...seen.channels].sort(),
-      executors: [...seen.executors].sort(),
-    },
   };
 }
 
@@ -349,4 +331,23 @@ export function drillIds(
     if (matches(v, criteria, period, unit)) out.add(v.appId());
   });
   return [...out];
+}
+
+/** The services, variants, channels and executors met in the period's rows (for the filter lists). */
+export function reportOptions(
+  rows: readonly ReportDayRow[],
+  period: Period,
+): { services: string[]; variants: string[]; channels: string[]; executors: string[] } {
+  const sets = [new Set<string>(), new Set<string>(), new Set<string>(), new Set<string>()] as const;
+  const dims = [DIM.service, DIM.variant, DIM.channel, DIM.executor] as const;
+  for (const row of rows) {
+    if (!inPeriod(period, row.day)) continue;
+    for (let o = 0; o < row.apps.length; o += APP_STRIDE)
+      dims.forEach((dim, k) => {
+        const s = row.dict[row.apps[o + dim] ?? -1];
+        if (s !== undefined) sets[k]?.add(s);
+      });
+  }
+  const [services, variants, channels, executors] = sets.map((x) => [...x].sort());
+  return { services: services ?? [], variants: variants ?? [], channels: channels ?? [], executors: executors ?? [] };
 }
