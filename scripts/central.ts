@@ -10,7 +10,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from './provision';
+import { DEFAULT_CALENDAR } from '../shared/calendar';
+import { bundledCatalogue } from '../shared/catalogue';
 import type { ValidationRules } from '../shared/couch';
+import { ReportsWriter } from '../server/central/reports/writer';
 import { validationRules } from './rules';
 
 export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
@@ -96,6 +99,11 @@ export async function startCentral(opts: {
    * once. An office hub on the LAN must not have a password everyone can read in these sources.
    */
   admin?: { user: string; password: string };
+  /**
+   * Run the reports writer of the Kense central service beside the server (server/central/reports):
+   * report facts for supervisors, kept from the office databases. The CLI does.
+   */
+  reports?: boolean;
 }): Promise<Central> {
   mkdirSync(opts.dir, { recursive: true });
   const config = path.join(opts.dir, 'config.json');
@@ -126,7 +134,11 @@ export async function startCentral(opts: {
     { quiet: opts.quiet ?? false, ...(opts.server ? { cwd: path.resolve(opts.dir) } : {}) },
   );
   const url = `http://${!opts.host || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}`;
-  const stop = (): Promise<void> => child.stop();
+  let writer: ReportsWriter | null = null;
+  const stop = async (): Promise<void> => {
+    await writer?.stop();
+    await child.stop();
+  };
   try {
     await waitUntilUp(url, child, 20_000);
     await provision({
@@ -138,6 +150,18 @@ export async function startCentral(opts: {
       version: process.env['npm_package_version'] ?? 'dev',
       log: opts.quiet ? () => undefined : (l) => console.warn(`[central] ${l}`),
     });
+    if (opts.reports) {
+      writer = new ReportsWriter({
+        url,
+        user: admin.user,
+        password: admin.password,
+        offices: opts.offices,
+        catalogue: bundledCatalogue(),
+        calendar: DEFAULT_CALENDAR,
+        log: opts.quiet ? undefined : (l) => console.warn(`[central] ${l}`),
+      });
+      writer.start();
+    }
   } catch (e) {
     await stop();
     throw e;
@@ -161,7 +185,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     .split(',')
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean);
-  const central = await startCentral({ port: Number(values.port), dir: values.dir, offices });
+  const central = await startCentral({ port: Number(values.port), dir: values.dir, offices, reports: true });
   for (const office of offices) {
     const hub = { login: devHubLogin(office), password: DEV_HUB_PASSWORD, office };
     await putHubUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, hub);

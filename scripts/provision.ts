@@ -12,13 +12,19 @@ import {
   catalogSecurity,
   officeDbName,
   officeDesignDocument,
+  officeReportsDesignDocument,
   officeSecurity,
+  reportsDbName,
+  reportsDesignDocument,
+  reportsRole,
+  reportsSecurity,
   USERS_DB,
   usersDesignDocument,
   usersSecurity,
   type DesignDocument,
   type SecurityObject,
   type ValidationRules,
+  type ViewsDesignDocument,
 } from '../shared/couch';
 
 export interface ProvisionOptions {
@@ -73,15 +79,15 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     }
     if (!r.ok) throw new CouchError(r.status, await r.text(), `_security of ${db}`);
   };
-  const putDesign = async (db: string, doc: DesignDocument): Promise<void> => {
+  const putDesign = async (db: string, doc: DesignDocument | ViewsDesignDocument): Promise<void> => {
     const path = `${encodeURIComponent(db)}/${doc._id}`;
     const current = await req('GET', path);
     let rev: string | undefined;
     if (current.ok) {
-      const existing = (await current.json()) as DesignDocument & { _rev: string };
-      if (existing.validate_doc_update === doc.validate_doc_update && existing.kense_version === doc.kense_version)
-        return;
-      rev = existing._rev;
+      const { _rev, ...existing } = (await current.json()) as (DesignDocument | ViewsDesignDocument) & { _rev: string };
+      // Unchanged: left as it is (a changed view would make CouchDB build its index again).
+      if (JSON.stringify(existing) === JSON.stringify(doc)) return;
+      rev = _rev;
     }
     const r = await req('PUT', path, rev ? { ...doc, _rev: rev } : doc);
     if (!r.ok) throw new CouchError(r.status, await r.text(), `design document of ${db}`);
@@ -100,6 +106,12 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     await ensureDb(db);
     await putSecurity(db, officeSecurity(office));
     await putDesign(db, officeDesignDocument(opts.rules, opts.version));
+    await putDesign(db, officeReportsDesignDocument(opts.version));
+    // The office's reports database: report facts only, read by its supervisors (server/central/reports writes it).
+    const reports = reportsDbName(office);
+    await ensureDb(reports);
+    await putSecurity(reports, reportsSecurity(office));
+    await putDesign(reports, reportsDesignDocument(opts.version));
   }
 }
 
@@ -125,6 +137,10 @@ export async function putStaffUser(
   const id = `org.couchdb.user:${staff.login}`;
   const path = `_users/${encodeURIComponent(id)}`;
   const roles = Array.isArray(staff.role) ? staff.role : [staff.role];
+  // A supervisor is no member of any office database: `reports:<CODE>` for each office overseen
+  // (OFFICE written as CODE+CODE…) opens only their reports databases.
+  const supervisor = roles.includes('supervisor');
+  const offices = staff.office.split('+').filter(Boolean);
   // Another writer (the dev central creating its staff at start) may race: retry on conflict.
   for (let attempt = 0; ; attempt++) {
     const current = await req('GET', path);
@@ -135,7 +151,7 @@ export async function putStaffUser(
       ...(existing ? { _rev: existing._rev } : {}),
       name: staff.login,
       type: 'user',
-      roles: [...roles, `office:${staff.office}`],
+      roles: supervisor ? [...roles, ...offices.map(reportsRole)] : [...roles, `office:${staff.office}`],
       password: staff.password,
       ...(fullName ? { full_name: fullName } : {}),
     };
