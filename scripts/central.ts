@@ -10,10 +10,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from './provision';
-import { DEFAULT_CALENDAR } from '../shared/calendar';
-import { bundledCatalogue } from '../shared/catalogue';
 import type { ValidationRules } from '../shared/couch';
-import { ReportsWriter } from '../server/central/reports/writer';
+import type { ReportsWriter } from '../server/central/reports/writer';
 import { validationRules } from './rules';
 
 export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
@@ -151,6 +149,13 @@ export async function startCentral(opts: {
       log: opts.quiet ? () => undefined : (l) => console.warn(`[central] ${l}`),
     });
     if (opts.reports) {
+      // Loaded only here: the bundled catalogue's JSON modules need a loader that takes them (tsx),
+      // and the e2e tests import this file for its constants.
+      const [{ ReportsWriter }, { bundledCatalogue }, { DEFAULT_CALENDAR }] = await Promise.all([
+        import('../server/central/reports/writer'),
+        import('../shared/catalogue'),
+        import('../shared/calendar'),
+      ]);
       writer = new ReportsWriter({
         url,
         user: admin.user,

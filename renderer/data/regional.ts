@@ -7,10 +7,11 @@ import {
   type OfficeRows,
   type Period,
   type RegionalReport,
+  reportOfficesOf,
   type ReportFilters,
   type StatsRow,
 } from '@shared/reports';
-import { base, basicAuth } from './serverAuth';
+import { base, basicAuth, checkWithServer, fullNameOf } from './serverAuth';
 
 /**
  * Regional figures for a supervisor, read online from central: each office's reports database's
@@ -104,4 +105,30 @@ export async function regionalReport(
   await Promise.all(Array.from({ length: Math.min(6, offices.length) }, worker));
   failed.sort((a, b) => (a.office < b.office ? -1 : 1));
   return { report: mergeRegional(period, filters, rows), failed };
+}
+
+/** Why a supervisor's sign-in was refused: a translatable code (`reports:regional.signIn.<code>`). */
+export type RegionalSignInFailure = 'wrongCredentials' | 'unreachable' | 'notSupervisor' | 'noOffices' | 'serverError';
+
+/**
+ * Online only: a supervisor has nothing on this computer to check a password against, and the
+ * figures are on the server anyway. The server must say `supervisor` and name at least one office.
+ */
+export async function signInSupervisor(
+  server: string,
+  login: string,
+  password: string,
+): Promise<
+  { ok: true; login: string; displayName: string; offices: string[] } | { ok: false; code: RegionalSignInFailure }
+> {
+  const name = login.trim().toLowerCase();
+  const r = await checkWithServer(server, name, password);
+  if (r.kind === 'refused') return { ok: false, code: 'wrongCredentials' };
+  if (r.kind === 'unreachable') return { ok: false, code: 'unreachable' };
+  if (r.kind === 'error') return { ok: false, code: 'serverError' };
+  if (!r.roles.includes('supervisor')) return { ok: false, code: 'notSupervisor' };
+  const offices = reportOfficesOf(r.roles);
+  if (offices.length === 0) return { ok: false, code: 'noOffices' };
+  const login2 = r.name ?? name;
+  return { ok: true, login: login2, displayName: await fullNameOf(server, login2, password), offices };
 }

@@ -49,15 +49,21 @@ export async function freshCentral(): Promise<void> {
     return r;
   };
   // What provisioning put there (the validator's source cannot be rebuilt in this process: the
-  // test runner's transpiler rewrites functions), put back on an empty database.
-  const security = (await (await call('GET', `${db}/_security`)).json()) as unknown;
-  const { _rev: _ignored, ...design } = (await (await call('GET', `${db}/_design/kense`)).json()) as {
-    _rev: string;
-  };
-  await call('DELETE', db);
-  await call('PUT', db);
-  await call('PUT', `${db}/_security`, security);
-  await call('PUT', `${db}/_design/kense`, design);
+  // test runner's transpiler rewrites functions), put back on an empty database. The office's
+  // reports database (its facts follow the office database) is emptied the same way.
+  for (const url of [db, `${CENTRAL}/reports_${OFFICE.toLowerCase()}`]) {
+    const security = (await (await call('GET', `${url}/_security`)).json()) as unknown;
+    const designs = (await (
+      await call('GET', `${url}/_all_docs?include_docs=true&startkey=%22_design%2F%22&endkey=%22_design0%22`)
+    ).json()) as { rows: { doc: { _id: string; _rev?: string } }[] };
+    await call('DELETE', url);
+    await call('PUT', url);
+    await call('PUT', `${url}/_security`, security);
+    for (const { doc } of designs.rows) {
+      const { _rev: _ignored, ...design } = doc;
+      await call('PUT', `${url}/${design._id}`, design);
+    }
+  }
 }
 
 /** The staff account on the central: exactly this role in ALM01, this name, the e2e password. */

@@ -44,7 +44,8 @@ export function StackedBars({
   format: (n: number) => string;
   testId?: string;
 }): JSX.Element {
-  const label = 380;
+  // Room for the longest label, at most 380 (long names are shortened in the middle).
+  const label = Math.min(380, Math.max(70, 16 + 7 * Math.max(...items.map((i) => Math.min(50, i.label.length)))));
   const row = 22;
   const top = 24;
   const bottom = 26;

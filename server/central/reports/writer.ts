@@ -59,7 +59,7 @@ export class ReportsWriter {
 
   constructor(private readonly o: ReportsWriterOptions) {}
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, timeoutMs = 120_000): Promise<T> {
     const r = await fetch(`${this.o.url.replace(/\/+$/, '')}/${path}`, {
       method,
       headers: {
@@ -68,7 +68,8 @@ export class ReportsWriter {
         accept: 'application/json',
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: this.abort.signal,
+      // A long poll on a database deleted meanwhile may never answer: every request has a limit.
+      signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]),
     });
     if (!r.ok) throw new HttpError(r.status, `${method} ${path.split('?')[0] ?? ''}`);
     return (await r.json()) as T;
@@ -195,10 +196,16 @@ export class ReportsWriter {
         if (failing) this.o.log?.(`[reports] ${office}: writing again`);
         failing = false;
         const cp = await this.checkpoint(reportsDbName(office));
+        // The dev server may not answer a quiet long poll at its timeout: the request's own limit
+        // ends the wait, and a new catch-up follows either way.
         await this.call(
           'GET',
-          `${officeDbName(office)}/_changes?${new URLSearchParams({ feed: 'longpoll', since: String(cp.seq), timeout: '25000', limit: '1' })}`,
-        );
+          `${officeDbName(office)}/_changes?${new URLSearchParams({ feed: 'longpoll', since: String(cp.seq), timeout: '10000', limit: '1' })}`,
+          undefined,
+          20_000,
+        ).catch((e: unknown) => {
+          if (!(e instanceof DOMException && e.name === 'TimeoutError')) throw e;
+        });
       } catch (e) {
         if (this.stopped) return;
         if (!failing) this.o.log?.(`[reports] ${office}: ${e instanceof Error ? e.message : String(e)}; retrying`);
