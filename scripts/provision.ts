@@ -58,6 +58,15 @@ function client(opts: ProvisionOptions): (method: string, path: string, body?: u
     });
 }
 
+/** JSON with object keys sorted: the server may hand a document's fields back in another order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
 export async function provision(opts: ProvisionOptions): Promise<void> {
   const log = opts.log ?? ((l: string) => console.warn(l));
   const req = client(opts);
@@ -86,7 +95,7 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     if (current.ok) {
       const { _rev, ...existing } = (await current.json()) as (DesignDocument | ViewsDesignDocument) & { _rev: string };
       // Unchanged: left as it is (a changed view would make CouchDB build its index again).
-      if (JSON.stringify(existing) === JSON.stringify(doc)) return;
+      if (canonical(existing) === canonical(doc)) return;
       rev = _rev;
     }
     const r = await req('PUT', path, rev ? { ...doc, _rev: rev } : doc);

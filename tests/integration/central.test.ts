@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,18 +27,38 @@ const officeAdmin = basic('gulnar', 'secret-4');
 const hubAccount = basic('hub-alm01', 'secret-hub');
 const RULES = { kinds: { registered: ['clerk'], signed: ['head'] } };
 
-async function http(
+/**
+ * One connection per request (no keep-alive): after a pause (the provisioning CLI runs for seconds
+ * under load) a reused idle socket can be closed by the server just as the next request is sent
+ * ("other side closed").
+ */
+function http(
   method: string,
   p: string,
   auth?: string,
   body?: unknown,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
-  const r = await fetch(`${central.url}/${p}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${central.url}/${p}`,
+      {
+        method,
+        agent: false,
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text || '{}') as Record<string, unknown> }),
+        );
+      },
+    );
+    req.on('error', reject);
+    if (body !== undefined) req.write(JSON.stringify(body));
+    req.end();
   });
-  return { status: r.status, json: (await r.json()) as Record<string, unknown> };
 }
 
 const event = (appId: string, office = 'ALM01'): Record<string, unknown> => ({
