@@ -316,7 +316,7 @@ function ReportBody({
       id: 'onTime',
       label: t('reports:sla.onTimeShare'),
       cell: shareCell(language, s.onTime, judged),
-      note: t('reports:tile.ofJudged', { count: judged }),
+      note: t('reports:tile.ofJudged', { count: judged, n: formatNumber(judged, language) }),
       tone: 'ok',
     },
     {
@@ -421,6 +421,7 @@ function ReportBody({
             <p>
               {t('reports:now.summary', {
                 open: current.open,
+                n: formatNumber(current.open, language),
                 overdue: current.overdue.length,
                 atRisk: current.atRisk.length,
               })}

@@ -66,7 +66,7 @@ export function shareCell(language: UiLanguage, part: number, whole: number): Ce
   if (whole === 0) return { text: '—' };
   const value = Math.round((part / whole) * 1000) / 10;
   return {
-    text: `${new Intl.NumberFormat(language === 'kk' ? 'kk-KZ' : 'ru-KZ', { maximumFractionDigits: 1 }).format(value)}\u00a0%`,
+    text: `${formatNumber(value, language, { maximumFractionDigits: 1 })}\u00a0%`,
     value,
   };
 }
@@ -80,9 +80,11 @@ export function dayLength(service: ServiceDefinition | undefined): number {
 /** A working duration as minutes, hours or working days of the service's office hours. */
 export function durationText(minutes: number | null, perDay: number, t: TFunction): string {
   if (minutes === null) return '—';
-  if (minutes < 60) return t('reports:duration.minutes', { count: Math.round(minutes) });
-  if (minutes < perDay) return t('reports:duration.hours', { count: Math.round(minutes / 6) / 10 });
-  return t('reports:duration.days', { count: Math.round((minutes / perDay) * 10) / 10 });
+  // The number is formatted here (formatNumber), the message only picks the plural form.
+  const say = (key: string, count: number): string => t(key, { count, n: formatNumber(count, 'ru') });
+  if (minutes < 60) return say('reports:duration.minutes', Math.round(minutes));
+  if (minutes < perDay) return say('reports:duration.hours', Math.round(minutes / 6) / 10);
+  return say('reports:duration.days', Math.round((minutes / perDay) * 10) / 10);
 }
 
 export const durationCell = (minutes: number | null, perDay: number, t: TFunction): Cell => ({
