@@ -592,76 +592,79 @@ async function reportsOnly(): Promise<void> {
   const results: Record<string, unknown> = {};
   try {
     // (1) The office report in Chromium.
-    const outDir = path.join(tmp, 'web');
-    await build({
-      configFile: false,
-      root,
-      logLevel: 'warn',
-      base: '/',
-      resolve: { alias: { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') } },
-      define: { __APP_VERSION__: JSON.stringify('bench') },
-      build: {
-        outDir,
-        emptyOutDir: true,
-        chunkSizeWarningLimit: 10_000,
-        rollupOptions: {
-          input: { bench: path.join(root, 'bench', 'index.html') },
-          onwarn: (w, warn) => {
-            if (w.code !== 'INVALID_ANNOTATION') warn(w);
+    if (reportApps > 0) {
+      const outDir = path.join(tmp, 'web');
+      await build({
+        configFile: false,
+        root,
+        logLevel: 'warn',
+        base: '/',
+        resolve: { alias: { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') } },
+        define: { __APP_VERSION__: JSON.stringify('bench') },
+        build: {
+          outDir,
+          emptyOutDir: true,
+          chunkSizeWarningLimit: 10_000,
+          rollupOptions: {
+            input: { bench: path.join(root, 'bench', 'index.html') },
+            onwarn: (w, warn) => {
+              if (w.code !== 'INVALID_ANNOTATION') warn(w);
+            },
           },
         },
-      },
-    });
-    const server = await preview({
-      configFile: false,
-      root,
-      logLevel: 'warn',
-      build: { outDir },
-      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
-    });
-    const profile = path.join(tmp, 'profile');
-    mkdirSync(profile, { recursive: true });
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    try {
-      const page = await context.newPage();
-      await page.goto(`${(server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '')}/bench/index.html`);
-      await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
-      const name = 'bench_reports';
-      const t0 = performance.now();
-      let facts = 0;
-      for (const chunk of factsOf(reportApps, SEED, OFFICE, 5000)) {
-        facts += await step(page, 'reportsAdd', { name, facts: chunk });
-        log(`reports: ${facts} facts in the read model`);
+      });
+      const server = await preview({
+        configFile: false,
+        root,
+        logLevel: 'warn',
+        build: { outDir },
+        preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
+      });
+      const profile = path.join(tmp, 'profile');
+      mkdirSync(profile, { recursive: true });
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+      });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${(server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '')}/bench/index.html`);
+        await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+        const name = 'bench_reports';
+        const t0 = performance.now();
+        let facts = 0;
+        for (const chunk of factsOf(reportApps, SEED, OFFICE, 5000)) {
+          facts += await step(page, 'reportsAdd', { name, facts: chunk });
+          log(`reports: ${facts} facts in the read model`);
+        }
+        const generateMs = performance.now() - t0;
+        const index = await step(page, 'reportsIndex', { name });
+        const timed = await step(page, 'reportsTime', { name, period: year, runs: 7 });
+        results['office'] = { apps: reportApps, facts, generateMs, index, timed, period: year };
+        rows.push([
+          `Office SLA report, a year (${year.from} — ${year.to}), cold`,
+          `${f(timed.cold.totalMs)} ms (read ${f(timed.cold.readMs)} + compute ${f(timed.cold.computeMs)})`,
+          `${f(facts)} apps; ${f(timed.dayRows)} day rows; ${f(timed.registered)} registered, ${f(timed.closed)} results`,
+        ]);
+        rows.push([
+          '   warm, p50 / p95',
+          `${f(timed.warm.p50)} / ${f(timed.warm.p95)} ms`,
+          `${timed.warm.n} runs; read p50 ${f(timed.warmRead.p50)} ms`,
+        ]);
+        rows.push(['   with an executor filter', `${f(timed.filteredMs)} ms`, 'one run']);
+        rows.push([
+          '   reading every fact instead (no day index)',
+          `${f(timed.scanAllFactsMs)} ms`,
+          `${f(timed.facts)} facts`,
+        ]);
+        rows.push(['   day index rebuilt from the facts', `${f(index.ms)} ms`, `${f(index.rows)} rows`]);
+        await step(page, 'reportsDrop', { name });
+      } finally {
+        await context.close();
+        await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
       }
-      const generateMs = performance.now() - t0;
-      const index = await step(page, 'reportsIndex', { name });
-      const timed = await step(page, 'reportsTime', { name, period: year, runs: 7 });
-      results['office'] = { apps: reportApps, facts, generateMs, index, timed, period: year };
-      rows.push([
-        `Office SLA report, a year (${year.from} — ${year.to}), cold`,
-        `${f(timed.cold.totalMs)} ms (read ${f(timed.cold.readMs)} + compute ${f(timed.cold.computeMs)})`,
-        `${f(facts)} apps; ${f(timed.dayRows)} day rows; ${f(timed.registered)} registered, ${f(timed.closed)} results`,
-      ]);
-      rows.push([
-        '   warm, p50 / p95',
-        `${f(timed.warm.p50)} / ${f(timed.warm.p95)} ms`,
-        `${timed.warm.n} runs; read p50 ${f(timed.warmRead.p50)} ms`,
-      ]);
-      rows.push(['   with an executor filter', `${f(timed.filteredMs)} ms`, 'one run']);
-      rows.push([
-        '   reading every fact instead (no day index)',
-        `${f(timed.scanAllFactsMs)} ms`,
-        `${f(timed.facts)} facts`,
-      ]);
-      rows.push(['   day index rebuilt from the facts', `${f(index.ms)} ms`, `${f(index.rows)} rows`]);
-      await step(page, 'reportsDrop', { name });
-    } finally {
-      await context.close();
-      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      process.stdout.write(`\n${table(rows)}\n`);
     }
 
     // (2) The regional report on the dev central.
@@ -677,7 +680,7 @@ async function reportsOnly(): Promise<void> {
         const auth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
         const t0 = performance.now();
         for (const [i, office] of codes.entries()) {
-          for (const chunk of factsOf(regionApps, SEED + i + 1, office, 500)) {
+          for (const chunk of factsOf(regionApps, SEED + i + 1, office, 200)) {
             const r = await fetch(`${central.url}/reports_${office.toLowerCase()}/_bulk_docs`, {
               method: 'POST',
               headers: { authorization: auth, 'content-type': 'application/json' },
@@ -732,7 +735,7 @@ async function reportsOnly(): Promise<void> {
         table(rows) +
         '\n',
     );
-    const out = path.join(root, 'bench', 'results-reports.json');
+    const out = args.out.endsWith('results.json') ? path.join(root, 'bench', 'results-reports.json') : args.out;
     writeFileSync(
       out,
       JSON.stringify(

@@ -9,7 +9,6 @@ import {
   STEP_FLAG,
   type ReportDayRow,
 } from './dayIndex';
-import type { Closure } from './fact';
 import { bucketOf, bucketsOf, inPeriod, trendUnit, type Period, type TrendUnit } from './period';
 import { median, percentile } from './stats';
 
@@ -128,25 +127,34 @@ interface Visit {
 }
 
 /**
+ * The filters as pairs of (dimension, dictionary index) for one row, flat; null when a filtered
+ * value does not occur in the row at all (nothing in it can match).
+ */
+function filterIndexes(row: ReportDayRow, filters: ReportFilters): number[] | null {
+  const want: number[] = [];
+  for (const [dim, value] of [
+    [DIM.service, filters.serviceId],
+    [DIM.variant, filters.variantId],
+    [DIM.channel, filters.channel],
+    [DIM.executor, filters.executor],
+  ] as const) {
+    if (value === null || value === undefined || value === '') continue;
+    const i = row.dict.indexOf(value);
+    if (i < 0) return null;
+    want.push(dim, i);
+  }
+  return want;
+}
+
+/**
  * Every entry of the period's rows that passes the filters. Filters are turned into the row's
  * dictionary indexes first, so that a row without the filtered service is skipped unread.
  */
 function scan(rows: readonly ReportDayRow[], period: Period, filters: ReportFilters, visit: (v: Visit) => void): void {
   for (const row of rows) {
     if (!inPeriod(period, row.day)) continue;
-    const want: [number, number][] = [];
-    let skip = false;
-    const need = (dim: number, value: string | null | undefined): void => {
-      if (value === null || value === undefined || value === '') return;
-      const i = row.dict.indexOf(value);
-      if (i < 0) skip = true;
-      else want.push([dim, i]);
-    };
-    need(DIM.service, filters.serviceId);
-    need(DIM.variant, filters.variantId);
-    need(DIM.channel, filters.channel);
-    need(DIM.executor, filters.executor);
-    if (skip) continue;
+    const want = filterIndexes(row, filters);
+    if (want === null) continue;
     let ids: string[] | null = null;
     const str = (i: number): string | null => (i < 0 ? null : (row.dict[i] ?? null));
     const { apps, entries } = row;
@@ -154,7 +162,7 @@ function scan(rows: readonly ReportDayRow[], period: Period, filters: ReportFilt
       const slot = entries[i + 1] as number;
       const o = slot * APP_STRIDE;
       let ok = true;
-      for (const [dim, idx] of want) if (apps[o + dim] !== idx) ok = false;
+      for (let k = 0; k < want.length; k += 2) if (apps[o + (want[k] as number)] !== want[k + 1]) ok = false;
       if (!ok) continue;
       visit({
         day: row.day,
@@ -190,19 +198,44 @@ const slaAcc = (): SlaAcc => ({
   sla: { closed: 0, onTime: 0, late: 0, noDeadline: 0, returned: 0, extended: 0 },
   minutes: [],
 });
+/** Ascending, as numbers (a typed array's sort is numeric and much faster than a comparator). */
+const sortedNumbers = (xs: number[]): Float64Array => Float64Array.from(xs).sort();
+
 const finishSla = (a: SlaAcc): Sla => {
-  const sorted = a.minutes.sort((x, y) => x - y);
+  const sorted = sortedNumbers(a.minutes);
   return { ...a.sla, medianMinutes: median(sorted), p90Minutes: percentile(sorted, 90) };
 };
 
-/** The measure a volume entry counts under (null: the entry is not a volume figure). */
-function measuresOf(v: Visit): Measure[] {
-  if (v.kind === ENTRY.registered) return v.a === 1 ? ['registered', 'open'] : ['registered'];
-  if (v.kind === ENTRY.closed) return [CLOSURES[v.a - 1] as Closure];
-  return [];
+function countSla(x: SlaAcc, code: number, flags: number, minutes: number): void {
+  x.sla.closed++;
+  if (code === SLA.onTime) x.sla.onTime++;
+  else if (code === SLA.late) x.sla.late++;
+  else x.sla.noDeadline++;
+  if (flags & APP_FLAG.returned) x.sla.returned++;
+  if (flags & APP_FLAG.extended) x.sla.extended++;
+  if (minutes >= 0) x.minutes.push(minutes);
 }
 
-/** The office's report for a period and filters, from the day index alone. */
+const REGISTERED: readonly Measure[] = ['registered'];
+const REGISTERED_OPEN: readonly Measure[] = ['registered', 'open'];
+const CLOSURE_MEASURES: readonly (readonly Measure[])[] = CLOSURES.map((c) => [c]);
+const NONE: readonly Measure[] = [];
+
+/** The measures a volume entry counts under (none: the entry is not a volume figure). */
+function measuresOf(kind: number, a: number): readonly Measure[] {
+  if (kind === ENTRY.registered) return a === 1 ? REGISTERED_OPEN : REGISTERED;
+  if (kind === ENTRY.closed) return CLOSURE_MEASURES[a - 1] ?? NONE;
+  return NONE;
+}
+
+type StepAcc = Omit<StepRow, 'norms' | 'medianMinutes' | 'p90Minutes'> & { norms: Set<string>; minutes: number[] };
+type SlaRowAcc = SlaAcc & { serviceId: string; variantId: string };
+
+/**
+ * The office's report for a period and filters, from the day index alone. A year of a large office
+ * is over half a million entries: the loop reads the packed numbers directly and looks strings up
+ * once per row and dictionary index, not once per entry.
+ */
 export function computeOfficeReport(
   rows: readonly ReportDayRow[],
   period: Period,
@@ -214,74 +247,109 @@ export function computeOfficeReport(
   const unit = trendUnit(period);
   const trend = new Map<string, Volume>(bucketsOf(period, unit).map((b) => [b, emptyVolume()]));
   const total = slaAcc();
-  const slaRows = new Map<string, SlaAcc & { serviceId: string; variantId: string }>();
-  const steps = new Map<
-    string,
-    Omit<StepRow, 'norms' | 'medianMinutes' | 'p90Minutes'> & { norms: Set<string>; minutes: number[] }
-  >();
+  const slaRows = new Map<string, SlaRowAcc>();
+  const steps = new Map<string, StepAcc>();
 
-  scan(rows, period, filters, (v) => {
-    for (const m of measuresOf(v)) {
-      volume[m]++;
-      getOr(byService, v.serviceId, emptyVolume)[m]++;
-      getOr(byChannel, v.channel, emptyVolume)[m]++;
-      getOr(trend, bucketOf(v.day, unit, period), emptyVolume)[m]++;
-    }
-    if (v.kind === ENTRY.closed && v.b !== SLA.none) {
-      const row = getOr(slaRows, `${v.serviceId}\n${v.variantId}`, () => ({
-        ...slaAcc(),
-        serviceId: v.serviceId,
-        variantId: v.variantId,
-      }));
-      for (const acc of [total, row]) {
-        acc.sla.closed++;
-        if (v.b === SLA.onTime) acc.sla.onTime++;
-        else if (v.b === SLA.late) acc.sla.late++;
-        else acc.sla.noDeadline++;
-        if (v.appFlags & APP_FLAG.returned) acc.sla.returned++;
-        if (v.appFlags & APP_FLAG.extended) acc.sla.extended++;
-        if (v.c >= 0) acc.minutes.push(v.c);
+  for (const row of rows) {
+    if (!inPeriod(period, row.day)) continue;
+    const want = filterIndexes(row, filters);
+    if (want === null) continue;
+    const { apps, entries, dict } = row;
+    const day = getOr(trend, bucketOf(row.day, unit, period), emptyVolume);
+    // Per row: dictionary index (or a packed tuple of them) → the report's accumulator.
+    const serviceVol = new Map<number, Volume>();
+    const channelVol = new Map<number, Volume>();
+    const slaOf = new Map<number, SlaRowAcc>();
+    const stepOf = new Map<number, StepAcc>();
+    for (let i = 0; i < entries.length; i += ENTRY_STRIDE) {
+      const o = (entries[i + 1] as number) * APP_STRIDE;
+      let ok = true;
+      for (let k = 0; k < want.length; k += 2) if (apps[o + (want[k] as number)] !== want[k + 1]) ok = false;
+      if (!ok) continue;
+      const kind = entries[i] as number;
+      const a = entries[i + 2] as number;
+      const b = entries[i + 3] as number;
+      const c = entries[i + 4] as number;
+      const s = apps[o + DIM.service] as number;
+      if (kind !== ENTRY.step) {
+        const ms = measuresOf(kind, a);
+        if (ms.length > 0) {
+          let sv = serviceVol.get(s);
+          if (!sv) serviceVol.set(s, (sv = getOr(byService, dict[s] ?? '', emptyVolume)));
+          const ch = apps[o + DIM.channel] as number;
+          let cv = channelVol.get(ch);
+          if (!cv) channelVol.set(ch, (cv = getOr(byChannel, dict[ch] ?? '', emptyVolume)));
+          for (const m of ms) {
+            volume[m]++;
+            sv[m]++;
+            cv[m]++;
+            day[m]++;
+          }
+        }
+        if (kind === ENTRY.closed && b !== SLA.none) {
+          const v = apps[o + DIM.variant] as number;
+          const key = s * 65536 + v;
+          let acc = slaOf.get(key);
+          if (!acc) {
+            const serviceId = dict[s] ?? '';
+            const variantId = dict[v] ?? '';
+            acc = getOr(slaRows, `${serviceId}\n${variantId}`, () => ({ ...slaAcc(), serviceId, variantId }));
+            slaOf.set(key, acc);
+          }
+          const flags = apps[o + DIM.flags] as number;
+          countSla(total, b, flags, c);
+          countSla(acc, b, flags, c);
+        }
+      } else {
+        const ver = apps[o + DIM.version] as number;
+        const v = apps[o + DIM.variant] as number;
+        const key = ((s * 1024 + ver) * 1024 + v) * 65536 + a;
+        let acc = stepOf.get(key);
+        if (!acc) {
+          const serviceId = dict[s] ?? '';
+          const serviceVersion = dict[ver] ?? '';
+          const variantId = dict[v] ?? '';
+          const stepId = dict[a] ?? '';
+          acc = getOr(steps, [serviceId, serviceVersion, variantId, stepId].join('\n'), () => ({
+            serviceId,
+            serviceVersion,
+            variantId,
+            stepId,
+            norms: new Set<string>(),
+            passes: 0,
+            late: 0,
+            returned: 0,
+            unmeasured: 0,
+            minutes: [],
+          }));
+          stepOf.set(key, acc);
+        }
+        acc.passes++;
+        if (c & STEP_FLAG.late) acc.late++;
+        if (c & STEP_FLAG.returned) acc.returned++;
+        if (b >= 0) acc.minutes.push(b);
+        else acc.unmeasured++;
+        const d = entries[i + 5] as number;
+        if (d >= 0) acc.norms.add(dict[d] ?? '');
       }
     }
-    if (v.kind === ENTRY.step) {
-      const stepId = v.str(v.a) ?? '';
-      const s = getOr(steps, [v.serviceId, v.serviceVersion, v.variantId, stepId].join('\n'), () => ({
-        serviceId: v.serviceId,
-        serviceVersion: v.serviceVersion,
-        variantId: v.variantId,
-        stepId,
-        norms: new Set<string>(),
-        passes: 0,
-        late: 0,
-        returned: 0,
-        unmeasured: 0,
-        minutes: [],
-      }));
-      s.passes++;
-      if (v.c & STEP_FLAG.late) s.late++;
-      if (v.c & STEP_FLAG.returned) s.returned++;
-      if (v.b >= 0) s.minutes.push(v.b);
-      else s.unmeasured++;
-      const norm = v.str(v.d);
-      if (norm) s.norms.add(norm);
-    }
-  });
+  }
 
   const byKey = <T>(m: Map<string, T>): [string, T][] =>
-    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
   return {
     period,
     filters,
     volume,
-    volumeByService: byKey(byService).map(([serviceId, volume]) => ({ serviceId, volume })),
-    volumeByChannel: byKey(byChannel).map(([channel, volume]) => ({ channel, volume })),
+    volumeByService: byKey(byService).map(([serviceId, v]) => ({ serviceId, volume: v })),
+    volumeByChannel: byKey(byChannel).map(([channel, v]) => ({ channel, volume: v })),
     trendUnit: unit,
-    trend: byKey(trend).map(([bucket, volume]) => ({ bucket, volume })),
+    trend: byKey(trend).map(([bucket, v]) => ({ bucket, volume: v })),
     sla: finishSla(total),
     slaRows: byKey(slaRows).map(([, r]) => ({ serviceId: r.serviceId, variantId: r.variantId, ...finishSla(r) })),
-    steps: byKey(steps).map(([, s]) => {
-      const { minutes, norms, ...rest } = s;
-      const sorted = minutes.sort((x, y) => x - y);
+    steps: byKey(steps).map(([, st]) => {
+      const { minutes, norms, ...rest } = st;
+      const sorted = sortedNumbers(minutes);
       return { ...rest, norms: [...norms].sort(), medianMinutes: median(sorted), p90Minutes: percentile(sorted, 90) };
     }),
   };
@@ -291,7 +359,7 @@ function matches(v: Visit, c: DrillCriteria, period: Period, unit: TrendUnit): b
   switch (c.kind) {
     case 'volume':
       return (
-        measuresOf(v).includes(c.measure) &&
+        measuresOf(v.kind, v.a).includes(c.measure) &&
         (c.serviceId === undefined || v.serviceId === c.serviceId) &&
         (c.channel === undefined || v.channel === c.channel) &&
         (c.bucket === undefined || bucketOf(v.day, unit, period) === c.bucket)
