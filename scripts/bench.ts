@@ -17,6 +17,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -681,12 +682,12 @@ async function reportsOnly(): Promise<void> {
         const t0 = performance.now();
         for (const [i, office] of codes.entries()) {
           for (const chunk of factsOf(regionApps, SEED + i + 1, office, 200)) {
-            const r = await fetch(`${central.url}/reports_${office.toLowerCase()}/_bulk_docs`, {
-              method: 'POST',
-              headers: { authorization: auth, 'content-type': 'application/json' },
-              body: JSON.stringify({ docs: chunk.map(regionalFactDoc) }),
-            });
-            if (!r.ok) throw new Error(`reports_${office}: HTTP ${r.status}`);
+            const status = await postOnce(
+              `${central.url}/reports_${office.toLowerCase()}/_bulk_docs`,
+              auth,
+              JSON.stringify({ docs: chunk.map(regionalFactDoc) }),
+            );
+            if (status !== 201) throw new Error(`reports_${office}: HTTP ${status}`);
           }
           log(`regional: ${office} filled`);
         }
@@ -752,6 +753,25 @@ async function reportsOnly(): Promise<void> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * A POST on a connection of its own: between two chunks the generator runs for seconds, and a
+ * reused keep-alive socket may be closed by the dev server just as the next request goes out.
+ */
+function postOnce(url: string, auth: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method: 'POST', agent: false, headers: { authorization: auth, 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function table(rows: [string, string, string][]): string {
