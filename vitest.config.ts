@@ -23,12 +23,16 @@ export default defineConfig({
             'shared/**/*.test.ts',
             'renderer/**/*.test.{ts,tsx}',
             'electron/**/*.test.ts',
+            'server/**/*.test.ts',
             'tests/unit/**/*.test.{ts,tsx}',
             'tests/integration/**/*.test.ts',
           ],
           exclude: ['**/*.browser.test.{ts,tsx}', '**/node_modules/**'],
           environment: 'node',
           testTimeout: 20000,
+          // Against an external CouchDB (KENSE_TEST_COUCH_URL, tests/integration/lab/couch.ts) the
+          // suites share one server: one file at a time.
+          fileParallelism: !process.env['KENSE_TEST_COUCH_URL'],
         },
       },
       {
@@ -36,6 +40,7 @@ export default defineConfig({
         optimizeDeps: {
           include: [
             'dexie',
+            'dexie-react-hooks',
             'pouchdb-core',
             'pouchdb-adapter-indexeddb',
             'pouchdb-adapter-idb',

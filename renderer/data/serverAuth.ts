@@ -33,7 +33,10 @@ export async function checkWithServer(server: string, login: string, password: s
   return { kind: 'accepted', name: typeof body?.name === 'string' ? body.name : null, roles };
 }
 
-/** The full name on the person's own user document (a Kense field); the login when it cannot be read. */
+/**
+ * The full name on the person's own user document (a Kense field, readable by its owner: `_users`
+ * admits the staff roles as members); the login when it cannot be read.
+ */
 export async function fullNameOf(server: string, login: string, password: string): Promise<string> {
   try {
     const r = await fetch(`${base(server)}/_users/${encodeURIComponent(`org.couchdb.user:${login}`)}`, {

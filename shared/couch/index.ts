@@ -3,3 +3,5 @@ export * from './validateDocUpdate';
 export * from './rules';
 export * from './validateUserDoc';
 export * from './reportViews';
+export * from './cors';
+export * from './validateCatalogDoc';

@@ -1,10 +1,13 @@
+import { request } from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
-import { CENTRAL_PORT } from '../../playwright.config';
+import { CENTRAL_PORT, SERVICE_PORT } from '../../playwright.config';
 import { DEV_ADMIN } from '../../scripts/central';
-import { putStaffUser } from '../../scripts/provision';
+import { putStaffDirectoryEntry, putStaffUser } from '../../scripts/provision';
 
 /** The Playwright run's dev central (started by playwright.config.ts's webServer). */
 export const CENTRAL = `http://127.0.0.1:${CENTRAL_PORT}`;
+/** The Kense central service started with it (staff administration). */
+export const SERVICE = `http://127.0.0.1:${SERVICE_PORT}`;
 export const OFFICE = 'ALM01';
 const admin = { url: CENTRAL, user: DEV_ADMIN.user, password: DEV_ADMIN.password };
 const adminAuth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
@@ -36,6 +39,35 @@ async function centralReady(): Promise<void> {
  * The office's database on the central, emptied and provisioned again: desks sync once someone
  * signs in, so a test must not receive the applications of the tests before it.
  */
+/**
+ * One request to the central as its admin, on a connection of its own: a test that generates data
+ * for seconds (the event loop busy) may otherwise reuse a kept-alive socket that the server closed
+ * meanwhile ("other side closed"). Resolves with the status and the parsed answer.
+ */
+export function centralRequest(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${CENTRAL}/${path}`,
+      { method, agent: false, headers: { authorization: adminAuth, 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text || '{}') as Record<string, unknown> }),
+        );
+      },
+    );
+    req.on('error', reject);
+    if (body !== undefined) req.write(JSON.stringify(body));
+    req.end();
+  });
+}
+
 export async function freshCentral(): Promise<void> {
   await centralReady();
   const db = `${CENTRAL}/office_${OFFICE.toLowerCase()}`;
@@ -56,6 +88,12 @@ export async function freshCentral(): Promise<void> {
     const designs = (await (
       await call('GET', `${url}/_all_docs?include_docs=true&startkey=%22_design%2F%22&endkey=%22_design0%22`)
     ).json()) as { rows: { doc: { _id: string; _rev?: string } }[] };
+    // The staff directory is the office's, like its accounts (which stay in _users): kept.
+    const staff = (
+      (await (
+        await call('GET', `${url}/_all_docs?include_docs=true&startkey=%22staff%3A%22&endkey=%22staff%3A%EF%BF%B0%22`)
+      ).json()) as { rows: { doc: Record<string, unknown> }[] }
+    ).rows.map(({ doc: { _rev: _r, ...doc } }) => doc);
     await call('DELETE', url);
     await call('PUT', url);
     await call('PUT', `${url}/_security`, security);
@@ -63,13 +101,40 @@ export async function freshCentral(): Promise<void> {
       const { _rev: _ignored, ...design } = doc;
       await call('PUT', `${url}/${design._id}`, design);
     }
+    if (staff.length > 0) await call('POST', `${url}/_bulk_docs`, { docs: staff });
   }
 }
 
-/** The staff account on the central: exactly this role in ALM01, this name, the e2e password. */
+/**
+ * The staff account on the central: exactly this role in ALM01, this name, the e2e password; and
+ * the person's entry in the office's staff directory, as the central service would write it.
+ */
 export async function ensureStaff(login: string, name: string, role: string | string[]): Promise<void> {
   await centralReady();
   await putStaffUser(admin, { login, password: e2ePassword(login), role, office: OFFICE, fullName: name });
+  await putStaffDirectoryEntry(admin, { login, role, office: OFFICE, fullName: name });
+}
+
+/** The person is an active executor in the directory (written only when not so already: no churn). */
+export async function ensureExecutorEntry(login: string, name: string): Promise<void> {
+  await centralReady();
+  const r = await fetch(`${CENTRAL}/office_${OFFICE.toLowerCase()}/staff%3A${encodeURIComponent(login)}`, {
+    headers: { authorization: adminAuth },
+  });
+  const entry = r.ok ? ((await r.json()) as { active?: boolean; roles?: string[] }) : null;
+  if (entry?.active && entry.roles?.includes('executor')) return;
+  await putStaffDirectoryEntry(admin, { login, role: 'executor', office: OFFICE, fullName: name });
+}
+
+/** Only the directory entry (someone the desks know of, who never signs in in the test), or its change. */
+export async function putDirectoryEntry(
+  login: string,
+  name: string,
+  role: string | string[],
+  active = true,
+): Promise<void> {
+  await centralReady();
+  await putStaffDirectoryEntry(admin, { login, role, office: OFFICE, fullName: name, active });
 }
 
 /** A desk as new: no settings, no office database, no read model (real IndexedDB, emptied); an empty central office. */

@@ -6,7 +6,7 @@ import { loadCatalogue } from '../../shared/catalogue/load';
 import { parseEvent, type EventDoc } from '../../shared/events';
 import { DEV_ADMIN } from '../../scripts/central';
 import { putStaffUser } from '../../scripts/provision';
-import { CENTRAL, freshCentral } from './desk';
+import { CENTRAL, centralRequest, freshCentral } from './desk';
 
 const OUT = 'artifacts/reports';
 mkdirSync(OUT, { recursive: true });
@@ -16,16 +16,10 @@ const services = loadCatalogue(
     .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(`${SERVICES_DIR}/${f}`, 'utf8')) as unknown),
 ).services;
-const adminAuth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
 const OFFICES = ['ALM01', 'KZO01', 'SHY01'] as const;
 
 async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const r = await fetch(`${CENTRAL}/${path}`, {
-    method,
-    headers: { authorization: adminAuth, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await r.json()) as Record<string, unknown>;
+  return (await centralRequest(method, path, body)).json;
 }
 
 /**

@@ -7,8 +7,7 @@ import { toLocalDate } from '../../shared/calendar';
 import { periodOf } from '../../shared/reports/period';
 import { loadCatalogue } from '../../shared/catalogue/load';
 import { parseEvent, type EventDoc } from '../../shared/events';
-import { DEV_ADMIN } from '../../scripts/central';
-import { actAs, CENTRAL, freshDesk, OFFICE } from './desk';
+import { actAs, centralRequest, freshDesk, OFFICE } from './desk';
 
 const OUT = 'artifacts/reports';
 mkdirSync(OUT, { recursive: true });
@@ -19,7 +18,6 @@ const services = loadCatalogue(
     .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(`${SERVICES_DIR}/${f}`, 'utf8')) as unknown),
 ).services;
-const adminAuth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
 
 /**
  * An office with a few hundred applications of the last two months, played through the real
@@ -34,12 +32,8 @@ async function loadOffice(apps: number, now: number): Promise<number> {
     docs.push(...app);
     kept++;
   }
-  const r = await fetch(`${CENTRAL}/office_${OFFICE.toLowerCase()}/_bulk_docs`, {
-    method: 'POST',
-    headers: { authorization: adminAuth, 'content-type': 'application/json' },
-    body: JSON.stringify({ docs }),
-  });
-  expect(r.ok).toBe(true);
+  const r = await centralRequest('POST', `office_${OFFICE.toLowerCase()}/_bulk_docs`, { docs });
+  expect(r.status).toBe(201);
   return kept;
 }
 

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
 import { provisionReplication, putHubUser, replicatorDocs } from '../../scripts/provision';
 import { adminAuth, freePort, removeTmpDirs, tmpDir, until } from './lab/harness';
+import { contentEventId } from '../../shared/events';
 
 /**
  * `npm run provision -- --replicate-to …` on an office server: the continuous `_replicator` jobs
@@ -20,22 +21,23 @@ let n = 0;
 async function putEvent(url: string): Promise<string> {
   n++;
   const hlc = `${String(Date.now()).padStart(15, '0')}-${String(n).padStart(4, '0')}`;
-  const id = `evt:REPL${n}:${hlc}:HUB`;
+  const content = {
+    type: 'event',
+    v: 1,
+    appId: `REPL${n}`,
+    hlc,
+    device: 'HUB',
+    kind: 'registered',
+    office: 'ALM01',
+    at: new Date().toISOString(),
+    actor: { login: 'aigerim', role: 'clerk' },
+    payload: {},
+  };
+  const id = contentEventId(content);
   const r = await fetch(`${url}/office_alm01/${encodeURIComponent(id)}`, {
     method: 'PUT',
     headers: { authorization: adminAuth, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'event',
-      v: 1,
-      appId: `REPL${n}`,
-      hlc,
-      device: 'HUB',
-      kind: 'registered',
-      office: 'ALM01',
-      at: new Date().toISOString(),
-      actor: { login: 'aigerim', role: 'clerk' },
-      payload: {},
-    }),
+    body: JSON.stringify(content),
   });
   expect(r.status).toBe(201);
   return id;

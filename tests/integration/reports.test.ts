@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
 import { putStaffUser } from '../../scripts/provision';
 import { validationRules } from '../../scripts/rules';
 import { ReportsWriter } from '../../server/central/reports/writer';
@@ -12,6 +8,8 @@ import { buildDayRows, computeOfficeReport, periodOf, reportFact, type ReportFac
 import { fold } from '../../shared/workflow';
 import { regionalReport } from '../../renderer/data/regional';
 import { findReportService, planOffice, REPORT_SERVICES, type Plan } from '../fixtures/reportOffice';
+import { freePort } from './lab/harness';
+import { basicAuth as basic, startTestCouch, testAdmin, type TestCouch } from './lab/couch';
 
 /**
  * Regional reports through a real CouchDB-protocol server (the dev central), provisioned by the
@@ -20,17 +18,14 @@ import { findReportService, planOffice, REPORT_SERVICES, type Plan } from '../fi
  * office's own desk report. Also what the supervisor cannot do: read an office database, write a
  * reports database, or read an office they do not oversee.
  */
-let central: Central;
-let dir: string;
+let central: TestCouch;
 let writer: ReportsWriter;
-const port = 5815;
+const ADMIN = testAdmin();
 const OFFICES = ['ALM01', 'KZO01', 'SHY01'];
 const plans: Record<string, Plan[]> = Object.fromEntries(
   OFFICES.map((o, i) => [o, planOffice(120 + 40 * i, 20 + i, o)]),
 );
-const basic = (user: string, password: string): string =>
-  'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
-const admin = basic(DEV_ADMIN.user, DEV_ADMIN.password);
+const admin = basic(ADMIN.user, ADMIN.password);
 /** A non-member is refused: 403 on CouchDB 3 for a signed-in user, 401 on the dev server (pouchdb-server). */
 const REFUSED = [401, 403];
 
@@ -42,7 +37,8 @@ async function http(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const r = await fetch(`${central.url}/${p}`, {
     method,
-    headers: { 'content-type': 'application/json', authorization: auth },
+    // A fresh connection each time (as central.test.ts): an idle kept-alive one can be closed under us.
+    headers: { 'content-type': 'application/json', connection: 'close', authorization: auth },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: r.status, json: (await r.json()) as Record<string, unknown> };
@@ -64,9 +60,15 @@ const factsOf = (ps: Plan[]): ReportFact[] =>
   });
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'kense-reports-'));
-  central = await startCentral({ port, dir, offices: OFFICES, quiet: true, rules: validationRules() });
-  const server = { url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password };
+  central = await startTestCouch({
+    port: await freePort(),
+    offices: OFFICES,
+    rules: validationRules(),
+    logins: ['saule', 'marat', 'aigerim'],
+    // On an external CouchDB 3, the reports databases start empty too (provisioning makes them again).
+    databases: OFFICES.map((o) => `reports_${o.toLowerCase()}`),
+  });
+  const server = { url: central.url, user: ADMIN.user, password: ADMIN.password };
   await putStaffUser(server, { login: 'saule', password: 'sup-1', role: 'supervisor', office: 'ALM01+KZO01+SHY01' });
   await putStaffUser(server, { login: 'marat', password: 'sup-2', role: 'supervisor', office: 'KZO01' });
   await putStaffUser(server, { login: 'aigerim', password: 'clerk-1', role: 'clerk', office: 'ALM01' });
@@ -78,8 +80,8 @@ beforeAll(async () => {
   }
   writer = new ReportsWriter({
     url: central.url,
-    user: DEV_ADMIN.user,
-    password: DEV_ADMIN.password,
+    user: ADMIN.user,
+    password: ADMIN.password,
     offices: OFFICES,
     catalogue: loadCatalogue(REPORT_SERVICES),
     calendar: DEFAULT_CALENDAR,
@@ -96,7 +98,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await writer?.stop();
   await central?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('regional reports on the dev central', () => {

@@ -32,12 +32,12 @@ export interface HubOptions {
    */
   central: { url: string; user: string; password: string };
   /**
-   * The account that reads staff accounts in central's `_users`, to copy the office's to the hub
-   * (staffCopy.ts), so that desks sign in to the hub with the same login. CouchDB 3 shows other
-   * people's user documents only to admins of `_users`, which a hub account deliberately is not.
-   * Without one, nothing is copied: staff accounts are then created on the hub itself.
+   * The Kense central service (server/central), from which the office's staff accounts are copied
+   * to the hub (staffCopy.ts), asked as the hub account above, so that desks sign in to the hub
+   * with the same login. Without it, nothing is copied: staff accounts are then created on the
+   * hub itself.
    */
-  usersAccount?: { user: string; password: string };
+  service?: { url: string };
   /** How often the staff accounts are copied again (password changes, new and departed staff), ms. */
   staffRefreshMs?: number;
   quiet?: boolean;
@@ -66,7 +66,7 @@ export interface HubStatus {
   staff: StaffStatus;
 }
 
-/** The last copy of staff accounts from central (`off`: no reader account given). */
+/** The last copy of staff accounts from central (`off`: no central service given). */
 export interface StaffStatus {
   state: 'off' | 'pending' | 'copied' | 'refused' | 'unreachable';
   /** The office's accounts on the hub after the last good copy. */
@@ -122,6 +122,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     rules: opts.rules,
     server: opts.serverScript ?? hubServerSourcePath(),
     launch: opts.launch,
+    // Its `_users` holds copies of the office's verifiers: for the hub's own admin only.
+    usersOf: 'hub',
   });
   const db = officeDbName(opts.office);
   const centralBase = opts.central.url.replace(/\/+$/, '');
@@ -141,19 +143,19 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
 
   // Staff accounts, one way: central is where they are managed.
   let staff: StaffStatus = {
-    state: opts.usersAccount ? 'pending' : 'off',
+    state: opts.service ? 'pending' : 'off',
     count: 0,
     skipped: [],
     lastCopyAt: null,
   };
-  const reader = opts.usersAccount;
+  const service = opts.service;
   let copying: Promise<StaffStatus> | null = null;
   const copyStaff = (): Promise<StaffStatus> => {
-    if (!reader) return Promise.resolve(staff);
+    if (!service) return Promise.resolve(staff);
     // One copy at a time: a refresh asked for during one joins it.
     copying ??= copyStaffAccounts({
       office: opts.office,
-      central: { url: centralBase, ...reader },
+      service: { url: service.url, user: opts.central.user, password: opts.central.password },
       hub: { url: server.url, ...admin },
     })
       .then((r) => {
@@ -177,7 +179,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     return copying;
   };
   void copyStaff();
-  const staffTimer = reader ? setInterval(() => void copyStaff(), opts.staffRefreshMs ?? 60_000) : null;
+  const staffTimer = service ? setInterval(() => void copyStaff(), opts.staffRefreshMs ?? 60_000) : null;
 
   const probe = async (): Promise<void> => {
     try {
