@@ -10,7 +10,7 @@ import { makeProjectFn } from './project';
 import { Projector } from './projector';
 import { PouchDB } from './pouch';
 import { openReadModel, type ReadModel } from './readModel';
-import { loadReportDays } from './reports';
+import { holderKey, holderOf, loadReportDays, nowFigures, staffNames } from './reports';
 
 /**
  * The projector keeps the reports' facts and day index in step with the events, in real IndexedDB:
@@ -108,5 +108,47 @@ describe('reports in the read model', () => {
     expect(computeOfficeReport(await loadReportDays(model, period), period, {})).toEqual(
       computeOfficeReport(buildDayRows(expectedFacts(first.slice(0, 60))), period, {}),
     );
+  });
+
+  it('gives the office now: every open application by who holds it, each count with its list, names from the directory', async () => {
+    const { db, model, projector } = await projectorOn();
+    await db.bulkDocs(plans.flatMap((p) => p.events));
+    await projector.catchUp();
+    // Open, as the engine folds them (not as the code under test reads them).
+    const open = plans.filter((p) => {
+      const s = fold({
+        appId: p.appId,
+        events: p.events,
+        service: findReportService,
+        calendar: DEFAULT_CALENDAR,
+        now: NOW,
+      });
+      return s.registered && (s.status === 'in_progress' || s.status === 'waiting_applicant');
+    });
+    expect(open.length).toBeGreaterThan(0);
+    const now = await nowFigures(model, NOW, {});
+    expect(now.open).toBe(open.length);
+    expect(now.openRows.map((a) => a.appId).sort()).toEqual(open.map((p) => p.appId).sort());
+    // Each person's figures are the lists behind them: what the workload's drill-down shows.
+    expect(now.byHolder.reduce((n, h) => n + h.open, 0)).toBe(open.length);
+    for (const h of now.byHolder) {
+      const theirs = now.openRows.filter((a) => holderKey(holderOf(a)) === holderKey(h.holder));
+      expect(theirs.length).toBe(h.open);
+      expect(now.overdue.filter((a) => holderKey(holderOf(a)) === holderKey(h.holder)).length).toBe(h.overdue);
+      expect(now.atRisk.filter((a) => holderKey(holderOf(a)) === holderKey(h.holder)).length).toBe(h.atRisk);
+    }
+    expect(await staffNames(model)).toEqual(new Map());
+    await model.staff.put({
+      _id: 'staff:exec1',
+      type: 'staff',
+      v: 1,
+      office: 'ALM01',
+      login: 'exec1',
+      fullName: 'Омарова Дана',
+      roles: ['executor'],
+      active: true,
+      updatedAt: '2026-06-01T09:00:00+05:00',
+    });
+    expect((await staffNames(model)).get('exec1')).toBe('Омарова Дана');
   });
 });

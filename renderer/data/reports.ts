@@ -36,9 +36,16 @@ export interface HolderLoad {
 
 export interface NowFigures {
   open: number;
+  /** Every open application (the workload's drill-down), soonest due first. */
+  openRows: ApplicationRow[];
   overdue: ApplicationRow[];
   atRisk: ApplicationRow[];
   byHolder: HolderLoad[];
+}
+
+/** Full names of the office's staff by login, from the staff directory on this desk (shared/staff). */
+export async function staffNames(model: ReadModel): Promise<Map<string, string>> {
+  return new Map((await model.staff.toArray()).map((s) => [s.login, s.fullName]));
 }
 
 /**
@@ -77,8 +84,10 @@ export async function nowFigures(model: ReadModel, now: number, filters: ReportF
   const lateAt = (a: ApplicationRow): number => Math.min(a.dueAt ?? Infinity, a.stepDueAt ?? Infinity);
   overdue.sort((a, b) => lateAt(a) - lateAt(b) || (a.appId < b.appId ? -1 : 1));
   atRisk.sort((a, b) => lateAt(a) - lateAt(b) || (a.appId < b.appId ? -1 : 1));
+  const openRows = [...open].sort((a, b) => lateAt(a) - lateAt(b) || (a.appId < b.appId ? -1 : 1));
   return {
     open: open.length,
+    openRows,
     overdue,
     atRisk,
     byHolder: [...byHolder.values()].sort((a, b) => b.overdue - a.overdue || b.open - a.open),

@@ -10,7 +10,7 @@ import { officeHoursOf } from '@shared/workflow';
 import { download } from '../../components/download';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import type { Desk } from '../../data/desk';
-import { holderKey, holderOf, loadReportDays, nowFigures, type NowFigures } from '../../data/reports';
+import { holderKey, holderOf, loadReportDays, nowFigures, staffNames, type NowFigures } from '../../data/reports';
 import type { ApplicationRow } from '../../data/readModel';
 import { formatNumber, formatPrintedDateTime } from '../../i18n/format';
 import { getBridge } from '../../platform/bridge';
@@ -53,8 +53,7 @@ function lateBy(a: ApplicationRow, now: number, catalogue: Catalogue, calendar: 
 }
 
 function nowIds(now: NowFigures, d: NowDrill): string[] {
-  const list =
-    d.which === 'overdue' ? now.overdue : d.which === 'atRisk' ? now.atRisk : [...now.overdue, ...now.atRisk];
+  const list = d.which === 'overdue' ? now.overdue : d.which === 'atRisk' ? now.atRisk : now.openRows;
   return list.filter((a) => d.holder === undefined || holderKey(holderOf(a)) === d.holder).map((a) => a.appId);
 }
 
@@ -78,7 +77,8 @@ export function OfficeReports({
   const report = useMemo(() => (rows ? computeOfficeReport(rows, period, filters) : null), [rows, period, filters]);
   const options = useMemo(() => (rows ? reportOptions(rows, period) : null), [rows, period]);
   const current = useLiveQuery(() => nowFigures(desk.model, now, filters), [desk, now, filters]);
-  const ctx: TableContext = { catalogue, language, t };
+  const names = useLiveQuery(() => staffNames(desk.model), [desk]);
+  const ctx: TableContext = { catalogue, language, t, names: names ?? new Map<string, string>() };
   const tables = report ? officeTables(report, current?.byHolder ?? null, ctx) : [];
   const table = (id: string) => tables.find((x) => x.id === id);
   const fmt = (n: number): string => formatNumber(n, language);
@@ -178,7 +178,7 @@ export function OfficeReports({
             <option value="">{t('reports:all')}</option>
             {(options?.executors ?? []).map((x) => (
               <option key={x} value={x}>
-                {x}
+                {names?.get(x) ?? x}
               </option>
             ))}
           </select>
@@ -262,8 +262,13 @@ function drillTitle(d: DrillState, ctx: TableContext): string {
         .join(' · ');
     case 'step':
       return `${t(`reports:steps.${d.which}`)} · ${serviceName(ctx, d.serviceId, d.serviceVersion)} · ${d.stepId}`;
-    case 'now':
-      return t(`reports:now.${d.which}`);
+    case 'now': {
+      if (d.holder === undefined) return t(`reports:now.${d.which}`);
+      // The holder's key is `role:login` (data/reports holderKey); the queue of a role has no login.
+      const at = d.holder.indexOf(':');
+      const holder = { role: d.holder.slice(0, at), login: d.holder.slice(at + 1) || null };
+      return `${t(`reports:now.${d.which}`)} · ${holderName(ctx, holder)}`;
+    }
   }
 }
 
@@ -448,7 +453,7 @@ function ReportBody({
                           <Link to={`/applications/${a.appId}`}>{a.regNumber}</Link>
                         </td>
                         <td>{serviceName(ctx, a.serviceId, a.serviceVersion)}</td>
-                        <td>{holderName(t, holderOf(a))}</td>
+                        <td>{holderName(ctx, holderOf(a))}</td>
                         <td className="num">{lateBy(a, now, catalogue, desk.calendar, t)}</td>
                       </tr>
                     ))}

@@ -50,6 +50,8 @@ export interface TableContext {
   catalogue: Catalogue;
   language: UiLanguage;
   t: TFunction;
+  /** Full names by login (the office's staff directory); a login not in it is shown as it is. */
+  names?: ReadonlyMap<string, string>;
 }
 
 /** 'YYYY-MM-DD' as printed everywhere: dd.MM.yyyy. */
@@ -271,8 +273,8 @@ export function officeTables(report: OfficeReport, holders: HolderLoad[] | null,
       title: t('reports:section.workload'),
       columns: ['holder', 'open', 'overdue', 'atRisk'].map((c) => t(`reports:now.${c}`)),
       rows: holders.map((h) => [
-        { text: holderName(t, h.holder) },
-        countCell(language, h.open),
+        { text: holderName(ctx, h.holder) },
+        countCell(language, h.open, { kind: 'now', which: 'open', holder: holderKey(h.holder) }),
         countCell(language, h.overdue, { kind: 'now', which: 'overdue', holder: holderKey(h.holder) }),
         countCell(language, h.atRisk, { kind: 'now', which: 'atRisk', holder: holderKey(h.holder) }),
       ]),
@@ -280,8 +282,13 @@ export function officeTables(report: OfficeReport, holders: HolderLoad[] | null,
   return tables;
 }
 
-export const holderName = (t: TFunction, h: { role: string; login: string | null }): string =>
-  h.login ? `${h.login} (${t(`settings:roles.${h.role}`)})` : h.role ? t(`settings:roles.${h.role}`) : '—';
+/** Who holds an application: the person (by name where the directory has them) and their role, or the role's queue. */
+export function holderName(ctx: Pick<TableContext, 't' | 'names'>, h: { role: string; login: string | null }): string {
+  const { t } = ctx;
+  const role = h.role ? t(`settings:roles.${h.role}`) : '';
+  if (!h.login) return role || '—';
+  return `${ctx.names?.get(h.login) ?? h.login} (${role})`;
+}
 
 /** The tables as an .xlsx workbook (ExcelJS, loaded only when someone exports): one sheet per table, numbers as numbers. */
 export async function tablesToXlsx(tables: ReportTable[], heading: string[], hoursUnit: string): Promise<Uint8Array> {
