@@ -242,18 +242,19 @@ export async function startCentral(opts: {
     if (opts.reports) {
       // Loaded only here: the bundled catalogue's JSON modules need a loader that takes them (tsx),
       // and the e2e tests import this file for its constants.
-      const [{ ReportsWriter }, { bundledCatalogue }, { DEFAULT_CALENDAR }] = await Promise.all([
+      const [{ ReportsWriter }, { loadCentralCatalog }] = await Promise.all([
         import('../server/central/reports/writer'),
-        import('../shared/catalogue'),
-        import('../shared/calendar'),
+        import('../server/central/reports/catalog'),
       ]);
+      // The catalogue provisioning seeded into `catalog`, as the desks have it.
+      const { catalogue, calendar } = await loadCentralCatalog({ url, user: admin.user, password: admin.password });
       writer = new ReportsWriter({
         url,
         user: admin.user,
         password: admin.password,
         offices: opts.offices,
-        catalogue: bundledCatalogue(),
-        calendar: DEFAULT_CALENDAR,
+        catalogue,
+        calendar,
         log: opts.quiet ? undefined : (l) => console.warn(`[central] ${l}`),
       });
       writer.start();

@@ -6,8 +6,7 @@
  *   COUCHDB_PASSWORD=… npm run reports-writer -- --url https://couch.example.kz --user admin --offices ALM01,KZO01
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_CALENDAR } from '../shared/calendar';
-import { bundledCatalogue } from '../shared/catalogue';
+import { loadCentralCatalog } from '../server/central/reports/catalog';
 import { ReportsWriter } from '../server/central/reports/writer';
 
 const { values } = parseArgs({
@@ -27,13 +26,16 @@ if (!values.url || !values.password || offices.length === 0) {
   console.error('       (the password may also come from COUCHDB_PASSWORD)');
   process.exit(2);
 }
+// The catalogue the desks use (central's `catalog` database); restart the writer after publishing
+// a service version or calendar year so that it folds with them too.
+const server = { url: values.url, user: values.user, password: values.password };
+const { catalogue, calendar, invalid } = await loadCentralCatalog(server);
+if (invalid > 0) console.warn(`[reports] ${invalid} catalogue documents refused by the schema are left out`);
 const writer = new ReportsWriter({
-  url: values.url,
-  user: values.user,
-  password: values.password,
+  ...server,
   offices,
-  catalogue: bundledCatalogue(),
-  calendar: DEFAULT_CALENDAR,
+  catalogue,
+  calendar,
   log: (line) => console.warn(line),
 });
 writer.start();

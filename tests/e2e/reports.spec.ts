@@ -88,6 +88,28 @@ test('a head opens the month’s reports offline from the read model, drills int
   await expect(page.getByTestId('report-drill-list')).toBeVisible({ timeout: 15_000 });
   await page.getByTestId('report-drill-close').click();
 
+  // Workload: one person's open applications, named from the staff directory, open as their list.
+  const workload = page.getByTestId('report-table-workload');
+  const firstOpen = workload.locator('tbody tr').first().locator('td').nth(1).getByTestId('report-drill');
+  const openCount = Number((await firstOpen.innerText()).replace(/\D/g, ''));
+  expect(openCount).toBeGreaterThan(0);
+  await firstOpen.click();
+  await expect(page.getByTestId('report-drill-list')).toBeVisible();
+  await expect(page.getByTestId('applications-count')).toContainText(String(openCount));
+  await page.getByTestId('report-drill-close').click();
+
+  // A filter: one service; the figures and their lists follow it.
+  const serviceFilter = page.getByTestId('report-service');
+  const serviceId = await serviceFilter.locator('option').nth(1).getAttribute('value');
+  await serviceFilter.selectOption(serviceId ?? '');
+  await expect(page).toHaveURL(new RegExp(`service=${serviceId}`));
+  const registered = page.getByTestId('tile-registered').getByRole('button');
+  const filteredCount = Number((await registered.innerText()).replace(/\D/g, ''));
+  await registered.click();
+  await expect(page.getByTestId('applications-count')).toContainText(String(filteredCount));
+  await page.getByTestId('report-drill-close').click();
+  await serviceFilter.selectOption('');
+
   // XLSX: one sheet per table, the heading says office, period, when and who.
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-xlsx').click()]);
   const book = new ExcelJS.Workbook();

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putStaffUser } from '../../scripts/provision';
 import { validationRules } from '../../scripts/rules';
+import { REPORT_VIEWS } from '../../shared/couch';
+import { loadCentralCatalog } from '../../server/central/reports/catalog';
 import { ReportsWriter } from '../../server/central/reports/writer';
+import { seedDocs, serviceDocId, type ServiceDoc } from '../../shared/catalogue';
 import { DEFAULT_CALENDAR } from '../../shared/calendar';
 import { loadCatalogue } from '../../shared/catalogue/load';
 import { buildDayRows, computeOfficeReport, periodOf, reportFact, type ReportFact } from '../../shared/reports';
@@ -93,7 +96,15 @@ beforeAll(async () => {
     expect((await http('POST', `office_${office.toLowerCase()}/_bulk_docs`, admin, { docs: last })).status).toBe(201);
   }
   for (const office of OFFICES) await writer.catchUp(office);
-}, 180_000);
+  // The server builds a view on its first query (minutes under load on the dev server): built
+  // here, so that the tests time the supervisor's queries, not the indexing.
+  for (const office of OFFICES)
+    for (const view of Object.keys(REPORT_VIEWS))
+      expect(
+        (await http('GET', `reports_${office.toLowerCase()}/_design/kense_reports/_view/${view}?limit=1`, admin))
+          .status,
+      ).toBe(200);
+}, 300_000);
 
 afterAll(async () => {
   await writer?.stop();
@@ -164,5 +175,25 @@ describe('regional reports on the dev central', () => {
 
   it('keeps no personal data in a fact and is re-run without writing anything new', async () => {
     for (const office of OFFICES) expect(await writer.catchUp(office)).toBe(0);
+  });
+
+  it('folds with the catalogue central holds: a service version published there is the writer’s too', async () => {
+    const server = { url: central.url, user: ADMIN.user, password: ADMIN.password };
+    const seeded = await loadCentralCatalog(server);
+    const seed = seedDocs().find((d): d is ServiceDoc => d.type === 'service');
+    if (!seed) throw new Error('no seeded service');
+    expect(seeded.catalogue.get(seed.data.id, seed.data.version)).toBeDefined();
+    expect(seeded.catalogue.get(seed.data.id, '99')).toBeUndefined();
+    expect(Object.keys(seeded.calendar.years).length).toBeGreaterThan(0);
+    const data = { ...seed.data, version: '99', validFrom: '2026-11-01', validTo: null };
+    const put = await http('PUT', `catalog/${encodeURIComponent(serviceDocId(data.id, '99'))}`, admin, {
+      type: 'service',
+      data,
+      updated: { by: ADMIN.user, at: '2026-11-01T09:00:00+05:00' },
+    });
+    expect(put.json).toMatchObject({ ok: true });
+    const published = await loadCentralCatalog(server);
+    expect(published.catalogue.get(data.id, '99')?.validFrom).toBe('2026-11-01');
+    expect(published.invalid).toBe(0);
   });
 });
