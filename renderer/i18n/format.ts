@@ -42,17 +42,14 @@ export function formatLongDate(instant: number, language: UiLanguage): string {
 }
 
 /**
- * Number symbols: kk-KZ and ru-KZ share them in CLDR (no-break-space grouping, decimal comma), but
- * Chromium's ICU data (so Electron's and browser mode's) has none for Kazakh and groups kk numbers
- * with a comma ("1,137"). Both languages take ru-KZ's.
+ * Numbers with the no-break-space grouping and decimal comma used in Kazakhstan in both languages
+ * (CLDR's kk and ru agree). Formatted with ru-KZ's symbols for both: Chromium's ICU has no Kazakh
+ * number data and formats `kk-KZ` as "12,345.6".
  */
-const NUMBER_LOCALE = 'ru-KZ';
-
-/** Numbers with the no-break-space grouping and decimal comma of kk-KZ / ru-KZ. */
-export function formatNumber(value: number, _language: UiLanguage): string {
-  return new Intl.NumberFormat(NUMBER_LOCALE).format(value);
+export function formatNumber(value: number, _language: UiLanguage, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat('ru-KZ', options).format(value);
 }
 
 export function formatMoneyKzt(value: number, _language: UiLanguage): string {
-  return new Intl.NumberFormat(NUMBER_LOCALE, { style: 'currency', currency: 'KZT' }).format(value);
+  return new Intl.NumberFormat('ru-KZ', { style: 'currency', currency: 'KZT' }).format(value);
 }
