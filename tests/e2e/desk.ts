@@ -141,11 +141,25 @@ export async function putDirectoryEntry(
 export async function freshDesk(page: Page): Promise<void> {
   await freshCentral();
   await page.goto('./');
+  // Deleted while the app holds them open (PouchDB and Dexie let go on the version change), each
+  // deletion awaited, then the app started again from nothing: an app left running on databases
+  // deleted under it (the catalogue's mid-seed) never synced its catalogue.
   await page.evaluate(async () => {
     localStorage.clear();
     sessionStorage.clear();
-    for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name);
+    const names = (await indexedDB.databases()).map((d) => d.name).filter((n): n is string => Boolean(n));
+    await Promise.all(
+      names.map(
+        (name) =>
+          new Promise<void>((resolve, reject) => {
+            const r = indexedDB.deleteDatabase(name);
+            r.onsuccess = () => resolve();
+            r.onerror = () => reject(new Error(`deleting ${name}: ${String(r.error)}`));
+          }),
+      ),
+    );
   });
+  await page.reload();
 }
 
 /** Signs whoever is signed in out (the top bar's button), if anyone. */
