@@ -73,7 +73,13 @@ export function OfficeReports({
   const params = useReportParams(today);
   const { kind, period, filters, drill } = params;
   const [failure, setFailure] = useState<string | null>(null);
-  const rows = useLiveQuery(() => loadReportDays(desk.model, period), [desk, period.from, period.to]);
+  // Rows are taken for the period they were read for only: while a new period's are read, the last
+  // result would otherwise be shown under the new period's title (briefly wrong figures).
+  const loaded = useLiveQuery(
+    async () => ({ from: period.from, to: period.to, rows: await loadReportDays(desk.model, period) }),
+    [desk, period.from, period.to],
+  );
+  const rows = loaded && loaded.from === period.from && loaded.to === period.to ? loaded.rows : undefined;
   const report = useMemo(() => (rows ? computeOfficeReport(rows, period, filters) : null), [rows, period, filters]);
   const options = useMemo(() => (rows ? reportOptions(rows, period) : null), [rows, period]);
   const current = useLiveQuery(() => nowFigures(desk.model, now, filters), [desk, now, filters]);
