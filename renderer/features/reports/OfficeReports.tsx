@@ -7,19 +7,18 @@ import { CalendarError, toLocalDate, workingMinutesBetween, type WorkCalendar } 
 import type { Catalogue } from '@shared/catalogue';
 import { computeOfficeReport, drillIds, reportOptions, type OfficeReport, type ReportFilters } from '@shared/reports';
 import { officeHoursOf } from '@shared/workflow';
-import { download } from '../../components/download';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import type { Desk } from '../../data/desk';
 import { holderKey, holderOf, loadReportDays, nowFigures, staffNames, type NowFigures } from '../../data/reports';
 import type { ApplicationRow } from '../../data/readModel';
 import { formatNumber, formatPrintedDateTime } from '../../i18n/format';
-import { getBridge } from '../../platform/bridge';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { COLORS, StackedBars, TrendChart } from './charts';
 import { DrillList } from './DrillList';
 import { Legend } from './Legend';
 import { PeriodControls } from './PeriodControls';
+import { ReportActions } from './ReportActions';
 import { ReportTableView } from './ReportTableView';
 import {
   channelName,
@@ -31,7 +30,6 @@ import {
   officeTables,
   serviceName,
   shareCell,
-  tablesToXlsx,
   variantName,
   type Cell,
   type NowDrill,
@@ -189,35 +187,13 @@ export function OfficeReports({
             ))}
           </select>
         </label>
-        <div className="actions">
-          <button
-            type="button"
-            disabled={!report}
-            onClick={() => {
-              setFailure(null);
-              tablesToXlsx(tables, heading, t('reports:hoursUnit')).then(
-                (bytes) =>
-                  download(
-                    `report-${desk.config.office}-${period.from}-${period.to}.xlsx`,
-                    bytes,
-                    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-                  ),
-                () => setFailure('reports:exportFailed'),
-              );
-            }}
-            data-testid="report-xlsx"
-          >
-            XLSX
-          </button>
-          <button
-            type="button"
-            disabled={!report}
-            onClick={() => void getBridge().print({ dialog: true })}
-            data-testid="report-print"
-          >
-            {t('reports:print')}
-          </button>
-        </div>
+        <ReportActions
+          tables={tables}
+          heading={heading}
+          fileName={`report-${desk.config.office}-${period.from}-${period.to}.xlsx`}
+          disabled={!report}
+          onFailure={setFailure}
+        />
       </div>
       {failure && <p className="field-error">{t(failure)}</p>}
       {!report ? (

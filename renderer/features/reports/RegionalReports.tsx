@@ -3,16 +3,15 @@ import { useTranslation } from 'react-i18next';
 import { toLocalDate } from '@shared/calendar';
 import type { Catalogue } from '@shared/catalogue';
 import { MEASURES, type RegionalFigures, type RegionalReport } from '@shared/reports';
-import { download } from '../../components/download';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import { regionalReport, type RegionalResult } from '../../data/regional';
 import { formatNumber, formatPrintedDateTime } from '../../i18n/format';
-import { getBridge } from '../../platform/bridge';
 import { usePreferences } from '../../state/preferences';
 import type { RegionalUser } from '../../state/regional';
 import { COLORS, StackedBars, TrendChart } from './charts';
 import { Legend } from './Legend';
 import { PeriodControls } from './PeriodControls';
+import { ReportActions } from './ReportActions';
 import { ReportTableView } from './ReportTableView';
 import {
   channelName,
@@ -23,7 +22,6 @@ import {
   serviceName,
   shareCell,
   stepName,
-  tablesToXlsx,
   type Cell,
   type ReportTable,
   type TableContext,
@@ -231,35 +229,13 @@ export function RegionalReports({
             ))}
           </select>
         </label>
-        <div className="actions">
-          <button
-            type="button"
-            disabled={!report}
-            onClick={() => {
-              setFailure(null);
-              tablesToXlsx(tables, heading, t('reports:hoursUnit')).then(
-                (bytes) =>
-                  download(
-                    `region-${period.from}-${period.to}.xlsx`,
-                    bytes,
-                    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-                  ),
-                () => setFailure('reports:exportFailed'),
-              );
-            }}
-            data-testid="report-xlsx"
-          >
-            XLSX
-          </button>
-          <button
-            type="button"
-            disabled={!report}
-            onClick={() => void getBridge().print({ dialog: true })}
-            data-testid="report-print"
-          >
-            {t('reports:print')}
-          </button>
-        </div>
+        <ReportActions
+          tables={tables}
+          heading={heading}
+          fileName={`region-${period.from}-${period.to}.xlsx`}
+          disabled={!report}
+          onFailure={setFailure}
+        />
       </div>
       <p className="report-note" data-testid="regional-limits">
         {t('reports:regional.limits')}
