@@ -62,6 +62,16 @@ if (unit) {
   failed += unit.numFailedTests;
   skipped += (unit.numPendingTests ?? 0) + (unit.numTodoTests ?? 0);
   process.stdout.write(`\nunit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed\n`);
+  // The failures' names again at the end: a CI log is often read from its tail only.
+  for (const file of unit.testResults ?? []) {
+    for (const t of file.assertionResults ?? []) {
+      if (t.status === 'failed') {
+        process.stdout.write(`  FAILED ${path.relative(projectRoot, file.name)} › ${t.fullName}\n`);
+        const first = (t.failureMessages ?? [])[0];
+        if (first) process.stdout.write(`    ${first.split('\n').slice(0, 3).join('\n    ')}\n`);
+      }
+    }
+  }
 }
 const e2e = existsSync(path.join(results, 'playwright.json')) ? readJson(path.join(results, 'playwright.json')) : null;
 if (e2e?.stats) {

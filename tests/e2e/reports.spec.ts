@@ -112,6 +112,10 @@ test('a head opens the month’s reports offline from the read model, drills int
   await expect(page.getByTestId('applications-count')).toContainText(String(filteredCount));
   await page.getByTestId('report-drill-close').click();
   await serviceFilter.selectOption('');
+  // The router applies a filter change in a transition: wait for the whole office's figures again
+  // before exporting them (the export once caught the filtered service's figures).
+  await expect(page).not.toHaveURL(/service=/);
+  await expect(registered).toHaveText(unfiltered);
 
   // XLSX: one sheet per table, the heading says office, period, when and who.
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-xlsx').click()]);
