@@ -49,7 +49,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'electron/main/hub/*.cjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'server/*/*.mjs', 'server/hub/*.cjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -61,13 +61,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'electron/main/hub/*.cjs', 'eslint.config.js'],
+    files: ['scripts/**/*.mjs', 'server/**/*.mjs', 'server/hub/*.cjs', 'eslint.config.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
     rules: { 'no-console': 'off' },
   },
   // CommonJS by necessity: pouchdb-server require()s its storage backend.
-  { files: ['electron/main/hub/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['server/hub/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // The domain core: pure TypeScript over plain data. No UI, no shell, no database, no DOM, no Node.
   {
     files: ['shared/**/*.ts'],

@@ -23,6 +23,7 @@ export default defineConfig({
             'shared/**/*.test.ts',
             'renderer/**/*.test.{ts,tsx}',
             'electron/**/*.test.ts',
+            'server/**/*.test.ts',
             'tests/unit/**/*.test.{ts,tsx}',
             'tests/integration/**/*.test.ts',
           ],

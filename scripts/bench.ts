@@ -46,7 +46,7 @@ import type {
 import { bundledCatalogue } from '../shared/catalogue';
 import { officeDbName } from '../shared/couch';
 import { parseEvent, type EventDoc } from '../shared/events';
-import { DEV_ADMIN, startCentral } from './central';
+import { DEV_ADMIN, startCentral } from '../server/dev/central';
 
 /** Enough appends on a fresh desk for stable medians, in well under a minute. */
 const SEALED_APPENDS = 300;

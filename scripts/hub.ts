@@ -1,22 +1,22 @@
 /**
  * `npm run hub`: the office hub, headless (the same module the desktop app runs when the hub is
- * enabled in its settings: electron/main/hub/officeHub.ts).
+ * enabled in its settings: server/hub/officeHub.ts).
  *
  *   npm run hub -- --office ALM01 --central http://127.0.0.1:5984 --port 5985 --host 0.0.0.0
  *
  * Central's credentials come from KENSE_CENTRAL_USER / KENSE_CENTRAL_PASSWORD: the office's hub
  * account (`npm run provision -- --offices ALM01 --hub-user hub-alm01` on central; the dev central
  * makes hub-<office>/kense-dev-hub). The office's staff accounts are copied from central's `_users`
- * (electron/main/hub/staffCopy.ts) with KENSE_USERS_USER / KENSE_USERS_PASSWORD, an admin of
+ * (server/hub/staffCopy.ts) with KENSE_USERS_USER / KENSE_USERS_PASSWORD, an admin of
  * `_users` on central: the office's admin (provisioning makes office admins one) or a server admin;
  * default: the central account. Without one, create the staff accounts on the hub. With neither
  * variable set, the dev central's hub account and admin are used.
  */
 import { parseArgs } from 'node:util';
-import { DEV_ADMIN, DEV_HUB_PASSWORD, devHubLogin } from './central';
-import { startHub } from '../electron/main/hub/officeHub';
+import { DEV_ADMIN, DEV_HUB_PASSWORD, devHubLogin } from '../server/dev/central';
+import { startHub } from '../server/hub/officeHub';
 
-export { startHub, type Hub, type HubOptions, type HubStatus } from '../electron/main/hub/officeHub';
+export { startHub, type Hub, type HubOptions, type HubStatus } from '../server/hub/officeHub';
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({

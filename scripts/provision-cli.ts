@@ -1,7 +1,7 @@
 /** CLI for the provisioning script: see scripts/provision.ts. */
 import { parseArgs } from 'node:util';
-import { provision, provisionReplication, putHubUser } from './provision';
-import { validationRules } from './rules';
+import { provision, provisionReplication, putHubUser } from '../server/provision';
+import { validationRules } from '../server/rules';
 
 const { values } = parseArgs({
   options: {

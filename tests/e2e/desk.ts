@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { CENTRAL_PORT } from '../../playwright.config';
-import { DEV_ADMIN } from '../../scripts/central';
-import { putStaffUser } from '../../scripts/provision';
+import { DEV_ADMIN } from '../../server/dev/central';
+import { putStaffUser } from '../../server/provision';
 
 /** The Playwright run's dev central (started by playwright.config.ts's webServer). */
 export const CENTRAL = `http://127.0.0.1:${CENTRAL_PORT}`;

@@ -8,7 +8,7 @@ import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { CENTRAL_PORT } from '../../playwright.config';
-import { HUB_SERVER_BUNDLE } from '../../electron/main/hub/bundlePath';
+import { HUB_SERVER_BUNDLE } from '../../server/hub/bundlePath';
 
 PouchDB.plugin(httpAdapter).plugin(replication);
 

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, DEV_ADMIN, type Central } from '../../scripts/central';
+import { startCentral, DEV_ADMIN, type Central } from '../../server/dev/central';
 import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
-import { putHubUser, putStaffUser } from '../../scripts/provision';
+import { putHubUser, putStaffUser } from '../../server/provision';
 
 PouchDB.plugin(httpAdapter).plugin(replication);
 
@@ -91,7 +91,7 @@ describe('central server provisioning', () => {
   });
 
   it('is idempotent', async () => {
-    const { provision } = await import('../../scripts/provision');
+    const { provision } = await import('../../server/provision');
     await expect(
       provision({
         ...DEV_ADMIN,

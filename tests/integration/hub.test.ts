@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
-import { putHubUser, putStaffUser } from '../../scripts/provision';
+import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
+import { putHubUser, putStaffUser } from '../../server/provision';
 import { startHub, type Hub } from '../../scripts/hub';
 
 const rules = { kinds: { registered: ['clerk'] } };

@@ -5,10 +5,10 @@ import path from 'node:path';
 import PouchDB from 'pouchdb-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubConfig, HubStatusReport } from '@shared/ipc/contract';
-import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
-import { putHubUser, putStaffUser } from '../../scripts/provision';
+import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
+import { putHubUser, putStaffUser } from '../../server/provision';
 import { createHubService, type HubService } from '../../electron/main/hub/hubService';
-import { startHub } from '../../electron/main/hub/officeHub';
+import { startHub } from '../../server/hub/officeHub';
 
 /**
  * The embedded hub as the desktop app runs it (hubService.ts, the real hub and a real dev central):

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
-import { provisionReplication, putHubUser, replicatorDocs } from '../../scripts/provision';
+import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
+import { provisionReplication, putHubUser, replicatorDocs } from '../../server/provision';
 import { adminAuth, freePort, removeTmpDirs, tmpDir, until } from './lab/harness';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hubConfigSchema, ipcRequestSchemas, IPC, type HubConfig } from '@shared/ipc/contract';
 import { createHubService, parseSaved, type SavedHubConfig } from './hubService';
-import type { Hub, HubOptions, HubStatus } from './officeHub';
+import type { Hub, HubOptions, HubStatus } from '../../../server/hub/officeHub';
 
 const config: HubConfig = {
   enabled: true,

@@ -1,5 +1,5 @@
 import type { HubConfig, HubStatusReport } from '@shared/ipc/contract';
-import type { Hub, HubOptions } from './officeHub';
+import type { Hub, HubOptions } from '../../../server/hub/officeHub';
 
 /**
  * The embedded office hub as the desktop app runs it: started, re-configured and stopped from

@@ -3,10 +3,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { app, utilityProcess } from 'electron';
 import type { HubConfig, HubStatusReport } from '@shared/ipc/contract';
-import type { LaunchServer } from '../../../scripts/central';
-import { HUB_SERVER_BUNDLE } from './bundlePath';
+import type { LaunchServer } from '../../../server/dev/central';
+import { HUB_SERVER_BUNDLE } from '../../../server/hub/bundlePath';
 import { createHubService } from './hubService';
-import { startHub } from './officeHub';
+import { startHub } from '../../../server/hub/officeHub';
 
 /** What the IPC handlers ask of the embedded hub. */
 export interface HubEndpoints {

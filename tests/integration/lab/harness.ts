@@ -20,8 +20,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'esbuild';
-import { DEV_ADMIN, startCentral, type Central } from '../../../scripts/central';
-import { putStaffUser, type StaffUser } from '../../../scripts/provision';
+import { DEV_ADMIN, startCentral, type Central } from '../../../server/dev/central';
+import { putStaffUser, type StaffUser } from '../../../server/provision';
 import type { LabApi, LabWindow } from './page';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,7 @@
  * pouchdb-replicator (its `_replicator`) cancels a job when the job's document is deleted, and the
  * cancelled replication then reads that document back to record "completed" without handling the
  * 404: an unhandled rejection, which ends the whole server. Apache CouchDB 3 simply cancels the job,
- * and provisioning replaces a job that way (scripts/provision.ts provisionReplication), so the
+ * and provisioning replaces a job that way (server/provision.ts provisionReplication), so the
  * stand-in must survive it. Only that rejection is let go; any other still ends the process.
  */
 import { createRequire } from 'node:module';

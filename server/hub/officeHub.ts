@@ -14,8 +14,8 @@ import { createRequire } from 'node:module';
 import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
-import { officeDbName, type ValidationRules } from '../../../shared/couch';
-import { startCentral, type Central, type LaunchServer } from '../../../scripts/central';
+import { officeDbName, type ValidationRules } from '../../shared/couch';
+import { startCentral, type Central, type LaunchServer } from '../dev/central';
 import { copyStaffAccounts, StaffCopyError } from './staffCopy';
 
 PouchDB.plugin(httpAdapter).plugin(replication);
@@ -27,7 +27,7 @@ export interface HubOptions {
   dir: string;
   /**
    * Central, and the account the hub replicates as: the office's hub account (roles `kense_hub`
-   * and `office:<CODE>`, scripts/provision.ts putHubUser), which central lets relay the office's
+   * and `office:<CODE>`, server/provision.ts putHubUser), which central lets relay the office's
    * events by every colleague, and nothing else. A server admin works too, but is not needed.
    */
   central: { url: string; user: string; password: string };

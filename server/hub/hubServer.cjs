@@ -30,7 +30,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '5985' },
     dir: { type: 'string', default: '.' },
     config: { type: 'string', default: './config.json' },
-    // Accepted for the command line pouchdb-server had (scripts/central.ts passes it).
+    // Accepted for the command line pouchdb-server had (server/dev/central.ts passes it).
     'no-color': { type: 'boolean', default: false },
   },
 });

@@ -9,9 +9,9 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from './provision';
-import type { ValidationRules } from '../shared/couch';
-import { validationRules } from './rules';
+import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from '../provision';
+import type { ValidationRules } from '../../shared/couch';
+import { validationRules } from '../rules';
 
 export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
 /** Each office's hub account on the dev central (hub role, not an admin; see putHubUser). */
@@ -85,7 +85,7 @@ export async function startCentral(opts: {
   host?: string;
   /**
    * The server script to run instead of pouchdb-server (on native leveldown): the office hub's
-   * own, with pure-JavaScript storage (electron/main/hub/hubServer.cjs, bundled in the app). It
+   * own, with pure-JavaScript storage (server/hub/hubServer.cjs, bundled in the app). It
    * takes the same --host/--port/--dir/--config and runs in `dir`.
    */
   server?: string;
