@@ -28,7 +28,7 @@ export default defineConfig(({ command }) => ({
         name: 'kense-hub-server',
         apply: 'build',
         async closeBundle(): Promise<void> {
-          await bundleHubServer(r('./server/hub/hubServer.cjs'), r(`./${HUB_SERVER_BUNDLE}`));
+          await bundleHubServer(r('./server/hub/main.ts'), r(`./${HUB_SERVER_BUNDLE}`));
         },
       },
     ],

@@ -47,7 +47,7 @@ export default defineConfig({
     },
     {
       // The development central server (pouchdb-server), fresh for every run, with the staff of ALM01.
-      command: `rm -rf test-results/central-e2e && node --import tsx server/dev/central.ts --port ${CENTRAL_PORT} --dir test-results/central-e2e --offices ALM01 --staff ${E2E_STAFF}`,
+      command: `rm -rf test-results/central-e2e && node --import tsx scripts/central.ts --port ${CENTRAL_PORT} --dir test-results/central-e2e --offices ALM01 --staff ${E2E_STAFF}`,
       url: `http://127.0.0.1:${CENTRAL_PORT}/`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -1,5 +1,6 @@
 /**
- * The development central's process: pouchdb-server, with one of its bugs contained.
+ * The development central's process: pouchdb-server, with two of its bugs contained. Runs on a
+ * developer's machine and in tests only (server/dev/central.ts starts it).
  *
  * pouchdb-replicator (its `_replicator`) cancels a job when the job's document is deleted, and the
  * cancelled replication then reads that document back to record "completed" without handling the
@@ -18,4 +19,29 @@ process.on('unhandledRejection', (reason) => {
   throw reason;
 });
 
-createRequire(import.meta.url)('pouchdb-server/bin/pouchdb-server');
+const require = createRequire(import.meta.url);
+
+/**
+ * CouchDB 3 filters `_changes` with a Mango selector sent in the body of
+ * `POST /db/_changes?filter=_selector`, which is how a replication with a `selector` reads its
+ * source (the office hub pulls from central so: server/hub/relay.ts). express-pouchdb passes only
+ * `doc_ids` from that body and answers 404 for the `_selector` "filter"
+ * (pouchdb/pouchdb-server#266; the fix, pouchdb/pouchdb-server#413, was never merged). Here the
+ * selector is handed to PouchDB's changes(), which evaluates it as CouchDB does.
+ * relay.test.ts (the hub pulls events, not design documents) fails without it.
+ */
+const expressPouchUtils = require(
+  require.resolve('express-pouchdb/lib/utils', {
+    paths: [require.resolve('pouchdb-server/package.json')],
+  }),
+);
+const makeOpts = expressPouchUtils.makeOpts;
+expressPouchUtils.makeOpts = function (req, startOpts) {
+  const opts = makeOpts(req, startOpts);
+  if (opts && opts.filter === '_selector' && req.body && typeof req.body.selector === 'object') {
+    opts.selector = req.body.selector;
+  }
+  return opts;
+};
+
+require('pouchdb-server/bin/pouchdb-server');

@@ -1,24 +1,19 @@
 /**
  * The embedded office hub, for offices without a server of their own: a CouchDB-protocol replica
- * of the office database on the LAN (pouchdb-server, provisioned by the same script as central),
- * so that desks in one office keep routing applications among themselves while the uplink is down,
- * replicating with central, both ways, whenever central is reachable.
+ * of the office database on the LAN, so that desks in one office keep routing applications among
+ * themselves while the uplink is down, relaying events with central whenever it is reachable.
  *
- * One module for both ways of running it: headless (`npm run hub`, scripts/hub.ts) and inside the
- * desktop app (electron/main/hub/hubService.ts), where the server runs under Electron's own Node.
- * Its storage is `logdown.cjs` (pure JavaScript, durable): no native module, so nothing to rebuild
- * for Electron's ABI.
+ * This is the side that starts it: the hub itself is its own process (main.ts, bundled to
+ * out/hub/server.cjs), started here under Node (`npm run hub`, tests) or, in the desktop app, as an
+ * Electron utility process (electron/main/hub/register.ts passes `launch`). Its state comes from its
+ * own status endpoint, the same JSON the office's IT person reads.
  */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import PouchDB from 'pouchdb-core';
-import httpAdapter from 'pouchdb-adapter-http';
-import replication from 'pouchdb-replication';
-import { officeDbName, type ValidationRules } from '../../shared/couch';
-import { startCentral, type Central, type LaunchServer } from '../dev/central';
-import { copyStaffAccounts, StaffCopyError } from './staffCopy';
-
-PouchDB.plugin(httpAdapter).plugin(replication);
+import { hubHealthSchema, HUB_STATUS_PATH, type HubHealth } from '../../shared/hub/health';
+import type { ValidationRules } from '../../shared/couch';
+import { launchWithNode, localUrl, type LaunchServer, type ServerProcess } from '../process';
+import { HUB_SPEC_ENV, type HubSpec } from './spec';
 
 export interface HubOptions {
   office: string;
@@ -43,174 +38,98 @@ export interface HubOptions {
   quiet?: boolean;
   /** Back-off cap for reconnecting to central, ms. */
   maxBackoffMs?: number;
+  /** Replication batch size with central. */
+  batchSize?: number;
   rules?: ValidationRules;
   /**
    * The hub server's own admin. Default: a random password made at each start, known to this
-   * process only (it alone needs it: to provision the hub and replicate); the hub listens on the
-   * LAN, where a well-known admin password would let anyone write events the hub then relays.
+   * process only (it alone needs it); the hub listens on the LAN, where a well-known admin
+   * password would let anyone write events the hub then relays.
    */
   admin?: { user: string; password: string };
-  /** How the hub's server process starts: a Node child by default; Electron passes a utility process. */
+  /** How the hub's process starts: a Node child by default; Electron passes a utility process. */
   launch?: LaunchServer;
   /**
-   * The hub's server script: hubServer.cjs from the sources by default; the desktop app passes
+   * The hub's entry: main.ts from the sources by default (run through tsx); the desktop app passes
    * its bundle (out/hub/server.cjs), which needs no node_modules.
    */
   serverScript?: string;
+  /** How long to wait for the hub to answer, ms. */
+  startTimeoutMs?: number;
 }
 
+/** The hub as its starter sees it: its health (null while it cannot be asked). */
 export interface HubStatus {
-  uplink: 'connecting' | 'online' | 'offline';
-  lastSyncAt: number | null;
-  lastError: string | null;
-  staff: StaffStatus;
-}
-
-/** The last copy of staff accounts from central (`off`: no reader account given). */
-export interface StaffStatus {
-  state: 'off' | 'pending' | 'copied' | 'refused' | 'unreachable';
-  /** The office's accounts on the hub after the last good copy. */
-  count: number;
-  /** Logins the hub cannot verify (CouchDB 3.4's SHA-256 hashes), left out. */
-  skipped: string[];
-  lastCopyAt: number | null;
+  health: HubHealth | null;
 }
 
 export interface Hub {
   url: string;
-  status: () => HubStatus;
-  /** Copies the staff accounts now (also done at start and every staffRefreshMs). */
-  refreshStaff: () => Promise<StaffStatus>;
+  status: () => Promise<HubStatus>;
   stop: () => Promise<void>;
+  /** The hub's admin (for tests and the headless hub's own tools). */
+  admin: { user: string; password: string };
 }
 
-/** The hub's server in the sources (a file beside this one); the app runs its bundle instead. */
+/** The hub's entry in the sources; the app runs its bundle instead. */
 export function hubServerSourcePath(): string {
-  return createRequire(import.meta.url).resolve('./hubServer.cjs');
+  return createRequire(import.meta.url).resolve('./main.ts');
 }
 
-/**
- * pouchdb-replication asks its source for info after every batch, for progress counters only, and
- * never handles a failure (`src.info().then(…)` in finishBatch): when the uplink drops just then,
- * the rejection goes unhandled, and Node ends the hub's process. This handle answers info() from
- * the last good reply while central cannot be asked; everything else fails as it would.
- */
-function tolerantInfo(db: PouchDB.Database): PouchDB.Database {
-  const info = db.info.bind(db);
-  let last: PouchDB.Core.DatabaseInfo | null = null;
-  db.info = async () => {
-    try {
-      last = await info();
-      return last;
-    } catch (e) {
-      if (last) return last;
-      throw e;
-    }
-  };
-  return db;
+/** The hub's health from its status endpoint (null: not answering, or not a hub). */
+export async function fetchHealth(url: string, timeoutMs = 5000): Promise<HubHealth | null> {
+  try {
+    const r = await fetch(`${url}${HUB_STATUS_PATH}`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!r.ok) return null;
+    const parsed = hubHealthSchema.safeParse(await r.json());
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+async function waitUntilServing(url: string, child: ServerProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const code = child.exitCode();
+    if (code !== null) throw new Error(`the hub exited with code ${code}`);
+    if (await fetchHealth(url, 2000)) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`the hub did not answer at ${url} within ${timeoutMs} ms`);
 }
 
 export async function startHub(opts: HubOptions): Promise<Hub> {
   const admin = opts.admin ?? { user: 'admin', password: randomBytes(24).toString('base64url') };
-  const server: Central = await startCentral({
+  const spec: HubSpec = {
+    office: opts.office,
     admin,
-    port: opts.port,
-    dir: opts.dir,
-    offices: [opts.office],
-    quiet: opts.quiet ?? false,
-    host: opts.host,
-    rules: opts.rules,
-    server: opts.serverScript ?? hubServerSourcePath(),
-    launch: opts.launch,
-  });
-  const db = officeDbName(opts.office);
-  const centralBase = opts.central.url.replace(/\/+$/, '');
-  const centralAuth = { username: opts.central.user, password: opts.central.password };
-  const adminAuth = { username: admin.user, password: admin.password };
-  const local = new PouchDB(`${server.url}/${db}`, { auth: adminAuth, skip_setup: true });
-  const upstream = new PouchDB(`${centralBase}/${db}`, { auth: centralAuth, skip_setup: true });
-  // The replication's own handle on central (the probe below must see failures as they are).
-  const uplink = tolerantInfo(new PouchDB(`${centralBase}/${db}`, { auth: centralAuth, skip_setup: true }));
-  let status: Omit<HubStatus, 'staff'> = { uplink: 'connecting', lastSyncAt: null, lastError: null };
-  const log = (line: string): void => {
-    if (!opts.quiet) console.warn(`[hub] ${line}`);
+    central: opts.central,
+    ...(opts.usersAccount ? { usersAccount: opts.usersAccount } : {}),
+    ...(opts.staffRefreshMs ? { staffRefreshMs: opts.staffRefreshMs } : {}),
+    ...(opts.maxBackoffMs ? { maxBackoffMs: opts.maxBackoffMs } : {}),
+    ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+    ...(opts.rules ? { rules: opts.rules } : {}),
+    version: process.env['npm_package_version'] ?? 'hub',
+    echo: !(opts.quiet ?? false),
   };
-  const maxBackoff = opts.maxBackoffMs ?? 30_000;
-  const backOff = (d: number): number => (d === 0 ? 1000 : Math.min(maxBackoff, d * 2));
-  const sync = local.sync(uplink, { live: true, retry: true, back_off_function: backOff });
-
-  // Staff accounts, one way: central is where they are managed.
-  let staff: StaffStatus = {
-    state: opts.usersAccount ? 'pending' : 'off',
-    count: 0,
-    skipped: [],
-    lastCopyAt: null,
-  };
-  const reader = opts.usersAccount;
-  let copying: Promise<StaffStatus> | null = null;
-  const copyStaff = (): Promise<StaffStatus> => {
-    if (!reader) return Promise.resolve(staff);
-    // One copy at a time: a refresh asked for during one joins it.
-    copying ??= copyStaffAccounts({
-      office: opts.office,
-      central: { url: centralBase, ...reader },
-      hub: { url: server.url, ...admin },
-    })
-      .then((r) => {
-        if (r.changed || staff.state !== 'copied') {
-          log(`staff accounts copied from central: ${r.copied}`);
-          if (r.skipped.length) log(`staff accounts the hub cannot verify (SHA-256 hashes): ${r.skipped.join(', ')}`);
-        }
-        staff = { state: 'copied', count: r.copied, skipped: r.skipped, lastCopyAt: Date.now() };
-        return staff;
-      })
-      .catch((e: unknown) => {
-        const reason = e instanceof StaffCopyError ? e.reason : 'unreachable';
-        if (staff.state !== reason) log(`staff accounts cannot be copied from central: ${String(e)}`);
-        // The accounts copied last time stay: desks keep signing in while central is away.
-        staff = { ...staff, state: reason };
-        return staff;
-      })
-      .finally(() => {
-        copying = null;
-      });
-    return copying;
-  };
-  void copyStaff();
-  const staffTimer = reader ? setInterval(() => void copyStaff(), opts.staffRefreshMs ?? 60_000) : null;
-
-  const probe = async (): Promise<void> => {
-    try {
-      await upstream.info();
-      if (status.uplink !== 'online') log('uplink to central is up');
-      status = { uplink: 'online', lastSyncAt: Date.now(), lastError: null };
-    } catch (e) {
-      if (status.uplink !== 'offline') log('uplink to central is down; desks keep working through the hub');
-      status = { ...status, uplink: 'offline', lastError: (e as Error).message ?? String(e) };
-    }
-  };
-  void sync
-    .on('paused', () => void probe())
-    .on('active', () => {
-      status = { ...status, uplink: 'online' };
-    })
-    .on('denied', (err: unknown) => log(`central refused a document: ${JSON.stringify(err)}`))
-    .on('error', (err: unknown) => {
-      status = { ...status, uplink: 'offline', lastError: String(err) };
-      log(`replication stopped: ${String(err)}`);
-    });
-  const timer = setInterval(() => void probe(), 10_000);
-  log(`serving ${db} at ${server.url}, replicating with ${opts.central.url}`);
+  const host = opts.host ?? '127.0.0.1';
+  const child = (opts.launch ?? launchWithNode)(
+    opts.serverScript ?? hubServerSourcePath(),
+    ['--host', host, '--port', String(opts.port), '--dir', opts.dir],
+    { quiet: opts.quiet ?? false, env: { [HUB_SPEC_ENV]: JSON.stringify(spec) } },
+  );
+  const url = localUrl(host, opts.port);
+  try {
+    await waitUntilServing(url, child, opts.startTimeoutMs ?? 30_000);
+  } catch (e) {
+    await child.stop();
+    throw e;
+  }
   return {
-    url: server.url,
-    status: () => ({ ...status, staff }),
-    refreshStaff: copyStaff,
-    stop: async () => {
-      clearInterval(timer);
-      if (staffTimer) clearInterval(staffTimer);
-      sync.cancel();
-      await copying;
-      await server.stop();
-    },
+    url,
+    admin,
+    status: async () => ({ health: await fetchHealth(url) }),
+    stop: () => child.stop(),
   };
 }

@@ -65,7 +65,7 @@ const tmp = (p: string): string => {
 const CENTRAL = `http://127.0.0.1:${OWN_CENTRAL_PORT}`;
 const HUB = `http://127.0.0.1:${HUB_PORT}`;
 const startOwnCentral = (): Server =>
-  serve('server/dev/central.ts', [
+  serve('scripts/central.ts', [
     '--port',
     String(OWN_CENTRAL_PORT),
     '--dir',
