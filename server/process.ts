@@ -9,6 +9,8 @@ export interface ServerProcess {
   /** The exit code once it has exited, else null. */
   exitCode: () => number | null;
   stop: () => Promise<void>;
+  /** Ends it at once, as a power cut or a crash would (SIGKILL). */
+  kill: () => Promise<void>;
 }
 
 export interface LaunchOptions {
@@ -29,14 +31,16 @@ export const launchWithNode: LaunchServer = (script, args, o) => {
     ...(o.cwd ? { cwd: o.cwd } : {}),
     env: { ...process.env, ...o.env },
   });
+  const end = (signal: NodeJS.Signals): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
   return {
     exitCode: () => child.exitCode ?? (child.signalCode ? 128 : null),
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
   };
 };
 

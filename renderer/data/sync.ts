@@ -96,6 +96,11 @@ function authoredBy(doc: { _id: string; actor?: { login?: unknown } }, req: { qu
   return doc._id.startsWith('evt:') && doc.actor?.login === req.query.author;
 }
 
+/** Without an author (a desk relaying its office's events, as the reliability lab's desks do): events only, never a design document. */
+function isEvent(doc: { _id: string }): boolean {
+  return doc._id.startsWith('evt:');
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => reject(Object.assign(new Error('timeout'), { status: 0 })), ms);
@@ -251,7 +256,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       .catch(() => undefined);
     replication = local.sync(remote, {
       // query_params are part of PouchDB's replication id: one push checkpoint per author.
-      push: opts.author ? { filter: authoredBy, query_params: { author: opts.author } } : {},
+      push: opts.author ? { filter: authoredBy, query_params: { author: opts.author } } : { filter: isEvent },
       live: true,
       retry: true,
       batch_size: opts.batchSize ?? 100,

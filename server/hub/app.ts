@@ -21,6 +21,11 @@ export interface HubAppOptions {
   onDesk: (address: string) => void;
   /** The hub's own admin, whose requests (provisioning, the staff copy) are not a desk's. */
   adminUser: string;
+  /**
+   * False until the hub is ready for desks (provisioned, staff accounts copied once): until then a
+   * desk is answered 503, which it retries, rather than 401 for an account not yet copied.
+   */
+  ready: () => boolean;
   /** The status endpoint's answer (null until the hub is ready: 503). */
   status: () => Promise<unknown>;
   log: (line: string) => void;
@@ -88,10 +93,14 @@ export async function hubApp(opts: HubAppOptions): Promise<Express> {
     next();
   });
   const officeDbs = opts.databases.filter((d) => d.startsWith('office_'));
-  app.use((req, _res, next) => {
-    const first = req.path.split('/')[1] ?? '';
-    if (officeDbs.includes(decodeURIComponent(first)) && basicUser(req) !== opts.adminUser)
-      opts.onDesk(req.socket.remoteAddress ?? '?');
+  app.use((req, res, next) => {
+    const first = decodeURIComponent(req.path.split('/')[1] ?? '');
+    const desk = (officeDbs.includes(first) || first === '_session') && basicUser(req) !== opts.adminUser;
+    if (desk && !opts.ready()) {
+      res.status(503).json({ error: 'starting', reason: 'The office hub is starting.' });
+      return;
+    }
+    if (desk && first !== '_session') opts.onDesk(req.socket.remoteAddress ?? '?');
     next();
   });
   app.use(noDatabaseChanges(opts.databases));

@@ -102,6 +102,7 @@ async function start(): Promise<void> {
     configPath,
     databases,
     onDesk: health.desk,
+    ready: () => ready,
     adminUser: spec.admin.user,
     status,
     log,
@@ -135,17 +136,18 @@ async function start(): Promise<void> {
       onError: recordError,
     });
   }
-  if (spec.usersAccount) startStaffCopy(url);
+  // Desks are let in once the office's staff accounts have been copied (or could not be).
+  if (spec.usersAccount) await startStaffCopy(url);
   ready = true;
   log(`serving ${officeDb} at http://${host}:${port}/ (data in ${dir}), relaying with ${spec.central.url}`);
 }
 
 let staffTimer: NodeJS.Timeout | null = null;
 let copying: Promise<void> | null = null;
-function startStaffCopy(url: string): void {
+function startStaffCopy(url: string): Promise<void> {
   const reader = spec.usersAccount;
   const central = spec.central;
-  if (!reader) return;
+  if (!reader) return Promise.resolve();
   const copy = (): Promise<void> =>
     (copying ??= copyStaffAccounts({
       office: spec.office,
@@ -171,8 +173,8 @@ function startStaffCopy(url: string): void {
       .finally(() => {
         copying = null;
       }));
-  void copy();
   staffTimer = setInterval(() => void copy(), spec.staffRefreshMs ?? 60_000);
+  return copy();
 }
 
 let stopping = false;

@@ -67,6 +67,8 @@ export interface Hub {
   url: string;
   status: () => Promise<HubStatus>;
   stop: () => Promise<void>;
+  /** Ends the hub's process at once (the hub computer dies): tests only. */
+  kill: () => Promise<void>;
   /** The hub's admin (for tests and the headless hub's own tools). */
   admin: { user: string; password: string };
 }
@@ -131,5 +133,6 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     admin,
     status: async () => ({ health: await fetchHealth(url) }),
     stop: () => child.stop(),
+    kill: () => child.kill(),
   };
 }

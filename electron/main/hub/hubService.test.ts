@@ -36,6 +36,7 @@ function harness(opts: { free?: boolean; failStart?: boolean; stored?: unknown }
         url: `http://127.0.0.1:${o.port}`,
         admin: { user: 'admin', password: 'x' },
         status: () => Promise.resolve({ health }),
+        kill: () => Promise.resolve(),
         stop: () => {
           stopped.push(`${o.host}:${o.port}`);
           return Promise.resolve();

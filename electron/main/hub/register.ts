@@ -54,6 +54,10 @@ export const launchUtility: LaunchServer = (script, args, o) => {
       }
       await exited;
     },
+    kill: async () => {
+      if (exitCode === null) child.kill();
+      await exited;
+    },
   };
 };
 
