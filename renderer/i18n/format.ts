@@ -41,11 +41,21 @@ export function formatLongDate(instant: number, language: UiLanguage): string {
   }).format(new Date(instant + KZ_OFFSET_MS));
 }
 
+/**
+ * The locale numbers are formatted in. Kazakh and Russian write numbers alike in Kazakhstan (groups
+ * of three with a no-break space, a decimal comma: CLDR's kk and ru), but Chromium ships Kazakh
+ * without its number symbols: `kk-KZ` resolves and formats 1850.5 as "1,850.5". So numbers are
+ * formatted as ru-KZ in both languages.
+ */
+function numberLocale(_language: UiLanguage): string {
+  return 'ru-KZ';
+}
+
 /** Numbers with the no-break-space grouping and decimal comma of kk-KZ / ru-KZ. */
 export function formatNumber(value: number, language: UiLanguage): string {
-  return new Intl.NumberFormat(intlLocale(language)).format(value);
+  return new Intl.NumberFormat(numberLocale(language)).format(value);
 }
 
 export function formatMoneyKzt(value: number, language: UiLanguage): string {
-  return new Intl.NumberFormat(intlLocale(language), { style: 'currency', currency: 'KZT' }).format(value);
+  return new Intl.NumberFormat(numberLocale(language), { style: 'currency', currency: 'KZT' }).format(value);
 }

@@ -3,6 +3,7 @@
  * the disk, the last error. The relay's part (central, events waiting) is passed in by main.ts.
  */
 import { readdirSync, statSync, statfsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import type { HubHealth, HubHealthError } from '../../shared/hub/health';
 
@@ -24,6 +25,15 @@ export function directorySize(dir: string): number {
     }
   }
   return total;
+}
+
+/** Where desks on the LAN reach the hub: its IPv4 addresses when it listens on every interface. */
+export function lanAddresses(host: string): string[] {
+  if (host !== '0.0.0.0') return [host];
+  return Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => a.family === 'IPv4' && !a.internal)
+    .map((a) => a.address);
 }
 
 /** What is left for this user on the disk that holds `dir` (null where the OS does not say). */
@@ -78,7 +88,7 @@ export function createHealth(opts: {
         service: 'kense-hub',
         office: opts.office,
         startedAt,
-        serving: { host: opts.host, port: opts.port },
+        serving: { host: opts.host, port: opts.port, addresses: lanAddresses(opts.host) },
         desksLastHour: seen.size,
         central: relay.central,
         waiting: relay.waiting,

@@ -31,8 +31,11 @@ export const hubHealthSchema = z
     office: z.string(),
     /** When this run of the hub started. */
     startedAt: z.number(),
-    /** Where it listens (the host it was given: 0.0.0.0 is every interface of the computer). */
-    serving: z.object({ host: z.string(), port: z.number().int() }).strict(),
+    /**
+     * Where it listens (the host it was given: 0.0.0.0 is every interface of the computer), and the
+     * computer's LAN addresses that desks use then.
+     */
+    serving: z.object({ host: z.string(), port: z.number().int(), addresses: z.array(z.string()) }).strict(),
     /** Desks (distinct client computers) that synced with the hub in the last hour. */
     desksLastHour: z.number().int().min(0),
     central: z

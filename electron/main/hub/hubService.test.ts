@@ -24,7 +24,7 @@ function harness(opts: { free?: boolean; failStart?: boolean; stored?: unknown }
         service: 'kense-hub',
         office: o.office,
         startedAt: 500,
-        serving: { host: o.host ?? '127.0.0.1', port: o.port },
+        serving: { host: o.host ?? '127.0.0.1', port: o.port, addresses: ['192.168.1.20'] },
         desksLastHour: 2,
         central: { reached: true, lastReachedAt: 1000 },
         waiting: { events: 0, since: null },

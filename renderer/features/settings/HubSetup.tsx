@@ -5,6 +5,7 @@ import { formatPrintedDateTime } from '../../i18n/format';
 import { getBridge } from '../../platform/bridge';
 import { useSession } from '../../state/session';
 import { useSyncStatus } from '../../state/sync';
+import { HubHealthPanel } from './HubHealth';
 
 /**
  * The embedded office hub (desktop app only): this computer serves the office database on the LAN
@@ -152,6 +153,7 @@ export function HubSetup(): JSX.Element {
             {report.uplink && ` · ${t(`settings:hub.uplink.${report.uplink}`)}`}
             {report.lastSyncAt && ` · ${formatPrintedDateTime(report.lastSyncAt)}`}
           </p>
+          {report.state === 'running' && report.health && <HubHealthPanel health={report.health} />}
           {report.state === 'running' && report.staff && (
             <p
               className={`wide${['refused', 'unreachable'].includes(report.staff.state) ? ' field-error' : ''}`}
