@@ -11,6 +11,8 @@ export interface ServerProcess {
   stop: () => Promise<void>;
   /** Ends it at once, as a power cut or a crash would (SIGKILL). */
   kill: () => Promise<void>;
+  /** The operating system's process id (for measuring its memory), if known. */
+  pid: number | null;
 }
 
 export interface LaunchOptions {
@@ -41,6 +43,7 @@ export const launchWithNode: LaunchServer = (script, args, o) => {
     exitCode: () => child.exitCode ?? (child.signalCode ? 128 : null),
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
+    pid: child.pid ?? null,
   };
 };
 

@@ -69,6 +69,8 @@ export interface Hub {
   stop: () => Promise<void>;
   /** Ends the hub's process at once (the hub computer dies): tests only. */
   kill: () => Promise<void>;
+  /** The hub process's id, if known (the bench reads its memory). */
+  pid: number | null;
   /** The hub's admin (for tests and the headless hub's own tools). */
   admin: { user: string; password: string };
 }
@@ -134,5 +136,6 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     status: async () => ({ health: await fetchHealth(url) }),
     stop: () => child.stop(),
     kill: () => child.kill(),
+    pid: child.pid,
   };
 }

@@ -37,6 +37,7 @@ function harness(opts: { free?: boolean; failStart?: boolean; stored?: unknown }
         admin: { user: 'admin', password: 'x' },
         status: () => Promise.resolve({ health }),
         kill: () => Promise.resolve(),
+        pid: null,
         stop: () => {
           stopped.push(`${o.host}:${o.port}`);
           return Promise.resolve();

@@ -43,6 +43,7 @@ export const launchUtility: LaunchServer = (script, args, o) => {
     }),
   );
   return {
+    pid: child.pid ?? null,
     exitCode: () => exitCode,
     stop: async () => {
       if (exitCode === null) {
