@@ -140,6 +140,28 @@ describe('the hub relays events only', () => {
     expect(readFileSync(path.join(hubDir, 'logs', 'hub.log'), 'utf8')).not.toMatch(/refused/);
   }, 60_000);
 
+  it('is never read by a CouchDB replicator: the hub pushes to central, and desks talk to the hub', async () => {
+    // Apache CouchDB's replicator reads each document of a remote source as GET …?open_revs=…
+    // with Accept: multipart/mixed and parses the answer as multipart (couch_httpd:get_boundary);
+    // express-pouchdb answers JSON, as text/plain to that Accept header: {badmatch,{"text/plain",…}}.
+    // So the hub is never a CouchDB replication's source: it pushes its events to central itself
+    // (PouchDB's replication, JSON), as the first test shows, and central never pulls from it.
+    const id = (await onHub().allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0', limit: 1 })).rows[0]?.id ?? '';
+    const rev = (await onHub().get(id))._rev;
+    const r = await fetch(
+      `${hub.url}/office_alm01/${encodeURIComponent(id)}?revs=true&latest=true&open_revs=${encodeURIComponent(JSON.stringify([rev]))}`,
+      {
+        headers: {
+          accept: 'multipart/mixed',
+          authorization: 'Basic ' + Buffer.from(`${hub.admin.user}:${hub.admin.password}`).toString('base64'),
+        },
+      },
+    );
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await onCentral().get(id)).toMatchObject({ _id: id });
+  });
+
   it('answers its health to anyone, as JSON without personal data', async () => {
     const r = await fetch(`${hub.url}${HUB_STATUS_PATH}`);
     expect(r.status).toBe(200);
