@@ -29,6 +29,8 @@ export interface HubAppOptions {
   /** The status endpoint's answer (null until the hub is ready: 503). */
   status: () => Promise<unknown>;
   log: (line: string) => void;
+  /** A write the server failed with 5xx (the storage refused it: disk, permissions). */
+  onWriteFailed: () => void;
 }
 
 /**
@@ -88,7 +90,9 @@ export async function hubApp(opts: HubAppOptions): Promise<Express> {
   // Server errors go to the hub's log (express-pouchdb's own log is off: it never rotates).
   app.use((req, res, next) => {
     res.on('finish', () => {
-      if (res.statusCode >= 500) opts.log(`HTTP ${res.statusCode} for ${req.method} ${req.path}`);
+      if (res.statusCode < 500) return;
+      opts.log(`HTTP ${res.statusCode} for ${req.method} ${req.path}`);
+      if (req.method !== 'GET' && req.method !== 'HEAD') opts.onWriteFailed();
     });
     next();
   });

@@ -103,6 +103,7 @@ async function start(): Promise<void> {
     databases,
     onDesk: health.desk,
     ready: () => ready,
+    onWriteFailed: () => recordError('storage'),
     adminUser: spec.admin.user,
     status,
     log,
