@@ -884,12 +884,14 @@ async function hubMain(): Promise<void> {
     });
     cleanup.push(() => context.close());
     // The same first download by a Node client (PouchDB on LevelDB), scans included: the servers
-    // compared with everything they hold.
+    // compared with everything they hold. (Plugins are added once per process: PouchDB refuses a
+    // second replication plugin.)
+    const Pouch = PouchDB.plugin(leveldbAdapter);
+    if (!('replicate' in Pouch.prototype)) Pouch.plugin(httpAdapter).plugin(replication);
     const nodeDownload = async (
       url: string,
       label: string,
     ): Promise<{ docs: number; ms: number; docsPerSec: number }> => {
-      const Pouch = PouchDB.plugin(httpAdapter).plugin(replication).plugin(leveldbAdapter);
       const local = new Pouch(path.join(tmp, `client-${label}`), { adapter: HUB_ADAPTER });
       const remote = new Pouch(`${url}/${DB_NAME}`, {
         auth: { username: DEV_ADMIN.user, password: DEV_ADMIN.password },
