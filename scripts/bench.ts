@@ -898,7 +898,8 @@ async function hubMain(): Promise<void> {
         skip_setup: true,
       });
       const t = performance.now();
-      const r = await local.replicate.from(remote, { batch_size: 1000, batches_limit: 20 });
+      // The desk's own sync settings (renderer/data/sync.ts): batches of 100, 10 ahead.
+      const r = await local.replicate.from(remote, { batch_size: 100, batches_limit: 10 });
       const ms = performance.now() - t;
       await local.destroy();
       return { docs: r.docs_written, ms: Math.round(ms), docsPerSec: Math.round(r.docs_written / (ms / 1000)) };
@@ -982,7 +983,7 @@ async function hubMain(): Promise<void> {
       [
         'First download, Node client (scans included): central → hub',
         `${f(nodeFromCentral.docsPerSec)} → ${f(nodeFromHub.docsPerSec)} docs/s`,
-        `${f(nodeFromCentral.docs)} docs; ${f(nodeFromCentral.ms / 1000, 1)} s → ${f(nodeFromHub.ms / 1000, 1)} s; batches of 1,000 × 20`,
+        `${f(nodeFromCentral.docs)} docs; ${f(nodeFromCentral.ms / 1000, 1)} s → ${f(nodeFromHub.ms / 1000, 1)} s; the desk's batches (100 × 10)`,
       ],
       ...(deskError
         ? [['Desk first download in Chromium', 'failed', deskError.slice(0, 90)] as [string, string, string]]
