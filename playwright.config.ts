@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const PORT = Number(process.env['KENSE_E2E_PORT'] ?? 5799);
 export const CENTRAL_PORT = Number(process.env['KENSE_E2E_CENTRAL_PORT'] ?? 5798);
+/** The Kense central service beside the dev central (staff administration), started with it. */
+export const SERVICE_PORT = Number(process.env['KENSE_E2E_SERVICE_PORT'] ?? CENTRAL_PORT + 2);
 export const E2E_STAFF =
   'aigerim:kense-e2e-1:clerk:ALM01,dana:kense-e2e-2:clerk:ALM01,bolat:kense-e2e-3:head:ALM01,nurlan:kense-e2e-4:executor:ALM01';
 
@@ -47,7 +49,7 @@ export default defineConfig({
     },
     {
       // The development central server (pouchdb-server), fresh for every run, with the staff of ALM01.
-      command: `rm -rf test-results/central-e2e && node --import tsx scripts/central.ts --port ${CENTRAL_PORT} --dir test-results/central-e2e --offices ALM01 --staff ${E2E_STAFF}`,
+      command: `rm -rf test-results/central-e2e && node --import tsx scripts/central.ts --port ${CENTRAL_PORT} --dir test-results/central-e2e --offices ALM01 --staff ${E2E_STAFF} --service-port ${SERVICE_PORT}`,
       url: `http://127.0.0.1:${CENTRAL_PORT}/`,
       reuseExistingServer: false,
       timeout: 60_000,

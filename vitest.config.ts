@@ -30,6 +30,9 @@ export default defineConfig({
           exclude: ['**/*.browser.test.{ts,tsx}', '**/node_modules/**'],
           environment: 'node',
           testTimeout: 20000,
+          // Against an external CouchDB (KENSE_TEST_COUCH_URL, tests/integration/lab/couch.ts) the
+          // suites share one server: one file at a time.
+          fileParallelism: !process.env['KENSE_TEST_COUCH_URL'],
         },
       },
       {
@@ -37,6 +40,7 @@ export default defineConfig({
         optimizeDeps: {
           include: [
             'dexie',
+            'dexie-react-hooks',
             'pouchdb-core',
             'pouchdb-adapter-indexeddb',
             'pouchdb-adapter-idb',

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkChains, type AuditReport, type Finding, type RawDoc } from '../shared/audit';
+import { parseEventId, verifiesId } from '../shared/events';
 import { officeDbName } from '../shared/couch';
 
 const PAGE = 1000;
@@ -27,8 +28,15 @@ export interface ServerSource {
   password?: string;
 }
 
-/** Every event document of an office database, read page by page with `_all_docs`. */
-export async function readServerEvents(src: ServerSource): Promise<RawDoc[]> {
+/**
+ * Every event document of an office database, read page by page with `_all_docs`; an event with
+ * conflicting revisions comes as the revision whose content its id names (else the winner), its
+ * other leaves in `leaves` for the check (shared/audit contentMismatch, conflictingRevision).
+ */
+export async function readServerEvents(
+  src: ServerSource,
+  leaves: Map<string, RawDoc[]> = new Map(),
+): Promise<RawDoc[]> {
   const base = `${src.url.replace(/\/+$/, '')}/${officeDbName(src.office)}/_all_docs`;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (src.user !== undefined)
@@ -39,6 +47,7 @@ export async function readServerEvents(src: ServerSource): Promise<RawDoc[]> {
   for (;;) {
     const q = new URLSearchParams({
       include_docs: 'true',
+      conflicts: 'true',
       limit: String(PAGE),
       skip: String(skip),
       startkey: JSON.stringify(startkey),
@@ -48,7 +57,28 @@ export async function readServerEvents(src: ServerSource): Promise<RawDoc[]> {
     if (!r.ok) throw new Error(`${base}: HTTP ${r.status} ${(await r.text()).slice(0, 200)}`);
     const body = (await r.json()) as { rows?: { id: string; doc?: RawDoc }[] };
     const rows = body.rows ?? [];
-    for (const row of rows) if (row.doc) docs.push(row.doc);
+    for (const row of rows) {
+      if (!row.doc) continue;
+      const conflicts = row.doc['_conflicts'];
+      if (!Array.isArray(conflicts) || conflicts.length === 0) {
+        docs.push(row.doc);
+        continue;
+      }
+      const all: RawDoc[] = [row.doc];
+      for (const rev of conflicts) {
+        const leaf = await fetch(
+          `${base.replace(/\/_all_docs$/, '')}/${encodeURIComponent(row.id)}?rev=${encodeURIComponent(String(rev))}`,
+          { headers },
+        );
+        if (leaf.ok) all.push((await leaf.json()) as RawDoc);
+      }
+      const shown = all.find((d) => parseEventId(row.id)?.digest && verifiesId(d)) ?? row.doc;
+      leaves.set(
+        row.id,
+        all.filter((d) => d !== shown),
+      );
+      docs.push(shown);
+    }
     const last = rows[rows.length - 1];
     if (!last || rows.length < PAGE) return docs;
     startkey = last.id;
@@ -124,20 +154,21 @@ export async function main(argv: string[]): Promise<number> {
   };
   let docs: RawDoc[];
   let source: string;
+  const leaves = new Map<string, RawDoc[]>();
   try {
     if (values.file) {
       docs = readExport(readFileSync(values.file, 'utf8'));
       source = path.basename(values.file);
     } else if (values.url && values.office && /^[A-Za-z0-9]{2,16}$/.test(values.office)) {
       const office = values.office.toUpperCase();
-      docs = await readServerEvents({ url: values.url, office, user: values.user, password: values.password });
+      docs = await readServerEvents({ url: values.url, office, user: values.user, password: values.password }, leaves);
       source = `${officeDbName(office)} at ${values.url}`;
     } else return usage();
   } catch (e) {
     console.error(`could not read the events: ${e instanceof Error ? e.message : String(e)}`);
     return 2;
   }
-  const report = checkChains(docs);
+  const report = checkChains(docs, { leaves });
   const out = values.json
     ? [JSON.stringify({ ok: report.ok, devices: report.devices, findings: report.findings })]
     : formatReport(report, source);

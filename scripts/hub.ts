@@ -6,14 +6,14 @@
  *
  * Central's credentials come from KENSE_CENTRAL_USER / KENSE_CENTRAL_PASSWORD: the office's hub
  * account (`npm run provision -- --offices ALM01 --hub-user hub-alm01` on central; the dev central
- * makes hub-<office>/kense-dev-hub). The office's staff accounts are copied from central's `_users`
- * (server/hub/staffCopy.ts) with KENSE_USERS_USER / KENSE_USERS_PASSWORD, an admin of
- * `_users` on central: the office's admin (provisioning makes office admins one) or a server admin;
- * default: the central account. Without one, create the staff accounts on the hub. With neither
- * variable set, the dev central's hub account and admin are used.
+ * makes hub-<office>/kense-dev-hub). The office's staff accounts are copied, with that same hub
+ * account, from the Kense central service (`--service URL`, default: beside central, see
+ * defaultCentralServiceUrl; `--service none` copies nothing: then create the staff accounts on the
+ * hub). With no KENSE_CENTRAL_USER, the dev central's hub account is used.
  */
 import { parseArgs } from 'node:util';
-import { DEV_ADMIN, DEV_HUB_PASSWORD, devHubLogin } from '../server/dev/central';
+import { defaultCentralServiceUrl } from '../shared/staff';
+import { DEV_HUB_PASSWORD, devHubLogin } from '../server/dev/central';
 import { startHub } from '../server/hub/officeHub';
 
 export { startHub, type Hub, type HubOptions, type HubStatus } from '../server/hub/officeHub';
@@ -26,12 +26,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       port: { type: 'string', default: '5985' },
       host: { type: 'string', default: '127.0.0.1' },
       dir: { type: 'string', default: '.hub' },
+      // The Kense central service (staff accounts for the hub); `none` for no copy.
+      service: { type: 'string' },
       // How long, at most, between attempts to reach central again (ms).
       'max-backoff-ms': { type: 'string', default: '30000' },
     },
   });
   if (!values.office) {
-    console.error('usage: npm run hub -- --office CODE [--central URL] [--port 5985] [--host 0.0.0.0] [--dir .hub]');
+    console.error(
+      'usage: npm run hub -- --office CODE [--central URL] [--service URL|none] [--port 5985] [--host 0.0.0.0] [--dir .hub]',
+    );
     process.exit(2);
   }
   const office = values.office.toUpperCase();
@@ -44,6 +48,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     user: env['KENSE_CENTRAL_USER'] ?? devHubLogin(office),
     password: env['KENSE_CENTRAL_PASSWORD'] ?? (dev ? DEV_HUB_PASSWORD : ''),
   };
+  const serviceUrl = values.service === 'none' ? null : (values.service ?? defaultCentralServiceUrl(central.url));
   const hub = await startHub({
     office,
     port: Number(values.port),
@@ -51,13 +56,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     dir: values.dir,
     maxBackoffMs: Number(values['max-backoff-ms']),
     central,
-    // Without KENSE_USERS_USER: the central account (which reads `_users` only if it is an admin).
-    usersAccount:
-      env['KENSE_USERS_USER'] !== undefined
-        ? { user: env['KENSE_USERS_USER'], password: env['KENSE_USERS_PASSWORD'] ?? '' }
-        : dev
-          ? DEV_ADMIN
-          : { user: central.user, password: central.password },
+    ...(serviceUrl ? { service: { url: serviceUrl } } : {}),
   });
   const shutdown = (): void => void hub.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);

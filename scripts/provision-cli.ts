@@ -1,6 +1,7 @@
-/** CLI for the provisioning script: see scripts/provision.ts. */
+/** CLI for the provisioning script: see server/provision.ts. */
 import { parseArgs } from 'node:util';
-import { provision, provisionReplication, putHubUser } from '../server/provision';
+import { DEFAULT_APP_ORIGINS, parseOrigins } from '../shared/couch';
+import { provision, provisionReplication, putHubUser, splitCredentials } from '../server/provision';
 import { validationRules } from '../server/rules';
 
 const { values } = parseArgs({
@@ -18,11 +19,22 @@ const { values } = parseArgs({
     'replicate-password': { type: 'string', default: process.env['KENSE_REPLICATE_PASSWORD'] },
     // How CouchDB reaches itself, when not as --url (e.g. http://127.0.0.1:5984).
     'local-url': { type: 'string' },
+    // The origins the app runs at (CORS, with credentials), space- or comma-separated.
+    'cors-origins': { type: 'string', default: process.env['KENSE_CORS_ORIGINS'] ?? DEFAULT_APP_ORIGINS.join(' ') },
   },
 });
-if (!values.url || !values.password) {
+// Credentials may come in the URL (http://admin:secret@host:5984): taken out of it, sent as a header.
+let server: ReturnType<typeof splitCredentials> | null = null;
+try {
+  server = values.url ? splitCredentials(values.url, { user: values.user, password: values.password ?? '' }) : null;
+} catch {
+  console.error(`--url is not an address: ${values.url ?? ''}`);
+  process.exit(2);
+}
+if (!server || !server.password) {
   console.error('usage: npm run provision -- --url URL --user ADMIN --password PASSWORD --offices CODE[,CODE…]');
-  console.error('       (the password may also come from COUCHDB_PASSWORD)');
+  console.error('       (the password may also come from COUCHDB_PASSWORD, or the URL: http://admin:…@host:5984)');
+  console.error('       [--cors-origins "app://kense https://desk.example.kz"] (or KENSE_CORS_ORIGINS)');
   console.error('       an office server: add --replicate-to CENTRAL_URL --replicate-user USER --replicate-password …');
   console.error('       (or KENSE_REPLICATE_PASSWORD) [--local-url URL as CouchDB reaches itself]');
   console.error("       on central, an office hub's account: --offices CODE --hub-user LOGIN --hub-password …");
@@ -43,32 +55,33 @@ if (values['replicate-to'] && (!values['replicate-user'] || !values['replicate-p
   console.error('--replicate-to needs --replicate-user and --replicate-password (or KENSE_REPLICATE_PASSWORD)');
   process.exit(2);
 }
+let corsOrigins: string[];
+try {
+  corsOrigins = parseOrigins(values['cors-origins']);
+} catch (e) {
+  console.error(`--cors-origins: ${(e as Error).message}`);
+  process.exit(2);
+}
 await provision({
-  url: values.url,
-  user: values.user,
-  password: values.password,
+  ...server,
   offices,
   rules: validationRules(),
   version: process.env['npm_package_version'] ?? 'dev',
+  corsOrigins,
 });
 if (hubOffice && values['hub-user'] && values['hub-password']) {
   const office = hubOffice;
-  await putHubUser(
-    { url: values.url, user: values.user, password: values.password },
-    { login: values['hub-user'], password: values['hub-password'], office },
-  );
+  await putHubUser(server, { login: values['hub-user'], password: values['hub-password'], office });
   console.warn(`hub account ${values['hub-user']} (${office})`);
 }
 if (values['replicate-to'] && values['replicate-user'] && values['replicate-password']) {
   await provisionReplication(
-    { url: values.url, user: values.user, password: values.password, offices },
+    { ...server, offices },
     {
       central: values['replicate-to'],
       user: values['replicate-user'],
       password: values['replicate-password'],
-      ...(values['local-url']
-        ? { local: { url: values['local-url'], user: values.user, password: values.password } }
-        : {}),
+      ...(values['local-url'] ? { local: splitCredentials(values['local-url'], server) } : {}),
     },
   );
 }

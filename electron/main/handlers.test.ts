@@ -110,7 +110,7 @@ const VALID: Record<IpcRequestChannel, unknown> = {
     host: '0.0.0.0',
     port: 5985,
     central: { url: 'https://couch.example.kz', user: 'hub', password: 'secret' },
-    staffReader: { user: 'users-reader', password: 'reader-secret' },
+    serviceUrl: 'https://couch.example.kz/_kense',
   },
 };
 
@@ -190,10 +190,11 @@ describe('IPC handlers of the main process (the real table, a fake shell)', () =
         { ...(VALID[IPC.configureHub] as object), office: 'alm01' },
         { ...(VALID[IPC.configureHub] as object), central: { url: 'file:///etc', user: 'a', password: 'b' } },
         { ...(VALID[IPC.configureHub] as object), extra: true },
-        { ...(VALID[IPC.configureHub] as object), staffReader: { user: 'reader', password: '' } },
-        { ...(VALID[IPC.configureHub] as object), staffReader: { user: '', password: 'x' } },
-        { ...(VALID[IPC.configureHub] as object), staffReader: { user: 'r', password: 'x', admin: true } },
-        { ...(VALID[IPC.configureHub] as object), staffReader: null },
+        { ...(VALID[IPC.configureHub] as object), serviceUrl: 'file:///etc/passwd' },
+        { ...(VALID[IPC.configureHub] as object), serviceUrl: '' },
+        { ...(VALID[IPC.configureHub] as object), serviceUrl: null },
+        // The staff reader is gone: an office admin's password never reaches the hub.
+        { ...(VALID[IPC.configureHub] as object), staffReader: { user: 'r', password: 'x' } },
       ],
     };
     for (const [channel, payloads] of Object.entries(bad) as [IpcRequestChannel, unknown[]][]) {

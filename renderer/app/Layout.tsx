@@ -2,6 +2,7 @@ import { useEffect, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useNavigate } from 'react-router';
 import { SECTIONS } from '@shared/ipc/contract';
+import { DeskKeyNotice } from '../features/auth/DeskKeyNotice';
 import { SideNav } from './SideNav';
 import { TopBar } from './TopBar';
 
@@ -31,6 +32,7 @@ export function Layout(): JSX.Element {
       <div className="shell-body">
         <SideNav />
         <main id="main" className="shell-main" tabIndex={-1}>
+          <DeskKeyNotice />
           <Outlet />
         </main>
       </div>

@@ -35,7 +35,19 @@ export function TopBar(): JSX.Element {
         <div>
           <dt>{user ? t(`settings:roles.${user.role}`) : t('common:user')}</dt>
           <dd data-testid="topbar-user" title={user ? user.login : undefined}>
-            {user?.displayName ?? t('common:notSignedIn')}
+            {user ? (
+              // The person's own account (password change) is one click from their name.
+              <Link
+                to="/account"
+                className="topbar-account"
+                title={t('auth:account.open')}
+                data-testid="topbar-account"
+              >
+                {user.displayName}
+              </Link>
+            ) : (
+              t('common:notSignedIn')
+            )}
           </dd>
         </div>
       </dl>

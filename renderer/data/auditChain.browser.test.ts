@@ -10,6 +10,7 @@ import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './officeDb';
 import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
 import { throwawayDeskKeys } from './deskKeys';
+import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
 const testKeys = throwawayDeskKeys();
@@ -36,6 +37,8 @@ function dbName(): string {
 async function openDesk(name: string): Promise<Desk> {
   const desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName: name, keys: await testKeys }, catalogue);
   cleanup.push(() => desk.close().catch(() => undefined));
+  await seedStaffDirectory(desk.office.db);
+  await desk.settled();
   return desk;
 }
 
@@ -164,11 +167,13 @@ describe('the device document tells the truth when PouchDB refuses one of the tw
       const { doc, head } = linkEvent(e as unknown as RawDoc, d.chain ?? null);
       return { doc: doc as unknown as typeof e, device: { ...d, chain: head } };
     });
-    expect((await office.db.get(e._id))._id).toBe(e._id);
+    // The link is content: the id the event is stored under is the linked one's.
+    expect(written._id).not.toBe(e._id);
+    expect((await office.db.get(written._id))._id).toBe(written._id);
     expect((await office.device()).chain).toEqual({
       seq: 1,
       hash: eventHash(written as unknown as RawDoc),
-      eventId: e._id,
+      eventId: written._id,
     });
   });
 
@@ -187,7 +192,8 @@ describe('the device document tells the truth when PouchDB refuses one of the tw
       actor: clerk,
       payload: {},
     });
-    await office.db.put({ ...e, note: 'already there' });
+    // Something already stored under the id the linked event will have.
+    await office.db.put({ ...linkEvent(e as unknown as RawDoc, null).doc, note: 'already there' });
     await expect(
       office.writeWithDevice((d) => {
         const { doc, head } = linkEvent(e as unknown as RawDoc, d.chain ?? null);

@@ -7,6 +7,12 @@ export type WritableEvent = EventDoc & {
   _attachments?: Record<string, { content_type: string; data: Blob; digest?: string }>;
 };
 
+/** SHA-256 (hex) of a scan's bytes, as an `attachment_added` event records it (WebCrypto). */
+export async function sha256OfBlob(data: Blob): Promise<string> {
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', await data.arrayBuffer()));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /**
  * The digest CouchDB and PouchDB will store for each attachment, computed from the bytes before the
  * event is hashed, so that the chain covers the scan itself (PouchDB recomputes the same value).

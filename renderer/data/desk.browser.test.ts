@@ -9,6 +9,7 @@ import { throwawayDeskKeys } from './deskKeys';
 import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
 import { findApplicant, openApplicationPersonal } from './sealedRows';
+import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
 const testKeys = throwawayDeskKeys();
@@ -79,6 +80,8 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
       AppendError,
     );
     expect(await desk.eventsOf(reg.appId)).toHaveLength(1);
+    await seedStaffDirectory(desk.office.db);
+    await desk.settled();
     await desk.append(reg.appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
     await desk.append(reg.appId, 'step_done', exec, { stepId: 's4', outcome: 'refused', ground: 'п. 10' });
     await desk.settled();
@@ -107,5 +110,55 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
     expect(await desk.model.applications.get(first.appId)).toMatchObject({ regNumber: first.payload.regNumber });
     expect(await desk.model.applications.get(second.appId)).toMatchObject({ status: 'refused_at_intake' });
     await desk.close();
+  });
+});
+
+describe('desk: a forged revision under an event id is never shown as the event (issue 12, finding 2)', () => {
+  it('folds the revision whose content the id names, even when a forged one wins the conflict', async () => {
+    const desk = await openDesk();
+    await seedStaffDirectory(desk.office.db);
+    const reg = await desk.registerApplication('registered', clerk, intake);
+    const resolution = await desk.append(reg.appId, 'resolution', head, {
+      stepId: 's3',
+      executor: 'exec1',
+      executorName: 'Дана',
+    });
+    await desk.settled();
+    expect(await desk.model.applications.get(reg.appId)).toMatchObject({ assignee: 'exec1' });
+    // As an old server or a restored backup could hand it over: a clerk's content under the
+    // head's event id, on a new branch whose made-up revision sorts first, so it wins.
+    const forged = { ...resolution, payload: { ...resolution.payload, executor: 'clerk1' } };
+    await desk.office.db.bulkDocs([{ ...forged, _rev: `1-${'f'.repeat(32)}` }], { new_edits: false });
+    expect(((await desk.office.db.get(resolution._id)) as unknown as typeof resolution).payload.executor).toBe(
+      'clerk1',
+    );
+    await desk.settled();
+    expect((await desk.state(reg.appId)).assignee?.login).toBe('exec1');
+    expect(await desk.model.applications.get(reg.appId)).toMatchObject({ assignee: 'exec1' });
+  });
+
+  it('refuses a scan whose bytes are not the ones its event records', async () => {
+    const desk = await openDesk();
+    const reg = await desk.registerApplication('registered', clerk, intake);
+    const scan = new Blob([new Uint8Array([0x25, 0x50, 0x44, 0x46, 1, 2, 3])], { type: 'application/pdf' });
+    const att = await desk.attach(reg.appId, clerk, { name: 'a.pdf', type: 'application/pdf', data: scan });
+    expect(att.payload.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Uint8Array(await (await desk.attachment(att._id, 'a.pdf')).arrayBuffer())).toEqual(
+      new Uint8Array(await scan.arrayBuffer()),
+    );
+    // Other bytes under the same event (the id covers the payload, not the attachment itself).
+    const stored = await desk.office.db.get(att._id);
+    await desk.office.db.bulkDocs(
+      [
+        {
+          ...stored,
+          _rev: `2-${'f'.repeat(32)}`,
+          _revisions: { start: 2, ids: ['f'.repeat(32), String(stored._rev).slice(2)] },
+          _attachments: { 'a.pdf': { content_type: 'application/pdf', data: new Blob([new Uint8Array([9, 9, 9])]) } },
+        },
+      ],
+      { new_edits: false },
+    );
+    await expect(desk.attachment(att._id, 'a.pdf')).rejects.toMatchObject({ code: 'attachment.mismatch' });
   });
 });

@@ -3,7 +3,7 @@ import { officeDbName } from '@shared/couch';
 import { enforceStrictDurability, isPouchDbNamed, pouchIdbName, takeAbortCause } from './durability';
 import type { DeskKeys } from './deskKeys';
 import { DEFAULT_ADAPTER, PouchDB, type LocalAdapter } from './pouch';
-import { checkSealKey, sealDatabase } from './sealedDb';
+import { checkSealKey, sealDatabase, sealKeyMatches, type SealCheck } from './sealedDb';
 
 /** A data-layer failure the UI can translate (`data:errors.<code>`). */
 export class DataError extends Error {
@@ -14,7 +14,9 @@ export class DataError extends Error {
       | 'storage.failed'
       | 'device.conflict'
       /** The unlocked desk key does not open this replica (docs/threat-model.md §5). */
-      | 'key.wrong',
+      | 'key.wrong'
+      /** An attachment's bytes are not the ones its event records (a forged revision). */
+      | 'attachment.mismatch',
     cause?: unknown,
   ) {
     super(code, { cause });
@@ -115,6 +117,24 @@ export interface OfficeDb {
     build: (device: DeviceDoc) => Promise<{ doc: D; device: DeviceDoc }>,
   ): Promise<D>;
   close(): Promise<void>;
+}
+
+/**
+ * Whether keys open this desk's local replica of the office database (its key check), read without
+ * writing: how a sign-in tells the desk's escrowed secret from someone else's (deskUnlock.ts).
+ */
+export function localSealCheck(
+  office: string,
+  adapter: LocalAdapter = DEFAULT_ADAPTER,
+): (keys: DeskKeys) => Promise<SealCheck> {
+  return async (keys: DeskKeys): Promise<SealCheck> => {
+    const db = new PouchDB(officeDbName(office), { adapter, auto_compaction: false });
+    try {
+      return await sealKeyMatches(db, keys);
+    } finally {
+      await db.close();
+    }
+  };
 }
 
 /**

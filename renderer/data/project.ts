@@ -12,6 +12,17 @@ export function applicantDisplayName(a: Applicant): string {
 
 export const applicantKey = (a: Applicant): string => (a.kind === 'person' ? a.iin : a.bin);
 
+/**
+ * A registration or outgoing number is searched by any tail of it, not only from its start: a
+ * clerk reads "000003" or "D01-000003" off a ticket («ALM01-D01-000003», «ALM01-D01/000347»).
+ */
+export function numberSearchParts(number: string | null | undefined): string[] {
+  if (!number) return [];
+  const out: string[] = [number];
+  for (let i = 0; i < number.length; i++) if (number[i] === '-' || number[i] === '/') out.push(number.slice(i + 1));
+  return out.filter(Boolean);
+}
+
 /** The status a list shows: the engine's status, or the step kind while work is under way. */
 function rowStatus(s: ApplicationState): string {
   return s.status;
@@ -54,11 +65,18 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
       assignee: state.assignee?.login ?? null,
       stepDueAt: state.stepDueAt,
       dueAt: state.dueAt,
+      calendarMissingYear: state.calendarMissingYear,
       overdue: state.overdue || state.stepOverdue ? 1 : 0,
       atRisk: state.atRisk ? 1 : 0,
       applicantId: key,
       applicantName: name,
-      searchText: [p.regNumber, name, key, p.representative?.fullName, ...state.letters.map((l) => l.number)],
+      searchText: [
+        ...numberSearchParts(p.regNumber),
+        name,
+        key,
+        p.representative?.fullName,
+        ...state.letters.flatMap((l) => numberSearchParts(l.number)),
+      ],
       registeredAt: at,
       updatedAt: state.lastEventAt ?? at,
       eventCount: state.eventCount,

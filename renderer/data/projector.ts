@@ -1,8 +1,11 @@
+import { appEventRange } from '@shared/events';
 import { blindIndex } from './blindIndex';
 import type { DeskKeys } from './deskKeys';
 import type { PouchDB } from './pouch';
-import type { ApplicantRow, ReadModel } from './readModel';
+import type { ApplicantRow, ApplicationRow, ReadModel, StaffRow } from './readModel';
 import { sealProjection, type ClearProjection, type SealedProjection } from './sealedRows';
+import { verifiedRevision, type LeafDoc } from './verifiedEvents';
+import { isAssigneeUnknown, isStaffDocId, loadDirectory, staffRowOf } from './staff';
 
 /** An event document as stored: the envelope fields the projector needs. */
 export interface StoredEvent {
@@ -31,21 +34,32 @@ const BATCH = 500;
 const isOlder = (a: ApplicantRow, b: ApplicantRow): boolean =>
   a.lastSeenAt !== b.lastSeenAt ? a.lastSeenAt < b.lastSeenAt : a.lastAppId < b.lastAppId;
 
+/** The row with its `assigneeUnknown` mark as the directory has it now (absent when known). */
+function marked<T extends ApplicationRow>(row: T, directory: ReadonlyMap<string, StaffRow>): T {
+  const { assigneeUnknown: _old, ...rest } = row;
+  return (isAssigneeUnknown(row, directory) ? { ...rest, assigneeUnknown: 1 } : rest) as T;
+}
+
 /**
  * Follows the office database's changes feed — the desk's own appends and replicated events
  * alike: there is no second path for sync — and keeps the read model up to date, with the
- * checkpoint written in the same transaction as the rows it covers.
+ * checkpoint written in the same transaction as the rows it covers. The office's staff directory
+ * (`staff:` documents) comes through the same feed into the `staff` table; when it changes, the
+ * applications waiting on an executor are marked again (an unknown or deactivated executor sends
+ * them to the head's inbox).
  */
 export class Projector {
   private running: Promise<void> | null = null;
   private again = false;
   private feed: PouchDB.Core.Changes<object> | null = null;
   private keysChecked = false;
+  /** The next pass replays every event (the projection changed: a new calendar or catalogue). */
+  private fromZero = false;
 
   constructor(
     private readonly db: PouchDB.Database,
     private readonly model: ReadModel,
-    private readonly project: ProjectFn,
+    private project: ProjectFn,
     private readonly keys: DeskKeys,
     private readonly now: () => number = () => Date.now(),
   ) {}
@@ -66,6 +80,18 @@ export class Projector {
 
   private async checkpoint(): Promise<number | string> {
     return (await this.model.meta.get(CHECKPOINT))?.value ?? 0;
+  }
+
+  /**
+   * Projects with another function from now on (a catalogue or calendar pulled from central). With
+   * `refold`, every application is folded again in the background, rows replaced in place: lists
+   * stay filled meanwhile, and a due time that waited for a calendar year appears.
+   */
+  setProject(project: ProjectFn, refold: boolean): void {
+    this.project = project;
+    if (!refold) return;
+    this.fromZero = true;
+    void this.catchUp().catch((e: unknown) => console.error('projector', e));
   }
 
   /** Applies every change since the checkpoint; concurrent calls coalesce into one more pass. */
@@ -90,16 +116,28 @@ export class Projector {
     const total =
       typeof info.update_seq === 'number' ? info.update_seq : Number.parseInt(String(info.update_seq), 10) || 0;
     const check = await this.checkKeys();
-    let since = await this.checkpoint();
+    let since = this.fromZero ? 0 : await this.checkpoint();
+    this.fromZero = false;
     let processed = typeof since === 'number' ? since : 0;
     for (;;) {
       const page = await this.db.changes({ since, limit: BATCH });
       if (page.results.length === 0) break;
       const appIds = new Set<string>();
+      const staffIds: string[] = [];
       for (const ch of page.results) {
         const m = /^evt:([^:]+):/.exec(ch.id);
         if (m?.[1]) appIds.add(m[1]);
+        else if (isStaffDocId(ch.id)) staffIds.push(ch.id);
       }
+      // The winning revision of each changed entry; a deleted or malformed one leaves the directory.
+      const staff: { id: string; row: StaffRow | null }[] =
+        staffIds.length === 0
+          ? []
+          : (await this.db.allDocs({ keys: staffIds, include_docs: true })).rows.map((r, i) => ({
+              // Rows come in the order of the keys; a deleted document's row has no doc.
+              id: staffIds[i] ?? '',
+              row: 'doc' in r && r.doc ? staffRowOf(r.doc) : null,
+            }));
       const cleared: [string, ClearProjection][] = [];
       for (const appId of appIds) cleared.push([appId, this.project(appId, await this.eventsOf(appId), this.now())]);
       // Sealed before the transaction (IndexedDB commits a transaction that waits on anything
@@ -109,10 +147,16 @@ export class Projector {
       );
       await this.model.transaction(
         'rw',
-        [this.model.applications, this.model.applicants, this.model.journal, this.model.meta],
+        [this.model.applications, this.model.applicants, this.model.journal, this.model.staff, this.model.meta],
         async () => {
+          for (const { id, row } of staff) {
+            const login = id.slice('staff:'.length);
+            if (row && row.login === login) await this.model.staff.put(row);
+            else await this.model.staff.delete(login);
+          }
+          const directory = await loadDirectory(this.model);
           for (const [appId, p] of projections) {
-            if (p.application) await this.model.applications.put(p.application);
+            if (p.application) await this.model.applications.put(marked(p.application, directory));
             // Every event re-projects its whole application: the applicant row keeps the details of
             // the latest registration (by time, then id), whatever order the events arrived in.
             const current = p.applicant ? await this.model.applicants.get(p.applicant.key) : undefined;
@@ -122,6 +166,13 @@ export class Projector {
             // superseded by a replicated event (an issuance that lost) must not stay behind.
             await this.model.journal.where('appId').equals(appId).delete();
             if (p.journal.length > 0) await this.model.journal.bulkPut(p.journal);
+          }
+          if (staff.length > 0) {
+            const waiting = await this.model.applications.where('role').equals('executor').toArray();
+            const changed = waiting.filter(
+              (a) => (a.assigneeUnknown ?? 0) !== (isAssigneeUnknown(a, directory) ? 1 : 0),
+            );
+            if (changed.length > 0) await this.model.applications.bulkPut(changed.map((a) => marked(a, directory)));
           }
           await this.model.meta.put({ key: CHECKPOINT, value: page.last_seq });
           await this.model.meta.put({ key: KEY_CHECK, value: check });
@@ -133,14 +184,21 @@ export class Projector {
     }
   }
 
-  /** All events of one application: their ids sort together (`evt:<appId>:…`). */
+  /**
+   * All events of one application (their ids sort together, `evt:<appId>:…`), each as the revision
+   * whose content its id names: a forged revision that won a conflict is never folded as the event.
+   * Where no revision verifies (edited in place on disk), the stored one is returned as it is: the
+   * fold refuses it (`parseEvent`: event.contentMismatch), the card's audit trail lists it.
+   */
   async eventsOf(appId: string): Promise<StoredEvent[]> {
-    const r = await this.db.allDocs<StoredEvent>({
-      startkey: `evt:${appId}:`,
-      endkey: `evt:${appId}:\ufff0`,
-      include_docs: true,
-    });
-    return r.rows.flatMap((row) => (row.doc ? [row.doc as StoredEvent] : []));
+    const r = await this.db.allDocs<StoredEvent>({ ...appEventRange(appId), include_docs: true, conflicts: true });
+    const out: StoredEvent[] = [];
+    for (const row of r.rows) {
+      if (!row.doc) continue;
+      const doc = (await verifiedRevision(this.db, row.doc as unknown as LeafDoc)) ?? row.doc;
+      out.push(doc as unknown as StoredEvent);
+    }
+    return out;
   }
 
   /** Follows the changes feed until stopped. */
@@ -167,12 +225,13 @@ export class Projector {
   private async clear(): Promise<void> {
     await this.model.transaction(
       'rw',
-      [this.model.applications, this.model.applicants, this.model.journal, this.model.meta],
+      [this.model.applications, this.model.applicants, this.model.journal, this.model.staff, this.model.meta],
       async () => {
         await Promise.all([
           this.model.applications.clear(),
           this.model.applicants.clear(),
           this.model.journal.clear(),
+          this.model.staff.clear(),
           this.model.meta.clear(),
         ]);
       },

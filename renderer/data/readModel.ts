@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import type { StaffDirectoryEntry } from '@shared/staff';
 
 /**
  * The read model: what lists, inboxes, counters and journals query. It is disposable: built by
@@ -26,6 +27,11 @@ export interface ApplicationRow {
   assignee: string | null;
   stepDueAt: number | null;
   dueAt: number | null;
+  /**
+   * A due time needed a calendar year that is not published (dueAt or stepDueAt is then null):
+   * the lists say "calendar for <year> not published" there instead of a date.
+   */
+  calendarMissingYear?: number | null;
   overdue: 0 | 1;
   atRisk: 0 | 1;
   /** Blind-index token of the applicant's IIN/BIN (equal for the same applicant: lookup, purge). */
@@ -42,6 +48,12 @@ export interface ApplicationRow {
   closedAt: number | null;
   /** How many concurrent actions lost to another desk's: the card shows them. */
   superseded: number;
+  /**
+   * 1 while the application waits on an executor the office's staff directory does not list as an
+   * active executor (mistyped on an older desk, or deactivated since): it then waits in the head's
+   * inbox, marked, instead of in nobody's. Set by the projector from the directory (staff.ts).
+   */
+  assigneeUnknown?: 0 | 1;
 }
 
 /**
@@ -68,9 +80,13 @@ export const isOpenStatus = (status: string): boolean => OPEN_STATUSES.includes(
  * The queue an application waits in: its role's, except that an executor step assigned to someone
  * is that person's alone (executors see their own and the unassigned ones).
  */
-export function queueOf(row: Pick<ApplicationRow, 'role' | 'assignee' | 'status'>): string | undefined {
+export function queueOf(
+  row: Pick<ApplicationRow, 'role' | 'assignee' | 'status' | 'assigneeUnknown'>,
+): string | undefined {
   if (!row.role || row.status === 'closed') return undefined;
-  return row.role === 'executor' ? `executor:${row.assignee ?? ''}` : `${row.role}:`;
+  if (row.role !== 'executor') return `${row.role}:`;
+  // Assigned to someone who is no active executor: the head, who routes it again, sees it.
+  return row.assigneeUnknown === 1 ? 'head:' : `executor:${row.assignee ?? ''}`;
 }
 
 /** The row with its queue keys set from its own fields. */
@@ -127,6 +143,12 @@ export interface JournalRow {
   data: string;
 }
 
+/**
+ * The office's staff directory as this desk has it (shared/staff): one row per `staff:<login>`
+ * document of the office database, projected from the same changes feed as the events.
+ */
+export type StaffRow = Omit<StaffDirectoryEntry, '_rev'>;
+
 export interface MetaRow {
   key: string;
   value: string | number;
@@ -136,12 +158,13 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 6;
+export const READ_MODEL_VERSION = 7;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;
   applicants: EntityTable<ApplicantRow, 'key'>;
   journal: EntityTable<JournalRow, 'id'>;
+  staff: EntityTable<StaffRow, 'login'>;
   meta: EntityTable<MetaRow, 'key'>;
 };
 
@@ -159,9 +182,10 @@ export function openReadModel(name: string): ReadModel {
   // Relaxed durability is right here: a lost write is rebuilt from the events.
   db.version(1).stores({
     applications:
-      'appId, regNumber, status, role, assignee, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], [queue+queueDue+appId], [queue+lateAt], applicantKey, registeredAt, dueAt, *searchWords',
+      'appId, regNumber, status, role, assignee, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], [queue+queueDue+appId], [queue+registeredAt+appId], [queue+regNumber], [queue+lateAt], [queueDue+appId], applicantKey, registeredAt, dueAt, *searchWords',
     applicants: 'key, lastSeenAt, *searchWords',
     journal: 'id, appId, [journal+at], number',
+    staff: 'login',
     meta: 'key',
   });
   // The queue keys follow the row on every write, whoever writes it (projector, rebuild, tests).

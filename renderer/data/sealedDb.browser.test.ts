@@ -5,6 +5,7 @@ import { loadCatalogue } from '@shared/catalogue';
 import type { ActorRef } from '@shared/events';
 import { testPermitIntake, testPermitService } from '../../tests/fixtures/testService';
 import { ownHeads } from './auditChain';
+import { escrowDoc } from '../features/auth/deskUnlock';
 import { Desk } from './desk';
 import { throwawayDeskKeys, type DeskKeys } from './deskKeys';
 import { DataError } from './officeDb';
@@ -185,6 +186,19 @@ describe('encryption at rest of the office database (real IndexedDB, real server
     expect(otherReport.findings).toEqual([]);
   });
 
+  it("holds the desk-key escrows it pulls sealed: no desk's secret in clear at rest", async () => {
+    const name = dbName();
+    const desk = await openDesk(name, await throwawayDeskKeys());
+    const server = await serverDb();
+    const escrow = escrowDoc('ALM01', 'D07', new Uint8Array(32).fill(201), 'aigerim', '2026-03-09T10:00:00.000Z');
+    await server.put(escrow);
+    await syncUntil(desk.office.db, server, async () => (await desk.office.db.allDocs()).rows.length >= 1);
+    const raw = await rawIdb(name);
+    expect(raw).toContain(escrow._id);
+    expect(raw).not.toContain(String(escrow['secret']));
+    expect(((await desk.office.db.get(escrow._id)) as unknown as { secret: string }).secret).toBe(escrow['secret']);
+  });
+
   it('a pulled document cannot pass clear bytes off as sealed (a forged sealedAttachments field is dropped)', async () => {
     const name = dbName();
     const desk = await openDesk(name, await throwawayDeskKeys());
@@ -275,8 +289,9 @@ describe('encryption at rest of the office database (real IndexedDB, real server
     expect(String(docs.find((d) => d['_id'] === reg._id)?.['payload'])).toMatch(/^kenc1\./);
     expect((await desk.eventsOf(other.appId))[0]?.payload).toMatchObject({ applicant: { bin: BIN } });
     const report = checkChains(docs, { heads: await ownHeads(desk.office.db) });
-    expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ kind: 'edited', eventIds: [reg._id] });
+    // Named twice over: its content no longer matches its id's digest, nor the hash the chain keeps.
+    expect(report.findings.map((f) => f.reason).sort()).toEqual(['contentMismatch', 'hashMismatch']);
+    for (const f of report.findings) expect(f).toMatchObject({ kind: 'edited', eventIds: [reg._id] });
   });
 
   it('a replica from before sealing keeps working: old clear events are read as they are, new ones are sealed', async () => {

@@ -8,6 +8,10 @@ import { EnvelopeError, isSealedText, openBytes, openJson, sealBytes, sealJson }
  * IndexedDB and opens them on the way out. Everything above it — appends, the projector, pushes to
  * the server, the audit check — sees clear documents; replicated documents are sealed as they land.
  *
+ * Desk-key escrows (`deskkey:` documents, renderer/features/auth/deskUnlock.ts) replicate to every
+ * desk too: their `secret` is sealed the same way, so no desk holds another's secret, nor its own,
+ * in clear at rest.
+ *
  * Only `evt:` documents are touched; `_id`, `appId`, `kind`, `hlc`, `device`, `office`, `at`,
  * `actor`, `chain` stay clear (ordering, id-range reads, the server's rules, the push filter).
  * PouchDB stores the digest of the bytes it is given (sealed ones), so the digest and length of the
@@ -33,6 +37,10 @@ interface Att {
 type Doc = Record<string, unknown> & { _id?: unknown; _attachments?: Record<string, Att> };
 
 const payloadContext = (id: string): string => `${id}#payload`;
+const ESCROW_PREFIX = 'deskkey:';
+const isEscrow = (doc: Doc | null | undefined): doc is Doc & { _id: string } =>
+  !!doc && typeof doc._id === 'string' && doc._id.startsWith(ESCROW_PREFIX);
+const secretContext = (id: string): string => `${id}#secret`;
 const attsContext = (id: string): string => `${id}#attachments`;
 const attContext = (id: string, name: string): string => `${id}#att:${name}`;
 
@@ -62,6 +70,8 @@ const isEvent = (doc: Doc | null | undefined): doc is Doc & { _id: string } =>
 
 /** The clear document as it goes to IndexedDB: sealed payload and bytes. Never mutates `doc`. */
 export async function sealDoc(keys: DeskKeys, doc: Doc): Promise<Doc> {
+  if (isEscrow(doc) && typeof doc['secret'] === 'string' && !isSealedText(doc['secret']))
+    return { ...doc, secret: await sealJson(keys.data, doc['secret'], secretContext(doc._id)) };
   if (!isEvent(doc) || doc['_deleted'] === true) return doc;
   const id = doc._id;
   const out: Doc = { ...doc };
@@ -107,6 +117,12 @@ async function tryOpen<T>(open: () => Promise<T>): Promise<{ ok: true; value: T 
 /** The document as the rest of the desk sees it: clear payload, clear bytes, clear digests. */
 export async function openDoc<D>(keys: DeskKeys, doc: D): Promise<D> {
   const d = doc as unknown as Doc;
+  if (isEscrow(d)) {
+    const sealed = d['secret'];
+    if (!isSealedText(sealed)) return doc;
+    const opened = await tryOpen(() => openJson(keys.data, sealed, secretContext(d._id)));
+    return (opened.ok ? { ...d, secret: opened.value } : d) as unknown as D;
+  }
   if (!isEvent(d)) return doc;
   const id = d._id;
   const out: Doc = { ...d };
@@ -267,22 +283,35 @@ export function sealDatabase(db: PouchDB.Database, keys: DeskKeys): PouchDB.Data
   return db;
 }
 
+/** Whether keys open a replica's key check: none yet on a replica never unlocked. */
+export type SealCheck = 'match' | 'mismatch' | 'absent';
+
+/** Reads the key check without writing anything (choosing among escrowed secrets, deskUnlock.ts). */
+export async function sealKeyMatches(db: PouchDB.Database, keys: DeskKeys): Promise<SealCheck> {
+  let doc: { check: string };
+  try {
+    doc = await db.get<{ check: string }>(SEAL_CHECK_ID);
+  } catch (e) {
+    if ((e as { status?: number }).status !== 404) throw e;
+    return 'absent';
+  }
+  try {
+    return (await openJson(keys.data, doc.check, SEAL_CHECK_ID)) === 'kense-desk' ? 'match' : 'mismatch';
+  } catch {
+    return 'mismatch';
+  }
+}
+
 /**
  * Binds the database to one desk key: the first unlock writes a check value, every later open
  * must open it. A wrong key (another desk's secret, a reset store) is refused before anything is
  * read or written, so a replica is never mixed under two keys.
  */
 export async function checkSealKey(db: PouchDB.Database, keys: DeskKeys): Promise<'ok' | 'wrongKey'> {
-  try {
-    const doc = await db.get<{ check: string }>(SEAL_CHECK_ID);
-    try {
-      return (await openJson(keys.data, doc.check, SEAL_CHECK_ID)) === 'kense-desk' ? 'ok' : 'wrongKey';
-    } catch {
-      return 'wrongKey';
-    }
-  } catch (e) {
-    if ((e as { status?: number }).status !== 404) throw e;
+  const verdict = await sealKeyMatches(db, keys);
+  if (verdict === 'absent') {
     await db.put({ _id: SEAL_CHECK_ID, check: await sealJson(keys.data, 'kense-desk', SEAL_CHECK_ID) });
     return 'ok';
   }
+  return verdict === 'match' ? 'ok' : 'wrongKey';
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { contentEventId } from '@shared/events';
 import { PouchDB } from './pouch';
 import { startSync, type SyncHandle, type SyncSnapshot } from './sync';
 
@@ -21,8 +22,7 @@ function event(
 ): Record<string, unknown> {
   seq++;
   const hlc = `${String(Date.now()).padStart(15, '0')}-${String(seq).padStart(4, '0')}`;
-  return {
-    _id: `evt:${appId}:${hlc}:${device}`,
+  const content = {
     type: 'event',
     v: 1,
     appId,
@@ -34,6 +34,7 @@ function event(
     actor: { login, role: 'clerk' },
     payload: {},
   };
+  return { _id: contentEventId(content), ...content };
 }
 
 /** A staff account on central (as its admin), for what only a non-admin sees. */

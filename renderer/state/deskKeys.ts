@@ -8,12 +8,17 @@ import type { DeskKeys } from '../data/deskKeys';
  */
 interface DeskKeysState {
   keys: DeskKeys | null;
+  /** What the unlock found and the person should hear of (features/auth DeskKeyNotice). */
+  warning: 'deskKey.escrowForeign' | null;
   set: (keys: DeskKeys) => void;
+  warn: (warning: 'deskKey.escrowForeign' | null) => void;
   forget: () => void;
 }
 
 export const useDeskKeys = create<DeskKeysState>()((set) => ({
   keys: null,
+  warning: null,
   set: (keys) => set({ keys }),
-  forget: () => set({ keys: null }),
+  warn: (warning) => set({ warning }),
+  forget: () => set({ keys: null, warning: null }),
 }));

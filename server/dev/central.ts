@@ -8,7 +8,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { launchWithNode, localUrl, waitUntilUp } from '../process';
 import { provision, type StaffUser } from '../provision';
-import type { ValidationRules } from '../../shared/couch';
+import { PROVIDER_HOURS } from '../../shared/calendar';
+import type { OfficeProfile } from '../../shared/catalogue/office';
+import { parseOrigins, type ValidationRules } from '../../shared/couch';
 import { validationRules } from '../rules';
 
 export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
@@ -26,6 +28,36 @@ export const DEMO_STAFF: StaffUser[] = [
   { login: 'gulnar', role: 'office_admin', fullName: 'Әбдірова Гүлнар' },
 ].map((s) => ({ ...s, password: DEMO_PASSWORD, office: 'ALM01' }));
 
+/**
+ * `--demo`: the demo offices' profiles. ALM01 is an Almaty district department: it acts for the
+ * city's employment and social programmes department and its district departments, and takes
+ * applications at its own desk, from the ЦОН, the portal and home visits; KZO01 is Kyzylorda's.
+ */
+export const DEMO_PROFILES: OfficeProfile[] = [
+  {
+    code: 'ALM01',
+    names: {
+      kk: 'Алматы қаласы Жұмыспен қамту және әлеуметтік бағдарламалар басқармасының аудандық бөлімі',
+      ru: 'Районный отдел Управления занятости и социальных программ города Алматы',
+    },
+    region: 'almaty_city',
+    providers: ['almaty-uzsp', 'almaty-uzsp-district'],
+    channels: ['provider_office', 'con', 'portal', 'home_visit', 'mail'],
+    hours: PROVIDER_HOURS,
+  },
+  {
+    code: 'KZO01',
+    names: {
+      kk: 'Қызылорда облысының жұмыспен қамтуды үйлестіру және әлеуметтік бағдарламалар басқармасы',
+      ru: 'Управление координации занятости и социальных программ Кызылординской области',
+    },
+    region: 'kyzylorda',
+    providers: ['kyzylorda-ukzsp'],
+    channels: ['provider_office', 'portal'],
+    hours: PROVIDER_HOURS,
+  },
+];
+
 export interface Central {
   url: string;
   stop: () => Promise<void>;
@@ -39,12 +71,19 @@ export async function startCentral(opts: {
   rules?: ValidationRules;
   /** Loopback by default. */
   host?: string;
+  /**
+   * The origins browsers may call it from (CORS, written by provisioning as on CouchDB 3). Default:
+   * any (`*`; loopback only) or KENSE_CORS_ORIGINS.
+   */
+  corsOrigins?: string[];
+  /** Whose `_users` this is (provision.ts): central's by default; an office hub's copy is closed to staff. */
+  usersOf?: 'central' | 'hub';
 }): Promise<Central> {
   mkdirSync(opts.dir, { recursive: true });
   const config = path.join(opts.dir, 'config.json');
   // Admin credentials (hashed by the server when it starts); anonymous users are not admins.
   if (!existsSync(config)) writeFileSync(config, JSON.stringify({ admins: { [DEV_ADMIN.user]: DEV_ADMIN.password } }));
-  // pouchdb-server, through a wrapper that keeps one of its bugs from ending it (see the file).
+  // pouchdb-server, through a wrapper that contains some of its bugs (see the file).
   const bin = createRequire(import.meta.url).resolve('./dev-central-server.mjs');
   const child = launchWithNode(
     bin,
@@ -73,6 +112,8 @@ export async function startCentral(opts: {
       rules: opts.rules ?? validationRules(),
       version: process.env['npm_package_version'] ?? 'dev',
       log: opts.quiet ? () => undefined : (l) => console.warn(`[central] ${l}`),
+      corsOrigins: opts.corsOrigins ?? parseOrigins(process.env['KENSE_CORS_ORIGINS'] ?? '*'),
+      usersOf: opts.usersOf ?? 'central',
     });
   } catch (e) {
     await stop();

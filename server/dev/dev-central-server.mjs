@@ -1,6 +1,7 @@
 /**
- * The development central's process: pouchdb-server, with two of its bugs contained. Runs on a
- * developer's machine and in tests only (server/dev/central.ts starts it).
+ * The development central's process: pouchdb-server, with three of its bugs contained and its
+ * `_users` database closed as Apache CouchDB 3 closes it. Runs on a developer's machine and in
+ * tests only (server/dev/central.ts starts it).
  *
  * pouchdb-replicator (its `_replicator`) cancels a job when the job's document is deleted, and the
  * cancelled replication then reads that document back to record "completed" without handling the
@@ -8,7 +9,9 @@
  * and provisioning replaces a job that way (server/provision.ts provisionReplication), so the
  * stand-in must survive it. Only that rejection is let go; any other still ends the process.
  */
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import path from 'node:path';
 
 process.on('unhandledRejection', (reason) => {
   const r = /** @type {{ status?: unknown, name?: unknown } | null} */ (reason);
@@ -20,6 +23,8 @@ process.on('unhandledRejection', (reason) => {
 });
 
 const require = createRequire(import.meta.url);
+/** The modules pouchdb-server itself loads (its own copies, where npm nested any). */
+const SERVER_PATHS = { paths: [require.resolve('pouchdb-server/package.json')] };
 
 /**
  * CouchDB 3 filters `_changes` with a Mango selector sent in the body of
@@ -30,11 +35,7 @@ const require = createRequire(import.meta.url);
  * selector is handed to PouchDB's changes(), which evaluates it as CouchDB does.
  * relay.test.ts (the hub pulls events, not design documents) fails without it.
  */
-const expressPouchUtils = require(
-  require.resolve('express-pouchdb/lib/utils', {
-    paths: [require.resolve('pouchdb-server/package.json')],
-  }),
-);
+const expressPouchUtils = require(require.resolve('express-pouchdb/lib/utils', SERVER_PATHS));
 const makeOpts = expressPouchUtils.makeOpts;
 expressPouchUtils.makeOpts = function (req, startOpts) {
   const opts = makeOpts(req, startOpts);
@@ -43,5 +44,78 @@ expressPouchUtils.makeOpts = function (req, startOpts) {
   }
   return opts;
 };
+
+/**
+ * `_users` as Apache CouchDB 3 guards it (couch_users_db): a user who is no server admin sees and
+ * writes only their own document (anyone else's is "not found"), never a design document, and
+ * no listing (`_all_docs` of `_users` is for admins). pouchdb-server answers a member's `_find`,
+ * `_all_docs`, `_changes` or `_bulk_get` on `_users` with every user's document, password hash
+ * included, and lets an admin-less write reach other users' documents. Kense opens `_users` to its
+ * staff (each reads and updates their own document), so the stand-in keeps to CouchDB's rules here.
+ * Registered with express-pouchdb's own authorization routes (after the session is known).
+ */
+const authorization = require.resolve('express-pouchdb/lib/routes/authorization.js', SERVER_PATHS);
+const registerAuthorization = require(authorization);
+/** @param {import('express').Request} req */
+const userCtx = (req) =>
+  /** @type {{ couchSession?: { userCtx?: { name?: string | null, roles?: string[] } } }} */ (req).couchSession
+    ?.userCtx ?? { name: null, roles: [] };
+const NOT_FOUND = { error: 'not_found', reason: 'missing' };
+/** @param {unknown} a @param {string[]} b */
+const sameRoles = (a, b) => Array.isArray(a) && JSON.stringify(a.map(String).sort()) === JSON.stringify([...b].sort());
+/** The body of a PUT, parsed here and left for express-pouchdb's own parser (which reads req.body first). */
+const jsonBody = require('body-parser').json({ limit: '8mb' });
+/** @param {import('express').Express} app */
+function guardedAuthorization(app) {
+  registerAuthorization(app);
+  /** @type {import('express').RequestHandler} */
+  const serverAdminOnly = (req, res, next) => {
+    if ((userCtx(req).roles ?? []).includes('_admin')) return next();
+    res.status(403).json({ error: 'forbidden', reason: 'Only admins can access this part of the users database.' });
+  };
+  for (const p of ['_find', '_explain', '_all_docs', '_changes', '_bulk_get', '_bulk_docs', '_index', '_purge'])
+    app.all(`/_users/${p}`, serverAdminOnly);
+  app.get('/_users/_design/:name', serverAdminOnly);
+  /** @type {import('express').RequestHandler} */
+  const ownDocumentOnly = (req, res, next) => {
+    const ctx = userCtx(req);
+    const id = String(req.params['id'] ?? '');
+    if ((ctx.roles ?? []).includes('_admin') || id.startsWith('_') || !id.startsWith('org.couchdb.user:'))
+      return next();
+    const own = ctx.name !== null && ctx.name !== undefined && id === `org.couchdb.user:${ctx.name}`;
+    // Anonymous requests meet the database's members first (CouchDB answers them 401 the same way).
+    if (!ctx.name) return next();
+    if (!own) return void res.status(404).json(NOT_FOUND);
+    // Their own document: a new password, never other roles (CouchDB's _auth validator; pouchdb-auth
+    // consults no validator here). The session's roles are the stored ones.
+    const body = /** @type {{ roles?: unknown } | undefined} */ (req.body);
+    if (req.method === 'PUT' && body && typeof body === 'object' && !sameRoles(body.roles, ctx.roles ?? []))
+      return void res.status(403).json({ error: 'forbidden', reason: 'Only _admin may edit roles' });
+    return next();
+  };
+  app.all('/_users/:id', jsonBody, ownDocumentOnly);
+}
+const cached = require.cache[authorization];
+if (cached) cached.exports = guardedAuthorization;
+
+/*
+ * pouchdb-validation (the stand-in's validate_doc_update) overwrites every incoming document's
+ * `_revisions` with the stored document's before writing it, so a replicated update
+ * (`_bulk_docs` with `new_edits: false`, the revision on top of one the server holds) is answered
+ * 201 and silently not stored. CouchDB 3 stores it — a catalogue administrator's correction, or a
+ * second administrator's conflicting edit, reaches central that way. The module is loaded here
+ * with that one line keeping what the document carries (tests/integration/central.test.ts checks it).
+ */
+const validationFile = require.resolve('pouchdb-validation', SERVER_PATHS);
+const original = readFileSync(validationFile, 'utf8');
+const CLOBBER = 'newDoc._revisions = (oldDoc || {})._revisions;';
+if (!original.includes(CLOBBER))
+  throw new Error(`${validationFile} changed: review the _revisions fix in ${import.meta.url}`);
+const validation = new Module(validationFile);
+validation.filename = validationFile;
+validation.paths = Module._nodeModulePaths(path.dirname(validationFile));
+validation._compile(original.replace(CLOBBER, `if (!newDoc._revisions) ${CLOBBER}`), validationFile);
+validation.loaded = true;
+require.cache[validationFile] = validation;
 
 require('pouchdb-server/bin/pouchdb-server');

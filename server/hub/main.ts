@@ -73,7 +73,7 @@ const recordError = (code: HubHealthError): void => health.error(code);
 
 let relay: Relay | null = null;
 let ready = false;
-let staff: HubHealth['staff'] = spec.usersAccount ? { state: 'pending', count: 0, skipped: 0, lastCopyAt: null } : null;
+let staff: HubHealth['staff'] = spec.service ? { state: 'pending', count: 0, skipped: 0, lastCopyAt: null } : null;
 
 async function status(): Promise<HubHealth | null> {
   if (!ready) return null;
@@ -121,6 +121,8 @@ async function start(): Promise<void> {
     rules: spec.rules ?? validationRules(),
     version: spec.version ?? 'hub',
     log: (l) => log(`provision: ${l}`),
+    // Its `_users` holds copies of the office's verifiers: for the hub's own admin only.
+    usersOf: 'hub',
   });
   // The relay's own handle on the office database, from the PouchDB that express-pouchdb has not
   // wrapped: its security wrappers turn replicate() into a promise, losing the replication's
@@ -138,7 +140,7 @@ async function start(): Promise<void> {
     });
   }
   // Desks are let in once the office's staff accounts have been copied (or could not be).
-  if (spec.usersAccount) await startStaffCopy(url);
+  if (spec.service) await startStaffCopy(url);
   ready = true;
   log(`serving ${officeDb} at http://${host}:${port}/ (data in ${dir}), relaying with ${spec.central.url}`);
 }
@@ -146,13 +148,13 @@ async function start(): Promise<void> {
 let staffTimer: NodeJS.Timeout | null = null;
 let copying: Promise<void> | null = null;
 function startStaffCopy(url: string): Promise<void> {
-  const reader = spec.usersAccount;
+  const service = spec.service;
   const central = spec.central;
-  if (!reader) return Promise.resolve();
+  if (!service) return Promise.resolve();
   const copy = (): Promise<void> =>
     (copying ??= copyStaffAccounts({
       office: spec.office,
-      central: { url: central.url, ...reader },
+      service: { url: service.url, user: central.user, password: central.password },
       hub: { url, ...spec.admin },
     })
       .then((r) => {

@@ -27,12 +27,12 @@ export interface HubOptions {
    */
   central: { url: string; user: string; password: string };
   /**
-   * The account that reads staff accounts in central's `_users`, to copy the office's to the hub
-   * (staffCopy.ts), so that desks sign in to the hub with the same login. CouchDB 3 shows other
-   * people's user documents only to admins of `_users`, which a hub account deliberately is not.
-   * Without one, nothing is copied: staff accounts are then created on the hub itself.
+   * The Kense central service (server/central), from which the office's staff accounts are copied
+   * to the hub (staffCopy.ts), asked as the hub account above, so that desks sign in to the hub
+   * with the same login. Without it, nothing is copied: staff accounts are then created on the
+   * hub itself.
    */
-  usersAccount?: { user: string; password: string };
+  service?: { url: string };
   /** How often the staff accounts are copied again (password changes, new and departed staff), ms. */
   staffRefreshMs?: number;
   quiet?: boolean;
@@ -109,7 +109,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     office: opts.office,
     admin,
     central: opts.central,
-    ...(opts.usersAccount ? { usersAccount: opts.usersAccount } : {}),
+    ...(opts.service ? { service: opts.service } : {}),
     ...(opts.staffRefreshMs ? { staffRefreshMs: opts.staffRefreshMs } : {}),
     ...(opts.maxBackoffMs ? { maxBackoffMs: opts.maxBackoffMs } : {}),
     ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),

@@ -13,15 +13,25 @@ const Pouch = PouchDB.plugin(leveldbAdapter).plugin(replication);
 const open = (name: string): PouchDB.Database => new Pouch(path.join(dir, name), { adapter: HUB_ADAPTER });
 
 describe('what the hub relays', () => {
-  it('pushes events, pulls events and the staff directory; never design or local documents', async () => {
+  it('pushes events and desk-key escrows, pulls those and the staff directory; never design or local documents', async () => {
     // The selectors as a replication's changes feed applies them (CouchDB 3's filter=_selector).
     const db = open('selectors');
-    const ids = ['evt:A:1:D', 'staff:aigerim', '_design/kense', '_local/x', 'org.couchdb.user:x', 'evtx'];
+    const ids = [
+      'evt:A:1:D:00',
+      'deskkey:D01:00',
+      'staff:aigerim',
+      '_design/kense',
+      '_local/x',
+      'org.couchdb.user:x',
+      'evtx',
+      'deskkeyx',
+      'xstaff:y',
+    ];
     for (const _id of ids) await db.put({ _id });
     const passing = async (selector: object): Promise<string[]> =>
       (await db.changes({ selector })).results.map((r) => r.id);
-    expect(await passing(PUSH_SELECTOR)).toEqual(['evt:A:1:D']);
-    expect(await passing(PULL_SELECTOR)).toEqual(['evt:A:1:D', 'staff:aigerim']);
+    expect(await passing(PUSH_SELECTOR)).toEqual(['evt:A:1:D:00', 'deskkey:D01:00']);
+    expect(await passing(PULL_SELECTOR)).toEqual(['evt:A:1:D:00', 'deskkey:D01:00', 'staff:aigerim']);
   });
 
   it('a failing info() on the source after a batch does not end the process (tolerantInfo)', async () => {

@@ -1,19 +1,29 @@
 /**
- * The office hub's relay with central: events go up, events and the staff directory come down,
- * nothing else either way (no design document, no `_local` state, no account).
+ * The office hub's relay with central, decided per kind of document an office database holds
+ * (shared/couch/validateDocUpdate.ts):
+ * - events (`evt:`, with their attachments): both ways, the office's record;
+ * - desk-key escrows (`deskkey:<DESK>:<digest>`, renderer/features/auth/deskUnlock.ts): both ways.
+ *   A desk escrows its key on the server it signs in against, the hub while the uplink is down;
+ *   central must get it (a new desk, or a new hub after the hub computer dies, unlocks from there),
+ *   and a desk new to the office that signs in at the hub needs the escrows written at central;
+ * - the staff directory (`staff:<login>`, shared/staff): down only. The central service writes it
+ *   as the server admin; the hub's account may not (central would refuse every one);
+ * - design documents and `_local` state: never (each side has its own; `_local` never replicates).
+ * Nothing else lives there. Central's `catalog` database is not relayed: desks pull it from central
+ * directly (renderer/data/CatalogController.tsx) and keep their copy while central is away.
  *
  * Both legs are filtered with a Mango `selector` in the replication. CouchDB 3 evaluates it in its
  * `_changes` feed (`filter=_selector`) when central is the source (the pull), and PouchDB does the
  * same in-process when the hub is the source (the push), so the hub's own design document never
  * reaches central (it used to, on every replication, and central refused it each time), and
- * central's design documents never overwrite the hub's. `_local` documents never replicate.
+ * central's design documents never overwrite the hub's.
  */
 import type { HubHealthError } from '../../shared/hub/health';
 
-/** What the hub sends to central: event documents (with their attachments). */
-export const PUSH_SELECTOR = { _id: { $regex: '^evt:' } };
-/** What the hub takes from central: events and the office's staff directory (shared/staff, `staff:<login>`). */
-export const PULL_SELECTOR = { _id: { $regex: '^(evt|staff):' } };
+/** What the hub sends to central: events (with their attachments) and desk-key escrows. */
+export const PUSH_SELECTOR = { _id: { $regex: '^(evt|deskkey):' } };
+/** What the hub takes from central: events, desk-key escrows and the office's staff directory. */
+export const PULL_SELECTOR = { _id: { $regex: '^(evt|deskkey|staff):' } };
 const EVENT_PREFIX = 'evt:';
 
 /** The hub's own record of how far central has confirmed its events (never replicated). */

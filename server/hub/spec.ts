@@ -16,8 +16,15 @@ export const hubSpecSchema = z
     admin: login,
     /** Central, and the office's hub account there (server/provision.ts putHubUser). */
     central: login.extend({ url: z.string().min(1) }).strict(),
-    /** The account that reads central's `_users` to copy the office's staff accounts (none: no copy). */
-    usersAccount: login.optional(),
+    /**
+     * The Kense central service (server/central), from which the office's staff accounts are copied
+     * to the hub, asked as the hub account above (none: no copy; staff accounts are then created on
+     * the hub itself).
+     */
+    service: z
+      .object({ url: z.string().min(1) })
+      .strict()
+      .optional(),
     staffRefreshMs: z.number().int().positive().optional(),
     maxBackoffMs: z.number().int().positive().optional(),
     /** Replication batch size with central (PouchDB's default: 100). */

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateOfficeDoc } from '../couch/validateDocUpdate';
+import { checkOfficeDoc } from '../couch/validateDocUpdate';
 import { validationRulesFromKinds } from '../couch/rules';
-import { KIND_ROLES, makeEvent, parseEvent, chainLinkSchema } from '../events/event';
+import { KIND_ROLES, makeEvent, parseEvent, chainLinkSchema, contentEventId, eventDigest } from '../events/event';
+import { legacyEventId } from '../events/ids';
 import { canonicalJson, eventHash, linkEvent, type ChainHead, type RawDoc } from './chain';
 import { checkChains } from './check';
 import { attachmentDigest, md5, sha256Hex, toBase64, utf8, fromBase64 } from './digest';
@@ -145,7 +146,11 @@ describe('the integrity check', () => {
     const { docs } = buildChains([3]);
     const last = docs[2]!;
     const r = checkChains([docs[0]!, docs[1]!, { ...last, _rev: '2-bbb', payload: { note: 'x' } }]);
-    expect(r.findings).toMatchObject([{ kind: 'edited', reason: 'revised', eventIds: [last['_id']] }]);
+    // Named by its revision, and by its content no longer being the one its id names.
+    expect(r.findings).toMatchObject([
+      { kind: 'edited', reason: 'revised', eventIds: [last['_id']] },
+      { kind: 'edited', reason: 'contentMismatch', eventIds: [last['_id']] },
+    ]);
   });
 
   it('any single deletion is caught: a gap, or for a last event the device head', () => {
@@ -217,7 +222,10 @@ describe('the integrity check', () => {
   it('names a malformed link and a chain whose first event claims a predecessor', () => {
     const { docs } = buildChains([2]);
     const bad: RawDoc = { ...docs[1]!, chain: { seq: 0, prev: null } };
-    expect(checkChains([docs[0]!, bad]).findings).toMatchObject([{ kind: 'malformed', eventIds: [bad['_id']] }]);
+    expect(checkChains([docs[0]!, bad]).findings).toMatchObject([
+      { kind: 'malformed', eventIds: [bad['_id']] },
+      { kind: 'edited', reason: 'contentMismatch', eventIds: [bad['_id']] },
+    ]);
   });
 });
 
@@ -236,7 +244,7 @@ describe('the chain link is validated the same way by the client and the server'
   });
   const server = (doc: RawDoc): boolean => {
     try {
-      validateOfficeDoc(doc, null, user, null, rules);
+      checkOfficeDoc(doc, null, user, null, rules);
       return true;
     } catch (e) {
       expect(e).toEqual({ forbidden: 'event.badChain' });
@@ -257,7 +265,12 @@ describe('the chain link is validated the same way by the client and the server'
     );
     fc.assert(
       fc.property(chainish, (chain) => {
-        const doc = { ...event, chain } as unknown as RawDoc;
+        // Under the id its content gives it, where it has one (a fraction has none).
+        const chained = { ...event, chain } as unknown as RawDoc;
+        const doc =
+          eventDigest(chained) === null
+            ? chained
+            : { ...chained, _id: contentEventId(chained as unknown as typeof event) };
         const client = chainLinkSchema.safeParse(chain).success;
         expect(server(doc)).toBe(client);
         const parsed = parseEvent(doc);
@@ -268,5 +281,35 @@ describe('the chain link is validated the same way by the client and the server'
     );
     expect(server(event as unknown as RawDoc)).toBe(true);
     expect(parseEvent(event).ok).toBe(true);
+  });
+});
+
+describe('forged revisions under an event id', () => {
+  it('names a leaf whose content is not the one its id names, and a legacy id with differing leaves', () => {
+    const { docs } = buildChains([2]);
+    const [first, second] = [docs[0]!, docs[1]!];
+    const forged = { ...second, _rev: `1-${'f'.repeat(32)}`, actor: { login: 'x', role: 'executor' } };
+    // The genuine revision checked, the forged one given as its other leaf (a conflict).
+    const r = checkChains([first, second], { leaves: new Map([[String(second['_id']), [forged]]]) });
+    expect(r.findings).toMatchObject([{ kind: 'edited', reason: 'contentMismatch', eventIds: [second['_id']] }]);
+    // A second leaf with the same content is no forgery.
+    expect(
+      checkChains([first, second], { leaves: new Map([[String(second['_id']), [{ ...second, _rev: '1-e' }]]]) }).ok,
+    ).toBe(true);
+
+    const legacy = {
+      ...first,
+      _id: legacyEventId(String(first['appId']), String(first['hlc']), String(first['device'])),
+    };
+    const other = { ...legacy, payload: { stepId: 's4', outcome: 'done', note: 'forged' } };
+    const byLeaves = checkChains([legacy], { leaves: new Map([[legacy._id, [other]]]) });
+    expect(byLeaves.findings).toMatchObject([
+      { kind: 'edited', reason: 'conflictingRevision', eventIds: [legacy._id] },
+    ]);
+    // Without the leaves (an export), a legacy id's _conflicts alone is named.
+    expect(checkChains([{ ...legacy, _conflicts: ['1-f'] }]).findings).toMatchObject([
+      { reason: 'conflictingRevision' },
+    ]);
+    expect(checkChains([legacy]).ok).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-import type { ChainLink } from '../events/event';
+import { contentEventId, type ChainLink, type EventDoc } from '../events/event';
+import { parseEventId } from '../events/ids';
 import { attachmentDigest, fromBase64, sha256Hex, utf8 } from './digest';
 
 /**
@@ -98,6 +99,10 @@ export function linkEvent<D extends RawDoc>(
   doc: D,
   head: ChainHead | null,
 ): { doc: D & { chain: ChainLink }; head: ChainHead } {
-  const linked = { ...doc, chain: nextLink(head) };
-  return { doc: linked, head: { seq: linked.chain.seq, hash: eventHash(linked), eventId: String(doc['_id']) } };
+  const chained = { ...doc, chain: nextLink(head) };
+  // The link is part of the content that the id's digest covers, and the chain hash covers the id:
+  // so the id is set after the link and before the hash. A legacy id (no digest) is left as it is.
+  const digestId = typeof doc['_id'] === 'string' && parseEventId(doc['_id'])?.digest;
+  const linked = digestId ? { ...chained, _id: contentEventId(chained as unknown as EventDoc) } : chained;
+  return { doc: linked, head: { seq: linked.chain.seq, hash: eventHash(linked), eventId: String(linked['_id']) } };
 }

@@ -1,4 +1,5 @@
-import { chainLinkSchema, type ChainLink } from '../events/event';
+import { chainLinkSchema, verifiesId, type ChainLink } from '../events/event';
+import { parseEventId } from '../events/ids';
 import { eventHash, type ChainHead, type RawDoc } from './chain';
 
 /**
@@ -33,7 +34,11 @@ export type FindingReason =
   /** An event without a link, from a device whose chain had already begun. */
   | 'unchainedAfterStart'
   /** The first event of a chain names a previous one, or the link is not a valid link. */
-  | 'badLink';
+  | 'badLink'
+  /** A revision whose content is not the one the event's id names: forged under the id. */
+  | 'contentMismatch'
+  /** A legacy id (no digest) with revisions of different content: one of them is forged. */
+  | 'conflictingRevision';
 
 export interface Finding {
   kind: FindingKind;
@@ -77,6 +82,11 @@ export interface CheckOptions {
   heads?: Record<string, ChainHead>;
   /** Precomputed hashes by event id (a long check hashes page by page to show progress). */
   hashes?: ReadonlyMap<string, string>;
+  /**
+   * The other leaf revisions (conflicts) of an event, by id. Without them, a legacy id's
+   * `_conflicts` alone is reported, and a forged leaf under a digest id only when it is the one given.
+   */
+  leaves?: ReadonlyMap<string, RawDoc[]>;
 }
 
 interface Member {
@@ -131,8 +141,18 @@ export function checkChains(docs: Iterable<RawDoc>, opts: CheckOptions = {}): Au
     ): void => void findings.push({ kind, reason, device, seqFrom, seqTo, eventIds, around });
 
     for (const m of group.malformed) add('malformed', 'badLink', [m.id]);
-    for (const m of [...group.chained, ...group.unchained, ...group.malformed])
+    for (const m of [...group.chained, ...group.unchained, ...group.malformed]) {
       if (revGeneration(m.doc['_rev']) > 1) add('edited', 'revised', [m.id]);
+      // The content the id names (ARCHITECTURE §3): every leaf revision must carry it.
+      const parsedId = parseEventId(m.id);
+      const leaves = opts.leaves?.get(m.id) ?? [];
+      if (!parsedId) continue;
+      if (parsedId.digest === null) {
+        const conflicts = Array.isArray(m.doc['_conflicts']) ? m.doc['_conflicts'].length : 0;
+        const differing = leaves.some((l) => eventHash(l) !== hashOf(m));
+        if (differing || (leaves.length === 0 && conflicts > 0)) add('edited', 'conflictingRevision', [m.id]);
+      } else if ([m.doc, ...leaves].some((l) => !verifiesId(l))) add('edited', 'contentMismatch', [m.id]);
+    }
 
     // Positions: one event each, normally.
     const atSeq = new Map<number, Member[]>();

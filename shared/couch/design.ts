@@ -1,5 +1,6 @@
-import { validateOfficeDoc, type ValidationRules } from './validateDocUpdate';
+import { OFFICE_VALIDATOR_LIB, validateOfficeDoc, type ValidationRules } from './validateDocUpdate';
 import { validateUserDoc, type UserDocPolicy } from './validateUserDoc';
+import { catalogValidationRules, validateCatalogDoc, type CatalogRules } from './validateCatalogDoc';
 
 /** CouchDB role naming: staff roles as they are, office membership as `office:<CODE>`. */
 export const officeRole = (office: string): string => `office:${office}`;
@@ -36,7 +37,7 @@ export function officeSecurity(office: string): SecurityObject {
   };
 }
 
-/** The catalogue is read by all staff and written by catalogue administrators (via validation). */
+/** The catalogue is read by all staff and written by catalogue administrators (validateCatalogDoc.ts). */
 export function catalogSecurity(): SecurityObject {
   return {
     admins: { names: [], roles: ['_admin'] },
@@ -44,26 +45,41 @@ export function catalogSecurity(): SecurityObject {
   };
 }
 
-/** A shared validator's source with its last argument inlined as JSON: the text CouchDB evaluates. */
-function validatorSource(fn: (...args: never[]) => void, name: string, config: unknown): string {
+/** A function's source as CouchDB will get it, refused if a build tool rewrote it with helpers. */
+function plainSource(fn: (...args: never[]) => unknown, name: string): string {
   const body = fn.toString();
   // A build tool that injects helpers into the function would ship a validator that throws
   // ReferenceError on the server; refuse to produce it instead.
-  if (/__name|__defProp|__require|_interop/.test(body)) {
+  if (/__name|__defProp|__require|_interop|import_|\brequire\(/.test(body)) {
     throw new Error(`${name} was transformed by the build tool; its source cannot go into CouchDB as is`);
   }
+  return body;
+}
+
+/**
+ * A shared validator's source with its configuration inlined as JSON and its helpers (`lib`) by
+ * their own source: the text CouchDB evaluates.
+ */
+function validatorSource(
+  fn: (...args: never[]) => void,
+  name: string,
+  config: unknown,
+  lib: Record<string, (...args: never[]) => unknown> = {},
+): string {
+  const helpers = Object.entries(lib).map(([key, helper]) => `    ${key}: ${plainSource(helper, key)}`);
   return [
     'function (newDoc, oldDoc, userCtx, secObj) {',
     `  var rules = ${JSON.stringify(config)};`,
-    `  var validate = ${body};`,
-    '  validate(newDoc, oldDoc, userCtx, secObj, rules);',
+    `  var lib = {\n${helpers.join(',\n')}\n  };`,
+    `  var validate = ${plainSource(fn, name)};`,
+    '  validate(newDoc, oldDoc, userCtx, secObj, rules, lib);',
     '}',
   ].join('\n');
 }
 
 /** The source text CouchDB evaluates: the shared validator with the rules inlined as JSON. */
 export function validateDocUpdateSource(rules: ValidationRules): string {
-  return validatorSource(validateOfficeDoc, 'validateOfficeDoc', rules);
+  return validatorSource(validateOfficeDoc, 'validateOfficeDoc', rules, { ...OFFICE_VALIDATOR_LIB });
 }
 
 export const USERS_DB = '_users';
@@ -80,13 +96,28 @@ export function validateUserDocSource(policy: UserDocPolicy): string {
 }
 
 /**
- * `_users`: office admins are its database admins (CouchDB 3 lets only server admins and database
- * admins set roles); members stay server admins only, so nobody else lists the users (each user
- * can still read their own document).
+ * `_users`: administered by the server admin alone (and, for office admins, through the Kense
+ * central service, which checks them and writes as the server admin: server/central). Its members
+ * are every staff role and the hub role, so that each staff member reads and updates their own
+ * document (CouchDB shows a non-admin only their own, and its `_auth` validator keeps roles to
+ * admins): a password change from the desk, the full name at sign-in. Anonymous requests stay
+ * out (no self-registration), and so does a deactivated account, which holds no role.
  */
 export function usersSecurity(): SecurityObject {
   return {
-    admins: { names: [], roles: ['office_admin'] },
+    admins: { names: [], roles: [] },
+    members: { names: [], roles: [...STAFF_ROLES, HUB_ROLE] },
+  };
+}
+
+/**
+ * An office hub's `_users`: a copy of the office's sign-in verifiers (server/hub/staffCopy.ts),
+ * read and written by the hub's own admin only. Staff sign in there; they change their password on
+ * central, whose copy reaches the hub at the next refresh.
+ */
+export function hubUsersSecurity(): SecurityObject {
+  return {
+    admins: { names: [], roles: [] },
     members: { names: [], roles: ['_admin'] },
   };
 }
@@ -100,12 +131,10 @@ export function usersDesignDocument(reserved: string[], version: string): Design
   };
 }
 
-export const CATALOG_VALIDATE_SOURCE = [
-  'function (newDoc, oldDoc, userCtx) {',
-  "  if (userCtx.roles.indexOf('_admin') !== -1 || userCtx.roles.indexOf('catalog_admin') !== -1) return;",
-  "  throw { forbidden: 'catalog.adminOnly' };",
-  '}',
-].join('\n');
+/** The catalogue's validator (validateCatalogDoc.ts) with the catalogue's enumerations inlined. */
+export function validateCatalogDocSource(rules: CatalogRules = catalogValidationRules()): string {
+  return validatorSource(validateCatalogDoc, 'validateCatalogDoc', rules);
+}
 
 export interface DesignDocument {
   _id: string;
@@ -127,7 +156,7 @@ export function catalogDesignDocument(version: string): DesignDocument {
   return {
     _id: DESIGN_DOC_ID,
     language: 'javascript',
-    validate_doc_update: CATALOG_VALIDATE_SOURCE,
+    validate_doc_update: validateCatalogDocSource(),
     kense_version: version,
   };
 }

@@ -2,3 +2,5 @@ export * from './design';
 export * from './validateDocUpdate';
 export * from './rules';
 export * from './validateUserDoc';
+export * from './cors';
+export * from './validateCatalogDoc';

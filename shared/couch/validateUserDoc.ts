@@ -10,7 +10,8 @@
  *   catalog_admin or supervisor), never a reserved name (the server admins), never themselves
  *   with different roles.
  *
- * Plain ES5 for the same reason as validateDocUpdate.ts: CouchDB evaluates its source text.
+ * Plain ES5, no cross-realm `instanceof`, for the same reasons as validateDocUpdate.ts: CouchDB
+ * evaluates its source text in a sandbox realm of its own.
  */
 import type { UserCtx } from './validateDocUpdate';
 
@@ -28,12 +29,14 @@ export function validateUserDoc(
   secObj: unknown,
   policy: UserDocPolicy,
 ): void {
-  /* eslint-disable no-var, @typescript-eslint/only-throw-error */
+  /* eslint-disable no-var, @typescript-eslint/only-throw-error, @typescript-eslint/unbound-method */
   if (userCtx.roles.indexOf('_admin') !== -1) return;
   var id = String(newDoc['_id']);
   if (id.indexOf('_design/') === 0) throw { forbidden: 'users.designAdminOnly' };
-  var newRoles = newDoc['roles'] instanceof Array ? (newDoc['roles'] as unknown[]) : [];
-  var oldRoles = oldDoc && oldDoc['roles'] instanceof Array ? (oldDoc['roles'] as unknown[]) : [];
+  // Never `instanceof Array`: CouchDB hands the documents over from another realm (ARCHITECTURE §4).
+  var toStr = Object.prototype.toString;
+  var newRoles = toStr.call(newDoc['roles']) === '[object Array]' ? (newDoc['roles'] as unknown[]) : [];
+  var oldRoles = oldDoc && toStr.call(oldDoc['roles']) === '[object Array]' ? (oldDoc['roles'] as unknown[]) : [];
   var sameRoles = newRoles.length === oldRoles.length;
   var i;
   for (i = 0; sameRoles && i < newRoles.length; i++) if (newRoles[i] !== oldRoles[i]) sameRoles = false;
@@ -80,5 +83,5 @@ export function validateUserDoc(
     if (offices === 0 && !(l === lists.length - 1 && newDoc['_deleted'] === true))
       throw { forbidden: 'users.otherOffice' };
   }
-  /* eslint-enable no-var, @typescript-eslint/only-throw-error */
+  /* eslint-enable no-var, @typescript-eslint/only-throw-error, @typescript-eslint/unbound-method */
 }

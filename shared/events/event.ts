@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { channelSchema, DELIVERY_MODES } from '../catalogue/schema';
 import { formatHlc, type Hlc } from './hlc';
-import { CODE_PATTERN, eventId } from './ids';
+import { contentDigest } from './contentDigest';
+import { CODE_PATTERN, eventId, parseEventId } from './ids';
 
 /**
  * Every action on an application is one immutable event document. Nothing is ever updated, so
@@ -167,6 +168,15 @@ export const payloadSchemas = {
       name: z.string().regex(/^[^/\\]{1,120}$/),
       contentType: z.enum(['image/jpeg', 'image/png', 'application/pdf']),
       size: z.number().int().positive().max(MAX_ATTACHMENT_BYTES),
+      /**
+       * SHA-256 (hex) of the bytes. It is content, so the event's id fixes it: the server hands a
+       * validator no attachment digest for inline uploads, so the bytes are bound here and the
+       * desk checks them against it (`Desk.attachment`). Absent on events written before it.
+       */
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
       note,
     })
     .strict(),
@@ -251,14 +261,48 @@ const envelopeSchema = z.object({
   payload: z.unknown(),
 });
 
-export type EventProblem = 'event.shape' | 'event.badId' | 'event.payload' | 'event.roleNotAllowed';
+export type EventProblem =
+  | 'event.shape'
+  | 'event.badId'
+  | 'event.payload'
+  | 'event.roleNotAllowed'
+  /** The content does not match the digest its id carries: a forged or altered revision. */
+  | 'event.contentMismatch';
+
+/** The digest of a document's content, or null when it holds something no event may hold. */
+export function eventDigest(doc: object): string | null {
+  try {
+    return contentDigest(doc);
+  } catch {
+    return null;
+  }
+}
+
+/** The id an event's content gives it (the envelope fields and the digest of everything else). */
+export function contentEventId(doc: Pick<Envelope, 'appId' | 'hlc' | 'device'>): string {
+  return eventId(doc.appId, doc.hlc, doc.device, contentDigest(doc));
+}
+
+/**
+ * Whether a revision's content is the one its id names. A legacy id (no digest) names none; it
+ * counts as verified here and is watched by the integrity check instead (conflicting revisions).
+ */
+export function verifiesId(doc: Record<string, unknown>): boolean {
+  const parsed = typeof doc['_id'] === 'string' ? parseEventId(doc['_id']) : null;
+  if (!parsed) return false;
+  return parsed.digest === null || parsed.digest === eventDigest(doc);
+}
 
 /** Checks a stored or replicated document; the fold ignores (and reports) anything that fails. */
 export function parseEvent(doc: unknown): { ok: true; event: EventDoc } | { ok: false; problem: EventProblem } {
   const env = envelopeSchema.safeParse(doc);
   if (!env.success) return { ok: false, problem: 'event.shape' };
   const e = env.data;
-  if (e._id !== eventId(e.appId, e.hlc, e.device)) return { ok: false, problem: 'event.badId' };
+  const id = parseEventId(e._id);
+  if (!id || id.appId !== e.appId || id.hlc !== e.hlc || id.device !== e.device)
+    return { ok: false, problem: 'event.badId' };
+  if (id.digest !== null && id.digest !== eventDigest(doc as Record<string, unknown>))
+    return { ok: false, problem: 'event.contentMismatch' };
   if (!KIND_ROLES[e.kind].includes(e.actor.role)) return { ok: false, problem: 'event.roleNotAllowed' };
   const payload = payloadSchemas[e.kind].safeParse(e.payload);
   if (!payload.success) return { ok: false, problem: 'event.payload' };
@@ -279,8 +323,7 @@ export function makeEvent<K extends EventKind>(input: {
 }): EventDoc<K> {
   const hlc = formatHlc(input.clock);
   const payload = payloadSchemas[input.kind].parse(input.payload) as PayloadOf<K>;
-  return {
-    _id: eventId(input.appId, hlc, input.device),
+  const content = {
     type: 'event',
     v: 1,
     kind: input.kind,
@@ -291,7 +334,9 @@ export function makeEvent<K extends EventKind>(input: {
     at: new Date(input.now).toISOString(),
     actor: input.actor,
     payload,
-  } as EventDoc<K>;
+  } as const;
+  // The audit chain link, when the desk adds it, changes the content: linkEvent sets the id again.
+  return { _id: contentEventId(content), ...content } as EventDoc<K>;
 }
 
 /** The order every replica folds in: clock, then device. */

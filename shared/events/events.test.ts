@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateOfficeDoc } from '../couch/validateDocUpdate';
+import { checkOfficeDoc } from '../couch/validateDocUpdate';
 import { validationRulesFromKinds } from '../couch/rules';
-import { compareEvents, KIND_ROLES, makeEvent, parseEvent } from './event';
+import { contentDigest } from './contentDigest';
+import { compareEvents, contentEventId, KIND_ROLES, makeEvent, parseEvent } from './event';
 import { compareHlc, formatHlc, parseHlc, receiveHlc, tickHlc, type Hlc } from './hlc';
 import {
   formatOutgoingNumber,
   formatRegNumber,
+  legacyEventId,
   newAppId,
   parseEventId,
   parseOutgoingNumber,
@@ -14,6 +16,12 @@ import {
 } from './ids';
 
 const T0 = Date.UTC(2026, 2, 19, 5, 0); // Thu 19 March 2026, 10:00 in Kazakhstan
+
+/** A changed event under the id its new content gives it (so the check under test is reached). */
+const reId = <D extends { appId: string; hlc: string; device: string }>(doc: D): D => ({
+  ...doc,
+  _id: contentEventId(doc),
+});
 
 describe('hybrid logical clock', () => {
   it('formats as sortable text and parses back', () => {
@@ -113,7 +121,14 @@ describe('identifiers', () => {
       actor: { login: 'aigerim', role: 'clerk' },
       payload: {},
     });
-    expect(parseEventId(e._id)).toEqual({ appId: 'A1', hlc: e.hlc, device: 'D1' });
+    expect(parseEventId(e._id)).toEqual({ appId: 'A1', hlc: e.hlc, device: 'D1', digest: contentDigest(e) });
+    expect(parseEventId(legacyEventId('A1', e.hlc, 'D1'))).toEqual({
+      appId: 'A1',
+      hlc: e.hlc,
+      device: 'D1',
+      digest: null,
+    });
+    expect(parseEventId(`${e._id}:x`)).toBeNull();
   });
 });
 
@@ -147,11 +162,16 @@ describe('event documents', () => {
     });
     expect(parseEvent(JSON.parse(JSON.stringify(e)))).toEqual({ ok: true, event: e });
     expect(parseEvent({ ...e, _id: 'evt:A2:x:D1' })).toEqual({ ok: false, problem: 'event.badId' });
-    expect(parseEvent({ ...e, actor: { login: 'c', role: 'clerk' } })).toEqual({
+    // Other content under the id: a forged revision.
+    expect(parseEvent({ ...e, payload: { stepId: 's6' } })).toEqual({ ok: false, problem: 'event.contentMismatch' });
+    // A legacy id names no content: still read (events written before the digest).
+    const legacy = { ...e, _id: legacyEventId(e.appId, e.hlc, e.device) };
+    expect(parseEvent(legacy)).toEqual({ ok: true, event: legacy });
+    expect(parseEvent(reId({ ...e, actor: { login: 'c', role: 'clerk' } }))).toEqual({
       ok: false,
       problem: 'event.roleNotAllowed',
     });
-    expect(parseEvent({ ...e, payload: { stepId: 5 } })).toEqual({ ok: false, problem: 'event.payload' });
+    expect(parseEvent(reId({ ...e, payload: { stepId: 5 } }))).toEqual({ ok: false, problem: 'event.payload' });
     expect(parseEvent(null)).toEqual({ ok: false, problem: 'event.shape' });
   });
 
@@ -164,10 +184,10 @@ describe('event documents', () => {
       payload: { stepId: 's5' },
     });
     const user = { db: 'office_alm01', name: 'head1', roles: ['head', 'office:ALM01'] };
-    expect(() => validateOfficeDoc(e as unknown as Record<string, unknown>, null, user, null, rules)).not.toThrow();
-    const clerk = { ...e, actor: { login: 'c1', role: 'clerk' } };
+    expect(() => checkOfficeDoc(e as unknown as Record<string, unknown>, null, user, null, rules)).not.toThrow();
+    const clerk = reId({ ...e, actor: { login: 'c1', role: 'clerk' } });
     expect(() =>
-      validateOfficeDoc(
+      checkOfficeDoc(
         clerk as unknown as Record<string, unknown>,
         null,
         { ...user, name: 'c1', roles: ['clerk', 'office:ALM01'] },
@@ -195,18 +215,20 @@ describe('event documents', () => {
     for (const e of [issued, extended]) {
       expect(parseEvent(JSON.parse(JSON.stringify(e)))).toEqual({ ok: true, event: e });
       const user = { db: 'office_alm01', name: e.actor.login, roles: [e.actor.role, 'office:ALM01'] };
-      expect(() => validateOfficeDoc(e as unknown as Record<string, unknown>, null, user, null, rules)).not.toThrow();
+      expect(() => checkOfficeDoc(e as unknown as Record<string, unknown>, null, user, null, rules)).not.toThrow();
     }
     // A registration number is not an outgoing number; an empty reason is no reason.
-    expect(parseEvent({ ...issued, payload: { ...issued.payload, outgoingNumber: 'ALM01-D01-000347' } })).toEqual({
+    expect(parseEvent(reId({ ...issued, payload: { ...issued.payload, outgoingNumber: 'ALM01-D01-000347' } }))).toEqual(
+      {
+        ok: false,
+        problem: 'event.payload',
+      },
+    );
+    expect(parseEvent(reId({ ...extended, payload: { ...extended.payload, reason: '  ' } }))).toEqual({
       ok: false,
       problem: 'event.payload',
     });
-    expect(parseEvent({ ...extended, payload: { ...extended.payload, reason: '  ' } })).toEqual({
-      ok: false,
-      problem: 'event.payload',
-    });
-    expect(parseEvent({ ...extended, actor: { login: 'x', role: 'supervisor' } })).toEqual({
+    expect(parseEvent(reId({ ...extended, actor: { login: 'x', role: 'supervisor' } }))).toEqual({
       ok: false,
       problem: 'event.roleNotAllowed',
     });

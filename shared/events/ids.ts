@@ -1,8 +1,12 @@
 /**
  * Identifier conventions, shared with the CouchDB design documents (shared/couch).
  *
- * - An event's `_id` is `evt:<appId>:<hlc>:<device>`: all events of one application sort together
- *   and in clock order, so one range read returns an application's history.
+ * - An event's `_id` is `evt:<appId>:<hlc>:<device>:<digest>`: all events of one application sort
+ *   together and in clock order, so one range read returns an application's history; the digest
+ *   (`contentDigest`, SHA-256 of the canonical event) makes the content fix the identity, so no
+ *   revision under that id can carry other content (the server's validator recomputes it).
+ *   Events written before the digest existed keep the legacy form `evt:<appId>:<hlc>:<device>`;
+ *   only a server admin may write that form now (docs/audit.md, "Event ids").
  * - An application id is made on the desk that registers it, with no coordination: the device id
  *   and that device's clock reading at registration, which never repeats on that device.
  * - A registration number is `<office>-<desk>-<sequence>`: the sequence is per desk, kept in a
@@ -15,14 +19,37 @@ import type { Hlc } from './hlc';
 
 export const CODE_PATTERN = /^[A-Z0-9]{2,16}$/;
 
-export function eventId(appId: string, hlc: string, device: string): string {
-  return `evt:${appId}:${hlc}:${device}`;
+export const EVENT_ID_PREFIX = 'evt:';
+export const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
+
+/** An event's id from its envelope and the digest of its content (`contentDigest`). */
+export function eventId(appId: string, hlc: string, device: string, digest: string): string {
+  return `${EVENT_ID_PREFIX}${appId}:${hlc}:${device}:${digest}`;
 }
 
-export function parseEventId(id: string): { appId: string; hlc: string; device: string } | null {
-  const m = /^evt:([^:]+):([^:]+):([^:]+)$/.exec(id);
+/** The form events had before their content fixed their id; still read, no longer written. */
+export function legacyEventId(appId: string, hlc: string, device: string): string {
+  return `${EVENT_ID_PREFIX}${appId}:${hlc}:${device}`;
+}
+
+/** The first and last keys of one application's events in an id-range read. */
+export const appEventRange = (appId: string): { startkey: string; endkey: string } => ({
+  startkey: `${EVENT_ID_PREFIX}${appId}:`,
+  endkey: `${EVENT_ID_PREFIX}${appId}:\ufff0`,
+});
+
+export interface ParsedEventId {
+  appId: string;
+  hlc: string;
+  device: string;
+  /** The content digest; null for a legacy id. */
+  digest: string | null;
+}
+
+export function parseEventId(id: string): ParsedEventId | null {
+  const m = /^evt:([^:]+):([^:]+):([^:]+)(?::([0-9a-f]{64}))?$/.exec(id);
   if (!m?.[1] || !m[2] || !m[3]) return null;
-  return { appId: m[1], hlc: m[2], device: m[3] };
+  return { appId: m[1], hlc: m[2], device: m[3], digest: m[4] ?? null };
 }
 
 /** `A` + the clock reading in base 36 + the device: short enough to read aloud, unique offline. */

@@ -1,3 +1,4 @@
 export * from './event';
 export * from './hlc';
 export * from './ids';
+export * from './contentDigest';

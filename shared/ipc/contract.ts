@@ -139,17 +139,11 @@ export const hubConfigSchema = z
       })
       .strict(),
     /**
-     * Optional: an account that may read central's `_users` (CouchDB 3: an admin of `_users`),
-     * used only to copy the office's staff accounts to the hub, so that staff sign in and sync
-     * there with their own login. Its password, like the hub's, stays in the main process's memory.
+     * Optional: the Kense central service (server/central), from which the hub copies the office's
+     * staff accounts, asked as the hub account above, so that staff sign in and sync there with
+     * their own login. Absent: nothing is copied.
      */
-    staffReader: z
-      .object({
-        user: z.string().min(1).max(256),
-        password: z.string().min(1).max(1024),
-      })
-      .strict()
-      .optional(),
+    serviceUrl: httpUrl.optional(),
   })
   .strict();
 export type HubConfig = z.infer<typeof hubConfigSchema>;
@@ -164,7 +158,7 @@ export const hubStatusSchema = z.object({
   uplink: z.enum(['connecting', 'online', 'offline']).nullable(),
   lastSyncAt: z.number().nullable(),
   error: z.enum(HUB_ERRORS).nullable(),
-  /** Staff accounts copied from central (`off`: no reader account); logins and hashes never cross. */
+  /** Staff accounts copied from central (`off`: no central service given); logins and hashes never cross. */
   staff: z
     .object({
       state: z.enum(['off', 'pending', 'copied', 'refused', 'unreachable']),
@@ -178,8 +172,8 @@ export const hubStatusSchema = z.object({
   health: hubHealthSchema.nullable(),
   /** The saved settings, without the passwords. */
   config: hubConfigSchema
-    .omit({ central: true, staffReader: true })
-    .extend({ centralUrl: z.string(), user: z.string(), staffUser: z.string().nullable() })
+    .omit({ central: true, serviceUrl: true })
+    .extend({ centralUrl: z.string(), user: z.string(), serviceUrl: z.string().nullable() })
     .nullable(),
 });
 export type HubStatusReport = z.infer<typeof hubStatusSchema>;

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { actAs, freshDesk } from './desk';
-import { registerWheelchair } from './flow';
+import { registerWheelchair, chooseExecutor } from './flow';
 
 const SHOTS = 'artifacts/screenshots';
 
@@ -14,8 +14,7 @@ test('the card shows who did what where, and the integrity check catches an even
   await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
   await page.goto('./#/inbox');
   await page.getByTestId('inbox-list').getByText(number).click();
-  await page.getByTestId('executor-login').fill('dana');
-  await page.getByTestId('executor-name').fill('Омарова Дана');
+  await chooseExecutor(page, 'dana', 'Омарова Дана');
   await page.getByTestId('do-resolution').click();
   await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
 
@@ -29,6 +28,9 @@ test('the card shows who did what where, and the integrity check catches an even
   await expect(rows.nth(1)).toContainText('Жұмабеков Болат');
   await expect(rows.nth(1)).toContainText('Басшы');
   await expect(rows.nth(1)).toContainText('#2');
+  // The desk as people know it (D01), not the device id.
+  await expect(rows.nth(0).getByTestId('audit-desk')).toHaveText('D01');
+  await expect(rows.nth(1).getByTestId('audit-desk')).toHaveText('D01');
   await expect(rows.nth(0).getByTestId('chain-badge')).toHaveText('тексерілмеген');
   await trail.getByTestId('integrity-run').click();
   await expect(trail.getByTestId('integrity-result')).toHaveAttribute('data-ok', 'true');
@@ -37,7 +39,7 @@ test('the card shows who did what where, and the integrity check catches an even
   await trail.scrollIntoViewIfNeeded();
   await trail.screenshot({ path: `${SHOTS}/audit-card-trail.png` });
 
-  // Someone with the laptop backdates the registration in the replica's IndexedDB directly.
+  // Someone with the laptop backdates the head's resolution in the replica's IndexedDB directly.
   const appUrl = page.url();
   const appId = decodeURIComponent(appUrl.split('/applications/')[1] ?? '');
   const editedId = await page.evaluate(async (app) => {
@@ -58,8 +60,8 @@ test('the card shows who did what where, and the integrity check catches an even
       const r = store.getAll();
       r.onsuccess = () => resolve(r.result as never);
     });
-    const reg = all.find((d) => d.id.startsWith(`evt:${app}:`) && d.revs[d.rev]?.data['kind'] === 'registered');
-    if (!reg) throw new Error('no registration');
+    const reg = all.find((d) => d.id.startsWith(`evt:${app}:`) && d.revs[d.rev]?.data['kind'] === 'resolution');
+    if (!reg) throw new Error('no resolution');
     // The payload is sealed (encryption at rest): what can be changed in place are the clear fields.
     for (const data of [reg.revs[reg.rev]?.data, reg.data]) if (data) data['at'] = '2020-01-01T09:00:00.000Z';
     await new Promise<void>((resolve, reject) => {
@@ -77,24 +79,39 @@ test('the card shows who did what where, and the integrity check catches an even
   await check.getByTestId('integrity-run').click();
   const result = check.getByTestId('integrity-result');
   await expect(result).toHaveAttribute('data-ok', 'false');
-  await expect(result).toContainText('1 бұзушылық табылды');
-  const finding = result.getByTestId('finding');
-  await expect(finding).toHaveAttribute('data-kind', 'edited');
-  await expect(finding).toContainText('Өзгертілген');
-  await expect(finding).toContainText(editedId);
+  // Named twice: its content no longer matches the digest its id carries, nor the next link's hash.
+  await expect(result).toContainText('2 бұзушылық табылды');
+  const findings = result.getByTestId('finding');
+  await expect(findings).toHaveCount(2);
+  for (const f of await findings.all()) {
+    await expect(f).toHaveAttribute('data-kind', 'edited');
+    await expect(f).toContainText('Өзгертілген');
+    await expect(f).toContainText(editedId);
+  }
+  await expect(findings.nth(0)).toContainText('идентификаторына сәйкес келмейтін');
+  const finding = findings.nth(1);
 
-  // The user's actions over the month: the head's resolution, with its chain badge.
-  await page.getByTestId('user-login').fill('bolat');
+  // The user's actions over the month: the clerk's registration, with its chain badge. (The head's
+  // edited resolution no longer carries the content its id names: it is nobody's action any more.)
+  await page.getByTestId('user-login').fill('aigerim');
   await page.getByTestId('user-show').click();
   await expect(page.getByTestId('user-row')).toHaveCount(1);
-  await expect(page.getByTestId('user-row')).toContainText('Бұрыштама қойылды');
+  await expect(page.getByTestId('user-row')).toContainText('Тіркелді');
   await expect(page.getByTestId('user-row')).toContainText(number);
+  await page.getByTestId('user-login').fill('bolat');
+  await page.getByTestId('user-show').click();
+  await expect(page.getByTestId('user-row')).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/audit-integrity-tampered.png`, fullPage: true });
 
   // Back on the card, the edited event carries the verdict.
   await finding.getByRole('link', { name: editedId }).click();
-  await expect(page.getByTestId('audit-trail').getByTestId('audit-row').nth(0).getByTestId('chain-badge')).toHaveText(
+  // The trail still lists it, marked; the fold no longer counts it: the head's resolution is to do.
+  await expect(page.getByTestId('audit-trail').getByTestId('audit-row').nth(1).getByTestId('chain-badge')).toHaveText(
     'бұзылған',
   );
+  await expect(page.getByTestId('audit-trail').getByTestId('audit-row').nth(0).getByTestId('chain-badge')).toHaveText(
+    'тізбек бүтін',
+  );
+  await expect(page.getByTestId('card-step')).not.toContainText('Омарова Дана');
   await page.getByTestId('audit-trail').screenshot({ path: `${SHOTS}/audit-card-tampered.png` });
 });

@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import {
   actAs,
   CENTRAL,
+  SERVICE,
   e2ePassword,
   ensureStaff,
   freshDesk,
@@ -37,13 +38,18 @@ test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () 
     await page.goto('./#/reception');
     await expect(page.getByTestId('reception-form')).toBeVisible();
     // The secret itself is escrowed on the server, never stored in clear here.
-    const escrow = (await (
-      await fetch(`${CENTRAL}/office_alm01/_local/kense-desk-key%3AD01`, {
+    // (In validated `deskkey:<DESK>:<digest>` documents: renderer/features/auth/deskUnlock.ts.)
+    const range = `startkey=${encodeURIComponent('"deskkey:D01:"')}&endkey=${encodeURIComponent('"deskkey:D01:\ufff0"')}`;
+    const escrows = (await (
+      await fetch(`${CENTRAL}/office_alm01/_all_docs?include_docs=true&${range}`, {
         headers: { authorization: `Basic ${Buffer.from('aigerim:' + e2ePassword('aigerim')).toString('base64')}` },
       })
-    ).json()) as { secret: string };
-    expect(escrow.secret).toHaveLength(43);
-    expect(await stored(page)).not.toContain(escrow.secret);
+    ).json()) as { rows: { doc: { secret: string } }[] };
+    expect(escrows.rows.length).toBeGreaterThan(0);
+    for (const { doc } of escrows.rows) {
+      expect(doc.secret).toHaveLength(43);
+      expect(await stored(page)).not.toContain(doc.secret);
+    }
 
     // The keys were in memory only: after a reload the desk is locked until the person signs in.
     await page.reload();
@@ -213,27 +219,142 @@ test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () 
     await expect(page.getByTestId('sync-refused')).toHaveCount(0);
   });
 
-  test('the office admin adds a clerk, who then signs in', async ({ page }) => {
+  test('the office admin adds a person, assigns roles, resets the password, deactivates and re-enables, through the central service; the person signs in with the new password and changes it', async ({
+    page,
+  }) => {
+    test.setTimeout(150_000);
     await freshDesk(page);
     await actAs(page, 'gulnar', 'Әбдірова Гүлнар', 'office_admin');
+    // The desk finds the service where Settings → Sync servers says (here: beside the test's central).
+    await page.goto('./#/settings');
+    await page.getByTestId('sync-service-url').fill(SERVICE);
+    await page.getByTestId('sync-connect').click();
+
     await page.getByTestId('topbar-admin').click();
     await expect(page.getByTestId('staff-list')).toContainText('gulnar');
+    // Gulnar's own row (office admin) is not hers to edit; the hub's account is no person with roles.
+    await expect(page.getByTestId('staff-gulnar-clerk')).toBeDisabled();
+    await expect(page.getByTestId('staff-gulnar-deactivate')).toHaveCount(0);
+    await expect(page.getByTestId('staff-hub-alm01')).toHaveCount(0);
+    await expect(page.getByTestId('staff-technical')).toContainText('hub-alm01');
+
+    // Added with no password typed: the service makes one and it is shown once.
     await page.getByTestId('staff-login').fill('aidos');
     await page.getByTestId('staff-name').fill('Әлиев Айдос');
-    await page.getByTestId('staff-password').fill(e2ePassword('aidos'));
     await page.getByTestId('staff-save').click();
     await expect(page.getByTestId('admin-saved')).toContainText('aidos');
+    const temporary = (await page.getByTestId('admin-temporary-password').textContent()) ?? '';
+    expect(temporary).toMatch(/^[a-zA-Z0-9]{12}$/);
     await expect(page.getByTestId('staff-aidos')).toContainText('Әлиев Айдос');
     await expect(page.getByTestId('staff-aidos-clerk')).toBeChecked();
-    // Gulnar's own row (office admin) is not hers to edit.
-    await expect(page.getByTestId('staff-gulnar-clerk')).toBeDisabled();
     await page.screenshot({ path: `${SHOTS}/admin-staff-kk.png`, fullPage: true });
+    await page.getByTestId('admin-temporary-done').click();
 
+    // Roles: executor as well.
+    await page.getByTestId('staff-aidos-executor').check();
+    await expect(page.getByTestId('admin-saved')).toContainText('aidos');
+    await expect(page.getByTestId('staff-aidos-executor')).toBeChecked();
+
+    // The password reset by the admin, typed.
+    await page.getByTestId('staff-aidos-password').click();
+    await page.getByTestId('staff-aidos-password-input').fill(e2ePassword('aidos'));
+    await page.screenshot({ path: `${SHOTS}/admin-reset-kk.png`, fullPage: true });
+    await page.getByTestId('staff-aidos-password-set').click();
+    await expect(page.getByTestId('admin-saved')).toContainText('aidos');
+
+    // Deactivated: off the active list, on the inactive one.
+    await page.getByTestId('staff-aidos-deactivate').click();
+    await page.getByTestId('staff-aidos-deactivate-confirm').click();
+    await expect(page.getByTestId('staff-aidos')).toHaveCount(0);
+    await page.getByTestId('staff-show-inactive').click();
+    await expect(page.getByTestId('staff-aidos-status')).toHaveText('Өшірілген');
+    await page.getByTestId('lang-ru').click();
+    await expect(page.getByTestId('staff-aidos-status')).toHaveText('Отключён');
+    await page.screenshot({ path: `${SHOTS}/admin-staff-ru.png`, fullPage: true });
+    await page.getByTestId('lang-kk').click();
+
+    // A deactivated person cannot sign in, with the right password or the old temporary one.
     await page.getByTestId('sign-out').click();
     await signIn(page, 'aidos');
-    await expect(page.getByTestId('topbar-user')).toHaveText('Әлиев Айдос');
+    await expect(page.getByTestId('signin-error')).toBeVisible();
+    await expect(page.getByTestId('sign-out')).toHaveCount(0);
+
+    // Re-enabled by the admin: the same password works again.
+    await signIn(page, 'gulnar', 'office_admin');
+    await expect(page.getByTestId('sign-out')).toBeVisible({ timeout: 15_000 });
+    await page.goto('./#/admin');
+    await page.getByTestId('staff-show-inactive').click();
+    await page.getByTestId('staff-aidos-activate').click();
+    await expect(page.getByTestId('staff-none')).toBeVisible();
+    await page.getByTestId('staff-show-active').click();
+    await expect(page.getByTestId('staff-aidos-status')).toHaveText('Белсенді');
+
+    await page.getByTestId('sign-out').click();
+    await signIn(page, 'aidos', 'clerk');
+    await expect(page.getByTestId('topbar-user')).toHaveText('Әлиев Айдос', { timeout: 15_000 });
     await expect(page.getByTestId('topbar-admin')).toHaveCount(0);
     await page.goto('./#/admin');
     await expect(page.getByRole('heading', { level: 2, name: 'Тек мекеме әкімшісіне' })).toBeVisible();
+
+    // Aidos changes his own password from his name in the top bar; the old one stops working.
+    await page.getByTestId('topbar-account').click();
+    await page.getByTestId('password-old').fill('wrong-password');
+    await page.getByTestId('password-new').fill('aidos-own-2026');
+    await page.getByTestId('password-repeat').fill('aidos-own-2026');
+    await page.getByTestId('password-submit').click();
+    await expect(page.getByTestId('password-error')).toHaveText('Қазіргі құпиясөз қате.');
+    // Nothing typed is lost with the refusal.
+    await expect(page.getByTestId('password-new')).toHaveValue('aidos-own-2026');
+    await page.getByTestId('password-old').fill(e2ePassword('aidos'));
+    await page.getByTestId('password-submit').click();
+    await expect(page.getByTestId('password-changed')).toBeVisible({ timeout: 20_000 });
+    await page.screenshot({ path: `${SHOTS}/account-password-kk.png` });
+    await page.getByTestId('lang-ru').click();
+    await page.screenshot({ path: `${SHOTS}/account-password-ru.png` });
+    await page.getByTestId('lang-kk').click();
+    const session = async (password: string): Promise<number> =>
+      (
+        await fetch(`${CENTRAL}/_session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'aidos', password }),
+        })
+      ).status;
+    expect(await session(e2ePassword('aidos'))).toBe(401);
+    expect(await session('aidos-own-2026')).toBe(200);
+
+    // The desk's offline verifier follows: with central out of reach, the new password signs in here.
+    await page.getByTestId('sign-out').click();
+    await unplug(page);
+    await signIn(page, 'aidos', 'clerk', 'aidos-own-2026');
+    await expect(page.getByTestId('topbar-offline')).toBeVisible({ timeout: 15_000 });
+    await plugIn(page);
+  });
+
+  test('the staff screen says so, in the UI language, when the central service cannot be reached, and keeps the form', async ({
+    page,
+  }) => {
+    await freshDesk(page);
+    await actAs(page, 'gulnar', 'Әбдірова Гүлнар', 'office_admin');
+    await page.goto('./#/settings');
+    // Nothing listens there.
+    await page.getByTestId('sync-service-url').fill('http://127.0.0.1:9');
+    await page.getByTestId('sync-connect').click();
+    await page.getByTestId('topbar-admin').click();
+    await expect(page.getByTestId('admin-error')).toContainText(
+      'Kense орталық қызметі http://127.0.0.1:9 мекенжайында қолжетімсіз',
+    );
+    await page.getByTestId('staff-login').fill('saule');
+    await page.getByTestId('staff-name').fill('Серікова Сәуле');
+    await page.getByTestId('staff-save').click();
+    await expect(page.getByTestId('admin-error')).toBeVisible();
+    await expect(page.getByTestId('staff-login')).toHaveValue('saule');
+    await expect(page.getByTestId('staff-name')).toHaveValue('Серікова Сәуле');
+    await page.getByTestId('lang-ru').click();
+    await expect(page.getByTestId('admin-error')).toContainText(
+      'Центральная служба Kense недоступна по адресу http://127.0.0.1:9',
+    );
+    await page.screenshot({ path: `${SHOTS}/admin-unreachable-ru.png` });
+    await page.getByTestId('lang-kk').click();
   });
 });

@@ -38,7 +38,7 @@ const report: HubStatusReport = {
     port: 5985,
     centralUrl: 'https://couch.example.kz',
     user: 'hub-alm01',
-    staffUser: null,
+    serviceUrl: null,
   },
 };
 

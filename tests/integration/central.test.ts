@@ -1,23 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, DEV_ADMIN, type Central } from '../../server/dev/central';
 import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
+import { DEFAULT_APP_ORIGINS } from '@shared/couch';
 import { putHubUser, putStaffUser } from '../../server/provision';
+import { contentEventId, legacyEventId } from '../../shared/events';
+import { freePort } from './lab/harness';
+import { basicAuth as basic, startTestCouch, testAdmin, type TestCouch } from './lab/couch';
+import { seedDocs, seedRevision } from '../../shared/catalogue';
 
 PouchDB.plugin(httpAdapter).plugin(replication);
 
-// A real CouchDB-protocol server on loopback, provisioned by the production script.
-let central: Central;
-let dir: string;
-const port = 5990 + Math.floor(Math.random() * 200);
-
-const basic = (user: string, password: string): string =>
-  'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+// A real CouchDB-protocol server on loopback (or KENSE_TEST_COUCH_URL's), provisioned by the production script.
+let central: TestCouch;
+const DEV_ADMIN = testAdmin();
 const admin = basic(DEV_ADMIN.user, DEV_ADMIN.password);
 const clerk = basic('aigerim', 'secret-1');
 const head = basic('bolat', 'secret-2');
@@ -34,35 +31,53 @@ async function http(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const r = await fetch(`${central.url}/${p}`, {
     method,
-    headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+    // A fresh connection each time: a kept-alive one left idle while a CLI run provisions (about
+    // five seconds) can be closed by the server just as it is reused ("other side closed").
+    headers: { 'content-type': 'application/json', connection: 'close', ...(auth ? { authorization: auth } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: r.status, json: (await r.json()) as Record<string, unknown> };
 }
 
-const event = (appId: string, office = 'ALM01'): Record<string, unknown> => ({
-  _id: `evt:${appId}:0000000001-0000:D1`,
-  type: 'event',
-  v: 1,
-  appId,
-  hlc: '0000000001-0000',
-  device: 'D1',
-  kind: 'registered',
-  office,
-  at: '2026-03-09T15:05:00+05:00',
-  actor: { login: 'aigerim', role: 'clerk' },
-  payload: {},
+/** An event under the id its content gives it (`reId` again after changing it). */
+const reId = (doc: Record<string, unknown>): Record<string, unknown> => ({
+  ...doc,
+  _id: contentEventId(doc as { appId: string; hlc: string; device: string }),
 });
+const event = (appId: string, office = 'ALM01'): Record<string, unknown> =>
+  reId({
+    type: 'event',
+    v: 1,
+    appId,
+    hlc: '0000000001-0000',
+    device: 'D1',
+    kind: 'registered',
+    office,
+    at: '2026-03-09T15:05:00+05:00',
+    actor: { login: 'aigerim', role: 'clerk' },
+    payload: {},
+  });
+
+const LOGINS = ['aigerim', 'bolat', 'sanzhar', 'gulnar', 'hub-alm01', 'hub-cli', 'aidos', 'fakehub', 'mallory'];
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'kense-central-'));
-  central = await startCentral({
-    port,
-    dir,
+  central = await startTestCouch({
+    port: await freePort(),
     offices: ['ALM01', 'KZO01'],
-    quiet: true,
     rules: RULES,
+    logins: [
+      ...LOGINS,
+      'evil1',
+      'evil2',
+      'evil3',
+      'evil4',
+      'evil-supervisor',
+      'evil-catalog_admin',
+      'evil-office_admin',
+    ],
+    databases: ['hub_relay_source'],
   });
+  console.warn(`[central.test] running on ${central.kind} ${central.version}${central.external ? ' (external)' : ''}`);
   const user = await http('PUT', 'org.couchdb.user:aigerim'.replace(/^/, '_users/'), admin, {
     name: 'aigerim',
     password: 'secret-1',
@@ -79,7 +94,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await central?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('central server provisioning', () => {
@@ -90,29 +104,79 @@ describe('central server provisioning', () => {
     expect((await http('GET', 'catalog')).status).toBe(401);
   });
 
-  it('is idempotent', async () => {
+  it('is idempotent: run again, it changes nothing and says nothing', async () => {
     const { provision } = await import('../../server/provision');
-    await expect(
-      provision({
-        ...DEV_ADMIN,
-        url: central.url,
-        offices: ['ALM01'],
-        rules: RULES,
-        version: 'dev',
-        log: () => undefined,
-      }),
-    ).resolves.toBeUndefined();
+    const design = await http('GET', 'office_alm01/_design/kense', admin);
+    const lines: string[] = [];
+    await provision({
+      ...DEV_ADMIN,
+      url: central.url,
+      offices: ['ALM01', 'KZO01'],
+      rules: RULES,
+      version: String(design.json['kense_version']),
+      log: (l) => lines.push(l),
+      corsOrigins: [...DEFAULT_APP_ORIGINS],
+    });
+    expect(lines).toEqual([]);
+  });
+
+  it("takes the server admin's credentials from the URL, as a header (finding 7)", async () => {
+    const { provision } = await import('../../server/provision');
+    const u = new URL(central.url);
+    u.username = encodeURIComponent(DEV_ADMIN.user);
+    u.password = encodeURIComponent(DEV_ADMIN.password);
+    const design = await http('GET', 'office_alm01/_design/kense', admin);
+    const lines: string[] = [];
+    await provision({
+      // Wrong separate credentials: those in the URL win.
+      url: u.toString(),
+      user: 'nobody',
+      password: 'wrong',
+      offices: ['ALM01', 'KZO01'],
+      rules: RULES,
+      version: String(design.json['kense_version']),
+      log: (l) => lines.push(l),
+      corsOrigins: [...DEFAULT_APP_ORIGINS],
+    });
+    expect(lines).toEqual([]);
+    // The command line too, with no --password: `npm run provision -- --url http://admin:…@host:5984`.
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/provision-cli.ts', '--url', u.toString(), '--offices', 'ALM01'],
+      { env: { ...process.env, COUCHDB_PASSWORD: '' }, encoding: 'utf8' },
+    );
+    expect(cli.stderr).not.toMatch(/TypeError|Request cannot be constructed/);
+    expect(cli.status).toBe(0);
+  }, 60_000);
+
+  it("lets the app's origins call it with credentials across origins, and no other origin (finding 6)", async () => {
+    const preflight = (origin: string): Promise<Response> =>
+      fetch(`${central.url}/office_alm01/_changes`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization, content-type',
+        },
+      });
+    for (const origin of DEFAULT_APP_ORIGINS) {
+      const r = await preflight(origin);
+      expect(r.headers.get('access-control-allow-origin'), origin).toBe(origin);
+      expect(r.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(r.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+    }
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    // An actual request from the app's origin: readable by the page (the header is on the answer too).
+    const r = await fetch(`${central.url}/office_alm01`, { headers: { origin: 'app://kense', authorization: clerk } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('access-control-allow-origin')).toBe('app://kense');
   });
 
   it('lets office staff append events and enforces immutability on the server', async () => {
-    const put = await http(
-      'PUT',
-      `office_alm01/${encodeURIComponent('evt:A1:0000000001-0000:D1')}`,
-      clerk,
-      event('A1'),
-    );
+    const id = encodeURIComponent(String(event('A1')['_id']));
+    const put = await http('PUT', `office_alm01/${id}`, clerk, event('A1'));
     expect(put.status).toBe(201);
-    const again = await http('PUT', `office_alm01/${encodeURIComponent('evt:A1:0000000001-0000:D1')}`, clerk, {
+    const again = await http('PUT', `office_alm01/${id}`, clerk, {
       ...event('A1'),
       _rev: put.json['rev'],
       payload: { changed: true },
@@ -122,7 +186,7 @@ describe('central server provisioning', () => {
   });
 
   it('refuses a forged actor and another office', async () => {
-    const forged = await http('PUT', `office_alm01/${encodeURIComponent('evt:A2:0000000001-0000:D1')}`, clerk, {
+    const forged = await http('PUT', `office_alm01/${encodeURIComponent(String(event('A2')['_id']))}`, clerk, {
       ...event('A2'),
       actor: { login: 'someone-else', role: 'clerk' },
     });
@@ -130,7 +194,7 @@ describe('central server provisioning', () => {
     expect(forged.json['reason']).toBe('event.actorMismatch');
     const other = await http(
       'PUT',
-      `office_kzo01/${encodeURIComponent('evt:A3:0000000001-0000:D1')}`,
+      `office_kzo01/${encodeURIComponent(String(event('A3', 'KZO01')['_id']))}`,
       clerk,
       event('A3', 'KZO01'),
     );
@@ -144,8 +208,136 @@ describe('central server provisioning', () => {
   });
 });
 
+describe('the catalogue on central', () => {
+  const catalogAdmin = basic('saule', 'secret-5');
+  beforeAll(async () => {
+    const server = { url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password };
+    await putStaffUser(server, { login: 'saule', password: 'secret-5', role: 'catalog_admin', office: 'ALM01' });
+  });
+
+  it('is seeded with the bundled service versions and calendar years, under the revisions desks seed with', async () => {
+    const all = await http('GET', 'catalog/_all_docs', admin);
+    const rows = all.json['rows'] as { id: string; value: { rev: string } }[];
+    for (const d of seedDocs()) expect(rows.find((r) => r.id === d._id)?.value.rev, d._id).toBe(seedRevision(d));
+    // Read by every member of staff.
+    expect((await http('GET', `catalog/${encodeURIComponent('calendar:2026')}`, clerk)).status).toBe(200);
+  });
+
+  it('seeding again changes nothing, and keeps what an administrator changed', async () => {
+    const id = encodeURIComponent('calendar:2027');
+    const current = await http('GET', `catalog/${id}`, admin);
+    const edited = await http('PUT', `catalog/${id}`, catalogAdmin, {
+      ...current.json,
+      data: { ...(current.json['data'] as object), note: 'Kurban Ait confirmed' },
+      updated: { by: 'saule', at: '2027-01-10T10:00:00+05:00' },
+    });
+    expect(edited.status).toBe(201);
+    const { provision } = await import('../../server/provision');
+    await provision({
+      ...DEV_ADMIN,
+      url: central.url,
+      offices: [],
+      rules: RULES,
+      version: 'dev',
+      log: () => undefined,
+    });
+    const after = await http('GET', `catalog/${id}?conflicts=true`, admin);
+    expect(after.json['_rev']).toBe(edited.json['rev']);
+    expect(after.json['_conflicts']).toBeUndefined();
+  });
+
+  it('stores a replicated update (new_edits: false over a revision it holds), as CouchDB 3 does', async () => {
+    // The dev stand-in's pouchdb-validation used to drop it while answering 201
+    // (server/dev/dev-central-server.mjs): a desk's correction would never have reached central.
+    const id = 'calendar:2024';
+    const current = await http('GET', `catalog/${encodeURIComponent(id)}?revs=true`, admin);
+    const revisions = current.json['_revisions'] as { start: number; ids: string[] };
+    const next = {
+      ...current.json,
+      _rev: `${revisions.start + 1}-0123456789abcdef0123456789abcdef`,
+      _revisions: { start: revisions.start + 1, ids: ['0123456789abcdef0123456789abcdef', ...revisions.ids] },
+      data: { ...(current.json['data'] as object), note: 'corrected on a desk' },
+      updated: { by: 'saule', at: '2027-01-10T10:00:00+05:00' },
+    };
+    const r = await http('POST', 'catalog/_bulk_docs', catalogAdmin, { docs: [next], new_edits: false });
+    expect(r.status).toBe(201);
+    const after = await http('GET', `catalog/${encodeURIComponent(id)}`, admin);
+    expect(after.json['_rev']).toBe(next._rev);
+    expect((after.json['data'] as { note?: string }).note).toBe('corrected on a desk');
+  });
+
+  it('takes a new calendar year from a catalogue administrator and refuses a malformed one with the reason', async () => {
+    const doc = {
+      _id: 'calendar:2028',
+      type: 'calendar',
+      data: { year: 2028, holidays: [], transfers: [{ daysOff: ['2028-01-05'], workingDays: [], source: '' }] },
+      updated: { by: 'saule', at: '2027-10-01T10:00:00+05:00' },
+    };
+    const bad = await put('catalog', doc, catalogAdmin);
+    expect(bad.status).toBe(403);
+    expect(bad.json['reason']).toBe('catalog.transferSource@transfers.0');
+    const forged = await put('catalog', { ...doc, updated: { by: 'bolat', at: 'x' } }, catalogAdmin);
+    expect(forged.json['reason']).toBe('catalog.authorMismatch');
+    const good = await put('catalog', { ...doc, data: { ...doc.data, transfers: [] } }, catalogAdmin);
+    expect(good.status).toBe(201);
+    expect((await put('catalog', { ...doc, _id: 'calendar:2029' }, clerk)).json['reason']).toBe('catalog.adminOnly');
+  });
+});
+
 const put = (db: string, doc: Record<string, unknown>, auth?: string): ReturnType<typeof http> =>
   http('PUT', `${db}/${encodeURIComponent(String(doc['_id']))}`, auth, doc);
+
+describe("an event's content fixes its identity (issue 12, finding 2)", () => {
+  // On CouchDB 3 a revision sent with new_edits: false on a new branch reaches the validator with
+  // oldDoc null, so immutability alone let it through (the validator's own test covers that case:
+  // shared/couch/design.test.ts); the dev server hands over the winning revision instead. On both,
+  // the digest in the id refuses other content under an existing event's id.
+  it("refuses a clerk's made-up revision under the head's signed event, as CouchDB 3 would", async () => {
+    const signed = reId({ ...event('G1'), kind: 'signed', actor: { login: 'bolat', role: 'head' } });
+    expect((await put('office_alm01', signed, head)).status).toBe(201);
+    const forged = { ...event('G1'), _id: signed['_id'], _rev: `1-${'f'.repeat(32)}` };
+    const r = await http('POST', 'office_alm01/_bulk_docs', clerk, { docs: [forged], new_edits: false });
+    expect(r.status === 201 || r.status === 403).toBe(true);
+    const rows = (Array.isArray(r.json) ? r.json : [r.json]) as { error?: string; reason?: string }[];
+    expect(rows[0]?.error).toBe('forbidden');
+    // Whichever check the server reached first: what matters is that nothing was stored.
+    expect(['event.contentMismatch', 'event.immutable']).toContain(rows[0]?.reason);
+    const stored = await http('GET', `office_alm01/${encodeURIComponent(String(signed['_id']))}?conflicts=true`, head);
+    expect(stored.json['kind']).toBe('signed');
+    expect(stored.json['_conflicts']).toBeUndefined();
+  });
+
+  it('refuses other content under a fresh id that does not name it, and the legacy id form from staff', async () => {
+    const r = await put('office_alm01', { ...event('G3'), note: 'not what the id names' }, clerk);
+    expect(r.status).toBe(403);
+    expect(r.json['reason']).toBe('event.contentMismatch');
+    const legacy = { ...event('G4'), _id: legacyEventId('G4', '0000000001-0000', 'D1') };
+    const byClerk = await put('office_alm01', legacy, clerk);
+    expect(byClerk.status).toBe(403);
+    expect(byClerk.json['reason']).toBe('event.legacyId');
+    expect((await put('office_alm01', legacy, admin)).status).toBe(201);
+  });
+
+  it('takes staff directory entries from the server admin only', async () => {
+    const entry = {
+      _id: 'staff:aigerim',
+      type: 'staff',
+      v: 1,
+      office: 'ALM01',
+      login: 'aigerim',
+      fullName: 'Айгерім',
+      roles: ['clerk'],
+      active: true,
+      updatedAt: '2026-03-09T10:00:00.000Z',
+    };
+    for (const who of [clerk, officeAdmin, hubAccount]) {
+      const r = await put('office_alm01', entry, who);
+      expect(r.status).toBe(403);
+      expect(r.json['reason']).toBe('staff.adminOnly');
+    }
+    expect((await put('office_alm01', entry, admin)).status).toBe(201);
+  });
+});
 
 describe('authorisation on the server (office isolation, roles, anonymous)', () => {
   it('a user of office A can neither read nor write office B, and B’s staff cannot touch A', async () => {
@@ -157,18 +349,15 @@ describe('authorisation on the server (office isolation, roles, anonymous)', () 
     expect([401, 403]).toContain((await http('GET', 'office_alm01/_all_docs', kzoClerk)).status);
     const own = await put(
       'office_kzo01',
-      { ...event('B3', 'KZO01'), actor: { login: 'sanzhar', role: 'clerk' } },
+      reId({ ...event('B3', 'KZO01'), actor: { login: 'sanzhar', role: 'clerk' } }),
       kzoClerk,
     );
     expect(own.status).toBe(201);
   });
 
   it('a clerk cannot sign: the `signed` event is refused whatever role it claims; the head can', async () => {
-    const signed = (appId: string, role: string, login: string): Record<string, unknown> => ({
-      ...event(appId),
-      kind: 'signed',
-      actor: { login, role },
-    });
+    const signed = (appId: string, role: string, login: string): Record<string, unknown> =>
+      reId({ ...event(appId), kind: 'signed', actor: { login, role } });
     const asClerk = await put('office_alm01', signed('S1', 'clerk', 'aigerim'), clerk);
     expect(asClerk.status).toBe(403);
     expect(asClerk.json['reason']).toBe('event.roleNotAllowed');
@@ -209,15 +398,14 @@ describe("an office hub's account (kense_hub + office role): relays its office's
     const source = new PouchDB(`${central.url}/hub_relay_source`, {
       auth: { username: 'admin', password: DEV_ADMIN.password },
     });
-    const byClerk = { ...event('H1'), _id: 'evt:H1:0000000001-0000:D1' };
-    const byHead = {
+    const byClerk = event('H1');
+    const byHead = reId({
       ...event('H1'),
-      _id: 'evt:H1:0000000002-0000:D2',
       hlc: '0000000002-0000',
       device: 'D2',
       kind: 'signed',
       actor: { login: 'bolat', role: 'head' },
-    };
+    });
     await source.bulkDocs([byClerk, byHead]);
     const target = new PouchDB(`${central.url}/office_alm01`, {
       auth: { username: 'hub-alm01', password: 'secret-hub' },
@@ -226,7 +414,7 @@ describe("an office hub's account (kense_hub + office role): relays its office's
     const pushed = await source.replicate.to(target);
     expect(pushed.doc_write_failures).toBe(0);
     expect(pushed.docs_written).toBe(2);
-    const read = await http('GET', `office_alm01/${encodeURIComponent(byHead._id)}`, hubAccount);
+    const read = await http('GET', `office_alm01/${encodeURIComponent(String(byHead['_id']))}`, hubAccount);
     expect(read.status).toBe(200);
     expect(read.json['actor']).toEqual({ login: 'bolat', role: 'head' });
     expect((await http('GET', 'office_alm01/_changes', hubAccount)).status).toBe(200);
@@ -254,7 +442,8 @@ describe("an office hub's account (kense_hub + office role): relays its office's
       roles: ['clerk', 'office:ALM01'],
       type: 'user',
     });
-    expect([401, 403]).toContain(user.status);
+    // CouchDB 3: someone else's user document is "not found" to a non-admin, for writing too.
+    expect([401, 403, 404]).toContain(user.status);
   });
 
   it('cannot forge an event of an unknown kind, a role not allowed for the kind, or edit or delete one', async () => {
@@ -317,11 +506,12 @@ describe("an office hub's account (kense_hub + office role): relays its office's
       roles: ['kense_hub', 'office:ALM01'],
       type: 'user',
     });
-    expect(r.status).toBe(403);
+    expect([403, 404]).toContain(r.status);
+    expect((await http('POST', '_session', undefined, { name: 'fakehub', password: 'x' })).status).toBe(401);
   });
 });
 
-describe('staff accounts: sign-in and the office admin', () => {
+describe('staff accounts: sign-in, their own document, and no _users rights for office admins', () => {
   const userDoc = (name: string, roles: string[], extra: Record<string, unknown> = {}): Record<string, unknown> => ({
     _id: `org.couchdb.user:${name}`,
     name,
@@ -330,6 +520,7 @@ describe('staff accounts: sign-in and the office admin', () => {
     password: 'secret-9',
     ...extra,
   });
+  const userPath = (login: string): string => `_users/${encodeURIComponent(`org.couchdb.user:${login}`)}`;
 
   it('_session answers with the name and roles the desk needs', async () => {
     const r = await http('POST', '_session', undefined, { name: 'bolat', password: 'secret-2' });
@@ -337,94 +528,95 @@ describe('staff accounts: sign-in and the office admin', () => {
     expect(r.json).toMatchObject({ ok: true, name: 'bolat', roles: ['head', 'office:ALM01'] });
   });
 
-  it('an office admin lists and adds staff of their office, who can then sign in', async () => {
+  it("an office admin reads no one else's user document or hash, lists nothing, and edits no design document (finding 3)", async () => {
+    // Another office's staff, with their hashes: neither through _find nor directly.
+    const found = await http('POST', '_users/_find', officeAdmin, { selector: { type: 'user' } });
+    const docs = (found.json['docs'] as Record<string, unknown>[] | undefined) ?? [];
+    expect(docs.filter((d) => d['name'] !== 'gulnar' && d['derived_key'] !== undefined)).toEqual([]);
+    const other = await http('GET', userPath('sanzhar'), officeAdmin);
+    // CouchDB 3 (couch_users_db after_doc_read): someone else's document is "not found" to a non-admin.
+    expect(other.status).toBe(404);
+    expect(other.json['derived_key']).toBeUndefined();
+    expect((await http('GET', userPath('aigerim'), officeAdmin)).status).toBe(404);
+    // No listing of _users (finding 5: the staff screen lists through the central service instead).
+    expect([401, 403]).toContain((await http('GET', '_users/_all_docs', officeAdmin)).status);
+    // No design document of _users, nor its security object.
+    const design = await http('PUT', '_users/_design/kense_staff', officeAdmin, {
+      validate_doc_update: 'function () {}',
+    });
+    expect([401, 403]).toContain(design.status);
+    const sec = await http('PUT', '_users/_security', officeAdmin, {
+      admins: { names: ['gulnar'], roles: [] },
+      members: { names: [], roles: [] },
+    });
+    expect([401, 403]).toContain(sec.status);
+  });
+
+  it('an office admin cannot create or change accounts in _users directly: only through the central service', async () => {
     const add = await put(
       '_users',
       userDoc('aidos', ['clerk', 'office:ALM01'], { full_name: 'Әлиев Айдос' }),
       officeAdmin,
     );
-    expect(add.status).toBe(201);
-    const session = await http('POST', '_session', undefined, { name: 'aidos', password: 'secret-9' });
-    expect(session.json).toMatchObject({ name: 'aidos', roles: ['clerk', 'office:ALM01'] });
-    const found = await http('POST', '_users/_find', officeAdmin, {
-      selector: { type: 'user', roles: { $all: ['office:ALM01'] } },
-      fields: ['name'],
-    });
-    expect(found.status).toBe(200);
-    const names = (found.json['docs'] as { name: string }[]).map((d) => d.name);
-    expect(names).toEqual(expect.arrayContaining(['aidos', 'aigerim', 'bolat', 'gulnar']));
-  });
-
-  it('an office admin cannot create a user in another office, grant _admin or non-grantable roles, or touch B’s staff', async () => {
-    const other = await put('_users', userDoc('evil1', ['clerk', 'office:KZO01']), officeAdmin);
-    expect(other.status).toBe(403);
-    expect(other.json['reason']).toBe('users.otherOffice');
-    const both = await put('_users', userDoc('evil2', ['clerk', 'office:ALM01', 'office:KZO01']), officeAdmin);
-    expect(both.json['reason']).toBe('users.otherOffice');
-    const sys = await put('_users', userDoc('evil3', ['_admin', 'office:ALM01']), officeAdmin);
-    expect(sys.status).toBe(403);
-    for (const role of ['supervisor', 'catalog_admin', 'office_admin']) {
-      const r = await put('_users', userDoc(`evil-${role}`, [role, 'office:ALM01']), officeAdmin);
-      expect(r.status).toBe(403);
-      expect(r.json['reason']).toBe('users.roleNotGrantable');
-    }
-    const reserved = await put('_users', userDoc(DEV_ADMIN.user, ['clerk', 'office:ALM01']), officeAdmin);
-    expect(reserved.json['reason']).toBe('users.reserved');
-    // Moving KZO01's clerk into ALM01 is touching another office's user.
-    const sanzhar = await http('GET', `_users/${encodeURIComponent('org.couchdb.user:sanzhar')}`, admin);
+    // CouchDB 3 (couch_users_db before_doc_update): a non-admin writes only their own document.
+    expect(add.status).toBe(404);
+    expect((await http('POST', '_session', undefined, { name: 'aidos', password: 'secret-9' })).status).toBe(401);
+    const sanzhar = await http('GET', userPath('sanzhar'), admin);
     const move = await put('_users', { ...sanzhar.json, roles: ['clerk', 'office:ALM01'] }, officeAdmin);
-    expect(move.json['reason']).toBe('users.otherOffice');
-    // None of them can sign in.
-    for (const name of ['evil1', 'evil2', 'evil3'])
-      expect((await http('POST', '_session', undefined, { name, password: 'secret-9' })).status).toBe(401);
+    expect(move.status).toBe(404);
+    for (const doc of [
+      userDoc('evil1', ['clerk', 'office:KZO01']),
+      userDoc('evil3', ['_admin', 'office:ALM01']),
+      userDoc('fakehub', ['kense_hub', 'office:ALM01']),
+    ]) {
+      expect([403, 404]).toContain((await put('_users', doc, officeAdmin)).status);
+      expect((await http('POST', '_session', undefined, { name: doc['name'], password: 'secret-9' })).status).toBe(401);
+    }
   });
 
   it('an ordinary clerk cannot create staff', async () => {
     const create = await put('_users', userDoc('evil4', ['clerk', 'office:ALM01']), clerk);
-    expect([401, 403]).toContain(create.status);
+    expect([401, 403, 404]).toContain(create.status);
     expect((await http('POST', '_session', undefined, { name: 'evil4', password: 'secret-9' })).status).toBe(401);
   });
 
-  // DEV STAND-IN DIFFERENCE: a database admin of `_users` (not a server admin) gets HTTP 500
-  // ("Cannot read properties of undefined (reading 'getSecurity')") for a GET of another user's
-  // document and for `_all_docs`; CouchDB 3 serves both. The admin screen reads through `_find`.
-  it.fails(
-    'an office admin reads a colleague’s user document and lists _all_docs (fails on the dev stand-in only)',
-    async () => {
-      expect((await http('GET', `_users/${encodeURIComponent('org.couchdb.user:aigerim')}`, officeAdmin)).status).toBe(
-        200,
-      );
-      expect((await http('GET', '_users/_all_docs', officeAdmin)).status).toBe(200);
-    },
-  );
+  it('nobody signs themselves up anonymously', async () => {
+    const r = await put('_users', userDoc('mallory', []));
+    expect([401, 403]).toContain(r.status);
+    expect((await http('POST', '_session', undefined, { name: 'mallory', password: 'secret-9' })).status).toBe(401);
+  });
 
-  // DEV STAND-IN DIFFERENCE: pouchdb-server (pouchdb-auth 2.x) consults neither CouchDB's `_auth`
-  // validator nor ours when a user rewrites their OWN `_users` document, so a clerk can add `head`
-  // to themselves and an office admin can add `supervisor`. Apache CouchDB 3 refuses both (`_auth`:
-  // "Only _admin may edit roles"; ours: users.ownRoles / users.rolesAdminOnly, unit-tested in
-  // shared/couch/validateUserDoc.test.ts). `it.fails` records the difference: if the stand-in is
-  // ever fixed, this turns red and should become a plain `it`.
-  it.fails('nobody raises their own roles (fails on the dev stand-in only)', async () => {
+  it('a staff member reads their own document (full name) and changes their own password (finding 4)', async () => {
+    const mine = await http('GET', userPath('bolat'), head);
+    expect(mine.status).toBe(200);
+    expect(mine.json['name']).toBe('bolat');
+    const changed = await put('_users', { ...mine.json, password: 'bolat-new-secret' }, head);
+    expect(changed.status).toBe(201);
+    expect((await http('POST', '_session', undefined, { name: 'bolat', password: 'secret-2' })).status).toBe(401);
+    const after = await http('POST', '_session', undefined, { name: 'bolat', password: 'bolat-new-secret' });
+    expect(after.json).toMatchObject({ name: 'bolat', roles: ['head', 'office:ALM01'] });
+    // Back as it was, for the other tests.
+    await putStaffUser(
+      { url: central.url, ...DEV_ADMIN },
+      { login: 'bolat', password: 'secret-2', role: 'head', office: 'ALM01' },
+    );
+  });
+
+  it('nobody raises their own roles', async () => {
     for (const [login, auth, extra] of [
       ['aigerim', clerk, 'head'],
       ['gulnar', officeAdmin, 'supervisor'],
     ] as const) {
-      const mine = await http('GET', `_users/${encodeURIComponent(`org.couchdb.user:${login}`)}`, auth);
+      const mine = await http('GET', userPath(login), auth);
       expect(mine.status).toBe(200);
       const roles = mine.json['roles'] as string[];
       const raise = await put('_users', { ...mine.json, roles: [...roles, extra] }, auth);
-      // Put it back for the other tests before asserting.
-      if (raise.status === 201)
-        await putStaffUser(
-          { url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password },
-          {
-            login,
-            password: login === 'aigerim' ? 'secret-1' : 'secret-4',
-            role: roles.filter((r) => !r.startsWith('office:')),
-            office: 'ALM01',
-          },
-        );
       expect(raise.status).toBe(403);
+      const session = await http('POST', '_session', undefined, {
+        name: login,
+        password: login === 'aigerim' ? 'secret-1' : 'secret-4',
+      });
+      expect(session.json['roles']).toEqual(roles);
     }
   });
 });

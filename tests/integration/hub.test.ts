@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
 import { putHubUser, putStaffUser } from '../../server/provision';
 import { startHub, type Hub } from '../../scripts/hub';
+import { contentEventId } from '../../shared/events';
+import { startCentralService, type CentralService } from '../../server/central';
 
 const rules = { kinds: { registered: ['clerk'] } };
 const base = 6800 + Math.floor(Math.random() * 400);
@@ -22,22 +24,23 @@ let n = 0;
 async function putEvent(serverUrl: string, appId: string): Promise<string> {
   n++;
   const hlc = `${String(Date.now()).padStart(15, '0')}-${String(n).padStart(4, '0')}`;
-  const id = `evt:${appId}:${hlc}:HUBTEST`;
+  const content = {
+    type: 'event',
+    v: 1,
+    appId,
+    hlc,
+    device: 'HUBTEST',
+    kind: 'registered',
+    office: 'ALM01',
+    at: new Date().toISOString(),
+    actor: { login: 'aigerim', role: 'clerk' },
+    payload: {},
+  };
+  const id = contentEventId(content);
   const r = await fetch(`${serverUrl}/office_alm01/${encodeURIComponent(id)}`, {
     method: 'PUT',
     headers: { authorization: auth, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'event',
-      v: 1,
-      appId,
-      hlc,
-      device: 'HUBTEST',
-      kind: 'registered',
-      office: 'ALM01',
-      at: new Date().toISOString(),
-      actor: { login: 'aigerim', role: 'clerk' },
-      payload: {},
-    }),
+    body: JSON.stringify(content),
   });
   expect(r.status).toBe(201);
   return id;
@@ -75,9 +78,11 @@ async function until(check: () => Promise<boolean>, what: string, ms = 15_000): 
 }
 
 let central: Central | null = null;
+let service: CentralService | null = null;
 let hub: Hub | null = null;
 afterAll(async () => {
   await hub?.stop();
+  await service?.stop();
   await central?.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -88,16 +93,24 @@ describe('office hub', () => {
     const hubDir = tmp();
     central = await startCentral({ port: centralPort, dir: centralDir, offices: ['ALM01'], quiet: true, rules });
     await putStaffUser({ url: central.url, ...DEV_ADMIN }, clerk);
-    // The hub replicates as the office's hub account, not as an admin; staff accounts are read
-    // with an account that may read `_users`.
+    // The hub replicates as the office's hub account, not as an admin; with the same account it
+    // copies the office's staff accounts from the central service.
     const hubAccount = { login: 'hub-alm01', password: 'secret-hub', office: 'ALM01' };
     await putHubUser({ url: central.url, ...DEV_ADMIN }, hubAccount);
+    service = await startCentralService({
+      couch: { url: central.url, ...DEV_ADMIN },
+      host: '127.0.0.1',
+      port: 0,
+      origins: [],
+      log: () => undefined,
+      retryMs: 300,
+    });
     const hubOptions = {
       office: 'ALM01',
       port: hubPort,
       dir: hubDir,
       central: { url: central.url, user: hubAccount.login, password: hubAccount.password },
-      usersAccount: DEV_ADMIN,
+      service: { url: service.url },
       // This test writes to the hub as its admin (a hub makes up its own otherwise: see below).
       admin: DEV_ADMIN,
       quiet: true,

@@ -1,7 +1,10 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_ADMIN, type Central } from '../../server/dev/central';
+import type { Central } from '../../server/dev/central';
+import { startCentralService, type CentralService } from '../../server/central';
 import { startHub, type Hub } from '../../server/hub/officeHub';
+import { putHubUser } from '../../server/provision';
+import { testAdmin } from './lab/couch';
 import {
   bundleLabPage,
   freePort,
@@ -29,8 +32,8 @@ import {
  *    relayed exist only on the desks now;
  * 3. the uplink returns: the desks keep working against central alone, and push everything they
  *    recorded, including what only the dead hub had held;
- * 4. a new hub on a new, empty data directory (same address) is seeded from central (events and the
- *    office's staff accounts) and serves the desks again.
+ * 4. a new hub on a new, empty data directory (same address) is seeded from central (events, and the
+ *    office's staff accounts from the Kense central service) and serves the desks again.
  *
  * At the end every event a desk acknowledged is on central, on the new hub and on both desks.
  */
@@ -39,8 +42,13 @@ const ROLES = ['clerk', 'head', 'executor', 'commission', 'office:ALM01'];
 const users = { D01: { login: 'd01', password: 'secret-d01' }, D02: { login: 'd02', password: 'secret-d02' } };
 type DeskCode = keyof typeof users;
 const DESKS: DeskCode[] = ['D01', 'D02'];
+/** The office's links out: the hub's to central and to the central service, the desks' to central. */
+const UPLINK = ['hub-central', 'hub-service', 'D01-central', 'D02-central'];
+
+const hubAccount = { login: 'hub-alm01', password: 'secret-hub', office: 'ALM01' };
 
 let central: Central;
+let centralService: CentralService | null = null;
 let hub: Hub | null = null;
 let hubPort = 0;
 let firstHubDir = '';
@@ -59,16 +67,19 @@ const desk = (d: DeskCode): LabPage => {
   return p;
 };
 
-/** A hub on `dir`, relaying through the hub–central link, its staff accounts copied from central. */
+/**
+ * A hub on `dir`, relaying as the office's hub account through the hub–central link, its staff
+ * accounts copied from the central service through the hub–service link.
+ */
 const startLabHub = (dir: string): Promise<Hub> =>
   startHub({
     office: 'ALM01',
     port: hubPort,
     dir,
-    central: { url: link('hub-central').url, ...DEV_ADMIN },
-    usersAccount: DEV_ADMIN,
+    central: { url: link('hub-central').url, user: hubAccount.login, password: hubAccount.password },
+    service: { url: link('hub-service').url },
     // The lab reads the servers' event ids as the dev admin.
-    admin: DEV_ADMIN,
+    admin: testAdmin(),
     staffRefreshMs: 500,
     quiet: true,
     maxBackoffMs: 300,
@@ -78,7 +89,16 @@ beforeAll(async () => {
   const [c, dir] = await Promise.all([startLabCentral([]), bundleLabPage()]);
   central = c;
   for (const d of DESKS) await putUser(central.url, users[d].login, users[d].password, ROLES);
+  await putHubUser({ url: central.url, ...testAdmin() }, hubAccount);
+  centralService = await startCentralService({
+    couch: { url: central.url, ...testAdmin() },
+    host: '127.0.0.1',
+    port: await freePort(),
+    origins: [],
+    log: () => undefined,
+  });
   links.set('hub-central', await startProxy('hub-central', central.url));
+  links.set('hub-service', await startProxy('hub-service', centralService.url));
   hubPort = await freePort();
   firstHubDir = tmpDir('hub-first');
   hub = await startLabHub(firstHubDir);
@@ -112,6 +132,7 @@ afterAll(async () => {
   await lab?.close();
   await hub?.stop();
   for (const p of links.values()) await p.close();
+  await centralService?.stop();
   await central?.stop();
   await server?.close();
   removeTmpDirs();
@@ -153,7 +174,7 @@ describe('the hub computer dies', () => {
     );
 
     // 1. The uplink is down; the office works through the hub.
-    for (const name of ['hub-central', 'D01-central', 'D02-central']) link(name).cut();
+    for (const name of UPLINK) link(name).cut();
     const offline = [...(await register('D01', 3)), ...(await register('D02', 3))];
     await holds('the hub to hold the office’s events', () => serverEventIds(hubUrl), offline);
     // Each desk has its colleague's events through the hub; central has none of them.
@@ -179,7 +200,7 @@ describe('the hub computer dies', () => {
     for (const d of DESKS) await holds(`${d} to hold every event`, () => desk(d).call('eventIds'), all);
 
     // 4. A new hub on an empty disk, at the same address, seeded from central.
-    link('hub-central').restore();
+    for (const name of ['hub-central', 'hub-service']) link(name).restore();
     hub = await startLabHub(tmpDir('hub-second'));
     for (const d of DESKS) link(`${d}-hub`).restore();
     await holds('the new hub to be seeded from central', () => serverEventIds(hubUrl), all);
@@ -192,10 +213,10 @@ describe('the hub computer dies', () => {
       20_000,
     );
     // It serves the desks again: with central cut off, what one desk records reaches the other.
-    for (const name of ['hub-central', 'D01-central', 'D02-central']) link(name).cut();
+    for (const name of UPLINK) link(name).cut();
     const afterwards = await register('D01', 1);
     await holds('D02 to get D01’s new event through the new hub', () => desk('D02').call('eventIds'), afterwards);
-    for (const name of ['hub-central', 'D01-central', 'D02-central']) link(name).restore();
+    for (const name of UPLINK) link(name).restore();
 
     const everything = [...all, ...afterwards].sort();
     await until(

@@ -7,8 +7,9 @@ import replication from 'pouchdb-replication';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubHealthSchema, HUB_STATUS_PATH } from '../../shared/hub/health';
 import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
-import { putHubUser, putStaffUser } from '../../server/provision';
+import { putHubUser, putStaffDirectoryEntry, putStaffUser } from '../../server/provision';
 import { startHub, type Hub } from '../../server/hub/officeHub';
+import { contentDigest, contentEventId } from '../../shared/events';
 import { freePort } from './lab/harness';
 
 PouchDB.plugin(httpAdapter).plugin(replication);
@@ -63,8 +64,7 @@ let n = 0;
 function event(appId: string): PouchDB.Core.PutDocument<Record<string, unknown>> & { _id: string } {
   n++;
   const hlc = `${String(Date.now()).padStart(15, '0')}-${String(n).padStart(4, '0')}`;
-  return {
-    _id: `evt:${appId}:${hlc}:RELAYTEST`,
+  const content = {
     type: 'event',
     v: 1,
     appId,
@@ -75,6 +75,35 @@ function event(appId: string): PouchDB.Core.PutDocument<Record<string, unknown>>
     at: new Date().toISOString(),
     actor: { login: clerk.login, role: 'clerk' },
     payload: {},
+  };
+  return { _id: contentEventId(content), ...content };
+}
+
+/** A desk's key escrow as renderer/features/auth/deskUnlock.ts writes it (its id carries its digest). */
+function escrow(desk: string): { _id: string } & Record<string, unknown> {
+  const content = {
+    type: 'desk_key',
+    v: 1,
+    office: 'ALM01',
+    desk,
+    secret: Buffer.alloc(32, desk).toString('base64url'),
+    by: clerk.login,
+    at: new Date().toISOString(),
+  };
+  return { _id: `deskkey:${desk}:${contentDigest(content)}`, ...content };
+}
+
+function staffEntry(login: string): { _id: string } & Record<string, unknown> {
+  return {
+    _id: `staff:${login}`,
+    type: 'staff',
+    v: 1,
+    office: 'ALM01',
+    login,
+    fullName: login,
+    roles: ['executor'],
+    active: true,
+    updatedAt: new Date().toISOString(),
   };
 }
 
@@ -135,6 +164,43 @@ describe('the hub relays events only', () => {
     expect(designs.rows.map((r) => r.id)).toEqual(['_design/kense']);
 
     // Central refused nothing the hub sent: no refusal in the hub's report or its log.
+    const health = (await hub.status()).health;
+    expect(health?.lastError).toBeNull();
+    expect(readFileSync(path.join(hubDir, 'logs', 'hub.log'), 'utf8')).not.toMatch(/refused/);
+  }, 60_000);
+
+  it('relays what desks need besides events: desk-key escrows both ways, the staff directory down only', async () => {
+    const asClerk = (url: string): PouchDB.Database =>
+      new PouchDB(`${url}/office_alm01`, {
+        auth: { username: clerk.login, password: clerk.password },
+        skip_setup: true,
+      });
+    // A desk signed in at the hub (the uplink down) escrows its key there: central must get it, or a
+    // new desk at central (or a new hub) could not unlock with it.
+    const atHub = escrow('D07');
+    await asClerk(hub.url).put(atHub);
+    await eventually('the escrow written at the hub on central', () => onCentral().get(atHub._id));
+    // One written at central reaches the hub, for a desk new to the office signing in there.
+    const atCentral = escrow('D08');
+    await asClerk(central.url).put(atCentral);
+    await eventually('the escrow written at central on the hub', () => onHub().get(atCentral._id));
+    // The central service's staff directory entry reaches the hub; its updates too.
+    await putStaffDirectoryEntry({ url: central.url, ...DEV_ADMIN }, { ...clerk, fullName: 'Сейітова Айгерім' });
+    const entry = await eventually('the staff directory entry on the hub', () =>
+      onHub().get<{ fullName: string }>('staff:aigerim'),
+    );
+    expect(entry.fullName).toBe('Сейітова Айгерім');
+    await putStaffDirectoryEntry({ url: central.url, ...DEV_ADMIN }, { ...clerk, fullName: 'Айгерім', active: false });
+    await eventually('the updated entry on the hub', async () => {
+      const e = await onHub().get<{ active: boolean }>('staff:aigerim');
+      return e.active ? undefined : e;
+    });
+    // A directory entry made on the hub (by its admin) never goes up: central keeps its own.
+    await onHub().put({ ...staffEntry('dana'), fullName: 'Омарова Дана' });
+    const marker = event('RELAY5');
+    await onHub().put(marker);
+    await eventually('a later event at central', () => onCentral().get(marker._id));
+    await expect(onCentral().get('staff:dana')).rejects.toMatchObject({ status: 404 });
     const health = (await hub.status()).health;
     expect(health?.lastError).toBeNull();
     expect(readFileSync(path.join(hubDir, 'logs', 'hub.log'), 'utf8')).not.toMatch(/refused/);

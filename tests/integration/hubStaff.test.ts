@@ -7,22 +7,26 @@ import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubConfig, HubStatusReport } from '@shared/ipc/contract';
-import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
+import { DEV_ADMIN } from '../../server/dev/central';
 import { putHubUser, putStaffUser } from '../../server/provision';
 import { createHubService, type HubService } from '../../electron/main/hub/hubService';
 import { startHub } from '../../server/hub/officeHub';
+import { contentEventId } from '../../shared/events';
+import { startCentralService, type CentralService } from '../../server/central';
+import { freePort } from './lab/harness';
+import { startTestCouch, type TestCouch } from './lab/couch';
 
 PouchDB.plugin(httpAdapter).plugin(replication);
 
 /**
- * The embedded hub as the desktop app runs it (hubService.ts, the real hub and a real dev central):
- * staff defined only on central sign in and sync at the hub once the hub has copied their accounts
- * with the staff reader account, and not without it; password changes and departures on central
+ * The embedded hub as the desktop app runs it (hubService.ts, the real hub, a real central and the
+ * real central service): staff defined only on central sign in and sync at the hub once the hub
+ * has copied their accounts from the central service, asked as the office's hub account (no
+ * office admin's password on the hub); password resets, deactivations and departures on central
  * reach the hub at the next copy.
  */
 const rules = { kinds: { registered: ['clerk'] } };
-const CENTRAL_PORT = 5853;
-const HUB_PORT = 5854;
+let HUB_PORT = 0;
 const dirs: string[] = [];
 const tmp = (): string => {
   const d = mkdtempSync(path.join(os.tmpdir(), 'kense-hubstaff-'));
@@ -31,12 +35,12 @@ const tmp = (): string => {
 };
 const basic = (user: string, password: string): string =>
   'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
-const hubUrl = `http://127.0.0.1:${HUB_PORT}`;
+let hubUrl = '';
 
 const clerk = { login: 'aigerim', password: 'secret-aigerim', role: 'clerk', office: 'ALM01', fullName: 'Айгерім' };
 const stranger = { login: 'dana', password: 'secret-dana', role: 'clerk', office: 'AST02' };
 const hubAccount = { login: 'hub-alm01', password: 'secret-hub', office: 'ALM01' };
-// The reader: the office's own admin, whom provisioning makes an admin of `_users` (no server admin).
+// The office's own admin: no admin of `_users` any more, and nothing the hub needs.
 const officeAdmin = { login: 'gulnar', password: 'secret-gulnar', role: 'office_admin', office: 'ALM01' };
 
 async function signIn(url: string, user: string, password: string): Promise<number> {
@@ -60,8 +64,7 @@ let n = 0;
 function event(appId: string): { _id: string } & Record<string, unknown> {
   n++;
   const hlc = `${String(Date.now()).padStart(15, '0')}-${String(n).padStart(4, '0')}`;
-  return {
-    _id: `evt:${appId}:${hlc}:STAFFTEST`,
+  const content = {
     type: 'event',
     v: 1,
     appId,
@@ -73,6 +76,7 @@ function event(appId: string): { _id: string } & Record<string, unknown> {
     actor: { login: clerk.login, role: 'clerk' },
     payload: {},
   };
+  return { _id: contentEventId(content), ...content };
 }
 
 /**
@@ -82,7 +86,7 @@ function event(appId: string): { _id: string } & Record<string, unknown> {
  */
 async function deskSync(login: string, password: string): Promise<{ pushed: string; pulled: number }> {
   const name = `desk_${++n}`;
-  const admin = { username: DEV_ADMIN.user, password: DEV_ADMIN.password };
+  const admin = { username: central?.admin.user ?? '', password: central?.admin.password ?? '' };
   const local = new PouchDB(`${central?.url ?? ''}/${name}`, { auth: admin });
   await local.info();
   const remote = new PouchDB(`${hubUrl}/office_alm01`, { auth: { username: login, password }, skip_setup: true });
@@ -99,28 +103,52 @@ async function deskSync(login: string, password: string): Promise<{ pushed: stri
   }
 }
 
-const base: HubConfig = {
-  enabled: true,
-  office: 'ALM01',
-  host: '127.0.0.1',
-  port: HUB_PORT,
-  central: { url: `http://127.0.0.1:${CENTRAL_PORT}`, user: hubAccount.login, password: hubAccount.password },
-};
-
-let central: Central | null = null;
+let base: HubConfig;
+let central: TestCouch | null = null;
+let centralService: CentralService | null = null;
 let service: HubService | null = null;
 const status = (): Promise<HubStatusReport> => {
   if (!service) throw new Error('no hub service');
   return service.status();
 };
+/** An office admin's change through the central service. */
+async function asOfficeAdmin(method: string, p: string, body?: unknown): Promise<void> {
+  const r = await fetch(`${centralService?.url ?? ''}/v1/${p}`, {
+    method,
+    headers: { authorization: basic(officeAdmin.login, officeAdmin.password), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`${method} ${p}: HTTP ${r.status} ${await r.text()}`);
+}
 
 beforeAll(async () => {
-  central = await startCentral({ port: CENTRAL_PORT, dir: tmp(), offices: ['ALM01', 'AST02'], quiet: true, rules });
-  const admin = { url: central.url, ...DEV_ADMIN };
+  HUB_PORT = await freePort();
+  hubUrl = `http://127.0.0.1:${HUB_PORT}`;
+  central = await startTestCouch({
+    port: await freePort(),
+    offices: ['ALM01', 'AST02'],
+    rules,
+    logins: ['aigerim', 'dana', 'hub-alm01', 'gulnar', 'bolat'],
+  });
+  const admin = { url: central.url, ...central.admin };
   await putStaffUser(admin, clerk);
   await putStaffUser(admin, stranger);
   await putHubUser(admin, hubAccount);
   await putStaffUser(admin, officeAdmin);
+  centralService = await startCentralService({
+    couch: { url: central.url, ...central.admin },
+    host: '127.0.0.1',
+    port: await freePort(),
+    origins: [],
+    log: () => undefined,
+  });
+  base = {
+    enabled: true,
+    office: 'ALM01',
+    host: '127.0.0.1',
+    port: HUB_PORT,
+    central: { url: central.url, user: hubAccount.login, password: hubAccount.password },
+  };
   const dataDir = tmp();
   service = createHubService({
     // The app's hub, with this test's rules, an admin it can inspect the hub with, and a quick refresh.
@@ -136,12 +164,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.stop();
+  await centralService?.stop();
   await central?.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 describe('staff accounts on the embedded hub', () => {
-  it('without a staff reader account, a staff member known only to central is refused by the hub', async () => {
+  it('without the central service, a staff member known only to central is refused by the hub', async () => {
     const s = await service?.configure(base);
     expect(s).toMatchObject({ state: 'running', staff: { state: 'off', count: 0 } });
     expect(await signIn(central?.url ?? '', clerk.login, clerk.password)).toBe(200);
@@ -149,14 +178,18 @@ describe('staff accounts on the embedded hub', () => {
     await expect(deskSync(clerk.login, clerk.password)).rejects.toMatchObject({ status: 401 });
   }, 60_000);
 
-  it('the hub account cannot read staff accounts: as a reader, the copy is refused and says so', async () => {
-    await service?.configure({ ...base, staffReader: { user: hubAccount.login, password: hubAccount.password } });
+  it("an office admin's account gets no verifiers from the service: as the hub's account, the copy is refused and says so", async () => {
+    await service?.configure({
+      ...base,
+      central: { ...base.central, user: officeAdmin.login, password: officeAdmin.password },
+      serviceUrl: centralService?.url ?? '',
+    });
     await until(async () => (await status()).staff?.state === 'refused', 'the copy to be refused');
     expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(401);
   }, 60_000);
 
-  it('with the office admin as reader, the office staff sign in and sync at the hub; nobody else is copied', async () => {
-    await service?.configure({ ...base, staffReader: { user: officeAdmin.login, password: officeAdmin.password } });
+  it('with the hub account, the office staff sign in and sync at the hub; nobody else is copied', async () => {
+    await service?.configure({ ...base, serviceUrl: centralService?.url ?? '' });
     await until(async () => (await status()).staff?.state === 'copied', 'the staff accounts to be copied');
     // The clerk and the office admin.
     expect((await status()).staff).toMatchObject({ count: 2, skipped: 0 });
@@ -185,27 +218,38 @@ describe('staff accounts on the embedded hub', () => {
       ].sort(),
     );
     expect(doc['roles']).toEqual(['clerk', 'office:ALM01']);
+    // The copies are the hub admin's alone: a colleague at the hub reads none of them.
+    const peek = await fetch(`${hubUrl}/_users/org.couchdb.user:${officeAdmin.login}`, {
+      headers: { authorization: basic(clerk.login, clerk.password) },
+    });
+    expect(peek.status).not.toBe(200);
 
     // The clerk's desk syncs with the hub as the clerk, and the hub relays the event to central.
     const { pushed, pulled } = await deskSync(clerk.login, clerk.password);
     expect(pulled).toBeGreaterThanOrEqual(0);
     await until(async () => {
       const c = await fetch(`${central?.url ?? ''}/office_alm01/${encodeURIComponent(pushed)}`, {
-        headers: { authorization: basic(DEV_ADMIN.user, DEV_ADMIN.password) },
+        headers: { authorization: basic(central?.admin.user ?? '', central?.admin.password ?? '') },
       });
       return c.status === 200;
     }, 'the event to reach central through the hub');
   }, 60_000);
 
-  it('a password change on central reaches the hub at the next copy; so does a departure', async () => {
-    const admin = { url: central?.url ?? '', ...DEV_ADMIN };
-    await putStaffUser(admin, { ...clerk, password: 'new-secret' });
+  it('a password reset, a deactivation and a departure on central reach the hub at the next copy', async () => {
+    await asOfficeAdmin('POST', `staff/${clerk.login}/password`, { password: 'new-secret' });
     await until(async () => (await signIn(hubUrl, clerk.login, 'new-secret')) === 200, 'the new password at the hub');
     expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(401);
     const synced = await deskSync(clerk.login, 'new-secret');
     expect(synced.pushed).toMatch(/^evt:STAFF1:/);
 
+    // Deactivated by the office admin: off the hub too; re-enabled: back with the same password.
+    await asOfficeAdmin('POST', `staff/${clerk.login}/deactivate`);
+    await until(async () => (await signIn(hubUrl, clerk.login, 'new-secret')) === 401, 'the clerk to leave the hub');
+    await asOfficeAdmin('POST', `staff/${clerk.login}/activate`);
+    await until(async () => (await signIn(hubUrl, clerk.login, 'new-secret')) === 200, 'the clerk back at the hub');
+
     // Taken away from the office on central (another office's role now): gone from the hub.
+    const admin = { url: central?.url ?? '', ...(central?.admin ?? DEV_ADMIN) };
     await putStaffUser(admin, { ...clerk, password: 'new-secret', office: 'AST02' });
     await until(async () => (await signIn(hubUrl, clerk.login, 'new-secret')) === 401, 'the clerk to leave the hub');
     expect((await status()).staff).toMatchObject({ state: 'copied', count: 1 });
@@ -228,7 +272,10 @@ describe('staff accounts on the embedded hub', () => {
     };
     const put = await fetch(`${central?.url ?? ''}/_users/${encodeURIComponent(doc._id)}`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: basic(DEV_ADMIN.user, DEV_ADMIN.password) },
+      headers: {
+        'content-type': 'application/json',
+        authorization: basic(central?.admin.user ?? '', central?.admin.password ?? ''),
+      },
       body: JSON.stringify(doc),
     });
     expect(put.status).toBe(201);
@@ -237,14 +284,14 @@ describe('staff accounts on the embedded hub', () => {
     expect((await status()).staff).toMatchObject({ state: 'copied', skipped: 0 });
   }, 60_000);
 
-  it('while central cannot be reached, the copied accounts stay and the report says so', async () => {
-    const admin = { url: central?.url ?? '', ...DEV_ADMIN };
+  it('while the central service cannot be reached, the copied accounts stay and the report says so', async () => {
+    const admin = { url: central?.url ?? '', ...(central?.admin ?? DEV_ADMIN) };
     await putStaffUser(admin, clerk);
     await until(async () => (await signIn(hubUrl, clerk.login, clerk.password)) === 200, 'the clerk back at the hub');
     await until(async () => (await status()).staff?.count === 3, 'the clerk, the office admin and the head copied');
-    await central?.stop();
-    central = null;
-    await until(async () => (await status()).staff?.state === 'unreachable', 'the copy to notice central is away');
+    await centralService?.stop();
+    centralService = null;
+    await until(async () => (await status()).staff?.state === 'unreachable', 'the copy to notice the service is away');
     expect((await status()).staff?.count).toBe(3);
     expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(200);
   }, 60_000);

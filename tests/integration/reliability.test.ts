@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventDoc, EventKind } from '../../shared/events';
 import type { AllowedAction } from '../../shared/workflow';
 import { DEV_ADMIN, type Central } from '../../server/dev/central';
+import { testAdmin } from './lab/couch';
 import { startHub, type Hub } from '../../scripts/hub';
 import { prng } from './lab/common';
 import {
@@ -76,7 +77,7 @@ beforeAll(async () => {
     office: 'ALM01',
     port: await freePort(),
     dir: tmpDir('hub'),
-    central: { url: links.get('hub-central')?.url ?? '', ...DEV_ADMIN },
+    central: { url: links.get('hub-central')?.url ?? '', ...testAdmin() },
     // The staff accounts below are put on the hub as its admin.
     admin: DEV_ADMIN,
     quiet: true,

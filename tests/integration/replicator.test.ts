@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
 import { provisionReplication, putHubUser, replicatorDocs } from '../../server/provision';
 import { adminAuth, freePort, removeTmpDirs, tmpDir, until } from './lab/harness';
+import { contentEventId } from '../../shared/events';
 
 /**
  * `npm run provision -- --replicate-to …` on an office server: the continuous `_replicator` jobs
@@ -20,22 +21,23 @@ let n = 0;
 async function putEvent(url: string): Promise<string> {
   n++;
   const hlc = `${String(Date.now()).padStart(15, '0')}-${String(n).padStart(4, '0')}`;
-  const id = `evt:REPL${n}:${hlc}:HUB`;
+  const content = {
+    type: 'event',
+    v: 1,
+    appId: `REPL${n}`,
+    hlc,
+    device: 'HUB',
+    kind: 'registered',
+    office: 'ALM01',
+    at: new Date().toISOString(),
+    actor: { login: 'aigerim', role: 'clerk' },
+    payload: {},
+  };
+  const id = contentEventId(content);
   const r = await fetch(`${url}/office_alm01/${encodeURIComponent(id)}`, {
     method: 'PUT',
     headers: { authorization: adminAuth, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'event',
-      v: 1,
-      appId: `REPL${n}`,
-      hlc,
-      device: 'HUB',
-      kind: 'registered',
-      office: 'ALM01',
-      at: new Date().toISOString(),
-      actor: { login: 'aigerim', role: 'clerk' },
-      payload: {},
-    }),
+    body: JSON.stringify(content),
   });
   expect(r.status).toBe(201);
   return id;
@@ -111,7 +113,7 @@ describe('the _replicator jobs of an office server', () => {
 
     // Central moves: provisioning again with the new address replaces both jobs (the old document
     // deleted, which cancels its replication, then the new one written). The dev server survives
-    // that (scripts/dev-central-server.mjs), and the office now syncs with the new central only.
+    // that (server/dev/dev-central-server.mjs), and the office now syncs with the new central only.
     const moved = await startCentral({
       port: await freePort(),
       dir: tmpDir('repl-central-moved'),

@@ -29,7 +29,7 @@ function harness(opts: { free?: boolean; failStart?: boolean; stored?: unknown }
         central: { reached: true, lastReachedAt: 1000 },
         waiting: { events: 0, since: null },
         disk: { usedBytes: 1024, freeBytes: 10 * 1024 ** 3 },
-        staff: o.usersAccount ? { state: 'copied', count: 3, skipped: 1, lastCopyAt: 2000 } : null,
+        staff: o.service ? { state: 'copied', count: 3, skipped: 1, lastCopyAt: 2000 } : null,
         lastError: null,
       };
       const hub: Hub = {
@@ -80,23 +80,23 @@ describe('the embedded hub service (main process, no Electron)', () => {
       port: 5985,
       centralUrl: 'https://couch.example.kz',
       user: 'hub-alm01',
-      staffUser: null,
+      serviceUrl: null,
     });
-    expect(started[0]?.usersAccount).toBeUndefined();
+    expect(started[0]?.service).toBeUndefined();
     expect(s.staff).toEqual({ state: 'off', count: 0, skipped: 0, lastCopyAt: null });
   });
 
-  it('hands the staff reader account to the hub, keeps its password off disk and out of the report', async () => {
+  it("hands the central service's address to the hub (asked as the hub account: no second password), counts only in the report", async () => {
     const { service, started, saved } = harness();
-    const s = await service.configure({ ...config, staffReader: { user: 'users-reader', password: 'reader-secret' } });
-    expect(started[0]?.usersAccount).toEqual({ user: 'users-reader', password: 'reader-secret' });
-    expect(saved.at(-1)?.staffUser).toBe('users-reader');
-    expect(JSON.stringify(saved)).not.toContain('reader-secret');
-    expect(JSON.stringify(s)).not.toContain('reader-secret');
+    const s = await service.configure({ ...config, serviceUrl: 'https://couch.example.kz/_kense' });
+    expect(started[0]?.service).toEqual({ url: 'https://couch.example.kz/_kense' });
+    expect(saved.at(-1)?.serviceUrl).toBe('https://couch.example.kz/_kense');
+    expect(JSON.stringify(saved)).not.toContain('secret');
     // Counts only: no staff login crosses to the renderer.
     expect(s.staff).toEqual({ state: 'copied', count: 3, skipped: 1, lastCopyAt: 2000 });
-    // A different reader is a different configuration: the hub starts again with it.
-    await service.configure({ ...config, staffReader: { user: 'users-reader', password: 'changed' } });
+    expect(JSON.stringify(s)).not.toContain('"old"');
+    // A different service is a different configuration: the hub starts again with it.
+    await service.configure({ ...config, serviceUrl: 'https://elsewhere.example.kz:5986' });
     expect(started).toHaveLength(2);
   });
 
@@ -134,7 +134,7 @@ describe('the embedded hub service (main process, no Electron)', () => {
       port: 5985,
       centralUrl: 'https://c',
       user: 'u',
-      staffUser: 'reader',
+      serviceUrl: 'https://c:5986',
     };
     const { service, started } = harness({ stored });
     await service.init();
@@ -143,17 +143,17 @@ describe('the embedded hub service (main process, no Electron)', () => {
     expect(parseSaved({ ...stored, port: 80 })).toBeNull();
     expect(parseSaved({ ...stored, office: 'alm01; rm -rf' })).toBeNull();
     expect(parseSaved('nonsense')).toBeNull();
-    expect(parseSaved({ ...stored, staffUser: 42 })).toBeNull();
-    // Settings saved before the reader account existed still load.
-    const { staffUser: _, ...older } = stored;
-    expect(parseSaved(older)).toEqual({ ...stored, staffUser: null });
+    expect(parseSaved({ ...stored, serviceUrl: 42 })).toBeNull();
+    // Settings saved before the central service existed (with a staff reader then) still load, without it.
+    const { serviceUrl: _, ...older } = stored;
+    expect(parseSaved({ ...older, staffUser: 'gulnar' })).toEqual({ ...stored, serviceUrl: null });
   });
 
   it('the IPC payload is validated: bad addresses, ports and extra fields are refused', () => {
     const schema = ipcRequestSchemas[IPC.configureHub];
     expect(schema).toBe(hubConfigSchema);
     expect(schema.safeParse(config).success).toBe(true);
-    expect(schema.safeParse({ ...config, staffReader: { user: 'reader', password: 'x' } }).success).toBe(true);
+    expect(schema.safeParse({ ...config, serviceUrl: 'https://couch.example.kz/_kense' }).success).toBe(true);
     for (const bad of [
       { ...config, port: 80 },
       { ...config, host: '0.0.0.0 --inspect' },
@@ -161,10 +161,10 @@ describe('the embedded hub service (main process, no Electron)', () => {
       { ...config, central: { ...config.central, url: 'file:///etc/passwd' } },
       { ...config, central: { ...config.central, password: 'x'.repeat(2000) } },
       { ...config, extra: true },
-      { ...config, staffReader: { user: '', password: 'x' } },
-      { ...config, staffReader: { user: 'reader', password: '' } },
-      { ...config, staffReader: { user: 'reader', password: 'x', url: 'http://elsewhere' } },
-      { ...config, staffReader: 'reader:x' },
+      { ...config, serviceUrl: 'file:///etc/passwd' },
+      { ...config, serviceUrl: { url: 'http://elsewhere' } },
+      // The staff reader is gone (an office admin's password on the hub): refused.
+      { ...config, staffReader: { user: 'reader', password: 'x' } },
     ])
       expect(schema.safeParse(bad).success).toBe(false);
   });

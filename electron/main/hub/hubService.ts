@@ -7,7 +7,7 @@ import type { Hub, HubOptions } from '../../../server/hub/officeHub';
  * Settings over IPC. Everything it touches is injected (the hub itself, the port check, where
  * settings are kept), so it is tested without Electron.
  *
- * The settings are saved without the passwords (the hub account's and the staff reader's), which stay in this process's memory: after a
+ * The settings are saved without the hub account's password, which stays in this process's memory: after a
  * restart the hub waits until someone enters the password in Settings again, as the desk's own
  * sync does (staff sign-in will replace both).
  */
@@ -43,7 +43,7 @@ export function toSaved(config: HubConfig): SavedHubConfig {
     port: config.port,
     centralUrl: config.central.url,
     user: config.central.user,
-    staffUser: config.staffReader?.user ?? null,
+    serviceUrl: config.serviceUrl ?? null,
   };
 }
 
@@ -63,9 +63,11 @@ export function parseSaved(raw: unknown): SavedHubConfig | null {
     r['port'] <= 65535 &&
     typeof r['centralUrl'] === 'string' &&
     typeof r['user'] === 'string' &&
-    // Settings saved before the reader account existed have none.
-    (r['staffUser'] === undefined || r['staffUser'] === null || typeof r['staffUser'] === 'string');
-  return ok ? { ...(r as unknown as SavedHubConfig), staffUser: (r['staffUser'] as string | null) ?? null } : null;
+    // Settings saved before the central service existed have none (nor the staff reader they had).
+    (r['serviceUrl'] === undefined || r['serviceUrl'] === null || typeof r['serviceUrl'] === 'string');
+  if (!ok) return null;
+  const { staffUser: _reader, ...rest } = r as unknown as SavedHubConfig & { staffUser?: unknown };
+  return { ...rest, serviceUrl: (r['serviceUrl'] as string | null | undefined) ?? null };
 }
 
 const uplinkOf = (h: HubHealth): NonNullable<HubStatusReport['uplink']> =>
@@ -131,7 +133,7 @@ export function createHubService(deps: HubServiceDeps): HubService {
         host: config.host,
         dir: deps.dataDir,
         central: config.central,
-        ...(config.staffReader ? { usersAccount: config.staffReader } : {}),
+        ...(config.serviceUrl ? { service: { url: config.serviceUrl } } : {}),
         ...(deps.staffRefreshMs ? { staffRefreshMs: deps.staffRefreshMs } : {}),
         quiet: true,
         launch: deps.launch,

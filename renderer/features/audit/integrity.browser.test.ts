@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { linkEvent, type ChainHead, type RawDoc } from '@shared/audit';
-import { makeEvent } from '@shared/events';
+import { legacyEventId, makeEvent } from '@shared/events';
 import { DEVICE_DOC_ID } from '../../data/officeDb';
 import { PouchDB } from '../../data/pouch';
+import { verifiedRevision, type LeafDoc } from '../../data/verifiedEvents';
 import { checkReplica, userActions, type ScanProgress } from './integrity';
 
 const T0 = Date.parse('2026-03-02T04:00:00Z');
@@ -77,5 +78,49 @@ describe('the integrity check over a local replica', () => {
     const actions = await userActions(db, 'bolat', from, to);
     expect(actions.map((e) => e.payload)).toEqual([5, 5, 7, 7, 9, 9, 11, 11, 13, 13].map((i) => ({ note: `${i}` })));
     expect(actions.every((e) => e.actor.login === 'bolat' && e.chain)).toBe(true);
+  });
+
+  it('shows the genuine revision when a forged one won the conflict, and names the forgery (finding 2)', async () => {
+    const db = await replica(3);
+    const all = await db.allDocs<RawDoc>({ include_docs: true, startkey: 'evt:A1:', endkey: 'evt:A1:\ufff0' });
+    const genuine = all.rows.find((r) => (r.doc as unknown as RawDoc)['device'] === 'D2')?.doc as unknown as RawDoc;
+    // Someone's document under the genuine event's id, as a new branch with a made-up revision
+    // that sorts above the genuine one (so it wins on every replica), as an old server let through.
+    const forged = { ...genuine, actor: { login: 'x', role: 'clerk' }, payload: { note: 'forged' } };
+    await db.bulkDocs([{ ...forged, _rev: `1-${'f'.repeat(32)}` }] as unknown as PouchDB.Core.PutDocument<object>[], {
+      new_edits: false,
+    });
+    const winner = (await db.get(String(genuine['_id']), { conflicts: true })) as unknown as LeafDoc;
+    expect(winner['payload']).toEqual({ note: 'forged' });
+    expect(((await verifiedRevision(db, winner)) as LeafDoc)['payload']).toEqual(genuine['payload']);
+
+    const report = await checkReplica(db);
+    expect(report.findings).toMatchObject([
+      { kind: 'edited', reason: 'contentMismatch', device: 'D2', eventIds: [genuine['_id']] },
+    ]);
+    // The person's actions list the genuine event, not the forgery.
+    const actions = await userActions(db, String((genuine['actor'] as { login: string }).login), 0, Date.now() * 2);
+    expect(actions.find((e) => e._id === genuine['_id'])?.payload).toEqual(genuine['payload']);
+  });
+
+  it('reports a conflict under a legacy id, which names no content', async () => {
+    const db = await replica(1);
+    const e = makeEvent({
+      kind: 'withdrawn',
+      appId: 'AOLD',
+      office: 'ALM01',
+      device: 'D3',
+      clock: { wall: T0, counter: 0 },
+      now: T0,
+      actor: { login: 'aigerim', role: 'clerk' },
+      payload: {},
+    });
+    const legacy = { ...e, _id: legacyEventId('AOLD', e.hlc, 'D3') };
+    await db.put(legacy);
+    expect((await checkReplica(db)).ok).toBe(true);
+    await db.bulkDocs([{ ...legacy, payload: { note: 'x' }, _rev: `1-${'f'.repeat(32)}` }], { new_edits: false });
+    expect((await checkReplica(db)).findings).toMatchObject([
+      { kind: 'edited', reason: 'conflictingRevision', device: 'D3', eventIds: [legacy._id] },
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { startSession } from '../../state/credentials';
 import { useDeskKeys } from '../../state/deskKeys';
 import type { DeskKeys } from '../../data/deskKeys';
 import { getBridge } from '../../platform/bridge';
+import { localSealCheck } from '../../data/officeDb';
 import { unlockDesk } from './deskUnlock';
 
 /** A server on this computer is the development central (`npm start` / `npm run central`). */
@@ -37,7 +38,7 @@ function failureMessage(t: TFunction, f: AuthFailure): string {
  * be reached, by the verifier kept from this person's last online sign-in. Someone holding
  * several staff roles then picks the one they act in.
  */
-export function SignInPanel({ onSignedIn }: { onSignedIn?: () => void }): JSX.Element {
+export function SignInPanel({ onSignedIn }: { onSignedIn?: (role: StaffRole) => void }): JSX.Element {
   const { t } = useTranslation();
   const office = useSession((s) => s.office);
   const desk = useSession((s) => s.desk);
@@ -57,7 +58,7 @@ export function SignInPanel({ onSignedIn }: { onSignedIn?: () => void }): JSX.El
     startSession(user.login, secret);
     setPending(null);
     setPassword('');
-    onSignedIn?.();
+    onSignedIn?.(chosen);
   };
 
   if (pending)
@@ -126,6 +127,7 @@ export function SignInPanel({ onSignedIn }: { onSignedIn?: () => void }): JSX.El
                   password,
                   mode: r.user.mode,
                   wrappingKey: r.wrappingKey,
+                  sealCheck: localSealCheck(office as string),
                 },
                 getBridge(),
               );
@@ -134,6 +136,7 @@ export function SignInPanel({ onSignedIn }: { onSignedIn?: () => void }): JSX.El
                 setPassword('');
                 return;
               }
+              useDeskKeys.getState().warn(unlocked.warning ?? null);
               if (r.user.roles.length === 1) finish(r.user, password, r.user.roles[0] as StaffRole, unlocked.keys);
               else {
                 setRole(null);

@@ -88,4 +88,39 @@ describe('authenticate', () => {
       failure: { code: 'offlineUnknown' },
     });
   });
+
+  it("offline: someone the office's staff directory here says was deactivated is refused, and forgotten on this desk", async () => {
+    await authenticate(input('aigerim', 'right-1'));
+    server = 'down';
+    const entry = (active: boolean) => ({
+      _id: 'staff:aigerim',
+      type: 'staff' as const,
+      v: 1 as const,
+      office: 'ALM01',
+      login: 'aigerim',
+      fullName: 'Сейітова Айгерім',
+      roles: ['clerk' as const],
+      active,
+      updatedAt: '2026-12-02T05:00:00.000Z',
+    });
+    const clock = (): Date => new Date();
+    // Still active in the directory (or no entry yet): the kept verifier counts.
+    expect(await authenticate(input('aigerim', 'right-1'), clock, () => Promise.resolve(entry(true)))).toMatchObject({
+      ok: true,
+      user: { mode: 'offline' },
+    });
+    expect(await authenticate(input('aigerim', 'right-1'), clock, () => Promise.resolve(null))).toMatchObject({
+      ok: true,
+    });
+    // Deactivated: refused, and the verifier is gone from this desk.
+    expect(await authenticate(input('aigerim', 'right-1'), clock, () => Promise.resolve(entry(false)))).toEqual({
+      ok: false,
+      failure: { code: 'deactivated' },
+    });
+    expect(store.get(KNOWN_USERS_KEY) ?? '').not.toContain('aigerim');
+    expect(await authenticate(input('aigerim', 'right-1'), clock, () => Promise.resolve(entry(true)))).toEqual({
+      ok: false,
+      failure: { code: 'offlineUnknown' },
+    });
+  });
 });

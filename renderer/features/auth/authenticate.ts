@@ -1,7 +1,9 @@
 import { identityFor, lockoutState, type IdentityRefusal } from '@shared/auth';
 import type { StaffRole } from '@shared/events';
+import type { StaffDirectoryEntry } from '@shared/staff';
 import { base, basicAuth } from '../../data/serverAuth';
-import { clearLockout, knownUser, lockoutOf, recordFailure, rememberUser } from './localAccounts';
+import { localDirectoryEntry } from '../../data/staffDirectory';
+import { clearLockout, forgetUser, knownUser, lockoutOf, recordFailure, rememberUser } from './localAccounts';
 import { checkPassword, checkVerifier, makeVerifier, makeVerifierWithKey, type PasswordVerifier } from './verifier';
 
 /** Who signed in, before choosing the role to act in. */
@@ -17,6 +19,8 @@ export type AuthFailure =
   | { code: 'locked'; secondsLeft: number }
   | { code: IdentityRefusal }
   | { code: 'offlineUnknown' }
+  /** Offline, and the office's staff directory on this desk says the account was deactivated. */
+  | { code: 'deactivated' }
   | { code: 'serverError'; status: number }
   | { code: 'notSetUp' }
   | { code: DeskKeyFailure };
@@ -28,7 +32,9 @@ export type DeskKeyFailure =
   | 'deskKey.serverRefused'
   | 'deskKey.osStoreUnavailable'
   | 'deskKey.unreadable'
-  | 'deskKey.writeFailed';
+  | 'deskKey.writeFailed'
+  /** Escrows for this desk exist on the server, and none opens its local data. */
+  | 'deskKey.escrowMismatch';
 
 /**
  * `wrappingKey` unwraps this person's copy of the desk secret (browser mode); null when their
@@ -64,7 +70,10 @@ export async function checkWithServer(server: string, login: string, password: s
   return { kind: 'accepted', name: typeof body?.name === 'string' ? body.name : null, roles };
 }
 
-/** The full name on the person's own user document (a Kense field); the login when it cannot be read. */
+/**
+ * The full name on the person's own user document (a Kense field, readable by its owner: `_users`
+ * admits the staff roles as members); the login when it cannot be read.
+ */
 async function fullNameOf(server: string, login: string, password: string): Promise<string> {
   try {
     const r = await fetch(`${base(server)}/_users/${encodeURIComponent(`org.couchdb.user:${login}`)}`, {
@@ -98,6 +107,8 @@ function failed(login: string, now: Date): AuthResult {
 export async function authenticate(
   input: { office: string | null; server: string | null; login: string; password: string },
   now: () => Date = () => new Date(),
+  /** The office's staff directory on this desk (consulted offline only: online, the server decides). */
+  directory: (office: string, login: string) => Promise<StaffDirectoryEntry | null> = localDirectoryEntry,
 ): Promise<AuthResult> {
   const login = input.login.trim().toLowerCase();
   const { office, server, password } = input;
@@ -149,6 +160,13 @@ export async function authenticate(
   }
   const checked = await checkPassword(password, known.verifier);
   if (!checked.ok) return failed(login, now());
+  // Deactivated by the office admin since this desk last saw the server: the verifier kept here no
+  // longer counts (the server already refuses the person), and is dropped.
+  const entry = await directory(office, login).catch(() => null);
+  if (entry && !entry.active) {
+    forgetUser(office, login);
+    return { ok: false, failure: { code: 'deactivated' } };
+  }
   // The right password resets the count; only the server clears a lock (above).
   clearLockout(login);
   return {

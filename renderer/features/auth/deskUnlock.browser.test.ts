@@ -1,13 +1,15 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { officeDbName } from '@shared/couch';
 import type { DataKeyRequest, DataKeyResult, KenseBridge } from '@shared/ipc/contract';
-import type { DeskKeys } from '../../data/deskKeys';
+import { deskKeysFromRaw, newDeskSecret, type DeskKeys } from '../../data/deskKeys';
 import { openJson, sealJson } from '../../data/envelope';
+import { PouchDB } from '../../data/pouch';
+import { checkSealKey, sealKeyMatches } from '../../data/sealedDb';
 import { basicAuth } from '../../data/serverAuth';
 import { signOut } from '../../state/credentials';
 import { useDeskKeys } from '../../state/deskKeys';
 import { authenticate } from './authenticate';
-import { escrowDocId, unlockDesk } from './deskUnlock';
+import { ESCROW_PREFIX, escrowDoc, keep, legacyEscrowDocId, unlockDesk, type UnlockInput } from './deskUnlock';
 import { KNOWN_USERS_KEY, knownUser } from './localAccounts';
 
 /**
@@ -37,19 +39,28 @@ async function makeUser(login: string, office = OFFICE): Promise<string> {
   return password;
 }
 
-const escrowUrl = (desk: string): string =>
-  `${central.url}/${officeDbName(OFFICE)}/${escrowDocId(desk).replace(':', '%3A')}`;
+const officeUrl = `${central.url}/${officeDbName(OFFICE)}`;
+
+/** The escrow documents the server holds for a desk (as its admin sees them). */
+async function escrows(desk: string): Promise<{ _id: string; _rev: string; secret: string; by: string }[]> {
+  const range = `startkey=${encodeURIComponent(JSON.stringify(`${ESCROW_PREFIX}${desk}:`))}&endkey=${encodeURIComponent(JSON.stringify(`${ESCROW_PREFIX}${desk}:\ufff0`))}`;
+  const r = await fetch(`${officeUrl}/_all_docs?include_docs=true&${range}`, { headers: { authorization: admin } });
+  return ((await r.json()) as { rows: { doc: { _id: string; _rev: string; secret: string; by: string } }[] }).rows.map(
+    (row) => row.doc,
+  );
+}
 
 async function signInAndUnlock(
   login: string,
   password: string,
   desk: string,
   server: string | null = central.url,
+  sealCheck?: UnlockInput['sealCheck'],
 ): Promise<Awaited<ReturnType<typeof unlockDesk>>> {
   const auth = await authenticate({ office: OFFICE, server, login, password });
   if (!auth.ok) throw new Error(`sign-in failed: ${auth.failure.code}`);
   return unlockDesk(
-    { office: OFFICE, desk, server, login, password, mode: auth.user.mode, wrappingKey: auth.wrappingKey },
+    { office: OFFICE, desk, server, login, password, mode: auth.user.mode, wrappingKey: auth.wrappingKey, sealCheck },
     undefined,
   );
 }
@@ -79,12 +90,12 @@ describe('desk key at sign-in (browser mode, real central)', () => {
 
     const a1 = keysOf(await signInAndUnlock(aliya, pa, desk));
     // Escrowed on the server, in the office database, not in clear on this computer.
-    const escrow = (await (await fetch(escrowUrl(desk), { headers: { authorization: admin } })).json()) as {
-      secret: string;
-    };
-    expect(escrow.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const [escrow] = await escrows(desk);
+    expect(escrow?.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(escrow?.by).toBe(aliya);
+    const secret = escrow?.secret ?? '-';
     const stored = localStorage.getItem(KNOWN_USERS_KEY) ?? '';
-    expect(stored).not.toContain(escrow.secret);
+    expect(stored).not.toContain(secret);
     expect(stored).not.toContain(pa);
     expect(knownUser(OFFICE, aliya)?.deskSecrets?.[desk]).toBeTruthy();
 
@@ -113,12 +124,13 @@ describe('desk key at sign-in (browser mode, real central)', () => {
     const desk = `T${rnd().toUpperCase()}`;
     const [aliya, bolat] = [`aliya${rnd()}`, `bolat${rnd()}`];
     const [pa, pb] = await Promise.all([makeUser(aliya), makeUser(bolat)]);
-    const a1 = keysOf(await signInAndUnlock(aliya, pa, desk));
-    // The escrow is lost on the server (or was never written).
-    const doc = (await (await fetch(escrowUrl(desk), { headers: { authorization: admin } })).json()) as {
-      _rev: string;
-    };
-    await fetch(`${escrowUrl(desk)}?rev=${doc._rev}`, { method: 'DELETE', headers: { authorization: admin } });
+    // Aliya's desk secret was made here while the server could not take it: never escrowed.
+    const auth = await authenticate({ office: OFFICE, server: central.url, login: aliya, password: pa });
+    if (!auth.ok) throw new Error('sign-in failed');
+    const made = newDeskSecret();
+    const a1 = await deskKeysFromRaw(made);
+    await keep({ office: OFFICE, desk, login: aliya, wrappingKey: auth.wrappingKey }, made);
+    expect(await escrows(desk)).toEqual([]);
 
     expect(await signInAndUnlock(bolat, pb, desk)).toEqual({ ok: false, code: 'deskKey.elsewhere' });
     keysOf(await signInAndUnlock(aliya, pa, desk)); // re-escrows
@@ -131,12 +143,86 @@ describe('desk key at sign-in (browser mode, real central)', () => {
     const other = `kzo${rnd()}`;
     const [pa, po] = await Promise.all([makeUser(aliya), makeUser(other, 'KZO01')]);
     keysOf(await signInAndUnlock(aliya, pa, desk));
-    const mine = await fetch(escrowUrl(desk), { headers: { authorization: basicAuth(aliya, pa) } });
+    const url = `${officeUrl}/${encodeURIComponent((await escrows(desk))[0]?._id ?? '')}`;
+    const mine = await fetch(url, { headers: { authorization: basicAuth(aliya, pa) } });
     expect(mine.status).toBe(200);
-    const theirs = await fetch(escrowUrl(desk), { headers: { authorization: basicAuth(other, po) } });
+    const theirs = await fetch(url, { headers: { authorization: basicAuth(other, po) } });
     expect([401, 403]).toContain(theirs.status);
-    const anonymous = await fetch(escrowUrl(desk));
+    const anonymous = await fetch(url);
     expect([401, 403]).toContain(anonymous.status);
+  });
+
+  it('a colleague cannot overwrite the escrow; another secret added for the desk neither stops it unlocking nor goes unreported (finding 9)', async () => {
+    const desk = `T${rnd().toUpperCase()}`;
+    const [aliya, bolat, mallory] = [`aliya${rnd()}`, `bolat${rnd()}`, `mallory${rnd()}`];
+    const [pa, pb, pm] = await Promise.all([makeUser(aliya), makeUser(bolat), makeUser(mallory)]);
+    // The desk's local replica and its key check, as the first sign-in leaves them.
+    const replica = new PouchDB(`escrow_${rnd()}`, { adapter: 'indexeddb' });
+    const sealCheck = (keys: DeskKeys): ReturnType<typeof sealKeyMatches> => sealKeyMatches(replica, keys);
+    try {
+      const a1 = keysOf(await signInAndUnlock(aliya, pa, desk, central.url, sealCheck));
+      expect(await checkSealKey(replica, a1)).toBe('ok');
+      const [genuine] = await escrows(desk);
+      const asMallory = { authorization: basicAuth(mallory, pm), 'content-type': 'application/json' };
+
+      // Overwrite in place, delete, or a new branch under the same id with another secret: refused.
+      const other = escrowDoc(OFFICE, desk, newDeskSecret(), mallory, '2000-01-01T00:00:00.000Z');
+      const id = encodeURIComponent(genuine?._id ?? '');
+      const overwrite = await fetch(`${officeUrl}/${id}`, {
+        method: 'PUT',
+        headers: asMallory,
+        body: JSON.stringify({ ...other, _id: genuine?._id, _rev: genuine?._rev }),
+      });
+      expect(overwrite.status).toBe(403);
+      const branch = await fetch(`${officeUrl}/_bulk_docs`, {
+        method: 'POST',
+        headers: asMallory,
+        body: JSON.stringify({
+          new_edits: false,
+          docs: [{ ...other, _id: genuine?._id, _rev: `1-${'f'.repeat(32)}` }],
+        }),
+      });
+      expect(JSON.stringify(await branch.json())).toContain('forbidden');
+      const del = await fetch(`${officeUrl}/${id}?rev=${genuine?._rev ?? ''}`, {
+        method: 'DELETE',
+        headers: asMallory,
+      });
+      expect(del.status).toBe(403);
+      expect((await escrows(desk)).map((d) => d.secret)).toEqual([genuine?.secret]);
+
+      // What a colleague can do: add another escrow for the desk (dated earlier, to be taken first),
+      // and overwrite the old, unvalidated `_local` escrow.
+      expect(
+        (
+          await fetch(`${officeUrl}/${encodeURIComponent(other._id)}`, {
+            method: 'PUT',
+            headers: asMallory,
+            body: JSON.stringify(other),
+          })
+        ).status,
+      ).toBe(201);
+      const legacy = await fetch(`${officeUrl}/${legacyEscrowDocId(desk)}`, {
+        method: 'PUT',
+        headers: asMallory,
+        body: JSON.stringify({ secret: String(other['secret']) }),
+      });
+      expect(legacy.ok).toBe(true);
+
+      // Bolat, new to this desk, still gets the desk's own secret (the one that opens its data), and
+      // hears that something else is there; so does Aliya, who holds her own copy.
+      const b1 = await signInAndUnlock(bolat, pb, desk, central.url, sealCheck);
+      expect(b1.ok && b1.warning).toBe('deskKey.escrowForeign');
+      expect(await sameSecret(a1, keysOf(b1))).toBe(true);
+      const a2 = await signInAndUnlock(aliya, pa, desk, central.url, sealCheck);
+      expect(a2.ok && a2.warning).toBe('deskKey.escrowForeign');
+      // Were every escrow foreign, a newcomer is refused with a reason, never handed a wrong key.
+      const stranger = `carol${rnd()}`;
+      const pc = await makeUser(stranger);
+      const refused = await signInAndUnlock(stranger, pc, desk, central.url, () => Promise.resolve('mismatch'));
+      expect(refused).toEqual({ ok: false, code: 'deskKey.escrowMismatch' });
+    } finally {
+      await replica.destroy();
+    }
   });
 
   it('Electron: the key comes from the OS key store, only through the bridge; its refusals are reasons', async () => {

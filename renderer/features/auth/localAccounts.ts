@@ -76,6 +76,13 @@ export function rememberUser(user: KnownUser): void {
   localStorage.setItem(KNOWN_USERS_KEY, JSON.stringify(all));
 }
 
+/** Forgets a person on this desk: their verifier and their copies of desk secrets. */
+export function forgetUser(office: string, login: string): void {
+  const all = read(KNOWN_USERS_KEY, knownSchema, {});
+  delete all[knownKey(office, login)];
+  localStorage.setItem(KNOWN_USERS_KEY, JSON.stringify(all));
+}
+
 /** Stores a person's wrapped copy of a desk's secret (they must be known on this desk). */
 export function rememberDeskSecret(office: string, login: string, desk: string, wrapped: string): void {
   const all = read(KNOWN_USERS_KEY, knownSchema, {});

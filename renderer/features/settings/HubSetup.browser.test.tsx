@@ -25,7 +25,7 @@ const running: HubStatusReport = {
     port: 5985,
     centralUrl: 'http://central',
     user: 'hub-alm01',
-    staffUser: 'gulnar',
+    serviceUrl: 'http://central:5986',
   },
 };
 const sent: HubConfig[] = [];
@@ -61,9 +61,9 @@ function type(el: HTMLElement, testId: string, value: string): void {
   input.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
-it('the staff reader: both fields or neither, sent to the host with the hub settings; copy state and refusals said', async () => {
+it('the central service the hub copies staff from: saved one filled in, checked, sent with the hub settings; copy state and refusals said', async () => {
   useSession.setState({ office: 'ALM01' });
-  useSyncStatus.setState({ targets: { central: 'http://central', hub: null } });
+  useSyncStatus.setState({ targets: { central: 'http://central:5984', hub: null } });
   const i18n = await createI18n('ru');
   const el = document.createElement('div');
   document.body.appendChild(el);
@@ -82,25 +82,27 @@ it('the staff reader: both fields or neither, sent to the host with the hub sett
     if (!b) throw new Error('no enable button');
     return b;
   };
-  // The copy's state, in the UI language; the saved reader login is filled in, its password is not.
+  // The copy's state, in the UI language; the saved service address is filled in.
   expect(text('hub-staff')).toBe(
     'Скопировано учётных записей сотрудников: 3. Учётных записей, которые хаб не может проверить (не PBKDF2 SHA-1 или SHA-256): 1; эти сотрудники не смогут войти в хаб.',
   );
-  expect(el.querySelector<HTMLInputElement>('[data-testid="hub-staff-user"]')?.value).toBe('gulnar');
+  expect(el.querySelector<HTMLInputElement>('[data-testid="hub-service-url"]')?.value).toBe('http://central:5986');
+  // No staff reader any more: the hub account is all the hub holds.
+  expect(el.querySelector('[data-testid="hub-staff-user"]')).toBeNull();
 
   await act(async () => {
     type(el, 'hub-password', 'hub-secret');
+    type(el, 'hub-service-url', 'not an address');
     await tick();
   });
-  // A reader login without its password: explained, and nothing can be sent.
-  expect(el.textContent).toContain('Введите и логин, и пароль или оставьте оба поля пустыми.');
+  // A malformed address: explained, and nothing can be sent.
+  expect(el.textContent).toContain('Полный адрес, начиная с http:// или https://');
   expect(enable().disabled).toBe(true);
 
   await act(async () => {
-    type(el, 'hub-staff-password', 'reader-secret');
+    type(el, 'hub-service-url', 'https://couch.example.kz/_kense/');
     await tick();
   });
-  expect(el.textContent).not.toContain('Введите и логин, и пароль');
   expect(enable().disabled).toBe(false);
   await act(async () => {
     enable().click();
@@ -111,22 +113,21 @@ it('the staff reader: both fields or neither, sent to the host with the hub sett
     office: 'ALM01',
     host: '0.0.0.0',
     port: 5985,
-    central: { url: 'http://central', user: 'hub-alm01', password: 'hub-secret' },
-    staffReader: { user: 'gulnar', password: 'reader-secret' },
+    central: { url: 'http://central:5984', user: 'hub-alm01', password: 'hub-secret' },
+    serviceUrl: 'https://couch.example.kz/_kense',
   });
 
-  // Neither field: no reader at all. And a refusal from the host is said, the form kept.
+  // Emptied: no copy at all. And a refusal from the host is said, the form kept.
   refuse = true;
   await act(async () => {
-    type(el, 'hub-staff-user', '');
-    type(el, 'hub-staff-password', '');
+    type(el, 'hub-service-url', '');
     await tick();
   });
   await act(async () => {
     enable().click();
     await tick();
   });
-  expect(sent.at(-1)).not.toHaveProperty('staffReader');
+  expect(sent.at(-1)).not.toHaveProperty('serviceUrl');
   expect(text('hub-refused')).toBe('Настройки не приняты: проверьте поля и повторите.');
   expect(el.querySelector<HTMLInputElement>('[data-testid="hub-password"]')?.value).toBe('hub-secret');
   act(() => root.unmount());

@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { HubStatusReport } from '@shared/ipc/contract';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { getBridge } from '../../platform/bridge';
+import { useCentralServiceUrl } from '../../state/centralService';
 import { useSession } from '../../state/session';
-import { useSyncStatus } from '../../state/sync';
+import { parseServerUrl, useSyncStatus } from '../../state/sync';
 import { HubHealthPanel } from './HubHealth';
 
 /**
@@ -21,9 +22,10 @@ export function HubSetup(): JSX.Element {
   const [port, setPort] = useState('5985');
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
-  // The optional staff reader (see HubConfig.staffReader): both fields, or neither.
-  const [staffUser, setStaffUser] = useState('');
-  const [staffPassword, setStaffPassword] = useState('');
+  // The central service the hub copies staff accounts from (HubConfig.serviceUrl): the desk's own by default.
+  const deskService = useCentralServiceUrl();
+  const [serviceUrl, setServiceUrl] = useState<string | null>(null);
+  const service = serviceUrl ?? deskService ?? '';
   const [busy, setBusy] = useState(false);
   const [refused, setRefused] = useState(false);
 
@@ -41,7 +43,7 @@ export function HubSetup(): JSX.Element {
           setHost(r.config.host);
           setPort(String(r.config.port));
           setUser(r.config.user);
-          setStaffUser(r.config.staffUser ?? '');
+          setServiceUrl(r.config.serviceUrl ?? '');
         }
       });
     };
@@ -57,8 +59,9 @@ export function HubSetup(): JSX.Element {
   const portNumber = Number(port);
   const portOk = Number.isInteger(portNumber) && portNumber >= 1024 && portNumber <= 65535;
   const hostOk = /^[A-Za-z0-9.-]{1,253}$/.test(host);
-  const staffOk = Boolean(staffUser) === Boolean(staffPassword);
-  const ready = Boolean(office && central && portOk && hostOk && user && password && staffOk);
+  const serviceParsed = service.trim() ? parseServerUrl(service) : null;
+  const serviceOk = !service.trim() || serviceParsed !== null;
+  const ready = Boolean(office && central && portOk && hostOk && user && password && serviceOk);
   const submit = (enabled: boolean): void => {
     const bridge = getBridge();
     if (!bridge.configureHub || !office || !central) return;
@@ -71,7 +74,7 @@ export function HubSetup(): JSX.Element {
         host,
         port: portNumber,
         central: { url: central, user, password },
-        ...(staffUser && staffPassword ? { staffReader: { user: staffUser, password: staffPassword } } : {}),
+        ...(serviceParsed ? { serviceUrl: serviceParsed } : {}),
       })
       .then(setReport)
       // The main process refused the settings (its schema is the judge): say so, keep the form.
@@ -120,27 +123,17 @@ export function HubSetup(): JSX.Element {
             />
           </label>
           <p className="note wide">{!office || !central ? t('settings:hub.needsDesk') : t('settings:hub.userNote')}</p>
-          <label className={`field${staffOk ? '' : ' invalid'}`}>
-            <span>{t('settings:hub.staffUser')}</span>
+          <label className={`field wide${serviceOk ? '' : ' invalid'}`}>
+            <span>{t('settings:hub.serviceUrl')}</span>
             <input
-              value={staffUser}
+              value={service}
               autoComplete="off"
-              onChange={(e) => setStaffUser(e.target.value)}
-              data-testid="hub-staff-user"
+              onChange={(e) => setServiceUrl(e.target.value)}
+              data-testid="hub-service-url"
             />
+            {!serviceOk && <span className="field-error">{t('settings:sync.urlHint')}</span>}
           </label>
-          <label className={`field${staffOk ? '' : ' invalid'}`}>
-            <span>{t('settings:hub.staffPassword')}</span>
-            <input
-              type="password"
-              value={staffPassword}
-              autoComplete="off"
-              onChange={(e) => setStaffPassword(e.target.value)}
-              data-testid="hub-staff-password"
-            />
-          </label>
-          {!staffOk && <p className="field-error wide">{t('settings:hub.staffBoth')}</p>}
-          <p className="note wide">{t('settings:hub.staffNote')}</p>
+          <p className="note wide">{t('settings:hub.serviceNote')}</p>
           {report.error && <p className="field-error wide">{t(`settings:hub.error.${report.error.slice(4)}`)}</p>}
           {refused && (
             <p className="field-error wide" data-testid="hub-refused">

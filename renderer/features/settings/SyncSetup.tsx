@@ -1,12 +1,16 @@
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
+import { defaultCentralServiceUrl } from '@shared/staff';
+import { useCentralServiceSetting } from '../../state/centralService';
 import { useCredentials } from '../../state/credentials';
 import { useSession } from '../../state/session';
 import { parseServerUrl, useSyncStatus } from '../../state/sync';
 
 /**
- * The servers this desk syncs with, at once: central (required) and the office hub (optional). It
- * syncs as the signed-in person, with the password they signed in with (held in memory only).
+ * The servers this desk syncs with, at once: central (its address is the one set for the desk
+ * above: people sign in against it, and the desk syncs with it — one field, not two) and the office
+ * hub (optional). It syncs as the signed-in person, with the password they signed in with (held in
+ * memory only).
  */
 export function SyncSetup(): JSX.Element {
   const { t } = useTranslation();
@@ -17,12 +21,18 @@ export function SyncSetup(): JSX.Element {
   const server = useSession((s) => s.server);
   const username = useSession((s) => s.user?.login ?? '');
   const password = useCredentials((s) => s.password ?? '');
-  const [central, setCentral] = useState(targets?.central ?? server ?? '');
   const [hub, setHub] = useState(targets?.hub ?? '');
-  const centralUrl = parseServerUrl(central);
+  // The Kense central service (staff administration): empty means beside central (the default shown).
+  const serviceSetting = useCentralServiceSetting((s) => s.url);
+  const setServiceSetting = useCentralServiceSetting((s) => s.setUrl);
+  const [service, setService] = useState(serviceSetting ?? '');
+  const centralUrl = server ? parseServerUrl(server) : null;
   const hubUrl = hub.trim() ? parseServerUrl(hub) : null;
   const hubOk = !hub.trim() || hubUrl !== null;
-  const ready = centralUrl !== null && hubOk;
+  const serviceUrl = service.trim() ? parseServerUrl(service) : null;
+  const serviceOk = !service.trim() || serviceUrl !== null;
+  const serviceDefault = centralUrl ? defaultCentralServiceUrl(centralUrl) : null;
+  const ready = centralUrl !== null && hubOk && serviceOk;
   return (
     <section className="card">
       <h2>{t('settings:sync.title')}</h2>
@@ -32,32 +42,47 @@ export function SyncSetup(): JSX.Element {
           e.preventDefault();
           if (!ready || !centralUrl) return;
           setTargets({ central: centralUrl, hub: hubUrl });
+          setServiceSetting(serviceUrl);
           if (username && password) setCredentials(username, password);
         }}
         data-testid="sync-setup"
       >
-        <label className={`field wide${central && !centralUrl ? ' invalid' : ''}`}>
+        <div className="field wide">
           <span>{t('settings:sync.url')}</span>
-          <input
-            value={central}
-            onChange={(e) => setCentral(e.target.value)}
-            placeholder="https://couch.example.kz:6984"
-            data-testid="sync-url"
-          />
-          {central && !centralUrl && <span className="field-error">{t('settings:sync.urlHint')}</span>}
-        </label>
+          <p className="mono setting-value" data-testid="sync-central">
+            {centralUrl ?? t('settings:sync.noCentral')}
+          </p>
+        </div>
         <label className={`field wide${!hubOk ? ' invalid' : ''}`}>
           <span>{t('settings:sync.hubUrl')}</span>
           <input
             value={hub}
             onChange={(e) => setHub(e.target.value)}
-            placeholder="http://192.168.1.10:5985"
+            placeholder={t('settings:sync.hubExample')}
             data-testid="sync-hub-url"
           />
           {!hubOk ? (
             <span className="field-error">{t('settings:sync.urlHint')}</span>
           ) : (
             <span className="note">{t('settings:sync.hubNote')}</span>
+          )}
+        </label>
+        <label className={`field wide${!serviceOk ? ' invalid' : ''}`}>
+          <span>{t('settings:sync.serviceUrl')}</span>
+          <input
+            value={service}
+            onChange={(e) => setService(e.target.value)}
+            placeholder={serviceDefault ?? ''}
+            data-testid="sync-service-url"
+          />
+          {!serviceOk ? (
+            <span className="field-error">{t('settings:sync.urlHint')}</span>
+          ) : (
+            <span className="note">
+              {serviceDefault
+                ? t('settings:sync.serviceNote', { url: serviceDefault })
+                : t('settings:sync.serviceNoteUnknown')}
+            </span>
           )}
         </label>
         <p className="note wide" data-testid="sync-as">

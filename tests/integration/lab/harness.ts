@@ -8,8 +8,9 @@
  *   SIGKILLed like a crashing desk.
  * - `startProxy` puts a cuttable, counting HTTP proxy on a link: a cut destroys every open
  *   connection at once and refuses new ones, as a dropped network does.
- * - `startLabCentral` starts the development central (pouchdb-server) with the real validation
- *   rules and real staff accounts.
+ * - `startLabCentral` starts the development central (pouchdb-server), or provisions the external
+ *   CouchDB 3 that KENSE_TEST_COUCH_URL names (lab/couch.ts), with the real validation rules and
+ *   real staff accounts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,9 +21,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'esbuild';
-import { DEV_ADMIN, startCentral, type Central } from '../../../server/dev/central';
+import type { Central } from '../../../server/dev/central';
 import { putStaffUser, type StaffUser } from '../../../server/provision';
 import type { LabApi, LabWindow } from './page';
+import { startTestCouch, testAdmin, testAdminAuth } from './couch';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -311,6 +313,11 @@ export interface Proxy {
   up: () => boolean;
   /** Drops the link: every open connection is destroyed and new ones are refused until restored. */
   cut: () => void;
+  /**
+   * The network goes quiet (a cable pulled, the Wi-Fi gone): connections are still accepted and
+   * open ones stay open, but nothing is answered any more, until restored.
+   */
+  silence: () => void;
   restore: () => void;
   /** `_bulk_docs` and `_revs_diff` requests that reached the server, with the server's status. */
   log: ProxiedRequest[];
@@ -344,6 +351,7 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
   const sockets = new Set<net.Socket>();
   const upstream = new Set<http.ClientRequest>();
   let down = false;
+  let silent = false;
   const cut = (): void => {
     down = true;
     for (const r of upstream) r.destroy();
@@ -354,8 +362,17 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
     url: '',
     up: () => !down,
     cut,
+    silence: () => {
+      silent = true;
+      // What was under way upstream is dropped there; the desk's side hears nothing.
+      for (const r of upstream) r.destroy();
+    },
     restore: () => {
+      // The connections left open through the silence are long dead at the other end: when
+      // packets flow again they are reset, as a server that timed them out resets them.
+      if (silent) for (const sock of sockets) sock.destroy();
       down = false;
+      silent = false;
     },
     log: [],
     cutAfterBulkDocs: null,
@@ -367,10 +384,12 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
   };
   const server = http.createServer((req, res) => {
     if (down) return void req.socket.destroy();
+    if (silent) return;
     const chunks: Uint8Array[] = [];
     req.on('data', (c: Uint8Array) => chunks.push(c));
     req.on('end', () => {
       if (down) return void req.socket.destroy();
+      if (silent) return;
       const body = Buffer.concat(chunks);
       const p = (req.url ?? '/').split('?')[0] ?? '/';
       const query = new URL(req.url ?? '/', 'http://x').searchParams;
@@ -385,6 +404,7 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
       const up = http.request(
         { hostname: t.hostname, port: t.port, path: req.url, method: req.method, headers, agent },
         (ures) => {
+          if (silent) return void ures.destroy();
           const entry: ProxiedRequest | null = tracked
             ? {
                 method: req.method ?? 'POST',
@@ -418,7 +438,7 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
       upstream.add(up);
       up.on('error', () => {
         upstream.delete(up);
-        req.socket.destroy();
+        if (!silent) req.socket.destroy();
       });
       up.end(body);
     });
@@ -437,13 +457,21 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
 // ---------------------------------------------------------------------------------------------
 // Servers
 
-export const adminAuth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
+/** The server admin of the server under test (the dev central's, or KENSE_TEST_COUCH_URL's). */
+export const adminAuth = testAdminAuth();
 
 /** The development central with the production validation rules and the given staff accounts. */
 export async function startLabCentral(staff: StaffUser[], offices = ['ALM01']): Promise<Central> {
-  const central = await startCentral({ port: await freePort(), dir: tmpDir('central'), offices, quiet: true });
-  for (const s of staff) await putStaffUser({ url: central.url, ...DEV_ADMIN }, s);
-  return central;
+  // The dev central, or an external CouchDB 3 (KENSE_TEST_COUCH_URL; tests/integration/lab/couch.ts).
+  // The lab page is served from a port chosen at run time: any origin may call (a test server only).
+  const couch = await startTestCouch({
+    port: await freePort(),
+    offices,
+    logins: staff.map((s) => s.login),
+    corsOrigins: ['*'],
+  });
+  for (const s of staff) await putStaffUser({ url: couch.url, ...testAdmin() }, s);
+  return { url: couch.url, stop: couch.stop };
 }
 
 /** A staff account holding several roles (a small office where one person wears several hats). */

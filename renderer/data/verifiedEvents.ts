@@ -1,0 +1,44 @@
+import { verifiesId } from '@shared/events';
+
+/** A stored document as allDocs/get return it with `conflicts: true`. */
+export type LeafDoc = Record<string, unknown> & { _id: string; _rev?: string; _conflicts?: string[] };
+
+/**
+ * Verdicts by id and revision: a re-projection reads an application's whole history again, and a
+ * revision's content does not change. Bounded; the integrity check never uses it (it re-hashes all).
+ */
+const verdicts = new Map<string, boolean>();
+function verifiesOnce(doc: LeafDoc): boolean {
+  if (typeof doc._rev !== 'string') return verifiesId(doc);
+  const key = `${doc._id}@${doc._rev}`;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = verifiesId(doc);
+    if (verdicts.size >= 100_000) verdicts.clear();
+    verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+/**
+ * The revision of an event that the desk shows: the one whose content matches the digest its id
+ * carries (shared/events `verifiesId`). The winner normally; when a conflicting revision was forged
+ * under the id (accepted by an old server, a hub or a restored backup) and happens to win, the
+ * conflicting leaf that verifies; none when no leaf does (the integrity check names it). Legacy ids
+ * name no content: their winner is taken, and the integrity check reports their conflicts.
+ */
+export async function verifiedRevision<D extends LeafDoc>(db: PouchDB.Database, doc: D): Promise<D | null> {
+  if (verifiesOnce(doc)) return doc;
+  for (const rev of [...(doc._conflicts ?? [])].sort()) {
+    const other = (await db.get(doc._id, { rev })) as unknown as D;
+    if (verifiesOnce(other)) return other;
+  }
+  return null;
+}
+
+/** Every leaf revision other than the winner (the conflicts), opened, for the integrity check. */
+export async function conflictingLeaves(db: PouchDB.Database, doc: LeafDoc): Promise<LeafDoc[]> {
+  const out: LeafDoc[] = [];
+  for (const rev of doc._conflicts ?? []) out.push((await db.get(doc._id, { rev })) as unknown as LeafDoc);
+  return out;
+}
