@@ -1,6 +1,6 @@
 import { DEFAULT_CALENDAR } from '../shared/calendar';
 import type { ServiceDefinition } from '../shared/catalogue';
-import type { ActorRef, EventDoc } from '../shared/events';
+import { contentEventId, type ActorRef, type EventDoc } from '../shared/events';
 import { staffDirectoryId, type StaffDirectoryEntry } from '../shared/staff';
 import { drive } from '../shared/workflow/drive';
 
@@ -103,7 +103,7 @@ export function* generateApplications(o: GenerateOptions): Generator<EventDoc[]>
     const person = service.recipients.includes('person');
     const regNumber = `${office}-${device}-${String(sequence).padStart(6, '0')}`;
     const mapActor = (a: ActorRef): ActorRef => (a.login === 'exec1' ? { ...a, login: executor } : a);
-    yield events.map((e) => {
+    const vary = (e: EventDoc): EventDoc => {
       const actor = mapActor(e.actor);
       switch (e.kind) {
         case 'registered':
@@ -130,6 +130,9 @@ export function* generateApplications(o: GenerateOptions): Generator<EventDoc[]>
         default:
           return { ...e, actor };
       }
-    });
+    };
+    // The id carries the content's digest (shared/events contentEventId): made again for what is changed here.
+    const withId = (e: EventDoc): EventDoc => ({ ...e, _id: contentEventId(e) });
+    yield events.map((e) => withId(vary(e)));
   }
 }
