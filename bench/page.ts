@@ -15,6 +15,7 @@ import { keep } from '../renderer/features/auth/deskUnlock';
 import { rememberUser } from '../renderer/features/auth/localAccounts';
 import { makeVerifierWithKey } from '../renderer/features/auth/verifier';
 import { cryptoBench } from './crypto';
+import { reportsAdd, reportsDrop, reportsIndex, reportsTime } from './reports';
 import { openOfficeDb } from '../renderer/data/officeDb';
 import { PouchDB, type LocalAdapter } from '../renderer/data/pouch';
 import { openReadModel, readModelName, type ApplicationRow } from '../renderer/data/readModel';
@@ -659,6 +660,10 @@ const api: BenchApi = {
   adapters,
   crypto: cryptoBench,
   sealedDesk,
+  reportsAdd,
+  reportsIndex,
+  reportsTime,
+  reportsDrop,
 };
 window.kenseBench = api;
 

@@ -70,7 +70,7 @@ const offices = values.offices
   .split(',')
   .map((s) => s.trim().toUpperCase())
   .filter(Boolean);
-const central = await startCentral({ port: Number(values.port), dir: values.dir, offices });
+const central = await startCentral({ port: Number(values.port), dir: values.dir, offices, reports: true });
 // Stopped from here on, whatever is still starting (npm start may stop us as soon as the demo
 // staff are in): the service first, then the server; none of them left running on its own.
 const stoppers: (() => Promise<void>)[] = [() => central.stop()];

@@ -2,8 +2,8 @@ import { useEffect } from 'react';
 import { officeDbName } from '@shared/couch';
 import { configuredTargets, syncCredentials, useSyncStatus } from '../state/sync';
 import { useDesk } from './DeskProvider';
-import { PouchDB } from './pouch';
-import { startSync, type SyncHandle } from './sync';
+import type { PouchDB } from './pouch';
+import { openRemote, startSync, type SyncHandle } from './sync';
 
 /**
  * Replicates the open desk's office database with every configured server at once, central and
@@ -23,13 +23,11 @@ export function SyncController(): null {
     let live = true;
     const running: { handle: SyncHandle; remote: PouchDB.Database }[] = configuredTargets(targets).map(
       ({ name, url }) => {
-        const remote = new PouchDB(`${url}/${officeDbName(desk.config.office)}`, {
-          adapter: 'http',
-          auth: credentials,
-          skip_setup: true,
-        });
+        // The line gzips bodies, watches for stalls and brings the sync back as soon as it returns.
+        const { remote, line } = openRemote(`${url}/${officeDbName(desk.config.office)}`, credentials);
         const handle = startSync(desk.office.db, remote, {
           target: name,
+          line,
           ownDevice: desk.deviceId,
           author: credentials.username,
           onChange: (snapshot) => {

@@ -1,4 +1,5 @@
 import { appEventRange } from '@shared/events';
+import { buildDayRows, factDays, updateDayRows, type ReportDayRow, type ReportFact } from '@shared/reports';
 import { blindIndex } from './blindIndex';
 import type { DeskKeys } from './deskKeys';
 import type { PouchDB } from './pouch';
@@ -29,6 +30,14 @@ const CHECKPOINT = 'checkpoint';
 /** The blind-index key's check token: a model built under other keys is dropped and rebuilt. */
 const KEY_CHECK = 'keys';
 const BATCH = 500;
+/**
+ * Set while the reports' day index lags behind the facts: a long catch-up (a first download, a
+ * rebuild) writes only the facts and rebuilds the index once at the end, instead of rewriting the
+ * same day rows batch after batch. A pass that dies midway leaves it set: the next one rebuilds.
+ */
+const REPORT_DAYS_STALE = 'reportDaysStale';
+/** Changes left beyond which a catch-up defers the day index to its end. */
+const REPORT_BULK = 2000;
 
 /** An applicant row from an earlier registration than another (by time, then application id). */
 const isOlder = (a: ApplicantRow, b: ApplicantRow): boolean =>
@@ -53,6 +62,8 @@ export class Projector {
   private again = false;
   private feed: PouchDB.Core.Changes<object> | null = null;
   private keysChecked = false;
+  /** The day index lags behind the facts (REPORT_DAYS_STALE), as last read or written; null: not read yet. */
+  private daysStale: boolean | null = null;
   /** The next pass replays every event (the projection changed: a new calendar or catalogue). */
   private fromZero = false;
 
@@ -105,6 +116,7 @@ export class Projector {
         this.again = false;
         await this.pass(onProgress);
       } while (this.again);
+      if (this.daysStale) await this.rebuildReportDays();
     })().finally(() => {
       this.running = null;
     });
@@ -119,6 +131,18 @@ export class Projector {
     let since = this.fromZero ? 0 : await this.checkpoint();
     this.fromZero = false;
     let processed = typeof since === 'number' ? since : 0;
+    const seq = typeof since === 'number' ? since : Number.parseInt(String(since), 10) || 0;
+    this.daysStale ??= (await this.model.meta.get(REPORT_DAYS_STALE))?.value === 1;
+    const bulk = total - seq > REPORT_BULK || this.daysStale;
+    const tables = [
+      this.model.applications,
+      this.model.applicants,
+      this.model.journal,
+      this.model.staff,
+      this.model.meta,
+      this.model.reportFacts,
+      this.model.reportDays,
+    ];
     for (;;) {
       const page = await this.db.changes({ since, limit: BATCH });
       if (page.results.length === 0) break;
@@ -145,43 +169,75 @@ export class Projector {
       const projections: [string, SealedProjection][] = await Promise.all(
         cleared.map(async ([appId, p]) => [appId, await sealProjection(this.keys, p)] as [string, SealedProjection]),
       );
-      await this.model.transaction(
-        'rw',
-        [this.model.applications, this.model.applicants, this.model.journal, this.model.staff, this.model.meta],
-        async () => {
-          for (const { id, row } of staff) {
-            const login = id.slice('staff:'.length);
-            if (row && row.login === login) await this.model.staff.put(row);
-            else await this.model.staff.delete(login);
+      await this.model.transaction('rw', tables, async () => {
+        for (const { id, row } of staff) {
+          const login = id.slice('staff:'.length);
+          if (row && row.login === login) await this.model.staff.put(row);
+          else await this.model.staff.delete(login);
+        }
+        const directory = await loadDirectory(this.model);
+        const reports: { before: ReportFact | null; after: ReportFact | null }[] = [];
+        for (const [appId, p] of projections) {
+          if (p.application) await this.model.applications.put(marked(p.application, directory));
+          // Every event re-projects its whole application: the applicant row keeps the details of
+          // the latest registration (by time, then id), whatever order the events arrived in.
+          const current = p.applicant ? await this.model.applicants.get(p.applicant.key) : undefined;
+          if (p.applicant && (!current || !isOlder(p.applicant, current))) await this.model.applicants.put(p.applicant);
+          // The projection is the application's whole journal: a row whose action has since been
+          // superseded by a replicated event (an issuance that lost) must not stay behind.
+          await this.model.journal.where('appId').equals(appId).delete();
+          if (p.journal.length > 0) await this.model.journal.bulkPut(p.journal);
+          if (p.report !== undefined) {
+            const before = (await this.model.reportFacts.get(appId)) ?? null;
+            const after = p.report;
+            if (JSON.stringify(before) === JSON.stringify(after)) continue;
+            if (after) await this.model.reportFacts.put(after);
+            else await this.model.reportFacts.delete(appId);
+            reports.push({ before, after });
           }
-          const directory = await loadDirectory(this.model);
-          for (const [appId, p] of projections) {
-            if (p.application) await this.model.applications.put(marked(p.application, directory));
-            // Every event re-projects its whole application: the applicant row keeps the details of
-            // the latest registration (by time, then id), whatever order the events arrived in.
-            const current = p.applicant ? await this.model.applicants.get(p.applicant.key) : undefined;
-            if (p.applicant && (!current || !isOlder(p.applicant, current)))
-              await this.model.applicants.put(p.applicant);
-            // The projection is the application's whole journal: a row whose action has since been
-            // superseded by a replicated event (an issuance that lost) must not stay behind.
-            await this.model.journal.where('appId').equals(appId).delete();
-            if (p.journal.length > 0) await this.model.journal.bulkPut(p.journal);
-          }
-          if (staff.length > 0) {
-            const waiting = await this.model.applications.where('role').equals('executor').toArray();
-            const changed = waiting.filter(
-              (a) => (a.assigneeUnknown ?? 0) !== (isAssigneeUnknown(a, directory) ? 1 : 0),
-            );
-            if (changed.length > 0) await this.model.applications.bulkPut(changed.map((a) => marked(a, directory)));
-          }
-          await this.model.meta.put({ key: CHECKPOINT, value: page.last_seq });
-          await this.model.meta.put({ key: KEY_CHECK, value: check });
-        },
-      );
+        }
+        if (staff.length > 0) {
+          const waiting = await this.model.applications.where('role').equals('executor').toArray();
+          const changed = waiting.filter((a) => (a.assigneeUnknown ?? 0) !== (isAssigneeUnknown(a, directory) ? 1 : 0));
+          if (changed.length > 0) await this.model.applications.bulkPut(changed.map((a) => marked(a, directory)));
+        }
+        if (reports.length > 0) {
+          if (bulk) {
+            await this.model.meta.put({ key: REPORT_DAYS_STALE, value: 1 });
+            this.daysStale = true;
+          } else await this.updateReportDays(reports);
+        }
+        await this.model.meta.put({ key: CHECKPOINT, value: page.last_seq });
+        await this.model.meta.put({ key: KEY_CHECK, value: check });
+      });
       since = page.last_seq;
       processed += page.results.length;
       onProgress?.({ processed: Math.min(processed, total), total });
     }
+  }
+
+  /** Rewrites the day rows that these changed facts touch (inside the caller's transaction). */
+  private async updateReportDays(changes: { before: ReportFact | null; after: ReportFact | null }[]): Promise<void> {
+    const days = new Set<string>();
+    for (const c of changes) for (const f of [c.before, c.after]) if (f) for (const d of factDays(f)) days.add(d);
+    const stored = await this.model.reportDays.bulkGet([...days]);
+    const current = new Map<string, ReportDayRow>();
+    for (const row of stored) if (row) current.set(row.day, row);
+    for (const row of updateDayRows(current, changes)) {
+      if (row.ids === '') await this.model.reportDays.delete(row.day);
+      else await this.model.reportDays.put(row);
+    }
+  }
+
+  /** The day index again from every fact (after a long catch-up, or when it was left stale). */
+  async rebuildReportDays(): Promise<void> {
+    await this.model.transaction('rw', [this.model.reportFacts, this.model.reportDays, this.model.meta], async () => {
+      const rows = buildDayRows(await this.model.reportFacts.toArray());
+      await this.model.reportDays.clear();
+      await this.model.reportDays.bulkPut(rows);
+      await this.model.meta.put({ key: REPORT_DAYS_STALE, value: 0 });
+    });
+    this.daysStale = false;
   }
 
   /**
@@ -223,18 +279,22 @@ export class Projector {
   }
 
   private async clear(): Promise<void> {
-    await this.model.transaction(
+    const m = this.model;
+    await m.transaction(
       'rw',
-      [this.model.applications, this.model.applicants, this.model.journal, this.model.staff, this.model.meta],
+      [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays],
       async () => {
         await Promise.all([
-          this.model.applications.clear(),
-          this.model.applicants.clear(),
-          this.model.journal.clear(),
-          this.model.staff.clear(),
-          this.model.meta.clear(),
+          m.applications.clear(),
+          m.applicants.clear(),
+          m.journal.clear(),
+          m.staff.clear(),
+          m.meta.clear(),
+          m.reportFacts.clear(),
+          m.reportDays.clear(),
         ]);
       },
     );
+    this.daysStale = false;
   }
 }

@@ -1,3 +1,4 @@
+import type { ReportFact } from '@shared/reports';
 import { useEffect, useState } from 'react';
 import { useDeskKeys } from '../state/deskKeys';
 import { blindIndex } from './blindIndex';
@@ -38,12 +39,15 @@ export interface ClearProjection {
   application: ClearApplication | null;
   applicant: ClearApplicant | null;
   journal: ClearJournal[];
+  /** What the reports count (shared/reports): nothing personal, so it is stored as it is. */
+  report?: ReportFact | null;
 }
 
 export interface SealedProjection {
   application: ApplicationRow | null;
   applicant: ApplicantRow | null;
   journal: JournalRow[];
+  report?: ReportFact | null;
 }
 
 // The context binds a blob to its row: copied onto another row it does not open.
@@ -76,7 +80,7 @@ export async function sealProjection(keys: DeskKeys, p: ClearProjection): Promis
     p.applicant ? sealApplicant(p.applicant) : null,
     Promise.all(p.journal.map(async (j) => ({ ...j, data: await sealJson(keys.data, j.data, journalContext(j.id)) }))),
   ]);
-  return { application, applicant, journal };
+  return { application, applicant, journal, report: p.report ?? null };
 }
 
 // --- Opening ------------------------------------------------------------------------------------

@@ -42,20 +42,14 @@ export function formatLongDate(instant: number, language: UiLanguage): string {
 }
 
 /**
- * The locale numbers are formatted in. Kazakh and Russian write numbers alike in Kazakhstan (groups
- * of three with a no-break space, a decimal comma: CLDR's kk and ru), but Chromium ships Kazakh
- * without its number symbols: `kk-KZ` resolves and formats 1850.5 as "1,850.5". So numbers are
- * formatted as ru-KZ in both languages.
+ * Numbers with the no-break-space grouping and decimal comma used in Kazakhstan in both languages
+ * (CLDR's kk and ru agree). Formatted with ru-KZ's symbols for both: Chromium's ICU has no Kazakh
+ * number data and formats `kk-KZ` as "12,345.6".
  */
-function numberLocale(_language: UiLanguage): string {
-  return 'ru-KZ';
+export function formatNumber(value: number, _language: UiLanguage, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat('ru-KZ', options).format(value);
 }
 
-/** Numbers with the no-break-space grouping and decimal comma of kk-KZ / ru-KZ. */
-export function formatNumber(value: number, language: UiLanguage): string {
-  return new Intl.NumberFormat(numberLocale(language)).format(value);
-}
-
-export function formatMoneyKzt(value: number, language: UiLanguage): string {
-  return new Intl.NumberFormat(numberLocale(language), { style: 'currency', currency: 'KZT' }).format(value);
+export function formatMoneyKzt(value: number, _language: UiLanguage): string {
+  return new Intl.NumberFormat('ru-KZ', { style: 'currency', currency: 'KZT' }).format(value);
 }

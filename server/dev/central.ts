@@ -11,6 +11,7 @@ import { provision, type StaffUser } from '../provision';
 import { PROVIDER_HOURS } from '../../shared/calendar';
 import type { OfficeProfile } from '../../shared/catalogue/office';
 import { parseOrigins, type ValidationRules } from '../../shared/couch';
+import type { ReportsWriter } from '../central/reports/writer';
 import { validationRules } from '../rules';
 
 export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
@@ -72,6 +73,11 @@ export async function startCentral(opts: {
   /** Loopback by default. */
   host?: string;
   /**
+   * Run the reports writer of the Kense central service beside the server (server/central/reports):
+   * report facts for supervisors, kept from the office databases. The CLI does.
+   */
+  reports?: boolean;
+  /**
    * The origins browsers may call it from (CORS, written by provisioning as on CouchDB 3). Default:
    * any (`*`; loopback only) or KENSE_CORS_ORIGINS.
    */
@@ -101,7 +107,11 @@ export async function startCentral(opts: {
     { quiet: opts.quiet ?? false },
   );
   const url = localUrl(opts.host, opts.port);
-  const stop = (): Promise<void> => child.stop();
+  let writer: ReportsWriter | null = null;
+  const stop = async (): Promise<void> => {
+    await writer?.stop();
+    await child.stop();
+  };
   try {
     await waitUntilUp(url, child, 20_000);
     await provision({
@@ -115,6 +125,26 @@ export async function startCentral(opts: {
       corsOrigins: opts.corsOrigins ?? parseOrigins(process.env['KENSE_CORS_ORIGINS'] ?? '*'),
       usersOf: opts.usersOf ?? 'central',
     });
+    if (opts.reports) {
+      // Loaded only here: the bundled catalogue's JSON modules need a loader that takes them (tsx),
+      // and the e2e tests import this file for its constants.
+      const [{ ReportsWriter }, { loadCentralCatalog }] = await Promise.all([
+        import('../central/reports/writer'),
+        import('../central/reports/catalog'),
+      ]);
+      // The catalogue provisioning seeded into `catalog`, as the desks have it.
+      const admin = { user: DEV_ADMIN.user, password: DEV_ADMIN.password };
+      const { catalogue, calendar } = await loadCentralCatalog({ url, ...admin });
+      writer = new ReportsWriter({
+        url,
+        ...admin,
+        offices: opts.offices,
+        catalogue,
+        calendar,
+        log: opts.quiet ? undefined : (l) => console.warn(`[central] ${l}`),
+      });
+      writer.start();
+    }
   } catch (e) {
     await stop();
     throw e;

@@ -138,6 +138,14 @@ export function startRelay(opts: RelayOptions): Relay {
   };
   const push = opts.local.replicate.to(opts.central, { ...common, selector: PUSH_SELECTOR });
   const pull = opts.local.replicate.from(opts.central, { ...common, selector: PULL_SELECTOR });
+  const ended = Promise.all(
+    [push, pull].map(
+      (r) =>
+        new Promise<void>((resolve) => {
+          void r.on('complete', () => resolve());
+        }),
+    ),
+  );
   for (const [leg, r] of [
     ['push', push],
     ['pull', pull],
@@ -191,6 +199,10 @@ export function startRelay(opts: RelayOptions): Relay {
       clearInterval(timer);
       push.cancel();
       pull.cancel();
+      // Stopped once both replications have let go (their requests in flight and checkpoint writes
+      // would fail unhandled against a store closing under them); one that never says so is not
+      // waited for long.
+      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2000))]);
       await saving;
     },
   };

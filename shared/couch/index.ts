@@ -2,5 +2,6 @@ export * from './design';
 export * from './validateDocUpdate';
 export * from './rules';
 export * from './validateUserDoc';
+export * from './reportViews';
 export * from './cors';
 export * from './validateCatalogDoc';
