@@ -13,6 +13,14 @@ export interface ServerProcess {
   kill: () => Promise<void>;
   /** The operating system's process id (for measuring its memory), if known. */
   pid: number | null;
+  /** The end of what it wrote to stderr, when its output is not shown (why it could not start). */
+  stderrTail?: () => string;
+}
+
+/** "exited with code N", and the reason the process gave, when it gave one. */
+export function exitedWith(what: string, child: ServerProcess, code: number): Error {
+  const tail = child.stderrTail?.().trim();
+  return new Error(`${what} exited with code ${code}${tail ? `: ${tail}` : ''}`);
 }
 
 export interface LaunchOptions {
@@ -29,9 +37,19 @@ export const launchWithNode: LaunchServer = (script, args, o) => {
   // A TypeScript entry (the sources, in development and tests) runs through tsx; the app runs a bundle.
   const loader = /\.[cm]?ts$/.test(script) ? ['--import', 'tsx'] : [];
   const child: ChildProcess = spawn(process.execPath, [...loader, script, ...args], {
-    stdio: o.quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
+    // Quiet: stderr is kept (its end only), so that a server that cannot start says why.
+    stdio: o.quiet ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'inherit', 'inherit'],
     ...(o.cwd ? { cwd: o.cwd } : {}),
     env: { ...process.env, ...o.env },
+  });
+  let tail = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-2000);
+  });
+  // Exited once its stderr is read to the end too ('close' comes after 'exit' and the streams).
+  let exited: number | null = null;
+  child.once('close', (code, signal) => {
+    exited = code ?? (signal ? 128 : 1);
   });
   const end = (signal: NodeJS.Signals): Promise<void> =>
     new Promise((resolve) => {
@@ -40,10 +58,11 @@ export const launchWithNode: LaunchServer = (script, args, o) => {
       child.kill(signal);
     });
   return {
-    exitCode: () => child.exitCode ?? (child.signalCode ? 128 : null),
+    exitCode: () => exited,
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
     pid: child.pid ?? null,
+    stderrTail: () => tail,
   };
 };
 
@@ -52,7 +71,7 @@ export async function waitUntilUp(url: string, child: ServerProcess, timeoutMs: 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const code = child.exitCode();
-    if (code !== null) throw new Error(`the server exited with code ${code}`);
+    if (code !== null) throw exitedWith('the server', child, code);
     try {
       const r = await fetch(url);
       if (r.ok) return;

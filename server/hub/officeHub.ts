@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { hubHealthSchema, HUB_STATUS_PATH, type HubHealth } from '../../shared/hub/health';
 import type { ValidationRules } from '../../shared/couch';
-import { launchWithNode, localUrl, type LaunchServer, type ServerProcess } from '../process';
+import { exitedWith, launchWithNode, localUrl, type LaunchServer, type ServerProcess } from '../process';
 import { HUB_SPEC_ENV, type HubSpec } from './spec';
 
 export interface HubOptions {
@@ -96,7 +96,7 @@ async function waitUntilServing(url: string, child: ServerProcess, timeoutMs: nu
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const code = child.exitCode();
-    if (code !== null) throw new Error(`the hub exited with code ${code}`);
+    if (code !== null) throw exitedWith('the hub', child, code);
     if (await fetchHealth(url, 2000)) return;
     await new Promise((r) => setTimeout(r, 150));
   }

@@ -145,6 +145,8 @@ describe('office hub', () => {
     hub = await startHub(hubOptions);
     for (const id of [first, fromCentral, during]) await eventually(hub.url, id, 5_000);
     expect(await sessionStatus(hub.url)).toBe(200);
+    // Central's reports databases are central's: the hub's provisioning makes none.
+    expect((await fetch(`${hub.url}/reports_alm01`, { headers: { authorization: auth } })).status).toBe(404);
   }, 90_000);
 
   it('has an admin of its own, not the well-known development one, as it listens on the LAN', async () => {
