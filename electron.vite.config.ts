@@ -3,8 +3,8 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Rollup } from 'vite';
 import { contentSecurityPolicy, syncOrigins } from './electron/main/csp';
-import { bundleHubServer } from './electron/main/hub/bundle';
-import { HUB_SERVER_BUNDLE } from './electron/main/hub/bundlePath';
+import { bundleHubServer } from './server/hub/bundle';
+import { HUB_SERVER_BUNDLE } from './server/hub/bundlePath';
 import pkg from './package.json';
 
 const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -28,7 +28,7 @@ export default defineConfig(({ command }) => ({
         name: 'kense-hub-server',
         apply: 'build',
         async closeBundle(): Promise<void> {
-          await bundleHubServer(r('./electron/main/hub/hubServer.cjs'), r(`./${HUB_SERVER_BUNDLE}`));
+          await bundleHubServer(r('./server/hub/main.ts'), r(`./${HUB_SERVER_BUNDLE}`));
         },
       },
     ],

@@ -29,6 +29,17 @@ const platformPatterns = [
   'crypto',
 ];
 
+/** Code that ships never imports the command-line scripts or the tests (ARCHITECTURE §2). */
+const NOT_SHIPPED = {
+  group: ['**/scripts/**', '**/tests/**'],
+  message: 'Code that ships never imports scripts/ or tests/: move what both need to shared/ or server/.',
+};
+/** The development central is for developers and tests only. */
+const DEV_SERVER = {
+  group: ['**/server/dev/**', '**/dev/central', '**/dev/central.ts'],
+  message: 'server/dev is the development central: nothing that ships imports it.',
+};
+
 /** The renderer reaches the host only through the bridge. */
 const HOST_IMPORTS = {
   group: ['**/electron/**', 'electron', 'node:*'],
@@ -49,7 +60,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'electron/main/hub/*.cjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'server/*/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -61,13 +72,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'electron/main/hub/*.cjs', 'eslint.config.js'],
+    files: ['scripts/**/*.mjs', 'server/**/*.mjs', 'eslint.config.js'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: globals.node },
     rules: { 'no-console': 'off' },
   },
-  // CommonJS by necessity: pouchdb-server require()s its storage backend.
-  { files: ['electron/main/hub/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // The domain core: pure TypeScript over plain data. No UI, no shell, no database, no DOM, no Node.
   {
     files: ['shared/**/*.ts'],
@@ -78,7 +87,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/renderer/**', '**/electron/**', '**/tests/**', '@locales/*'],
+              group: ['**/renderer/**', '**/electron/**', '**/server/**', '**/tests/**', '**/scripts/**', '@locales/*'],
               message: 'shared/ may import only from shared/.',
             },
             {
@@ -113,7 +122,7 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { patterns: [HOST_IMPORTS] }],
+      'no-restricted-imports': ['error', { patterns: [HOST_IMPORTS, NOT_SHIPPED] }],
     },
   },
   // Features talk through data/, components/, print/ and shared/, never to each other (ARCHITECTURE §8).
@@ -125,6 +134,7 @@ export default tseslint.config(
         {
           patterns: [
             HOST_IMPORTS,
+            NOT_SHIPPED,
             {
               group: featureImports(FEATURES.filter((f) => f !== feature)),
               message: `features/${feature} may not import another feature: move what both need to data/, components/, print/ or shared/.`,
@@ -143,6 +153,7 @@ export default tseslint.config(
         {
           patterns: [
             HOST_IMPORTS,
+            NOT_SHIPPED,
             { group: ['**/features/**'], message: 'Only the app shell (renderer/app) composes features.' },
           ],
         },
@@ -155,7 +166,45 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/renderer/**'], message: 'The shell does not import UI code.' }] },
+        {
+          patterns: [
+            { group: ['**/renderer/**'], message: 'The shell does not import UI code.' },
+            NOT_SHIPPED,
+            DEV_SERVER,
+          ],
+        },
+      ],
+    },
+  },
+  // The Node-side servers: shared/ and each other, never the UI, the shell, the scripts or the tests;
+  // the office hub (it ships) never the development central.
+  {
+    files: ['server/**/*.{ts,mjs,cjs}'],
+    languageOptions: { globals: globals.node },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer/**', '**/electron/**'], message: 'server/ imports shared/ only (and server/).' },
+            NOT_SHIPPED,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/hub/**/*.ts', 'server/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer/**', '**/electron/**'], message: 'server/ imports shared/ only (and server/).' },
+            NOT_SHIPPED,
+            DEV_SERVER,
+          ],
+        },
       ],
     },
   },

@@ -17,6 +17,7 @@
  *   npm run bench -- --link              # a desk's day of work through three shaped links (root; bench/link.ts)
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
@@ -49,7 +50,13 @@ import type {
 import { bundledCatalogue } from '../shared/catalogue';
 import { officeDbName } from '../shared/couch';
 import { parseEvent, type EventDoc } from '../shared/events';
-import { DEV_ADMIN, startCentral } from './central';
+import { DEV_ADMIN, startCentral } from '../server/dev/central';
+import { bundleHubServer } from '../server/hub/bundle';
+import { startHub, type Hub } from '../server/hub/officeHub';
+import { HUB_ADAPTER, leveldbAdapter } from '../server/hub/storage';
+import PouchDB from 'pouchdb-core';
+import httpAdapter from 'pouchdb-adapter-http';
+import replication from 'pouchdb-replication';
 
 /** Enough appends on a fresh desk for stable medians, in well under a minute. */
 const SEALED_APPENDS = 300;
@@ -73,6 +80,9 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(root, 'bench', 'results.json') },
     keep: { type: 'boolean', default: false },
     'crypto-only': { type: 'boolean', default: false },
+    hub: { type: 'boolean', default: false },
+    'attachments-mb': { type: 'string', default: '200' },
+    'scan-kb': { type: 'string', default: '100' },
     link: { type: 'boolean', default: false },
     'link-names': { type: 'string', default: 'clean,middle,poor' },
     'link-apps': { type: 'string', default: '240' },
@@ -103,6 +113,10 @@ if (args.help) {
       '  --out FILE          results file (default bench/results.json)',
       '  --keep              keep the temporary directory (central data, browser profile)',
       '  --crypto-only       only the encryption-at-rest figures (no central, no data); printed, not written',
+      '  --hub               the office hub instead: its start time, memory, seeding from central and a desk',
+      '                      first download from it against the same from central (bench/results-hub.json)',
+      '  --attachments-mb N  with --hub: megabytes of scans attached to registrations (default 200)',
+      '  --scan-kb N         with --hub: size of one scan (default 100)',
       '  --link              only the link figures (root): push and pull of a day of work through shaped links',
       '  --link-names LIST   links for --link: clean,middle,poor (default all three)',
       '  --link-apps N       applications of five events for --link (default 240: 1,200 events)',
@@ -175,15 +189,22 @@ interface LoadResult {
   uploadMs: number;
 }
 
-async function loadCentral(url: string): Promise<LoadResult> {
+/** Scans attached to the registration of the first `count` applications, `bytes` each (random: like JPEGs, incompressible). */
+interface Scans {
+  count: number;
+  bytes: number;
+}
+
+async function loadCentral(url: string, scans: Scans = { count: 0, bytes: 0 }): Promise<LoadResult> {
   const services = bundledCatalogue().services;
   const auth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
   const now = Date.now();
   // Small enough for the dev central to take in one request (1,000 applications broke its pipe here).
-  const CHUNK = 250;
+  const CHUNK = scans.count > 0 ? 50 : 250;
   let events = 0;
   let droppedEvents = 0;
   let droppedApps = 0;
+  let attached = 0;
   let generateMs = 0;
   let uploadMs = 0;
   // The office's staff directory first, as the central service would have written it.
@@ -202,7 +223,15 @@ async function loadCentral(url: string): Promise<LoadResult> {
         droppedEvents += app.length - bad;
         droppedApps++;
       }
-      docs.push(...(bad >= 0 ? app.slice(0, bad) : app));
+      const kept = bad >= 0 ? app.slice(0, bad) : app;
+      const first = kept[0];
+      if (first && attached < scans.count) {
+        attached++;
+        (first as EventDoc & { _attachments?: object })._attachments = {
+          'scan.jpg': { content_type: 'image/jpeg', data: randomBytes(scans.bytes).toString('base64') },
+        };
+      }
+      docs.push(...kept);
     }
     const t1 = performance.now();
     const r = await fetch(`${url}/${DB_NAME}/_bulk_docs`, {
@@ -586,7 +615,7 @@ async function reportsOnly(): Promise<void> {
   const { fold } = await import('../shared/workflow');
   const { DEFAULT_CALENDAR } = await import('../shared/calendar');
   const { regionalReport } = await import('../renderer/data/regional');
-  const { putStaffUser } = await import('./provision');
+  const { putStaffUser } = await import('../server/provision');
   const catalogue = bundledCatalogue();
   const reportApps = num('report-apps');
   const offices = num('region-offices');
@@ -1018,6 +1047,269 @@ async function main(): Promise<void> {
   }
 }
 
+// ─── --hub: the office hub ──────────────────────────────────────────────────────────────────────
+
+/** A process's resident memory now and at its peak (Linux /proc), bytes. */
+function rssOf(pid: number | null): { rss: number; peak: number } {
+  if (pid === null) return { rss: NaN, peak: NaN };
+  const status = shell('cat', [`/proc/${pid}/status`]);
+  const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** Samples a process's resident memory until stopped; the highest value seen. */
+function sampleRss(pid: number | null): () => number {
+  let max = rssOf(pid).rss;
+  const timer = setInterval(() => {
+    max = Math.max(max, rssOf(pid).rss);
+  }, 200);
+  return () => {
+    clearInterval(timer);
+    return Math.max(max, rssOf(pid).rss);
+  };
+}
+
+const docCount = async (url: string, auth: { user: string; password: string }): Promise<number> => {
+  const r = await fetch(`${url}/${DB_NAME}`, {
+    headers: { authorization: 'Basic ' + Buffer.from(`${auth.user}:${auth.password}`).toString('base64') },
+  });
+  return ((await r.json()) as { doc_count: number }).doc_count;
+};
+
+/**
+ * `--hub`: an office of N applications and their scans on the dev central; a hub on an empty disk
+ * seeded from it (its own first download); the hub restarted on that data (start time, memory);
+ * then a desk in Chromium downloads the office database from central and from the hub, the same
+ * ways, while the hub's memory is sampled. The hub runs as it ships: its bundle under Node.
+ */
+async function hubMain(): Promise<void> {
+  const started = performance.now();
+  const loadStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kense-bench-hub-'));
+  const cleanup: (() => Promise<void>)[] = [];
+  try {
+    log(`temporary directory ${tmp}`);
+    const bundle = path.join(tmp, 'hub', 'server.cjs');
+    await bundleHubServer(path.join(root, 'server', 'hub', 'main.ts'), bundle);
+    const central = await startCentral({
+      port: await freePort(),
+      dir: path.join(tmp, 'central'),
+      offices: [OFFICE],
+      quiet: true,
+    });
+    cleanup.push(() => central.stop());
+    const scanBytes = num('scan-kb') * 1024;
+    const scans = {
+      count: Math.floor((num('attachments-mb') * 1024 * 1024) / Math.max(1, scanBytes)),
+      bytes: scanBytes,
+    };
+    log(`central at ${central.url}; generating ${APPS} applications, ${scans.count} scans of ${num('scan-kb')} KB`);
+    const load = await loadCentral(central.url, scans);
+    const centralDocs = await docCount(central.url, DEV_ADMIN);
+    log(`loaded ${load.events} events (${centralDocs} documents with the design document) into ${DB_NAME}`);
+
+    const hubDir = path.join(tmp, 'hub-data');
+    const port = await freePort();
+    const startHubHere = (): Promise<Hub> =>
+      startHub({
+        office: OFFICE,
+        port,
+        dir: hubDir,
+        central: { url: central.url, ...DEV_ADMIN },
+        admin: DEV_ADMIN,
+        quiet: true,
+        serverScript: bundle,
+        startTimeoutMs: 600_000,
+      });
+    // 1. Seeding: a new hub on an empty disk takes the office from central.
+    let t0 = performance.now();
+    let hub = await startHubHere();
+    const seedStop = sampleRss(hub.pid);
+    for (;;) {
+      const n = await docCount(hub.url, DEV_ADMIN).catch(() => 0);
+      if (n >= centralDocs) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const seedMs = performance.now() - t0;
+    const seedPeakRss = seedStop();
+    log(`hub seeded from central: ${centralDocs} documents in ${f(seedMs / 1000, 1)} s`);
+    await hub.stop();
+    const diskBytes = Number(shell('du', ['-sb', hubDir]).split(/\s+/)[0] ?? NaN);
+
+    // 2. Start on that data, as after a reboot.
+    t0 = performance.now();
+    hub = await startHubHere();
+    const startMs = performance.now() - t0;
+    cleanup.push(() => hub.stop());
+    await new Promise((r) => setTimeout(r, 3000));
+    const idle = rssOf(hub.pid);
+    log(`hub started in ${f(startMs)} ms; RSS ${mb(idle.rss)}`);
+
+    // 3. A new desk's first download, from central and from the hub, the same ways.
+    const outDir = path.join(tmp, 'web');
+    await build({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      base: '/',
+      resolve: { alias: { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') } },
+      define: { __APP_VERSION__: JSON.stringify('bench') },
+      build: {
+        outDir,
+        emptyOutDir: true,
+        chunkSizeWarningLimit: 10_000,
+        rollupOptions: {
+          input: { bench: path.join(root, 'bench', 'index.html') },
+          onwarn: (w, warn) => {
+            if (w.code !== 'INVALID_ANNOTATION') warn(w);
+          },
+        },
+      },
+    });
+    const server = await preview({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
+    });
+    cleanup.push(() => new Promise<void>((resolve) => server.httpServer.close(() => resolve())));
+    const base = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
+    const profile = path.join(tmp, 'profile');
+    mkdirSync(profile, { recursive: true });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
+    cleanup.push(() => context.close());
+    // The same first download by a Node client (PouchDB on LevelDB), scans included: the servers
+    // compared with everything they hold. (Plugins are added once per process: PouchDB refuses a
+    // second replication plugin.)
+    const Pouch = PouchDB.plugin(leveldbAdapter);
+    if (!('replicate' in Pouch.prototype)) Pouch.plugin(httpAdapter).plugin(replication);
+    const nodeDownload = async (
+      url: string,
+      label: string,
+    ): Promise<{ docs: number; ms: number; docsPerSec: number }> => {
+      const local = new Pouch(path.join(tmp, `client-${label}`), { adapter: HUB_ADAPTER });
+      const remote = new Pouch(`${url}/${DB_NAME}`, {
+        auth: { username: DEV_ADMIN.user, password: DEV_ADMIN.password },
+        skip_setup: true,
+      });
+      const t = performance.now();
+      // The desk's own sync settings (renderer/data/sync.ts): batches of 100, 10 ahead.
+      const r = await local.replicate.from(remote, { batch_size: 100, batches_limit: 10 });
+      const ms = performance.now() - t;
+      await local.destroy();
+      return { docs: r.docs_written, ms: Math.round(ms), docsPerSec: Math.round(r.docs_written / (ms / 1000)) };
+    };
+    log('step node client downloads');
+    const nodeFromCentral = await nodeDownload(central.url, 'central');
+    const nodeStop = sampleRss(hub.pid);
+    const nodeFromHub = await nodeDownload(hub.url, 'hub');
+    const nodePeakRss = nodeStop();
+
+    const page = await openBenchPage(context, base);
+    const download = (url: string): Promise<ReplicateResult[]> =>
+      step(page, 'replicate', {
+        central: { url: `${url}/${DB_NAME}`, user: DEV_ADMIN.user, password: DEV_ADMIN.password },
+        office: OFFICE,
+        strategies,
+        keepLabel: 'none',
+        keepAs: 'bench_unused',
+      });
+    // Chromium's desk (IndexedDB); with scans it fails in the indexeddb adapter ("The transaction has
+    // finished"), from central as from the hub: reported, not hidden.
+    let fromCentral: ReplicateResult[] = [];
+    let fromHub: ReplicateResult[] = [];
+    let deskError: string | null = null;
+    const syncStop = sampleRss(hub.pid);
+    try {
+      fromCentral = await download(central.url);
+      fromHub = await download(hub.url);
+    } catch (e) {
+      deskError = String(e).split('\n')[0] ?? String(e);
+      log(`the desk's download failed: ${deskError}`);
+    }
+    const syncPeakRss = Math.max(syncStop(), nodePeakRss);
+    await page.close();
+
+    const results = {
+      date: new Date().toISOString(),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: {
+        nproc: os.cpus().length,
+        cpu: os.cpus()[0]?.model ?? '?',
+        memTotal: `${f(os.totalmem() / 2 ** 30, 1)} GiB`,
+        node: process.version,
+        chromium: /Chromium ([\d.]+)/.exec(shell(CHROMIUM, ['--version']))?.[1] ?? '?',
+        disk: shell('df', ['-hT', tmp]).split('\n')[1] ?? '',
+        loadStart,
+        loadEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      },
+      load,
+      scans: { count: scans.count, bytes: scans.bytes },
+      hub: {
+        documents: centralDocs,
+        diskBytes,
+        seed: { ms: Math.round(seedMs), docsPerSec: Math.round(centralDocs / (seedMs / 1000)), peakRss: seedPeakRss },
+        startMs: Math.round(startMs),
+        idleRss: idle.rss,
+        syncPeakRss,
+      },
+      download: { fromCentral, fromHub, deskError, node: { fromCentral: nodeFromCentral, fromHub: nodeFromHub } },
+      totalMs: performance.now() - started,
+    };
+    const out =
+      args.out === path.join(root, 'bench', 'results.json') ? path.join(root, 'bench', 'results-hub.json') : args.out;
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+    const rows: [string, string, string][] = [
+      [
+        'Office',
+        `${f(load.apps)} apps, ${f(load.events)} events`,
+        `${f(scans.count)} scans × ${f(scans.bytes / 1024)} KB = ${mb(scans.count * scans.bytes)}`,
+      ],
+      ['Hub data on disk (LevelDB)', mb(diskBytes), hubDir],
+      [
+        'Hub seeded from central (new hub, empty disk)',
+        `${f(seedMs / 1000, 1)} s`,
+        `${f(results.hub.seed.docsPerSec)} docs/s; peak RSS ${mb(seedPeakRss)}`,
+      ],
+      ['Hub start on that data (spawn → status answers)', `${f(startMs)} ms`, 'goal ≤ 10 s'],
+      ['Hub RSS after start', mb(idle.rss), 'goal ≤ 300 MB'],
+      ['Hub peak RSS during a desk’s first download', mb(syncPeakRss), 'goal ≤ 300 MB'],
+      [
+        'First download, Node client (scans included): central → hub',
+        `${f(nodeFromCentral.docsPerSec)} → ${f(nodeFromHub.docsPerSec)} docs/s`,
+        `${f(nodeFromCentral.docs)} docs; ${f(nodeFromCentral.ms / 1000, 1)} s → ${f(nodeFromHub.ms / 1000, 1)} s; the desk's batches (100 × 10)`,
+      ],
+      ...(deskError
+        ? [['Desk first download in Chromium', 'failed', deskError.slice(0, 90)] as [string, string, string]]
+        : []),
+      ...fromCentral.map((c, i): [string, string, string] => {
+        const h = fromHub[i];
+        return [
+          `Desk first download, ${c.label}: central → hub`,
+          `${f(c.docsPerSec)} → ${f(h?.docsPerSec ?? NaN)} docs/s`,
+          `${f(c.docs)} docs; ${f(c.ms / 1000, 1)} s → ${f((h?.ms ?? NaN) / 1000, 1)} s; goal: hub ≥ central`,
+        ];
+      }),
+    ];
+    process.stdout.write(
+      `\nKense benchmark — office hub; ${results.machine.nproc} CPUs (${results.machine.cpu}), ${results.machine.memTotal}, ` +
+        `Node ${process.version}, Chromium ${results.machine.chromium}; load average ${loadStart.join(' ')} → ${results.machine.loadEnd.join(' ')}\n\n` +
+        table(rows) +
+        `\n\nWritten to ${path.relative(process.cwd(), out)} in ${f(results.totalMs / 1000)} s.\n`,
+    );
+  } finally {
+    for (const c of cleanup.reverse()) await c().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+    if (args.keep) log(`kept ${tmp}`);
+    else rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /** `--link`: the link lab's figures (bench/link.ts), printed as a table. */
 async function linkOnly(): Promise<void> {
   const names = args['link-names'].split(',').map((x) => x.trim());
@@ -1041,4 +1333,12 @@ async function linkOnly(): Promise<void> {
   process.stdout.write(`\n${rows.map(formatLinkRow).join('\n')}\n`);
 }
 
-await (args.link ? linkOnly() : args['crypto-only'] ? cryptoOnly() : args['reports-only'] ? reportsOnly() : main());
+await (args.link
+  ? linkOnly()
+  : args['crypto-only']
+    ? cryptoOnly()
+    : args['reports-only']
+      ? reportsOnly()
+      : args.hub
+        ? hubMain()
+        : main());

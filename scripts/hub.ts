@@ -1,6 +1,6 @@
 /**
  * `npm run hub`: the office hub, headless (the same module the desktop app runs when the hub is
- * enabled in its settings: electron/main/hub/officeHub.ts).
+ * enabled in its settings: server/hub/officeHub.ts).
  *
  *   npm run hub -- --office ALM01 --central http://127.0.0.1:5984 --port 5985 --host 0.0.0.0
  *
@@ -13,10 +13,10 @@
  */
 import { parseArgs } from 'node:util';
 import { defaultCentralServiceUrl } from '../shared/staff';
-import { DEV_HUB_PASSWORD, devHubLogin } from './central';
-import { startHub } from '../electron/main/hub/officeHub';
+import { DEV_HUB_PASSWORD, devHubLogin } from '../server/dev/central';
+import { startHub } from '../server/hub/officeHub';
 
-export { startHub, type Hub, type HubOptions, type HubStatus } from '../electron/main/hub/officeHub';
+export { startHub, type Hub, type HubOptions, type HubStatus } from '../server/hub/officeHub';
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({

@@ -1,8 +1,8 @@
-/** CLI for the provisioning script: see scripts/provision.ts. */
+/** CLI for the provisioning script: see server/provision.ts. */
 import { parseArgs } from 'node:util';
 import { DEFAULT_APP_ORIGINS, parseOrigins } from '../shared/couch';
-import { provision, provisionReplication, putHubUser, splitCredentials } from './provision';
-import { validationRules } from './rules';
+import { provision, provisionReplication, putHubUser, splitCredentials } from '../server/provision';
+import { validationRules } from '../server/rules';
 
 const { values } = parseArgs({
   options: {

@@ -20,6 +20,7 @@ const HUB_OFF: HubStatusReport = {
   uplink: null,
   lastSyncAt: null,
   staff: null,
+  health: null,
   error: null,
   config: null,
 };

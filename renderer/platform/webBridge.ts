@@ -18,6 +18,7 @@ const NO_HUB: HubStatusReport = {
   uplink: null,
   lastSyncAt: null,
   staff: null,
+  health: null,
   error: null,
   config: null,
 };

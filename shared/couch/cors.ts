@@ -1,7 +1,7 @@
 /**
  * Cross-origin access to central (CORS): the desk calls CouchDB and the central service from the
  * app's own origin, with credentials. Provisioning writes these settings into CouchDB's node
- * configuration (scripts/provision.ts); the central service answers the same origins itself.
+ * configuration (server/provision.ts); the central service answers the same origins itself.
  */
 
 /** The desktop app's origin (electron/main/appUrl.ts APP_ORIGIN) and `npm run browser`'s default addresses. */

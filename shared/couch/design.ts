@@ -161,7 +161,7 @@ export function usersSecurity(): SecurityObject {
 }
 
 /**
- * An office hub's `_users`: a copy of the office's sign-in verifiers (electron/main/hub/staffCopy.ts),
+ * An office hub's `_users`: a copy of the office's sign-in verifiers (server/hub/staffCopy.ts),
  * read and written by the hub's own admin only. Staff sign in there; they change their password on
  * central, whose copy reaches the hub at the next refresh.
  */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hubHealthSchema } from '../hub/health';
 
 /**
  * The contract between the renderer and its host: the Electron preload bridge (`window.kense`)
@@ -167,6 +168,8 @@ export const hubStatusSchema = z.object({
       lastCopyAt: z.number().nullable(),
     })
     .nullable(),
+  /** The hub's own health report (its status endpoint's JSON); null while it is not running. */
+  health: hubHealthSchema.nullable(),
   /** The saved settings, without the passwords. */
   config: hubConfigSchema
     .omit({ central: true, serviceUrl: true })

@@ -7,7 +7,7 @@ import { GRANTABLE_ROLES } from '../couch/design';
 /**
  * The HTTP contract of the Kense central service (server/central): staff administration for office
  * admins, and the office's sign-in verifiers for its hub. Shared by the service, the desk
- * (renderer/features/admin) and the embedded hub (electron/main/hub/staffCopy.ts), so that the
+ * (renderer/features/admin) and the embedded hub (server/hub/staffCopy.ts), so that the
  * three agree on every shape; each side parses what it receives with these schemas.
  */
 

@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { CENTRAL_PORT, SERVICE_PORT } from '../../playwright.config';
-import { DEV_ADMIN } from '../../scripts/central';
-import { putStaffDirectoryEntry, putStaffUser } from '../../scripts/provision';
+import { DEV_ADMIN } from '../../server/dev/central';
+import { putStaffDirectoryEntry, putStaffUser } from '../../server/provision';
 
 /** The Playwright run's dev central (started by playwright.config.ts's webServer). */
 export const CENTRAL = `http://127.0.0.1:${CENTRAL_PORT}`;

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { DEV_ADMIN } from '../../scripts/central';
+import { DEV_ADMIN } from '../../server/dev/central';
 import { actAs, CENTRAL, freshDesk, OFFICE, signIn } from './desk';
 import { registerWheelchair } from './flow';
 

@@ -4,8 +4,8 @@ import { generateApplications } from '../../bench/generate';
 import { toLocalDate } from '../../shared/calendar';
 import { loadCatalogue } from '../../shared/catalogue/load';
 import { parseEvent, type EventDoc } from '../../shared/events';
-import { DEV_ADMIN } from '../../scripts/central';
-import { putStaffUser } from '../../scripts/provision';
+import { DEV_ADMIN } from '../../server/dev/central';
+import { putStaffUser } from '../../server/provision';
 import { CENTRAL, centralRequest, freshCentral } from './desk';
 
 const OUT = 'artifacts/reports';

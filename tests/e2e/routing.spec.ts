@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { makeEvent, parseHlc, tickHlc } from '../../shared/events';
-import { DEV_ADMIN } from '../../scripts/central';
+import { DEV_ADMIN } from '../../server/dev/central';
 import { actAs, CENTRAL, freshDesk, OFFICE, putDirectoryEntry } from './desk';
 import { appIdOf, chooseExecutor, registerWheelchair } from './flow';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventHash, type RawDoc } from '../../shared/audit';
 import { contentEventId } from '../../shared/events';
-import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
+import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
 import {
   adminAuth,
   bundleLabPage,

@@ -4,7 +4,7 @@ import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { DEFAULT_APP_ORIGINS } from '@shared/couch';
-import { putHubUser, putStaffUser } from '../../scripts/provision';
+import { putHubUser, putStaffUser } from '../../server/provision';
 import { contentEventId, legacyEventId } from '../../shared/events';
 import { freePort } from './lab/harness';
 import { basicAuth as basic, startTestCouch, testAdmin, type TestCouch } from './lab/couch';
@@ -105,7 +105,7 @@ describe('central server provisioning', () => {
   });
 
   it('is idempotent: run again, it changes nothing and says nothing', async () => {
-    const { provision } = await import('../../scripts/provision');
+    const { provision } = await import('../../server/provision');
     const design = await http('GET', 'office_alm01/_design/kense', admin);
     const lines: string[] = [];
     await provision({
@@ -121,7 +121,7 @@ describe('central server provisioning', () => {
   });
 
   it("takes the server admin's credentials from the URL, as a header (finding 7)", async () => {
-    const { provision } = await import('../../scripts/provision');
+    const { provision } = await import('../../server/provision');
     const u = new URL(central.url);
     u.username = encodeURIComponent(DEV_ADMIN.user);
     u.password = encodeURIComponent(DEV_ADMIN.password);
@@ -232,7 +232,7 @@ describe('the catalogue on central', () => {
       updated: { by: 'saule', at: '2027-01-10T10:00:00+05:00' },
     });
     expect(edited.status).toBe(201);
-    const { provision } = await import('../../scripts/provision');
+    const { provision } = await import('../../server/provision');
     await provision({
       ...DEV_ADMIN,
       url: central.url,
@@ -248,7 +248,7 @@ describe('the catalogue on central', () => {
 
   it('stores a replicated update (new_edits: false over a revision it holds), as CouchDB 3 does', async () => {
     // The dev stand-in's pouchdb-validation used to drop it while answering 201
-    // (scripts/dev-central-server.mjs): a desk's correction would never have reached central.
+    // (server/dev/dev-central-server.mjs): a desk's correction would never have reached central.
     const id = 'calendar:2024';
     const current = await http('GET', `catalog/${encodeURIComponent(id)}?revs=true`, admin);
     const revisions = current.json['_revisions'] as { start: number; ids: string[] };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffChangeSchema, staffListSchema, hubStaffSchema, type StaffAccount } from '@shared/staff';
-import { putHubUser, putStaffUser } from '../../scripts/provision';
+import { putHubUser, putStaffUser } from '../../server/provision';
 import { startCentralService, type CentralService } from '../../server/central';
 import { freePort, until } from './lab/harness';
 import { basicAuth, startTestCouch, type TestCouch } from './lab/couch';

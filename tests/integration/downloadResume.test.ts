@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent } from '@shared/events';
-import type { Central } from '../../scripts/central';
+import type { Central } from '../../server/dev/central';
 import { intake } from './lab/common';
 import {
   adminAuth,

@@ -3,16 +3,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import PouchDB from 'pouchdb-core';
+import httpAdapter from 'pouchdb-adapter-http';
+import replication from 'pouchdb-replication';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubConfig, HubStatusReport } from '@shared/ipc/contract';
-import { DEV_ADMIN } from '../../scripts/central';
-import { putHubUser, putStaffUser } from '../../scripts/provision';
+import { DEV_ADMIN } from '../../server/dev/central';
+import { putHubUser, putStaffUser } from '../../server/provision';
 import { createHubService, type HubService } from '../../electron/main/hub/hubService';
-import { startHub } from '../../electron/main/hub/officeHub';
+import { startHub } from '../../server/hub/officeHub';
 import { contentEventId } from '../../shared/events';
 import { startCentralService, type CentralService } from '../../server/central';
 import { freePort } from './lab/harness';
 import { startTestCouch, type TestCouch } from './lab/couch';
+
+PouchDB.plugin(httpAdapter).plugin(replication);
 
 /**
  * The embedded hub as the desktop app runs it (hubService.ts, the real hub, a real central and the
@@ -103,7 +107,7 @@ let base: HubConfig;
 let central: TestCouch | null = null;
 let centralService: CentralService | null = null;
 let service: HubService | null = null;
-const status = (): HubStatusReport => {
+const status = (): Promise<HubStatusReport> => {
   if (!service) throw new Error('no hub service');
   return service.status();
 };
@@ -180,15 +184,15 @@ describe('staff accounts on the embedded hub', () => {
       central: { ...base.central, user: officeAdmin.login, password: officeAdmin.password },
       serviceUrl: centralService?.url ?? '',
     });
-    await until(() => status().staff?.state === 'refused', 'the copy to be refused');
+    await until(async () => (await status()).staff?.state === 'refused', 'the copy to be refused');
     expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(401);
   }, 60_000);
 
   it('with the hub account, the office staff sign in and sync at the hub; nobody else is copied', async () => {
     await service?.configure({ ...base, serviceUrl: centralService?.url ?? '' });
-    await until(() => status().staff?.state === 'copied', 'the staff accounts to be copied');
+    await until(async () => (await status()).staff?.state === 'copied', 'the staff accounts to be copied');
     // The clerk and the office admin.
-    expect(status().staff).toMatchObject({ count: 2, skipped: 0 });
+    expect((await status()).staff).toMatchObject({ count: 2, skipped: 0 });
     expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(200);
     // Another office's staff and the hub account itself stay off the hub.
     expect(await signIn(hubUrl, stranger.login, stranger.password)).toBe(401);
@@ -248,7 +252,7 @@ describe('staff accounts on the embedded hub', () => {
     const admin = { url: central?.url ?? '', ...(central?.admin ?? DEV_ADMIN) };
     await putStaffUser(admin, { ...clerk, password: 'new-secret', office: 'AST02' });
     await until(async () => (await signIn(hubUrl, clerk.login, 'new-secret')) === 401, 'the clerk to leave the hub');
-    expect(status().staff).toMatchObject({ state: 'copied', count: 1 });
+    expect((await status()).staff).toMatchObject({ state: 'copied', count: 1 });
   }, 60_000);
 
   it("a verifier made with CouchDB 3.4's default (PBKDF2-SHA256) is copied and checked at the hub", async () => {
@@ -277,18 +281,18 @@ describe('staff accounts on the embedded hub', () => {
     expect(put.status).toBe(201);
     await until(async () => (await signIn(hubUrl, 'bolat', 'secret-bolat')) === 200, 'the SHA-256 account at the hub');
     expect(await signIn(hubUrl, 'bolat', 'wrong-password')).toBe(401);
-    expect(status().staff).toMatchObject({ state: 'copied', skipped: 0 });
+    expect((await status()).staff).toMatchObject({ state: 'copied', skipped: 0 });
   }, 60_000);
 
   it('while the central service cannot be reached, the copied accounts stay and the report says so', async () => {
     const admin = { url: central?.url ?? '', ...(central?.admin ?? DEV_ADMIN) };
     await putStaffUser(admin, clerk);
     await until(async () => (await signIn(hubUrl, clerk.login, clerk.password)) === 200, 'the clerk back at the hub');
-    await until(() => status().staff?.count === 3, 'the clerk, the office admin and the head copied');
+    await until(async () => (await status()).staff?.count === 3, 'the clerk, the office admin and the head copied');
     await centralService?.stop();
     centralService = null;
-    await until(() => status().staff?.state === 'unreachable', 'the copy to notice the service is away');
-    expect(status().staff?.count).toBe(3);
+    await until(async () => (await status()).staff?.state === 'unreachable', 'the copy to notice the service is away');
+    expect((await status()).staff?.count).toBe(3);
     expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(200);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventDoc, EventKind } from '../../shared/events';
 import type { AllowedAction } from '../../shared/workflow';
-import { DEV_ADMIN, type Central } from '../../scripts/central';
+import { DEV_ADMIN, type Central } from '../../server/dev/central';
 import { testAdmin } from './lab/couch';
 import { startHub, type Hub } from '../../scripts/hub';
 import { prng } from './lab/common';

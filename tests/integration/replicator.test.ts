@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEV_ADMIN, startCentral, type Central } from '../../scripts/central';
-import { provisionReplication, putHubUser, replicatorDocs } from '../../scripts/provision';
+import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
+import { provisionReplication, putHubUser, replicatorDocs } from '../../server/provision';
 import { adminAuth, freePort, removeTmpDirs, tmpDir, until } from './lab/harness';
 import { contentEventId } from '../../shared/events';
 
@@ -113,7 +113,7 @@ describe('the _replicator jobs of an office server', () => {
 
     // Central moves: provisioning again with the new address replaces both jobs (the old document
     // deleted, which cancels its replication, then the new one written). The dev server survives
-    // that (scripts/dev-central-server.mjs), and the office now syncs with the new central only.
+    // that (server/dev/dev-central-server.mjs), and the office now syncs with the new central only.
     const moved = await startCentral({
       port: await freePort(),
       dir: tmpDir('repl-central-moved'),

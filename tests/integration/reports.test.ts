@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { putStaffUser } from '../../scripts/provision';
-import { validationRules } from '../../scripts/rules';
+import { putStaffUser } from '../../server/provision';
+import { validationRules } from '../../server/rules';
 import { REPORT_VIEWS } from '../../shared/couch';
 import { loadCentralCatalog } from '../../server/central/reports/catalog';
 import { ReportsWriter } from '../../server/central/reports/writer';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Central } from '../../scripts/central';
+import type { Central } from '../../server/dev/central';
 import {
   bundleLabPage,
   launchLab,

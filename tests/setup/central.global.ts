@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { DEV_ADMIN, startCentral } from '../../scripts/central';
+import { DEV_ADMIN, startCentral } from '../../server/dev/central';
 
 declare module 'vitest' {
   export interface ProvidedContext {

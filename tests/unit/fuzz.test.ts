@@ -82,6 +82,7 @@ const HUB_OFF: HubStatusReport = {
   uplink: null,
   lastSyncAt: null,
   staff: null,
+  health: null,
   error: null,
   config: null,
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { corsSettings, DEFAULT_APP_ORIGINS } from '@shared/couch';
-import { provision, splitCredentials } from '../../scripts/provision';
+import { provision, splitCredentials } from '../../server/provision';
 
 /**
  * What provisioning asks of a CouchDB 3 cluster for CORS (issue 12, finding 6), against a fake that

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hubConfigSchema, ipcRequestSchemas, IPC, type HubConfig } from '@shared/ipc/contract';
 import { createHubService, parseSaved, type SavedHubConfig } from './hubService';
-import type { Hub, HubOptions, HubStatus } from './officeHub';
+import type { HubHealth } from '@shared/hub/health';
+import type { Hub, HubOptions } from '../../../server/hub/officeHub';
 
 const config: HubConfig = {
   enabled: true,
@@ -19,18 +20,24 @@ function harness(opts: { free?: boolean; failStart?: boolean; stored?: unknown }
     start: (o) => {
       started.push(o);
       if (opts.failStart) return Promise.reject(new Error('the central server exited with code 1'));
-      const status: HubStatus = {
-        uplink: 'online',
-        lastSyncAt: 1000,
+      const health: HubHealth = {
+        service: 'kense-hub',
+        office: o.office,
+        startedAt: 500,
+        serving: { host: o.host ?? '127.0.0.1', port: o.port, addresses: ['192.168.1.20'] },
+        desksLastHour: 2,
+        central: { reached: true, lastReachedAt: 1000 },
+        waiting: { events: 0, since: null },
+        disk: { usedBytes: 1024, freeBytes: 10 * 1024 ** 3 },
+        staff: o.service ? { state: 'copied', count: 3, skipped: 1, lastCopyAt: 2000 } : null,
         lastError: null,
-        staff: o.service
-          ? { state: 'copied', count: 3, skipped: ['old'], lastCopyAt: 2000 }
-          : { state: 'off', count: 0, skipped: [], lastCopyAt: null },
       };
       const hub: Hub = {
         url: `http://127.0.0.1:${o.port}`,
-        status: () => status,
-        refreshStaff: () => Promise.resolve(status.staff),
+        admin: { user: 'admin', password: 'x' },
+        status: () => Promise.resolve({ health }),
+        kill: () => Promise.resolve(),
+        pid: null,
         stop: () => {
           stopped.push(`${o.host}:${o.port}`);
           return Promise.resolve();
@@ -57,7 +64,15 @@ describe('the embedded hub service (main process, no Electron)', () => {
     expect(started[0]).toMatchObject({ office: 'ALM01', host: '0.0.0.0', port: 5985, dir: '/data/hub' });
     expect(started[0]?.central.password).toBe('secret');
     expect(JSON.stringify(saved)).not.toContain('secret');
-    expect(s).toMatchObject({ available: true, state: 'running', url: 'http://127.0.0.1:5985', uplink: 'online' });
+    expect(s).toMatchObject({
+      available: true,
+      state: 'running',
+      url: 'http://127.0.0.1:5985',
+      uplink: 'online',
+      lastSyncAt: 1000,
+    });
+    // The hub's own health report reaches Settings as it is.
+    expect(s.health).toMatchObject({ desksLastHour: 2, waiting: { events: 0, since: null } });
     expect(s.config).toEqual({
       enabled: true,
       office: 'ALM01',
@@ -123,7 +138,7 @@ describe('the embedded hub service (main process, no Electron)', () => {
     };
     const { service, started } = harness({ stored });
     await service.init();
-    expect(service.status()).toMatchObject({ state: 'off', error: 'hub.needsPassword', config: stored });
+    expect(await service.status()).toMatchObject({ state: 'off', error: 'hub.needsPassword', config: stored });
     expect(started).toHaveLength(0);
     expect(parseSaved({ ...stored, port: 80 })).toBeNull();
     expect(parseSaved({ ...stored, office: 'alm01; rm -rf' })).toBeNull();

@@ -1,5 +1,6 @@
 import type { HubConfig, HubStatusReport } from '@shared/ipc/contract';
-import type { Hub, HubOptions } from './officeHub';
+import type { HubHealth } from '@shared/hub/health';
+import type { Hub, HubOptions } from '../../../server/hub/officeHub';
 
 /**
  * The embedded office hub as the desktop app runs it: started, re-configured and stopped from
@@ -29,7 +30,7 @@ export type SavedHubConfig = NonNullable<HubStatusReport['config']>;
 export interface HubService {
   /** Restores the saved settings (the hub stays off until a password is given). */
   init: () => Promise<void>;
-  status: () => HubStatusReport;
+  status: () => Promise<HubStatusReport>;
   configure: (config: HubConfig) => Promise<HubStatusReport>;
   stop: () => Promise<void>;
 }
@@ -69,6 +70,9 @@ export function parseSaved(raw: unknown): SavedHubConfig | null {
   return { ...rest, serviceUrl: (r['serviceUrl'] as string | null | undefined) ?? null };
 }
 
+const uplinkOf = (h: HubHealth): NonNullable<HubStatusReport['uplink']> =>
+  h.central.reached === null ? 'connecting' : h.central.reached ? 'online' : 'offline';
+
 const same = (a: HubConfig, b: HubConfig | null): boolean => b !== null && JSON.stringify(a) === JSON.stringify(b);
 
 export function createHubService(deps: HubServiceDeps): HubService {
@@ -79,15 +83,16 @@ export function createHubService(deps: HubServiceDeps): HubService {
   // One change at a time: a second click while the hub starts waits for the first.
   let queue: Promise<unknown> = Promise.resolve();
 
-  const status = (): HubStatusReport => {
-    const s = running?.hub.status() ?? null;
+  const status = async (): Promise<HubStatusReport> => {
+    const health = running ? (await running.hub.status()).health : null;
     return {
       available: true,
       state,
       url: running?.hub.url ?? null,
-      uplink: s?.uplink ?? null,
-      lastSyncAt: s?.lastSyncAt ?? null,
-      staff: s ? { ...s.staff, skipped: s.staff.skipped.length } : null,
+      uplink: health ? uplinkOf(health) : null,
+      lastSyncAt: health?.central.lastReachedAt ?? null,
+      staff: health ? (health.staff ?? { state: 'off', count: 0, skipped: 0, lastCopyAt: null }) : null,
+      health,
       error: error ?? (saved?.enabled && !running && state === 'off' ? 'hub.needsPassword' : null),
       config: saved,
     };

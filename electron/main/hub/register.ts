@@ -3,10 +3,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { app, utilityProcess } from 'electron';
 import type { HubConfig, HubStatusReport } from '@shared/ipc/contract';
-import type { LaunchServer } from '../../../scripts/central';
-import { HUB_SERVER_BUNDLE } from './bundlePath';
+import type { LaunchServer } from '../../../server/process';
+import { HUB_SERVER_BUNDLE } from '../../../server/hub/bundlePath';
 import { createHubService } from './hubService';
-import { startHub } from './officeHub';
+import { startHub } from '../../../server/hub/officeHub';
 
 /** What the IPC handlers ask of the embedded hub. */
 export interface HubEndpoints {
@@ -32,6 +32,8 @@ export const launchUtility: LaunchServer = (script, args, o) => {
     serviceName: 'Kense office hub',
     stdio: 'ignore',
     ...(o.cwd ? { cwd: o.cwd } : {}),
+    // The hub's secrets travel in its environment (see server/hub/spec.ts), never its command line.
+    env: { ...process.env, ...o.env },
   });
   let exitCode: number | null = null;
   const exited = new Promise<void>((resolve) =>
@@ -41,8 +43,19 @@ export const launchUtility: LaunchServer = (script, args, o) => {
     }),
   );
   return {
+    pid: child.pid ?? null,
     exitCode: () => exitCode,
     stop: async () => {
+      if (exitCode === null) {
+        // Asked first (it closes its connections and exits); ended if it does not within 5 s.
+        child.postMessage('stop');
+        const late = setTimeout(() => child.kill(), 5000);
+        await exited;
+        clearTimeout(late);
+      }
+      await exited;
+    },
+    kill: async () => {
       if (exitCode === null) child.kill();
       await exited;
     },

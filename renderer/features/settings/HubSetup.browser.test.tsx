@@ -16,6 +16,7 @@ const running: HubStatusReport = {
   uplink: 'online',
   lastSyncAt: null,
   staff: { state: 'copied', count: 3, skipped: 1, lastCopyAt: 1 },
+  health: null,
   error: null,
   config: {
     enabled: true,

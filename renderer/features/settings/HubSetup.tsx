@@ -6,6 +6,7 @@ import { getBridge } from '../../platform/bridge';
 import { useCentralServiceUrl } from '../../state/centralService';
 import { useSession } from '../../state/session';
 import { parseServerUrl, useSyncStatus } from '../../state/sync';
+import { HubHealthPanel } from './HubHealth';
 
 /**
  * The embedded office hub (desktop app only): this computer serves the office database on the LAN
@@ -145,6 +146,7 @@ export function HubSetup(): JSX.Element {
             {report.uplink && ` · ${t(`settings:hub.uplink.${report.uplink}`)}`}
             {report.lastSyncAt && ` · ${formatPrintedDateTime(report.lastSyncAt)}`}
           </p>
+          {report.state === 'running' && report.health && <HubHealthPanel health={report.health} />}
           {report.state === 'running' && report.staff && (
             <p
               className={`wide${['refused', 'unreachable'].includes(report.staff.state) ? ' field-error' : ''}`}

@@ -16,9 +16,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_APP_ORIGINS, type ValidationRules } from '@shared/couch';
-import { DEV_ADMIN, startCentral } from '../../../scripts/central';
-import { provision, splitCredentials } from '../../../scripts/provision';
-import { validationRules } from '../../../scripts/rules';
+import { DEV_ADMIN, startCentral } from '../../../server/dev/central';
+import { provision, splitCredentials } from '../../../server/provision';
+import { validationRules } from '../../../server/rules';
 
 export const EXTERNAL_COUCH = process.env['KENSE_TEST_COUCH_URL'] || null;
 

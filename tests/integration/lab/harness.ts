@@ -22,8 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { gunzipSync } from 'node:zlib';
-import type { Central } from '../../../scripts/central';
-import { putStaffUser, type StaffUser } from '../../../scripts/provision';
+import type { Central } from '../../../server/dev/central';
+import { putStaffUser, type StaffUser } from '../../../server/provision';
 import type { LabApi, LabWindow } from './page';
 import { startTestCouch, testAdmin, testAdminAuth } from './couch';
 

@@ -4,7 +4,7 @@
  * own data layer and sync (page.ts), and the link between them. Used by the CI link test
  * (tests/integration/linkSync.test.ts) and by `npm run bench -- --link` (bench/link.ts).
  */
-import type { Central } from '../../../scripts/central';
+import type { Central } from '../../../server/dev/central';
 import {
   bundleLabPage,
   launchLab,

@@ -62,6 +62,12 @@ export interface ProvisionOptions {
    * hub's (a copy of the office's verifiers: only the hub's own admin reads it).
    */
   usersOf?: 'central' | 'hub';
+  /**
+   * The offices' reports databases and the office database's reports view, for the reports writer
+   * beside central (server/central/reports). Default: made. An office hub has neither: no writer
+   * runs there and it makes its own databases only (server/hub/app.ts).
+   */
+  reports?: boolean;
 }
 
 /** The desktop app's origin (electron/main/appUrl.ts) and `npm run browser`'s default address. */
@@ -178,6 +184,7 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     await ensureDb(db);
     await putSecurity(db, officeSecurity(office));
     await putDesign(db, officeDesignDocument(opts.rules, opts.version));
+    if (opts.reports === false) continue;
     await putDesign(db, officeReportsDesignDocument(opts.version));
     // The office's reports database: report facts only, read by its supervisors (server/central/reports writes it).
     const reports = reportsDbName(office);

@@ -13,7 +13,7 @@
  * This copies, per account, only what a sign-in needs (name, roles, the PBKDF2 verifier), and
  * removes from the hub every account it copied earlier that central no longer lists for the office.
  */
-import { hubStaffSchema, type HubVerifier } from '../../../shared/staff';
+import { hubStaffSchema, type HubVerifier } from '../../shared/staff';
 
 export interface Login {
   user: string;
@@ -67,7 +67,7 @@ type Row = { id: string; doc?: Record<string, unknown> };
 const HUB_ROLE = 'kense_hub';
 const PAGE = 500;
 const TIMEOUT_MS = 30_000;
-/** Marks a copied SHA-256 verifier's salt for the hub's password check (hubServer.cjs). */
+/** Marks a copied SHA-256 verifier's salt for the hub's password check (verifiers.ts). */
 export const SHA256_SALT_PREFIX = 'kense-sha256:';
 
 const basic = (l: Login): string => 'Basic ' + Buffer.from(`${l.user}:${l.password}`).toString('base64');
@@ -132,7 +132,7 @@ function wanted(v: HubVerifier, office: string): CopiedUser | 'unverifiable' | n
     password_scheme: 'pbkdf2',
     derived_key: v.derived_key,
     // The hub's password check (pouchdb-auth) knows only PBKDF2-SHA1 and sees only the salt: a
-    // SHA-256 verifier (CouchDB 3.4's default) is marked there, and hubServer.cjs checks it so.
+    // SHA-256 verifier (CouchDB 3.4's default) is marked there, and verifiers.ts checks it so.
     salt: prf === 'sha256' ? `${SHA256_SALT_PREFIX}${v.salt}` : v.salt,
     iterations: v.iterations,
     kense_copied_from: 'central',

@@ -1,11 +1,12 @@
 /**
- * The development central's process: pouchdb-server, with two of its bugs contained and its
- * `_users` database closed as Apache CouchDB 3 closes it.
+ * The development central's process: pouchdb-server, with three of its bugs contained and its
+ * `_users` database closed as Apache CouchDB 3 closes it. Runs on a developer's machine and in
+ * tests only (server/dev/central.ts starts it).
  *
  * pouchdb-replicator (its `_replicator`) cancels a job when the job's document is deleted, and the
  * cancelled replication then reads that document back to record "completed" without handling the
  * 404: an unhandled rejection, which ends the whole server. Apache CouchDB 3 simply cancels the job,
- * and provisioning replaces a job that way (scripts/provision.ts provisionReplication), so the
+ * and provisioning replaces a job that way (server/provision.ts provisionReplication), so the
  * stand-in must survive it. Only that rejection is let go; any other still ends the process.
  */
 import { readFileSync } from 'node:fs';
@@ -22,6 +23,27 @@ process.on('unhandledRejection', (reason) => {
 });
 
 const require = createRequire(import.meta.url);
+/** The modules pouchdb-server itself loads (its own copies, where npm nested any). */
+const SERVER_PATHS = { paths: [require.resolve('pouchdb-server/package.json')] };
+
+/**
+ * CouchDB 3 filters `_changes` with a Mango selector sent in the body of
+ * `POST /db/_changes?filter=_selector`, which is how a replication with a `selector` reads its
+ * source (the office hub pulls from central so: server/hub/relay.ts). express-pouchdb passes only
+ * `doc_ids` from that body and answers 404 for the `_selector` "filter"
+ * (pouchdb/pouchdb-server#266; the fix, pouchdb/pouchdb-server#413, was never merged). Here the
+ * selector is handed to PouchDB's changes(), which evaluates it as CouchDB does.
+ * relay.test.ts (the hub pulls events, not design documents) fails without it.
+ */
+const expressPouchUtils = require(require.resolve('express-pouchdb/lib/utils', SERVER_PATHS));
+const makeOpts = expressPouchUtils.makeOpts;
+expressPouchUtils.makeOpts = function (req, startOpts) {
+  const opts = makeOpts(req, startOpts);
+  if (opts && opts.filter === '_selector' && req.body && typeof req.body.selector === 'object') {
+    opts.selector = req.body.selector;
+  }
+  return opts;
+};
 
 /**
  * Apache CouchDB 3 answers a CORS preflight with `Access-Control-Max-Age` (`[cors] max_age`, 600 s
@@ -43,7 +65,7 @@ corser.create = (/** @type {Record<string, unknown>} */ options) => create({ max
  * staff (each reads and updates their own document), so the stand-in keeps to CouchDB's rules here.
  * Registered with express-pouchdb's own authorization routes (after the session is known).
  */
-const authorization = require.resolve('express-pouchdb/lib/routes/authorization.js');
+const authorization = require.resolve('express-pouchdb/lib/routes/authorization.js', SERVER_PATHS);
 const registerAuthorization = require(authorization);
 /** @param {import('express').Request} req */
 const userCtx = (req) =>
@@ -95,7 +117,7 @@ if (cached) cached.exports = guardedAuthorization;
  * second administrator's conflicting edit, reaches central that way. The module is loaded here
  * with that one line keeping what the document carries (tests/integration/central.test.ts checks it).
  */
-const validationFile = require.resolve('pouchdb-validation');
+const validationFile = require.resolve('pouchdb-validation', SERVER_PATHS);
 const original = readFileSync(validationFile, 'utf8');
 const CLOBBER = 'newDoc._revisions = (oldDoc || {})._revisions;';
 if (!original.includes(CLOBBER))

@@ -109,7 +109,7 @@ describe('copying staff accounts from the central service to the hub', () => {
     expect(r).toEqual({ copied: 1205, changed: 1205, skipped: ['legacy', 'sha512'] });
     // Asked as the hub account, at the service's own path.
     expect(central.asked).toEqual([`/_kense/v1/hub/staff as Basic ${Buffer.from('hub-alm01:x').toString('base64')}`]);
-    // CouchDB 3.4's SHA-256 verifier: its salt is marked for the hub's check (hubServer.cjs).
+    // CouchDB 3.4's SHA-256 verifier: its salt is marked for the hub's check (verifiers.ts).
     expect(hub.store.get('org.couchdb.user:sha256')).toMatchObject({ salt: `${SHA256_SALT_PREFIX}salt-sha256` });
     expect(hub.store.get('org.couchdb.user:sha256')).not.toHaveProperty('pbkdf2_prf');
     expect(hub.store.has('org.couchdb.user:other')).toBe(false);

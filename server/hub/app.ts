@@ -1,0 +1,122 @@
+/**
+ * The office hub's HTTP server: express-pouchdb (the CouchDB protocol over PouchDB, the same
+ * component as the development central's pouchdb-server) over the hub's PouchDB on LevelDB, with
+ * what the hub adds in front of it: CORS for the desks, the desks-seen counter, the status endpoint,
+ * and no database creation or deletion over HTTP.
+ */
+import path from 'node:path';
+import cors from 'cors';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import expressPouchDB from 'express-pouchdb';
+import { HUB_STATUS_PATH } from '../../shared/hub/health';
+
+export interface HubAppOptions {
+  /** The hub's PouchDB (storage.ts's adapter, prefixed with the data directory). */
+  PouchDB: PouchDB.Static;
+  /** express-pouchdb's configuration file (admins, log settings). */
+  configPath: string;
+  /** The databases the hub serves; they exist before the server listens. */
+  databases: string[];
+  /** Called with the client's address on every request to the office database but the hub's own. */
+  onDesk: (address: string) => void;
+  /** The hub's own admin, whose requests (provisioning, the staff copy) are not a desk's. */
+  adminUser: string;
+  /**
+   * False until the hub is ready for desks (provisioned, staff accounts copied once): until then a
+   * desk is answered 503, which it retries, rather than 401 for an account not yet copied.
+   */
+  ready: () => boolean;
+  /** The status endpoint's answer (null until the hub is ready: 503). */
+  status: () => Promise<unknown>;
+  log: (line: string) => void;
+  /** A write the server failed with 5xx (the storage refused it: disk, permissions). */
+  onWriteFailed: () => void;
+}
+
+/**
+ * Refuses to create or delete a database over HTTP: the hub makes its own at start. A request to
+ * create one by anyone but a server admin used to end the whole process (pouchdb-security answers
+ * with a rejected promise where express-pouchdb's `PUT /:db` expects a database:
+ * pouchdb/pouchdb-server#374), so any anonymous request on the LAN could stop the hub. `PUT` of a
+ * database the hub serves reaches express-pouchdb, which answers 412 as CouchDB does.
+ */
+function noDatabaseChanges(databases: string[]) {
+  const served = new Set(databases);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const m = /^\/([^/?]+)\/?$/.exec(req.path);
+    const name = m?.[1] ? decodeURIComponent(m[1]) : null;
+    if (name && !name.startsWith('_') && (req.method === 'DELETE' || (req.method === 'PUT' && !served.has(name)))) {
+      res.status(403).json({ error: 'forbidden', reason: 'The office hub makes its own databases.' });
+      return;
+    }
+    next();
+  };
+}
+
+/** The user a request names with HTTP Basic authentication, if any. */
+function basicUser(req: Request): string | null {
+  const m = /^Basic\s+(\S+)/i.exec(req.headers.authorization ?? '');
+  if (!m?.[1]) return null;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  return decoded.slice(0, Math.max(0, decoded.indexOf(':')));
+}
+
+export async function hubApp(opts: HubAppOptions): Promise<Express> {
+  const app = express();
+  app.disable('x-powered-by');
+  // The desks' pages (app://kense in the desktop app, the browser-mode origin) sync with credentials.
+  app.use(
+    cors({
+      origin: true,
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'COPY'],
+      allowedHeaders: [
+        'Accept',
+        'Accept-Language',
+        'Content-Language',
+        'Content-Type',
+        'Authorization',
+        'Origin',
+        'Referer',
+      ],
+    }),
+  );
+  app.get(HUB_STATUS_PATH, (_req, res) => {
+    void opts.status().then(
+      (s) => (s ? res.json(s) : res.status(503).json({ error: 'starting' })),
+      (e: unknown) => res.status(500).json({ error: 'status', reason: String(e) }),
+    );
+  });
+  // Server errors go to the hub's log (express-pouchdb's own log is off: it never rotates).
+  app.use((req, res, next) => {
+    res.on('finish', () => {
+      if (res.statusCode < 500) return;
+      opts.log(`HTTP ${res.statusCode} for ${req.method} ${req.path}`);
+      if (req.method !== 'GET' && req.method !== 'HEAD') opts.onWriteFailed();
+    });
+    next();
+  });
+  const officeDbs = opts.databases.filter((d) => d.startsWith('office_'));
+  app.use((req, res, next) => {
+    const first = decodeURIComponent(req.path.split('/')[1] ?? '');
+    const desk = (officeDbs.includes(first) || first === '_session') && basicUser(req) !== opts.adminUser;
+    if (desk && !opts.ready()) {
+      res.status(503).json({ error: 'starting', reason: 'The office hub is starting.' });
+      return;
+    }
+    if (desk && first !== '_session') opts.onDesk(req.socket.remoteAddress ?? '?');
+    next();
+  });
+  app.use(noDatabaseChanges(opts.databases));
+  const pouchApp = expressPouchDB({
+    configPath: opts.configPath,
+    logPath: path.join(path.dirname(opts.configPath), 'logs', 'express-pouchdb.log'),
+    overrideMode: {
+      // Fauxton's files do not ship; the hub relays with central itself (relay.ts), not via _replicator.
+      exclude: ['routes/fauxton', 'replicator', 'routes/replicate'],
+    },
+  });
+  await pouchApp.setPouchDB(opts.PouchDB);
+  app.use(pouchApp);
+  return app;
+}

@@ -1,0 +1,232 @@
+/**
+ * The office hub's relay with central, decided per kind of document an office database holds
+ * (shared/couch/validateDocUpdate.ts):
+ * - events (`evt:`, with their attachments): both ways, the office's record;
+ * - desk-key escrows (`deskkey:<DESK>:<digest>`, renderer/features/auth/deskUnlock.ts): both ways.
+ *   A desk escrows its key on the server it signs in against, the hub while the uplink is down;
+ *   central must get it (a new desk, or a new hub after the hub computer dies, unlocks from there),
+ *   and a desk new to the office that signs in at the hub needs the escrows written at central;
+ * - the staff directory (`staff:<login>`, shared/staff): down only. The central service writes it
+ *   as the server admin; the hub's account may not (central would refuse every one);
+ * - design documents and `_local` state: never (each side has its own; `_local` never replicates).
+ * Nothing else lives there. Central's `catalog` database is not relayed: desks pull it from central
+ * directly (renderer/data/CatalogController.tsx) and keep their copy while central is away.
+ *
+ * Both legs are filtered with a Mango `selector` in the replication. CouchDB 3 evaluates it in its
+ * `_changes` feed (`filter=_selector`) when central is the source (the pull), and PouchDB does the
+ * same in-process when the hub is the source (the push), so the hub's own design document never
+ * reaches central (it used to, on every replication, and central refused it each time), and
+ * central's design documents never overwrite the hub's.
+ */
+import type { HubHealthError } from '../../shared/hub/health';
+
+/** What the hub sends to central: events (with their attachments) and desk-key escrows. */
+export const PUSH_SELECTOR = { _id: { $regex: '^(evt|deskkey):' } };
+/** What the hub takes from central: events, desk-key escrows and the office's staff directory. */
+export const PULL_SELECTOR = { _id: { $regex: '^(evt|deskkey|staff):' } };
+const EVENT_PREFIX = 'evt:';
+
+/** The hub's own record of how far central has confirmed its events (never replicated). */
+const RELAY_DOC = '_local/kense-hub-relay';
+interface RelayRecord {
+  _id: string;
+  _rev?: string;
+  /** The hub's update sequence up to which central has every event the hub had. */
+  pushedSeq: number | string;
+  /** When the first of the events still waiting came to be waiting (null: none waits). */
+  waitingSince: number | null;
+}
+
+export interface RelayOptions {
+  local: PouchDB.Database;
+  /** The office database on central, as the hub's account. */
+  central: PouchDB.Database;
+  /** A second handle on central for probes (the replications' own may be mid-request). */
+  probe: PouchDB.Database;
+  maxBackoffMs?: number;
+  batchSize?: number;
+  log: (line: string) => void;
+  onError: (code: HubHealthError) => void;
+  now?: () => number;
+}
+
+export interface RelayState {
+  reached: boolean | null;
+  lastReachedAt: number | null;
+  waiting: { events: number; since: number | null };
+  /** Documents central refused (kept on the hub and the desks). */
+  refused: number;
+}
+
+export interface Relay {
+  state: () => Promise<RelayState>;
+  stop: () => Promise<void>;
+}
+
+const statusOf = (e: unknown): number | undefined => {
+  const s = (e as { status?: unknown } | null)?.status;
+  return typeof s === 'number' ? s : undefined;
+};
+
+/** Counts the events written to `db` after `since` (what central has not confirmed yet). */
+async function eventsSince(db: PouchDB.Database, since: number | string): Promise<number> {
+  let n = 0;
+  let from = since;
+  for (;;) {
+    const page = await db.changes({ since: from, limit: 1000 });
+    for (const r of page.results) if (r.id.startsWith(EVENT_PREFIX) && !r.deleted) n++;
+    if (page.results.length < 1000) return n;
+    from = page.last_seq;
+  }
+}
+
+export function startRelay(opts: RelayOptions): Relay {
+  const now = opts.now ?? Date.now;
+  const maxBackoff = opts.maxBackoffMs ?? 30_000;
+  const backOff = (d: number): number => (d === 0 ? 1000 : Math.min(maxBackoff, d * 2));
+  let reached: boolean | null = null;
+  let lastReachedAt: number | null = null;
+  let refused = 0;
+  let record: RelayRecord = { _id: RELAY_DOC, pushedSeq: 0, waitingSince: null };
+  const loaded = opts.local
+    .get<Omit<RelayRecord, '_id'>>(RELAY_DOC)
+    .then((d) => {
+      record = d;
+    })
+    .catch(() => undefined);
+
+  // One write of the record at a time; the latest value wins.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (): Promise<void> => {
+    saving = saving.then(async () => {
+      try {
+        const r = await opts.local.put(record);
+        record = { ...record, _rev: r.rev };
+      } catch (e) {
+        opts.log(`relay record not saved: ${String(e)}`);
+      }
+    });
+    return saving;
+  };
+
+  const failed = (e: unknown): void => {
+    const status = statusOf(e);
+    if (status === 401 || status === 403) {
+      opts.onError('centralRefused');
+    } else {
+      if (reached !== false) opts.log('central is out of reach; desks keep working through the hub');
+      reached = false;
+      opts.onError('centralUnreachable');
+    }
+  };
+  const probe = async (): Promise<void> => {
+    try {
+      await opts.probe.info();
+      if (reached !== true) opts.log('central is reached');
+      reached = true;
+      lastReachedAt = now();
+    } catch (e) {
+      failed(e);
+    }
+  };
+
+  const common = {
+    live: true,
+    retry: true,
+    back_off_function: backOff,
+    ...(opts.batchSize ? { batch_size: opts.batchSize } : {}),
+  };
+  const push = opts.local.replicate.to(opts.central, { ...common, selector: PUSH_SELECTOR });
+  const pull = opts.local.replicate.from(opts.central, { ...common, selector: PULL_SELECTOR });
+  const ended = Promise.all(
+    [push, pull].map(
+      (r) =>
+        new Promise<void>((resolve) => {
+          void r.on('complete', () => resolve());
+        }),
+    ),
+  );
+  for (const [leg, r] of [
+    ['push', push],
+    ['pull', pull],
+  ] as const) {
+    void r
+      .on('paused', (err: unknown) => {
+        if (err) failed(err);
+        else void probe();
+      })
+      .on('active', () => {
+        reached = true;
+        lastReachedAt = now();
+      })
+      .on('error', (err: unknown) => {
+        failed(err);
+        opts.log(`${leg} replication stopped: ${String(err)}`);
+      })
+      .on('denied', (err: unknown) => {
+        refused++;
+        opts.onError('documentRefused');
+        opts.log(`central refused a document (${leg}): ${JSON.stringify(err)}`);
+      });
+  }
+  // How far central has every event the hub had: the push's checkpoints.
+  // (PouchDB emits 'checkpoint' after each batch's checkpoint is written; its types omit the event.)
+  (push as unknown as NodeJS.EventEmitter).on('checkpoint', (c: { checkpoint?: number | string }) => {
+    if (c.checkpoint === undefined) return;
+    void loaded.then(() => {
+      record = { ...record, pushedSeq: c.checkpoint ?? record.pushedSeq };
+      return save();
+    });
+  });
+  const timer = setInterval(() => void probe(), 10_000);
+  void probe();
+
+  const state = async (): Promise<RelayState> => {
+    await loaded;
+    await saving;
+    const events = await eventsSince(opts.local, record.pushedSeq);
+    const since = events === 0 ? null : (record.waitingSince ?? now());
+    if (since !== record.waitingSince) {
+      record = { ...record, waitingSince: since };
+      await save();
+    }
+    return { reached, lastReachedAt, waiting: { events, since }, refused };
+  };
+
+  return {
+    state,
+    stop: async () => {
+      clearInterval(timer);
+      push.cancel();
+      pull.cancel();
+      // Stopped once both replications have let go (their requests in flight and checkpoint writes
+      // would fail unhandled against a store closing under them); one that never says so is not
+      // waited for long.
+      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await saving;
+    },
+  };
+}
+
+/**
+ * pouchdb-replication asks its source for info after every batch, for its activeTasks progress
+ * only, and never handles a failure (`src.info().then(…)` with no catch in finishBatch, added with
+ * the activeTasks API, apache/pouchdb#8441; still so in 9.0.0): when central drops just then during
+ * the pull, the rejection goes unhandled and Node ends the hub's process. This handle answers
+ * info() from the last good reply while central cannot be asked; everything else fails as it
+ * would. (relay.test.ts fails without it.)
+ */
+export function tolerantInfo(db: PouchDB.Database): PouchDB.Database {
+  const info = db.info.bind(db);
+  let last: PouchDB.Core.DatabaseInfo | null = null;
+  db.info = async () => {
+    try {
+      last = await info();
+      return last;
+    } catch (e) {
+      if (last) return last;
+      throw e;
+    }
+  };
+  return db;
+}
