@@ -276,6 +276,13 @@ export const SAMPLE_JOBS: Record<PrintJob['doc'], PrintJob> = {
  * the first is the one in SAMPLE_JOBS.
  */
 export const SAMPLE_VARIANTS: Partial<Record<PrintJob['doc'], Record<string, PrintJob>>> = {
+  receipt: {
+    office: { doc: 'receipt', data: SAMPLE_RECEIPT },
+    home: {
+      doc: 'receipt',
+      data: { ...SAMPLE_RECEIPT, place: 'Алматы қ., Әуезов ауданы, Жетісу-2, 14-үй, 25-пәтер' },
+    },
+  },
   notification: {
     approved: { doc: 'notification', data: SAMPLE_NOTIFICATION_APPROVED },
     refused: { doc: 'notification', data: SAMPLE_NOTIFICATION_REFUSED },
