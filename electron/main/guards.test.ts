@@ -175,7 +175,7 @@ describe('the camera for document capture (issue 18)', () => {
       {
         setPermissionRequestHandler: (h: RequestHandler) => (got.request = h),
         setPermissionCheckHandler: (h: CheckHandler) => (got.check = h),
-        webRequest: { onBeforeRequest: (() => undefined) },
+        webRequest: { onBeforeRequest: () => undefined },
       },
       { connectOrigins: [], capture },
     );

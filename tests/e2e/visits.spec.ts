@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { actAs, CENTRAL, freshCentral, freshDesk } from './desk';
+import { actAs, CENTRAL, freshDesk } from './desk';
 import { appIdOf, openCard, service } from './flow';
 
 /**
