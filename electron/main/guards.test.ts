@@ -2,7 +2,15 @@ import { EventEmitter } from 'node:events';
 import type { Event, WebContents } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { syncOrigins } from './csp';
-import { denyWindowOpen, hardenSession, hardenWebContents, isRequestAllowed, matchesSource } from './guards';
+import {
+  allowMedia,
+  CaptureGate,
+  denyWindowOpen,
+  hardenSession,
+  hardenWebContents,
+  isRequestAllowed,
+  matchesSource,
+} from './guards';
 
 /** Fake web contents: emits Electron's events with an event object that records preventDefault. */
 function fakeContents() {
@@ -116,5 +124,74 @@ describe('requests leaving the app', () => {
     };
     expect(cancel('https://example.com/')).toBe(true);
     expect(cancel('http://127.0.0.1:5984/office_alm01')).toBe(false);
+  });
+});
+
+describe('the camera for document capture (issue 18)', () => {
+  const app = 'app://kense/index.html#/applications/A1';
+  const video = (over: Partial<Parameters<typeof allowMedia>[0]> = {}): Parameters<typeof allowMedia>[0] => ({
+    permission: 'media',
+    requestingUrl: app,
+    mediaTypes: ['video'],
+    contentsId: 1,
+    ...over,
+  });
+
+  it('is allowed to the app’s own origin only while its capture screen is open, then denied again', () => {
+    const gate = new CaptureGate();
+    expect(allowMedia(video(), gate)).toBe(false);
+    gate.set(1, true);
+    expect(allowMedia(video(), gate)).toBe(true);
+    // The check handler gets the origin alone, without media types.
+    expect(allowMedia({ permission: 'media', requestingUrl: 'app://kense', contentsId: 1 }, gate)).toBe(true);
+    gate.set(1, false);
+    expect(allowMedia(video(), gate)).toBe(false);
+  });
+
+  it('is denied to another origin, another window, audio, and every other permission, even during capture', () => {
+    const gate = new CaptureGate();
+    gate.set(1, true);
+    for (const url of ['https://evil.example/', 'http://127.0.0.1:5984/', 'file:///tmp/x.html', 'app://other/'])
+      expect(allowMedia(video({ requestingUrl: url }), gate), url).toBe(false);
+    expect(allowMedia(video({ contentsId: 2 }), gate)).toBe(false);
+    expect(allowMedia(video({ contentsId: null }), gate)).toBe(false);
+    expect(allowMedia(video({ mediaTypes: ['video', 'audio'] }), gate)).toBe(false);
+    expect(allowMedia(video({ mediaTypes: ['audio'] }), gate)).toBe(false);
+    for (const permission of ['geolocation', 'notifications', 'clipboard-read', 'display-capture'])
+      expect(allowMedia(video({ permission }), gate), permission).toBe(false);
+  });
+
+  it('the session’s handlers follow the gate (fake session)', () => {
+    type RequestHandler = (
+      wc: { id: number } | null,
+      permission: string,
+      cb: (granted: boolean) => void,
+      details: { requestingUrl: string; mediaTypes?: string[] },
+    ) => void;
+    type CheckHandler = (wc: { id: number } | null, permission: string, origin: string) => boolean;
+    const got: { request?: RequestHandler; check?: CheckHandler } = {};
+    const capture = new CaptureGate();
+    hardenSession(
+      {
+        setPermissionRequestHandler: (h: RequestHandler) => (got.request = h),
+        setPermissionCheckHandler: (h: CheckHandler) => (got.check = h),
+        webRequest: { onBeforeRequest: () => undefined },
+      },
+      { connectOrigins: [], capture },
+    );
+    const ask = (id: number, url = app, mediaTypes = ['video']): boolean[] => {
+      const answers: boolean[] = [];
+      got.request?.({ id }, 'media', (g) => answers.push(g), { requestingUrl: url, mediaTypes });
+      return answers;
+    };
+    expect(ask(4)).toEqual([false]);
+    capture.set(4, true);
+    expect(ask(4)).toEqual([true]);
+    expect(got.check?.({ id: 4 }, 'media', 'app://kense')).toBe(true);
+    expect(ask(4, 'https://evil.example/')).toEqual([false]);
+    expect(ask(5)).toEqual([false]);
+    capture.set(4, false);
+    expect(ask(4)).toEqual([false]);
+    expect(got.check?.({ id: 4 }, 'media', 'app://kense')).toBe(false);
   });
 });

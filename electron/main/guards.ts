@@ -65,18 +65,80 @@ export function denyWindowOpen(_details?: HandlerDetails): WindowOpenHandlerResp
   return { action: 'deny' };
 }
 
+/**
+ * Which web contents have the document-capture screen open (the renderer says so over IPC when it
+ * opens and closes it). The camera is allowed to these only, and only while it is open.
+ */
+export class CaptureGate {
+  private readonly open = new Set<number>();
+  set(contentsId: number, open: boolean): void {
+    if (open) this.open.add(contentsId);
+    else this.open.delete(contentsId);
+  }
+  isOpen(contentsId: number): boolean {
+    return this.open.has(contentsId);
+  }
+}
+
+/** What Electron tells a permission handler about a request, in the parts the decision reads. */
+export interface MediaRequest {
+  permission: string;
+  /** The URL (request handler) or origin (check handler) asking. */
+  requestingUrl: string;
+  /** For `media`: what is asked, `video` and/or `audio`; absent on a check. */
+  mediaTypes?: readonly string[];
+  /** The web contents asking (null when Electron gives none). */
+  contentsId: number | null;
+}
+
+/**
+ * The camera for document capture (issue 18): the `media` permission, for video only, asked by the
+ * app's own origin, from web contents whose capture screen is open now. Everything else, denied.
+ */
+export function allowMedia(request: MediaRequest, gate: CaptureGate, devServerUrl?: string): boolean {
+  if (request.permission !== 'media' || request.contentsId === null) return false;
+  if (!isAppOrigin(request.requestingUrl, devServerUrl)) return false;
+  if (request.mediaTypes !== undefined && request.mediaTypes.some((t) => t !== 'video')) return false;
+  return gate.isOpen(request.contentsId);
+}
+
+/** The app's own origin: a URL inside the app, or its origin alone as a check handler gives it. */
+function isAppOrigin(url: string, devServerUrl?: string): boolean {
+  return isAppUrl(url, devServerUrl) || isAppUrl(`${url.replace(/\/$/, '')}/`, devServerUrl);
+}
+
 type GuardedSession = {
   setPermissionRequestHandler: Session['setPermissionRequestHandler'];
   setPermissionCheckHandler: Session['setPermissionCheckHandler'];
   webRequest: { onBeforeRequest: Session['webRequest']['onBeforeRequest'] };
 };
 
-/** Every permission (camera, notifications, geolocation…) denied; requests outside the list cancelled. */
+/**
+ * Every permission (notifications, geolocation…) denied, the camera too except as `allowMedia`
+ * says (given a capture gate); requests outside the list cancelled.
+ */
 export function hardenSession(
   session: GuardedSession,
-  opts: { devServerUrl?: string; connectOrigins: readonly string[] },
+  opts: { devServerUrl?: string; connectOrigins: readonly string[]; capture?: CaptureGate },
 ): void {
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  const gate = opts.capture ?? new CaptureGate();
+  session.setPermissionRequestHandler((wc, permission, callback, details) => {
+    const mediaTypes = (details as { mediaTypes?: readonly string[] } | undefined)?.mediaTypes;
+    callback(
+      allowMedia(
+        {
+          permission,
+          requestingUrl: (details as { requestingUrl?: string } | undefined)?.requestingUrl ?? '',
+          ...(mediaTypes !== undefined ? { mediaTypes } : {}),
+          contentsId: wc ? wc.id : null,
+        },
+        gate,
+        opts.devServerUrl,
+      ),
+    );
+  });
+  session.setPermissionCheckHandler((wc, permission, requestingOrigin) =>
+    allowMedia({ permission, requestingUrl: requestingOrigin, contentsId: wc ? wc.id : null }, gate, opts.devServerUrl),
+  );
   session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isRequestAllowed(details.url, opts) }));
 }

@@ -7,6 +7,7 @@ import {
   type IpcRequestChannel,
   type UiLanguage,
 } from '@shared/ipc/contract';
+import { CaptureGate } from './guards';
 import { ipcHandlers } from './handlers';
 import { isRefusal } from './ipc';
 import { createKeyStore, type SafeStorageLike } from './keyStore';
@@ -48,7 +49,14 @@ function shell(devServerUrl?: string) {
     randomBytes: (n) => new Uint8Array(n).fill(9),
     platform: 'linux',
   });
+  const capture = new (class extends CaptureGate {
+    override set(id: number, open: boolean): void {
+      effects.push(`capture ${id} ${String(open)}`);
+      super.set(id, open);
+    }
+  })();
   const handlers = ipcHandlers({
+    capture,
     appInfo: () => {
       effects.push('appInfo');
       return {
@@ -78,6 +86,7 @@ function shell(devServerUrl?: string) {
     ...(devServerUrl ? { devServerUrl } : {}),
   });
   const sender = {
+    id: 3,
     print: (options: unknown, cb: (ok: boolean, reason: string) => void) => {
       effects.push(`print ${JSON.stringify(options)}`);
       cb(true, '');
@@ -93,10 +102,11 @@ function shell(devServerUrl?: string) {
   };
   const from = (frame: Frame | null): IpcMainInvokeEvent =>
     ({ senderFrame: frame, sender }) as unknown as IpcMainInvokeEvent;
-  return { handlers, effects, files, from };
+  return { handlers, effects, files, from, capture };
 }
 
 const VALID: Record<IpcRequestChannel, unknown> = {
+  [IPC.setCaptureOpen]: true,
   [IPC.getAppInfo]: undefined,
   [IPC.setUiLanguage]: 'ru',
   [IPC.print]: { dialog: false, deviceName: 'XP_58', pageSize: { width: 58000, height: 120000 } },
@@ -166,6 +176,7 @@ describe('IPC handlers of the main process (the real table, a fake shell)', () =
   it('refuses malformed payloads on every channel before any effect', async () => {
     const { handlers, effects, from, files } = shell();
     const bad: Record<IpcRequestChannel, unknown[]> = {
+      [IPC.setCaptureOpen]: [undefined, 'true', 1, {}, [true]],
       [IPC.getAppInfo]: [null, 0, '', {}, []],
       [IPC.setUiLanguage]: [undefined, 'de', 'KK', ['kk'], { language: 'kk' }],
       [IPC.print]: [undefined, { dialog: 'no' }, { dialog: false, copies: 1e9 }, { dialog: false, silent: true }],
@@ -217,5 +228,18 @@ describe('IPC handlers of the main process (the real table, a fake shell)', () =
     expect(b).toEqual(a);
     expect([...files.keys()]).toEqual(['ALM01__D01.key']);
     expect(Buffer.from(files.get('ALM01__D01.key') ?? []).toString()).toMatch(/^enc:/);
+  });
+});
+
+describe('the capture screen over IPC (issue 18)', () => {
+  it('opens and closes the camera gate for the sending window only', async () => {
+    const { handlers, from, capture } = shell();
+    const app = from({ url: 'app://kense/index.html', parent: null });
+    expect(capture.isOpen(3)).toBe(false);
+    await handlers[IPC.setCaptureOpen](app, true);
+    expect(capture.isOpen(3)).toBe(true);
+    expect(capture.isOpen(4)).toBe(false);
+    await handlers[IPC.setCaptureOpen](app, false);
+    expect(capture.isOpen(3)).toBe(false);
   });
 });

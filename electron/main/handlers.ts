@@ -8,6 +8,7 @@ import {
   type PrintResult,
   type UiLanguage,
 } from '@shared/ipc/contract';
+import type { CaptureGate } from './guards';
 import { guardedHandler } from './ipc';
 import type { HubEndpoints } from './hub/register';
 import type { KeyStore } from './keyStore';
@@ -20,6 +21,8 @@ export interface HandlerDeps {
   keyStore: KeyStore;
   /** The embedded office hub (hub/register.ts). */
   hub: HubEndpoints;
+  /** Which web contents have the capture screen open (the camera's permission follows it). */
+  capture: CaptureGate;
   devServerUrl?: string;
 }
 
@@ -76,5 +79,10 @@ export function ipcHandlers(deps: HandlerDeps): Record<IpcRequestChannel, IpcHan
     [IPC.getDataKey]: guardedHandler(IPC.getDataKey, (request) => deps.keyStore.dataKey(request), dev),
     [IPC.getHubStatus]: guardedHandler(IPC.getHubStatus, () => deps.hub.status(), dev),
     [IPC.configureHub]: guardedHandler(IPC.configureHub, (config) => deps.hub.configure(config), dev),
+    [IPC.setCaptureOpen]: guardedHandler(
+      IPC.setCaptureOpen,
+      (open, event) => deps.capture.set(event.sender.id, open),
+      dev,
+    ),
   };
 }

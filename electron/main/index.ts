@@ -8,7 +8,7 @@ import kkMenu from '@locales/kk/menu.json';
 import ruMenu from '@locales/ru/menu.json';
 import { APP_ENTRY_URL, APP_SCHEME, mimeType, resolveAppAsset } from './appUrl';
 import { appResponseHeaders } from './csp';
-import { hardenSession, hardenWebContents } from './guards';
+import { CaptureGate, hardenSession, hardenWebContents } from './guards';
 import { ipcHandlers } from './handlers';
 import { embeddedHub } from './hub/register';
 import { createKeyStore, directoryKeyFiles } from './keyStore';
@@ -29,6 +29,8 @@ protocol.registerSchemesAsPrivileged([
 app.enableSandbox();
 
 let mainWindow: BrowserWindow | null = null;
+/** Web contents with the document-capture screen open: the only ones the camera is allowed to. */
+const capture = new CaptureGate();
 let language: UiLanguage = DEFAULT_LANGUAGE;
 
 const statePath = (): string => path.join(app.getPath('userData'), 'window-state.json');
@@ -68,6 +70,7 @@ function hardenSessionsAndContents(): void {
   hardenSession(session.defaultSession, {
     ...(DEV_SERVER_URL !== undefined ? { devServerUrl: DEV_SERVER_URL } : {}),
     connectOrigins: __KENSE_SYNC_ORIGINS__,
+    capture,
   });
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, DEV_SERVER_URL));
 }
@@ -120,6 +123,7 @@ function registerIpc(): void {
     },
     keyStore,
     hub: embeddedHub(),
+    capture,
     ...(DEV_SERVER_URL !== undefined ? { devServerUrl: DEV_SERVER_URL } : {}),
   });
   for (const [channel, handler] of Object.entries(handlers)) ipcMain.handle(channel, handler);

@@ -37,6 +37,9 @@ const bridge: KenseBridge = {
   getDataKey: async (request) => dataKeyResultSchema.parse(await invoke(IPC.getDataKey, request)),
   getHubStatus: async () => hubStatusSchema.parse(await invoke(IPC.getHubStatus)),
   configureHub: async (config) => hubStatusSchema.parse(await invoke(IPC.configureHub, config)),
+  setCaptureOpen: async (open) => {
+    await invoke(IPC.setCaptureOpen, open);
+  },
   onMenuCommand: (listener: (command: MenuCommand) => void) => {
     const handler = (_event: IpcRendererEvent, raw: unknown): void => {
       const parsed = menuCommandSchema.safeParse(raw);

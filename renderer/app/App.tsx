@@ -7,6 +7,7 @@ import { AuditTrail } from '../features/audit/AuditTrail';
 import { ApplicationsPage } from '../features/applications/ApplicationsPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { StaffAdminPage } from '../features/admin/StaffAdminPage';
+import { VisitsPage } from '../features/visits/VisitsPage';
 import { AccountPage } from '../features/auth/AccountPage';
 import { SignInPage } from '../features/auth/SignInPage';
 import { SignInPanel } from '../features/auth/SignInPanel';
@@ -48,6 +49,7 @@ const router = createHashRouter([
       { path: 'catalogue/*', element: <CataloguePage /> },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'audit', element: <AuditPage /> },
+      { path: 'visits', element: <VisitsPage /> },
       { path: 'sign-in', element: <SignInPage /> },
       { path: 'admin', element: <StaffAdminPage /> },
       { path: 'account', element: <AccountPage /> },

@@ -52,6 +52,13 @@ export function SideNav(): JSX.Element {
         ))}
         {!supervisor && (
           <li>
+            <NavLink to="/visits" className={({ isActive }) => (isActive ? 'active' : undefined)}>
+              <span className="sidenav-label">{t('visits:nav')}</span>
+            </NavLink>
+          </li>
+        )}
+        {!supervisor && (
+          <li>
             <NavLink to="/audit" className={({ isActive }) => (isActive ? 'active' : undefined)}>
               <span className="sidenav-label">{t('audit:nav')}</span>
             </NavLink>

@@ -39,7 +39,7 @@ export function PrintButtons({
   }, []);
   return (
     <div className="print-buttons" data-testid="print-buttons">
-      {(['ticket', 'receipt', 'refusal', 'notification', 'coverLetter'] as const).map((doc) => {
+      {(['ticket', 'receipt', 'refusal', 'notification', 'coverLetter', 'inspectionAct'] as const).map((doc) => {
         const job = jobs[doc];
         return job ? (
           <button

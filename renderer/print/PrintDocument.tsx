@@ -2,6 +2,7 @@ import type { JSX } from 'react';
 import { CommissionAgenda } from './CommissionAgenda';
 import { CoverLetter } from './CoverLetter';
 import { DecisionNotification } from './DecisionNotification';
+import { InspectionAct } from './InspectionAct';
 import { Receipt } from './Receipt';
 import { RefusalReceipt } from './RefusalReceipt';
 import { Ticket } from './Ticket';
@@ -23,5 +24,7 @@ export function PrintDocument({ job, format }: { job: PrintJob; format: PaperFor
       return <CoverLetter data={job.data} />;
     case 'agenda':
       return <CommissionAgenda data={job.data} />;
+    case 'inspectionAct':
+      return <InspectionAct data={job.data} />;
   }
 }

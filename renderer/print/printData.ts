@@ -1,12 +1,13 @@
-import type { ServiceDefinition } from '@shared/catalogue';
+import type { ActField, ActValue, ServiceDefinition } from '@shared/catalogue';
 import type { ActorRef, EventDoc } from '@shared/events';
-import type { ApplicationState } from '@shared/workflow';
+import type { ActEntry, ApplicationState } from '@shared/workflow';
 import type { KenseBridge } from '@shared/ipc/contract';
 import type { Desk } from '../data/desk';
 import { getBridge } from '../platform/bridge';
 import { printDocumentToPdf } from './printJob';
 import { applicantDisplayName, applicantKey } from '../data/project';
-import type { BilingualText, IntakeSlip, PrintJob } from './types';
+import { printedIsoDate } from './parts';
+import type { ActLine, BilingualText, IntakeSlip, PrintJob } from './types';
 
 /** The paper that leaves the desk, built from the registration event and the service it names. */
 export function intakeSlip(
@@ -38,6 +39,7 @@ export function intakeSlip(
         }
       : null,
     phone: p.applicant.phone ?? null,
+    place: p.channel === 'home_visit' ? (p.place ?? null) : null,
   };
 }
 
@@ -178,4 +180,44 @@ export function decisionJobs(
     },
   };
   return out;
+}
+
+/** How one recorded entry of an act prints: as written, a date as dd.MM.yyyy, yes/no and options in each language. */
+function actLine(field: ActField, value: ActValue | undefined): ActLine {
+  if (value === undefined) return { label: field.label, value: null };
+  if (field.type === 'yes_no') return { label: field.label, value: { yesNo: value === true } };
+  if (field.type === 'choice') {
+    const option = field.options?.find((o) => o.id === value);
+    return { label: field.label, value: option ? option.label : { kk: String(value), ru: String(value) } };
+  }
+  const text = field.type === 'date' ? printedIsoDate(String(value)) : String(value);
+  return { label: field.label, value: { kk: text, ru: text } };
+}
+
+/**
+ * The inspection act (акт обследования) as printed, from the act recorded on the application and
+ * the form of the step it was recorded at, in the service version the application keeps.
+ */
+export function inspectionActJob(state: ApplicationState, act: ActEntry): PrintJob | null {
+  const reg = state.registered;
+  const service = state.service;
+  const form = state.variant?.steps.find((s) => s.id === act.stepId)?.act;
+  if (!reg || !service || !form) return null;
+  const p = reg.payload;
+  return {
+    doc: 'inspectionAct',
+    data: {
+      regNumber: p.regNumber,
+      provider: service.provider,
+      service: service.names,
+      title: form.title,
+      basis: form.basis,
+      recordedAt: Date.parse(act.at),
+      applicantName: applicantDisplayName(p.applicant),
+      applicantId: applicantKey(p.applicant),
+      address: p.place ?? p.applicant.address ?? null,
+      lines: form.fields.map((f) => actLine(f, act.values[f.id])),
+      officialName: act.by.name ?? act.by.login,
+    },
+  };
 }

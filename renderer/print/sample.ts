@@ -1,6 +1,7 @@
 import type {
   AgendaData,
   CoverLetterData,
+  InspectionActData,
   NotificationData,
   PrintJob,
   ReceiptData,
@@ -213,6 +214,53 @@ export const SAMPLE_AGENDA: Record<'kk' | 'ru', AgendaData> = {
   },
 };
 
+/** An inspection act from a home visit (004/12 1.2, step 5): its form's entries, as recorded. */
+export const SAMPLE_INSPECTION_ACT: InspectionActData = {
+  regNumber: 'ALM01-D1-000042',
+  provider: {
+    kk: 'Алматы қаласының Жұмыспен қамтуды және әлеуметтік бағдарламаларды үйлестіру басқармасы',
+    ru: 'Управление занятости и социальных программ города Алматы',
+  },
+  service: {
+    kk: 'Үйде күтім жағдайында арнаулы әлеуметтік қызметтер көрсетуге құжаттарды ресімдеу',
+    ru: 'Оформление документов на оказание специальных социальных услуг в условиях ухода на дому',
+  },
+  title: {
+    kk: 'Тұрғын үй және басқа да материалдық-тұрмыстық жағдайларын тексеру актісі',
+    ru: 'Акт обследования жилищных и других материально-бытовых условий',
+  },
+  basis: '004/12 п. 7 пп. 5)',
+  recordedAt: Date.UTC(2026, 3, 8, 6, 0),
+  applicantName: 'Сейітова Күләш Әбдіқызы',
+  applicantId: '450312400218',
+  address: 'Алматы қ., Әуезов ауданы, Жетісу-2, 14-үй, 25-пәтер',
+  lines: [
+    { label: { kk: 'Елді мекен', ru: 'Населённый пункт' }, value: { kk: 'Алматы', ru: 'Алматы' } },
+    { label: { kk: 'Жалғыз тұрады', ru: 'Проживает одиноко' }, value: { yesNo: true } },
+    {
+      label: { kk: 'Тұру жағдайы', ru: 'Условия проживания' },
+      value: { kk: 'Жекеменшік тұрғын үй', ru: 'Собственное жильё' },
+    },
+    {
+      label: { kk: 'Тұрғын үй жағдайлары', ru: 'Жилищные условия' },
+      value: {
+        kk: 'Бір бөлмелі пәтер, 4-қабат, лифт жоқ; жылу және су бар',
+        ru: 'Бір бөлмелі пәтер, 4-қабат, лифт жоқ; жылу және су бар',
+      },
+    },
+    {
+      label: { kk: 'Өзіне-өзі қызмет көрсету қабілеті', ru: 'Способность к самообслуживанию' },
+      value: { kk: 'Ішінара', ru: 'Частичная' },
+    },
+    {
+      label: { kk: 'Күтімге мұқтаждық', ru: 'Потребность в уходе' },
+      value: { kk: 'Азық-түлік сатып алу, тамақ әзірлеу', ru: 'Азық-түлік сатып алу, тамақ әзірлеу' },
+    },
+    { label: { kk: 'Актімен қол қойып танысты', ru: 'С актом ознакомлен(а) под роспись' }, value: { yesNo: true } },
+  ],
+  officialName: 'Омарова Дана Серікқызы',
+};
+
 export const SAMPLE_JOBS: Record<PrintJob['doc'], PrintJob> = {
   ticket: { doc: 'ticket', data: SAMPLE_TICKET },
   receipt: { doc: 'receipt', data: SAMPLE_RECEIPT },
@@ -220,6 +268,7 @@ export const SAMPLE_JOBS: Record<PrintJob['doc'], PrintJob> = {
   notification: { doc: 'notification', data: SAMPLE_NOTIFICATION_APPROVED },
   coverLetter: { doc: 'coverLetter', data: SAMPLE_COVER_LETTER },
   agenda: { doc: 'agenda', data: SAMPLE_AGENDA.kk },
+  inspectionAct: { doc: 'inspectionAct', data: SAMPLE_INSPECTION_ACT },
 };
 
 /**
@@ -227,6 +276,13 @@ export const SAMPLE_JOBS: Record<PrintJob['doc'], PrintJob> = {
  * the first is the one in SAMPLE_JOBS.
  */
 export const SAMPLE_VARIANTS: Partial<Record<PrintJob['doc'], Record<string, PrintJob>>> = {
+  receipt: {
+    office: { doc: 'receipt', data: SAMPLE_RECEIPT },
+    home: {
+      doc: 'receipt',
+      data: { ...SAMPLE_RECEIPT, place: 'Алматы қ., Әуезов ауданы, Жетісу-2, 14-үй, 25-пәтер' },
+    },
+  },
   notification: {
     approved: { doc: 'notification', data: SAMPLE_NOTIFICATION_APPROVED },
     refused: { doc: 'notification', data: SAMPLE_NOTIFICATION_REFUSED },
@@ -250,6 +306,7 @@ export const DOC_KINDS: readonly PrintJob['doc'][] = [
   'notification',
   'coverLetter',
   'agenda',
+  'inspectionAct',
 ];
 
 /** The test ticket of the settings panel: the sample, with the desk's official and the time now. */

@@ -31,9 +31,9 @@ export function headRows(
   ];
 }
 
-/** When, and for which service. */
+/** When (and, taken at the applicant's home, where), and for which service. */
 export function acceptedRows(
-  slip: Pick<IntakeSlip, 'registeredAt' | 'service' | 'variant'>,
+  slip: Pick<IntakeSlip, 'registeredAt' | 'service' | 'variant' | 'place'>,
   lang: UiLanguage,
   t: PrintT,
 ): ReactNode[] {
@@ -41,6 +41,13 @@ export function acceptedRows(
     <Field key="registeredAt" id="registeredAt" label={t('print:field.registeredAt')}>
       {formatPrintedDateTime(slip.registeredAt)}
     </Field>,
+    ...(slip.place
+      ? [
+          <Field key="place" id="place" label={t('print:field.placeAtHome')}>
+            {slip.place}
+          </Field>,
+        ]
+      : []),
     <Field key="service" id="service" label={t('print:field.service')}>
       {slip.service[lang]}
       {slip.variant && (

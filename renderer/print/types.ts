@@ -37,6 +37,8 @@ export interface IntakeSlip {
   applicantId: string;
   representative: { fullName: string; poaNumber: string; poaDate: string } | null;
   phone: string | null;
+  /** Taken at the applicant's home: where (the time is `registeredAt`). */
+  place?: string | null;
 }
 
 /** Талон: the acknowledgement of acceptance, with a tear-off part carrying the same number. */
@@ -131,10 +133,38 @@ export interface AgendaData {
   secretary: string;
 }
 
+/** One entry of a printed inspection act: its label, and the value as written (or yes/no, translated). */
+export interface ActLine {
+  label: BilingualText;
+  value: BilingualText | { yesNo: boolean } | null;
+}
+
+/**
+ * Акт обследования / тексеру актісі (A4 only): the act drawn up at a home visit, on the form the
+ * service's data defines, with the applicant's and the commission's or worker's signatures on paper.
+ */
+export interface InspectionActData {
+  regNumber: string;
+  provider: BilingualText;
+  service: BilingualText;
+  title: BilingualText;
+  /** The regulation's point that prescribes the act. */
+  basis: string;
+  /** When the act was recorded (epoch ms), printed dd.MM.yyyy. */
+  recordedAt: number;
+  applicantName: string;
+  applicantId: string;
+  /** The applicant's address as registered, or the place the application was taken at home. */
+  address: string | null;
+  lines: ActLine[];
+  officialName: string;
+}
+
 export type PrintJob =
   | { doc: 'ticket'; data: TicketData }
   | { doc: 'receipt'; data: ReceiptData }
   | { doc: 'refusal'; data: RefusalReceiptData }
   | { doc: 'notification'; data: NotificationData }
   | { doc: 'coverLetter'; data: CoverLetterData }
-  | { doc: 'agenda'; data: AgendaData };
+  | { doc: 'agenda'; data: AgendaData }
+  | { doc: 'inspectionAct'; data: InspectionActData };

@@ -1,6 +1,7 @@
 import { loadCatalogue, type Catalogue } from './load';
 import { BUNDLED_SERVICES } from './services';
 
+export * from './act';
 export * from './docs';
 export * from './load';
 export * from './office';

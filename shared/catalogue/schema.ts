@@ -102,6 +102,59 @@ export const WAIT_EXPIRY = [
   'mail_result',
 ] as const;
 
+/** The kinds of entry an inspection act's field takes (a text line, a paragraph, a number, a date, yes/no, one of a list). */
+export const ACT_FIELD_TYPES = ['text', 'textarea', 'number', 'date', 'yes_no', 'choice'] as const;
+
+export const actFieldSchema = z
+  .object({
+    id: idSchema,
+    label: textSchema,
+    type: z.enum(ACT_FIELD_TYPES),
+    required: z.boolean().optional(),
+    /** For `choice`: the options, by id. */
+    options: z
+      .array(z.object({ id: idSchema, label: textSchema }).strict())
+      .min(2)
+      .optional(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if ((f.type === 'choice') !== (f.options !== undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options'],
+        message: 'options belong to a choice field, and a choice field has them',
+        params: { code: 'actOptions' },
+      });
+  });
+export type ActField = z.infer<typeof actFieldSchema>;
+
+/**
+ * The inspection act (акт обследования / тексеру актісі) drawn up at a home visit, as the
+ * regulation's appendix lays it out: its title, the point or appendix that prescribes it, and its
+ * fields. The act is filled on the application's card at the visit step and printed on A4.
+ */
+export const actFormSchema = z
+  .object({
+    title: textSchema,
+    /** The regulation's point or appendix that prescribes the act («004/7 п. 7 пп. 4), прил. 3»). */
+    basis: z.string().trim().min(1),
+    fields: z.array(actFieldSchema).min(1),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    a.fields.forEach((f, i) => {
+      if (a.fields.findIndex((o) => o.id === f.id) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', i, 'id'],
+          message: `duplicate field ${f.id}`,
+          params: { code: 'duplicate', id: f.id },
+        });
+    });
+  });
+export type ActForm = z.infer<typeof actFormSchema>;
+
 export const stepSchema = z
   .object({
     /** Stable within the variant; events name steps by it. */
@@ -137,6 +190,8 @@ export const stepSchema = z
      * working days of receipt, and the commission never sees it). Only on a `branch` step.
      */
     closes: z.boolean().optional(),
+    /** A visit step (inspection at home): the act drawn up there. */
+    act: actFormSchema.optional(),
     note: z.string().optional(),
   })
   .strict()
@@ -224,6 +279,15 @@ export const variantSchema = z
     steps: z.array(stepSchema).min(1),
     /** Longer terms the regulation allows on a named ground, recorded mid-case. */
     extensions: z.array(extensionSchema).optional(),
+    /**
+     * Where the variant takes applications at the applicant's home (`home_visit`): the regulation's
+     * point that allows it, and its words («004/7 п. 13»). Versions shipped before it was modelled
+     * (004/1 and 004/3 1.0) list the channel without it; every version in force cites it (tested).
+     */
+    homeVisit: z
+      .object({ basis: z.string().trim().min(1), text: z.string().optional() })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -261,6 +325,13 @@ export const variantSchema = z
           params: { code: 'nothingToAdd' },
         });
     });
+    if (v.homeVisit && !v.channels.includes('home_visit'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['homeVisit'],
+        message: 'a home-visit basis on a variant that takes no applications at home',
+        params: { code: 'homeVisitChannel' },
+      });
     const seen = new Set<string>();
     v.steps.forEach((s, i) => {
       if (seen.has(s.id))

@@ -110,6 +110,27 @@ describe('the catalogue validator (validate_doc_update of `catalog`)', () => {
     );
   });
 
+  it('takes a visit step’s inspection act and a home-visit basis, and refuses them malformed (as zod does)', () => {
+    const visits = byAdmin(seeds.find((d) => d._id === 'service:almaty-targeted-social-assistance:1.1')!);
+    expect(reason(visits)).toBeNull();
+    const act = (d: Record<string, any>): Record<string, any> => d['variants'][0].steps[4].act as Record<string, any>;
+    expect(act(visits.data as Record<string, any>)['basis']).toBe('004/7 п. 7 пп. 4)');
+    expect(reason(withData(visits, (d) => (act(d)['fields'][0].type = 'signature')))).toBe(
+      'catalog.badAct@variants.0.steps.4.act.fields.0',
+    );
+    expect(reason(withData(visits, (d) => (act(d)['fields'] = [])))).toBe('catalog.badAct@variants.0.steps.4.act');
+    expect(reason(withData(visits, (d) => (act(d)['basis'] = ' ')))).toBe('catalog.badAct@variants.0.steps.4.act');
+    expect(reason(withData(visits, (d) => delete act(d)['fields'][5].options))).toBe(
+      'catalog.badAct@variants.0.steps.4.act.fields.5',
+    );
+    expect(reason(withData(visits, (d) => (d['variants'][0].channels = ['provider_office', 'con'])))).toBe(
+      'catalog.badVariant@variants.0.homeVisit',
+    );
+    expect(reason(withData(visits, (d) => (d['variants'][0].homeVisit = { basis: '' })))).toBe(
+      'catalog.badVariant@variants.0.homeVisit',
+    );
+  });
+
   it('refuses a calendar year with a day of another year or a transfer without the decree', () => {
     expect(reason(withData(calendar, (d) => (d['holidays'][0].date = '2025-01-01')))).toBe(
       'catalog.badHoliday@holidays.0',

@@ -23,7 +23,7 @@
  * another realm), no inner functions or closures over imports (a bundler may wrap them in helpers
  * the server lacks): CouchDB evaluates this function's source text with `rules` inlined as JSON.
  */
-import { ACTORS, CHANNELS, NORM_UNITS, OFFICE_HOURS, REGIONS, STEP_KINDS } from '../catalogue/schema';
+import { ACT_FIELD_TYPES, ACTORS, CHANNELS, NORM_UNITS, OFFICE_HOURS, REGIONS, STEP_KINDS } from '../catalogue/schema';
 import type { UserCtx } from './validateDocUpdate';
 
 export interface CatalogRules {
@@ -33,6 +33,7 @@ export interface CatalogRules {
   channels: string[];
   officeHours: string[];
   regions: string[];
+  actFieldTypes: string[];
 }
 
 /** The enumerations the validator checks against, from the catalogue schema (one source). */
@@ -44,6 +45,7 @@ export function catalogValidationRules(): CatalogRules {
     channels: [...CHANNELS],
     officeHours: [...OFFICE_HOURS],
     regions: [...REGIONS],
+    actFieldTypes: [...ACT_FIELD_TYPES],
   };
 }
 
@@ -141,6 +143,16 @@ export function validateCatalogDoc(
           rules.normUnits.indexOf(n.unit) === -1)
       )
         throw { forbidden: 'catalog.badNorm@variants.' + i + '.deadline' };
+      // Intake at home cites the regulation's point that allows it.
+      if (
+        v.homeVisit !== undefined &&
+        (v.homeVisit === null ||
+          typeof v.homeVisit !== 'object' ||
+          typeof v.homeVisit.basis !== 'string' ||
+          v.homeVisit.basis.replace(/\s/g, '') === '' ||
+          v.channels.indexOf('home_visit') === -1)
+      )
+        throw { forbidden: 'catalog.badVariant@variants.' + i + '.homeVisit' };
       if (!Array.isArray(v.steps) || v.steps.length === 0)
         throw { forbidden: 'catalog.badStep@variants.' + i + '.steps' };
       for (j = 0; j < v.steps.length; j++) {
@@ -166,6 +178,39 @@ export function validateCatalogDoc(
             rules.normUnits.indexOf(n.unit) === -1)
         )
           throw { forbidden: 'catalog.badNorm@variants.' + i + '.steps.' + j + '.norm' };
+        // A visit step's inspection act: its title, basis and typed fields (what the desk renders).
+        t = s.act;
+        if (t !== undefined) {
+          if (
+            t === null ||
+            typeof t !== 'object' ||
+            t.title === null ||
+            typeof t.title !== 'object' ||
+            typeof t.title.kk !== 'string' ||
+            typeof t.title.ru !== 'string' ||
+            typeof t.basis !== 'string' ||
+            t.basis.replace(/\s/g, '') === '' ||
+            !Array.isArray(t.fields) ||
+            t.fields.length === 0
+          )
+            throw { forbidden: 'catalog.badAct@variants.' + i + '.steps.' + j + '.act' };
+          for (k = 0; k < t.fields.length; k++) {
+            n = t.fields[k];
+            if (
+              n === null ||
+              typeof n !== 'object' ||
+              typeof n.id !== 'string' ||
+              !ID.test(n.id) ||
+              rules.actFieldTypes.indexOf(n.type) === -1 ||
+              n.label === null ||
+              typeof n.label !== 'object' ||
+              typeof n.label.kk !== 'string' ||
+              typeof n.label.ru !== 'string' ||
+              (n.type === 'choice' && !Array.isArray(n.options))
+            )
+              throw { forbidden: 'catalog.badAct@variants.' + i + '.steps.' + j + '.act.fields.' + k };
+          }
+        }
       }
     }
     return;

@@ -90,6 +90,12 @@ const intakeFields = {
   documents: z.array(documentMark).max(100),
   /** Written consent to use confidential information from information systems, where required. */
   consent: z.boolean().optional(),
+  /**
+   * Taken at the applicant's home (channel `home_visit`): where, as the worker wrote it. When is the
+   * event's own time. The applicant's consent to the intake at home is `homeConsent`.
+   */
+  place: z.string().trim().min(1).max(300).optional(),
+  homeConsent: z.boolean().optional(),
   note,
 };
 
@@ -157,6 +163,20 @@ export const payloadSchemas = {
   deadline_extended: z
     .object({ stepId, extensionId: z.string().min(1).max(64), reason: z.string().trim().min(1).max(2000), note })
     .strict(),
+  /**
+   * The inspection act (акт обследования / тексеру актісі) drawn up at a visit step, by the field
+   * ids of the step's act form (shared/catalogue/act.ts). Recorded again, the later act stands.
+   */
+  act_recorded: z
+    .object({
+      stepId,
+      values: z.record(
+        z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+        z.union([z.string().max(2000), z.number(), z.boolean()]),
+      ),
+      note,
+    })
+    .strict(),
   /** The applicant withdrew the application. */
   withdrawn: z.object({ note }).strict(),
   /**
@@ -204,6 +224,7 @@ export const KIND_ROLES: Record<EventKind, readonly StaffRole[]> = {
   deadline_extended: ['clerk', 'head', 'executor', 'commission'],
   issued: ['clerk', 'executor'],
   withdrawn: ['clerk'],
+  act_recorded: ['executor', 'commission', 'clerk', 'head'],
   attachment_added: ['clerk', 'head', 'executor', 'commission'],
 };
 

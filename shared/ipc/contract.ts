@@ -189,6 +189,7 @@ export const IPC = {
   getHubStatus: 'kense:get-hub-status',
   configureHub: 'kense:configure-hub',
   menuCommand: 'kense:menu-command',
+  setCaptureOpen: 'kense:set-capture-open',
 } as const;
 
 /** Payload schema per request channel; the main process refuses anything else. */
@@ -201,6 +202,7 @@ export const ipcRequestSchemas = {
   [IPC.getDataKey]: dataKeyRequestSchema,
   [IPC.getHubStatus]: z.undefined(),
   [IPC.configureHub]: hubConfigSchema,
+  [IPC.setCaptureOpen]: z.boolean(),
 } as const;
 export type IpcRequestChannel = keyof typeof ipcRequestSchemas;
 
@@ -227,6 +229,11 @@ export interface KenseBridge {
    * key is held in memory, wrapped under each known user's password (docs/threat-model.md).
    */
   getDataKey?(request: DataKeyRequest): Promise<DataKeyResult>;
+  /**
+   * Electron only: the document-capture screen opened or closed; the camera is allowed to the app
+   * only while it is open (electron/main/guards.ts). Browser mode: the browser asks the user.
+   */
+  setCaptureOpen?(open: boolean): Promise<void>;
 }
 
 /** Every member the host exposes: the preload's `window.kense` must have exactly these. */
@@ -241,6 +248,7 @@ export const BRIDGE_MEMBERS = [
   'getDataKey',
   'getHubStatus',
   'configureHub',
+  'setCaptureOpen',
 ] as const satisfies readonly (keyof KenseBridge)[];
 // Compile-time: the list names every member of the interface, no more, no fewer.
 type MissingMember = Exclude<keyof KenseBridge, (typeof BRIDGE_MEMBERS)[number]>;

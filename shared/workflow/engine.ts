@@ -9,6 +9,7 @@ import {
   type WorkCalendar,
 } from '../calendar';
 import type { Extension, Norm, ServiceDefinition, Step, TermChange, Variant } from '../catalogue/schema';
+import { actProblems, type ActValues } from '../catalogue/act';
 import {
   compareEvents,
   type ActorRef,
@@ -60,7 +61,12 @@ export interface Superseded {
   actor: ActorRef;
   at: string;
   /** Why it no longer applied: a translatable code. */
-  reason: 'workflow.stepAlreadyDone' | 'workflow.closed' | 'workflow.notAllowed' | 'workflow.overridden';
+  reason:
+    | 'workflow.stepAlreadyDone'
+    | 'workflow.closed'
+    | 'workflow.notAllowed'
+    | 'workflow.overridden'
+    | 'workflow.actInvalid';
   /** The event that won, when there is one. */
   by: string | null;
 }
@@ -100,6 +106,15 @@ export interface OutgoingLetter {
   eventId: string;
   stepId: string;
   at: number;
+  by: ActorRef;
+}
+
+/** An inspection act recorded at a visit step. */
+export interface ActEntry {
+  eventId: string;
+  stepId: string;
+  values: ActValues;
+  at: string;
   by: ActorRef;
 }
 
@@ -146,6 +161,8 @@ export interface ApplicationState {
   attachments: AttachmentEntry[];
   /** Longer terms recorded mid-case, in the order they were applied. */
   extensions: AppliedExtension[];
+  /** Inspection acts drawn up at visit steps, oldest first (a later act for a step stands). */
+  acts: ActEntry[];
   /** Letters sent out with their outgoing numbers, oldest first. */
   letters: OutgoingLetter[];
   /** Events that are malformed or belong to no known service: kept out of the fold, shown. */
@@ -369,6 +386,7 @@ function emptyState(appId: string): ApplicationState {
     superseded: [],
     attachments: [],
     extensions: [],
+    acts: [],
     letters: [],
     problems: [],
     calendarMissingYear: null,
@@ -597,6 +615,8 @@ class Folder {
     if (isFinal(this.s.status)) return this.supersede(e, 'workflow.closed');
 
     switch (e.kind) {
+      case 'act_recorded':
+        return this.recordAct(e);
       case 'withdrawn':
         this.complete(e, 'done', at);
         this.s.status = 'withdrawn';
@@ -695,6 +715,18 @@ class Folder {
       default:
         return this.supersede(e, 'workflow.notAllowed');
     }
+  }
+
+  /**
+   * An inspection act: on the visit step now due, by the role acting on it, with entries its form
+   * accepts. It records the visit; the step is then done as any other.
+   */
+  private recordAct(e: EventDoc<'act_recorded'>): void {
+    const step = this.s.step;
+    if (!step || step.id !== e.payload.stepId || !step.act || roleForStep(step) !== e.actor.role)
+      return this.supersede(e, 'workflow.notAllowed');
+    if (actProblems(step.act, e.payload.values).length > 0) return this.supersede(e, 'workflow.actInvalid');
+    this.s.acts.push({ eventId: e._id, stepId: step.id, values: e.payload.values, at: e.at, by: e.actor });
   }
 
   /** Registers the letter an accepted event sent out under the outgoing number it carries. */

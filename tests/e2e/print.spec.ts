@@ -271,3 +271,53 @@ test.describe('the commission agenda on paper', () => {
     });
   }
 });
+
+test.describe('the inspection act and a receipt taken at home (issue 18)', () => {
+  test('the act on A4: title, basis, entries and signatures in Kazakh and Russian side by side', async ({ page }) => {
+    await openAlone(page, 'inspectionAct' as Doc, 'A4');
+    await expect(page.locator('#kense-print-root .print-sheet').getByTestId('print-act-line')).toHaveCount(14);
+    await page.emulateMedia({ media: 'print' });
+    const file = `${OUT}/inspectionAct-A4.pdf`;
+    writeFileSync(file, new Uint8Array(await page.pdf({ preferCSSPageSize: true, printBackground: true })));
+    const info = run('pdfinfo', [file]);
+    expect(/Pages:\s+(\d+)/.exec(info)?.[1]).toBe('1');
+    expect(info).toMatch(/Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts/);
+    const text = squash(run('pdftotext', ['-enc', 'UTF-8', file, '-']));
+    for (const expected of [
+      'ТҰРҒЫН ҮЙ ЖӘНЕ БАСҚА ДА МАТЕРИАЛДЫҚ-ТҰРМЫСТЫҚ ЖАҒДАЙЛАРЫН ТЕКСЕРУ АКТІСІ',
+      'АКТ ОБСЛЕДОВАНИЯ ЖИЛИЩНЫХ И ДРУГИХ МАТЕРИАЛЬНО-БЫТОВЫХ УСЛОВИЙ',
+      '004/12 п. 7 пп. 5)',
+      'ALM01-D1-000042',
+      '08.04.2026',
+      'Проживает одиноко',
+      'Жалғыз тұрады',
+      'Частичная',
+      'Ішінара',
+      'С актом ознакомлен(а)',
+      'Актімен таныстым',
+      'Омарова Дана Серікқызы',
+      'Жетісу-2, 14-үй',
+    ])
+      expect(text, expected).toContain(expected);
+    run('pdftoppm', ['-png', '-r', '60', '-singlefile', file, `${OUT}/inspectionAct-A4`]);
+  });
+
+  for (const format of ['58mm', 'A4'] as const) {
+    test(`the receipt says where and when it was taken (${format})`, async ({ page }) => {
+      await page.goto(`./#/print-test?doc=receipt&format=${format}&sample=home`);
+      await expect(page.locator('#kense-print-root > .print-slot[data-ready="true"]')).toHaveCount(1);
+      await page.emulateMedia({ media: 'print' });
+      const file = `${OUT}/receipt-home-${format}.pdf`;
+      writeFileSync(file, new Uint8Array(await page.pdf({ preferCSSPageSize: true, printBackground: true })));
+      const text = squash(run('pdftotext', ['-enc', 'UTF-8', file, '-']));
+      for (const expected of [
+        'Үйде қабылданды, мекенжайы',
+        'Принято на дому по адресу',
+        'Жетісу-2, 14-үй',
+        '20.03.2026 10:42',
+      ])
+        expect(text, expected).toContain(expected);
+      run('pdftoppm', ['-png', '-r', '60', '-singlefile', file, `${OUT}/receipt-home-${format}`]);
+    });
+  }
+});

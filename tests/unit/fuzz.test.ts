@@ -7,7 +7,7 @@ import { KIND_ROLES, parseEvent } from '../../shared/events';
 import { validateIinOrBin } from '../../shared/identity';
 import { ipcRequestSchemas, type HubStatusReport, type IpcRequestChannel } from '../../shared/ipc/contract';
 import { guardedHandler, isRefusal } from '../../electron/main/ipc';
-import { isNavigationAllowed, isRequestAllowed } from '../../electron/main/guards';
+import { isNavigationAllowed, isRequestAllowed, type CaptureGate } from '../../electron/main/guards';
 import { ipcHandlers } from '../../electron/main/handlers';
 import { createKeyStore } from '../../electron/main/keyStore';
 import { syncOrigins } from '../../electron/main/csp';
@@ -143,8 +143,12 @@ describe('fuzz: the real IPC handler table, with a fake shell that records every
             randomBytes: (n) => new Uint8Array(n),
             platform: 'win32',
           }),
+          capture: {
+            set: () => effects.push('capture'),
+          } as unknown as CaptureGate,
         });
         const sender = {
+          id: 7,
           print: (_o: unknown, cb: (ok: boolean, r: string) => void) => {
             effects.push('print');
             cb(true, '');

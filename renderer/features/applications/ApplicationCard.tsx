@@ -19,6 +19,7 @@ import type { DeskUser } from '../../state/session';
 import { ActionPanel } from './ActionPanel';
 import { ApplicationPath } from './ApplicationPath';
 import { Attachments } from './Attachments';
+import { InspectionActPanel } from './InspectionAct';
 import { normText } from './norm';
 import { LettersAndExtensions } from './TermsAndLetters';
 import { PrintButtons } from '../../print/PrintButtons';
@@ -264,6 +265,8 @@ function Card({
           autoDocs={[]}
         />
       </section>
+
+      <InspectionActPanel desk={desk} state={state} actor={actor} role={user.role} print={printer.print} />
 
       <Attachments desk={desk} appId={appId} actor={actor} attachments={state.attachments} />
 

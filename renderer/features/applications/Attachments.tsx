@@ -7,6 +7,7 @@ import { writeFailureKey, type Desk } from '../../data/desk';
 import { formatNumber, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import { download } from '../../components/download';
+import { CameraCapture } from './CameraCapture';
 import { prepareScan } from './scan';
 
 /** A file's size in the UI language: «12 КБ», «1,4 МБ» (the number with the locale's separators). */
@@ -32,6 +33,7 @@ export function Attachments({
   const language = usePreferences((s) => s.language);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const [camera, setCamera] = useState(false);
 
   const add = async (file: File): Promise<void> => {
     setBusy(true);
@@ -94,6 +96,18 @@ export function Attachments({
         />
         <span>{busy ? t('card:attachments.adding') : t('card:attachments.add')}</span>
       </label>
+      <button type="button" disabled={busy || camera} onClick={() => setCamera(true)} data-testid="camera-open">
+        {t('card:camera.open')}
+      </button>
+      {camera && (
+        <CameraCapture
+          onCapture={(file) => {
+            setCamera(false);
+            void add(file);
+          }}
+          onClose={() => setCamera(false)}
+        />
+      )}
       {failure && (
         <p className="field-error" role="alert">
           {t(failure)}

@@ -12,6 +12,8 @@ import { PrintButtons } from '../../print/PrintButtons';
 import { useDeskPrinter } from '../../print/useDeskPrinter';
 import { dueText } from '../../components/dueText';
 import { resultDue } from './intake';
+import { usePrintSettings } from '../../print/settings';
+import { receiptWaits, useHandover } from '../../data/handover';
 
 /** What the clerk sees once the application is registered (or refused): the number, and the paper. */
 export function IntakeDone({
@@ -38,6 +40,14 @@ export function IntakeDone({
     [event, service, due, calendarMissingYear, officeName],
   );
   const printer = useDeskPrinter();
+  // Taken at home with no printer set up on this laptop: the receipt waits in the list of those
+  // to hand over (Visits), printed later; with a (portable 58 mm) printer it prints here as usual.
+  const printerConfigured = usePrintSettings((s) => s.deviceName !== null);
+  const waits = event.kind === 'registered' && receiptWaits(event.payload.channel, printerConfigured);
+  const addHandover = useHandover((s) => s.add);
+  useEffect(() => {
+    if (waits) addHandover({ appId: event.appId, regNumber: event.payload.regNumber, at: Date.parse(event.at) });
+  }, [waits, addHandover, event]);
   const next = useRef<HTMLButtonElement>(null);
   useEffect(() => next.current?.focus(), []);
   // The PDF copy of the receipt (or refusal) goes into the application's file, once.
@@ -73,7 +83,16 @@ export function IntakeDone({
           </>
         )}
       </dl>
-      <PrintButtons jobs={jobs} print={printer.print} autoDocs={refused ? ['refusal'] : printer.autoDocs} />
+      {waits && (
+        <p className="note" data-testid="receipt-waits">
+          {t('reception:home.receiptWaits')}
+        </p>
+      )}
+      <PrintButtons
+        jobs={jobs}
+        print={printer.print}
+        autoDocs={refused ? ['refusal'] : waits ? [] : printer.autoDocs}
+      />
       <div className="actions">
         <button ref={next} type="button" className="primary" onClick={onNext} data-testid="next-application">
           {t('reception:done.next')}

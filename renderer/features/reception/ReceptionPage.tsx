@@ -619,6 +619,32 @@ function ServiceDetails({
           </select>
         </Field>
       </div>
+      {draft.channel === 'home_visit' && (
+        <fieldset className="subsection home-intake" data-testid="home-intake">
+          <legend>
+            {t('reception:home.title')}
+            {variant?.homeVisit && <span className="muted"> · {variant.homeVisit.basis}</span>}
+          </legend>
+          <Field label={t('reception:home.place')} error={errorFor('place')} wide>
+            <input
+              value={draft.place ?? ''}
+              placeholder={t('reception:home.placeHint')}
+              onChange={(e) => set((x) => ({ ...x, place: e.target.value }))}
+              data-testid="home-place"
+            />
+          </Field>
+          <label className="check consent">
+            <input
+              type="checkbox"
+              checked={draft.homeConsent ?? false}
+              onChange={(e) => set((x) => ({ ...x, homeConsent: e.target.checked }))}
+              data-testid="home-consent"
+            />
+            <span>{t('reception:home.consent')}</span>
+          </label>
+          {errorFor('homeConsent') && <p className="field-error">{errorFor('homeConsent')}</p>}
+        </fieldset>
+      )}
       <fieldset className="documents" data-testid="documents">
         <legend>
           {t('reception:documents.title')}

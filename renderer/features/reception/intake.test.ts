@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from '@shared/calendar';
+import { bundledCatalogue } from '@shared/catalogue';
 import { testPermitService as service } from '../../../tests/fixtures/testService';
 import {
   buildRefusal,
@@ -128,5 +129,61 @@ describe('reception form → events', () => {
     expect(consentDocument(checkbox)).toBe(false);
     expect(buildRegistration(filled({ consent: false }), checkbox).ok).toBe(false);
     expect(buildRegistration(filled({ consent: true }), checkbox).ok).toBe(true);
+  });
+});
+
+describe('intake at the applicant’s home (channel home_visit)', () => {
+  const home = bundledCatalogue().get('almaty-targeted-social-assistance', '1.1');
+  if (!home) throw new Error('fixture');
+  const atHome = (change: Partial<ReceptionDraft> = {}): ReceptionDraft => ({
+    ...emptyDraft(),
+    idInput: '900101300017',
+    person: {
+      surname: 'Сейітов',
+      name: 'Нұрлан',
+      patronymic: '',
+      birthDate: '',
+      address: 'Алматы, Абай к-сі, 10',
+      phone: '',
+    },
+    serviceId: home.id,
+    variantId: 'provider-or-con',
+    channel: 'home_visit',
+    documents: Object.fromEntries(home.documents.items.map((d) => [d.id, { received: true, original: false }])),
+    consent: true,
+    homeConsent: true,
+    ...change,
+  });
+
+  it('records where (the applicant’s address unless another place is written) and the consent', () => {
+    const r = buildRegistration(atHome(), home);
+    expect(r.ok && r.payload).toMatchObject({
+      channel: 'home_visit',
+      place: 'Алматы, Абай к-сі, 10',
+      homeConsent: true,
+    });
+    const elsewhere = buildRegistration(atHome({ place: ' Қызының үйі, Сайран 5 ' }), home);
+    expect(elsewhere.ok && elsewhere.payload.place).toBe('Қызының үйі, Сайран 5');
+  });
+
+  it('without a place or the applicant’s consent, nothing is registered and each is named', () => {
+    const r = buildRegistration(atHome({ homeConsent: false, person: { ...atHome().person, address: '' } }), home);
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'place', code: 'reception:errors.placeRequired' },
+          { field: 'homeConsent', code: 'reception:errors.homeConsentRequired' },
+        ]),
+      );
+  });
+
+  it('at the office, no place is recorded; a variant without intake at home refuses the channel', () => {
+    const office = buildRegistration(atHome({ channel: 'provider_office', place: 'x' }), home);
+    expect(office.ok && office.payload.place).toBeUndefined();
+    const old = bundledCatalogue().get('almaty-targeted-social-assistance', '1');
+    const r = buildRegistration(atHome(), old);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.field)).toContain('channel');
   });
 });

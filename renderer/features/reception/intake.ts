@@ -17,6 +17,10 @@ export interface ReceptionDraft {
   /** Per document id: received, and whether the original was shown and returned. */
   documents: Record<string, { received: boolean; original: boolean }>;
   consent: boolean;
+  /** Taken at the applicant's home: where (the applicant's address if left empty). */
+  place?: string;
+  /** The applicant agreed to the intake at home. */
+  homeConsent?: boolean;
   refusalReason: 'incomplete' | 'expired' | 'form' | 'other';
   note: string;
 }
@@ -32,6 +36,8 @@ export const emptyDraft = (): ReceptionDraft => ({
   channel: null,
   documents: {},
   consent: false,
+  place: '',
+  homeConsent: false,
   refusalReason: 'incomplete',
   note: '',
 });
@@ -145,6 +151,7 @@ function common(
   if (!channel || (variant && !variant.channels.includes(channel)))
     errors.push({ field: 'channel', code: 'reception:errors.channelRequired' });
   if (!applicant || !variant || !channel) return null;
+  const home = channel === 'home_visit' ? homeIntake(draft, applicant, errors) : {};
   if (applicant.kind === 'legal_entity' && !service.recipients.includes('legal_entity'))
     errors.push({ field: 'idInput', code: 'reception:errors.notForLegalEntities' });
   if (applicant.kind === 'person' && !service.recipients.includes('person'))
@@ -162,8 +169,24 @@ function common(
       original: draft.documents[d.id]?.original ?? false,
     })),
     consent: service.consentRequired ? consentGiven(draft, service) : undefined,
+    ...home,
     note: trimmed(draft.note),
   };
+}
+
+/**
+ * Intake at the applicant's home (channel `home_visit`): where it was taken — the applicant's
+ * address unless the worker wrote another place — and the applicant's consent to it, both required.
+ */
+function homeIntake(
+  draft: ReceptionDraft,
+  applicant: Applicant,
+  errors: FieldError[],
+): { place?: string; homeConsent?: boolean } {
+  const place = trimmed(draft.place ?? '') ?? applicant.address;
+  if (!place) errors.push({ field: 'place', code: 'reception:errors.placeRequired' });
+  if (!draft.homeConsent) errors.push({ field: 'homeConsent', code: 'reception:errors.homeConsentRequired' });
+  return { place, homeConsent: draft.homeConsent === true ? true : undefined };
 }
 
 /** The registration, if the package is complete; otherwise every reason it is not. */

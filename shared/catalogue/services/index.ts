@@ -4,7 +4,9 @@
 // in its own file (`<id>-<version>.json`).
 import s0 from './almaty-active-employment-referral.json';
 import s1 from './almaty-asp-membership-certificate.json';
+import s1b from './almaty-asp-membership-certificate-1.1.json';
 import s2 from './almaty-child-allowance.json';
+import s2b from './almaty-child-allowance-1.1.json';
 import s3 from './almaty-disabled-assistant-sign-language.json';
 import s4 from './almaty-disabled-children-home-schooling.json';
 import s5 from './almaty-disabled-prosthetic.json';
@@ -12,13 +14,18 @@ import s6 from './almaty-disabled-sanatorium.json';
 import s7 from './almaty-disabled-surdo-tiflo-hygiene.json';
 import s8 from './almaty-disabled-wheelchair.json';
 import s9 from './almaty-semipalatinsk-victims.json';
+import s9b from './almaty-semipalatinsk-victims-1.1.json';
 import s10 from './almaty-social-assistance-maslikhat.json';
 import s11 from './almaty-ssu-home-care.json';
 import s11b from './almaty-ssu-home-care-1.1.json';
+import s11c from './almaty-ssu-home-care-1.2.json';
 import s12 from './almaty-ssu-medico-social-institution.json';
 import s13 from './almaty-targeted-social-assistance.json';
+import s13b from './almaty-targeted-social-assistance-1.1.json';
 import s14 from './almaty-unemployed-certificate.json';
+import s14b from './almaty-unemployed-certificate-1.1.json';
 import s15 from './almaty-unemployed-registration.json';
+import s15b from './almaty-unemployed-registration-1.1.json';
 import s16 from './fl-permit-almaty.json';
 import s16b from './fl-permit-almaty-1.1.json';
 import s16c from './fl-permit-almaty-1.2.json';
@@ -30,7 +37,9 @@ import s20 from './labour-immigrant-permit-mvd.json';
 export const BUNDLED_SERVICES: readonly unknown[] = [
   s0,
   s1,
+  s1b,
   s2,
+  s2b,
   s3,
   s4,
   s5,
@@ -38,13 +47,18 @@ export const BUNDLED_SERVICES: readonly unknown[] = [
   s7,
   s8,
   s9,
+  s9b,
   s10,
   s11,
   s11b,
+  s11c,
   s12,
   s13,
+  s13b,
   s14,
+  s14b,
   s15,
+  s15b,
   s16,
   s16b,
   s16c,
