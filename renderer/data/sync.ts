@@ -414,9 +414,26 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     // and the write: a CouchDB-protocol server that validates even a revision it already holds
     // (pouchdb-server: the dev central and the hub) refuses it as immutable. Not a refusal.
     if (reason !== 'event.immutable') return refuse();
+    settleImmutable(id, refuse);
+  };
+  /**
+   * Immutable refusals whose comparison could not be made (the line went between the write and the
+   * check): compared again when the sync is next idle and online, never counted as refusals
+   * because a request failed (under random cuts that once reported a desk's own events as refused).
+   */
+  const unsettled = new Map<string, () => void>();
+  const settleImmutable = (id: string, refuse: () => void): void => {
+    unsettled.delete(id);
     void Promise.all([local.get(id), remote.get(id)])
       .then(([mine, theirs]) => (mine._rev === theirs._rev ? undefined : refuse()))
-      .catch(refuse);
+      .catch((err: unknown) => {
+        const status = (err as { status?: unknown } | null)?.status;
+        if (typeof status === 'number' && status > 0) refuse();
+        else if (!stopped) unsettled.set(id, refuse);
+      });
+  };
+  const settleLater = (): void => {
+    for (const [id, refuse] of [...unsettled]) settleImmutable(id, refuse);
   };
   const onPushed = (n: number): void => {
     moves.up.push({ at: now(), n });
@@ -490,6 +507,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         } else {
           if (snap.state === 'syncing') emit({ state: 'connecting' });
           beginScans();
+          settleLater();
         }
         void verify();
       })
