@@ -146,6 +146,46 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     expect(after.pendingLocal).toBe(1);
   });
 
+  it('an immutable refusal it cannot check for a failed request is checked again, not counted as refused', async () => {
+    // The server already holds the event (it arrived another way, e.g. through the hub) and, as
+    // pouchdb-server does, refuses the desk's copy as immutable; the desk's check of the server's
+    // revision then meets a cut line once.
+    const desk = localDb('desk_immutable');
+    const e = event('APPIMM');
+    await desk.bulkDocs([e]);
+    const id = String(e['_id']);
+    let docGets = 0;
+    const flaky: typeof fetch = async (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (url.includes('/_bulk_docs')) {
+        const real = await fetch(input, init);
+        const sent = JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as { docs?: { _id: string }[] };
+        if (!real.ok) return real;
+        const answer = (sent.docs ?? []).map((d) => ({ id: d._id, error: 'forbidden', reason: 'event.immutable' }));
+        return new Response(JSON.stringify(answer), { status: 201, headers: { 'content-type': 'application/json' } });
+      }
+      if (new URL(url).pathname.endsWith(`/${encodeURIComponent(id)}`) && (init?.method ?? 'GET') === 'GET') {
+        if (++docGets === 1) throw new TypeError('Failed to fetch');
+      }
+      return fetch(input, init);
+    };
+    const remote = new PouchDB(`${central.url}/office_alm01`, {
+      adapter: 'http',
+      auth,
+      skip_setup: true,
+      fetch: flaky,
+    });
+    const { until } = sync(desk, remote);
+    await waitForDoc(remoteFor('office_alm01'), id);
+    // The second look (when the sync is next idle and online) finds the same revision on both sides.
+    const deadline = Date.now() + 15_000;
+    while (docGets < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(docGets).toBeGreaterThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 200));
+    const s = await until((x) => x.state === 'online');
+    expect(s.refused).toEqual([]);
+  });
+
   it('says so when the credentials are wrong', async () => {
     const desk = localDb('desk_auth');
     await desk.put(event('APPAUTH'));
