@@ -1,6 +1,6 @@
 import { DEFAULT_CALENDAR } from '../shared/calendar';
 import type { ServiceDefinition } from '../shared/catalogue';
-import type { ActorRef, EventDoc } from '../shared/events';
+import { contentEventId, type ActorRef, type EventDoc } from '../shared/events';
 import { drive } from '../shared/workflow/drive';
 
 /**
@@ -83,7 +83,9 @@ export function* generateApplications(o: GenerateOptions): Generator<EventDoc[]>
     const person = service.recipients.includes('person');
     const regNumber = `${office}-${device}-${String(sequence).padStart(6, '0')}`;
     const mapActor = (a: ActorRef): ActorRef => (a.login === 'exec1' ? { ...a, login: executor } : a);
-    yield events.map((e) => {
+    // Each event's id names its content (shared/events contentDigest): set again once it is changed here.
+    const withId = (e: EventDoc): EventDoc => ({ ...e, _id: contentEventId(e) });
+    const mapped = (e: EventDoc): EventDoc => {
       const actor = mapActor(e.actor);
       switch (e.kind) {
         case 'registered':
@@ -110,6 +112,7 @@ export function* generateApplications(o: GenerateOptions): Generator<EventDoc[]>
         default:
           return { ...e, actor };
       }
-    });
+    };
+    yield events.map((e) => withId(mapped(e)));
   }
 }
