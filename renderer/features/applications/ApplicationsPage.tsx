@@ -10,7 +10,7 @@ import type { Desk } from '../../data/desk';
 import { MIN_PREFIX, queryWords } from '../../data/blindIndex';
 import { PAGE_SIZE } from '../../data/inbox';
 import type { ApplicationRow } from '../../data/readModel';
-import { searchApplications, useBlindTokens } from '../../data/sealedRows';
+import { searchApplications, useSearchTerms, type SearchTerm } from '../../data/sealedRows';
 
 export function ApplicationsPage(): JSX.Element {
   const { t } = useTranslation();
@@ -24,17 +24,17 @@ export function ApplicationsPage(): JSX.Element {
 
 /**
  * Newest first, the first `limit` rows through the `registeredAt` index, and how many there are
- * (counted on the index); a search looks up the folded prefixes of number, applicant and IIN/BIN
- * (the whole IIN/BIN) in the blind index and returns every hit. Words shorter than MIN_PREFIX have
+ * (counted on the index); a search looks up numbers by their folded prefix and the folded prefixes
+ * of names and the whole IIN/BIN in the blind index (sealedRows.ts) and returns every hit. Words shorter than MIN_PREFIX have
  * no token: until one is long enough the list stays unfiltered and says so.
  */
 async function query(
   desk: Desk,
-  tokens: readonly string[],
+  terms: readonly SearchTerm[],
   limit: number,
 ): Promise<{ rows: ApplicationRow[]; total: number }> {
-  if (tokens.length > 0) {
-    const rows = await searchApplications(desk.model, tokens);
+  if (terms.length > 0) {
+    const rows = await searchApplications(desk.model, desk.keys, terms);
     return { rows, total: rows.length };
   }
   const [rows, total] = await Promise.all([
@@ -48,9 +48,12 @@ function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
   const words = queryWords(search);
-  const tokens = useBlindTokens(desk.keys, words, 'words');
+  const terms = useSearchTerms(desk.keys, words);
   const [limit, setLimit] = useState(PAGE_SIZE);
-  const found = useLiveQuery(() => (tokens ? query(desk, tokens, limit) : undefined), [desk, tokens?.join(' '), limit]);
+  const found = useLiveQuery(
+    () => (terms ? query(desk, terms, limit) : undefined),
+    [desk, terms?.map((t) => `${t.word}:${t.token}`).join(' '), limit],
+  );
   const more = useCallback((loaded: number) => setLimit((l) => Math.max(l, loaded + PAGE_SIZE)), []);
   const rows = found?.rows;
   const tooShort = search.trim() !== '' && words.length === 0;
