@@ -38,6 +38,8 @@ async function openDesk(dbName = `desk_${Math.random().toString(36).slice(2, 8)}
 describe('desk: appends pass the server rules and the workflow, then reach the read model', () => {
   it('registers with a desk number, and the application appears in the read model', async () => {
     const desk = await openDesk();
+    // Folded, sealed and written off the window's thread (projectionWorker.ts).
+    expect(desk.projector.where).toBe('worker');
     const e = await desk.registerApplication('registered', clerk, intake);
     expect(e.payload.regNumber).toBe('ALM01-D01-000001');
     await desk.settled();

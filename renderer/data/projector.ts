@@ -2,8 +2,19 @@ import { appEventRange } from '@shared/events';
 import { blindIndex } from './blindIndex';
 import type { DeskKeys } from './deskKeys';
 import type { PouchDB } from './pouch';
-import type { ApplicantRow, ReadModel } from './readModel';
-import { sealProjection, type ClearProjection, type SealedProjection } from './sealedRows';
+import {
+  CHECKPOINT,
+  KEY_CHECK,
+  SCAN,
+  type AppEvents,
+  type ProjectionBatch,
+  type ScanMark,
+  type StoredDoc,
+} from './projectBatch';
+import { inlineProjection, type ProjectionRunner } from './projectionHost';
+import type { ReadModel } from './readModel';
+import { unopened } from './sealedDb';
+import type { ClearProjection } from './sealedRows';
 import { verifiedRevision, type LeafDoc } from './verifiedEvents';
 
 /** An event document as stored: the envelope fields the projector needs. */
@@ -24,50 +35,69 @@ export interface ProjectorProgress {
   total: number;
 }
 
-const CHECKPOINT = 'checkpoint';
-/** The blind-index key's check token: a model built under other keys is dropped and rebuilt. */
-const KEY_CHECK = 'keys';
-const BATCH = 500;
+export interface ProjectorOptions {
+  /** Where batches are folded and written; on this thread when absent (projectionHost.ts). */
+  runner?: ProjectionRunner;
+  /** Changes read per incremental batch: thousands, so that the worker's transactions are large. */
+  changesPage?: number;
+  /** Events read per batch of a scan (whole applications: a page is cut where the last one starts). */
+  scanPage?: number;
+}
+/** Range reads issued together (IndexedDB serves them in parallel). */
+const READS_AT_ONCE = 64;
 
-/** An applicant row from an earlier registration than another (by time, then application id). */
-const isOlder = (a: ApplicantRow, b: ApplicantRow): boolean =>
-  a.lastSeenAt !== b.lastSeenAt ? a.lastSeenAt < b.lastSeenAt : a.lastAppId < b.lastAppId;
+const appIdOf = (id: string): string | null => /^evt:([^:]+):/.exec(id)?.[1] ?? null;
 
 /**
  * Follows the office database's changes feed — the desk's own appends and replicated events
  * alike: there is no second path for sync — and keeps the read model up to date, with the
  * checkpoint written in the same transaction as the rows it covers.
+ *
+ * The work is split: this side (the desk's thread, the replica's one reader and writer) reads the
+ * stored events in batches of thousands, each application's events whole; the runner (the
+ * projection worker, projectionHost.ts) opens, folds, seals and writes them. An empty model (a
+ * first start, a rebuild, a new read-model version) is filled by a scan of the events by id, so
+ * each application is read and folded once, whatever order its events arrived in; the scan's
+ * position is kept, and a reload resumes it.
  */
 export class Projector {
   private running: Promise<void> | null = null;
   private again = false;
   private feed: PouchDB.Core.Changes<object> | null = null;
   private keysChecked = false;
+  private readonly runner: ProjectionRunner;
+  private readonly changesPage: number;
+  private readonly scanPage: number;
 
   constructor(
     private readonly db: PouchDB.Database,
     private readonly model: ReadModel,
-    private readonly project: ProjectFn,
+    project: ProjectFn,
     private readonly keys: DeskKeys,
     private readonly now: () => number = () => Date.now(),
-  ) {}
+    opts: ProjectorOptions = {},
+  ) {
+    this.runner = opts.runner ?? inlineProjection(model, project, keys);
+    this.changesPage = opts.changesPage ?? 2000;
+    this.scanPage = opts.scanPage ?? 4000;
+  }
+
+  /** Where the projection runs (the bench and the tests check it is the worker). */
+  get where(): ProjectionRunner['where'] {
+    return this.runner.where;
+  }
 
   /**
    * A model sealed under other keys (the desk was re-keyed, or its secret was lost and made anew)
    * would open to nothing and find nothing: it is dropped once, and this pass rebuilds it.
    */
-  private async checkKeys(): Promise<string> {
+  private async checkKeys(): Promise<void> {
+    if (this.keysChecked) return;
     const check = await blindIndex(this.keys.index).check();
-    if (this.keysChecked) return check;
     const stored = (await this.model.meta.get(KEY_CHECK))?.value;
     const empty = (await this.model.meta.get(CHECKPOINT)) === undefined;
     if (stored !== check && !empty) await this.clear();
     this.keysChecked = true;
-    return check;
-  }
-
-  private async checkpoint(): Promise<number | string> {
-    return (await this.model.meta.get(CHECKPOINT))?.value ?? 0;
   }
 
   /** Applies every change since the checkpoint; concurrent calls coalesce into one more pass. */
@@ -91,48 +121,117 @@ export class Projector {
     const info = await this.db.info();
     const total =
       typeof info.update_seq === 'number' ? info.update_seq : Number.parseInt(String(info.update_seq), 10) || 0;
-    const check = await this.checkKeys();
-    let since = await this.checkpoint();
-    let processed = typeof since === 'number' ? since : 0;
+    await this.checkKeys();
+    const [checkpoint, scan] = await Promise.all([this.model.meta.get(CHECKPOINT), this.model.meta.get(SCAN)]);
+    let since: number | string;
+    let processed: number;
+    if (scan || checkpoint === undefined) {
+      const mark: ScanMark = scan ? (JSON.parse(String(scan.value)) as ScanMark) : { seq: info.update_seq, after: '' };
+      await this.scanPass(mark, total, onProgress);
+      since = mark.seq;
+      processed = typeof since === 'number' ? since : 0;
+    } else {
+      since = checkpoint.value;
+      processed = typeof since === 'number' ? since : 0;
+    }
+    // Read ahead: the next batch is read while the runner writes this one (it writes them in order).
+    let writing: Promise<void> = Promise.resolve();
     for (;;) {
-      const page = await this.db.changes({ since, limit: BATCH });
+      const page = await this.db.changes({ since, limit: this.changesPage });
       if (page.results.length === 0) break;
       const appIds = new Set<string>();
       for (const ch of page.results) {
-        const m = /^evt:([^:]+):/.exec(ch.id);
-        if (m?.[1]) appIds.add(m[1]);
+        const appId = appIdOf(ch.id);
+        if (appId) appIds.add(appId);
       }
-      const cleared: [string, ClearProjection][] = [];
-      for (const appId of appIds) cleared.push([appId, this.project(appId, await this.eventsOf(appId), this.now())]);
-      // Sealed before the transaction (IndexedDB commits a transaction that waits on anything
-      // else), the whole batch at once: WebCrypto's cost is per call, and the calls overlap.
-      const projections: [string, SealedProjection][] = await Promise.all(
-        cleared.map(async ([appId, p]) => [appId, await sealProjection(this.keys, p)] as [string, SealedProjection]),
-      );
-      await this.model.transaction(
-        'rw',
-        [this.model.applications, this.model.applicants, this.model.journal, this.model.meta],
-        async () => {
-          for (const [appId, p] of projections) {
-            if (p.application) await this.model.applications.put(p.application);
-            // Every event re-projects its whole application: the applicant row keeps the details of
-            // the latest registration (by time, then id), whatever order the events arrived in.
-            const current = p.applicant ? await this.model.applicants.get(p.applicant.key) : undefined;
-            if (p.applicant && (!current || !isOlder(p.applicant, current)))
-              await this.model.applicants.put(p.applicant);
-            // The projection is the application's whole journal: a row whose action has since been
-            // superseded by a replicated event (an issuance that lost) must not stay behind.
-            await this.model.journal.where('appId').equals(appId).delete();
-            if (p.journal.length > 0) await this.model.journal.bulkPut(p.journal);
-          }
-          await this.model.meta.put({ key: CHECKPOINT, value: page.last_seq });
-          await this.model.meta.put({ key: KEY_CHECK, value: check });
-        },
-      );
+      const apps = await this.readApps([...appIds]);
+      await writing;
+      const batch: ProjectionBatch = { apps, now: this.now(), checkpoint: page.last_seq };
+      const count = page.results.length;
+      writing = this.runner.apply(batch).then(() => {
+        processed += count;
+        onProgress?.({ processed: Math.min(processed, total), total });
+      });
+      // Observed at the next `await writing`; until then it must not count as unhandled.
+      writing.catch(() => undefined);
       since = page.last_seq;
-      processed += page.results.length;
-      onProgress?.({ processed: Math.min(processed, total), total });
     }
+    await writing;
+  }
+
+  /**
+   * Fills an empty model: every event by id (an application's events sort together), whole
+   * applications per batch, then the checkpoint at the sequence the scan started from (what was
+   * written meanwhile follows by the changes feed).
+   */
+  private async scanPass(mark: ScanMark, total: number, onProgress?: (p: ProjectorProgress) => void): Promise<void> {
+    const reads = unopened(this.db);
+    let startkey = mark.after ? `evt:${mark.after}:\ufff0` : 'evt:';
+    let processed = 0;
+    let writing: Promise<void> = Promise.resolve();
+    for (;;) {
+      const page = await reads.allDocs({
+        startkey,
+        endkey: 'evt:\ufff0',
+        include_docs: true,
+        conflicts: true,
+        limit: this.scanPage,
+      });
+      const rows = page.rows.flatMap((r) => (r.doc ? [r.doc as unknown as StoredDoc] : []));
+      if (rows.length === 0) break;
+      const groups = new Map<string, StoredDoc[]>();
+      for (const doc of rows) {
+        const appId = appIdOf(doc._id);
+        if (!appId) continue;
+        const g = groups.get(appId);
+        if (g) g.push(doc);
+        else groups.set(appId, [doc]);
+      }
+      const full = page.rows.length === this.scanPage;
+      const lastApp = [...groups.keys()].pop();
+      // The page may end inside the last application: it is read whole with the next page.
+      if (full && lastApp !== undefined && groups.size > 1) groups.delete(lastApp);
+      if (full && groups.size === 1 && lastApp !== undefined) groups.set(lastApp, await this.readEvents(lastApp));
+      const apps = await Promise.all([...groups].map(([appId, events]) => this.withLeaves(appId, events)));
+      const after = [...groups.keys()].pop() ?? mark.after;
+      await writing;
+      const count = apps.reduce((n, a) => n + a.events.length, 0);
+      writing = this.runner.apply({ apps, now: this.now(), scan: { seq: mark.seq, after } }).then(() => {
+        processed += count;
+        onProgress?.({ processed: Math.min(processed, total), total });
+      });
+      writing.catch(() => undefined);
+      if (!full) break;
+      startkey = `evt:${after}:\ufff0`;
+    }
+    await writing;
+    await this.runner.apply({ apps: [], now: this.now(), checkpoint: mark.seq, scan: null });
+  }
+
+  /** The stored events of one application, each with the other leaves of those in conflict. */
+  private async readEvents(appId: string): Promise<StoredDoc[]> {
+    const r = await unopened(this.db).allDocs({ ...appEventRange(appId), include_docs: true, conflicts: true });
+    return r.rows.flatMap((row) => (row.doc ? [row.doc as unknown as StoredDoc] : []));
+  }
+
+  private async withLeaves(appId: string, events: StoredDoc[]): Promise<AppEvents> {
+    const reads = unopened(this.db);
+    const leaves: StoredDoc[] = [];
+    for (const doc of events)
+      for (const rev of doc._conflicts ?? []) leaves.push((await reads.get(doc._id, { rev })) as unknown as StoredDoc);
+    return { appId, events, leaves };
+  }
+
+  /** Whole applications, their range reads issued together. */
+  private async readApps(appIds: string[]): Promise<AppEvents[]> {
+    const out: AppEvents[] = [];
+    for (let i = 0; i < appIds.length; i += READS_AT_ONCE) {
+      const chunk = appIds.slice(i, i + READS_AT_ONCE);
+      out.push(
+        ...(await Promise.all(chunk.map(async (appId) => this.withLeaves(appId, await this.readEvents(appId))))),
+      );
+    }
+    return out;
   }
 
   /**
@@ -171,6 +270,12 @@ export class Projector {
     await this.running;
     await this.clear();
     await this.catchUp(onProgress);
+  }
+
+  /** Stops following and lets the worker go (after `stop` and the last pass). */
+  close(): void {
+    this.stop();
+    this.runner.close();
   }
 
   private async clear(): Promise<void> {

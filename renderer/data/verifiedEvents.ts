@@ -8,7 +8,8 @@ export type LeafDoc = Record<string, unknown> & { _id: string; _rev?: string; _c
  * revision's content does not change. Bounded; the integrity check never uses it (it re-hashes all).
  */
 const verdicts = new Map<string, boolean>();
-function verifiesOnce(doc: LeafDoc): boolean {
+/** Whether this revision's content is the one its id names (cached by id and revision). */
+export function verifiesOnce(doc: LeafDoc): boolean {
   if (typeof doc._rev !== 'string') return verifiesId(doc);
   const key = `${doc._id}@${doc._rev}`;
   let verdict = verdicts.get(key);
@@ -32,6 +33,20 @@ export async function verifiedRevision<D extends LeafDoc>(db: PouchDB.Database, 
   for (const rev of [...(doc._conflicts ?? [])].sort()) {
     const other = (await db.get(doc._id, { rev })) as unknown as D;
     if (verifiesOnce(other)) return other;
+  }
+  return null;
+}
+
+/**
+ * The same choice among leaves already read (the projector's worker gets the winner and, when it
+ * has conflicts, their revisions, all opened): the winner if it verifies, else the first conflicting
+ * leaf in revision order that does, else none.
+ */
+export function pickVerified<D extends LeafDoc>(doc: D, leaves: readonly D[]): D | null {
+  if (verifiesOnce(doc)) return doc;
+  for (const rev of [...(doc._conflicts ?? [])].sort()) {
+    const other = leaves.find((l) => l._id === doc._id && l._rev === rev);
+    if (other && verifiesOnce(other)) return other;
   }
   return null;
 }
