@@ -3,6 +3,7 @@ import type { Catalogue } from '@shared/catalogue';
 import { parseEvent, type Applicant, type EventDoc } from '@shared/events';
 import { fold, type ApplicationState } from '@shared/workflow';
 import type { ProjectFn, StoredEvent } from './projector';
+import { isVerified } from './verifiedEvents';
 import type { ClearApplicant, ClearApplication, ClearJournal } from './sealedRows';
 
 /** How an applicant is shown in lists: «Surname Name Patronymic» or the organisation's title. */
@@ -22,7 +23,7 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
   return (appId: string, stored: StoredEvent[], now: number) => {
     const events: EventDoc[] = [];
     for (const doc of stored) {
-      const r = parseEvent(doc);
+      const r = parseEvent(doc, { contentVerified: isVerified(doc) });
       if (r.ok) events.push(r.event);
     }
     const state = fold({

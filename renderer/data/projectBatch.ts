@@ -110,7 +110,9 @@ export class BatchProjector {
       const seen = a && applicants.get(a.key);
       if (a && (!seen || !isOlder(a, seen))) applicants.set(a.key, a);
     }
-    const appIds = projected.map(([appId]) => appId);
+    // A journal row is keyed by the event it records, always one of its application's: deleting the
+    // batch's event ids removes every row the applications had (by key: no index scan).
+    const eventIds = batch.apps.flatMap((a) => a.events.map((e) => e._id));
     const m = this.model;
     await m.transaction('rw', [m.applications, m.applicants, m.journal, m.meta], async () => {
       const keys = [...applicants.keys()];
@@ -127,7 +129,7 @@ export class BatchProjector {
         newer.length > 0 ? m.applicants.bulkPut(newer) : null,
         // The projection is the application's whole journal: a row whose action has since been
         // superseded by a replicated event (an issuance that lost) must not stay behind.
-        (appIds.length > 0 ? m.journal.where('appId').anyOf(appIds).delete() : Promise.resolve(0)).then(() =>
+        (eventIds.length > 0 ? m.journal.bulkDelete(eventIds) : Promise.resolve()).then(() =>
           journal.length > 0 ? m.journal.bulkPut(journal) : null,
         ),
         m.meta.bulkPut(meta),

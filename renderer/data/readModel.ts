@@ -160,9 +160,9 @@ export async function dropOldReadModels(name: string): Promise<void> {
 export function openReadModel(name: string): ReadModel {
   const db = new Dexie(readModelName(name), { chromeTransactionDurability: 'relaxed' }) as ReadModel;
   // Relaxed durability is right here: a lost write is rebuilt from the events.
+  // Only the indexes something queries: each one is written with every row (the projection's cost).
   db.version(1).stores({
-    applications:
-      'appId, regNumber, status, role, assignee, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], [queue+queueDue+appId], [queue+lateAt], applicantKey, registeredAt, dueAt, *searchWords',
+    applications: 'appId, status, [queue+queueDue+appId], [queue+lateAt], applicantKey, registeredAt, *searchWords',
     applicants: 'key, lastSeenAt',
     journal: 'id, appId, [journal+at], number, numberKey',
     meta: 'key',

@@ -8,17 +8,28 @@ export type LeafDoc = Record<string, unknown> & { _id: string; _rev?: string; _c
  * revision's content does not change. Bounded; the integrity check never uses it (it re-hashes all).
  */
 const verdicts = new Map<string, boolean>();
+/** The document objects found to verify here: read from the store, they are not changed after. */
+const verifiedObjects = new WeakSet<object>();
 /** Whether this revision's content is the one its id names (cached by id and revision). */
 export function verifiesOnce(doc: LeafDoc): boolean {
-  if (typeof doc._rev !== 'string') return verifiesId(doc);
-  const key = `${doc._id}@${doc._rev}`;
-  let verdict = verdicts.get(key);
-  if (verdict === undefined) {
-    verdict = verifiesId(doc);
-    if (verdicts.size >= 100_000) verdicts.clear();
-    verdicts.set(key, verdict);
+  let verdict: boolean | undefined;
+  if (typeof doc._rev !== 'string') verdict = verifiesId(doc);
+  else {
+    const key = `${doc._id}@${doc._rev}`;
+    verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = verifiesId(doc);
+      if (verdicts.size >= 100_000) verdicts.clear();
+      verdicts.set(key, verdict);
+    }
   }
+  if (verdict) verifiedObjects.add(doc);
   return verdict;
+}
+
+/** Whether this very object passed `verifiesOnce` (the fold then skips computing its digest again). */
+export function isVerified(doc: object): boolean {
+  return verifiedObjects.has(doc);
 }
 
 /**
