@@ -22,10 +22,12 @@ import {
   usersSecurity,
   hubUsersSecurity,
   corsSettings,
+  deskViewsDocument,
   ORIGIN_PATTERN,
   type DesignDocument,
   type SecurityObject,
   type ValidationRules,
+  type ViewDesignDocument,
 } from '../shared/couch';
 
 export interface ProvisionOptions {
@@ -138,6 +140,22 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     log(`design document of ${db} ${rev ? 'updated' : 'created'}`);
   };
 
+  // The desks' view (a first download brings the open applications first: shared/couch/deskViews.ts).
+  const putViews = async (db: string, doc: ViewDesignDocument): Promise<void> => {
+    const path = `${encodeURIComponent(db)}/${doc._id}`;
+    const current = await req('GET', path);
+    let rev: string | undefined;
+    if (current.ok) {
+      const existing = (await current.json()) as ViewDesignDocument & { _rev: string };
+      if (JSON.stringify(existing.views) === JSON.stringify(doc.views) && existing.kense_version === doc.kense_version)
+        return;
+      rev = existing._rev;
+    }
+    const r = await req('PUT', path, rev ? { ...doc, _rev: rev } : doc);
+    if (!r.ok) throw new CouchError(r.status, await r.text(), `${doc._id} of ${db}`);
+    log(`${doc._id} of ${db} ${rev ? 'updated' : 'created'}`);
+  };
+
   // Staff accounts: the server admin alone administers them (office admins through the central
   // service); each staff member reads and updates their own document. The validator stays as a
   // second line (the development stand-in does not apply CouchDB's own `_auth` rules everywhere).
@@ -154,6 +172,7 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     await ensureDb(db);
     await putSecurity(db, officeSecurity(office));
     await putDesign(db, officeDesignDocument(opts.rules, opts.version));
+    await putViews(db, deskViewsDocument(opts.version));
   }
 }
 

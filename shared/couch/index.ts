@@ -3,3 +3,4 @@ export * from './validateDocUpdate';
 export * from './rules';
 export * from './validateUserDoc';
 export * from './cors';
+export * from './deskViews';
