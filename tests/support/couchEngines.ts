@@ -162,7 +162,9 @@ function realmEngine(): CouchEngine {
       return fn;
     },
     () => vm.runInContext('__rows', viewSandbox) as unknown[],
-    () => vm.runInContext('__rows = [];', viewSandbox),
+    () => {
+      vm.runInContext('__rows = [];', viewSandbox);
+    },
   );
   return {
     name: 'realm',
