@@ -40,6 +40,7 @@ export default defineConfig({
         optimizeDeps: {
           include: [
             'dexie',
+            'dexie-react-hooks',
             'pouchdb-core',
             'pouchdb-adapter-indexeddb',
             'pouchdb-adapter-idb',

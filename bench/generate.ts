@@ -1,6 +1,7 @@
 import { DEFAULT_CALENDAR } from '../shared/calendar';
 import type { ServiceDefinition } from '../shared/catalogue';
 import { contentEventId, type ActorRef, type EventDoc } from '../shared/events';
+import { staffDirectoryId, type StaffDirectoryEntry } from '../shared/staff';
 import { drive } from '../shared/workflow/drive';
 
 /**
@@ -23,6 +24,25 @@ export interface GenerateOptions {
 export const BENCH_DEVICES = ['D01', 'D02', 'D03', 'D04', 'D05'] as const;
 export const BENCH_EXECUTORS = 20;
 export const executorLogin = (k: number): string => `exec${String(k + 1).padStart(2, '0')}`;
+
+/**
+ * The office's staff directory for the generated data: its executors, and `exec1`, whom `drive`
+ * assigns in the append-latency run (a desk refuses an executor the directory does not list).
+ */
+export function benchStaffDirectory(office: string, now: number): StaffDirectoryEntry[] {
+  const logins = ['exec1', ...Array.from({ length: BENCH_EXECUTORS }, (_, k) => executorLogin(k))];
+  return logins.map((login) => ({
+    _id: staffDirectoryId(login),
+    type: 'staff',
+    v: 1,
+    office,
+    login,
+    fullName: `Орындаушы ${login}`,
+    roles: ['executor'],
+    active: true,
+    updatedAt: new Date(now).toISOString(),
+  }));
+}
 
 const SURNAMES = ['Сейітов', 'Жұмабеков', 'Омарова', 'Қасымов', 'Ахметова', 'Иванов', 'Нұрланова', 'Ким'];
 const NAMES = ['Нұрлан', 'Айгерім', 'Дана', 'Ерлан', 'Сәуле', 'Олег', 'Мадина', 'Бауыржан'];

@@ -19,6 +19,7 @@ import { openOfficeDb } from '../renderer/data/officeDb';
 import { PouchDB, type LocalAdapter } from '../renderer/data/pouch';
 import { openReadModel, readModelName, type ApplicationRow } from '../renderer/data/readModel';
 import { inboxCount, inboxPage, inboxRows, PAGE_SIZE, queuesOf, type InboxUser } from '../renderer/data/inbox';
+import { listPage, type ListPage, type ListQuery, type ListScope } from '../renderer/data/lists';
 import { SESSION_KEY, SIGNED_IN_KEY } from '../renderer/state/session';
 import type {
   AdapterParams,
@@ -309,7 +310,30 @@ async function appInbox(): Promise<AppInboxResult> {
   };
   const head = await run({ login: 'head1', displayName: 'Head', role: 'head' });
   const executor = await run({ login, displayName: 'Executor', role: 'executor' });
-  return { head, executor: { login, ...executor } };
+  // Filtered and sorted lists (lists.ts), on the service most applications are for.
+  const perService = new Map<string, number>();
+  await d.model.applications.each((a) => perService.set(a.serviceId, (perService.get(a.serviceId) ?? 0) + 1));
+  const serviceId = [...perService.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  const runList = async (scope: ListScope, query: ListQuery) => {
+    const ms: number[] = [];
+    let page: ListPage = { rows: [], total: 0 };
+    for (let i = 0; i < 7; i++) {
+      const r = await timed(() => listPage(d.model, scope, query, { limit: PAGE_SIZE, now: Date.now() }));
+      ms.push(r.ms);
+      page = r.value;
+    }
+    return { serviceId, rows: page.total, shown: page.rows.length, ms: percentiles(ms) };
+  };
+  const headFiltered = await runList(
+    { inbox: { login: 'head1', role: 'head' } },
+    { filters: { serviceId, overdue: true }, sort: 'registered', desc: true },
+  );
+  const applicationsFiltered = await runList('all', {
+    filters: { serviceId, status: 'in_progress' },
+    sort: 'due',
+    desc: false,
+  });
+  return { head, executor: { login, ...executor }, headFiltered, applicationsFiltered };
 }
 
 async function rebuild(): Promise<RebuildResult> {

@@ -81,6 +81,13 @@ export interface AppInboxResult {
    */
   head: { rows: number; shown: number; ms: Percentiles };
   executor: { login: string; rows: number; shown: number; ms: Percentiles };
+  /**
+   * The same screens filtered and sorted (renderer/data/lists.ts): the head's inbox by one service,
+   * late only, newest registration first; the whole office's applications by that service, open,
+   * soonest due first. `rows` matched the filters; the first page shows `shown` of them.
+   */
+  headFiltered: { serviceId: string; rows: number; shown: number; ms: Percentiles };
+  applicationsFiltered: { serviceId: string; rows: number; shown: number; ms: Percentiles };
 }
 
 export interface RebuildResult {

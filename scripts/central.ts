@@ -10,7 +10,17 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseStaffList, provision, putHubUser, putStaffUser, type StaffUser } from './provision';
+import {
+  parseStaffList,
+  provision,
+  putHubUser,
+  putOfficeProfile,
+  putStaffDirectoryEntry,
+  putStaffUser,
+  type StaffUser,
+} from './provision';
+import { PROVIDER_HOURS } from '../shared/calendar';
+import type { OfficeProfile } from '../shared/catalogue/office';
 import { parseOrigins, type ValidationRules } from '../shared/couch';
 import { CENTRAL_SERVICE_PORT } from '../shared/staff';
 import { validationRules } from './rules';
@@ -29,6 +39,36 @@ export const DEMO_STAFF: StaffUser[] = [
   { login: 'ermek', role: 'commission', fullName: 'Қасымов Ермек' },
   { login: 'gulnar', role: 'office_admin', fullName: 'Әбдірова Гүлнар' },
 ].map((s) => ({ ...s, password: DEMO_PASSWORD, office: 'ALM01' }));
+
+/**
+ * `--demo`: the demo offices' profiles. ALM01 is an Almaty district department: it acts for the
+ * city's employment and social programmes department and its district departments, and takes
+ * applications at its own desk, from the ЦОН, the portal and home visits; KZO01 is Kyzylorda's.
+ */
+export const DEMO_PROFILES: OfficeProfile[] = [
+  {
+    code: 'ALM01',
+    names: {
+      kk: 'Алматы қаласы Жұмыспен қамту және әлеуметтік бағдарламалар басқармасының аудандық бөлімі',
+      ru: 'Районный отдел Управления занятости и социальных программ города Алматы',
+    },
+    region: 'almaty_city',
+    providers: ['almaty-uzsp', 'almaty-uzsp-district'],
+    channels: ['provider_office', 'con', 'portal', 'home_visit', 'mail'],
+    hours: PROVIDER_HOURS,
+  },
+  {
+    code: 'KZO01',
+    names: {
+      kk: 'Қызылорда облысының жұмыспен қамтуды үйлестіру және әлеуметтік бағдарламалар басқармасы',
+      ru: 'Управление координации занятости и социальных программ Кызылординской области',
+    },
+    region: 'kyzylorda',
+    providers: ['kyzylorda-ukzsp'],
+    channels: ['provider_office', 'portal'],
+    hours: PROVIDER_HOURS,
+  },
+];
 
 export interface Central {
   url: string;
@@ -84,6 +124,7 @@ async function waitUntilUp(url: string, child: ServerProcess, timeoutMs: number)
 async function startServiceProcess(
   couchUrl: string,
   port: number,
+  track: (stop: () => Promise<void>) => void,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
@@ -110,6 +151,7 @@ async function startServiceProcess(
         child.kill('SIGTERM');
       }),
   };
+  track(proc.stop);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilUp(url, proc, 20_000);
   return { url, stop: proc.stop };
@@ -213,19 +255,39 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean);
   const central = await startCentral({ port: Number(values.port), dir: values.dir, offices });
+  // Stopped from here on, whatever is still starting (npm start may stop us as soon as the demo
+  // staff are in): the service first, then the server; none of them left running on its own.
+  const stoppers: (() => Promise<void>)[] = [() => central.stop()];
+  let stopping: Promise<void> | null = null;
+  const shutdown = (): void => {
+    stopping ??= (async () => {
+      for (const stop of [...stoppers].reverse()) await stop();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
   for (const office of offices) {
     const hub = { login: devHubLogin(office), password: DEV_HUB_PASSWORD, office };
     await putHubUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, hub);
     console.warn(`[central] hub account ${hub.login}/${hub.password} (${office}) for npm run hub`);
   }
+  for (const profile of values.demo ? DEMO_PROFILES.filter((p) => offices.includes(p.code)) : []) {
+    await putOfficeProfile({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, profile);
+    console.warn(`[central] office profile ${profile.code}: ${profile.providers.join(', ')}`);
+  }
   for (const staff of [...(values.demo ? DEMO_STAFF : []), ...parseStaffList(values.staff)]) {
     await putStaffUser({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);
+    // What the Kense central service would write for them: desks route applications by it.
+    await putStaffDirectoryEntry({ url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password }, staff);
     console.warn(`[central] staff ${staff.login} (${[staff.role].flat().join('+')}, ${staff.office})`);
   }
   const servicePort = values['service-port'] ?? (values.demo ? String(CENTRAL_SERVICE_PORT) : undefined);
   // Its own process, as beside a real CouchDB (and so that the desktop app, whose hub imports this
   // module, bundles none of it).
-  const service = servicePort ? await startServiceProcess(central.url, Number(servicePort)) : null;
+  const service = servicePort
+    ? await startServiceProcess(central.url, Number(servicePort), (stop) => stoppers.push(stop))
+    : null;
   if (service) console.warn(`[central] the Kense central service (staff administration) at ${service.url}`);
   console.warn(`[central] ready at ${central.url} (admin: ${DEV_ADMIN.user}/${DEV_ADMIN.password}); Ctrl+C stops it`);
   if (values.demo)
@@ -233,8 +295,4 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       `[central] demo: set the desk up with office ALM01, any desk code (D01) and server ${central.url}; ` +
         `sign in as ${DEMO_STAFF.map((s) => `${s.login} (${[s.role].flat().join('+')})`).join(', ')}, password ${DEMO_PASSWORD}`,
     );
-  const shutdown = (): void =>
-    void (service?.stop() ?? Promise.resolve()).then(() => central.stop()).then(() => process.exit(0));
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }

@@ -29,6 +29,14 @@ import {
   type ValidationRules,
   type ViewDesignDocument,
 } from '../shared/couch';
+import { officeDocId, type CatalogDoc } from '../shared/catalogue/docs';
+import type { OfficeProfile } from '../shared/catalogue/office';
+import {
+  DIRECTORY_ROLES,
+  staffDirectoryEntrySchema,
+  staffDirectoryId,
+  type StaffDirectoryEntry,
+} from '../shared/staff';
 
 export interface ProvisionOptions {
   /** The server's address; credentials in it (http://admin:secret@host:5984) are taken as the admin's. */
@@ -167,6 +175,7 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
   await ensureDb(CATALOG_DB);
   await putSecurity(CATALOG_DB, catalogSecurity());
   await putDesign(CATALOG_DB, catalogDesignDocument(opts.version));
+  await seedCatalog(req, log);
   for (const office of opts.offices) {
     const db = officeDbName(office);
     await ensureDb(db);
@@ -218,6 +227,63 @@ function sameSecurity(a: Partial<SecurityObject>, b: SecurityObject): boolean {
   );
 }
 
+/**
+ * The bundled service versions and calendar years, written into `catalog` where absent, with the
+ * revisions every desk seeds itself with (`seedRevision`): a desk's first pull then finds nothing
+ * to conflict with. Idempotent: a document already there — seeded before, or since published or
+ * corrected by a catalogue administrator — is left as it is.
+ */
+async function seedCatalog(
+  req: (method: string, path: string, body?: unknown) => Promise<Response>,
+  log: (line: string) => void,
+): Promise<void> {
+  // Loaded when provisioning runs only: it brings the bundled JSON, which the e2e tests' loader
+  // (importing this file for putStaffUser) cannot import.
+  const { seedDocs, seedRevision } = await import('../shared/catalogue/seed');
+  const docs = seedDocs();
+  const r = await req('POST', `${CATALOG_DB}/_all_docs`, { keys: docs.map((d) => d._id) });
+  if (!r.ok) throw new CouchError(r.status, await r.text(), `_all_docs of ${CATALOG_DB}`);
+  const rows = ((await r.json()) as { rows: { key: string; error?: string }[] }).rows;
+  const present = new Set(rows.filter((row) => !row.error).map((row) => row.key));
+  const missing: CatalogDoc[] = docs.filter((d) => !present.has(d._id));
+  if (missing.length === 0) return;
+  const w = await req('POST', `${CATALOG_DB}/_bulk_docs`, {
+    docs: missing.map((d) => ({ ...d, _rev: seedRevision(d) })),
+    new_edits: false,
+  });
+  if (!w.ok) throw new CouchError(w.status, await w.text(), `seed of ${CATALOG_DB}`);
+  // With new_edits false CouchDB reports only the documents it refused.
+  const refused = ((await w.json()) as { id?: string; error?: string; reason?: string }[]).filter((x) => x.error);
+  if (refused.length > 0)
+    throw new Error(`seed of ${CATALOG_DB} refused: ${refused.map((x) => `${x.id}: ${x.reason}`).join('; ')}`);
+  log(`seeded ${missing.length} catalogue documents`);
+}
+
+/**
+ * An office's profile in the catalogue (catalogue administrators publish them; this is for the
+ * development central and first set-ups): which providers it acts for, which channels it serves,
+ * its hours. Replaces the current one.
+ */
+export async function putOfficeProfile(
+  opts: Pick<ProvisionOptions, 'url' | 'user' | 'password'>,
+  profile: OfficeProfile,
+  by = opts.user,
+): Promise<void> {
+  const req = client(opts);
+  const path = `${CATALOG_DB}/${encodeURIComponent(officeDocId(profile.code))}`;
+  const current = await req('GET', path);
+  const rev = current.ok ? ((await current.json()) as { _rev: string })._rev : undefined;
+  const doc = {
+    _id: officeDocId(profile.code),
+    ...(rev ? { _rev: rev } : {}),
+    type: 'office',
+    data: profile,
+    updated: { by, at: new Date().toISOString() },
+  };
+  const r = await req('PUT', path, doc);
+  if (!r.ok) throw new CouchError(r.status, await r.text(), `office profile ${profile.code}`);
+}
+
 export interface StaffUser {
   login: string;
   password: string;
@@ -257,6 +323,42 @@ export async function putStaffUser(
     const r = await req('PUT', path, doc);
     if (r.ok) return;
     if (r.status !== 409 || attempt >= 5) throw new CouchError(r.status, await r.text(), `user ${staff.login}`);
+  }
+}
+
+/**
+ * The person's entry in their office's staff directory (`staff:<login>` in the office database,
+ * shared/staff), written as the server admin: how desks learn who may be given an application.
+ * In production the Kense central service writes these when an office admin changes staff; the
+ * development central and the tests write them here for the staff they create.
+ */
+export async function putStaffDirectoryEntry(
+  opts: Pick<ProvisionOptions, 'url' | 'user' | 'password'>,
+  staff: Pick<StaffUser, 'login' | 'role' | 'office' | 'fullName'> & { active?: boolean },
+): Promise<void> {
+  const req = client(opts);
+  const roles = [staff.role]
+    .flat()
+    .filter((r): r is (typeof DIRECTORY_ROLES)[number] => (DIRECTORY_ROLES as readonly string[]).includes(r));
+  const path = `${officeDbName(staff.office)}/${encodeURIComponent(staffDirectoryId(staff.login))}`;
+  for (let attempt = 0; ; attempt++) {
+    const current = await req('GET', path);
+    const existing = current.ok ? ((await current.json()) as { _rev: string }) : undefined;
+    const entry: StaffDirectoryEntry = {
+      _id: staffDirectoryId(staff.login),
+      ...(existing ? { _rev: existing._rev } : {}),
+      type: 'staff',
+      v: 1,
+      office: staff.office,
+      login: staff.login,
+      fullName: staff.fullName ?? staff.login,
+      roles,
+      active: staff.active ?? true,
+      updatedAt: new Date().toISOString(),
+    };
+    const r = await req('PUT', path, staffDirectoryEntrySchema.parse(entry));
+    if (r.ok) return;
+    if (r.status !== 409 || attempt >= 5) throw new CouchError(r.status, await r.text(), `staff entry ${staff.login}`);
   }
 }
 

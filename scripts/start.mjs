@@ -1,7 +1,7 @@
 // `npm start`: builds Kense and runs it in Electron; where the Electron runtime is missing and
 // cannot be downloaded, runs the same UI in browser mode instead of failing with a stack trace.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { electronBinaryPath, electronInstallScript, projectRoot } from './electron-binary.mjs';
@@ -11,7 +11,10 @@ const args = new Set(process.argv.slice(2));
 const forceBrowser = args.has('--browser');
 const skipBuild = args.has('--no-build');
 const noCentral = args.has('--no-central') || Boolean(process.env.KENSE_NO_DEV_CENTRAL);
+// Quiet by default: the servers' request logs go to files; `--verbose` shows them here instead.
+const verbose = args.has('--verbose');
 const CENTRAL_PORT = Number(process.env.KENSE_CENTRAL_PORT ?? 5984);
+const CENTRAL_DIR = process.env.KENSE_CENTRAL_DIR ?? '.central';
 
 function say(msg) {
   process.stdout.write(`[kense] ${msg}\n`);
@@ -46,11 +49,42 @@ function ensureElectron() {
 }
 
 function runElectron(exe) {
-  say(`Starting Kense in Electron (${exe})`);
   const extra = process.platform === 'linux' && process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  const child = spawn(exe, [...extra, projectRoot], { stdio: 'inherit' });
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  const log = logFile('electron.log');
+  const child = spawn(exe, [...extra, projectRoot], { stdio: verbose ? 'inherit' : ['ignore', log.fd, log.fd] });
+  child.on('exit', async (code, signal) => {
+    say('The Kense window was closed; stopping.');
+    await stopAll();
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+  stoppers.push(() => void (child.exitCode === null && child.kill('SIGTERM')));
+  return `Kense is running in its own window (Electron ${path.basename(exe)}); its messages: ${log.path}`;
 }
+
+/** A log file under .logs/ (git-ignored), opened for appending. */
+function logFile(name) {
+  const dir = path.resolve(projectRoot, process.env.KENSE_LOG_DIR ?? '.logs');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  return { path: path.relative(projectRoot, file) || file, fd: openSync(file, 'a') };
+}
+
+/** What to stop on Ctrl+C or when the window closes, latest first. */
+const stoppers = [];
+let stopping = null;
+function stopAll() {
+  stopping ??= (async () => {
+    for (const stop of stoppers.reverse()) await stop();
+  })();
+  return stopping;
+}
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, async () => {
+    say('Stopping Kense and the development central…');
+    await stopAll();
+    say('Stopped.');
+    process.exit(0);
+  });
 
 function findChromium() {
   const names = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'microsoft-edge'];
@@ -65,7 +99,7 @@ function findChromium() {
 
 async function runBrowserMode() {
   const { url, close } = await serveRenderer({ port: Number(process.env.KENSE_PORT ?? 5741) });
-  say(`Kense (browser mode) is served at ${url}`);
+  stoppers.push(() => close());
   const chromium = findChromium();
   const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
   if (chromium && hasDisplay) {
@@ -80,7 +114,6 @@ async function runBrowserMode() {
       '--disable-component-update',
     ];
     if (process.getuid?.() === 0) flags.push('--no-sandbox');
-    say(`Opening it in ${path.basename(chromium)}; press Ctrl+C here to stop.`);
     const opened = Date.now();
     const child = spawn(chromium, flags, { stdio: 'ignore', detached: false });
     child.on('exit', async () => {
@@ -88,12 +121,12 @@ async function runBrowserMode() {
       // handed over to an already running Chromium returns at once, and the server stays up.
       if (Date.now() - opened < 5000) return;
       say('The Kense window was closed; stopping.');
-      await close();
+      await stopAll();
       process.exit(0);
     });
-  } else {
-    say('Open that address in Chromium or Chrome. Press Ctrl+C to stop.');
+    return `Kense (browser mode) is open in ${path.basename(chromium)} at ${url}`;
   }
+  return `Kense (browser mode): open ${url} in Chromium or Chrome`;
 }
 
 /**
@@ -102,28 +135,43 @@ async function runBrowserMode() {
  * person per role, unless something already answers on its port or `--no-central` is given.
  */
 async function startDevCentral() {
-  if (noCentral) return;
+  if (noCentral) return null;
   const url = `http://127.0.0.1:${CENTRAL_PORT}`;
   try {
     await fetch(url, { signal: AbortSignal.timeout(1000) });
-    say(`A server already answers at ${url}; using it as the central.`);
-    return;
+    return { url, log: null, ours: false };
   } catch {
     // nothing there: start ours
   }
   const tsx = path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+  const log = logFile('central.log');
   const child = spawn(
     process.execPath,
-    ['--import', tsx, path.join(projectRoot, 'scripts', 'central.ts'), '--demo', '--port', String(CENTRAL_PORT)],
-    { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] },
+    [
+      '--import',
+      tsx,
+      path.join(projectRoot, 'scripts', 'central.ts'),
+      '--demo',
+      '--port',
+      String(CENTRAL_PORT),
+      '--dir',
+      CENTRAL_DIR,
+    ],
+    { cwd: projectRoot, stdio: verbose ? ['ignore', 'inherit', 'inherit'] : ['ignore', log.fd, log.fd] },
   );
-  const stop = () => child.exitCode === null && child.kill('SIGTERM');
-  process.on('exit', stop);
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => (stop(), process.exit(0)));
-  const deadline = Date.now() + 30_000;
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(undefined);
+      child.once('exit', () => resolve(undefined));
+      child.kill('SIGTERM');
+    });
+  stoppers.push(stop);
+  process.on('exit', () => child.exitCode === null && child.kill('SIGTERM'));
+  // Ready once the demo office's last person is in its staff directory (written last).
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && child.exitCode === null) {
     try {
-      const r = await fetch(`${url}/_users/_design/kense_staff`, {
+      const r = await fetch(`${url}/office_alm01/staff%3Agulnar`, {
         headers: { authorization: 'Basic ' + Buffer.from('admin:kense-dev').toString('base64') },
       });
       if (r.ok) break;
@@ -132,23 +180,40 @@ async function startDevCentral() {
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  say(`Development central: ${url}. In Settings set office ALM01, desk D01, server ${url};`);
-  say('then sign in as aigerim (clerk), bolat (head), dana (executor), ermek (commission) or');
-  say('gulnar (office admin), password kense-demo. `npm start -- --no-central` skips this.');
-  say('Staff administration (gulnar, Staff): the Kense central service at http://127.0.0.1:5986.');
+  if (child.exitCode !== null) {
+    say(`The development central did not start; see ${log.path}.`);
+    process.exit(1);
+  }
+  return { url, log: log.path, ours: true };
+}
+
+/** The last lines printed: where Kense is, and how to sign in. */
+function summary(app, central) {
+  say('');
+  if (central?.ours) say(`Development central: ${central.url} (its log: ${central.log}).`);
+  else if (central) say(`Using the server that already answers at ${central.url} as the central.`);
+  if (central) {
+    say(`In Settings: office ALM01, desk D01, server ${central.url}. Demo logins, password kense-demo:`);
+    say('aigerim (clerk), bolat (head), dana (executor), ermek (commission), gulnar (office admin).');
+    say('Staff administration (gulnar, Staff): the Kense central service at http://127.0.0.1:5986.');
+  }
+  say(app);
+  say('Press Ctrl+C to stop.');
 }
 
 if (!skipBuild) build();
-await startDevCentral();
+const central = await startDevCentral();
+let app;
 if (forceBrowser) {
-  await runBrowserMode();
+  app = await runBrowserMode();
 } else {
   const exe = ensureElectron();
   if (exe) {
-    runElectron(exe);
+    app = runElectron(exe);
   } else {
     say('The Electron runtime is not installed on this machine and could not be downloaded');
     say('(no access to its download server). Starting Kense in browser mode instead.');
-    await runBrowserMode();
+    app = await runBrowserMode();
   }
 }
+summary(app, central);

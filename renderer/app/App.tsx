@@ -20,7 +20,14 @@ import { SettingsPage } from '../features/settings/SettingsPage';
 import { DeskProvider } from '../data/DeskProvider';
 import { getBridge } from '../platform/bridge';
 import { usePreferences } from '../state/preferences';
+import { homePath, useSession } from '../state/session';
 import { Layout } from './Layout';
+
+/** The start page: where the signed-in person's role works (reception for nobody signed in). */
+function Home(): JSX.Element {
+  const role = useSession((s) => s.user?.role);
+  return <Navigate to={homePath(role)} replace />;
+}
 
 // Hash routes work the same from app://, a static server and a file, with no server fallback.
 /** The card's audit trail comes from the audit feature; the shell joins the two. */
@@ -31,21 +38,21 @@ const router = createHashRouter([
     path: '/',
     element: <Layout />,
     children: [
-      { index: true, element: <Navigate to="/reception" replace /> },
+      { index: true, element: <Home /> },
       { path: 'reception', element: <ReceptionPage /> },
       { path: 'inbox', element: <InboxPage /> },
       { path: 'applications', element: <ApplicationsPage /> },
       { path: 'applications/:appId', element: <ApplicationCardPage extra={auditTrail} /> },
       { path: 'journals', element: <JournalsPage /> },
       { path: 'reports', element: <ReportsPage /> },
-      { path: 'catalogue', element: <CataloguePage /> },
+      { path: 'catalogue/*', element: <CataloguePage /> },
       { path: 'settings', element: <SettingsPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: 'sign-in', element: <SignInPage /> },
       { path: 'admin', element: <StaffAdminPage /> },
       { path: 'account', element: <AccountPage /> },
       { path: 'print-test', lazy: () => import('../print/PrintTestPage') },
-      { path: '*', element: <Navigate to="/reception" replace /> },
+      { path: '*', element: <Home /> },
     ],
   },
 ]);

@@ -12,6 +12,7 @@ import { isOpenStatus, type ApplicationRow } from '../data/readModel';
 import { useApplicationPersonal } from '../data/sealedRows';
 import { formatPrintedDate, formatPrintedDateTime } from '../i18n/format';
 import { usePreferences } from '../state/preferences';
+import { dueText } from './dueText';
 import { useMinuteClock } from './useMinuteClock';
 
 /**
@@ -125,6 +126,11 @@ export function ApplicationTable({
                 <span>
                   {t(`applications:status.${a.status}`)}
                   {a.role && <small>{t(`settings:roles.${a.role}`)}</small>}
+                  {a.assigneeUnknown === 1 && (
+                    <small className="bad" data-testid="row-executor-unknown">
+                      {t('applications:executorUnknown', { login: a.assignee ?? '' })}
+                    </small>
+                  )}
                   {service && a.stepDueAt !== null && (
                     <small className={a.stepDueAt < now ? 'bad' : ''} data-testid="time-left">
                       {timeLeft(calendar, officeHoursOf(service), now, a.stepDueAt, t)}
@@ -132,7 +138,15 @@ export function ApplicationTable({
                   )}
                 </span>
                 <span>
-                  {a.dueAt !== null ? formatPrintedDateTime(a.dueAt) : '—'}
+                  {a.dueAt !== null ? (
+                    formatPrintedDateTime(a.dueAt)
+                  ) : a.calendarMissingYear ? (
+                    <small className="warn" data-testid="row-calendar-missing">
+                      {dueText(null, a.calendarMissingYear, t)}
+                    </small>
+                  ) : (
+                    '—'
+                  )}
                   {pastDue ? (
                     <small className="bad" data-testid="row-overdue">
                       {t('applications:overdue')}
@@ -145,6 +159,11 @@ export function ApplicationTable({
           })}
         </div>
       </div>
+      {total === 0 && rows.length === 0 && (
+        <p className="nothing-found" role="status" data-testid="nothing-found">
+          {t('applications:nothingFound')}
+        </p>
+      )}
       <p className="muted" data-testid="applications-count">
         {t('common:applicationsCount', { count: total ?? rows.length })}
       </p>

@@ -1,10 +1,12 @@
 import { createContext, useContext, useEffect, useMemo, useState, type JSX, type ReactNode } from 'react';
-import { bundledCatalogue, CatalogueError, type Catalogue } from '@shared/catalogue';
+import type { Catalogue } from '@shared/catalogue';
 import { useDeskKeys } from '../state/deskKeys';
 import { useSession } from '../state/session';
 import { Desk } from './desk';
 import { DataError } from './officeDb';
 import type { ProjectorProgress } from './projector';
+import { CatalogController } from './CatalogController';
+import { useCatalog } from './catalogStore';
 import { PurgeController } from './PurgeController';
 import { SyncController } from './SyncController';
 
@@ -28,18 +30,11 @@ const DeskContext = createContext<DeskContextValue>({
   catalogueError: null,
 });
 
-let bundled: { catalogue: Catalogue | null; error: string | null } | null = null;
-
-/** The bundled catalogue, validated once; a malformed file is reported by name, not swallowed. */
-function loadCatalogueOnce(): { catalogue: Catalogue | null; error: string | null } {
-  if (bundled) return bundled;
-  try {
-    bundled = { catalogue: bundledCatalogue(), error: null };
-  } catch (e) {
-    if (!(e instanceof CatalogueError)) throw e;
-    bundled = { catalogue: null, error: e.message };
-  }
-  return bundled;
+/** The desk's catalogue (data/catalogStore.ts): the bundled seed until the local copy opens, then what it holds. */
+function useDeskCatalogue(): { catalogue: Catalogue | null; error: string | null } {
+  const state = useCatalog((s) => s.state);
+  const error = useCatalog((s) => s.error);
+  return useMemo(() => ({ catalogue: error ? null : state.catalogue, error }), [state, error]);
 }
 
 const NOT_CONFIGURED: DeskStatus = { state: 'notConfigured' };
@@ -57,8 +52,10 @@ export function DeskProvider({ children }: { children: ReactNode }): JSX.Element
   const deskCode = useSession((s) => s.desk);
   const user = useSession((s) => s.user);
   const keys = useDeskKeys((s) => s.keys);
-  const loaded = loadCatalogueOnce();
-  const key = office && deskCode && loaded.catalogue ? `${office}/${deskCode}` : null;
+  const loaded = useDeskCatalogue();
+  const calendar = useCatalog((s) => s.state.calendar);
+  const hasCatalogue = loaded.catalogue !== null;
+  const key = office && deskCode && hasCatalogue ? `${office}/${deskCode}` : null;
   const unlocked = key !== null && user !== null && keys !== null;
   const [opened, setOpened] = useState<{ key: string; keys: unknown; status: DeskStatus } | null>(null);
   const status =
@@ -76,15 +73,20 @@ export function DeskProvider({ children }: { children: ReactNode }): JSX.Element
   }, [user]);
 
   useEffect(() => {
-    const catalogue = loaded.catalogue;
+    // The desk opens with the catalogue of the moment and follows later ones without reopening.
+    const opening = useCatalog.getState();
+    const catalogue = opening.error ? null : opening.state.catalogue;
     if (!key || !office || !deskCode || !catalogue || !unlocked || !keys) return;
     let live = true;
     let desk: Desk | null = null;
-    Desk.open({ office, desk: deskCode, keys }, catalogue, (progress) => {
+    Desk.open({ office, desk: deskCode, keys, calendar: opening.state.calendar }, catalogue, (progress) => {
       if (live) setOpened({ key, keys, status: { state: 'opening', progress } });
     }).then(
       (d) => {
         desk = d;
+        // What arrived while it was opening.
+        const now = useCatalog.getState();
+        if (!now.error) d.setCatalog(now.state.catalogue, now.state.calendar);
         if (live) setOpened({ key, keys, status: { state: 'ready', desk: d } });
         else void d.close();
       },
@@ -98,7 +100,12 @@ export function DeskProvider({ children }: { children: ReactNode }): JSX.Element
       live = false;
       if (desk) void desk.close();
     };
-  }, [key, office, deskCode, loaded.catalogue, unlocked, keys]);
+  }, [key, office, deskCode, unlocked, keys]);
+
+  const readyDesk = status.state === 'ready' ? status.desk : null;
+  useEffect(() => {
+    if (readyDesk && loaded.catalogue) readyDesk.setCatalog(loaded.catalogue, calendar);
+  }, [readyDesk, loaded.catalogue, calendar]);
 
   const value = useMemo(
     () => ({ status, catalogue: loaded.catalogue, catalogueError: loaded.error }),
@@ -106,6 +113,7 @@ export function DeskProvider({ children }: { children: ReactNode }): JSX.Element
   );
   return (
     <DeskContext.Provider value={value}>
+      <CatalogController />
       <PurgeController />
       <SyncController />
       {children}

@@ -10,6 +10,7 @@ import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './officeDb';
 import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
 import { throwawayDeskKeys } from './deskKeys';
+import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
 const testKeys = throwawayDeskKeys();
@@ -36,6 +37,8 @@ function dbName(): string {
 async function openDesk(name: string): Promise<Desk> {
   const desk = await Desk.open({ office: 'ALM01', desk: 'D01', dbName: name, keys: await testKeys }, catalogue);
   cleanup.push(() => desk.close().catch(() => undefined));
+  await seedStaffDirectory(desk.office.db);
+  await desk.settled();
   return desk;
 }
 

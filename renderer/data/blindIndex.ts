@@ -6,7 +6,7 @@ import { foldForSearch } from '@shared/text/searchFold';
  * what was typed the same way and looks the token up by equality.
  *
  * Which prefixes are indexed (the names: the applicant's and the representative's; numbers are
- * found through their own clear index, `numberKey` in the journal, and need no token):
+ * found through their own clear index, `numberKeys` in the journal, and need no token):
  *  - words with letters: the prefixes of MIN_PREFIX to MAX_PREFIX characters ("қай", "қайр",
  *    "қайра"), so that "Кайр" finds «Қайрат». A longer query word is looked up by its first
  *    MAX_PREFIX characters and then checked against the row's sealed words (sealedRows.ts): three

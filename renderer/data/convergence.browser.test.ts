@@ -13,6 +13,7 @@ import { throwawayDeskKeys, type DeskKeys } from './deskKeys';
 import { Projector } from './projector';
 import { openReadModel, readModelName, type ReadModel } from './readModel';
 import { findApplicant, openedModelDump } from './sealedRows';
+import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
 const testKeys = throwawayDeskKeys();
@@ -70,6 +71,8 @@ async function openDesk(desk: string, now: number): Promise<Desk> {
     await Dexie.delete(readModelName(dbName));
     await new PouchDB(dbName, { adapter: 'indexeddb' }).destroy();
   });
+  await seedStaffDirectory(d.office.db);
+  await d.settled();
   return d;
 }
 

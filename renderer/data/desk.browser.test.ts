@@ -9,6 +9,7 @@ import { throwawayDeskKeys } from './deskKeys';
 import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
 import { findApplicant, openApplicationPersonal } from './sealedRows';
+import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
 const testKeys = throwawayDeskKeys();
@@ -81,6 +82,8 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
       AppendError,
     );
     expect(await desk.eventsOf(reg.appId)).toHaveLength(1);
+    await seedStaffDirectory(desk.office.db);
+    await desk.settled();
     await desk.append(reg.appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
     await desk.append(reg.appId, 'step_done', exec, { stepId: 's4', outcome: 'refused', ground: 'п. 10' });
     await desk.settled();
@@ -115,6 +118,7 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
 describe('desk: a forged revision under an event id is never shown as the event (issue 12, finding 2)', () => {
   it('folds the revision whose content the id names, even when a forged one wins the conflict', async () => {
     const desk = await openDesk();
+    await seedStaffDirectory(desk.office.db);
     const reg = await desk.registerApplication('registered', clerk, intake);
     const resolution = await desk.append(reg.appId, 'resolution', head, {
       stepId: 's3',

@@ -29,6 +29,7 @@ import { makeProjectFn } from './project';
 import { inlineProjection, workerProjection, type ProjectionRunner } from './projectionHost';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projector';
 import { dropOldReadModels, openReadModel, type ReadModel } from './readModel';
+import { executorStanding, loadDirectory } from './staff';
 
 /** Why the desk would not write an event: a translatable code (`data:append.<code>`). */
 export class AppendError extends Error {
@@ -74,6 +75,16 @@ export interface DeskConfig {
 
 const rules = validationRulesFromKinds(KIND_ROLES);
 
+/** Whether two calendars hold the same years with the same data (a corrected year is a new object). */
+function sameYears(a: WorkCalendar, b: WorkCalendar): boolean {
+  const ya = Object.keys(a.years);
+  const yb = Object.keys(b.years);
+  return (
+    ya.length === yb.length &&
+    ya.every((y) => JSON.stringify(a.years[Number(y)]) === JSON.stringify(b.years[Number(y)]))
+  );
+}
+
 /**
  * One desk's data: the office database (the only thing written: immutable events), the read model
  * the projector keeps from it, and the rules that every append passes before it is written — the
@@ -92,8 +103,8 @@ export class Desk {
     readonly office: OfficeDb,
     readonly model: ReadModel,
     readonly projector: Projector,
-    readonly catalogue: Catalogue,
-    readonly calendar: WorkCalendar,
+    private currentCatalogue: Catalogue,
+    private currentCalendar: WorkCalendar,
     readonly deviceId: string,
     /** What the read model's personal fields are sealed and searched with. */
     readonly keys: DeskKeys,
@@ -142,6 +153,34 @@ export class Desk {
       { sequence: await desk.registrationFloor(), outgoing: await desk.outgoingFloor() },
     );
     return desk;
+  }
+
+  /** Every service version the desk knows: an application is folded under the one it was registered under. */
+  get catalogue(): Catalogue {
+    return this.currentCatalogue;
+  }
+
+  /** The working-time calendar: the published years the desk holds. */
+  get calendar(): WorkCalendar {
+    return this.currentCalendar;
+  }
+
+  /**
+   * A new catalogue or calendar pulled from central (or published here): used from now on, and the
+   * read model re-folds every application when the change can move a due time — a calendar year
+   * added or corrected, a service version that was unknown — so lists and inboxes follow.
+   */
+  setCatalog(catalogue: Catalogue, calendar: WorkCalendar): void {
+    if (catalogue === this.currentCatalogue && calendar === this.currentCalendar) return;
+    const keys = (c: Catalogue): string =>
+      c.services
+        .map((s) => `${s.id}@${s.version}`)
+        .sort()
+        .join();
+    const refold = keys(catalogue) !== keys(this.currentCatalogue) || !sameYears(calendar, this.currentCalendar);
+    this.currentCatalogue = catalogue;
+    this.currentCalendar = calendar;
+    this.projector.setProject(makeProjectFn(catalogue, calendar), { services: catalogue.services, calendar }, refold);
   }
 
   /** Holds numbering on a wiped desk until it has re-synced (numberGuard.ts). */
@@ -204,6 +243,8 @@ export class Desk {
     payload: PayloadOf<K>,
   ): Promise<EventDoc<K>> {
     return this.serial(async () => {
+      if (kind === 'resolution' || kind === 'reassigned')
+        await this.checkExecutor((payload as PayloadOf<'resolution' | 'reassigned'>).executor);
       const events = await this.eventsOf(appId);
       if (events.length === 0) throw new AppendError('append.unknownApplication');
       // The action follows every event of the application this desk has seen, including replicated
@@ -237,6 +278,17 @@ export class Desk {
       }
       return this.write(event);
     });
+  }
+
+  /**
+   * An application goes only to an active executor of this office in its staff directory: a
+   * mistyped or departed login would leave it in nobody's inbox. With no directory on this desk
+   * yet (the office's central service has not written it) nobody can be chosen, and the desk says so.
+   */
+  private async checkExecutor(login: string): Promise<void> {
+    const standing = executorStanding(await loadDirectory(this.model), this.config.office, login);
+    if (standing === 'noDirectory') throw new AppendError('append.noStaffDirectory');
+    if (standing !== 'active') throw new AppendError('append.notActiveExecutor');
   }
 
   /**

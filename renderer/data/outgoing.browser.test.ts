@@ -9,6 +9,7 @@ import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
 import { openJournalData } from './sealedRows';
 import { throwawayDeskKeys } from './deskKeys';
+import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
 const testKeys = throwawayDeskKeys();
@@ -42,6 +43,8 @@ function forget(dbName: string): void {
 
 /** Registration to the notice (step 6 of the test permit): resolution, review, commission, notice. */
 async function toNotice(desk: Desk): Promise<{ appId: string; notice: string | undefined }> {
+  await seedStaffDirectory(desk.office.db);
+  await desk.settled();
   const reg = await desk.registerApplication('registered', clerk, intake);
   const appId = reg.appId;
   await desk.append(appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });

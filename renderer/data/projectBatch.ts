@@ -1,9 +1,10 @@
 import { blindIndex } from './blindIndex';
 import type { DeskKeys } from './deskKeys';
 import type { ProjectFn, StoredEvent } from './projector';
-import type { ApplicantRow, ApplicationRow, JournalRow, MetaRow, ReadModel } from './readModel';
+import type { ApplicantRow, ApplicationRow, JournalRow, MetaRow, ReadModel, StaffRow } from './readModel';
 import { openDoc } from './sealedDb';
 import { sealProjection, type SealedProjection } from './sealedRows';
+import { isAssigneeUnknown, loadDirectory } from './staff';
 import { pickVerified, type LeafDoc } from './verifiedEvents';
 
 /**
@@ -26,8 +27,16 @@ export interface AppEvents {
   leaves: StoredDoc[];
 }
 
+/** A changed entry of the office's staff directory: its row, or null when deleted or malformed. */
+export interface StaffChange {
+  login: string;
+  row: StaffRow | null;
+}
+
 export interface ProjectionBatch {
   apps: AppEvents[];
+  /** Staff-directory entries changed (written before the applications, which are marked by them). */
+  staff?: StaffChange[];
   /** The time the rows' flags are computed at (overdue, at risk). */
   now: number;
   /** The changes-feed position these rows cover, written with them. */
@@ -51,6 +60,12 @@ export const SCAN = 'scan';
 const isOlder = (a: ApplicantRow, b: ApplicantRow): boolean =>
   a.lastSeenAt !== b.lastSeenAt ? a.lastSeenAt < b.lastSeenAt : a.lastAppId < b.lastAppId;
 
+/** The row with its `assigneeUnknown` mark as the directory has it now (absent when known). */
+function marked<T extends ApplicationRow>(row: T, directory: ReadonlyMap<string, StaffRow>): T {
+  const { assigneeUnknown: _old, ...rest } = row;
+  return (isAssigneeUnknown(row, directory) ? { ...rest, assigneeUnknown: 1 } : rest) as T;
+}
+
 /** WebCrypto's cost is per call and calls queue on one thread: a few at a time beat thousands at once. */
 const CONCURRENCY = 16;
 
@@ -70,9 +85,14 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, f: (x: T) =>
 export class BatchProjector {
   constructor(
     private readonly model: ReadModel,
-    private readonly project: ProjectFn,
+    private project: ProjectFn,
     private readonly keys: DeskKeys,
   ) {}
+
+  /** Folds with another function from the next batch on (a catalogue or calendar pulled from central). */
+  setProject(project: ProjectFn): void {
+    this.project = project;
+  }
 
   /** The events of one application as the fold must see them: opened, each the verified revision. */
   private async verified(app: AppEvents): Promise<StoredEvent[]> {
@@ -114,7 +134,15 @@ export class BatchProjector {
     // batch's event ids removes every row the applications had (by key: no index scan).
     const eventIds = batch.apps.flatMap((a) => a.events.map((e) => e._id));
     const m = this.model;
-    await m.transaction('rw', [m.applications, m.applicants, m.journal, m.meta], async () => {
+    const staff = batch.staff ?? [];
+    await m.transaction('rw', [m.applications, m.applicants, m.journal, m.staff, m.meta], async () => {
+      // The directory first: the applications are marked by it (an unknown or deactivated executor
+      // sends them to the head's inbox).
+      const gone = staff.filter((s) => !s.row || s.row.login !== s.login).map((s) => s.login);
+      const kept = staff.flatMap((s) => (s.row && s.row.login === s.login ? [s.row] : []));
+      if (gone.length > 0) await m.staff.bulkDelete(gone);
+      if (kept.length > 0) await m.staff.bulkPut(kept);
+      const directory = await loadDirectory(m);
       const keys = [...applicants.keys()];
       const stored = keys.length > 0 ? await m.applicants.bulkGet(keys) : [];
       const newer = keys.flatMap((k, i) => {
@@ -125,7 +153,7 @@ export class BatchProjector {
       const meta: MetaRow[] = [{ key: KEY_CHECK, value: check }];
       if (batch.checkpoint !== undefined) meta.push({ key: CHECKPOINT, value: batch.checkpoint });
       await Promise.all([
-        applications.length > 0 ? m.applications.bulkPut(applications) : null,
+        applications.length > 0 ? m.applications.bulkPut(applications.map((a) => marked(a, directory))) : null,
         newer.length > 0 ? m.applicants.bulkPut(newer) : null,
         // The projection is the application's whole journal: a row whose action has since been
         // superseded by a replicated event (an issuance that lost) must not stay behind.
@@ -139,6 +167,12 @@ export class BatchProjector {
             ? m.meta.delete(SCAN)
             : m.meta.put({ key: SCAN, value: JSON.stringify(batch.scan) }),
       ]);
+      if (staff.length > 0) {
+        // The directory changed: every application waiting on an executor is judged again.
+        const waiting = await m.applications.where('role').equals('executor').toArray();
+        const changed = waiting.filter((a) => (a.assigneeUnknown ?? 0) !== (isAssigneeUnknown(a, directory) ? 1 : 0));
+        if (changed.length > 0) await m.applications.bulkPut(changed.map((a) => marked(a, directory)));
+      }
     });
   }
 }

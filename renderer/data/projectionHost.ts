@@ -1,19 +1,32 @@
 import { BatchProjector, type ProjectionBatch } from './projectBatch';
 import type { ProjectFn } from './projector';
-import type { ProjectionInit, ProjectionReply, ProjectionRequest } from './projectionWorker';
+import type { ProjectionInit, ProjectionReply, ProjectionRequest, ProjectSource } from './projectionWorker';
 import type { ReadModel } from './readModel';
 
 /** Where batches of the projection run: in the projection worker, or on this thread. */
 export interface ProjectionRunner {
   readonly where: 'worker' | 'inline';
   apply(batch: ProjectionBatch): Promise<void>;
+  /**
+   * Folds from the next batch on with another catalogue or calendar: `project` on this thread, the
+   * same made from `source` in the worker (a function cannot be posted).
+   */
+  setProject(project: ProjectFn, source: ProjectSource): Promise<void>;
   close(): void;
 }
 
 /** On this thread: tests with a stand-in fold, and where no worker can start. */
 export function inlineProjection(model: ReadModel, project: ProjectFn, keys: ProjectionInit['keys']): ProjectionRunner {
   const batches = new BatchProjector(model, project, keys);
-  return { where: 'inline', apply: (batch) => batches.apply(batch), close: () => undefined };
+  return {
+    where: 'inline',
+    apply: (batch) => batches.apply(batch),
+    setProject: (p) => {
+      batches.setProject(p);
+      return Promise.resolve();
+    },
+    close: () => undefined,
+  };
 }
 
 /** Vite bundles the worker (its own chunk, same origin: the CSP's `worker-src 'self'`). */
@@ -42,6 +55,8 @@ export async function workerProjection(
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let broken: Error | null = null;
   let replacement: ProjectionRunner | null = null;
+  /** The fold a replacement on this thread must use: the latest one set. */
+  let latest: { project: ProjectFn; source: ProjectSource } | null = null;
   const fail = (e: Error): void => {
     if (broken) return;
     broken = e;
@@ -69,6 +84,13 @@ export async function workerProjection(
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...req, id });
     });
+  const replace = async (): Promise<ProjectionRunner> => {
+    if (!replacement) {
+      replacement = fallback();
+      if (latest) await replacement.setProject(latest.project, latest.source);
+    }
+    return replacement;
+  };
   await call({ type: 'init', init });
   return {
     where: 'worker',
@@ -82,8 +104,18 @@ export async function workerProjection(
           if (!broken) throw e;
         }
       }
-      replacement ??= fallback();
-      return replacement.apply(batch);
+      return (await replace()).apply(batch);
+    },
+    setProject: async (project, source) => {
+      latest = { project, source };
+      if (!broken) {
+        try {
+          return await call({ type: 'project', source });
+        } catch (e) {
+          if (!broken) throw e;
+        }
+      }
+      return (await replace()).setProject(project, source);
     },
     close: () => {
       if (!broken) void call({ type: 'close' }).finally(() => worker.terminate());

@@ -15,17 +15,22 @@ import { openReadModel, type ReadModel } from './readModel';
  * the stored events over.
  */
 
-export interface ProjectionInit {
+/** What the fold is made from (project.ts `makeProjectFn`): the catalogue's services and the calendar. */
+export interface ProjectSource {
+  services: readonly ServiceDefinition[];
+  calendar: WorkCalendar;
+}
+
+export interface ProjectionInit extends ProjectSource {
   /** The name the read model is opened by (readModel.ts `openReadModel`: the office database's). */
   modelName: string;
   keys: DeskKeys;
-  services: readonly ServiceDefinition[];
-  calendar: WorkCalendar;
 }
 
 export type ProjectionRequest =
   | { id: number; type: 'init'; init: ProjectionInit }
   | { id: number; type: 'apply'; batch: ProjectionBatch }
+  | { id: number; type: 'project'; source: ProjectSource }
   | { id: number; type: 'close' };
 
 export type ProjectionReply = { id: number; ok: true } | { id: number; ok: false; name: string; message: string };
@@ -52,6 +57,10 @@ async function handle(req: ProjectionRequest): Promise<void> {
     case 'apply':
       if (!projector) throw new Error('projection worker: not initialised');
       return projector.apply(req.batch);
+    case 'project':
+      if (!projector) throw new Error('projection worker: not initialised');
+      projector.setProject(makeProjectFn(loadCatalogue(req.source.services), req.source.calendar));
+      return;
     case 'close':
       model?.close();
       model = null;

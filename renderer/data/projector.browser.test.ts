@@ -131,6 +131,7 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
         if (++batches > 2) throw new Error('closed');
         await real.apply(b);
       },
+      setProject: (p, source) => real.setProject(p, source),
       close: () => undefined,
     };
     await expect(
@@ -147,6 +148,7 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
         seen.push(...b.apps.map((a) => a.appId));
         await real.apply(b);
       },
+      setProject: (p, source) => real.setProject(p, source),
       close: () => undefined,
     };
     await new Projector(db, model, project, keys, () => 1000, { runner: counting, scanPage: 300 }).catchUp();

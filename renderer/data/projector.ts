@@ -1,4 +1,5 @@
 import { appEventRange } from '@shared/events';
+import { STAFF_DIRECTORY_PREFIX } from '@shared/staff';
 import { blindIndex } from './blindIndex';
 import type { DeskKeys } from './deskKeys';
 import type { PouchDB } from './pouch';
@@ -9,12 +10,15 @@ import {
   type AppEvents,
   type ProjectionBatch,
   type ScanMark,
+  type StaffChange,
   type StoredDoc,
 } from './projectBatch';
 import { inlineProjection, type ProjectionRunner } from './projectionHost';
+import type { ProjectSource } from './projectionWorker';
 import type { ReadModel } from './readModel';
 import { unopened } from './sealedDb';
 import type { ClearProjection } from './sealedRows';
+import { isStaffDocId, staffRowOf } from './staff';
 import { verifiedRevision, type LeafDoc } from './verifiedEvents';
 
 /** An event document as stored: the envelope fields the projector needs. */
@@ -58,7 +62,9 @@ const appIdOf = (id: string): string | null => /^evt:([^:]+):/.exec(id)?.[1] ?? 
  * projection worker, projectionHost.ts) opens, folds, seals and writes them. An empty model (a
  * first start, a rebuild, a new read-model version) is filled by a scan of the events by id, so
  * each application is read and folded once, whatever order its events arrived in; the scan's
- * position is kept, and a reload resumes it.
+ * position is kept, and a reload resumes it. The office's staff directory (`staff:` documents)
+ * comes through the same feed into the `staff` table; when it changes, the applications waiting on
+ * an executor are marked again (an unknown or deactivated executor sends them to the head's inbox).
  */
 export class Projector {
   private running: Promise<void> | null = null;
@@ -68,6 +74,8 @@ export class Projector {
   private readonly runner: ProjectionRunner;
   private readonly changesPage: number;
   private readonly scanPage: number;
+  /** The next pass folds every application again, rows replaced in place (a new calendar or catalogue). */
+  private refold = false;
 
   constructor(
     private readonly db: PouchDB.Database,
@@ -100,6 +108,23 @@ export class Projector {
     this.keysChecked = true;
   }
 
+  /**
+   * Projects with another fold from now on (a catalogue or calendar pulled from central). With
+   * `refold`, every application is folded again in the background, rows replaced in place (a scan
+   * that keeps the model): lists stay filled meanwhile, and a due time that waited for a calendar
+   * year appears.
+   */
+  setProject(project: ProjectFn, source: ProjectSource, refold: boolean): void {
+    const set = this.runner.setProject(project, source);
+    void set
+      .then(() => {
+        if (!refold) return;
+        this.refold = true;
+        return this.catchUp();
+      })
+      .catch((e: unknown) => console.error('projector', e));
+  }
+
   /** Applies every change since the checkpoint; concurrent calls coalesce into one more pass. */
   catchUp(onProgress?: (p: ProjectorProgress) => void): Promise<void> {
     if (this.running) {
@@ -125,8 +150,11 @@ export class Projector {
     const [checkpoint, scan] = await Promise.all([this.model.meta.get(CHECKPOINT), this.model.meta.get(SCAN)]);
     let since: number | string;
     let processed: number;
-    if (scan || checkpoint === undefined) {
-      const mark: ScanMark = scan ? (JSON.parse(String(scan.value)) as ScanMark) : { seq: info.update_seq, after: '' };
+    const refold = this.refold;
+    this.refold = false;
+    if (scan || checkpoint === undefined || refold) {
+      const mark: ScanMark =
+        scan && !refold ? (JSON.parse(String(scan.value)) as ScanMark) : { seq: info.update_seq, after: '' };
       await this.scanPass(mark, total, onProgress);
       since = mark.seq;
       processed = typeof since === 'number' ? since : 0;
@@ -140,13 +168,15 @@ export class Projector {
       const page = await this.db.changes({ since, limit: this.changesPage });
       if (page.results.length === 0) break;
       const appIds = new Set<string>();
+      const staffIds: string[] = [];
       for (const ch of page.results) {
         const appId = appIdOf(ch.id);
         if (appId) appIds.add(appId);
+        else if (isStaffDocId(ch.id)) staffIds.push(ch.id);
       }
-      const apps = await this.readApps([...appIds]);
+      const [apps, staff] = await Promise.all([this.readApps([...appIds]), this.readStaff(staffIds)]);
       await writing;
-      const batch: ProjectionBatch = { apps, now: this.now(), checkpoint: page.last_seq };
+      const batch: ProjectionBatch = { apps, staff, now: this.now(), checkpoint: page.last_seq };
       const count = page.results.length;
       writing = this.runner.apply(batch).then(() => {
         processed += count;
@@ -168,7 +198,16 @@ export class Projector {
     const reads = unopened(this.db);
     let startkey = mark.after ? `evt:${mark.after}:\ufff0` : 'evt:';
     let processed = 0;
-    let writing: Promise<void> = Promise.resolve();
+    // The staff directory first (a few dozen documents): the applications are marked by it.
+    const staffIds = (
+      await this.db.allDocs({ startkey: STAFF_DIRECTORY_PREFIX, endkey: `${STAFF_DIRECTORY_PREFIX}\ufff0` })
+    ).rows.map((r) => r.id);
+    let writing: Promise<void> = this.runner.apply({
+      apps: [],
+      staff: await this.readStaff(staffIds),
+      now: this.now(),
+      scan: mark,
+    });
     for (;;) {
       const page = await reads.allDocs({
         startkey,
@@ -206,6 +245,17 @@ export class Projector {
     }
     await writing;
     await this.runner.apply({ apps: [], now: this.now(), checkpoint: mark.seq, scan: null });
+  }
+
+  /** The winning revision of each changed directory entry; a deleted or malformed one leaves the directory. */
+  private async readStaff(ids: string[]): Promise<StaffChange[]> {
+    if (ids.length === 0) return [];
+    const rows = (await this.db.allDocs({ keys: ids, include_docs: true })).rows;
+    // Rows come in the order of the keys; a deleted document's row has no doc.
+    return rows.map((r, i) => ({
+      login: (ids[i] ?? '').slice(STAFF_DIRECTORY_PREFIX.length),
+      row: 'doc' in r && r.doc ? staffRowOf(r.doc) : null,
+    }));
   }
 
   /** The stored events of one application, each with the other leaves of those in conflict. */
@@ -281,12 +331,13 @@ export class Projector {
   private async clear(): Promise<void> {
     await this.model.transaction(
       'rw',
-      [this.model.applications, this.model.applicants, this.model.journal, this.model.meta],
+      [this.model.applications, this.model.applicants, this.model.journal, this.model.staff, this.model.meta],
       async () => {
         await Promise.all([
           this.model.applications.clear(),
           this.model.applicants.clear(),
           this.model.journal.clear(),
+          this.model.staff.clear(),
           this.model.meta.clear(),
         ]);
       },

@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import type { StaffDirectoryEntry } from '@shared/staff';
 
 /**
  * The read model: what lists, inboxes, counters and journals query. It is disposable: built by
@@ -26,6 +27,11 @@ export interface ApplicationRow {
   assignee: string | null;
   stepDueAt: number | null;
   dueAt: number | null;
+  /**
+   * A due time needed a calendar year that is not published (dueAt or stepDueAt is then null):
+   * the lists say "calendar for <year> not published" there instead of a date.
+   */
+  calendarMissingYear?: number | null;
   overdue: 0 | 1;
   atRisk: 0 | 1;
   /** Blind-index token of the applicant's IIN/BIN (equal for the same applicant: lookup, purge). */
@@ -42,6 +48,12 @@ export interface ApplicationRow {
   closedAt: number | null;
   /** How many concurrent actions lost to another desk's: the card shows them. */
   superseded: number;
+  /**
+   * 1 while the application waits on an executor the office's staff directory does not list as an
+   * active executor (mistyped on an older desk, or deactivated since): it then waits in the head's
+   * inbox, marked, instead of in nobody's. Set by the projector from the directory (staff.ts).
+   */
+  assigneeUnknown?: 0 | 1;
 }
 
 /**
@@ -68,9 +80,13 @@ export const isOpenStatus = (status: string): boolean => OPEN_STATUSES.includes(
  * The queue an application waits in: its role's, except that an executor step assigned to someone
  * is that person's alone (executors see their own and the unassigned ones).
  */
-export function queueOf(row: Pick<ApplicationRow, 'role' | 'assignee' | 'status'>): string | undefined {
+export function queueOf(
+  row: Pick<ApplicationRow, 'role' | 'assignee' | 'status' | 'assigneeUnknown'>,
+): string | undefined {
   if (!row.role || row.status === 'closed') return undefined;
-  return row.role === 'executor' ? `executor:${row.assignee ?? ''}` : `${row.role}:`;
+  if (row.role !== 'executor') return `${row.role}:`;
+  // Assigned to someone who is no active executor: the head, who routes it again, sees it.
+  return row.assigneeUnknown === 1 ? 'head:' : `executor:${row.assignee ?? ''}`;
 }
 
 /** The row with its queue keys set from its own fields. */
@@ -124,11 +140,20 @@ export interface JournalRow {
   regNumber: string | null;
   /** The entry's own number: the registration number, or the letter's outgoing number (null before outgoing numbering). */
   number: string | null;
-  /** `number` folded as search folds what is typed: numbers are searched here, in clear, not by tokens. */
-  numberKey?: string;
+  /**
+   * `number` and each tail of it after a `-` or `/` (shared/text/searchFold.ts `numberSearchKeys`), folded as search
+   * folds what is typed: numbers are searched here, in clear, by prefix, not by tokens.
+   */
+  numberKeys?: string[];
   /** Sealed journal data (applicant, IIN/BIN, channel, document, delivery), bytes. */
   data: Uint8Array;
 }
+
+/**
+ * The office's staff directory as this desk has it (shared/staff): one row per `staff:<login>`
+ * document of the office database, projected from the same changes feed as the events.
+ */
+export type StaffRow = Omit<StaffDirectoryEntry, '_rev'>;
 
 export interface MetaRow {
   key: string;
@@ -139,12 +164,13 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 7;
+export const READ_MODEL_VERSION = 8;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;
   applicants: EntityTable<ApplicantRow, 'key'>;
   journal: EntityTable<JournalRow, 'id'>;
+  staff: EntityTable<StaffRow, 'login'>;
   meta: EntityTable<MetaRow, 'key'>;
 };
 
@@ -162,9 +188,11 @@ export function openReadModel(name: string): ReadModel {
   // Relaxed durability is right here: a lost write is rebuilt from the events.
   // Only the indexes something queries: each one is written with every row (the projection's cost).
   db.version(1).stores({
-    applications: 'appId, status, [queue+queueDue+appId], [queue+lateAt], applicantKey, registeredAt, *searchWords',
+    applications:
+      'appId, regNumber, status, role, [queue+queueDue+appId], [queue+registeredAt+appId], [queue+regNumber], [queue+lateAt], [queueDue+appId], applicantKey, registeredAt, *searchWords',
     applicants: 'key, lastSeenAt',
-    journal: 'id, appId, [journal+at], number, numberKey',
+    journal: 'id, appId, [journal+at], number, *numberKeys',
+    staff: 'login',
     meta: 'key',
   });
   // The queue keys follow the row on every write, whoever writes it (projector, rebuild, tests).

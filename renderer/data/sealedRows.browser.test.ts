@@ -16,6 +16,7 @@ import {
   searchApplications,
   searchTermsOf,
 } from './sealedRows';
+import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /**
  * The read model at rest (docs/threat-model.md §5): after real events are projected into real
@@ -170,6 +171,11 @@ describe('the read model holds citizens’ data only sealed (real IndexedDB)', (
     expect(await search(desk, keys, 'сейітов')).toEqual([]);
     expect(await search(desk, keys, 'жумабекова')).toEqual([appId]);
     expect(await search(desk, keys, 'жумабеков гулнар')).toEqual([appId]);
+    // Any tail of the number, as read off a ticket.
+    expect(await search(desk, keys, '000001')).toEqual([appId]);
+    expect(await search(desk, keys, 'D01-000001')).toEqual([appId]);
+    expect(await search(desk, keys, 'd01-000002')).toEqual([other.appId]);
+    expect(await search(desk, keys, '000003')).toEqual([]);
     // An IIN's prefix is a birth date: it is not indexed.
     expect(await search(desk, keys, IIN.slice(0, 8))).toEqual([]);
     // Tokens: three for each name word of five letters or more, fewer for shorter ones, the IIN whole;
@@ -208,6 +214,7 @@ describe('the read model holds citizens’ data only sealed (real IndexedDB)', (
     // An office database from before sealing: only there can new keys open it (a sealed one
     // refuses them, sealedDb.browser.test.ts), and the read model must follow the new keys.
     const desk = await openDesk(keys, dbName, true);
+    await seedStaffDirectory(desk.office.db);
     const appId = await registerAndIssue(desk);
     await desk.append(
       appId,

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { foldForSearch } from '@shared/text/searchFold';
+import { numberSearchKeys } from '@shared/text/searchFold';
 import { useDeskKeys } from '../state/deskKeys';
 import { blindIndex, needsCheck, searchWordsOf } from './blindIndex';
 import type { DeskKeys } from './deskKeys';
@@ -17,7 +17,7 @@ import type {
  * The read model's rows as the projector computes them (clear) and as they are stored (sealed):
  * personal fields go into one sealed blob per row (one WebCrypto call, not one per field; kept as
  * the envelope's bytes), bound to the row by its context, and the IIN/BIN and the name words become
- * blind-index tokens. Registration and outgoing numbers are clear and found by `numberKey`.
+ * blind-index tokens. Registration and outgoing numbers are clear and found by `numberKeys`.
  */
 
 type StoredOnly = 'applicantKey' | 'personal' | 'searchWords';
@@ -31,7 +31,7 @@ export interface ClearApplicant extends Omit<ApplicantRow, 'key' | 'personal'>, 
   searchText: (string | null | undefined)[];
 }
 
-export interface ClearJournal extends Omit<JournalRow, 'data' | 'numberKey'> {
+export interface ClearJournal extends Omit<JournalRow, 'data' | 'numberKeys'> {
   data: Record<string, unknown>;
 }
 
@@ -55,11 +55,9 @@ const journalContext = (id: string): string => `read:journal:${id}`;
 
 export async function sealProjection(keys: DeskKeys, p: ClearProjection): Promise<SealedProjection> {
   const index = blindIndex(keys.index);
-  // Numbers (registration, letters': the journal's entries) are searched in clear by `numberKey`.
-  const numbers = new Set(p.journal.map((j) => j.number));
   const sealApplication = async (a: ClearApplication): Promise<ApplicationRow> => {
     const { applicantName, applicantId, searchText, ...clear } = a;
-    const names = searchText.filter((t) => t && t !== a.regNumber && t !== applicantId && !numbers.has(t));
+    const names = searchText.filter((t) => t && t !== applicantId);
     const words = searchWordsOf(...names);
     const [personal, searchWords, applicantKey] = await Promise.all([
       sealJsonBytes(
@@ -84,7 +82,8 @@ export async function sealProjection(keys: DeskKeys, p: ClearProjection): Promis
   };
   const sealJournal = async ({ data, ...j }: ClearJournal): Promise<JournalRow> => ({
     ...j,
-    ...(j.number ? { numberKey: foldForSearch(j.number) } : {}),
+    // Numbers (registration, letters': the journal's entries) are searched in clear, by any tail.
+    ...(j.number ? { numberKeys: numberSearchKeys(j.number) } : {}),
     data: await sealJsonBytes(keys.data, data, journalContext(j.id)),
   });
   const [application, applicant, journal] = await Promise.all([
@@ -215,7 +214,7 @@ export function searchTermsOf(keys: DeskKeys, words: readonly string[]): Promise
 
 /**
  * Applications matching every term, newest first. A term matches a row whose registration or
- * letter number starts with it (`numberKey`, clear), or whose name words or IIN/BIN carry its token;
+ * letter number, or a tail of one, starts with it (`numberKeys`, clear), or whose name words or IIN/BIN carry its token;
  * a term longer than the indexed prefixes is then checked against the row's sealed words, opened
  * here (after every read: a live query keeps track of them).
  */
@@ -229,7 +228,7 @@ export async function searchApplications(
     terms.map(async (t) => {
       const [byToken, byNumber] = await Promise.all([
         model.applications.where('searchWords').equals(t.token).primaryKeys(),
-        model.journal.where('numberKey').startsWith(t.word).primaryKeys(),
+        model.journal.where('numberKeys').startsWith(t.word).primaryKeys(),
       ]);
       // A journal row's id is its event's: `evt:<appId>:…`.
       const numbered = new Set(byNumber.map((id) => id.split(':')[1] ?? ''));

@@ -68,7 +68,7 @@ export interface SyncOptions {
    * their own. The server takes an event only from its author, so on a shared desk each person's
    * events go up with their own credentials — when they next sign in here, if not before — instead
    * of being offered under someone else's name, refused, and passed over for good. Absent (an
-   * administrator's or the hub's replication): everything is pushed.
+   * administrator's replication, the lab's): every event is pushed.
    */
   author?: string;
   onChange: (s: SyncSnapshot) => void;
@@ -78,7 +78,11 @@ export interface SyncOptions {
   batchesLimit?: number;
   /** Retry back-off cap in ms (PouchDB's default grows to 10 minutes: too slow for a desk). */
   maxBackoffMs?: number;
-  /** How often an idle connection is re-checked, and how long a check may take. */
+  /**
+   * How often the server is asked whether it is there (busy or idle), and how long it may take to
+   * answer. A server that goes away mid-sync (a pulled cable leaves the replication's requests
+   * hanging, not failing) is "offline" within one check, not when PouchDB's own request times out.
+   */
   heartbeatMs?: number;
   probeTimeoutMs?: number;
 }
@@ -91,10 +95,22 @@ export interface SyncHandle {
 }
 
 const CONFIRMED_DOC = '_local/kense-sync-confirmed';
+/** A desk asks each server every few seconds whether it is there; an office has a few dozen desks. */
+export const HEARTBEAT_MS = 4_000;
+export const PROBE_TIMEOUT_MS = 3_000;
 
 /** The push filter: events recorded by the author named in the replication's query parameters. */
 function authoredBy(doc: { _id: string; actor?: { login?: unknown } }, req: { query: { author?: string } }): boolean {
   return doc._id.startsWith('evt:') && doc.actor?.login === req.query.author;
+}
+
+/**
+ * Without an author, every event goes up, and only events: what else the office database holds
+ * came from the server (the staff directory, written by the server admin) and is never the desk's
+ * to send back.
+ */
+function eventsOnly(doc: { _id: string }): boolean {
+  return doc._id.startsWith('evt:');
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -205,6 +221,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       (err as { name?: unknown } | null)?.name === 'unknown_error' ? takeAbortCause(pouchIdbName(local.name)) : null;
     return classifySyncError(cause ?? err);
   };
+  const stateNow = (): SyncState => snap.state;
   const emit = (patch: Partial<SyncSnapshot>): void => {
     snap = { ...snap, ...patch };
     opts.onChange(snap);
@@ -217,19 +234,30 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   const verify = (): Promise<void> => {
     verifying ??= (async () => {
       try {
-        const info = await withTimeout(remote.info(), opts.probeTimeoutMs ?? 10_000);
+        const info = await withTimeout(remote.info(), opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS);
         remoteDocs = info.doc_count;
         await measureDownload();
+        // While a replication is moving documents the server is plainly there: the pending count
+        // (a read of the local changes since the last confirmation) waits until it pauses.
+        if (snap.state === 'syncing') return;
         const { pending } = await countPending(local, remote, true, pendingOpts);
         if (stopped) return;
-        if (snap.state !== 'syncing') emit({ state: 'online', error: null, lastSyncAt: now(), pendingLocal: pending });
+        // A replication may have become active during the count (TypeScript cannot see that).
+        if (stateNow() !== 'syncing') emit({ state: 'online', error: null, lastSyncAt: now(), pendingLocal: pending });
         else emit({ pendingLocal: pending });
+        // Back: the replication stopped when the server went (below) starts over at once.
+        if (replication === null && !restarting) void restart();
       } catch (err) {
         if (stopped) return;
         const { pending } = await countPending(local, remote, false, pendingOpts).catch(() => ({
           pending: snap.pendingLocal,
         }));
         emit({ state: 'offline', error: classify(err), pendingLocal: pending });
+        // The replication is stopped while the server cannot be reached: its requests may hang on a
+        // silent network, holding the browser's few connections to the server (the next check could
+        // not get through), and its back-off would wait up to half a minute after the server is
+        // back. The heartbeat keeps asking instead, and starts it again once the server answers.
+        await cancel();
       }
     })().finally(() => {
       verifying = null;
@@ -237,14 +265,14 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     return verifying;
   };
   const heartbeat = setInterval(() => {
-    if (!stopped && snap.state !== 'syncing') void verify();
-  }, opts.heartbeatMs ?? 30_000);
+    if (!stopped) void verify();
+  }, opts.heartbeatMs ?? HEARTBEAT_MS);
 
   const maxBackoff = opts.maxBackoffMs ?? 30_000;
   let replication: PouchDB.Replication.Sync<object> | null = null;
   const begin = (): void => {
     // How far behind this desk is, before the first batch lands (a first download shows progress at once).
-    void withTimeout(remote.info(), opts.probeTimeoutMs ?? 10_000)
+    void withTimeout(remote.info(), opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS)
       .then((info) => {
         remoteDocs = info.doc_count;
         return measureDownload();
@@ -252,7 +280,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       .catch(() => undefined);
     replication = local.sync(remote, {
       // query_params are part of PouchDB's replication id: one push checkpoint per author.
-      push: opts.author ? { filter: authoredBy, query_params: { author: opts.author } } : {},
+      push: opts.author ? { filter: authoredBy, query_params: { author: opts.author } } : { filter: eventsOnly },
       live: true,
       retry: true,
       batch_size: opts.batchSize ?? 100,
@@ -261,10 +289,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     });
     // The replication object is also a promise; its outcome arrives through these events.
     void replication
-      .on('active', () => emit({ state: 'syncing', error: null }))
+      // A retry against a server the last check could not reach is not "syncing": it stays
+      // offline until a check (started now) or a change says the server answers again.
+      .on('active', () => (snap.state === 'offline' ? void verify() : emit({ state: 'syncing', error: null })))
       .on('change', (info) => {
         // `docs_written` is the running total of this replication; the batch is `docs`.
         const n = info.change.docs.length;
+        if (snap.state === 'offline') emit({ state: 'syncing', error: null });
         if (info.direction === 'pull') {
           emit({ pulled: snap.pulled + n });
           void measureDownload().catch(() => undefined);
@@ -303,6 +334,17 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       });
   };
   begin();
+
+  let restarting: Promise<void> | null = null;
+  const restart = (): Promise<void> => {
+    restarting ??= (async () => {
+      await cancel();
+      if (!stopped) begin();
+    })().finally(() => {
+      restarting = null;
+    });
+    return restarting;
+  };
 
   const cancel = async (): Promise<void> => {
     const r = replication;

@@ -1,4 +1,5 @@
 import type { JSX } from 'react';
+import { CommissionAgenda } from './CommissionAgenda';
 import { CoverLetter } from './CoverLetter';
 import { DecisionNotification } from './DecisionNotification';
 import { Receipt } from './Receipt';
@@ -20,5 +21,7 @@ export function PrintDocument({ job, format }: { job: PrintJob; format: PaperFor
       return <DecisionNotification data={job.data} />;
     case 'coverLetter':
       return <CoverLetter data={job.data} />;
+    case 'agenda':
+      return <CommissionAgenda data={job.data} />;
   }
 }

@@ -25,7 +25,7 @@ function receiptRows(data: ReceiptData, lang: UiLanguage, t: PrintT): ReactNode[
     <div key="docs-total" className="pr print-total" data-testid="print-doc-total">
       {t('print:documents.total', { count: data.documents.length })}
     </div>,
-    resultDueRow(data.resultDueAt, t),
+    resultDueRow(data.resultDueAt, t, data.calendarMissingYear),
     officialRow(data.officialName, t),
   ];
 }

@@ -10,7 +10,7 @@ function ticketRows(data: TicketData, lang: UiLanguage, t: PrintT): ReactNode[] 
   return [
     ...headRows(data, lang, t('print:ticket.title'), t),
     ...acceptedRows(data, lang, t),
-    resultDueRow(data.resultDueAt, t),
+    resultDueRow(data.resultDueAt, t, data.calendarMissingYear),
     officialRow(data.officialName, t),
   ];
 }
@@ -51,7 +51,15 @@ export function Ticket({ data, format }: { data: TicketData; format: PaperFormat
             <dt>
               <Both text={b('print:field.resultDue')} />
             </dt>
-            <dd>{data.resultDueAt !== null ? formatPrintedDate(data.resultDueAt) : '—'}</dd>
+            <dd>
+              {data.resultDueAt !== null ? (
+                formatPrintedDate(data.resultDueAt)
+              ) : data.calendarMissingYear ? (
+                <Both text={b('print:field.calendarMissing', { year: String(data.calendarMissingYear) })} />
+              ) : (
+                '—'
+              )}
+            </dd>
           </div>
           <div>
             <dt>

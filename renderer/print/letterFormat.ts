@@ -1,7 +1,7 @@
 import { PAPER_FORMATS, type PaperFormat, type PrintJob } from './types';
 
 /** The letters (decision notification, cover letter) are A4 only: an official letter is not a roll slip. */
-export const A4_ONLY_DOCS: readonly PrintJob['doc'][] = ['notification', 'coverLetter'];
+export const A4_ONLY_DOCS: readonly PrintJob['doc'][] = ['notification', 'coverLetter', 'agenda'];
 
 export const isA4Only = (doc: PrintJob['doc']): boolean => A4_ONLY_DOCS.includes(doc);
 

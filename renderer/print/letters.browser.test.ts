@@ -9,6 +9,7 @@ import { readModelName } from '../data/readModel';
 import { decisionJobs } from './printData';
 import type { CoverLetterData, NotificationData } from './types';
 import { throwawayDeskKeys } from '../data/deskKeys';
+import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
 const testKeys = throwawayDeskKeys();
@@ -36,6 +37,8 @@ describe('letters from the card', () => {
       await Dexie.delete(readModelName(dbName));
       await new PouchDB(dbName, { adapter: 'indexeddb' }).destroy();
     });
+    await seedStaffDirectory(desk.office.db);
+    await desk.settled();
     const { appId } = await desk.registerApplication('registered', clerk, intake);
     await desk.append(appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
     await desk.append(appId, 'step_done', exec, { stepId: 's4', outcome: 'done' });

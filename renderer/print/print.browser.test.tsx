@@ -90,6 +90,32 @@ describe('printDocument', () => {
     expect(pageRules()).toBe('');
   });
 
+  it('prints the accepting office under the provider, and "calendar not published" for a due date it cannot give', async () => {
+    const texts: { office: string | null; provider: string | null; due: string | null }[] = [];
+    const { bridge } = fakeHost();
+    const print = bridge.print.bind(bridge);
+    bridge.print = (request) => {
+      const sheet = document.querySelector('#kense-print-root .print-slot[data-job] [data-lang="ru"]');
+      texts.push({
+        office: sheet?.querySelector('[data-testid="print-office"]')?.textContent ?? null,
+        provider: sheet?.querySelector('[data-testid="print-provider"]')?.textContent ?? null,
+        due: sheet?.querySelector('[data-field="resultDue"]')?.textContent ?? null,
+      });
+      return print(request);
+    };
+    const job = SAMPLE_JOBS.receipt;
+    if (job.doc !== 'receipt') throw new Error('sample');
+    const office = { kk: 'Алмалы аудандық бөлімі', ru: 'Алмалинский районный отдел' };
+    await printDocument(
+      { doc: 'receipt', data: { ...job.data, office, resultDueAt: null, calendarMissingYear: 2028 } },
+      { deviceName: null, format: 'A4', copies: 1 },
+      bridge,
+    );
+    expect(texts[0]?.provider).toContain(job.data.provider.ru);
+    expect(texts[0]?.office).toBe('Алмалинский районный отдел');
+    expect(texts[0]?.due).toContain('календаря на 2028 год');
+  });
+
   it('uses the system dialog without a printer, and A4 by name', async () => {
     const { bridge, seen } = fakeHost();
     await printDocument(SAMPLE_JOBS.refusal, { deviceName: null, format: 'A4', copies: 1 }, bridge);

@@ -6,13 +6,15 @@ import type { Desk } from '../data/desk';
 import { getBridge } from '../platform/bridge';
 import { printDocumentToPdf } from './printJob';
 import { applicantDisplayName, applicantKey } from '../data/project';
-import type { IntakeSlip, PrintJob } from './types';
+import type { BilingualText, IntakeSlip, PrintJob } from './types';
 
 /** The paper that leaves the desk, built from the registration event and the service it names. */
 export function intakeSlip(
   event: EventDoc<'registered'> | EventDoc<'intake_refused'>,
   service: ServiceDefinition,
   resultDueAt: number | null,
+  calendarMissingYear: number | null = null,
+  office: BilingualText | null = null,
 ): IntakeSlip {
   const p = event.payload;
   const variant = service.variants.find((v) => v.id === p.variantId) ?? null;
@@ -22,7 +24,9 @@ export function intakeSlip(
     service: service.names,
     variant: variant && service.variants.length > 1 ? variant.label : null,
     resultDueAt,
+    calendarMissingYear: resultDueAt === null ? calendarMissingYear : null,
     provider: service.provider,
+    office,
     officialName: event.actor.name ?? event.actor.login,
     applicantName: applicantDisplayName(p.applicant),
     applicantId: applicantKey(p.applicant),
@@ -41,12 +45,14 @@ export function intakeJobs(
   event: EventDoc<'registered'> | EventDoc<'intake_refused'>,
   service: ServiceDefinition,
   resultDueAt: number | null,
+  calendarMissingYear: number | null = null,
+  office: BilingualText | null = null,
 ): { ticket?: PrintJob; receipt?: PrintJob; refusal?: PrintJob } {
-  const slip = intakeSlip(event, service, resultDueAt);
+  const slip = intakeSlip(event, service, resultDueAt, calendarMissingYear, office);
   const docName = (id: string): { kk: string; ru: string } =>
     service.documents.items.find((d) => d.id === id)?.name ?? { kk: id, ru: id };
   if (event.kind === 'intake_refused') {
-    const { resultDueAt: _none, ...rest } = slip;
+    const { resultDueAt: _none, calendarMissingYear: _noYear, ...rest } = slip;
     return {
       refusal: {
         doc: 'refusal',

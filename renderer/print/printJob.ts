@@ -75,6 +75,19 @@ export function printDocument(
   ).catch((): PrintResult => ({ ok: false, code: 'print.failed' }));
 }
 
+/**
+ * Prints the screen as it is (a journal, the commission's agenda) through the system dialog, in
+ * the same queue as the documents: a screen printed while a ticket is still printing would meet
+ * "the page is already being printed". Its page (size, orientation) is whatever rule the screen
+ * has set with `setPageRule`. Never throws.
+ */
+export function printScreen(bridge: KenseBridge = getBridge()): Promise<PrintResult> {
+  return enqueue(() => bridge.print({ dialog: true, copies: 1 })).catch((): PrintResult => ({
+    ok: false,
+    code: 'print.failed',
+  }));
+}
+
 /** A PDF copy of the document (Electron); browser mode answers `print.pdfUnavailable`. Never throws. */
 export function printDocumentToPdf(
   job: PrintJob,

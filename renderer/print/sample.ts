@@ -1,4 +1,12 @@
-import type { CoverLetterData, NotificationData, PrintJob, ReceiptData, RefusalReceiptData, TicketData } from './types';
+import type {
+  AgendaData,
+  CoverLetterData,
+  NotificationData,
+  PrintJob,
+  ReceiptData,
+  RefusalReceiptData,
+  TicketData,
+} from './types';
 
 /**
  * Sample documents for the test page and the test print: synthetic people (the IINs are made up
@@ -160,12 +168,58 @@ export const SAMPLE_COVER_LETTER: CoverLetterData = {
   executorPhone: '+7 727 271 05 12',
 };
 
+const AGENDA_ITEMS = [
+  {
+    regNumber: 'ALM01-D01-000487',
+    applicant: '«Құрылыс-Сервис» ЖШС',
+    service: {
+      kk: 'Шетелдік жұмыс күшін тартуға рұқсат беру',
+      ru: 'Выдача разрешения на привлечение иностранной рабочей силы',
+    },
+    dueAt: Date.UTC(2026, 3, 10, 13),
+  },
+  {
+    regNumber: 'ALM01-D02-000112',
+    applicant: 'Сейітқали Әлия Нұрланқызы',
+    service: {
+      kk: 'Мемлекеттік атаулы әлеуметтік көмек тағайындау',
+      ru: 'Назначение государственной адресной социальной помощи',
+    },
+    dueAt: Date.UTC(2026, 3, 14, 13),
+  },
+];
+
+/** The commission's agenda as a desk in each language prints it. */
+export const SAMPLE_AGENDA: Record<'kk' | 'ru', AgendaData> = {
+  kk: {
+    language: 'kk',
+    office: 'ALM01',
+    providers: ['Алматы қаласының Жұмыспен қамту және әлеуметтік бағдарламалар басқармасы'],
+    meetingDate: '2026-03-25',
+    minutesNo: '14',
+    items: AGENDA_ITEMS.map((i) => ({ ...i, service: i.service.kk })),
+    members: ['Қасымов Ермек Болатұлы', 'Ахметова Сәуле Қайратқызы', 'Ким Олег Викторович'],
+    secretary: 'Қасымов Ермек Болатұлы',
+  },
+  ru: {
+    language: 'ru',
+    office: 'ALM01',
+    providers: ['Управление занятости и социальных программ города Алматы'],
+    meetingDate: '2026-03-25',
+    minutesNo: '14',
+    items: AGENDA_ITEMS.map((i) => ({ ...i, service: i.service.ru })),
+    members: ['Қасымов Ермек Болатұлы', 'Ахметова Сәуле Қайратқызы', 'Ким Олег Викторович'],
+    secretary: 'Қасымов Ермек Болатұлы',
+  },
+};
+
 export const SAMPLE_JOBS: Record<PrintJob['doc'], PrintJob> = {
   ticket: { doc: 'ticket', data: SAMPLE_TICKET },
   receipt: { doc: 'receipt', data: SAMPLE_RECEIPT },
   refusal: { doc: 'refusal', data: SAMPLE_REFUSAL },
   notification: { doc: 'notification', data: SAMPLE_NOTIFICATION_APPROVED },
   coverLetter: { doc: 'coverLetter', data: SAMPLE_COVER_LETTER },
+  agenda: { doc: 'agenda', data: SAMPLE_AGENDA.kk },
 };
 
 /**
@@ -177,6 +231,10 @@ export const SAMPLE_VARIANTS: Partial<Record<PrintJob['doc'], Record<string, Pri
     approved: { doc: 'notification', data: SAMPLE_NOTIFICATION_APPROVED },
     refused: { doc: 'notification', data: SAMPLE_NOTIFICATION_REFUSED },
   },
+  agenda: {
+    kk: { doc: 'agenda', data: SAMPLE_AGENDA.kk },
+    ru: { doc: 'agenda', data: SAMPLE_AGENDA.ru },
+  },
 };
 
 /** The sample of a document: its only one, or the named variant (null for a name it does not have). */
@@ -185,7 +243,14 @@ export function sampleJob(doc: PrintJob['doc'], variant: string | null): PrintJo
   return SAMPLE_VARIANTS[doc]?.[variant] ?? null;
 }
 
-export const DOC_KINDS: readonly PrintJob['doc'][] = ['ticket', 'receipt', 'refusal', 'notification', 'coverLetter'];
+export const DOC_KINDS: readonly PrintJob['doc'][] = [
+  'ticket',
+  'receipt',
+  'refusal',
+  'notification',
+  'coverLetter',
+  'agenda',
+];
 
 /** The test ticket of the settings panel: the sample, with the desk's official and the time now. */
 export function testTicket(officialName: string | null, now: number): PrintJob {

@@ -5,16 +5,21 @@ import type { PrintT } from './labels';
 import { Field, printedIsoDate } from './parts';
 import type { IntakeSlip } from './types';
 
-/** The head of every form: provider, title, registration number. */
+/** The head of every form: provider (and the accepting office, from its profile), title, registration number. */
 export function headRows(
-  slip: Pick<IntakeSlip, 'provider' | 'regNumber'>,
+  slip: Pick<IntakeSlip, 'provider' | 'regNumber' | 'office'>,
   lang: UiLanguage,
   title: string,
   t: PrintT,
 ): ReactNode[] {
   return [
-    <div key="provider" className="pr print-provider">
+    <div key="provider" className="pr print-provider" data-testid="print-provider">
       {slip.provider[lang]}
+      {slip.office && slip.office[lang] !== slip.provider[lang] && (
+        <span className="pf-sub" data-testid="print-office">
+          {slip.office[lang]}
+        </span>
+      )}
     </div>,
     <div key="title" className="pr print-title">
       {title}
@@ -83,10 +88,17 @@ export function applicantRows(
   return rows;
 }
 
-export function resultDueRow(resultDueAt: number | null, t: PrintT): ReactNode {
+export function resultDueRow(resultDueAt: number | null, t: PrintT, calendarMissingYear?: number | null): ReactNode {
   return (
     <Field key="resultDue" id="resultDue" label={t('print:field.resultDue')}>
-      {resultDueAt !== null ? <strong>{formatPrintedDate(resultDueAt)}</strong> : t('print:field.resultDueUnknown')}
+      {resultDueAt !== null ? (
+        <strong>{formatPrintedDate(resultDueAt)}</strong>
+      ) : calendarMissingYear ? (
+        // No date is guessed: the year's working calendar is not published yet.
+        t('print:field.calendarMissing', { year: String(calendarMissingYear) })
+      ) : (
+        t('print:field.resultDueUnknown')
+      )}
     </Field>
   );
 }

@@ -24,8 +24,12 @@ export interface IntakeSlip {
   variant: BilingualText | null;
   /** The date the result will be ready, computed from the regulation (epoch ms), or null if not stated. */
   resultDueAt: number | null;
+  /** No result date because the deadline falls into a year whose calendar is not published. */
+  calendarMissingYear?: number | null;
   /** The provider (услугодатель / көрсетілетін қызметті беруші). */
   provider: BilingualText;
+  /** The office that accepted the documents, from its profile (printed under the provider), when known. */
+  office?: BilingualText | null;
   /** The official who accepted the documents: full name as printed. */
   officialName: string;
   applicantName: string;
@@ -44,7 +48,7 @@ export interface ReceiptData extends IntakeSlip {
 }
 
 /** Расписка об отказе в приеме документов: what is missing or expired, and why. */
-export interface RefusalReceiptData extends Omit<IntakeSlip, 'resultDueAt'> {
+export interface RefusalReceiptData extends Omit<IntakeSlip, 'resultDueAt' | 'calendarMissingYear'> {
   missing: BilingualText[];
   reason: 'incomplete' | 'expired' | 'form' | 'other';
   note: string | null;
@@ -108,9 +112,29 @@ export interface CoverLetterData {
   executorPhone: string | null;
 }
 
+/**
+ * Повестка заседания комиссии / комиссия отырысының күн тәртібі (A4, in the UI language): the
+ * applications the commission considers at one sitting, with the office, the protocol's number and
+ * date, and a signature line for every member and for the secretary.
+ */
+export interface AgendaData {
+  language: 'kk' | 'ru';
+  /** The office's code (ALM01) and who provides the services on the agenda. */
+  office: string;
+  providers: string[];
+  /** The sitting's date (yyyy-MM-dd) and the protocol number, when known; blank lines otherwise. */
+  meetingDate: string | null;
+  minutesNo: string | null;
+  items: { regNumber: string; applicant: string; service: string; dueAt: number | null }[];
+  /** The commission's members (the office's staff directory), each signs. */
+  members: string[];
+  secretary: string;
+}
+
 export type PrintJob =
   | { doc: 'ticket'; data: TicketData }
   | { doc: 'receipt'; data: ReceiptData }
   | { doc: 'refusal'; data: RefusalReceiptData }
   | { doc: 'notification'; data: NotificationData }
-  | { doc: 'coverLetter'; data: CoverLetterData };
+  | { doc: 'coverLetter'; data: CoverLetterData }
+  | { doc: 'agenda'; data: AgendaData };

@@ -106,3 +106,25 @@ export const useSession = create<SessionState>()(
     },
   ),
 );
+
+/**
+ * Where each role works, and lands after signing in: the clerk at reception, the head, executors and
+ * the commission in their inbox, an office admin among the staff, a catalogue admin in the
+ * catalogue, a supervisor in the reports.
+ */
+export function homePath(role: StaffRole | null | undefined): string {
+  switch (role) {
+    case 'head':
+    case 'executor':
+    case 'commission':
+      return '/inbox';
+    case 'office_admin':
+      return '/admin';
+    case 'catalog_admin':
+      return '/catalogue';
+    case 'supervisor':
+      return '/reports';
+    default:
+      return '/reception';
+  }
+}

@@ -22,7 +22,8 @@ export type HolidayKey =
 export interface Holiday {
   /** 'YYYY-MM-DD'; multi-day holidays (New Year, Nauryz) have one entry per day */
   date: string;
-  key: HolidayKey;
+  /** One of HolidayKey, or another lower-case key for a holiday added by a later law (its names say what it is). */
+  key: string;
   names: { kk: string; ru: string };
   /** Whether a Sat/Sun coincidence moves the day off to the next working day (law No. 267-II Art. 5). */
   transferable: boolean;
@@ -47,7 +48,7 @@ export interface YearData {
   note?: string;
 }
 
-const NAMES: Readonly<Record<HolidayKey, { kk: string; ru: string }>> = {
+export const HOLIDAY_NAMES: Readonly<Record<HolidayKey, { kk: string; ru: string }>> = {
   new_year: { kk: 'Жаңа жыл', ru: 'Новый год' },
   orthodox_christmas: { kk: 'Православиелік Рождество', ru: 'Православное Рождество' },
   womens_day: { kk: 'Халықаралық әйелдер күні', ru: 'Международный женский день' },
@@ -68,8 +69,8 @@ const NAMES: Readonly<Record<HolidayKey, { kk: string; ru: string }>> = {
  */
 const NOT_TRANSFERABLE: ReadonlySet<HolidayKey> = new Set<HolidayKey>(['orthodox_christmas', 'kurban_ait']);
 
-function holiday(date: string, key: HolidayKey, estimated = false): Holiday {
-  const h: Holiday = { date, key, names: NAMES[key], transferable: !NOT_TRANSFERABLE.has(key) };
+export function holiday(date: string, key: HolidayKey, estimated = false): Holiday {
+  const h: Holiday = { date, key, names: HOLIDAY_NAMES[key], transferable: !NOT_TRANSFERABLE.has(key) };
   if (estimated) h.estimated = true;
   return h;
 }
@@ -95,6 +96,22 @@ function fixedHolidays(year: number): Holiday[] {
 }
 
 const byDate = (a: Holiday, b: Holiday): number => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
+
+/**
+ * A new year's holidays as the law fixes them, to start a calendar year from: the fixed dates and
+ * Constitution Day (30 August until 2025, 15 March from 2027; none in 2026). Kurban Ait follows
+ * the lunar calendar and is announced late: the administrator adds it, marked estimated until
+ * published. Transfers come from the government's decree of the year.
+ */
+export function statutoryHolidays(year: number): Holiday[] {
+  const constitution =
+    year <= 2025
+      ? [holiday(`${year}-08-30`, 'constitution_day')]
+      : year >= 2027
+        ? [holiday(`${year}-03-15`, 'constitution_day')]
+        : [];
+  return [...fixedHolidays(year), ...constitution].sort(byDate);
+}
 
 export const CALENDAR_DATA: Readonly<Record<number, YearData>> = {
   2024: {

@@ -3,3 +3,4 @@ export * from './holidays';
 export * from './hours';
 export * from './time';
 export * from './workingTime';
+export * from './schema';

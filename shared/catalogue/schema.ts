@@ -9,7 +9,22 @@ import { z } from 'zod';
 export const textSchema = z.object({ kk: z.string().trim().min(1), ru: z.string().trim().min(1) }).strict();
 export type Text = z.infer<typeof textSchema>;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+/** A real calendar date: 2025-02-30 matches the pattern but is no date. */
+function isRealDate(text: string): boolean {
+  const [y, m, d] = text.split('-').map(Number);
+  if (y === undefined || m === undefined || d === undefined) return false;
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/**
+ * Custom problems carry a `code` (and its values) in `params`: the catalogue administration shows
+ * them translated (`catalogue:issues.<code>`), the command-line check prints the English message.
+ */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine(isRealDate, { message: 'no such date', params: { code: 'noSuchDate' } });
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and hyphens');
 
 /** How long a step may take, as the regulation words it. */
@@ -121,9 +136,19 @@ export const stepSchema = z
   .strict()
   .superRefine((step, ctx) => {
     if (step.kind === 'commission' && !step.commission)
-      ctx.addIssue({ code: 'custom', path: ['commission'], message: 'a commission step says whether it decides' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['commission'],
+        message: 'a commission step says whether it decides',
+        params: { code: 'commissionBinding' },
+      });
     if (step.kind === 'applicant_wait' && !step.onExpire)
-      ctx.addIssue({ code: 'custom', path: ['onExpire'], message: 'an applicant wait says what happens on expiry' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['onExpire'],
+        message: 'an applicant wait says what happens on expiry',
+        params: { code: 'waitExpiry' },
+      });
   });
 export type Step = z.infer<typeof stepSchema>;
 
@@ -135,7 +160,10 @@ export type Step = z.infer<typeof stepSchema>;
 export const termChangeSchema = z
   .object({ set: normSchema.optional(), add: normSchema.optional() })
   .strict()
-  .refine((c) => (c.set === undefined) !== (c.add === undefined), 'either set or add, not both');
+  .refine((c) => (c.set === undefined) !== (c.add === undefined), {
+    message: 'either set or add, not both',
+    params: { code: 'setOrAdd' },
+  });
 export type TermChange = z.infer<typeof termChangeSchema>;
 
 /**
@@ -160,6 +188,7 @@ export const extensionSchema = z
   .strict()
   .refine((x) => x.deadline !== undefined || (x.steps !== undefined && Object.keys(x.steps).length > 0), {
     message: 'an extension changes the deadline or a step norm',
+    params: { code: 'extensionChangesNothing' },
   });
 export type Extension = z.infer<typeof extensionSchema>;
 
@@ -188,31 +217,53 @@ export const variantSchema = z
     const ids = new Set(v.steps.map((s) => s.id));
     (v.extensions ?? []).forEach((x, i) => {
       if (v.extensions?.findIndex((o) => o.id === x.id) !== i)
-        ctx.addIssue({ code: 'custom', path: ['extensions', i, 'id'], message: `duplicate extension ${x.id}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extensions', i, 'id'],
+          message: `duplicate extension ${x.id}`,
+          params: { code: 'duplicate', id: x.id },
+        });
       x.during.forEach((id, j) => {
         if (!ids.has(id))
-          ctx.addIssue({ code: 'custom', path: ['extensions', i, 'during', j], message: `no step ${id}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['extensions', i, 'during', j],
+            message: `no step ${id}`,
+            params: { code: 'noStep', id },
+          });
       });
       for (const id of Object.keys(x.steps ?? {}))
         if (!ids.has(id))
-          ctx.addIssue({ code: 'custom', path: ['extensions', i, 'steps', id], message: `no step ${id}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['extensions', i, 'steps', id],
+            message: `no step ${id}`,
+            params: { code: 'noStep', id },
+          });
       if (x.deadline && v.deadline === null && x.deadline.add)
         ctx.addIssue({
           code: 'custom',
           path: ['extensions', i, 'deadline'],
           message: 'nothing to add to: the variant has no deadline',
+          params: { code: 'nothingToAdd' },
         });
     });
     const seen = new Set<string>();
     v.steps.forEach((s, i) => {
       if (seen.has(s.id))
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id ${s.id}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'id'],
+          message: `duplicate step id ${s.id}`,
+          params: { code: 'duplicate', id: s.id },
+        });
       seen.add(s.id);
       if (s.channel && !v.channels.includes(s.channel))
         ctx.addIssue({
           code: 'custom',
           path: ['steps', i, 'channel'],
           message: 'step channel not among the variant channels',
+          params: { code: 'stepChannel' },
         });
     });
   });
@@ -245,6 +296,38 @@ export const DELIVERY_MODES = [
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 export const OFFICE_HOURS = ['provider', 'provider_long', 'con'] as const;
 
+/**
+ * Where a provider acts: the republic (a central body's territorial units) or one region — the
+ * cities of republican significance and the oblasts, with South Kazakhstan kept for acts issued
+ * before it became Turkestan oblast (2018). Names are in `locales/*\/catalogue.json` (regions.*).
+ */
+export const REGIONS = [
+  'republic',
+  'astana',
+  'almaty_city',
+  'shymkent',
+  'abai',
+  'akmola',
+  'aktobe',
+  'almaty_region',
+  'atyrau',
+  'east_kazakhstan',
+  'jambyl',
+  'jetisu',
+  'karaganda',
+  'kostanay',
+  'kyzylorda',
+  'mangystau',
+  'north_kazakhstan',
+  'pavlodar',
+  'turkestan',
+  'ulytau',
+  'west_kazakhstan',
+  'south_kazakhstan',
+] as const;
+export const regionSchema = z.enum(REGIONS);
+export type Region = z.infer<typeof regionSchema>;
+
 export const serviceSchema = z
   .object({
     id: idSchema,
@@ -265,6 +348,17 @@ export const serviceSchema = z
       .strict(),
     names: textSchema,
     provider: textSchema,
+    /**
+     * The provider as a stable id (услугодатель / көрсетілетін қызметті беруші): an office profile
+     * lists the providers it acts for by these ids, and Reception offers only their services.
+     */
+    providerId: idSchema,
+    /** Where the provider acts. */
+    region: regionSchema,
+    /** The central state body the service belongs to, as of the act. */
+    ministry: textSchema,
+    /** What this version changed against the one before, for the catalogue's list of versions. */
+    changes: textSchema.optional(),
     recipients: z.array(z.enum(['person', 'legal_entity'])).min(1),
     channels: z.array(channelSchema).min(1),
     /** Which schedule the working-time arithmetic uses (see shared/calendar). */
@@ -289,15 +383,32 @@ export const serviceSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    if (s.validTo !== null && s.validTo < s.validFrom)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['validTo'],
+        message: 'validTo before validFrom',
+        params: { code: 'validToBeforeFrom' },
+      });
     const seen = new Set<string>();
     s.variants.forEach((v, i) => {
       if (seen.has(v.id))
-        ctx.addIssue({ code: 'custom', path: ['variants', i, 'id'], message: `duplicate variant ${v.id}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['variants', i, 'id'],
+          message: `duplicate variant ${v.id}`,
+          params: { code: 'duplicate', id: v.id },
+        });
       seen.add(v.id);
     });
     s.documents.items.forEach((d, i) => {
       if (s.documents.items.findIndex((o) => o.id === d.id) !== i)
-        ctx.addIssue({ code: 'custom', path: ['documents', 'items', i, 'id'], message: `duplicate document ${d.id}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['documents', 'items', i, 'id'],
+          message: `duplicate document ${d.id}`,
+          params: { code: 'duplicate', id: d.id },
+        });
     });
   });
 export type ServiceDefinition = z.infer<typeof serviceSchema>;

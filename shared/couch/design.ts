@@ -1,5 +1,6 @@
 import { OFFICE_VALIDATOR_LIB, validateOfficeDoc, type ValidationRules } from './validateDocUpdate';
 import { validateUserDoc, type UserDocPolicy } from './validateUserDoc';
+import { catalogValidationRules, validateCatalogDoc, type CatalogRules } from './validateCatalogDoc';
 
 /** CouchDB role naming: staff roles as they are, office membership as `office:<CODE>`. */
 export const officeRole = (office: string): string => `office:${office}`;
@@ -36,7 +37,7 @@ export function officeSecurity(office: string): SecurityObject {
   };
 }
 
-/** The catalogue is read by all staff and written by catalogue administrators (via validation). */
+/** The catalogue is read by all staff and written by catalogue administrators (validateCatalogDoc.ts). */
 export function catalogSecurity(): SecurityObject {
   return {
     admins: { names: [], roles: ['_admin'] },
@@ -130,15 +131,10 @@ export function usersDesignDocument(reserved: string[], version: string): Design
   };
 }
 
-/** Catalogue administrators (and server admins) write the catalogue; everyone else reads it. */
-export const CATALOG_VALIDATE_SOURCE = [
-  'function (newDoc, oldDoc, userCtx) {',
-  '  var roles = userCtx.roles;',
-  "  if (Object.prototype.toString.call(roles) !== '[object Array]') roles = [];",
-  "  if (roles.indexOf('_admin') !== -1 || roles.indexOf('catalog_admin') !== -1) return;",
-  "  throw { forbidden: 'catalog.adminOnly' };",
-  '}',
-].join('\n');
+/** The catalogue's validator (validateCatalogDoc.ts) with the catalogue's enumerations inlined. */
+export function validateCatalogDocSource(rules: CatalogRules = catalogValidationRules()): string {
+  return validatorSource(validateCatalogDoc, 'validateCatalogDoc', rules);
+}
 
 export interface DesignDocument {
   _id: string;
@@ -160,7 +156,7 @@ export function catalogDesignDocument(version: string): DesignDocument {
   return {
     _id: DESIGN_DOC_ID,
     language: 'javascript',
-    validate_doc_update: CATALOG_VALIDATE_SOURCE,
+    validate_doc_update: validateCatalogDocSource(),
     kense_version: version,
   };
 }

@@ -4,3 +4,4 @@ export * from './rules';
 export * from './validateUserDoc';
 export * from './cors';
 export * from './deskViews';
+export * from './validateCatalogDoc';

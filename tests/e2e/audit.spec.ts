@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { actAs, freshDesk } from './desk';
-import { registerWheelchair } from './flow';
+import { registerWheelchair, chooseExecutor } from './flow';
 
 const SHOTS = 'artifacts/screenshots';
 
@@ -14,8 +14,7 @@ test('the card shows who did what where, and the integrity check catches an even
   await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
   await page.goto('./#/inbox');
   await page.getByTestId('inbox-list').getByText(number).click();
-  await page.getByTestId('executor-login').fill('dana');
-  await page.getByTestId('executor-name').fill('Омарова Дана');
+  await chooseExecutor(page, 'dana', 'Омарова Дана');
   await page.getByTestId('do-resolution').click();
   await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
 
@@ -29,6 +28,9 @@ test('the card shows who did what where, and the integrity check catches an even
   await expect(rows.nth(1)).toContainText('Жұмабеков Болат');
   await expect(rows.nth(1)).toContainText('Басшы');
   await expect(rows.nth(1)).toContainText('#2');
+  // The desk as people know it (D01), not the device id.
+  await expect(rows.nth(0).getByTestId('audit-desk')).toHaveText('D01');
+  await expect(rows.nth(1).getByTestId('audit-desk')).toHaveText('D01');
   await expect(rows.nth(0).getByTestId('chain-badge')).toHaveText('тексерілмеген');
   await trail.getByTestId('integrity-run').click();
   await expect(trail.getByTestId('integrity-result')).toHaveAttribute('data-ok', 'true');

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { CENTRAL_PORT, SERVICE_PORT } from '../../playwright.config';
 import { DEV_ADMIN } from '../../scripts/central';
-import { putStaffUser } from '../../scripts/provision';
+import { putStaffDirectoryEntry, putStaffUser } from '../../scripts/provision';
 
 /** The Playwright run's dev central (started by playwright.config.ts's webServer). */
 export const CENTRAL = `http://127.0.0.1:${CENTRAL_PORT}`;
@@ -56,16 +56,49 @@ export async function freshCentral(): Promise<void> {
   const { _rev: _ignored, ...design } = (await (await call('GET', `${db}/_design/kense`)).json()) as {
     _rev: string;
   };
+  // The staff directory is the office's, like its accounts (which stay in _users): kept.
+  const staff = (
+    (await (
+      await call('GET', `${db}/_all_docs?include_docs=true&startkey=%22staff%3A%22&endkey=%22staff%3A%EF%BF%B0%22`)
+    ).json()) as { rows: { doc: Record<string, unknown> }[] }
+  ).rows.map(({ doc: { _rev: _r, ...doc } }) => doc);
   await call('DELETE', db);
   await call('PUT', db);
   await call('PUT', `${db}/_security`, security);
   await call('PUT', `${db}/_design/kense`, design);
+  if (staff.length > 0) await call('POST', `${db}/_bulk_docs`, { docs: staff });
 }
 
-/** The staff account on the central: exactly this role in ALM01, this name, the e2e password. */
+/**
+ * The staff account on the central: exactly this role in ALM01, this name, the e2e password; and
+ * the person's entry in the office's staff directory, as the central service would write it.
+ */
 export async function ensureStaff(login: string, name: string, role: string | string[]): Promise<void> {
   await centralReady();
   await putStaffUser(admin, { login, password: e2ePassword(login), role, office: OFFICE, fullName: name });
+  await putStaffDirectoryEntry(admin, { login, role, office: OFFICE, fullName: name });
+}
+
+/** The person is an active executor in the directory (written only when not so already: no churn). */
+export async function ensureExecutorEntry(login: string, name: string): Promise<void> {
+  await centralReady();
+  const r = await fetch(`${CENTRAL}/office_${OFFICE.toLowerCase()}/staff%3A${encodeURIComponent(login)}`, {
+    headers: { authorization: adminAuth },
+  });
+  const entry = r.ok ? ((await r.json()) as { active?: boolean; roles?: string[] }) : null;
+  if (entry?.active && entry.roles?.includes('executor')) return;
+  await putStaffDirectoryEntry(admin, { login, role: 'executor', office: OFFICE, fullName: name });
+}
+
+/** Only the directory entry (someone the desks know of, who never signs in in the test), or its change. */
+export async function putDirectoryEntry(
+  login: string,
+  name: string,
+  role: string | string[],
+  active = true,
+): Promise<void> {
+  await centralReady();
+  await putStaffDirectoryEntry(admin, { login, role, office: OFFICE, fullName: name, active });
 }
 
 /** A desk as new: no settings, no office database, no read model (real IndexedDB, emptied); an empty central office. */

@@ -6,7 +6,7 @@ import { DEFAULT_CALENDAR } from '../../shared/calendar';
 import type { EventDoc, StaffRole } from '../../shared/events';
 import { drive } from '../../shared/workflow/drive';
 import { fold, type ApplicationState } from '../../shared/workflow';
-import { actAs } from './desk';
+import { actAs, ensureExecutorEntry } from './desk';
 
 /**
  * Lifecycle helpers for the e2e specs: register through the reception form, open a card, and
@@ -98,12 +98,22 @@ export async function openCard(page: Page, appId: string, number: string): Promi
   await expect(page.getByTestId('card-number')).toHaveText(number);
 }
 
+/**
+ * Picks the executor in the card's staff picker: types the first word of the name and clicks the
+ * person (made an active executor in the office's directory first, if they were not).
+ */
+export async function chooseExecutor(page: Page, login: string, name: string): Promise<void> {
+  await ensureExecutorEntry(login, name);
+  await page.getByTestId('executor-search').fill(name.split(' ')[0] ?? name);
+  await page.locator(`[data-testid="executor-option"][data-login="${login}"]`).click();
+  await expect(page.getByTestId('executor-chosen')).toContainText(login);
+}
+
 /** Performs one action, as `drive` recorded it, through the card's ActionPanel. */
 export async function perform(page: Page, e: EventDoc): Promise<void> {
   switch (e.kind) {
     case 'resolution':
-      await page.getByTestId('executor-login').fill(STAFF.executor.login);
-      await page.getByTestId('executor-name').fill(STAFF.executor.name);
+      await chooseExecutor(page, STAFF.executor.login, STAFF.executor.name);
       await page.getByTestId('do-resolution').click();
       return;
     case 'step_done':
@@ -111,7 +121,8 @@ export async function perform(page: Page, e: EventDoc): Promise<void> {
       await page.getByTestId(`do-step-${e.payload.outcome}`).click();
       return;
     case 'commission_decision':
-      await page.getByTestId('meeting-date').fill(e.payload.meetingDate);
+      // The date input takes dd.MM.yyyy, as every date in Kense is written.
+      await page.getByTestId('meeting-date').fill(e.payload.meetingDate.split('-').reverse().join('.'));
       await page.getByTestId('minutes-no').fill(e.payload.minutesNo);
       if (e.payload.decision === 'refused') await page.getByTestId('refusal-ground').fill(e.payload.ground ?? '—');
       await page.getByTestId(`do-commission-${e.payload.decision}`).click();

@@ -3,11 +3,34 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { expect, test, type Page } from '@playwright/test';
 import { actAs, freshDesk } from './desk';
+import { chooseExecutor } from './flow';
 
 const OUT = 'artifacts/journals';
 mkdirSync(OUT, { recursive: true });
 
+/**
+ * Browser mode prints with window.print, and in headless Chromium a window.print never finishes
+ * (there is no dialog to close): every later Page.printToPDF then fails with "Page is already
+ * being printed". The app's own prints (the refusal receipt printed at once) are recorded instead,
+ * in every document the page loads.
+ */
+async function recordPrints(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __printed: string[] };
+    w.__printed = [];
+    window.print = () => {
+      const sheet = document.querySelector('#kense-print-root > .print-slot[data-job] .print-sheet');
+      const rule = [...document.adoptedStyleSheets].flatMap((x) => [...x.cssRules].map((r) => r.cssText)).join(' ');
+      w.__printed.push(`${sheet?.getAttribute('data-doc') ?? 'screen'} ${rule}`);
+    };
+  });
+}
+
+const printed = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { __printed: string[] }).__printed);
+
 async function setUp(page: Page): Promise<void> {
+  await recordPrints(page);
   await freshDesk(page);
   await actAs(page, 'aigerim', 'Сейітова Айгерім');
 }
@@ -21,8 +44,10 @@ async function register(page: Page, iin: string, surname: string, refuse = false
   await page.getByTestId('person-name').fill('Әлия');
   await page.getByTestId('service-search').fill('кресло');
   await page.keyboard.press('Enter');
-  if (refuse) await page.getByTestId('refuse').click();
-  else {
+  if (refuse) {
+    await page.getByTestId('refuse').click();
+    await page.getByTestId('refuse-confirm').click();
+  } else {
     await page.getByTestId('all-received').click();
     await page.getByTestId('register').click();
   }
@@ -57,15 +82,31 @@ test('the registration journal lists the day’s applications and exports to CSV
   expect(sheet?.getRow(3).getCell(2).value).toBe('ALM01-D01-000001');
   expect(sheet?.rowCount).toBe(4);
 
+  // The refusal receipt was printed at once. The PDF below is the journal's only once that job
+  // has left the print root: until then printing shows the job's sheet and page, not the screen.
+  await expect.poll(() => printed(page)).toEqual([expect.stringMatching(/^refusal /)]);
+  await expect(page.locator('#kense-print-root > .print-slot')).toHaveCount(0);
+  // The journal's own print button goes through the same print queue, on A4 landscape.
+  await page.getByTestId('journal-print').click();
+  await expect.poll(() => printed(page)).toHaveLength(2);
+  expect((await printed(page))[1]).toMatch(/^screen @page \{ size: a4 landscape; margin: 12mm; \}/i);
+  // The title's dates as every date is written: dd.MM.yyyy.
+  const from = await page.getByTestId('journal-from').inputValue();
+  expect(from).toMatch(/^01\.\d\d\.\d{4}$/);
+  await expect(page.locator('.journal-title')).toContainText(`${from} — `);
+  await expect(page.locator('.journal-title')).not.toContainText(/\d{4}-\d\d-\d\d/);
+
   await page.emulateMedia({ media: 'print' });
   const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
   writeFileSync(`${OUT}/registration.pdf`, new Uint8Array(pdf));
   const info = execFileSync('pdfinfo', [`${OUT}/registration.pdf`], { encoding: 'utf8' });
-  // A4 landscape: 842 × 595 pt.
+  // A4 landscape: 842 × 595 pt, and no blank portrait page after it.
   expect(info).toMatch(/Page size:\s+84[12](\.\d+)? x 59[45](\.\d+)? pts/);
+  expect(info).toMatch(/Pages:\s+1\n/);
   const text = execFileSync('pdftotext', ['-layout', `${OUT}/registration.pdf`, '-'], { encoding: 'utf8' });
   expect(text).toContain('ALM01-D01-000001');
   expect(text).toContain('Өтініштерді тіркеу журналы');
+  expect(text).toContain(from);
   expect(text).not.toContain('Баптаулар'); // the navigation is not printed
   execFileSync('pdftoppm', [
     '-png',
@@ -94,8 +135,7 @@ test('a result leaves under its own outgoing number: the card, the outgoing jour
   // Head: resolution; executor: prepares; head: signs (no number yet); executor: issues → number.
   await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
   await open();
-  await page.getByTestId('executor-login').fill('dana');
-  await page.getByTestId('executor-name').fill('Омарова Дана');
+  await chooseExecutor(page, 'dana', 'Омарова Дана');
   await page.getByTestId('do-resolution').click();
   await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
   await actAs(page, 'dana', 'Омарова Дана', 'executor');

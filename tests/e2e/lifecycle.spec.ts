@@ -11,6 +11,7 @@ import {
   service,
   stateAfter,
   STAFF,
+  chooseExecutor,
 } from './flow';
 
 const SHOTS = 'artifacts/screenshots';
@@ -55,8 +56,7 @@ test('(a) a foreign-labour permit in Kyzylorda goes through the commission and i
   await fromInbox(page, number);
   await expect(page.getByTestId('card-status')).toHaveText('Орындалуда');
   await expect(page.getByTestId('card-step')).toContainText('3. ');
-  await page.getByTestId('executor-login').fill(STAFF.executor.login);
-  await page.getByTestId('executor-name').fill(STAFF.executor.name);
+  await chooseExecutor(page, STAFF.executor.login, STAFF.executor.name);
   await page.getByTestId('action-note').fill('Комиссияға дайындаңыз');
   await page.getByTestId('do-resolution').click();
   await expect(page.getByTestId('card-step')).toContainText(`4. `);
@@ -80,7 +80,7 @@ test('(a) a foreign-labour permit in Kyzylorda goes through the commission and i
   const queue = page.getByTestId('commission-queue');
   await expect(queue).toContainText(number);
   await queue.getByTestId('commission-select').check();
-  await page.getByTestId('batch-date').fill('2026-11-25');
+  await page.getByTestId('batch-date').fill('25.11.2026');
   await page.getByTestId('batch-minutes').fill('14/2');
   await page.getByTestId('batch-approve').click();
   await expect(page.getByTestId('batch-result')).toContainText('1');
@@ -127,7 +127,7 @@ test('(a) a foreign-labour permit in Kyzylorda goes through the commission and i
   await page.getByTestId('action-panel').screenshot({ path: `${SHOTS}/proxy-form-invalid-kk.png` });
   await page.getByTestId('proxy-iin').fill('850315400025');
   await page.getByTestId('proxy-poaNumber').fill('2-1547');
-  await page.getByTestId('proxy-poaDate').fill('2026-11-20');
+  await page.getByTestId('proxy-poaDate').fill('20.11.2026');
   await page.getByTestId('do-issued').click();
 
   await expect(page.getByTestId('card-status')).toHaveText('Жабылды · оң шешім');
@@ -178,8 +178,7 @@ test('(c) a motivated refusal: the ground is on the card and in the printed noti
   const number = await register(page, { serviceId: 'almaty-disabled-wheelchair', surname: 'Омаров' });
   await actAsRole(page, 'head');
   await fromInbox(page, number);
-  await page.getByTestId('executor-login').fill(STAFF.executor.login);
-  await page.getByTestId('executor-name').fill(STAFF.executor.name);
+  await chooseExecutor(page, STAFF.executor.login, STAFF.executor.name);
   await page.getByTestId('do-resolution').click();
   await expect(page.getByTestId('card-step')).toContainText(STAFF.executor.name);
 

@@ -216,3 +216,58 @@ test.describe('printed forms as PDF', () => {
     expect(left).toBe('');
   });
 });
+
+test.describe('the commission agenda on paper', () => {
+  const EXPECTED_AGENDA: Record<'kk' | 'ru', string[]> = {
+    kk: [
+      'КОМИССИЯ ОТЫРЫСЫНЫҢ КҮН ТӘРТІБІ',
+      'Мекеме: ALM01',
+      'Хаттама № 14',
+      'Отырыс күні 25.03.2026',
+      'ALM01-D01-000487',
+      '«Құрылыс-Сервис» ЖШС',
+      'Комиссия мүшелері',
+      'Ахметова Сәуле Қайратқызы',
+      'Ким Олег Викторович',
+      'Комиссия хатшысы',
+      'қолы',
+      'Барлығы: 2 өтініш',
+    ],
+    ru: [
+      'ПОВЕСТКА ЗАСЕДАНИЯ КОМИССИИ',
+      'Учреждение: ALM01',
+      'Протокол № 14',
+      'Дата заседания 25.03.2026',
+      'ALM01-D02-000112',
+      'Назначение государственной адресной социальной помощи',
+      'Члены комиссии',
+      'Секретарь комиссии',
+      'подпись',
+      'Всего: 2 заявления',
+    ],
+  };
+  for (const lang of ['kk', 'ru'] as const) {
+    test(`A4 with the office, the protocol, the members' signatures, plain numbers (${lang})`, async ({ page }) => {
+      await page.goto(`./#/print-test?doc=agenda&format=A4&sample=${lang}`);
+      await expect(page.locator('#kense-print-root > .print-slot[data-ready="true"]')).toHaveCount(1);
+      const sheet = page.locator('#kense-print-root .print-sheet');
+      // Numbers are text, not links, and black.
+      await expect(sheet.locator('a')).toHaveCount(0);
+      const colour = await sheet
+        .locator('.agenda-number')
+        .first()
+        .evaluate((el) => getComputedStyle(el).color);
+      expect(colour).toBe('rgb(0, 0, 0)');
+      await expect(sheet.getByTestId('agenda-sign')).toHaveCount(4);
+      await page.emulateMedia({ media: 'print' });
+      const file = `${OUT}/agenda-${lang}.pdf`;
+      writeFileSync(file, new Uint8Array(await page.pdf({ preferCSSPageSize: true, printBackground: true })));
+      const info = run('pdfinfo', [file]);
+      expect(/Pages:\s+(\d+)/.exec(info)?.[1]).toBe('1');
+      expect(info).toMatch(/Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts/);
+      const text = squash(run('pdftotext', ['-enc', 'UTF-8', file, '-']));
+      for (const expected of EXPECTED_AGENDA[lang]) expect(text, expected).toContain(expected);
+      run('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', file, `${OUT}/agenda-${lang}`]);
+    });
+  }
+});

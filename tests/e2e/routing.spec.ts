@@ -1,6 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { actAs, freshDesk } from './desk';
-import { registerWheelchair } from './flow';
+import { makeEvent, parseHlc, tickHlc } from '../../shared/events';
+import { DEV_ADMIN } from '../../scripts/central';
+import { actAs, CENTRAL, freshDesk, OFFICE, putDirectoryEntry } from './desk';
+import { appIdOf, chooseExecutor, registerWheelchair } from './flow';
 
 const SHOTS = 'artifacts/screenshots';
 
@@ -15,14 +17,17 @@ test('an application goes from the clerk to the head, the executor, back to the 
 }) => {
   await freshDesk(page);
   await actAs(page, 'aigerim', 'Сейітова Айгерім', 'clerk');
+  // Each role lands where it works: the clerk at reception, the head and the executor in the inbox.
+  await expect(page).toHaveURL(/#\/reception$/);
   const number = await registerWheelchair(page);
 
   // The head: the application waits for a resolution; the head names the executor.
   await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
+  await expect(page).toHaveURL(/#\/inbox$/);
+  await expect(page.getByTestId('inbox-list')).toContainText(number);
   await openFromInbox(page, number);
   await expect(page.getByTestId('card-step')).toContainText('Басшы');
-  await page.getByTestId('executor-login').fill('dana');
-  await page.getByTestId('executor-name').fill('Омарова Дана');
+  await chooseExecutor(page, 'dana', 'Омарова Дана');
   await page.getByTestId('do-resolution').click();
   await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
   // Nothing more for the head until the executor is done.
@@ -33,6 +38,8 @@ test('an application goes from the clerk to the head, the executor, back to the 
   await openFromInbox(page, number);
   await page.getByTestId('do-step-done').click();
   await expect(page.getByTestId('card-step')).toContainText('Басшы');
+  // The head's signature is his step: the executor is not named on it.
+  await expect(page.getByTestId('card-step')).not.toContainText('Омарова Дана');
 
   // The head returns it for rework once, then signs.
   await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
@@ -72,6 +79,10 @@ test('an application goes from the clerk to the head, the executor, back to the 
     .getByTestId('attachment-input')
     .setInputFiles({ name: 'passport.png', mimeType: 'image/png', buffer: png });
   await expect(page.getByTestId('attachment')).toContainText('passport.jpg');
+  // The size in the UI language; the browser's own "Choose File" is not shown.
+  await expect(page.getByTestId('attachment')).toContainText(/\d КБ ·/);
+  await expect(page.getByTestId('attachment-input')).toHaveClass(/visually-hidden/);
+  await expect(page.getByTestId('attachments')).toContainText('Скан, фото немесе PDF қосу');
   await expect(page.getByTestId('attachment')).toContainText('Омарова Дана');
   await page.screenshot({ path: `${SHOTS}/card-closed-kk.png`, fullPage: true });
 
@@ -79,3 +90,84 @@ test('an application goes from the clerk to the head, the executor, back to the 
   await page.goto('./#/inbox');
   await expect(page.getByRole('heading', { level: 2, name: 'Кіріс бос' })).toBeVisible();
 });
+
+/**
+ * The office's staff directory decides who can be given an application: the head picks from it,
+ * and an assignment to someone unknown that still arrives (typed on an older desk) is never lost.
+ */
+test('the head picks the executor from the staff; an unknown one from an older desk lands back with the head', async ({
+  page,
+}) => {
+  await freshDesk(page);
+  await putDirectoryEntry('dana', 'Омарова Дана', 'executor');
+  await putDirectoryEntry('asel', 'Серікова Әсел', 'executor');
+  await putDirectoryEntry('kairat', 'Кеткенов Қайрат', 'executor', false);
+  await actAs(page, 'aigerim', 'Сейітова Айгерім', 'clerk');
+  const first = await registerWheelchair(page);
+  const second = await registerWheelchair(page);
+  const secondId = await appIdOf(page, second);
+
+  await actAs(page, 'bolat', 'Жұмабеков Болат', 'head');
+  await openFromInbox(page, first);
+  const search = page.getByTestId('executor-search');
+  // Kazakh letters typed on a Russian keyboard find «Серікова Әсел»; the workload shows.
+  await search.fill('Сериков');
+  await expect(page.getByTestId('executor-option')).toHaveCount(1);
+  await expect(page.getByTestId('executor-option')).toContainText('Серікова Әсел');
+  await expect(page.getByTestId('executor-option')).toContainText('ашық өтініш жоқ');
+  // A deactivated executor is not offered; a name nobody has says so.
+  await search.fill('Кеткенов');
+  await expect(page.getByTestId('executor-none')).toHaveText('Ештеңе табылмады');
+  await search.fill('');
+  await expect(page.locator('[data-testid="executor-option"][data-login="kairat"]')).toHaveCount(0);
+  await expect(page.locator('[data-testid="executor-option"][data-login="dana"]')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/staff-picker-kk.png` });
+  await page.locator('[data-testid="executor-option"][data-login="dana"]').click();
+  await expect(page.getByTestId('executor-chosen')).toContainText('dana');
+  await page.getByTestId('do-resolution').click();
+  await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
+
+  // An older desk, where the login was typed, assigns the second application to "danaa".
+  await writeFromOlderDesk(secondId, 'danaa');
+  await page.goto('./#/inbox');
+  const row = page.getByTestId('application-row').filter({ hasText: second });
+  await expect(row.getByTestId('row-executor-unknown')).toContainText('danaa', { timeout: 15_000 });
+  await row.click();
+  await expect(page.getByTestId('executor-unknown')).toContainText('орындаушы белгісіз (danaa)');
+  await page.screenshot({ path: `${SHOTS}/executor-unknown-kk.png`, fullPage: true });
+  // The head routes it again, to someone in the directory: it leaves his inbox.
+  await chooseExecutor(page, 'asel', 'Серікова Әсел');
+  await page.getByTestId('do-reassigned').click();
+  await expect(page.getByTestId('executor-unknown')).toHaveCount(0);
+  await expect(page.getByTestId('card-step')).toContainText('Серікова Әсел');
+  await page.goto('./#/inbox');
+  await expect(page.getByTestId('application-row').filter({ hasText: second })).toHaveCount(0);
+});
+
+/** A resolution written into central as it comes from a desk that took a typed login. */
+async function writeFromOlderDesk(appId: string, executor: string): Promise<void> {
+  const db = `${CENTRAL}/office_${OFFICE.toLowerCase()}`;
+  const auth = { authorization: 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64') };
+  const r = await fetch(`${db}/_all_docs?include_docs=true&startkey="evt:${appId}:"&endkey="evt:${appId}:\ufff0"`, {
+    headers: auth,
+  });
+  const events = ((await r.json()) as { rows: { doc: { hlc: string } }[] }).rows.map((x) => x.doc);
+  const last = parseHlc(events[events.length - 1]?.hlc ?? '');
+  const now = Date.now();
+  const event = makeEvent({
+    kind: 'resolution',
+    appId,
+    office: OFFICE,
+    device: 'OLD0DESK0001',
+    clock: tickHlc(last, now),
+    now,
+    actor: { login: 'bolat', role: 'head', name: 'Жұмабеков Болат' },
+    payload: { stepId: 's3', executor, executorName: 'Омарова Дана' },
+  });
+  const put = await fetch(`${db}/${encodeURIComponent(event._id)}`, {
+    method: 'PUT',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(event),
+  });
+  expect(put.status).toBe(201);
+}

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { actAs, freshDesk } from './desk';
+import { chooseExecutor } from './flow';
 
 /**
  * 004/13: the executor finds the documents insufficient at the document check and records the
@@ -27,8 +28,7 @@ test('the executor extends the term on the regulation’s ground; the card shows
   await open();
   // Not the head's to record, and not before the document check.
   await expect(page.getByTestId('extension')).toHaveCount(0);
-  await page.getByTestId('executor-login').fill('dana');
-  await page.getByTestId('executor-name').fill('Омарова Дана');
+  await chooseExecutor(page, 'dana', 'Омарова Дана');
   await page.getByTestId('do-resolution').click();
   await expect(page.getByTestId('card-step')).toContainText('Омарова Дана');
 

@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { StaffRole } from '../../shared/events';
 import { actAs, freshCentral } from './desk';
-import { appIdOf, openCard, register } from './flow';
+import { appIdOf, openCard, register, chooseExecutor } from './flow';
 
 /** Replication is live, but three desks on two shared cores need room: bounded, not short. */
 const SYNCED = { timeout: 30_000 };
@@ -58,8 +58,7 @@ test('clerk, head and executor on three desks: each sees the others’ actions w
   await expect(h.getByTestId('inbox-count')).toHaveText('1', SYNCED);
   await h.getByTestId('inbox-list').getByText(number).click({ timeout: SYNCED.timeout });
   await expect(h.getByTestId('card-number')).toHaveText(number);
-  await h.getByTestId('executor-login').fill(executor.login);
-  await h.getByTestId('executor-name').fill(executor.name);
+  await chooseExecutor(h, executor.login, executor.name);
   await h.getByTestId('do-resolution').click();
   await expect(h.getByTestId('card-step')).toContainText(executor.name);
 

@@ -30,6 +30,11 @@ function fakeCluster(nodes: string[]) {
       config.set(key, JSON.parse(init?.body as string) as string);
       return Promise.resolve(json(200, ''));
     }
+    // The catalogue's seed: every document already there.
+    if (method === 'POST' && path.endsWith('/_all_docs')) {
+      const keys = (JSON.parse(init?.body as string) as { keys: string[] }).keys;
+      return Promise.resolve(json(200, { rows: keys.map((key) => ({ key, id: key, value: { rev: '1-a' } })) }));
+    }
     // Databases, _security and design documents: already as provisioning wants them.
     if (method === 'PUT' && !path.includes('/')) return Promise.resolve(json(412, { error: 'file_exists' }));
     if (path.endsWith('/_security')) return Promise.resolve(json(200, {}));

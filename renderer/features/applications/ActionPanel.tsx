@@ -4,7 +4,10 @@ import type { ServiceDefinition } from '@shared/catalogue';
 import type { ActorRef, Representative } from '@shared/events';
 import { validateIin } from '@shared/identity';
 import type { AllowedAction, ApplicationState } from '@shared/workflow';
+import { DateInput } from '../../components/DateInput';
 import { writeFailureKey, type Desk } from '../../data/desk';
+import type { ExecutorChoice } from '../../data/staff';
+import { ExecutorPicker } from './ExecutorPicker';
 import { ExtensionAction } from './TermsAndLetters';
 
 type Outcome = 'done' | 'skipped' | 'approved' | 'refused';
@@ -71,8 +74,7 @@ export function ActionPanel({
   const [failure, setFailure] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [ground, setGround] = useState('');
-  const [executor, setExecutor] = useState('');
-  const [executorName, setExecutorName] = useState('');
+  const [executor, setExecutor] = useState<ExecutorChoice | null>(null);
   const [meetingDate, setMeetingDate] = useState('');
   const [minutesNo, setMinutesNo] = useState('');
   const [mode, setMode] = useState(service.delivery[0] ?? 'in_person');
@@ -91,6 +93,7 @@ export function ActionPanel({
       await write();
       setNote('');
       setGround('');
+      setExecutor(null);
     } catch (e) {
       setFailure(writeFailureKey(e));
     } finally {
@@ -101,7 +104,7 @@ export function ActionPanel({
   const has = (kind: AllowedAction['kind']): AllowedAction | undefined => actions.find((a) => a.kind === kind);
   const outcomes = has('step_done')?.outcomes ?? [];
   const needsGround = outcomes.includes('refused');
-  const executorOk = /^[a-z0-9._-]{2,64}$/.test(executor) && executorName.trim().length > 1;
+  const executorOk = executor !== null;
   const dateOk = ISO_DATE.test(meetingDate) && minutesNo.trim().length > 0;
   const proxyCheck = checkProxy(proxyDraft);
   const proxyError = (field: keyof ProxyDraft): string | null => {
@@ -113,15 +116,23 @@ export function ActionPanel({
   const proxyField = (field: keyof ProxyDraft, type: 'text' | 'date' = 'text'): JSX.Element => (
     <label className={`field${proxyError(field) ? ' invalid' : ''}`}>
       <span>{t(`card:actions.proxy.${field}`)}</span>
-      <input
-        type={type}
-        value={proxyDraft[field]}
-        inputMode={field === 'iin' ? 'numeric' : undefined}
-        maxLength={field === 'iin' ? 14 : undefined}
-        aria-invalid={proxyError(field) !== null}
-        onChange={(e) => setProxyDraft((d) => ({ ...d, [field]: e.target.value }))}
-        data-testid={`proxy-${field}`}
-      />
+      {type === 'date' ? (
+        <DateInput
+          value={proxyDraft[field]}
+          invalid={proxyError(field) !== null}
+          onChange={(iso) => setProxyDraft((d) => ({ ...d, [field]: iso }))}
+          testId={`proxy-${field}`}
+        />
+      ) : (
+        <input
+          value={proxyDraft[field]}
+          inputMode={field === 'iin' ? 'numeric' : undefined}
+          maxLength={field === 'iin' ? 14 : undefined}
+          aria-invalid={proxyError(field) !== null}
+          onChange={(e) => setProxyDraft((d) => ({ ...d, [field]: e.target.value }))}
+          data-testid={`proxy-${field}`}
+        />
+      )}
       {proxyError(field) && <span className="field-error">{proxyError(field)}</span>}
     </label>
   );
@@ -131,30 +142,14 @@ export function ActionPanel({
       <h2>{t('card:actions.title')}</h2>
       {(has('resolution') || has('reassigned')) && (
         <div className="grid-2">
-          <label className="field">
-            <span>{t('card:actions.executorLogin')}</span>
-            <input
-              value={executor}
-              onChange={(e) => setExecutor(e.target.value.toLowerCase())}
-              data-testid="executor-login"
-            />
-          </label>
-          <label className="field">
-            <span>{t('card:actions.executorName')}</span>
-            <input value={executorName} onChange={(e) => setExecutorName(e.target.value)} data-testid="executor-name" />
-          </label>
+          <ExecutorPicker desk={desk} now={now} value={executor} onChange={setExecutor} />
         </div>
       )}
       {has('commission_decision') && (
         <div className="grid-2">
           <label className="field">
             <span>{t('card:actions.meetingDate')}</span>
-            <input
-              type="date"
-              value={meetingDate}
-              onChange={(e) => setMeetingDate(e.target.value)}
-              data-testid="meeting-date"
-            />
+            <DateInput value={meetingDate} onChange={setMeetingDate} testId="meeting-date" />
           </label>
           <label className="field">
             <span>{t('card:actions.minutesNo')}</span>
@@ -209,11 +204,12 @@ export function ActionPanel({
             disabled={busy || !executorOk}
             data-testid="do-resolution"
             onClick={() =>
+              executor &&
               void run(() =>
                 desk.append(appId, 'resolution', actor, {
                   stepId,
-                  executor,
-                  executorName: executorName.trim(),
+                  executor: executor.login,
+                  executorName: executor.fullName,
                   note: n,
                 }),
               )
@@ -350,8 +346,13 @@ export function ActionPanel({
             disabled={busy || !executorOk}
             data-testid="do-reassigned"
             onClick={() =>
+              executor &&
               void run(() =>
-                desk.append(appId, 'reassigned', actor, { executor, executorName: executorName.trim(), note: n }),
+                desk.append(appId, 'reassigned', actor, {
+                  executor: executor.login,
+                  executorName: executor.fullName,
+                  note: n,
+                }),
               )
             }
           >

@@ -6,15 +6,20 @@ import { Link, useParams } from 'react-router';
 import type { EventDoc } from '@shared/events';
 import { allowedActions, type ApplicationState, type HistoryEntry } from '@shared/workflow';
 import { DeskGate } from '../../components/DeskGate';
+import { dueText } from '../../components/dueText';
+import { useOfficeProfile } from '../../data/offices';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import type { Desk } from '../../data/desk';
 import { applicantDisplayName, applicantKey } from '../../data/project';
+import { executorStanding, loadDirectory, type ExecutorStanding } from '../../data/staff';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { ActionPanel } from './ActionPanel';
+import { ApplicationPath } from './ApplicationPath';
 import { Attachments } from './Attachments';
+import { normText } from './norm';
 import { LettersAndExtensions } from './TermsAndLetters';
 import { PrintButtons } from '../../print/PrintButtons';
 import { decisionJobs, intakeJobs } from '../../print/printData';
@@ -84,6 +89,20 @@ function EventDetails({ event: e, t }: { event: EventDoc | undefined; t: TFuncti
   );
 }
 
+/**
+ * An application waiting on someone who is no active executor of the office (typed on an older
+ * desk, or deactivated since): it sits in the head's inbox until it is routed again.
+ */
+function ExecutorWarning({ standing, login }: { standing: ExecutorStanding; login: string }): JSX.Element | null {
+  const { t } = useTranslation();
+  if (standing !== 'unknown' && standing !== 'inactive') return null;
+  return (
+    <strong className="bad executor-unknown" data-testid="executor-unknown">
+      {t(`card:executor.${standing}`, { login })}
+    </strong>
+  );
+}
+
 /** Working minutes as "2 h 15 min" or days of 8 hours. */
 function duration(minutes: number | null, t: TFunction): string {
   if (minutes === null) return '—';
@@ -108,6 +127,7 @@ function Card({
   const language = usePreferences((s) => s.language);
   const now = useMinuteClock();
   const printer = useDeskPrinter();
+  const officeName = useOfficeProfile(desk.config.office)?.names ?? null;
   // The read-model row changes whenever a new event for this application is projected (local or
   // replicated); the card then folds the events again for the full history.
   const row = useLiveQuery(() => desk.model.applications.get(appId), [desk, appId]);
@@ -121,6 +141,7 @@ function Card({
         : null,
     [desk, appId, row?.eventCount, now],
   );
+  const directory = useLiveQuery(() => loadDirectory(desk.model), [desk]);
   const state = loaded === undefined ? undefined : (loaded?.state ?? null);
   if (row === undefined && state === undefined) return <p className="muted">{t('card:loading')}</p>;
   if (!row || !state?.registered || !state.service || !state.variant)
@@ -178,19 +199,33 @@ function Card({
                 <small className="muted">
                   {' · '}
                   {t(`settings:roles.${state.role ?? 'clerk'}`)}
-                  {state.assignee && ` · ${state.assignee.name}`}
+                  {/* The assignee is named on the executor's own steps only: the commission, the
+                      head's signature and the clerk's issue are someone else's. */}
+                  {state.role === 'executor' && state.assignee && ` · ${state.assignee.name || state.assignee.login}`}
                 </small>
+                {state.role === 'executor' && state.assignee && directory && (
+                  <ExecutorWarning
+                    standing={executorStanding(directory, row.office, state.assignee.login)}
+                    login={state.assignee.login}
+                  />
+                )}
               </dd>
               <dt>{t('card:stepDue')}</dt>
               <dd className={state.stepOverdue ? 'bad' : ''} data-testid="card-step-due">
-                {state.stepDueAt !== null ? formatPrintedDateTime(state.stepDueAt) : t('card:noNorm')}
+                {dueText(state.stepDueAt, state.step.norm ? state.calendarMissingYear : null, t, {
+                  time: true,
+                  none: t('card:noNorm'),
+                })}
                 {state.stepOverdue && ` · ${t('applications:overdue')}`}
               </dd>
             </>
           )}
           <dt>{t('card:due')}</dt>
           <dd className={state.overdue ? 'bad' : state.atRisk ? 'warn' : ''} data-testid="card-due">
-            {state.dueAt !== null ? formatPrintedDateTime(state.dueAt) : t('card:noNorm')}
+            {dueText(state.dueAt, state.variant.deadline ? state.calendarMissingYear : null, t, {
+              time: true,
+              none: t('card:noNorm'),
+            })}
             {state.overdue && ` · ${t('applications:overdue')}`}
             {!state.overdue && state.atRisk && ` · ${t('applications:atRisk')}`}
           </dd>
@@ -198,7 +233,9 @@ function Card({
           {state.calendarMissingYear !== null && (
             <>
               <dt>{t('card:warning')}</dt>
-              <dd className="bad">{t('card:calendarMissing', { year: state.calendarMissingYear })}</dd>
+              <dd className="bad" data-testid="card-calendar-missing">
+                {t('card:calendarMissing', { year: String(state.calendarMissingYear) })}
+              </dd>
             </>
           )}
         </dl>
@@ -210,7 +247,7 @@ function Card({
         <h2>{t('card:reprint')}</h2>
         <PrintButtons
           jobs={{
-            ...intakeJobs(state.registered, service, state.dueAt),
+            ...intakeJobs(state.registered, service, state.dueAt, state.calendarMissingYear, officeName),
             ...decisionJobs(
               state,
               {
@@ -242,7 +279,7 @@ function Card({
                   {' · '}
                   {h.by ? (h.by.name ?? h.by.login) : t('card:automatic')} · {t(`card:historyOutcome.${h.outcome}`)}
                   {h.workingMinutes !== null && h.by !== null && ` · ${duration(h.workingMinutes, t)}`}
-                  {h.norm && h.norm.text && ` · ${t('card:norm', { norm: h.norm.text })}`}
+                  {h.norm && ` · ${t('card:norm', { norm: normText(h.norm, t) })}`}
                   {h.overNorm && ` · ${t('card:overNorm')}`}
                 </small>
                 {h.eventId && <EventDetails event={loaded?.events.get(h.eventId)} t={t} />}
@@ -264,6 +301,8 @@ function Card({
           </div>
         )}
       </section>
+
+      <ApplicationPath state={state} language={language} />
 
       {extra?.({ desk, appId, eventCount: row.eventCount })}
     </div>

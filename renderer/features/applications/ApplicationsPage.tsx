@@ -1,16 +1,19 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useCallback, useState, type JSX } from 'react';
+import type { JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
 import { ApplicationTable } from '../../components/ApplicationTable';
 import { DeskGate } from '../../components/DeskGate';
 import { EmptyState } from '../../components/EmptyState';
+import { ListControls } from '../../components/ListControls';
 import { PageHeader } from '../../components/PageHeader';
+import { useMinuteClock } from '../../components/useMinuteClock';
+import { usePaging } from '../../components/usePaging';
+import { queryWords } from '../../data/blindIndex';
 import type { Desk } from '../../data/desk';
-import { MIN_PREFIX, queryWords } from '../../data/blindIndex';
-import { PAGE_SIZE } from '../../data/inbox';
-import type { ApplicationRow } from '../../data/readModel';
-import { searchApplications, useSearchTerms, type SearchTerm } from '../../data/sealedRows';
+import { listPage } from '../../data/lists';
+import { useSearchTerms } from '../../data/sealedRows';
+import { useListFilters } from '../../state/listFilters';
 
 export function ApplicationsPage(): JSX.Element {
   const { t } = useTranslation();
@@ -23,63 +26,32 @@ export function ApplicationsPage(): JSX.Element {
 }
 
 /**
- * Newest first, the first `limit` rows through the `registeredAt` index, and how many there are
- * (counted on the index); a search looks up numbers by their folded prefix and the folded prefixes
- * of names and the whole IIN/BIN in the blind index (sealedRows.ts) and returns every hit. Words shorter than MIN_PREFIX have
- * no token: until one is long enough the list stays unfiltered and says so.
+ * Every application of the office, newest first by default, filtered and sorted as chosen and read
+ * a page at a time through the index of that order (lists.ts); a search looks up the folded
+ * prefixes of number (any tail of it), applicant and IIN/BIN (the whole IIN/BIN) in the blind
+ * index. Words shorter than MIN_PREFIX have no token: until one is long enough the list stays
+ * unfiltered and says so.
  */
-async function query(
-  desk: Desk,
-  terms: readonly SearchTerm[],
-  limit: number,
-): Promise<{ rows: ApplicationRow[]; total: number }> {
-  if (terms.length > 0) {
-    const rows = await searchApplications(desk.model, desk.keys, terms);
-    return { rows, total: rows.length };
-  }
-  const [rows, total] = await Promise.all([
-    desk.model.applications.orderBy('registeredAt').reverse().limit(limit).toArray(),
-    desk.model.applications.count(),
-  ]);
-  return { rows, total };
-}
-
 function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue }): JSX.Element {
   const { t } = useTranslation();
-  const [search, setSearch] = useState('');
-  const words = queryWords(search);
+  const now = useMinuteClock();
+  const view = useListFilters((s) => s.views.applications);
+  const words = queryWords(view.search);
   const terms = useSearchTerms(desk.keys, words);
-  const [limit, setLimit] = useState(PAGE_SIZE);
+  const signature = JSON.stringify([view.query, words]);
+  const [limit, more] = usePaging(signature);
   const found = useLiveQuery(
-    () => (terms ? query(desk, terms, limit) : undefined),
-    [desk, terms?.map((t) => `${t.word}:${t.token}`).join(' '), limit],
+    () => (terms ? listPage(desk.model, 'all', view.query, { limit, now, terms, keys: desk.keys }) : undefined),
+    [desk, signature, limit, now, terms?.map((x) => `${x.word}:${x.token}`).join(' ')],
   );
-  const more = useCallback((loaded: number) => setLimit((l) => Math.max(l, loaded + PAGE_SIZE)), []);
-  const rows = found?.rows;
-  const tooShort = search.trim() !== '' && words.length === 0;
-  if (rows && rows.length === 0 && !search)
+  const empty = useLiveQuery(async () => (await desk.model.applications.count()) === 0, [desk]);
+  if (empty)
     return <EmptyState title={t('applications:empty.title')} description={t('applications:empty.description')} />;
   return (
     <section className="app-list" data-testid="application-list">
-      <label className="field search">
-        <span>{t('applications:search')}</span>
-        <input
-          type="search"
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            setLimit(PAGE_SIZE);
-          }}
-          data-testid="application-search"
-        />
-      </label>
-      {tooShort && (
-        <p className="hint" data-testid="search-too-short">
-          {t('applications:searchTooShort', { count: MIN_PREFIX })}
-        </p>
-      )}
+      <ListControls list="applications" desk={desk} catalogue={catalogue} />
       <ApplicationTable
-        rows={rows ?? []}
+        rows={found?.rows ?? []}
         total={found?.total}
         onMore={more}
         catalogue={catalogue}

@@ -1,11 +1,20 @@
 import { useEffect, useState, type JSX } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ActorRef } from '@shared/events';
 import type { AttachmentEntry } from '@shared/workflow';
 import { writeFailureKey, type Desk } from '../../data/desk';
-import { formatPrintedDateTime } from '../../i18n/format';
+import { formatNumber, formatPrintedDateTime } from '../../i18n/format';
+import { usePreferences } from '../../state/preferences';
 import { download } from '../../components/download';
 import { prepareScan } from './scan';
+
+/** A file's size in the UI language: «12 КБ», «1,4 МБ» (the number with the locale's separators). */
+export function fileSizeText(bytes: number, language: 'kk' | 'ru', t: TFunction): string {
+  if (bytes < 1024 * 1024)
+    return t('card:attachments.kilobytes', { size: formatNumber(Math.max(1, Math.round(bytes / 1024)), language) });
+  return t('card:attachments.megabytes', { size: formatNumber(Math.round(bytes / 104857.6) / 10, language) });
+}
 
 /** Scans, photos and PDF copies in the application's file: shown, saved, and added from a file. */
 export function Attachments({
@@ -20,6 +29,7 @@ export function Attachments({
   attachments: AttachmentEntry[];
 }): JSX.Element {
   const { t } = useTranslation();
+  const language = usePreferences((s) => s.language);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
 
@@ -49,7 +59,7 @@ export function Attachments({
               {a.name}
               <small className="muted">
                 {' · '}
-                {Math.max(1, Math.round(a.size / 1024))} KB · {formatPrintedDateTime(Date.parse(a.at))} ·{' '}
+                {fileSizeText(a.size, language, t)} · {formatPrintedDateTime(Date.parse(a.at))} ·{' '}
                 {a.by.name ?? a.by.login}
               </small>
             </span>
@@ -67,9 +77,12 @@ export function Attachments({
           </li>
         ))}
       </ul>
-      <label className="button-like">
+      {/* The browser's own file input speaks the system's language ("Choose File"): hidden, and
+          its label is the button, in the UI language. */}
+      <label className={`button file-button${busy ? ' disabled' : ''}`}>
         <input
           type="file"
+          className="visually-hidden"
           accept="image/*,application/pdf"
           disabled={busy}
           onChange={(e) => {

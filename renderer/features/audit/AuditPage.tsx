@@ -3,9 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { fromLocal, toLocalDate } from '@shared/calendar';
 import type { EventDoc } from '@shared/events';
+import { DateInput } from '../../components/DateInput';
 import { DeskGate } from '../../components/DeskGate';
 import { PageHeader } from '../../components/PageHeader';
 import type { Desk } from '../../data/desk';
+import { useDeviceDesks } from '../../data/deviceDesks';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import type { DeskUser } from '../../state/session';
 import { useAudit } from './auditStore';
@@ -57,6 +59,7 @@ function UserActions({ desk, user }: { desk: Desk; user: DeskUser }): JSX.Elemen
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const result = useAudit((s) => s.results[desk.office.name]);
+  const deskOf = useDeviceDesks(desk);
   const dates = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to);
   const problem = !login.trim() ? 'audit:user.loginRequired' : !dates || from > to ? 'audit:user.badRange' : null;
 
@@ -97,11 +100,11 @@ function UserActions({ desk, user }: { desk: Desk; user: DeskUser }): JSX.Elemen
         </label>
         <label className="field">
           <span>{t('audit:user.from')}</span>
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="user-from" />
+          <DateInput value={from} onChange={setFrom} testId="user-from" />
         </label>
         <label className="field">
           <span>{t('audit:user.to')}</span>
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="user-to" />
+          <DateInput value={to} onChange={setTo} testId="user-to" />
         </label>
         <div className="actions">
           <button type="submit" disabled={busy} data-testid="user-show">
@@ -153,7 +156,9 @@ function UserActions({ desk, user }: { desk: Desk; user: DeskUser }): JSX.Elemen
                       </Link>
                     </td>
                     <td>{t(`settings:roles.${ev.actor.role}`)}</td>
-                    <td className="mono">{ev.device}</td>
+                    <td className="mono" title={ev.device}>
+                      {deskOf(ev.device)}
+                    </td>
                     <td>
                       {ev.chain && <span className="mono">#{ev.chain.seq} </span>}
                       <ChainBadge status={eventAuditStatus(ev, result?.report ?? null)} />

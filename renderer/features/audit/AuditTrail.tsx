@@ -3,6 +3,7 @@ import type { JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { compareEvents } from '@shared/events';
 import type { Desk } from '../../data/desk';
+import { useDeviceDesks } from '../../data/deviceDesks';
 import type { StoredEvent } from '../../data/projector';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { useAudit } from './auditStore';
@@ -27,6 +28,7 @@ export function AuditTrail({
   const { t } = useTranslation();
   const events = useLiveQuery(() => desk.projector.eventsOf(appId), [desk, appId, eventCount]);
   const result = useAudit((s) => s.results[desk.office.name]);
+  const deskOf = useDeviceDesks(desk);
   const sorted = [...(events ?? [])].sort(compareEvents);
   return (
     <section className="card audit-trail" data-testid="audit-trail">
@@ -43,7 +45,12 @@ export function AuditTrail({
         </thead>
         <tbody>
           {sorted.map((e) => (
-            <TrailRow key={e._id} event={e} status={eventAuditStatus(e, result?.report ?? null)} />
+            <TrailRow
+              key={e._id}
+              event={e}
+              deskCode={deskOf(e.device)}
+              status={eventAuditStatus(e, result?.report ?? null)}
+            />
           ))}
         </tbody>
       </table>
@@ -54,8 +61,11 @@ export function AuditTrail({
 
 function TrailRow({
   event: e,
+  deskCode,
   status,
 }: {
+  /** The desk the event was recorded at (D01), or the device id when this desk cannot tell. */
+  deskCode: string;
   event: StoredEvent;
   status: ReturnType<typeof eventAuditStatus>;
 }): JSX.Element {
@@ -76,7 +86,9 @@ function TrailRow({
           {role && ` · ${t(`settings:roles.${role}`, { defaultValue: role })}`}
         </small>
       </td>
-      <td className="mono">{e.device}</td>
+      <td className="mono" title={e.device} data-testid="audit-desk">
+        {deskCode}
+      </td>
       <td>
         {chain && typeof chain.seq === 'number' && <span className="mono">#{chain.seq} </span>}
         <ChainBadge status={status} />

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import type { DeviceReport, Finding } from '@shared/audit';
 import { parseEventId } from '@shared/events';
 import type { Desk } from '../../data/desk';
+import { useDeviceDesks } from '../../data/deviceDesks';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { useAudit } from './auditStore';
 import './audit.css';
@@ -12,6 +13,7 @@ import './audit.css';
 export function IntegrityCheck({ desk, compact = false }: { desk: Desk; compact?: boolean }): JSX.Element {
   const { t } = useTranslation();
   const db = desk.office.name;
+  const deskOf = useDeviceDesks(desk);
   const running = useAudit((s) => s.running);
   const result = useAudit((s) => s.results[db]);
   const failure = useAudit((s) => (s.failure?.db === db ? s.failure : null));
@@ -59,11 +61,11 @@ export function IntegrityCheck({ desk, compact = false }: { desk: Desk; compact?
               })}
             </small>
           </p>
-          {!compact && <DeviceTable result={result.report.devices} />}
+          {!compact && <DeviceTable result={result.report.devices} deskOf={deskOf} />}
           {result.report.findings.length > 0 && (
             <ul className="audit-findings" data-testid="findings">
               {result.report.findings.map((f, i) => (
-                <FindingItem key={i} finding={f} />
+                <FindingItem key={i} finding={f} deskOf={deskOf} />
               ))}
             </ul>
           )}
@@ -73,7 +75,7 @@ export function IntegrityCheck({ desk, compact = false }: { desk: Desk; compact?
   );
 }
 
-function DeviceTable({ result }: { result: DeviceReport[] }): JSX.Element {
+function DeviceTable({ result, deskOf }: { result: DeviceReport[]; deskOf: (device: string) => string }): JSX.Element {
   const { t } = useTranslation();
   return (
     <table className="audit-table" data-testid="devices">
@@ -89,7 +91,9 @@ function DeviceTable({ result }: { result: DeviceReport[] }): JSX.Element {
       <tbody>
         {result.map((d) => (
           <tr key={d.device}>
-            <td className="mono">{d.device}</td>
+            <td className="mono" title={d.device} data-testid="device-desk">
+              {deskOf(d.device)}
+            </td>
             <td>
               <span className={`chain-badge ${d.status}`}>{t(`audit:device.statuses.${d.status}`)}</span>
             </td>
@@ -115,14 +119,14 @@ function EventLink({ id }: { id: string }): JSX.Element {
   );
 }
 
-function FindingItem({ finding: f }: { finding: Finding }): JSX.Element {
+function FindingItem({ finding: f, deskOf }: { finding: Finding; deskOf: (device: string) => string }): JSX.Element {
   const { t } = useTranslation();
   const seq =
     f.seqFrom === null ? '' : f.seqTo !== null && f.seqTo !== f.seqFrom ? `${f.seqFrom}–${f.seqTo}` : String(f.seqFrom);
   return (
     <li data-testid="finding" data-kind={f.kind}>
       <span className={`chain-badge tampered`}>{t(`audit:finding.kind.${f.kind}`)}</span>{' '}
-      {t(`audit:finding.reason.${f.reason}`, { device: f.device, seq })}
+      {t(`audit:finding.reason.${f.reason}`, { device: deskOf(f.device), seq })}
       {f.eventIds.length > 0 && (
         <ul>
           {f.eventIds.map((id) => (

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
-import { useSession } from '../../state/session';
+import { homePath, useSession } from '../../state/session';
 import { SignInPanel } from './SignInPanel';
 
 /** `#/sign-in`: where sign-out leads, and the top bar's "Sign in". */
@@ -12,12 +12,12 @@ export function SignInPage(): JSX.Element {
   const navigate = useNavigate();
   const configured = useSession((s) => Boolean(s.office && s.desk));
   const user = useSession((s) => s.user);
-  if (user) return <Navigate to="/reception" replace />;
+  if (user) return <Navigate to={homePath(user.role)} replace />;
   return (
     <>
       <PageHeader title={t('auth:pageTitle')} />
       {configured ? (
-        <SignInPanel onSignedIn={() => void navigate('/reception')} />
+        <SignInPanel onSignedIn={(role) => void navigate(homePath(role))} />
       ) : (
         <EmptyState title={t('data:desk.notConfiguredTitle')} description={t('data:desk.notConfigured')}>
           <Link to="/settings" className="button">

@@ -38,7 +38,7 @@ function failureMessage(t: TFunction, f: AuthFailure): string {
  * be reached, by the verifier kept from this person's last online sign-in. Someone holding
  * several staff roles then picks the one they act in.
  */
-export function SignInPanel({ onSignedIn }: { onSignedIn?: () => void }): JSX.Element {
+export function SignInPanel({ onSignedIn }: { onSignedIn?: (role: StaffRole) => void }): JSX.Element {
   const { t } = useTranslation();
   const office = useSession((s) => s.office);
   const desk = useSession((s) => s.desk);
@@ -58,7 +58,7 @@ export function SignInPanel({ onSignedIn }: { onSignedIn?: () => void }): JSX.El
     startSession(user.login, secret);
     setPending(null);
     setPassword('');
-    onSignedIn?.();
+    onSignedIn?.(chosen);
   };
 
   if (pending)

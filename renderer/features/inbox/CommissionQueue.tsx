@@ -1,14 +1,20 @@
+import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
+import type { PrintResult } from '@shared/ipc/contract';
 import { Link } from 'react-router';
+import { dueText } from '../../components/dueText';
 import { ApplicantName } from '../../components/ApplicationTable';
+import { DateInput } from '../../components/DateInput';
 import { EmptyState } from '../../components/EmptyState';
 import type { Desk } from '../../data/desk';
 import type { ApplicationRow } from '../../data/readModel';
 import { useApplicationPersonal } from '../../data/sealedRows';
 import { formatPrintedDate } from '../../i18n/format';
-import { getBridge } from '../../platform/bridge';
+import { staffDirectory } from '../../data/staff';
+import { useDeskPrinter } from '../../print/useDeskPrinter';
+import type { AgendaData } from '../../print/types';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 
@@ -22,6 +28,7 @@ export function CommissionQueue({
   catalogue,
   rows,
   total,
+  filtered,
   onMore,
 }: {
   desk: Desk;
@@ -30,6 +37,8 @@ export function CommissionQueue({
   rows: ApplicationRow[];
   /** How many wait in all (the queue loads a page at a time), and how to load the next page. */
   total: number;
+  /** The rows are filtered or searched: none means nothing matched, not an empty queue. */
+  filtered: boolean;
   onMore: (loaded: number) => void;
 }): JSX.Element {
   const { t } = useTranslation();
@@ -44,6 +53,34 @@ export function CommissionQueue({
   // A queue for one sitting is short: every name is opened.
   const personal = useApplicationPersonal(desk.keys, rows);
   const ready = chosen.length > 0 && /^\d{4}-\d{2}-\d{2}$/.test(meetingDate) && minutesNo.trim().length > 0;
+  const printer = useDeskPrinter();
+  const [printed, setPrinted] = useState<PrintResult | null>(null);
+  // The commission's members, from the office's staff directory: each gets a signature line.
+  const members = useLiveQuery(
+    async () =>
+      (await staffDirectory(desk.model))
+        .filter((s) => s.active && s.roles.includes('commission'))
+        .map((s) => s.fullName),
+    [desk],
+  );
+  const agenda = (): AgendaData => {
+    const services = chosen.map((r) => catalogue.get(r.serviceId, r.serviceVersion));
+    return {
+      language,
+      office: desk.config.office,
+      providers: [...new Set(services.flatMap((sv) => (sv ? [sv.provider[language]] : [])))],
+      meetingDate: meetingDate || null,
+      minutesNo: minutesNo.trim() || null,
+      items: chosen.map((r, i) => ({
+        regNumber: r.regNumber ?? r.appId,
+        applicant: personal(r)?.applicantName ?? '',
+        service: services[i]?.names[language] ?? r.serviceId,
+        dueAt: r.dueAt,
+      })),
+      members: members ?? [],
+      secretary: user.displayName,
+    };
+  };
 
   const record = async (decision: 'approved' | 'refused'): Promise<void> => {
     setBusy(true);
@@ -81,7 +118,13 @@ export function CommissionQueue({
     return (
       <section className="commission" data-testid="commission-queue">
         {outcome}
-        <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />
+        {filtered ? (
+          <p className="nothing-found" role="status" data-testid="nothing-found">
+            {t('applications:nothingFound')}
+          </p>
+        ) : (
+          <EmptyState title={t('inbox:empty.title')} description={t('inbox:empty.description')} />
+        )}
       </section>
     );
 
@@ -109,7 +152,7 @@ export function CommissionQueue({
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.appId} className={selected.has(r.appId) ? '' : 'print-hidden'}>
+            <tr key={r.appId}>
               <td className="no-print">
                 <input
                   type="checkbox"
@@ -130,7 +173,7 @@ export function CommissionQueue({
                 <ApplicantName personal={personal(r)} />
               </td>
               <td>{catalogue.get(r.serviceId, r.serviceVersion)?.names[language] ?? r.serviceId}</td>
-              <td>{r.dueAt ? formatPrintedDate(r.dueAt) : '—'}</td>
+              <td>{dueText(r.dueAt, r.calendarMissingYear, t)}</td>
             </tr>
           ))}
         </tbody>
@@ -145,12 +188,7 @@ export function CommissionQueue({
         <div className="grid-3">
           <label className="field">
             <span>{t('card:actions.meetingDate')}</span>
-            <input
-              type="date"
-              value={meetingDate}
-              onChange={(e) => setMeetingDate(e.target.value)}
-              data-testid="batch-date"
-            />
+            <DateInput value={meetingDate} onChange={setMeetingDate} testId="batch-date" />
           </label>
           <label className="field">
             <span>{t('card:actions.minutesNo')}</span>
@@ -162,7 +200,15 @@ export function CommissionQueue({
           </label>
         </div>
         <div className="actions">
-          <button type="button" onClick={() => void getBridge().print({ dialog: true })} disabled={chosen.length === 0}>
+          <button
+            type="button"
+            onClick={() => {
+              setPrinted(null);
+              void printer.print({ doc: 'agenda', data: agenda() }).then(setPrinted);
+            }}
+            disabled={chosen.length === 0}
+            data-testid="print-agenda"
+          >
             {t('inbox:commission.printAgenda')}
           </button>
           <button
@@ -183,6 +229,11 @@ export function CommissionQueue({
             {t('card:actions.commission.refused')}
           </button>
         </div>
+        {printed && (
+          <p role="status" className={printed.ok ? 'muted' : 'field-error'} data-testid="agenda-printed">
+            {printed.ok ? t('reception:print.printed') : t('reception:print.failed', { code: printed.code })}
+          </p>
+        )}
         {outcome}
       </div>
     </section>

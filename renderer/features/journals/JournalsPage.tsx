@@ -3,11 +3,13 @@ import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toLocalDate } from '@shared/calendar';
 import type { Catalogue } from '@shared/catalogue';
+import { DateInput, displayDate } from '../../components/DateInput';
 import { DeskGate } from '../../components/DeskGate';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import type { Desk } from '../../data/desk';
-import { getBridge } from '../../platform/bridge';
+import { printScreen } from '../../print/printJob';
+import { A4_LANDSCAPE_RULE, usePageRule } from '../../print/usePageRule';
 import { usePreferences } from '../../state/preferences';
 import { download } from '../../components/download';
 import { journalTable, loadJournal, toCsv, toXlsx, type JournalKind } from './journal';
@@ -34,6 +36,8 @@ function Journals({ desk, catalogue }: { desk: Desk; catalogue: Catalogue }): JS
   const [from, setFrom] = useState(() => monthStart(today));
   const [to, setTo] = useState(today);
   const [failure, setFailure] = useState<string | null>(null);
+  // On paper a journal is A4 landscape, one page after another, nothing else.
+  usePageRule(A4_LANDSCAPE_RULE);
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to;
   const entries = useLiveQuery(
     () => (valid ? loadJournal(desk, kind, from, to) : Promise.resolve([])),
@@ -41,7 +45,7 @@ function Journals({ desk, catalogue }: { desk: Desk; catalogue: Catalogue }): JS
   );
   const now = useMinuteClock();
   const table = journalTable(kind, entries ?? [], catalogue, language, t, now);
-  const title = `${t(`journals:title.${kind}`)} ${from} — ${to}`;
+  const title = `${t(`journals:title.${kind}`)} ${displayDate(from)} — ${displayDate(to)}`;
   const file = `${kind}-${desk.config.office}-${from}-${to}`;
 
   return (
@@ -64,14 +68,14 @@ function Journals({ desk, catalogue }: { desk: Desk; catalogue: Catalogue }): JS
         </fieldset>
         <label className="field">
           <span>{t('journals:from')}</span>
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} data-testid="journal-from" />
+          <DateInput value={from} onChange={setFrom} testId="journal-from" />
         </label>
         <label className="field">
           <span>{t('journals:to')}</span>
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} data-testid="journal-to" />
+          <DateInput value={to} onChange={setTo} testId="journal-to" />
         </label>
         <div className="actions">
-          <button type="button" onClick={() => void getBridge().print({ dialog: true })} data-testid="journal-print">
+          <button type="button" onClick={() => void printScreen()} data-testid="journal-print">
             {t('journals:print')}
           </button>
           <button

@@ -1,12 +1,13 @@
 import type { TFunction } from 'i18next';
 import type { Catalogue } from '@shared/catalogue';
 import { fromLocal } from '@shared/calendar';
+import { dueText } from '../../components/dueText';
 import type { UiLanguage } from '@shared/ipc/contract';
 import type { Desk } from '../../data/desk';
 import { judgedNow } from '../../data/inbox';
 import type { ApplicationRow, JournalRow } from '../../data/readModel';
 import { openJournalData } from '../../data/sealedRows';
-import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
+import { formatPrintedDateTime } from '../../i18n/format';
 
 export type JournalKind = 'registration' | 'outgoing';
 
@@ -86,7 +87,7 @@ export function journalTable(
         text(data?.['applicantKey']),
         service(app),
         data?.['channel'] ? t(`reception:channel.${text(data['channel'])}`) : '',
-        app?.dueAt ? formatPrintedDate(app.dueAt) : '',
+        app ? dueText(app.dueAt, app.calendarMissingYear, t, { none: '' }) : '',
         app ? statusText(app, now, t) : '',
       ]),
     };

@@ -3,13 +3,15 @@ import { useTranslation } from 'react-i18next';
 import type { ServiceDefinition } from '@shared/catalogue';
 import type { EventDoc } from '@shared/events';
 import type { Desk } from '../../data/desk';
+import { useOfficeProfile } from '../../data/offices';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { intakeJobs, keepPdfCopy } from '../../print/printData';
 import { PrintButtons } from '../../print/PrintButtons';
 import { useDeskPrinter } from '../../print/useDeskPrinter';
-import { resultDueAt } from './intake';
+import { dueText } from '../../components/dueText';
+import { resultDue } from './intake';
 
 /** What the clerk sees once the application is registered (or refused): the number, and the paper. */
 export function IntakeDone({
@@ -25,10 +27,16 @@ export function IntakeDone({
   const { t } = useTranslation();
   const language = usePreferences((s) => s.language);
   const { event, service } = done;
+  const officeName = useOfficeProfile(desk.config.office)?.names ?? null;
   const variant = service.variants.find((v) => v.id === event.payload.variantId);
-  const due =
-    variant && event.kind === 'registered' ? resultDueAt(service, variant, desk.calendar, Date.parse(event.at)) : null;
-  const jobs = useMemo(() => intakeJobs(event, service, due), [event, service, due]);
+  const { at: due, calendarMissingYear } =
+    variant && event.kind === 'registered'
+      ? resultDue(service, variant, desk.calendar, Date.parse(event.at))
+      : { at: null, calendarMissingYear: null };
+  const jobs = useMemo(
+    () => intakeJobs(event, service, due, calendarMissingYear, officeName),
+    [event, service, due, calendarMissingYear, officeName],
+  );
   const printer = useDeskPrinter();
   const next = useRef<HTMLButtonElement>(null);
   useEffect(() => next.current?.focus(), []);
@@ -59,7 +67,9 @@ export function IntakeDone({
         {!refused && (
           <>
             <dt>{t('reception:done.dueAt')}</dt>
-            <dd data-testid="done-due">{due !== null ? formatPrintedDateTime(due) : t('reception:due.notStated')}</dd>
+            <dd data-testid="done-due">
+              {dueText(due, calendarMissingYear, t, { time: true, none: t('reception:due.notStated') })}
+            </dd>
           </>
         )}
       </dl>

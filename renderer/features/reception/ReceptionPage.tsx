@@ -5,10 +5,14 @@ import type { Catalogue, ServiceDefinition } from '@shared/catalogue';
 import type { EventDoc } from '@shared/events';
 import { validateIinOrBin } from '@shared/identity';
 import type { UiLanguage } from '@shared/ipc/contract';
+import { DateInput } from '../../components/DateInput';
 import { DeskGate } from '../../components/DeskGate';
+import { dueText } from '../../components/dueText';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
+import { toLocalDate } from '@shared/calendar';
 import { writeFailureKey, type Desk } from '../../data/desk';
+import { useOfferedCatalogue } from '../../data/offices';
 import type { ApplicationRow } from '../../data/readModel';
 import { findApplicant, useBlindTokens, useSealKeys } from '../../data/sealedRows';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
@@ -19,15 +23,17 @@ import {
   applicantKind,
   buildRefusal,
   buildRegistration,
+  consentDocument,
   emptyDraft,
   missingDocuments,
-  resultDueAt,
+  resultDue,
   selectedVariant,
   type FieldError,
   type ReceptionDraft,
 } from './intake';
 import { IntakeDone } from './IntakeDone';
 import { NumbersHeld, useNumbersHeld } from './NumbersHeld';
+import { OfferNotes } from './OfferNotes';
 import { ServicePicker } from './ServicePicker';
 
 export function ReceptionPage(): JSX.Element {
@@ -76,6 +82,8 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
   const [attempted, setAttempted] = useState<'register' | 'refuse' | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [done, setDone] = useState<Done | null>(null);
+  // A refusal takes a registration number and prints at once: asked for once more first.
+  const [confirmRefusal, setConfirmRefusal] = useState(false);
   const idRef = useRef<HTMLInputElement>(null);
   const serviceRef = useRef<HTMLInputElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -90,7 +98,10 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
     serviceRef.current?.focus();
   };
 
-  const service = draft.serviceId ? catalogue.get(draft.serviceId) : undefined;
+  const now = useMinuteClock();
+  // What this office offers today: its profile's providers and channels, the version in force.
+  const offered = useOfferedCatalogue(desk.config.office, toLocalDate(now));
+  const service = draft.serviceId ? offered.catalogue.get(draft.serviceId) : undefined;
   const variant = selectedVariant(draft, service);
   const id = validateIinOrBin(draft.idInput);
   const kind = applicantKind(draft);
@@ -157,9 +168,8 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
     if (birthDate) set((x) => (x.person.birthDate ? x : { ...x, person: { ...x.person, birthDate } }));
   }, [id, set]);
 
-  const now = useMinuteClock();
   // Cheap enough to compute on every render: a few days of calendar arithmetic.
-  const due = service && variant ? resultDueAt(service, variant, desk.calendar, now) : null;
+  const due = service && variant ? resultDue(service, variant, desk.calendar, now) : null;
 
   const chooseService = (s: ServiceDefinition): void => {
     const fits = s.variants.find((v) => !draft.channel || v.channels.includes(draft.channel)) ?? s.variants[0];
@@ -172,11 +182,25 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
       consent: false,
     }));
     setAttempted(null);
+    // From the keyboard: the service chosen with Enter, the documents are next ("all received"
+    // with Space or Enter), then Ctrl+Enter registers. No Tab through the variant and channel,
+    // which are right for the usual case and still a Shift+Tab away.
+    requestAnimationFrame(() =>
+      formRef.current?.querySelector<HTMLElement>('[data-testid="all-received"], [data-testid="register"]')?.focus(),
+    );
+  };
+
+  /** The refusal is checked first; a complete one is confirmed before it takes a number. */
+  const askRefusal = (): void => {
+    setFailure(null);
+    setAttempted('refuse');
+    if (buildRefusal(draft, service).ok) setConfirmRefusal(true);
   };
 
   const submit = async (mode: 'register' | 'refuse'): Promise<void> => {
     // A double click registers once: the ref is set before the first write starts.
     if (busyRef.current) return;
+    setConfirmRefusal(false);
     setFailure(null);
     const actor = { login: user.login, role: user.role, name: user.displayName };
     const write = (): Promise<Done['event']> | FieldError[] => {
@@ -317,10 +341,10 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
               />
             </Field>
             <Field label={t('reception:person.birthDate')} error={errorFor('person.birthDate')}>
-              <input
-                type="date"
+              <DateInput
                 value={draft.person.birthDate}
-                onChange={(e) => set((x) => ({ ...x, person: { ...x.person, birthDate: e.target.value } }))}
+                onChange={(birthDate) => set((x) => ({ ...x, person: { ...x.person, birthDate } }))}
+                testId="person-birth-date"
               />
             </Field>
             <Field label={t('reception:applicant.phone')}>
@@ -376,12 +400,10 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
                   />
                 </Field>
                 <Field label={t('reception:representative.poaDate')} error={errorFor('representative.poaDate')}>
-                  <input
-                    type="date"
+                  <DateInput
                     value={draft.representative.poaDate}
-                    onChange={(e) =>
-                      set((x) => ({ ...x, representative: { ...x.representative, poaDate: e.target.value } }))
-                    }
+                    onChange={(poaDate) => set((x) => ({ ...x, representative: { ...x.representative, poaDate } }))}
+                    testId="representative-poa-date"
                   />
                 </Field>
               </div>
@@ -407,9 +429,15 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
 
       <section className="card reception-service">
         <h2>{t('reception:service.title')}</h2>
+        <OfferNotes
+          office={desk.config.office}
+          profile={offered.profile}
+          service={service}
+          status={service ? offered.catalogue.status(service.id) : null}
+        />
         <ServicePicker
           inputRef={serviceRef}
-          catalogue={catalogue}
+          catalogue={offered.catalogue}
           frequent={frequent ?? []}
           selected={service}
           onSelect={chooseService}
@@ -421,7 +449,11 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
         )}
         {service && variant && (
           <p className="due" data-testid="result-due">
-            {due !== null ? t('reception:due.at', { date: formatPrintedDateTime(due) }) : t('reception:due.notStated')}
+            {due?.at != null
+              ? t('reception:due.at', { date: formatPrintedDateTime(due.at) })
+              : due?.calendarMissingYear
+                ? dueText(null, due.calendarMissingYear, t)
+                : t('reception:due.notStated')}
           </p>
         )}
         {failure && (
@@ -456,8 +488,8 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
               <button
                 type="button"
                 className="danger"
-                disabled={busy || held}
-                onClick={() => void submit('refuse')}
+                disabled={busy || held || confirmRefusal}
+                onClick={askRefusal}
                 data-testid="refuse"
               >
                 {t('reception:actions.refuse', { count: missing.length })}
@@ -476,8 +508,57 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
             {t('reception:actions.clear')}
           </button>
         </div>
+        {confirmRefusal && service && (
+          <RefusalConfirmation
+            missing={missing.length}
+            onConfirm={() => void submit('refuse')}
+            onCancel={() => setConfirmRefusal(false)}
+          />
+        )}
       </section>
     </form>
+  );
+}
+
+/**
+ * Refusing to accept documents is final: it takes the desk's next registration number (the
+ * refusal is registered too) and prints the refusal receipt. One more, deliberate, step.
+ */
+function RefusalConfirmation({
+  missing,
+  onConfirm,
+  onCancel,
+}: {
+  missing: number;
+  onConfirm: () => void;
+  onCancel: () => void;
+}): JSX.Element {
+  const { t } = useTranslation();
+  const cancel = useRef<HTMLButtonElement>(null);
+  // Focus on "cancel": Enter pressed out of habit does not refuse.
+  useEffect(() => cancel.current?.focus(), []);
+  return (
+    <div
+      className="confirm-refusal"
+      role="alertdialog"
+      aria-labelledby="confirm-refusal-title"
+      aria-describedby="confirm-refusal-text"
+      data-testid="refusal-confirmation"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onCancel();
+      }}
+    >
+      <h3 id="confirm-refusal-title">{t('reception:refusal.confirmTitle')}</h3>
+      <p id="confirm-refusal-text">{t('reception:refusal.confirmText', { count: missing })}</p>
+      <div className="actions">
+        <button type="button" className="danger" onClick={onConfirm} data-testid="refuse-confirm">
+          {t('reception:refusal.confirm')}
+        </button>
+        <button ref={cancel} type="button" onClick={onCancel} data-testid="refuse-cancel">
+          {t('reception:refusal.cancel')}
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -503,7 +584,8 @@ function ServiceDetails({
         {service.names[language]}
       </p>
       <div className="grid-2">
-        <Field label={t('reception:service.variant')} error={errorFor('variantId')}>
+        {/* Each on a line of its own: the variants' names are long and a cut one cannot be read. */}
+        <Field label={t('reception:service.variant')} error={errorFor('variantId')} wide>
           <select
             value={draft.variantId ?? ''}
             onChange={(e) => {
@@ -523,7 +605,7 @@ function ServiceDetails({
             ))}
           </select>
         </Field>
-        <Field label={t('reception:service.channel')} error={errorFor('channel')}>
+        <Field label={t('reception:service.channel')} error={errorFor('channel')} wide>
           <select
             value={draft.channel ?? ''}
             onChange={(e) => set((x) => ({ ...x, channel: (e.target.value || null) as ReceptionDraft['channel'] }))}
@@ -605,7 +687,7 @@ function ServiceDetails({
         {service.documents.toBeConfigured && <p className="note">{t('reception:documents.toBeConfigured')}</p>}
         {errorFor('documents') && <p className="field-error">{errorFor('documents')}</p>}
       </fieldset>
-      {service.consentRequired && (
+      {service.consentRequired && !consentDocument(service) && (
         <label className="check consent">
           <input
             type="checkbox"

@@ -1,13 +1,14 @@
 import { useMemo, useState, type JSX, type KeyboardEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue, ServiceDefinition } from '@shared/catalogue';
-import { matchesSearch } from '@shared/text/searchFold';
+import { searchServices, serviceSearchIndex } from '@shared/text/serviceSearch';
 import type { UiLanguage } from '@shared/ipc/contract';
 
 /**
- * Finds a service by any word of its Kazakh or Russian name (Kazakh letters folded, so «кызмет»
- * finds «қызмет»). With an empty query the desk's most used services come first, so a common
- * registration is Tab, Enter.
+ * Finds a service by any form of any word of its Kazakh or Russian name or provider («пособие»
+ * finds «пособия», «рұқсаттар» finds «рұқсат»; Kazakh letters folded, so «кызмет» finds «қызмет»;
+ * shared/text/stem.ts). With an empty query the desk's most used services come first, so a
+ * common registration is Tab, Enter.
  */
 export function ServicePicker({
   catalogue,
@@ -27,8 +28,12 @@ export function ServicePicker({
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
+  const latest = useMemo(
+    () => [...new Set(catalogue.services.map((s) => s.id))].flatMap((id) => catalogue.get(id) ?? []),
+    [catalogue],
+  );
+  const index = useMemo(() => serviceSearchIndex(latest), [latest]);
   const services = useMemo(() => {
-    const latest = [...new Set(catalogue.services.map((s) => s.id))].flatMap((id) => catalogue.get(id) ?? []);
     if (!query.trim()) {
       const rank = (s: ServiceDefinition): number => {
         const i = frequent.indexOf(s.id);
@@ -36,9 +41,8 @@ export function ServicePicker({
       };
       return [...latest].sort((a, b) => rank(a) - rank(b) || a.names[language].localeCompare(b.names[language]));
     }
-    // The provider is searched too: the same permit exists per oblast, told apart by who provides it.
-    return latest.filter((s) => matchesSearch(`${s.names.kk} ${s.names.ru} ${s.provider.kk} ${s.provider.ru}`, query));
-  }, [catalogue, frequent, query, language]);
+    return searchServices(index, query);
+  }, [latest, index, frequent, query, language]);
 
   const choose = (s: ServiceDefinition | undefined): void => {
     if (!s) return;
@@ -71,7 +75,7 @@ export function ServicePicker({
             setActive(0);
           }}
           onKeyDown={onKey}
-          placeholder={selected ? selected.names[language] : t('reception:service.placeholder')}
+          placeholder={selected ? t('reception:service.searchAnother') : t('reception:service.placeholder')}
           aria-controls="service-list"
           aria-activedescendant={services[active] ? `svc-${services[active].id}` : undefined}
           data-testid="service-search"
@@ -79,7 +83,11 @@ export function ServicePicker({
       </label>
       {(!selected || query) && (
         <ul id="service-list" className="service-list" role="listbox" aria-label={t('reception:service.list')}>
-          {services.length === 0 && <li className="muted">{t('reception:service.none')}</li>}
+          {services.length === 0 && (
+            <li className="muted" data-testid="service-none">
+              {t('reception:service.none')}
+            </li>
+          )}
           {services.slice(0, 8).map((s, i) => (
             <li
               key={s.id}

@@ -4,8 +4,10 @@ import { testPermitService as service } from '../../../tests/fixtures/testServic
 import {
   buildRefusal,
   buildRegistration,
+  consentDocument,
   emptyDraft,
   missingDocuments,
+  resultDue,
   resultDueAt,
   type ReceptionDraft,
 } from './intake';
@@ -89,5 +91,42 @@ describe('reception form → events', () => {
     if (!variant) throw new Error('fixture');
     // Thu 19 March 2026: 20, 26, 27, 30, 31 Mar, 1, 2, 3, 6, 7 Apr.
     expect(resultDueAt(service, variant, DEFAULT_CALENDAR, kz(2026, 3, 19, 10))).toBe(kz(2026, 4, 7, 18));
+  });
+
+  it('a result date in a year with no published calendar is none, and says which year (no throw)', () => {
+    const variant = service.variants[0];
+    if (!variant) throw new Error('fixture');
+    // Mon 20 December 2027 + 10 working days reaches into January 2028; the seed ends with 2027.
+    expect(resultDue(service, variant, DEFAULT_CALENDAR, kz(2027, 12, 20, 10))).toEqual({
+      at: null,
+      calendarMissingYear: 2028,
+    });
+    expect(resultDueAt(service, variant, DEFAULT_CALENDAR, kz(2027, 12, 20, 10))).toBeNull();
+  });
+
+  it('asks for consent once: where the checklist has a written-consent document, that document is the consent', () => {
+    const withConsentDoc = {
+      ...service,
+      consentRequired: true,
+      documents: {
+        ...service.documents,
+        items: [...service.documents.items, { id: 'consent', name: { kk: 'Келісім', ru: 'Согласие' } }],
+      },
+    };
+    const received = { received: true, original: false };
+    // The checkbox is not asked for: the document received is the consent.
+    const r = buildRegistration(
+      filled({ consent: false, documents: { application: received, consent: received } }),
+      withConsentDoc,
+    );
+    expect(r.ok && r.payload.consent).toBe(true);
+    const missing = buildRegistration(filled({ consent: true }), withConsentDoc);
+    expect(missing.ok).toBe(false);
+    expect(consentDocument(withConsentDoc)).toBe(true);
+    // Without such a document, the checkbox is the consent.
+    const checkbox = { ...service, consentRequired: true };
+    expect(consentDocument(checkbox)).toBe(false);
+    expect(buildRegistration(filled({ consent: false }), checkbox).ok).toBe(false);
+    expect(buildRegistration(filled({ consent: true }), checkbox).ok).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { dueAt, type WorkCalendar } from '@shared/calendar';
+import { CalendarError, dueAt, type WorkCalendar } from '@shared/calendar';
 import type { Channel, ServiceDefinition, Variant } from '@shared/catalogue';
 import type { Applicant, PayloadOf, Representative } from '@shared/events';
 import { validateIin, validateIinOrBin } from '@shared/identity';
@@ -108,6 +108,21 @@ export function selectedVariant(draft: ReceptionDraft, service: ServiceDefinitio
   return service?.variants.find((v) => v.id === draft.variantId);
 }
 
+/**
+ * The checklist's own written-consent document, where the service lists one: consent is then
+ * that document received, and the clerk is not asked for it a second time as a checkbox.
+ */
+export const CONSENT_DOCUMENT = 'consent';
+
+export function consentDocument(service: ServiceDefinition): boolean {
+  return service.documents.items.some((d) => d.id === CONSENT_DOCUMENT);
+}
+
+/** Whether the applicant's consent (where the service needs it) is given on this draft. */
+export function consentGiven(draft: ReceptionDraft, service: ServiceDefinition): boolean {
+  return consentDocument(service) ? (draft.documents[CONSENT_DOCUMENT]?.received ?? false) : draft.consent;
+}
+
 /** Documents of the checklist not marked received. */
 export function missingDocuments(draft: ReceptionDraft, service: ServiceDefinition): string[] {
   return service.documents.items.filter((d) => !d.optional && !draft.documents[d.id]?.received).map((d) => d.id);
@@ -146,7 +161,7 @@ function common(
       received: draft.documents[d.id]?.received ?? false,
       original: draft.documents[d.id]?.original ?? false,
     })),
-    consent: service.consentRequired ? draft.consent : undefined,
+    consent: service.consentRequired ? consentGiven(draft, service) : undefined,
     note: trimmed(draft.note),
   };
 }
@@ -160,8 +175,11 @@ export function buildRegistration(
   const payload = common(draft, service, errors);
   if (service && missingDocuments(draft, service).length > 0)
     errors.push({ field: 'documents', code: 'reception:errors.documentsMissing' });
-  if (service?.consentRequired && !draft.consent)
-    errors.push({ field: 'consent', code: 'reception:errors.consentRequired' });
+  if (service?.consentRequired && !consentGiven(draft, service))
+    errors.push({
+      field: consentDocument(service) ? 'documents' : 'consent',
+      code: 'reception:errors.consentRequired',
+    });
   return payload && errors.length === 0 ? { ok: true, payload } : { ok: false, errors };
 }
 
@@ -189,6 +207,25 @@ export function resultDueAt(
   calendar: WorkCalendar,
   now: number,
 ): number | null {
-  if (!variant.deadline) return null;
-  return dueAt(calendar, officeHoursOf(service), now, variant.deadline);
+  return resultDue(service, variant, calendar, now).at;
+}
+
+/**
+ * The result date if registered now, or why there is none: the regulation gives no number, or the
+ * deadline reaches into a year whose calendar is not published (`calendarMissingYear`) — then no
+ * date is guessed, and registration goes on.
+ */
+export function resultDue(
+  service: ServiceDefinition,
+  variant: Variant,
+  calendar: WorkCalendar,
+  now: number,
+): { at: number | null; calendarMissingYear: number | null } {
+  if (!variant.deadline) return { at: null, calendarMissingYear: null };
+  try {
+    return { at: dueAt(calendar, officeHoursOf(service), now, variant.deadline), calendarMissingYear: null };
+  } catch (e) {
+    if (e instanceof CalendarError) return { at: null, calendarMissingYear: e.year };
+    throw e;
+  }
 }

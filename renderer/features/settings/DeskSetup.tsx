@@ -59,7 +59,7 @@ export function DeskSetup(): JSX.Element {
             value={office}
             disabled={locked}
             onChange={(e) => setOffice(e.target.value.toUpperCase())}
-            placeholder="ALM01"
+            placeholder={t('settings:desk.officeExample')}
             data-testid="setup-office"
           />
           {office && !officeOk && <span className="field-error">{t('settings:desk.codeHint')}</span>}
@@ -70,7 +70,7 @@ export function DeskSetup(): JSX.Element {
             value={desk}
             disabled={locked}
             onChange={(e) => setDesk(e.target.value.toUpperCase())}
-            placeholder="D01"
+            placeholder={t('settings:desk.deskExample')}
             data-testid="setup-desk"
           />
           {desk && !deskOk && <span className="field-error">{t('settings:desk.codeHint')}</span>}
@@ -81,7 +81,7 @@ export function DeskSetup(): JSX.Element {
             value={server}
             disabled={locked}
             onChange={(e) => setServer(e.target.value)}
-            placeholder="http://127.0.0.1:5984"
+            placeholder={t('settings:desk.serverExample')}
             data-testid="setup-server"
           />
           {!serverOk && <span className="field-error">{t('settings:sync.urlHint')}</span>}

@@ -7,8 +7,10 @@ import { useSession } from '../../state/session';
 import { parseServerUrl, useSyncStatus } from '../../state/sync';
 
 /**
- * The servers this desk syncs with, at once: central (required) and the office hub (optional). It
- * syncs as the signed-in person, with the password they signed in with (held in memory only).
+ * The servers this desk syncs with, at once: central (its address is the one set for the desk
+ * above: people sign in against it, and the desk syncs with it — one field, not two) and the office
+ * hub (optional). It syncs as the signed-in person, with the password they signed in with (held in
+ * memory only).
  */
 export function SyncSetup(): JSX.Element {
   const { t } = useTranslation();
@@ -19,13 +21,12 @@ export function SyncSetup(): JSX.Element {
   const server = useSession((s) => s.server);
   const username = useSession((s) => s.user?.login ?? '');
   const password = useCredentials((s) => s.password ?? '');
-  const [central, setCentral] = useState(targets?.central ?? server ?? '');
   const [hub, setHub] = useState(targets?.hub ?? '');
   // The Kense central service (staff administration): empty means beside central (the default shown).
   const serviceSetting = useCentralServiceSetting((s) => s.url);
   const setServiceSetting = useCentralServiceSetting((s) => s.setUrl);
   const [service, setService] = useState(serviceSetting ?? '');
-  const centralUrl = parseServerUrl(central);
+  const centralUrl = server ? parseServerUrl(server) : null;
   const hubUrl = hub.trim() ? parseServerUrl(hub) : null;
   const hubOk = !hub.trim() || hubUrl !== null;
   const serviceUrl = service.trim() ? parseServerUrl(service) : null;
@@ -46,22 +47,18 @@ export function SyncSetup(): JSX.Element {
         }}
         data-testid="sync-setup"
       >
-        <label className={`field wide${central && !centralUrl ? ' invalid' : ''}`}>
+        <div className="field wide">
           <span>{t('settings:sync.url')}</span>
-          <input
-            value={central}
-            onChange={(e) => setCentral(e.target.value)}
-            placeholder="https://couch.example.kz:6984"
-            data-testid="sync-url"
-          />
-          {central && !centralUrl && <span className="field-error">{t('settings:sync.urlHint')}</span>}
-        </label>
+          <p className="mono setting-value" data-testid="sync-central">
+            {centralUrl ?? t('settings:sync.noCentral')}
+          </p>
+        </div>
         <label className={`field wide${!hubOk ? ' invalid' : ''}`}>
           <span>{t('settings:sync.hubUrl')}</span>
           <input
             value={hub}
             onChange={(e) => setHub(e.target.value)}
-            placeholder="http://192.168.1.10:5985"
+            placeholder={t('settings:sync.hubExample')}
             data-testid="sync-hub-url"
           />
           {!hubOk ? (

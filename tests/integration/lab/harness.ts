@@ -313,6 +313,11 @@ export interface Proxy {
   up: () => boolean;
   /** Drops the link: every open connection is destroyed and new ones are refused until restored. */
   cut: () => void;
+  /**
+   * The network goes quiet (a cable pulled, the Wi-Fi gone): connections are still accepted and
+   * open ones stay open, but nothing is answered any more, until restored.
+   */
+  silence: () => void;
   restore: () => void;
   /** `_bulk_docs` and `_revs_diff` requests that reached the server, with the server's status. */
   log: ProxiedRequest[];
@@ -346,6 +351,7 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
   const sockets = new Set<net.Socket>();
   const upstream = new Set<http.ClientRequest>();
   let down = false;
+  let silent = false;
   const cut = (): void => {
     down = true;
     for (const r of upstream) r.destroy();
@@ -356,8 +362,17 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
     url: '',
     up: () => !down,
     cut,
+    silence: () => {
+      silent = true;
+      // What was under way upstream is dropped there; the desk's side hears nothing.
+      for (const r of upstream) r.destroy();
+    },
     restore: () => {
+      // The connections left open through the silence are long dead at the other end: when
+      // packets flow again they are reset, as a server that timed them out resets them.
+      if (silent) for (const sock of sockets) sock.destroy();
       down = false;
+      silent = false;
     },
     log: [],
     cutAfterBulkDocs: null,
@@ -369,10 +384,12 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
   };
   const server = http.createServer((req, res) => {
     if (down) return void req.socket.destroy();
+    if (silent) return;
     const chunks: Uint8Array[] = [];
     req.on('data', (c: Uint8Array) => chunks.push(c));
     req.on('end', () => {
       if (down) return void req.socket.destroy();
+      if (silent) return;
       const body = Buffer.concat(chunks);
       const p = (req.url ?? '/').split('?')[0] ?? '/';
       const query = new URL(req.url ?? '/', 'http://x').searchParams;
@@ -387,6 +404,7 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
       const up = http.request(
         { hostname: t.hostname, port: t.port, path: req.url, method: req.method, headers, agent },
         (ures) => {
+          if (silent) return void ures.destroy();
           const entry: ProxiedRequest | null = tracked
             ? {
                 method: req.method ?? 'POST',
@@ -420,7 +438,7 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
       upstream.add(up);
       up.on('error', () => {
         upstream.delete(up);
-        req.socket.destroy();
+        if (!silent) req.socket.destroy();
       });
       up.end(body);
     });

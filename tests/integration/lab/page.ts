@@ -26,6 +26,7 @@ import { PouchDB } from '../../../renderer/data/pouch';
 import { deskKeysFromRaw } from '../../../renderer/data/deskKeys';
 import { openedModelDump, type OpenedModelDump } from '../../../renderer/data/sealedRows';
 import { startSync, type SyncHandle, type SyncSnapshot } from '../../../renderer/data/sync';
+import { staffEntry, seedStaffDirectory } from '../../fixtures/staffDirectory';
 import { testPermitService } from '../../fixtures/testService';
 import { intake, prng } from './common';
 
@@ -50,6 +51,17 @@ export type ModelDump = OpenedModelDump;
 
 /** One office's desks share one key here, so that their blind-index tokens compare equal. */
 const labKeys = deskKeysFromRaw(new Uint8Array(32).fill(42));
+
+/** The executors the lab's scenarios assign: the office's directory, as central would have sent it. */
+const LAB_STAFF = ['exec1', 'dana', 'aigerim', 'd01', 'd02'].map((login) => staffEntry(login, `Исполнитель ${login}`));
+
+/** A desk of the lab, with the office's staff directory in place (a desk refuses unknown executors). */
+async function openLabDesk(config: Parameters<typeof Desk.open>[0]): Promise<Desk> {
+  const d = await Desk.open(config, catalogue);
+  await seedStaffDirectory(d.office.db, LAB_STAFF);
+  await d.settled();
+  return d;
+}
 
 export interface VerifyReport {
   ids: string[];
@@ -82,6 +94,7 @@ let desk: Desk | null = null;
 let login = 'clerk1';
 const syncs = new Map<string, SyncHandle>();
 const snapshots = new Map<string, SyncSnapshot>();
+const history: { at: number; state: string; pending: number | null }[] = [];
 
 function current(): Desk {
   if (!desk) throw new Error('no desk open');
@@ -110,10 +123,13 @@ async function eventIds(db: PouchDB.Database): Promise<string[]> {
 const api = {
   async openDesk(o: { office: string; desk: string; dbName: string; now: number; login: string }): Promise<string> {
     login = o.login;
-    desk = await Desk.open(
-      { office: o.office, desk: o.desk, dbName: o.dbName, now: () => o.now, keys: await labKeys },
-      catalogue,
-    );
+    desk = await openLabDesk({
+      office: o.office,
+      desk: o.desk,
+      dbName: o.dbName,
+      now: () => o.now,
+      keys: await labKeys,
+    });
     return desk.deviceId;
   },
 
@@ -206,6 +222,8 @@ const api = {
     maxBackoffMs?: number;
     batchSize?: number;
     heartbeatMs?: number;
+    /** Sync exactly as the app does (SyncController): its own heartbeat, probe timeout and back-off. */
+    appDefaults?: boolean;
   }): void {
     const d = current();
     const remote = new PouchDB(`${o.url.replace(/\/+$/, '')}/${officeDbName(d.config.office)}`, {
@@ -215,11 +233,14 @@ const api = {
     });
     const handle = startSync(d.office.db, remote, {
       target: o.target,
-      maxBackoffMs: o.maxBackoffMs ?? 400,
-      heartbeatMs: o.heartbeatMs ?? 1000,
-      probeTimeoutMs: 2000,
+      ...(o.appDefaults
+        ? { ownDevice: d.deviceId, author: o.username }
+        : { maxBackoffMs: o.maxBackoffMs ?? 400, heartbeatMs: o.heartbeatMs ?? 1000, probeTimeoutMs: 2000 }),
       ...(o.batchSize ? { batchSize: o.batchSize } : {}),
-      onChange: (s) => snapshots.set(o.target, s),
+      onChange: (s) => {
+        snapshots.set(o.target, s);
+        history.push({ at: Date.now(), state: s.state, pending: s.pendingLocal });
+      },
     });
     syncs.set(o.target, handle);
   },
@@ -231,6 +252,11 @@ const api = {
 
   async syncNow(target: string): Promise<void> {
     await syncs.get(target)?.syncNow();
+  },
+
+  /** Every state the sync handles reported, with when and the pending count. */
+  syncHistory(): { at: number; state: string; pending: number | null }[] {
+    return history;
   },
 
   snapshots(): Record<string, SyncSnapshot> {
@@ -442,16 +468,13 @@ async function nextAction(d: Desk, appId: string): Promise<(() => Promise<EventD
 
 async function crashWriter(params: URLSearchParams): Promise<void> {
   const random = prng(Number(params.get('seed') ?? '1'));
-  const d = await Desk.open(
-    {
-      office: 'ALM01',
-      desk: 'D01',
-      dbName: params.get('db') ?? 'crash',
-      now: () => Date.parse('2026-03-10T05:00:00Z'),
-      keys: await labKeys,
-    },
-    catalogue,
-  );
+  const d = await openLabDesk({
+    office: 'ALM01',
+    desk: 'D01',
+    dbName: params.get('db') ?? 'crash',
+    now: () => Date.parse('2026-03-10T05:00:00Z'),
+    keys: await labKeys,
+  });
   const open: string[] = [];
   await post('/started', { deviceId: d.deviceId });
   for (;;) {
