@@ -113,6 +113,18 @@ function eventsOnly(doc: { _id: string }): boolean {
   return doc._id.startsWith('evt:');
 }
 
+/**
+ * What names the live replications with a server: PouchDB derives each direction's checkpoint id
+ * from its filter, query parameters, selector and document ids. A first download
+ * (firstDownload.ts) hands over to the live replication by writing checkpoints under these.
+ */
+export function liveReplicationOptions(author?: string): {
+  pull: PouchDB.Replication.ReplicateOptions;
+  push: PouchDB.Replication.ReplicateOptions;
+} {
+  return { pull: {}, push: author ? { filter: authoredBy, query_params: { author } } : { filter: eventsOnly } };
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => reject(Object.assign(new Error('timeout'), { status: 0 })), ms);
@@ -280,7 +292,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       .catch(() => undefined);
     replication = local.sync(remote, {
       // query_params are part of PouchDB's replication id: one push checkpoint per author.
-      push: opts.author ? { filter: authoredBy, query_params: { author: opts.author } } : { filter: eventsOnly },
+      push: liveReplicationOptions(opts.author).push,
       live: true,
       retry: true,
       batch_size: opts.batchSize ?? 100,
