@@ -1,0 +1,233 @@
+import { DESK_DESIGN_DOC_ID, type AppEventValue, type AppSummary } from '@shared/couch';
+import type { OfficeDb } from './officeDb';
+import type { PouchDB } from './pouch';
+
+/**
+ * A desk's first download of its office database (a new desk, a replaced laptop, a wiped
+ * profile), at the transport's speed instead of the live replication's: the server's desks' view
+ * (`_design/kense_desk/_view/apps`, shared/couch/deskViews.ts) lists every application with its
+ * latest event, so the open applications come first and the desk can work before the history has
+ * arrived; their events are fetched with `_bulk_get` in large batches and written as they are on
+ * the server (`new_edits: false`, relaxed durability: OfficeDb.writeReplicated). The live
+ * replication then starts from zero but finds every document present (`_revs_diff`): it reads the
+ * changes feed once more and fetches nothing again.
+ *
+ * Resumable: each batch asks the replica which revisions it lacks (`revsDiff`), so a reload or a
+ * cut in the middle starts over the plan and skips what has landed. Only the end is recorded.
+ * The projector follows the replica's changes feed as for any write: the read model fills during
+ * the download, open applications first.
+ */
+
+export const FIRST_DOWNLOAD_DOC = '_local/kense-first-download';
+
+export interface FirstDownloadProgress {
+  /** Documents written here so far, and to fetch in all (this run's plan). */
+  docs: number;
+  totalDocs: number;
+  /** Applications whose events are all here, of all the server's. */
+  apps: number;
+  totalApps: number;
+  /** The open applications (the inbox's) have all arrived. */
+  openDone: boolean;
+  /** Estimated time left, from the rate so far; null before the first batch. */
+  etaMs: number | null;
+}
+
+export interface FirstDownloadOptions {
+  /** Events fetched per `_bulk_get` (thousands: the request count, not the bytes, is the cost). */
+  batchDocs?: number;
+  onProgress?: (p: FirstDownloadProgress) => void;
+  now?: () => number;
+}
+
+export type FirstDownloadResult = 'done' | 'alreadyDone';
+
+/** Kinds after which an application takes no more steps: its history can wait. */
+const CLOSING_KINDS: ReadonlySet<string> = new Set(['issued', 'intake_refused', 'withdrawn']);
+
+/**
+ * Whether an application is probably still open, from its latest event alone: only the order of
+ * the download depends on it (a wrong guess brings an application a little later, never loses it).
+ */
+export function isProbablyOpen(summary: Pick<AppSummary, 'k'>): boolean {
+  return summary.k === null || !CLOSING_KINDS.has(summary.k);
+}
+
+/** The server's applications, open ones first, each group newest first (latest event). */
+export function downloadOrder(rows: readonly { key: string; value: AppSummary }[]): {
+  appId: string;
+  events: number;
+  open: boolean;
+}[] {
+  const all = rows.map((r) => ({ appId: r.key, events: r.value.n, open: isProbablyOpen(r.value), h: r.value.h }));
+  all.sort((a, b) => (a.open !== b.open ? (a.open ? -1 : 1) : a.h < b.h ? 1 : a.h > b.h ? -1 : 0));
+  return all.map(({ appId, events, open }) => ({ appId, events, open }));
+}
+
+/** Splits the plan into batches of whole applications of about `size` events. */
+function batchesOf<T extends { events: number }>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let n = 0;
+  for (const it of items) {
+    if (cur.length > 0 && n + it.events > size) {
+      out.push(cur);
+      cur = [];
+      n = 0;
+    }
+    cur.push(it);
+    n += it.events;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+type IdRev = { id: string; rev: string };
+
+interface ViewRows<V> {
+  rows: { id: string; key: string; value: V }[];
+}
+
+/**
+ * The desks' view on the server, through the HTTP adapter's own request (its credentials and
+ * base URL): the desk's PouchDB carries no map/reduce plugin (a local view engine would evaluate
+ * code, which the window's CSP forbids), and needs none for a server's view.
+ */
+export async function queryDeskView<V>(
+  remote: PouchDB.Database,
+  params: string,
+  keys?: readonly string[],
+): Promise<ViewRows<V>> {
+  const http = remote as unknown as { fetch?: (path: string, init?: RequestInit) => Promise<Response> };
+  if (typeof http.fetch !== 'function') throw new Error('first download: the server is not reached over HTTP');
+  const path = `${DESK_DESIGN_DOC_ID}/_view/apps?${params}`;
+  const res = await http.fetch(
+    path,
+    keys
+      ? { method: 'POST', headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify({ keys }) }
+      : { method: 'GET', headers: new Headers() },
+  );
+  if (!res.ok) throw Object.assign(new Error(`${path}: ${res.status}`), { status: res.status });
+  return (await res.json()) as ViewRows<V>;
+}
+
+/** The revisions among `wanted` this replica lacks. */
+async function missingHere(local: PouchDB.Database, wanted: readonly IdRev[]): Promise<IdRev[]> {
+  if (wanted.length === 0) return [];
+  const req: Record<string, string[]> = {};
+  for (const w of wanted) (req[w.id] ??= []).push(w.rev);
+  const diff = await local.revsDiff(req);
+  return Object.entries(diff).flatMap(([id, d]) => (d.missing ?? []).map((rev) => ({ id, rev })));
+}
+
+/** The documents at those revisions, with their revision history, attachments inline. */
+async function fetchDocs(remote: PouchDB.Database, wanted: readonly IdRev[]): Promise<object[]> {
+  if (wanted.length === 0) return [];
+  const r = await remote.bulkGet({ docs: [...wanted], revs: true, attachments: true });
+  const docs: object[] = [];
+  for (const res of r.results)
+    for (const d of res.docs) {
+      if ('ok' in d) docs.push(d.ok);
+      // Gone since the listing (compacted, purged on the server): the live replication settles it.
+      else if (d.error.error !== 'not_found')
+        throw Object.assign(new Error(`_bulk_get ${res.id}: ${d.error.reason}`), d.error);
+    }
+  return docs;
+}
+
+/** What lies outside the events (the staff directory, desk-key escrows, design documents): listed by `_all_docs`. */
+async function otherDocs(remote: PouchDB.Database): Promise<IdRev[]> {
+  const [before, after] = await Promise.all([
+    remote.allDocs({ startkey: '', endkey: 'evt:', inclusive_end: false }),
+    remote.allDocs({ startkey: 'evt:\ufff0', endkey: '\uffff' }),
+  ]);
+  // Design documents too, as the live replication would bring them.
+  return [...before.rows, ...after.rows].map((r) => ({ id: r.id, rev: r.value.rev }));
+}
+
+export async function isFirstDownloadDone(local: PouchDB.Database): Promise<boolean> {
+  try {
+    return (await local.get<{ done?: boolean }>(FIRST_DOWNLOAD_DOC)).done === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs (or resumes) the first download from `remote` into the office database. Throws when the
+ * server cannot be read or lacks the view (an older server): the live replication then does the
+ * whole download, as before.
+ */
+export async function firstDownload(
+  office: OfficeDb,
+  remote: PouchDB.Database,
+  opts: FirstDownloadOptions = {},
+): Promise<FirstDownloadResult> {
+  const local = office.db;
+  if (await isFirstDownloadDone(local)) return 'alreadyDone';
+  const now = opts.now ?? (() => Date.now());
+  const batchDocs = opts.batchDocs ?? 2000;
+  const started = now();
+  const [summaries, others] = await Promise.all([queryDeskView<AppSummary>(remote, 'group=true'), otherDocs(remote)]);
+  const order = downloadOrder(summaries.rows);
+  const totalDocs = others.length + order.reduce((n, a) => n + a.events, 0);
+  const openApps = order.filter((a) => a.open).length;
+  let docs = 0;
+  let apps = 0;
+  const report = (): void => {
+    const elapsed = now() - started;
+    opts.onProgress?.({
+      docs,
+      totalDocs,
+      apps,
+      totalApps: order.length,
+      openDone: apps >= openApps,
+      etaMs: docs > 0 ? Math.round((elapsed / docs) * Math.max(0, totalDocs - docs)) : null,
+    });
+  };
+  report();
+  // The directory and the escrows first: routing an application needs the staff directory.
+  const firstDocs = await fetchDocs(remote, await missingHere(local, others));
+  await office.writeReplicated(firstDocs);
+  docs += others.length;
+  report();
+  // Fetch the next batch while this one is written (one request ahead: the server and the
+  // replica each work all the time, and the order of arrival is kept).
+  const fetchBatch = async (batch: { appId: string }[]): Promise<object[]> => {
+    const rows = await queryDeskView<AppEventValue>(
+      remote,
+      'reduce=false',
+      batch.map((a) => a.appId),
+    );
+    const wanted = rows.rows.flatMap((r) => [
+      { id: r.id, rev: r.value.r },
+      ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })),
+    ]);
+    return fetchDocs(remote, await missingHere(local, wanted));
+  };
+  const batches = batchesOf(order, batchDocs);
+  let ahead: Promise<object[]> | null = batches[0] ? fetchBatch(batches[0]) : null;
+  try {
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i] ?? [];
+      const fetched = await (ahead ?? Promise.resolve([]));
+      const next = batches[i + 1];
+      ahead = next ? fetchBatch(next) : null;
+      // Observed at the next turn; until then a failure must not count as unhandled.
+      ahead?.catch(() => undefined);
+      await office.writeReplicated(fetched);
+      docs += batch.reduce((n, a) => n + a.events, 0);
+      apps += batch.length;
+      report();
+    }
+  } catch (e) {
+    // Nothing goes on after the failure is reported: the request ahead is let finish first.
+    await ahead?.catch(() => undefined);
+    throw e;
+  }
+  await office.writeReplicated([], async () => {
+    const prev = await local.get<{ done?: boolean }>(FIRST_DOWNLOAD_DOC).catch(() => null);
+    await local.put({ _id: FIRST_DOWNLOAD_DOC, ...(prev ? { _rev: prev._rev } : {}), done: true, at: now() });
+  });
+  return 'done';
+}
