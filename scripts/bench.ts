@@ -184,13 +184,23 @@ async function loadCentral(url: string): Promise<LoadResult> {
       docs.push(...(bad >= 0 ? app.slice(0, bad) : app));
     }
     const t1 = performance.now();
-    const r = await fetch(`${url}/${DB_NAME}/_bulk_docs`, {
-      method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ docs }),
+    const post = (): Promise<Response> =>
+      fetch(`${url}/${DB_NAME}/_bulk_docs`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ docs }),
+      });
+    // Generating a chunk can outlast the server's keep-alive: the reused socket may be closed as
+    // the request goes out (undici's "other side closed"). Sent again, an event that did land is a
+    // conflict with itself (ids are content-addressed), and only then is a conflict accepted.
+    let retried = false;
+    const r = await post().catch((e: unknown) => {
+      if ((e as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw e;
+      retried = true;
+      return post();
     });
     const body = (await r.json()) as { id: string; error?: string; reason?: string }[];
-    const failed = body.filter((x) => x.error);
+    const failed = body.filter((x) => x.error && !(retried && x.error === 'conflict'));
     if (!r.ok || failed.length > 0)
       throw new Error(`central refused ${failed.length} events, e.g. ${JSON.stringify(failed[0] ?? r.status)}`);
     uploadMs += performance.now() - t1;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { deskViewsDocument } from '@shared/couch';
 import { contentEventId } from '@shared/events';
-import { firstDownload, isFirstDownloadDone, type FirstDownloadProgress } from './firstDownload';
+import { firstDownload, isFirstDownloadDone, needsFirstDownload, type FirstDownloadProgress } from './firstDownload';
 import { openOfficeDb, type OfficeDb } from './officeDb';
 import { PouchDB } from './pouch';
 
@@ -97,6 +97,7 @@ describe('a first download (real server, real IndexedDB)', () => {
     const { remote, open, closed } = await serverOffice();
     const office = await localOffice();
     const seen: FirstDownloadProgress[] = [];
+    expect(await needsFirstDownload(office.db)).toBe(true);
     expect(await firstDownload(office, remote, { batchDocs: 4, onProgress: (p) => seen.push(p) })).toBe('done');
 
     expect(await revisions(office.db)).toEqual(await revisions(remote));
@@ -115,6 +116,7 @@ describe('a first download (real server, real IndexedDB)', () => {
     expect(seen.some((p) => p.openDone && p.apps < p.totalApps)).toBe(true);
     expect(await isFirstDownloadDone(office.db)).toBe(true);
     expect(await firstDownload(office, remote)).toBe('alreadyDone');
+    expect(await needsFirstDownload(office.db)).toBe(false);
 
     // The live replication takes over and fetches nothing again.
     const pull = await PouchDB.replicate(remote, office.db, {});
@@ -141,6 +143,8 @@ describe('a first download (real server, real IndexedDB)', () => {
     };
     await expect(firstDownload(cut, remote, { batchDocs: 4 })).rejects.toThrow('closed');
     expect(await isFirstDownloadDone(office.db)).toBe(false);
+    // Begun and not finished: the desk downloads again at its next start, documents here or not.
+    expect(await needsFirstDownload(office.db)).toBe(true);
     const before = fetched.reduce((a, b) => a + b, 0);
     const have = (await office.db.allDocs()).rows.length;
     expect(have).toBeGreaterThan(1);

@@ -38,6 +38,8 @@ export interface FirstDownloadOptions {
   batchDocs?: number;
   onProgress?: (p: FirstDownloadProgress) => void;
   now?: () => number;
+  /** Stops between batches (the desk closes, the user signs out): what landed stays, and resumes. */
+  signal?: AbortSignal;
 }
 
 export type FirstDownloadResult = 'done' | 'alreadyDone';
@@ -145,12 +147,31 @@ async function otherDocs(remote: PouchDB.Database): Promise<IdRev[]> {
   return [...before.rows, ...after.rows].map((r) => ({ id: r.id, rev: r.value.rev }));
 }
 
+interface Mark {
+  _rev?: string;
+  done?: boolean;
+}
+
+const markOf = (local: PouchDB.Database): Promise<Mark | null> => local.get<Mark>(FIRST_DOWNLOAD_DOC).catch(() => null);
+
 export async function isFirstDownloadDone(local: PouchDB.Database): Promise<boolean> {
-  try {
-    return (await local.get<{ done?: boolean }>(FIRST_DOWNLOAD_DOC)).done === true;
-  } catch {
-    return false;
-  }
+  return (await markOf(local))?.done === true;
+}
+
+/**
+ * Whether this desk should download first, before its live replication: its replica is empty
+ * (a new desk, a wiped profile), or a first download began and has not finished. A desk that
+ * already holds documents otherwise catches up by the live replication, as it always has.
+ */
+export async function needsFirstDownload(local: PouchDB.Database): Promise<boolean> {
+  const mark = await markOf(local);
+  if (mark) return mark.done !== true;
+  return (await local.info()).doc_count === 0;
+}
+
+async function setMark(local: PouchDB.Database, done: boolean, at: number): Promise<void> {
+  const prev = await markOf(local);
+  await local.put({ _id: FIRST_DOWNLOAD_DOC, ...(prev?._rev ? { _rev: prev._rev } : {}), done, at });
 }
 
 /**
@@ -170,6 +191,8 @@ export async function firstDownload(
   const started = now();
   const [summaries, others] = await Promise.all([queryDeskView<AppSummary>(remote, 'group=true'), otherDocs(remote)]);
   const order = downloadOrder(summaries.rows);
+  // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
+  if (!(await markOf(local))) await setMark(local, false, now());
   const totalDocs = others.length + order.reduce((n, a) => n + a.events, 0);
   const openApps = order.filter((a) => a.open).length;
   let docs = 0;
@@ -210,6 +233,7 @@ export async function firstDownload(
   try {
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i] ?? [];
+      opts.signal?.throwIfAborted();
       const fetched = await (ahead ?? Promise.resolve([]));
       const next = batches[i + 1];
       ahead = next ? fetchBatch(next) : null;
@@ -225,9 +249,6 @@ export async function firstDownload(
     await ahead?.catch(() => undefined);
     throw e;
   }
-  await office.writeReplicated([], async () => {
-    const prev = await local.get<{ done?: boolean }>(FIRST_DOWNLOAD_DOC).catch(() => null);
-    await local.put({ _id: FIRST_DOWNLOAD_DOC, ...(prev ? { _rev: prev._rev } : {}), done: true, at: now() });
-  });
+  await office.writeReplicated([], () => setMark(local, true, now()));
   return 'done';
 }
