@@ -3,12 +3,35 @@ import { officeDbName } from '@shared/couch';
 import { configuredTargets, syncCredentials, useSyncStatus } from '../state/sync';
 import { useDesk } from './DeskProvider';
 import { PouchDB } from './pouch';
-import { startSync, type SyncHandle } from './sync';
+import { firstDownload, needsFirstDownload, type FirstDownloadProgress } from './firstDownload';
+import { startSync, type SyncHandle, type SyncSnapshot } from './sync';
+
+/** What the sync indicator shows of a first download under way. */
+function downloading(target: string, p: FirstDownloadProgress): SyncSnapshot {
+  return {
+    target,
+    state: 'syncing',
+    lastSyncAt: null,
+    pendingLocal: null,
+    error: null,
+    refused: [],
+    pulled: p.docs,
+    pushed: 0,
+    download: {
+      have: p.docs,
+      total: p.totalDocs,
+      apps: { have: p.apps, total: p.totalApps },
+      openDone: p.openDone,
+      etaMs: p.etaMs,
+    },
+  };
+}
 
 /**
  * Replicates the open desk's office database with every configured server at once, central and
  * the office hub, live, for as long as the desk, the targets and the credentials exist. Whichever
- * is reachable gets the desk's events; the two never wait for each other.
+ * is reachable gets the desk's events; the two never wait for each other. A new desk first
+ * downloads from central (firstDownload.ts), its progress in the indicator, then replicates live.
  */
 export function SyncController(): null {
   const desk = useDesk();
@@ -21,13 +44,18 @@ export function SyncController(): null {
     if (!desk || !credentials) return;
     // A stopped replication still reports 'stopped': not news once its replacement runs.
     let live = true;
-    const running: { handle: SyncHandle; remote: PouchDB.Database }[] = configuredTargets(targets).map(
-      ({ name, url }) => {
-        const remote = new PouchDB(`${url}/${officeDbName(desk.config.office)}`, {
-          adapter: 'http',
-          auth: credentials,
-          skip_setup: true,
-        });
+    const abort = new AbortController();
+    const remoteOf = (url: string): PouchDB.Database =>
+      new PouchDB(`${url}/${officeDbName(desk.config.office)}`, {
+        adapter: 'http',
+        auth: credentials,
+        skip_setup: true,
+      });
+    const targetList = configuredTargets(targets);
+    let running: { handle: SyncHandle; remote: PouchDB.Database }[] = [];
+    const startAll = (): void => {
+      running = targetList.map(({ name, url }) => {
+        const remote = remoteOf(url);
         const handle = startSync(desk.office.db, remote, {
           target: name,
           ownDevice: desk.deviceId,
@@ -41,16 +69,42 @@ export function SyncController(): null {
           },
         });
         return { handle, remote };
-      },
-    );
-    if (running.length === 0) return;
-    useSyncStatus.setState({
-      syncNow: async () => {
-        await Promise.all(running.map((r) => r.handle.syncNow()));
-      },
-    });
+      });
+      if (running.length === 0) return;
+      useSyncStatus.setState({
+        syncNow: async () => {
+          await Promise.all(running.map((r) => r.handle.syncNow()));
+        },
+      });
+    };
+    // A new desk downloads from the first server (central) before replicating live: open
+    // applications first, the history after (firstDownload.ts). Should it fail (offline, an older
+    // server without the desks' view), the live replication does the whole download, as before.
+    const first = targetList[0];
+    void (async () => {
+      if (first && (await needsFirstDownload(desk.office.db).catch(() => false)) && live) {
+        const remote = remoteOf(first.url);
+        try {
+          await firstDownload(desk.office, remote, {
+            signal: abort.signal,
+            onProgress: (p) => {
+              if (live)
+                useSyncStatus.setState((s) => ({
+                  snapshots: { ...s.snapshots, [first.name]: downloading(first.name, p) },
+                }));
+            },
+          });
+        } catch (e) {
+          if (live) console.warn('first download; the live replication takes over', e);
+        } finally {
+          await remote.close().catch(() => undefined);
+        }
+      }
+      if (live) startAll();
+    })();
     return () => {
       live = false;
+      abort.abort();
       useSyncStatus.setState({ syncNow: null });
       for (const r of running) void r.handle.stop().then(() => r.remote.close());
     };

@@ -40,6 +40,12 @@ export interface SyncSnapshot {
 export interface DownloadProgress {
   have: number;
   total: number;
+  /** During the desk's own first download (firstDownload.ts): applications complete, of all. */
+  apps?: { have: number; total: number };
+  /** The open applications have all arrived: the inbox is whole, the history still coming. */
+  openDone?: boolean;
+  /** Estimated time left. */
+  etaMs?: number | null;
 }
 
 /** Behind by more than this many documents counts as a download worth showing. */

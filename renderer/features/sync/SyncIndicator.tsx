@@ -96,6 +96,16 @@ function TargetDetails({ name }: { name: SyncTargetName }): JSX.Element {
           {t('sync:downloadLong', { have: snap.download.have, total: snap.download.total })}
         </p>
       )}
+      {snap?.download?.apps && (
+        <p data-testid={`sync-target-${name}-download-apps`}>
+          {t('sync:downloadApps', {
+            have: snap.download.apps.have,
+            total: snap.download.apps.total,
+            minutes: Math.max(1, Math.ceil((snap.download.etaMs ?? 0) / 60_000)),
+          })}
+          {snap.download.openDone && ` ${t('sync:downloadOpenDone')}`}
+        </p>
+      )}
       {snap && snap.refused.length > 0 && (
         <p className="field-error" data-testid="sync-refused">
           {t('sync:refused', { count: snap.refused.length })}
