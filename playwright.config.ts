@@ -48,8 +48,9 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      // The development central server (pouchdb-server), fresh for every run, with the staff of ALM01.
-      command: `rm -rf test-results/central-e2e && node --import tsx scripts/central.ts --port ${CENTRAL_PORT} --dir test-results/central-e2e --offices ALM01 --staff ${E2E_STAFF} --service-port ${SERVICE_PORT}`,
+      // The development central server (pouchdb-server), fresh for every run, with the staff of ALM01
+      // (and two more offices for a supervisor's regional reports).
+      command: `rm -rf test-results/central-e2e && node --import tsx scripts/central.ts --port ${CENTRAL_PORT} --dir test-results/central-e2e --offices ALM01,KZO01,SHY01 --staff ${E2E_STAFF} --service-port ${SERVICE_PORT}`,
       url: `http://127.0.0.1:${CENTRAL_PORT}/`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -103,9 +103,12 @@ export function* generateApplications(o: GenerateOptions): Generator<EventDoc[]>
     const person = service.recipients.includes('person');
     const regNumber = `${office}-${device}-${String(sequence).padStart(6, '0')}`;
     const mapActor = (a: ActorRef): ActorRef => (a.login === 'exec1' ? { ...a, login: executor } : a);
-    // Each event's id names its content (shared/events contentDigest): set again once it is changed here.
-    const withId = (e: EventDoc): EventDoc => ({ ...e, _id: contentEventId(e) });
-    const mapped = (e: EventDoc): EventDoc => {
+    // Each event under the id its changed content gives it (shared/events: the id names the digest).
+    yield events.map((e) => {
+      const { _id: _stale, ...content } = edited(e);
+      return { ...content, _id: contentEventId(content) };
+    });
+    function edited(e: EventDoc): EventDoc {
       const actor = mapActor(e.actor);
       switch (e.kind) {
         case 'registered':
@@ -132,7 +135,6 @@ export function* generateApplications(o: GenerateOptions): Generator<EventDoc[]>
         default:
           return { ...e, actor };
       }
-    };
-    yield events.map((e) => withId(mapped(e)));
+    }
   }
 }

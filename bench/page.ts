@@ -16,6 +16,7 @@ import { rememberUser } from '../renderer/features/auth/localAccounts';
 import { makeVerifierWithKey } from '../renderer/features/auth/verifier';
 import { cryptoBench } from './crypto';
 import { firstDownload, queryDeskView } from '../renderer/data/firstDownload';
+import { reportsAdd, reportsDrop, reportsIndex, reportsTime } from './reports';
 import { openOfficeDb } from '../renderer/data/officeDb';
 import { PouchDB, type LocalAdapter } from '../renderer/data/pouch';
 import { openReadModel, readModelName, type ApplicationRow } from '../renderer/data/readModel';
@@ -665,6 +666,10 @@ const api: BenchApi = {
   adapters,
   crypto: cryptoBench,
   sealedDesk,
+  reportsAdd,
+  reportsIndex,
+  reportsTime,
+  reportsDrop,
 };
 window.kenseBench = api;
 

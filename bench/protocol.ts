@@ -2,6 +2,7 @@
  * What the benchmark page (bench/page.ts, in Chromium) and its driver (scripts/bench.ts, in Node)
  * exchange: plain JSON, one call per step, so that the driver can measure memory between steps.
  */
+import type { Period, ReportFact } from '../shared/reports';
 import type { LocalAdapter } from '../renderer/data/pouch';
 
 export interface CentralAccess {
@@ -212,6 +213,21 @@ export interface SealedDeskResult {
   sealed: SealedDeskFigures;
 }
 
+export interface ReportsTimeResult {
+  /** First opening on a fresh connection: reading the period's day rows, then computing. */
+  cold: { readMs: number; computeMs: number; totalMs: number };
+  warm: Percentiles;
+  warmRead: Percentiles;
+  /** The same with an executor filter. */
+  filteredMs: number;
+  /** Reading every fact object instead (what the day index avoids). */
+  scanAllFactsMs: number;
+  facts: number;
+  dayRows: number;
+  closed: number;
+  registered: number;
+}
+
 export interface BenchApi {
   info(): Promise<PageInfo>;
   replicate(p: ReplicateParams): Promise<ReplicateResult[]>;
@@ -229,6 +245,10 @@ export interface BenchApi {
   adapters(p: AdapterParams): Promise<AdapterResult[]>;
   crypto(p: CryptoParams): Promise<CryptoResult>;
   sealedDesk(p: SealedDeskParams): Promise<SealedDeskResult>;
+  reportsAdd(p: { name: string; facts: ReportFact[] }): Promise<number>;
+  reportsIndex(p: { name: string }): Promise<{ ms: number; rows: number; facts: number }>;
+  reportsTime(p: { name: string; period: Period; runs: number }): Promise<ReportsTimeResult>;
+  reportsDrop(p: { name: string }): Promise<void>;
 }
 
 export interface RunBenchParams {

@@ -14,9 +14,11 @@
  * and measure the cost of encryption at rest (bench/crypto.ts).
  *
  *   npm run bench -- --crypto-only       # only the encryption figures, in a minute
+ *   npm run bench -- --link              # a desk's day of work through three shaped links (root; bench/link.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +29,7 @@ import react from '@vitejs/plugin-react';
 import { build, preview } from 'vite';
 import { benchStaffDirectory, generateApplications } from '../bench/generate';
 import { DEFAULT_CRYPTO_PARAMS } from '../bench/crypto';
+import { formatLinkRow, runLinkBench } from '../bench/link';
 import { BENCH_PASSWORD } from '../bench/protocol';
 import type {
   AdapterResult,
@@ -70,6 +73,16 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(root, 'bench', 'results.json') },
     keep: { type: 'boolean', default: false },
     'crypto-only': { type: 'boolean', default: false },
+    link: { type: 'boolean', default: false },
+    'link-names': { type: 'string', default: 'clean,middle,poor' },
+    'link-apps': { type: 'string', default: '240' },
+    'link-cut': { type: 'string', default: '60' },
+    'link-scans': { type: 'string', default: '5' },
+    'link-gzip': { type: 'boolean', default: false },
+    'reports-only': { type: 'boolean', default: false },
+    'report-apps': { type: 'string', default: '100000' },
+    'region-offices': { type: 'string', default: '20' },
+    'region-apps': { type: 'string', default: '10000' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -90,6 +103,15 @@ if (args.help) {
       '  --out FILE          results file (default bench/results.json)',
       '  --keep              keep the temporary directory (central data, browser profile)',
       '  --crypto-only       only the encryption-at-rest figures (no central, no data); printed, not written',
+      '  --link              only the link figures (root): push and pull of a day of work through shaped links',
+      '  --link-names LIST   links for --link: clean,middle,poor (default all three)',
+      '  --link-apps N       applications of five events for --link (default 240: 1,200 events)',
+      '  --link-cut S        a cut of S seconds in the middle of the push on the middle link (default 60; 0: none)',
+      '  --link-scans N      a push with N scans of 300 KB among the events on the middle link (default 5; 0: none)',
+      '  --link-gzip         also through a gzip-ing reverse proxy in front of central (nginx-like)',
+      '  --reports-only      only the reports: the office report for a year over --report-apps applications',
+      '                      (default 100000) in Chromium, and a regional report over --region-offices offices',
+      '                      of --region-apps applications each (defaults 20 × 10000) on the dev central',
       '',
     ].join('\n'),
   );
@@ -565,6 +587,265 @@ async function cryptoOnly(): Promise<void> {
   }
 }
 
+/**
+ * `--reports-only`: report facts made in Node from generated applications (the workflow engine's
+ * fold, as the projector and the central writer make them), then (1) in Chromium, a read model with
+ * those facts and its day index, and the office's SLA report for the year opened over it; (2) on the
+ * dev central, the offices' reports databases filled with the same kind of facts and the regional
+ * report read through their views as a supervisor's computer reads it.
+ */
+async function reportsOnly(): Promise<void> {
+  const { reportFact, regionalFactDoc, periodOf } = await import('../shared/reports');
+  const { fold } = await import('../shared/workflow');
+  const { DEFAULT_CALENDAR } = await import('../shared/calendar');
+  const { regionalReport } = await import('../renderer/data/regional');
+  const { putStaffUser } = await import('./provision');
+  const catalogue = bundledCatalogue();
+  const reportApps = num('report-apps');
+  const offices = num('region-offices');
+  const regionApps = num('region-apps');
+  const now = Date.now();
+  const year = periodOf('year', new Date(now - 86_400_000 * 30).toISOString().slice(0, 10));
+  const factsOf = function* (count: number, seed: number, office: string, chunk: number) {
+    for (let from = 0; from < count; from += chunk) {
+      const out: NonNullable<ReturnType<typeof reportFact>>[] = [];
+      for (const events of generateApplications({
+        services: catalogue.services,
+        apps: Math.min(chunk, count - from),
+        from,
+        seed,
+        now,
+        spanDays: 365,
+        office,
+      })) {
+        const appId = events[0]?.appId ?? '';
+        const f = reportFact(
+          fold({
+            appId,
+            events: events.filter((e) => parseEvent(e).ok),
+            service: (id, v) => catalogue.get(id, v),
+            calendar: DEFAULT_CALENDAR,
+            now,
+          }),
+          DEFAULT_CALENDAR,
+        );
+        if (f) out.push(f);
+      }
+      yield out;
+    }
+  };
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kense-bench-reports-'));
+  const rows: [string, string, string][] = [];
+  const results: Record<string, unknown> = {};
+  try {
+    // (1) The office report in Chromium.
+    if (reportApps > 0) {
+      const outDir = path.join(tmp, 'web');
+      await build({
+        configFile: false,
+        root,
+        logLevel: 'warn',
+        base: '/',
+        resolve: { alias: { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') } },
+        define: { __APP_VERSION__: JSON.stringify('bench') },
+        build: {
+          outDir,
+          emptyOutDir: true,
+          chunkSizeWarningLimit: 10_000,
+          rollupOptions: {
+            input: { bench: path.join(root, 'bench', 'index.html') },
+            onwarn: (w, warn) => {
+              if (w.code !== 'INVALID_ANNOTATION') warn(w);
+            },
+          },
+        },
+      });
+      const server = await preview({
+        configFile: false,
+        root,
+        logLevel: 'warn',
+        build: { outDir },
+        preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
+      });
+      const profile = path.join(tmp, 'profile');
+      mkdirSync(profile, { recursive: true });
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+      });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${(server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '')}/bench/index.html`);
+        await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+        const name = 'bench_reports';
+        const t0 = performance.now();
+        let facts = 0;
+        for (const chunk of factsOf(reportApps, SEED, OFFICE, 5000)) {
+          facts += await step(page, 'reportsAdd', { name, facts: chunk });
+          log(`reports: ${facts} facts in the read model`);
+        }
+        const generateMs = performance.now() - t0;
+        const index = await step(page, 'reportsIndex', { name });
+        const timed = await step(page, 'reportsTime', { name, period: year, runs: 7 });
+        results['office'] = { apps: reportApps, facts, generateMs, index, timed, period: year };
+        rows.push([
+          `Office SLA report, a year (${year.from} — ${year.to}), cold`,
+          `${f(timed.cold.totalMs)} ms (read ${f(timed.cold.readMs)} + compute ${f(timed.cold.computeMs)})`,
+          `${f(facts)} apps; ${f(timed.dayRows)} day rows; ${f(timed.registered)} registered, ${f(timed.closed)} results`,
+        ]);
+        rows.push([
+          '   warm, p50 / p95',
+          `${f(timed.warm.p50)} / ${f(timed.warm.p95)} ms`,
+          `${timed.warm.n} runs; read p50 ${f(timed.warmRead.p50)} ms`,
+        ]);
+        rows.push(['   with an executor filter', `${f(timed.filteredMs)} ms`, 'one run']);
+        rows.push([
+          '   reading every fact instead (no day index)',
+          `${f(timed.scanAllFactsMs)} ms`,
+          `${f(timed.facts)} facts`,
+        ]);
+        rows.push(['   day index rebuilt from the facts', `${f(index.ms)} ms`, `${f(index.rows)} rows`]);
+        await step(page, 'reportsDrop', { name });
+      } finally {
+        await context.close();
+        await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      }
+      process.stdout.write(`\n${table(rows)}\n`);
+    }
+
+    // (2) The regional report on the dev central.
+    if (offices > 0) {
+      const codes = Array.from({ length: offices }, (_, i) => `R${String(i + 1).padStart(2, '0')}`);
+      const central = await startCentral({
+        port: await freePort(),
+        dir: path.join(tmp, 'central'),
+        offices: codes,
+        quiet: true,
+      });
+      try {
+        const auth = 'Basic ' + Buffer.from(`${DEV_ADMIN.user}:${DEV_ADMIN.password}`).toString('base64');
+        const t0 = performance.now();
+        for (const [i, office] of codes.entries()) {
+          for (const chunk of factsOf(regionApps, SEED + i + 1, office, 200)) {
+            const status = await postOnce(
+              `${central.url}/reports_${office.toLowerCase()}/_bulk_docs`,
+              auth,
+              JSON.stringify({ docs: chunk.map(regionalFactDoc) }),
+            );
+            if (status !== 201) throw new Error(`reports_${office}: HTTP ${status}`);
+          }
+          log(`regional: ${office} filled`);
+        }
+        const loadMs = performance.now() - t0;
+        await putStaffUser(
+          { url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password },
+          { login: 'sup', password: 'bench-sup', role: 'supervisor', office: codes.join('+') },
+        );
+        const c = { server: central.url, login: 'sup', password: 'bench-sup' };
+        const month = periodOf('month', new Date(now - 86_400_000 * 15).toISOString().slice(0, 10));
+        const time = async (period: typeof year): Promise<number> => {
+          const s = performance.now();
+          const { failed } = await regionalReport(c, codes, period, {});
+          if (failed.length > 0) throw new Error(`regional: ${JSON.stringify(failed)}`);
+          return performance.now() - s;
+        };
+        // Views are built on first query (CouchDB 3's background indexer builds them as facts are
+        // written; the dev server does not): built here once, timed apart, with no time limit.
+        const b0 = performance.now();
+        for (const office of codes)
+          for (const view of ['volume', 'durations', 'steps'])
+            await getOnce(
+              `${central.url}/reports_${office.toLowerCase()}/_design/kense_reports/_view/${view}?limit=0`,
+              auth,
+            );
+        const buildMs = performance.now() - b0;
+        rows.push([
+          `Regional views built on the dev central (${offices} offices × 3)`,
+          `${f(buildMs / 1000, 1)} s`,
+          `${f(offices * regionApps)} facts`,
+        ]);
+        const firstYear = await time(year);
+        const warmYear: number[] = [];
+        for (let i = 0; i < 5; i++) warmYear.push(await time(year));
+        const warmMonth: number[] = [];
+        for (let i = 0; i < 5; i++) warmMonth.push(await time(month));
+        const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+        results['regional'] = { offices, regionApps, loadMs, firstYear, warmYear, warmMonth };
+        rows.push([
+          `Regional report, ${offices} offices × ${f(regionApps)} apps, a year: first`,
+          `${f(firstYear)} ms`,
+          'views built',
+        ]);
+        rows.push([
+          '   the same again (views built), median of 5',
+          `${f(med(warmYear))} ms`,
+          `${offices * 3} view requests per range`,
+        ]);
+        rows.push(['   a month, median of 5', `${f(med(warmMonth))} ms`, `by day: ${month.from} — ${month.to}`]);
+      } finally {
+        await central.stop();
+      }
+    }
+    const chromiumVersion = /Chromium ([\d.]+)/.exec(shell(CHROMIUM, ['--version']))?.[1] ?? '?';
+    const load = os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
+    process.stdout.write(
+      `\nKense benchmark — reports; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), Chromium ${chromiumVersion}, Node ${process.version}; load average ${load}\n\n` +
+        table(rows) +
+        '\n',
+    );
+    const out = args.out.endsWith('results.json') ? path.join(root, 'bench', 'results-reports.json') : args.out;
+    writeFileSync(
+      out,
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          command: `npm run bench -- ${process.argv.slice(2).join(' ')}`,
+          load,
+          results,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A POST on a connection of its own: between two chunks the generator runs for seconds, and a
+ * reused keep-alive socket may be closed by the dev server just as the next request goes out.
+ */
+function postOnce(url: string, auth: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method: 'POST', agent: false, headers: { authorization: auth, 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function getOnce(url: string, auth: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { agent: false, headers: { authorization: auth } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function table(rows: [string, string, string][]): string {
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i as 0 | 1 | 2].length)));
   const line = (r: [string, string, string]): string => r.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ');
@@ -750,4 +1031,27 @@ async function main(): Promise<void> {
   }
 }
 
-await (args['crypto-only'] ? cryptoOnly() : main());
+/** `--link`: the link lab's figures (bench/link.ts), printed as a table. */
+async function linkOnly(): Promise<void> {
+  const names = args['link-names'].split(',').map((x) => x.trim());
+  const known = ['clean', 'middle', 'poor'] as const;
+  const links = known.filter((k) => names.includes(k));
+  if (links.length !== names.length) throw new Error(`--link-names: pick from ${known.join(', ')}`);
+  log(
+    `link lab: ${links.join(', ')}; machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  const rows = await runLinkBench({
+    links,
+    apps: num('link-apps'),
+    cutSeconds: num('link-cut'),
+    scans: num('link-scans'),
+    gzip: args['link-gzip'],
+    log,
+  });
+  process.stdout.write(`\n${rows.map(formatLinkRow).join('\n')}\n`);
+}
+
+await (args.link ? linkOnly() : args['crypto-only'] ? cryptoOnly() : args['reports-only'] ? reportsOnly() : main());

@@ -23,6 +23,7 @@ import { PROVIDER_HOURS } from '../shared/calendar';
 import type { OfficeProfile } from '../shared/catalogue/office';
 import { parseOrigins, type ValidationRules } from '../shared/couch';
 import { CENTRAL_SERVICE_PORT } from '../shared/staff';
+import type { ReportsWriter } from '../server/central/reports/writer';
 import { validationRules } from './rules';
 
 export const DEV_ADMIN = { user: 'admin', password: 'kense-dev' } as const;
@@ -179,6 +180,11 @@ export async function startCentral(opts: {
    */
   admin?: { user: string; password: string };
   /**
+   * Run the reports writer of the Kense central service beside the server (server/central/reports):
+   * report facts for supervisors, kept from the office databases. The CLI does.
+   */
+  reports?: boolean;
+  /**
    * The origins browsers may call it from (CORS, written by provisioning as on CouchDB 3). Default:
    * any (`*`; loopback only) or KENSE_CORS_ORIGINS.
    */
@@ -215,7 +221,11 @@ export async function startCentral(opts: {
     { quiet: opts.quiet ?? false, ...(opts.server ? { cwd: path.resolve(opts.dir) } : {}) },
   );
   const url = `http://${!opts.host || opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}`;
-  const stop = (): Promise<void> => child.stop();
+  let writer: ReportsWriter | null = null;
+  const stop = async (): Promise<void> => {
+    await writer?.stop();
+    await child.stop();
+  };
   try {
     await waitUntilUp(url, child, 20_000);
     await provision({
@@ -229,6 +239,26 @@ export async function startCentral(opts: {
       corsOrigins: opts.corsOrigins ?? parseOrigins(process.env['KENSE_CORS_ORIGINS'] ?? '*'),
       usersOf: opts.usersOf ?? 'central',
     });
+    if (opts.reports) {
+      // Loaded only here: the bundled catalogue's JSON modules need a loader that takes them (tsx),
+      // and the e2e tests import this file for its constants.
+      const [{ ReportsWriter }, { loadCentralCatalog }] = await Promise.all([
+        import('../server/central/reports/writer'),
+        import('../server/central/reports/catalog'),
+      ]);
+      // The catalogue provisioning seeded into `catalog`, as the desks have it.
+      const { catalogue, calendar } = await loadCentralCatalog({ url, user: admin.user, password: admin.password });
+      writer = new ReportsWriter({
+        url,
+        user: admin.user,
+        password: admin.password,
+        offices: opts.offices,
+        catalogue,
+        calendar,
+        log: opts.quiet ? undefined : (l) => console.warn(`[central] ${l}`),
+      });
+      writer.start();
+    }
   } catch (e) {
     await stop();
     throw e;
@@ -254,7 +284,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     .split(',')
     .map((s) => s.trim().toUpperCase())
     .filter(Boolean);
-  const central = await startCentral({ port: Number(values.port), dir: values.dir, offices });
+  const central = await startCentral({ port: Number(values.port), dir: values.dir, offices, reports: true });
   // Stopped from here on, whatever is still starting (npm start may stop us as soon as the demo
   // staff are in): the service first, then the server; none of them left running on its own.
   const stoppers: (() => Promise<void>)[] = [() => central.stop()];

@@ -24,6 +24,17 @@ process.on('unhandledRejection', (reason) => {
 const require = createRequire(import.meta.url);
 
 /**
+ * Apache CouchDB 3 answers a CORS preflight with `Access-Control-Max-Age` (`[cors] max_age`, 600 s
+ * by default: chttpd_cors.hrl CORS_DEFAULT_MAX_AGE), so a browser asks again for the same URL only
+ * after ten minutes. pouchdb-server's CORS (corser) sends none, and Chromium then keeps a preflight
+ * 5 s: on a slow link every `_revs_diff`, `_bulk_docs` and checkpoint would cost a round trip more
+ * than against CouchDB. The stand-in answers as CouchDB does.
+ */
+const corser = require('corser');
+const create = corser.create;
+corser.create = (/** @type {Record<string, unknown>} */ options) => create({ maxAge: 600, ...options });
+
+/**
  * `_users` as Apache CouchDB 3 guards it (couch_users_db): a user who is no server admin sees and
  * writes only their own document (anyone else's is "not found"), never a design document, and
  * no listing (`_all_docs` of `_users` is for admins). pouchdb-server answers a member's `_find`,

@@ -16,7 +16,12 @@ import {
   catalogSecurity,
   officeDbName,
   officeDesignDocument,
+  officeReportsDesignDocument,
   officeSecurity,
+  reportsDbName,
+  reportsDesignDocument,
+  reportsRole,
+  reportsSecurity,
   USERS_DB,
   usersDesignDocument,
   usersSecurity,
@@ -27,7 +32,7 @@ import {
   type DesignDocument,
   type SecurityObject,
   type ValidationRules,
-  type ViewDesignDocument,
+  type ViewsDesignDocument,
 } from '../shared/couch';
 import { officeDocId, type CatalogDoc } from '../shared/catalogue/docs';
 import type { OfficeProfile } from '../shared/catalogue/office';
@@ -105,6 +110,15 @@ function client(opts: Pick<ProvisionOptions, 'url' | 'user' | 'password'>): Clie
     });
 }
 
+/** JSON with object keys sorted: the server may hand a document's fields back in another order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
 export async function provision(opts: ProvisionOptions): Promise<void> {
   const log = opts.log ?? ((l: string) => console.warn(l));
   const origins = opts.corsOrigins;
@@ -133,35 +147,19 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     if (!r.ok) throw new CouchError(r.status, await r.text(), `_security of ${db}`);
     log(`_security of ${db} set`);
   };
-  const putDesign = async (db: string, doc: DesignDocument): Promise<void> => {
+  const putDesign = async (db: string, doc: DesignDocument | ViewsDesignDocument): Promise<void> => {
     const path = `${encodeURIComponent(db)}/${doc._id}`;
     const current = await req('GET', path);
     let rev: string | undefined;
     if (current.ok) {
-      const existing = (await current.json()) as DesignDocument & { _rev: string };
-      if (existing.validate_doc_update === doc.validate_doc_update && existing.kense_version === doc.kense_version)
-        return;
-      rev = existing._rev;
+      const { _rev, ...existing } = (await current.json()) as (DesignDocument | ViewsDesignDocument) & { _rev: string };
+      // Unchanged: left as it is (a changed view would make CouchDB build its index again).
+      if (canonical(existing) === canonical(doc)) return;
+      rev = _rev;
     }
     const r = await req('PUT', path, rev ? { ...doc, _rev: rev } : doc);
     if (!r.ok) throw new CouchError(r.status, await r.text(), `design document of ${db}`);
     log(`design document of ${db} ${rev ? 'updated' : 'created'}`);
-  };
-
-  // The desks' view (a first download brings the open applications first: shared/couch/deskViews.ts).
-  const putViews = async (db: string, doc: ViewDesignDocument): Promise<void> => {
-    const path = `${encodeURIComponent(db)}/${doc._id}`;
-    const current = await req('GET', path);
-    let rev: string | undefined;
-    if (current.ok) {
-      const existing = (await current.json()) as ViewDesignDocument & { _rev: string };
-      if (JSON.stringify(existing.views) === JSON.stringify(doc.views) && existing.kense_version === doc.kense_version)
-        return;
-      rev = existing._rev;
-    }
-    const r = await req('PUT', path, rev ? { ...doc, _rev: rev } : doc);
-    if (!r.ok) throw new CouchError(r.status, await r.text(), `${doc._id} of ${db}`);
-    log(`${doc._id} of ${db} ${rev ? 'updated' : 'created'}`);
   };
 
   // Staff accounts: the server admin alone administers them (office admins through the central
@@ -181,7 +179,14 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     await ensureDb(db);
     await putSecurity(db, officeSecurity(office));
     await putDesign(db, officeDesignDocument(opts.rules, opts.version));
-    await putViews(db, deskViewsDocument(opts.version));
+    // The desks' view (a first download brings the open applications first: shared/couch/deskViews.ts).
+    await putDesign(db, deskViewsDocument(opts.version));
+    await putDesign(db, officeReportsDesignDocument(opts.version));
+    // The office's reports database: report facts only, read by its supervisors (server/central/reports writes it).
+    const reports = reportsDbName(office);
+    await ensureDb(reports);
+    await putSecurity(reports, reportsSecurity(office));
+    await putDesign(reports, reportsDesignDocument(opts.version));
   }
 }
 
@@ -306,6 +311,10 @@ export async function putStaffUser(
   const id = `org.couchdb.user:${staff.login}`;
   const path = `_users/${encodeURIComponent(id)}`;
   const roles = Array.isArray(staff.role) ? staff.role : [staff.role];
+  // A supervisor is no member of any office database: `reports:<CODE>` for each office overseen
+  // (OFFICE written as CODE+CODE…) opens only their reports databases.
+  const supervisor = roles.includes('supervisor');
+  const offices = staff.office.split('+').filter(Boolean);
   // Another writer (the dev central creating its staff at start) may race: retry on conflict.
   for (let attempt = 0; ; attempt++) {
     const current = await req('GET', path);
@@ -316,7 +325,7 @@ export async function putStaffUser(
       ...(existing ? { _rev: existing._rev } : {}),
       name: staff.login,
       type: 'user',
-      roles: [...roles, `office:${staff.office}`],
+      roles: supervisor ? [...roles, ...offices.map(reportsRole)] : [...roles, `office:${staff.office}`],
       password: staff.password,
       ...(fullName ? { full_name: fullName } : {}),
     };

@@ -6,6 +6,7 @@ import { SECTIONS } from '@shared/ipc/contract';
 import { useMinuteClock } from '../components/useMinuteClock';
 import { useDesk } from '../data/DeskProvider';
 import { inboxCount } from '../data/inbox';
+import { useRegional } from '../state/regional';
 import { useSession } from '../state/session';
 
 /** How much waits in this person's inbox, and how much of it is overdue: shown next to "Inbox". */
@@ -22,10 +23,13 @@ function useInboxCount(): { total: number; overdue: number } | null {
 export function SideNav(): JSX.Element {
   const { t } = useTranslation();
   const inbox = useInboxCount();
+  // A supervisor signed in for regional reports has no office here: Reports is all there is.
+  const supervisor = useRegional((s) => s.user !== null);
+  const sections = supervisor ? SECTIONS.filter((s) => s === 'reports') : SECTIONS;
   return (
     <nav className="sidenav" aria-label={t('nav:label')}>
       <ul>
-        {SECTIONS.map((section, i) => (
+        {sections.map((section) => (
           <li key={section}>
             <NavLink to={`/${section}`} className={({ isActive }) => (isActive ? 'active' : undefined)}>
               <span className="sidenav-label">
@@ -41,16 +45,18 @@ export function SideNav(): JSX.Element {
                 )}
               </span>
               <kbd className="sidenav-key" aria-hidden="true">
-                {i + 1}
+                {SECTIONS.indexOf(section) + 1}
               </kbd>
             </NavLink>
           </li>
         ))}
-        <li>
-          <NavLink to="/audit" className={({ isActive }) => (isActive ? 'active' : undefined)}>
-            <span className="sidenav-label">{t('audit:nav')}</span>
-          </NavLink>
-        </li>
+        {!supervisor && (
+          <li>
+            <NavLink to="/audit" className={({ isActive }) => (isActive ? 'active' : undefined)}>
+              <span className="sidenav-label">{t('audit:nav')}</span>
+            </NavLink>
+          </li>
+        )}
       </ul>
     </nav>
   );

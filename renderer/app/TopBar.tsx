@@ -4,13 +4,20 @@ import { Link, useNavigate } from 'react-router';
 import { flushSync, signOut, useCredentials } from '../state/credentials';
 import { SessionKeeper } from '../features/auth/SessionKeeper';
 import { SyncIndicator } from '../features/sync/SyncIndicator';
+import { useRegional } from '../state/regional';
 import { useSession } from '../state/session';
 import { LanguageSwitch } from './LanguageSwitch';
 
 export function TopBar(): JSX.Element {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const { office, desk, user } = useSession();
+  const { office, desk, user: deskUser } = useSession();
+  const supervisor = useRegional((s) => s.user);
+  const signOutSupervisor = useRegional((s) => s.signOut);
+  // A supervisor signed in for regional reports is shown as the person here (no office, no desk).
+  const user = supervisor
+    ? { displayName: supervisor.displayName, login: supervisor.login, role: 'supervisor', mode: 'online' }
+    : deskUser;
   const refused = useCredentials((s) => s.refused);
   const [leaving, setLeaving] = useState(false);
   const notSet = t('common:notConfigured');
@@ -68,7 +75,18 @@ export function TopBar(): JSX.Element {
         )}
         <SyncIndicator />
         <LanguageSwitch />
-        {user ? (
+        {supervisor ? (
+          <button
+            type="button"
+            onClick={() => {
+              signOutSupervisor();
+              void navigate('/reports');
+            }}
+            data-testid="sign-out"
+          >
+            {t('auth:signOut')}
+          </button>
+        ) : user ? (
           <button
             type="button"
             disabled={leaving}

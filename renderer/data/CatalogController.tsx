@@ -39,10 +39,13 @@ export function CatalogController(): null {
       opened = d;
       try {
         await seedCatalogDb(d);
+        // Followed from the sequence read before the catalogue is: a change landing between the
+        // read and the feed's start (a pull that began meanwhile) is not missed.
+        const { update_seq: since } = await d.info();
         const state = await readCatalog(d);
         if (!live) return;
+        feed = d.changes({ since, live: true }).on('change', () => reload(d));
         useCatalog.setState({ state, db: d });
-        feed = d.changes({ since: 'now', live: true }).on('change', () => reload(d));
       } catch (e) {
         // The desk keeps the bundled seed it started with.
         console.error('catalogue', e);

@@ -4,10 +4,11 @@ import { configuredTargets, syncCredentials, useSyncStatus } from '../state/sync
 import { useDesk } from './DeskProvider';
 import { PouchDB } from './pouch';
 import { firstDownload, needsFirstDownload, type FirstDownloadProgress } from './firstDownload';
-import { startSync, type SyncHandle, type SyncSnapshot } from './sync';
+import { openRemote, startSync, type SyncHandle, type SyncSnapshot } from './sync';
 
 /** What the sync indicator shows of a first download under way. */
 function downloading(target: string, p: FirstDownloadProgress): SyncSnapshot {
+  const left = Math.max(0, p.totalDocs - p.docs);
   return {
     target,
     state: 'syncing',
@@ -23,6 +24,12 @@ function downloading(target: string, p: FirstDownloadProgress): SyncSnapshot {
       apps: { have: p.apps, total: p.totalApps },
       openDone: p.openDone,
       etaMs: p.etaMs,
+    },
+    // The rate from the estimate (documents left over time left), as the live download shows it.
+    progress: {
+      direction: 'down',
+      left,
+      perMinute: p.etaMs && p.etaMs > 0 ? Math.round((left * 60_000) / p.etaMs) : null,
     },
   };
 }
@@ -45,6 +52,7 @@ export function SyncController(): null {
     // A stopped replication still reports 'stopped': not news once its replacement runs.
     let live = true;
     const abort = new AbortController();
+    // The first download's own remote: plain requests, no line (it runs once, before the live sync).
     const remoteOf = (url: string): PouchDB.Database =>
       new PouchDB(`${url}/${officeDbName(desk.config.office)}`, {
         adapter: 'http',
@@ -55,9 +63,11 @@ export function SyncController(): null {
     let running: { handle: SyncHandle; remote: PouchDB.Database }[] = [];
     const startAll = (): void => {
       running = targetList.map(({ name, url }) => {
-        const remote = remoteOf(url);
+        // The line gzips bodies, watches for stalls and brings the sync back as soon as it returns.
+        const { remote, line } = openRemote(`${url}/${officeDbName(desk.config.office)}`, credentials);
         const handle = startSync(desk.office.db, remote, {
           target: name,
+          line,
           ownDevice: desk.deviceId,
           author: credentials.username,
           onChange: (snapshot) => {

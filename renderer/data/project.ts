@@ -1,6 +1,7 @@
 import type { WorkCalendar } from '@shared/calendar';
 import type { Catalogue } from '@shared/catalogue';
 import { parseEvent, type Applicant, type EventDoc } from '@shared/events';
+import { reportFact } from '@shared/reports';
 import { fold, type ApplicationState } from '@shared/workflow';
 import type { ProjectFn, StoredEvent } from './projector';
 import { isVerified } from './verifiedEvents';
@@ -34,7 +35,7 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
       now,
     });
     const reg = state.registered;
-    if (!reg) return { application: null, applicant: null, journal: [] };
+    if (!reg) return { application: null, applicant: null, journal: [], report: null };
     const p = reg.payload;
     const name = applicantDisplayName(p.applicant);
     const key = applicantKey(p.applicant);
@@ -115,6 +116,6 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
       );
       if (e) journal.push(outgoing(e._id, Date.parse(e.at), null, 'result'));
     }
-    return { application, applicant, journal };
+    return { application, applicant, journal, report: reportFact(state, calendar) };
   };
 }

@@ -1,3 +1,4 @@
+import { buildDayRows, factDays, updateDayRows, type ReportDayRow, type ReportFact } from '@shared/reports';
 import { blindIndex } from './blindIndex';
 import type { DeskKeys } from './deskKeys';
 import type { ProjectFn, StoredEvent } from './projector';
@@ -43,6 +44,12 @@ export interface ProjectionBatch {
   checkpoint?: number | string;
   /** A rebuild scan's position (the last application written, the sequence it will end at). */
   scan?: ScanMark | null;
+  /**
+   * The reports' day index: kept up to date batch by batch (absent); left stale in a long catch-up
+   * (`defer`: a scan, a first download), the same day rows are not rewritten batch after batch;
+   * or built again from every fact if it was left stale (`rebuild`, at the end of a catch-up).
+   */
+  reportDays?: 'defer' | 'rebuild';
 }
 
 /** Where a rebuild's scan over the events by id has got to: resumed there after a reload. */
@@ -55,6 +62,41 @@ export const CHECKPOINT = 'checkpoint';
 /** The blind-index key's check token: a model built under other keys is dropped and rebuilt. */
 export const KEY_CHECK = 'keys';
 export const SCAN = 'scan';
+/**
+ * Set while the reports' day index lags behind the facts (a long catch-up writes only the facts):
+ * the end of the catch-up rebuilds it once. A pass that dies midway leaves it set: the next
+ * catch-up's end rebuilds.
+ */
+export const REPORT_DAYS_STALE = 'reportDaysStale';
+
+type FactChange = { before: ReportFact | null; after: ReportFact | null };
+
+/** Rewrites the day rows that these changed facts touch (inside the caller's transaction). */
+async function updateReportDays(m: ReadModel, changes: readonly FactChange[]): Promise<void> {
+  const days = new Set<string>();
+  for (const c of changes) for (const f of [c.before, c.after]) if (f) for (const d of factDays(f)) days.add(d);
+  const stored = await m.reportDays.bulkGet([...days]);
+  const current = new Map<string, ReportDayRow>();
+  for (const row of stored) if (row) current.set(row.day, row);
+  const rows = updateDayRows(current, changes);
+  const gone = rows.filter((r) => r.ids === '').map((r) => r.day);
+  const kept = rows.filter((r) => r.ids !== '');
+  await Promise.all([
+    gone.length > 0 ? m.reportDays.bulkDelete(gone) : null,
+    kept.length > 0 ? m.reportDays.bulkPut(kept) : null,
+  ]);
+}
+
+/** The day index again from every fact, if it was left stale; its own transaction (the lists are not held). */
+async function rebuildReportDaysIfStale(m: ReadModel): Promise<void> {
+  await m.transaction('rw', [m.reportFacts, m.reportDays, m.meta], async () => {
+    if ((await m.meta.get(REPORT_DAYS_STALE))?.value !== 1) return;
+    const rows = buildDayRows(await m.reportFacts.toArray());
+    await m.reportDays.clear();
+    await m.reportDays.bulkPut(rows);
+    await m.meta.put({ key: REPORT_DAYS_STALE, value: 0 });
+  });
+}
 
 /** An applicant row from an earlier registration than another (by time, then application id). */
 const isOlder = (a: ApplicantRow, b: ApplicantRow): boolean =>
@@ -123,7 +165,10 @@ export class BatchProjector {
     // Every event re-projects its whole application: the applicant row keeps the details of the
     // latest registration (by time, then id), whatever order the events arrived in.
     const applicants = new Map<string, ApplicantRow>();
-    for (const [, p] of projected) {
+    // What the reports count, per application folded here (a stand-in fold may give none: undefined).
+    const facts: { appId: string; after: ReportFact | null }[] = [];
+    for (const [appId, p] of projected) {
+      if (p.report !== undefined) facts.push({ appId, after: p.report });
       if (p.application) applications.push(p.application);
       journal.push(...p.journal);
       const a = p.applicant;
@@ -135,7 +180,8 @@ export class BatchProjector {
     const eventIds = batch.apps.flatMap((a) => a.events.map((e) => e._id));
     const m = this.model;
     const staff = batch.staff ?? [];
-    await m.transaction('rw', [m.applications, m.applicants, m.journal, m.staff, m.meta], async () => {
+    const tables = [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
+    await m.transaction('rw', tables, async () => {
       // The directory first: the applications are marked by it (an unknown or deactivated executor
       // sends them to the head's inbox).
       const gone = staff.filter((s) => !s.row || s.row.login !== s.login).map((s) => s.login);
@@ -173,6 +219,33 @@ export class BatchProjector {
         const changed = waiting.filter((a) => (a.assigneeUnknown ?? 0) !== (isAssigneeUnknown(a, directory) ? 1 : 0));
         if (changed.length > 0) await m.applications.bulkPut(changed.map((a) => marked(a, directory)));
       }
+      await this.writeFacts(facts, batch.reportDays === 'defer');
     });
+    if (batch.reportDays === 'rebuild') await rebuildReportDaysIfStale(m);
+  }
+
+  /** The report facts that changed, and the day index with them unless it is deferred or already stale. */
+  private async writeFacts(
+    facts: readonly { appId: string; after: ReportFact | null }[],
+    defer: boolean,
+  ): Promise<void> {
+    if (facts.length === 0) return;
+    const m = this.model;
+    const stored = await m.reportFacts.bulkGet(facts.map((f) => f.appId));
+    const changes: FactChange[] = [];
+    facts.forEach(({ after }, i) => {
+      const before = stored[i] ?? null;
+      if (JSON.stringify(before) !== JSON.stringify(after)) changes.push({ before, after });
+    });
+    if (changes.length === 0) return;
+    const put = changes.flatMap((c) => (c.after ? [c.after] : []));
+    const gone = changes.flatMap((c) => (!c.after && c.before ? [c.before.appId] : []));
+    await Promise.all([
+      put.length > 0 ? m.reportFacts.bulkPut(put) : null,
+      gone.length > 0 ? m.reportFacts.bulkDelete(gone) : null,
+    ]);
+    if (defer || (await m.meta.get(REPORT_DAYS_STALE))?.value === 1)
+      await m.meta.put({ key: REPORT_DAYS_STALE, value: 1 });
+    else await updateReportDays(m, changes);
   }
 }

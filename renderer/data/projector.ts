@@ -47,6 +47,11 @@ export interface ProjectorOptions {
   /** Events read per batch of a scan (whole applications: a page is cut where the last one starts). */
   scanPage?: number;
 }
+/**
+ * Changes left beyond which a catch-up leaves the reports' day index to its end (one rebuild from
+ * the facts) instead of rewriting the same day rows batch after batch.
+ */
+const REPORT_BULK = 2000;
 /** Range reads issued together (IndexedDB serves them in parallel). */
 const READS_AT_ONCE = 64;
 
@@ -76,6 +81,11 @@ export class Projector {
   private readonly scanPage: number;
   /** The next pass folds every application again, rows replaced in place (a new calendar or catalogue). */
   private refold = false;
+  /**
+   * The reports' day index may lag behind the facts: this pass deferred it, or an earlier run
+   * (before a reload) may have left it stale. The end of the catch-up rebuilds it if so.
+   */
+  private daysMaybeStale = true;
 
   constructor(
     private readonly db: PouchDB.Database,
@@ -136,6 +146,10 @@ export class Projector {
         this.again = false;
         await this.pass(onProgress);
       } while (this.again);
+      if (this.daysMaybeStale) {
+        await this.runner.apply({ apps: [], now: this.now(), reportDays: 'rebuild' });
+        this.daysMaybeStale = false;
+      }
     })().finally(() => {
       this.running = null;
     });
@@ -162,6 +176,9 @@ export class Projector {
       since = checkpoint.value;
       processed = typeof since === 'number' ? since : 0;
     }
+    const behind = total - (typeof since === 'number' ? since : Number.parseInt(String(since), 10) || 0);
+    const reportDays = behind > REPORT_BULK ? 'defer' : undefined;
+    if (reportDays) this.daysMaybeStale = true;
     // Read ahead: the next batch is read while the runner writes this one (it writes them in order).
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
@@ -176,7 +193,13 @@ export class Projector {
       }
       const [apps, staff] = await Promise.all([this.readApps([...appIds]), this.readStaff(staffIds)]);
       await writing;
-      const batch: ProjectionBatch = { apps, staff, now: this.now(), checkpoint: page.last_seq };
+      const batch: ProjectionBatch = {
+        apps,
+        staff,
+        now: this.now(),
+        checkpoint: page.last_seq,
+        ...(reportDays ? { reportDays } : {}),
+      };
       const count = page.results.length;
       writing = this.runner.apply(batch).then(() => {
         processed += count;
@@ -198,6 +221,8 @@ export class Projector {
     const reads = unopened(this.db);
     let startkey = mark.after ? `evt:${mark.after}:\ufff0` : 'evt:';
     let processed = 0;
+    // Every application is folded: the day index is built once, at the end of the catch-up.
+    this.daysMaybeStale = true;
     // The staff directory first (a few dozen documents): the applications are marked by it.
     const staffIds = (
       await this.db.allDocs({ startkey: STAFF_DIRECTORY_PREFIX, endkey: `${STAFF_DIRECTORY_PREFIX}\ufff0` })
@@ -235,7 +260,8 @@ export class Projector {
       const after = [...groups.keys()].pop() ?? mark.after;
       await writing;
       const count = apps.reduce((n, a) => n + a.events.length, 0);
-      writing = this.runner.apply({ apps, now: this.now(), scan: { seq: mark.seq, after } }).then(() => {
+      const scan = { seq: mark.seq, after };
+      writing = this.runner.apply({ apps, now: this.now(), scan, reportDays: 'defer' }).then(() => {
         processed += count;
         onProgress?.({ processed: Math.min(processed, total), total });
       });
@@ -329,18 +355,10 @@ export class Projector {
   }
 
   private async clear(): Promise<void> {
-    await this.model.transaction(
-      'rw',
-      [this.model.applications, this.model.applicants, this.model.journal, this.model.staff, this.model.meta],
-      async () => {
-        await Promise.all([
-          this.model.applications.clear(),
-          this.model.applicants.clear(),
-          this.model.journal.clear(),
-          this.model.staff.clear(),
-          this.model.meta.clear(),
-        ]);
-      },
-    );
+    const m = this.model;
+    const tables = [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
+    await m.transaction('rw', tables, async () => {
+      await Promise.all(tables.map((t) => t.clear()));
+    });
   }
 }

@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import type { ReportDayRow, ReportFact } from '@shared/reports';
 import type { StaffDirectoryEntry } from '@shared/staff';
 
 /**
@@ -164,7 +165,7 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 8;
+export const READ_MODEL_VERSION = 9;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;
@@ -172,6 +173,10 @@ export type ReadModel = Dexie & {
   journal: EntityTable<JournalRow, 'id'>;
   staff: EntityTable<StaffRow, 'login'>;
   meta: EntityTable<MetaRow, 'key'>;
+  /** Per application, what the reports count (shared/reports/fact.ts): nothing personal. */
+  reportFacts: EntityTable<ReportFact, 'appId'>;
+  /** The reports' per-day index built from the facts (shared/reports/dayIndex.ts). */
+  reportDays: EntityTable<ReportDayRow, 'day'>;
 };
 
 export const readModelName = (name: string, version = READ_MODEL_VERSION): string => `kense_read_${name}_v${version}`;
@@ -194,6 +199,8 @@ export function openReadModel(name: string): ReadModel {
     journal: 'id, appId, [journal+at], number, *numberKeys',
     staff: 'login',
     meta: 'key',
+    reportFacts: 'appId',
+    reportDays: 'day',
   });
   // The queue keys follow the row on every write, whoever writes it (projector, rebuild, tests).
   db.use({

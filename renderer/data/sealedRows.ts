@@ -1,3 +1,4 @@
+import type { ReportFact } from '@shared/reports';
 import { useEffect, useState } from 'react';
 import { numberSearchKeys } from '@shared/text/searchFold';
 import { useDeskKeys } from '../state/deskKeys';
@@ -40,12 +41,15 @@ export interface ClearProjection {
   application: ClearApplication | null;
   applicant: ClearApplicant | null;
   journal: ClearJournal[];
+  /** What the reports count (shared/reports): nothing personal, so it is stored as it is. */
+  report?: ReportFact | null;
 }
 
 export interface SealedProjection {
   application: ApplicationRow | null;
   applicant: ApplicantRow | null;
   journal: JournalRow[];
+  report?: ReportFact | null;
 }
 
 // The context binds a blob to its row: copied onto another row it does not open.
@@ -91,7 +95,7 @@ export async function sealProjection(keys: DeskKeys, p: ClearProjection): Promis
     p.applicant ? sealApplicant(p.applicant) : null,
     Promise.all(p.journal.map(sealJournal)),
   ]);
-  return { application, applicant, journal };
+  return { application, applicant, journal, report: p.report ?? null };
 }
 
 /** Opens a sealed row value: bytes, or text from a build that sealed rows as text. */

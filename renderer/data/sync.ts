@@ -1,6 +1,7 @@
 import { parseEventId } from '@shared/events';
 import { pouchIdbName, takeAbortCause } from './durability';
-import type { PouchDB } from './pouch';
+import { PouchDB } from './pouch';
+import { Line, type LineOptions } from './syncLine';
 
 /**
  * Live two-way replication of the office database with one server (central or the office hub),
@@ -35,6 +36,16 @@ export interface SyncSnapshot {
    * and the server may grow meanwhile), and shown as such; null when not behind.
    */
   download: DownloadProgress | null;
+  /** While events are moving: how many are left and how fast they go; null when idle. */
+  progress: SyncProgress | null;
+}
+
+export interface SyncProgress {
+  /** Up: this desk's events the server lacks; down: the download's remaining documents. */
+  direction: 'up' | 'down';
+  left: number;
+  /** Events moved in the last minute, per minute; null until some have. */
+  perMinute: number | null;
 }
 
 export interface DownloadProgress {
@@ -79,9 +90,16 @@ export interface SyncOptions {
   author?: string;
   onChange: (s: SyncSnapshot) => void;
   now?: () => number;
-  /** Replication tuning; PouchDB's defaults are 100 × 10. */
+  /** Replication tuning (SYNC_BATCH by default; PouchDB's own defaults are 100 × 10). */
   batchSize?: number;
   batchesLimit?: number;
+  /** Documents per batch of the scans' replication (attachment_added events, after the rest). */
+  scanBatchSize?: number;
+  /**
+   * The line to the server (`openRemote` makes it with the remote): when it comes back after a cut
+   * the sync restarts at once, and a batch too large for the way (413) is halved.
+   */
+  line?: Line;
   /** Retry back-off cap in ms (PouchDB's default grows to 10 minutes: too slow for a desk). */
   maxBackoffMs?: number;
   /**
@@ -105,11 +123,29 @@ const CONFIRMED_DOC = '_local/kense-sync-confirmed';
 export const HEARTBEAT_MS = 4_000;
 export const PROBE_TIMEOUT_MS = 3_000;
 
-/** The push filter: events recorded by the author named in the replication's query parameters. */
-function authoredBy(doc: { _id: string; actor?: { login?: unknown } }, req: { query: { author?: string } }): boolean {
-  return doc._id.startsWith('evt:') && doc.actor?.login === req.query.author;
-}
+/**
+ * Batch sizes for the live sync, chosen on shaped links (README, "Sync on slow links"): on a
+ * 400 ms round trip each batch costs several round trips (changes, `_revs_diff`, `_bulk_docs` or
+ * `_bulk_get`, two checkpoint writes, and the other direction's echo), so PouchDB's 100-document
+ * batches spent most of a day's push waiting. 500 documents is about 290 KB of events (about 60 KB
+ * gzipped) and a few seconds on a 256 kbit/s line: what a cut can cost at most. Halved on a 413 or a
+ * stalled batch (`minSize` at least), restored at the next restart after a run of good batches.
+ */
+export const SYNC_BATCH = { size: 500, limit: 2, scans: 1, minSize: 25 } as const;
 
+interface FilterDoc {
+  _id: string;
+  kind?: unknown;
+  actor?: { login?: unknown };
+  _attachments?: unknown;
+}
+/** PouchDB hands a filter `req.query` = the replication's `query_params`: undefined when it has none. */
+type FilterReq = { query?: { author?: string } };
+
+/** A scan or photo: an attachment_added event, the bytes as its attachment (hundreds of KB). */
+function carriesScan(doc: FilterDoc): boolean {
+  return doc.kind === 'attachment_added' || doc._attachments !== undefined;
+}
 /**
  * Without an author, every event goes up, and only events: what else the office database holds
  * came from the server (the staff directory, written by the server admin) and is never the desk's
@@ -117,6 +153,48 @@ function authoredBy(doc: { _id: string; actor?: { login?: unknown } }, req: { qu
  */
 function eventsOnly(doc: { _id: string }): boolean {
   return doc._id.startsWith('evt:');
+}
+function ofAuthor(doc: FilterDoc, req: FilterReq): boolean {
+  // A filter that throws lets the change through (PouchDB's filterChange takes the error for a
+  // verdict), so a missing `query` must not throw: it once sent every event up the scans' push.
+  const author = req.query?.author;
+  return eventsOnly(doc) && (author === undefined || doc.actor?.login === author);
+}
+
+/**
+ * PouchDB derives a replication's id (and so its checkpoints) from the filter's source text, which
+ * a minified build changes at every release: a new id re-checks every event from the start (Medic
+ * CHT's trap). The filters say a fixed name instead.
+ */
+function pinned<F extends (doc: FilterDoc, req: FilterReq) => boolean>(name: string, f: F): F {
+  return Object.assign(f, { toString: () => name });
+}
+/** The push: the author's events (every event, without an author) except scans, which go after. */
+export const pushEvents = pinned('kense:push-events:1', (doc, req) => ofAuthor(doc, req) && !carriesScan(doc));
+/** The scans' push, a second replication that starts once the events have gone up. */
+export const pushScans = pinned('kense:push-scans:1', (doc, req) => ofAuthor(doc, req) && carriesScan(doc));
+
+/**
+ * The remote database for a sync server, with its line (see syncLine.ts): what SyncController and
+ * the lab use, so that they replicate exactly alike.
+ */
+export function openRemote(
+  url: string,
+  credentials: { username: string; password: string } | null,
+  line: Omit<LineOptions, 'dbUrl' | 'authorization'> = {},
+): { remote: PouchDB.Database; line: Line } {
+  const authorization = credentials
+    ? 'Basic ' +
+      btoa(String.fromCharCode(...new TextEncoder().encode(`${credentials.username}:${credentials.password}`)))
+    : undefined;
+  const l = new Line({ ...line, dbUrl: url, ...(authorization ? { authorization } : {}) });
+  const remote = new PouchDB(url, {
+    adapter: 'http',
+    ...(credentials ? { auth: credentials } : {}),
+    skip_setup: true,
+    fetch: l.fetch,
+  });
+  return { remote, line: l };
 }
 
 /**
@@ -128,7 +206,7 @@ export function liveReplicationOptions(author?: string): {
   pull: PouchDB.Replication.ReplicateOptions;
   push: PouchDB.Replication.ReplicateOptions;
 } {
-  return { pull: {}, push: author ? { filter: authoredBy, query_params: { author } } : { filter: eventsOnly } };
+  return { pull: {}, push: { filter: pushEvents, ...(author ? { query_params: { author } } : {}) } };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -208,6 +286,16 @@ export async function countPending(
   return { pending: missing, exact: true };
 }
 
+/** Events moved within the last minute, as a rate per minute (null before any). */
+export function ratePerMinute(moves: readonly { at: number; n: number }[], now: number): number | null {
+  const recent = moves.filter((m) => now - m.at <= 60_000);
+  if (recent.length === 0) return null;
+  const n = recent.reduce((a, m) => a + m.n, 0);
+  // Over the time they took, counted from a minute back at most, at least 10 s (one batch alone is no rate).
+  const span = Math.max(10_000, now - Math.min(...recent.map((m) => m.at)));
+  return Math.round((n * 60_000) / span);
+}
+
 export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opts: SyncOptions): SyncHandle {
   const now = opts.now ?? (() => Date.now());
   let snap: SyncSnapshot = {
@@ -220,6 +308,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     pulled: 0,
     pushed: 0,
     download: null,
+    progress: null,
   };
   let stopped = false;
   const pendingOpts = { ownDevice: opts.ownDevice, target: opts.target };
@@ -239,9 +328,30 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       (err as { name?: unknown } | null)?.name === 'unknown_error' ? takeAbortCause(pouchIdbName(local.name)) : null;
     return classifySyncError(cause ?? err);
   };
+  // Progress: pushes and pulls of the last minute, and the pending count as last asked of the server.
+  const moves: { up: { at: number; n: number }[]; down: { at: number; n: number }[] } = { up: [], down: [] };
+  let pushedSinceCount = 0;
+  const progressOf = (s: SyncSnapshot): SyncProgress | null => {
+    if (s.state !== 'syncing') return null;
+    if (s.download) {
+      return {
+        direction: 'down',
+        left: Math.max(0, s.download.total - s.download.have),
+        perMinute: ratePerMinute(moves.down, now()),
+      };
+    }
+    if (s.pendingLocal !== null && s.pendingLocal - pushedSinceCount > 0)
+      return {
+        direction: 'up',
+        left: s.pendingLocal - pushedSinceCount,
+        perMinute: ratePerMinute(moves.up, now()),
+      };
+    return null;
+  };
   const stateNow = (): SyncState => snap.state;
   const emit = (patch: Partial<SyncSnapshot>): void => {
     snap = { ...snap, ...patch };
+    snap = { ...snap, progress: progressOf(snap) };
     opts.onChange(snap);
   };
 
@@ -251,6 +361,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   let verifying: Promise<void> | null = null;
   const verify = (): Promise<void> => {
     verifying ??= (async () => {
+      const heard = opts.line?.signsOfLife;
       try {
         const info = await withTimeout(remote.info(), opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS);
         remoteDocs = info.doc_count;
@@ -260,22 +371,30 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         if (snap.state === 'syncing') return;
         const { pending } = await countPending(local, remote, true, pendingOpts);
         if (stopped) return;
+        pushedSinceCount = 0;
         // A replication may have become active during the count (TypeScript cannot see that).
         if (stateNow() !== 'syncing') emit({ state: 'online', error: null, lastSyncAt: now(), pendingLocal: pending });
         else emit({ pendingLocal: pending });
-        // Back: the replication stopped when the server went (below) starts over at once.
+        // Back: a replication stopped when the server went (below) starts over at once.
         if (replication === null && !restarting) void restart();
       } catch (err) {
         if (stopped) return;
+        // The server answered other requests while this check waited: a slow line busy with the
+        // sync's data (the check queued behind it), not a cut. Nothing to say.
+        if (opts.line && opts.line.signsOfLife !== heard) return;
         const { pending } = await countPending(local, remote, false, pendingOpts).catch(() => ({
           pending: snap.pendingLocal,
         }));
+        pushedSinceCount = 0;
         emit({ state: 'offline', error: classify(err), pendingLocal: pending });
-        // The replication is stopped while the server cannot be reached: its requests may hang on a
-        // silent network, holding the browser's few connections to the server (the next check could
-        // not get through), and its back-off would wait up to half a minute after the server is
-        // back. The heartbeat keeps asking instead, and starts it again once the server answers.
-        await cancel();
+        // The replication's requests may hang on a silent network, holding the browser's few
+        // connections to the server, and its back-off would wait up to half a minute after the
+        // server is back. With a line (the app's), the line judges: a check that failed on a slow,
+        // busy line is not a cut, so it probes, and only a line found dead lets the hanging
+        // requests go and holds the rest until a probe finds it back (then `restart`). Without one,
+        // the replication is stopped here and started again by the next check that gets through.
+        if (opts.line) opts.line.suspect();
+        else await cancel();
       }
     })().finally(() => {
       verifying = null;
@@ -287,7 +406,61 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   }, opts.heartbeatMs ?? HEARTBEAT_MS);
 
   const maxBackoff = opts.maxBackoffMs ?? 30_000;
+  const fullBatch = opts.batchSize ?? SYNC_BATCH.size;
+  let batchSize = fullBatch;
+  let goodBatches = 0;
+  const query = opts.author ? { query_params: { author: opts.author } } : {};
   let replication: PouchDB.Replication.Sync<object> | null = null;
+  let scans: PouchDB.Replication.Replication<object> | null = null;
+
+  const onDenied = (err: unknown): void => {
+    // PouchDB reports `{ direction, doc: { id, error, reason } }` for a document the server refused.
+    const e = (err ?? {}) as {
+      doc?: { id?: string; reason?: string; error?: string };
+      id?: string;
+      reason?: string;
+    };
+    const id = e.doc?.id ?? e.id ?? '?';
+    const reason = e.doc?.reason ?? e.reason ?? e.doc?.error ?? 'forbidden';
+    // Another user's event, pulled from the hub or another desk, that this desk offered the
+    // server too: the server takes it only from its author or the hub. Not this desk's refusal.
+    if (reason === 'event.actorMismatch' && opts.ownDevice && parseEventId(id)?.device !== opts.ownDevice) return;
+    const refuse = (): void => {
+      if (!snap.refused.some((r) => r.id === id)) emit({ refused: [...snap.refused, { id, reason }] });
+    };
+    // The same event reached the server another way (the hub, another desk) between the check
+    // and the write: a CouchDB-protocol server that validates even a revision it already holds
+    // (pouchdb-server: the dev central and the hub) refuses it as immutable. Not a refusal.
+    if (reason !== 'event.immutable') return refuse();
+    void Promise.all([local.get(id), remote.get(id)])
+      .then(([mine, theirs]) => (mine._rev === theirs._rev ? undefined : refuse()))
+      .catch(refuse);
+  };
+  const onPushed = (n: number): void => {
+    moves.up.push({ at: now(), n });
+    pushedSinceCount += n;
+    emit({ pushed: snap.pushed + n });
+  };
+  const backOff = (delay: number): number => (delay === 0 ? 1000 : Math.min(maxBackoff, delay * 2));
+
+  /** Scans go up in their own replication, one at a time, once the events have: never in their way. */
+  const beginScans = (): void => {
+    if (scans || stopped) return;
+    scans = local.replicate.to(remote, {
+      filter: pushScans,
+      ...query,
+      live: true,
+      retry: true,
+      batch_size: opts.scanBatchSize ?? SYNC_BATCH.scans,
+      batches_limit: 1,
+      back_off_function: backOff,
+    });
+    void scans
+      .on('change', (info) => onPushed(info.docs.length))
+      .on('denied', onDenied)
+      .on('error', (err: unknown) => emit({ state: 'error', error: classify(err) }));
+  };
+
   const begin = (): void => {
     // How far behind this desk is, before the first batch lands (a first download shows progress at once).
     void withTimeout(remote.info(), opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS)
@@ -301,9 +474,9 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       push: liveReplicationOptions(opts.author).push,
       live: true,
       retry: true,
-      batch_size: opts.batchSize ?? 100,
-      batches_limit: opts.batchesLimit ?? 10,
-      back_off_function: (delay: number) => (delay === 0 ? 1000 : Math.min(maxBackoff, delay * 2)),
+      batch_size: batchSize,
+      batches_limit: opts.batchesLimit ?? SYNC_BATCH.limit,
+      back_off_function: backOff,
     });
     // The replication object is also a promise; its outcome arrives through these events.
     void replication
@@ -313,81 +486,96 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       .on('change', (info) => {
         // `docs_written` is the running total of this replication; the batch is `docs`.
         const n = info.change.docs.length;
-        if (snap.state === 'offline') emit({ state: 'syncing', error: null });
+        if (n >= batchSize && batchSize < fullBatch && ++goodBatches >= 4) {
+          // Good batches again at the smaller size: the next start goes back up.
+          batchSize = Math.min(fullBatch, batchSize * 2);
+          goodBatches = 0;
+        }
+        // Documents moved: the server answers, whatever the last check said.
+        if (snap.state !== 'syncing') emit({ state: 'syncing', error: null });
         if (info.direction === 'pull') {
+          moves.down.push({ at: now(), n });
           emit({ pulled: snap.pulled + n });
           void measureDownload().catch(() => undefined);
-        } else emit({ pushed: snap.pushed + n });
+        } else onPushed(n);
       })
       .on('paused', (err: unknown) => {
-        if (err) emit({ state: 'offline', error: classify(err) });
-        else if (snap.state === 'syncing') emit({ state: 'connecting' });
+        if (err) {
+          emit({ state: 'offline', error: classify(err) });
+          // Checked by a cheap probe, so that the sync resumes as soon as the line does, not at
+          // the end of PouchDB's back-off.
+          opts.line?.suspect();
+        } else {
+          if (snap.state === 'syncing') emit({ state: 'connecting' });
+          beginScans();
+        }
         void verify();
       })
-      .on('denied', (err: unknown) => {
-        // PouchDB reports `{ direction, doc: { id, error, reason } }` for a document the server refused.
-        const e = (err ?? {}) as {
-          doc?: { id?: string; reason?: string; error?: string };
-          id?: string;
-          reason?: string;
-        };
-        const id = e.doc?.id ?? e.id ?? '?';
-        const reason = e.doc?.reason ?? e.reason ?? e.doc?.error ?? 'forbidden';
-        // Another user's event, pulled from the hub or another desk, that this desk offered the
-        // server too: the server takes it only from its author or the hub. Not this desk's refusal.
-        if (reason === 'event.actorMismatch' && opts.ownDevice && parseEventId(id)?.device !== opts.ownDevice) return;
-        const refuse = (): void => {
-          if (!snap.refused.some((r) => r.id === id)) emit({ refused: [...snap.refused, { id, reason }] });
-        };
-        // The same event reached the server another way (the hub, another desk) between the check
-        // and the write: a CouchDB-protocol server that validates even a revision it already holds
-        // (pouchdb-server: the dev central and the hub) refuses it as immutable. Not a refusal.
-        if (reason !== 'event.immutable') return refuse();
-        void Promise.all([local.get(id), remote.get(id)])
-          .then(([mine, theirs]) => (mine._rev === theirs._rev ? undefined : refuse()))
-          .catch(refuse);
-      })
+      .on('denied', onDenied)
       .on('error', (err: unknown) => {
         emit({ state: 'error', error: classify(err) });
       });
   };
-  begin();
 
+  const cancelOne = async (
+    r: { cancel: () => void; on: (e: 'complete', f: () => void) => unknown } | null,
+  ): Promise<void> => {
+    if (!r) return;
+    // Its end is awaited briefly: a replication cancelled while its requests fail may not say so,
+    // and a restart after a cut should not wait on it.
+    const done = new Promise<void>((resolve) => {
+      void r.on('complete', () => resolve());
+      setTimeout(resolve, 500);
+    });
+    r.cancel();
+    await done;
+  };
+  const cancel = async (): Promise<void> => {
+    const r = replication;
+    const sc = scans;
+    replication = null;
+    scans = null;
+    await Promise.all([cancelOne(r), cancelOne(sc)]);
+  };
   let restarting: Promise<void> | null = null;
   const restart = (): Promise<void> => {
     restarting ??= (async () => {
+      if (stopped) return;
       await cancel();
-      if (!stopped) begin();
+      if (stopped) return;
+      emit({ state: 'connecting' });
+      begin();
     })().finally(() => {
       restarting = null;
     });
     return restarting;
   };
-
-  const cancel = async (): Promise<void> => {
-    const r = replication;
-    replication = null;
-    if (!r) return;
-    const done = new Promise<void>((resolve) => {
-      void r.on('complete', () => resolve());
-      setTimeout(resolve, 2000);
-    });
-    r.cancel();
-    await done;
-  };
+  if (opts.line) {
+    opts.line.onDead = () => {
+      if (!stopped) emit({ state: 'offline', error: 'sync.unreachable' });
+    };
+    opts.line.onBack = () => void restart();
+    opts.line.onTooLarge = (path) => {
+      if (!/_bulk_docs|_bulk_get/.test(path) || batchSize <= SYNC_BATCH.minSize) return;
+      batchSize = Math.max(SYNC_BATCH.minSize, Math.floor(batchSize / 2));
+      goodBatches = 0;
+      void restart();
+    };
+    opts.line.onGaveUp = opts.line.onTooLarge;
+  }
+  begin();
 
   return {
     snapshot: () => snap,
     syncNow: async () => {
       if (stopped) return;
-      await cancel();
-      emit({ state: 'connecting' });
-      begin();
+      await restart();
       await verify();
     },
     stop: async () => {
       stopped = true;
       clearInterval(heartbeat);
+      opts.line?.close();
       await cancel();
       await verifying;
       emit({ state: 'stopped' });

@@ -41,11 +41,15 @@ export function formatLongDate(instant: number, language: UiLanguage): string {
   }).format(new Date(instant + KZ_OFFSET_MS));
 }
 
-/** Numbers with the no-break-space grouping and decimal comma of kk-KZ / ru-KZ. */
-export function formatNumber(value: number, language: UiLanguage): string {
-  return new Intl.NumberFormat(intlLocale(language)).format(value);
+/**
+ * Numbers with the no-break-space grouping and decimal comma used in Kazakhstan in both languages
+ * (CLDR's kk and ru agree). Formatted with ru-KZ's symbols for both: Chromium's ICU has no Kazakh
+ * number data and formats `kk-KZ` as "12,345.6".
+ */
+export function formatNumber(value: number, _language: UiLanguage, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat('ru-KZ', options).format(value);
 }
 
-export function formatMoneyKzt(value: number, language: UiLanguage): string {
-  return new Intl.NumberFormat(intlLocale(language), { style: 'currency', currency: 'KZT' }).format(value);
+export function formatMoneyKzt(value: number, _language: UiLanguage): string {
+  return new Intl.NumberFormat('ru-KZ', { style: 'currency', currency: 'KZT' }).format(value);
 }

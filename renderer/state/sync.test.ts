@@ -13,6 +13,7 @@ const snap = (state: SyncSnapshot['state'], pendingLocal: number | null = 0): Sy
   pulled: 0,
   pushed: 0,
   download: null,
+  progress: null,
 });
 type S = Pick<SyncState, 'targets' | 'username' | 'password' | 'snapshots'>;
 const both: S = {

@@ -13,13 +13,14 @@ const KAZAKH_LETTERS = /[әғқңөұүһі]/i;
 
 describe('the bundled catalogue: all 21 seed services', () => {
   it('loads and validates every service, with every variant and step', () => {
-    // 21 services; 004/17 and 004/12 also in a corrected version 1.1 (catalogue gaps, issue 15).
+    // 21 services; 004/17 and 004/12 also in a corrected version 1.1, 004/17 in 1.2 (catalogue
+    // gaps, issue 15).
     expect(new Set(catalogue.services.map((s) => s.id)).size).toBe(21);
-    expect(catalogue.services).toHaveLength(23);
+    expect(catalogue.services).toHaveLength(24);
     const variants = catalogue.services.reduce((n, s) => n + s.variants.length, 0);
     const steps = catalogue.services.reduce((n, s) => n + s.variants.reduce((m, v) => m + v.steps.length, 0), 0);
-    expect(variants).toBe(58);
-    expect(steps).toBe(519);
+    expect(variants).toBe(63);
+    expect(steps).toBe(625);
   });
 
   it('speaks Kazakh: names and step actions are real Kazakh text, not Russian copied over', () => {

@@ -19,7 +19,7 @@ const almatyPermit = seeds.find((d) => d._id === 'service:fl-permit-almaty:1.1')
 
 describe('catalogue documents', () => {
   it('seeds every bundled service version and calendar year under its own id', () => {
-    expect(seeds.filter((d) => d.type === 'service')).toHaveLength(23);
+    expect(seeds.filter((d) => d.type === 'service')).toHaveLength(24);
     expect(seeds.filter((d) => d.type === 'calendar').map((d) => d._id)).toEqual([
       'calendar:2024',
       'calendar:2025',
@@ -65,11 +65,11 @@ describe('catalogue documents', () => {
       { _id: 'office:X1', _deleted: true },
       { _id: '_design/kense', validate_doc_update: 'function () {}' },
     ]);
-    expect(state.catalogue.services).toHaveLength(23);
+    expect(state.catalogue.services).toHaveLength(24);
     expect(Object.keys(state.calendar.years).map(Number)).toEqual([2024, 2025, 2026, 2027]);
     expect(state.invalid.map((i) => i.id)).toEqual(['calendar:2028']);
     expect(state.conflicts).toEqual([{ id: 'calendar:2026', rev: '2-b', losers: ['2-a'] }]);
-    expect(state.catalogue.get('fl-permit-almaty')?.version).toBe('1.1');
+    expect(state.catalogue.get('fl-permit-almaty')?.version).toBe('1.2');
     expect(state.catalogue.get('fl-permit-almaty', '1')?.version).toBe('1');
   });
 });

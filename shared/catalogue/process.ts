@@ -1,4 +1,4 @@
-import type { Channel, Norm, Step, Variant } from './schema';
+import type { Channel, Extension, Norm, Step, Variant } from './schema';
 
 /**
  * A variant's process as a graph, drawn from its data (the regulations describe their flowcharts
@@ -57,6 +57,10 @@ export interface ProcessGraph {
   /** The lanes in order of first appearance along the flow. */
   lanes: string[];
   deadline: Norm | null;
+  /** Longer terms the regulation allows mid-case (recorded extensions), for the caption. */
+  extensions: Extension[];
+  /** The variant's steps, for naming the steps an extension changes. */
+  steps: Step[];
 }
 
 type Outcome = 'approved' | 'refused';
@@ -72,7 +76,13 @@ function applies(step: Step, outcome: Outcome): boolean {
 }
 
 export const stepNodeId = (stepId: string): string => `step:${stepId}`;
-export const endNodeId = (end: ProcessEnd): string => `end:${end}`;
+/**
+ * An end's node. An early exit (a step that `closes` the case) has an end of its own beside it,
+ * `end:refused:<step>`, so that the layout keeps the exit short instead of running it down to the
+ * refusal at the foot of the process.
+ */
+export const endNodeId = (end: ProcessEnd, exitStep?: string): string =>
+  exitStep === undefined ? `end:${end}` : `end:${end}:${exitStep}`;
 export const START_NODE = 'start';
 
 /**
@@ -91,15 +101,21 @@ export function processGraph(variant: Variant, channel: Channel | null = null): 
   };
   /** Where the flow goes after index i with this outcome: the next step that applies, or an end. */
   const after = (i: number, outcome: Outcome): { node: string; index: number | null } => {
-    for (let k = i + 1; k < steps.length; k++) {
+    // A step that closes the case (the end of an early exit) leads only to its own end (engine.ts `advance`).
+    const exit = steps[i]?.closes ? steps[i].id : undefined;
+    for (let k = exit === undefined ? i + 1 : steps.length; k < steps.length; k++) {
       const s = steps[k];
       if (s && applies(s, outcome)) return { node: stepNodeId(s.id), index: k };
     }
-    return { node: endNodeId(outcome === 'refused' ? 'refused' : 'closed'), index: null };
+    return { node: endNodeId(outcome === 'refused' ? 'refused' : 'closed', exit), index: null };
   };
-  const ends = new Set<ProcessEnd>();
+  /** The end nodes reached, by id, with their kind. */
+  const ends = new Map<string, ProcessEnd>();
   const endOf = (node: string): void => {
-    if (node.startsWith('end:')) ends.add(node.slice(4) as ProcessEnd);
+    if (node.startsWith('end:')) ends.set(node, node.split(':')[1] as ProcessEnd);
+  };
+  const addEnd = (end: ProcessEnd): void => {
+    ends.set(endNodeId(end), end);
   };
 
   // Walk every (step, outcome) the engine can reach, from the first step with no decision yet.
@@ -109,7 +125,7 @@ export function processGraph(variant: Variant, channel: Channel | null = null): 
   link(START_NODE, first.node, 'next');
   endOf(first.node);
   link(START_NODE, endNodeId('refused_at_intake'), 'refused_intake');
-  ends.add('refused_at_intake');
+  addEnd('refused_at_intake');
   if (first.index !== null) queue.push({ index: first.index, outcome: 'approved' });
   const go = (from: string, i: number, outcome: Outcome, kind: EdgeKind): void => {
     const next = after(i, outcome);
@@ -148,12 +164,12 @@ export function processGraph(variant: Variant, channel: Channel | null = null): 
       go(id, index, outcome, 'received');
       if (step.onExpire === 'refuse_intake') {
         link(id, endNodeId('refused_at_intake'), 'expired');
-        ends.add('refused_at_intake');
+        addEnd('refused_at_intake');
       } else if (step.onExpire === 'mail_result') go(id, index, outcome, 'expired');
       else {
         // Unregulated expiry closes the case without a result (engine.ts `expire`).
         link(id, endNodeId('not_supplied'), 'expired');
-        ends.add('not_supplied');
+        addEnd('not_supplied');
       }
     } else go(id, index, outcome, 'next');
     if (step.condition) go(id, index, outcome, 'skipped');
@@ -176,17 +192,24 @@ export function processGraph(variant: Variant, channel: Channel | null = null): 
   const laneOf = (id: string): string => stepNodes.find((n) => n.id === id)?.lane ?? stepNodes[0]?.lane ?? 'applicant';
   const start: ProcessNode = { id: START_NODE, kind: 'start', lane: laneOf(first.node), step: null, end: null };
   const order: ProcessEnd[] = ['closed', 'refused', 'not_supplied', 'refused_at_intake'];
-  const endNodes: ProcessNode[] = order
-    .filter((e) => ends.has(e))
-    .map((e) => {
-      const id = endNodeId(e);
+  // The ends in a fixed order of kind; early exits' own ends after the common one, in step order.
+  const endNodes: ProcessNode[] = [...ends]
+    .sort(([a, x], [b, y]) => order.indexOf(x) - order.indexOf(y) || a.length - b.length || (a < b ? -1 : 1))
+    .map(([id, e]) => {
       // An end sits in the lane of the step that leads to it last in the flow.
       const from = [...edges.values()].filter((x) => x.to === id && x.from !== START_NODE).map((x) => x.from);
       return { id, kind: 'end', lane: from.length ? laneOf(from[from.length - 1]!) : start.lane, step: null, end: e };
     });
   const nodes = [start, ...stepNodes, ...endNodes];
   const lanes = [...new Set(nodes.map((n) => n.lane))];
-  return { nodes, edges: [...edges.values()], lanes, deadline: variant.deadline };
+  return {
+    nodes,
+    edges: [...edges.values()],
+    lanes,
+    deadline: variant.deadline,
+    extensions: variant.extensions ?? [],
+    steps: variant.steps,
+  };
 }
 
 /** Whether a variant has steps that only some channels run (the diagram is then drawn per channel). */

@@ -131,10 +131,23 @@ export const stepSchema = z
       .optional(),
     /** Applicant-wait steps: the outcome when the wait expires. */
     onExpire: z.enum(WAIT_EXPIRY).optional(),
+    /**
+     * The case ends once this step is done: the last step of an early exit on one side of a
+     * decision (004/17: an incomplete package is refused and the documents returned within five
+     * working days of receipt, and the commission never sees it). Only on a `branch` step.
+     */
+    closes: z.boolean().optional(),
     note: z.string().optional(),
   })
   .strict()
   .superRefine((step, ctx) => {
+    if (step.closes && !step.branch)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['closes'],
+        message: 'only a step on one side of a decision closes the case early',
+        params: { code: 'closesWithoutBranch' },
+      });
     if (step.kind === 'commission' && !step.commission)
       ctx.addIssue({
         code: 'custom',

@@ -1,3 +1,4 @@
+import { EVENTS_BY_APP_MAP, REPORT_VIEWS, REPORTS_VALIDATE_SOURCE } from './reportViews';
 import { OFFICE_VALIDATOR_LIB, validateOfficeDoc, type ValidationRules } from './validateDocUpdate';
 import { validateUserDoc, type UserDocPolicy } from './validateUserDoc';
 import { catalogValidationRules, validateCatalogDoc, type CatalogRules } from './validateCatalogDoc';
@@ -29,11 +30,60 @@ export interface SecurityObject {
   members: { names: string[]; roles: string[] };
 }
 
-/** An office database is open to that office's staff (and supervisors); nobody else, not anonymous. */
+/**
+ * An office database is open to that office's staff; nobody else, not anonymous. Not to
+ * supervisors: CouchDB 3 has no per-view security, so a member could read every document, and
+ * with it citizens' personal data. Supervisors read their offices' reports databases instead.
+ */
 export function officeSecurity(office: string): SecurityObject {
   return {
     admins: { names: [], roles: ['_admin'] },
-    members: { names: [], roles: [officeRole(office), 'supervisor'] },
+    members: { names: [], roles: [officeRole(office)] },
+  };
+}
+
+/**
+ * Each office's reports database: report facts only (service, channel, dates, durations; no
+ * applicant, no number), written by the central reports writer (server/central/reports) as the
+ * server admin, read by supervisors of that office (`reports:<CODE>`) through its views.
+ */
+export const reportsDbName = (office: string): string => `reports_${office.toLowerCase()}`;
+export const reportsRole = (office: string): string => `reports:${office}`;
+export const REPORTS_DESIGN_DOC_ID = '_design/kense_reports';
+
+export function reportsSecurity(office: string): SecurityObject {
+  return {
+    admins: { names: [], roles: ['_admin'] },
+    members: { names: [], roles: [reportsRole(office)] },
+  };
+}
+
+export interface ViewsDesignDocument {
+  _id: string;
+  language: 'javascript';
+  views: Record<string, { map: string; reduce?: string }>;
+  validate_doc_update?: string;
+  kense_version: string;
+}
+
+/** The reports database's design document: the views and the read-only rule. */
+export function reportsDesignDocument(version: string): ViewsDesignDocument {
+  return {
+    _id: REPORTS_DESIGN_DOC_ID,
+    language: 'javascript',
+    views: Object.fromEntries(Object.entries(REPORT_VIEWS).map(([name, v]) => [name, { ...v }])),
+    validate_doc_update: REPORTS_VALIDATE_SOURCE,
+    kense_version: version,
+  };
+}
+
+/** In each office database, beside `_design/kense`: the events of an application, for the reports writer. */
+export function officeReportsDesignDocument(version: string): ViewsDesignDocument {
+  return {
+    _id: REPORTS_DESIGN_DOC_ID,
+    language: 'javascript',
+    views: { by_app: { map: EVENTS_BY_APP_MAP } },
+    kense_version: version,
   };
 }
 
@@ -46,7 +96,7 @@ export function catalogSecurity(): SecurityObject {
 }
 
 /** A function's source as CouchDB will get it, refused if a build tool rewrote it with helpers. */
-function plainSource(fn: (...args: never[]) => unknown, name: string): string {
+export function plainSource(fn: (...args: never[]) => unknown, name: string): string {
   const body = fn.toString();
   // A build tool that injects helpers into the function would ship a validator that throws
   // ReferenceError on the server; refuse to produce it instead.

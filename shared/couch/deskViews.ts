@@ -1,3 +1,4 @@
+import { plainSource, type ViewsDesignDocument } from './design';
 /**
  * What a desk asks of its office database on the server besides replication: one map/reduce view,
  * `_design/kense_desk/_view/apps`, that lets a new desk (or one far behind) download the open
@@ -83,26 +84,11 @@ export function appsReduce(_keys: unknown, values: (AppEventValue | AppSummary)[
 }
 /* eslint-enable no-var */
 
-export interface ViewDesignDocument {
-  _id: string;
-  language: 'javascript';
-  views: Record<string, { map: string; reduce?: string }>;
-  kense_version: string;
-}
-
-/** A function's source as the server will evaluate it, refused if a build tool added helpers to it. */
-function viewSource(fn: (...args: never[]) => unknown, name: string): string {
-  const body = fn.toString();
-  if (/__name|__defProp|__require|_interop|import_|\brequire\(/.test(body))
-    throw new Error(`${name} was transformed by the build tool; its source cannot go into CouchDB as is`);
-  return body;
-}
-
-export function deskViewsDocument(version: string): ViewDesignDocument {
+export function deskViewsDocument(version: string): ViewsDesignDocument {
   return {
     _id: DESK_DESIGN_DOC_ID,
     language: 'javascript',
-    views: { apps: { map: viewSource(appsMap, 'appsMap'), reduce: viewSource(appsReduce, 'appsReduce') } },
+    views: { apps: { map: plainSource(appsMap, 'appsMap'), reduce: plainSource(appsReduce, 'appsReduce') } },
     kense_version: version,
   };
 }

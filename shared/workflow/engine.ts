@@ -457,7 +457,9 @@ class Folder {
   /** Moves to the next step that applies, recording automatic steps on the way. */
   private advance(at: number): void {
     const steps = this.s.variant?.steps ?? [];
-    for (let i = this.stepIndex + 1; i < steps.length; i++) {
+    // The last step of an early exit (a refused package returned) ends the case here.
+    const first = this.s.step?.closes ? steps.length : this.stepIndex + 1;
+    for (let i = first; i < steps.length; i++) {
       const step = steps[i];
       if (!step || !this.applies(step)) continue;
       // A conditional step after the result was handed over ("if the applicant does not come,

@@ -93,7 +93,10 @@ export function applicationPath(state: ApplicationState): ApplicationPath {
   } else {
     const end = ENDS[state.status]?.(state);
     if (end) {
-      const id = endNodeId(end);
+      // Closed by the last step of an early exit: that exit's own end (process.ts `endNodeId`).
+      const last = state.history[state.history.length - 1];
+      const exit = state.variant?.steps.find((x) => x.id === last?.stepId && x.closes);
+      const id = endNodeId(end, state.status === 'closed' ? exit?.id : undefined);
       nodes.set(id, {
         status: state.overdue ? 'late' : 'done',
         times: 1,

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { CENTRAL_PORT, SERVICE_PORT } from '../../playwright.config';
 import { DEV_ADMIN } from '../../scripts/central';
@@ -38,6 +39,35 @@ async function centralReady(): Promise<void> {
  * The office's database on the central, emptied and provisioned again: desks sync once someone
  * signs in, so a test must not receive the applications of the tests before it.
  */
+/**
+ * One request to the central as its admin, on a connection of its own: a test that generates data
+ * for seconds (the event loop busy) may otherwise reuse a kept-alive socket that the server closed
+ * meanwhile ("other side closed"). Resolves with the status and the parsed answer.
+ */
+export function centralRequest(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${CENTRAL}/${path}`,
+      { method, agent: false, headers: { authorization: adminAuth, 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text || '{}') as Record<string, unknown> }),
+        );
+      },
+    );
+    req.on('error', reject);
+    if (body !== undefined) req.write(JSON.stringify(body));
+    req.end();
+  });
+}
+
 export async function freshCentral(): Promise<void> {
   await centralReady();
   const db = `${CENTRAL}/office_${OFFICE.toLowerCase()}`;
@@ -51,22 +81,28 @@ export async function freshCentral(): Promise<void> {
     return r;
   };
   // What provisioning put there (the validator's source cannot be rebuilt in this process: the
-  // test runner's transpiler rewrites functions), put back on an empty database.
-  const security = (await (await call('GET', `${db}/_security`)).json()) as unknown;
-  const { _rev: _ignored, ...design } = (await (await call('GET', `${db}/_design/kense`)).json()) as {
-    _rev: string;
-  };
-  // The staff directory is the office's, like its accounts (which stay in _users): kept.
-  const staff = (
-    (await (
-      await call('GET', `${db}/_all_docs?include_docs=true&startkey=%22staff%3A%22&endkey=%22staff%3A%EF%BF%B0%22`)
-    ).json()) as { rows: { doc: Record<string, unknown> }[] }
-  ).rows.map(({ doc: { _rev: _r, ...doc } }) => doc);
-  await call('DELETE', db);
-  await call('PUT', db);
-  await call('PUT', `${db}/_security`, security);
-  await call('PUT', `${db}/_design/kense`, design);
-  if (staff.length > 0) await call('POST', `${db}/_bulk_docs`, { docs: staff });
+  // test runner's transpiler rewrites functions), put back on an empty database. The office's
+  // reports database (its facts follow the office database) is emptied the same way.
+  for (const url of [db, `${CENTRAL}/reports_${OFFICE.toLowerCase()}`]) {
+    const security = (await (await call('GET', `${url}/_security`)).json()) as unknown;
+    const designs = (await (
+      await call('GET', `${url}/_all_docs?include_docs=true&startkey=%22_design%2F%22&endkey=%22_design0%22`)
+    ).json()) as { rows: { doc: { _id: string; _rev?: string } }[] };
+    // The staff directory is the office's, like its accounts (which stay in _users): kept.
+    const staff = (
+      (await (
+        await call('GET', `${url}/_all_docs?include_docs=true&startkey=%22staff%3A%22&endkey=%22staff%3A%EF%BF%B0%22`)
+      ).json()) as { rows: { doc: Record<string, unknown> }[] }
+    ).rows.map(({ doc: { _rev: _r, ...doc } }) => doc);
+    await call('DELETE', url);
+    await call('PUT', url);
+    await call('PUT', `${url}/_security`, security);
+    for (const { doc } of designs.rows) {
+      const { _rev: _ignored, ...design } = doc;
+      await call('PUT', `${url}/${design._id}`, design);
+    }
+    if (staff.length > 0) await call('POST', `${url}/_bulk_docs`, { docs: staff });
+  }
 }
 
 /**
@@ -105,11 +141,25 @@ export async function putDirectoryEntry(
 export async function freshDesk(page: Page): Promise<void> {
   await freshCentral();
   await page.goto('./');
+  // Deleted while the app holds them open (PouchDB and Dexie let go on the version change), each
+  // deletion awaited, then the app started again from nothing: an app left running on databases
+  // deleted under it (the catalogue's mid-seed) never synced its catalogue.
   await page.evaluate(async () => {
     localStorage.clear();
     sessionStorage.clear();
-    for (const db of await indexedDB.databases()) if (db.name) indexedDB.deleteDatabase(db.name);
+    const names = (await indexedDB.databases()).map((d) => d.name).filter((n): n is string => Boolean(n));
+    await Promise.all(
+      names.map(
+        (name) =>
+          new Promise<void>((resolve, reject) => {
+            const r = indexedDB.deleteDatabase(name);
+            r.onsuccess = () => resolve();
+            r.onerror = () => reject(new Error(`deleting ${name}: ${String(r.error)}`));
+          }),
+      ),
+    );
   });
+  await page.reload();
 }
 
 /** Signs whoever is signed in out (the top bar's button), if anyone. */

@@ -125,12 +125,29 @@ test('the packaged app carries the hub server, which runs with no node_modules a
     expect(existsSync(path.join(d, 'node_modules')), `${d}/node_modules`).toBe(false);
     if (path.dirname(d) === d) break;
   }
-  // The main process needs nothing outside itself but Node's built-ins and Electron.
-  const main = readFileSync(path.join(appDir, 'out/main/index.js'), 'utf8');
-  const imported = [...main.matchAll(/^import\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["']/gm)].map((m) => m[1] ?? '');
+  // The main process needs nothing outside itself but Node's built-ins, Electron and its own
+  // chunks (shipped beside it), followed through static and dynamic imports.
   const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-  expect(imported.filter((m) => m !== 'electron' && !builtins.has(m))).toEqual([]);
-  expect(main).not.toMatch(/require\.resolve\(["']pouchdb-server/);
+  const outside: string[] = [];
+  const seen = new Set<string>();
+  const follow = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(path.join(appDir, file), 'utf8');
+    expect(code).not.toMatch(/require\.resolve\(["']pouchdb-server/);
+    const specifiers = [
+      ...code.matchAll(/^import\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["']/gm),
+      ...code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
+    ].map((m) => m[1] ?? '');
+    for (const m of specifiers) {
+      if (m === 'electron' || builtins.has(m)) continue;
+      const local = m.startsWith('.') ? path.posix.join(path.posix.dirname(file), m) : null;
+      if (local && files.includes(local)) follow(local);
+      else outside.push(`${file}: ${m}`);
+    }
+  };
+  follow('out/main/index.js');
+  expect(outside).toEqual([]);
 
   dataDir = path.join(top, 'hub-data');
   mkdirSync(dataDir);

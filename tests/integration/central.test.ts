@@ -620,3 +620,38 @@ describe('staff accounts: sign-in, their own document, and no _users rights for 
     }
   });
 });
+
+describe('CORS and compression as a desk across a slow link needs them (as Apache CouchDB 3 has them)', () => {
+  it('a preflight allows Content-Encoding and is kept 600 s (CouchDB 3: [cors] max_age)', async () => {
+    const r = await fetch(`${central.url}/office_alm01/_bulk_docs`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'app://kense',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, content-encoding',
+      },
+    });
+    expect(r.status).toBeLessThan(300);
+    expect(r.headers.get('access-control-allow-origin')).toBe('app://kense');
+    expect(r.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-encoding');
+    expect(r.headers.get('access-control-max-age')).toBe('600');
+  });
+
+  it('takes a gzipped request body (CouchDB 3: chttpd:json_body gunzips on Content-Encoding: gzip)', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const doc = event('GZ1');
+    const r = await fetch(`${central.url}/office_alm01/_bulk_docs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: clerk },
+      body: new Uint8Array(gzipSync(JSON.stringify({ docs: [doc] }))),
+    });
+    expect(r.status).toBe(201);
+    const diff = await fetch(`${central.url}/office_alm01/_revs_diff`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: clerk },
+      body: new Uint8Array(gzipSync(JSON.stringify({ [String(doc['_id'])]: ['1-0123456789abcdef0123456789abcdef'] }))),
+    });
+    expect(diff.status).toBe(200);
+    expect(Object.keys((await diff.json()) as object)).toEqual([doc['_id']]);
+  });
+});

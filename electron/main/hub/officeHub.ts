@@ -129,7 +129,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const centralBase = opts.central.url.replace(/\/+$/, '');
   const centralAuth = { username: opts.central.user, password: opts.central.password };
   const adminAuth = { username: admin.user, password: admin.password };
-  const local = new PouchDB(`${server.url}/${db}`, { auth: adminAuth, skip_setup: true });
+  // Tolerant too: a replication cancelled at stop may still ask the hub's own server, just stopped.
+  const local = tolerantInfo(new PouchDB(`${server.url}/${db}`, { auth: adminAuth, skip_setup: true }));
   const upstream = new PouchDB(`${centralBase}/${db}`, { auth: centralAuth, skip_setup: true });
   // The replication's own handle on central (the probe below must see failures as they are).
   const uplink = tolerantInfo(new PouchDB(`${centralBase}/${db}`, { auth: centralAuth, skip_setup: true }));
@@ -140,6 +141,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const maxBackoff = opts.maxBackoffMs ?? 30_000;
   const backOff = (d: number): number => (d === 0 ? 1000 : Math.min(maxBackoff, d * 2));
   const sync = local.sync(uplink, { live: true, retry: true, back_off_function: backOff });
+  const ended = new Promise<void>((resolve) => {
+    void sync.on('complete', () => resolve());
+  });
 
   // Staff accounts, one way: central is where they are managed.
   let staff: StaffStatus = {
@@ -211,6 +215,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       clearInterval(timer);
       if (staffTimer) clearInterval(staffTimer);
       sync.cancel();
+      // The server stops once the replication has let go of it (its requests in flight would fail
+      // unhandled otherwise); a replication that never says so is not waited for long.
+      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2000))]);
       await copying;
       await server.stop();
     },

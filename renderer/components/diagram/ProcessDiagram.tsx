@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { EdgeKind, ProcessGraph } from '@shared/catalogue';
 import type { UiLanguage } from '@shared/ipc/contract';
 import type { ApplicationPath, NodeProgress } from '@shared/workflow';
-import { durationLabel, normLabel, normShort, postLabel, wrapText } from './labels';
+import { durationLabel, extensionEffects, normLabel, normShort, postLabel, wrapText } from './labels';
 import { HEADER_H, layoutProcess, paginate, ROW_H, type LaidEdge, type LaidNode, type ProcessLayout } from './layout';
 
 /**
@@ -32,12 +32,16 @@ export function ProcessDiagram({
   const deadline = graph.deadline
     ? t('catalogue:diagram.deadline', { norm: normLabel(graph.deadline, t) })
     : t('catalogue:diagram.noDeadline');
+  // Longer terms the regulation allows mid-case (grounds with the same effect said once).
+  const effects = [...new Set(graph.extensions.flatMap((x) => extensionEffects(x, graph.steps, t)))];
+  const extensions = effects.length > 0 ? t('catalogue:diagram.extensions', { effects: effects.join('; ') }) : null;
   if (!paged)
     return (
       <figure className="process-diagram" data-testid="process-diagram">
         <figcaption className="process-caption">
           {title && <strong>{title} · </strong>}
           <span data-testid="diagram-deadline">{deadline}</span>
+          {extensions && <span data-testid="diagram-extensions"> · {extensions}</span>}
         </figcaption>
         <div className="process-scroll">
           <Svg layout={layout} language={language} path={path} from={0} rows={layout.rows} />
@@ -54,7 +58,10 @@ export function ProcessDiagram({
           <header className="process-print-caption">
             {title && <div className="process-print-title">{title}</div>}
             <div className="process-print-line">
-              <span>{deadline}</span>
+              <span>
+                {deadline}
+                {extensions && ` · ${extensions}`}
+              </span>
               <span>{t('catalogue:diagram.page', { page: i + 1, pages: pages.length })}</span>
             </div>
           </header>

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { Norm } from '@shared/catalogue';
+import type { Extension, Norm, Step, TermChange } from '@shared/catalogue';
 
 /** A norm as people read it: "5 жұмыс күні, тіркелген күннен бастап" / "5 рабочих дней с регистрации". */
 export function normLabel(norm: Norm | null, t: TFunction): string {
@@ -12,6 +12,21 @@ export function normLabel(norm: Norm | null, t: TFunction): string {
 export function normShort(norm: Norm, t: TFunction): string {
   const amount = t(`catalogue:normShort.${norm.unit}`, { count: norm.value });
   return norm.from === 'registration' ? `${amount}, ${t('catalogue:normShort.fromRegistration')}` : amount;
+}
+
+/**
+ * What an extension changes, read from its data: "общий срок — 20 рабочих дней; шаг 7 — 20 рабочих
+ * дней, с регистрации" / "общий срок продлевается на 1 месяц".
+ */
+export function extensionEffects(x: Extension, steps: readonly Step[], t: TFunction): string[] {
+  const change = (c: TermChange, key: 'Deadline' | 'Step', n?: string): string =>
+    c.set
+      ? t(`catalogue:detail.extension${key}Set`, { n, norm: normLabel(c.set, t) })
+      : t(`catalogue:detail.extension${key}Add`, { n, norm: normLabel(c.add ?? null, t) });
+  return [
+    ...(x.deadline ? [change(x.deadline, 'Deadline')] : []),
+    ...Object.entries(x.steps ?? {}).map(([id, c]) => change(c, 'Step', steps.find((s) => s.id === id)?.n ?? id)),
+  ];
 }
 
 /** The regulation's post (step.role), translated; a post the app has no name for is shown as written. */

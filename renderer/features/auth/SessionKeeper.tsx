@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { identityFor } from '@shared/auth';
 import { useSession } from '../../state/session';
-import { checkWithServer } from './authenticate';
+import { checkWithServer } from '../../data/serverAuth';
 import { endSession, signOut, startSession, useCredentials } from '../../state/credentials';
 import { knownUser, rememberUser } from './localAccounts';
 import { makeVerifier } from './verifier';

@@ -1,7 +1,7 @@
 import { identityFor, lockoutState, type IdentityRefusal } from '@shared/auth';
 import type { StaffRole } from '@shared/events';
 import type { StaffDirectoryEntry } from '@shared/staff';
-import { base, basicAuth } from '../../data/serverAuth';
+import { checkWithServer, fullNameOf, type Online } from '../../data/serverAuth';
 import { localDirectoryEntry } from '../../data/staffDirectory';
 import { clearLockout, forgetUser, knownUser, lockoutOf, recordFailure, rememberUser } from './localAccounts';
 import { checkPassword, checkVerifier, makeVerifier, makeVerifierWithKey, type PasswordVerifier } from './verifier';
@@ -42,52 +42,6 @@ export type DeskKeyFailure =
  */
 export type AuthResult =
   { ok: true; user: Authenticated; wrappingKey: CryptoKey | null } | { ok: false; failure: AuthFailure };
-
-type Online =
-  | { kind: 'accepted'; name: string | null; roles: string[] }
-  | { kind: 'refused' }
-  | { kind: 'unreachable' }
-  | { kind: 'error'; status: number };
-
-/** POST /_session: the server checks the password; no cookie is kept (requests carry Basic auth). */
-export async function checkWithServer(server: string, login: string, password: string): Promise<Online> {
-  let r: Response;
-  try {
-    r = await fetch(`${base(server)}/_session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ name: login, password }),
-      credentials: 'omit',
-      signal: AbortSignal.timeout(8000),
-    });
-  } catch {
-    return { kind: 'unreachable' };
-  }
-  if (r.status === 401) return { kind: 'refused' };
-  if (!r.ok) return r.status >= 500 ? { kind: 'unreachable' } : { kind: 'error', status: r.status };
-  const body = (await r.json().catch(() => null)) as { name?: unknown; roles?: unknown } | null;
-  const roles = Array.isArray(body?.roles) ? body.roles.filter((x): x is string => typeof x === 'string') : [];
-  return { kind: 'accepted', name: typeof body?.name === 'string' ? body.name : null, roles };
-}
-
-/**
- * The full name on the person's own user document (a Kense field, readable by its owner: `_users`
- * admits the staff roles as members); the login when it cannot be read.
- */
-async function fullNameOf(server: string, login: string, password: string): Promise<string> {
-  try {
-    const r = await fetch(`${base(server)}/_users/${encodeURIComponent(`org.couchdb.user:${login}`)}`, {
-      headers: { authorization: basicAuth(login, password) },
-      credentials: 'omit',
-      signal: AbortSignal.timeout(8000),
-    });
-    if (!r.ok) return login;
-    const doc = (await r.json()) as { full_name?: unknown };
-    return typeof doc.full_name === 'string' && doc.full_name.trim() ? doc.full_name.trim() : login;
-  } catch {
-    return login;
-  }
-}
 
 // Compared against when the login is unknown, so that the answer takes as long either way.
 let decoy: Promise<PasswordVerifier> | null = null;

@@ -12,7 +12,7 @@ import {
 } from '@shared/catalogue';
 import type { UiLanguage } from '@shared/ipc/contract';
 import { DiagramPrint } from '../../components/diagram/DiagramPrint';
-import { normLabel, postLabel } from '../../components/diagram/labels';
+import { extensionEffects, normLabel, postLabel } from '../../components/diagram/labels';
 import { ProcessDiagram } from '../../components/diagram/ProcessDiagram';
 import { getBridge } from '../../platform/bridge';
 import { usePreferences } from '../../state/preferences';
@@ -251,6 +251,7 @@ function VariantBlock({
                   s.condition ? t('catalogue:steps.condition', { condition: s.condition[language] }) : null,
                   s.commission ? t(`catalogue:steps.${s.commission.binding}`) : null,
                   s.onExpire ? t(`catalogue:steps.expire_${s.onExpire}`) : null,
+                  s.closes ? t('catalogue:steps.closes') : null,
                 ]
                   .filter(Boolean)
                   .join('; ')}
@@ -264,8 +265,8 @@ function VariantBlock({
           <h5>{t('catalogue:detail.extensions')}</h5>
           <ul>
             {(v.extensions ?? []).map((x) => (
-              <li key={x.id}>
-                {x.ground[language]} ·{' '}
+              <li key={x.id} data-testid={`extension-${v.id}-${x.id}`}>
+                {x.ground[language]} · <span>{extensionEffects(x, v.steps, t).join('; ')}</span> ·{' '}
                 <small className="muted">
                   {t('catalogue:detail.extensionDuring', {
                     steps: x.during.map((id) => v.steps.find((s) => s.id === id)?.n ?? id).join(', '),

@@ -1,6 +1,6 @@
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatPrintedDateTime } from '../../i18n/format';
+import { formatNumber, formatPrintedDateTime } from '../../i18n/format';
 import {
   configuredTargets,
   pendingSummary,
@@ -16,13 +16,17 @@ import {
  * against that server, never assumed) and what went wrong; a first download's progress; "sync now".
  */
 export function SyncIndicator(): JSX.Element {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // Numbers are formatted here, not by the message's `#`: see formatNumber.
+  const num = (n: number): string => formatNumber(n, i18n.language === 'ru' ? 'ru' : 'kk');
   const state = useSyncStatus();
   const status = syncStatusOf(state);
   const [open, setOpen] = useState(false);
   const pending = pendingSummary(state);
   const targets = configuredTargets(state.targets);
   const download = targets.map((x) => state.snapshots[x.name]?.download).find((d) => d) ?? null;
+  // While events are moving: how many are left and how fast, rather than a bare spinner.
+  const progress = targets.map((x) => state.snapshots[x.name]?.progress).find((p) => p) ?? null;
   return (
     <div className="sync-wrap">
       <button
@@ -36,16 +40,28 @@ export function SyncIndicator(): JSX.Element {
         <span role="status">{t(`sync:status.${status}`)}</span>
         {download && (
           <span className="sync-download" data-testid="sync-download">
-            {t('sync:download', { have: download.have, total: download.total })}
+            {t('sync:download', { haveText: num(download.have), totalText: num(download.total) })}
           </span>
         )}
-        {pending.central !== null && pending.central > 0 && (
+        {progress && !download && (
+          <span className="sync-progress" data-testid="sync-progress">
+            {progress.perMinute === null
+              ? t('sync:progress.left', { left: progress.left, leftText: num(progress.left) })
+              : t('sync:progress.rate', {
+                  left: progress.left,
+                  leftText: num(progress.left),
+                  rateText: num(progress.perMinute),
+                })}
+          </span>
+        )}
+        {/* While events go up, the line above says how many are left; the badge would repeat it. */}
+        {pending.central !== null && pending.central > 0 && progress?.direction !== 'up' && (
           <span
             className="sync-pending"
             data-testid="sync-pending"
             title={t('sync:pending.central', { count: pending.central })}
           >
-            {pending.central}
+            {num(pending.central)}
           </span>
         )}
       </button>
@@ -71,7 +87,8 @@ export function SyncIndicator(): JSX.Element {
 }
 
 function TargetDetails({ name }: { name: SyncTargetName }): JSX.Element {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const language = i18n.language === 'ru' ? 'ru' : 'kk';
   const state = useSyncStatus();
   const snap = state.snapshots[name];
   const status = targetStatusOf(state, name);
@@ -93,14 +110,17 @@ function TargetDetails({ name }: { name: SyncTargetName }): JSX.Element {
       </p>
       {snap?.download && (
         <p data-testid={`sync-target-${name}-download`}>
-          {t('sync:downloadLong', { have: snap.download.have, total: snap.download.total })}
+          {t('sync:downloadLong', {
+            haveText: formatNumber(snap.download.have, language),
+            totalText: formatNumber(snap.download.total, language),
+          })}
         </p>
       )}
       {snap?.download?.apps && (
         <p data-testid={`sync-target-${name}-download-apps`}>
           {t('sync:downloadApps', {
-            have: snap.download.apps.have,
-            total: snap.download.apps.total,
+            haveText: formatNumber(snap.download.apps.have, language),
+            totalText: formatNumber(snap.download.apps.total, language),
             minutes: Math.max(1, Math.ceil((snap.download.etaMs ?? 0) / 60_000)),
           })}
           {snap.download.openDone && ` ${t('sync:downloadOpenDone')}`}

@@ -21,6 +21,7 @@ import s14 from './almaty-unemployed-certificate.json';
 import s15 from './almaty-unemployed-registration.json';
 import s16 from './fl-permit-almaty.json';
 import s16b from './fl-permit-almaty-1.1.json';
+import s16c from './fl-permit-almaty-1.2.json';
 import s17 from './fl-permit-kyzylorda.json';
 import s18 from './fl-permit-sko.json';
 import s19 from './fl-permit-wko.json';
@@ -46,6 +47,7 @@ export const BUNDLED_SERVICES: readonly unknown[] = [
   s15,
   s16,
   s16b,
+  s16c,
   s17,
   s18,
   s19,

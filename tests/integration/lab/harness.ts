@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'esbuild';
+import { gunzipSync } from 'node:zlib';
 import type { Central } from '../../../scripts/central';
 import { putStaffUser, type StaffUser } from '../../../scripts/provision';
 import type { LabApi, LabWindow } from './page';
@@ -176,9 +177,14 @@ export interface LabPage {
   call: <K extends keyof LabApi>(name: K, ...args: Parameters<LabApi[K]>) => Promise<Awaited<ReturnType<LabApi[K]>>>;
 }
 
-export async function launchLab(server: LabServer, profileDir: string): Promise<Lab> {
+export async function launchLab(
+  server: LabServer,
+  profileDir: string,
+  /** A Chromium elsewhere (the link lab's runs inside a network namespace) and the page's address from there. */
+  where: { executablePath?: string; pageUrl?: string } = {},
+): Promise<Lab> {
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
+    executablePath: where.executablePath ?? CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
   });
@@ -193,7 +199,7 @@ export async function launchLab(server: LabServer, profileDir: string): Promise<
         if (process.env['LAB_DEBUG']) console.warn(`[lab page] ${e.name}: ${e.message}\n${e.stack ?? ''}`);
       });
       if (process.env['LAB_DEBUG']) page.on('console', (m) => console.warn(`[lab console] ${m.text()}`));
-      await page.goto(`${server.url}/${query}`);
+      await page.goto(`${where.pageUrl ?? server.url}/${query}`);
       await page.waitForFunction(() => (window as unknown as Partial<LabWindow>).labReady === true);
       const call = (async (name: string, ...args: unknown[]) =>
         page.evaluate(
@@ -323,12 +329,46 @@ export interface Proxy {
   log: ProxiedRequest[];
   /** Called when the server has answered a `_bulk_docs`, before the answer goes back: return true to cut the link there. */
   cutAfterBulkDocs: ((r: ProxiedRequest) => boolean) | null;
+  /** Every request that reached the server (CORS preflights apart), and the bytes as they crossed the link. */
+  counts: ProxyCounts;
+  /** Each request as it arrived in full (`at`, ms since the epoch) and when its answer was handed back. */
+  timeline: { at: number; what: string; answeredAt: number | null }[];
   close: () => Promise<void>;
 }
 
-function idsOf(p: string, body: Buffer): string[] {
-  if (body.length === 0) return [];
+export interface ProxyCounts {
+  requests: number;
+  preflights: number;
+  /** Request bodies as sent (gzipped where the desk gzipped them). */
+  bytesUp: number;
+  /** Response bodies as sent back (gzipped where the server or the proxy gzipped them). */
+  bytesDown: number;
+  /** Requests by kind: `_bulk_docs`, `_revs_diff`, `_changes`, `_local`, `GET doc`, … */
+  byKind: Record<string, number>;
+}
+
+export interface ProxyOptions {
+  /**
+   * What the server's responses look like on the link. `identity`: never compressed, as Apache
+   * CouchDB 3 sends them (the dev central would gzip them: Accept-Encoding is taken off the request).
+   * `gzip`: compressed where the browser accepts it, as nginx with `gzip on` in front of CouchDB.
+   * Default: as the server sends them.
+   */
+  responses?: 'identity' | 'gzip';
+}
+
+/** What kind of CouchDB request a path is, for counting. */
+export function requestKind(method: string, p: string): string {
+  const m = /\/(_[a-z_]+)(?:\/|$)/.exec(p.replace(/^\/[^/]+/, ''));
+  if (m?.[1]) return m[1];
+  if (/^\/[^/]+\/?$/.test(p)) return `${method} db`;
+  return `${method} doc`;
+}
+
+function idsOf(p: string, raw: Buffer, encoding: string | undefined): string[] {
+  if (raw.length === 0) return [];
   try {
+    const body = encoding === 'gzip' ? gunzipSync(new Uint8Array(raw)) : raw;
     if (p.endsWith('/_bulk_docs')) {
       const b = JSON.parse(body.toString('utf8')) as { docs?: { _id?: string }[] };
       return (b.docs ?? []).map((d) => String(d._id));
@@ -345,7 +385,7 @@ function idsOf(p: string, body: Buffer): string[] {
 }
 
 /** A cuttable HTTP proxy in front of `target` (the whole link, in both directions). */
-export async function startProxy(name: string, target: string): Promise<Proxy> {
+export async function startProxy(name: string, target: string, opts: ProxyOptions = {}): Promise<Proxy> {
   const t = new URL(target);
   const agent = new http.Agent({ keepAlive: false });
   const sockets = new Set<net.Socket>();
@@ -376,6 +416,8 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
     },
     log: [],
     cutAfterBulkDocs: null,
+    counts: { requests: 0, preflights: 0, bytesUp: 0, bytesDown: 0, byKind: {} },
+    timeline: [],
     close: async () => {
       cut();
       await new Promise<void>((r) => server.close(() => r()));
@@ -401,6 +443,22 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
         docGet;
       const headers = { ...req.headers, host: t.host };
       delete headers['connection'];
+      if (opts.responses === 'identity') delete headers['accept-encoding'];
+      const counts = proxy.counts;
+      if (req.method === 'OPTIONS') counts.preflights++;
+      else {
+        counts.requests++;
+        const kind = requestKind(req.method ?? 'GET', p);
+        counts.byKind[kind] = (counts.byKind[kind] ?? 0) + 1;
+        counts.bytesUp += body.length;
+      }
+      const moment = {
+        at: Date.now(),
+        what: `${req.method ?? 'GET'} ${req.url ?? '/'}`,
+        answeredAt: null as number | null,
+      };
+      proxy.timeline.push(moment);
+      res.on('finish', () => (moment.answeredAt = Date.now()));
       const up = http.request(
         { hostname: t.hostname, port: t.port, path: req.url, method: req.method, headers, agent },
         (ures) => {
@@ -409,7 +467,9 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
             ? {
                 method: req.method ?? 'POST',
                 path: p,
-                ids: docGet ? [decodeURIComponent(p.split('/').pop() ?? '')] : idsOf(p, body),
+                ids: docGet
+                  ? [decodeURIComponent(p.split('/').pop() ?? '')]
+                  : idsOf(p, body, req.headers['content-encoding']),
                 status: ures.statusCode ?? null,
                 ...(p.endsWith('/_changes') ? { since: query.get('since') ?? '0' } : {}),
               }
@@ -431,6 +491,7 @@ export async function startProxy(name: string, target: string): Promise<Proxy> {
             return;
           }
           res.writeHead(ures.statusCode ?? 502, ures.headers);
+          ures.on('data', (c: Uint8Array) => (proxy.counts.bytesDown += c.length));
           ures.pipe(res);
           ures.on('end', () => upstream.delete(up));
         },
@@ -484,14 +545,14 @@ export async function putUser(url: string, login: string, password: string, role
   if (r.status !== 201 && r.status !== 202) throw new Error(`user ${login}: HTTP ${r.status} ${await r.text()}`);
 }
 
-/** Event ids in a server's office database (as the admin). */
-export async function serverEventIds(url: string, db = 'office_alm01'): Promise<string[]> {
-  const r = await fetch(
-    `${url}/${db}/_all_docs?startkey=${encodeURIComponent('"evt:"')}&endkey=${encodeURIComponent('"evt:\ufff0"')}`,
-    {
-      headers: { authorization: adminAuth },
-    },
-  );
+/** Ids in a server's office database (as the admin): events by default, all with prefix ''. */
+export async function serverEventIds(url: string, db = 'office_alm01', prefix = 'evt:'): Promise<string[]> {
+  const range = prefix
+    ? `?startkey=${encodeURIComponent(JSON.stringify(prefix))}&endkey=${encodeURIComponent(JSON.stringify(`${prefix}\ufff0`))}`
+    : '';
+  const r = await fetch(`${url}/${db}/_all_docs${range}`, {
+    headers: { authorization: adminAuth },
+  });
   if (!r.ok) throw new Error(`_all_docs of ${url}: HTTP ${r.status}`);
   const body = (await r.json()) as { rows: { id: string }[] };
   return body.rows.map((row) => row.id);

@@ -25,7 +25,8 @@ import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc, type OfficeDb } from '../.
 import { PouchDB } from '../../../renderer/data/pouch';
 import { deskKeysFromRaw } from '../../../renderer/data/deskKeys';
 import { openedModelDump, type OpenedModelDump } from '../../../renderer/data/sealedRows';
-import { startSync, type SyncHandle, type SyncSnapshot } from '../../../renderer/data/sync';
+import { openRemote, startSync, type SyncHandle, type SyncSnapshot } from '../../../renderer/data/sync';
+import type { Line } from '../../../renderer/data/syncLine';
 import { staffEntry, seedStaffDirectory } from '../../fixtures/staffDirectory';
 import { testPermitService } from '../../fixtures/testService';
 import { intake, prng } from './common';
@@ -94,6 +95,9 @@ let desk: Desk | null = null;
 let login = 'clerk1';
 const syncs = new Map<string, SyncHandle>();
 const snapshots = new Map<string, SyncSnapshot>();
+const lines = new Map<string, Line>();
+/** The link lab's sync, as the indicator would have shown it, for the bench's timeline. */
+const syncTrail: { at: number; what: string }[] = [];
 const history: { at: number; state: string; pending: number | null }[] = [];
 
 function current(): Desk {
@@ -119,6 +123,37 @@ async function eventIds(db: PouchDB.Database): Promise<string[]> {
   const r = await db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' });
   return r.rows.map((row) => row.id);
 }
+
+/** What staff write in an event's note, for the link lab's day of work (varied, as real notes are). */
+const REGISTERED_NOTES = [
+  'Өтініш қабылданды, құжаттар толық тапсырылды, өтініш берушіге қолхат берілді.',
+  'Құжаттар толық, анықтаманың түпнұсқасы көшірмесімен салыстырылды.',
+  'Өтініш беруші сенімхат бойынша өкіл арқылы жүгінді, сенімхат тексерілді.',
+  'Мекенжай анықтамасы электрондық үкімет порталы арқылы алынды.',
+  'Өтініш берушіге нәтижені алу күні мен тәртібі түсіндірілді.',
+];
+const RESOLUTION_NOTES = [
+  'Қарап, белгіленген мерзімде орындауды сұраймын.',
+  'Ауданның жер қатынастары бөлімімен келісіп, жауап дайындаңыз.',
+  'Мұрағат анықтамасын сұратып, нәтижесін маған баяндаңыз.',
+  'Бұрынғы өтініштерімен салыстырып, шешім жобасын ұсыныңыз.',
+];
+const STEP_NOTES = [
+  'Құжаттар тексерілді, ақпараттық жүйелерден алынған мәліметтер сәйкес келеді.',
+  'Мемлекеттік деректер қорынан сұрау жіберілді, жауап оң.',
+  'Салық берешегі жоқ, мүлік тіркелімінен үзінді алынды.',
+  'Комиссия мүшелерімен келісілді, қарсылық жоқ.',
+];
+const SIGNED_NOTES = [
+  'Келісілді. Нәтижені белгіленген мерзімде беру керек.',
+  'Қол қойылды, мөр басылды, тіркеу журналына енгізілді.',
+  'Шешім бекітілді, көшірмесі істе қалдырылды.',
+];
+const ISSUED_NOTES = [
+  'Нәтиже өтініш берушінің өзіне жеке куәлігін көрсеткен соң қолын қойғызып берілді.',
+  'Нәтиже сенімхат бойынша өкілге берілді, сенімхаттың көшірмесі тігілді.',
+  'Нәтиже пошта арқылы тапсырыс хатпен жіберілді.',
+];
 
 const api = {
   async openDesk(o: { office: string; desk: string; dbName: string; now: number; login: string }): Promise<string> {
@@ -226,15 +261,16 @@ const api = {
     appDefaults?: boolean;
   }): void {
     const d = current();
-    const remote = new PouchDB(`${o.url.replace(/\/+$/, '')}/${officeDbName(d.config.office)}`, {
-      adapter: 'http',
-      auth: { username: o.username, password: o.password },
-      skip_setup: true,
-    });
+    const url = `${o.url.replace(/\/+$/, '')}/${officeDbName(d.config.office)}`;
+    const credentials = { username: o.username, password: o.password };
+    // The app's remote comes with its line (SyncController: openRemote).
+    const { remote, line } = o.appDefaults
+      ? openRemote(url, credentials)
+      : { remote: new PouchDB(url, { adapter: 'http', auth: credentials, skip_setup: true }), line: undefined };
     const handle = startSync(d.office.db, remote, {
       target: o.target,
       ...(o.appDefaults
-        ? { ownDevice: d.deviceId, author: o.username }
+        ? { ownDevice: d.deviceId, author: o.username, line }
         : { maxBackoffMs: o.maxBackoffMs ?? 400, heartbeatMs: o.heartbeatMs ?? 1000, probeTimeoutMs: 2000 }),
       ...(o.batchSize ? { batchSize: o.batchSize } : {}),
       onChange: (s) => {
@@ -327,14 +363,16 @@ const api = {
   }): void {
     const office = officeForResume;
     if (!office) throw new Error('fillOffice first');
-    const remote = new PouchDB(`${o.url.replace(/\/+$/, '')}/${officeDbName('ALM01')}`, {
-      adapter: 'http',
-      auth: { username: o.username, password: o.password },
-      skip_setup: true,
+    // With the app's line: a check slowed by a loaded machine is not taken for a cut (without one,
+    // a failed check stops the replication, and a batch stored meanwhile goes uncounted).
+    const { remote, line } = openRemote(`${o.url.replace(/\/+$/, '')}/${officeDbName('ALM01')}`, {
+      username: o.username,
+      password: o.password,
     });
     let stopping = false;
     const handle: SyncHandle = startSync(office.db, remote, {
       target: 'central',
+      line,
       maxBackoffMs: 300,
       heartbeatMs: 1000,
       probeTimeoutMs: 2000,
@@ -356,6 +394,149 @@ const api = {
     syncs.clear();
     await officeForResume?.db.destroy();
     officeForResume = null;
+  },
+
+  // ---- the link lab: a day's work of one desk, pushed and pulled through a shaped link ----
+
+  /**
+   * A sealed office database holding a day's work of one desk: `apps` applications of five events
+   * each (registered, resolution, step done, signed, issued; about 580 bytes of JSON each, as the
+   * issue's measurement), and `scans` scans of `scanBytes` each (attachment_added events), the
+   * scans interleaved among the applications they belong to.
+   */
+  async linkFill(o: {
+    dbName: string;
+    apps: number;
+    login: string;
+    now: number;
+    scans?: number;
+    scanBytes?: number;
+    /** Application ids start with this (another day's work has other ids). */
+    appPrefix?: string;
+  }): Promise<{ events: number; scanIds: string[]; jsonBytes: number }> {
+    const office = await openOfficeDb('ALM01', { name: o.dbName, keys: await labKeys });
+    officeForResume = office;
+    const random = prng(19);
+    const docs: (EventDoc & { _attachments?: PouchDB.Core.Attachments })[] = [];
+    let counter = 0;
+    const ev = <K extends EventKind>(appId: string, kind: K, role: StaffRole, payload: PayloadOf<K>): EventDoc<K> =>
+      makeEvent({
+        kind,
+        appId,
+        office: 'ALM01',
+        device: 'D01',
+        clock: { wall: o.now, counter: counter++ },
+        now: o.now,
+        actor: { login: o.login, role },
+        payload,
+      });
+    // Notes vary as a clerk's do, each with a document number and a date of its own: a day's
+    // work that repeated one sentence would compress far better than real work does.
+    const pick = (notes: readonly string[]): string =>
+      `${notes[Math.floor(random() * notes.length)] ?? ''} №${String(Math.floor(random() * 1e6)).padStart(6, '0')}, ` +
+      `${String(1 + Math.floor(random() * 28)).padStart(2, '0')}.0${1 + Math.floor(random() * 9)}.2026`;
+    const scanEvery = o.scans ? Math.max(1, Math.floor(o.apps / o.scans)) : 0;
+    const scanIds: string[] = [];
+    for (let i = 0; i < o.apps; i++) {
+      const appId = `${o.appPrefix ?? 'L'}${String(i).padStart(5, '0')}`;
+      const iin = String(800101300000 + i).padStart(12, '0');
+      docs.push(
+        ev(appId, 'registered', 'clerk', {
+          ...intake('provider_office', i),
+          applicant: {
+            kind: 'person',
+            iin,
+            surname: ['Сейітова', 'Жұмабеков', 'Омарова', 'Қасымов'][i % 4] ?? 'Әбдірова',
+            name: ['Айгерім', 'Болат', 'Дана', 'Ермек'][i % 4] ?? 'Гүлнар',
+            patronymic: 'Серікқызы',
+            address: `Алматы облысы, Қарасай ауданы, ${1 + Math.floor(random() * 40)}-көше, ${i + 1}`,
+            phone: `+7 701 ${String(1_000_000 + i).slice(1)}`,
+          },
+          regNumber: `ALM01-D01-${String(i + 1).padStart(6, '0')}`,
+          note: pick(REGISTERED_NOTES),
+        }),
+        ev(appId, 'resolution', 'head', {
+          stepId: 's2',
+          executor: o.login,
+          executorName: pick(['Омарова Дана', 'Қасымов Ермек', 'Әбдірова Гүлнар', 'Нұрланов Бауыржан']),
+          note: pick(RESOLUTION_NOTES),
+        }),
+        ev(appId, 'step_done', 'executor', {
+          stepId: 's3',
+          outcome: 'done',
+          note: pick(STEP_NOTES),
+        }),
+        ev(appId, 'signed', 'head', { stepId: 's4', note: pick(SIGNED_NOTES) }),
+        ev(appId, 'issued', 'clerk', {
+          stepId: 's5',
+          mode: 'in_person',
+          note: pick(ISSUED_NOTES),
+        }),
+      );
+      if (scanEvery && scanIds.length < (o.scans ?? 0) && i % scanEvery === 0) {
+        const bytes = new Uint8Array(o.scanBytes ?? 300_000);
+        for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(random() * 256);
+        const name = `scan-${appId}.jpg`;
+        const e = ev(appId, 'attachment_added', 'clerk', { name, contentType: 'image/jpeg', size: bytes.length });
+        docs.push({ ...e, _attachments: { [name]: { content_type: 'image/jpeg', data: new Blob([bytes]) } } });
+        scanIds.push(e._id);
+      }
+    }
+    const utf8 = new TextEncoder();
+    const jsonBytes = docs.reduce((n, d) => n + (d._attachments ? 0 : utf8.encode(JSON.stringify(d)).length), 0);
+    const r = await office.db.bulkDocs(docs);
+    const failed = r.filter((x) => !('ok' in x && x.ok));
+    if (failed.length > 0)
+      throw new Error(`linkFill: ${failed.length} documents refused: ${JSON.stringify(failed[0])}`);
+    return { events: docs.length, scanIds, jsonBytes };
+  },
+
+  /** An empty sealed office database: a fresh desk, before its first pull. */
+  async linkOpenEmpty(dbName: string): Promise<void> {
+    officeForResume = await openOfficeDb('ALM01', { name: dbName, keys: await labKeys });
+  },
+
+  /** Event ids in the link lab's office database that have arrived, and scans among them. */
+  async linkCounts(): Promise<{ events: number; scans: number }> {
+    const r = await officeForResume?.db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' });
+    return { events: r?.rows.length ?? 0, scans: 0 };
+  },
+
+  /** The desk's live sync with central, exactly as SyncController starts it. */
+  startLinkSync(o: { url: string; username: string; password: string; device?: string; batchSize?: number }): void {
+    const office = officeForResume;
+    if (!office) throw new Error('linkFill or linkOpenEmpty first');
+    const { remote, line } = openRemote(`${o.url.replace(/\/+$/, '')}/${officeDbName('ALM01')}`, {
+      username: o.username,
+      password: o.password,
+    });
+    lines.set('central', line);
+    const handle = startSync(office.db, remote, {
+      target: 'central',
+      line,
+      ownDevice: o.device ?? 'D01',
+      author: o.username,
+      ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+      onChange: (s) => {
+        const was = snapshots.get('central');
+        snapshots.set('central', s);
+        if (was?.state !== s.state || was.pushed !== s.pushed || was.pulled !== s.pulled)
+          syncTrail.push({
+            at: Date.now(),
+            what: `SYNC ${s.state} pushed ${s.pushed} pulled ${s.pulled} pending ${String(s.pendingLocal)}`,
+          });
+      },
+    });
+    syncs.set('central', handle);
+  },
+
+  /** The line's own figures: requests, bytes before and after gzip, aborts, probes. */
+  lineCounts(
+    target: string,
+  ): Line['counts'] & { gzip: boolean | null; state: string; trail: { at: number; what: string }[] } {
+    const l = lines.get(target);
+    if (!l) throw new Error(`no line for ${target}`);
+    return { ...l.counts, gzip: l.gzipAccepted, state: l.status, trail: [...l.trail, ...syncTrail.splice(0)] };
   },
 
   // ---- the storage test: usage as the browser counts it ----

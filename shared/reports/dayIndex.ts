@@ -1,0 +1,195 @@
+import { closureOf, factDays, isOpen, type Closure, type ReportFact } from './fact';
+
+/**
+ * The reports' per-day index: for each local date, what happened to which application that day
+ * (registered, closed, a step pass ended), packed into typed arrays. A year of a large office
+ * (100,000 applications, half a million step passes) is then a few hundred rows to read, not
+ * a hundred thousand objects: IndexedDB clones typed arrays as bytes, objects one field at a time.
+ * The read model keeps these rows beside the per-application facts, and the projector keeps
+ * both in step (renderer/data/projector.ts).
+ *
+ * A row: `ids` (the applications, space-separated) and their dimensions in `apps`, APP_STRIDE
+ * numbers per slot (indexes into `dict`); the day's entries in `entries`, ENTRY_STRIDE per entry.
+ */
+export interface ReportDayRow {
+  day: string;
+  ids: string;
+  dict: string[];
+  apps: Int32Array;
+  entries: Int32Array;
+}
+
+/** Per application slot: service, version, variant, channel, executor (dict indexes, -1 none), flags. */
+export const APP_STRIDE = 6;
+export const DIM = { service: 0, version: 1, variant: 2, channel: 3, executor: 4, flags: 5 } as const;
+export const APP_FLAG = { extended: 1, returned: 2 } as const;
+
+/** Per entry: kind, slot, then a, b, c, d by kind (see ENTRY). */
+export const ENTRY_STRIDE = 6;
+/**
+ * - registered: a = 1 while the application is still open;
+ * - closed: a = closure code (CLOSURES), b = deadline code (SLA), c = working minutes or -1;
+ * - step: a = step id (dict), b = working minutes or -1, c = flags (STEP_FLAG), d = norm (dict) or -1.
+ */
+export const ENTRY = { registered: 1, closed: 2, step: 3 } as const;
+export const CLOSURES: readonly Closure[] = ['approved', 'refused', 'withdrawn', 'notSupplied', 'refusedAtIntake'];
+/** Deadline code of a closure: 0 not a result handed over, then on time, late, no deadline to judge by. */
+export const SLA = { none: 0, onTime: 1, late: 2, noDeadline: 3 } as const;
+export const STEP_FLAG = { late: 1, returned: 2 } as const;
+
+/** One entry with its strings, as edited (rows are decoded, changed and encoded again). */
+type Entry =
+  | { kind: typeof ENTRY.registered; open: boolean }
+  | { kind: typeof ENTRY.closed; closure: Closure; sla: number; minutes: number | null }
+  | { kind: typeof ENTRY.step; stepId: string; minutes: number | null; flags: number; norm: string | null };
+
+interface AppSlot {
+  appId: string;
+  dims: [string, string, string, string, string | null];
+  flags: number;
+  entries: Entry[];
+}
+
+function slaCode(f: ReportFact): number {
+  if (f.status !== 'closed') return SLA.none;
+  return f.late === null ? SLA.noDeadline : f.late ? SLA.late : SLA.onTime;
+}
+
+/** What one application contributes to one day's row; null when nothing happened to it that day. */
+export function slotOf(f: ReportFact, day: string): AppSlot | null {
+  const entries: Entry[] = [];
+  if (f.intake === 'registered' && f.registeredDay === day)
+    entries.push({ kind: ENTRY.registered, open: isOpen(f.status) });
+  const closure = closureOf(f);
+  if (closure && f.closedDay === day)
+    entries.push({ kind: ENTRY.closed, closure, sla: slaCode(f), minutes: f.minutes });
+  for (const s of f.steps)
+    if (s.doneDay === day)
+      entries.push({
+        kind: ENTRY.step,
+        stepId: s.stepId,
+        minutes: s.minutes,
+        flags: (s.late ? STEP_FLAG.late : 0) | (s.returned ? STEP_FLAG.returned : 0),
+        norm: s.norm,
+      });
+  if (entries.length === 0) return null;
+  return {
+    appId: f.appId,
+    dims: [f.serviceId, f.serviceVersion, f.variantId, f.channel, f.executor],
+    flags: (f.extended > 0 ? APP_FLAG.extended : 0) | (f.returned > 0 ? APP_FLAG.returned : 0),
+    entries,
+  };
+}
+
+function decode(row: ReportDayRow): AppSlot[] {
+  const ids = row.ids === '' ? [] : row.ids.split(' ');
+  const str = (i: number): string | null => (i < 0 ? null : (row.dict[i] ?? null));
+  const slots: AppSlot[] = ids.map((appId, k) => {
+    const o = k * APP_STRIDE;
+    const d = (j: number): string => str(row.apps[o + j] ?? -1) ?? '';
+    return {
+      appId,
+      dims: [d(0), d(1), d(2), d(3), str(row.apps[o + DIM.executor] ?? -1)],
+      flags: row.apps[o + DIM.flags] ?? 0,
+      entries: [],
+    };
+  });
+  const e = row.entries;
+  for (let i = 0; i < e.length; i += ENTRY_STRIDE) {
+    const slot = slots[e[i + 1] ?? -1];
+    if (!slot) continue;
+    const [kind, , a = 0, b = 0, c = 0, d = -1] = e.subarray(i, i + ENTRY_STRIDE);
+    if (kind === ENTRY.registered) slot.entries.push({ kind, open: a === 1 });
+    else if (kind === ENTRY.closed)
+      slot.entries.push({ kind, closure: CLOSURES[a - 1] ?? 'approved', sla: b, minutes: c < 0 ? null : c });
+    else if (kind === ENTRY.step)
+      slot.entries.push({ kind, stepId: str(a) ?? '', minutes: b < 0 ? null : b, flags: c, norm: str(d) });
+  }
+  return slots;
+}
+
+function encode(day: string, slots: AppSlot[]): ReportDayRow {
+  const dict: string[] = [];
+  const index = new Map<string, number>();
+  const intern = (s: string | null): number => {
+    if (s === null) return -1;
+    let i = index.get(s);
+    if (i === undefined) {
+      i = dict.push(s) - 1;
+      index.set(s, i);
+    }
+    return i;
+  };
+  const apps = new Int32Array(slots.length * APP_STRIDE);
+  const count = slots.reduce((n, s) => n + s.entries.length, 0);
+  const entries = new Int32Array(count * ENTRY_STRIDE);
+  let at = 0;
+  slots.forEach((s, k) => {
+    s.dims.forEach((v, j) => (apps[k * APP_STRIDE + j] = intern(v)));
+    apps[k * APP_STRIDE + DIM.flags] = s.flags;
+    for (const x of s.entries) {
+      const row =
+        x.kind === ENTRY.registered
+          ? [x.kind, k, x.open ? 1 : 0, 0, 0, -1]
+          : x.kind === ENTRY.closed
+            ? [x.kind, k, CLOSURES.indexOf(x.closure) + 1, x.sla, x.minutes ?? -1, -1]
+            : [x.kind, k, intern(x.stepId), x.minutes ?? -1, x.flags, intern(x.norm)];
+      entries.set(row, at);
+      at += ENTRY_STRIDE;
+    }
+  });
+  return { day, ids: slots.map((s) => s.appId).join(' '), dict, apps, entries };
+}
+
+/** Day rows built from scratch (a rebuild of the index), in date order. */
+export function buildDayRows(facts: Iterable<ReportFact>): ReportDayRow[] {
+  const byDay = new Map<string, AppSlot[]>();
+  for (const f of facts) {
+    for (const day of factDays(f)) {
+      const slot = slotOf(f, day);
+      if (!slot) continue;
+      const list = byDay.get(day);
+      if (list) list.push(slot);
+      else byDay.set(day, [slot]);
+    }
+  }
+  return [...byDay.keys()].sort().map((day) => encode(day, byDay.get(day) ?? []));
+}
+
+/**
+ * The rows of the days that `changes` touch, rewritten: each application's earlier contribution
+ * (its previous fact's days) removed and its new one added. `current` holds the stored rows of
+ * those days (missing: none yet). A row left with nothing comes back with no ids (delete it).
+ */
+export function updateDayRows(
+  current: ReadonlyMap<string, ReportDayRow>,
+  changes: readonly { before: ReportFact | null; after: ReportFact | null }[],
+): ReportDayRow[] {
+  const touched = new Map<string, { remove: Set<string>; add: ReportFact[] }>();
+  const at = (day: string): { remove: Set<string>; add: ReportFact[] } => {
+    let t = touched.get(day);
+    if (!t) touched.set(day, (t = { remove: new Set(), add: [] }));
+    return t;
+  };
+  for (const { before, after } of changes) {
+    const appId = (before ?? after)?.appId;
+    if (!appId) continue;
+    for (const day of before ? factDays(before) : []) at(day).remove.add(appId);
+    for (const day of after ? factDays(after) : []) {
+      const t = at(day);
+      t.remove.add(appId);
+      t.add.push(after as ReportFact);
+    }
+  }
+  const out: ReportDayRow[] = [];
+  for (const [day, t] of touched) {
+    const row = current.get(day);
+    const slots = (row ? decode(row) : []).filter((s) => !t.remove.has(s.appId));
+    for (const f of t.add) {
+      const slot = slotOf(f, day);
+      if (slot) slots.push(slot);
+    }
+    out.push(encode(day, slots));
+  }
+  return out.sort((a, b) => (a.day < b.day ? -1 : 1));
+}
