@@ -154,7 +154,7 @@ async function replicate(p: ReplicateParams): Promise<ReplicateResult[]> {
   // Untimed warm-up: the server's first reads of its files would otherwise be charged to the first strategy.
   await listRemote(remote);
   // The desks' view as the server keeps it (CouchDB updates a view's index as it is queried).
-  if (p.strategies.some((s) => s.kind === 'firstDownload')) await queryDeskView(remote, 'group=true');
+  if (p.strategies.some((s) => s.kind === 'firstDownload')) await queryDeskView(remote, 'reduce=false&limit=1');
   for (let since: number | string = 0; ;) {
     const c: PouchDB.Core.ChangesResponse<object> = await remote.changes({ since, limit: 10_000 });
     if (c.results.length === 0) break;
@@ -174,7 +174,7 @@ async function replicate(p: ReplicateParams): Promise<ReplicateResult[]> {
     } else if (s.kind === 'bulkGet') {
       docs = await bulkGetDownload(office.db, remote, s.batchSize, s.parallel);
     } else {
-      await firstDownload(office, remote, { batchDocs: s.batchSize });
+      await firstDownload(office, remote, { batchDocs: s.batchSize, inFlight: s.parallel });
       docs = (await office.db.info()).doc_count;
     }
     const ms = performance.now() - t0;
@@ -194,6 +194,7 @@ function describe(s: ReplicateStrategy, docs: number, ms: number, requests: numb
     kind: s.kind,
     batchSize: s.batchSize,
     batchesLimit: s.kind === 'replicate' ? s.batchesLimit : null,
+    parallel: s.kind === 'replicate' ? null : s.parallel,
     docs,
     ms: round(ms, 0),
     docsPerSec: perSec(docs, ms),

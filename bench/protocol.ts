@@ -17,7 +17,7 @@ export type ReplicateStrategy =
   /** Medic CHT's download: list {id, rev} on the server, fetch what is missing with _bulk_get. */
   | { label: string; kind: 'bulkGet'; batchSize: number; parallel: number }
   /** The desk's own first download (renderer/data/firstDownload.ts): open applications first, by the desks' view. */
-  | { label: string; kind: 'firstDownload'; batchSize: number };
+  | { label: string; kind: 'firstDownload'; batchSize: number; parallel: number };
 
 export interface ReplicateParams {
   central: CentralAccess;
@@ -33,6 +33,8 @@ export interface ReplicateResult {
   kind: ReplicateStrategy['kind'];
   batchSize: number;
   batchesLimit: number | null;
+  /** Requests in flight ahead of the write (`_bulk_get` strategies). */
+  parallel: number | null;
   docs: number;
   ms: number;
   docsPerSec: number;

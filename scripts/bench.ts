@@ -133,7 +133,7 @@ const STRATEGIES: ReplicateStrategy[] = [
   { label: 'default', kind: 'replicate', batchSize: 100, batchesLimit: 10 },
   { label: 'tuned', kind: 'replicate', batchSize: 1000, batchesLimit: 20 },
   { label: 'bulk_get', kind: 'bulkGet', batchSize: 1000, parallel: 2 },
-  { label: 'first_download', kind: 'firstDownload', batchSize: 2000 },
+  { label: 'first_download', kind: 'firstDownload', batchSize: 2000, parallel: 3 },
 ];
 const chosen = args.strategies.split(',').map((x) => x.trim());
 const strategies = STRATEGIES.filter((x) => chosen.includes(x.label));
@@ -416,9 +416,10 @@ export function figureRows(r: Results): [string, string, string][] {
         ? `batch_size ${x.batchSize} × batches_limit ${x.batchesLimit}`
         : x.kind === 'bulkGet'
           ? `_bulk_get ${x.batchSize}`
-          : `the desk's: open first, view + _bulk_get ${x.batchSize}`;
+          : `the desk's: view rows, open first, _bulk_get ${x.batchSize}`;
+    const through = x.parallel ? `, ${x.parallel} in flight` : '';
     rows.push([
-      `3. First download: ${x.label} (${how})`,
+      `3. First download: ${x.label} (${how}${through})`,
       `${f(x.docsPerSec)} docs/s (${f(x.ms / 1000, 1)} s, ${f(x.requests)} requests)`,
       `${f(x.docs)} docs`,
     ]);

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { deskViewsDocument } from '@shared/couch';
+import { deskViewsDocument, type AppSummary } from '@shared/couch';
 import { contentEventId } from '@shared/events';
-import { firstDownload, isFirstDownloadDone, needsFirstDownload, type FirstDownloadProgress } from './firstDownload';
+import {
+  firstDownload,
+  isFirstDownloadDone,
+  needsFirstDownload,
+  queryDeskView,
+  readServerEvents,
+  type FirstDownloadProgress,
+} from './firstDownload';
 import { openOfficeDb, type OfficeDb } from './officeDb';
 import { PouchDB } from './pouch';
 
@@ -98,7 +105,9 @@ describe('a first download (real server, real IndexedDB)', () => {
     const office = await localOffice();
     const seen: FirstDownloadProgress[] = [];
     expect(await needsFirstDownload(office.db)).toBe(true);
-    expect(await firstDownload(office, remote, { batchDocs: 4, onProgress: (p) => seen.push(p) })).toBe('done');
+    // Small pages and batches: the view is read in pages that end inside an application, three requests in flight.
+    const opts = { batchDocs: 4, pageRows: 5, inFlight: 3, onProgress: (p: FirstDownloadProgress) => seen.push(p) };
+    expect(await firstDownload(office, remote, opts)).toBe('done');
 
     expect(await revisions(office.db)).toEqual(await revisions(remote));
     // In the order they landed: the directory, then every open application's events before a closed one's.
@@ -121,6 +130,19 @@ describe('a first download (real server, real IndexedDB)', () => {
     // The live replication takes over and fetches nothing again.
     const pull = await PouchDB.replicate(remote, office.db, {});
     expect(pull.docs_written).toBe(0);
+  });
+
+  it('reads the view in pages, each application summarised as the server’s group=true gives it', async () => {
+    const { remote } = await serverOffice();
+    const grouped = await queryDeskView<AppSummary>(remote, 'group=true');
+    for (const pageRows of [1, 2, 5, 10_000]) {
+      const { summaries, revisionsOf } = await readServerEvents(remote, pageRows);
+      expect(summaries).toEqual(grouped.rows.map((r) => ({ key: r.key, value: r.value })));
+      // Twelve events and one conflicting revision, each once.
+      const revs = [...revisionsOf.values()].flat().map((r) => `${r.id}@${r.rev}`);
+      expect(new Set(revs).size).toBe(13);
+      expect(revs.length).toBe(13);
+    }
   });
 
   it('a cut in the middle resumes: what landed is not fetched again', async () => {

@@ -1,21 +1,21 @@
-import { DESK_DESIGN_DOC_ID, type AppEventValue, type AppSummary } from '@shared/couch';
+import { appsReduce, DESK_DESIGN_DOC_ID, type AppEventValue, type AppSummary } from '@shared/couch';
 import type { OfficeDb } from './officeDb';
 import type { PouchDB } from './pouch';
 
 /**
  * A desk's first download of its office database (a new desk, a replaced laptop, a wiped
  * profile), at the transport's speed instead of the live replication's: the server's desks' view
- * (`_design/kense_desk/_view/apps`, shared/couch/deskViews.ts) lists every application with its
- * latest event, so the open applications come first and the desk can work before the history has
- * arrived; their events are fetched with `_bulk_get` in large batches and written as they are on
- * the server (`new_edits: false`, relaxed durability: OfficeDb.writeReplicated). The live
- * replication then starts from zero but finds every document present (`_revs_diff`): it reads the
- * changes feed once more and fetches nothing again.
+ * (`_design/kense_desk/_view/apps`, shared/couch/deskViews.ts), read whole in pages, gives every
+ * event's revisions and each application's latest event, so the open applications come first and
+ * the desk can work before the history has arrived; the events are fetched with `_bulk_get` in large batches, several requests ahead of the
+ * write, and written as they are on the server (`new_edits: false`, relaxed durability:
+ * OfficeDb.writeReplicated). The live replication then starts from zero but finds every document
+ * present (`_revs_diff`): it reads the changes feed once more and fetches nothing again.
  *
- * Resumable: each batch asks the replica which revisions it lacks (`revsDiff`), so a reload or a
- * cut in the middle starts over the plan and skips what has landed. Only the end is recorded.
- * The projector follows the replica's changes feed as for any write: the read model fills during
- * the download, open applications first.
+ * Resumable: a download that finds documents here or its own unfinished mark asks the replica, per
+ * batch, which revisions it lacks (`revsDiff`), so a reload or a cut in the middle starts over the
+ * plan and skips what has landed. Only the end is recorded. The projector follows the replica's
+ * changes feed as for any write: the read model fills during the download, open applications first.
  */
 
 export const FIRST_DOWNLOAD_DOC = '_local/kense-first-download';
@@ -36,6 +36,10 @@ export interface FirstDownloadProgress {
 export interface FirstDownloadOptions {
   /** Events fetched per `_bulk_get` (thousands: the request count, not the bytes, is the cost). */
   batchDocs?: number;
+  /** `_bulk_get` requests in flight ahead of the write (3 by default). */
+  inFlight?: number;
+  /** Rows per read of the view (10,000 by default). */
+  pageRows?: number;
   onProgress?: (p: FirstDownloadProgress) => void;
   now?: () => number;
   /** Stops between batches (the desk closes, the user signs out): what landed stays, and resumes. */
@@ -84,7 +88,7 @@ function batchesOf<T extends { events: number }>(items: readonly T[], size: numb
   return out;
 }
 
-type IdRev = { id: string; rev: string };
+export type IdRev = { id: string; rev: string };
 
 interface ViewRows<V> {
   rows: { id: string; key: string; value: V }[];
@@ -174,6 +178,47 @@ async function setMark(local: PouchDB.Database, done: boolean, at: number): Prom
   await local.put({ _id: FIRST_DOWNLOAD_DOC, ...(prev?._rev ? { _rev: prev._rev } : {}), done, at });
 }
 
+/** What the view says of the server's events: per application its summary, and each event's revisions. */
+export interface ServerEvents {
+  summaries: { key: string; value: AppSummary }[];
+  revisionsOf: Map<string, IdRev[]>;
+}
+
+/**
+ * The desks' view read whole, its rows (`reduce=false`) in pages of `pageRows` that follow each
+ * other by key (`startkey` = the last page's last key, `skip` = that key's rows already read:
+ * exact, as rows of one key come by document id; CouchDB 3 and the dev central both take it). Each
+ * application's summary is reduced here, by the view's own reduce: its `group=true` is a custom
+ * JavaScript reduce over every row, which the dev central took 10 s over for 16,000 events and
+ * CouchDB runs through its JavaScript engine group by group, where plain rows are an index read.
+ */
+export async function readServerEvents(remote: PouchDB.Database, pageRows: number): Promise<ServerEvents> {
+  const values = new Map<string, AppEventValue[]>();
+  const revisionsOf = new Map<string, IdRev[]>();
+  let from: { key: string; skip: number } | null = null;
+  for (;;) {
+    const at: string = from
+      ? `&startkey=${encodeURIComponent(JSON.stringify(from.key))}&skip=${String(from.skip)}`
+      : '';
+    const page = await queryDeskView<AppEventValue>(remote, `reduce=false&limit=${String(pageRows)}${at}`);
+    for (const r of page.rows) {
+      let vs = values.get(r.key);
+      let revs = revisionsOf.get(r.key);
+      if (!vs || !revs) {
+        values.set(r.key, (vs = []));
+        revisionsOf.set(r.key, (revs = []));
+      }
+      vs.push(r.value);
+      revs.push({ id: r.id, rev: r.value.r }, ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })));
+    }
+    const last = page.rows[page.rows.length - 1];
+    if (!last || page.rows.length < pageRows) break;
+    from = { key: last.key, skip: values.get(last.key)?.length ?? 0 };
+  }
+  const summaries = [...values].map(([key, vs]) => ({ key, value: appsReduce(null, vs, false) }));
+  return { summaries, revisionsOf };
+}
+
 /**
  * Runs (or resumes) the first download from `remote` into the office database. Throws when the
  * server cannot be read or lacks the view (an older server): the live replication then does the
@@ -185,14 +230,23 @@ export async function firstDownload(
   opts: FirstDownloadOptions = {},
 ): Promise<FirstDownloadResult> {
   const local = office.db;
-  if (await isFirstDownloadDone(local)) return 'alreadyDone';
+  const mark = await markOf(local);
+  if (mark?.done === true) return 'alreadyDone';
   const now = opts.now ?? (() => Date.now());
   const batchDocs = opts.batchDocs ?? 2000;
+  const inFlight = Math.max(1, opts.inFlight ?? 3);
   const started = now();
-  const [summaries, others] = await Promise.all([queryDeskView<AppSummary>(remote, 'group=true'), otherDocs(remote)]);
-  const order = downloadOrder(summaries.rows);
+  // Nothing here and nothing begun: nothing to skip, so the replica is not asked what it lacks.
+  const fresh = !mark && (await local.info()).doc_count === 0;
+  const lacking = (wanted: readonly IdRev[]): Promise<IdRev[]> =>
+    fresh ? Promise.resolve([...wanted]) : missingHere(local, wanted);
+  const [{ summaries, revisionsOf }, others] = await Promise.all([
+    readServerEvents(remote, opts.pageRows ?? 10_000),
+    otherDocs(remote),
+  ]);
+  const order = downloadOrder(summaries);
   // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
-  if (!(await markOf(local))) await setMark(local, false, now());
+  if (!mark) await setMark(local, false, now());
   const totalDocs = others.length + order.reduce((n, a) => n + a.events, 0);
   const openApps = order.filter((a) => a.open).length;
   let docs = 0;
@@ -210,43 +264,38 @@ export async function firstDownload(
   };
   report();
   // The directory and the escrows first: routing an application needs the staff directory.
-  const firstDocs = await fetchDocs(remote, await missingHere(local, others));
-  await office.writeReplicated(firstDocs);
+  await office.writeReplicated(await fetchDocs(remote, await lacking(others)));
   docs += others.length;
   report();
-  // Fetch the next batch while this one is written (one request ahead: the server and the
-  // replica each work all the time, and the order of arrival is kept).
-  const fetchBatch = async (batch: { appId: string }[]): Promise<object[]> => {
-    const rows = await queryDeskView<AppEventValue>(
-      remote,
-      'reduce=false',
-      batch.map((a) => a.appId),
-    );
-    const wanted = rows.rows.flatMap((r) => [
-      { id: r.id, rev: r.value.r },
-      ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })),
-    ]);
-    return fetchDocs(remote, await missingHere(local, wanted));
-  };
+  const fetchBatch = async (batch: { appId: string }[]): Promise<object[]> =>
+    fetchDocs(remote, await lacking(batch.flatMap((a) => revisionsOf.get(a.appId) ?? [])));
+  // Several requests ahead of the write (the server and the replica each work all the time);
+  // written in the plan's order, so the open applications land first.
   const batches = batchesOf(order, batchDocs);
-  let ahead: Promise<object[]> | null = batches[0] ? fetchBatch(batches[0]) : null;
+  const ahead: Promise<object[]>[] = [];
+  const launch = (i: number): void => {
+    const batch = batches[i];
+    if (!batch) return;
+    const p = fetchBatch(batch);
+    // Observed when its turn comes; until then a failure must not count as unhandled.
+    p.catch(() => undefined);
+    ahead[i] = p;
+  };
+  for (let i = 0; i < inFlight; i++) launch(i);
   try {
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i] ?? [];
       opts.signal?.throwIfAborted();
-      const fetched = await (ahead ?? Promise.resolve([]));
-      const next = batches[i + 1];
-      ahead = next ? fetchBatch(next) : null;
-      // Observed at the next turn; until then a failure must not count as unhandled.
-      ahead?.catch(() => undefined);
+      const fetched = await (ahead[i] ?? Promise.resolve([]));
+      launch(i + inFlight);
       await office.writeReplicated(fetched);
       docs += batch.reduce((n, a) => n + a.events, 0);
       apps += batch.length;
       report();
     }
   } catch (e) {
-    // Nothing goes on after the failure is reported: the request ahead is let finish first.
-    await ahead?.catch(() => undefined);
+    // Nothing goes on after the failure is reported: the requests ahead are let finish first.
+    await Promise.all(ahead.map((p) => p.catch(() => undefined)));
     throw e;
   }
   await office.writeReplicated([], () => setMark(local, true, now()));
