@@ -112,6 +112,10 @@ test('a head opens the month’s reports offline from the read model, drills int
   await expect(page.getByTestId('applications-count')).toContainText(String(filteredCount));
   await page.getByTestId('report-drill-close').click();
   await serviceFilter.selectOption('');
+  // The filter lives in the URL: the export below must wait for the unfiltered figures (else it
+  // may take the one service's report still on screen: XLSX late 5 against 25, 2 runs in 6).
+  await expect(page).not.toHaveURL(/service=/);
+  await expect(registered).toHaveText(unfiltered);
 
   // XLSX: one sheet per table, the heading says office, period, when and who.
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-xlsx').click()]);
