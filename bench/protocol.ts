@@ -15,7 +15,9 @@ export interface CentralAccess {
 export type ReplicateStrategy =
   | { label: string; kind: 'replicate'; batchSize: number; batchesLimit: number }
   /** Medic CHT's download: list {id, rev} on the server, fetch what is missing with _bulk_get. */
-  | { label: string; kind: 'bulkGet'; batchSize: number; parallel: number };
+  | { label: string; kind: 'bulkGet'; batchSize: number; parallel: number }
+  /** The desk's own first download (renderer/data/firstDownload.ts): open applications first, by the desks' view. */
+  | { label: string; kind: 'firstDownload'; batchSize: number; parallel: number };
 
 export interface ReplicateParams {
   central: CentralAccess;
@@ -31,6 +33,8 @@ export interface ReplicateResult {
   kind: ReplicateStrategy['kind'];
   batchSize: number;
   batchesLimit: number | null;
+  /** Requests in flight ahead of the write (`_bulk_get` strategies). */
+  parallel: number | null;
   docs: number;
   ms: number;
   docsPerSec: number;

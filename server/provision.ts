@@ -27,6 +27,7 @@ import {
   usersSecurity,
   hubUsersSecurity,
   corsSettings,
+  deskViewsDocument,
   ORIGIN_PATTERN,
   type DesignDocument,
   type SecurityObject,
@@ -184,6 +185,8 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     await ensureDb(db);
     await putSecurity(db, officeSecurity(office));
     await putDesign(db, officeDesignDocument(opts.rules, opts.version));
+    // The desks' view (a first download brings the open applications first: shared/couch/deskViews.ts).
+    await putDesign(db, deskViewsDocument(opts.version));
     if (opts.reports === false) continue;
     await putDesign(db, officeReportsDesignDocument(opts.version));
     // The office's reports database: report facts only, read by its supervisors (server/central/reports writes it).

@@ -2,13 +2,43 @@ import { useEffect } from 'react';
 import { officeDbName } from '@shared/couch';
 import { configuredTargets, syncCredentials, useSyncStatus } from '../state/sync';
 import { useDesk } from './DeskProvider';
-import type { PouchDB } from './pouch';
-import { openRemote, startSync, type SyncHandle } from './sync';
+import { PouchDB } from './pouch';
+import { firstDownload, needsFirstDownload, type FirstDownloadProgress } from './firstDownload';
+import { openRemote, startSync, type SyncHandle, type SyncSnapshot } from './sync';
+
+/** What the sync indicator shows of a first download under way. */
+function downloading(target: string, p: FirstDownloadProgress): SyncSnapshot {
+  const left = Math.max(0, p.totalDocs - p.docs);
+  return {
+    target,
+    state: 'syncing',
+    lastSyncAt: null,
+    pendingLocal: null,
+    error: null,
+    refused: [],
+    pulled: p.docs,
+    pushed: 0,
+    download: {
+      have: p.docs,
+      total: p.totalDocs,
+      apps: { have: p.apps, total: p.totalApps },
+      openDone: p.openDone,
+      etaMs: p.etaMs,
+    },
+    // The rate from the estimate (documents left over time left), as the live download shows it.
+    progress: {
+      direction: 'down',
+      left,
+      perMinute: p.etaMs && p.etaMs > 0 ? Math.round((left * 60_000) / p.etaMs) : null,
+    },
+  };
+}
 
 /**
  * Replicates the open desk's office database with every configured server at once, central and
  * the office hub, live, for as long as the desk, the targets and the credentials exist. Whichever
- * is reachable gets the desk's events; the two never wait for each other.
+ * is reachable gets the desk's events; the two never wait for each other. A new desk first
+ * downloads from central (firstDownload.ts), its progress in the indicator, then replicates live.
  */
 export function SyncController(): null {
   const desk = useDesk();
@@ -21,8 +51,18 @@ export function SyncController(): null {
     if (!desk || !credentials) return;
     // A stopped replication still reports 'stopped': not news once its replacement runs.
     let live = true;
-    const running: { handle: SyncHandle; remote: PouchDB.Database }[] = configuredTargets(targets).map(
-      ({ name, url }) => {
+    const abort = new AbortController();
+    // The first download's own remote: plain requests, no line (it runs once, before the live sync).
+    const remoteOf = (url: string): PouchDB.Database =>
+      new PouchDB(`${url}/${officeDbName(desk.config.office)}`, {
+        adapter: 'http',
+        auth: credentials,
+        skip_setup: true,
+      });
+    const targetList = configuredTargets(targets);
+    let running: { handle: SyncHandle; remote: PouchDB.Database }[] = [];
+    const startAll = (): void => {
+      running = targetList.map(({ name, url }) => {
         // The line gzips bodies, watches for stalls and brings the sync back as soon as it returns.
         const { remote, line } = openRemote(`${url}/${officeDbName(desk.config.office)}`, credentials);
         const handle = startSync(desk.office.db, remote, {
@@ -39,16 +79,42 @@ export function SyncController(): null {
           },
         });
         return { handle, remote };
-      },
-    );
-    if (running.length === 0) return;
-    useSyncStatus.setState({
-      syncNow: async () => {
-        await Promise.all(running.map((r) => r.handle.syncNow()));
-      },
-    });
+      });
+      if (running.length === 0) return;
+      useSyncStatus.setState({
+        syncNow: async () => {
+          await Promise.all(running.map((r) => r.handle.syncNow()));
+        },
+      });
+    };
+    // A new desk downloads from the first server (central) before replicating live: open
+    // applications first, the history after (firstDownload.ts). Should it fail (offline, an older
+    // server without the desks' view), the live replication does the whole download, as before.
+    const first = targetList[0];
+    void (async () => {
+      if (first && (await needsFirstDownload(desk.office.db).catch(() => false)) && live) {
+        const remote = remoteOf(first.url);
+        try {
+          await firstDownload(desk.office, remote, {
+            signal: abort.signal,
+            onProgress: (p) => {
+              if (live)
+                useSyncStatus.setState((s) => ({
+                  snapshots: { ...s.snapshots, [first.name]: downloading(first.name, p) },
+                }));
+            },
+          });
+        } catch (e) {
+          if (live) console.warn('first download; the live replication takes over', e);
+        } finally {
+          await remote.close().catch(() => undefined);
+        }
+      }
+      if (live) startAll();
+    })();
     return () => {
       live = false;
+      abort.abort();
       useSyncStatus.setState({ syncNow: null });
       for (const r of running) void r.handle.stop().then(() => r.remote.close());
     };

@@ -5,14 +5,18 @@ import { foldForSearch } from '@shared/text/searchFold';
  * only HMAC-SHA-256 tokens (under the desk's `index` key) of folded word prefixes. A search folds
  * what was typed the same way and looks the token up by equality.
  *
- * Which prefixes are indexed:
- *  - words with letters: every prefix of MIN_PREFIX characters or more ("қай", "қайр", …), so that
- *    "Кайр" finds «Қайрат» and "ALM01-D01-0000" finds the number;
+ * Which prefixes are indexed (the names: the applicant's and the representative's; numbers are
+ * found through their own clear index, `numberKeys` in the journal, and need no token):
+ *  - words with letters: the prefixes of MIN_PREFIX to MAX_PREFIX characters ("қай", "қайр",
+ *    "қайра"), so that "Кайр" finds «Қайрат». A longer query word is looked up by its first
+ *    MAX_PREFIX characters and then checked against the row's sealed words (sealedRows.ts): three
+ *    tokens a word instead of one per prefix, which is what the read model's write rate needed;
  *  - an IIN or BIN (a word of twelve digits or more, no letters): the whole number only. Its
  *    prefixes are a birth date, a sex and a century: equal tokens would group citizens by them for
  *    anyone reading the disk, and a clerk types the whole IIN anyway.
  */
 export const MIN_PREFIX = 3;
+export const MAX_PREFIX = 5;
 export const ID_DIGITS = 12;
 /** 128 bits of the HMAC: collisions among a desk's few million tokens stay out of reach. */
 const TOKEN_BYTES = 16;
@@ -27,13 +31,25 @@ export function searchWordsOf(...parts: (string | null | undefined)[]): string[]
   return [...out];
 }
 
+const isIdNumber = (word: string): boolean => /^\d+$/.test(word) && [...word].length >= ID_DIGITS;
+
 /** The prefixes of one folded word that get a token (see above). */
 export function indexedPrefixes(word: string): string[] {
   const chars = [...word];
-  if (/^\d+$/.test(word) && chars.length >= ID_DIGITS) return [word];
+  if (isIdNumber(word)) return [word];
   const out: string[] = [];
-  for (let n = MIN_PREFIX; n <= chars.length; n++) out.push(chars.slice(0, n).join(''));
+  for (let n = MIN_PREFIX; n <= Math.min(chars.length, MAX_PREFIX); n++) out.push(chars.slice(0, n).join(''));
   return out;
+}
+
+/** What a query word is looked up by: itself, or its first MAX_PREFIX characters (then checked). */
+export function lookupText(word: string): string {
+  return isIdNumber(word) ? word : [...word].slice(0, MAX_PREFIX).join('');
+}
+
+/** Whether a row found by a query word's token must still be checked against its words. */
+export function needsCheck(word: string): boolean {
+  return lookupText(word) !== word;
 }
 
 /** The query words that can be looked up: shorter ones have no token and are left out. */
@@ -93,7 +109,7 @@ export class BlindIndex {
 
   /** The token a typed query word is looked up by (already folded by queryWords). */
   query(word: string): Promise<string> {
-    return this.cached('w', word);
+    return this.cached('w', lookupText(word));
   }
 
   /** The applicant's IIN/BIN as the read model keys it. */

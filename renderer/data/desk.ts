@@ -26,6 +26,7 @@ import type { DeskKeys } from './deskKeys';
 import type { PouchDB } from './pouch';
 import { localNumberMemory, NumberGuard, numberMemoryKey, type NumberMemoryStore } from './numberGuard';
 import { makeProjectFn } from './project';
+import { inlineProjection, workerProjection, type ProjectionRunner } from './projectionHost';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projector';
 import { dropOldReadModels, openReadModel, type ReadModel } from './readModel';
 import { executorStanding, loadDirectory } from './staff';
@@ -65,6 +66,11 @@ export interface DeskConfig {
   clearOfficeDb?: boolean;
   /** Test seam: where the desk remembers its numbers outside IndexedDB (localStorage by default). */
   numberMemory?: NumberMemoryStore;
+  /**
+   * Where the projection runs: the projection worker (the default; a factory for bundles that
+   * build it elsewhere, like the reliability lab's), or 'inline' on this thread.
+   */
+  projection?: 'inline' | (() => Worker);
 }
 
 const rules = validationRulesFromKinds(KIND_ROLES);
@@ -120,7 +126,21 @@ export class Desk {
     const calendar = config.calendar ?? DEFAULT_CALENDAR;
     const now = config.now ?? Date.now;
     const keys = config.keys;
-    const projector = new Projector(office.db, model, makeProjectFn(catalogue, calendar), keys, now);
+    const project = makeProjectFn(catalogue, calendar);
+    const inline = (): ProjectionRunner => inlineProjection(model, project, keys);
+    // Off the window's thread wherever a worker can start; on it otherwise (and said so).
+    const runner =
+      config.projection === 'inline' || typeof Worker === 'undefined'
+        ? inline()
+        : await workerProjection(
+            { modelName: name, keys, services: catalogue.services, calendar },
+            inline,
+            config.projection,
+          ).catch((e: unknown) => {
+            console.warn('projection worker did not start; projecting on the window thread', e);
+            return inline();
+          });
+    const projector = new Projector(office.db, model, project, keys, now, { runner });
     const desk = new Desk(config, office, model, projector, catalogue, calendar, device.deviceId, keys);
     await desk.seedClock();
     // A new read-model version starts empty: this pass is the rebuild, with its progress shown.
@@ -160,7 +180,7 @@ export class Desk {
     const refold = keys(catalogue) !== keys(this.currentCatalogue) || !sameYears(calendar, this.currentCalendar);
     this.currentCatalogue = catalogue;
     this.currentCalendar = calendar;
-    this.projector.setProject(makeProjectFn(catalogue, calendar), refold);
+    this.projector.setProject(makeProjectFn(catalogue, calendar), { services: catalogue.services, calendar }, refold);
   }
 
   /** Holds numbering on a wiped desk until it has re-synced (numberGuard.ts). */
@@ -185,6 +205,7 @@ export class Desk {
     this.projector.stop();
     // Let a pass already under way finish before its databases close under it.
     await this.projector.catchUp().catch(() => undefined);
+    this.projector.close();
     this.model.close();
     await this.office.close();
   }

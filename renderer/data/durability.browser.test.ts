@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { enforceStrictDurability, isPouchDbNamed } from './durability';
+import { openOfficeDb } from './officeDb';
 import { PouchDB } from './pouch';
 
 /** Records the durability of every read-write transaction opened from now on. */
@@ -48,5 +49,40 @@ describe('strict durability of event appends (real IndexedDB in Chromium)', () =
     expect(mine.length).toBeGreaterThanOrEqual(2);
     expect(mine.map((s) => s.durability)).toEqual(mine.map(() => 'strict'));
     expect((await db.allDocs()).total_rows).toBe(3);
+  });
+
+  it('documents downloaded from a server are written relaxed; the desk’s appends, even meanwhile, stay strict', async () => {
+    const office = await openOfficeDb('ALM01', { name: 'durability_download' });
+    dbs.push(office.db);
+    const rec = recordTransactions();
+    const downloaded = Array.from({ length: 20 }, (_, i) => ({
+      _id: `evt:D${i}:1:D9`,
+      _rev: `1-${'a'.repeat(31)}${i % 10}`,
+      n: i,
+    }));
+    // An append asked for while the download's write is under way waits for it, and is strict.
+    const both = Promise.all([
+      office.writeReplicated(downloaded, () =>
+        office.db.put({ _id: '_local/kense-first-download', n: 1 }).then(() => undefined),
+      ),
+      office.nextSequence(),
+    ]);
+    await both;
+    rec.stop();
+    const mine = rec.seen.filter((s) => s.db === '_pouch_durability_download');
+    const strict = mine.filter((s) => s.durability === 'strict');
+    const relaxed = mine.filter((s) => s.durability !== 'strict');
+    // The documents and the checkpoint relaxed; the device document (the sequence) strict.
+    expect(relaxed.length).toBeGreaterThanOrEqual(2);
+    expect(strict.length).toBeGreaterThanOrEqual(1);
+    expect(mine[mine.length - 1]?.durability).toBe('strict');
+    expect((await office.db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' })).rows).toHaveLength(20);
+    // And after the download's write, nothing is left relaxed.
+    const again = recordTransactions();
+    await office.db.put({ _id: 'evt:Z1:1:D1', n: 1 });
+    again.stop();
+    expect(again.seen.filter((s) => s.db === '_pouch_durability_download').map((s) => s.durability)).toEqual([
+      'strict',
+    ]);
   });
 });

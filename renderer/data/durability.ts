@@ -7,6 +7,7 @@
  */
 const PATCHED = Symbol.for('kense.strictDurability');
 const ABORTS = Symbol.for('kense.abortCauses');
+const RELAXED = Symbol.for('kense.relaxedWhile');
 
 type TransactionFn = (
   this: IDBDatabase,
@@ -18,6 +19,8 @@ type TransactionFn = (
 type PatchedProto = IDBDatabase & {
   [PATCHED]?: (name: string) => boolean;
   [ABORTS]?: Map<string, { error: DOMException; at: number }>;
+  /** Databases whose writes are relaxed for now, and how many callers asked. */
+  [RELAXED]?: Map<string, number>;
 };
 
 function abortCauses(): Map<string, { error: DOMException; at: number }> {
@@ -53,7 +56,7 @@ export function enforceStrictDurability(isStrict: (dbName: string) => boolean): 
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the right `this` below
   const original = proto.transaction as TransactionFn;
   const patched: TransactionFn = function (storeNames, mode, options) {
-    const strict = mode === 'readwrite' && (proto[PATCHED]?.(this.name) ?? false);
+    const strict = mode === 'readwrite' && (proto[PATCHED]?.(this.name) ?? false) && !proto[RELAXED]?.get(this.name);
     if (!strict) return original.call(this, storeNames, mode, options);
     const tx = original.call(
       this,
@@ -68,6 +71,26 @@ export function enforceStrictDurability(isStrict: (dbName: string) => boolean): 
     return tx;
   };
   proto.transaction = patched as IDBDatabase['transaction'];
+}
+
+/**
+ * Runs `task` with the read-write transactions of database `idbName` left at the browser's relaxed
+ * durability: for documents downloaded from a server, which hold them already (a power cut loses
+ * at most what is downloaded again). The caller keeps every other writer of that database out for
+ * the duration (officeDb.ts `writeReplicated` runs in the queue the desk's appends take), so the
+ * desk's own appends stay strict.
+ */
+export async function relaxedWhile<T>(idbName: string, task: () => Promise<T>): Promise<T> {
+  const proto = IDBDatabase.prototype as PatchedProto;
+  const relaxed = (proto[RELAXED] ??= new Map<string, number>());
+  relaxed.set(idbName, (relaxed.get(idbName) ?? 0) + 1);
+  try {
+    return await task();
+  } finally {
+    const n = (relaxed.get(idbName) ?? 1) - 1;
+    if (n > 0) relaxed.set(idbName, n);
+    else relaxed.delete(idbName);
+  }
 }
 
 /** The IndexedDB database behind the PouchDB database `name`. */

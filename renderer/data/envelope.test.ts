@@ -6,11 +6,14 @@ import {
   fromBase64Url,
   generateDataKey,
   importDataKey,
+  isSealedBytes,
   isSealedText,
   openBytes,
   openJson,
+  openJsonBytes,
   sealBytes,
   sealJson,
+  sealJsonBytes,
   TEXT_PREFIX,
   toBase64Url,
   unwrapDataKey,
@@ -51,6 +54,18 @@ describe('encryption envelope (AES-256-GCM, WebCrypto)', () => {
     await expect(openJson(key, sealed, 'evt:APP1:0001:D1#payload')).resolves.toEqual(payload);
     // A fresh IV every time: the same value never seals to the same text.
     expect(await sealJson(key, payload, 'x')).not.toBe(await sealJson(key, payload, 'x'));
+  });
+
+  it('seals JSON to the same envelope as bytes, for stores that keep binary; the text form is those bytes', async () => {
+    const key = await generateDataKey();
+    const bytes = await sealJsonBytes(key, payload, 'read:app:A1');
+    expect(isSealedBytes(bytes)).toBe(true);
+    expect([...bytes.subarray(0, 3)]).toEqual([0x4b, 1, 0x4a]);
+    await expect(openJsonBytes(key, bytes, 'read:app:A1')).resolves.toEqual(payload);
+    await expect(openJson(key, TEXT_PREFIX + toBase64Url(bytes), 'read:app:A1')).resolves.toEqual(payload);
+    expect(await codeOf(openJsonBytes(key, bytes, 'read:app:A2'))).toBe('envelope.tampered');
+    expect(await codeOf(openJsonBytes(key, flip(bytes, 20), 'read:app:A1'))).toBe('envelope.tampered');
+    expect(isSealedBytes(new Uint8Array(10))).toBe(false);
   });
 
   it('seals and opens a 1 MB scan byte for byte', async () => {

@@ -6,10 +6,9 @@
  *
  * Layout of a sealed value (bytes):  'K' | version (1) | type ('J' JSON, 'B' bytes, 'W' wrapped key)
  *                                    | IV (12) | ciphertext | GCM tag (16)
- * JSON values are carried in documents as text: `kenc1.` + base64url of those bytes.
- *
- * Not wired into the office database or the read model yet: the key is unlocked at staff sign-in,
- * which is being built separately.
+ * Where a store keeps binary values (IndexedDB rows, local PouchDB documents) a JSON value is kept
+ * as those bytes (`sealJsonBytes`); where it must be text, as `kenc1.` + base64url of the same bytes
+ * (`sealJson`). Base64 and its strict check cost more than the cipher: the bytes skip both.
  */
 
 export type EnvelopeErrorCode =
@@ -118,16 +117,15 @@ export function openBytes(key: CryptoKey, sealed: Uint8Array, context = ''): Pro
   return open(key, 'bytes', sealed, context);
 }
 
-/** A JSON value (an event payload, a row's personal fields) sealed to a text field. */
-export async function sealJson(key: CryptoKey, value: unknown, context = ''): Promise<string> {
+/** A JSON value (an event payload, a row's personal fields) sealed to bytes, for stores that keep binary. */
+export function sealJsonBytes(key: CryptoKey, value: unknown, context = ''): Promise<Uint8Array> {
   const text = JSON.stringify(value);
   if (text === undefined) throw new EnvelopeError('envelope.malformed');
-  return TEXT_PREFIX + toBase64Url(await seal(key, 'json', encoder.encode(text), context));
+  return seal(key, 'json', encoder.encode(text), context);
 }
 
-export async function openJson(key: CryptoKey, sealed: string, context = ''): Promise<unknown> {
-  if (typeof sealed !== 'string' || !sealed.startsWith(TEXT_PREFIX)) throw new EnvelopeError('envelope.malformed');
-  const plain = await open(key, 'json', fromBase64Url(sealed.slice(TEXT_PREFIX.length)), context);
+export async function openJsonBytes(key: CryptoKey, sealed: Uint8Array, context = ''): Promise<unknown> {
+  const plain = await open(key, 'json', sealed, context);
   try {
     return JSON.parse(decoder.decode(plain)) as unknown;
   } catch {
@@ -136,8 +134,23 @@ export async function openJson(key: CryptoKey, sealed: string, context = ''): Pr
   }
 }
 
+/** A JSON value sealed to a text field (`kenc1.` + base64url of `sealJsonBytes`' bytes). */
+export async function sealJson(key: CryptoKey, value: unknown, context = ''): Promise<string> {
+  return TEXT_PREFIX + toBase64Url(await sealJsonBytes(key, value, context));
+}
+
+export async function openJson(key: CryptoKey, sealed: string, context = ''): Promise<unknown> {
+  if (typeof sealed !== 'string' || !sealed.startsWith(TEXT_PREFIX)) throw new EnvelopeError('envelope.malformed');
+  return openJsonBytes(key, fromBase64Url(sealed.slice(TEXT_PREFIX.length)), context);
+}
+
 export function isSealedText(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith(TEXT_PREFIX);
+}
+
+/** Sealed bytes as `sealJsonBytes` makes them: a header the envelope knows (opening checks the rest). */
+export function isSealedBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array && value.byteLength >= HEADER + IV_BYTES + TAG_BYTES && value[0] === MAGIC;
 }
 
 // --- Key wrapping -------------------------------------------------------------------------------

@@ -2,7 +2,8 @@ import Dexie, { type Collection, type InsertType } from 'dexie';
 import { addDays, fromLocal } from '@shared/calendar';
 import { isLate, queuesOf, type InboxUser } from './inbox';
 import type { ApplicationRow, QueueKeys, ReadModel } from './readModel';
-import { searchApplications } from './sealedRows';
+import type { DeskKeys } from './deskKeys';
+import { searchApplications, type SearchTerm } from './sealedRows';
 
 /**
  * The Inbox and Applications lists with filters and a chosen order, still read page by page
@@ -122,20 +123,20 @@ export interface ListPage {
 
 /**
  * The first `limit` rows of a list in the chosen order, and how many there are. With search
- * tokens (blind index, sealedRows.ts) the hits are taken from the search index instead and
+ * terms (numbers in clear, names by the blind index: sealedRows.ts) the hits are taken from the search index instead and
  * sorted in memory: a search finds few rows.
  */
 export async function listPage(
   model: ReadModel,
   scope: ListScope,
   query: ListQuery,
-  opts: { limit: number; now: number; tokens?: readonly string[] },
+  opts: { limit: number; now: number; terms?: readonly SearchTerm[]; keys?: DeskKeys },
 ): Promise<ListPage> {
   const { limit, now } = opts;
   const pass = (a: ApplicationRow): boolean => matchesFilters(a, query.filters, now);
-  if (opts.tokens && opts.tokens.length > 0) {
+  if (opts.terms && opts.terms.length > 0 && opts.keys) {
     const queues = scope === 'all' ? null : new Set(queuesOf(scope.inbox));
-    const hits = (await searchApplications(model, opts.tokens)) as Stored[];
+    const hits = (await searchApplications(model, opts.keys, opts.terms)) as Stored[];
     const rows = hits
       .filter((a) => (queues === null || (a.queue !== undefined && queues.has(a.queue))) && pass(a))
       .sort(compareRows(query.sort, query.desc));

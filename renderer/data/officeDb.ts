@@ -1,6 +1,6 @@
 import type { ChainHead } from '@shared/audit';
 import { officeDbName } from '@shared/couch';
-import { enforceStrictDurability, isPouchDbNamed, pouchIdbName, takeAbortCause } from './durability';
+import { enforceStrictDurability, isPouchDbNamed, pouchIdbName, relaxedWhile, takeAbortCause } from './durability';
 import type { DeskKeys } from './deskKeys';
 import { DEFAULT_ADAPTER, PouchDB, type LocalAdapter } from './pouch';
 import { checkSealKey, sealDatabase, sealKeyMatches, type SealCheck } from './sealedDb';
@@ -116,6 +116,12 @@ export interface OfficeDb {
   writeWithDevice<D extends { _id: string }>(
     build: (device: DeviceDoc) => Promise<{ doc: D; device: DeviceDoc }>,
   ): Promise<D>;
+  /**
+   * Writes documents downloaded from a server as they are there (`new_edits: false`), then `after`
+   * (a `_local` checkpoint), with relaxed durability (they are on the server already: durability.ts
+   * `relaxedWhile`), in the queue the desk's own appends take, so that those stay strict.
+   */
+  writeReplicated(docs: object[], after?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -227,6 +233,23 @@ export async function openOfficeDb(
           await writeDevice({ ...(docFailed ? before : device), _rev: (await readDevice())._rev });
           if (!docFailed) return doc;
           throw toDataError(Object.assign(new Error(String(docFailed.message ?? docFailed.name)), docFailed), name);
+        }),
+      ),
+    writeReplicated: (docs, after) =>
+      serial(() =>
+        relaxedWhile(pouchIdbName(name), async () => {
+          if (docs.length > 0) {
+            let results: (PouchDB.Core.Response | PouchDB.Core.Error)[];
+            try {
+              results = await db.bulkDocs(docs as PouchDB.Core.PutDocument<object>[], { new_edits: false });
+            } catch (e) {
+              throw toDataError(e, name);
+            }
+            const failed = results.find((r): r is PouchDB.Core.Error => 'error' in r && r.error === true);
+            if (failed)
+              throw toDataError(Object.assign(new Error(String(failed.message ?? failed.name)), failed), name);
+          }
+          await after?.();
         }),
       ),
     close: () => db.close(),

@@ -109,10 +109,10 @@ describe('outgoing numbering', () => {
     cleanup.push(() => third.close().catch(() => undefined));
     expect(await toIssue(third, b.appId)).toBe('ALM01-D01/000005');
     // Registration numbers run on their own sequence.
+    await third.settled();
     expect((await third.model.applications.get(b.appId))?.regNumber).toBe('ALM01-D01-000002');
 
     // The outgoing journal lists each letter under its number, with the registration number as reference.
-    await third.settled();
     const journal = await third.model.journal
       .where('[journal+at]')
       .between(['outgoing', 0], ['outgoing', Infinity])
@@ -148,6 +148,7 @@ describe('outgoing numbering', () => {
     const b = await toNotice(second);
     expect(b.notice).toBe('ALM01-D01/000003');
     // Registration numbers take the same floor: the lost counter does not hand out 000001 again.
+    await second.settled();
     expect((await second.model.applications.get(b.appId))?.regNumber).toBe('ALM01-D01-000002');
   });
 });

@@ -4,6 +4,7 @@ import { parseEvent, type Applicant, type EventDoc } from '@shared/events';
 import { reportFact } from '@shared/reports';
 import { fold, type ApplicationState } from '@shared/workflow';
 import type { ProjectFn, StoredEvent } from './projector';
+import { isVerified } from './verifiedEvents';
 import type { ClearApplicant, ClearApplication, ClearJournal } from './sealedRows';
 
 /** How an applicant is shown in lists: «Surname Name Patronymic» or the organisation's title. */
@@ -12,17 +13,6 @@ export function applicantDisplayName(a: Applicant): string {
 }
 
 export const applicantKey = (a: Applicant): string => (a.kind === 'person' ? a.iin : a.bin);
-
-/**
- * A registration or outgoing number is searched by any tail of it, not only from its start: a
- * clerk reads "000003" or "D01-000003" off a ticket («ALM01-D01-000003», «ALM01-D01/000347»).
- */
-export function numberSearchParts(number: string | null | undefined): string[] {
-  if (!number) return [];
-  const out: string[] = [number];
-  for (let i = 0; i < number.length; i++) if (number[i] === '-' || number[i] === '/') out.push(number.slice(i + 1));
-  return out.filter(Boolean);
-}
 
 /** The status a list shows: the engine's status, or the step kind while work is under way. */
 function rowStatus(s: ApplicationState): string {
@@ -34,7 +24,7 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
   return (appId: string, stored: StoredEvent[], now: number) => {
     const events: EventDoc[] = [];
     for (const doc of stored) {
-      const r = parseEvent(doc);
+      const r = parseEvent(doc, { contentVerified: isVerified(doc) });
       if (r.ok) events.push(r.event);
     }
     const state = fold({
@@ -71,13 +61,8 @@ export function makeProjectFn(catalogue: Catalogue, calendar: WorkCalendar): Pro
       atRisk: state.atRisk ? 1 : 0,
       applicantId: key,
       applicantName: name,
-      searchText: [
-        ...numberSearchParts(p.regNumber),
-        name,
-        key,
-        p.representative?.fullName,
-        ...state.letters.flatMap((l) => numberSearchParts(l.number)),
-      ],
+      // Numbers are searched through the journal's clear `numberKeys` (sealedRows.ts), not by words.
+      searchText: [name, key, p.representative?.fullName],
       registeredAt: at,
       updatedAt: state.lastEventAt ?? at,
       eventCount: state.eventCount,

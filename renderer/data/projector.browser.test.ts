@@ -1,8 +1,9 @@
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PouchDB } from './pouch';
-import { Projector, type ProjectFn, type StoredEvent } from './projector';
+import { Projector, type ProjectFn, type ProjectorOptions, type StoredEvent } from './projector';
 import { throwawayDeskKeys, type DeskKeys } from './deskKeys';
+import { inlineProjection, type ProjectionRunner } from './projectionHost';
 import { openReadModel, type ReadModel } from './readModel';
 import { openedModelDump } from './sealedRows';
 
@@ -67,12 +68,14 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function setup(): Promise<{ db: PouchDB.Database; model: ReadModel; projector: Projector; keys: DeskKeys }> {
+async function setup(
+  opts: ProjectorOptions = {},
+): Promise<{ db: PouchDB.Database; model: ReadModel; projector: Projector; keys: DeskKeys }> {
   const name = `proj_${Math.random().toString(36).slice(2, 8)}`;
   const db = new PouchDB(name, { adapter: 'indexeddb' });
   const model = openReadModel(name);
   const keys = await throwawayDeskKeys();
-  const projector = new Projector(db, model, project, keys, () => 1000);
+  const projector = new Projector(db, model, project, keys, () => 1000, opts);
   cleanup.push(async () => {
     projector.stop();
     model.close();
@@ -96,7 +99,8 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
   });
 
   it('replaying from zero yields an identical read model, with progress', async () => {
-    const { db, model, projector, keys } = await setup();
+    // Small pages: the rebuild's scan cuts pages where an application starts (each has 8 events here).
+    const { db, model, projector, keys } = await setup({ changesPage: 250, scanPage: 300 });
     const docs = Array.from({ length: 1200 }, (_, i) => ev(`B${i % 150}`, i % 7 === 0 ? 'registered' : 'note_added'));
     await db.bulkDocs(docs);
     await projector.catchUp();
@@ -107,6 +111,50 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
     expect(progress.length).toBeGreaterThanOrEqual(3);
     expect(progress[progress.length - 1]).toBe(1200);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+  });
+
+  it('a rebuild cut part-way resumes where its scan had got to, and ends with the same model', async () => {
+    const { db, model, projector, keys } = await setup({ scanPage: 300 });
+    const docs = Array.from({ length: 1200 }, (_, i) => ev(`R${i % 150}`, i % 7 === 0 ? 'registered' : 'note_added'));
+    await db.bulkDocs(docs);
+    await projector.catchUp();
+    const whole = await openedModelDump(model, keys);
+    await model.transaction('rw', [model.applications, model.applicants, model.journal, model.meta], () =>
+      Promise.all([model.applications.clear(), model.journal.clear(), model.meta.clear()]),
+    );
+    // The desk closes (or the window reloads) after two batches of the scan.
+    const real = inlineProjection(model, project, keys);
+    let batches = 0;
+    const cut: ProjectionRunner = {
+      where: 'inline',
+      apply: async (b) => {
+        if (++batches > 2) throw new Error('closed');
+        await real.apply(b);
+      },
+      setProject: (p, source) => real.setProject(p, source),
+      close: () => undefined,
+    };
+    await expect(
+      new Projector(db, model, project, keys, () => 1000, { runner: cut, scanPage: 300 }).catchUp(),
+    ).rejects.toThrow('closed');
+    const partial = await model.applications.count();
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(150);
+
+    const seen: string[] = [];
+    const counting: ProjectionRunner = {
+      where: 'inline',
+      apply: async (b) => {
+        seen.push(...b.apps.map((a) => a.appId));
+        await real.apply(b);
+      },
+      setProject: (p, source) => real.setProject(p, source),
+      close: () => undefined,
+    };
+    await new Projector(db, model, project, keys, () => 1000, { runner: counting, scanPage: 300 }).catchUp();
+    expect(await openedModelDump(model, keys)).toEqual(whole);
+    // Resumed after the last application written, not from the start.
+    expect(seen.length).toBe(150 - partial);
   });
 
   it('events that arrive by replication take the same path as local ones', async () => {

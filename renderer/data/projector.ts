@@ -1,12 +1,25 @@
 import { appEventRange } from '@shared/events';
-import { buildDayRows, factDays, updateDayRows, type ReportDayRow, type ReportFact } from '@shared/reports';
+import { STAFF_DIRECTORY_PREFIX } from '@shared/staff';
 import { blindIndex } from './blindIndex';
 import type { DeskKeys } from './deskKeys';
 import type { PouchDB } from './pouch';
-import type { ApplicantRow, ApplicationRow, ReadModel, StaffRow } from './readModel';
-import { sealProjection, type ClearProjection, type SealedProjection } from './sealedRows';
+import {
+  CHECKPOINT,
+  KEY_CHECK,
+  SCAN,
+  type AppEvents,
+  type ProjectionBatch,
+  type ScanMark,
+  type StaffChange,
+  type StoredDoc,
+} from './projectBatch';
+import { inlineProjection, type ProjectionRunner } from './projectionHost';
+import type { ProjectSource } from './projectionWorker';
+import type { ReadModel } from './readModel';
+import { unopened } from './sealedDb';
+import type { ClearProjection } from './sealedRows';
+import { isStaffDocId, staffRowOf } from './staff';
 import { verifiedRevision, type LeafDoc } from './verifiedEvents';
-import { isAssigneeUnknown, isStaffDocId, loadDirectory, staffRowOf } from './staff';
 
 /** An event document as stored: the envelope fields the projector needs. */
 export interface StoredEvent {
@@ -26,83 +39,100 @@ export interface ProjectorProgress {
   total: number;
 }
 
-const CHECKPOINT = 'checkpoint';
-/** The blind-index key's check token: a model built under other keys is dropped and rebuilt. */
-const KEY_CHECK = 'keys';
-const BATCH = 500;
-/**
- * Set while the reports' day index lags behind the facts: a long catch-up (a first download, a
- * rebuild) writes only the facts and rebuilds the index once at the end, instead of rewriting the
- * same day rows batch after batch. A pass that dies midway leaves it set: the next one rebuilds.
- */
-const REPORT_DAYS_STALE = 'reportDaysStale';
-/** Changes left beyond which a catch-up defers the day index to its end. */
-const REPORT_BULK = 2000;
-
-/** An applicant row from an earlier registration than another (by time, then application id). */
-const isOlder = (a: ApplicantRow, b: ApplicantRow): boolean =>
-  a.lastSeenAt !== b.lastSeenAt ? a.lastSeenAt < b.lastSeenAt : a.lastAppId < b.lastAppId;
-
-/** The row with its `assigneeUnknown` mark as the directory has it now (absent when known). */
-function marked<T extends ApplicationRow>(row: T, directory: ReadonlyMap<string, StaffRow>): T {
-  const { assigneeUnknown: _old, ...rest } = row;
-  return (isAssigneeUnknown(row, directory) ? { ...rest, assigneeUnknown: 1 } : rest) as T;
+export interface ProjectorOptions {
+  /** Where batches are folded and written; on this thread when absent (projectionHost.ts). */
+  runner?: ProjectionRunner;
+  /** Changes read per incremental batch: thousands, so that the worker's transactions are large. */
+  changesPage?: number;
+  /** Events read per batch of a scan (whole applications: a page is cut where the last one starts). */
+  scanPage?: number;
 }
+/**
+ * Changes left beyond which a catch-up leaves the reports' day index to its end (one rebuild from
+ * the facts) instead of rewriting the same day rows batch after batch.
+ */
+const REPORT_BULK = 2000;
+/** Range reads issued together (IndexedDB serves them in parallel). */
+const READS_AT_ONCE = 64;
+
+const appIdOf = (id: string): string | null => /^evt:([^:]+):/.exec(id)?.[1] ?? null;
 
 /**
  * Follows the office database's changes feed — the desk's own appends and replicated events
  * alike: there is no second path for sync — and keeps the read model up to date, with the
- * checkpoint written in the same transaction as the rows it covers. The office's staff directory
- * (`staff:` documents) comes through the same feed into the `staff` table; when it changes, the
- * applications waiting on an executor are marked again (an unknown or deactivated executor sends
- * them to the head's inbox).
+ * checkpoint written in the same transaction as the rows it covers.
+ *
+ * The work is split: this side (the desk's thread, the replica's one reader and writer) reads the
+ * stored events in batches of thousands, each application's events whole; the runner (the
+ * projection worker, projectionHost.ts) opens, folds, seals and writes them. An empty model (a
+ * first start, a rebuild, a new read-model version) is filled by a scan of the events by id, so
+ * each application is read and folded once, whatever order its events arrived in; the scan's
+ * position is kept, and a reload resumes it. The office's staff directory (`staff:` documents)
+ * comes through the same feed into the `staff` table; when it changes, the applications waiting on
+ * an executor are marked again (an unknown or deactivated executor sends them to the head's inbox).
  */
 export class Projector {
   private running: Promise<void> | null = null;
   private again = false;
   private feed: PouchDB.Core.Changes<object> | null = null;
   private keysChecked = false;
-  /** The day index lags behind the facts (REPORT_DAYS_STALE), as last read or written; null: not read yet. */
-  private daysStale: boolean | null = null;
-  /** The next pass replays every event (the projection changed: a new calendar or catalogue). */
-  private fromZero = false;
+  private readonly runner: ProjectionRunner;
+  private readonly changesPage: number;
+  private readonly scanPage: number;
+  /** The next pass folds every application again, rows replaced in place (a new calendar or catalogue). */
+  private refold = false;
+  /**
+   * The reports' day index may lag behind the facts: this pass deferred it, or an earlier run
+   * (before a reload) may have left it stale. The end of the catch-up rebuilds it if so.
+   */
+  private daysMaybeStale = true;
 
   constructor(
     private readonly db: PouchDB.Database,
     private readonly model: ReadModel,
-    private project: ProjectFn,
+    project: ProjectFn,
     private readonly keys: DeskKeys,
     private readonly now: () => number = () => Date.now(),
-  ) {}
+    opts: ProjectorOptions = {},
+  ) {
+    this.runner = opts.runner ?? inlineProjection(model, project, keys);
+    this.changesPage = opts.changesPage ?? 2000;
+    this.scanPage = opts.scanPage ?? 4000;
+  }
+
+  /** Where the projection runs (the bench and the tests check it is the worker). */
+  get where(): ProjectionRunner['where'] {
+    return this.runner.where;
+  }
 
   /**
    * A model sealed under other keys (the desk was re-keyed, or its secret was lost and made anew)
    * would open to nothing and find nothing: it is dropped once, and this pass rebuilds it.
    */
-  private async checkKeys(): Promise<string> {
+  private async checkKeys(): Promise<void> {
+    if (this.keysChecked) return;
     const check = await blindIndex(this.keys.index).check();
-    if (this.keysChecked) return check;
     const stored = (await this.model.meta.get(KEY_CHECK))?.value;
     const empty = (await this.model.meta.get(CHECKPOINT)) === undefined;
     if (stored !== check && !empty) await this.clear();
     this.keysChecked = true;
-    return check;
-  }
-
-  private async checkpoint(): Promise<number | string> {
-    return (await this.model.meta.get(CHECKPOINT))?.value ?? 0;
   }
 
   /**
-   * Projects with another function from now on (a catalogue or calendar pulled from central). With
-   * `refold`, every application is folded again in the background, rows replaced in place: lists
-   * stay filled meanwhile, and a due time that waited for a calendar year appears.
+   * Projects with another fold from now on (a catalogue or calendar pulled from central). With
+   * `refold`, every application is folded again in the background, rows replaced in place (a scan
+   * that keeps the model): lists stay filled meanwhile, and a due time that waited for a calendar
+   * year appears.
    */
-  setProject(project: ProjectFn, refold: boolean): void {
-    this.project = project;
-    if (!refold) return;
-    this.fromZero = true;
-    void this.catchUp().catch((e: unknown) => console.error('projector', e));
+  setProject(project: ProjectFn, source: ProjectSource, refold: boolean): void {
+    const set = this.runner.setProject(project, source);
+    void set
+      .then(() => {
+        if (!refold) return;
+        this.refold = true;
+        return this.catchUp();
+      })
+      .catch((e: unknown) => console.error('projector', e));
   }
 
   /** Applies every change since the checkpoint; concurrent calls coalesce into one more pass. */
@@ -116,7 +146,10 @@ export class Projector {
         this.again = false;
         await this.pass(onProgress);
       } while (this.again);
-      if (this.daysStale) await this.rebuildReportDays();
+      if (this.daysMaybeStale) {
+        await this.runner.apply({ apps: [], now: this.now(), reportDays: 'rebuild' });
+        this.daysMaybeStale = false;
+      }
     })().finally(() => {
       this.running = null;
     });
@@ -127,117 +160,154 @@ export class Projector {
     const info = await this.db.info();
     const total =
       typeof info.update_seq === 'number' ? info.update_seq : Number.parseInt(String(info.update_seq), 10) || 0;
-    const check = await this.checkKeys();
-    let since = this.fromZero ? 0 : await this.checkpoint();
-    this.fromZero = false;
-    let processed = typeof since === 'number' ? since : 0;
-    const seq = typeof since === 'number' ? since : Number.parseInt(String(since), 10) || 0;
-    this.daysStale ??= (await this.model.meta.get(REPORT_DAYS_STALE))?.value === 1;
-    const bulk = total - seq > REPORT_BULK || this.daysStale;
-    const tables = [
-      this.model.applications,
-      this.model.applicants,
-      this.model.journal,
-      this.model.staff,
-      this.model.meta,
-      this.model.reportFacts,
-      this.model.reportDays,
-    ];
+    await this.checkKeys();
+    const [checkpoint, scan] = await Promise.all([this.model.meta.get(CHECKPOINT), this.model.meta.get(SCAN)]);
+    let since: number | string;
+    let processed: number;
+    const refold = this.refold;
+    this.refold = false;
+    if (scan || checkpoint === undefined || refold) {
+      const mark: ScanMark =
+        scan && !refold ? (JSON.parse(String(scan.value)) as ScanMark) : { seq: info.update_seq, after: '' };
+      await this.scanPass(mark, total, onProgress);
+      since = mark.seq;
+      processed = typeof since === 'number' ? since : 0;
+    } else {
+      since = checkpoint.value;
+      processed = typeof since === 'number' ? since : 0;
+    }
+    const behind = total - (typeof since === 'number' ? since : Number.parseInt(String(since), 10) || 0);
+    const reportDays = behind > REPORT_BULK ? 'defer' : undefined;
+    if (reportDays) this.daysMaybeStale = true;
+    // Read ahead: the next batch is read while the runner writes this one (it writes them in order).
+    let writing: Promise<void> = Promise.resolve();
     for (;;) {
-      const page = await this.db.changes({ since, limit: BATCH });
+      const page = await this.db.changes({ since, limit: this.changesPage });
       if (page.results.length === 0) break;
       const appIds = new Set<string>();
       const staffIds: string[] = [];
       for (const ch of page.results) {
-        const m = /^evt:([^:]+):/.exec(ch.id);
-        if (m?.[1]) appIds.add(m[1]);
+        const appId = appIdOf(ch.id);
+        if (appId) appIds.add(appId);
         else if (isStaffDocId(ch.id)) staffIds.push(ch.id);
       }
-      // The winning revision of each changed entry; a deleted or malformed one leaves the directory.
-      const staff: { id: string; row: StaffRow | null }[] =
-        staffIds.length === 0
-          ? []
-          : (await this.db.allDocs({ keys: staffIds, include_docs: true })).rows.map((r, i) => ({
-              // Rows come in the order of the keys; a deleted document's row has no doc.
-              id: staffIds[i] ?? '',
-              row: 'doc' in r && r.doc ? staffRowOf(r.doc) : null,
-            }));
-      const cleared: [string, ClearProjection][] = [];
-      for (const appId of appIds) cleared.push([appId, this.project(appId, await this.eventsOf(appId), this.now())]);
-      // Sealed before the transaction (IndexedDB commits a transaction that waits on anything
-      // else), the whole batch at once: WebCrypto's cost is per call, and the calls overlap.
-      const projections: [string, SealedProjection][] = await Promise.all(
-        cleared.map(async ([appId, p]) => [appId, await sealProjection(this.keys, p)] as [string, SealedProjection]),
-      );
-      await this.model.transaction('rw', tables, async () => {
-        for (const { id, row } of staff) {
-          const login = id.slice('staff:'.length);
-          if (row && row.login === login) await this.model.staff.put(row);
-          else await this.model.staff.delete(login);
-        }
-        const directory = await loadDirectory(this.model);
-        const reports: { before: ReportFact | null; after: ReportFact | null }[] = [];
-        for (const [appId, p] of projections) {
-          if (p.application) await this.model.applications.put(marked(p.application, directory));
-          // Every event re-projects its whole application: the applicant row keeps the details of
-          // the latest registration (by time, then id), whatever order the events arrived in.
-          const current = p.applicant ? await this.model.applicants.get(p.applicant.key) : undefined;
-          if (p.applicant && (!current || !isOlder(p.applicant, current))) await this.model.applicants.put(p.applicant);
-          // The projection is the application's whole journal: a row whose action has since been
-          // superseded by a replicated event (an issuance that lost) must not stay behind.
-          await this.model.journal.where('appId').equals(appId).delete();
-          if (p.journal.length > 0) await this.model.journal.bulkPut(p.journal);
-          if (p.report !== undefined) {
-            const before = (await this.model.reportFacts.get(appId)) ?? null;
-            const after = p.report;
-            if (JSON.stringify(before) === JSON.stringify(after)) continue;
-            if (after) await this.model.reportFacts.put(after);
-            else await this.model.reportFacts.delete(appId);
-            reports.push({ before, after });
-          }
-        }
-        if (staff.length > 0) {
-          const waiting = await this.model.applications.where('role').equals('executor').toArray();
-          const changed = waiting.filter((a) => (a.assigneeUnknown ?? 0) !== (isAssigneeUnknown(a, directory) ? 1 : 0));
-          if (changed.length > 0) await this.model.applications.bulkPut(changed.map((a) => marked(a, directory)));
-        }
-        if (reports.length > 0) {
-          if (bulk) {
-            await this.model.meta.put({ key: REPORT_DAYS_STALE, value: 1 });
-            this.daysStale = true;
-          } else await this.updateReportDays(reports);
-        }
-        await this.model.meta.put({ key: CHECKPOINT, value: page.last_seq });
-        await this.model.meta.put({ key: KEY_CHECK, value: check });
+      const [apps, staff] = await Promise.all([this.readApps([...appIds]), this.readStaff(staffIds)]);
+      await writing;
+      const batch: ProjectionBatch = {
+        apps,
+        staff,
+        now: this.now(),
+        checkpoint: page.last_seq,
+        ...(reportDays ? { reportDays } : {}),
+      };
+      const count = page.results.length;
+      writing = this.runner.apply(batch).then(() => {
+        processed += count;
+        onProgress?.({ processed: Math.min(processed, total), total });
       });
+      // Observed at the next `await writing`; until then it must not count as unhandled.
+      writing.catch(() => undefined);
       since = page.last_seq;
-      processed += page.results.length;
-      onProgress?.({ processed: Math.min(processed, total), total });
     }
+    await writing;
   }
 
-  /** Rewrites the day rows that these changed facts touch (inside the caller's transaction). */
-  private async updateReportDays(changes: { before: ReportFact | null; after: ReportFact | null }[]): Promise<void> {
-    const days = new Set<string>();
-    for (const c of changes) for (const f of [c.before, c.after]) if (f) for (const d of factDays(f)) days.add(d);
-    const stored = await this.model.reportDays.bulkGet([...days]);
-    const current = new Map<string, ReportDayRow>();
-    for (const row of stored) if (row) current.set(row.day, row);
-    for (const row of updateDayRows(current, changes)) {
-      if (row.ids === '') await this.model.reportDays.delete(row.day);
-      else await this.model.reportDays.put(row);
-    }
-  }
-
-  /** The day index again from every fact (after a long catch-up, or when it was left stale). */
-  async rebuildReportDays(): Promise<void> {
-    await this.model.transaction('rw', [this.model.reportFacts, this.model.reportDays, this.model.meta], async () => {
-      const rows = buildDayRows(await this.model.reportFacts.toArray());
-      await this.model.reportDays.clear();
-      await this.model.reportDays.bulkPut(rows);
-      await this.model.meta.put({ key: REPORT_DAYS_STALE, value: 0 });
+  /**
+   * Fills an empty model: every event by id (an application's events sort together), whole
+   * applications per batch, then the checkpoint at the sequence the scan started from (what was
+   * written meanwhile follows by the changes feed).
+   */
+  private async scanPass(mark: ScanMark, total: number, onProgress?: (p: ProjectorProgress) => void): Promise<void> {
+    const reads = unopened(this.db);
+    let startkey = mark.after ? `evt:${mark.after}:\ufff0` : 'evt:';
+    let processed = 0;
+    // Every application is folded: the day index is built once, at the end of the catch-up.
+    this.daysMaybeStale = true;
+    // The staff directory first (a few dozen documents): the applications are marked by it.
+    const staffIds = (
+      await this.db.allDocs({ startkey: STAFF_DIRECTORY_PREFIX, endkey: `${STAFF_DIRECTORY_PREFIX}\ufff0` })
+    ).rows.map((r) => r.id);
+    let writing: Promise<void> = this.runner.apply({
+      apps: [],
+      staff: await this.readStaff(staffIds),
+      now: this.now(),
+      scan: mark,
     });
-    this.daysStale = false;
+    for (;;) {
+      const page = await reads.allDocs({
+        startkey,
+        endkey: 'evt:\ufff0',
+        include_docs: true,
+        conflicts: true,
+        limit: this.scanPage,
+      });
+      const rows = page.rows.flatMap((r) => (r.doc ? [r.doc as unknown as StoredDoc] : []));
+      if (rows.length === 0) break;
+      const groups = new Map<string, StoredDoc[]>();
+      for (const doc of rows) {
+        const appId = appIdOf(doc._id);
+        if (!appId) continue;
+        const g = groups.get(appId);
+        if (g) g.push(doc);
+        else groups.set(appId, [doc]);
+      }
+      const full = page.rows.length === this.scanPage;
+      const lastApp = [...groups.keys()].pop();
+      // The page may end inside the last application: it is read whole with the next page.
+      if (full && lastApp !== undefined && groups.size > 1) groups.delete(lastApp);
+      if (full && groups.size === 1 && lastApp !== undefined) groups.set(lastApp, await this.readEvents(lastApp));
+      const apps = await Promise.all([...groups].map(([appId, events]) => this.withLeaves(appId, events)));
+      const after = [...groups.keys()].pop() ?? mark.after;
+      await writing;
+      const count = apps.reduce((n, a) => n + a.events.length, 0);
+      const scan = { seq: mark.seq, after };
+      writing = this.runner.apply({ apps, now: this.now(), scan, reportDays: 'defer' }).then(() => {
+        processed += count;
+        onProgress?.({ processed: Math.min(processed, total), total });
+      });
+      writing.catch(() => undefined);
+      if (!full) break;
+      startkey = `evt:${after}:\ufff0`;
+    }
+    await writing;
+    await this.runner.apply({ apps: [], now: this.now(), checkpoint: mark.seq, scan: null });
+  }
+
+  /** The winning revision of each changed directory entry; a deleted or malformed one leaves the directory. */
+  private async readStaff(ids: string[]): Promise<StaffChange[]> {
+    if (ids.length === 0) return [];
+    const rows = (await this.db.allDocs({ keys: ids, include_docs: true })).rows;
+    // Rows come in the order of the keys; a deleted document's row has no doc.
+    return rows.map((r, i) => ({
+      login: (ids[i] ?? '').slice(STAFF_DIRECTORY_PREFIX.length),
+      row: 'doc' in r && r.doc ? staffRowOf(r.doc) : null,
+    }));
+  }
+
+  /** The stored events of one application, each with the other leaves of those in conflict. */
+  private async readEvents(appId: string): Promise<StoredDoc[]> {
+    const r = await unopened(this.db).allDocs({ ...appEventRange(appId), include_docs: true, conflicts: true });
+    return r.rows.flatMap((row) => (row.doc ? [row.doc as unknown as StoredDoc] : []));
+  }
+
+  private async withLeaves(appId: string, events: StoredDoc[]): Promise<AppEvents> {
+    const reads = unopened(this.db);
+    const leaves: StoredDoc[] = [];
+    for (const doc of events)
+      for (const rev of doc._conflicts ?? []) leaves.push((await reads.get(doc._id, { rev })) as unknown as StoredDoc);
+    return { appId, events, leaves };
+  }
+
+  /** Whole applications, their range reads issued together. */
+  private async readApps(appIds: string[]): Promise<AppEvents[]> {
+    const out: AppEvents[] = [];
+    for (let i = 0; i < appIds.length; i += READS_AT_ONCE) {
+      const chunk = appIds.slice(i, i + READS_AT_ONCE);
+      out.push(
+        ...(await Promise.all(chunk.map(async (appId) => this.withLeaves(appId, await this.readEvents(appId))))),
+      );
+    }
+    return out;
   }
 
   /**
@@ -278,23 +348,17 @@ export class Projector {
     await this.catchUp(onProgress);
   }
 
+  /** Stops following and lets the worker go (after `stop` and the last pass). */
+  close(): void {
+    this.stop();
+    this.runner.close();
+  }
+
   private async clear(): Promise<void> {
     const m = this.model;
-    await m.transaction(
-      'rw',
-      [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays],
-      async () => {
-        await Promise.all([
-          m.applications.clear(),
-          m.applicants.clear(),
-          m.journal.clear(),
-          m.staff.clear(),
-          m.meta.clear(),
-          m.reportFacts.clear(),
-          m.reportDays.clear(),
-        ]);
-      },
-    );
-    this.daysStale = false;
+    const tables = [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
+    await m.transaction('rw', tables, async () => {
+      await Promise.all(tables.map((t) => t.clear()));
+    });
   }
 }

@@ -71,7 +71,7 @@ function row(appId: string, status: string, closedDaysAgo: number | null, applic
     overdue: 0,
     atRisk: 0,
     applicantKey,
-    personal: 'kenc1.not-opened-here',
+    personal: new Uint8Array(0),
     searchWords: [],
     registeredAt: NOW - 50 * DAY_MS,
     updatedAt: NOW,
@@ -165,8 +165,8 @@ describe('purge of closed applications from a home-visit laptop', () => {
       row(D, 'closed', 5, '770303500039'),
     ]);
     await model.applicants.bulkPut([
-      { key: '850202400028', kind: 'person', personal: 'kenc1.c', searchWords: [], lastAppId: C, lastSeenAt: 1 },
-      { key: '900101300017', kind: 'person', personal: 'kenc1.a', searchWords: [], lastAppId: A, lastSeenAt: 1 },
+      { key: '850202400028', kind: 'person', personal: new Uint8Array(0), lastAppId: C, lastSeenAt: 1 },
+      { key: '900101300017', kind: 'person', personal: new Uint8Array(0), lastAppId: A, lastSeenAt: 1 },
     ]);
     await model.journal.bulkPut([
       {
@@ -176,7 +176,7 @@ describe('purge of closed applications from a home-visit laptop', () => {
         at: 1,
         regNumber: null,
         number: null,
-        data: 'kenc1.j',
+        data: new Uint8Array(0),
       },
     ]);
 

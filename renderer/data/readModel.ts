@@ -37,9 +37,9 @@ export interface ApplicationRow {
   atRisk: 0 | 1;
   /** Blind-index token of the applicant's IIN/BIN (equal for the same applicant: lookup, purge). */
   applicantKey: string | null;
-  /** Sealed ApplicationPersonal. */
-  personal: string;
-  /** Blind-index tokens of the folded prefixes of number, applicant, IIN/BIN, letters' numbers. */
+  /** Sealed ApplicationPersonal (the envelope's bytes, renderer/data/envelope.ts). */
+  personal: Uint8Array;
+  /** Blind-index tokens of the folded name prefixes (applicant, representative) and of the IIN/BIN. */
   searchWords: string[];
   registeredAt: number | null;
   updatedAt: number;
@@ -108,15 +108,16 @@ export interface ApplicationPersonal {
   applicantName: string;
   /** IIN or BIN. */
   applicantId: string | null;
+  /** The folded name words (applicant, representative): a long query word is checked against them. */
+  words?: string[];
 }
 
 export interface ApplicantRow {
   /** Blind-index token of the IIN or BIN. */
   key: string;
   kind: 'person' | 'legal_entity';
-  /** Sealed ApplicantPersonal. */
-  personal: string;
-  searchWords: string[];
+  /** Sealed ApplicantPersonal (bytes). */
+  personal: Uint8Array;
   lastAppId: string;
   lastSeenAt: number;
 }
@@ -140,8 +141,13 @@ export interface JournalRow {
   regNumber: string | null;
   /** The entry's own number: the registration number, or the letter's outgoing number (null before outgoing numbering). */
   number: string | null;
-  /** Sealed journal data (applicant, IIN/BIN, channel, document, delivery). */
-  data: string;
+  /**
+   * `number` and each tail of it after a `-` or `/` (shared/text/searchFold.ts `numberSearchKeys`), folded as search
+   * folds what is typed: numbers are searched here, in clear, by prefix, not by tokens.
+   */
+  numberKeys?: string[];
+  /** Sealed journal data (applicant, IIN/BIN, channel, document, delivery), bytes. */
+  data: Uint8Array;
 }
 
 /**
@@ -159,7 +165,7 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 8;
+export const READ_MODEL_VERSION = 9;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;
@@ -185,11 +191,12 @@ export async function dropOldReadModels(name: string): Promise<void> {
 export function openReadModel(name: string): ReadModel {
   const db = new Dexie(readModelName(name), { chromeTransactionDurability: 'relaxed' }) as ReadModel;
   // Relaxed durability is right here: a lost write is rebuilt from the events.
+  // Only the indexes something queries: each one is written with every row (the projection's cost).
   db.version(1).stores({
     applications:
-      'appId, regNumber, status, role, assignee, [status+dueAt], [assignee+dueAt], [role+dueAt], [role+status], [queue+queueDue+appId], [queue+registeredAt+appId], [queue+regNumber], [queue+lateAt], [queueDue+appId], lateAt, applicantKey, registeredAt, dueAt, *searchWords',
-    applicants: 'key, lastSeenAt, *searchWords',
-    journal: 'id, appId, [journal+at], number',
+      'appId, regNumber, status, role, [queue+queueDue+appId], [queue+registeredAt+appId], [queue+regNumber], [queue+lateAt], [queueDue+appId], applicantKey, registeredAt, *searchWords',
+    applicants: 'key, lastSeenAt',
+    journal: 'id, appId, [journal+at], number, *numberKeys',
     staff: 'login',
     meta: 'key',
     reportFacts: 'appId',

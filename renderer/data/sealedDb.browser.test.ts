@@ -2,7 +2,7 @@ import Dexie from 'dexie';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { attachmentDigest, checkChains, type RawDoc } from '@shared/audit';
 import { loadCatalogue } from '@shared/catalogue';
-import type { ActorRef } from '@shared/events';
+import { makeEvent, type ActorRef } from '@shared/events';
 import { testPermitIntake, testPermitService } from '../../tests/fixtures/testService';
 import { ownHeads } from './auditChain';
 import { escrowDoc } from '../features/auth/deskUnlock';
@@ -11,6 +11,7 @@ import { throwawayDeskKeys, type DeskKeys } from './deskKeys';
 import { DataError } from './officeDb';
 import { PouchDB } from './pouch';
 import { readModelName } from './readModel';
+import { sealJson, TEXT_PREFIX } from './envelope';
 import { SEAL_CHECK_ID } from './sealedDb';
 import { startSync, type SyncHandle, type SyncSnapshot } from './sync';
 
@@ -253,7 +254,7 @@ describe('encryption at rest of the office database (real IndexedDB, real server
     const other = await desk.registerApplication('registered', clerk, testPermitIntake);
     await desk.settled();
 
-    // Flip one character in the middle of the sealed payload, in the raw IndexedDB store.
+    // Flip one bit in the middle of the sealed payload, in the raw IndexedDB store.
     const idb = await new Promise<IDBDatabase>((resolve, reject) => {
       const r = indexedDB.open(`_pouch_${name}`);
       r.onsuccess = () => resolve(r.result);
@@ -270,12 +271,17 @@ describe('encryption at rest of the office database (real IndexedDB, real server
       r.onsuccess = () => resolve(r.result as Stored);
       r.onerror = () => reject(r.error ?? new Error('read failed'));
     });
-    const flip = (text: string): string => {
-      const i = Math.floor(text.length / 2);
-      return text.slice(0, i) + (text[i] === 'A' ? 'B' : 'A') + text.slice(i + 1);
+    // The payload is the envelope's bytes (a Uint8Array in the store): one bit in the middle.
+    const flip = (bytes: unknown): Uint8Array => {
+      if (!(bytes instanceof Uint8Array)) throw new Error('the payload is not stored as bytes');
+      const copy = bytes.slice();
+      const i = Math.floor(copy.length / 2);
+      copy[i] = (copy[i] ?? 0) ^ 1;
+      return copy;
     };
-    for (const data of [stored.data, stored.revs[stored.rev]?.data])
-      if (data) data['payload'] = flip(String(data['payload']));
+    // (The two may be one object: IndexedDB's structured clone keeps shared references.)
+    for (const data of new Set([stored.data, stored.revs[stored.rev]?.data]))
+      if (data) data['payload'] = flip(data['payload']);
     await new Promise<void>((resolve, reject) => {
       const tx = idb.transaction('docs', 'readwrite');
       tx.objectStore('docs').put(stored);
@@ -292,6 +298,33 @@ describe('encryption at rest of the office database (real IndexedDB, real server
     // Named twice over: its content no longer matches its id's digest, nor the hash the chain keeps.
     expect(report.findings.map((f) => f.reason).sort()).toEqual(['contentMismatch', 'hashMismatch']);
     for (const f of report.findings) expect(f).toMatchObject({ kind: 'edited', eventIds: [reg._id] });
+  });
+
+  it('payloads sealed as text by an earlier build still open, and stay as they are on disk', async () => {
+    const keys = await throwawayDeskKeys();
+    const name = dbName();
+    await (await openDesk(name, keys)).close();
+    // Written as the earlier build wrote it: the payload sealed to `kenc1.` text.
+    const at = Date.parse('2026-03-10T05:00:00Z');
+    const event = makeEvent({
+      kind: 'registered',
+      appId: 'OLDTEXT1',
+      office: 'ALM01',
+      device: 'D07',
+      clock: { wall: at, counter: 0 },
+      now: at,
+      actor: clerk,
+      payload: { ...testPermitIntake, regNumber: 'ALM01-D07-000001' },
+    });
+    const raw = new PouchDB(name, { adapter: 'indexeddb' });
+    await raw.put({ ...event, payload: await sealJson(keys.data, event.payload, `${event._id}#payload`) });
+
+    const desk = await openDesk(name, keys);
+    expect((await desk.eventsOf('OLDTEXT1'))[0]?.payload).toMatchObject({ applicant: { bin: BIN } });
+    expect((await desk.model.applications.get('OLDTEXT1'))?.regNumber).toBe('ALM01-D07-000001');
+    const stored = (await raw.get(event._id)) as unknown as { payload: unknown };
+    expect(String(stored.payload).startsWith(TEXT_PREFIX)).toBe(true);
+    expect(await rawIdb(name)).not.toContain(BIN);
   });
 
   it('a replica from before sealing keeps working: old clear events are read as they are, new ones are sealed', async () => {

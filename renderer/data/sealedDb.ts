@@ -1,6 +1,18 @@
 import { attachmentDigest } from '@shared/audit';
 import type { DeskKeys } from './deskKeys';
-import { EnvelopeError, isSealedText, openBytes, openJson, sealBytes, sealJson } from './envelope';
+import {
+  EnvelopeError,
+  isSealedBytes,
+  isSealedText,
+  openBytes,
+  openJson,
+  openJsonBytes,
+  sealBytes,
+  sealJson,
+  sealJsonBytes,
+  TEXT_PREFIX,
+  toBase64Url,
+} from './envelope';
 
 /**
  * Encryption at rest of the local office database (docs/threat-model.md §5): a layer on the local
@@ -20,6 +32,10 @@ import { EnvelopeError, isSealedText, openBytes, openJson, sealBytes, sealJson }
  *
  * Documents written before sealing was on (clear payload, no `sealedAttachments`) pass through as
  * they are: the layer opens only what it sealed.
+ *
+ * The payload is kept as the envelope's bytes (a Uint8Array, which IndexedDB stores as it is):
+ * no base64 on the way in or out. Payloads sealed before that, as `kenc1.` text, are read as well
+ * and stay as they are on disk (they are never rewritten: events are immutable).
  */
 export const SEALED_ATTACHMENTS = 'sealedAttachments';
 /** Written once per database; a wrong key is refused before anything is read or written. */
@@ -75,8 +91,8 @@ export async function sealDoc(keys: DeskKeys, doc: Doc): Promise<Doc> {
   if (!isEvent(doc) || doc['_deleted'] === true) return doc;
   const id = doc._id;
   const out: Doc = { ...doc };
-  if ('payload' in doc && !isSealedText(doc['payload']))
-    out['payload'] = await sealJson(keys.data, doc['payload'], payloadContext(id));
+  if ('payload' in doc && !isSealedText(doc['payload']) && !isSealedBytes(doc['payload']))
+    out['payload'] = await sealJsonBytes(keys.data, doc['payload'], payloadContext(id));
   // Never taken from outside: documents from the server or the desk have no such field, and one
   // that came with it must not pass clear bytes as if already sealed.
   delete out[SEALED_ATTACHMENTS];
@@ -127,7 +143,11 @@ export async function openDoc<D>(keys: DeskKeys, doc: D): Promise<D> {
   const id = d._id;
   const out: Doc = { ...d };
   const sealedPayload = d['payload'];
-  if (isSealedText(sealedPayload)) {
+  if (isSealedBytes(sealedPayload)) {
+    const opened = await tryOpen(() => openJsonBytes(keys.data, sealedPayload, payloadContext(id)));
+    // One that does not open is shown as text, as a payload sealed before the binary form would be.
+    out['payload'] = opened.ok ? opened.value : TEXT_PREFIX + toBase64Url(sealedPayload);
+  } else if (isSealedText(sealedPayload)) {
     const opened = await tryOpen(() => openJson(keys.data, sealedPayload, payloadContext(id)));
     if (opened.ok) out['payload'] = opened.value;
   }
@@ -186,6 +206,18 @@ interface ChangesLike {
   cancel(): void;
 }
 
+type Reads = Pick<PouchDB.Database, 'allDocs' | 'get'>;
+const unopenedReads = new WeakMap<PouchDB.Database, Reads>();
+
+/**
+ * The database's own reads, which leave sealed values sealed: the projector reads events this way
+ * and opens them in its worker, off the window's thread (projectBatch.ts). A database without
+ * the layer (a replica from before sealing, the bench's clear baseline) reads as it is.
+ */
+export function unopened(db: PouchDB.Database): Reads {
+  return unopenedReads.get(db) ?? db;
+}
+
 /**
  * Installs the layer on a local PouchDB instance (its methods are replaced on the instance, so
  * PouchDB's own internal calls — `put` through `bulkDocs`, `bulkGet` and `open_revs` through `get` —
@@ -201,6 +233,7 @@ export function sealDatabase(db: PouchDB.Database, keys: DeskKeys): PouchDB.Data
   const getAttachment = orig('getAttachment');
   const changes = orig('changes');
   const open = <D>(d: D): Promise<D> => openDoc(keys, d);
+  unopenedReads.set(db, { allDocs: allDocs as Reads['allDocs'], get: get as Reads['get'] });
 
   target['bulkDocs'] = withCallback(async ([docs, ...rest]) => {
     if (Array.isArray(docs)) return bulkDocs(await Promise.all(docs.map((d: Doc) => sealDoc(keys, d))), ...rest);

@@ -14,6 +14,7 @@ import {
   openedModelDump,
   openJournalData,
   searchApplications,
+  searchTermsOf,
 } from './sealedRows';
 import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
@@ -102,9 +103,8 @@ async function rawReadModel(name: string): Promise<string> {
 }
 
 async function search(desk: Desk, keys: DeskKeys, text: string): Promise<string[]> {
-  const index = blindIndex(keys.index);
-  const tokens = await Promise.all(queryWords(text).map((w) => index.query(w)));
-  return (await searchApplications(desk.model, tokens)).map((a) => a.appId);
+  const terms = await searchTermsOf(keys, queryWords(text));
+  return (await searchApplications(desk.model, keys, terms)).map((a) => a.appId);
 }
 
 async function registerAndIssue(desk: Desk): Promise<string> {
@@ -165,6 +165,12 @@ describe('the read model holds citizens’ data only sealed (real IndexedDB)', (
     expect(await search(desk, keys, 'ALM01-D01-000001')).toEqual([appId]);
     expect((await search(desk, keys, 'alm01-d01-00000')).sort()).toEqual([appId, other.appId].sort());
     expect(await search(desk, keys, 'курылыс')).toEqual([other.appId]);
+    // Longer than the indexed prefixes: found by the first five letters, then checked against the
+    // row's sealed words (a word sharing those five letters is not a match).
+    expect(await search(desk, keys, 'Сейітқа')).toEqual([appId]);
+    expect(await search(desk, keys, 'сейітов')).toEqual([]);
+    expect(await search(desk, keys, 'жумабекова')).toEqual([appId]);
+    expect(await search(desk, keys, 'жумабеков гулнар')).toEqual([appId]);
     // Any tail of the number, as read off a ticket.
     expect(await search(desk, keys, '000001')).toEqual([appId]);
     expect(await search(desk, keys, 'D01-000001')).toEqual([appId]);
@@ -172,6 +178,10 @@ describe('the read model holds citizens’ data only sealed (real IndexedDB)', (
     expect(await search(desk, keys, '000003')).toEqual([]);
     // An IIN's prefix is a birth date: it is not indexed.
     expect(await search(desk, keys, IIN.slice(0, 8))).toEqual([]);
+    // Tokens: three for each name word of five letters or more, fewer for shorter ones, the IIN whole;
+    // none for the numbers (found by their clear key). 'Сейітқали Қайрат Нұрланұлы' + 'Жұмабекова Гүлнар'.
+    const row = await desk.model.applications.get(appId);
+    expect(row?.searchWords).toHaveLength(3 * 5 + 1);
     // The applicant's earlier applications at reception: by the IIN's token.
     const byId = await desk.model.applications
       .where('applicantKey')

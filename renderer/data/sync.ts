@@ -51,6 +51,12 @@ export interface SyncProgress {
 export interface DownloadProgress {
   have: number;
   total: number;
+  /** During the desk's own first download (firstDownload.ts): applications complete, of all. */
+  apps?: { have: number; total: number };
+  /** The open applications have all arrived: the inbox is whole, the history still coming. */
+  openDone?: boolean;
+  /** Estimated time left. */
+  etaMs?: number | null;
 }
 
 /** Behind by more than this many documents counts as a download worth showing. */
@@ -189,6 +195,18 @@ export function openRemote(
     fetch: l.fetch,
   });
   return { remote, line: l };
+}
+
+/**
+ * What names the live replications with a server: PouchDB derives each direction's checkpoint id
+ * from its filter, query parameters, selector and document ids. A first download
+ * (firstDownload.ts) hands over to the live replication by writing checkpoints under these.
+ */
+export function liveReplicationOptions(author?: string): {
+  pull: PouchDB.Replication.ReplicateOptions;
+  push: PouchDB.Replication.ReplicateOptions;
+} {
+  return { pull: {}, push: { filter: pushEvents, ...(author ? { query_params: { author } } : {}) } };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -470,7 +488,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       .catch(() => undefined);
     replication = local.sync(remote, {
       // query_params are part of PouchDB's replication id: one push checkpoint per author.
-      push: { filter: pushEvents, ...query },
+      push: liveReplicationOptions(opts.author).push,
       live: true,
       retry: true,
       batch_size: batchSize,

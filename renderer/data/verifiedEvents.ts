@@ -8,16 +8,28 @@ export type LeafDoc = Record<string, unknown> & { _id: string; _rev?: string; _c
  * revision's content does not change. Bounded; the integrity check never uses it (it re-hashes all).
  */
 const verdicts = new Map<string, boolean>();
-function verifiesOnce(doc: LeafDoc): boolean {
-  if (typeof doc._rev !== 'string') return verifiesId(doc);
-  const key = `${doc._id}@${doc._rev}`;
-  let verdict = verdicts.get(key);
-  if (verdict === undefined) {
-    verdict = verifiesId(doc);
-    if (verdicts.size >= 100_000) verdicts.clear();
-    verdicts.set(key, verdict);
+/** The document objects found to verify here: read from the store, they are not changed after. */
+const verifiedObjects = new WeakSet<object>();
+/** Whether this revision's content is the one its id names (cached by id and revision). */
+export function verifiesOnce(doc: LeafDoc): boolean {
+  let verdict: boolean | undefined;
+  if (typeof doc._rev !== 'string') verdict = verifiesId(doc);
+  else {
+    const key = `${doc._id}@${doc._rev}`;
+    verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = verifiesId(doc);
+      if (verdicts.size >= 100_000) verdicts.clear();
+      verdicts.set(key, verdict);
+    }
   }
+  if (verdict) verifiedObjects.add(doc);
   return verdict;
+}
+
+/** Whether this very object passed `verifiesOnce` (the fold then skips computing its digest again). */
+export function isVerified(doc: object): boolean {
+  return verifiedObjects.has(doc);
 }
 
 /**
@@ -32,6 +44,20 @@ export async function verifiedRevision<D extends LeafDoc>(db: PouchDB.Database, 
   for (const rev of [...(doc._conflicts ?? [])].sort()) {
     const other = (await db.get(doc._id, { rev })) as unknown as D;
     if (verifiesOnce(other)) return other;
+  }
+  return null;
+}
+
+/**
+ * The same choice among leaves already read (the projector's worker gets the winner and, when it
+ * has conflicts, their revisions, all opened): the winner if it verifies, else the first conflicting
+ * leaf in revision order that does, else none.
+ */
+export function pickVerified<D extends LeafDoc>(doc: D, leaves: readonly D[]): D | null {
+  if (verifiesOnce(doc)) return doc;
+  for (const rev of [...(doc._conflicts ?? [])].sort()) {
+    const other = leaves.find((l) => l._id === doc._id && l._rev === rev);
+    if (other && verifiesOnce(other)) return other;
   }
   return null;
 }

@@ -96,7 +96,7 @@ export function catalogSecurity(): SecurityObject {
 }
 
 /** A function's source as CouchDB will get it, refused if a build tool rewrote it with helpers. */
-function plainSource(fn: (...args: never[]) => unknown, name: string): string {
+export function plainSource(fn: (...args: never[]) => unknown, name: string): string {
   const body = fn.toString();
   // A build tool that injects helpers into the function would ship a validator that throws
   // ReferenceError on the server; refuse to produce it instead.

@@ -4,4 +4,5 @@ export * from './rules';
 export * from './validateUserDoc';
 export * from './reportViews';
 export * from './cors';
+export * from './deskViews';
 export * from './validateCatalogDoc';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldForSearch, matchesSearch } from './searchFold';
+import { foldForSearch, matchesSearch, numberSearchKeys } from './searchFold';
 
 describe('search folding', () => {
   it('finds Kazakh names typed without Kazakh letters', () => {
@@ -22,5 +22,15 @@ describe('search folding', () => {
 
   it('is idempotent', () => {
     fc.assert(fc.property(fc.string(), (s) => foldForSearch(foldForSearch(s)) === foldForSearch(s)));
+  });
+});
+
+describe('numberSearchKeys', () => {
+  it('gives the number and each tail after a hyphen or slash, folded', () => {
+    const f = (xs: string[]): string[] => xs.map(foldForSearch);
+    expect(numberSearchKeys('ALM01-D01-000003')).toEqual(f(['ALM01-D01-000003', 'D01-000003', '000003']));
+    expect(numberSearchKeys('ALM01-D01/000347')).toEqual(f(['ALM01-D01/000347', 'D01/000347', '000347']));
+    expect(numberSearchKeys(null)).toEqual([]);
+    expect(numberSearchKeys('X-')).toEqual(f(['X-']));
   });
 });

@@ -49,3 +49,15 @@ export function matchesSearch(text: string, query: string): boolean {
     .filter(Boolean)
     .every((q) => words.some((w) => w.startsWith(q)));
 }
+
+/**
+ * A registration or outgoing number is searched by any tail of it, not only from its start: a
+ * clerk reads "000003" or "D01-000003" off a ticket («ALM01-D01-000003», «ALM01-D01/000347»).
+ * These are the number and its tails after each `-` or `/`, folded: a typed prefix of any of them finds it.
+ */
+export function numberSearchKeys(number: string | null | undefined): string[] {
+  if (!number) return [];
+  const out: string[] = [number];
+  for (let i = 0; i < number.length; i++) if (number[i] === '-' || number[i] === '/') out.push(number.slice(i + 1));
+  return [...new Set(out.filter(Boolean).map(foldForSearch))];
+}

@@ -34,11 +34,61 @@ export const ENGINES: EngineName[] = ['direct', 'realm', 'quickjs'];
 
 type ValidateFn = (newDoc: unknown, oldDoc: unknown, userCtx: unknown, secObj: unknown) => void;
 
+/** What a view function gave: its rows (map) or its value (reduce), or the engine's error. */
+export type ViewResult = { ok: unknown } | { engineError: string };
+
 export interface CouchEngine {
   name: EngineName;
   /** The verdict of `source` on one write; `ddoc` is the design document it belongs to. */
   validate(source: string, newDoc: unknown, oldDoc: unknown, userCtx: unknown, secObj: unknown): Verdict;
+  /** A view's map function on one document (sealed, as CouchDB's query server seals it): `[key, value][]`. */
+  map(source: string, doc: unknown): ViewResult;
+  /** A view's reduce function on keys and values (or on reductions, `rereduce`). */
+  reduce(source: string, keys: unknown, values: unknown, rereduce: boolean): ViewResult;
   dispose(): void;
+}
+
+/** CouchDB's query server freezes a document before a map function sees it (Couch.recursivelySeal). */
+function deepFreeze(v: unknown): unknown {
+  if (v && typeof v === 'object') {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+/** Runs map/reduce functions compiled by `compile`, with `emit` collecting rows, in this realm or another. */
+function viewRunner(
+  compile: (source: string) => (...args: unknown[]) => unknown,
+  rows: () => unknown[],
+  clear: () => void,
+): Pick<CouchEngine, 'map' | 'reduce'> {
+  const error = (e: unknown): ViewResult => ({
+    engineError:
+      e instanceof Error || (e && typeof e === 'object' && 'name' in e) ? String((e as Error).name) : JSON.stringify(e),
+  });
+  return {
+    map(source, doc) {
+      const fn = compile(source);
+      const arg = deepFreeze(JSON.parse(JSON.stringify(doc)));
+      clear();
+      try {
+        fn(arg);
+        return { ok: JSON.parse(JSON.stringify(rows())) as unknown };
+      } catch (e) {
+        return error(e);
+      }
+    },
+    reduce(source, keys, values, rereduce) {
+      const fn = compile(source);
+      const args = JSON.parse(JSON.stringify([keys, values])) as [unknown, unknown];
+      try {
+        return { ok: JSON.parse(JSON.stringify(fn(args[0], args[1], rereduce))) as unknown };
+      } catch (e) {
+        return error(e);
+      }
+    },
+  };
 }
 
 /** The thrown value as CouchDB reports it: `{forbidden}`/`{unauthorized}`, or an engine error. */
@@ -53,8 +103,28 @@ function verdictOf(thrown: unknown): Verdict {
 
 function directEngine(): CouchEngine {
   const compiled = new Map<string, ValidateFn>();
+  let emitted: unknown[] = [];
+  const viewFns = new Map<string, (...args: unknown[]) => unknown>();
+  const views = viewRunner(
+    (source) => {
+      let fn = viewFns.get(source);
+      if (!fn) {
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval
+        fn = (new Function('emit', `return (${source});`) as (e: unknown) => (...args: unknown[]) => unknown)(
+          (k: unknown, v: unknown) => emitted.push([k, v]),
+        );
+        viewFns.set(source, fn);
+      }
+      return fn;
+    },
+    () => emitted,
+    () => {
+      emitted = [];
+    },
+  );
   return {
     name: 'direct',
+    ...views,
     validate(source, newDoc, oldDoc, userCtx, secObj) {
       let fn = compiled.get(source);
       if (!fn) {
@@ -78,8 +148,27 @@ function directEngine(): CouchEngine {
 function realmEngine(): CouchEngine {
   const sandbox = vm.createContext({});
   const compiled = new Map<string, ValidateFn>();
+  // The view functions' sandbox, with its own `emit`: documents come from this realm, as in CouchDB.
+  const viewSandbox = vm.createContext({});
+  vm.runInContext('var __rows = []; var emit = function (k, v) { __rows.push([k, v]); };', viewSandbox);
+  const viewFns = new Map<string, (...args: unknown[]) => unknown>();
+  const views = viewRunner(
+    (source) => {
+      let fn = viewFns.get(source);
+      if (!fn) {
+        fn = vm.runInContext(`(${source})`, viewSandbox) as (...args: unknown[]) => unknown;
+        viewFns.set(source, fn);
+      }
+      return fn;
+    },
+    () => vm.runInContext('__rows', viewSandbox) as unknown[],
+    () => {
+      vm.runInContext('__rows = [];', viewSandbox);
+    },
+  );
   return {
     name: 'realm',
+    ...views,
     validate(source, newDoc, oldDoc, userCtx, secObj) {
       let fn = compiled.get(source);
       if (!fn) {
@@ -116,7 +205,37 @@ var Validate = {
     }
   }
 };
+var Views = {
+  rows: [],
+  emit: function (key, value) { Views.rows.push([key, value]); },
+  seal: function (v) {
+    if (v && typeof v === 'object') {
+      Object.freeze(v);
+      for (var k in v) Views.seal(v[k]);
+    }
+  },
+  map: function (fun, line) {
+    var doc = JSON.parse(line);
+    Views.seal(doc);
+    Views.rows = [];
+    try {
+      fun(doc);
+      return JSON.stringify({ ok: Views.rows });
+    } catch (error) {
+      return JSON.stringify({ engineError: error && error.name ? String(error.name) : JSON.stringify(error) });
+    }
+  },
+  reduce: function (fun, line) {
+    var a = JSON.parse(line);
+    try {
+      return JSON.stringify({ ok: fun(a[0], a[1], a[2]) });
+    } catch (error) {
+      return JSON.stringify({ engineError: error && error.name ? String(error.name) : JSON.stringify(error) });
+    }
+  }
+};
 var sandboxGlobals = {
+  emit: Views.emit,
   log: function (message) {},
   toJSON: JSON.stringify,
   isArray: function (obj) { return Object.prototype.toString.call(obj) === '[object Array]'; },
@@ -143,7 +262,7 @@ async function quickjsEngine(): Promise<CouchEngine> {
     if (hit) return hit.fn;
     const ctx = runtime.newContext({ intrinsics: COUCHJS_INTRINSICS });
     const globals = main.getProp(main.global, 'sandboxGlobals');
-    for (const name of ['log', 'toJSON', 'isArray', 'sum', 'JSON']) {
+    for (const name of ['log', 'toJSON', 'isArray', 'sum', 'emit', 'JSON']) {
       const value = name === 'JSON' ? main.getProp(main.global, 'JSON') : main.getProp(globals, name);
       ctx.setProp(ctx.global, name, value);
       value.dispose();
@@ -154,8 +273,32 @@ async function quickjsEngine(): Promise<CouchEngine> {
     return fn;
   };
 
+  const viewsObject = main.getProp(main.global, 'Views');
+  const mapHandle = main.getProp(viewsObject, 'map');
+  const reduceHandle = main.getProp(viewsObject, 'reduce');
+  viewsObject.dispose();
+  const runView = (handle: QuickJSHandle, source: string, input: unknown): ViewResult => {
+    const fn = compile(source);
+    const line = main.newString(JSON.stringify(input));
+    try {
+      const result = main.callFunction(handle, main.undefined, fn, line);
+      if (result.error) {
+        const err = main.dump(result.error) as unknown;
+        result.error.dispose();
+        return { engineError: `dispatcher threw ${JSON.stringify(err)}` };
+      }
+      const answer = JSON.parse(main.getString(result.value)) as ViewResult;
+      result.value.dispose();
+      return answer;
+    } finally {
+      line.dispose();
+    }
+  };
+
   return {
     name: 'quickjs',
+    map: (source, doc) => runView(mapHandle, source, doc),
+    reduce: (source, keys, values, rereduce) => runView(reduceHandle, source, [keys, values, rereduce]),
     validate(source, newDoc, oldDoc, userCtx, secObj) {
       const fn = compile(source);
       const line = main.newString(JSON.stringify([newDoc, oldDoc, userCtx, secObj]));
@@ -182,6 +325,8 @@ async function quickjsEngine(): Promise<CouchEngine> {
       }
       compiled.clear();
       ddoc.dispose();
+      mapHandle.dispose();
+      reduceHandle.dispose();
       validateHandle.dispose();
       main.dispose();
       runtime.dispose();

@@ -12,7 +12,7 @@ import { usePaging } from '../../components/usePaging';
 import { queryWords } from '../../data/blindIndex';
 import type { Desk } from '../../data/desk';
 import { listPage } from '../../data/lists';
-import { useBlindTokens } from '../../data/sealedRows';
+import { useSearchTerms } from '../../data/sealedRows';
 import { useListFilters } from '../../state/listFilters';
 
 export function ApplicationsPage(): JSX.Element {
@@ -37,12 +37,12 @@ function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue
   const now = useMinuteClock();
   const view = useListFilters((s) => s.views.applications);
   const words = queryWords(view.search);
-  const tokens = useBlindTokens(desk.keys, words, 'words');
+  const terms = useSearchTerms(desk.keys, words);
   const signature = JSON.stringify([view.query, words]);
   const [limit, more] = usePaging(signature);
   const found = useLiveQuery(
-    () => (tokens ? listPage(desk.model, 'all', view.query, { limit, now, tokens }) : undefined),
-    [desk, signature, limit, now, tokens?.join(' ')],
+    () => (terms ? listPage(desk.model, 'all', view.query, { limit, now, terms, keys: desk.keys }) : undefined),
+    [desk, signature, limit, now, terms?.map((x) => `${x.word}:${x.token}`).join(' ')],
   );
   const empty = useLiveQuery(async () => (await desk.model.applications.count()) === 0, [desk]);
   if (empty)

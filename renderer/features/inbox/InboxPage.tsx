@@ -13,7 +13,7 @@ import { queryWords } from '../../data/blindIndex';
 import type { Desk } from '../../data/desk';
 import { inboxCount, inboxRows } from '../../data/inbox';
 import { DEFAULT_INBOX_QUERY, hasFilters, listPage } from '../../data/lists';
-import { useBlindTokens } from '../../data/sealedRows';
+import { useSearchTerms } from '../../data/sealedRows';
 import { useListFilters } from '../../state/listFilters';
 import type { DeskUser } from '../../state/session';
 import { CommissionQueue } from './CommissionQueue';
@@ -33,7 +33,7 @@ function Inbox({ desk, user, catalogue }: { desk: Desk; user: DeskUser; catalogu
   const now = useMinuteClock();
   const view = useListFilters((s) => s.views.inbox);
   const words = queryWords(view.search);
-  const tokens = useBlindTokens(desk.keys, words, 'words');
+  const terms = useSearchTerms(desk.keys, words);
   const plain =
     words.length === 0 &&
     !hasFilters(view.query.filters) &&
@@ -44,13 +44,13 @@ function Inbox({ desk, user, catalogue }: { desk: Desk; user: DeskUser; catalogu
   // filtered, sorted otherwise or searched: the same queues through lists.ts. Either way a page
   // more each time the end of the list comes into view.
   const found = useLiveQuery(async () => {
-    if (!tokens) return undefined;
+    if (!terms) return undefined;
     if (plain) {
       const [rows, count] = await Promise.all([inboxRows(desk, user, now, limit), inboxCount(desk.model, user, now)]);
       return { rows, total: count.total };
     }
-    return listPage(desk.model, { inbox: user }, view.query, { limit, now, tokens });
-  }, [desk, user, now, limit, plain, JSON.stringify(view.query), tokens?.join(' ')]);
+    return listPage(desk.model, { inbox: user }, view.query, { limit, now, terms, keys: desk.keys });
+  }, [desk, user, now, limit, plain, JSON.stringify(view.query), terms?.map((x) => `${x.word}:${x.token}`).join(' ')]);
   const rows = found?.rows;
   const controls = <ListControls list="inbox" desk={desk} catalogue={catalogue} />;
   // The commission's queue stays mounted when its last row is decided, so the result stays in view.

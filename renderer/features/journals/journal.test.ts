@@ -24,7 +24,7 @@ const entry: JournalRow = {
   at: NOW - 30 * DAY,
   regNumber: 'ALM01-D01-000001',
   number: 'ALM01-D01-000001',
-  data: '',
+  data: new Uint8Array(0),
 };
 const opened = { applicant: 'X', applicantKey: '1', channel: null };
 

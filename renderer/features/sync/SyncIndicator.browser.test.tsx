@@ -128,3 +128,44 @@ describe('the sync indicator while events move: how many are left and how fast',
     done();
   });
 });
+
+describe('the sync indicator during a first download', () => {
+  it('says documents and applications, grouped, how long is left and that the open applications are here', async () => {
+    const snapshot: SyncSnapshot = {
+      ...syncing({ direction: 'down', left: 38_766, perMinute: 72_000 }),
+      pendingLocal: null,
+      download: {
+        have: 14_234,
+        total: 53_000,
+        apps: { have: 2_410, total: 10_000 },
+        openDone: true,
+        etaMs: 32 * 60_000,
+      },
+    };
+    for (const [lang, expected] of [
+      [
+        'kk',
+        'Өтініштер: 2\u00a0410 / 10\u00a0000, шамамен 32 минут қалды. Ашық өтініштер жүктелді: кіріс жәшігімен жұмыс істей беріңіз, тарих фонда жүктеліп жатыр.',
+      ],
+      [
+        'ru',
+        'Заявления: 2\u00a0410 из 10\u00a0000, осталось около 32 минут. Открытые заявления загружены: можно работать со входящими, история догружается в фоне.',
+      ],
+    ] as const) {
+      const { el, done } = await topBar(lang, snapshot);
+      await act(async () => {
+        el.querySelector<HTMLButtonElement>('[data-testid="sync-indicator"]')?.click();
+        await new Promise((r) => setTimeout(r, 0));
+      });
+      expect(el.querySelector('[data-testid="sync-target-central-download-apps"]')?.textContent).toBe(expected);
+      expect(el.querySelector('[data-testid="sync-download"]')?.textContent).toContain('14\u00a0234');
+      await document.fonts.ready;
+      // Looked at by eye: artifacts/screenshots/first-download-<lang>.png (git-ignored).
+      await page.screenshot({
+        path: `../../../artifacts/screenshots/first-download-${lang}.png`,
+        element: document.documentElement,
+      });
+      done();
+    }
+  });
+});

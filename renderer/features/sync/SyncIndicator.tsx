@@ -116,6 +116,16 @@ function TargetDetails({ name }: { name: SyncTargetName }): JSX.Element {
           })}
         </p>
       )}
+      {snap?.download?.apps && (
+        <p data-testid={`sync-target-${name}-download-apps`}>
+          {t('sync:downloadApps', {
+            haveText: formatNumber(snap.download.apps.have, language),
+            totalText: formatNumber(snap.download.apps.total, language),
+            minutes: Math.max(1, Math.ceil((snap.download.etaMs ?? 0) / 60_000)),
+          })}
+          {snap.download.openDone && ` ${t('sync:downloadOpenDone')}`}
+        </p>
+      )}
       {snap && snap.refused.length > 0 && (
         <p className="field-error" data-testid="sync-refused">
           {t('sync:refused', { count: snap.refused.length })}
