@@ -64,11 +64,13 @@ export interface ProvisionOptions {
    */
   usersOf?: 'central' | 'hub';
   /**
-   * The offices' reports databases and the office database's reports view, for the reports writer
-   * beside central (server/central/reports). Default: made. An office hub has neither: no writer
-   * runs there and it makes its own databases only (server/hub/app.ts).
+   * What only central serves: the offices' reports databases and the office database's reports
+   * view (for the reports writer beside central, server/central/reports), and the desks' view (a
+   * new desk's first download comes from central). Default: made. An office hub has none of them:
+   * no writer runs there, it makes its own databases only (server/hub/app.ts), and it relays
+   * events, not design documents.
    */
-  reports?: boolean;
+  centralViews?: boolean;
 }
 
 /** The desktop app's origin (electron/main/appUrl.ts) and `npm run browser`'s default address. */
@@ -185,9 +187,9 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     await ensureDb(db);
     await putSecurity(db, officeSecurity(office));
     await putDesign(db, officeDesignDocument(opts.rules, opts.version));
+    if (opts.centralViews === false) continue;
     // The desks' view (a first download brings the open applications first: shared/couch/deskViews.ts).
     await putDesign(db, deskViewsDocument(opts.version));
-    if (opts.reports === false) continue;
     await putDesign(db, officeReportsDesignDocument(opts.version));
     // The office's reports database: report facts only, read by its supervisors (server/central/reports writes it).
     const reports = reportsDbName(office);

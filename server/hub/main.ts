@@ -123,7 +123,7 @@ async function start(): Promise<void> {
     log: (l) => log(`provision: ${l}`),
     // Its `_users` holds copies of the office's verifiers: for the hub's own admin only.
     usersOf: 'hub',
-    reports: false,
+    centralViews: false,
   });
   // The relay's own handle on the office database, from the PouchDB that express-pouchdb has not
   // wrapped: its security wrappers turn replicate() into a promise, losing the replication's
