@@ -325,6 +325,6 @@ test('the issue: 20 home visits over three days offline, each with a photo and a
     await expect(two.getByTestId('act-recorded')).toHaveCount(1, { timeout: 30_000 });
     await expect(two.getByTestId('attachment')).toHaveCount(1, { timeout: 30_000 });
   }
-  await two.screenshot({ path: `${SHOTS}/visits-second-desk-act.png` });
+  await two.getByTestId('inspection-act').screenshot({ path: `${SHOTS}/visits-second-desk-act.png` });
   await two.context().close();
 });
