@@ -64,13 +64,14 @@ function localDb(name: string): PouchDB.Database {
 function sync(
   local: PouchDB.Database,
   remote: PouchDB.Database,
-  extra: { ownDevice?: string; target?: string; author?: string } = {},
+  extra: { ownDevice?: string; target?: string; author?: string; heartbeatMs?: number } = {},
 ): { handle: SyncHandle; until: (p: (s: SyncSnapshot) => boolean) => Promise<SyncSnapshot> } {
   const waiters: { p: (s: SyncSnapshot) => boolean; resolve: (s: SyncSnapshot) => void }[] = [];
   const handle = startSync(local, remote, {
     target: extra.target ?? 'central',
     ...(extra.ownDevice ? { ownDevice: extra.ownDevice } : {}),
     ...(extra.author ? { author: extra.author } : {}),
+    ...(extra.heartbeatMs ? { heartbeatMs: extra.heartbeatMs } : {}),
     maxBackoffMs: 500,
     onChange: (s) => {
       for (const w of [...waiters]) {
@@ -129,6 +130,22 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     const s2 = await online.until((s) => s.state === 'online' && s.pendingLocal === 0);
     expect(s2.lastSyncAt).not.toBeNull();
     expect(s2.pushed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('offline, an event written on the desk counts as waiting at once, not at the next check', async () => {
+    const desk = localDb('desk_offline_count');
+    await desk.put(event('APPQ0', 'registered', 'ALM01', 'D1'));
+    const dead = new PouchDB('http://127.0.0.1:9/office_alm01', { adapter: 'http', auth, skip_setup: true });
+    // No check for ten minutes: only the desk's own writes can move the count.
+    const offline = sync(desk, dead, { ownDevice: 'D1', heartbeatMs: 600_000 });
+    await offline.until((s) => s.state === 'offline' && s.pendingLocal === 1);
+    for (let i = 1; i < 4; i++) await desk.put(event(`APPQ${i}`, 'note_added', 'ALM01', 'D1'));
+    // Another desk's event (pulled earlier, say) is not this desk's to send.
+    await desk.put(event('APPQ9', 'note_added', 'ALM01', 'D2'));
+    const s = await offline.until((x) => x.pendingLocal === 4);
+    expect(s.state).toBe('offline');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(offline.handle.snapshot().pendingLocal).toBe(4);
   });
 
   it('reports a document the server refuses and still syncs the rest', async () => {

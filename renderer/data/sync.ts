@@ -405,6 +405,34 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     if (!stopped) void verify();
   }, opts.heartbeatMs ?? HEARTBEAT_MS);
 
+  // Offline the count is local: an event written on this desk meanwhile is one more waiting, said
+  // at once, not at the next check (a worker in the field reads it before she goes home).
+  let recounting: Promise<void> | null = null;
+  let recountAgain = false;
+  const recountOffline = (): void => {
+    if (recounting) {
+      recountAgain = true;
+      return;
+    }
+    recounting = (async () => {
+      do {
+        recountAgain = false;
+        const { pending } = await countPending(local, remote, false, pendingOpts);
+        if (!stopped && snap.state === 'offline') emit({ pendingLocal: pending });
+      } while (recountAgain && !stopped);
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        recounting = null;
+      });
+  };
+  const localWrites = local.changes({ since: 'now', live: true });
+  void localWrites
+    .on('change', (ch) => {
+      if (snap.state === 'offline' && ch.id.startsWith('evt:')) recountOffline();
+    })
+    .on('error', () => undefined);
+
   const maxBackoff = opts.maxBackoffMs ?? 30_000;
   const fullBatch = opts.batchSize ?? SYNC_BATCH.size;
   let batchSize = fullBatch;
@@ -593,6 +621,8 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     stop: async () => {
       stopped = true;
       clearInterval(heartbeat);
+      localWrites.cancel();
+      await recounting;
       opts.line?.close();
       await cancel();
       await verifying;

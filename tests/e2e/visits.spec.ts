@@ -1,6 +1,9 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { actAs, CENTRAL, freshDesk } from './desk';
+import { contentEventId, type EventDoc } from '../../shared/events';
+import { actAs, CENTRAL, centralRequest, freshDesk } from './desk';
 import { appIdOf, openCard, service } from './flow';
+import { drive } from '../../shared/workflow/drive';
+import { DEFAULT_CALENDAR } from '../../shared/calendar';
 
 /**
  * Home visits (issue 18): a worker's laptop, cut off from central, registers applications at the
@@ -56,10 +59,13 @@ async function registerAtHome(page: Page, iin: string, surname: string, address:
   return number;
 }
 
-async function secondDesk(browser: Browser): Promise<Page> {
+async function secondDesk(
+  browser: Browser,
+  who = { login: 'dana', name: 'Омарова Дана', role: 'clerk' },
+): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await actAs(page, 'dana', 'Омарова Дана', 'clerk', 'D02');
+  await actAs(page, who.login, who.name, who.role, 'D02');
   return page;
 }
 
@@ -152,5 +158,173 @@ test('offline for three days: home visits with photos reach central and a second
   await openCard(two, appId, numbers[0] ?? '');
   await expect(two.getByTestId('attachment')).toHaveCount(1, { timeout: 30_000 });
   await two.screenshot({ path: `${SHOTS}/visits-second-desk.png` });
+  await two.context().close();
+});
+
+/**
+ * The issue's run (item 7): twenty applications for home care (004/12) registered at the office
+ * wait at the social worker's visit (step 5, assigned to her). She takes them on her laptop, the
+ * line goes, and over three days at the applicants' homes she photographs a document and fills
+ * the inspection act through the card at each. The Visits view says exactly what has not gone up.
+ * Back in the office everything reaches central and a second desk: every event once.
+ */
+const HOME_VISITS = 20;
+const WORKER = { login: 'dana', name: 'Омарова Дана' };
+
+/** The office's part before she leaves: registered, assigned to her, passed to her (drive's events, re-id'd). */
+function atTheVisit(i: number): { appId: string; regNumber: string; events: EventDoc[] } {
+  const s = service('almaty-ssu-home-care');
+  const appId = `HV${String(i + 1).padStart(4, '0')}`;
+  const regNumber = `ALM01-D09-${String(i + 1).padStart(6, '0')}`;
+  const { events, state } = drive({
+    service: s,
+    variantId: 'provider',
+    calendar: DEFAULT_CALENDAR,
+    // Friday 20 November 2026, from 10:00 in Almaty.
+    start: Date.parse('2026-11-20T10:00:00+05:00') + i * 60_000,
+    appId,
+    device: 'D09',
+    maxActions: 2,
+  });
+  expect(state.step?.act).toBeTruthy();
+  const actor = (a: EventDoc['actor']): EventDoc['actor'] =>
+    a.login === 'exec1' ? { ...a, login: WORKER.login, name: WORKER.name } : a;
+  const edited = events.map((e): EventDoc => {
+    const { _id: _stale, ...rest } = e;
+    const content = { ...rest, actor: actor(e.actor) } as Omit<EventDoc, '_id'>;
+    if (content.kind === 'registered')
+      content.payload = {
+        ...content.payload,
+        regNumber,
+        applicant: {
+          kind: 'person',
+          iin: '900101300017',
+          surname: `Ахметова-${i + 1}`,
+          name: 'Сәуле',
+          address: `Алматы қ., Алатау ауданы, Шапағат к., ${i + 1}-үй`,
+          phone: '+7 701 555 00 00',
+        },
+      };
+    if (content.kind === 'resolution')
+      content.payload = { ...content.payload, executor: WORKER.login, executorName: WORKER.name };
+    return { ...content, _id: contentEventId(content) } as EventDoc;
+  });
+  return { appId, regNumber, events: edited };
+}
+
+type CentralEvent = { _id: string; kind?: string; appId?: string; _attachments?: Record<string, unknown> };
+async function centralEvents(): Promise<CentralEvent[]> {
+  const r = await centralRequest('GET', 'office_alm01/_all_docs?include_docs=true');
+  return (r.json['rows'] as { doc: CentralEvent }[]).map((x) => x.doc).filter((d) => d._id.startsWith('evt:'));
+}
+function byKind(docs: CentralEvent[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const d of docs) out[d.kind ?? '?'] = (out[d.kind ?? '?'] ?? 0) + 1;
+  return out;
+}
+
+/** Every required entry of the step's act, as the worker writes it at the home. */
+async function fillAct(page: Page, i: number): Promise<void> {
+  const step = service('almaty-ssu-home-care').variants[0]?.steps.find((x) => x.act);
+  for (const f of step?.act?.fields ?? []) {
+    const field = page.getByTestId(`act-${f.id}`);
+    switch (f.type) {
+      case 'yes_no':
+        await field.selectOption(i % 2 === 0 ? 'yes' : 'no');
+        break;
+      case 'choice':
+        await field.selectOption(f.options?.[0]?.id ?? '');
+        break;
+      case 'number':
+        await field.fill(String(1 + (i % 3)));
+        break;
+      case 'date':
+        await field.fill('24.11.2026');
+        break;
+      default:
+        if (f.required)
+          await field.fill(f.type === 'textarea' ? `Тексерілді, ${i + 1}-үй: жағдайы қанағаттанарлық` : 'Алматы қ.');
+    }
+  }
+}
+
+test('the issue: 20 home visits over three days offline, each with a photo and an act filled on the card; all reach central and a second desk once', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  // Monday 23 November 2026, 09:00 in Almaty; the clock runs on from there.
+  await page.clock.install({ time: new Date('2026-11-23T09:00:00+05:00') });
+  await freshDesk(page);
+  const apps = Array.from({ length: HOME_VISITS }, (_, i) => atTheVisit(i));
+  const put = await centralRequest('POST', 'office_alm01/_bulk_docs', { docs: apps.flatMap((a) => a.events) });
+  expect(put.status).toBe(201);
+  const before = byKind(await centralEvents());
+  expect(before).toEqual({ registered: HOME_VISITS, resolution: HOME_VISITS, step_done: HOME_VISITS });
+
+  // Her laptop takes the office's applications, then she leaves: no line to central.
+  await actAs(page, WORKER.login, WORKER.name, 'executor');
+  await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 30_000 });
+  await page.goto('./#/visits');
+  await expect(page.getByTestId('visit')).toHaveCount(HOME_VISITS, { timeout: 30_000 });
+  await expect(page.getByTestId('visits-unsynced')).toContainText('бәрі жіберілді');
+  await unplug(page);
+
+  // Three days of visits, seven a day: at each home a photo and the act, through the card.
+  for (const [i, a] of apps.entries()) {
+    if (i === 7) await page.clock.setSystemTime(new Date('2026-11-24T09:00:00+05:00'));
+    if (i === 14) await page.clock.setSystemTime(new Date('2026-11-25T09:00:00+05:00'));
+    await page.goto('./#/visits');
+    await page.getByTestId('visits-list').getByRole('link', { name: a.regNumber }).click();
+    await expect(page.getByTestId('card-number')).toHaveText(a.regNumber);
+    await page.getByTestId('camera-open').click();
+    await expect(page.getByTestId('camera-shoot')).toBeEnabled({ timeout: 15_000 });
+    await page.getByTestId('camera-shoot').click();
+    await expect(page.getByTestId('attachment')).toHaveCount(1, { timeout: 15_000 });
+    await fillAct(page, i);
+    if (i === 0) await page.getByTestId('inspection-act').screenshot({ path: `${SHOTS}/visits-act-form.png` });
+    await page.getByTestId('act-record').click();
+    await expect(page.getByTestId('act-recorded')).toHaveCount(1);
+    await expect(page.getByTestId('act-form')).toBeVisible();
+  }
+
+  // The third evening, still offline: every photo and act is waiting, and the view says so.
+  await page.clock.setSystemTime(new Date('2026-11-25T18:00:00+05:00'));
+  await page.goto('./#/visits');
+  await expect(page.getByTestId('visits-unsynced')).toContainText(`${2 * HOME_VISITS} әрекет жіберілмеген`);
+  await expect(page.getByTestId('visits-unsynced')).toContainText('23.11.2026');
+  await page.screenshot({ path: `${SHOTS}/visits-offline-20.png` });
+
+  // Back in the office.
+  await plugIn(page);
+  await page.getByTestId('sync-indicator').click();
+  await page.getByTestId('sync-now').click();
+  await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 90_000 });
+  // Online is said between the push's batches too: the view counts down to none as they go up.
+  await page.goto('./#/visits');
+  await expect(page.getByTestId('visits-unsynced')).toContainText('бәрі жіберілді', { timeout: 90_000 });
+
+  // Central: every event once, by kind; each application has its act and its photo (with the image).
+  await expect
+    .poll(async () => byKind(await centralEvents()), { timeout: 60_000 })
+    .toEqual({ ...before, attachment_added: HOME_VISITS, act_recorded: HOME_VISITS });
+  const docs = await centralEvents();
+  const apps20 = apps.map((a) => a.appId).sort();
+  expect([...new Set(docs.filter((d) => d.kind === 'act_recorded').map((d) => d.appId))].sort()).toEqual(apps20);
+  const photos = docs.filter((d) => d.kind === 'attachment_added');
+  expect([...new Set(photos.map((d) => d.appId))].sort()).toEqual(apps20);
+  for (const p of photos) expect(Object.keys(p._attachments ?? {})).toHaveLength(1);
+
+  // A second desk of the office: all twenty, each with its act and photo.
+  const two = await secondDesk(browser, { login: 'bolat', name: 'Жұмабеков Болат', role: 'head' });
+  await two.goto('./#/applications');
+  await expect(two.getByTestId('applications-count')).toHaveText(`${HOME_VISITS} өтініш`, { timeout: 30_000 });
+  for (const a of [apps[0], apps[HOME_VISITS - 1]]) {
+    if (!a) continue;
+    await openCard(two, a.appId, a.regNumber);
+    await expect(two.getByTestId('act-recorded')).toHaveCount(1, { timeout: 30_000 });
+    await expect(two.getByTestId('attachment')).toHaveCount(1, { timeout: 30_000 });
+  }
+  await two.getByTestId('inspection-act').screenshot({ path: `${SHOTS}/visits-second-desk-act.png` });
   await two.context().close();
 });
