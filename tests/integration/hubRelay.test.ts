@@ -79,7 +79,7 @@ function event(appId: string): PouchDB.Core.PutDocument<Record<string, unknown>>
   return { _id: contentEventId(content), ...content };
 }
 
-/** A desk's key escrow as renderer/features/auth/deskUnlock.ts writes it (its id carries its digest). */
+/** A desk's key escrow as renderer/data/account/deskUnlock.ts writes it (its id carries its digest). */
 function escrow(desk: string): { _id: string } & Record<string, unknown> {
   const content = {
     type: 'desk_key',
