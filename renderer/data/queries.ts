@@ -34,26 +34,30 @@ import {
  * so the read model's schema can change without touching a screen.
  */
 
+/** What each query reads of the desk: its read model, its keys, its office, its replica. */
+type ModelOf = Pick<Desk, 'model'>;
+
 /** One application's read-model row (undefined: not on this desk). */
-export const applicationById = (desk: Desk, appId: string): Promise<ApplicationRow | undefined> =>
+export const applicationById = (desk: ModelOf, appId: string): Promise<ApplicationRow | undefined> =>
   desk.model.applications.get(appId);
 
 /** Application rows by id, in the order given; ids no longer there are left out. */
-export const rowsByIds = (desk: Desk, ids: readonly string[]): Promise<ApplicationRow[]> => rowsOf(desk.model, ids);
+export const rowsByIds = (desk: ModelOf, ids: readonly string[]): Promise<ApplicationRow[]> => rowsOf(desk.model, ids);
 
 /** Whether the desk holds no application at all (a new office, or a first download not yet in). */
-export const hasNoApplications = async (desk: Desk): Promise<boolean> => (await desk.model.applications.count()) === 0;
+export const hasNoApplications = async (desk: ModelOf): Promise<boolean> =>
+  (await desk.model.applications.count()) === 0;
 
 /** Every application in one status (e.g. those in progress, for the visits planner). */
-export const applicationsWithStatus = (desk: Desk, status: string): Promise<ApplicationRow[]> =>
+export const applicationsWithStatus = (desk: ModelOf, status: string): Promise<ApplicationRow[]> =>
   desk.model.applications.where('status').equals(status).toArray();
 
 /** An applicant's earlier applications by their IIN/BIN's blind-index token, newest first. */
-export const applicantHistory = (desk: Desk, idToken: string): Promise<ApplicationRow[]> =>
+export const applicantHistory = (desk: ModelOf, idToken: string): Promise<ApplicationRow[]> =>
   desk.model.applications.where('applicantKey').equals(idToken).reverse().sortBy('registeredAt');
 
 /** Service ids by how often the office registered them among its last `recent` applications. */
-export async function frequentServices(desk: Desk, recent = 500): Promise<string[]> {
+export async function frequentServices(desk: ModelOf, recent = 500): Promise<string[]> {
   const counts = new Map<string, number>();
   await desk.model.applications
     .orderBy('registeredAt')
@@ -65,7 +69,7 @@ export async function frequentServices(desk: Desk, recent = 500): Promise<string
 
 /** A known applicant's details from their last registration, opened with the desk's keys. */
 export const findApplicant = (
-  desk: Desk,
+  desk: Pick<Desk, 'model' | 'keys'>,
   token: string,
   iinOrBin: string,
 ): Promise<(ApplicantPersonal & { kind: ApplicantRow['kind'] }) | undefined> =>
@@ -73,7 +77,7 @@ export const findApplicant = (
 
 /** One journal's entries in [start, end) (epoch ms), oldest first, with the applications they belong to. */
 export async function journalEntries(
-  desk: Desk,
+  desk: ModelOf,
   journal: string,
   start: number,
   end: number,
@@ -88,41 +92,45 @@ export async function journalEntries(
 
 /** A page of a list (the inbox or all applications), filtered, sorted and searched. */
 export const listPage = (
-  desk: Desk,
+  desk: Pick<Desk, 'model' | 'keys'>,
   scope: ListScope,
   query: ListQuery,
   opts: { limit: number; now: number; terms?: readonly SearchTerm[] },
 ): Promise<ListPage> => pageOf(desk.model, scope, query, { ...opts, keys: desk.keys });
 
 /** How many applications wait in a user's inbox, and how many of them are late. */
-export const inboxCount = (desk: Desk, user: InboxUser, now?: number): Promise<{ total: number; overdue: number }> =>
+export const inboxCount = (desk: ModelOf, user: InboxUser, now?: number): Promise<{ total: number; overdue: number }> =>
   countInbox(desk.model, user, now);
 
-export const loadReportDays = (desk: Desk, period: Period): Promise<ReportDayRow[]> => reportDaysOf(desk.model, period);
-export const nowFigures = (desk: Desk, now: number, filters: ReportFilters): Promise<NowFigures> =>
+export const loadReportDays = (desk: ModelOf, period: Period): Promise<ReportDayRow[]> =>
+  reportDaysOf(desk.model, period);
+export const nowFigures = (desk: ModelOf, now: number, filters: ReportFilters): Promise<NowFigures> =>
   figuresNow(desk.model, now, filters);
-export const staffNames = (desk: Desk): Promise<Map<string, string>> => namesOf(desk.model);
+export const staffNames = (desk: ModelOf): Promise<Map<string, string>> => namesOf(desk.model);
 
 /** The office's staff directory on this desk, people in alphabetical order. */
-export const staffDirectory = (desk: Desk): Promise<StaffRow[]> => sortedDirectory(desk.model);
+export const staffDirectory = (desk: ModelOf): Promise<StaffRow[]> => sortedDirectory(desk.model);
 /** The directory by login. */
-export const loadDirectory = (desk: Desk): Promise<Map<string, StaffRow>> => directoryOf(desk.model);
+export const loadDirectory = (desk: ModelOf): Promise<Map<string, StaffRow>> => directoryOf(desk.model);
 /** How many people the directory holds (0: the office's central service has not written it yet). */
-export const staffCount = (desk: Desk): Promise<number> => desk.model.staff.count();
+export const staffCount = (desk: ModelOf): Promise<number> => desk.model.staff.count();
 /** The active executors of the desk's office the head may choose, with what they have open now. */
-export const executorChoices = (desk: Desk, now: number): Promise<ExecutorChoice[]> =>
+export const executorChoices = (desk: Pick<Desk, 'model' | 'config'>, now: number): Promise<ExecutorChoice[]> =>
   choicesOf(desk.model, desk.config.office, now);
 
 /** An application's stored event documents as the replica holds them (the audit trail shows them raw). */
-export const storedEventsOf = (desk: Desk, appId: string): Promise<StoredEvent[]> => desk.projector.eventsOf(appId);
+export const storedEventsOf = (desk: Pick<Desk, 'projector'>, appId: string): Promise<StoredEvent[]> =>
+  desk.projector.eventsOf(appId);
 
 /** The replica's integrity check: every event's hash, chain and conflicts. */
-export const checkReplica = (desk: Desk, onProgress?: (p: ScanProgress) => void): Promise<AuditReport> =>
-  checkPouch(desk.office.db, onProgress);
+export const checkReplica = (
+  desk: Pick<Desk, 'office'>,
+  onProgress?: (p: ScanProgress) => void,
+): Promise<AuditReport> => checkPouch(desk.office.db, onProgress);
 
 /** What one login did between two instants (epoch ms), from the replica's events. */
 export const userActions = (
-  desk: Desk,
+  desk: Pick<Desk, 'office'>,
   login: string,
   from: number,
   to: number,
@@ -130,6 +138,6 @@ export const userActions = (
 ): Promise<EventDoc[]> => scanUserActions(desk.office.db, login, from, to, onProgress);
 
 /** The desk's purge policy and what it has purged. */
-export const readPurgeInfo = (desk: Desk): Promise<PurgeInfo> => readPurge(desk.office.db);
-export const setPurgePolicy = (desk: Desk, policy: PurgePolicy): Promise<void> =>
+export const readPurgeInfo = (desk: Pick<Desk, 'office'>): Promise<PurgeInfo> => readPurge(desk.office.db);
+export const setPurgePolicy = (desk: Pick<Desk, 'office'>, policy: PurgePolicy): Promise<void> =>
   writePurgePolicy(desk.office.db, policy);
