@@ -46,6 +46,41 @@ const HOST_IMPORTS = {
   message: 'The renderer reaches the host only through window.kense (platform/bridge).',
 };
 
+/**
+ * The UI (features, components, the app shell, print templates) reaches data only through the
+ * data/ facade (renderer/data/index.ts, ARCHITECTURE §2): which table, index, replica call or
+ * server API answers a query is the data layer's business, so storage can change without
+ * touching a screen, and every write goes through the desk's one writer.
+ */
+const DATA_FACADE = {
+  group: ['dexie', 'dexie/*', 'dexie-react-hooks', 'pouchdb', 'pouchdb*', '**/data/*'],
+  message:
+    'UI code reaches data through the data/ facade only (import from "…/data"): no Dexie, PouchDB or data/ internals. useLiveQuery comes from the facade too.',
+};
+const UI_DATA_RULES = {
+  'no-restricted-globals': [
+    'error',
+    ...['fetch', 'XMLHttpRequest', 'indexedDB', 'EventSource', 'WebSocket'].map((name) => ({
+      name,
+      message: 'UI code talks to servers and storage through the data/ facade: add a query or action there.',
+    })),
+  ],
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "CallExpression[callee.property.name='fetch']",
+      message: 'UI code talks to servers through the data/ facade: add a query or action there.',
+    },
+    {
+      // The desk's read model (Dexie), its projector and its replica (PouchDB) stay behind the facade.
+      selector:
+        "MemberExpression[property.name=/^(model|projector)$/], MemberExpression[property.name='db'][object.property.name='office']",
+      message:
+        "UI code does not touch the desk's Dexie tables or PouchDB replica: use (or add) a query in data/queries.ts.",
+    },
+  ],
+};
+
 /** Every feature folder, so a new one is covered without touching this file. */
 const FEATURES = readdirSync(new URL('./renderer/features', import.meta.url), { withFileTypes: true })
   .filter((d) => d.isDirectory())
@@ -129,12 +164,14 @@ export default tseslint.config(
   ...FEATURES.map((feature) => ({
     files: [`renderer/features/${feature}/**/*.{ts,tsx}`],
     rules: {
+      ...UI_DATA_RULES,
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             HOST_IMPORTS,
             NOT_SHIPPED,
+            DATA_FACADE,
             {
               group: featureImports(FEATURES.filter((f) => f !== feature)),
               message: `features/${feature} may not import another feature: move what both need to data/, components/, print/ or shared/.`,
@@ -146,7 +183,7 @@ export default tseslint.config(
   })),
   // The layers features build on do not reach back into a feature.
   {
-    files: ['renderer/{data,components,print,state,i18n,platform}/**/*.{ts,tsx}'],
+    files: ['renderer/{data,state,i18n,platform}/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -158,6 +195,32 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  // Components and print templates: UI too, so they see data through the facade only.
+  {
+    files: ['renderer/{components,print}/**/*.{ts,tsx}'],
+    rules: {
+      ...UI_DATA_RULES,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            HOST_IMPORTS,
+            NOT_SHIPPED,
+            DATA_FACADE,
+            { group: ['**/features/**'], message: 'Only the app shell (renderer/app) composes features.' },
+          ],
+        },
+      ],
+    },
+  },
+  // The app shell composes features and sees data through the facade.
+  {
+    files: ['renderer/app/**/*.{ts,tsx}'],
+    rules: {
+      ...UI_DATA_RULES,
+      'no-restricted-imports': ['error', { patterns: [HOST_IMPORTS, NOT_SHIPPED, DATA_FACADE] }],
     },
   },
   {
@@ -211,7 +274,7 @@ export default tseslint.config(
   {
     files: ['tests/**/*.{ts,tsx}', '**/*.test.{ts,tsx}', '*.config.ts'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
-    rules: { 'no-restricted-globals': 'off', 'no-restricted-imports': 'off' },
+    rules: { 'no-restricted-globals': 'off', 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
   },
   prettier,
 );

@@ -18,7 +18,7 @@ import { JournalsPage } from '../features/journals/JournalsPage';
 import { ReceptionPage } from '../features/reception/ReceptionPage';
 import { ReportsPage } from '../features/reports/ReportsPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
-import { DeskProvider } from '../data/DeskProvider';
+import { DeskProvider } from '../data';
 import { getBridge } from '../platform/bridge';
 import { usePreferences } from '../state/preferences';
 import { homePath, useSession } from '../state/session';

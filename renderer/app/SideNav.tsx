@@ -1,11 +1,9 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import { inboxCount, useDesk, useLiveQuery } from '../data';
 import type { JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import { SECTIONS } from '@shared/ipc/contract';
 import { useMinuteClock } from '../components/useMinuteClock';
-import { useDesk } from '../data/DeskProvider';
-import { inboxCount } from '../data/inbox';
 import { useRegional } from '../state/regional';
 import { useSession } from '../state/session';
 
@@ -16,7 +14,7 @@ function useInboxCount(): { total: number; overdue: number } | null {
   const now = useMinuteClock();
   return (
     // Counted on the indexes: no row is read, however full the inbox.
-    useLiveQuery(async () => (desk && user ? inboxCount(desk.model, user, now) : null), [desk, user, now]) ?? null
+    useLiveQuery(async () => (desk && user ? inboxCount(desk, user, now) : null), [desk, user, now]) ?? null
   );
 }
 

@@ -2,8 +2,7 @@ import { createContext, useContext, type JSX, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Catalogue } from '@shared/catalogue';
-import type { Desk } from '../data/desk';
-import { useDeskStatus } from '../data/DeskProvider';
+import { useDeskStatus, type Desk } from '../data';
 import { useSession, type DeskUser } from '../state/session';
 import { EmptyState } from './EmptyState';
 

@@ -1,11 +1,17 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import {
+  hasFilters,
+  LIST_SORTS,
+  MIN_PREFIX,
+  queryWords,
+  staffDirectory,
+  useLiveQuery,
+  type Desk,
+  type ListFilters,
+  type ListSort,
+} from '../data';
 import { useMemo, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CHANNELS as SERVICE_CHANNELS, type Catalogue } from '@shared/catalogue';
-import { MIN_PREFIX, queryWords } from '../data/blindIndex';
-import type { Desk } from '../data/desk';
-import { hasFilters, LIST_SORTS, type ListFilters, type ListSort } from '../data/lists';
-import { staffDirectory } from '../data/staff';
 import { useListFilters, type ListName } from '../state/listFilters';
 import { usePreferences } from '../state/preferences';
 import { DateInput } from './DateInput';
@@ -68,7 +74,7 @@ export function ListControls({
     [catalogue, language],
   );
   const executors = useLiveQuery(
-    async () => (await staffDirectory(desk.model)).filter((s) => s.roles.includes('executor')),
+    async () => (await staffDirectory(desk)).filter((s) => s.roles.includes('executor')),
     [desk],
   );
   const tooShort = view.search.trim() !== '' && queryWords(view.search).length === 0;

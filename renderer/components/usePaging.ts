@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { PAGE_SIZE } from '../data/inbox';
+import { PAGE_SIZE } from '../data';
 
 /**
  * How many rows a list asks for: a page at first, a page more each time the end comes into view,

@@ -5,7 +5,7 @@ import { loadCatalogue } from '@shared/catalogue';
 import { makeEvent, type ActorRef } from '@shared/events';
 import { testPermitIntake, testPermitService } from '../../tests/fixtures/testService';
 import { ownHeads } from './auditChain';
-import { escrowDoc } from '../features/auth/deskUnlock';
+import { escrowDoc } from './account/deskUnlock';
 import { Desk } from './desk';
 import { throwawayDeskKeys, type DeskKeys } from './deskKeys';
 import { DataError } from './officeDb';

@@ -20,7 +20,7 @@ import {
  * IndexedDB and opens them on the way out. Everything above it — appends, the projector, pushes to
  * the server, the audit check — sees clear documents; replicated documents are sealed as they land.
  *
- * Desk-key escrows (`deskkey:` documents, renderer/features/auth/deskUnlock.ts) replicate to every
+ * Desk-key escrows (`deskkey:` documents, renderer/data/account/deskUnlock.ts) replicate to every
  * desk too: their `secret` is sealed the same way, so no desk holds another's secret, nor its own,
  * in clear at rest.
  *

@@ -2,10 +2,9 @@ import type { ActField, ActValue, ServiceDefinition } from '@shared/catalogue';
 import type { ActorRef, EventDoc } from '@shared/events';
 import type { ActEntry, ApplicationState } from '@shared/workflow';
 import type { KenseBridge } from '@shared/ipc/contract';
-import type { Desk } from '../data/desk';
+import { applicantDisplayName, applicantKey, type Desk } from '../data';
 import { getBridge } from '../platform/bridge';
 import { printDocumentToPdf } from './printJob';
-import { applicantDisplayName, applicantKey } from '../data/project';
 import { printedIsoDate } from './parts';
 import type { ActLine, BilingualText, IntakeSlip, PrintJob } from './types';
 

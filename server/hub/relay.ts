@@ -2,7 +2,7 @@
  * The office hub's relay with central, decided per kind of document an office database holds
  * (shared/couch/validateDocUpdate.ts):
  * - events (`evt:`, with their attachments): both ways, the office's record;
- * - desk-key escrows (`deskkey:<DESK>:<digest>`, renderer/features/auth/deskUnlock.ts): both ways.
+ * - desk-key escrows (`deskkey:<DESK>:<digest>`, renderer/data/account/deskUnlock.ts): both ways.
  *   A desk escrows its key on the server it signs in against, the hub while the uplink is down;
  *   central must get it (a new desk, or a new hub after the hub computer dies, unlocks from there),
  *   and a desk new to the office that signs in at the hub needs the escrows written at central;

@@ -124,7 +124,7 @@ export function validateOfficeDoc(
     throw { forbidden: 'event.wrongOffice' };
 
   if (isEscrow) {
-    // A desk's key escrow (renderer/features/auth/deskUnlock.ts): written once by a colleague of
+    // A desk's key escrow (renderer/data/account/deskUnlock.ts): written once by a colleague of
     // the office, never changed; its id carries its content's digest like an event's.
     if (
       newDoc['v'] !== 1 ||

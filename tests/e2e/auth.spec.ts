@@ -38,7 +38,7 @@ test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () 
     await page.goto('./#/reception');
     await expect(page.getByTestId('reception-form')).toBeVisible();
     // The secret itself is escrowed on the server, never stored in clear here.
-    // (In validated `deskkey:<DESK>:<digest>` documents: renderer/features/auth/deskUnlock.ts.)
+    // (In validated `deskkey:<DESK>:<digest>` documents: renderer/data/account/deskUnlock.ts.)
     const range = `startkey=${encodeURIComponent('"deskkey:D01:"')}&endkey=${encodeURIComponent('"deskkey:D01:\ufff0"')}`;
     const escrows = (await (
       await fetch(`${CENTRAL}/office_alm01/_all_docs?include_docs=true&${range}`, {

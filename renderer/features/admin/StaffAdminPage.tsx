@@ -16,7 +16,7 @@ import {
   StaffApiError,
   updateStaff,
   type ServiceAuth,
-} from './staffApi';
+} from '../../data';
 
 type GrantableRole = (typeof GRANTABLE_ROLES)[number];
 const grantable = (r: string): r is GrantableRole => (GRANTABLE_ROLES as readonly string[]).includes(r);

@@ -5,8 +5,7 @@ import type { ActorRef, Representative } from '@shared/events';
 import { validateIin } from '@shared/identity';
 import type { AllowedAction, ApplicationState } from '@shared/workflow';
 import { DateInput } from '../../components/DateInput';
-import { writeFailureKey, type Desk } from '../../data/desk';
-import type { ExecutorChoice } from '../../data/staff';
+import { writeFailureKey, type Desk, type ExecutorChoice } from '../../data';
 import { ExecutorPicker } from './ExecutorPicker';
 import { ExtensionAction } from './TermsAndLetters';
 

@@ -1,4 +1,14 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import {
+  applicationById,
+  applicantDisplayName,
+  applicantKey,
+  executorStanding,
+  loadDirectory,
+  useLiveQuery,
+  useOfficeProfile,
+  type Desk,
+  type ExecutorStanding,
+} from '../../data';
 import type { JSX, ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -7,12 +17,8 @@ import type { EventDoc } from '@shared/events';
 import { allowedActions, type ApplicationState, type HistoryEntry } from '@shared/workflow';
 import { DeskGate } from '../../components/DeskGate';
 import { dueText } from '../../components/dueText';
-import { useOfficeProfile } from '../../data/offices';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
-import type { Desk } from '../../data/desk';
-import { applicantDisplayName, applicantKey } from '../../data/project';
-import { executorStanding, loadDirectory, type ExecutorStanding } from '../../data/staff';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
@@ -131,7 +137,7 @@ function Card({
   const officeName = useOfficeProfile(desk.config.office)?.names ?? null;
   // The read-model row changes whenever a new event for this application is projected (local or
   // replicated); the card then folds the events again for the full history.
-  const row = useLiveQuery(() => desk.model.applications.get(appId), [desk, appId]);
+  const row = useLiveQuery(() => applicationById(desk, appId), [desk, appId]);
   const loaded = useLiveQuery(
     async (): Promise<{ state: ApplicationState; events: Map<string, EventDoc> } | null> =>
       row
@@ -142,7 +148,7 @@ function Card({
         : null,
     [desk, appId, row?.eventCount, now],
   );
-  const directory = useLiveQuery(() => loadDirectory(desk.model), [desk]);
+  const directory = useLiveQuery(() => loadDirectory(desk), [desk]);
   const state = loaded === undefined ? undefined : (loaded?.state ?? null);
   if (row === undefined && state === undefined) return <p className="muted">{t('card:loading')}</p>;
   if (!row || !state?.registered || !state.service || !state.variant)

@@ -1,4 +1,4 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import { hasNoApplications, listPage, queryWords, useLiveQuery, useSearchTerms, type Desk } from '../../data';
 import type { JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
@@ -9,10 +9,6 @@ import { ListControls } from '../../components/ListControls';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import { usePaging } from '../../components/usePaging';
-import { queryWords } from '../../data/blindIndex';
-import type { Desk } from '../../data/desk';
-import { listPage } from '../../data/lists';
-import { useSearchTerms } from '../../data/sealedRows';
 import { useListFilters } from '../../state/listFilters';
 
 export function ApplicationsPage(): JSX.Element {
@@ -41,10 +37,10 @@ function ApplicationList({ desk, catalogue }: { desk: Desk; catalogue: Catalogue
   const signature = JSON.stringify([view.query, words]);
   const [limit, more] = usePaging(signature);
   const found = useLiveQuery(
-    () => (terms ? listPage(desk.model, 'all', view.query, { limit, now, terms, keys: desk.keys }) : undefined),
+    () => (terms ? listPage(desk, 'all', view.query, { limit, now, terms }) : undefined),
     [desk, signature, limit, now, terms?.map((x) => `${x.word}:${x.token}`).join(' ')],
   );
-  const empty = useLiveQuery(async () => (await desk.model.applications.count()) === 0, [desk]);
+  const empty = useLiveQuery(() => hasNoApplications(desk), [desk]);
   if (empty)
     return <EmptyState title={t('applications:empty.title')} description={t('applications:empty.description')} />;
   return (

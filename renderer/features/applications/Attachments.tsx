@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ActorRef } from '@shared/events';
 import type { AttachmentEntry } from '@shared/workflow';
-import { writeFailureKey, type Desk } from '../../data/desk';
+import { writeFailureKey, type Desk } from '../../data';
 import { formatNumber, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import { download } from '../../components/download';

@@ -1,8 +1,6 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import { staffCount, executorChoices, matchExecutors, useLiveQuery, type Desk, type ExecutorChoice } from '../../data';
 import { useId, useState, type JSX, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Desk } from '../../data/desk';
-import { executorChoices, matchExecutors, type ExecutorChoice } from '../../data/staff';
 
 /**
  * The executor chosen from the office's staff directory (резолюция / бұрыштама): type a part of
@@ -26,8 +24,8 @@ export function ExecutorPicker({
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
-  const directorySize = useLiveQuery(() => desk.model.staff.count(), [desk]);
-  const choices = useLiveQuery(() => executorChoices(desk.model, desk.config.office, now), [desk, now]);
+  const directorySize = useLiveQuery(() => staffCount(desk), [desk]);
+  const choices = useLiveQuery(() => executorChoices(desk, now), [desk, now]);
   if (directorySize === undefined || choices === undefined) return <p className="muted">{t('card:loading')}</p>;
   if (directorySize === 0 || choices.length === 0)
     return (

@@ -4,7 +4,7 @@ import { actEntries, actProblems, type ActField, type ActValue, type ActValues }
 import type { ActorRef, StaffRole } from '@shared/events';
 import { roleForStep, type ApplicationState } from '@shared/workflow';
 import { DateInput } from '../../components/DateInput';
-import { writeFailureKey, type Desk } from '../../data/desk';
+import { writeFailureKey, type Desk } from '../../data';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import { PrintButtons, type PrintFn } from '../../print/PrintButtons';

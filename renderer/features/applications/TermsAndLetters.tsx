@@ -2,7 +2,7 @@ import { Fragment, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ActorRef } from '@shared/events';
 import type { AllowedAction, ApplicationState } from '@shared/workflow';
-import { writeFailureKey, type Desk } from '../../data/desk';
+import { writeFailureKey, type Desk } from '../../data';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 

@@ -6,14 +6,12 @@ import type { EventDoc } from '@shared/events';
 import { DateInput } from '../../components/DateInput';
 import { DeskGate } from '../../components/DeskGate';
 import { PageHeader } from '../../components/PageHeader';
-import type { Desk } from '../../data/desk';
-import { useDeviceDesks } from '../../data/deviceDesks';
+import { applicationById, useDeviceDesks, userActions, type Desk, type ScanProgress } from '../../data';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import type { DeskUser } from '../../state/session';
 import { useAudit } from './auditStore';
 import { ChainBadge, eventAuditStatus } from './badges';
 import { IntegrityCheck } from './IntegrityCheck';
-import { userActions, type ScanProgress } from './integrity';
 import './audit.css';
 
 export function AuditPage(): JSX.Element {
@@ -71,17 +69,11 @@ function UserActions({ desk, user }: { desk: Desk; user: DeskUser }): JSX.Elemen
     setProgress(null);
     try {
       const who = login.trim();
-      const events = await userActions(
-        desk.office.db,
-        who,
-        fromLocal(from, 0),
-        fromLocal(to, DAY_MINUTES),
-        setProgress,
-      );
+      const events = await userActions(desk, who, fromLocal(from, 0), fromLocal(to, DAY_MINUTES), setProgress);
       const regNumbers: Record<string, string | null> = {};
       for (const ev of events)
         if (!(ev.appId in regNumbers))
-          regNumbers[ev.appId] = (await desk.model.applications.get(ev.appId))?.regNumber ?? null;
+          regNumbers[ev.appId] = (await applicationById(desk, ev.appId))?.regNumber ?? null;
       setLoaded({ login: who, from, to, events, regNumbers });
     } catch {
       setFailure('audit:user.failed');

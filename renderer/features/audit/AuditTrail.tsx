@@ -1,10 +1,7 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import { storedEventsOf, useDeviceDesks, useLiveQuery, type Desk, type StoredEvent } from '../../data';
 import type { JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { compareEvents } from '@shared/events';
-import type { Desk } from '../../data/desk';
-import { useDeviceDesks } from '../../data/deviceDesks';
-import type { StoredEvent } from '../../data/projector';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { useAudit } from './auditStore';
 import { ChainBadge, eventAuditStatus, EVENT_KINDS_SHOWN } from './badges';
@@ -26,7 +23,7 @@ export function AuditTrail({
   eventCount: number;
 }): JSX.Element {
   const { t } = useTranslation();
-  const events = useLiveQuery(() => desk.projector.eventsOf(appId), [desk, appId, eventCount]);
+  const events = useLiveQuery(() => storedEventsOf(desk, appId), [desk, appId, eventCount]);
   const result = useAudit((s) => s.results[desk.office.name]);
   const deskOf = useDeviceDesks(desk);
   const sorted = [...(events ?? [])].sort(compareEvents);

@@ -1,7 +1,6 @@
 import { create } from 'zustand';
 import type { AuditReport } from '@shared/audit';
-import type { Desk } from '../../data/desk';
-import { checkReplica, type ScanProgress } from './integrity';
+import { checkReplica, type Desk, type ScanProgress } from '../../data';
 
 export interface CheckResult {
   at: number;
@@ -26,7 +25,7 @@ export const useAudit = create<AuditState>()((set, get) => ({
     const db = desk.office.name;
     set({ running: { db, progress: null }, failure: null });
     try {
-      const report = await checkReplica(desk.office.db, (progress) => set({ running: { db, progress } }));
+      const report = await checkReplica(desk, (progress) => set({ running: { db, progress } }));
       set((s) => ({ results: { ...s.results, [db]: { at: Date.now(), report } }, running: null }));
     } catch (e) {
       set({ running: null, failure: { db, message: e instanceof Error ? e.message : String(e) } });

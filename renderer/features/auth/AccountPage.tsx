@@ -6,7 +6,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { startSession } from '../../state/credentials';
 import { useSession } from '../../state/session';
-import { changeOwnPassword, type ChangeFailure } from './changePassword';
+import { changeOwnPassword, type ChangeFailure } from '../../data';
 
 /**
  * The signed-in person's own account (reached from their name in the top bar): change the

@@ -1,10 +1,8 @@
 import { useEffect } from 'react';
 import { identityFor } from '@shared/auth';
 import { useSession } from '../../state/session';
-import { checkWithServer } from '../../data/serverAuth';
+import { checkWithServer, knownUser, makeVerifier, rememberUser } from '../../data';
 import { endSession, signOut, startSession, useCredentials } from '../../state/credentials';
-import { knownUser, rememberUser } from './localAccounts';
-import { makeVerifier } from './verifier';
 
 const RETRY_MS = 20_000;
 

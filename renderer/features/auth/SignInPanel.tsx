@@ -6,10 +6,8 @@ import { useSession } from '../../state/session';
 import { authenticate, type Authenticated, type AuthFailure } from './authenticate';
 import { startSession } from '../../state/credentials';
 import { useDeskKeys } from '../../state/deskKeys';
-import type { DeskKeys } from '../../data/deskKeys';
+import { localSealCheck, unlockDesk, type DeskKeys } from '../../data';
 import { getBridge } from '../../platform/bridge';
-import { localSealCheck } from '../../data/officeDb';
-import { unlockDesk } from './deskUnlock';
 
 /** A server on this computer is the development central (`npm start` / `npm run central`). */
 function isLoopback(server: string): boolean {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authenticate } from './authenticate';
-import { KNOWN_USERS_KEY, LOCKOUT_KEY } from './localAccounts';
+import { KNOWN_USERS_KEY, LOCKOUT_KEY } from '../../data/account/localAccounts';
 
 // The decisions of sign-in (online, offline, lockout) with real WebCrypto; the server is played by a
 // stubbed fetch (the e2e spec tests/e2e/auth.spec.ts does the same against the real dev central).

@@ -1,10 +1,24 @@
 import { identityFor, lockoutState, type IdentityRefusal } from '@shared/auth';
 import type { StaffRole } from '@shared/events';
 import type { StaffDirectoryEntry } from '@shared/staff';
-import { checkWithServer, fullNameOf, type Online } from '../../data/serverAuth';
-import { localDirectoryEntry } from '../../data/staffDirectory';
-import { clearLockout, forgetUser, knownUser, lockoutOf, recordFailure, rememberUser } from './localAccounts';
-import { checkPassword, checkVerifier, makeVerifier, makeVerifierWithKey, type PasswordVerifier } from './verifier';
+import {
+  checkPassword,
+  checkVerifier,
+  checkWithServer,
+  clearLockout,
+  forgetUser,
+  fullNameOf,
+  knownUser,
+  localDirectoryEntry,
+  lockoutOf,
+  makeVerifier,
+  makeVerifierWithKey,
+  recordFailure,
+  rememberUser,
+  type DeskKeyFailure,
+  type Online,
+  type PasswordVerifier,
+} from '../../data';
 
 /** Who signed in, before choosing the role to act in. */
 export interface Authenticated {
@@ -24,17 +38,6 @@ export type AuthFailure =
   | { code: 'serverError'; status: number }
   | { code: 'notSetUp' }
   | { code: DeskKeyFailure };
-
-/** Why the desk's data could not be unlocked after a good password (deskUnlock.ts). */
-export type DeskKeyFailure =
-  | 'deskKey.offlineFirstTime'
-  | 'deskKey.elsewhere'
-  | 'deskKey.serverRefused'
-  | 'deskKey.osStoreUnavailable'
-  | 'deskKey.unreadable'
-  | 'deskKey.writeFailed'
-  /** Escrows for this desk exist on the server, and none opens its local data. */
-  | 'deskKey.escrowMismatch';
 
 /**
  * `wrappingKey` unwraps this person's copy of the desk secret (browser mode); null when their

@@ -10,8 +10,7 @@ import {
   type ServiceDefinition,
 } from '@shared/catalogue';
 import { ProcessDiagram } from '../../components/diagram/ProcessDiagram';
-import { catalogRevision, CatalogWriteError, publishCatalogDoc, resolveCatalogConflict } from '../../data/catalog';
-import { useCatalog } from '../../data/catalogStore';
+import { catalogRevision, CatalogWriteError, publishCatalogDoc, resolveCatalogConflict, useCatalog } from '../../data';
 import { usePreferences } from '../../state/preferences';
 import { useSession } from '../../state/session';
 import { IssueList } from './CalendarView';

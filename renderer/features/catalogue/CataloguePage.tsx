@@ -5,7 +5,7 @@ import { missingCalendarYear } from '@shared/calendar';
 import { toLocalDate } from '@shared/calendar';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
-import { useCatalog } from '../../data/catalogStore';
+import { useCatalog } from '../../data';
 import { useSession } from '../../state/session';
 import { AdminView } from './AdminView';
 import { CalendarView } from './CalendarView';

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { currentVersion, versionsById, type ServiceDefinition } from '@shared/catalogue';
 import { matchesSearch } from '@shared/text/searchFold';
-import { useCatalog } from '../../data/catalogStore';
+import { useCatalog } from '../../data';
 import { usePreferences } from '../../state/preferences';
 import { ServiceDetail } from './ServiceDetail';
 

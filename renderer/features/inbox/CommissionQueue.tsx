@@ -1,4 +1,4 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import { staffDirectory, useApplicationPersonal, useLiveQuery, type ApplicationRow, type Desk } from '../../data';
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
@@ -8,11 +8,7 @@ import { dueText } from '../../components/dueText';
 import { ApplicantName } from '../../components/ApplicationTable';
 import { DateInput } from '../../components/DateInput';
 import { EmptyState } from '../../components/EmptyState';
-import type { Desk } from '../../data/desk';
-import type { ApplicationRow } from '../../data/readModel';
-import { useApplicationPersonal } from '../../data/sealedRows';
 import { formatPrintedDate } from '../../i18n/format';
-import { staffDirectory } from '../../data/staff';
 import { useDeskPrinter } from '../../print/useDeskPrinter';
 import type { AgendaData } from '../../print/types';
 import { usePreferences } from '../../state/preferences';
@@ -58,9 +54,7 @@ export function CommissionQueue({
   // The commission's members, from the office's staff directory: each gets a signature line.
   const members = useLiveQuery(
     async () =>
-      (await staffDirectory(desk.model))
-        .filter((s) => s.active && s.roles.includes('commission'))
-        .map((s) => s.fullName),
+      (await staffDirectory(desk)).filter((s) => s.active && s.roles.includes('commission')).map((s) => s.fullName),
     [desk],
   );
   const agenda = (): AgendaData => {

@@ -1,4 +1,14 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import {
+  DEFAULT_INBOX_QUERY,
+  hasFilters,
+  inboxCount,
+  inboxRows,
+  listPage,
+  queryWords,
+  useLiveQuery,
+  useSearchTerms,
+  type Desk,
+} from '../../data';
 import type { JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
@@ -9,11 +19,6 @@ import { ListControls } from '../../components/ListControls';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import { usePaging } from '../../components/usePaging';
-import { queryWords } from '../../data/blindIndex';
-import type { Desk } from '../../data/desk';
-import { inboxCount, inboxRows } from '../../data/inbox';
-import { DEFAULT_INBOX_QUERY, hasFilters, listPage } from '../../data/lists';
-import { useSearchTerms } from '../../data/sealedRows';
 import { useListFilters } from '../../state/listFilters';
 import type { DeskUser } from '../../state/session';
 import { CommissionQueue } from './CommissionQueue';
@@ -46,10 +51,10 @@ function Inbox({ desk, user, catalogue }: { desk: Desk; user: DeskUser; catalogu
   const found = useLiveQuery(async () => {
     if (!terms) return undefined;
     if (plain) {
-      const [rows, count] = await Promise.all([inboxRows(desk, user, now, limit), inboxCount(desk.model, user, now)]);
+      const [rows, count] = await Promise.all([inboxRows(desk, user, now, limit), inboxCount(desk, user, now)]);
       return { rows, total: count.total };
     }
-    return listPage(desk.model, { inbox: user }, view.query, { limit, now, terms, keys: desk.keys });
+    return listPage(desk, { inbox: user }, view.query, { limit, now, terms });
   }, [desk, user, now, limit, plain, JSON.stringify(view.query), terms?.map((x) => `${x.word}:${x.token}`).join(' ')]);
   const rows = found?.rows;
   const controls = <ListControls list="inbox" desk={desk} catalogue={catalogue} />;

@@ -1,4 +1,4 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import { useLiveQuery, type Desk } from '../../data';
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toLocalDate } from '@shared/calendar';
@@ -7,7 +7,6 @@ import { DateInput, displayDate } from '../../components/DateInput';
 import { DeskGate } from '../../components/DeskGate';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
-import type { Desk } from '../../data/desk';
 import { printScreen } from '../../print/printJob';
 import { A4_LANDSCAPE_RULE, usePageRule } from '../../print/usePageRule';
 import { usePreferences } from '../../state/preferences';

@@ -3,10 +3,14 @@ import type { Catalogue } from '@shared/catalogue';
 import { fromLocal } from '@shared/calendar';
 import { dueText } from '../../components/dueText';
 import type { UiLanguage } from '@shared/ipc/contract';
-import type { Desk } from '../../data/desk';
-import { judgedNow } from '../../data/inbox';
-import type { ApplicationRow, JournalRow } from '../../data/readModel';
-import { openJournalData } from '../../data/sealedRows';
+import {
+  journalEntries,
+  judgedNow,
+  openJournalData,
+  type ApplicationRow,
+  type Desk,
+  type JournalRow,
+} from '../../data';
 import { formatPrintedDateTime } from '../../i18n/format';
 
 export type JournalKind = 'registration' | 'outgoing';
@@ -28,12 +32,7 @@ export interface JournalEntry {
 export async function loadJournal(desk: Desk, kind: JournalKind, from: string, to: string): Promise<JournalEntry[]> {
   const start = fromLocal(from, 0);
   const end = fromLocal(to, 24 * 60);
-  const entries = await desk.model.journal
-    .where('[journal+at]')
-    .between([kind, start], [kind, end], true, false)
-    .toArray();
-  const apps = await desk.model.applications.bulkGet([...new Set(entries.map((e) => e.appId))]);
-  const byId = new Map(apps.flatMap((a) => (a ? [[a.appId, a] as const] : [])));
+  const { entries, apps: byId } = await journalEntries(desk, kind, start, end);
   // A month's journal is a few thousand entries at most: all are opened (the screen, print and
   // exports show them all), concurrently.
   const data = await Promise.all(entries.map((e) => openJournalData(desk.keys, e)));

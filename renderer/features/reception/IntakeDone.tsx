@@ -2,8 +2,7 @@ import { useEffect, useMemo, useRef, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ServiceDefinition } from '@shared/catalogue';
 import type { EventDoc } from '@shared/events';
-import type { Desk } from '../../data/desk';
-import { useOfficeProfile } from '../../data/offices';
+import { receiptWaits, useHandover, useOfficeProfile, type Desk } from '../../data';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
@@ -13,7 +12,6 @@ import { useDeskPrinter } from '../../print/useDeskPrinter';
 import { dueText } from '../../components/dueText';
 import { resultDue } from './intake';
 import { usePrintSettings } from '../../print/settings';
-import { receiptWaits, useHandover } from '../../data/handover';
 
 /** What the clerk sees once the application is registered (or refused): the number, and the paper. */
 export function IntakeDone({

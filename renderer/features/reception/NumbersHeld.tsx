@@ -1,7 +1,6 @@
 import { useState, useSyncExternalStore, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Desk } from '../../data/desk';
-import { SKIP_MARGIN } from '../../data/numberGuard';
+import { SKIP_MARGIN, type Desk } from '../../data';
 import type { DeskUser } from '../../state/session';
 import { syncStatusOf, useSyncStatus } from '../../state/sync';
 

@@ -1,4 +1,15 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import {
+  applicantHistory,
+  frequentServices,
+  findApplicant,
+  useBlindTokens,
+  useLiveQuery,
+  useOfferedCatalogue,
+  useSealKeys,
+  writeFailureKey,
+  type ApplicationRow,
+  type Desk,
+} from '../../data';
 import { useCallback, useEffect, useRef, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue, ServiceDefinition } from '@shared/catalogue';
@@ -11,10 +22,6 @@ import { dueText } from '../../components/dueText';
 import { PageHeader } from '../../components/PageHeader';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import { toLocalDate } from '@shared/calendar';
-import { writeFailureKey, type Desk } from '../../data/desk';
-import { useOfferedCatalogue } from '../../data/offices';
-import type { ApplicationRow } from '../../data/readModel';
-import { findApplicant, useBlindTokens, useSealKeys } from '../../data/sealedRows';
 import { formatPrintedDate, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
@@ -111,25 +118,14 @@ function Reception({ desk, user, catalogue }: { desk: Desk; user: DeskUser; cata
   const idValue = id.ok ? id.value : null;
   const [idToken] = useBlindTokens(desk.keys, idValue ? [idValue] : [], 'id') ?? [];
   const known = useLiveQuery(
-    () => (idValue && idToken ? findApplicant(desk.model, desk.keys, idToken, idValue) : undefined),
+    () => (idValue && idToken ? findApplicant(desk, idToken, idValue) : undefined),
     [desk, idValue, idToken],
   );
   const previous = useLiveQuery(
-    () =>
-      idToken
-        ? desk.model.applications.where('applicantKey').equals(idToken).reverse().sortBy('registeredAt')
-        : Promise.resolve<ApplicationRow[]>([]),
+    () => (idToken ? applicantHistory(desk, idToken) : Promise.resolve<ApplicationRow[]>([])),
     [desk, idToken],
   );
-  const frequent = useLiveQuery(async () => {
-    const counts = new Map<string, number>();
-    await desk.model.applications
-      .orderBy('registeredAt')
-      .reverse()
-      .limit(500)
-      .each((a) => counts.set(a.serviceId, (counts.get(a.serviceId) ?? 0) + 1));
-    return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([s]) => s);
-  }, [desk]);
+  const frequent = useLiveQuery(() => frequentServices(desk), [desk]);
 
   // Fill the form from what the read model knows, without overwriting what the clerk typed.
   useEffect(() => {

@@ -1,6 +1,5 @@
 import { create } from 'zustand';
-import type { DeskKeys } from '../../data/deskKeys';
-import { isSealedText, openJson, sealJson } from '../../data/envelope';
+import { isSealedText, openJson, sealJson, type DeskKeys } from '../../data';
 import { useDeskKeys } from '../../state/deskKeys';
 import { emptyDraft, type ReceptionDraft } from './intake';
 

@@ -1,11 +1,8 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import { PAGE_SIZE, rowsByIds, useLiveQuery, type Desk } from '../../data';
 import { useCallback, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogue } from '@shared/catalogue';
 import { ApplicationTable } from '../../components/ApplicationTable';
-import type { Desk } from '../../data/desk';
-import { PAGE_SIZE } from '../../data/inbox';
-import { rowsByIds } from '../../data/reports';
 
 /**
  * The applications behind a figure, in the application list everyone knows (each row opens the
@@ -26,7 +23,7 @@ export function DrillList({
 }): JSX.Element {
   const { t } = useTranslation();
   const [limit, setLimit] = useState(PAGE_SIZE);
-  const rows = useLiveQuery(() => rowsByIds(desk.model, ids.slice(0, limit)), [desk, ids, limit]);
+  const rows = useLiveQuery(() => rowsByIds(desk, ids.slice(0, limit)), [desk, ids, limit]);
   const more = useCallback((loaded: number) => setLimit((l) => Math.max(l, loaded + PAGE_SIZE)), []);
   return (
     <section className="app-list report-drill" data-testid="report-drill-list">

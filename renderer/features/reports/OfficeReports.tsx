@@ -1,4 +1,14 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import {
+  holderKey,
+  holderOf,
+  loadReportDays,
+  nowFigures,
+  staffNames,
+  useLiveQuery,
+  type ApplicationRow,
+  type Desk,
+  type NowFigures,
+} from '../../data';
 import { useMemo, useState, type JSX } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -8,9 +18,6 @@ import type { Catalogue } from '@shared/catalogue';
 import { computeOfficeReport, drillIds, reportOptions, type OfficeReport, type ReportFilters } from '@shared/reports';
 import { officeHoursOf } from '@shared/workflow';
 import { useMinuteClock } from '../../components/useMinuteClock';
-import type { Desk } from '../../data/desk';
-import { holderKey, holderOf, loadReportDays, nowFigures, staffNames, type NowFigures } from '../../data/reports';
-import type { ApplicationRow } from '../../data/readModel';
 import { formatNumber, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
@@ -74,14 +81,14 @@ export function OfficeReports({
   // Rows are taken for the period they were read for only: while a new period's are read, the last
   // result would otherwise be shown under the new period's title (briefly wrong figures).
   const loaded = useLiveQuery(
-    async () => ({ from: period.from, to: period.to, rows: await loadReportDays(desk.model, period) }),
+    async () => ({ from: period.from, to: period.to, rows: await loadReportDays(desk, period) }),
     [desk, period.from, period.to],
   );
   const rows = loaded && loaded.from === period.from && loaded.to === period.to ? loaded.rows : undefined;
   const report = useMemo(() => (rows ? computeOfficeReport(rows, period, filters) : null), [rows, period, filters]);
   const options = useMemo(() => (rows ? reportOptions(rows, period) : null), [rows, period]);
-  const current = useLiveQuery(() => nowFigures(desk.model, now, filters), [desk, now, filters]);
-  const names = useLiveQuery(() => staffNames(desk.model), [desk]);
+  const current = useLiveQuery(() => nowFigures(desk, now, filters), [desk, now, filters]);
+  const names = useLiveQuery(() => staffNames(desk), [desk]);
   const ctx: TableContext = { catalogue, language, t, names: names ?? new Map<string, string>() };
   const tables = report ? officeTables(report, current?.byHolder ?? null, ctx) : [];
   const table = (id: string) => tables.find((x) => x.id === id);

@@ -4,7 +4,7 @@ import { toLocalDate } from '@shared/calendar';
 import type { Catalogue } from '@shared/catalogue';
 import { MEASURES, type RegionalFigures, type RegionalReport } from '@shared/reports';
 import { useMinuteClock } from '../../components/useMinuteClock';
-import { regionalReport, type RegionalResult } from '../../data/regional';
+import { regionalReport, type RegionalResult } from '../../data';
 import { formatNumber, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { RegionalUser } from '../../state/regional';

@@ -1,6 +1,6 @@
 import { useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
-import { signInSupervisor, type RegionalSignInFailure } from '../../data/regional';
+import { signInSupervisor, type RegionalSignInFailure } from '../../data';
 import { REGIONAL_SERVER_KEY, useRegional } from '../../state/regional';
 import { useSession } from '../../state/session';
 

@@ -2,7 +2,7 @@ import type { JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeskGate } from '../../components/DeskGate';
 import { PageHeader } from '../../components/PageHeader';
-import { useDeskStatus } from '../../data/DeskProvider';
+import { useDeskStatus } from '../../data';
 import { useRegional } from '../../state/regional';
 import { useSession } from '../../state/session';
 import { OfficeReports } from './OfficeReports';

@@ -12,7 +12,7 @@ import {
   type Volume,
 } from '@shared/reports';
 import { officeHoursOf } from '@shared/workflow';
-import { holderKey, type HolderLoad } from '../../data/reports';
+import { holderKey, type HolderLoad } from '../../data';
 import { formatNumber } from '../../i18n/format';
 
 /**

@@ -1,7 +1,6 @@
 import { useEffect, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useDesk } from '../../data/DeskProvider';
-import { MAX_PURGE_DAYS, purgePolicySchema, readPurgeInfo, setPurgePolicy, type PurgeInfo } from '../../data/purge';
+import { MAX_PURGE_DAYS, purgePolicySchema, readPurgeInfo, setPurgePolicy, useDesk, type PurgeInfo } from '../../data';
 import { formatPrintedDateTime } from '../../i18n/format';
 import { usePurgeStatus } from '../../state/purge';
 import { useSyncStatus } from '../../state/sync';
@@ -26,7 +25,7 @@ export function PurgeSettings(): JSX.Element {
   useEffect(() => {
     if (!desk) return;
     let live = true;
-    void readPurgeInfo(desk.office.db).then((i) => {
+    void readPurgeInfo(desk).then((i) => {
       if (!live) return;
       setInfo(i);
       setMode(i.policy.mode);
@@ -54,7 +53,7 @@ export function PurgeSettings(): JSX.Element {
             if (!policy.success) return;
             setSaved(false);
             setFailed(false);
-            setPurgePolicy(desk.office.db, policy.data).then(
+            setPurgePolicy(desk, policy.data).then(
               () => setSaved(true),
               () => setFailed(true),
             );

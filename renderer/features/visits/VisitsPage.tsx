@@ -1,4 +1,4 @@
-import { useLiveQuery } from 'dexie-react-hooks';
+import { applicationsWithStatus, useHandover, useLiveQuery, useOfficeProfile, type Desk } from '../../data';
 import type { JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -6,8 +6,6 @@ import type { Catalogue } from '@shared/catalogue';
 import { DeskGate } from '../../components/DeskGate';
 import { dueText } from '../../components/dueText';
 import { PageHeader } from '../../components/PageHeader';
-import type { Desk } from '../../data/desk';
-import { useOfficeProfile } from '../../data/offices';
 import { formatNumber, formatPrintedDateTime } from '../../i18n/format';
 import { PrintButtons } from '../../print/PrintButtons';
 import { intakeJobs } from '../../print/printData';
@@ -15,7 +13,6 @@ import { useDeskPrinter } from '../../print/useDeskPrinter';
 import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { pendingSummary, useSyncStatus } from '../../state/sync';
-import { useHandover } from '../../data/handover';
 import { myVisits } from './visits';
 
 /**
@@ -104,7 +101,7 @@ function Visits({ desk, user, catalogue }: { desk: Desk; user: DeskUser; catalog
   const language = usePreferences((s) => s.language);
   // The office's open applications at a visit step: few, so read whole and chosen here.
   const visits = useLiveQuery(async () => {
-    const rows = await desk.model.applications.where('status').equals('in_progress').toArray();
+    const rows = await applicationsWithStatus(desk, 'in_progress');
     const mine = myVisits(rows, catalogue, user);
     // Address and phone from the registration (sealed in the read model, plain in the event).
     const regs = await Promise.all(mine.map((v) => desk.eventsOf(v.row.appId).then((es) => es[0])));

@@ -1,7 +1,7 @@
 import type { Catalogue, Step } from '@shared/catalogue';
 import type { StaffRole } from '@shared/events';
 import { roleForStep } from '@shared/workflow';
-import type { ApplicationRow } from '../../data/readModel';
+import { type ApplicationRow } from '../../data';
 
 /**
  * A visit waiting for this worker (field mode, issue 18): an open application whose current step

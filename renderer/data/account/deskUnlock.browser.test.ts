@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { officeDbName } from '@shared/couch';
 import type { DataKeyRequest, DataKeyResult, KenseBridge } from '@shared/ipc/contract';
-import { deskKeysFromRaw, newDeskSecret, type DeskKeys } from '../../data/deskKeys';
-import { openJson, sealJson } from '../../data/envelope';
-import { PouchDB } from '../../data/pouch';
-import { checkSealKey, sealKeyMatches } from '../../data/sealedDb';
-import { basicAuth } from '../../data/serverAuth';
+import { deskKeysFromRaw, newDeskSecret, type DeskKeys } from '../deskKeys';
+import { openJson, sealJson } from '../envelope';
+import { PouchDB } from '../pouch';
+import { checkSealKey, sealKeyMatches } from '../sealedDb';
+import { basicAuth } from '../serverAuth';
 import { signOut } from '../../state/credentials';
 import { useDeskKeys } from '../../state/deskKeys';
-import { authenticate } from './authenticate';
+import { authenticate } from '../../features/auth/authenticate';
 import { ESCROW_PREFIX, escrowDoc, keep, legacyEscrowDocId, unlockDesk, type UnlockInput } from './deskUnlock';
 import { KNOWN_USERS_KEY, knownUser } from './localAccounts';
 

@@ -1,11 +1,10 @@
 import { officeDbName } from '@shared/couch';
 import { contentDigest } from '@shared/events';
 import type { KenseBridge } from '@shared/ipc/contract';
-import { deskKeysFromRaw, newDeskSecret, type DeskKeys } from '../../data/deskKeys';
-import type { SealCheck } from '../../data/sealedDb';
-import { EnvelopeError, fromBase64Url, openBytes, sealBytes, toBase64Url } from '../../data/envelope';
-import { base, basicAuth } from '../../data/serverAuth';
-import type { DeskKeyFailure } from './authenticate';
+import { deskKeysFromRaw, newDeskSecret, type DeskKeys } from '../deskKeys';
+import type { SealCheck } from '../sealedDb';
+import { EnvelopeError, fromBase64Url, openBytes, sealBytes, toBase64Url } from '../envelope';
+import { base, basicAuth } from '../serverAuth';
 import { deskSecretKnownHere, knownUser, rememberDeskSecret } from './localAccounts';
 
 /**
@@ -29,6 +28,18 @@ import { deskSecretKnownHere, knownUser, rememberDeskSecret } from './localAccou
  *
  * The raw secret lives only inside this function; what leaves it are non-extractable keys.
  */
+
+/** Why the desk's data could not be unlocked after a good password (deskUnlock.ts). */
+export type DeskKeyFailure =
+  | 'deskKey.offlineFirstTime'
+  | 'deskKey.elsewhere'
+  | 'deskKey.serverRefused'
+  | 'deskKey.osStoreUnavailable'
+  | 'deskKey.unreadable'
+  | 'deskKey.writeFailed'
+  /** Escrows for this desk exist on the server, and none opens its local data. */
+  | 'deskKey.escrowMismatch';
+
 export interface UnlockInput {
   office: string;
   desk: string;

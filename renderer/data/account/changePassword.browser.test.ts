@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { DeskKeys } from '../../data/deskKeys';
-import { openJson, sealJson } from '../../data/envelope';
-import { basicAuth } from '../../data/serverAuth';
-import { authenticate } from './authenticate';
+import type { DeskKeys } from '../deskKeys';
+import { openJson, sealJson } from '../envelope';
+import { basicAuth } from '../serverAuth';
+import { authenticate } from '../../features/auth/authenticate';
 import { changeOwnPassword } from './changePassword';
 import { unlockDesk } from './deskUnlock';
 

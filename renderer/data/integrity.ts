@@ -1,7 +1,7 @@
 import { checkChains, eventHash, type AuditReport, type RawDoc } from '@shared/audit';
 import { parseEvent, type EventDoc } from '@shared/events';
-import { ownHeads } from '../../data/auditChain';
-import { conflictingLeaves, verifiedRevision, type LeafDoc } from '../../data/verifiedEvents';
+import { ownHeads } from './auditChain';
+import { conflictingLeaves, verifiedRevision, type LeafDoc } from './verifiedEvents';
 
 export interface ScanProgress {
   done: number;

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { linkEvent, type ChainHead, type RawDoc } from '@shared/audit';
 import { legacyEventId, makeEvent } from '@shared/events';
-import { DEVICE_DOC_ID } from '../../data/officeDb';
-import { PouchDB } from '../../data/pouch';
-import { verifiedRevision, type LeafDoc } from '../../data/verifiedEvents';
+import { DEVICE_DOC_ID } from './officeDb';
+import { PouchDB } from './pouch';
+import { verifiedRevision, type LeafDoc } from './verifiedEvents';
 import { checkReplica, userActions, type ScanProgress } from './integrity';
 
 const T0 = Date.parse('2026-03-02T04:00:00Z');
