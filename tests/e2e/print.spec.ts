@@ -173,7 +173,10 @@ test.describe('printed forms as PDF', () => {
 
   test('the test page shows every document in every format, and an unknown one says so', async ({ page }) => {
     await page.goto('./#/print-test');
-    for (const doc of DOCS) await expect(page.getByTestId(`print-test-${doc}`).locator('.print-sheet')).toHaveCount(3);
+    // Three formats each; the receipt twice (taken at the office, taken at home: issue 18).
+    const samples: Record<Doc, number> = { ticket: 1, receipt: 2, refusal: 1 };
+    for (const doc of DOCS)
+      await expect(page.getByTestId(`print-test-${doc}`).locator('.print-sheet')).toHaveCount(3 * samples[doc]);
     // Nothing stands in the print root, so printing the overview prints the page itself.
     await expect(page.locator('#kense-print-root > .print-slot')).toHaveCount(0);
     await page.screenshot({ path: `${OUT}/test-page.png`, fullPage: false });
@@ -201,7 +204,7 @@ test.describe('printed forms as PDF', () => {
         });
       };
     });
-    await page.getByTestId('print-sample-receipt-58mm').click();
+    await page.getByTestId('print-sample-receipt-office-58mm').click();
     await expect(page.getByTestId('print-test-receipt').getByRole('status')).toHaveText('Басып шығаруға жіберілді');
     const printed = await page.evaluate(() => (window as unknown as { __printed: unknown[] }).__printed);
     expect(printed).toHaveLength(1);
