@@ -114,7 +114,8 @@ function decode(row: ReportDayRow): AppSlot[] {
     const m = row.minutes[j] ?? -1;
     const minutes = m < 0 ? null : m;
     if (kind === ENTRY.registered) slot.entries.push({ kind, open: a === 1 });
-    else if (kind === ENTRY.closed) slot.entries.push({ kind, closure: CLOSURES[a - 1] ?? 'approved', sla: b, minutes });
+    else if (kind === ENTRY.closed)
+      slot.entries.push({ kind, closure: CLOSURES[a - 1] ?? 'approved', sla: b, minutes });
     else if (kind === ENTRY.step) slot.entries.push({ kind, stepId: str(a) ?? '', minutes, flags: b, norm: str(c) });
   }
   return slots;
