@@ -224,14 +224,8 @@ export interface ReportsTimeResult {
   filteredMs: number;
   /** Reading every fact object instead (what the day index avoids). */
   scanAllFactsMs: number;
-  /**
-   * The same day rows in read model v9's all-32-bit shape, read cold on a fresh connection:
-   * the read's cost before v10's 16-bit packing, on the same data in the same run.
-   */
-  readV9ShapeMs: number;
-  /** Bytes of typed arrays and id strings read for the period: v10 as stored, and in v9's shape. */
+  /** Bytes of typed arrays and id strings read for the period. */
   bytes: number;
-  bytesV9Shape: number;
   facts: number;
   dayRows: number;
   closed: number;

@@ -1,12 +1,5 @@
 import Dexie from 'dexie';
-import {
-  buildDayRows,
-  computeOfficeReport,
-  ENTRY_STRIDE,
-  type Period,
-  type ReportDayRow,
-  type ReportFact,
-} from '@shared/reports';
+import { buildDayRows, computeOfficeReport, type Period, type ReportDayRow, type ReportFact } from '@shared/reports';
 import { openReadModel, readModelName, type ReadModel } from '../renderer/data/readModel';
 import { loadReportDays } from '../renderer/data/reports';
 import type { Percentiles, ReportsTimeResult } from './protocol';
@@ -29,31 +22,8 @@ export async function reportsAdd(p: { name: string; facts: ReportFact[] }): Prom
   return p.facts.length;
 }
 
-/** A v10 day row in read model v9's shape: apps and entries all 32-bit, six numbers per entry. */
-interface V9ShapeRow {
-  day: string;
-  ids: string;
-  dict: string[];
-  apps: Int32Array;
-  entries: Int32Array;
-}
-function v9Shape(row: ReportDayRow): V9ShapeRow {
-  const n = row.minutes.length;
-  const entries = new Int32Array(n * 6);
-  for (let j = 0; j < n; j++) {
-    const o = j * ENTRY_STRIDE;
-    for (let k = 0; k < ENTRY_STRIDE; k++) entries[j * 6 + k] = row.entries[o + k] ?? 0;
-    entries[j * 6 + 5] = row.minutes[j] ?? -1;
-  }
-  return { day: row.day, ids: row.ids, dict: row.dict, apps: Int32Array.from(row.apps), entries };
-}
-const v9ShapeDb = (name: string): Dexie => {
-  const db = new Dexie(`bench_v9shape_${name}`, { chromeTransactionDurability: 'relaxed' });
-  db.version(1).stores({ reportDays: 'day' });
-  return db;
-};
-const rowBytes = (r: { ids: string; apps: ArrayBufferView; entries: ArrayBufferView; minutes?: ArrayBufferView }) =>
-  r.ids.length + r.apps.byteLength + r.entries.byteLength + (r.minutes?.byteLength ?? 0);
+/** What a row costs to clone: its typed arrays' bytes and its ids (one byte a character here). */
+const rowBytes = (r: ReportDayRow): number => r.ids.length + r.apps.byteLength + r.entries.byteLength;
 
 export async function reportsIndex(p: { name: string }): Promise<{ ms: number; rows: number; facts: number }> {
   const m = model(p.name);
@@ -68,11 +38,7 @@ export async function reportsIndex(p: { name: string }): Promise<{ ms: number; r
     await m.reportDays.clear();
     await m.reportDays.bulkPut(built);
   });
-  const ms = performance.now() - t0;
-  const old = v9ShapeDb(p.name);
-  await old.table('reportDays').bulkPut((await m.reportDays.toArray()).map(v9Shape));
-  old.close();
-  return { ms, rows, facts };
+  return { ms: performance.now() - t0, rows, facts };
 }
 
 function pct(xs: number[]): Percentiles {
@@ -122,16 +88,6 @@ export async function reportsTime(p: { name: string; period: Period; runs: numbe
   const facts = await model(p.name).reportFacts.count();
   await model(p.name).reportFacts.toArray();
   const scanMs = performance.now() - scan0;
-  // The same rows in v9's shape, on a fresh connection as the cold opening above.
-  const old = v9ShapeDb(p.name);
-  const v0 = performance.now();
-  const oldRows = (await old
-    .table('reportDays')
-    .where('day')
-    .between(p.period.from, p.period.to, true, true)
-    .toArray()) as V9ShapeRow[];
-  const readV9ShapeMs = performance.now() - v0;
-  old.close();
   const rows = await loadReportDays(model(p.name), p.period);
   return {
     cold: { readMs: cold.read, computeMs: cold.compute, totalMs: cold.read + cold.compute },
@@ -139,9 +95,7 @@ export async function reportsTime(p: { name: string; period: Period; runs: numbe
     warmRead: pct(warm.map((w) => w.read)),
     filteredMs,
     scanAllFactsMs: scanMs,
-    readV9ShapeMs,
     bytes: rows.reduce((n, r) => n + rowBytes(r), 0),
-    bytesV9Shape: oldRows.reduce((n, r) => n + rowBytes(r), 0),
     facts,
     dayRows: cold.rows,
     closed: cold.closed,
@@ -153,5 +107,4 @@ export async function reportsDrop(p: { name: string }): Promise<void> {
   models.get(p.name)?.close();
   models.delete(p.name);
   await Dexie.delete(readModelName(p.name));
-  await Dexie.delete(`bench_v9shape_${p.name}`);
 }

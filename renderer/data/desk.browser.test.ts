@@ -115,7 +115,7 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
   });
 });
 
-describe('desk: a read model of an older version (v8, v9) is dropped and rebuilt as v10', () => {
+describe('desk: a read model of an older version (v7, v8) is dropped and rebuilt as v9', () => {
   it('opens on the events alone: the old models gone, the rows and the report facts and days in the new one', async () => {
     const name = `desk_${Math.random().toString(36).slice(2, 8)}`;
     let desk = await openDesk(name);
@@ -123,7 +123,7 @@ describe('desk: a read model of an older version (v8, v9) is dropped and rebuilt
     await desk.close();
     await Dexie.delete(readModelName(name));
     // As a desk that ran an earlier release left them: stale rows under the old names.
-    for (const v of [8, 9]) {
+    for (const v of [7, 8]) {
       const old = new Dexie(readModelName(name, v));
       old.version(1).stores({ applications: 'appId', meta: 'key' });
       await old.table('applications').put({ appId: reg.appId, status: 'stale' });
@@ -134,9 +134,9 @@ describe('desk: a read model of an older version (v8, v9) is dropped and rebuilt
     await desk.settled();
     const names = await Dexie.getDatabaseNames();
     expect(names).toContain(readModelName(name));
+    expect(names).not.toContain(readModelName(name, 7));
     expect(names).not.toContain(readModelName(name, 8));
-    expect(names).not.toContain(readModelName(name, 9));
-    expect(desk.model.name).toBe(readModelName(name, 10));
+    expect(desk.model.name).toBe(readModelName(name, 9));
     expect(await desk.model.applications.get(reg.appId)).toMatchObject({ status: 'in_progress' });
     expect(await desk.model.reportFacts.get(reg.appId)).toMatchObject({ appId: reg.appId });
     expect(await desk.model.reportDays.count()).toBeGreaterThan(0);

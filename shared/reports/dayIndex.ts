@@ -9,39 +9,27 @@ import { closureOf, factDays, isOpen, type Closure, type ReportFact } from './fa
  * both in step (renderer/data/projector.ts).
  *
  * A row: `ids` (the applications, space-separated) and their dimensions in `apps`, APP_STRIDE
- * numbers per slot (indexes into `dict`); the day's entries in `entries`, ENTRY_STRIDE per entry,
- * and each entry's working minutes in `minutes` (same order). What is read is what is cloned, so
- * the small numbers (indexes, codes, flags) are 16-bit, only the minutes 32-bit (a year of a large
- * office is then about half the bytes of all-32-bit rows); a row whose dictionary or slots outgrow
- * 16 bits is stored with 32-bit `apps` and `entries` instead (`packedInts`).
+ * numbers per slot (indexes into `dict`); the day's entries in `entries`, ENTRY_STRIDE per entry.
  */
 export interface ReportDayRow {
   day: string;
   ids: string;
   dict: string[];
-  apps: PackedInts;
-  entries: PackedInts;
-  minutes: Int32Array;
+  apps: Int32Array;
+  entries: Int32Array;
 }
-
-export type PackedInts = Int16Array | Int32Array;
-
-/** 16-bit storage when every value fits (indexes and counts up to `largest`), else 32-bit. */
-export const packedInts = (length: number, largest: number): PackedInts =>
-  largest <= 0x7fff ? new Int16Array(length) : new Int32Array(length);
 
 /** Per application slot: service, version, variant, channel, executor (dict indexes, -1 none), flags. */
 export const APP_STRIDE = 6;
 export const DIM = { service: 0, version: 1, variant: 2, channel: 3, executor: 4, flags: 5 } as const;
 export const APP_FLAG = { extended: 1, returned: 2 } as const;
 
-/** Per entry: kind, slot, then a, b, c by kind (see ENTRY); its minutes apart, in `minutes`. */
-export const ENTRY_STRIDE = 5;
+/** Per entry: kind, slot, then a, b, c, d by kind (see ENTRY). */
+export const ENTRY_STRIDE = 6;
 /**
- * - registered: a = 1 while the application is still open; minutes -1;
- * - closed: a = closure code (CLOSURES), b = deadline code (SLA), c = -1; minutes: registration to
- *   result in working minutes, or -1;
- * - step: a = step id (dict), b = flags (STEP_FLAG), c = norm (dict) or -1; minutes: the pass, or -1.
+ * - registered: a = 1 while the application is still open;
+ * - closed: a = closure code (CLOSURES), b = deadline code (SLA), c = working minutes or -1;
+ * - step: a = step id (dict), b = working minutes or -1, c = flags (STEP_FLAG), d = norm (dict) or -1.
  */
 export const ENTRY = { registered: 1, closed: 2, step: 3 } as const;
 export const CLOSURES: readonly Closure[] = ['approved', 'refused', 'withdrawn', 'notSupplied', 'refusedAtIntake'];
@@ -107,16 +95,15 @@ function decode(row: ReportDayRow): AppSlot[] {
     };
   });
   const e = row.entries;
-  for (let i = 0, j = 0; i < e.length; i += ENTRY_STRIDE, j++) {
+  for (let i = 0; i < e.length; i += ENTRY_STRIDE) {
     const slot = slots[e[i + 1] ?? -1];
     if (!slot) continue;
-    const [kind, , a = 0, b = 0, c = -1] = e.subarray(i, i + ENTRY_STRIDE);
-    const m = row.minutes[j] ?? -1;
-    const minutes = m < 0 ? null : m;
+    const [kind, , a = 0, b = 0, c = 0, d = -1] = e.subarray(i, i + ENTRY_STRIDE);
     if (kind === ENTRY.registered) slot.entries.push({ kind, open: a === 1 });
     else if (kind === ENTRY.closed)
-      slot.entries.push({ kind, closure: CLOSURES[a - 1] ?? 'approved', sla: b, minutes });
-    else if (kind === ENTRY.step) slot.entries.push({ kind, stepId: str(a) ?? '', minutes, flags: b, norm: str(c) });
+      slot.entries.push({ kind, closure: CLOSURES[a - 1] ?? 'approved', sla: b, minutes: c < 0 ? null : c });
+    else if (kind === ENTRY.step)
+      slot.entries.push({ kind, stepId: str(a) ?? '', minutes: b < 0 ? null : b, flags: c, norm: str(d) });
   }
   return slots;
 }
@@ -133,33 +120,25 @@ function encode(day: string, slots: AppSlot[]): ReportDayRow {
     }
     return i;
   };
-  // Strings interned first: the dictionary's size decides whether 16 bits hold its indexes.
-  const packed = slots.map((s) => ({
-    dims: s.dims.map(intern),
-    entries: s.entries.map((x) =>
-      x.kind === ENTRY.registered
-        ? [x.kind, x.open ? 1 : 0, 0, -1]
-        : x.kind === ENTRY.closed
-          ? [x.kind, CLOSURES.indexOf(x.closure) + 1, x.sla, -1]
-          : [x.kind, intern(x.stepId), x.flags, intern(x.norm)],
-    ),
-  }));
-  const largest = Math.max(slots.length, dict.length);
-  const apps = packedInts(slots.length * APP_STRIDE, largest);
+  const apps = new Int32Array(slots.length * APP_STRIDE);
   const count = slots.reduce((n, s) => n + s.entries.length, 0);
-  const entries = packedInts(count * ENTRY_STRIDE, largest);
-  const minutes = new Int32Array(count);
-  let j = 0;
+  const entries = new Int32Array(count * ENTRY_STRIDE);
+  let at = 0;
   slots.forEach((s, k) => {
-    packed[k]?.dims.forEach((v, d) => (apps[k * APP_STRIDE + d] = v));
+    s.dims.forEach((v, j) => (apps[k * APP_STRIDE + j] = intern(v)));
     apps[k * APP_STRIDE + DIM.flags] = s.flags;
-    s.entries.forEach((x, n) => {
-      const [kind = 0, a = 0, b = 0, c = -1] = packed[k]?.entries[n] ?? [];
-      entries.set([kind, k, a, b, c], j * ENTRY_STRIDE);
-      minutes[j++] = x.kind === ENTRY.registered ? -1 : (x.minutes ?? -1);
-    });
+    for (const x of s.entries) {
+      const row =
+        x.kind === ENTRY.registered
+          ? [x.kind, k, x.open ? 1 : 0, 0, 0, -1]
+          : x.kind === ENTRY.closed
+            ? [x.kind, k, CLOSURES.indexOf(x.closure) + 1, x.sla, x.minutes ?? -1, -1]
+            : [x.kind, k, intern(x.stepId), x.minutes ?? -1, x.flags, intern(x.norm)];
+      entries.set(row, at);
+      at += ENTRY_STRIDE;
+    }
   });
-  return { day, ids: slots.map((s) => s.appId).join(' '), dict, apps, entries, minutes };
+  return { day, ids: slots.map((s) => s.appId).join(' '), dict, apps, entries };
 }
 
 /** Day rows built from scratch (a rebuild of the index), in date order. */

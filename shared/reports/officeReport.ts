@@ -122,7 +122,7 @@ interface Visit {
   a: number;
   b: number;
   c: number;
-  minutes: number;
+  d: number;
   str: (i: number) => string | null;
 }
 
@@ -157,8 +157,8 @@ function scan(rows: readonly ReportDayRow[], period: Period, filters: ReportFilt
     if (want === null) continue;
     let ids: string[] | null = null;
     const str = (i: number): string | null => (i < 0 ? null : (row.dict[i] ?? null));
-    const { apps, entries, minutes } = row;
-    for (let i = 0, j = 0; i < entries.length; i += ENTRY_STRIDE, j++) {
+    const { apps, entries } = row;
+    for (let i = 0; i < entries.length; i += ENTRY_STRIDE) {
       const slot = entries[i + 1] as number;
       const o = slot * APP_STRIDE;
       let ok = true;
@@ -177,7 +177,7 @@ function scan(rows: readonly ReportDayRow[], period: Period, filters: ReportFilt
         a: entries[i + 2] as number,
         b: entries[i + 3] as number,
         c: entries[i + 4] as number,
-        minutes: minutes[j] as number,
+        d: entries[i + 5] as number,
         str,
       });
     }
@@ -254,14 +254,14 @@ export function computeOfficeReport(
     if (!inPeriod(period, row.day)) continue;
     const want = filterIndexes(row, filters);
     if (want === null) continue;
-    const { apps, entries, minutes, dict } = row;
+    const { apps, entries, dict } = row;
     const day = getOr(trend, bucketOf(row.day, unit, period), emptyVolume);
     // Per row: dictionary index (or a packed tuple of them) → the report's accumulator.
     const serviceVol = new Map<number, Volume>();
     const channelVol = new Map<number, Volume>();
     const slaOf = new Map<number, SlaRowAcc>();
     const stepOf = new Map<number, StepAcc>();
-    for (let i = 0, j = 0; i < entries.length; i += ENTRY_STRIDE, j++) {
+    for (let i = 0; i < entries.length; i += ENTRY_STRIDE) {
       const o = (entries[i + 1] as number) * APP_STRIDE;
       let ok = true;
       for (let k = 0; k < want.length; k += 2) if (apps[o + (want[k] as number)] !== want[k + 1]) ok = false;
@@ -270,7 +270,6 @@ export function computeOfficeReport(
       const a = entries[i + 2] as number;
       const b = entries[i + 3] as number;
       const c = entries[i + 4] as number;
-      const mins = minutes[j] as number;
       const s = apps[o + DIM.service] as number;
       if (kind !== ENTRY.step) {
         const ms = measuresOf(kind, a);
@@ -298,8 +297,8 @@ export function computeOfficeReport(
             slaOf.set(key, acc);
           }
           const flags = apps[o + DIM.flags] as number;
-          countSla(total, b, flags, mins);
-          countSla(acc, b, flags, mins);
+          countSla(total, b, flags, c);
+          countSla(acc, b, flags, c);
         }
       } else {
         const ver = apps[o + DIM.version] as number;
@@ -326,11 +325,12 @@ export function computeOfficeReport(
           stepOf.set(key, acc);
         }
         acc.passes++;
-        if (b & STEP_FLAG.late) acc.late++;
-        if (b & STEP_FLAG.returned) acc.returned++;
-        if (mins >= 0) acc.minutes.push(mins);
+        if (c & STEP_FLAG.late) acc.late++;
+        if (c & STEP_FLAG.returned) acc.returned++;
+        if (b >= 0) acc.minutes.push(b);
         else acc.unmeasured++;
-        if (c >= 0) acc.norms.add(dict[c] ?? '');
+        const d = entries[i + 5] as number;
+        if (d >= 0) acc.norms.add(dict[d] ?? '');
       }
     }
   }
@@ -380,8 +380,8 @@ function matches(v: Visit, c: DrillCriteria, period: Period, unit: TrendUnit): b
         v.variantId === c.variantId &&
         v.str(v.a) === c.stepId &&
         (c.which === 'passes' ||
-          (c.which === 'late' && (v.b & STEP_FLAG.late) !== 0) ||
-          (c.which === 'returned' && (v.b & STEP_FLAG.returned) !== 0))
+          (c.which === 'late' && (v.c & STEP_FLAG.late) !== 0) ||
+          (c.which === 'returned' && (v.c & STEP_FLAG.returned) !== 0))
       );
   }
 }
