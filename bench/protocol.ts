@@ -224,6 +224,8 @@ export interface ReportsTimeResult {
   filteredMs: number;
   /** Reading every fact object instead (what the day index avoids). */
   scanAllFactsMs: number;
+  /** Bytes of typed arrays and id strings read for the period. */
+  bytes: number;
   facts: number;
   dayRows: number;
   closed: number;

@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import { buildDayRows, computeOfficeReport, type Period, type ReportFact } from '@shared/reports';
+import { buildDayRows, computeOfficeReport, type Period, type ReportDayRow, type ReportFact } from '@shared/reports';
 import { openReadModel, readModelName, type ReadModel } from '../renderer/data/readModel';
 import { loadReportDays } from '../renderer/data/reports';
 import type { Percentiles, ReportsTimeResult } from './protocol';
@@ -21,6 +21,9 @@ export async function reportsAdd(p: { name: string; facts: ReportFact[] }): Prom
   await model(p.name).reportFacts.bulkPut(p.facts);
   return p.facts.length;
 }
+
+/** What a row costs to clone: its typed arrays' bytes and its ids (one byte a character here). */
+const rowBytes = (r: ReportDayRow): number => r.ids.length + r.apps.byteLength + r.entries.byteLength;
 
 export async function reportsIndex(p: { name: string }): Promise<{ ms: number; rows: number; facts: number }> {
   const m = model(p.name);
@@ -85,12 +88,14 @@ export async function reportsTime(p: { name: string; period: Period; runs: numbe
   const facts = await model(p.name).reportFacts.count();
   await model(p.name).reportFacts.toArray();
   const scanMs = performance.now() - scan0;
+  const rows = await loadReportDays(model(p.name), p.period);
   return {
     cold: { readMs: cold.read, computeMs: cold.compute, totalMs: cold.read + cold.compute },
     warm: pct(warm.map((w) => w.read + w.compute)),
     warmRead: pct(warm.map((w) => w.read)),
     filteredMs,
     scanAllFactsMs: scanMs,
+    bytes: rows.reduce((n, r) => n + rowBytes(r), 0),
     facts,
     dayRows: cold.rows,
     closed: cold.closed,
