@@ -1,7 +1,7 @@
 import { useEffect, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toLocalDate } from '@shared/calendar';
-import type { Catalogue } from '@shared/catalogue';
+import { CHANNELS, type Catalogue } from '@shared/catalogue';
 import { MEASURES, type RegionalFigures, type RegionalReport } from '@shared/reports';
 import { useMinuteClock } from '../../components/useMinuteClock';
 import { regionalReport, type RegionalResult } from '../../data';
@@ -222,7 +222,7 @@ export function RegionalReports({
             data-testid="report-channel"
           >
             <option value="">{t('reports:all')}</option>
-            {['provider_office', 'con', 'state_corporation', 'portal', 'home_visit', 'mail'].map((c) => (
+            {CHANNELS.map((c) => (
               <option key={c} value={c}>
                 {channelName(t, c)}
               </option>
