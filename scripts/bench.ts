@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import react from '@vitejs/plugin-react';
-import { build, preview } from 'vite';
+import { build, preview, type PreviewServer } from 'vite';
 import { benchStaffDirectory, generateApplications } from '../bench/generate';
 import { DEFAULT_CRYPTO_PARAMS } from '../bench/crypto';
 import { formatLinkRow, runLinkBench } from '../bench/link';
@@ -562,37 +562,51 @@ export function sealedDeskRows(r: SealedDeskResult): [string, string, string][] 
   ];
 }
 
+/**
+ * The bench page (and with `withApp` the app itself, as the bench drives it) built with Vite into
+ * `outDir` and served from there on a free loopback port.
+ */
+async function serveBenchPage(outDir: string, o: { withApp?: boolean } = {}): Promise<PreviewServer> {
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    base: '/',
+    resolve: { alias: { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') } },
+    define: {
+      __APP_VERSION__: JSON.stringify(o.withApp ? (process.env['npm_package_version'] ?? 'bench') : 'bench'),
+    },
+    plugins: o.withApp ? [react()] : [],
+    build: {
+      outDir,
+      emptyOutDir: true,
+      chunkSizeWarningLimit: 10_000,
+      rollupOptions: {
+        input: {
+          bench: path.join(root, 'bench', 'index.html'),
+          ...(o.withApp ? { app: path.join(root, 'renderer', 'index.html') } : {}),
+        },
+        onwarn: (w, warn) => {
+          if (w.code !== 'INVALID_ANNOTATION') warn(w);
+        },
+      },
+    },
+  });
+  return preview({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
+  });
+}
+
 /** `--crypto-only`: the bench page alone in headless Chromium, the encryption step, a table. */
 async function cryptoOnly(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'kense-bench-crypto-'));
   try {
     const outDir = path.join(tmp, 'web');
-    await build({
-      configFile: false,
-      root,
-      logLevel: 'warn',
-      base: '/',
-      resolve: { alias: { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') } },
-      define: { __APP_VERSION__: JSON.stringify('bench') },
-      build: {
-        outDir,
-        emptyOutDir: true,
-        chunkSizeWarningLimit: 10_000,
-        rollupOptions: {
-          input: { bench: path.join(root, 'bench', 'index.html') },
-          onwarn: (w, warn) => {
-            if (w.code !== 'INVALID_ANNOTATION') warn(w);
-          },
-        },
-      },
-    });
-    const server = await preview({
-      configFile: false,
-      root,
-      logLevel: 'warn',
-      build: { outDir },
-      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
-    });
+    const server = await serveBenchPage(outDir);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -677,32 +691,7 @@ async function reportsOnly(): Promise<void> {
     // (1) The office report in Chromium.
     if (reportApps > 0) {
       const outDir = path.join(tmp, 'web');
-      await build({
-        configFile: false,
-        root,
-        logLevel: 'warn',
-        base: '/',
-        resolve: { alias: { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') } },
-        define: { __APP_VERSION__: JSON.stringify('bench') },
-        build: {
-          outDir,
-          emptyOutDir: true,
-          chunkSizeWarningLimit: 10_000,
-          rollupOptions: {
-            input: { bench: path.join(root, 'bench', 'index.html') },
-            onwarn: (w, warn) => {
-              if (w.code !== 'INVALID_ANNOTATION') warn(w);
-            },
-          },
-        },
-      });
-      const server = await preview({
-        configFile: false,
-        root,
-        logLevel: 'warn',
-        build: { outDir },
-        preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
-      });
+      const server = await serveBenchPage(outDir);
       const profile = path.join(tmp, 'profile');
       mkdirSync(profile, { recursive: true });
       const context = await chromium.launchPersistentContext(profile, {
@@ -945,34 +934,7 @@ async function main(): Promise<void> {
 
     log('building the bench page and the app with Vite');
     const outDir = path.join(tmp, 'web');
-    const alias = { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') };
-    await build({
-      configFile: false,
-      root,
-      logLevel: 'warn',
-      base: '/',
-      resolve: { alias },
-      define: { __APP_VERSION__: JSON.stringify(process.env['npm_package_version'] ?? 'bench') },
-      plugins: [react()],
-      build: {
-        outDir,
-        emptyOutDir: true,
-        chunkSizeWarningLimit: 10_000,
-        rollupOptions: {
-          input: { bench: path.join(root, 'bench', 'index.html'), app: path.join(root, 'renderer', 'index.html') },
-          onwarn: (w, warn) => {
-            if (w.code !== 'INVALID_ANNOTATION') warn(w);
-          },
-        },
-      },
-    });
-    const server = await preview({
-      configFile: false,
-      root,
-      logLevel: 'warn',
-      build: { outDir },
-      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
-    });
+    const server = await serveBenchPage(outDir, { withApp: true });
     cleanup.push(() => new Promise<void>((resolve) => server.httpServer.close(() => resolve())));
     const base = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
 
@@ -1198,32 +1160,7 @@ async function hubMain(): Promise<void> {
 
     // 3. A new desk's first download, from central and from the hub, the same ways.
     const outDir = path.join(tmp, 'web');
-    await build({
-      configFile: false,
-      root,
-      logLevel: 'warn',
-      base: '/',
-      resolve: { alias: { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') } },
-      define: { __APP_VERSION__: JSON.stringify('bench') },
-      build: {
-        outDir,
-        emptyOutDir: true,
-        chunkSizeWarningLimit: 10_000,
-        rollupOptions: {
-          input: { bench: path.join(root, 'bench', 'index.html') },
-          onwarn: (w, warn) => {
-            if (w.code !== 'INVALID_ANNOTATION') warn(w);
-          },
-        },
-      },
-    });
-    const server = await preview({
-      configFile: false,
-      root,
-      logLevel: 'warn',
-      build: { outDir },
-      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
-    });
+    const server = await serveBenchPage(outDir);
     cleanup.push(() => new Promise<void>((resolve) => server.httpServer.close(() => resolve())));
     const base = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
     const profile = path.join(tmp, 'profile');
