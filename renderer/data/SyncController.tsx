@@ -1,10 +1,14 @@
 import { useEffect } from 'react';
 import { officeDbName } from '@shared/couch';
+import { widening } from '@shared/couch';
+import { useSession } from '../state/session';
 import { configuredTargets, syncCredentials, useSyncStatus } from '../state/sync';
 import { useDesk } from './DeskProvider';
+import { fieldPull, readField, refreshFieldScope, widenFieldScope, type FieldState, type FieldUser } from './field';
+import { useFieldStatus } from './fieldStore';
 import { PouchDB } from './pouch';
 import { firstDownload, needsFirstDownload, type FirstDownloadProgress } from './firstDownload';
-import { openRemote, startSync, type SyncHandle, type SyncSnapshot } from './sync';
+import { openRemote, startSync, type SyncHandle, type SyncOptions, type SyncSnapshot } from './sync';
 
 /** What the sync indicator shows of a first download under way. */
 function downloading(target: string, p: FirstDownloadProgress): SyncSnapshot {
@@ -45,10 +49,16 @@ export function SyncController(): null {
   const targets = useSyncStatus((s) => s.targets);
   const username = useSyncStatus((s) => s.username);
   const password = useSyncStatus((s) => s.password);
+  const login = useSession((s) => s.user?.login ?? null);
+  const role = useSession((s) => s.user?.role ?? null);
+  const fieldVersion = useFieldStatus((s) => s.version);
 
   useEffect(() => {
     const credentials = syncCredentials({ username, password });
     if (!desk || !credentials) return;
+    const user: FieldUser | null = login && role ? { login, role } : null;
+    // A field laptop's scope (field.ts): set before the live sync starts, widened as it pulls.
+    let field: FieldState | null = null;
     // A stopped replication still reports 'stopped': not news once its replacement runs.
     let live = true;
     const abort = new AbortController();
@@ -61,6 +71,37 @@ export function SyncController(): null {
       });
     const targetList = configuredTargets(targets);
     let running: { handle: SyncHandle; remote: PouchDB.Database }[] = [];
+    // Widenings one after another; each restarts the sync with the wider selector.
+    let widen: Promise<void> = Promise.resolve();
+    const fieldOptions = (url: string): Pick<SyncOptions, 'pull' | 'onPulled'> => {
+      const state = field;
+      if (!state?.on || !user) return {};
+      const scope = new Set(state.login === user.login ? state.scope : []);
+      return {
+        pull: fieldPull({ ...state, scope: [...scope] }, user),
+        onPulled: (docs) => {
+          const added = widening(scope, docs);
+          if (added.length === 0) return;
+          for (const id of added) scope.add(id);
+          widen = widen.then(async () => {
+            if (!live) return;
+            const remote = remoteOf(url);
+            try {
+              field = await widenFieldScope(desk.office, remote, added);
+              useFieldStatus.setState({ state: field });
+            } catch (e) {
+              console.warn('field scope: not widened now; the next start decides it again', e);
+              return;
+            } finally {
+              await remote.close().catch(() => undefined);
+            }
+            if (!live) return;
+            await Promise.all(running.map((r) => r.handle.stop().then(() => r.remote.close())));
+            if (live) startAll();
+          });
+        },
+      };
+    };
     const startAll = (): void => {
       running = targetList.map(({ name, url }) => {
         // The line gzips bodies, watches for stalls and brings the sync back as soon as it returns.
@@ -70,6 +111,7 @@ export function SyncController(): null {
           line,
           ownDevice: desk.deviceId,
           author: credentials.username,
+          ...fieldOptions(url),
           onChange: (snapshot) => {
             if (!live) return;
             useSyncStatus.setState((s) => ({ snapshots: { ...s.snapshots, [name]: snapshot } }));
@@ -91,19 +133,35 @@ export function SyncController(): null {
     // applications first, the history after (firstDownload.ts). Should it fail (offline, an older
     // server without the desks' view), the live replication does the whole download, as before.
     const first = targetList[0];
+    const showDownload = (p: FirstDownloadProgress): void => {
+      if (live && first)
+        useSyncStatus.setState((s) => ({
+          snapshots: { ...s.snapshots, [first.name]: downloading(first.name, p) },
+        }));
+    };
     void (async () => {
-      if (first && (await needsFirstDownload(desk.office.db).catch(() => false)) && live) {
+      const stored = await readField(desk.office.db);
+      if (stored.on && user) {
+        // A field laptop decides what it holds (its first download, the first time) from central.
+        field = stored;
+        if (first && live) {
+          const remote = remoteOf(first.url);
+          try {
+            field = await refreshFieldScope(desk.office, remote, user, {
+              signal: abort.signal,
+              onProgress: showDownload,
+            });
+          } catch (e) {
+            if (live) console.warn('field scope: the last one is kept (offline or an older server)', e);
+          } finally {
+            await remote.close().catch(() => undefined);
+          }
+        }
+        if (live) useFieldStatus.setState({ state: field });
+      } else if (first && (await needsFirstDownload(desk.office.db).catch(() => false)) && live) {
         const remote = remoteOf(first.url);
         try {
-          await firstDownload(desk.office, remote, {
-            signal: abort.signal,
-            onProgress: (p) => {
-              if (live)
-                useSyncStatus.setState((s) => ({
-                  snapshots: { ...s.snapshots, [first.name]: downloading(first.name, p) },
-                }));
-            },
-          });
+          await firstDownload(desk.office, remote, { signal: abort.signal, onProgress: showDownload });
         } catch (e) {
           if (live) console.warn('first download; the live replication takes over', e);
         } finally {
@@ -118,7 +176,7 @@ export function SyncController(): null {
       useSyncStatus.setState({ syncNow: null });
       for (const r of running) void r.handle.stop().then(() => r.remote.close());
     };
-  }, [desk, targets, username, password]);
+  }, [desk, targets, username, password, login, role, fieldVersion]);
 
   return null;
 }

@@ -1,4 +1,4 @@
-import { appsReduce, DESK_DESIGN_DOC_ID, type AppEventValue, type AppSummary } from '@shared/couch';
+import { appsReduce, DESK_DESIGN_DOC_ID, isProbablyOpen, type AppEventValue, type AppSummary } from '@shared/couch';
 import type { OfficeDb } from './officeDb';
 import type { PouchDB } from './pouch';
 
@@ -44,20 +44,15 @@ export interface FirstDownloadOptions {
   now?: () => number;
   /** Stops between batches (the desk closes, the user signs out): what landed stays, and resumes. */
   signal?: AbortSignal;
+  /** The server's events as already read (a field laptop reads them to decide its scope). */
+  events?: ServerEvents;
+  /** Only these applications' events (a field laptop's scope: renderer/data/field.ts). */
+  only?: ReadonlySet<string>;
+  /** Runs even after a finished download, asking the replica what it lacks: a field laptop's widened scope. */
+  again?: boolean;
 }
 
 export type FirstDownloadResult = 'done' | 'alreadyDone';
-
-/** Kinds after which an application takes no more steps: its history can wait. */
-const CLOSING_KINDS: ReadonlySet<string> = new Set(['issued', 'intake_refused', 'withdrawn']);
-
-/**
- * Whether an application is probably still open, from its latest event alone: only the order of
- * the download depends on it (a wrong guess brings an application a little later, never loses it).
- */
-export function isProbablyOpen(summary: Pick<AppSummary, 'k'>): boolean {
-  return summary.k === null || !CLOSING_KINDS.has(summary.k);
-}
 
 /** The server's applications, open ones first, each group newest first (latest event). */
 export function downloadOrder(rows: readonly { key: string; value: AppSummary }[]): {
@@ -103,10 +98,11 @@ export async function queryDeskView<V>(
   remote: PouchDB.Database,
   params: string,
   keys?: readonly string[],
+  view: 'apps' | 'people' = 'apps',
 ): Promise<ViewRows<V>> {
   const http = remote as unknown as { fetch?: (path: string, init?: RequestInit) => Promise<Response> };
   if (typeof http.fetch !== 'function') throw new Error('first download: the server is not reached over HTTP');
-  const path = `${DESK_DESIGN_DOC_ID}/_view/apps?${params}`;
+  const path = `${DESK_DESIGN_DOC_ID}/_view/${view}?${params}`;
   const res = await http.fetch(
     path,
     keys
@@ -192,16 +188,16 @@ export interface ServerEvents {
  * JavaScript reduce over every row, which the dev central took 10 s over for 16,000 events and
  * CouchDB runs through its JavaScript engine group by group, where plain rows are an index read.
  */
-export async function readServerEvents(remote: PouchDB.Database, pageRows: number): Promise<ServerEvents> {
+export async function readServerEvents(
+  remote: PouchDB.Database,
+  pageRows: number,
+  /** Only these applications (a field laptop's scope): asked by key, in chunks. */
+  only?: readonly string[],
+): Promise<ServerEvents> {
   const values = new Map<string, AppEventValue[]>();
   const revisionsOf = new Map<string, IdRev[]>();
-  let from: { key: string; skip: number } | null = null;
-  for (;;) {
-    const at: string = from
-      ? `&startkey=${encodeURIComponent(JSON.stringify(from.key))}&skip=${String(from.skip)}`
-      : '';
-    const page = await queryDeskView<AppEventValue>(remote, `reduce=false&limit=${String(pageRows)}${at}`);
-    for (const r of page.rows) {
+  const take = (rows: ViewRows<AppEventValue>['rows']): void => {
+    for (const r of rows) {
       let vs = values.get(r.key);
       let revs = revisionsOf.get(r.key);
       if (!vs || !revs) {
@@ -211,13 +207,30 @@ export async function readServerEvents(remote: PouchDB.Database, pageRows: numbe
       vs.push(r.value);
       revs.push({ id: r.id, rev: r.value.r }, ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })));
     }
+  };
+  const summariesOf = (): ServerEvents['summaries'] =>
+    [...values].map(([key, vs]) => ({ key, value: appsReduce(null, vs, false) }));
+  if (only) {
+    for (let i = 0; i < only.length; i += KEYS_PER_REQUEST)
+      take((await queryDeskView<AppEventValue>(remote, 'reduce=false', only.slice(i, i + KEYS_PER_REQUEST))).rows);
+    return { summaries: summariesOf(), revisionsOf };
+  }
+  let from: { key: string; skip: number } | null = null;
+  for (;;) {
+    const at: string = from
+      ? `&startkey=${encodeURIComponent(JSON.stringify(from.key))}&skip=${String(from.skip)}`
+      : '';
+    const page = await queryDeskView<AppEventValue>(remote, `reduce=false&limit=${String(pageRows)}${at}`);
+    take(page.rows);
     const last = page.rows[page.rows.length - 1];
     if (!last || page.rows.length < pageRows) break;
     from = { key: last.key, skip: values.get(last.key)?.length ?? 0 };
   }
-  const summaries = [...values].map(([key, vs]) => ({ key, value: appsReduce(null, vs, false) }));
-  return { summaries, revisionsOf };
+  return { summaries: summariesOf(), revisionsOf };
 }
+
+/** Keys per view request when applications are asked by id (a POST body of some 20 KB). */
+const KEYS_PER_REQUEST = 500;
 
 /**
  * Runs (or resumes) the first download from `remote` into the office database. Throws when the
@@ -231,20 +244,21 @@ export async function firstDownload(
 ): Promise<FirstDownloadResult> {
   const local = office.db;
   const mark = await markOf(local);
-  if (mark?.done === true) return 'alreadyDone';
+  if (mark?.done === true && opts.again !== true) return 'alreadyDone';
   const now = opts.now ?? (() => Date.now());
   const batchDocs = opts.batchDocs ?? 2000;
   const inFlight = Math.max(1, opts.inFlight ?? 3);
   const started = now();
   // Nothing here and nothing begun: nothing to skip, so the replica is not asked what it lacks.
-  const fresh = !mark && (await local.info()).doc_count === 0;
+  const fresh = !mark && opts.again !== true && (await local.info()).doc_count === 0;
   const lacking = (wanted: readonly IdRev[]): Promise<IdRev[]> =>
     fresh ? Promise.resolve([...wanted]) : missingHere(local, wanted);
   const [{ summaries, revisionsOf }, others] = await Promise.all([
-    readServerEvents(remote, opts.pageRows ?? 10_000),
+    opts.events ?? readServerEvents(remote, opts.pageRows ?? 10_000),
     otherDocs(remote),
   ]);
-  const order = downloadOrder(summaries);
+  const only = opts.only;
+  const order = downloadOrder(only ? summaries.filter((s) => only.has(s.key)) : summaries);
   // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
   if (!mark) await setMark(local, false, now());
   const totalDocs = others.length + order.reduce((n, a) => n + a.events, 0);
@@ -298,6 +312,6 @@ export async function firstDownload(
     await Promise.all(ahead.map((p) => p.catch(() => undefined)));
     throw e;
   }
-  await office.writeReplicated([], () => setMark(local, true, now()));
+  if (mark?.done !== true) await office.writeReplicated([], () => setMark(local, true, now()));
   return 'done';
 }

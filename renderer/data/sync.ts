@@ -109,6 +109,13 @@ export interface SyncOptions {
    */
   heartbeatMs?: number;
   probeTimeoutMs?: number;
+  /**
+   * A field laptop's pull (field.ts): only what the selector matches, and, the first time this
+   * sync starts, from `since` (later restarts go on from the replication's own checkpoint).
+   */
+  pull?: { selector: Record<string, unknown>; since?: string | number };
+  /** The documents each pulled batch brought (a field laptop widens its scope from them). */
+  onPulled?: (docs: readonly object[]) => void;
 }
 
 export interface SyncHandle {
@@ -202,11 +209,17 @@ export function openRemote(
  * from its filter, query parameters, selector and document ids. A first download
  * (firstDownload.ts) hands over to the live replication by writing checkpoints under these.
  */
-export function liveReplicationOptions(author?: string): {
+export function liveReplicationOptions(
+  author?: string,
+  selector?: Record<string, unknown>,
+): {
   pull: PouchDB.Replication.ReplicateOptions;
   push: PouchDB.Replication.ReplicateOptions;
 } {
-  return { pull: {}, push: { filter: pushEvents, ...(author ? { query_params: { author } } : {}) } };
+  return {
+    pull: selector ? { selector } : {},
+    push: { filter: pushEvents, ...(author ? { query_params: { author } } : {}) },
+  };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -315,7 +328,8 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   // The server's document count, asked once per check (not per batch: that would double the requests).
   let remoteDocs: number | null = null;
   const measureDownload = async (): Promise<void> => {
-    if (remoteDocs === null) return;
+    // A field laptop holds part of the server's documents by design: the counts say nothing.
+    if (remoteDocs === null || opts.pull) return;
     const here = await local.info();
     if (stopped) return;
     const download = downloadProgress(here.doc_count, remoteDocs);
@@ -506,6 +520,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       .on('error', (err: unknown) => emit({ state: 'error', error: classify(err) }));
   };
 
+  let firstBegin = true;
   const begin = (): void => {
     // How far behind this desk is, before the first batch lands (a first download shows progress at once).
     void withTimeout(remote.info(), opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS)
@@ -514,9 +529,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         return measureDownload();
       })
       .catch(() => undefined);
+    const live = liveReplicationOptions(opts.author, opts.pull?.selector);
+    const since = firstBegin ? opts.pull?.since : undefined;
+    firstBegin = false;
     replication = local.sync(remote, {
       // query_params are part of PouchDB's replication id: one push checkpoint per author.
-      push: liveReplicationOptions(opts.author).push,
+      push: live.push,
+      pull: { ...live.pull, ...(since !== undefined ? { since } : {}) },
       live: true,
       retry: true,
       batch_size: batchSize,
@@ -539,6 +558,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         // Documents moved: the server answers, whatever the last check said.
         if (snap.state !== 'syncing') emit({ state: 'syncing', error: null });
         if (info.direction === 'pull') {
+          opts.onPulled?.(info.change.docs);
           moves.down.push({ at: now(), n });
           emit({ pulled: snap.pulled + n });
           void measureDownload().catch(() => undefined);

@@ -61,6 +61,22 @@ function basicUser(req: Request): string | null {
   return decoded.slice(0, Math.max(0, decoded.indexOf(':')));
 }
 
+/**
+ * CouchDB 3 filters `_changes` with a Mango selector sent in the body of
+ * `POST /db/_changes?filter=_selector`: how a field laptop's pull reads (renderer/data/field.ts).
+ * express-pouchdb passes only `doc_ids` from that body (pouchdb/pouchdb-server#266; the fix,
+ * pouchdb/pouchdb-server#413, was never merged): the selector is handed over in the query, which
+ * express-pouchdb gives to PouchDB's changes() as it is, and PouchDB evaluates it as CouchDB does.
+ * The body stays parsed for express-pouchdb (body-parser skips a body already read).
+ */
+export function selectorFromBody(req: Request, _res: Response, next: NextFunction): void {
+  const body: unknown = req.body;
+  const selector = body && typeof body === 'object' ? (body as { selector?: unknown }).selector : undefined;
+  if (req.query['filter'] === '_selector' && selector && typeof selector === 'object')
+    (req.query as Record<string, unknown>)['selector'] = selector;
+  next();
+}
+
 export async function hubApp(opts: HubAppOptions): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
@@ -108,6 +124,7 @@ export async function hubApp(opts: HubAppOptions): Promise<Express> {
     next();
   });
   app.use(noDatabaseChanges(opts.databases));
+  app.post('/:db/_changes', express.json({ limit: '8mb' }), selectorFromBody);
   const pouchApp = expressPouchDB({
     configPath: opts.configPath,
     logPath: path.join(path.dirname(opts.configPath), 'logs', 'express-pouchdb.log'),

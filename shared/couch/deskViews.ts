@@ -82,13 +82,46 @@ export function appsReduce(_keys: unknown, values: (AppEventValue | AppSummary)[
   }
   return out;
 }
+
+/**
+ * `_view/people`: who each event concerns: its author (`actor.login`) and the executor it names
+ * (a resolution or a reassignment), key `[login, at]`, value the application id. A field laptop
+ * (shared/couch/fieldScope.ts) asks it for the applications its user acted on or was given.
+ */
+export function peopleMap(doc: Record<string, unknown>): void {
+  var id = doc['_id'];
+  var appId = doc['appId'];
+  if (typeof id !== 'string' || id.indexOf('evt:') !== 0 || typeof appId !== 'string') return;
+  var at = typeof doc['at'] === 'string' ? doc['at'] : '';
+  var actor = doc['actor'] as Record<string, unknown> | null | undefined;
+  var author = actor && typeof actor === 'object' && typeof actor['login'] === 'string' ? actor['login'] : null;
+  if (author !== null) emit([author, at], appId);
+  var payload = doc['payload'] as Record<string, unknown> | null | undefined;
+  if (payload && typeof payload === 'object' && typeof payload['executor'] === 'string' && payload['executor'] !== author)
+    emit([payload['executor'], at], appId);
+}
 /* eslint-enable no-var */
+
+/** Kinds after which an application takes no more steps. */
+const CLOSING_KINDS: ReadonlySet<string> = new Set(['issued', 'intake_refused', 'withdrawn']);
+
+/**
+ * Whether an application is probably still open, from its latest event alone: what is decided on
+ * it (the order of a first download, a field laptop's scope) brings an application a little
+ * later or keeps one a little longer when wrong, never loses it.
+ */
+export function isProbablyOpen(summary: Pick<AppSummary, 'k'>): boolean {
+  return summary.k === null || !CLOSING_KINDS.has(summary.k);
+}
 
 export function deskViewsDocument(version: string): ViewsDesignDocument {
   return {
     _id: DESK_DESIGN_DOC_ID,
     language: 'javascript',
-    views: { apps: { map: plainSource(appsMap, 'appsMap'), reduce: plainSource(appsReduce, 'appsReduce') } },
+    views: {
+      apps: { map: plainSource(appsMap, 'appsMap'), reduce: plainSource(appsReduce, 'appsReduce') },
+      people: { map: plainSource(peopleMap, 'peopleMap') },
+    },
     kense_version: version,
   };
 }

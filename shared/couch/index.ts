@@ -6,3 +6,4 @@ export * from './reportViews';
 export * from './cors';
 export * from './deskViews';
 export * from './validateCatalogDoc';
+export * from './fieldScope';

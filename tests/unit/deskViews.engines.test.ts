@@ -63,7 +63,6 @@ const okOf = (r: ViewResult): unknown => {
   if ('engineError' in r) throw new Error(`the view failed in the engine: ${r.engineError}`);
   return r.ok;
 };
-const mapped = (d: unknown): Record<string, unknown> => Object.fromEntries(engines.map((e) => [e.name, e.map(map, d)]));
 
 describe('the desks’ view in every engine CouchDB may use', () => {
   it('maps an event to one row under its application: order, kind, step, service, revisions', () => {
@@ -127,6 +126,19 @@ describe('the desks’ view in every engine CouchDB may use', () => {
     }
   });
 
+  it('maps who an event concerns: its author and the executor it names, under [login, at]', () => {
+    const people = doc.views['people']?.map ?? '';
+    for (const e of engines) {
+      expect(okOf(e.map(people, registered)), e.name).toEqual([[['aigerim', registered.at], 'A1']]);
+      expect(okOf(e.map(people, resolution)), e.name).toEqual([
+        [['bolat', resolution.at], 'A1'],
+        [['dana', resolution.at], 'A1'],
+      ]);
+      for (const other of [{ _id: 'staff:dana', login: 'dana' }, { _id: 'evt:x', actor: 5, appId: 'A' }])
+        expect(okOf(e.map(people, other)), e.name).toEqual([]);
+    }
+  });
+
   it('never fails on a document of any shape, and every engine gives the same rows', () => {
     const anyDoc = fc.record(
       {
@@ -140,18 +152,26 @@ describe('the desks’ view in every engine CouchDB may use', () => {
           fc.constant(null),
           fc.string(),
           fc.array(fc.string()),
-          fc.record({ stepId: fc.oneof(fc.string(), fc.integer()), serviceId: fc.oneof(fc.string(), fc.integer()) }),
+          fc.record({
+            stepId: fc.oneof(fc.string(), fc.integer()),
+            serviceId: fc.oneof(fc.string(), fc.integer()),
+            executor: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+          }),
         ),
+        actor: fc.oneof(fc.record({ login: fc.oneof(fc.string(), fc.integer()) }), fc.string(), fc.constant(null)),
+        at: fc.oneof(fc.string(), fc.integer()),
         _conflicts: fc.array(fc.string(), { maxLength: 2 }),
       },
       { requiredKeys: ['_id'] },
     );
     fc.assert(
       fc.property(anyDoc, (d) => {
-        const byEngine = mapped(d);
-        for (const r of Object.values(byEngine)) expect(r).not.toHaveProperty('engineError');
-        expect(byEngine['realm']).toEqual(byEngine['direct']);
-        expect(byEngine['quickjs']).toEqual(byEngine['direct']);
+        for (const m of [map, doc.views['people']?.map ?? '']) {
+          const byEngine = Object.fromEntries(engines.map((e) => [e.name, e.map(m, d)]));
+          for (const r of Object.values(byEngine)) expect(r).not.toHaveProperty('engineError');
+          expect(byEngine['realm']).toEqual(byEngine['direct']);
+          expect(byEngine['quickjs']).toEqual(byEngine['direct']);
+        }
       }),
       { numRuns: 300 },
     );
