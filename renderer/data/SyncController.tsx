@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { officeDbName } from '@shared/couch';
 import { widening } from '@shared/couch';
+import { useFieldMode } from '../state/fieldMode';
 import { useSession } from '../state/session';
 import { configuredTargets, syncCredentials, useSyncStatus } from '../state/sync';
 import { useDesk } from './DeskProvider';
@@ -51,7 +52,8 @@ export function SyncController(): null {
   const password = useSyncStatus((s) => s.password);
   const login = useSession((s) => s.user?.login ?? null);
   const role = useSession((s) => s.user?.role ?? null);
-  const fieldVersion = useFieldStatus((s) => s.version);
+  const fieldOn = useFieldMode((s) => s.settings.on);
+  const recentDays = useFieldMode((s) => s.settings.recentDays);
 
   useEffect(() => {
     const credentials = syncCredentials({ username, password });
@@ -75,7 +77,7 @@ export function SyncController(): null {
     let widen: Promise<void> = Promise.resolve();
     const fieldOptions = (url: string): Pick<SyncOptions, 'pull' | 'onPulled'> => {
       const state = field;
-      if (!state?.on || !user) return {};
+      if (!state || !user) return {};
       const scope = new Set(state.login === user.login ? state.scope : []);
       return {
         pull: fieldPull({ ...state, scope: [...scope] }, user),
@@ -140,14 +142,13 @@ export function SyncController(): null {
         }));
     };
     void (async () => {
-      const stored = await readField(desk.office.db);
-      if (stored.on && user) {
+      if (fieldOn && user) {
         // A field laptop decides what it holds (its first download, the first time) from central.
-        field = stored;
+        field = await readField(desk.office.db);
         if (first && live) {
           const remote = remoteOf(first.url);
           try {
-            field = await refreshFieldScope(desk.office, remote, user, {
+            field = await refreshFieldScope(desk.office, remote, user, { recentDays }, {
               signal: abort.signal,
               onProgress: showDownload,
             });
@@ -176,7 +177,7 @@ export function SyncController(): null {
       useSyncStatus.setState({ syncNow: null });
       for (const r of running) void r.handle.stop().then(() => r.remote.close());
     };
-  }, [desk, targets, username, password, login, role, fieldVersion]);
+  }, [desk, targets, username, password, login, role, fieldOn, recentDays]);
 
   return null;
 }

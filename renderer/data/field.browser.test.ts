@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { deskViewsDocument, fieldSelector, widening } from '@shared/couch';
 import { contentEventId } from '@shared/events';
-import { fieldPull, readField, refreshFieldScope, setFieldSettings, widenFieldScope } from './field';
+import { fieldPull, readField, refreshFieldScope, widenFieldScope } from './field';
 import { openOfficeDb, type OfficeDb } from './officeDb';
 import { PouchDB } from './pouch';
 import { startSync } from './sync';
@@ -19,6 +19,7 @@ const adminHeaders = {
   'content-type': 'application/json',
 };
 const DAY = 86_400_000;
+const RECENT = { recentDays: 30 };
 const NOW = Date.now();
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -96,7 +97,6 @@ async function serverOffice(): Promise<{ remote: PouchDB.Database; url: string }
 async function fieldLaptop(): Promise<OfficeDb> {
   const office = await openOfficeDb('ALM01', { name: `field_${Math.random().toString(36).slice(2, 8)}` });
   cleanup.push(() => office.db.destroy());
-  await setFieldSettings(office.db, { on: true, recentDays: 30 });
   return office;
 }
 
@@ -117,7 +117,7 @@ describe('a field laptop (real server, real IndexedDB)', () => {
   it('holds the open applications assigned to her and her recent ones, with the staff directory', async () => {
     const { remote } = await serverOffice();
     const office = await fieldLaptop();
-    const state = await refreshFieldScope(office, remote, people.dana, { now: () => NOW });
+    const state = await refreshFieldScope(office, remote, people.dana, RECENT, { now: () => NOW });
     expect(state.scope).toEqual(['MINE_OPEN', 'MINE_RECENT']);
     expect(await appsHeld(office.db)).toEqual(['MINE_OPEN', 'MINE_RECENT']);
     // Each held application whole, as on the server.
@@ -126,18 +126,18 @@ describe('a field laptop (real server, real IndexedDB)', () => {
     expect(await eventsOf(office.db, 'MINE_RECENT')).toEqual(await eventsOf(remote, 'MINE_RECENT'));
     expect((await office.db.get('staff:dana')) as object).toMatchObject({ login: 'dana' });
     // Where the live pull starts, and who the scope is for, are kept on the laptop.
-    expect(await readField(office.db)).toMatchObject({ on: true, login: 'dana', scope: state.scope });
+    expect(await readField(office.db)).toMatchObject({ login: 'dana', scope: state.scope });
     expect(state.since).not.toBeNull();
     // A clerk's field laptop holds every open application of the office (each may reach her step).
     const clerks = await fieldLaptop();
-    const clerkState = await refreshFieldScope(clerks, remote, people.clerk, { now: () => NOW });
+    const clerkState = await refreshFieldScope(clerks, remote, people.clerk, RECENT, { now: () => NOW });
     expect(clerkState.scope).toEqual(['COLLEAGUE_OPEN', 'MINE_OPEN', 'MINE_RECENT']);
   });
 
   it('the live pull brings her applications’ new events and a new assignment with its history, nothing of a colleague’s', async () => {
     const { remote } = await serverOffice();
     const office = await fieldLaptop();
-    let state = await refreshFieldScope(office, remote, people.dana, { now: () => NOW });
+    let state = await refreshFieldScope(office, remote, people.dana, RECENT, { now: () => NOW });
     const scope = new Set(state.scope);
     const widened: string[][] = [];
     const handle = startSync(office.db, remote, {

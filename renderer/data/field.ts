@@ -1,36 +1,23 @@
-import { z } from 'zod';
-import {
-  DEFAULT_RECENT_DAYS,
-  fieldScope,
-  fieldSelector,
-  MAX_RECENT_DAYS,
-  type NamedEvent,
-  type Selector,
-} from '@shared/couch';
+import { fieldScope, fieldSelector, type FieldSettings, type NamedEvent, type Selector } from '@shared/couch';
 import type { StaffRole } from '@shared/events';
 import { firstDownload, queryDeskView, readServerEvents, type FirstDownloadProgress } from './firstDownload';
 import type { OfficeDb } from './officeDb';
 import type { PouchDB } from './pouch';
 
 /**
- * A field laptop (issue 18, item 5): a desk set to hold only what its user needs in the field —
- * the open applications she may act on and her own recent ones (shared/couch/fieldScope.ts) —
- * instead of the office's whole history. The scope is decided from the server's desks' views
- * when the sync starts, the scope's events are fetched as a first download fetches (by id,
- * `_bulk_get`), and the live pull then asks the server only for them through a Mango selector.
- * Her own events go up as on any desk; sealing and the purge of closed applications are as on any
- * desk. Off by default: an office desk holds everything.
+ * A field laptop (issue 18, item 5): a computer set (renderer/state/fieldMode.ts) to hold only what
+ * its user needs in the field — the open applications she may act on and her own recent ones
+ * (shared/couch/fieldScope.ts) — instead of the office's whole history. The scope is decided from
+ * the server's desks' views when the sync starts, the scope's events are fetched as a first
+ * download fetches (by id, `_bulk_get`), and the live pull then asks the server only for them
+ * through a Mango selector. Her own events go up as on any desk; sealing and the purge of closed
+ * applications are as on any desk. Off by default: an office desk holds everything.
  */
 
 export const FIELD_DOC_ID = '_local/kense-field';
 
-export const fieldSettingsSchema = z
-  .object({ on: z.boolean(), recentDays: z.number().int().min(1).max(MAX_RECENT_DAYS) })
-  .strict();
-export type FieldSettings = z.infer<typeof fieldSettingsSchema>;
-
-/** What the laptop holds and from when: kept here only (`_local`, never replicated). */
-export interface FieldState extends FieldSettings {
+/** What the laptop holds and from when: kept in the replica only (`_local`, never replicated). */
+export interface FieldState {
   /** Whose scope it is: another person signing in on the laptop gets her own. */
   login: string | null;
   scope: string[];
@@ -39,31 +26,21 @@ export interface FieldState extends FieldSettings {
   refreshedAt: number | null;
 }
 
-const OFF: FieldState = {
-  on: false,
-  recentDays: DEFAULT_RECENT_DAYS,
-  login: null,
-  scope: [],
-  since: null,
-  refreshedAt: null,
-};
+const NONE: FieldState = { login: null, scope: [], since: null, refreshedAt: null };
 
 type FieldDoc = FieldState & { _id: typeof FIELD_DOC_ID; _rev?: string };
 
 export async function readField(db: PouchDB.Database): Promise<FieldState> {
   try {
     const doc = await db.get<FieldDoc>(FIELD_DOC_ID);
-    const settings = fieldSettingsSchema.safeParse({ on: doc.on, recentDays: doc.recentDays });
-    if (!settings.success) return OFF;
     return {
-      ...settings.data,
       login: typeof doc.login === 'string' ? doc.login : null,
       scope: Array.isArray(doc.scope) ? doc.scope.filter((x): x is string => typeof x === 'string') : [],
       since: typeof doc.since === 'string' || typeof doc.since === 'number' ? doc.since : null,
       refreshedAt: typeof doc.refreshedAt === 'number' ? doc.refreshedAt : null,
     };
   } catch {
-    return OFF;
+    return NONE;
   }
 }
 
@@ -77,17 +54,6 @@ async function writeField(db: PouchDB.Database, state: FieldState): Promise<Fiel
       if ((e as { status?: number }).status !== 409) throw e;
     }
   }
-}
-
-/**
- * Turns field mode on or off. Nothing is removed at once: turning it on narrows what comes from now
- * on (the purge of closed applications removes the rest as on any desk); turning it off brings the
- * office's whole history at the next sync.
- */
-export async function setFieldSettings(db: PouchDB.Database, settings: FieldSettings): Promise<FieldState> {
-  const parsed = fieldSettingsSchema.parse(settings);
-  const prev = await readField(db);
-  return writeField(db, parsed.on ? { ...prev, ...parsed } : { ...OFF, recentDays: parsed.recentDays });
 }
 
 /** The user's rows of `_view/people`: events she wrote or that name her executor. */
@@ -125,11 +91,11 @@ export async function refreshFieldScope(
   office: OfficeDb,
   remote: PouchDB.Database,
   user: FieldUser,
+  settings: Pick<FieldSettings, 'recentDays'>,
   opts: { now?: () => number; onProgress?: (p: FirstDownloadProgress) => void; signal?: AbortSignal } = {},
 ): Promise<FieldState> {
   const now = opts.now ?? (() => Date.now());
   const prev = await readField(office.db);
-  if (!prev.on) return prev;
   // Read first: whatever is written after this comes through the live pull.
   const since = await updateSeq(remote);
   const named = await readNamed(remote, user.login);
@@ -139,7 +105,7 @@ export async function refreshFieldScope(
       ? await readServerEvents(remote, 10_000, [...new Set([...named.map((n) => n.appId), ...kept])].sort())
       : await readServerEvents(remote, 10_000);
   const summaries = new Map(events.summaries.map((s) => [s.key, s.value]));
-  const scope = fieldScope({ role: user.role, summaries, named, recentDays: prev.recentDays, now: now() });
+  const scope = fieldScope({ role: user.role, summaries, named, recentDays: settings.recentDays, now: now() });
   await firstDownload(office, remote, {
     events,
     only: new Set(scope),
@@ -148,7 +114,7 @@ export async function refreshFieldScope(
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  return writeField(office.db, { ...prev, login: user.login, scope, since, refreshedAt: now() });
+  return writeField(office.db, { login: user.login, scope, since, refreshedAt: now() });
 }
 
 /**
@@ -165,7 +131,7 @@ export async function widenFieldScope(
 ): Promise<FieldState> {
   const prev = await readField(office.db);
   const added = appIds.filter((id) => !prev.scope.includes(id));
-  if (!prev.on || added.length === 0) return prev;
+  if (added.length === 0) return prev;
   const events = await readServerEvents(remote, 10_000, added);
   await firstDownload(office, remote, { events, only: new Set(added), again: true });
   return writeField(office.db, { ...prev, scope: [...new Set([...prev.scope, ...added])].sort() });

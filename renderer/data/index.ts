@@ -71,3 +71,5 @@ export { changeOwnPassword, type ChangeFailure } from './account/changePassword'
 export * from './account/localAccounts';
 export * from './account/verifier';
 export * from './account/staffApi';
+export type { FieldState } from './field';
+export { useFieldStatus } from './fieldStore';

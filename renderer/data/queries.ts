@@ -6,6 +6,8 @@ import { inboxCount as countInbox, type InboxUser } from './inbox';
 import { checkReplica as checkPouch, userActions as scanUserActions, type ScanProgress } from './integrity';
 import { listPage as pageOf, type ListPage, type ListQuery, type ListScope } from './lists';
 import type { StoredEvent } from './projector';
+import { readField, type FieldState } from './field';
+import { OPEN_STATUSES } from './readModel';
 import {
   readPurgeInfo as readPurge,
   setPurgePolicy as writePurgePolicy,
@@ -141,3 +143,28 @@ export const userActions = (
 export const readPurgeInfo = (desk: Pick<Desk, 'office'>): Promise<PurgeInfo> => readPurge(desk.office.db);
 export const setPurgePolicy = (desk: Pick<Desk, 'office'>, policy: PurgePolicy): Promise<void> =>
   writePurgePolicy(desk.office.db, policy);
+
+/** What a field laptop holds (Settings): its scope, the applications and events here, the disk used. */
+export interface FieldInfo {
+  state: FieldState;
+  applications: { open: number; other: number };
+  events: number;
+  /** `navigator.storage.estimate()`: bytes this app's storage uses and may use, when the browser says. */
+  storage: { usage: number; quota: number } | null;
+}
+
+export async function readFieldInfo(desk: Pick<Desk, 'office' | 'model'>): Promise<FieldInfo> {
+  const [state, open, all, events, storage] = await Promise.all([
+    readField(desk.office.db),
+    desk.model.applications.where('status').anyOf(OPEN_STATUSES).count(),
+    desk.model.applications.count(),
+    desk.office.db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' }).then((r) => r.rows.length),
+    navigator.storage?.estimate
+      ? navigator.storage.estimate().then(
+          (e) => ({ usage: e.usage ?? 0, quota: e.quota ?? 0 }),
+          () => null,
+        )
+      : Promise.resolve(null),
+  ]);
+  return { state, applications: { open, other: all - open }, events, storage };
+}

@@ -72,7 +72,7 @@ export interface QueueKeys {
   lateAt?: number;
 }
 
-const OPEN_STATUSES: readonly string[] = ['in_progress', 'waiting_applicant'];
+export const OPEN_STATUSES: readonly string[] = ['in_progress', 'waiting_applicant'];
 
 /** Whether a status counts as open: only open applications can be late. */
 export const isOpenStatus = (status: string): boolean => OPEN_STATUSES.includes(status);

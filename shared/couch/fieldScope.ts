@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { StaffRole } from '../events';
 import { isProbablyOpen, type AppSummary } from './deskViews';
 
@@ -18,6 +19,13 @@ export interface NamedEvent {
 
 export const DEFAULT_RECENT_DAYS = 30;
 export const MAX_RECENT_DAYS = 365;
+
+/** The laptop's setting: field mode on or off, and how many days her own applications stay. */
+export const fieldSettingsSchema = z
+  .object({ on: z.boolean(), recentDays: z.number().int().min(1).max(MAX_RECENT_DAYS) })
+  .strict();
+export type FieldSettings = z.infer<typeof fieldSettingsSchema>;
+export const FIELD_OFF: FieldSettings = { on: false, recentDays: DEFAULT_RECENT_DAYS };
 
 /**
  * The applications a field laptop holds, sorted.

@@ -175,6 +175,35 @@ describe('the hub relays events only', () => {
     expect(readFileSync(path.join(hubDir, 'logs', 'hub.log'), 'utf8')).not.toMatch(/refused/);
   }, 60_000);
 
+  it('a field laptop’s pull: the hub filters its changes by the selector in the body, as CouchDB 3 does', async () => {
+    const desk = new PouchDB(`${hub.url}/office_alm01`, {
+      auth: { username: clerk.login, password: clerk.password },
+      skip_setup: true,
+    });
+    const wanted = event('FIELD1');
+    await desk.bulkDocs([wanted, event('FIELD2')]);
+    const res = await fetch(`${hub.url}/office_alm01/_changes?filter=_selector`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Basic ' + Buffer.from(`${clerk.login}:${clerk.password}`).toString('base64'),
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ selector: { appId: { $in: ['FIELD1'] } } }),
+    });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as { results: { id: string }[] };
+    expect(results.map((r) => r.id)).toEqual([wanted._id]);
+    // And PouchDB's own replication with that selector, as the app's live pull makes it.
+    const copy = new PouchDB(`${hub.url}/office_alm01`, {
+      auth: { username: clerk.login, password: clerk.password },
+      skip_setup: true,
+    });
+    const ids: string[] = [];
+    const changes = await copy.changes({ selector: { appId: 'FIELD1' } });
+    for (const r of changes.results) ids.push(r.id);
+    expect(ids).toEqual([wanted._id]);
+  }, 30_000);
+
   it('relays what desks need besides events: desk-key escrows both ways, the staff directory down only', async () => {
     const asClerk = (url: string): PouchDB.Database =>
       new PouchDB(`${url}/office_alm01`, {

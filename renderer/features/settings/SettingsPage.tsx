@@ -6,6 +6,7 @@ import { getBridge } from '../../platform/bridge';
 import { usePreferences } from '../../state/preferences';
 import { PrintSettingsPanel } from '../../print/PrintSettingsPanel';
 import { DeskSetup } from './DeskSetup';
+import { FieldSettings } from './FieldSettings';
 import { PurgeSettings } from './PurgeSettings';
 import { HubSetup } from './HubSetup';
 import { SyncSetup } from './SyncSetup';
@@ -33,6 +34,7 @@ export function SettingsPage(): JSX.Element {
       <PageHeader title={t('nav:settings')} />
       <DeskSetup />
       <SyncSetup />
+      <FieldSettings />
       <PurgeSettings />
       <HubSetup />
       <PrintSettingsPanel />
