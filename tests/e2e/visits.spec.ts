@@ -170,12 +170,17 @@ test('offline for three days: home visits with photos reach central and a second
  */
 const HOME_VISITS = 20;
 const WORKER = { login: 'dana', name: 'Омарова Дана' };
+const COLLEAGUE = { login: 'erlan', name: 'Сәрсенов Ерлан' };
+const COLLEAGUE_VISITS = 5;
 
 /** The office's part before she leaves: registered, assigned to her, passed to her (drive's events, re-id'd). */
-function atTheVisit(i: number): { appId: string; regNumber: string; events: EventDoc[] } {
+function atTheVisit(
+  i: number,
+  worker: { login: string; name: string } = WORKER,
+): { appId: string; regNumber: string; events: EventDoc[] } {
   const s = service('almaty-ssu-home-care');
-  const appId = `HV${String(i + 1).padStart(4, '0')}`;
-  const regNumber = `ALM01-D09-${String(i + 1).padStart(6, '0')}`;
+  const appId = `${worker === WORKER ? 'HV' : 'HC'}${String(i + 1).padStart(4, '0')}`;
+  const regNumber = `ALM01-D${worker === WORKER ? '09' : '08'}-${String(i + 1).padStart(6, '0')}`;
   const { events, state } = drive({
     service: s,
     variantId: 'provider',
@@ -188,7 +193,7 @@ function atTheVisit(i: number): { appId: string; regNumber: string; events: Even
   });
   expect(state.step?.act).toBeTruthy();
   const actor = (a: EventDoc['actor']): EventDoc['actor'] =>
-    a.login === 'exec1' ? { ...a, login: WORKER.login, name: WORKER.name } : a;
+    a.login === 'exec1' ? { ...a, login: worker.login, name: worker.name } : a;
   const edited = events.map((e): EventDoc => {
     const { _id: _stale, ...rest } = e;
     const content = { ...rest, actor: actor(e.actor) } as Omit<EventDoc, '_id'>;
@@ -206,7 +211,7 @@ function atTheVisit(i: number): { appId: string; regNumber: string; events: Even
         },
       };
     if (content.kind === 'resolution')
-      content.payload = { ...content.payload, executor: WORKER.login, executorName: WORKER.name };
+      content.payload = { ...content.payload, executor: worker.login, executorName: worker.name };
     return { ...content, _id: contentEventId(content) } as EventDoc;
   });
   return { appId, regNumber, events: edited };
@@ -248,7 +253,7 @@ async function fillAct(page: Page, i: number): Promise<void> {
   }
 }
 
-test('the issue: 20 home visits over three days offline, each with a photo and an act filled on the card; all reach central and a second desk once', async ({
+test('the issue: 20 home visits over three days offline on a field laptop, each with a photo and an act filled on the card; all reach central and a second desk once', async ({
   page,
   browser,
 }) => {
@@ -257,17 +262,42 @@ test('the issue: 20 home visits over three days offline, each with a photo and a
   await page.clock.install({ time: new Date('2026-11-23T09:00:00+05:00') });
   await freshDesk(page);
   const apps = Array.from({ length: HOME_VISITS }, (_, i) => atTheVisit(i));
-  const put = await centralRequest('POST', 'office_alm01/_bulk_docs', { docs: apps.flatMap((a) => a.events) });
+  // A colleague's visits too: the office's, not hers.
+  const colleagues = Array.from({ length: COLLEAGUE_VISITS }, (_, i) => atTheVisit(i, COLLEAGUE));
+  const put = await centralRequest('POST', 'office_alm01/_bulk_docs', {
+    docs: [...apps, ...colleagues].flatMap((a) => a.events),
+  });
   expect(put.status).toBe(201);
   const before = byKind(await centralEvents());
-  expect(before).toEqual({ registered: HOME_VISITS, resolution: HOME_VISITS, step_done: HOME_VISITS });
+  const all = HOME_VISITS + COLLEAGUE_VISITS;
+  expect(before).toEqual({ registered: all, resolution: all, step_done: all });
 
-  // Her laptop takes the office's applications, then she leaves: no line to central.
+  // Her laptop is a field laptop (set before anyone signs in): it takes only what she needs, then
+  // she leaves: no line to central.
+  await page.goto('./#/settings');
+  await page.getByTestId('field-on').check();
+  await page.getByTestId('field-save').click();
+  await expect(page.getByTestId('field-saved')).toBeVisible();
   await actAs(page, WORKER.login, WORKER.name, 'executor');
   await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 30_000 });
   await page.goto('./#/visits');
   await expect(page.getByTestId('visit')).toHaveCount(HOME_VISITS, { timeout: 30_000 });
   await expect(page.getByTestId('visits-unsynced')).toContainText('бәрі жіберілді');
+  // Only her applications are on the laptop, and Settings says what it holds.
+  await page.goto('./#/applications');
+  await expect(page.getByTestId('applications-count')).toHaveText(`${HOME_VISITS} өтініш`);
+  await page.goto('./#/settings');
+  const held = page.getByTestId('field-held');
+  await expect(held).toContainText(`${HOME_VISITS} ашық өтініш, 0 басқа өтініш`);
+  await expect(held).toContainText(`${3 * HOME_VISITS} оқиға`);
+  await expect(page.getByTestId('field-scope')).toContainText(`Тізімде ${HOME_VISITS} өтініш`);
+  await expect(page.getByTestId('field-scope')).toContainText('23.11.2026');
+  await page.getByTestId('field-settings').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/field-settings-kk.png` });
+  await page.getByTestId('lang-ru').click();
+  await expect(held).toContainText(`${HOME_VISITS} открытых заявлений, 0 других заявлений`);
+  await page.screenshot({ path: `${SHOTS}/field-settings-ru.png` });
+  await page.getByTestId('lang-kk').click();
   await unplug(page);
 
   // Three days of visits, seven a day: at each home a photo and the act, through the card.
@@ -315,10 +345,10 @@ test('the issue: 20 home visits over three days offline, each with a photo and a
   expect([...new Set(photos.map((d) => d.appId))].sort()).toEqual(apps20);
   for (const p of photos) expect(Object.keys(p._attachments ?? {})).toHaveLength(1);
 
-  // A second desk of the office: all twenty, each with its act and photo.
+  // A second desk of the office (an office desk: everything): all twenty, each with its act and photo.
   const two = await secondDesk(browser, { login: 'bolat', name: 'Жұмабеков Болат', role: 'head' });
   await two.goto('./#/applications');
-  await expect(two.getByTestId('applications-count')).toHaveText(`${HOME_VISITS} өтініш`, { timeout: 30_000 });
+  await expect(two.getByTestId('applications-count')).toHaveText(`${all} өтініш`, { timeout: 30_000 });
   for (const a of [apps[0], apps[HOME_VISITS - 1]]) {
     if (!a) continue;
     await openCard(two, a.appId, a.regNumber);
