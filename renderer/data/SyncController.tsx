@@ -72,6 +72,8 @@ export function SyncController(): null {
         skip_setup: true,
       });
     const targetList = configuredTargets(targets);
+    // Central: a new desk's first download, and a field laptop's scope, come from it.
+    const first = targetList[0];
     let running: { handle: SyncHandle; remote: PouchDB.Database }[] = [];
     // Widenings one after another; each restarts the sync with the wider selector.
     let widen: Promise<void> = Promise.resolve();
@@ -80,14 +82,17 @@ export function SyncController(): null {
       if (!state || !user) return {};
       const scope = new Set(state.login === user.login ? state.scope : []);
       return {
-        pull: fieldPull({ ...state, scope: [...scope] }, user),
+        // The update sequence is central's (the scope was decided there): another server's pull
+        // (the hub's sequences are its own) starts from its own checkpoint, filtered the same way.
+        pull: fieldPull({ ...state, scope: [...scope], since: url === first?.url ? state.since : null }, user),
         onPulled: (docs) => {
           const added = widening(scope, docs);
           if (added.length === 0) return;
           for (const id of added) scope.add(id);
           widen = widen.then(async () => {
-            if (!live) return;
-            const remote = remoteOf(url);
+            if (!live || !first) return;
+            // Central's desks' view (a hub has none) gives the application's earlier events.
+            const remote = remoteOf(first.url);
             try {
               field = await widenFieldScope(desk.office, remote, added);
               useFieldStatus.setState({ state: field });
@@ -134,7 +139,6 @@ export function SyncController(): null {
     // A new desk downloads from the first server (central) before replicating live: open
     // applications first, the history after (firstDownload.ts). Should it fail (offline, an older
     // server without the desks' view), the live replication does the whole download, as before.
-    const first = targetList[0];
     const showDownload = (p: FirstDownloadProgress): void => {
       if (live && first)
         useSyncStatus.setState((s) => ({
@@ -148,10 +152,16 @@ export function SyncController(): null {
         if (first && live) {
           const remote = remoteOf(first.url);
           try {
-            field = await refreshFieldScope(desk.office, remote, user, { recentDays }, {
-              signal: abort.signal,
-              onProgress: showDownload,
-            });
+            field = await refreshFieldScope(
+              desk.office,
+              remote,
+              user,
+              { recentDays },
+              {
+                signal: abort.signal,
+                onProgress: showDownload,
+              },
+            );
           } catch (e) {
             if (live) console.warn('field scope: the last one is kept (offline or an older server)', e);
           } finally {
