@@ -357,4 +357,30 @@ test('the issue: 20 home visits over three days offline on a field laptop, each 
   }
   await two.getByTestId('inspection-act').screenshot({ path: `${SHOTS}/visits-second-desk-act.png` });
   await two.context().close();
+
+  // The head gives her one of the colleague's visits: her field laptop, online, takes that
+  // application with its whole history (the assignment came through the selector, the rest by id).
+  const given = colleagues[0];
+  const resolution = given?.events.find((e) => e.kind === 'resolution');
+  if (!given || !resolution) throw new Error('no colleague’s visit');
+  const at = Date.parse('2026-11-26T10:00:00+05:00');
+  const content = {
+    ...resolution,
+    kind: 'reassigned',
+    hlc: `${String(at).padStart(15, '0')}-0000`,
+    at: new Date(at).toISOString(),
+    payload: { executor: WORKER.login, executorName: WORKER.name },
+  } as Omit<EventDoc, '_id'> & { _id?: string; _rev?: string };
+  delete content._id;
+  delete content._rev;
+  const reassign = await centralRequest('POST', 'office_alm01/_bulk_docs', {
+    docs: [{ ...content, _id: contentEventId(content) }],
+  });
+  expect(reassign.status).toBe(201);
+  await page.goto('./#/applications');
+  await expect(page.getByTestId('applications-count')).toHaveText(`${HOME_VISITS + 1} өтініш`, { timeout: 60_000 });
+  await openCard(page, given.appId, given.regNumber);
+  await expect(page.getByTestId('card-number')).toHaveText(given.regNumber);
+  await page.goto('./#/visits');
+  await expect(page.getByTestId('visits-list')).toContainText(given.regNumber, { timeout: 30_000 });
 });
