@@ -14,7 +14,7 @@ import {
   sealJson,
   unwrapDataKey,
   wrapDataKey,
-} from '../renderer/data/envelope';
+} from '../renderer/data/seal/envelope';
 import type { CryptoParams, CryptoResult } from './protocol';
 
 /** A registration payload as the reception desk writes it (personal data in Kazakh and Russian). */

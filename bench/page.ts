@@ -9,19 +9,19 @@ import { contentEventId, type EventDoc, type PayloadOf, type StaffRole } from '@
 import { drive } from '@shared/workflow/drive';
 import Dexie from 'dexie';
 import { AppendError, Desk } from '../renderer/data/desk';
-import { deskKeysFromRaw, newDeskSecret, throwawayDeskKeys, type DeskKeys } from '../renderer/data/deskKeys';
-import { fromBase64Url, toBase64Url } from '../renderer/data/envelope';
+import { deskKeysFromRaw, newDeskSecret, throwawayDeskKeys, type DeskKeys } from '../renderer/data/seal/deskKeys';
+import { fromBase64Url, toBase64Url } from '../renderer/data/seal/envelope';
 import { keep } from '../renderer/data/account/deskUnlock';
 import { rememberUser } from '../renderer/data/account/localAccounts';
 import { makeVerifierWithKey } from '../renderer/data/account/verifier';
 import { cryptoBench } from './crypto';
-import { firstDownload, queryDeskView } from '../renderer/data/firstDownload';
+import { firstDownload, queryDeskView } from '../renderer/data/sync/firstDownload';
 import { reportsAdd, reportsDrop, reportsIndex, reportsTime } from './reports';
-import { openOfficeDb } from '../renderer/data/officeDb';
-import { PouchDB, type LocalAdapter } from '../renderer/data/pouch';
-import { openReadModel, readModelName, type ApplicationRow } from '../renderer/data/readModel';
-import { inboxCount, inboxPage, inboxRows, PAGE_SIZE, queuesOf, type InboxUser } from '../renderer/data/inbox';
-import { listPage, type ListPage, type ListQuery, type ListScope } from '../renderer/data/lists';
+import { openOfficeDb } from '../renderer/data/store/officeDb';
+import { PouchDB, type LocalAdapter } from '../renderer/data/store/pouch';
+import { openReadModel, readModelName, type ApplicationRow } from '../renderer/data/store/readModel';
+import { inboxCount, inboxPage, inboxRows, PAGE_SIZE, queuesOf, type InboxUser } from '../renderer/data/read/inbox';
+import { listPage, type ListPage, type ListQuery, type ListScope } from '../renderer/data/read/lists';
 import { SESSION_KEY, SIGNED_IN_KEY } from '../renderer/state/session';
 import type {
   AdapterParams,
@@ -407,7 +407,7 @@ async function inbox(p: InboxParams): Promise<InboxResult> {
   const matching = mine.filter((a) => a.dueAt !== null).length;
   const withoutDue = mine.length - matching;
 
-  // The query the app ships (renderer/data/inbox.ts): first page through `[queue+queueDue+appId]`.
+  // The query the app ships (renderer/data/read/inbox.ts): first page through `[queue+queueDue+appId]`.
   const dexieQuery = async (): Promise<ApplicationRow[]> => (await inboxPage(model, user, { limit: PAGE_SIZE })).rows;
 
   // The same rows as documents next to the events, for pouchdb-find.

@@ -3,7 +3,7 @@
  * exchange: plain JSON, one call per step, so that the driver can measure memory between steps.
  */
 import type { Period, ReportFact } from '../shared/reports';
-import type { LocalAdapter } from '../renderer/data/pouch';
+import type { LocalAdapter } from '../renderer/data/store/pouch';
 
 export interface CentralAccess {
   /** The office database on the central server, e.g. http://127.0.0.1:6123/office_alm01. */
@@ -16,7 +16,7 @@ export type ReplicateStrategy =
   | { label: string; kind: 'replicate'; batchSize: number; batchesLimit: number }
   /** Medic CHT's download: list {id, rev} on the server, fetch what is missing with _bulk_get. */
   | { label: string; kind: 'bulkGet'; batchSize: number; parallel: number }
-  /** The desk's own first download (renderer/data/firstDownload.ts): open applications first, by the desks' view. */
+  /** The desk's own first download (renderer/data/sync/firstDownload.ts): open applications first, by the desks' view. */
   | { label: string; kind: 'firstDownload'; batchSize: number; parallel: number };
 
 export interface ReplicateParams {
@@ -81,13 +81,13 @@ export interface LatencyResult {
 
 export interface AppInboxResult {
   /**
-   * The app's own inbox queries (renderer/data/inbox.ts) as the inbox screen runs them on opening:
+   * The app's own inbox queries (renderer/data/read/inbox.ts) as the inbox screen runs them on opening:
    * the first page (`shown` rows) and the counts; `rows` is the inbox's total.
    */
   head: { rows: number; shown: number; ms: Percentiles };
   executor: { login: string; rows: number; shown: number; ms: Percentiles };
   /**
-   * The same screens filtered and sorted (renderer/data/lists.ts): the head's inbox by one service,
+   * The same screens filtered and sorted (renderer/data/read/lists.ts): the head's inbox by one service,
    * late only, newest registration first; the whole office's applications by that service, open,
    * soonest due first. `rows` matched the filters; the first page shows `shown` of them.
    */
@@ -197,7 +197,7 @@ export interface CryptoResult {
   unlockMs: number;
 }
 
-/** The desk's real appends and rebuild on a fresh database, clear and sealed (renderer/data/sealedDb.ts). */
+/** The desk's real appends and rebuild on a fresh database, clear and sealed (renderer/data/seal/sealedDb.ts). */
 export interface SealedDeskParams {
   appends: number;
 }

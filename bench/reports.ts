@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { buildDayRows, computeOfficeReport, type Period, type ReportDayRow, type ReportFact } from '@shared/reports';
-import { openReadModel, readModelName, type ReadModel } from '../renderer/data/readModel';
-import { loadReportDays } from '../renderer/data/reports';
+import { openReadModel, readModelName, type ReadModel } from '../renderer/data/store/readModel';
+import { loadReportDays } from '../renderer/data/read/reports';
 import type { Percentiles, ReportsTimeResult } from './protocol';
 
 /**

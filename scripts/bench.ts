@@ -648,7 +648,7 @@ async function reportsOnly(): Promise<void> {
   const { reportFact, regionalFactDoc, periodOf } = await import('../shared/reports');
   const { fold } = await import('../shared/workflow');
   const { DEFAULT_CALENDAR } = await import('../shared/calendar');
-  const { regionalReport } = await import('../renderer/data/regional');
+  const { regionalReport } = await import('../renderer/data/remote/regional');
   const { putStaffUser } = await import('../server/provision');
   const catalogue = bundledCatalogue();
   const reportApps = num('report-apps');
@@ -1186,7 +1186,7 @@ async function hubMain(): Promise<void> {
         skip_setup: true,
       });
       const t = performance.now();
-      // The desk's own sync settings (renderer/data/sync.ts): batches of 100, 10 ahead.
+      // The desk's own sync settings (renderer/data/sync/sync.ts): batches of 100, 10 ahead.
       const r = await local.replicate.from(remote, { batch_size: 100, batches_limit: 10 });
       const ms = performance.now() - t;
       await local.destroy();

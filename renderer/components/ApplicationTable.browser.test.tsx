@@ -5,10 +5,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from '@shared/calendar';
 import { loadCatalogue } from '@shared/catalogue';
 import { testPermitService } from '../../tests/fixtures/testService';
-import type { ApplicationRow } from '../data/readModel';
+import type { ApplicationRow } from '../data/store/readModel';
 import { createI18n } from '../i18n';
 import { ApplicationTable } from './ApplicationTable';
-import { throwawayDeskKeys } from '../data/deskKeys';
+import { throwawayDeskKeys } from '../data/seal/deskKeys';
 import { applicationRow } from '../../tests/fixtures/applicationRow';
 
 const keys = throwawayDeskKeys();

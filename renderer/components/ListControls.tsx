@@ -12,11 +12,11 @@ import {
 import { useMemo, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CHANNELS as SERVICE_CHANNELS, type Catalogue } from '@shared/catalogue';
+import { STATUSES } from '@shared/workflow';
 import { useListFilters, type ListName } from '../state/listFilters';
 import { usePreferences } from '../state/preferences';
 import { DateInput } from './DateInput';
 
-const STATUSES = ['in_progress', 'waiting_applicant', 'closed', 'refused_at_intake', 'withdrawn', 'not_supplied'];
 /** The steps an application waits at in someone's inbox (not the applicant's own or automatic ones). */
 const STEP_KINDS = [
   'intake',

@@ -3,12 +3,12 @@ import type { Catalogue } from '@shared/catalogue';
 import { useDeskKeys } from '../state/deskKeys';
 import { useSession } from '../state/session';
 import { Desk } from './desk';
-import { DataError } from './officeDb';
-import type { ProjectorProgress } from './projector';
-import { CatalogController } from './CatalogController';
-import { useCatalog } from './catalogStore';
-import { PurgeController } from './PurgeController';
-import { SyncController } from './SyncController';
+import { DataError } from './store/officeDb';
+import type { ProjectorProgress } from './projection/projector';
+import { CatalogController } from './catalog/CatalogController';
+import { useCatalog } from './catalog/catalogStore';
+import { PurgeController } from './purge/PurgeController';
+import { SyncController } from './sync/SyncController';
 
 export type DeskStatus =
   | { state: 'notConfigured' }

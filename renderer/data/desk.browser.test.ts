@@ -4,11 +4,11 @@ import { loadCatalogue } from '@shared/catalogue';
 import type { ActorRef } from '@shared/events';
 import { testPermitIntake, testPermitService } from '../../tests/fixtures/testService';
 import { AppendError, Desk } from './desk';
-import { blindIndex } from './blindIndex';
-import { throwawayDeskKeys } from './deskKeys';
-import { PouchDB } from './pouch';
-import { readModelName } from './readModel';
-import { findApplicant, openApplicationPersonal } from './sealedRows';
+import { blindIndex } from './seal/blindIndex';
+import { throwawayDeskKeys } from './seal/deskKeys';
+import { PouchDB } from './store/pouch';
+import { readModelName } from './store/readModel';
+import { findApplicant, openApplicationPersonal } from './seal/sealedRows';
 import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /** One desk secret for the whole file: a desk reopened in a test must find its data readable. */

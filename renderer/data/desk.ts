@@ -20,16 +20,16 @@ import {
   type PayloadOf,
 } from '@shared/events';
 import { fold, outgoingLetter, type ApplicationState } from '@shared/workflow';
-import { sha256OfBlob, writeChained, type WritableEvent } from './auditChain';
-import { DataError, openOfficeDb, toDataError, type OfficeDb } from './officeDb';
-import type { DeskKeys } from './deskKeys';
-import type { PouchDB } from './pouch';
-import { localNumberMemory, NumberGuard, numberMemoryKey, type NumberMemoryStore } from './numberGuard';
-import { makeProjectFn } from './project';
-import { inlineProjection, workerProjection, type ProjectionRunner } from './projectionHost';
-import { Projector, type ProjectorProgress, type StoredEvent } from './projector';
-import { dropOldReadModels, openReadModel, type ReadModel } from './readModel';
-import { executorStanding, loadDirectory } from './staff';
+import { sha256OfBlob, writeChained, type WritableEvent } from './read/auditChain';
+import { DataError, openOfficeDb, toDataError, type OfficeDb } from './store/officeDb';
+import type { DeskKeys } from './seal/deskKeys';
+import type { PouchDB } from './store/pouch';
+import { localNumberMemory, NumberGuard, numberMemoryKey, type NumberMemoryStore } from './sync/numberGuard';
+import { makeProjectFn } from './projection/project';
+import { inlineProjection, workerProjection, type ProjectionRunner } from './projection/projectionHost';
+import { Projector, type ProjectorProgress, type StoredEvent } from './projection/projector';
+import { dropOldReadModels, openReadModel, type ReadModel } from './store/readModel';
+import { executorStanding, loadDirectory } from './read/staff';
 
 /** Why the desk would not write an event: a translatable code (`data:append.<code>`). */
 export class AppendError extends Error {
@@ -57,7 +57,7 @@ export interface DeskConfig {
   calendar?: WorkCalendar;
   now?: () => number;
   /**
-   * The unlocked desk keys (renderer/data/deskKeys.ts): event payloads and scans are sealed with
+   * The unlocked desk keys (renderer/data/seal/deskKeys.ts): event payloads and scans are sealed with
    * them in the local replica (sealedDb.ts), personal fields and search words in the read model
    * (sealedRows.ts). No keys, no desk: the app opens it only once a person has unlocked them.
    */

@@ -4,11 +4,11 @@ import { loadCatalogue } from '@shared/catalogue';
 import type { ActorRef } from '@shared/events';
 import { testPermitIntake, testPermitService } from '../../tests/fixtures/testService';
 import { AppendError, Desk } from './desk';
-import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './officeDb';
-import { PouchDB } from './pouch';
-import { readModelName } from './readModel';
-import { openJournalData } from './sealedRows';
-import { throwawayDeskKeys } from './deskKeys';
+import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc } from './store/officeDb';
+import { PouchDB } from './store/pouch';
+import { readModelName } from './store/readModel';
+import { openJournalData } from './seal/sealedRows';
+import { throwawayDeskKeys } from './seal/deskKeys';
 import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /** One desk secret for the whole file: a desk reopened in a test must find its data readable. */

@@ -1,18 +1,11 @@
+import { toLocalParts, utcOffsetMinutes } from '@shared/calendar';
 import type { UiLanguage } from '@shared/ipc/contract';
 import { intlLocale } from './index';
 
-/** Kazakhstan has one time zone, UTC+5, since 1 March 2024. */
-const KZ_OFFSET_MS = 5 * 60 * 60 * 1000;
-
+/** Kazakhstan's local time (shared/calendar/time.ts: UTC+5 since 1 March 2024, +6 before). */
 function kzParts(instant: number): { y: number; m: number; d: number; hh: number; mm: number } {
-  const t = new Date(instant + KZ_OFFSET_MS);
-  return {
-    y: t.getUTCFullYear(),
-    m: t.getUTCMonth() + 1,
-    d: t.getUTCDate(),
-    hh: t.getUTCHours(),
-    mm: t.getUTCMinutes(),
-  };
+  const p = toLocalParts(instant);
+  return { y: p.year, m: p.month, d: p.day, hh: Math.floor(p.minutes / 60), mm: p.minutes % 60 };
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -38,7 +31,7 @@ export function formatLongDate(instant: number, language: UiLanguage): string {
     month: 'long',
     day: 'numeric',
     timeZone: 'UTC',
-  }).format(new Date(instant + KZ_OFFSET_MS));
+  }).format(new Date(instant + utcOffsetMinutes(instant) * 60_000));
 }
 
 /**

@@ -4,11 +4,11 @@ import { loadCatalogue } from '@shared/catalogue';
 import type { ActorRef } from '@shared/events';
 import { testPermitIntake, testPermitService } from '../../tests/fixtures/testService';
 import { Desk } from '../data/desk';
-import { PouchDB } from '../data/pouch';
-import { readModelName } from '../data/readModel';
+import { PouchDB } from '../data/store/pouch';
+import { readModelName } from '../data/store/readModel';
 import { decisionJobs } from './printData';
 import type { CoverLetterData, NotificationData } from './types';
-import { throwawayDeskKeys } from '../data/deskKeys';
+import { throwawayDeskKeys } from '../data/seal/deskKeys';
 import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
 /** One desk secret for the whole file: a desk reopened in a test must find its data readable. */

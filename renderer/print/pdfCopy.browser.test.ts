@@ -5,11 +5,11 @@ import { fold } from '@shared/workflow';
 import type { KenseBridge, PdfRequest } from '@shared/ipc/contract';
 import { testPermitService } from '../../tests/fixtures/testService';
 import { Desk } from '../data/desk';
-import { PouchDB } from '../data/pouch';
-import { readModelName } from '../data/readModel';
+import { PouchDB } from '../data/store/pouch';
+import { readModelName } from '../data/store/readModel';
 import { createI18n } from '../i18n';
 import { intakeJobs, keepPdfCopy } from './printData';
-import { throwawayDeskKeys } from '../data/deskKeys';
+import { throwawayDeskKeys } from '../data/seal/deskKeys';
 
 /** One desk secret for the whole file: a desk reopened in a test must find its data readable. */
 const testKeys = throwawayDeskKeys();

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { DeskKeys } from '../data/deskKeys';
+import type { DeskKeys } from '../data/seal/deskKeys';
 
 /**
  * The unlocked desk keys, in memory only: set when a person signs in (their password unwraps the

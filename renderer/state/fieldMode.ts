@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { FIELD_OFF, fieldSettingsSchema, type FieldSettings } from '@shared/couch';
 
 /**
- * Whether this computer is a field laptop (renderer/data/field.ts), kept on the computer like the
+ * Whether this computer is a field laptop (renderer/data/sync/field.ts), kept on the computer like the
  * desk's set-up, so that the office's IT person sets it before anyone signs in and the first
  * download is already the field laptop's.
  */

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { z } from 'zod';
-import { DEFAULT_APPLICATIONS_QUERY, DEFAULT_INBOX_QUERY, LIST_SORTS, type ListQuery } from '../data/lists';
+import { DEFAULT_APPLICATIONS_QUERY, DEFAULT_INBOX_QUERY, LIST_SORTS, type ListQuery } from '../data/read/lists';
 
 /**
  * What each list is filtered, sorted and searched by, kept while the window is open (sessionStorage:

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { PurgeReport } from '../data/purge';
+import type { PurgeReport } from '../data/purge/purge';
 
 /** The purge of closed applications, as the Settings screen shows it. */
 export interface PurgeStatus {

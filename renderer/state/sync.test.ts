@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncSnapshot } from '../data/sync';
-import { downloadProgress } from '../data/sync';
+import type { SyncSnapshot } from '../data/sync/sync';
+import { downloadProgress } from '../data/sync/sync';
 import { configuredTargets, parseServerUrl, pendingSummary, restoreSync, syncStatusOf, type SyncState } from './sync';
 
 const snap = (state: SyncSnapshot['state'], pendingLocal: number | null = 0): SyncSnapshot => ({

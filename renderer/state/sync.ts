@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import type { SyncSnapshot } from '../data/sync';
+import type { SyncSnapshot } from '../data/sync/sync';
 
 /**
  * Where this desk syncs, who it syncs as, and what the sync indicator shows.

@@ -63,7 +63,7 @@ function basicUser(req: Request): string | null {
 
 /**
  * CouchDB 3 filters `_changes` with a Mango selector sent in the body of
- * `POST /db/_changes?filter=_selector`: how a field laptop's pull reads (renderer/data/field.ts).
+ * `POST /db/_changes?filter=_selector`: how a field laptop's pull reads (renderer/data/sync/field.ts).
  * express-pouchdb passes only `doc_ids` from that body (pouchdb/pouchdb-server#266; the fix,
  * pouchdb/pouchdb-server#413, was never merged): the selector is handed over in the query, which
  * express-pouchdb gives to PouchDB's changes() as it is, and PouchDB evaluates it as CouchDB does.

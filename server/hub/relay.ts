@@ -10,7 +10,7 @@
  *   as the server admin; the hub's account may not (central would refuse every one);
  * - design documents and `_local` state: never (each side has its own; `_local` never replicates).
  * Nothing else lives there. Central's `catalog` database is not relayed: desks pull it from central
- * directly (renderer/data/CatalogController.tsx) and keep their copy while central is away.
+ * directly (renderer/data/catalog/CatalogController.tsx) and keep their copy while central is away.
  *
  * Both legs are filtered with a Mango `selector` in the replication. CouchDB 3 evaluates it in its
  * `_changes` feed (`filter=_selector`) when central is the source (the pull), and PouchDB does the

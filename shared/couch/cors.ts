@@ -32,7 +32,7 @@ export function corsSettings(origins: readonly string[]): [section: string, key:
     // The desk sends HTTP Basic credentials (and CouchDB's cookie where a browser keeps one).
     ['cors', 'credentials', 'true'],
     ['cors', 'methods', 'GET, PUT, POST, HEAD, DELETE'],
-    // Content-Encoding: desks gzip their larger request bodies (renderer/data/syncLine.ts), which
+    // Content-Encoding: desks gzip their larger request bodies (renderer/data/sync/syncLine.ts), which
     // CouchDB 3 takes, but a browser sends that header only where CORS allows it (not by default).
     ['cors', 'headers', 'accept, authorization, content-type, content-encoding, origin, referer'],
   ];

@@ -1,3 +1,4 @@
+import { WORK_ROLES } from '../events/event';
 import { EVENTS_BY_APP_MAP, REPORT_VIEWS, REPORTS_VALIDATE_SOURCE } from './reportViews';
 import { OFFICE_VALIDATOR_LIB, validateOfficeDoc, type ValidationRules } from './validateDocUpdate';
 import { validateUserDoc, type UserDocPolicy } from './validateUserDoc';
@@ -135,11 +136,8 @@ export function validateDocUpdateSource(rules: ValidationRules): string {
 export const USERS_DB = '_users';
 /** Next to CouchDB's own `_design/_auth`, never replacing it. */
 export const USERS_DESIGN_DOC_ID = '_design/kense_staff';
-/**
- * What an office admin may grant: the roles of the office's daily work. office_admin, catalog_admin
- * and supervisor span offices or the admin's own power, so the server admin grants them.
- */
-export const GRANTABLE_ROLES = ['clerk', 'head', 'executor', 'commission'] as const;
+/** What an office admin may grant: the work roles; the server admin grants the others. */
+export const GRANTABLE_ROLES = WORK_ROLES;
 
 export function validateUserDocSource(policy: UserDocPolicy): string {
   return validatorSource(validateUserDoc, 'validateUserDoc', policy);

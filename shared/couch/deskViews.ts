@@ -3,7 +3,7 @@ import { plainSource, type ViewsDesignDocument } from './design';
  * What a desk asks of its office database on the server besides replication: one map/reduce view,
  * `_design/kense_desk/_view/apps`, that lets a new desk (or one far behind) download the open
  * applications first and the rest by application, without reading every event
- * (renderer/data/firstDownload.ts).
+ * (renderer/data/sync/firstDownload.ts).
  *
  * - `reduce=false`: one row per event under its application id, with the winning revision and the
  *   conflicting ones (a view sees `_conflicts`): the ids and revisions to fetch with `_bulk_get`.
@@ -97,7 +97,12 @@ export function peopleMap(doc: Record<string, unknown>): void {
   var author = actor && typeof actor === 'object' && typeof actor['login'] === 'string' ? actor['login'] : null;
   if (author !== null) emit([author, at], appId);
   var payload = doc['payload'] as Record<string, unknown> | null | undefined;
-  if (payload && typeof payload === 'object' && typeof payload['executor'] === 'string' && payload['executor'] !== author)
+  if (
+    payload &&
+    typeof payload === 'object' &&
+    typeof payload['executor'] === 'string' &&
+    payload['executor'] !== author
+  )
     emit([payload['executor'], at], appId);
 }
 /* eslint-enable no-var */

@@ -20,6 +20,12 @@ export const STAFF_ROLES = [
   'supervisor',
 ] as const;
 export const staffRoleSchema = z.enum(STAFF_ROLES);
+/**
+ * The roles of an office's daily work, the ones an application's steps name: what an office admin
+ * may grant and the staff directory lists. office_admin, catalog_admin and supervisor span offices
+ * or an admin's own power.
+ */
+export const WORK_ROLES = ['clerk', 'head', 'executor', 'commission'] as const;
 export type StaffRole = z.infer<typeof staffRoleSchema>;
 
 const note = z.string().max(2000).optional();
@@ -259,7 +265,7 @@ interface Envelope {
   /** Wall-clock time of the action (ISO 8601, UTC): what deadlines are counted from. */
   at: string;
   actor: ActorRef;
-  /** Set by the desk as the event is written (renderer/data/auditChain.ts); absent on older events. */
+  /** Set by the desk as the event is written (renderer/data/read/auditChain.ts); absent on older events. */
   chain?: ChainLink;
 }
 export type EventDoc<K extends EventKind = EventKind> = K extends EventKind

@@ -6,7 +6,7 @@ import { closureOf, factDays, isOpen, type Closure, type ReportFact } from './fa
  * (100,000 applications, half a million step passes) is then a few hundred rows to read, not
  * a hundred thousand objects: IndexedDB clones typed arrays as bytes, objects one field at a time.
  * The read model keeps these rows beside the per-application facts, and the projector keeps
- * both in step (renderer/data/projector.ts).
+ * both in step (renderer/data/projection/projector.ts).
  *
  * A row: `ids` (the applications, space-separated) and their dimensions in `apps`, APP_STRIDE
  * numbers per slot (indexes into `dict`); the day's entries in `entries`, ENTRY_STRIDE per entry.

@@ -1,6 +1,6 @@
 import { CalendarError, toLocalDate, workingMinutesBetween, type WorkCalendar } from '../calendar';
 import type { Norm } from '../catalogue/schema';
-import { officeHoursOf, type ApplicationState, type Outcome, type Status } from '../workflow/engine';
+import { OPEN_STATUSES, officeHoursOf, type ApplicationState, type Outcome, type Status } from '../workflow/engine';
 
 /**
  * What the reports know of one application: its service, channel, dates, result and each pass
@@ -73,8 +73,7 @@ export function parseNormKey(key: string): { value: number; unit: Norm['unit']; 
   return { value: Number(value), unit: unit as Norm['unit'], fromRegistration: r === 'r' };
 }
 
-const OPEN: readonly Status[] = ['in_progress', 'waiting_applicant'];
-export const isOpen = (status: Status): boolean => OPEN.includes(status);
+export const isOpen = (status: Status): boolean => OPEN_STATUSES.includes(status);
 
 /** The fact of a folded application; null when it was never registered nor refused (unknown service…). */
 export function reportFact(state: ApplicationState, calendar: WorkCalendar): ReportFact | null {

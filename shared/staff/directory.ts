@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOGIN_PATTERN } from '../auth/identity';
+import { WORK_ROLES } from '../events/event';
 import { CODE_PATTERN } from '../events/ids';
 
 /**
@@ -16,8 +17,8 @@ export const STAFF_DIRECTORY_PREFIX = 'staff:';
 
 export const staffDirectoryId = (login: string): string => `${STAFF_DIRECTORY_PREFIX}${login}`;
 
-/** The roles a directory entry may list: the office's daily work (the grantable roles). */
-export const DIRECTORY_ROLES = ['clerk', 'head', 'executor', 'commission'] as const;
+/** The roles a directory entry may list: the office's daily work. */
+export const DIRECTORY_ROLES = WORK_ROLES;
 
 export const staffDirectoryEntrySchema = z
   .object({

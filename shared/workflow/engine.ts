@@ -344,8 +344,20 @@ function mayDecline(state: ApplicationState, step: Step): boolean {
   });
 }
 
+/** Every status, in the order lists offer them. */
+export const STATUSES: readonly Status[] = [
+  'in_progress',
+  'waiting_applicant',
+  'closed',
+  'refused_at_intake',
+  'withdrawn',
+  'not_supplied',
+];
+/** Someone still has to act: the open statuses (the rest are final). */
+export const OPEN_STATUSES: readonly Status[] = ['in_progress', 'waiting_applicant'];
+
 export function isFinal(status: Status): boolean {
-  return status !== 'in_progress' && status !== 'waiting_applicant';
+  return !OPEN_STATUSES.includes(status);
 }
 
 /** The latest executor step already done: where a returned application goes back to. */

@@ -9,7 +9,7 @@ import { DEFAULT_CALENDAR } from '../../shared/calendar';
 import { loadCatalogue } from '../../shared/catalogue/load';
 import { buildDayRows, computeOfficeReport, periodOf, reportFact, type ReportFact } from '../../shared/reports';
 import { fold } from '../../shared/workflow';
-import { regionalReport } from '../../renderer/data/regional';
+import { regionalReport } from '../../renderer/data/remote/regional';
 import { findReportService, planOffice, REPORT_SERVICES, type Plan } from '../fixtures/reportOffice';
 import { freePort } from './lab/harness';
 import { basicAuth as basic, startTestCouch, testAdmin, type TestCouch } from './lab/couch';

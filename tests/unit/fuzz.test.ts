@@ -11,8 +11,8 @@ import { isNavigationAllowed, isRequestAllowed, type CaptureGate } from '../../e
 import { ipcHandlers } from '../../electron/main/handlers';
 import { createKeyStore } from '../../electron/main/keyStore';
 import { syncOrigins } from '../../electron/main/csp';
-import { EnvelopeError, generateDataKey, openBytes, openJson, sealJson } from '../../renderer/data/envelope';
-import { eligibleForPurge, purgePolicySchema } from '../../renderer/data/purge';
+import { EnvelopeError, generateDataKey, openBytes, openJson, sealJson } from '../../renderer/data/seal/envelope';
+import { eligibleForPurge, purgePolicySchema } from '../../renderer/data/purge/purge';
 
 /**
  * Random and malformed input thrown at every boundary that takes data from outside: the IPC

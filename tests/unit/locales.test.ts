@@ -3,8 +3,8 @@ import path from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import { SECTIONS } from '@shared/ipc/contract';
-import type { DataError } from '../../renderer/data/officeDb';
-import type { SyncErrorCode, SyncState } from '../../renderer/data/sync';
+import type { DataError } from '../../renderer/data/store/officeDb';
+import type { SyncErrorCode, SyncState } from '../../renderer/data/sync/sync';
 import { createI18n } from '../../renderer/i18n';
 
 const root = path.resolve(__dirname, '../..');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { DeskKeys } from '../deskKeys';
-import { openJson, sealJson } from '../envelope';
-import { basicAuth } from '../serverAuth';
+import type { DeskKeys } from '../seal/deskKeys';
+import { openJson, sealJson } from '../seal/envelope';
+import { basicAuth } from '../remote/serverAuth';
 import { authenticate } from '../../features/auth/authenticate';
 import { changeOwnPassword } from './changePassword';
 import { unlockDesk } from './deskUnlock';

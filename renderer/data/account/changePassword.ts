@@ -1,5 +1,5 @@
 import { MIN_PASSWORD_LENGTH } from '@shared/staff';
-import { base, basicAuth, checkWithServer } from '../serverAuth';
+import { base, basicAuth, checkWithServer } from '../remote/serverAuth';
 import { rewrapDeskSecrets } from './deskUnlock';
 import { knownUser, rememberUser } from './localAccounts';
 import { checkPassword, makeVerifierWithKey } from './verifier';

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { officeDbName } from '@shared/couch';
 import type { DataKeyRequest, DataKeyResult, KenseBridge } from '@shared/ipc/contract';
-import { deskKeysFromRaw, newDeskSecret, type DeskKeys } from '../deskKeys';
-import { openJson, sealJson } from '../envelope';
-import { PouchDB } from '../pouch';
-import { checkSealKey, sealKeyMatches } from '../sealedDb';
-import { basicAuth } from '../serverAuth';
+import { deskKeysFromRaw, newDeskSecret, type DeskKeys } from '../seal/deskKeys';
+import { openJson, sealJson } from '../seal/envelope';
+import { PouchDB } from '../store/pouch';
+import { checkSealKey, sealKeyMatches } from '../seal/sealedDb';
+import { basicAuth } from '../remote/serverAuth';
 import { signOut } from '../../state/credentials';
 import { useDeskKeys } from '../../state/deskKeys';
 import { authenticate } from '../../features/auth/authenticate';

@@ -1,10 +1,10 @@
 import { officeDbName } from '@shared/couch';
 import { contentDigest } from '@shared/events';
 import type { KenseBridge } from '@shared/ipc/contract';
-import { deskKeysFromRaw, newDeskSecret, type DeskKeys } from '../deskKeys';
-import type { SealCheck } from '../sealedDb';
-import { EnvelopeError, fromBase64Url, openBytes, sealBytes, toBase64Url } from '../envelope';
-import { base, basicAuth } from '../serverAuth';
+import { deskKeysFromRaw, newDeskSecret, type DeskKeys } from '../seal/deskKeys';
+import type { SealCheck } from '../seal/sealedDb';
+import { EnvelopeError, fromBase64Url, openBytes, sealBytes, toBase64Url } from '../seal/envelope';
+import { base, basicAuth } from '../remote/serverAuth';
 import { deskSecretKnownHere, knownUser, rememberDeskSecret } from './localAccounts';
 
 /**

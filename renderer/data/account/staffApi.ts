@@ -7,7 +7,7 @@ import {
   type StaffList,
   type UpdateStaff,
 } from '@shared/staff';
-import { base, basicAuth } from '../serverAuth';
+import { base, basicAuth } from '../remote/serverAuth';
 
 export type { StaffAccount } from '@shared/staff';
 

@@ -6,10 +6,10 @@ import { loadCatalogue } from '@shared/catalogue';
 import { seedStaffDirectory, staffEntry } from '../../../tests/fixtures/staffDirectory';
 import { testPermitService } from '../../../tests/fixtures/testService';
 import { Desk } from '../../data/desk';
-import { throwawayDeskKeys } from '../../data/deskKeys';
-import { PouchDB } from '../../data/pouch';
-import { readModelName } from '../../data/readModel';
-import type { ExecutorChoice } from '../../data/staff';
+import { throwawayDeskKeys } from '../../data/seal/deskKeys';
+import { PouchDB } from '../../data/store/pouch';
+import { readModelName } from '../../data/store/readModel';
+import type { ExecutorChoice } from '../../data/read/staff';
 import { createI18n } from '../../i18n';
 import { ExecutorPicker } from './ExecutorPicker';
 

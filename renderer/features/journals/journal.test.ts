@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '@shared/catalogue';
 import { testPermitService } from '../../../tests/fixtures/testService';
-import type { ApplicationRow, JournalRow } from '../../data/readModel';
+import type { ApplicationRow, JournalRow } from '../../data/store/readModel';
 import { journalTable } from './journal';
 import { applicationRow } from '../../../tests/fixtures/applicationRow';
 

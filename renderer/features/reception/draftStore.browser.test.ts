@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { throwawayDeskKeys, type DeskKeys } from '../../data/deskKeys';
-import { openJson } from '../../data/envelope';
+import { throwawayDeskKeys, type DeskKeys } from '../../data/seal/deskKeys';
+import { openJson } from '../../data/seal/envelope';
 import { useDeskKeys } from '../../state/deskKeys';
 import { DRAFTS_KEY, draftsWritten, useDrafts } from './draftStore';
 import { emptyDraft, type ReceptionDraft } from './intake';

@@ -12,7 +12,7 @@ import { MemoryRouter } from 'react-router';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cdp, page } from 'vitest/browser';
 import { TopBar } from '../../app/TopBar';
-import type { SyncSnapshot } from '../../data/sync';
+import type { SyncSnapshot } from '../../data/sync/sync';
 import { createI18n } from '../../i18n';
 import { useSession } from '../../state/session';
 import { useSyncStatus } from '../../state/sync';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bundledCatalogue } from '@shared/catalogue';
 import { applicationRow } from '../../../tests/fixtures/applicationRow';
-import { addEntry, receiptWaits, removeEntry } from '../../data/handover';
+import { addEntry, receiptWaits, removeEntry } from '../../data/read/handover';
 import { myVisits } from './visits';
 
 const catalogue = bundledCatalogue();

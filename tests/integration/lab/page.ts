@@ -19,14 +19,14 @@ import {
   type StaffRole,
 } from '@shared/events';
 import { allowedActions, isFinal, type AllowedAction } from '@shared/workflow';
-import { ownHeads } from '../../../renderer/data/auditChain';
+import { ownHeads } from '../../../renderer/data/read/auditChain';
 import { Desk } from '../../../renderer/data/desk';
-import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc, type OfficeDb } from '../../../renderer/data/officeDb';
-import { PouchDB } from '../../../renderer/data/pouch';
-import { deskKeysFromRaw } from '../../../renderer/data/deskKeys';
-import { openedModelDump, type OpenedModelDump } from '../../../renderer/data/sealedRows';
-import { openRemote, startSync, type SyncHandle, type SyncSnapshot } from '../../../renderer/data/sync';
-import type { Line } from '../../../renderer/data/syncLine';
+import { DEVICE_DOC_ID, openOfficeDb, type DeviceDoc, type OfficeDb } from '../../../renderer/data/store/officeDb';
+import { PouchDB } from '../../../renderer/data/store/pouch';
+import { deskKeysFromRaw } from '../../../renderer/data/seal/deskKeys';
+import { openedModelDump, type OpenedModelDump } from '../../../renderer/data/seal/sealedRows';
+import { openRemote, startSync, type SyncHandle, type SyncSnapshot } from '../../../renderer/data/sync/sync';
+import type { Line } from '../../../renderer/data/sync/syncLine';
 import { staffEntry, seedStaffDirectory } from '../../fixtures/staffDirectory';
 import { testPermitService } from '../../fixtures/testService';
 import { intake, prng } from './common';

@@ -1,0 +1,251 @@
+import { buildDayRows, factDays, updateDayRows, type ReportDayRow, type ReportFact } from '@shared/reports';
+import { blindIndex } from '../seal/blindIndex';
+import type { DeskKeys } from '../seal/deskKeys';
+import type { ProjectFn, StoredEvent } from './projector';
+import type { ApplicantRow, ApplicationRow, JournalRow, MetaRow, ReadModel, StaffRow } from '../store/readModel';
+import { openDoc } from '../seal/sealedDb';
+import { sealProjection, type SealedProjection } from '../seal/sealedRows';
+import { isAssigneeUnknown, loadDirectory } from '../read/staff';
+import { pickVerified, type LeafDoc } from './verifiedEvents';
+
+/**
+ * One batch of the projection, from events as the local replica stores them to read-model rows
+ * written in one transaction: open the sealed payloads, keep for each event the revision whose
+ * content its id names, fold each application once, seal its rows, and write them all with bulk
+ * operations. It runs in the projection worker (projectionWorker.ts), off the window's thread; the
+ * Projector (projector.ts) reads the events and hands batches over. Stateless between batches but
+ * for the read model itself and the verdict cache of verifiedEvents.ts.
+ */
+
+/** A document as stored (sealed payload, `_conflicts` when it has any). */
+export type StoredDoc = LeafDoc;
+
+export interface AppEvents {
+  appId: string;
+  /** The winning revision of each of the application's events, as stored. */
+  events: StoredDoc[];
+  /** The other leaves of the events that have conflicts, as stored: a forged winner is passed over. */
+  leaves: StoredDoc[];
+}
+
+/** A changed entry of the office's staff directory: its row, or null when deleted or malformed. */
+export interface StaffChange {
+  login: string;
+  row: StaffRow | null;
+}
+
+export interface ProjectionBatch {
+  apps: AppEvents[];
+  /** Staff-directory entries changed (written before the applications, which are marked by them). */
+  staff?: StaffChange[];
+  /** The time the rows' flags are computed at (overdue, at risk). */
+  now: number;
+  /** The changes-feed position these rows cover, written with them. */
+  checkpoint?: number | string;
+  /** A rebuild scan's position (the last application written, the sequence it will end at). */
+  scan?: ScanMark | null;
+  /**
+   * The reports' day index: kept up to date batch by batch (absent); left stale in a long catch-up
+   * (`defer`: a scan, a first download), the same day rows are not rewritten batch after batch;
+   * or built again from every fact if it was left stale (`rebuild`, at the end of a catch-up).
+   */
+  reportDays?: 'defer' | 'rebuild';
+}
+
+/** Where a rebuild's scan over the events by id has got to: resumed there after a reload. */
+export interface ScanMark {
+  seq: number | string;
+  after: string;
+}
+
+export const CHECKPOINT = 'checkpoint';
+/** The blind-index key's check token: a model built under other keys is dropped and rebuilt. */
+export const KEY_CHECK = 'keys';
+export const SCAN = 'scan';
+/**
+ * Set while the reports' day index lags behind the facts (a long catch-up writes only the facts):
+ * the end of the catch-up rebuilds it once. A pass that dies midway leaves it set: the next
+ * catch-up's end rebuilds.
+ */
+export const REPORT_DAYS_STALE = 'reportDaysStale';
+
+type FactChange = { before: ReportFact | null; after: ReportFact | null };
+
+/** Rewrites the day rows that these changed facts touch (inside the caller's transaction). */
+async function updateReportDays(m: ReadModel, changes: readonly FactChange[]): Promise<void> {
+  const days = new Set<string>();
+  for (const c of changes) for (const f of [c.before, c.after]) if (f) for (const d of factDays(f)) days.add(d);
+  const stored = await m.reportDays.bulkGet([...days]);
+  const current = new Map<string, ReportDayRow>();
+  for (const row of stored) if (row) current.set(row.day, row);
+  const rows = updateDayRows(current, changes);
+  const gone = rows.filter((r) => r.ids === '').map((r) => r.day);
+  const kept = rows.filter((r) => r.ids !== '');
+  await Promise.all([
+    gone.length > 0 ? m.reportDays.bulkDelete(gone) : null,
+    kept.length > 0 ? m.reportDays.bulkPut(kept) : null,
+  ]);
+}
+
+/** The day index again from every fact, if it was left stale; its own transaction (the lists are not held). */
+async function rebuildReportDaysIfStale(m: ReadModel): Promise<void> {
+  await m.transaction('rw', [m.reportFacts, m.reportDays, m.meta], async () => {
+    if ((await m.meta.get(REPORT_DAYS_STALE))?.value !== 1) return;
+    const rows = buildDayRows(await m.reportFacts.toArray());
+    await m.reportDays.clear();
+    await m.reportDays.bulkPut(rows);
+    await m.meta.put({ key: REPORT_DAYS_STALE, value: 0 });
+  });
+}
+
+/** An applicant row from an earlier registration than another (by time, then application id). */
+const isOlder = (a: ApplicantRow, b: ApplicantRow): boolean =>
+  a.lastSeenAt !== b.lastSeenAt ? a.lastSeenAt < b.lastSeenAt : a.lastAppId < b.lastAppId;
+
+/** The row with its `assigneeUnknown` mark as the directory has it now (absent when known). */
+function marked<T extends ApplicationRow>(row: T, directory: ReadonlyMap<string, StaffRow>): T {
+  const { assigneeUnknown: _old, ...rest } = row;
+  return (isAssigneeUnknown(row, directory) ? { ...rest, assigneeUnknown: 1 } : rest) as T;
+}
+
+/** WebCrypto's cost is per call and calls queue on one thread: a few at a time beat thousands at once. */
+const CONCURRENCY = 16;
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, f: (x: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export class BatchProjector {
+  constructor(
+    private readonly model: ReadModel,
+    private project: ProjectFn,
+    private readonly keys: DeskKeys,
+  ) {}
+
+  /** Folds with another function from the next batch on (a catalogue or calendar pulled from central). */
+  setProject(project: ProjectFn): void {
+    this.project = project;
+  }
+
+  /** The events of one application as the fold must see them: opened, each the verified revision. */
+  private async verified(app: AppEvents): Promise<StoredEvent[]> {
+    const open = (d: StoredDoc): Promise<StoredDoc> => openDoc(this.keys, d);
+    const out: StoredEvent[] = [];
+    for (const stored of app.events) {
+      const doc = await open(stored);
+      let chosen = pickVerified(doc, []);
+      if (!chosen && doc._conflicts?.length) {
+        const leaves = await Promise.all(app.leaves.filter((l) => l._id === doc._id).map(open));
+        chosen = pickVerified(doc, leaves);
+      }
+      // None verifies (edited in place on disk): the stored one, which the fold refuses and the
+      // integrity check names, as Projector.eventsOf does.
+      out.push((chosen ?? doc) as unknown as StoredEvent);
+    }
+    return out;
+  }
+
+  async apply(batch: ProjectionBatch): Promise<void> {
+    const check = await blindIndex(this.keys.index).check();
+    const projected = await mapLimited(batch.apps, CONCURRENCY, async (app) => {
+      const clear = this.project(app.appId, await this.verified(app), batch.now);
+      return [app.appId, await sealProjection(this.keys, clear)] as [string, SealedProjection];
+    });
+    const applications: ApplicationRow[] = [];
+    const journal: JournalRow[] = [];
+    // Every event re-projects its whole application: the applicant row keeps the details of the
+    // latest registration (by time, then id), whatever order the events arrived in.
+    const applicants = new Map<string, ApplicantRow>();
+    // What the reports count, per application folded here (a stand-in fold may give none: undefined).
+    const facts: { appId: string; after: ReportFact | null }[] = [];
+    for (const [appId, p] of projected) {
+      if (p.report !== undefined) facts.push({ appId, after: p.report });
+      if (p.application) applications.push(p.application);
+      journal.push(...p.journal);
+      const a = p.applicant;
+      const seen = a && applicants.get(a.key);
+      if (a && (!seen || !isOlder(a, seen))) applicants.set(a.key, a);
+    }
+    // A journal row is keyed by the event it records, always one of its application's: deleting the
+    // batch's event ids removes every row the applications had (by key: no index scan).
+    const eventIds = batch.apps.flatMap((a) => a.events.map((e) => e._id));
+    const m = this.model;
+    const staff = batch.staff ?? [];
+    const tables = [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
+    await m.transaction('rw', tables, async () => {
+      // The directory first: the applications are marked by it (an unknown or deactivated executor
+      // sends them to the head's inbox).
+      const gone = staff.filter((s) => !s.row || s.row.login !== s.login).map((s) => s.login);
+      const kept = staff.flatMap((s) => (s.row && s.row.login === s.login ? [s.row] : []));
+      if (gone.length > 0) await m.staff.bulkDelete(gone);
+      if (kept.length > 0) await m.staff.bulkPut(kept);
+      const directory = await loadDirectory(m);
+      const keys = [...applicants.keys()];
+      const stored = keys.length > 0 ? await m.applicants.bulkGet(keys) : [];
+      const newer = keys.flatMap((k, i) => {
+        const a = applicants.get(k);
+        const current = stored[i];
+        return a && (!current || !isOlder(a, current)) ? [a] : [];
+      });
+      const meta: MetaRow[] = [{ key: KEY_CHECK, value: check }];
+      if (batch.checkpoint !== undefined) meta.push({ key: CHECKPOINT, value: batch.checkpoint });
+      await Promise.all([
+        applications.length > 0 ? m.applications.bulkPut(applications.map((a) => marked(a, directory))) : null,
+        newer.length > 0 ? m.applicants.bulkPut(newer) : null,
+        // The projection is the application's whole journal: a row whose action has since been
+        // superseded by a replicated event (an issuance that lost) must not stay behind.
+        (eventIds.length > 0 ? m.journal.bulkDelete(eventIds) : Promise.resolve()).then(() =>
+          journal.length > 0 ? m.journal.bulkPut(journal) : null,
+        ),
+        m.meta.bulkPut(meta),
+        batch.scan === undefined
+          ? null
+          : batch.scan === null
+            ? m.meta.delete(SCAN)
+            : m.meta.put({ key: SCAN, value: JSON.stringify(batch.scan) }),
+      ]);
+      if (staff.length > 0) {
+        // The directory changed: every application waiting on an executor is judged again.
+        const waiting = await m.applications.where('role').equals('executor').toArray();
+        const changed = waiting.filter((a) => (a.assigneeUnknown ?? 0) !== (isAssigneeUnknown(a, directory) ? 1 : 0));
+        if (changed.length > 0) await m.applications.bulkPut(changed.map((a) => marked(a, directory)));
+      }
+      await this.writeFacts(facts, batch.reportDays === 'defer');
+    });
+    if (batch.reportDays === 'rebuild') await rebuildReportDaysIfStale(m);
+  }
+
+  /** The report facts that changed, and the day index with them unless it is deferred or already stale. */
+  private async writeFacts(
+    facts: readonly { appId: string; after: ReportFact | null }[],
+    defer: boolean,
+  ): Promise<void> {
+    if (facts.length === 0) return;
+    const m = this.model;
+    const stored = await m.reportFacts.bulkGet(facts.map((f) => f.appId));
+    const changes: FactChange[] = [];
+    facts.forEach(({ after }, i) => {
+      const before = stored[i] ?? null;
+      if (JSON.stringify(before) !== JSON.stringify(after)) changes.push({ before, after });
+    });
+    if (changes.length === 0) return;
+    const put = changes.flatMap((c) => (c.after ? [c.after] : []));
+    const gone = changes.flatMap((c) => (!c.after && c.before ? [c.before.appId] : []));
+    await Promise.all([
+      put.length > 0 ? m.reportFacts.bulkPut(put) : null,
+      gone.length > 0 ? m.reportFacts.bulkDelete(gone) : null,
+    ]);
+    if (defer || (await m.meta.get(REPORT_DAYS_STALE))?.value === 1)
+      await m.meta.put({ key: REPORT_DAYS_STALE, value: 1 });
+    else await updateReportDays(m, changes);
+  }
+}

@@ -1,0 +1,364 @@
+import { appEventRange } from '@shared/events';
+import { STAFF_DIRECTORY_PREFIX } from '@shared/staff';
+import { blindIndex } from '../seal/blindIndex';
+import type { DeskKeys } from '../seal/deskKeys';
+import type { PouchDB } from '../store/pouch';
+import {
+  CHECKPOINT,
+  KEY_CHECK,
+  SCAN,
+  type AppEvents,
+  type ProjectionBatch,
+  type ScanMark,
+  type StaffChange,
+  type StoredDoc,
+} from './projectBatch';
+import { inlineProjection, type ProjectionRunner } from './projectionHost';
+import type { ProjectSource } from './projectionWorker';
+import type { ReadModel } from '../store/readModel';
+import { unopened } from '../seal/sealedDb';
+import type { ClearProjection } from '../seal/sealedRows';
+import { isStaffDocId, staffRowOf } from '../read/staff';
+import { verifiedRevision, type LeafDoc } from './verifiedEvents';
+
+/** An event document as stored: the envelope fields the projector needs. */
+export interface StoredEvent {
+  _id: string;
+  appId: string;
+  kind: string;
+  hlc: string;
+  device: string;
+  [key: string]: unknown;
+}
+
+/** Folds all events of one application (in any order: the fold orders them itself), in clear. */
+export type ProjectFn = (appId: string, events: StoredEvent[], now: number) => ClearProjection;
+
+export interface ProjectorProgress {
+  processed: number;
+  total: number;
+}
+
+export interface ProjectorOptions {
+  /** Where batches are folded and written; on this thread when absent (projectionHost.ts). */
+  runner?: ProjectionRunner;
+  /** Changes read per incremental batch: thousands, so that the worker's transactions are large. */
+  changesPage?: number;
+  /** Events read per batch of a scan (whole applications: a page is cut where the last one starts). */
+  scanPage?: number;
+}
+/**
+ * Changes left beyond which a catch-up leaves the reports' day index to its end (one rebuild from
+ * the facts) instead of rewriting the same day rows batch after batch.
+ */
+const REPORT_BULK = 2000;
+/** Range reads issued together (IndexedDB serves them in parallel). */
+const READS_AT_ONCE = 64;
+
+const appIdOf = (id: string): string | null => /^evt:([^:]+):/.exec(id)?.[1] ?? null;
+
+/**
+ * Follows the office database's changes feed — the desk's own appends and replicated events
+ * alike: there is no second path for sync — and keeps the read model up to date, with the
+ * checkpoint written in the same transaction as the rows it covers.
+ *
+ * The work is split: this side (the desk's thread, the replica's one reader and writer) reads the
+ * stored events in batches of thousands, each application's events whole; the runner (the
+ * projection worker, projectionHost.ts) opens, folds, seals and writes them. An empty model (a
+ * first start, a rebuild, a new read-model version) is filled by a scan of the events by id, so
+ * each application is read and folded once, whatever order its events arrived in; the scan's
+ * position is kept, and a reload resumes it. The office's staff directory (`staff:` documents)
+ * comes through the same feed into the `staff` table; when it changes, the applications waiting on
+ * an executor are marked again (an unknown or deactivated executor sends them to the head's inbox).
+ */
+export class Projector {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private feed: PouchDB.Core.Changes<object> | null = null;
+  private keysChecked = false;
+  private readonly runner: ProjectionRunner;
+  private readonly changesPage: number;
+  private readonly scanPage: number;
+  /** The next pass folds every application again, rows replaced in place (a new calendar or catalogue). */
+  private refold = false;
+  /**
+   * The reports' day index may lag behind the facts: this pass deferred it, or an earlier run
+   * (before a reload) may have left it stale. The end of the catch-up rebuilds it if so.
+   */
+  private daysMaybeStale = true;
+
+  constructor(
+    private readonly db: PouchDB.Database,
+    private readonly model: ReadModel,
+    project: ProjectFn,
+    private readonly keys: DeskKeys,
+    private readonly now: () => number = () => Date.now(),
+    opts: ProjectorOptions = {},
+  ) {
+    this.runner = opts.runner ?? inlineProjection(model, project, keys);
+    this.changesPage = opts.changesPage ?? 2000;
+    this.scanPage = opts.scanPage ?? 4000;
+  }
+
+  /** Where the projection runs (the bench and the tests check it is the worker). */
+  get where(): ProjectionRunner['where'] {
+    return this.runner.where;
+  }
+
+  /**
+   * A model sealed under other keys (the desk was re-keyed, or its secret was lost and made anew)
+   * would open to nothing and find nothing: it is dropped once, and this pass rebuilds it.
+   */
+  private async checkKeys(): Promise<void> {
+    if (this.keysChecked) return;
+    const check = await blindIndex(this.keys.index).check();
+    const stored = (await this.model.meta.get(KEY_CHECK))?.value;
+    const empty = (await this.model.meta.get(CHECKPOINT)) === undefined;
+    if (stored !== check && !empty) await this.clear();
+    this.keysChecked = true;
+  }
+
+  /**
+   * Projects with another fold from now on (a catalogue or calendar pulled from central). With
+   * `refold`, every application is folded again in the background, rows replaced in place (a scan
+   * that keeps the model): lists stay filled meanwhile, and a due time that waited for a calendar
+   * year appears.
+   */
+  setProject(project: ProjectFn, source: ProjectSource, refold: boolean): void {
+    const set = this.runner.setProject(project, source);
+    void set
+      .then(() => {
+        if (!refold) return;
+        this.refold = true;
+        return this.catchUp();
+      })
+      .catch((e: unknown) => console.error('projector', e));
+  }
+
+  /** Applies every change since the checkpoint; concurrent calls coalesce into one more pass. */
+  catchUp(onProgress?: (p: ProjectorProgress) => void): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.pass(onProgress);
+      } while (this.again);
+      if (this.daysMaybeStale) {
+        await this.runner.apply({ apps: [], now: this.now(), reportDays: 'rebuild' });
+        this.daysMaybeStale = false;
+      }
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async pass(onProgress?: (p: ProjectorProgress) => void): Promise<void> {
+    const info = await this.db.info();
+    const total =
+      typeof info.update_seq === 'number' ? info.update_seq : Number.parseInt(String(info.update_seq), 10) || 0;
+    await this.checkKeys();
+    const [checkpoint, scan] = await Promise.all([this.model.meta.get(CHECKPOINT), this.model.meta.get(SCAN)]);
+    let since: number | string;
+    let processed: number;
+    const refold = this.refold;
+    this.refold = false;
+    if (scan || checkpoint === undefined || refold) {
+      const mark: ScanMark =
+        scan && !refold ? (JSON.parse(String(scan.value)) as ScanMark) : { seq: info.update_seq, after: '' };
+      await this.scanPass(mark, total, onProgress);
+      since = mark.seq;
+      processed = typeof since === 'number' ? since : 0;
+    } else {
+      since = checkpoint.value;
+      processed = typeof since === 'number' ? since : 0;
+    }
+    const behind = total - (typeof since === 'number' ? since : Number.parseInt(String(since), 10) || 0);
+    const reportDays = behind > REPORT_BULK ? 'defer' : undefined;
+    if (reportDays) this.daysMaybeStale = true;
+    // Read ahead: the next batch is read while the runner writes this one (it writes them in order).
+    let writing: Promise<void> = Promise.resolve();
+    for (;;) {
+      const page = await this.db.changes({ since, limit: this.changesPage });
+      if (page.results.length === 0) break;
+      const appIds = new Set<string>();
+      const staffIds: string[] = [];
+      for (const ch of page.results) {
+        const appId = appIdOf(ch.id);
+        if (appId) appIds.add(appId);
+        else if (isStaffDocId(ch.id)) staffIds.push(ch.id);
+      }
+      const [apps, staff] = await Promise.all([this.readApps([...appIds]), this.readStaff(staffIds)]);
+      await writing;
+      const batch: ProjectionBatch = {
+        apps,
+        staff,
+        now: this.now(),
+        checkpoint: page.last_seq,
+        ...(reportDays ? { reportDays } : {}),
+      };
+      const count = page.results.length;
+      writing = this.runner.apply(batch).then(() => {
+        processed += count;
+        onProgress?.({ processed: Math.min(processed, total), total });
+      });
+      // Observed at the next `await writing`; until then it must not count as unhandled.
+      writing.catch(() => undefined);
+      since = page.last_seq;
+    }
+    await writing;
+  }
+
+  /**
+   * Fills an empty model: every event by id (an application's events sort together), whole
+   * applications per batch, then the checkpoint at the sequence the scan started from (what was
+   * written meanwhile follows by the changes feed).
+   */
+  private async scanPass(mark: ScanMark, total: number, onProgress?: (p: ProjectorProgress) => void): Promise<void> {
+    const reads = unopened(this.db);
+    let startkey = mark.after ? `evt:${mark.after}:\ufff0` : 'evt:';
+    let processed = 0;
+    // Every application is folded: the day index is built once, at the end of the catch-up.
+    this.daysMaybeStale = true;
+    // The staff directory first (a few dozen documents): the applications are marked by it.
+    const staffIds = (
+      await this.db.allDocs({ startkey: STAFF_DIRECTORY_PREFIX, endkey: `${STAFF_DIRECTORY_PREFIX}\ufff0` })
+    ).rows.map((r) => r.id);
+    let writing: Promise<void> = this.runner.apply({
+      apps: [],
+      staff: await this.readStaff(staffIds),
+      now: this.now(),
+      scan: mark,
+    });
+    for (;;) {
+      const page = await reads.allDocs({
+        startkey,
+        endkey: 'evt:\ufff0',
+        include_docs: true,
+        conflicts: true,
+        limit: this.scanPage,
+      });
+      const rows = page.rows.flatMap((r) => (r.doc ? [r.doc as unknown as StoredDoc] : []));
+      if (rows.length === 0) break;
+      const groups = new Map<string, StoredDoc[]>();
+      for (const doc of rows) {
+        const appId = appIdOf(doc._id);
+        if (!appId) continue;
+        const g = groups.get(appId);
+        if (g) g.push(doc);
+        else groups.set(appId, [doc]);
+      }
+      const full = page.rows.length === this.scanPage;
+      const lastApp = [...groups.keys()].pop();
+      // The page may end inside the last application: it is read whole with the next page.
+      if (full && lastApp !== undefined && groups.size > 1) groups.delete(lastApp);
+      if (full && groups.size === 1 && lastApp !== undefined) groups.set(lastApp, await this.readEvents(lastApp));
+      const apps = await Promise.all([...groups].map(([appId, events]) => this.withLeaves(appId, events)));
+      const after = [...groups.keys()].pop() ?? mark.after;
+      await writing;
+      const count = apps.reduce((n, a) => n + a.events.length, 0);
+      const scan = { seq: mark.seq, after };
+      writing = this.runner.apply({ apps, now: this.now(), scan, reportDays: 'defer' }).then(() => {
+        processed += count;
+        onProgress?.({ processed: Math.min(processed, total), total });
+      });
+      writing.catch(() => undefined);
+      if (!full) break;
+      startkey = `evt:${after}:\ufff0`;
+    }
+    await writing;
+    await this.runner.apply({ apps: [], now: this.now(), checkpoint: mark.seq, scan: null });
+  }
+
+  /** The winning revision of each changed directory entry; a deleted or malformed one leaves the directory. */
+  private async readStaff(ids: string[]): Promise<StaffChange[]> {
+    if (ids.length === 0) return [];
+    const rows = (await this.db.allDocs({ keys: ids, include_docs: true })).rows;
+    // Rows come in the order of the keys; a deleted document's row has no doc.
+    return rows.map((r, i) => ({
+      login: (ids[i] ?? '').slice(STAFF_DIRECTORY_PREFIX.length),
+      row: 'doc' in r && r.doc ? staffRowOf(r.doc) : null,
+    }));
+  }
+
+  /** The stored events of one application, each with the other leaves of those in conflict. */
+  private async readEvents(appId: string): Promise<StoredDoc[]> {
+    const r = await unopened(this.db).allDocs({ ...appEventRange(appId), include_docs: true, conflicts: true });
+    return r.rows.flatMap((row) => (row.doc ? [row.doc as unknown as StoredDoc] : []));
+  }
+
+  private async withLeaves(appId: string, events: StoredDoc[]): Promise<AppEvents> {
+    const reads = unopened(this.db);
+    const leaves: StoredDoc[] = [];
+    for (const doc of events)
+      for (const rev of doc._conflicts ?? []) leaves.push((await reads.get(doc._id, { rev })) as unknown as StoredDoc);
+    return { appId, events, leaves };
+  }
+
+  /** Whole applications, their range reads issued together. */
+  private async readApps(appIds: string[]): Promise<AppEvents[]> {
+    const out: AppEvents[] = [];
+    for (let i = 0; i < appIds.length; i += READS_AT_ONCE) {
+      const chunk = appIds.slice(i, i + READS_AT_ONCE);
+      out.push(
+        ...(await Promise.all(chunk.map(async (appId) => this.withLeaves(appId, await this.readEvents(appId))))),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * All events of one application (their ids sort together, `evt:<appId>:…`), each as the revision
+   * whose content its id names: a forged revision that won a conflict is never folded as the event.
+   * Where no revision verifies (edited in place on disk), the stored one is returned as it is: the
+   * fold refuses it (`parseEvent`: event.contentMismatch), the card's audit trail lists it.
+   */
+  async eventsOf(appId: string): Promise<StoredEvent[]> {
+    const r = await this.db.allDocs<StoredEvent>({ ...appEventRange(appId), include_docs: true, conflicts: true });
+    const out: StoredEvent[] = [];
+    for (const row of r.rows) {
+      if (!row.doc) continue;
+      const doc = (await verifiedRevision(this.db, row.doc as unknown as LeafDoc)) ?? row.doc;
+      out.push(doc as unknown as StoredEvent);
+    }
+    return out;
+  }
+
+  /** Follows the changes feed until stopped. */
+  start(): void {
+    if (this.feed) return;
+    // A pass that fails (the disk is full) is retried by the next change; it must not go unhandled.
+    const pass = (): void => void this.catchUp().catch((e: unknown) => console.error('projector', e));
+    pass();
+    this.feed = this.db.changes({ since: 'now', live: true }).on('change', pass);
+  }
+
+  stop(): void {
+    this.feed?.cancel();
+    this.feed = null;
+  }
+
+  /** Drops the read model and replays every event (after a schema change, or on request). */
+  async rebuild(onProgress?: (p: ProjectorProgress) => void): Promise<void> {
+    await this.running;
+    await this.clear();
+    await this.catchUp(onProgress);
+  }
+
+  /** Stops following and lets the worker go (after `stop` and the last pass). */
+  close(): void {
+    this.stop();
+    this.runner.close();
+  }
+
+  private async clear(): Promise<void> {
+    const m = this.model;
+    const tables = [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
+    await m.transaction('rw', tables, async () => {
+      await Promise.all(tables.map((t) => t.clear()));
+    });
+  }
+}

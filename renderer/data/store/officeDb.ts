@@ -1,0 +1,257 @@
+import type { ChainHead } from '@shared/audit';
+import { officeDbName } from '@shared/couch';
+import { enforceStrictDurability, isPouchDbNamed, pouchIdbName, relaxedWhile, takeAbortCause } from './durability';
+import type { DeskKeys } from '../seal/deskKeys';
+import { DEFAULT_ADAPTER, PouchDB, type LocalAdapter } from './pouch';
+import { checkSealKey, sealDatabase, sealKeyMatches, type SealCheck } from '../seal/sealedDb';
+
+/** A data-layer failure the UI can translate (`data:errors.<code>`). */
+export class DataError extends Error {
+  constructor(
+    readonly code:
+      | 'storage.openTimeout'
+      | 'storage.quotaExceeded'
+      | 'storage.failed'
+      | 'device.conflict'
+      /** The unlocked desk key does not open this replica (docs/threat-model.md §5). */
+      | 'key.wrong'
+      /** An attachment's bytes are not the ones its event records (a forged revision). */
+      | 'attachment.mismatch',
+    cause?: unknown,
+  ) {
+    super(code, { cause });
+    this.name = 'DataError';
+  }
+}
+
+/** This desk's identity and counters: a `_local` document, never replicated. */
+export interface DeviceDoc {
+  _id: '_local/device';
+  _rev?: string;
+  deviceId: string;
+  office: string | null;
+  desk: string | null;
+  /** The last registration sequence number handed out (incremented before use). */
+  sequence: number;
+  /**
+   * The last outgoing-letter sequence number handed out (исходящий номер), kept the same way.
+   * Absent in device documents written before outgoing numbering existed: read as 0.
+   */
+  outgoingSequence?: number;
+  /** Where this device's audit chain ends; moves with each event, in the same transaction. */
+  chain?: ChainHead;
+}
+
+export const DEVICE_DOC_ID = '_local/device';
+const OPEN_TIMEOUT_MS = 15_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/**
+ * Runs `task` while holding a Web Lock, so that two windows on one office database (browser mode)
+ * take turns at the device document instead of both continuing the audit chain from the same head.
+ */
+async function acrossTabs<T>(lock: string, task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks ? await locks.request(lock, task) : await task();
+}
+
+function isQuotaError(e: unknown): boolean {
+  const name = (e as { name?: unknown } | null)?.name;
+  const raw = (e as { message?: unknown } | null)?.message;
+  const message = typeof raw === 'string' ? raw : '';
+  return name === 'QuotaExceededError' || /quota/i.test(message);
+}
+
+/**
+ * Maps storage failures to translatable errors; everything else passes through. `dbName` is the
+ * office database the failure came from: PouchDB reports an aborted IndexedDB transaction (a full
+ * disk) as `unknown_error` without its cause, which the durability patch keeps for it.
+ */
+export function toDataError(e: unknown, dbName?: string): unknown {
+  if (e instanceof DataError) return e;
+  if (dbName !== undefined && (e as { name?: unknown } | null)?.name === 'unknown_error') {
+    const cause = takeAbortCause(pouchIdbName(dbName));
+    if (cause) return toDataError(cause);
+  }
+  if (isQuotaError(e)) return new DataError('storage.quotaExceeded', e);
+  const name = (e as { name?: unknown } | null)?.name;
+  if (name === 'InvalidStateError' || name === 'UnknownError') return new DataError('storage.failed', e);
+  return e;
+}
+
+export interface OfficeDb {
+  readonly db: PouchDB.Database;
+  readonly name: string;
+  device(): Promise<DeviceDoc>;
+  /**
+   * Reserves the next registration sequence number; a crash may leave a gap, never a duplicate.
+   * `floor` is the highest number of this desk already known from the office's events.
+   */
+  nextSequence(floor?: number): Promise<number>;
+  /**
+   * Reserves the next outgoing-letter number, the same way: a gap after a crash, never a duplicate.
+   * `floor` is the highest number of this desk already known from the office's events.
+   */
+  nextOutgoingSequence(floor?: number): Promise<number>;
+  setDesk(office: string, desk: string): Promise<DeviceDoc>;
+  /**
+   * Writes a document together with a new device document, in one IndexedDB transaction (one
+   * `bulkDocs`): the audit chain's head moves with its event or not at all (auditChain.ts).
+   */
+  writeWithDevice<D extends { _id: string }>(
+    build: (device: DeviceDoc) => Promise<{ doc: D; device: DeviceDoc }>,
+  ): Promise<D>;
+  /**
+   * Writes documents downloaded from a server as they are there (`new_edits: false`), then `after`
+   * (a `_local` checkpoint), with relaxed durability (they are on the server already: durability.ts
+   * `relaxedWhile`), in the queue the desk's own appends take, so that those stay strict.
+   */
+  writeReplicated(docs: object[], after?: () => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Whether keys open this desk's local replica of the office database (its key check), read without
+ * writing: how a sign-in tells the desk's escrowed secret from someone else's (deskUnlock.ts).
+ */
+export function localSealCheck(
+  office: string,
+  adapter: LocalAdapter = DEFAULT_ADAPTER,
+): (keys: DeskKeys) => Promise<SealCheck> {
+  return async (keys: DeskKeys): Promise<SealCheck> => {
+    const db = new PouchDB(officeDbName(office), { adapter, auto_compaction: false });
+    try {
+      return await sealKeyMatches(db, keys);
+    } finally {
+      await db.close();
+    }
+  };
+}
+
+/**
+ * Opens (or creates) the office database of this desk. Opening can hang without an error when
+ * the disk or quota is exhausted (PouchDB #7025, #6817), so it is bounded by a timeout.
+ */
+export async function openOfficeDb(
+  office: string,
+  opts: { adapter?: LocalAdapter; newDeviceId?: () => string; name?: string; keys?: DeskKeys } = {},
+): Promise<OfficeDb> {
+  const name = opts.name ?? officeDbName(office);
+  enforceStrictDurability(isPouchDbNamed(name));
+  const db = new PouchDB(name, { adapter: opts.adapter ?? DEFAULT_ADAPTER, auto_compaction: false });
+  await withTimeout(db.info(), OPEN_TIMEOUT_MS, () => new DataError('storage.openTimeout'));
+  if (opts.keys) {
+    // Refused before anything is read or written: a replica is never mixed under two keys.
+    if ((await checkSealKey(db, opts.keys)) === 'wrongKey') {
+      await db.close();
+      throw new DataError('key.wrong');
+    }
+    sealDatabase(db, opts.keys);
+  }
+
+  const newId = opts.newDeviceId ?? (() => crypto.randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase());
+  // One writer of the device document per process: callers are queued, not raced.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const next = queue.then(task, task);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  const readDevice = async (): Promise<DeviceDoc> => {
+    try {
+      return await db.get<DeviceDoc>(DEVICE_DOC_ID);
+    } catch (e) {
+      if ((e as { status?: number }).status !== 404) throw toDataError(e, name);
+      const fresh: DeviceDoc = { _id: DEVICE_DOC_ID, deviceId: newId(), office: null, desk: null, sequence: 0 };
+      const r = await db.put(fresh);
+      return { ...fresh, _rev: r.rev };
+    }
+  };
+  const writeDevice = async (doc: DeviceDoc): Promise<DeviceDoc> => {
+    try {
+      const r = await db.put(doc);
+      return { ...doc, _rev: r.rev };
+    } catch (e) {
+      if ((e as { status?: number }).status === 409) throw new DataError('device.conflict', e);
+      throw toDataError(e, name);
+    }
+  };
+
+  return {
+    db,
+    name,
+    device: () => serial(readDevice),
+    nextSequence: (floor = 0) =>
+      serial(async () => {
+        const d = await readDevice();
+        const next = await writeDevice({ ...d, sequence: Math.max(d.sequence, floor) + 1 });
+        return next.sequence;
+      }),
+    nextOutgoingSequence: (floor = 0) =>
+      serial(async () => {
+        const d = await readDevice();
+        const next = await writeDevice({ ...d, outgoingSequence: Math.max(d.outgoingSequence ?? 0, floor) + 1 });
+        return next.outgoingSequence ?? 0;
+      }),
+    setDesk: (officeCode, desk) =>
+      serial(async () => writeDevice({ ...(await readDevice()), office: officeCode, desk })),
+    writeWithDevice: (build) =>
+      serial(() =>
+        acrossTabs(`kense:${name}:device`, async () => {
+          const before = await readDevice();
+          const { doc, device } = await build(before);
+          let results: (PouchDB.Core.Response | PouchDB.Core.Error)[];
+          try {
+            results = await db.bulkDocs([doc, device]);
+          } catch (e) {
+            // The transaction aborted: neither document was written.
+            throw toDataError(e, name);
+          }
+          const failure = (r: PouchDB.Core.Response | PouchDB.Core.Error | undefined): PouchDB.Core.Error | null =>
+            !r || ('error' in r && r.error) ? (r ?? { name: 'unknown_error' }) : null;
+          const docFailed = failure(results[0]);
+          if (!docFailed && !failure(results[1])) return doc;
+          // One of the two was refused inside a committed transaction (a revision conflict: another
+          // writer of the device document that did not take the lock): the device document is set
+          // to what was written.
+          await writeDevice({ ...(docFailed ? before : device), _rev: (await readDevice())._rev });
+          if (!docFailed) return doc;
+          throw toDataError(Object.assign(new Error(String(docFailed.message ?? docFailed.name)), docFailed), name);
+        }),
+      ),
+    writeReplicated: (docs, after) =>
+      serial(() =>
+        relaxedWhile(pouchIdbName(name), async () => {
+          if (docs.length > 0) {
+            let results: (PouchDB.Core.Response | PouchDB.Core.Error)[];
+            try {
+              results = await db.bulkDocs(docs as PouchDB.Core.PutDocument<object>[], { new_edits: false });
+            } catch (e) {
+              throw toDataError(e, name);
+            }
+            const failed = results.find((r): r is PouchDB.Core.Error => 'error' in r && r.error === true);
+            if (failed)
+              throw toDataError(Object.assign(new Error(String(failed.message ?? failed.name)), failed), name);
+          }
+          await after?.();
+        }),
+      ),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,224 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { ReportDayRow, ReportFact } from '@shared/reports';
+import type { StaffDirectoryEntry } from '@shared/staff';
+import { OPEN_STATUSES } from '@shared/workflow';
+
+/**
+ * The read model: what lists, inboxes, counters and journals query. It is disposable: built by
+ * the projector from the office database's events, and rebuilt from zero at will.
+ * Booleans are stored as 0/1 because IndexedDB cannot index booleans.
+ *
+ * Citizens' data is never stored here in clear (docs/threat-model.md §5): names, IIN/BIN,
+ * details and journal data are in one sealed blob per row (renderer/data/seal/sealedRows.ts), and the
+ * IIN/BIN and the search words are blind-index tokens (renderer/data/seal/blindIndex.ts). Status, role,
+ * assignee, dates, flags and registration numbers stay clear: the indexed queries need them.
+ */
+export interface ApplicationRow {
+  appId: string;
+  office: string;
+  regNumber: string | null;
+  serviceId: string;
+  serviceVersion: string;
+  variantId: string;
+  channel: string | null;
+  status: string;
+  stepId: string | null;
+  stepKind: string | null;
+  /** The role that must act now, and the person when assigned. */
+  role: string | null;
+  assignee: string | null;
+  stepDueAt: number | null;
+  dueAt: number | null;
+  /**
+   * A due time needed a calendar year that is not published (dueAt or stepDueAt is then null):
+   * the lists say "calendar for <year> not published" there instead of a date.
+   */
+  calendarMissingYear?: number | null;
+  overdue: 0 | 1;
+  atRisk: 0 | 1;
+  /** Blind-index token of the applicant's IIN/BIN (equal for the same applicant: lookup, purge). */
+  applicantKey: string | null;
+  /** Sealed ApplicationPersonal (the envelope's bytes, renderer/data/seal/envelope.ts). */
+  personal: Uint8Array;
+  /** Blind-index tokens of the folded name prefixes (applicant, representative) and of the IIN/BIN. */
+  searchWords: string[];
+  registeredAt: number | null;
+  updatedAt: number;
+  eventCount: number;
+  /** approved / refused once decided. */
+  outcome: string | null;
+  closedAt: number | null;
+  /** How many concurrent actions lost to another desk's: the card shows them. */
+  superseded: number;
+  /**
+   * 1 while the application waits on an executor the office's staff directory does not list as an
+   * active executor (mistyped on an older desk, or deactivated since): it then waits in the head's
+   * inbox, marked, instead of in nobody's. Set by the projector from the directory (staff.ts).
+   */
+  assigneeUnknown?: 0 | 1;
+}
+
+/**
+ * Keys the inboxes page through, derived from a row's role, assignee, status and due times on
+ * every write (see `withQueueKeys`): nothing else sets them. IndexedDB leaves out of an index any
+ * record whose key holds null, so these are never null: a row in no inbox has no `queue` at all
+ * (and no entry in the queue indexes), and a missing due time sorts last as +Infinity.
+ */
+export interface QueueKeys {
+  /** `role:` for the role's queue, `executor:<login>` for an executor's own; absent when in no inbox. */
+  queue?: string;
+  /** `dueAt`, or +Infinity when the regulation gives none (those rows come last). */
+  queueDue?: number;
+  /** The moment the row turns late (`isLate`): the earlier of the two due times; +Infinity if never. */
+  lateAt?: number;
+}
+
+/** Whether a status counts as open: only open applications can be late. */
+export const isOpenStatus = (status: string): boolean => (OPEN_STATUSES as readonly string[]).includes(status);
+
+/**
+ * The queue an application waits in: its role's, except that an executor step assigned to someone
+ * is that person's alone (executors see their own and the unassigned ones).
+ */
+export function queueOf(
+  row: Pick<ApplicationRow, 'role' | 'assignee' | 'status' | 'assigneeUnknown'>,
+): string | undefined {
+  if (!row.role || row.status === 'closed') return undefined;
+  if (row.role !== 'executor') return `${row.role}:`;
+  // Assigned to someone who is no active executor: the head, who routes it again, sees it.
+  return row.assigneeUnknown === 1 ? 'head:' : `executor:${row.assignee ?? ''}`;
+}
+
+/** The row with its queue keys set from its own fields. */
+export function withQueueKeys<T extends ApplicationRow>(row: T): T & Required<Omit<QueueKeys, 'queue'>> & QueueKeys {
+  const { queue: _old, ...rest } = row as T & Partial<QueueKeys>;
+  const queue = queueOf(row);
+  const late = isOpenStatus(row.status) ? Math.min(row.dueAt ?? Infinity, row.stepDueAt ?? Infinity) : Infinity;
+  return {
+    ...(rest as T),
+    ...(queue === undefined ? {} : { queue }),
+    queueDue: row.dueAt ?? Infinity,
+    lateAt: late,
+  };
+}
+
+/** What an application row holds sealed. */
+export interface ApplicationPersonal {
+  applicantName: string;
+  /** IIN or BIN. */
+  applicantId: string | null;
+  /** The folded name words (applicant, representative): a long query word is checked against them. */
+  words?: string[];
+}
+
+export interface ApplicantRow {
+  /** Blind-index token of the IIN or BIN. */
+  key: string;
+  kind: 'person' | 'legal_entity';
+  /** Sealed ApplicantPersonal (bytes). */
+  personal: Uint8Array;
+  lastAppId: string;
+  lastSeenAt: number;
+}
+
+/** What an applicant row holds sealed. */
+export interface ApplicantPersonal {
+  /** IIN or BIN. */
+  id: string;
+  name: string;
+  /** The applicant's details as last registered (address, phone…), for the reception form. */
+  details: Record<string, unknown>;
+}
+
+export interface JournalRow {
+  /** The event id. */
+  id: string;
+  appId: string;
+  journal: 'registration' | 'outgoing';
+  at: number;
+  /** The application's registration number: the entry itself in one journal, the reference in the other. */
+  regNumber: string | null;
+  /** The entry's own number: the registration number, or the letter's outgoing number (null before outgoing numbering). */
+  number: string | null;
+  /**
+   * `number` and each tail of it after a `-` or `/` (shared/text/searchFold.ts `numberSearchKeys`), folded as search
+   * folds what is typed: numbers are searched here, in clear, by prefix, not by tokens.
+   */
+  numberKeys?: string[];
+  /** Sealed journal data (applicant, IIN/BIN, channel, document, delivery), bytes. */
+  data: Uint8Array;
+}
+
+/**
+ * The office's staff directory as this desk has it (shared/staff): one row per `staff:<login>`
+ * document of the office database, projected from the same changes feed as the events.
+ */
+export type StaffRow = Omit<StaffDirectoryEntry, '_rev'>;
+
+export interface MetaRow {
+  key: string;
+  value: string | number;
+}
+
+/**
+ * Bump when rows change shape. The version is part of the database name, so a new version starts
+ * an empty model that the projector fills from the events (with progress), and the old one is dropped.
+ */
+export const READ_MODEL_VERSION = 9;
+
+export type ReadModel = Dexie & {
+  applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;
+  applicants: EntityTable<ApplicantRow, 'key'>;
+  journal: EntityTable<JournalRow, 'id'>;
+  staff: EntityTable<StaffRow, 'login'>;
+  meta: EntityTable<MetaRow, 'key'>;
+  /** Per application, what the reports count (shared/reports/fact.ts): nothing personal. */
+  reportFacts: EntityTable<ReportFact, 'appId'>;
+  /** The reports' per-day index built from the facts (shared/reports/dayIndex.ts). */
+  reportDays: EntityTable<ReportDayRow, 'day'>;
+};
+
+export const readModelName = (name: string, version = READ_MODEL_VERSION): string => `kense_read_${name}_v${version}`;
+
+/** Removes read models of older versions: they are rebuilt from the events, never migrated. */
+export async function dropOldReadModels(name: string): Promise<void> {
+  const all = await Dexie.getDatabaseNames();
+  const current = readModelName(name);
+  await Promise.all(all.filter((n) => n.startsWith(`kense_read_${name}`) && n !== current).map((n) => Dexie.delete(n)));
+}
+
+export function openReadModel(name: string): ReadModel {
+  const db = new Dexie(readModelName(name), { chromeTransactionDurability: 'relaxed' }) as ReadModel;
+  // Relaxed durability is right here: a lost write is rebuilt from the events.
+  // Only the indexes something queries: each one is written with every row (the projection's cost).
+  db.version(1).stores({
+    applications:
+      'appId, regNumber, status, role, [queue+queueDue+appId], [queue+registeredAt+appId], [queue+regNumber], [queue+lateAt], [queueDue+appId], applicantKey, registeredAt, *searchWords',
+    applicants: 'key, lastSeenAt',
+    journal: 'id, appId, [journal+at], number, *numberKeys',
+    staff: 'login',
+    meta: 'key',
+    reportFacts: 'appId',
+    reportDays: 'day',
+  });
+  // The queue keys follow the row on every write, whoever writes it (projector, rebuild, tests).
+  db.use({
+    stack: 'dbcore',
+    name: 'kense-queue-keys',
+    create: (down) => ({
+      ...down,
+      table: (table) => {
+        const t = down.table(table);
+        if (table !== 'applications') return t;
+        return {
+          ...t,
+          mutate: (req) =>
+            req.type === 'add' || req.type === 'put'
+              ? t.mutate({ ...req, values: req.values.map((v) => withQueueKeys(v as ApplicationRow)) })
+              : t.mutate(req),
+        };
+      },
+    }),
+  });
+  return db;
+}

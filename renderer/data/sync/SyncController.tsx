@@ -1,0 +1,193 @@
+import { useEffect } from 'react';
+import { officeDbName } from '@shared/couch';
+import { widening } from '@shared/couch';
+import { useFieldMode } from '../../state/fieldMode';
+import { useSession } from '../../state/session';
+import { configuredTargets, syncCredentials, useSyncStatus } from '../../state/sync';
+import { useDesk } from '../DeskProvider';
+import { fieldPull, readField, refreshFieldScope, widenFieldScope, type FieldState, type FieldUser } from './field';
+import { useFieldStatus } from './fieldStore';
+import { PouchDB } from '../store/pouch';
+import { firstDownload, needsFirstDownload, type FirstDownloadProgress } from './firstDownload';
+import { openRemote, startSync, type SyncHandle, type SyncOptions, type SyncSnapshot } from './sync';
+
+/** What the sync indicator shows of a first download under way. */
+function downloading(target: string, p: FirstDownloadProgress): SyncSnapshot {
+  const left = Math.max(0, p.totalDocs - p.docs);
+  return {
+    target,
+    state: 'syncing',
+    lastSyncAt: null,
+    pendingLocal: null,
+    error: null,
+    refused: [],
+    pulled: p.docs,
+    pushed: 0,
+    download: {
+      have: p.docs,
+      total: p.totalDocs,
+      apps: { have: p.apps, total: p.totalApps },
+      openDone: p.openDone,
+      etaMs: p.etaMs,
+    },
+    // The rate from the estimate (documents left over time left), as the live download shows it.
+    progress: {
+      direction: 'down',
+      left,
+      perMinute: p.etaMs && p.etaMs > 0 ? Math.round((left * 60_000) / p.etaMs) : null,
+    },
+  };
+}
+
+/**
+ * Replicates the open desk's office database with every configured server at once, central and
+ * the office hub, live, for as long as the desk, the targets and the credentials exist. Whichever
+ * is reachable gets the desk's events; the two never wait for each other. A new desk first
+ * downloads from central (firstDownload.ts), its progress in the indicator, then replicates live.
+ */
+export function SyncController(): null {
+  const desk = useDesk();
+  const targets = useSyncStatus((s) => s.targets);
+  const username = useSyncStatus((s) => s.username);
+  const password = useSyncStatus((s) => s.password);
+  const login = useSession((s) => s.user?.login ?? null);
+  const role = useSession((s) => s.user?.role ?? null);
+  const fieldOn = useFieldMode((s) => s.settings.on);
+  const recentDays = useFieldMode((s) => s.settings.recentDays);
+
+  useEffect(() => {
+    const credentials = syncCredentials({ username, password });
+    if (!desk || !credentials) return;
+    const user: FieldUser | null = login && role ? { login, role } : null;
+    // A field laptop's scope (field.ts): set before the live sync starts, widened as it pulls.
+    let field: FieldState | null = null;
+    // A stopped replication still reports 'stopped': not news once its replacement runs.
+    let live = true;
+    const abort = new AbortController();
+    // The first download's own remote: plain requests, no line (it runs once, before the live sync).
+    const remoteOf = (url: string): PouchDB.Database =>
+      new PouchDB(`${url}/${officeDbName(desk.config.office)}`, {
+        adapter: 'http',
+        auth: credentials,
+        skip_setup: true,
+      });
+    const targetList = configuredTargets(targets);
+    // Central: a new desk's first download, and a field laptop's scope, come from it.
+    const first = targetList[0];
+    let running: { handle: SyncHandle; remote: PouchDB.Database }[] = [];
+    // Widenings one after another; each restarts the sync with the wider selector.
+    let widen: Promise<void> = Promise.resolve();
+    const fieldOptions = (url: string): Pick<SyncOptions, 'pull' | 'onPulled'> => {
+      const state = field;
+      if (!state || !user) return {};
+      const scope = new Set(state.login === user.login ? state.scope : []);
+      return {
+        // The update sequence is central's (the scope was decided there): another server's pull
+        // (the hub's sequences are its own) starts from its own checkpoint, filtered the same way.
+        pull: fieldPull({ ...state, scope: [...scope], since: url === first?.url ? state.since : null }, user),
+        onPulled: (docs) => {
+          const added = widening(scope, docs);
+          if (added.length === 0) return;
+          for (const id of added) scope.add(id);
+          widen = widen.then(async () => {
+            if (!live || !first) return;
+            // Central's desks' view (a hub has none) gives the application's earlier events.
+            const remote = remoteOf(first.url);
+            try {
+              field = await widenFieldScope(desk.office, remote, added);
+              useFieldStatus.setState({ state: field });
+            } catch (e) {
+              console.warn('field scope: not widened now; the next start decides it again', e);
+              return;
+            } finally {
+              await remote.close().catch(() => undefined);
+            }
+            if (!live) return;
+            await Promise.all(running.map((r) => r.handle.stop().then(() => r.remote.close())));
+            if (live) startAll();
+          });
+        },
+      };
+    };
+    const startAll = (): void => {
+      running = targetList.map(({ name, url }) => {
+        // The line gzips bodies, watches for stalls and brings the sync back as soon as it returns.
+        const { remote, line } = openRemote(`${url}/${officeDbName(desk.config.office)}`, credentials);
+        const handle = startSync(desk.office.db, remote, {
+          target: name,
+          line,
+          ownDevice: desk.deviceId,
+          author: credentials.username,
+          ...fieldOptions(url),
+          onChange: (snapshot) => {
+            if (!live) return;
+            useSyncStatus.setState((s) => ({ snapshots: { ...s.snapshots, [name]: snapshot } }));
+            // A wiped desk numbers again once one pull from a server it reaches has run to the end.
+            if (snapshot.state === 'online' && desk.numbers.held)
+              desk.resyncFrom(remote).catch((e: unknown) => console.warn('resync', e));
+          },
+        });
+        return { handle, remote };
+      });
+      if (running.length === 0) return;
+      useSyncStatus.setState({
+        syncNow: async () => {
+          await Promise.all(running.map((r) => r.handle.syncNow()));
+        },
+      });
+    };
+    // A new desk downloads from the first server (central) before replicating live: open
+    // applications first, the history after (firstDownload.ts). Should it fail (offline, an older
+    // server without the desks' view), the live replication does the whole download, as before.
+    const showDownload = (p: FirstDownloadProgress): void => {
+      if (live && first)
+        useSyncStatus.setState((s) => ({
+          snapshots: { ...s.snapshots, [first.name]: downloading(first.name, p) },
+        }));
+    };
+    void (async () => {
+      if (fieldOn && user) {
+        // A field laptop decides what it holds (its first download, the first time) from central.
+        field = await readField(desk.office.db);
+        if (first && live) {
+          const remote = remoteOf(first.url);
+          try {
+            field = await refreshFieldScope(
+              desk.office,
+              remote,
+              user,
+              { recentDays },
+              {
+                signal: abort.signal,
+                onProgress: showDownload,
+              },
+            );
+          } catch (e) {
+            if (live) console.warn('field scope: the last one is kept (offline or an older server)', e);
+          } finally {
+            await remote.close().catch(() => undefined);
+          }
+        }
+        if (live) useFieldStatus.setState({ state: field });
+      } else if (first && (await needsFirstDownload(desk.office.db).catch(() => false)) && live) {
+        const remote = remoteOf(first.url);
+        try {
+          await firstDownload(desk.office, remote, { signal: abort.signal, onProgress: showDownload });
+        } catch (e) {
+          if (live) console.warn('first download; the live replication takes over', e);
+        } finally {
+          await remote.close().catch(() => undefined);
+        }
+      }
+      if (live) startAll();
+    })();
+    return () => {
+      live = false;
+      abort.abort();
+      useSyncStatus.setState({ syncNow: null });
+      for (const r of running) void r.handle.stop().then(() => r.remote.close());
+    };
+  }, [desk, targets, username, password, login, role, fieldOn, recentDays]);
+
+  return null;
+}

@@ -1,0 +1,184 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { deskViewsDocument, type AppSummary } from '@shared/couch';
+import { contentEventId } from '@shared/events';
+import {
+  firstDownload,
+  isFirstDownloadDone,
+  needsFirstDownload,
+  queryDeskView,
+  readServerEvents,
+  type FirstDownloadProgress,
+} from './firstDownload';
+import { openOfficeDb, type OfficeDb } from '../store/officeDb';
+import { PouchDB } from '../store/pouch';
+
+/**
+ * The first download against a real CouchDB-protocol server (the dev central on loopback), into a
+ * real IndexedDB replica: open applications first, in large `_bulk_get` batches, every revision
+ * and conflict as on the server, resumable, and nothing fetched again by the live replication after.
+ */
+const central = inject('central');
+const auth = { username: central.user, password: central.password };
+const adminHeaders = {
+  authorization: 'Basic ' + btoa(`${central.user}:${central.password}`),
+  'content-type': 'application/json',
+};
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c().catch(() => undefined);
+});
+
+let seq = 0;
+function event(appId: string, kind: string, payload: Record<string, unknown> = {}): Record<string, unknown> {
+  seq++;
+  const content = {
+    type: 'event',
+    v: 1,
+    appId,
+    hlc: `${String(1_700_000_000_000 + seq).padStart(15, '0')}-0000`,
+    device: 'D1',
+    kind,
+    office: 'ALM01',
+    at: new Date(1_700_000_000_000 + seq).toISOString(),
+    actor: { login: 'aigerim', role: 'clerk' },
+    payload,
+  };
+  return { _id: contentEventId(content), ...content };
+}
+
+/** A server database of its own with the desks' view: two closed applications, three open, a directory entry, a conflict. */
+async function serverOffice(): Promise<{ remote: PouchDB.Database; open: string[]; closed: string[] }> {
+  const name = `kense_fd_${Math.random().toString(36).slice(2, 10)}`;
+  const url = `${central.url}/${name}`;
+  expect((await fetch(url, { method: 'PUT', headers: adminHeaders })).status).toBe(201);
+  cleanup.push(async () => void (await fetch(url, { method: 'DELETE', headers: adminHeaders })));
+  const remote = new PouchDB(url, { adapter: 'http', auth, skip_setup: true });
+  cleanup.push(() => remote.close());
+  await remote.put(deskViewsDocument('test'));
+  const closed = ['CLOSED1', 'CLOSED2'];
+  const open = ['OPEN1', 'OPEN2', 'OPEN3'];
+  const docs: Record<string, unknown>[] = [];
+  for (const appId of closed)
+    docs.push(
+      event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
+      event(appId, 'step_done', { stepId: 's1' }),
+      event(appId, 'issued', { stepId: 's2' }),
+    );
+  for (const appId of open)
+    docs.push(
+      event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
+      event(appId, 'step_done', { stepId: 's1' }),
+    );
+  docs.push({ _id: 'staff:dana', login: 'dana', fullName: 'Дана' });
+  await remote.bulkDocs(docs as PouchDB.Core.PutDocument<object>[]);
+  // A conflicting revision of one open application's event, as another desk's replication leaves one.
+  const target = docs.find((d) => d['appId'] === 'OPEN2') as { _id: string };
+  await remote.bulkDocs(
+    [{ ...target, note: 'other', _rev: '1-ffffffffffffffffffffffffffffffff', _revisions: undefined }],
+    { new_edits: false },
+  );
+  return { remote, open, closed };
+}
+
+async function localOffice(): Promise<OfficeDb> {
+  const office = await openOfficeDb('ALM01', { name: `fd_${Math.random().toString(36).slice(2, 8)}` });
+  cleanup.push(() => office.db.destroy());
+  return office;
+}
+
+/** Every document and revision (winner and conflicts) of a database, design documents aside. */
+async function revisions(db: PouchDB.Database): Promise<string[]> {
+  const all = await db.allDocs({ include_docs: true, conflicts: true });
+  return all.rows
+    .filter((r) => !r.id.startsWith('_design/'))
+    .flatMap((r) => {
+      const doc = r.doc as { _conflicts?: string[] } | undefined;
+      return [`${r.id}@${r.value.rev}`, ...(doc?._conflicts ?? []).map((c) => `${r.id}@${c}`)];
+    })
+    .sort();
+}
+
+describe('a first download (real server, real IndexedDB)', () => {
+  it('brings every document and conflict as the server has them, open applications first, with progress', async () => {
+    const { remote, open, closed } = await serverOffice();
+    const office = await localOffice();
+    const seen: FirstDownloadProgress[] = [];
+    expect(await needsFirstDownload(office.db)).toBe(true);
+    // Small pages and batches: the view is read in pages that end inside an application, three requests in flight.
+    const opts = { batchDocs: 4, pageRows: 5, inFlight: 3, onProgress: (p: FirstDownloadProgress) => seen.push(p) };
+    expect(await firstDownload(office, remote, opts)).toBe('done');
+
+    expect(await revisions(office.db)).toEqual(await revisions(remote));
+    // In the order they landed: the directory, then every open application's events before a closed one's.
+    const landed = (await office.db.changes({ since: 0 })).results.map((r) => r.id);
+    const appOf = (id: string): string => id.split(':')[1] ?? '';
+    const events = landed.filter((id) => id.startsWith('evt:'));
+    const lastOpen = Math.max(...open.map((a) => events.findLastIndex((id) => appOf(id) === a)));
+    const firstClosed = Math.min(...closed.map((a) => events.findIndex((id) => appOf(id) === a)));
+    expect(lastOpen).toBeLessThan(firstClosed);
+    expect(landed.indexOf('staff:dana')).toBeLessThan(landed.indexOf(events[0] ?? ''));
+
+    const last = seen[seen.length - 1];
+    expect(last).toMatchObject({ docs: 14, totalDocs: 14, apps: 5, totalApps: 5, openDone: true, etaMs: 0 });
+    // The inbox's applications were complete while the history was still to come.
+    expect(seen.some((p) => p.openDone && p.apps < p.totalApps)).toBe(true);
+    expect(await isFirstDownloadDone(office.db)).toBe(true);
+    expect(await firstDownload(office, remote)).toBe('alreadyDone');
+    expect(await needsFirstDownload(office.db)).toBe(false);
+
+    // The live replication takes over and fetches nothing again.
+    const pull = await PouchDB.replicate(remote, office.db, {});
+    expect(pull.docs_written).toBe(0);
+  });
+
+  it('reads the view in pages, each application summarised as the server’s group=true gives it', async () => {
+    const { remote } = await serverOffice();
+    const grouped = await queryDeskView<AppSummary>(remote, 'group=true');
+    for (const pageRows of [1, 2, 5, 10_000]) {
+      const { summaries, revisionsOf } = await readServerEvents(remote, pageRows);
+      expect(summaries).toEqual(grouped.rows.map((r) => ({ key: r.key, value: r.value })));
+      // Twelve events and one conflicting revision, each once.
+      const revs = [...revisionsOf.values()].flat().map((r) => `${r.id}@${r.rev}`);
+      expect(new Set(revs).size).toBe(13);
+      expect(revs.length).toBe(13);
+    }
+  });
+
+  it('a cut in the middle resumes: what landed is not fetched again', async () => {
+    const { remote } = await serverOffice();
+    const office = await localOffice();
+    const fetched: number[] = [];
+    const bulkGet = remote.bulkGet.bind(remote);
+    remote.bulkGet = (opts: PouchDB.Core.BulkGetOptions) => {
+      fetched.push(opts.docs.length);
+      return bulkGet(opts);
+    };
+    // The window closes after the directory and one batch of events have been written.
+    let writes = 0;
+    const cut: OfficeDb = {
+      ...office,
+      writeReplicated: (docs, after) => {
+        if (++writes > 2) return Promise.reject(new Error('closed'));
+        return office.writeReplicated(docs, after);
+      },
+    };
+    await expect(firstDownload(cut, remote, { batchDocs: 4 })).rejects.toThrow('closed');
+    expect(await isFirstDownloadDone(office.db)).toBe(false);
+    // Begun and not finished: the desk downloads again at its next start, documents here or not.
+    expect(await needsFirstDownload(office.db)).toBe(true);
+    const before = fetched.reduce((a, b) => a + b, 0);
+    const have = (await office.db.allDocs()).rows.length;
+    expect(have).toBeGreaterThan(1);
+    expect(have).toBeLessThan(14);
+    const here = (await revisions(office.db)).length;
+
+    fetched.length = 0;
+    expect(await firstDownload(office, remote, { batchDocs: 4 })).toBe('done');
+    expect(await revisions(office.db)).toEqual(await revisions(remote));
+    // Only what was missing: 14 revisions besides the design document (here from the first write):
+    // 13 documents and one conflict, those already here skipped.
+    expect(fetched.reduce((a, b) => a + b, 0)).toBe(14 - here);
+    expect(before).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,317 @@
+import { appsReduce, DESK_DESIGN_DOC_ID, isProbablyOpen, type AppEventValue, type AppSummary } from '@shared/couch';
+import type { OfficeDb } from '../store/officeDb';
+import type { PouchDB } from '../store/pouch';
+
+/**
+ * A desk's first download of its office database (a new desk, a replaced laptop, a wiped
+ * profile), at the transport's speed instead of the live replication's: the server's desks' view
+ * (`_design/kense_desk/_view/apps`, shared/couch/deskViews.ts), read whole in pages, gives every
+ * event's revisions and each application's latest event, so the open applications come first and
+ * the desk can work before the history has arrived; the events are fetched with `_bulk_get` in large batches, several requests ahead of the
+ * write, and written as they are on the server (`new_edits: false`, relaxed durability:
+ * OfficeDb.writeReplicated). The live replication then starts from zero but finds every document
+ * present (`_revs_diff`): it reads the changes feed once more and fetches nothing again.
+ *
+ * Resumable: a download that finds documents here or its own unfinished mark asks the replica, per
+ * batch, which revisions it lacks (`revsDiff`), so a reload or a cut in the middle starts over the
+ * plan and skips what has landed. Only the end is recorded. The projector follows the replica's
+ * changes feed as for any write: the read model fills during the download, open applications first.
+ */
+
+export const FIRST_DOWNLOAD_DOC = '_local/kense-first-download';
+
+export interface FirstDownloadProgress {
+  /** Documents written here so far, and to fetch in all (this run's plan). */
+  docs: number;
+  totalDocs: number;
+  /** Applications whose events are all here, of all the server's. */
+  apps: number;
+  totalApps: number;
+  /** The open applications (the inbox's) have all arrived. */
+  openDone: boolean;
+  /** Estimated time left, from the rate so far; null before the first batch. */
+  etaMs: number | null;
+}
+
+export interface FirstDownloadOptions {
+  /** Events fetched per `_bulk_get` (thousands: the request count, not the bytes, is the cost). */
+  batchDocs?: number;
+  /** `_bulk_get` requests in flight ahead of the write (3 by default). */
+  inFlight?: number;
+  /** Rows per read of the view (10,000 by default). */
+  pageRows?: number;
+  onProgress?: (p: FirstDownloadProgress) => void;
+  now?: () => number;
+  /** Stops between batches (the desk closes, the user signs out): what landed stays, and resumes. */
+  signal?: AbortSignal;
+  /** The server's events as already read (a field laptop reads them to decide its scope). */
+  events?: ServerEvents;
+  /** Only these applications' events (a field laptop's scope: renderer/data/sync/field.ts). */
+  only?: ReadonlySet<string>;
+  /** Runs even after a finished download, asking the replica what it lacks: a field laptop's widened scope. */
+  again?: boolean;
+}
+
+export type FirstDownloadResult = 'done' | 'alreadyDone';
+
+/** The server's applications, open ones first, each group newest first (latest event). */
+export function downloadOrder(rows: readonly { key: string; value: AppSummary }[]): {
+  appId: string;
+  events: number;
+  open: boolean;
+}[] {
+  const all = rows.map((r) => ({ appId: r.key, events: r.value.n, open: isProbablyOpen(r.value), h: r.value.h }));
+  all.sort((a, b) => (a.open !== b.open ? (a.open ? -1 : 1) : a.h < b.h ? 1 : a.h > b.h ? -1 : 0));
+  return all.map(({ appId, events, open }) => ({ appId, events, open }));
+}
+
+/** Splits the plan into batches of whole applications of about `size` events. */
+function batchesOf<T extends { events: number }>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let n = 0;
+  for (const it of items) {
+    if (cur.length > 0 && n + it.events > size) {
+      out.push(cur);
+      cur = [];
+      n = 0;
+    }
+    cur.push(it);
+    n += it.events;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+export type IdRev = { id: string; rev: string };
+
+interface ViewRows<V> {
+  rows: { id: string; key: string; value: V }[];
+}
+
+/**
+ * The desks' view on the server, through the HTTP adapter's own request (its credentials and
+ * base URL): the desk's PouchDB carries no map/reduce plugin (a local view engine would evaluate
+ * code, which the window's CSP forbids), and needs none for a server's view.
+ */
+export async function queryDeskView<V>(
+  remote: PouchDB.Database,
+  params: string,
+  keys?: readonly string[],
+  view: 'apps' | 'people' = 'apps',
+): Promise<ViewRows<V>> {
+  const http = remote as unknown as { fetch?: (path: string, init?: RequestInit) => Promise<Response> };
+  if (typeof http.fetch !== 'function') throw new Error('first download: the server is not reached over HTTP');
+  const path = `${DESK_DESIGN_DOC_ID}/_view/${view}?${params}`;
+  const res = await http.fetch(
+    path,
+    keys
+      ? { method: 'POST', headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify({ keys }) }
+      : { method: 'GET', headers: new Headers() },
+  );
+  if (!res.ok) throw Object.assign(new Error(`${path}: ${res.status}`), { status: res.status });
+  return (await res.json()) as ViewRows<V>;
+}
+
+/** The revisions among `wanted` this replica lacks. */
+async function missingHere(local: PouchDB.Database, wanted: readonly IdRev[]): Promise<IdRev[]> {
+  if (wanted.length === 0) return [];
+  const req: Record<string, string[]> = {};
+  for (const w of wanted) (req[w.id] ??= []).push(w.rev);
+  const diff = await local.revsDiff(req);
+  return Object.entries(diff).flatMap(([id, d]) => (d.missing ?? []).map((rev) => ({ id, rev })));
+}
+
+/** The documents at those revisions, with their revision history, attachments inline. */
+async function fetchDocs(remote: PouchDB.Database, wanted: readonly IdRev[]): Promise<object[]> {
+  if (wanted.length === 0) return [];
+  const r = await remote.bulkGet({ docs: [...wanted], revs: true, attachments: true });
+  const docs: object[] = [];
+  for (const res of r.results)
+    for (const d of res.docs) {
+      if ('ok' in d) docs.push(d.ok);
+      // Gone since the listing (compacted, purged on the server): the live replication settles it.
+      else if (d.error.error !== 'not_found')
+        throw Object.assign(new Error(`_bulk_get ${res.id}: ${d.error.reason}`), d.error);
+    }
+  return docs;
+}
+
+/** What lies outside the events (the staff directory, desk-key escrows, design documents): listed by `_all_docs`. */
+async function otherDocs(remote: PouchDB.Database): Promise<IdRev[]> {
+  const [before, after] = await Promise.all([
+    remote.allDocs({ startkey: '', endkey: 'evt:', inclusive_end: false }),
+    remote.allDocs({ startkey: 'evt:\ufff0', endkey: '\uffff' }),
+  ]);
+  // Design documents too, as the live replication would bring them.
+  return [...before.rows, ...after.rows].map((r) => ({ id: r.id, rev: r.value.rev }));
+}
+
+interface Mark {
+  _rev?: string;
+  done?: boolean;
+}
+
+const markOf = (local: PouchDB.Database): Promise<Mark | null> => local.get<Mark>(FIRST_DOWNLOAD_DOC).catch(() => null);
+
+export async function isFirstDownloadDone(local: PouchDB.Database): Promise<boolean> {
+  return (await markOf(local))?.done === true;
+}
+
+/**
+ * Whether this desk should download first, before its live replication: its replica is empty
+ * (a new desk, a wiped profile), or a first download began and has not finished. A desk that
+ * already holds documents otherwise catches up by the live replication, as it always has.
+ */
+export async function needsFirstDownload(local: PouchDB.Database): Promise<boolean> {
+  const mark = await markOf(local);
+  if (mark) return mark.done !== true;
+  return (await local.info()).doc_count === 0;
+}
+
+async function setMark(local: PouchDB.Database, done: boolean, at: number): Promise<void> {
+  const prev = await markOf(local);
+  await local.put({ _id: FIRST_DOWNLOAD_DOC, ...(prev?._rev ? { _rev: prev._rev } : {}), done, at });
+}
+
+/** What the view says of the server's events: per application its summary, and each event's revisions. */
+export interface ServerEvents {
+  summaries: { key: string; value: AppSummary }[];
+  revisionsOf: Map<string, IdRev[]>;
+}
+
+/**
+ * The desks' view read whole, its rows (`reduce=false`) in pages of `pageRows` that follow each
+ * other by key (`startkey` = the last page's last key, `skip` = that key's rows already read:
+ * exact, as rows of one key come by document id; CouchDB 3 and the dev central both take it). Each
+ * application's summary is reduced here, by the view's own reduce: its `group=true` is a custom
+ * JavaScript reduce over every row, which the dev central took 10 s over for 16,000 events and
+ * CouchDB runs through its JavaScript engine group by group, where plain rows are an index read.
+ */
+export async function readServerEvents(
+  remote: PouchDB.Database,
+  pageRows: number,
+  /** Only these applications (a field laptop's scope): asked by key, in chunks. */
+  only?: readonly string[],
+): Promise<ServerEvents> {
+  const values = new Map<string, AppEventValue[]>();
+  const revisionsOf = new Map<string, IdRev[]>();
+  const take = (rows: ViewRows<AppEventValue>['rows']): void => {
+    for (const r of rows) {
+      let vs = values.get(r.key);
+      let revs = revisionsOf.get(r.key);
+      if (!vs || !revs) {
+        values.set(r.key, (vs = []));
+        revisionsOf.set(r.key, (revs = []));
+      }
+      vs.push(r.value);
+      revs.push({ id: r.id, rev: r.value.r }, ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })));
+    }
+  };
+  const summariesOf = (): ServerEvents['summaries'] =>
+    [...values].map(([key, vs]) => ({ key, value: appsReduce(null, vs, false) }));
+  if (only) {
+    for (let i = 0; i < only.length; i += KEYS_PER_REQUEST)
+      take((await queryDeskView<AppEventValue>(remote, 'reduce=false', only.slice(i, i + KEYS_PER_REQUEST))).rows);
+    return { summaries: summariesOf(), revisionsOf };
+  }
+  let from: { key: string; skip: number } | null = null;
+  for (;;) {
+    const at: string = from
+      ? `&startkey=${encodeURIComponent(JSON.stringify(from.key))}&skip=${String(from.skip)}`
+      : '';
+    const page = await queryDeskView<AppEventValue>(remote, `reduce=false&limit=${String(pageRows)}${at}`);
+    take(page.rows);
+    const last = page.rows[page.rows.length - 1];
+    if (!last || page.rows.length < pageRows) break;
+    from = { key: last.key, skip: values.get(last.key)?.length ?? 0 };
+  }
+  return { summaries: summariesOf(), revisionsOf };
+}
+
+/** Keys per view request when applications are asked by id (a POST body of some 20 KB). */
+const KEYS_PER_REQUEST = 500;
+
+/**
+ * Runs (or resumes) the first download from `remote` into the office database. Throws when the
+ * server cannot be read or lacks the view (an older server): the live replication then does the
+ * whole download, as before.
+ */
+export async function firstDownload(
+  office: OfficeDb,
+  remote: PouchDB.Database,
+  opts: FirstDownloadOptions = {},
+): Promise<FirstDownloadResult> {
+  const local = office.db;
+  const mark = await markOf(local);
+  if (mark?.done === true && opts.again !== true) return 'alreadyDone';
+  const now = opts.now ?? (() => Date.now());
+  const batchDocs = opts.batchDocs ?? 2000;
+  const inFlight = Math.max(1, opts.inFlight ?? 3);
+  const started = now();
+  // Nothing here and nothing begun: nothing to skip, so the replica is not asked what it lacks.
+  const fresh = !mark && opts.again !== true && (await local.info()).doc_count === 0;
+  const lacking = (wanted: readonly IdRev[]): Promise<IdRev[]> =>
+    fresh ? Promise.resolve([...wanted]) : missingHere(local, wanted);
+  const [{ summaries, revisionsOf }, others] = await Promise.all([
+    opts.events ?? readServerEvents(remote, opts.pageRows ?? 10_000),
+    otherDocs(remote),
+  ]);
+  const only = opts.only;
+  const order = downloadOrder(only ? summaries.filter((s) => only.has(s.key)) : summaries);
+  // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
+  if (!mark) await setMark(local, false, now());
+  const totalDocs = others.length + order.reduce((n, a) => n + a.events, 0);
+  const openApps = order.filter((a) => a.open).length;
+  let docs = 0;
+  let apps = 0;
+  const report = (): void => {
+    const elapsed = now() - started;
+    opts.onProgress?.({
+      docs,
+      totalDocs,
+      apps,
+      totalApps: order.length,
+      openDone: apps >= openApps,
+      etaMs: docs > 0 ? Math.round((elapsed / docs) * Math.max(0, totalDocs - docs)) : null,
+    });
+  };
+  report();
+  // The directory and the escrows first: routing an application needs the staff directory.
+  await office.writeReplicated(await fetchDocs(remote, await lacking(others)));
+  docs += others.length;
+  report();
+  const fetchBatch = async (batch: { appId: string }[]): Promise<object[]> =>
+    fetchDocs(remote, await lacking(batch.flatMap((a) => revisionsOf.get(a.appId) ?? [])));
+  // Several requests ahead of the write (the server and the replica each work all the time);
+  // written in the plan's order, so the open applications land first.
+  const batches = batchesOf(order, batchDocs);
+  const ahead: Promise<object[]>[] = [];
+  const launch = (i: number): void => {
+    const batch = batches[i];
+    if (!batch) return;
+    const p = fetchBatch(batch);
+    // Observed when its turn comes; until then a failure must not count as unhandled.
+    p.catch(() => undefined);
+    ahead[i] = p;
+  };
+  for (let i = 0; i < inFlight; i++) launch(i);
+  try {
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i] ?? [];
+      opts.signal?.throwIfAborted();
+      const fetched = await (ahead[i] ?? Promise.resolve([]));
+      launch(i + inFlight);
+      await office.writeReplicated(fetched);
+      docs += batch.reduce((n, a) => n + a.events, 0);
+      apps += batch.length;
+      report();
+    }
+  } catch (e) {
+    // Nothing goes on after the failure is reported: the requests ahead are let finish first.
+    await Promise.all(ahead.map((p) => p.catch(() => undefined)));
+    throw e;
+  }
+  if (mark?.done !== true) await office.writeReplicated([], () => setMark(local, true, now()));
+  return 'done';
+}

@@ -1,0 +1,280 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { contentEventId } from '@shared/events';
+import { PouchDB } from '../store/pouch';
+import { startSync, type SyncHandle, type SyncSnapshot } from './sync';
+
+const central = inject('central');
+const auth = { username: central.user, password: central.password };
+const remoteFor = (db: string, password = central.password): PouchDB.Database =>
+  new PouchDB(`${central.url}/${db}`, {
+    adapter: 'http',
+    auth: { username: central.user, password },
+    skip_setup: true,
+  });
+
+let seq = 0;
+function event(
+  appId: string,
+  kind = 'registered',
+  office = 'ALM01',
+  device = 'D1',
+  login = 'aigerim',
+): Record<string, unknown> {
+  seq++;
+  const hlc = `${String(Date.now()).padStart(15, '0')}-${String(seq).padStart(4, '0')}`;
+  const content = {
+    type: 'event',
+    v: 1,
+    appId,
+    hlc,
+    device,
+    kind,
+    office,
+    at: new Date().toISOString(),
+    actor: { login, role: 'clerk' },
+    payload: {},
+  };
+  return { _id: contentEventId(content), ...content };
+}
+
+/** A staff account on central (as its admin), for what only a non-admin sees. */
+async function putClerk(login: string, password: string): Promise<void> {
+  const r = await fetch(`${central.url}/_users/org.couchdb.user:${login}`, {
+    method: 'PUT',
+    headers: {
+      authorization: 'Basic ' + btoa(`${central.user}:${central.password}`),
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ name: login, type: 'user', roles: ['clerk', 'office:ALM01'], password }),
+  });
+  if (r.status !== 201 && r.status !== 202 && r.status !== 409) throw new Error(`user ${login}: ${r.status}`);
+}
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+function localDb(name: string): PouchDB.Database {
+  const db = new PouchDB(`${name}_${Math.random().toString(36).slice(2, 8)}`, { adapter: 'indexeddb' });
+  cleanup.push(() => db.destroy());
+  return db;
+}
+
+function sync(
+  local: PouchDB.Database,
+  remote: PouchDB.Database,
+  extra: { ownDevice?: string; target?: string; author?: string; heartbeatMs?: number } = {},
+): { handle: SyncHandle; until: (p: (s: SyncSnapshot) => boolean) => Promise<SyncSnapshot> } {
+  const waiters: { p: (s: SyncSnapshot) => boolean; resolve: (s: SyncSnapshot) => void }[] = [];
+  const handle = startSync(local, remote, {
+    target: extra.target ?? 'central',
+    ...(extra.ownDevice ? { ownDevice: extra.ownDevice } : {}),
+    ...(extra.author ? { author: extra.author } : {}),
+    ...(extra.heartbeatMs ? { heartbeatMs: extra.heartbeatMs } : {}),
+    maxBackoffMs: 500,
+    onChange: (s) => {
+      for (const w of [...waiters]) {
+        if (w.p(s)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(s);
+        }
+      }
+    },
+  });
+  cleanup.push(() => handle.stop());
+  const until = (p: (s: SyncSnapshot) => boolean): Promise<SyncSnapshot> =>
+    p(handle.snapshot()) ? Promise.resolve(handle.snapshot()) : new Promise((resolve) => waiters.push({ p, resolve }));
+  return { handle, until };
+}
+
+async function waitForDoc(db: PouchDB.Database, id: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await db.get(id);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${id} never arrived`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+describe('sync with the central server (real IndexedDB, real CouchDB-protocol server)', () => {
+  it("two desks see each other's events through central", async () => {
+    const deskA = localDb('desk_a');
+    const deskB = localDb('desk_b');
+    sync(deskA, remoteFor('office_alm01'));
+    sync(deskB, remoteFor('office_alm01'));
+    const e1 = event('APPA1');
+    await deskA.put(e1);
+    await waitForDoc(deskB, String(e1['_id']));
+    const e2 = event('APPA1', 'note_added');
+    await deskB.put(e2);
+    await waitForDoc(deskA, String(e2['_id']));
+  });
+
+  it('counts local events the server lacks, offline and online, and reaches zero after sync', async () => {
+    const desk = localDb('desk_pending');
+    for (let i = 0; i < 3; i++) await desk.put(event(`APPP${i}`));
+    // A server that is not there: the three events are pending, and the state says offline.
+    const dead = new PouchDB('http://127.0.0.1:9/office_alm01', { adapter: 'http', auth, skip_setup: true });
+    const offline = sync(desk, dead);
+    const s1 = await offline.until((s) => s.state === 'offline' && s.pendingLocal !== null);
+    expect(s1.error).toBe('sync.unreachable');
+    expect(s1.pendingLocal).toBe(3);
+    await offline.handle.stop();
+
+    const online = sync(desk, remoteFor('office_alm01'));
+    const s2 = await online.until((s) => s.state === 'online' && s.pendingLocal === 0);
+    expect(s2.lastSyncAt).not.toBeNull();
+    expect(s2.pushed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('offline, an event written on the desk counts as waiting at once, not at the next check', async () => {
+    const desk = localDb('desk_offline_count');
+    await desk.put(event('APPQ0', 'registered', 'ALM01', 'D1'));
+    const dead = new PouchDB('http://127.0.0.1:9/office_alm01', { adapter: 'http', auth, skip_setup: true });
+    // No check for ten minutes: only the desk's own writes can move the count.
+    const offline = sync(desk, dead, { ownDevice: 'D1', heartbeatMs: 600_000 });
+    await offline.until((s) => s.state === 'offline' && s.pendingLocal === 1);
+    for (let i = 1; i < 4; i++) await desk.put(event(`APPQ${i}`, 'note_added', 'ALM01', 'D1'));
+    // Another desk's event (pulled earlier, say) is not this desk's to send.
+    await desk.put(event('APPQ9', 'note_added', 'ALM01', 'D2'));
+    const s = await offline.until((x) => x.pendingLocal === 4);
+    expect(s.state).toBe('offline');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(offline.handle.snapshot().pendingLocal).toBe(4);
+  });
+
+  it('reports a document the server refuses and still syncs the rest', async () => {
+    const desk = localDb('desk_refused');
+    const bad = event('APPBAD', 'hacked'); // a kind the server does not know
+    const good = event('APPGOOD');
+    await desk.bulkDocs([bad, good]);
+    const { until } = sync(desk, remoteFor('office_alm01'));
+    const s = await until((x) => x.refused.length > 0 && x.state === 'online');
+    expect(s.refused[0]).toEqual({ id: bad['_id'], reason: 'event.unknownKind' });
+    await waitForDoc(remoteFor('office_alm01'), String(good['_id']));
+    // The refused event stays on the desk (nothing is lost) and is counted as not on the server.
+    await expect(desk.get(String(bad['_id']))).resolves.toBeTruthy();
+    const after = await until((x) => x.pendingLocal !== null);
+    expect(after.pendingLocal).toBe(1);
+  });
+
+  it('an immutable refusal it cannot check for a failed request is checked again, not counted as refused', async () => {
+    // The server already holds the event (it arrived another way, e.g. through the hub) and, as
+    // pouchdb-server does, refuses the desk's copy as immutable; the desk's check of the server's
+    // revision then meets a cut line once.
+    const desk = localDb('desk_immutable');
+    const e = event('APPIMM');
+    await desk.bulkDocs([e]);
+    const id = String(e['_id']);
+    let docGets = 0;
+    const flaky: typeof fetch = async (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (url.includes('/_bulk_docs')) {
+        const real = await fetch(input, init);
+        const sent = JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as { docs?: { _id: string }[] };
+        if (!real.ok) return real;
+        const answer = (sent.docs ?? []).map((d) => ({ id: d._id, error: 'forbidden', reason: 'event.immutable' }));
+        return new Response(JSON.stringify(answer), { status: 201, headers: { 'content-type': 'application/json' } });
+      }
+      if (new URL(url).pathname.endsWith(`/${encodeURIComponent(id)}`) && (init?.method ?? 'GET') === 'GET') {
+        if (++docGets === 1) throw new TypeError('Failed to fetch');
+      }
+      return fetch(input, init);
+    };
+    const remote = new PouchDB(`${central.url}/office_alm01`, {
+      adapter: 'http',
+      auth,
+      skip_setup: true,
+      fetch: flaky,
+    });
+    const { until } = sync(desk, remote);
+    await waitForDoc(remoteFor('office_alm01'), id);
+    // The second look (when the sync is next idle and online) finds the same revision on both sides.
+    const deadline = Date.now() + 15_000;
+    while (docGets < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(docGets).toBeGreaterThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 200));
+    const s = await until((x) => x.state === 'online');
+    expect(s.refused).toEqual([]);
+  });
+
+  it('says so when the credentials are wrong', async () => {
+    const desk = localDb('desk_auth');
+    await desk.put(event('APPAUTH'));
+    const { until } = sync(desk, remoteFor('office_alm01', 'wrong-password'));
+    const s = await until((x) => x.error !== null);
+    expect(s.error).toBe('sync.unauthorized');
+  });
+
+  it("counts only this desk's own events as not on the server, and another user's event is not this desk's refusal", async () => {
+    await putClerk('relay-clerk', 'relay-secret');
+    const desk = localDb('desk_relay');
+    const own = event('APPOWN', 'registered', 'ALM01', 'DOWN', 'relay-clerk');
+    // Pulled earlier from the hub: a colleague's event, which central takes only from its author or the hub.
+    const theirs = event('APPTHEIRS', 'registered', 'ALM01', 'DOTHER', 'someone-else');
+    await desk.bulkDocs([own, theirs]);
+    const remote = new PouchDB(`${central.url}/office_alm01`, {
+      adapter: 'http',
+      auth: { username: 'relay-clerk', password: 'relay-secret' },
+      skip_setup: true,
+    });
+    const { until } = sync(desk, remote, { ownDevice: 'DOWN' });
+    const s = await until((x) => x.state === 'online' && x.pendingLocal === 0 && x.pushed >= 1);
+    await waitForDoc(remoteFor('office_alm01'), String(own['_id']));
+    expect(s.refused).toEqual([]);
+    // And the server really did refuse the colleague's event from this desk (so it was offered).
+    await expect(remoteFor('office_alm01').get(String(theirs['_id']))).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("on a shared desk each person's events go up with their own credentials, none refused or passed over", async () => {
+    await putClerk('shared-a', 'secret-a');
+    await putClerk('shared-b', 'secret-b');
+    const desk = localDb('desk_shared');
+    // A recorded an event and signed out before it was sent; B signs in at the same desk.
+    const ofA = event('APPSHA', 'registered', 'ALM01', 'DSH', 'shared-a');
+    const ofB = event('APPSHB', 'registered', 'ALM01', 'DSH', 'shared-b');
+    await desk.bulkDocs([ofA, ofB]);
+    const as = (login: string, password: string): PouchDB.Database =>
+      new PouchDB(`${central.url}/office_alm01`, {
+        adapter: 'http',
+        auth: { username: login, password },
+        skip_setup: true,
+      });
+    const b = sync(desk, as('shared-b', 'secret-b'), { ownDevice: 'DSH', author: 'shared-b' });
+    const sb = await b.until((x) => x.state === 'online' && x.pendingLocal === 1);
+    await waitForDoc(remoteFor('office_alm01'), String(ofB['_id']));
+    // A's event was not offered under B's name: nothing refused, and it still counts as not sent.
+    expect(sb.refused).toEqual([]);
+    await expect(remoteFor('office_alm01').get(String(ofA['_id']))).rejects.toMatchObject({ status: 404 });
+    await b.handle.stop();
+    // A signs in again: their own push (with its own checkpoint) sends it.
+    const a = sync(desk, as('shared-a', 'secret-a'), { ownDevice: 'DSH', author: 'shared-a' });
+    await a.until((x) => x.state === 'online' && x.pendingLocal === 0);
+    await waitForDoc(remoteFor('office_alm01'), String(ofA['_id']));
+  });
+
+  it('shows a first download as N of ~M, M from the server, until the desk has caught up', async () => {
+    // Central's KZO01 database gets 400 events; a new desk of KZO01 downloads them.
+    const source = localDb('kzo_source');
+    await source.bulkDocs(Array.from({ length: 400 }, (_, i) => event(`KZ${i}`, 'registered', 'KZO01')));
+    await source.replicate.to(remoteFor('office_kzo01'));
+    const desk = localDb('desk_download');
+    const seen: { have: number; total: number }[] = [];
+    const { until } = sync(desk, remoteFor('office_kzo01'));
+    const done = await until((x) => {
+      if (x.download) seen.push(x.download);
+      return x.state === 'online' && x.download === null && x.pulled >= 400;
+    });
+    expect(done.download).toBeNull();
+    expect(seen.length).toBeGreaterThan(0);
+    // The total is the server's document count (the events and its design document): approximate by design.
+    expect(seen[0]?.total).toBeGreaterThanOrEqual(400);
+    expect(seen.every((d) => d.have < d.total)).toBe(true);
+    expect((await desk.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' })).rows.length).toBe(400);
+  });
+});
