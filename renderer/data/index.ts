@@ -5,7 +5,7 @@
  * the desk as their context. A lint rule (eslint.config.js) keeps the UI from importing anything
  * else from here, or Dexie, PouchDB and `fetch` directly.
  *
- * Behind the facade, by concern (each folder imports the ones above it, never a feature):
+ * Behind the facade, by concern (none imports a feature):
  * - `store/`: the office replica (PouchDB over IndexedDB, `officeDb.ts`, the one writer of replicated
  *   documents) and the read model (Dexie, `readModel.ts`), durability, the desks of this computer.
  * - `seal/`: the desk keys, the envelope, sealing of the replica (`sealedDb.ts`) and of read-model
