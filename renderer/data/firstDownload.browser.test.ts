@@ -132,6 +132,19 @@ describe('a first download (real server, real IndexedDB)', () => {
     expect(pull.docs_written).toBe(0);
   });
 
+  it('with its default batches, the open applications land in batches of their own, before any history', async () => {
+    const { remote } = await serverOffice();
+    const office = await localOffice();
+    const seen: FirstDownloadProgress[] = [];
+    // The whole office fits one default batch: the open applications must still come on their own.
+    expect(await firstDownload(office, remote, { onProgress: (p) => seen.push(p) })).toBe('done');
+    const inboxWhole = seen.find((p) => p.openDone);
+    // The directory (staff:dana, the design document) and the three open applications' six events
+    // (one of them with a conflicting revision): the two closed applications' not yet.
+    expect(inboxWhole).toMatchObject({ apps: 3, totalApps: 5, docs: 2 + 6, totalDocs: 14 });
+    expect(seen[seen.length - 1]).toMatchObject({ apps: 5, docs: 14, openDone: true });
+  });
+
   it('reads the view in pages, each application summarised as the server’s group=true gives it', async () => {
     const { remote } = await serverOffice();
     const grouped = await queryDeskView<AppSummary>(remote, 'group=true');

@@ -270,8 +270,18 @@ export async function firstDownload(
   const fetchBatch = async (batch: { appId: string }[]): Promise<object[]> =>
     fetchDocs(remote, await lacking(batch.flatMap((a) => revisionsOf.get(a.appId) ?? [])));
   // Several requests ahead of the write (the server and the replica each work all the time);
-  // written in the plan's order, so the open applications land first.
-  const batches = batchesOf(order, batchDocs);
+  // written in the plan's order, so the open applications land first. No batch mixes the two: the
+  // inbox is whole as soon as the open applications' own batches land, whatever the history holds.
+  const batches = [
+    ...batchesOf(
+      order.filter((a) => a.open),
+      batchDocs,
+    ),
+    ...batchesOf(
+      order.filter((a) => !a.open),
+      batchDocs,
+    ),
+  ];
   const ahead: Promise<object[]>[] = [];
   const launch = (i: number): void => {
     const batch = batches[i];
