@@ -1,0 +1,191 @@
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Page, type Route } from '@playwright/test';
+import { generateApplications } from '../../bench/generate';
+import { DEFAULT_CALENDAR } from '../../shared/calendar';
+import { parseEvent, parseEventId, type EventDoc } from '../../shared/events';
+import { fold } from '../../shared/workflow';
+import { isProbablyOpen } from '../../renderer/data/firstDownload';
+import { actAs, centralRequest, freshDesk, OFFICE, unlockAfterReload } from './desk';
+import { catalogue, register } from './flow';
+
+const SHOTS = 'artifacts/screenshots';
+mkdirSync(SHOTS, { recursive: true });
+const CLERK = { login: 'aigerim', name: 'Сейітова Айгерім' };
+/** A desk code no seeded application was registered at (bench/generate.ts uses D01–D05). */
+const DESK = 'D07';
+
+interface Seeded {
+  /** Every application put on the central. */
+  all: { appId: string; regNumber: string }[];
+  /** The open applications waiting for a clerk: the clerk's inbox once they are here. */
+  clerkInbox: string[];
+  /** Applications the first download brings after the open ones (their latest event closes them). */
+  history: Set<string>;
+  historyEvents: number;
+  events: number;
+}
+
+/**
+ * An office with a history: applications of the last two months played through their real
+ * workflows (bench/generate.ts), about two thirds closed, put on the central as their events.
+ */
+async function seedOffice(apps: number, now: number): Promise<Seeded> {
+  const docs: EventDoc[] = [];
+  const seeded: Seeded = { all: [], clerkInbox: [], history: new Set(), historyEvents: 0, events: 0 };
+  for (const events of generateApplications({ services: catalogue.services, apps, seed: 7, now, spanDays: 60 })) {
+    // The generator's few applications that the server's rules would stop midway are left out.
+    if (events.some((e) => !parseEvent(e).ok)) continue;
+    const first = events[0];
+    const last = events[events.length - 1];
+    if (first?.kind !== 'registered' || !last) continue;
+    docs.push(...events);
+    const state = fold({
+      appId: first.appId,
+      events,
+      service: (id, version) => catalogue.get(id, version),
+      calendar: DEFAULT_CALENDAR,
+      now,
+    });
+    seeded.all.push({ appId: first.appId, regNumber: first.payload.regNumber });
+    if (state.status !== 'closed' && state.role === 'clerk') seeded.clerkInbox.push(first.payload.regNumber);
+    if (!isProbablyOpen({ k: last.kind })) {
+      seeded.history.add(first.appId);
+      seeded.historyEvents += events.length;
+    }
+  }
+  seeded.events = docs.length;
+  const r = await centralRequest('POST', `office_${OFFICE.toLowerCase()}/_bulk_docs`, { docs });
+  expect(r.status).toBe(201);
+  return seeded;
+}
+
+/**
+ * Holds back, in the page's network, every `_bulk_get` of the office database that asks for an
+ * event of the history, until released: the desk provably has none of the history while the test
+ * looks at its inbox. Everything else passes. Records which events each `_bulk_get` asked for.
+ */
+class HistoryHold {
+  readonly asked: { at: number; appIds: string[] }[] = [];
+  private held: Route[] = [];
+  private released = false;
+  /** Bumped by a reload: requests asked before it belong to the page that is gone. */
+  generation = 0;
+
+  constructor(private readonly history: ReadonlySet<string>) {}
+
+  async install(page: Page): Promise<void> {
+    await page.route(`**/office_${OFFICE.toLowerCase()}/_bulk_get**`, async (route) => {
+      const body = route.request().postDataJSON() as { docs: { id: string }[] };
+      const appIds = body.docs.flatMap((d) => parseEventId(d.id)?.appId ?? []);
+      this.asked.push({ at: this.generation, appIds });
+      if (this.released || !appIds.some((a) => this.history.has(a))) return route.continue();
+      this.held.push(route);
+    });
+  }
+
+  get waiting(): number {
+    return this.held.length;
+  }
+
+  /** Lets the held requests (and all later ones) through; a request whose page has gone fails quietly. */
+  async release(): Promise<void> {
+    this.released = true;
+    await Promise.all(this.held.splice(0).map((r) => r.continue().catch(() => undefined)));
+  }
+}
+
+/** The list's "N applications" line says exactly `n`. */
+const countIs = (n: number): RegExp => new RegExp(`^\\D*${String(n)}\\D*$`);
+
+const dmy = (t: number): string => {
+  const d = new Date(t + 5 * 3_600_000);
+  return `${String(d.getUTCDate()).padStart(2, '0')}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${String(d.getUTCFullYear())}`;
+};
+
+test('a fresh desk shows its inbox and registers while the history is still coming; a reload resumes; the history then completes', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await freshDesk(page);
+  const now = Date.now();
+  const seeded = await seedOffice(120, now);
+  const openApps = seeded.all.length - seeded.history.size;
+  // Enough of each for the test to mean something.
+  expect(seeded.clerkInbox.length).toBeGreaterThan(3);
+  expect(seeded.history.size).toBeGreaterThan(40);
+  expect(seeded.historyEvents).toBeGreaterThan(200);
+
+  const hold = new HistoryHold(seeded.history);
+  await hold.install(page);
+  await actAs(page, CLERK.login, CLERK.name, 'clerk', DESK);
+
+  // The inbox: every open application waiting for a clerk, with the history held back.
+  await page.goto('./#/inbox');
+  const inbox = page.getByTestId('inbox-list');
+  await expect(inbox.getByTestId('applications-count')).toHaveText(countIs(seeded.clerkInbox.length), {
+    timeout: 30_000,
+  });
+  for (const n of seeded.clerkInbox)
+    await expect(inbox.getByTestId('application-row').filter({ hasText: n })).toHaveCount(1);
+  expect(hold.waiting).toBeGreaterThan(0);
+
+  // The progress: documents and applications so far, of how many, about how long; the inbox ready.
+  const download = page.getByTestId('sync-download');
+  await expect(download).toBeVisible();
+  await page.getByTestId('sync-indicator').click();
+  const apps = page.getByTestId('sync-target-central-download-apps');
+  await expect(apps).toContainText(`${String(openApps)} / ${String(seeded.all.length)}`);
+  await expect(apps).toContainText('минут');
+  await expect(apps).toContainText('Ашық өтініштер жүктелді');
+  await page.screenshot({ path: `${SHOTS}/first-download-kk.png` });
+  await page.getByTestId('lang-ru').click();
+  await expect(apps).toContainText('Открытые заявления загружены');
+  await page.screenshot({ path: `${SHOTS}/first-download-ru.png` });
+  await page.getByTestId('lang-kk').click();
+  await page.getByTestId('sync-indicator').click();
+
+  // Work goes on: an application of the inbox opens, a new one is registered.
+  const first = seeded.clerkInbox[0] ?? '';
+  await page.goto('./#/inbox');
+  await inbox.getByTestId('application-row').filter({ hasText: first }).click();
+  await expect(page.getByTestId('card-number')).toHaveText(first);
+  const mine = await register(page, { serviceId: 'almaty-unemployed-registration' });
+  expect(mine).toBe(`ALM01-${DESK}-000001`);
+  // The applications list holds the open applications and the new one; none of the history yet.
+  await page.goto('./#/applications');
+  await expect(page.getByTestId('applications-count')).toHaveText(countIs(openApps + 1));
+  expect(hold.waiting).toBeGreaterThan(0);
+
+  // A reload in the middle: the download resumes from what landed, asking only for the history.
+  const askedBefore = hold.asked.length;
+  hold.generation++;
+  await page.reload();
+  await unlockAfterReload(page, CLERK.login);
+  await page.goto('./#/inbox');
+  // The same inbox at once (the read model kept it), with the new application, whose next step is a clerk's.
+  await expect(inbox.getByTestId('applications-count')).toHaveText(countIs(seeded.clerkInbox.length + 1));
+  await expect(inbox.getByTestId('application-row').filter({ hasText: mine })).toHaveCount(1);
+  await expect.poll(() => hold.waiting, { timeout: 15_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId('sync-download')).toBeVisible();
+
+  // Released: the history lands, the live replication takes over and sends the registration up.
+  await hold.release();
+  await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 45_000 });
+  await expect(page.getByTestId('sync-download')).toHaveCount(0);
+  const again = hold.asked.slice(askedBefore).flatMap((r) => r.appIds);
+  expect(again.length).toBeGreaterThan(0);
+  expect(again.filter((a) => !seeded.history.has(a))).toEqual([]);
+  expect(again.length).toBe(seeded.historyEvents);
+
+  await page.goto('./#/applications');
+  await expect(page.getByTestId('applications-count')).toHaveText(countIs(seeded.all.length + 1), {
+    timeout: 30_000,
+  });
+  // A closed application of the history, in the registration journal of the last two months.
+  const closed = seeded.all.find((a) => seeded.history.has(a.appId));
+  await page.goto('./#/journals');
+  await page.getByTestId('journal-from').fill(dmy(now - 70 * 86_400_000));
+  await page.getByTestId('journal-from').blur();
+  await expect(page.getByTestId('journal-table')).toContainText(closed?.regNumber ?? '-');
+  await expect(page.getByTestId('journal-table')).toContainText(mine);
+});
