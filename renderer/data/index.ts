@@ -40,7 +40,7 @@ export { executorStanding, matchExecutors, type ExecutorChoice, type ExecutorSta
 export { applicantDisplayName, applicantKey } from './project';
 export type { ScanProgress } from './integrity';
 export { MAX_PURGE_DAYS, purgePolicySchema, type PurgeInfo, type PurgeReport } from './purge';
-export type { SyncSnapshot } from './sync';
+export type { DownloadProgress, SyncSnapshot } from './sync';
 
 // Sealed fields and the blind index: opening what a row holds, turning typed words into search terms.
 export {
