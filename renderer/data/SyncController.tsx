@@ -97,6 +97,7 @@ export function SyncController(): null {
         try {
           await firstDownload(desk.office, remote, {
             signal: abort.signal,
+            onNumbers: (given) => desk.coverNumbers(given),
             onProgress: (p) => {
               if (live)
                 useSyncStatus.setState((s) => ({

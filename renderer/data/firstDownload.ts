@@ -44,6 +44,12 @@ export interface FirstDownloadOptions {
   now?: () => number;
   /** Stops between batches (the desk closes, the user signs out): what landed stays, and resumes. */
   signal?: AbortSignal;
+  /**
+   * Every registration and outgoing number the server's events gave out, told once the plan is
+   * read and before any event is fetched: a desk reusing a desk code numbers after them even
+   * while the history that holds them is still to come (Desk.coverNumbers).
+   */
+  onNumbers?: (given: readonly string[]) => void;
 }
 
 export type FirstDownloadResult = 'done' | 'alreadyDone';
@@ -182,6 +188,8 @@ async function setMark(local: PouchDB.Database, done: boolean, at: number): Prom
 export interface ServerEvents {
   summaries: { key: string; value: AppSummary }[];
   revisionsOf: Map<string, IdRev[]>;
+  /** The numbers the events gave out (registration and outgoing). */
+  given: string[];
 }
 
 /**
@@ -195,6 +203,7 @@ export interface ServerEvents {
 export async function readServerEvents(remote: PouchDB.Database, pageRows: number): Promise<ServerEvents> {
   const values = new Map<string, AppEventValue[]>();
   const revisionsOf = new Map<string, IdRev[]>();
+  const given: string[] = [];
   let from: { key: string; skip: number } | null = null;
   for (;;) {
     const at: string = from
@@ -209,6 +218,7 @@ export async function readServerEvents(remote: PouchDB.Database, pageRows: numbe
         revisionsOf.set(r.key, (revs = []));
       }
       vs.push(r.value);
+      if (r.value.g) given.push(r.value.g);
       revs.push({ id: r.id, rev: r.value.r }, ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })));
     }
     const last = page.rows[page.rows.length - 1];
@@ -216,7 +226,7 @@ export async function readServerEvents(remote: PouchDB.Database, pageRows: numbe
     from = { key: last.key, skip: values.get(last.key)?.length ?? 0 };
   }
   const summaries = [...values].map(([key, vs]) => ({ key, value: appsReduce(null, vs, false) }));
-  return { summaries, revisionsOf };
+  return { summaries, revisionsOf, given };
 }
 
 /**
@@ -240,10 +250,11 @@ export async function firstDownload(
   const fresh = !mark && (await local.info()).doc_count === 0;
   const lacking = (wanted: readonly IdRev[]): Promise<IdRev[]> =>
     fresh ? Promise.resolve([...wanted]) : missingHere(local, wanted);
-  const [{ summaries, revisionsOf }, others] = await Promise.all([
+  const [{ summaries, revisionsOf, given }, others] = await Promise.all([
     readServerEvents(remote, opts.pageRows ?? 10_000),
     otherDocs(remote),
   ]);
+  opts.onNumbers?.(given);
   const order = downloadOrder(summaries);
   // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
   if (!mark) await setMark(local, false, now());

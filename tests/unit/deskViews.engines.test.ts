@@ -66,7 +66,7 @@ const okOf = (r: ViewResult): unknown => {
 const mapped = (d: unknown): Record<string, unknown> => Object.fromEntries(engines.map((e) => [e.name, e.map(map, d)]));
 
 describe('the desks’ view in every engine CouchDB may use', () => {
-  it('maps an event to one row under its application: order, kind, step, service, revisions', () => {
+  it('maps an event to one row under its application: order, kind, step, service, number given, revisions', () => {
     for (const e of engines) {
       expect(okOf(e.map(map, registered)), e.name).toEqual([
         [
@@ -76,6 +76,8 @@ describe('the desks’ view in every engine CouchDB may use', () => {
             k: 'registered',
             r: '1-aaa',
             s: ['test-permit', '1', 'issue'],
+            // The number it gave out, in every engine.
+            g: 'ALM01-D01-000001',
           },
         ],
       ]);
