@@ -94,10 +94,16 @@ export function SyncController(): null {
     void (async () => {
       if (first && (await needsFirstDownload(desk.office.db).catch(() => false)) && live) {
         const remote = remoteOf(first.url);
+        // Numbering waits for the numbers the server's events gave out (read first, in seconds):
+        // should the download fail before, the live sync's first completed pull lifts the hold.
+        desk.numbers.awaitServerNumbers();
         try {
           await firstDownload(desk.office, remote, {
             signal: abort.signal,
-            onNumbers: (given) => desk.coverNumbers(given),
+            onNumbers: (given) => {
+              desk.coverNumbers(given);
+              desk.numbers.serverNumbersKnown();
+            },
             onProgress: (p) => {
               if (live)
                 useSyncStatus.setState((s) => ({
