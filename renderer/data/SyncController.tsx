@@ -100,8 +100,8 @@ export function SyncController(): null {
         try {
           await firstDownload(desk.office, remote, {
             signal: abort.signal,
-            onNumbers: (given) => {
-              desk.coverNumbers(given);
+            onNumbers: async (given) => {
+              await desk.coverNumbers(given);
               desk.numbers.serverNumbersKnown();
             },
             onProgress: (p) => {

@@ -427,12 +427,11 @@ export class Desk {
    * The numbers the server's events gave out, before those events are here (a first download
    * reads them from the desks' view first): a desk that takes over a desk code (a replaced laptop,
    * a wiped profile) must not give out a number of that code's history while the history is still
-   * coming, so its floors rise past them at once.
+   * coming, so its counters rise past them at once (on the device document: the numbers were not
+   * this device's reservations, and the wipe check must not take them for lost ones).
    */
-  coverNumbers(given: readonly string[]): void {
-    const top = highestNumbers(given, this.config.office, this.config.desk);
-    if (top.sequence > 0) this.numbers.reserved('sequence', top.sequence);
-    if (top.outgoing > 0) this.numbers.reserved('outgoing', top.outgoing);
+  coverNumbers(given: readonly string[]): Promise<void> {
+    return this.office.raiseSequences(highestNumbers(given, this.config.office, this.config.desk));
   }
 
   /**

@@ -49,7 +49,7 @@ export interface FirstDownloadOptions {
    * read and before any event is fetched: a desk reusing a desk code numbers after them even
    * while the history that holds them is still to come (Desk.coverNumbers).
    */
-  onNumbers?: (given: readonly string[]) => void;
+  onNumbers?: (given: readonly string[]) => void | Promise<void>;
 }
 
 export type FirstDownloadResult = 'done' | 'alreadyDone';
@@ -254,7 +254,7 @@ export async function firstDownload(
     readServerEvents(remote, opts.pageRows ?? 10_000),
     otherDocs(remote),
   ]);
-  opts.onNumbers?.(given);
+  await opts.onNumbers?.(given);
   const order = downloadOrder(summaries);
   // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
   if (!mark) await setMark(local, false, now());
