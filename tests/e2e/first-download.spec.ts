@@ -147,7 +147,8 @@ test('a fresh desk shows its inbox and registers (numbering after the held histo
   await page.screenshot({ path: `${SHOTS}/first-download-numbers-ru.png` });
   await page.getByTestId('lang-kk').click();
   releaseView();
-  await expect(page.getByTestId('numbers-held')).toHaveCount(0);
+  // The dev central builds the view's index on this first query: seconds on a loaded machine.
+  await expect(page.getByTestId('numbers-held')).toHaveCount(0, { timeout: 30_000 });
 
   // The inbox: every open application waiting for a clerk, with the history held back.
   await page.goto('./#/inbox');
@@ -210,7 +211,9 @@ test('a fresh desk shows its inbox and registers (numbering after the held histo
   await unlockAfterReload(page, CLERK.login);
   await page.goto('./#/inbox');
   // The same inbox at once (the read model kept it), with the new application, whose next step is a clerk's.
-  await expect(inbox.getByTestId('applications-count')).toHaveText(countIs(seeded.clerkInbox.length + 1));
+  await expect(inbox.getByTestId('applications-count')).toHaveText(countIs(seeded.clerkInbox.length + 1), {
+    timeout: 15_000,
+  });
   await expect(inbox.getByTestId('application-row').filter({ hasText: mine })).toHaveCount(1);
   // The resumed download asks for the history again, and is held: the history is still not here.
   await expect.poll(() => hold.waiting, { timeout: 15_000 }).toBeGreaterThan(0);
