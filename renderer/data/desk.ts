@@ -6,6 +6,7 @@ import {
   formatRegNumber,
   parseOutgoingNumber,
   parseRegNumber,
+  highestNumbers,
   KIND_ROLES,
   makeEvent,
   newAppId,
@@ -420,6 +421,17 @@ export class Desk {
     const expected = event.kind === 'attachment_added' ? event.payload?.sha256 : undefined;
     if (expected && (await sha256OfBlob(data)) !== expected) throw new DataError('attachment.mismatch');
     return data;
+  }
+
+  /**
+   * The numbers the server's events gave out, before those events are here (a first download
+   * reads them from the desks' view first): a desk that takes over a desk code (a replaced laptop,
+   * a wiped profile) must not give out a number of that code's history while the history is still
+   * coming, so its counters rise past them at once (on the device document: the numbers were not
+   * this device's reservations, and the wipe check must not take them for lost ones).
+   */
+  coverNumbers(given: readonly string[]): Promise<void> {
+    return this.office.raiseSequences(highestNumbers(given, this.config.office, this.config.desk));
   }
 
   /**

@@ -55,7 +55,7 @@ export { executorStanding, matchExecutors, type ExecutorChoice, type ExecutorSta
 export { applicantDisplayName, applicantKey } from './projection/project';
 export type { ScanProgress } from './read/integrity';
 export { MAX_PURGE_DAYS, purgePolicySchema, type PurgeInfo, type PurgeReport } from './purge/purge';
-export type { SyncSnapshot } from './sync/sync';
+export type { DownloadProgress, SyncSnapshot } from './sync/sync';
 
 // Sealed fields and the blind index: opening what a row holds, turning typed words into search terms.
 export {

@@ -6,7 +6,8 @@ import { plainSource, type ViewsDesignDocument } from './design';
  * (renderer/data/sync/firstDownload.ts).
  *
  * - `reduce=false`: one row per event under its application id, with the winning revision and the
- *   conflicting ones (a view sees `_conflicts`): the ids and revisions to fetch with `_bulk_get`.
+ *   conflicting ones (a view sees `_conflicts`): the ids and revisions to fetch with `_bulk_get`;
+ *   and the number the event gave out, if any: the numbers each desk code has used.
  * - `group=true`: per application, its latest event in the fold's order (HLC, then device: the HLC
  *   is fixed-width, so text order is time order), that event's step, the service of its
  *   registration and its number of events: enough for the desk to tell, with its catalogue, which
@@ -29,6 +30,12 @@ export interface AppEventValue {
   p?: string;
   /** serviceId, serviceVersion, variantId: on a registration (or a refusal to accept). */
   s?: [string, string, string];
+  /**
+   * A number the event gave out: a registration number (on a registration or a refusal to accept)
+   * or an outgoing number. A new desk that reuses a desk code (a replaced laptop) numbers after
+   * these before the history bringing them has arrived.
+   */
+  g?: string;
   /** The winning revision, and the others. */
   r: string;
   c?: string[];
@@ -61,6 +68,8 @@ export function appsMap(doc: Record<string, unknown>): void {
     if (typeof payload['stepId'] === 'string') value['p'] = payload['stepId'];
     if ((doc['kind'] === 'registered' || doc['kind'] === 'intake_refused') && typeof payload['serviceId'] === 'string')
       value['s'] = [payload['serviceId'], String(payload['serviceVersion']), String(payload['variantId'])];
+    if (typeof payload['regNumber'] === 'string') value['g'] = payload['regNumber'];
+    else if (typeof payload['outgoingNumber'] === 'string') value['g'] = payload['outgoingNumber'];
   }
   if (doc['_conflicts']) value['c'] = doc['_conflicts'];
   emit(doc['appId'], value);

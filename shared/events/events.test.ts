@@ -12,6 +12,7 @@ import {
   newAppId,
   parseEventId,
   parseOutgoingNumber,
+  highestNumbers,
   parseRegNumber,
 } from './ids';
 
@@ -129,6 +130,23 @@ describe('identifiers', () => {
       digest: null,
     });
     expect(parseEventId(`${e._id}:x`)).toBeNull();
+  });
+});
+
+describe('the numbers a desk code has given out', () => {
+  it('takes the highest registration and outgoing sequence of that office and desk, numerically', () => {
+    const given = [
+      'ALM01-D01-000009',
+      'ALM01-D01-000010',
+      'ALM01-D01/000004',
+      'ALM01-D02-000500',
+      'KZO01-D01-000700',
+      'ALM01-D01-1000000',
+      'not a number',
+    ];
+    expect(highestNumbers(given, 'ALM01', 'D01')).toEqual({ sequence: 1_000_000, outgoing: 4 });
+    expect(highestNumbers(given, 'ALM01', 'D03')).toEqual({ sequence: 0, outgoing: 0 });
+    expect(highestNumbers([], 'ALM01', 'D01')).toEqual({ sequence: 0, outgoing: 0 });
   });
 });
 

@@ -83,3 +83,25 @@ export function parseOutgoingNumber(text: string): { office: string; desk: strin
   if (!m?.[1] || !m[2] || !m[3]) return null;
   return { office: m[1], desk: m[2], sequence: Number(m[3]) };
 }
+
+/**
+ * The highest registration and outgoing sequences a desk code has given out in an office, among
+ * `numbers` (registration and outgoing numbers, mixed; anything else ignored): the floors a desk
+ * taking over that code numbers after.
+ */
+export function highestNumbers(
+  numbers: Iterable<string>,
+  office: string,
+  desk: string,
+): { sequence: number; outgoing: number } {
+  const out = { sequence: 0, outgoing: 0 };
+  for (const n of numbers) {
+    const reg = parseRegNumber(n);
+    const outgoing = reg ? null : parseOutgoingNumber(n);
+    const parsed = reg ?? outgoing;
+    if (!parsed || parsed.office !== office || parsed.desk !== desk) continue;
+    const kind = reg ? 'sequence' : 'outgoing';
+    out[kind] = Math.max(out[kind], parsed.sequence);
+  }
+  return out;
+}

@@ -65,7 +65,7 @@ const okOf = (r: ViewResult): unknown => {
 };
 
 describe('the desks’ view in every engine CouchDB may use', () => {
-  it('maps an event to one row under its application: order, kind, step, service, revisions', () => {
+  it('maps an event to one row under its application: order, kind, step, service, number given, revisions', () => {
     for (const e of engines) {
       expect(okOf(e.map(map, registered)), e.name).toEqual([
         [
@@ -75,6 +75,8 @@ describe('the desks’ view in every engine CouchDB may use', () => {
             k: 'registered',
             r: '1-aaa',
             s: ['test-permit', '1', 'issue'],
+            // The number it gave out, in every engine.
+            g: 'ALM01-D01-000001',
           },
         ],
       ]);

@@ -108,6 +108,12 @@ export interface OfficeDb {
    * `floor` is the highest number of this desk already known from the office's events.
    */
   nextOutgoingSequence(floor?: number): Promise<number>;
+  /**
+   * Raises both counters to at least these numbers, consuming none: numbers this desk code gave
+   * out before this device took it over (the server's, Desk.coverNumbers). Kept on the device
+   * document itself, so the wipe check (numberGuard.ts) sees counters that match, not a loss.
+   */
+  raiseSequences(floors: { sequence: number; outgoing: number }): Promise<void>;
   setDesk(office: string, desk: string): Promise<DeviceDoc>;
   /**
    * Writes a document together with a new device document, in one IndexedDB transaction (one
@@ -208,6 +214,16 @@ export async function openOfficeDb(
         const d = await readDevice();
         const next = await writeDevice({ ...d, outgoingSequence: Math.max(d.outgoingSequence ?? 0, floor) + 1 });
         return next.outgoingSequence ?? 0;
+      }),
+    raiseSequences: (floors) =>
+      serial(async () => {
+        const d = await readDevice();
+        if (d.sequence >= floors.sequence && (d.outgoingSequence ?? 0) >= floors.outgoing) return;
+        await writeDevice({
+          ...d,
+          sequence: Math.max(d.sequence, floors.sequence),
+          outgoingSequence: Math.max(d.outgoingSequence ?? 0, floors.outgoing),
+        });
       }),
     setDesk: (officeCode, desk) =>
       serial(async () => writeDevice({ ...(await readDevice()), office: officeCode, desk })),

@@ -171,8 +171,18 @@ export function SyncController(): null {
         if (live) useFieldStatus.setState({ state: field });
       } else if (first && (await needsFirstDownload(desk.office.db).catch(() => false)) && live) {
         const remote = remoteOf(first.url);
+        // Numbering waits for the numbers the server's events gave out (read first, in seconds):
+        // should the download fail before, the live sync's first completed pull lifts the hold.
+        desk.numbers.awaitServerNumbers();
         try {
-          await firstDownload(desk.office, remote, { signal: abort.signal, onProgress: showDownload });
+          await firstDownload(desk.office, remote, {
+            signal: abort.signal,
+            onNumbers: async (given) => {
+              await desk.coverNumbers(given);
+              desk.numbers.serverNumbersKnown();
+            },
+            onProgress: showDownload,
+          });
         } catch (e) {
           if (live) console.warn('first download; the live replication takes over', e);
         } finally {

@@ -59,11 +59,17 @@ async function serverOffice(): Promise<{ remote: PouchDB.Database; open: string[
   const closed = ['CLOSED1', 'CLOSED2'];
   const open = ['OPEN1', 'OPEN2', 'OPEN3'];
   const docs: Record<string, unknown>[] = [];
-  for (const appId of closed)
+  // The closed applications were registered at desk D1, which sent a letter for the second.
+  for (const [i, appId] of closed.entries())
     docs.push(
-      event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
+      event(appId, 'registered', {
+        serviceId: 's',
+        serviceVersion: '1',
+        variantId: 'v',
+        regNumber: `ALM01-D1-00000${String(i + 7)}`,
+      }),
       event(appId, 'step_done', { stepId: 's1' }),
-      event(appId, 'issued', { stepId: 's2' }),
+      event(appId, 'issued', { stepId: 's2', ...(i === 1 ? { outgoingNumber: 'ALM01-D1/000003' } : {}) }),
     );
   for (const appId of open)
     docs.push(
@@ -130,6 +136,40 @@ describe('a first download (real server, real IndexedDB)', () => {
     // The live replication takes over and fetches nothing again.
     const pull = await PouchDB.replicate(remote, office.db, {});
     expect(pull.docs_written).toBe(0);
+  });
+
+  it('with its default batches, the open applications land in batches of their own, before any history', async () => {
+    const { remote } = await serverOffice();
+    const office = await localOffice();
+    const seen: FirstDownloadProgress[] = [];
+    // The whole office fits one default batch: the open applications must still come on their own.
+    expect(await firstDownload(office, remote, { onProgress: (p) => seen.push(p) })).toBe('done');
+    const inboxWhole = seen.find((p) => p.openDone);
+    // The directory (staff:dana, the design document) and the three open applications' six events
+    // (one of them with a conflicting revision): the two closed applications' not yet.
+    expect(inboxWhole).toMatchObject({ apps: 3, totalApps: 5, docs: 2 + 6, totalDocs: 14 });
+    expect(seen[seen.length - 1]).toMatchObject({ apps: 5, docs: 14, openDone: true });
+  });
+
+  it('tells the numbers the history gave out before fetching any of it', async () => {
+    const { remote } = await serverOffice();
+    const office = await localOffice();
+    const calls: string[] = [];
+    const bulkGet = remote.bulkGet.bind(remote);
+    remote.bulkGet = (opts: PouchDB.Core.BulkGetOptions) => {
+      calls.push('bulkGet');
+      return bulkGet(opts);
+    };
+    let given: readonly string[] = [];
+    await firstDownload(office, remote, {
+      onNumbers: (g) => {
+        calls.push('numbers');
+        given = g;
+      },
+    });
+    expect([...given].sort()).toEqual(['ALM01-D1-000007', 'ALM01-D1-000008', 'ALM01-D1/000003']);
+    expect(calls[0]).toBe('numbers');
+    expect(calls.filter((c) => c === 'numbers')).toHaveLength(1);
   });
 
   it('reads the view in pages, each application summarised as the server’s group=true gives it', async () => {

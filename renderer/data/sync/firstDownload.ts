@@ -50,6 +50,12 @@ export interface FirstDownloadOptions {
   only?: ReadonlySet<string>;
   /** Runs even after a finished download, asking the replica what it lacks: a field laptop's widened scope. */
   again?: boolean;
+  /**
+   * Every registration and outgoing number the server's events gave out, told once the plan is
+   * read and before any event is fetched: a desk reusing a desk code numbers after them even
+   * while the history that holds them is still to come (Desk.coverNumbers).
+   */
+  onNumbers?: (given: readonly string[]) => void | Promise<void>;
 }
 
 export type FirstDownloadResult = 'done' | 'alreadyDone';
@@ -178,6 +184,8 @@ async function setMark(local: PouchDB.Database, done: boolean, at: number): Prom
 export interface ServerEvents {
   summaries: { key: string; value: AppSummary }[];
   revisionsOf: Map<string, IdRev[]>;
+  /** The numbers the events gave out (registration and outgoing). */
+  given: string[];
 }
 
 /**
@@ -196,6 +204,7 @@ export async function readServerEvents(
 ): Promise<ServerEvents> {
   const values = new Map<string, AppEventValue[]>();
   const revisionsOf = new Map<string, IdRev[]>();
+  const given: string[] = [];
   const take = (rows: ViewRows<AppEventValue>['rows']): void => {
     for (const r of rows) {
       let vs = values.get(r.key);
@@ -205,6 +214,7 @@ export async function readServerEvents(
         revisionsOf.set(r.key, (revs = []));
       }
       vs.push(r.value);
+      if (r.value.g) given.push(r.value.g);
       revs.push({ id: r.id, rev: r.value.r }, ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })));
     }
   };
@@ -213,7 +223,7 @@ export async function readServerEvents(
   if (only) {
     for (let i = 0; i < only.length; i += KEYS_PER_REQUEST)
       take((await queryDeskView<AppEventValue>(remote, 'reduce=false', only.slice(i, i + KEYS_PER_REQUEST))).rows);
-    return { summaries: summariesOf(), revisionsOf };
+    return { summaries: summariesOf(), revisionsOf, given };
   }
   let from: { key: string; skip: number } | null = null;
   for (;;) {
@@ -226,7 +236,7 @@ export async function readServerEvents(
     if (!last || page.rows.length < pageRows) break;
     from = { key: last.key, skip: values.get(last.key)?.length ?? 0 };
   }
-  return { summaries: summariesOf(), revisionsOf };
+  return { summaries: summariesOf(), revisionsOf, given };
 }
 
 /** Keys per view request when applications are asked by id (a POST body of some 20 KB). */
@@ -253,10 +263,11 @@ export async function firstDownload(
   const fresh = !mark && opts.again !== true && (await local.info()).doc_count === 0;
   const lacking = (wanted: readonly IdRev[]): Promise<IdRev[]> =>
     fresh ? Promise.resolve([...wanted]) : missingHere(local, wanted);
-  const [{ summaries, revisionsOf }, others] = await Promise.all([
+  const [{ summaries, revisionsOf, given }, others] = await Promise.all([
     opts.events ?? readServerEvents(remote, opts.pageRows ?? 10_000),
     otherDocs(remote),
   ]);
+  await opts.onNumbers?.(given);
   const only = opts.only;
   const order = downloadOrder(only ? summaries.filter((s) => only.has(s.key)) : summaries);
   // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
@@ -284,8 +295,18 @@ export async function firstDownload(
   const fetchBatch = async (batch: { appId: string }[]): Promise<object[]> =>
     fetchDocs(remote, await lacking(batch.flatMap((a) => revisionsOf.get(a.appId) ?? [])));
   // Several requests ahead of the write (the server and the replica each work all the time);
-  // written in the plan's order, so the open applications land first.
-  const batches = batchesOf(order, batchDocs);
+  // written in the plan's order, so the open applications land first. No batch mixes the two: the
+  // inbox is whole as soon as the open applications' own batches land, whatever the history holds.
+  const batches = [
+    ...batchesOf(
+      order.filter((a) => a.open),
+      batchDocs,
+    ),
+    ...batchesOf(
+      order.filter((a) => !a.open),
+      batchDocs,
+    ),
+  ];
   const ahead: Promise<object[]>[] = [];
   const launch = (i: number): void => {
     const batch = batches[i];

@@ -136,4 +136,24 @@ describe('numbering on a wiped desk', () => {
       `ALM01-${code}-000002`,
     );
   });
+
+  it('a desk taking over a code numbers after the server’s numbers for it, and is not taken for wiped when reopened', async () => {
+    const dbName = `takeover_${Math.random().toString(36).slice(2, 8)}`;
+    const code = deskCode();
+    cleanup.push(async () => {
+      await wipe(dbName);
+      forgetNumbers(dbName);
+    });
+    const first = await open(dbName, code);
+    // A first download read these from the desks' view; the events bearing them are not here yet.
+    await first.coverNumbers([`ALM01-${code}-000024`, `ALM01-${code}/000005`, `ALM01-X${code}-000900`]);
+    await first.close();
+    // Reopened (a reload) before the history has arrived: the counters match, nothing looks lost.
+    const second = await open(dbName, code);
+    expect(second.numbers.held).toBe(false);
+    expect((await second.registerApplication('registered', clerk, testPermitIntake)).payload.regNumber).toBe(
+      `ALM01-${code}-000025`,
+    );
+    expect((await second.office.device()).outgoingSequence).toBe(5);
+  });
 });

@@ -43,4 +43,39 @@ describe('number guard', () => {
     h.resynced();
     expect(h.held).toBe(false);
   });
+
+  it('a new desk waits for the server’s numbers: held until told, not remembered, lifted by a pull or the override', () => {
+    const s = store();
+    const g = NumberGuard.check(s, 'k', { deviceId: 'A', sequence: 0 }, none);
+    let told = 0;
+    g.subscribe(() => told++);
+    g.awaitServerNumbers();
+    expect([g.held, g.heldFor, told]).toEqual([true, 'serverNumbers', 1]);
+    // Not written down: a restart asks the server again rather than keeping a stale hold.
+    expect(s.map.get('k')?.held).toBe(false);
+    g.reserved('sequence', 24);
+    g.serverNumbersKnown();
+    expect([g.held, g.heldFor, told, g.floors.sequence]).toEqual([false, null, 2, 24]);
+
+    g.awaitServerNumbers();
+    g.resynced();
+    expect([g.held, told]).toEqual([false, 4]);
+
+    // Offline, the override also ends the wait, SKIP_MARGIN past the remembered numbers.
+    g.awaitServerNumbers();
+    g.skipAhead();
+    expect([g.held, told, g.floors.sequence]).toEqual([false, 6, 24 + SKIP_MARGIN]);
+  });
+
+  it('a wiped desk that also waits for the server’s numbers says it was wiped, and stays held until both end', () => {
+    const s = store();
+    NumberGuard.check(s, 'k', { deviceId: 'A', sequence: 5 }, none);
+    const g = NumberGuard.check(s, 'k', { deviceId: 'B', sequence: 0 }, none);
+    g.awaitServerNumbers();
+    expect(g.heldFor).toBe('wiped');
+    g.serverNumbersKnown();
+    expect(g.held).toBe(true);
+    g.resynced();
+    expect(g.held).toBe(false);
+  });
 });

@@ -108,8 +108,34 @@ export class NumberGuard {
     return new NumberGuard(store, key, memory);
   }
 
+  /**
+   * A first download is reading which numbers the server's events gave out (Desk.coverNumbers):
+   * until then a desk taking over a desk code could repeat one. Not remembered: a restart asks again.
+   */
+  private awaitingServer = false;
+
   get held(): boolean {
-    return this.memory.held;
+    return this.memory.held || this.awaitingServer;
+  }
+
+  /** Why numbering is held: a wiped desk, or a new one waiting to learn the server's numbers. */
+  get heldFor(): 'wiped' | 'serverNumbers' | null {
+    return this.memory.held ? 'wiped' : this.awaitingServer ? 'serverNumbers' : null;
+  }
+
+  /** Holds numbering until `serverNumbersKnown` (or a completed pull, or the offline override). */
+  awaitServerNumbers(): void {
+    this.setAwaiting(true);
+  }
+
+  serverNumbersKnown(): void {
+    this.setAwaiting(false);
+  }
+
+  private setAwaiting(on: boolean): void {
+    if (this.awaitingServer === on) return;
+    this.awaitingServer = on;
+    this.notify();
   }
 
   /** The remembered numbers, a floor for the next ones. */
@@ -124,18 +150,20 @@ export class NumberGuard {
 
   /** A pull from a server completed: the office's events now show every number the server has. */
   resynced(): void {
+    this.setAwaiting(false);
     if (this.memory.held) this.save({ ...this.memory, held: false });
   }
 
   /** The offline override: numbering resumes SKIP_MARGIN past the remembered numbers. */
   skipAhead(): void {
-    if (!this.memory.held) return;
+    if (!this.held) return;
     this.save({
       ...this.memory,
       sequence: this.memory.sequence + SKIP_MARGIN,
       outgoing: this.memory.outgoing + SKIP_MARGIN,
       held: false,
     });
+    this.setAwaiting(false);
   }
 
   subscribe(listener: () => void): () => void {
@@ -144,9 +172,13 @@ export class NumberGuard {
   }
 
   private save(next: NumberMemory): void {
-    const changed = next.held !== this.memory.held;
+    const before = this.held;
     this.memory = next;
     this.store.set(this.key, next);
-    if (changed) for (const l of this.listeners) l();
+    if (before !== this.held) this.notify();
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
   }
 }

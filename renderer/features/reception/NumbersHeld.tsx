@@ -4,7 +4,7 @@ import { SKIP_MARGIN, type Desk } from '../../data';
 import type { DeskUser } from '../../state/session';
 import { syncStatusOf, useSyncStatus } from '../../state/sync';
 
-/** Whether this desk's numbering is held (a wiped desk that has not re-synced yet). */
+/** Whether this desk's numbering is held (a wiped desk that has not re-synced yet, a new one reading the server's numbers). */
 export function useNumbersHeld(desk: Desk): boolean {
   return useSyncExternalStore(
     (listener) => desk.numbers.subscribe(listener),
@@ -26,7 +26,7 @@ export function NumbersHeld({ desk, user }: { desk: Desk; user: DeskUser }): JSX
   return (
     <section className="card form-failure" role="alert" data-testid="numbers-held">
       <h2>{t('reception:held.title')}</h2>
-      <p>{t('reception:held.why')}</p>
+      <p>{t(desk.numbers.heldFor === 'serverNumbers' ? 'reception:held.whyNew' : 'reception:held.why')}</p>
       <p>{reaching ? t('reception:held.syncing') : t('reception:held.offline')}</p>
       {mayOverride &&
         (confirming ? (

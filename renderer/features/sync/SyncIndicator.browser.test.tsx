@@ -130,7 +130,18 @@ describe('the sync indicator while events move: how many are left and how fast',
 });
 
 describe('the sync indicator during a first download', () => {
-  it('says documents and applications, grouped, how long is left and that the open applications are here', async () => {
+  const details = async (lang: 'kk' | 'ru', snapshot: SyncSnapshot): Promise<{ el: HTMLElement; done: () => void }> => {
+    const bar = await topBar(lang, snapshot);
+    await act(async () => {
+      bar.el.querySelector<HTMLButtonElement>('[data-testid="sync-indicator"]')?.click();
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    return bar;
+  };
+  const text = (el: HTMLElement, id: string): string | null | undefined =>
+    el.querySelector(`[data-testid="${id}"]`)?.textContent;
+
+  it('says first that the inbox is ready, then applications and time left, then documents, grouped', async () => {
     const snapshot: SyncSnapshot = {
       ...syncing({ direction: 'down', left: 38_766, perMinute: 72_000 }),
       pendingLocal: null,
@@ -142,29 +153,69 @@ describe('the sync indicator during a first download', () => {
         etaMs: 32 * 60_000,
       },
     };
-    for (const [lang, expected] of [
+    for (const [lang, bar, ready, apps, docs] of [
       [
         'kk',
-        'Өтініштер: 2\u00a0410 / 10\u00a0000, шамамен 32 минут қалды. Ашық өтініштер жүктелді: кіріс жәшігімен жұмыс істей беріңіз, тарих фонда жүктеліп жатыр.',
+        'Өтініштер 2\u00a0410 / 10\u00a0000',
+        'Ашық өтініштер жүктелді: кіріс жәшігімен жұмыс істей беріңіз, тарих фонда жүктеліп жатыр.',
+        'Өтініштер: 2\u00a0410 / 10\u00a0000, шамамен 32 минут қалды.',
+        'Құжаттар: 14\u00a0234 / 53\u00a0000. Үзілсе, тоқтаған жерінен жалғасады.',
       ],
       [
         'ru',
-        'Заявления: 2\u00a0410 из 10\u00a0000, осталось около 32 минут. Открытые заявления загружены: можно работать со входящими, история догружается в фоне.',
+        'Заявления 2\u00a0410 из 10\u00a0000',
+        'Открытые заявления загружены: можно работать со входящими, история догружается в фоне.',
+        'Заявления: 2\u00a0410 из 10\u00a0000, осталось около 32 минут.',
+        'Документы: 14\u00a0234 из 53\u00a0000. Если загрузка прервётся, она продолжится с того же места.',
       ],
     ] as const) {
-      const { el, done } = await topBar(lang, snapshot);
-      await act(async () => {
-        el.querySelector<HTMLButtonElement>('[data-testid="sync-indicator"]')?.click();
-        await new Promise((r) => setTimeout(r, 0));
-      });
-      expect(el.querySelector('[data-testid="sync-target-central-download-apps"]')?.textContent).toBe(expected);
-      expect(el.querySelector('[data-testid="sync-download"]')?.textContent).toContain('14\u00a0234');
+      const { el, done } = await details(lang, snapshot);
+      // The top bar counts applications (exact), not documents against an approximate total.
+      expect(text(el, 'sync-download')).toBe(bar);
+      expect(text(el, 'sync-target-central-download-open')).toBe(ready);
+      expect(el.querySelector('[data-testid="sync-target-central-download-open"]')?.className).toBe('sync-ready');
+      expect(text(el, 'sync-target-central-download-apps')).toBe(apps);
+      expect(text(el, 'sync-target-central-download')).toBe(docs);
       await document.fonts.ready;
       // Looked at by eye: artifacts/screenshots/first-download-<lang>.png (git-ignored).
       await page.screenshot({
         path: `../../../artifacts/screenshots/first-download-${lang}.png`,
         element: document.documentElement,
       });
+      done();
+    }
+  });
+
+  it('before the open applications are here and before any estimate: says so, and no made-up time', async () => {
+    const snapshot: SyncSnapshot = {
+      ...syncing({ direction: 'down', left: 500, perMinute: null }),
+      pendingLocal: null,
+      download: { have: 0, total: 500, apps: { have: 0, total: 120 }, openDone: false, etaMs: null },
+    };
+    const { el, done } = await details('ru', snapshot);
+    expect(text(el, 'sync-target-central-download-open')).toBe(
+      'Сначала загружаются открытые заявления: входящие скоро заполнятся.',
+    );
+    expect(el.querySelector('[data-testid="sync-target-central-download-open"]')?.className).toBe('');
+    expect(text(el, 'sync-target-central-download-apps')).toBe('Заявления: 0 из 120.');
+    done();
+  });
+
+  it('a live catch-up (no first download) keeps the approximate documents line, in correct Russian', async () => {
+    for (const [have, expected] of [
+      [1, 'загружен 1 документ'],
+      [3, 'загружено 3 документа'],
+      [25, 'загружено 25 документов'],
+    ] as const) {
+      const { el, done } = await details('ru', {
+        ...syncing({ direction: 'down', left: 100, perMinute: null }),
+        download: { have, total: 600 },
+      });
+      expect(text(el, 'sync-download')).toBe(`Загружено ${String(have)} из ~600`);
+      expect(text(el, 'sync-target-central-download')).toContain(
+        `Первая загрузка: ${expected}, на сервере примерно 600.`,
+      );
+      expect(el.querySelector('[data-testid="sync-target-central-download-apps"]')).toBeNull();
       done();
     }
   });

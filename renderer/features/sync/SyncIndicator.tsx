@@ -9,6 +9,7 @@ import {
   useSyncStatus,
   type SyncTargetName,
 } from '../../state/sync';
+import type { DownloadProgress } from '../../data';
 
 /**
  * Says plainly whether this desk's work has reached central and the office hub: per server, whether
@@ -40,7 +41,10 @@ export function SyncIndicator(): JSX.Element {
         <span role="status">{t(`sync:status.${status}`)}</span>
         {download && (
           <span className="sync-download" data-testid="sync-download">
-            {t('sync:download', { haveText: num(download.have), totalText: num(download.total) })}
+            {/* A first download counts applications, exactly; the live replication's catch-up only documents, roughly. */}
+            {download.apps
+              ? t('sync:downloadAppsShort', { haveText: num(download.apps.have), totalText: num(download.apps.total) })
+              : t('sync:download', { haveText: num(download.have), totalText: num(download.total) })}
           </span>
         )}
         {progress && !download && (
@@ -108,23 +112,18 @@ function TargetDetails({ name }: { name: SyncTargetName }): JSX.Element {
           ? t('sync:lastSync', { time: formatPrintedDateTime(snap.lastSyncAt) })
           : t('sync:neverSynced')}
       </p>
-      {snap?.download && (
-        <p data-testid={`sync-target-${name}-download`}>
-          {t('sync:downloadLong', {
-            haveText: formatNumber(snap.download.have, language),
-            totalText: formatNumber(snap.download.total, language),
-          })}
-        </p>
-      )}
-      {snap?.download?.apps && (
-        <p data-testid={`sync-target-${name}-download-apps`}>
-          {t('sync:downloadApps', {
-            haveText: formatNumber(snap.download.apps.have, language),
-            totalText: formatNumber(snap.download.apps.total, language),
-            minutes: Math.max(1, Math.ceil((snap.download.etaMs ?? 0) / 60_000)),
-          })}
-          {snap.download.openDone && ` ${t('sync:downloadOpenDone')}`}
-        </p>
+      {snap?.download?.apps ? (
+        <FirstDownloadDetails name={name} download={{ ...snap.download, apps: snap.download.apps }} />
+      ) : (
+        snap?.download && (
+          <p data-testid={`sync-target-${name}-download`}>
+            {t('sync:downloadLong', {
+              have: snap.download.have,
+              haveText: formatNumber(snap.download.have, language),
+              totalText: formatNumber(snap.download.total, language),
+            })}
+          </p>
+        )
       )}
       {snap && snap.refused.length > 0 && (
         <p className="field-error" data-testid="sync-refused">
@@ -132,5 +131,37 @@ function TargetDetails({ name }: { name: SyncTargetName }): JSX.Element {
         </p>
       )}
     </section>
+  );
+}
+
+/**
+ * A desk's own first download, as a clerk needs it: first whether the inbox is ready (the open
+ * applications come first), then the history's applications and the time left, then the documents.
+ */
+function FirstDownloadDetails({
+  name,
+  download,
+}: {
+  name: SyncTargetName;
+  download: DownloadProgress & { apps: { have: number; total: number } };
+}): JSX.Element {
+  const { t, i18n } = useTranslation();
+  const num = (n: number): string => formatNumber(n, i18n.language === 'ru' ? 'ru' : 'kk');
+  const apps = { haveText: num(download.apps.have), totalText: num(download.apps.total) };
+  return (
+    <>
+      <p className={download.openDone ? 'sync-ready' : undefined} data-testid={`sync-target-${name}-download-open`}>
+        {t(download.openDone ? 'sync:downloadOpenDone' : 'sync:downloadOpenComing')}
+      </p>
+      <p data-testid={`sync-target-${name}-download-apps`}>
+        {/* No estimate before the first batch has landed: no time is said rather than a made-up one. */}
+        {download.etaMs === null || download.etaMs === undefined
+          ? t('sync:downloadAppsNoEta', apps)
+          : t('sync:downloadApps', { ...apps, minutes: Math.max(1, Math.ceil(download.etaMs / 60_000)) })}
+      </p>
+      <p data-testid={`sync-target-${name}-download`}>
+        {t('sync:downloadDocs', { haveText: num(download.have), totalText: num(download.total) })}
+      </p>
+    </>
   );
 }
