@@ -86,6 +86,7 @@ const { values: args } = parseArgs({
     'skip-rebuild': { type: 'boolean', default: false },
     'default-cap-s': { type: 'string', default: '0' },
     'new-desk-timeout-s': { type: 'string', default: '2400' },
+    'profile-new-desk': { type: 'string' },
     'skip-new-desk': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(root, 'bench', 'results.json') },
     keep: { type: 'boolean', default: false },
@@ -126,6 +127,7 @@ if (args.help) {
       '                      to the end; at 100,000 applications it alone takes most of an hour here)',
       '  --skip-new-desk     leave out the real app on a new desk (sign-in → inbox, → whole office projected)',
       '  --new-desk-timeout-s S  give the new desk up after S seconds, reporting how far it got (default 2400)',
+      "  --profile-new-desk FILE  a CPU profile of the new desk's window from sign-in to the inbox (.cpuprofile)",
       '  --out FILE          results file (default bench/results.json)',
       '  --keep              keep the temporary directory (central data, browser profile)',
       '  --crypto-only       only the encryption-at-rest figures (no central, no data); printed, not written',
@@ -475,12 +477,26 @@ async function newDesk(o: {
     await page.getByTestId('signin-login').fill(o.login);
     await page.getByTestId('signin-password').fill(BENCH_PASSWORD);
     const load = await takeLongTasks(page);
+    // Where the window's long tasks come from (Chrome DevTools opens the file).
+    const profileTo = args['profile-new-desk'];
+    const cdp = profileTo ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
     const t0 = performance.now();
     await page.getByTestId('signin-submit').click();
     await page.waitForSelector('[data-testid="inbox-list"] [data-testid="application-row"]', {
       timeout: o.timeoutMs,
     });
     const msToInbox = performance.now() - t0;
+    if (cdp && profileTo) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(profileTo, JSON.stringify(profile));
+      await cdp.detach();
+      log(`new desk: CPU profile written to ${profileTo}`);
+    }
     const toInbox = await takeLongTasks(page);
     log(`new desk: inbox shown ${f(msToInbox / 1000, 1)} s after sign-in; waiting for ${f(o.expected)} applications`);
     let applications = 0;
@@ -873,7 +889,7 @@ export function sealedDeskRows(r: SealedDeskResult): [string, string, string][] 
  * The bench page (and with `withApp` the app itself, as the bench drives it) built with Vite into
  * `outDir` and served from there on a free loopback port.
  */
-async function serveBenchPage(outDir: string, o: { withApp?: boolean } = {}): Promise<PreviewServer> {
+async function serveBenchPage(outDir: string, o: { withApp?: boolean; minify?: boolean } = {}): Promise<PreviewServer> {
   await build({
     configFile: false,
     root,
@@ -887,6 +903,7 @@ async function serveBenchPage(outDir: string, o: { withApp?: boolean } = {}): Pr
     build: {
       outDir,
       emptyOutDir: true,
+      minify: o.minify === false ? false : 'esbuild',
       chunkSizeWarningLimit: 10_000,
       rollupOptions: {
         input: {
@@ -1237,7 +1254,8 @@ async function main(): Promise<void> {
 
     log('building the bench page and the app with Vite');
     const outDir = path.join(tmp, 'web');
-    const server = await serveBenchPage(outDir, { withApp: true });
+    // A profile names functions: the build is left unminified then.
+    const server = await serveBenchPage(outDir, { withApp: true, minify: !args['profile-new-desk'] });
     cleanup.push(() => new Promise<void>((resolve) => server.httpServer.close(() => resolve())));
     const base = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
 
