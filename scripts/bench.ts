@@ -356,7 +356,8 @@ function step<K extends keyof BenchApi>(
   arg?: Parameters<BenchApi[K]>[0],
 ): Promise<Awaited<ReturnType<BenchApi[K]>>> {
   log(`step ${name}`);
-  return page.evaluate(
+  const t0 = performance.now();
+  const done = page.evaluate(
     async ([n, a]) => {
       const api = window.kenseBench;
       if (!api) throw new Error('the bench page did not load');
@@ -365,6 +366,11 @@ function step<K extends keyof BenchApi>(
     },
     [name, arg] as const,
   ) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
+  // Each step's length in the log: a run stopped part-way still tells how long its steps took.
+  return done.then((x) => {
+    log(`step ${name} done in ${f((performance.now() - t0) / 1000, 1)} s`);
+    return x;
+  });
 }
 
 interface Memory {
@@ -1285,23 +1291,34 @@ async function main(): Promise<void> {
       keepLabel: KEEP?.label ?? 'tuned',
       keepAs: DB_NAME,
     });
+    // Each figure logged as it comes: a run stopped part-way (100,000 applications take an hour) keeps them.
+    for (const x of replication)
+      log(
+        `${x.label}: ${f(x.docs)} docs, ${f(x.docsPerSec)} docs/s in ${f(x.ms / 1000, 1)} s${x.capped ? ' (capped)' : ''}`,
+      );
     const desksOwn = strategies.find((x) => x.kind === 'firstDownload');
     const rawWrite = await step(page, 'rawWrite', {
       office: OFFICE,
       sourceDb: DB_NAME,
       batchDocs: desksOwn?.batchSize ?? 2000,
     });
+    log(`raw write: ${f(rawWrite.docs)} docs, ${f(rawWrite.docsPerSec)} docs/s`);
     const beforeDesk = await memory(context, page);
     await takeLongTasks(page);
     const open = await step(page, 'openDesk', { office: OFFICE, desk: 'D09', dbName: DB_NAME });
     const openLong = await takeLongTasks(page);
+    log(
+      `initial projection: ${f(open.events)} events, ${f((open.events * 1000) / open.ms)} events/s; long tasks max ${f(openLong.maxMs)} ms`,
+    );
     const afterDesk = await memory(context, page);
     const appInbox = await step(page, 'appInbox');
     await takeLongTasks(page);
     const latency = await step(page, 'latency', { appends: APPENDS });
     const latencyLong = await takeLongTasks(page);
+    log(`appends until shown: p50 ${f(latency.withProjection.p50, 1)} / p95 ${f(latency.withProjection.p95, 1)} ms`);
     const rebuild = args['skip-rebuild'] ? null : await step(page, 'rebuild');
     const rebuildLong = args['skip-rebuild'] ? null : await takeLongTasks(page);
+    if (rebuild) log(`rebuild: ${f(rebuild.events)} events, ${f(rebuild.eventsPerSec)} events/s`);
     await step(page, 'closeDesk');
     await page.close();
     // The real app on two inboxes: the busiest executor's, and the head's (every open row of the role).
