@@ -35,6 +35,8 @@ import type {
   OpenDeskResult,
   Percentiles,
   RebuildResult,
+  RawWriteParams,
+  RawWriteResult,
   ReplicateParams,
   ReplicateResult,
   ReplicateStrategy,
@@ -168,9 +170,21 @@ async function replicate(p: ReplicateParams): Promise<ReplicateResult[]> {
     requests = 0;
     const t0 = performance.now();
     let docs: number;
+    let capped = false;
     if (s.kind === 'replicate') {
-      const r = await office.db.replicate.from(remote, { batch_size: s.batchSize, batches_limit: s.batchesLimit });
-      docs = r.docs_written;
+      const rep = office.db.replicate.from(remote, { batch_size: s.batchSize, batches_limit: s.batchesLimit });
+      let written = 0;
+      void rep.on('change', (info) => (written = info.docs_written));
+      const timer =
+        s.capMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              capped = true;
+              void rep.cancel();
+            }, s.capMs);
+      const r = await rep;
+      clearTimeout(timer);
+      docs = Math.max(r.docs_written, written);
     } else if (s.kind === 'bulkGet') {
       docs = await bulkGetDownload(office.db, remote, s.batchSize, s.parallel);
     } else {
@@ -180,7 +194,7 @@ async function replicate(p: ReplicateParams): Promise<ReplicateResult[]> {
     const ms = performance.now() - t0;
     const info = await office.db.info();
     if (info.doc_count < docs) throw new Error(`${s.label}: ${docs} written but ${info.doc_count} stored`);
-    results.push(describe(s, docs, ms, requests));
+    results.push({ ...describe(s, docs, ms, requests), capped });
     await office.close();
     if (name !== p.keepAs) await new PouchDB(name, { adapter: 'indexeddb' }).destroy();
   }
@@ -188,7 +202,7 @@ async function replicate(p: ReplicateParams): Promise<ReplicateResult[]> {
   return results;
 }
 
-function describe(s: ReplicateStrategy, docs: number, ms: number, requests: number): ReplicateResult {
+function describe(s: ReplicateStrategy, docs: number, ms: number, requests: number): Omit<ReplicateResult, 'capped'> {
   return {
     label: s.label,
     kind: s.kind,
@@ -200,6 +214,45 @@ function describe(s: ReplicateStrategy, docs: number, ms: number, requests: numb
     docsPerSec: perSec(docs, ms),
     requests,
   };
+}
+
+/**
+ * The raw write rate of the downloaded documents: read back from the replica with their revisions
+ * (untimed), written into an empty database by the first download's own write, batch by batch.
+ */
+async function rawWrite(p: RawWriteParams): Promise<RawWriteResult> {
+  const source = await openOfficeDb(p.office, { name: p.sourceDb });
+  const name = 'bench_raw_write';
+  await new PouchDB(name, { adapter: 'indexeddb' }).destroy();
+  const target = await openOfficeDb(p.office, { name });
+  let docs = 0;
+  let batches = 0;
+  let ms = 0;
+  try {
+    let startkey: string | undefined;
+    for (;;) {
+      const page = await source.db.allDocs(
+        startkey === undefined ? { limit: p.batchDocs } : { limit: p.batchDocs, startkey, skip: 1 },
+      );
+      const last = page.rows[page.rows.length - 1];
+      if (!last) break;
+      const got = await source.db.bulkGet({ docs: page.rows.map((r) => ({ id: r.id, rev: r.value.rev })), revs: true });
+      const batch: object[] = [];
+      for (const res of got.results) for (const d of res.docs) if ('ok' in d) batch.push(d.ok);
+      const t0 = performance.now();
+      await target.writeReplicated(batch);
+      ms += performance.now() - t0;
+      docs += batch.length;
+      batches++;
+      if (page.rows.length < p.batchDocs) break;
+      startkey = last.id;
+    }
+  } finally {
+    await source.close();
+    await target.close();
+    await new PouchDB(name, { adapter: 'indexeddb' }).destroy();
+  }
+  return { docs, batches, ms: round(ms, 0), docsPerSec: perSec(docs, ms) };
 }
 
 // ─── Desk: initial projection, append latency, rebuild ──────────────────────────────────────────
@@ -654,6 +707,7 @@ const api: BenchApi = {
     });
   },
   replicate,
+  rawWrite,
   openDesk: openDeskStep,
   latency,
   appInbox,

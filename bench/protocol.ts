@@ -13,7 +13,12 @@ export interface CentralAccess {
 }
 
 export type ReplicateStrategy =
-  | { label: string; kind: 'replicate'; batchSize: number; batchesLimit: number }
+  /**
+   * PouchDB's replication. With `capMs` it is cancelled after that long and its rate is the
+   * documents written so far over the time (a whole office at PouchDB's defaults would take most
+   * of an hour at 100,000 applications on this machine).
+   */
+  | { label: string; kind: 'replicate'; batchSize: number; batchesLimit: number; capMs?: number }
   /** Medic CHT's download: list {id, rev} on the server, fetch what is missing with _bulk_get. */
   | { label: string; kind: 'bulkGet'; batchSize: number; parallel: number }
   /** The desk's own first download (renderer/data/sync/firstDownload.ts): open applications first, by the desks' view. */
@@ -40,6 +45,35 @@ export interface ReplicateResult {
   docsPerSec: number;
   /** HTTP requests the download made (counted through PouchDB's fetch). */
   requests: number;
+  /** Stopped at its time cap (`capMs`) before the end: `docs` is what it had written by then. */
+  capped: boolean;
+}
+
+/**
+ * The same documents as the download wrote, read back from the replica with their revisions (as
+ * `_bulk_get` gives them) and written into an empty database with the first download's own write
+ * (OfficeDb.writeReplicated: `new_edits: false`, relaxed durability) in its batch size: the rate a
+ * download could reach if the network and the server cost nothing. Only the writes are timed.
+ */
+export interface RawWriteParams {
+  office: string;
+  sourceDb: string;
+  batchDocs: number;
+}
+export interface RawWriteResult {
+  docs: number;
+  batches: number;
+  ms: number;
+  docsPerSec: number;
+}
+
+/** Long tasks (PerformanceObserver 'longtask': over 50 ms) on a page's main thread, collected by the driver. */
+export interface LongTasks {
+  count: number;
+  /** Tasks longer than 200 ms (the issue's limit for a blocked window). */
+  over200: number;
+  maxMs: number;
+  totalMs: number;
 }
 
 export interface OpenDeskParams {
@@ -235,6 +269,7 @@ export interface ReportsTimeResult {
 export interface BenchApi {
   info(): Promise<PageInfo>;
   replicate(p: ReplicateParams): Promise<ReplicateResult[]>;
+  rawWrite(p: RawWriteParams): Promise<RawWriteResult>;
   openDesk(p: OpenDeskParams): Promise<OpenDeskResult>;
   latency(p: { appends: number }): Promise<LatencyResult>;
   appInbox(): Promise<AppInboxResult>;

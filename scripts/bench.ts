@@ -8,10 +8,13 @@
  *
  * Steps: generate applications with the workflow engine (shared/workflow/drive.ts) and load them
  * into central; build the bench page (bench/) and the app (renderer/) with Vite; in Chromium,
- * download the office database three ways, open the desk (initial projection), time appends until
- * the read model shows them, time the inbox queries, rebuild the read model, open the real app on
- * its inbox and read its memory, then compare pouchdb-find with Dexie and the two PouchDB adapters,
- * and measure the cost of encryption at rest (bench/crypto.ts).
+ * download the office database several ways and write the same documents with no network (the
+ * raw write rate), open the desk (initial projection), time appends until the read model shows
+ * them, time the inbox queries, rebuild the read model, open the real app on its inbox and read its
+ * memory; start the real app on a new desk (empty profile), sign in online and time the inbox and
+ * the whole office; then compare pouchdb-find with Dexie and the two PouchDB adapters, and measure
+ * the cost of encryption at rest (bench/crypto.ts). Long tasks on the pages' main threads are
+ * counted throughout; issue 13's goals are printed last, each with today's figure beside.
  *
  *   npm run bench -- --crypto-only       # only the encryption figures, in a minute
  *   npm run bench -- --link              # a desk's day of work through three shaped links (root; bench/link.ts)
@@ -34,6 +37,8 @@ import { formatLinkRow, runLinkBench } from '../bench/link';
 import { BENCH_PASSWORD } from '../bench/protocol';
 import type {
   AdapterResult,
+  LongTasks,
+  RawWriteResult,
   AppInboxResult,
   BenchApi,
   CryptoResult,
@@ -54,6 +59,8 @@ import { DEV_ADMIN, startCentral } from '../server/dev/central';
 import { bundleHubServer } from '../server/hub/bundle';
 import { startHub, type Hub } from '../server/hub/officeHub';
 import { HUB_ADAPTER, leveldbAdapter } from '../server/hub/storage';
+import { putStaffUser } from '../server/provision';
+import { SESSION_KEY } from '../renderer/state/session';
 import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
@@ -77,6 +84,10 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     strategies: { type: 'string', default: 'default,tuned,bulk_get,first_download' },
     'skip-rebuild': { type: 'boolean', default: false },
+    'default-cap-s': { type: 'string', default: '0' },
+    'new-desk-timeout-s': { type: 'string', default: '2400' },
+    'profile-new-desk': { type: 'string' },
+    'skip-new-desk': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(root, 'bench', 'results.json') },
     keep: { type: 'boolean', default: false },
     'crypto-only': { type: 'boolean', default: false },
@@ -112,6 +123,11 @@ if (args.help) {
       '  --strategies LIST   first-download strategies to time: default,tuned,bulk_get,first_download,',
       '                      first_download_1000 (default: all but the last)',
       '  --skip-rebuild      leave out the read-model rebuild (the initial projection is measured anyway)',
+      '  --default-cap-s S   stop the PouchDB-defaults download after S seconds and rate what it wrote (default 0:',
+      '                      to the end; at 100,000 applications it alone takes most of an hour here)',
+      '  --skip-new-desk     leave out the real app on a new desk (sign-in → inbox, → whole office projected)',
+      '  --new-desk-timeout-s S  give the new desk up after S seconds, reporting how far it got (default 2400)',
+      "  --profile-new-desk FILE  a CPU profile of the new desk's window from sign-in to the inbox (.cpuprofile)",
       '  --out FILE          results file (default bench/results.json)',
       '  --keep              keep the temporary directory (central data, browser profile)',
       '  --crypto-only       only the encryption-at-rest figures (no central, no data); printed, not written',
@@ -147,8 +163,15 @@ const RANGE_READS = num('range-reads');
 const PUTS = num('puts');
 const INBOX_RUNS = num('inbox-runs');
 const SEED = num('seed');
+const DEFAULT_CAP_MS = num('default-cap-s') * 1000;
 const STRATEGIES: ReplicateStrategy[] = [
-  { label: 'default', kind: 'replicate', batchSize: 100, batchesLimit: 10 },
+  {
+    label: 'default',
+    kind: 'replicate',
+    batchSize: 100,
+    batchesLimit: 10,
+    ...(DEFAULT_CAP_MS > 0 ? { capMs: DEFAULT_CAP_MS } : {}),
+  },
   { label: 'tuned', kind: 'replicate', batchSize: 1000, batchesLimit: 20 },
   { label: 'bulk_get', kind: 'bulkGet', batchSize: 1000, parallel: 2 },
   { label: 'first_download', kind: 'firstDownload', batchSize: 2000, parallel: 3 },
@@ -271,8 +294,50 @@ async function loadCentral(url: string, scans: Scans = { count: 0, bytes: 0 }): 
 
 // ─── Pages ──────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * Collects the page's long tasks (over 50 ms on its main thread) from its first script on: run by
+ * Playwright before the page's own scripts, on the bench page and on the app alike.
+ */
+function collectLongTasks(): void {
+  const w = window as Window & { __kenseLongTasks?: number[] };
+  w.__kenseLongTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.__kenseLongTasks?.push(e.duration);
+  }).observe({ type: 'longtask', buffered: true });
+}
+
+/** The long tasks collected on the page since the last call (and forgets them). */
+async function takeLongTasks(page: Page): Promise<LongTasks> {
+  const ds = await page.evaluate(() => {
+    const w = window as Window & { __kenseLongTasks?: number[] };
+    return w.__kenseLongTasks?.splice(0) ?? [];
+  });
+  return summariseLongTasks(ds);
+}
+
+function summariseLongTasks(ds: number[]): LongTasks {
+  return {
+    count: ds.length,
+    over200: ds.filter((d) => d > 200).length,
+    maxMs: Math.round(Math.max(0, ...ds)),
+    totalMs: Math.round(ds.reduce((a, b) => a + b, 0)),
+  };
+}
+
+const worstOf = (xs: LongTasks[]): LongTasks =>
+  xs.reduce(
+    (a, b) => ({
+      count: a.count + b.count,
+      over200: a.over200 + b.over200,
+      maxMs: Math.max(a.maxMs, b.maxMs),
+      totalMs: a.totalMs + b.totalMs,
+    }),
+    { count: 0, over200: 0, maxMs: 0, totalMs: 0 },
+  );
+
 async function openBenchPage(context: BrowserContext, base: string): Promise<Page> {
   const page = await context.newPage();
+  await page.addInitScript(collectLongTasks);
   page.on('pageerror', (e) => log(`page exception: ${e.message}`));
   page.on('console', (m) => {
     // PouchDB's replication asks for checkpoints that do not exist yet: those 404s are expected.
@@ -291,7 +356,8 @@ function step<K extends keyof BenchApi>(
   arg?: Parameters<BenchApi[K]>[0],
 ): Promise<Awaited<ReturnType<BenchApi[K]>>> {
   log(`step ${name}`);
-  return page.evaluate(
+  const t0 = performance.now();
+  const done = page.evaluate(
     async ([n, a]) => {
       const api = window.kenseBench;
       if (!api) throw new Error('the bench page did not load');
@@ -300,6 +366,11 @@ function step<K extends keyof BenchApi>(
     },
     [name, arg] as const,
   ) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
+  // Each step's length in the log: a run stopped part-way still tells how long its steps took.
+  return done.then((x) => {
+    log(`step ${name} done in ${f((performance.now() - t0) / 1000, 1)} s`);
+    return x;
+  });
 }
 
 interface Memory {
@@ -356,6 +427,141 @@ async function loadApp(
   return { msToInbox, memory: mem };
 }
 
+interface NewDeskResult {
+  login: string;
+  /** Sign-in submitted (online, against central) → the inbox shows its first row. */
+  msToInbox: number;
+  /** Sign-in submitted → the read model holds every application of the office; null if never. */
+  msToOffice: number | null;
+  applications: number;
+  expected: number;
+  /** Loading the app up to the sign-in form; from the sign-in to the inbox; then to the whole office. */
+  longTasks: { load: LongTasks; toInbox: LongTasks; toOffice: LongTasks };
+}
+
+/**
+ * The real app on a new desk: a browser profile of its own (no replica, no read model, nobody
+ * remembered), the desk set up with central's address, the person signs in online. Times the
+ * inbox's first row and the whole office in the read model (counted in IndexedDB every 2 s, from
+ * outside the app), and counts the window's long tasks meanwhile.
+ */
+async function newDesk(o: {
+  tmp: string;
+  base: string;
+  central: string;
+  login: string;
+  role: 'head' | 'executor';
+  expected: number;
+  timeoutMs: number;
+}): Promise<NewDeskResult> {
+  await putStaffUser(
+    { url: o.central, user: DEV_ADMIN.user, password: DEV_ADMIN.password },
+    { login: o.login, password: BENCH_PASSWORD, role: o.role, office: OFFICE, fullName: o.login },
+  );
+  const profile = path.join(o.tmp, 'profile-new-desk');
+  mkdirSync(profile, { recursive: true });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+  try {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => log(`new desk error: ${e.message}`));
+    await page.addInitScript(collectLongTasks);
+    // The desk's set-up as Settings writes it (renderer/state/session.ts), on the first load only.
+    await page.addInitScript(
+      ({ key, value }) => {
+        if (!localStorage.getItem(key)) localStorage.setItem(key, value);
+      },
+      {
+        key: SESSION_KEY,
+        value: JSON.stringify({ state: { office: OFFICE, desk: 'D10', server: o.central }, version: 2 }),
+      },
+    );
+    await page.goto(`${o.base}/renderer/index.html#/inbox`);
+    await page.getByTestId('signin-login').fill(o.login);
+    await page.getByTestId('signin-password').fill(BENCH_PASSWORD);
+    const load = await takeLongTasks(page);
+    // Where the window's long tasks come from (Chrome DevTools opens the file).
+    const profileTo = args['profile-new-desk'];
+    const cdp = profileTo ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
+    const t0 = performance.now();
+    await page.getByTestId('signin-submit').click();
+    await page.waitForSelector('[data-testid="inbox-list"] [data-testid="application-row"]', {
+      timeout: o.timeoutMs,
+    });
+    const msToInbox = performance.now() - t0;
+    if (cdp && profileTo) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(profileTo, JSON.stringify(profile));
+      await cdp.detach();
+      log(`new desk: CPU profile written to ${profileTo}`);
+    }
+    const toInbox = await takeLongTasks(page);
+    log(`new desk: inbox shown ${f(msToInbox / 1000, 1)} s after sign-in; waiting for ${f(o.expected)} applications`);
+    let applications = 0;
+    let msToOffice: number | null = null;
+    let lastLog = 0;
+    while (performance.now() - t0 < o.timeoutMs) {
+      applications = await page.evaluate(async () => {
+        // The read model's applications, counted with plain IndexedDB (its name: readModel.ts).
+        const names = (await indexedDB.databases()).flatMap((d) => (d.name?.startsWith('kense_read_') ? [d.name] : []));
+        let most = 0;
+        for (const name of names) {
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const r = indexedDB.open(name);
+            r.onsuccess = () => resolve(r.result);
+            r.onerror = () => reject(r.error ?? new Error(name));
+          });
+          try {
+            if (!db.objectStoreNames.contains('applications')) continue;
+            const n = await new Promise<number>((resolve, reject) => {
+              const r = db.transaction('applications').objectStore('applications').count();
+              r.onsuccess = () => resolve(r.result);
+              r.onerror = () => reject(r.error ?? new Error(name));
+            });
+            most = Math.max(most, n);
+          } finally {
+            db.close();
+          }
+        }
+        return most;
+      });
+      if (applications >= o.expected) {
+        msToOffice = performance.now() - t0;
+        break;
+      }
+      if (performance.now() - lastLog > 60_000) {
+        lastLog = performance.now();
+        log(`new desk: ${f(applications)} of ${f(o.expected)} applications in the read model`);
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    const toOffice = await takeLongTasks(page);
+    log(
+      msToOffice === null
+        ? `new desk: ${f(applications)} of ${f(o.expected)} applications after ${f(o.timeoutMs / 1000)} s: stopped`
+        : `new desk: the whole office projected ${f(msToOffice / 1000, 1)} s after sign-in`,
+    );
+    return {
+      login: o.login,
+      msToInbox: Math.round(msToInbox),
+      msToOffice: msToOffice === null ? null : Math.round(msToOffice),
+      applications,
+      expected: o.expected,
+      longTasks: { load, toInbox, toOffice },
+    };
+  } finally {
+    await context.close();
+  }
+}
+
 // ─── Report ─────────────────────────────────────────────────────────────────────────────────────
 
 interface Results {
@@ -383,6 +589,11 @@ interface Results {
   latency: LatencyResult;
   appInbox: AppInboxResult;
   rebuild: RebuildResult | null;
+  /** The first download's documents written again with no network (bench/page.ts rawWrite). */
+  rawWrite: RawWriteResult | null;
+  newDesk: NewDeskResult | null;
+  /** Long tasks on the bench page's main thread during each step (the projection runs in its worker). */
+  longTasks: { openDesk: LongTasks; latency: LongTasks; rebuild: LongTasks | null };
   app: { executor: AppLoad; head: AppLoad };
   inbox: InboxResult;
   adapters: AdapterResult[];
@@ -456,13 +667,21 @@ export function figureRows(r: Results): [string, string, string][] {
     rows.push([
       `3. First download: ${x.label} (${how}${through})`,
       `${f(x.docsPerSec)} docs/s (${f(x.ms / 1000, 1)} s, ${f(x.requests)} requests)`,
-      `${f(x.docs)} docs`,
+      x.capped ? `${f(x.docs)} docs, stopped at its time cap (--default-cap-s)` : `${f(x.docs)} docs`,
     ]);
   }
+  if (r.rawWrite)
+    rows.push([
+      '   raw write of the same documents (no network)',
+      `${f(r.rawWrite.docsPerSec)} docs/s (${f(r.rawWrite.ms / 1000, 1)} s of writes)`,
+      `${f(r.rawWrite.docs)} docs, ${f(r.rawWrite.batches)} writeReplicated batches`,
+    ]);
   const base = r.replication.find((x) => x.label === 'default');
   for (const x of r.replication) {
     if (base && x !== base)
       rows.push([`   ${x.label} / default`, `${f(x.docsPerSec / base.docsPerSec, 1)}×`, 'same run']);
+    if (r.rawWrite)
+      rows.push([`   ${x.label} / raw write`, `${f((x.docsPerSec / r.rawWrite.docsPerSec) * 100)} %`, 'same run']);
   }
   if (r.rebuild)
     rows.push([
@@ -491,6 +710,40 @@ export function figureRows(r: Results): [string, string, string][] {
       'read model built; includes the offline sign-in (PBKDF2)',
     ]);
   }
+  if (r.newDesk) {
+    const n = r.newDesk;
+    rows.push([
+      '9. New desk (real app, empty profile): sign-in → inbox shown',
+      `${f(n.msToInbox / 1000, 1)} s`,
+      `${n.login}, online sign-in against central`,
+    ]);
+    rows.push([
+      '   sign-in → whole office in the read model',
+      n.msToOffice === null ? `not reached (${f(n.applications)} apps)` : `${f(n.msToOffice / 1000, 1)} s`,
+      `${f(n.expected)} applications`,
+    ]);
+    for (const [what, lt] of [
+      ['loading the app (to the sign-in form)', n.longTasks.load],
+      ['sign-in → inbox', n.longTasks.toInbox],
+      ['inbox → whole office', n.longTasks.toOffice],
+    ] as const)
+      rows.push([
+        `   long tasks, app window, ${what}`,
+        `max ${f(lt.maxMs)} ms; ${f(lt.over200)} over 200 ms`,
+        `${f(lt.count)} tasks over 50 ms, ${f(lt.totalMs)} ms in all`,
+      ]);
+  }
+  for (const [what, lt] of [
+    ['initial projection', r.longTasks.openDesk],
+    ['appends', r.longTasks.latency],
+    ['rebuild', r.longTasks.rebuild],
+  ] as const)
+    if (lt)
+      rows.push([
+        `   long tasks, bench page, ${what}`,
+        `max ${f(lt.maxMs)} ms; ${f(lt.over200)} over 200 ms`,
+        `${f(lt.count)} tasks over 50 ms, ${f(lt.totalMs)} ms in all`,
+      ]);
   rows.push([
     '   data layer only (bench page, desk open)',
     mb(r.benchPageMemory.afterDesk.jsHeapUsed),
@@ -516,6 +769,82 @@ export function figureRows(r: Results): [string, string, string][] {
     rows.push([`   ${a.adapter}: changes feed`, `${f(a.changes.perSec)} changes/s`, `${f(a.docs)} events`]);
   }
   rows.push(...cryptoRows(r.crypto), ...sealedDeskRows(r.sealedDesk));
+  return rows;
+}
+
+/** Issue 13's figures from before its work (same machine, lighter load), where this run has no baseline. */
+const ISSUE_13_BEFORE = { rebuildEventsPerSec: 666, appendP95Ms: '42–137' };
+
+/**
+ * Issue 13's goals: target, this run's figure, today's (the old strategy, measured in this run
+ * where the bench still has it; otherwise said), their ratio and whether the goal is met.
+ */
+export function goalRows(r: Results): string[][] {
+  const rows: string[][] = [];
+  const yes = (ok: boolean): string => (ok ? 'yes' : 'NO');
+  const def = r.replication.find((x) => x.label === 'default');
+  const own = r.replication.find((x) => x.kind === 'firstDownload');
+  const totalDocs = own?.docs ?? r.load.events;
+  // Today's desk downloaded by the live replication at PouchDB's defaults, projecting as it went:
+  // its first start took at least that download.
+  const todayDownloadMs = def ? (totalDocs / def.docsPerSec) * 1000 : NaN;
+  const n = r.newDesk;
+  rows.push([
+    'inbox on a new desk after sign-in',
+    '≤ 60 s',
+    n ? `${f(n.msToInbox / 1000, 1)} s` : 'not run',
+    'not in the bench',
+    '—',
+    n ? yes(n.msToInbox <= 60_000) : '—',
+  ]);
+  rows.push([
+    'whole office projected on a new desk',
+    '≤ 300 s',
+    n?.msToOffice != null ? `${f(n.msToOffice / 1000)} s` : n ? 'not reached' : 'not run',
+    def
+      ? `≥ ${f(todayDownloadMs / 1000)} s (defaults download alone${def.capped ? ', its rate over the cap' : ''})`
+      : '—',
+    n?.msToOffice != null && def ? `≤ ${f(n.msToOffice / todayDownloadMs, 2)}` : '—',
+    n?.msToOffice != null ? yes(n.msToOffice <= 300_000) : 'NO',
+  ]);
+  rows.push([
+    'rebuild, sealed',
+    '≥ 5,000 events/s',
+    r.rebuild ? `${f(r.rebuild.eventsPerSec)} events/s` : 'not run',
+    `${f(ISSUE_13_BEFORE.rebuildEventsPerSec)} events/s (issue 13, not this run)`,
+    r.rebuild ? `${f(r.rebuild.eventsPerSec / ISSUE_13_BEFORE.rebuildEventsPerSec, 1)}×` : '—',
+    r.rebuild ? yes(r.rebuild.eventsPerSec >= 5000) : '—',
+  ]);
+  if (r.rawWrite && own) {
+    const share = own.docsPerSec / r.rawWrite.docsPerSec;
+    rows.push([
+      'first download / raw write of the same docs',
+      '≥ 80 %',
+      `${f(share * 100)} % (${f(own.docsPerSec)} / ${f(r.rawWrite.docsPerSec)} docs/s)`,
+      def ? `${f((def.docsPerSec / r.rawWrite.docsPerSec) * 100)} % (defaults, ${f(def.docsPerSec)} docs/s)` : '—',
+      def ? `${f(own.docsPerSec / def.docsPerSec, 1)}×` : '—',
+      yes(share >= 0.8),
+    ]);
+  }
+  rows.push([
+    'append until shown, p95',
+    '≤ 50 ms',
+    `${f(r.latency.withProjection.p95, 1)} ms`,
+    `${ISSUE_13_BEFORE.appendP95Ms} ms (issue 13, not this run)`,
+    '—',
+    yes(r.latency.withProjection.p95 <= 50),
+  ]);
+  const windows = [r.longTasks.openDesk, r.longTasks.latency, ...(r.longTasks.rebuild ? [r.longTasks.rebuild] : [])];
+  if (n) windows.push(n.longTasks.toInbox, n.longTasks.toOffice);
+  const worst = worstOf(windows);
+  rows.push([
+    'longest main-thread task (from sign-in on)',
+    '≤ 200 ms',
+    `${f(worst.maxMs)} ms (${f(worst.over200)} over 200 ms)${n ? `; loading the app: ${f(n.longTasks.load.maxMs)} ms` : ''}`,
+    'not in the bench',
+    '—',
+    yes(worst.maxMs <= 200),
+  ]);
   return rows;
 }
 
@@ -566,7 +895,7 @@ export function sealedDeskRows(r: SealedDeskResult): [string, string, string][] 
  * The bench page (and with `withApp` the app itself, as the bench drives it) built with Vite into
  * `outDir` and served from there on a free loopback port.
  */
-async function serveBenchPage(outDir: string, o: { withApp?: boolean } = {}): Promise<PreviewServer> {
+async function serveBenchPage(outDir: string, o: { withApp?: boolean; minify?: boolean } = {}): Promise<PreviewServer> {
   await build({
     configFile: false,
     root,
@@ -580,6 +909,7 @@ async function serveBenchPage(outDir: string, o: { withApp?: boolean } = {}): Pr
     build: {
       outDir,
       emptyOutDir: true,
+      minify: o.minify === false ? false : 'esbuild',
       chunkSizeWarningLimit: 10_000,
       rollupOptions: {
         input: {
@@ -902,14 +1232,10 @@ function getOnce(url: string, auth: string): Promise<number> {
   });
 }
 
-function table(rows: [string, string, string][]): string {
-  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i as 0 | 1 | 2].length)));
-  const line = (r: [string, string, string]): string => r.map((c, i) => c.padEnd(w[i] ?? 0)).join('  ');
-  return [
-    line(['figure', 'value', 'size']),
-    line(['-'.repeat(w[0] ?? 0), '-'.repeat(w[1] ?? 0), '-'.repeat(w[2] ?? 0)]),
-    ...rows.map(line),
-  ].join('\n');
+function table(rows: readonly (readonly string[])[], head: readonly string[] = ['figure', 'value', 'size']): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]): string => w.map((n, i) => (r[i] ?? '').padEnd(n)).join('  ');
+  return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
 }
 
 // ─── Main ───────────────────────────────────────────────────────────────────────────────────────
@@ -934,7 +1260,8 @@ async function main(): Promise<void> {
 
     log('building the bench page and the app with Vite');
     const outDir = path.join(tmp, 'web');
-    const server = await serveBenchPage(outDir, { withApp: true });
+    // A profile names functions: the build is left unminified then.
+    const server = await serveBenchPage(outDir, { withApp: true, minify: !args['profile-new-desk'] });
     cleanup.push(() => new Promise<void>((resolve) => server.httpServer.close(() => resolve())));
     const base = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
 
@@ -964,12 +1291,34 @@ async function main(): Promise<void> {
       keepLabel: KEEP?.label ?? 'tuned',
       keepAs: DB_NAME,
     });
+    // Each figure logged as it comes: a run stopped part-way (100,000 applications take an hour) keeps them.
+    for (const x of replication)
+      log(
+        `${x.label}: ${f(x.docs)} docs, ${f(x.docsPerSec)} docs/s in ${f(x.ms / 1000, 1)} s${x.capped ? ' (capped)' : ''}`,
+      );
+    const desksOwn = strategies.find((x) => x.kind === 'firstDownload');
+    const rawWrite = await step(page, 'rawWrite', {
+      office: OFFICE,
+      sourceDb: DB_NAME,
+      batchDocs: desksOwn?.batchSize ?? 2000,
+    });
+    log(`raw write: ${f(rawWrite.docs)} docs, ${f(rawWrite.docsPerSec)} docs/s`);
     const beforeDesk = await memory(context, page);
+    await takeLongTasks(page);
     const open = await step(page, 'openDesk', { office: OFFICE, desk: 'D09', dbName: DB_NAME });
+    const openLong = await takeLongTasks(page);
+    log(
+      `initial projection: ${f(open.events)} events, ${f((open.events * 1000) / open.ms)} events/s; long tasks max ${f(openLong.maxMs)} ms`,
+    );
     const afterDesk = await memory(context, page);
     const appInbox = await step(page, 'appInbox');
+    await takeLongTasks(page);
     const latency = await step(page, 'latency', { appends: APPENDS });
+    const latencyLong = await takeLongTasks(page);
+    log(`appends until shown: p50 ${f(latency.withProjection.p50, 1)} / p95 ${f(latency.withProjection.p95, 1)} ms`);
     const rebuild = args['skip-rebuild'] ? null : await step(page, 'rebuild');
+    const rebuildLong = args['skip-rebuild'] ? null : await takeLongTasks(page);
+    if (rebuild) log(`rebuild: ${f(rebuild.events)} events, ${f(rebuild.eventsPerSec)} events/s`);
     await step(page, 'closeDesk');
     await page.close();
     // The real app on two inboxes: the busiest executor's, and the head's (every open row of the role).
@@ -984,6 +1333,18 @@ async function main(): Promise<void> {
       executor: await appAs(appInbox.executor.login, 'executor'),
       head: await appAs('head1', 'head'),
     };
+    log('step new desk: the real app on an empty profile, signed in online');
+    const fresh = args['skip-new-desk']
+      ? null
+      : await newDesk({
+          tmp,
+          base,
+          central: central.url,
+          login: appInbox.executor.login,
+          role: 'executor',
+          expected: open.applications,
+          timeoutMs: num('new-desk-timeout-s') * 1000,
+        });
 
     page = await openBenchPage(context, base);
     const inbox = await step(page, 'inbox', {
@@ -1037,6 +1398,9 @@ async function main(): Promise<void> {
       latency,
       appInbox,
       rebuild,
+      rawWrite,
+      newDesk: fresh,
+      longTasks: { openDesk: openLong, latency: latencyLong, rebuild: rebuildLong },
       app,
       inbox,
       adapters,
@@ -1051,6 +1415,8 @@ async function main(): Promise<void> {
         `${results.machine.nproc} CPUs, ${results.machine.memTotal}, Chromium ${results.machine.chromium}; ` +
         `load average ${loadStart.join(' ')} → ${results.machine.loadEnd.join(' ')}\n\n` +
         table(figureRows(results)) +
+        `\n\nIssue 13's goals (today = the old strategy in this run where the bench has it)\n\n` +
+        table(goalRows(results), ['goal', 'target', 'new', "today's", 'new / today', 'met']) +
         `\n\nWritten to ${path.relative(process.cwd(), args.out)} in ${f(results.totalMs / 1000)} s.\n`,
     );
   } finally {
