@@ -80,8 +80,11 @@ describe.skipIf(unavailable !== null)(
       expect(pull.trail).not.toContain('dead');
       expect(pull.trail.filter((t) => t.startsWith('SYNC offline'))).toEqual([]);
       // CouchDB 3 answers uncompressed (the lab's proxy as well): each event's JSON about once,
-      // with the changes feed and revisions on top, never twice.
-      expect(pull.bytesDown).toBeLessThan(2 * total * BYTES_PER_EVENT);
+      // with the changes feed, revisions and checkpoints on top, never twice. One copy of 200
+      // events is ~116 KB; the pull measured 210 KB, and once 245 KB under a load of 8 with the
+      // same requests (the extra ~35 KB unexplained: a changes feed's size, not a second
+      // _bulk_get). Fetching every event again would add another ~116 KB: over this bound.
+      expect(pull.bytesDown).toBeLessThan(2.5 * total * BYTES_PER_EVENT);
     }, 300_000);
 
     it('a cut in the middle of the push is found, and the push resumes from its checkpoint', async () => {
