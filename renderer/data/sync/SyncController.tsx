@@ -145,12 +145,18 @@ export function SyncController(): null {
           snapshots: { ...s.snapshots, [first.name]: downloading(first.name, p) },
         }));
     };
+    const coverNumbers = async (given: readonly string[]): Promise<void> => {
+      await desk.coverNumbers(given);
+      desk.numbers.serverNumbersKnown();
+    };
     void (async () => {
       if (fieldOn && user) {
         // A field laptop decides what it holds (its first download, the first time) from central.
         field = await readField(desk.office.db);
         if (first && live) {
           const remote = remoteOf(first.url);
+          // A wiped field laptop numbers after what the server's events gave out, as any desk.
+          if (await needsFirstDownload(desk.office.db).catch(() => false)) desk.numbers.awaitServerNumbers();
           try {
             field = await refreshFieldScope(
               desk.office,
@@ -160,6 +166,7 @@ export function SyncController(): null {
               {
                 signal: abort.signal,
                 onProgress: showDownload,
+                onNumbers: coverNumbers,
               },
             );
           } catch (e) {
@@ -177,10 +184,7 @@ export function SyncController(): null {
         try {
           await firstDownload(desk.office, remote, {
             signal: abort.signal,
-            onNumbers: async (given) => {
-              await desk.coverNumbers(given);
-              desk.numbers.serverNumbersKnown();
-            },
+            onNumbers: coverNumbers,
             onProgress: showDownload,
           });
         } catch (e) {

@@ -35,6 +35,7 @@ const people = {
 } as const;
 
 let seq = 0;
+let regs = 0;
 function event(
   appId: string,
   kind: string,
@@ -59,7 +60,12 @@ function event(
   return { _id: contentEventId(content), ...content };
 }
 const registered = (appId: string, daysAgo: number): Record<string, unknown> =>
-  event(appId, 'registered', people.clerk, daysAgo, { serviceId: 's', serviceVersion: '1', variantId: 'v' });
+  event(appId, 'registered', people.clerk, daysAgo, {
+    serviceId: 's',
+    serviceVersion: '1',
+    variantId: 'v',
+    regNumber: `ALM01-D01-${String(++regs).padStart(6, '0')}`,
+  });
 const assigned = (appId: string, to: string, daysAgo: number): Record<string, unknown> =>
   event(appId, 'resolution', people.head, daysAgo, { stepId: 's2', executor: to, executorName: to });
 
@@ -130,8 +136,19 @@ describe('a field laptop (real server, real IndexedDB)', () => {
     expect(state.since).not.toBeNull();
     // A clerk's field laptop holds every open application of the office (each may reach her step).
     const clerks = await fieldLaptop();
-    const clerkState = await refreshFieldScope(clerks, remote, people.clerk, RECENT, { now: () => NOW });
+    const told: string[] = [];
+    const clerkState = await refreshFieldScope(clerks, remote, people.clerk, RECENT, {
+      now: () => NOW,
+      onNumbers: (given) => void told.push(...given),
+    });
     expect(clerkState.scope).toEqual(['COLLEAGUE_OPEN', 'MINE_OPEN', 'MINE_RECENT']);
+    // Every number the office's registrations gave out, held here or not: a reused desk code
+    // numbers after them.
+    const numbers = (await remote.allDocs({ include_docs: true })).rows
+      .map((r) => (r.doc as { payload?: { regNumber?: string } }).payload?.regNumber)
+      .filter((n): n is string => typeof n === 'string');
+    expect(told.sort()).toEqual(numbers.sort());
+    expect(told).toHaveLength(4);
   });
 
   it('the live pull brings her applications’ new events and a new assignment with its history, nothing of a colleague’s', async () => {

@@ -92,7 +92,17 @@ export async function refreshFieldScope(
   remote: PouchDB.Database,
   user: FieldUser,
   settings: Pick<FieldSettings, 'recentDays'>,
-  opts: { now?: () => number; onProgress?: (p: FirstDownloadProgress) => void; signal?: AbortSignal } = {},
+  opts: {
+    now?: () => number;
+    onProgress?: (p: FirstDownloadProgress) => void;
+    signal?: AbortSignal;
+    /**
+     * The numbers the server's events gave out, as the first download tells them: every one for a
+     * role whose scope reads the desks' view whole, only the held applications' for an executor
+     * (her laptop reads the view by key).
+     */
+    onNumbers?: (given: readonly string[]) => void | Promise<void>;
+  } = {},
 ): Promise<FieldState> {
   const now = opts.now ?? (() => Date.now());
   const prev = await readField(office.db);
@@ -113,6 +123,7 @@ export async function refreshFieldScope(
     now,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onNumbers ? { onNumbers: opts.onNumbers } : {}),
   });
   return writeField(office.db, { login: user.login, scope, since, refreshedAt: now() });
 }
