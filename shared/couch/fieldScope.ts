@@ -83,7 +83,8 @@ export function widening(scope: ReadonlySet<string>, pulled: readonly unknown[])
   for (const d of pulled) {
     if (!d || typeof d !== 'object') continue;
     const { _id: id, appId } = d as { _id?: unknown; appId?: unknown };
-    if (typeof id === 'string' && id.startsWith('evt:') && typeof appId === 'string' && !scope.has(appId)) out.add(appId);
+    if (typeof id === 'string' && id.startsWith('evt:') && typeof appId === 'string' && !scope.has(appId))
+      out.add(appId);
   }
   return [...out].sort();
 }

@@ -136,7 +136,10 @@ describe('the desks’ view in every engine CouchDB may use', () => {
         [['bolat', resolution.at], 'A1'],
         [['dana', resolution.at], 'A1'],
       ]);
-      for (const other of [{ _id: 'staff:dana', login: 'dana' }, { _id: 'evt:x', actor: 5, appId: 'A' }])
+      for (const other of [
+        { _id: 'staff:dana', login: 'dana' },
+        { _id: 'evt:x', actor: 5, appId: 'A' },
+      ])
         expect(okOf(e.map(people, other)), e.name).toEqual([]);
     }
   });
