@@ -74,6 +74,18 @@ export function SyncController(): null {
     const targetList = configuredTargets(targets);
     // Central: a new desk's first download, and a field laptop's scope, come from it.
     const first = targetList[0];
+    /** Runs `work` against central with a remote of its own; a failure is said, and left to the live sync. */
+    const withCentral = async (why: string, work: (remote: PouchDB.Database) => Promise<void>): Promise<void> => {
+      if (!first) return;
+      const remote = remoteOf(first.url);
+      try {
+        await work(remote);
+      } catch (e) {
+        if (live) console.warn(why, e);
+      } finally {
+        await remote.close().catch(() => undefined);
+      }
+    };
     let running: { handle: SyncHandle; remote: PouchDB.Database }[] = [];
     // Widenings one after another; each restarts the sync with the wider selector.
     let widen: Promise<void> = Promise.resolve();
@@ -90,19 +102,15 @@ export function SyncController(): null {
           if (added.length === 0) return;
           for (const id of added) scope.add(id);
           widen = widen.then(async () => {
-            if (!live || !first) return;
+            if (!live) return;
+            let widened = false;
             // Central's desks' view (a hub has none) gives the application's earlier events.
-            const remote = remoteOf(first.url);
-            try {
+            await withCentral('field scope: not widened now; the next start decides it again', async (remote) => {
               field = await widenFieldScope(desk.office, remote, added);
               useFieldStatus.setState({ state: field });
-            } catch (e) {
-              console.warn('field scope: not widened now; the next start decides it again', e);
-              return;
-            } finally {
-              await remote.close().catch(() => undefined);
-            }
-            if (!live) return;
+              widened = true;
+            });
+            if (!widened || !live) return;
             await Promise.all(running.map((r) => r.handle.stop().then(() => r.remote.close())));
             if (live) startAll();
           });
@@ -154,44 +162,30 @@ export function SyncController(): null {
         // A field laptop decides what it holds (its first download, the first time) from central.
         field = await readField(desk.office.db);
         if (first && live) {
-          const remote = remoteOf(first.url);
           // A wiped field laptop numbers after what the server's events gave out, as any desk.
           if (await needsFirstDownload(desk.office.db).catch(() => false)) desk.numbers.awaitServerNumbers();
-          try {
+          await withCentral('field scope: the last one is kept (offline or an older server)', async (remote) => {
             field = await refreshFieldScope(
               desk.office,
               remote,
               user,
               { recentDays },
-              {
-                signal: abort.signal,
-                onProgress: showDownload,
-                onNumbers: coverNumbers,
-              },
+              { signal: abort.signal, onProgress: showDownload, onNumbers: coverNumbers },
             );
-          } catch (e) {
-            if (live) console.warn('field scope: the last one is kept (offline or an older server)', e);
-          } finally {
-            await remote.close().catch(() => undefined);
-          }
+          });
         }
         if (live) useFieldStatus.setState({ state: field });
       } else if (first && (await needsFirstDownload(desk.office.db).catch(() => false)) && live) {
-        const remote = remoteOf(first.url);
         // Numbering waits for the numbers the server's events gave out (read first, in seconds):
         // should the download fail before, the live sync's first completed pull lifts the hold.
         desk.numbers.awaitServerNumbers();
-        try {
+        await withCentral('first download; the live replication takes over', async (remote) => {
           await firstDownload(desk.office, remote, {
             signal: abort.signal,
             onNumbers: coverNumbers,
             onProgress: showDownload,
           });
-        } catch (e) {
-          if (live) console.warn('first download; the live replication takes over', e);
-        } finally {
-          await remote.close().catch(() => undefined);
-        }
+        });
       }
       if (live) startAll();
     })();
