@@ -7,6 +7,7 @@ import { checkReplica as checkPouch, userActions as scanUserActions, type ScanPr
 import { listPage as pageOf, type ListPage, type ListQuery, type ListScope } from './lists';
 import type { StoredEvent } from '../projection/projector';
 import { readField, type FieldState } from '../sync/field';
+import { otherDocs } from '../sync/firstDownload';
 import { OPEN_STATUSES } from '@shared/workflow';
 import {
   readPurgeInfo as readPurge,
@@ -153,12 +154,22 @@ export interface FieldInfo {
   storage: { usage: number; quota: number } | null;
 }
 
+/**
+ * Events in the replica: its document count less the few documents that are not events (the staff
+ * directory, escrows, design documents), so that an office desk's Settings does not list every
+ * event key to count them.
+ */
+async function eventCount(db: Desk['office']['db']): Promise<number> {
+  const [info, others] = await Promise.all([db.info(), otherDocs(db)]);
+  return info.doc_count - others.length;
+}
+
 export async function readFieldInfo(desk: Pick<Desk, 'office' | 'model'>): Promise<FieldInfo> {
   const [state, open, all, events, storage] = await Promise.all([
     readField(desk.office.db),
     desk.model.applications.where('status').anyOf(OPEN_STATUSES).count(),
     desk.model.applications.count(),
-    desk.office.db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' }).then((r) => r.rows.length),
+    eventCount(desk.office.db),
     navigator.storage?.estimate
       ? navigator.storage.estimate().then(
           (e) => ({ usage: e.usage ?? 0, quota: e.quota ?? 0 }),

@@ -144,7 +144,7 @@ async function fetchDocs(remote: PouchDB.Database, wanted: readonly IdRev[]): Pr
 }
 
 /** What lies outside the events (the staff directory, desk-key escrows, design documents): listed by `_all_docs`. */
-async function otherDocs(remote: PouchDB.Database): Promise<IdRev[]> {
+export async function otherDocs(remote: PouchDB.Database): Promise<IdRev[]> {
   const [before, after] = await Promise.all([
     remote.allDocs({ startkey: '', endkey: 'evt:', inclusive_end: false }),
     remote.allDocs({ startkey: 'evt:\ufff0', endkey: '\uffff' }),
