@@ -10,28 +10,26 @@ import {
   periodOf,
   regionalFactDoc,
   reportFact,
-  viewQueries,
-  type CountRow,
+  bucketRanges,
+  dayTotals,
+  daysTouched,
+  monthTotals,
   type OfficeRows,
   type Period,
+  type RegionalFactDoc,
   type ReportFact,
-  type Stats,
-  type StatsRow,
+  type TotalsDoc,
 } from '../reports';
 import { fold } from '../workflow';
-import {
-  EVENTS_BY_APP_MAP,
-  REPORT_VIEW_KEY_LENGTH,
-  REPORT_VIEWS,
-  REPORTS_VALIDATE_SOURCE,
-  type ReportView,
-} from './reportViews';
+import { BY_DAY_MAP, EVENTS_BY_APP_MAP, REPORT_VIEWS, REPORTS_VALIDATE_SOURCE } from './reportViews';
 
 /**
- * The regional views as CouchDB runs them: their source text evaluated in a separate JavaScript
- * realm (node:vm), over documents built in that realm (so `instanceof Array` would fail there and
- * `Array.isArray` must be used), reduced the way CouchDB's built-in `_count` and `_stats` do,
- * across shards — and compared with the desk's own report over the same applications.
+ * The reports database as the writer keeps it and a supervisor reads it: the `by_day` view's
+ * source text evaluated as CouchDB runs it (a separate JavaScript realm, node:vm, over documents
+ * built in another, so `instanceof Array` would fail there and `Array.isArray` must be used) picks
+ * each day's facts; the day totals are made from them and the months from the days, as the writer
+ * does; the ranges a report reads are merged — and compared with the desk's own report over the
+ * same applications.
  */
 const plans = planOffice(500, 5);
 const facts: ReportFact[] = plans.flatMap((p) => {
@@ -67,86 +65,78 @@ function mapInRealm(source: string, docs: readonly object[]): Emitted[] {
   return out;
 }
 
-/** CouchDB's collation for the keys used here: strings, then numbers, in arrays compared element-wise. */
-function inRange(key: unknown[], grain: string, from: string, to: string): boolean {
-  const [g, bucket] = key as [string, string];
-  return g === grain && bucket >= from && bucket <= to;
-}
-
-/** group_level reduce with a built-in: `_count` or `_stats`, by shard then re-reduced, like a cluster. */
-function reduce(
-  emitted: Emitted[],
-  level: number,
-  kind: '_count' | '_stats',
-  shards = 3,
-): { key: unknown[]; value: unknown }[] {
-  const perShard = Array.from(
-    { length: shards },
-    () => new Map<string, { key: unknown[]; count: number; stats: Stats }>(),
-  );
-  emitted.forEach((e, i) => {
-    const key = e.key.slice(0, level);
-    const shard = perShard[i % shards] as Map<string, { key: unknown[]; count: number; stats: Stats }>;
-    const k = JSON.stringify(key);
-    const acc = shard.get(k) ?? {
-      key,
-      count: 0,
-      stats: { sum: 0, count: 0, min: Infinity, max: -Infinity, sumsqr: 0 },
-    };
-    acc.count++;
-    const v = Number(e.value);
-    acc.stats = {
-      sum: acc.stats.sum + v,
-      count: acc.stats.count + 1,
-      min: Math.min(acc.stats.min, v),
-      max: Math.max(acc.stats.max, v),
-      sumsqr: (acc.stats.sumsqr ?? 0) + v * v,
-    };
-    shard.set(k, acc);
-  });
-  const merged = new Map<string, { key: unknown[]; count: number; stats: Stats }>();
-  for (const shard of perShard)
-    for (const [k, a] of shard) {
-      const m = merged.get(k);
-      if (!m) merged.set(k, { ...a });
-      else
-        merged.set(k, {
-          key: a.key,
-          count: m.count + a.count,
-          stats: {
-            sum: m.stats.sum + a.stats.sum,
-            count: m.stats.count + a.stats.count,
-            min: Math.min(m.stats.min, a.stats.min),
-            max: Math.max(m.stats.max, a.stats.max),
-          },
-        });
+/** The totals the writer would keep for these facts: days from the `by_day` view's answer, months from days. */
+function totalsOf(docs: readonly RegionalFactDoc[]): Map<string, TotalsDoc> {
+  const byDay = new Map<string, RegionalFactDoc[]>();
+  const byId = new Map(docs.map((d) => [d._id, d]));
+  // The view emits no id in this harness: documents are given one at a time.
+  for (const doc of docs)
+    for (const e of mapInRealm(BY_DAY_MAP, [doc])) {
+      const day = e.key as unknown as string;
+      byDay.set(day, [...(byDay.get(day) ?? []), byId.get(doc._id) as RegionalFactDoc]);
     }
-  return [...merged.values()].map((m) => ({ key: m.key, value: kind === '_count' ? m.count : m.stats }));
+  const days = [...byDay].map(([day, f]) => dayTotals(day, f));
+  const months = [...new Set(days.map((d) => d.bucket.slice(0, 7)))].map((m) => monthTotals(m, days));
+  return new Map([...days, ...months].map((t) => [t._id, t]));
 }
 
-function officeRows(office: string, docs: readonly object[], period: Period): OfficeRows {
-  const query = (view: ReportView): { key: unknown[]; value: unknown }[] => {
-    const emitted = mapInRealm(REPORT_VIEWS[view].map, docs);
-    return viewQueries(period).flatMap((q) =>
-      reduce(
-        emitted.filter((e) => inRange(e.key, q.grain, q.from, q.to)),
-        REPORT_VIEW_KEY_LENGTH[view],
-        REPORT_VIEWS[view].reduce,
-      ),
-    );
-  };
+/** What a supervisor's computer reads for the period: the totals documents in each range. */
+function officeRows(office: string, docs: readonly RegionalFactDoc[], period: Period): OfficeRows {
+  const totals = [...totalsOf(docs).values()];
+  const read = bucketRanges(period).flatMap((r) =>
+    totals.filter((t) => t.grain === r.grain && t.bucket >= r.from && t.bucket <= r.to),
+  );
   return {
     office,
-    volume: query('volume') as CountRow[],
-    durations: query('durations') as StatsRow[],
-    steps: query('steps') as StatsRow[],
+    volume: read.flatMap((t) => t.volume),
+    durations: read.flatMap((t) => t.durations),
+    steps: read.flatMap((t) => t.steps),
   };
 }
 
-describe('regional report views (source text in another realm)', () => {
-  it('are plain ES5', () => {
+describe('regional totals (the view in another realm, the writer’s sums)', () => {
+  it('the views are plain ES5', () => {
     for (const source of [...Object.values(REPORT_VIEWS).map((v) => v.map), EVENTS_BY_APP_MAP, REPORTS_VALIDATE_SOURCE])
       expect(() => parse(`(${source})`, { ecmaVersion: 5 })).not.toThrow();
+  });
+
+  it('`by_day` names every day a fact counts on, so that a day recomputed from it misses no fact', () => {
+    let some = 0;
+    for (const doc of facts.map(regionalFactDoc)) {
+      const emitted = mapInRealm(BY_DAY_MAP, [doc]).map((e) => e.key as unknown as string);
+      expect(new Set(emitted).size).toBe(emitted.length);
+      for (const d of daysTouched(doc)) expect(emitted).toContain(d);
+      some += emitted.length;
+    }
+    expect(some).toBeGreaterThan(facts.length);
+  });
+
+  it('a month is the sum of its days, and the totals change with a fact', () => {
+    const docs = facts.map(regionalFactDoc);
+    const totals = totalsOf(docs);
+    const april = totals.get('totals:m:2026-04');
+    const aprilDays = [...totals.values()].filter((t) => t.grain === 'd' && t.bucket.startsWith('2026-04'));
+    const count = (ts: readonly TotalsDoc[]): number => ts.flatMap((t) => t.volume).reduce((n, r) => n + r.value, 0);
+    expect(count([april as TotalsDoc])).toBe(count(aprilDays));
+    expect(count(aprilDays)).toBeGreaterThan(0);
+    // Closing an open application moves it from 'open' on its registration day to a result on its closing day.
+    const open = docs.find((d) => d.status === 'in_progress' && d.intake === 'registered');
+    if (!open) throw new Error('no open application in the generated office');
+    const closed: RegionalFactDoc = {
+      ...open,
+      status: 'closed',
+      outcome: 'approved',
+      closedDay: '2026-06-30',
+      late: false,
+    };
+    const after = totalsOf(docs.map((d) => (d._id === open._id ? closed : d)));
+    const measure = (t: TotalsDoc | undefined, m: string): number =>
+      (t?.volume ?? []).filter((r) => r.key[5] === m).reduce((n, r) => n + r.value, 0);
+    const regDay = `totals:d:${open.registeredDay}`;
+    expect(measure(after.get(regDay), 'open')).toBe(measure(totals.get(regDay), 'open') - 1);
+    expect(measure(after.get('totals:d:2026-06-30'), 'approved')).toBe(
+      measure(totals.get('totals:d:2026-06-30'), 'approved') + 1,
+    );
   });
 
   const cases: [string, Period][] = [

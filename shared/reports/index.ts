@@ -4,3 +4,4 @@ export * from './officeReport';
 export * from './period';
 export * from './stats';
 export * from './regional';
+export * from './totals';

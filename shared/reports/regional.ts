@@ -3,10 +3,10 @@ import type { ReportFact } from './fact';
 import { splitByMonths, trendUnit, type Period } from './period';
 
 /**
- * Regional reports: the same figures across a supervisor's offices, from CouchDB views over each
- * office's reports database (shared/couch/reportViews.ts), queried per office and merged here.
- * What a view's built-in reduce gives is exact: counts, sums, minimum, maximum; so means are
- * exact, medians and percentiles are not available (the screen and docs say so).
+ * Regional reports: the same figures across a supervisor's offices, from the day and month totals
+ * the reports writer keeps in each office's reports database (shared/reports/totals.ts), read per
+ * office and merged here. Totals hold counts, sums, minimum and maximum: means are exact, medians
+ * and percentiles are not available (the screen and docs say so).
  */
 
 /** The document the reports writer keeps per application: the fact without the executor or exact times. */
@@ -74,33 +74,23 @@ export function reportOfficesOf(roles: readonly string[]): string[] {
 
 // ── querying ────────────────────────────────────────────────────────────────────────────────────
 
-export interface ViewQuery {
+export interface BucketRange {
   grain: 'd' | 'm';
   from: string;
   to: string;
 }
 
 /**
- * The key ranges one report needs of each view: by day for a period drawn day by day, else whole
- * months by month and the days at either end by day. Each range is one request per view.
+ * The totals one report needs: by day for a period drawn day by day, else whole months by month
+ * and the days at either end by day. Each range is one request per office.
  */
-export function viewQueries(period: Period): ViewQuery[] {
+export function bucketRanges(period: Period): BucketRange[] {
   if (trendUnit(period) === 'day') return [{ grain: 'd', from: period.from, to: period.to }];
   const split = splitByMonths(period);
   return [
     ...(split.months ? [{ grain: 'm' as const, from: split.months.from, to: split.months.to }] : []),
     ...split.days.map((d) => ({ grain: 'd' as const, ...d })),
   ];
-}
-
-/** The query string of a grouped view read over one range (JSON keys; `{}` sorts after every string). */
-export function viewParams(q: ViewQuery, groupLevel: number): string {
-  const p = new URLSearchParams({
-    group_level: String(groupLevel),
-    startkey: JSON.stringify([q.grain, q.from]),
-    endkey: JSON.stringify([q.grain, q.to, {}]),
-  });
-  return p.toString();
 }
 
 export interface Stats {
@@ -119,7 +109,7 @@ export interface StatsRow {
   value: Stats;
 }
 
-/** What one office's views returned for the report's ranges. */
+/** One office's totals rows for the report's ranges. */
 export interface OfficeRows {
   office: string;
   volume: CountRow[];
@@ -188,7 +178,7 @@ const passes = (f: ReportFilters, service: unknown, variant: unknown, channel?: 
 
 /**
  * One report from every office's rows. Filters by service, variant and channel apply to the keys;
- * the durations and step views have no channel in their keys, so with a channel filter they are
+ * the durations and step rows have no channel in their keys, so with a channel filter they are
  * left out (null) rather than shown for every channel.
  */
 export function mergeRegional(period: Period, filters: ReportFilters, rows: readonly OfficeRows[]): RegionalReport {
@@ -198,7 +188,7 @@ export function mergeRegional(period: Period, filters: ReportFilters, rows: read
   const trend = new Map<string, { bucket: string; office: string; registered: number; results: number }>();
   const steps = new Map<string, RegionalStepRow & { sum: number; n: number }>();
   const byChannel = Boolean(filters.channel);
-  const trendGrain = viewQueries(period)[0]?.grain ?? 'm';
+  const trendGrain = bucketRanges(period)[0]?.grain ?? 'm';
   for (const o of rows) {
     const acc = offices.get(o.office) ?? emptyFigures();
     offices.set(o.office, acc);

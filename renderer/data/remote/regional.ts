@@ -1,22 +1,23 @@
-import { REPORT_VIEW_KEY_LENGTH, REPORTS_DESIGN_DOC_ID, reportsDbName, type ReportView } from '@shared/couch';
+import { reportsDbName } from '@shared/couch';
 import {
+  asTotals,
+  bucketRanges,
   mergeRegional,
-  viewParams,
-  viewQueries,
-  type CountRow,
+  totalsDocId,
+  type BucketRange,
   type OfficeRows,
   type Period,
   type RegionalReport,
   reportOfficesOf,
   type ReportFilters,
-  type StatsRow,
+  type TotalsDoc,
 } from '@shared/reports';
 import { base, basicAuth, checkWithServer, fullNameOf } from './serverAuth';
 
 /**
- * Regional figures for a supervisor, read online from central: each office's reports database's
- * views (shared/couch/reportViews.ts), grouped, then merged on this computer. No office database
- * is read or replicated: the supervisor is a member of the reports databases only.
+ * Regional figures for a supervisor, read online from central: each office's day and month totals
+ * (shared/reports/totals.ts) from its reports database, merged on this computer. No office
+ * database is read or replicated: the supervisor is a member of the reports databases only.
  */
 export interface RegionalCredentials {
   server: string;
@@ -38,16 +39,21 @@ class ReadError extends Error {
   }
 }
 
-async function readView<T>(
+/** One range of an office's totals documents (`_all_docs` over their ids, which sort by date). */
+async function readTotals(
   c: RegionalCredentials,
   office: string,
-  view: ReportView,
-  query: string,
+  range: BucketRange,
   signal?: AbortSignal,
-): Promise<T[]> {
+): Promise<TotalsDoc[]> {
+  const query = new URLSearchParams({
+    startkey: JSON.stringify(totalsDocId(range.grain, range.from)),
+    endkey: JSON.stringify(totalsDocId(range.grain, range.to)),
+    include_docs: 'true',
+  });
   let r: Response;
   try {
-    r = await fetch(`${base(c.server)}/${reportsDbName(office)}/${REPORTS_DESIGN_DOC_ID}/_view/${view}?${query}`, {
+    r = await fetch(`${base(c.server)}/${reportsDbName(office)}/_all_docs?${query.toString()}`, {
       headers: { authorization: basicAuth(c.login, c.password), accept: 'application/json' },
       credentials: 'omit',
       signal: signal ?? AbortSignal.timeout(60_000),
@@ -57,29 +63,27 @@ async function readView<T>(
   }
   if (r.status === 401 || r.status === 403) throw new ReadError('forbidden');
   if (!r.ok) throw new ReadError(r.status === 404 ? 'forbidden' : 'server');
-  return ((await r.json()) as { rows: T[] }).rows;
+  const rows = ((await r.json()) as { rows: { doc?: unknown }[] }).rows;
+  return rows.flatMap((row) => {
+    const t = asTotals(row.doc);
+    return t && t.grain === range.grain ? [t] : [];
+  });
 }
 
-/** One office's grouped rows for the period: one request per view and key range. */
+/** One office's rows for the period: one request per range of totals. */
 export async function officeRows(
   c: RegionalCredentials,
   office: string,
   period: Period,
   signal?: AbortSignal,
 ): Promise<OfficeRows> {
-  const queries = viewQueries(period);
-  const read = async <T>(view: ReportView): Promise<T[]> =>
-    (
-      await Promise.all(
-        queries.map((q) => readView<T>(c, office, view, viewParams(q, REPORT_VIEW_KEY_LENGTH[view]), signal)),
-      )
-    ).flat();
-  const [volume, durations, steps] = await Promise.all([
-    read<CountRow>('volume'),
-    read<StatsRow>('durations'),
-    read<StatsRow>('steps'),
-  ]);
-  return { office, volume, durations, steps };
+  const totals = (await Promise.all(bucketRanges(period).map((q) => readTotals(c, office, q, signal)))).flat();
+  return {
+    office,
+    volume: totals.flatMap((t) => t.volume),
+    durations: totals.flatMap((t) => t.durations),
+    steps: totals.flatMap((t) => t.steps),
+  };
 }
 
 /** Every office read at once (a few at a time), merged; offices that could not be read are named. */

@@ -28,7 +28,7 @@ import {
 } from './tables';
 import { useReportParams } from './useReportParams';
 
-/** What the regional views can say exactly, and what not (the legend's items for this report). */
+/** What the regional totals can say exactly, and what not (the legend's items for this report). */
 const REGIONAL_LEGEND = [
   'days',
   'volumes',

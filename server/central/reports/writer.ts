@@ -2,7 +2,21 @@ import type { WorkCalendar } from '../../../shared/calendar';
 import type { Catalogue } from '../../../shared/catalogue';
 import { officeDbName, REPORTS_DESIGN_DOC_ID, reportsDbName } from '../../../shared/couch';
 import { parseEvent, type EventDoc } from '../../../shared/events';
-import { factDocId, regionalFactDoc, reportFact, type RegionalFactDoc } from '../../../shared/reports';
+import {
+  asTotals,
+  dayTotals,
+  daysTouched,
+  factDocId,
+  isEmptyTotals,
+  monthTotals,
+  regionalFactDoc,
+  reportFact,
+  sameTotals,
+  TOTALS_PREFIX,
+  totalsDocId,
+  type RegionalFactDoc,
+  type TotalsDoc,
+} from '../../../shared/reports';
 import { fold } from '../../../shared/workflow';
 
 /**
@@ -11,7 +25,10 @@ import { fold } from '../../../shared/workflow';
  * folds every changed application with the same workflow engine the desks run, and keeps the
  * application's report fact (no personal data: shared/reports/regional.ts) in the office's reports
  * database, which supervisors may read. Its checkpoint is a normal document there (validated: only
- * the admin writes it), not a `_local` one a member could overwrite unseen.
+ * the admin writes it), not a `_local` one a member could overwrite unseen. Beside the facts it keeps
+ * each day's and month's totals (shared/reports/totals.ts), which is what supervisors read: after
+ * each batch, the days its facts touched (before and after) are recomputed from their facts, and
+ * their months from their days.
  *
  * Why a writer at all: a CouchDB view sees one document at a time, and an application's deadline,
  * result and step durations come only from folding all its events; and CouchDB 3 has no
@@ -32,6 +49,8 @@ export interface ReportsWriterOptions {
 }
 
 const CHECKPOINT_ID = 'writer:checkpoint';
+/** Says the totals cover every fact: absent on a reports database made before totals existed, or cleared. */
+const TOTALS_STATE_ID = 'writer:totals';
 
 interface Checkpoint {
   _id: string;
@@ -96,6 +115,7 @@ export class ReportsWriter {
       await this.clearFacts(reports);
       cp = { ...cp, seq: 0 };
     }
+    await this.ensureTotals(reports);
     let written = 0;
     for (;;) {
       const page = await this.call<{
@@ -155,6 +175,7 @@ export class ReportsWriter {
       rows: { key: string; value?: { rev: string; deleted?: boolean }; doc?: Record<string, unknown> | null }[];
     }>('POST', `${reports}/_all_docs?include_docs=true`, { keys: [...wanted.keys()] });
     const docs: object[] = [];
+    const touched = new Set<string>();
     for (const row of existing.rows) {
       const want = wanted.get(row.key) ?? null;
       const current = row.doc && row.value && !row.value.deleted ? row.doc : null;
@@ -162,25 +183,158 @@ export class ReportsWriter {
         const { _rev, ...rest } = current;
         if (want && JSON.stringify(rest) === JSON.stringify(want)) continue;
         docs.push(want ? { ...want, _rev } : { _id: row.key, _rev, _deleted: true });
+        if (current['type'] === 'report_fact')
+          for (const d of daysTouched(current as unknown as RegionalFactDoc)) touched.add(d);
       } else if (want) docs.push(want);
+      if (want) for (const d of daysTouched(want)) touched.add(d);
     }
     if (docs.length === 0) return 0;
     const result = await this.call<{ id: string; error?: string }[]>('POST', `${reports}/_bulk_docs`, { docs });
     const failed = result.filter((r) => r.error);
     if (failed.length > 0)
       throw new Error(`reports writer: ${failed.length} facts refused, e.g. ${JSON.stringify(failed[0])}`);
+    await this.retotal(reports, [...touched], wanted);
     return docs.length;
   }
 
-  private async clearFacts(reports: string): Promise<void> {
-    const all = await this.call<{ rows: { id: string; value: { rev: string } }[] }>(
+  /**
+   * Recomputes the totals of `days` from their facts (the `by_day` view), and of their months from
+   * their days. The facts just written are taken from `fresh` rather than the view: on a cluster a
+   * view read may come from a shard copy that has not yet received them. A fact in `fresh` as null
+   * was removed.
+   */
+  private async retotal(
+    reports: string,
+    days: readonly string[],
+    fresh: ReadonlyMap<string, RegionalFactDoc | null> = new Map(),
+  ): Promise<void> {
+    if (days.length === 0) return;
+    const facts = new Map<string, Map<string, RegionalFactDoc>>(days.map((d) => [d, new Map()]));
+    for (let i = 0; i < days.length; i += 100) {
+      const page = await this.call<{ rows: { key: string; id: string; doc?: RegionalFactDoc | null }[] }>(
+        'POST',
+        `${reports}/${REPORTS_DESIGN_DOC_ID}/_view/by_day?include_docs=true`,
+        { keys: days.slice(i, i + 100) },
+      );
+      for (const row of page.rows) if (row.doc && !fresh.has(row.id)) facts.get(row.key)?.set(row.id, row.doc);
+    }
+    for (const [id, doc] of fresh) if (doc) for (const d of daysTouched(doc)) facts.get(d)?.set(id, doc);
+    const dayDocs = new Map([...facts].map(([day, f]) => [day, dayTotals(day, f.values())]));
+    // A month is the sum of its days: the other days' totals are read, the touched ones just made.
+    const months = [...new Set(days.map((d) => d.slice(0, 7)))];
+    const monthDocs: TotalsDoc[] = [];
+    for (const month of months) {
+      const stored = await this.call<{ rows: { id: string; doc?: unknown }[] }>(
+        'GET',
+        `${reports}/_all_docs?${new URLSearchParams({
+          startkey: JSON.stringify(totalsDocId('d', `${month}-01`)),
+          endkey: JSON.stringify(totalsDocId('d', `${month}-31`)),
+          include_docs: 'true',
+        })}`,
+      );
+      const inMonth = stored.rows.flatMap((r) => {
+        const t = asTotals(r.doc);
+        return t && !dayDocs.has(t.bucket) ? [t] : [];
+      });
+      monthDocs.push(
+        monthTotals(month, [...inMonth, ...[...dayDocs.values()].filter((t) => t.bucket.startsWith(month))]),
+      );
+    }
+    await this.putTotals(reports, [...dayDocs.values(), ...monthDocs]);
+  }
+
+  /** Writes totals that changed; an empty one is removed (a day with nothing left on it). */
+  private async putTotals(reports: string, totals: readonly TotalsDoc[]): Promise<void> {
+    for (let i = 0; i < totals.length; i += 500) {
+      const slice = totals.slice(i, i + 500);
+      const current = await this.call<{
+        rows: { key: string; value?: { rev: string; deleted?: boolean }; doc?: unknown }[];
+      }>('POST', `${reports}/_all_docs?include_docs=true`, { keys: slice.map((t) => t._id) });
+      const stored = new Map(
+        current.rows.flatMap((r) =>
+          r.value && !r.value.deleted ? [[r.key, { rev: r.value.rev, doc: asTotals(r.doc) }]] : [],
+        ),
+      );
+      const docs: object[] = [];
+      for (const t of slice) {
+        const s = stored.get(t._id);
+        if (isEmptyTotals(t)) {
+          if (s) docs.push({ _id: t._id, _rev: s.rev, _deleted: true });
+        } else if (!s) docs.push(t);
+        else if (!s.doc || !sameTotals(s.doc, t)) docs.push({ ...t, _rev: s.rev });
+      }
+      if (docs.length === 0) continue;
+      const result = await this.call<{ id: string; error?: string }[]>('POST', `${reports}/_bulk_docs`, { docs });
+      const failed = result.filter((r) => r.error);
+      if (failed.length > 0)
+        throw new Error(`reports writer: ${failed.length} totals refused, e.g. ${JSON.stringify(failed[0])}`);
+    }
+  }
+
+  /**
+   * Makes every day's and month's totals from all the facts, once: on a reports database that has
+   * facts from before totals existed, or after they were cleared. Returns how many facts it read.
+   * Also the bench's way to fill totals after writing facts directly.
+   */
+  async ensureTotals(reports: string): Promise<number> {
+    try {
+      await this.call('GET', `${reports}/${encodeURIComponent(TOTALS_STATE_ID)}`);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof HttpError && e.status === 404)) throw e;
+    }
+    const byDay = new Map<string, RegionalFactDoc[]>();
+    let read = 0;
+    for (let startkey: string | null = 'fact:'; startkey !== null;) {
+      const page: { rows: { id: string; doc?: RegionalFactDoc | null }[] } = await this.call(
+        'GET',
+        `${reports}/_all_docs?${new URLSearchParams({ startkey: JSON.stringify(startkey), endkey: JSON.stringify('fact:\ufff0'), include_docs: 'true', limit: '2001' })}`,
+      );
+      const rows = page.rows.slice(0, 2000);
+      for (const row of rows) {
+        if (!row.doc || row.doc.type !== 'report_fact') continue;
+        read++;
+        for (const d of daysTouched(row.doc)) {
+          const list = byDay.get(d) ?? [];
+          list.push(row.doc);
+          byDay.set(d, list);
+        }
+      }
+      startkey = page.rows.length > 2000 ? (page.rows[2000]?.id ?? null) : null;
+    }
+    const days = [...byDay].map(([day, facts]) => dayTotals(day, facts));
+    const months = new Map<string, TotalsDoc[]>();
+    for (const d of days) months.set(d.bucket.slice(0, 7), [...(months.get(d.bucket.slice(0, 7)) ?? []), d]);
+    // Totals left from before (a day no fact touches any more) are removed with the rest.
+    const stale = await this.call<{ rows: { id: string; value: { rev: string } }[] }>(
       'GET',
-      `${reports}/_all_docs?${new URLSearchParams({ startkey: JSON.stringify('fact:'), endkey: JSON.stringify('fact:\ufff0') })}`,
+      `${reports}/_all_docs?${new URLSearchParams({ startkey: JSON.stringify(TOTALS_PREFIX), endkey: JSON.stringify(`${TOTALS_PREFIX}\ufff0`) })}`,
     );
-    if (all.rows.length === 0) return;
-    await this.call('POST', `${reports}/_bulk_docs`, {
-      docs: all.rows.map((r) => ({ _id: r.id, _rev: r.value.rev, _deleted: true })),
-    });
+    const made = [...days, ...[...months].map(([m, ds]) => monthTotals(m, ds))];
+    const ids = new Set(made.map((t) => t._id));
+    // An empty totals document is how putTotals is told to remove one.
+    const empty = stale.rows.filter((r) => !ids.has(r.id)).map((r) => ({ ...dayTotals('', []), _id: r.id }));
+    await this.putTotals(reports, [...made, ...empty]);
+    await this.call('PUT', `${reports}/${encodeURIComponent(TOTALS_STATE_ID)}`, { type: 'writer_totals', v: 1 });
+    return read;
+  }
+
+  /** Removes the facts, and the totals with their state, so that both are made again. */
+  private async clearFacts(reports: string): Promise<void> {
+    for (const [from, to] of [
+      ['fact:', 'fact:\ufff0'],
+      [TOTALS_PREFIX, `${TOTALS_PREFIX}\ufff0`],
+      [TOTALS_STATE_ID, TOTALS_STATE_ID],
+    ]) {
+      const all = await this.call<{ rows: { id: string; value: { rev: string } }[] }>(
+        'GET',
+        `${reports}/_all_docs?${new URLSearchParams({ startkey: JSON.stringify(from), endkey: JSON.stringify(to) })}`,
+      );
+      if (all.rows.length === 0) continue;
+      await this.call('POST', `${reports}/_bulk_docs`, {
+        docs: all.rows.map((r) => ({ _id: r.id, _rev: r.value.rev, _deleted: true })),
+      });
+    }
   }
 
   /** Follows every office until stopped: a catch-up, then a wait for the next change (long poll). */
