@@ -19,7 +19,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dir,
     offices: ['ALM01', 'KZO01'],
     quiet: true,
-    rules: { kinds: { registered: ['clerk'], note_added: ['clerk', 'head', 'executor'] } },
+    rules: { kinds: { registered: ['clerk'], note_added: ['clerk', 'head', 'executor'], attachment_added: ['clerk'] } },
   });
   project.provide('central', { url: central.url, user: DEV_ADMIN.user, password: DEV_ADMIN.password });
   return async () => {

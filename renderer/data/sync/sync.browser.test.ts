@@ -132,6 +132,38 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     expect(s2.pushed).toBeGreaterThanOrEqual(3);
   });
 
+  it('says syncing, never online, while scans are still going up after the events', async () => {
+    const desk = localDb('desk_scans');
+    for (let i = 0; i < 2; i++) await desk.put(event(`APPS${i}`));
+    // Four photos of 60 KB: they go up one at a time in their own replication, after the events.
+    const photo = btoa(String.fromCharCode(...Array.from({ length: 60_000 }, (_, i) => (i * 31) % 256)));
+    for (let i = 0; i < 4; i++) {
+      const e = event(`APPS${i % 2}`, 'attachment_added');
+      await desk.put({ ...e, _attachments: { 'photo.jpg': { content_type: 'image/jpeg', data: photo } } });
+    }
+    const seen: SyncSnapshot[] = [];
+    const s = startSync(desk, remoteFor('office_alm01'), {
+      target: 'central',
+      maxBackoffMs: 500,
+      onChange: (x) => seen.push(x),
+    });
+    cleanup.push(() => s.stop());
+    const deadline = Date.now() + 20_000;
+    while (!seen.some((x) => x.state === 'online' && x.pendingLocal === 0)) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `never synced: ${JSON.stringify(seen.map((x) => [x.state, x.pushed, x.pendingLocal, x.error, x.refused]))}`,
+        );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // The events went up before the scans (two batches, two replications): in between, the desk
+    // had something to send and said so.
+    expect(seen.filter((x) => x.state === 'online').map((x) => x.pendingLocal)).toEqual(
+      seen.filter((x) => x.state === 'online').map(() => 0),
+    );
+    expect(seen.some((x) => x.state === 'syncing' && x.pushed >= 2 && x.pushed < 6)).toBe(true);
+  });
+
   it('offline, an event written on the desk counts as waiting at once, not at the next check', async () => {
     const desk = localDb('desk_offline_count');
     await desk.put(event('APPQ0', 'registered', 'ALM01', 'D1'));

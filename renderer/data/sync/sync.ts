@@ -386,8 +386,11 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         const { pending } = await countPending(local, remote, true, pendingOpts);
         if (stopped) return;
         pushedSinceCount = 0;
-        // A replication may have become active during the count (TypeScript cannot see that).
-        if (stateNow() !== 'syncing') emit({ state: 'online', error: null, lastSyncAt: now(), pendingLocal: pending });
+        // A replication may have become active during the count (TypeScript cannot see that); and
+        // scans not yet caught up are still going up.
+        if (stateNow() !== 'syncing' && scansIdle)
+          emit({ state: 'online', error: null, lastSyncAt: now(), pendingLocal: pending });
+        else if (stateNow() !== 'syncing') emit({ state: 'syncing', error: null, pendingLocal: pending });
         else emit({ pendingLocal: pending });
         // Back: a replication stopped when the server went (below) starts over at once.
         if (replication === null && !restarting) void restart();
@@ -454,6 +457,9 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   const query = opts.author ? { query_params: { author: opts.author } } : {};
   let replication: PouchDB.Replication.Sync<object> | null = null;
   let scans: PouchDB.Replication.Replication<object> | null = null;
+  /** The events' replication is moving documents; the scans' one has not caught up (see beginScans). */
+  let eventsBusy = false;
+  let scansIdle = true;
 
   const onDenied = (err: unknown): void => {
     // PouchDB reports `{ direction, doc: { id, error, reason } }` for a document the server refused.
@@ -502,9 +508,14 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   };
   const backOff = (delay: number): number => (delay === 0 ? 1000 : Math.min(maxBackoff, delay * 2));
 
-  /** Scans go up in their own replication, one at a time, once the events have: never in their way. */
+  /**
+   * Scans go up in their own replication, one at a time, once the events have: never in their way.
+   * Until it has caught up (its first `paused`), the desk is still sending: the indicator says
+   * syncing, never "online", while photos taken at a home visit are still going up.
+   */
   const beginScans = (): void => {
     if (scans || stopped) return;
+    scansIdle = false;
     scans = local.replicate.to(remote, {
       filter: pushScans,
       ...query,
@@ -515,7 +526,26 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       back_off_function: backOff,
     });
     void scans
-      .on('change', (info) => onPushed(info.docs.length))
+      .on('active', () => {
+        scansIdle = false;
+        if (snap.state === 'offline') void verify();
+        else if (snap.state !== 'syncing') emit({ state: 'syncing', error: null });
+      })
+      .on('change', (info) => {
+        scansIdle = false;
+        if (snap.state !== 'syncing') emit({ state: 'syncing', error: null });
+        onPushed(info.docs.length);
+      })
+      .on('paused', (err: unknown) => {
+        if (err) {
+          emit({ state: 'offline', error: classify(err) });
+          opts.line?.suspect();
+        } else {
+          scansIdle = true;
+          if (snap.state === 'syncing' && !eventsBusy) emit({ state: 'connecting' });
+        }
+        void verify();
+      })
       .on('denied', onDenied)
       .on('error', (err: unknown) => emit({ state: 'error', error: classify(err) }));
   };
@@ -546,8 +576,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     void replication
       // A retry against a server the last check could not reach is not "syncing": it stays
       // offline until a check (started now) or a change says the server answers again.
-      .on('active', () => (snap.state === 'offline' ? void verify() : emit({ state: 'syncing', error: null })))
+      .on('active', () => {
+        eventsBusy = true;
+        if (snap.state === 'offline') void verify();
+        else emit({ state: 'syncing', error: null });
+      })
       .on('change', (info) => {
+        eventsBusy = true;
         // `docs_written` is the running total of this replication; the batch is `docs`.
         const n = info.change.docs.length;
         if (n >= batchSize && batchSize < fullBatch && ++goodBatches >= 4) {
@@ -571,7 +606,8 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
           // the end of PouchDB's back-off.
           opts.line?.suspect();
         } else {
-          if (snap.state === 'syncing') emit({ state: 'connecting' });
+          eventsBusy = false;
+          if (snap.state === 'syncing' && scansIdle) emit({ state: 'connecting' });
           beginScans();
           settleLater();
         }
@@ -601,6 +637,8 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     const sc = scans;
     replication = null;
     scans = null;
+    scansIdle = true;
+    eventsBusy = false;
     await Promise.all([cancelOne(r), cancelOne(sc)]);
   };
   let restarting: Promise<void> | null = null;
