@@ -28,6 +28,8 @@ export interface LaunchOptions {
   quiet: boolean;
   /** Added to the child's environment (secrets travel here, never on the command line). */
   env?: Record<string, string>;
+  /** Flags for the child's Node (V8's heap limit for the hub), before its script. */
+  execArgv?: string[];
 }
 
 /** Starts `node <script> <args>`: how a server runs outside Electron. */
@@ -36,7 +38,7 @@ export type LaunchServer = (script: string, args: string[], o: LaunchOptions) =>
 export const launchWithNode: LaunchServer = (script, args, o) => {
   // A TypeScript entry (the sources, in development and tests) runs through tsx; the app runs a bundle.
   const loader = /\.[cm]?ts$/.test(script) ? ['--import', 'tsx'] : [];
-  const child: ChildProcess = spawn(process.execPath, [...loader, script, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...(o.execArgv ?? []), ...loader, script, ...args], {
     // Quiet: stderr is kept (its end only), so that a server that cannot start says why.
     stdio: o.quiet ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'inherit', 'inherit'],
     ...(o.cwd ? { cwd: o.cwd } : {}),

@@ -75,6 +75,16 @@ export interface Hub {
   admin: { user: string; password: string };
 }
 
+/**
+ * V8's old-space limit for the hub's process, MB. Without one Node sizes it from the computer's
+ * memory (gigabytes) and collects late: serving scans, the hub's resident memory climbed past
+ * 400 MB of garbage it did not need (README, the hub's bench). The hub's largest legitimate
+ * request bodies are a scan event pushed by a desk (one at a time: renderer/data/sync/sync.ts,
+ * at most 8 MB, CouchDB's document limit) and a batch of events without scans; its replication
+ * with central moves scans in batches of SCAN_BATCH (relay.ts): both far below this.
+ */
+export const HUB_HEAP_MB = 192;
+
 /** The hub's entry in the sources; the app runs its bundle instead. */
 export function hubServerSourcePath(): string {
   return createRequire(import.meta.url).resolve('./main.ts');
@@ -121,7 +131,11 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   const child = (opts.launch ?? launchWithNode)(
     opts.serverScript ?? hubServerSourcePath(),
     ['--host', host, '--port', String(opts.port), '--dir', opts.dir],
-    { quiet: opts.quiet ?? false, env: { [HUB_SPEC_ENV]: JSON.stringify(spec) } },
+    {
+      quiet: opts.quiet ?? false,
+      env: { [HUB_SPEC_ENV]: JSON.stringify(spec) },
+      execArgv: [`--max-old-space-size=${HUB_HEAP_MB}`],
+    },
   );
   const url = localUrl(host, opts.port);
   try {

@@ -22,8 +22,27 @@ import type { HubHealthError } from '../../shared/hub/health';
 
 /** What the hub sends to central: events (with their attachments) and desk-key escrows. */
 export const PUSH_SELECTOR = { _id: { $regex: '^(evt|deskkey):' } };
-/** What the hub takes from central: events, desk-key escrows and the office's staff directory. */
-export const PULL_SELECTOR = { _id: { $regex: '^(evt|deskkey|staff):' } };
+/**
+ * What the hub takes from central, in three pulls: events, scans (attachment_added events, the
+ * bytes as their attachment, up to a few MB each) a few at a time as a desk pulls them, and the
+ * desk-key escrows with the office's staff directory. In batches of a hundred, ten ahead
+ * (PouchDB's defaults), a new hub seeding itself held hundreds of MB of scans at once. Three
+ * selectors rather than one with `$or`: a condition on `kind` never matches a document without
+ * one in CouchDB's Mango, and the dev central (PouchDB 7) fails on `$regex` inside `$or`.
+ */
+export const PULL_SELECTORS = {
+  events: { _id: { $regex: '^evt:' }, kind: { $regex: '^(?!attachment_added$)' } },
+  scans: { _id: { $regex: '^evt:' }, kind: 'attachment_added' },
+  others: { _id: { $regex: '^(deskkey|staff):' } },
+} as const;
+/** Scans per batch of their pull (each under CouchDB's 8 MB a document). */
+export const SCAN_BATCH = 4;
+/**
+ * The push's batches: one at a time, of few documents, because scans go up in them too (one leg,
+ * so that its checkpoint says how far central has everything). After a long cut a hub may hold
+ * hundreds of scans for central.
+ */
+export const PUSH_BATCH = 25;
 const EVENT_PREFIX = 'evt:';
 
 /** The hub's own record of how far central has confirmed its events (never replicated). */
@@ -136,20 +155,35 @@ export function startRelay(opts: RelayOptions): Relay {
     back_off_function: backOff,
     ...(opts.batchSize ? { batch_size: opts.batchSize } : {}),
   };
-  const push = opts.local.replicate.to(opts.central, { ...common, selector: PUSH_SELECTOR });
-  const pull = opts.local.replicate.from(opts.central, { ...common, selector: PULL_SELECTOR });
+  const push = opts.local.replicate.to(opts.central, {
+    ...common,
+    batch_size: opts.batchSize ?? PUSH_BATCH,
+    batches_limit: 1,
+    selector: PUSH_SELECTOR,
+  });
+  const pull = opts.local.replicate.from(opts.central, { ...common, selector: PULL_SELECTORS.events });
+  const pullScans = opts.local.replicate.from(opts.central, {
+    ...common,
+    batch_size: SCAN_BATCH,
+    batches_limit: 1,
+    selector: PULL_SELECTORS.scans,
+  });
+  const pullOthers = opts.local.replicate.from(opts.central, { ...common, selector: PULL_SELECTORS.others });
+  const legs = [
+    ['push', push],
+    ['pull', pull],
+    ['pull (scans)', pullScans],
+    ['pull (escrows, staff)', pullOthers],
+  ] as const;
   const ended = Promise.all(
-    [push, pull].map(
-      (r) =>
+    legs.map(
+      ([, r]) =>
         new Promise<void>((resolve) => {
           void r.on('complete', () => resolve());
         }),
     ),
   );
-  for (const [leg, r] of [
-    ['push', push],
-    ['pull', pull],
-  ] as const) {
+  for (const [leg, r] of legs) {
     void r
       .on('paused', (err: unknown) => {
         if (err) failed(err);
@@ -197,8 +231,7 @@ export function startRelay(opts: RelayOptions): Relay {
     state,
     stop: async () => {
       clearInterval(timer);
-      push.cancel();
-      pull.cancel();
+      for (const [, r] of legs) r.cancel();
       // Stopped once both replications have let go (their requests in flight and checkpoint writes
       // would fail unhandled against a store closing under them); one that never says so is not
       // waited for long.

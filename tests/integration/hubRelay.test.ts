@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubHealthSchema, HUB_STATUS_PATH } from '../../shared/hub/health';
 import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
 import { putHubUser, putStaffDirectoryEntry, putStaffUser } from '../../server/provision';
-import { startHub, type Hub } from '../../server/hub/officeHub';
+import { HUB_HEAP_MB, startHub, type Hub } from '../../server/hub/officeHub';
 import { contentDigest, contentEventId } from '../../shared/events';
 import { freePort } from './lab/harness';
 
@@ -22,7 +22,7 @@ PouchDB.plugin(httpAdapter).plugin(replication);
  * The hub runs with smaller validation rules than central's, so its design document differs from
  * central's: neither may end up on the other side.
  */
-const hubRules = { kinds: { registered: ['clerk'] } };
+const hubRules = { kinds: { registered: ['clerk'], attachment_added: ['clerk'] } };
 const clerk = { login: 'aigerim', password: 'secret-aigerim', role: 'clerk', office: 'ALM01' };
 const hubAccount = { login: 'hub-alm01', password: 'secret-hub', office: 'ALM01' };
 const dirs: string[] = [];
@@ -61,7 +61,10 @@ afterAll(async () => {
 });
 
 let n = 0;
-function event(appId: string): PouchDB.Core.PutDocument<Record<string, unknown>> & { _id: string } {
+function event(
+  appId: string,
+  kind = 'registered',
+): PouchDB.Core.PutDocument<Record<string, unknown>> & { _id: string } {
   n++;
   const hlc = `${String(Date.now()).padStart(15, '0')}-${String(n).padStart(4, '0')}`;
   const content = {
@@ -70,7 +73,7 @@ function event(appId: string): PouchDB.Core.PutDocument<Record<string, unknown>>
     appId,
     hlc,
     device: 'RELAYTEST',
-    kind: 'registered',
+    kind,
     office: 'ALM01',
     at: new Date().toISOString(),
     actor: { login: clerk.login, role: 'clerk' },
@@ -173,6 +176,24 @@ describe('the hub relays events only', () => {
     const health = (await hub.status()).health;
     expect(health?.lastError).toBeNull();
     expect(readFileSync(path.join(hubDir, 'logs', 'hub.log'), 'utf8')).not.toMatch(/refused/);
+  }, 60_000);
+
+  it('scans come down from central in a pull of their own, and the hub runs under its heap limit', async () => {
+    const photo = Buffer.alloc(50_000, 7).toString('base64');
+    const scans = [1, 2, 3, 4, 5, 6].map((i) => ({
+      ...event(`RELAYSCAN${i}`, 'attachment_added'),
+      _attachments: { 'photo.jpg': { content_type: 'image/jpeg', data: photo } },
+    }));
+    await onCentral().bulkDocs(scans);
+    for (const s of scans) {
+      const atHub = await eventually(`scan ${s._id} at the hub`, () =>
+        onHub().get<object>(s._id, { attachments: true }),
+      );
+      expect(atHub._attachments?.['photo.jpg']).toMatchObject({ content_type: 'image/jpeg', data: photo });
+    }
+    // Started with V8's old space capped (HUB_HEAP_MB), as the desktop app starts it.
+    const cmdline = readFileSync(`/proc/${hub.pid}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toContain(`--max-old-space-size=${HUB_HEAP_MB}`);
   }, 60_000);
 
   it('a field laptop’s pull: the hub filters its changes by the selector in the body, as CouchDB 3 does', async () => {

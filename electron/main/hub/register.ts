@@ -31,6 +31,7 @@ export const launchUtility: LaunchServer = (script, args, o) => {
   const child = utilityProcess.fork(script, args, {
     serviceName: 'Kense office hub',
     stdio: 'ignore',
+    ...(o.execArgv ? { execArgv: o.execArgv } : {}),
     ...(o.cwd ? { cwd: o.cwd } : {}),
     // The hub's secrets travel in its environment (see server/hub/spec.ts), never its command line.
     env: { ...process.env, ...o.env },
