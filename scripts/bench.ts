@@ -591,6 +591,9 @@ interface Results {
   rebuild: RebuildResult | null;
   /** The first download's documents written again with no network (bench/page.ts rawWrite). */
   rawWrite: RawWriteResult | null;
+  /** The same, each batch in one `bulkDocs` (as before the writes were sliced), and the long tasks of each. */
+  rawWriteWhole: RawWriteResult | null;
+  rawWriteLongTasks: { sliced: LongTasks; whole: LongTasks } | null;
   newDesk: NewDeskResult | null;
   /** Long tasks on the bench page's main thread during each step (the projection runs in its worker). */
   longTasks: { openDesk: LongTasks; latency: LongTasks; rebuild: LongTasks | null };
@@ -674,7 +677,13 @@ export function figureRows(r: Results): [string, string, string][] {
     rows.push([
       '   raw write of the same documents (no network)',
       `${f(r.rawWrite.docsPerSec)} docs/s (${f(r.rawWrite.ms / 1000, 1)} s of writes)`,
-      `${f(r.rawWrite.docs)} docs, ${f(r.rawWrite.batches)} writeReplicated batches`,
+      `${f(r.rawWrite.docs)} docs, ${f(r.rawWrite.batches)} writeReplicated batches in slices of ${f(r.rawWrite.sliceDocs)}`,
+    ]);
+  if (r.rawWriteWhole)
+    rows.push([
+      '   raw write, each batch in one bulkDocs (unsliced)',
+      `${f(r.rawWriteWhole.docsPerSec)} docs/s (${f(r.rawWriteWhole.ms / 1000, 1)} s of writes)`,
+      `${f(r.rawWriteWhole.docs)} docs, ${f(r.rawWriteWhole.batches)} bulkDocs`,
     ]);
   const base = r.replication.find((x) => x.label === 'default');
   for (const x of r.replication) {
@@ -737,6 +746,8 @@ export function figureRows(r: Results): [string, string, string][] {
     ['initial projection', r.longTasks.openDesk],
     ['appends', r.longTasks.latency],
     ['rebuild', r.longTasks.rebuild],
+    ['raw write, sliced', r.rawWriteLongTasks?.sliced ?? null],
+    ['raw write, unsliced', r.rawWriteLongTasks?.whole ?? null],
   ] as const)
     if (lt)
       rows.push([
@@ -1297,12 +1308,20 @@ async function main(): Promise<void> {
         `${x.label}: ${f(x.docs)} docs, ${f(x.docsPerSec)} docs/s in ${f(x.ms / 1000, 1)} s${x.capped ? ' (capped)' : ''}`,
       );
     const desksOwn = strategies.find((x) => x.kind === 'firstDownload');
-    const rawWrite = await step(page, 'rawWrite', {
+    const rawBatch = desksOwn?.batchSize ?? 2000;
+    await takeLongTasks(page);
+    const rawWrite = await step(page, 'rawWrite', { office: OFFICE, sourceDb: DB_NAME, batchDocs: rawBatch });
+    const rawSlicedLong = await takeLongTasks(page);
+    log(`raw write: ${f(rawWrite.docs)} docs, ${f(rawWrite.docsPerSec)} docs/s, slices of ${f(rawWrite.sliceDocs)}`);
+    // The same writes unsliced (one bulkDocs per batch): what slicing costs in rate and saves in long tasks.
+    const rawWriteWhole = await step(page, 'rawWrite', {
       office: OFFICE,
       sourceDb: DB_NAME,
-      batchDocs: desksOwn?.batchSize ?? 2000,
+      batchDocs: rawBatch,
+      sliceDocs: rawBatch,
     });
-    log(`raw write: ${f(rawWrite.docs)} docs, ${f(rawWrite.docsPerSec)} docs/s`);
+    const rawWholeLong = await takeLongTasks(page);
+    log(`raw write, unsliced: ${f(rawWriteWhole.docs)} docs, ${f(rawWriteWhole.docsPerSec)} docs/s`);
     const beforeDesk = await memory(context, page);
     await takeLongTasks(page);
     const open = await step(page, 'openDesk', { office: OFFICE, desk: 'D09', dbName: DB_NAME });
@@ -1399,6 +1418,8 @@ async function main(): Promise<void> {
       appInbox,
       rebuild,
       rawWrite,
+      rawWriteWhole,
+      rawWriteLongTasks: { sliced: rawSlicedLong, whole: rawWholeLong },
       newDesk: fresh,
       longTasks: { openDesk: openLong, latency: latencyLong, rebuild: rebuildLong },
       app,
