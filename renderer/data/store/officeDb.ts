@@ -167,8 +167,24 @@ function slicesOf<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** A turn of the event loop: input and rendering go between two slices of a long write. */
-const yieldToWindow = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * A turn of the event loop: input and rendering go between two slices of a long write. Not a
+ * timer: a hidden or minimised window's timers wait for the next whole second (Chromium's
+ * background throttling, on by default in Electron), which would hold every slice of a download
+ * left to run behind another window. `scheduler.yield` (Chromium 129+) or a posted message is not held.
+ */
+function yieldToWindow(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
 
 /**
  * Opens (or creates) the office database of this desk. Opening can hang without an error when
