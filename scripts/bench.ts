@@ -127,7 +127,8 @@ if (args.help) {
       '                      to the end; at 100,000 applications it alone takes most of an hour here)',
       '  --skip-new-desk     leave out the real app on a new desk (sign-in → inbox, → whole office projected)',
       '  --new-desk-timeout-s S  give the new desk up after S seconds, reporting how far it got (default 2400)',
-      "  --profile-new-desk FILE  a CPU profile of the new desk's window from sign-in to the inbox (.cpuprofile)",
+      "  --profile-new-desk FILE  CPU profiles of the new desk's window from sign-in to the inbox (FILE) and on to",
+      '                      the whole office (FILE-office.cpuprofile; Chrome DevTools opens them)',
       '  --out FILE          results file (default bench/results.json)',
       '  --keep              keep the temporary directory (central data, browser profile)',
       '  --crypto-only       only the encryption-at-rest figures (no central, no data); printed, not written',
@@ -497,11 +498,13 @@ async function newDesk(o: {
       timeout: o.timeoutMs,
     });
     const msToInbox = performance.now() - t0;
+    // The second phase's profile beside the first: FILE-office.cpuprofile.
+    const officeProfileTo = profileTo?.replace(/(\.cpuprofile)?$/, '-office.cpuprofile');
     if (cdp && profileTo) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(profileTo, JSON.stringify(profile));
-      await cdp.detach();
       log(`new desk: CPU profile written to ${profileTo}`);
+      await cdp.send('Profiler.start');
     }
     const toInbox = await takeLongTasks(page);
     log(`new desk: inbox shown ${f(msToInbox / 1000, 1)} s after sign-in; waiting for ${f(o.expected)} applications`);
@@ -544,6 +547,12 @@ async function newDesk(o: {
       await new Promise((r) => setTimeout(r, 2000));
     }
     const toOffice = await takeLongTasks(page);
+    if (cdp && officeProfileTo) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(officeProfileTo, JSON.stringify(profile));
+      await cdp.detach();
+      log(`new desk: CPU profile of inbox → whole office written to ${officeProfileTo}`);
+    }
     log(
       msToOffice === null
         ? `new desk: ${f(applications)} of ${f(o.expected)} applications after ${f(o.timeoutMs / 1000)} s: stopped`
