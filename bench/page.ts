@@ -17,7 +17,7 @@ import { makeVerifierWithKey } from '../renderer/data/account/verifier';
 import { cryptoBench } from './crypto';
 import { firstDownload, queryDeskView } from '../renderer/data/sync/firstDownload';
 import { reportsAdd, reportsDrop, reportsIndex, reportsTime } from './reports';
-import { openOfficeDb } from '../renderer/data/store/officeDb';
+import { openOfficeDb, REPLICATED_SLICE_DOCS } from '../renderer/data/store/officeDb';
 import { PouchDB, type LocalAdapter } from '../renderer/data/store/pouch';
 import { openReadModel, readModelName, type ApplicationRow } from '../renderer/data/store/readModel';
 import { inboxCount, inboxPage, inboxRows, PAGE_SIZE, queuesOf, type InboxUser } from '../renderer/data/read/inbox';
@@ -224,7 +224,8 @@ async function rawWrite(p: RawWriteParams): Promise<RawWriteResult> {
   const source = await openOfficeDb(p.office, { name: p.sourceDb });
   const name = 'bench_raw_write';
   await new PouchDB(name, { adapter: 'indexeddb' }).destroy();
-  const target = await openOfficeDb(p.office, { name });
+  const sliceDocs = p.sliceDocs ?? REPLICATED_SLICE_DOCS;
+  const target = await openOfficeDb(p.office, { name, replicatedSlice: sliceDocs });
   let docs = 0;
   let batches = 0;
   let ms = 0;
@@ -252,7 +253,7 @@ async function rawWrite(p: RawWriteParams): Promise<RawWriteResult> {
     await target.close();
     await new PouchDB(name, { adapter: 'indexeddb' }).destroy();
   }
-  return { docs, batches, ms: round(ms, 0), docsPerSec: perSec(docs, ms) };
+  return { docs, batches, sliceDocs, ms: round(ms, 0), docsPerSec: perSec(docs, ms) };
 }
 
 // ─── Desk: initial projection, append latency, rebuild ──────────────────────────────────────────

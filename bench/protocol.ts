@@ -59,10 +59,14 @@ export interface RawWriteParams {
   office: string;
   sourceDb: string;
   batchDocs: number;
+  /** Documents per `bulkDocs` inside a batch (the store's REPLICATED_SLICE_DOCS when absent). */
+  sliceDocs?: number;
 }
 export interface RawWriteResult {
   docs: number;
   batches: number;
+  /** Documents per `bulkDocs` inside a batch. */
+  sliceDocs: number;
   ms: number;
   docsPerSec: number;
 }

@@ -127,7 +127,8 @@ if (args.help) {
       '                      to the end; at 100,000 applications it alone takes most of an hour here)',
       '  --skip-new-desk     leave out the real app on a new desk (sign-in → inbox, → whole office projected)',
       '  --new-desk-timeout-s S  give the new desk up after S seconds, reporting how far it got (default 2400)',
-      "  --profile-new-desk FILE  a CPU profile of the new desk's window from sign-in to the inbox (.cpuprofile)",
+      "  --profile-new-desk FILE  CPU profiles of the new desk's window from sign-in to the inbox (FILE) and on to",
+      '                      the whole office (FILE-office.cpuprofile; Chrome DevTools opens them)',
       '  --out FILE          results file (default bench/results.json)',
       '  --keep              keep the temporary directory (central data, browser profile)',
       '  --crypto-only       only the encryption-at-rest figures (no central, no data); printed, not written',
@@ -497,11 +498,13 @@ async function newDesk(o: {
       timeout: o.timeoutMs,
     });
     const msToInbox = performance.now() - t0;
+    // The second phase's profile beside the first: FILE-office.cpuprofile.
+    const officeProfileTo = profileTo?.replace(/(\.cpuprofile)?$/, '-office.cpuprofile');
     if (cdp && profileTo) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(profileTo, JSON.stringify(profile));
-      await cdp.detach();
       log(`new desk: CPU profile written to ${profileTo}`);
+      await cdp.send('Profiler.start');
     }
     const toInbox = await takeLongTasks(page);
     log(`new desk: inbox shown ${f(msToInbox / 1000, 1)} s after sign-in; waiting for ${f(o.expected)} applications`);
@@ -544,6 +547,12 @@ async function newDesk(o: {
       await new Promise((r) => setTimeout(r, 2000));
     }
     const toOffice = await takeLongTasks(page);
+    if (cdp && officeProfileTo) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(officeProfileTo, JSON.stringify(profile));
+      await cdp.detach();
+      log(`new desk: CPU profile of inbox → whole office written to ${officeProfileTo}`);
+    }
     log(
       msToOffice === null
         ? `new desk: ${f(applications)} of ${f(o.expected)} applications after ${f(o.timeoutMs / 1000)} s: stopped`
@@ -591,6 +600,9 @@ interface Results {
   rebuild: RebuildResult | null;
   /** The first download's documents written again with no network (bench/page.ts rawWrite). */
   rawWrite: RawWriteResult | null;
+  /** The same, each batch in one `bulkDocs` (as before the writes were sliced), and the long tasks of each. */
+  rawWriteWhole: RawWriteResult | null;
+  rawWriteLongTasks: { sliced: LongTasks; whole: LongTasks } | null;
   newDesk: NewDeskResult | null;
   /** Long tasks on the bench page's main thread during each step (the projection runs in its worker). */
   longTasks: { openDesk: LongTasks; latency: LongTasks; rebuild: LongTasks | null };
@@ -674,7 +686,13 @@ export function figureRows(r: Results): [string, string, string][] {
     rows.push([
       '   raw write of the same documents (no network)',
       `${f(r.rawWrite.docsPerSec)} docs/s (${f(r.rawWrite.ms / 1000, 1)} s of writes)`,
-      `${f(r.rawWrite.docs)} docs, ${f(r.rawWrite.batches)} writeReplicated batches`,
+      `${f(r.rawWrite.docs)} docs, ${f(r.rawWrite.batches)} writeReplicated batches in slices of ${f(r.rawWrite.sliceDocs)}`,
+    ]);
+  if (r.rawWriteWhole)
+    rows.push([
+      '   raw write, each batch in one bulkDocs (unsliced)',
+      `${f(r.rawWriteWhole.docsPerSec)} docs/s (${f(r.rawWriteWhole.ms / 1000, 1)} s of writes)`,
+      `${f(r.rawWriteWhole.docs)} docs, ${f(r.rawWriteWhole.batches)} bulkDocs`,
     ]);
   const base = r.replication.find((x) => x.label === 'default');
   for (const x of r.replication) {
@@ -737,6 +755,8 @@ export function figureRows(r: Results): [string, string, string][] {
     ['initial projection', r.longTasks.openDesk],
     ['appends', r.longTasks.latency],
     ['rebuild', r.longTasks.rebuild],
+    ['raw write, sliced', r.rawWriteLongTasks?.sliced ?? null],
+    ['raw write, unsliced', r.rawWriteLongTasks?.whole ?? null],
   ] as const)
     if (lt)
       rows.push([
@@ -1287,12 +1307,20 @@ async function main(): Promise<void> {
         `${x.label}: ${f(x.docs)} docs, ${f(x.docsPerSec)} docs/s in ${f(x.ms / 1000, 1)} s${x.capped ? ' (capped)' : ''}`,
       );
     const desksOwn = strategies.find((x) => x.kind === 'firstDownload');
-    const rawWrite = await step(page, 'rawWrite', {
+    const rawBatch = desksOwn?.batchSize ?? 2000;
+    await takeLongTasks(page);
+    const rawWrite = await step(page, 'rawWrite', { office: OFFICE, sourceDb: DB_NAME, batchDocs: rawBatch });
+    const rawSlicedLong = await takeLongTasks(page);
+    log(`raw write: ${f(rawWrite.docs)} docs, ${f(rawWrite.docsPerSec)} docs/s, slices of ${f(rawWrite.sliceDocs)}`);
+    // The same writes unsliced (one bulkDocs per batch): what slicing costs in rate and saves in long tasks.
+    const rawWriteWhole = await step(page, 'rawWrite', {
       office: OFFICE,
       sourceDb: DB_NAME,
-      batchDocs: desksOwn?.batchSize ?? 2000,
+      batchDocs: rawBatch,
+      sliceDocs: rawBatch,
     });
-    log(`raw write: ${f(rawWrite.docs)} docs, ${f(rawWrite.docsPerSec)} docs/s`);
+    const rawWholeLong = await takeLongTasks(page);
+    log(`raw write, unsliced: ${f(rawWriteWhole.docs)} docs, ${f(rawWriteWhole.docsPerSec)} docs/s`);
     const beforeDesk = await memory(context, page);
     await takeLongTasks(page);
     const open = await step(page, 'openDesk', { office: OFFICE, desk: 'D09', dbName: DB_NAME });
@@ -1389,6 +1417,8 @@ async function main(): Promise<void> {
       appInbox,
       rebuild,
       rawWrite,
+      rawWriteWhole,
+      rawWriteLongTasks: { sliced: rawSlicedLong, whole: rawWholeLong },
       newDesk: fresh,
       longTasks: { openDesk: openLong, latency: latencyLong, rebuild: rebuildLong },
       app,

@@ -126,6 +126,8 @@ export interface OfficeDb {
    * Writes documents downloaded from a server as they are there (`new_edits: false`), then `after`
    * (a `_local` checkpoint), with relaxed durability (they are on the server already: durability.ts
    * `relaxedWhile`), in the queue the desk's own appends take, so that those stay strict.
+   * Written in slices of `REPLICATED_SLICE_DOCS` (one `bulkDocs`, one IndexedDB transaction each),
+   * the window's thread let go between them; `after` runs once every slice is stored, never before.
    */
   writeReplicated(docs: object[], after?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -150,12 +152,54 @@ export function localSealCheck(
 }
 
 /**
+ * Documents per `bulkDocs` of a download's write. PouchDB's IndexedDB adapter seals, reads and
+ * `put`s a whole `bulkDocs` in one go on the window's thread: 2,000 documents were tasks of
+ * 300–570 ms on a new desk (issue 13: none over 200 ms); 500 stay well under, at about the same
+ * throughput (README, "A new desk's first start").
+ */
+export const REPLICATED_SLICE_DOCS = 500;
+
+/** At least one slice, the empty one included: `after` needs a turn even with nothing to write. */
+function slicesOf<T>(items: readonly T[], size: number): T[][] {
+  if (items.length === 0) return [[]];
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * A turn of the event loop: input and rendering go between two slices of a long write. Not a
+ * timer: a hidden or minimised window's timers wait for the next whole second (Chromium's
+ * background throttling, on by default in Electron), which would hold every slice of a download
+ * left to run behind another window. `scheduler.yield` (Chromium 129+) or a posted message is not held.
+ */
+function yieldToWindow(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
  * Opens (or creates) the office database of this desk. Opening can hang without an error when
  * the disk or quota is exhausted (PouchDB #7025, #6817), so it is bounded by a timeout.
  */
 export async function openOfficeDb(
   office: string,
-  opts: { adapter?: LocalAdapter; newDeviceId?: () => string; name?: string; keys?: DeskKeys } = {},
+  opts: {
+    adapter?: LocalAdapter;
+    newDeviceId?: () => string;
+    name?: string;
+    keys?: DeskKeys;
+    /** Documents per `bulkDocs` of `writeReplicated` (REPLICATED_SLICE_DOCS): the bench compares sizes. */
+    replicatedSlice?: number;
+  } = {},
 ): Promise<OfficeDb> {
   const name = opts.name ?? officeDbName(office);
   enforceStrictDurability(isPouchDbNamed(name));
@@ -171,6 +215,7 @@ export async function openOfficeDb(
   }
 
   const newId = opts.newDeviceId ?? (() => crypto.randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase());
+  const sliceDocs = Math.max(1, opts.replicatedSlice ?? REPLICATED_SLICE_DOCS);
   // One writer of the device document per process: callers are queued, not raced.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -251,23 +296,32 @@ export async function openOfficeDb(
           throw toDataError(Object.assign(new Error(String(docFailed.message ?? docFailed.name)), docFailed), name);
         }),
       ),
-    writeReplicated: (docs, after) =>
-      serial(() =>
-        relaxedWhile(pouchIdbName(name), async () => {
-          if (docs.length > 0) {
-            let results: (PouchDB.Core.Response | PouchDB.Core.Error)[];
-            try {
-              results = await db.bulkDocs(docs as PouchDB.Core.PutDocument<object>[], { new_edits: false });
-            } catch (e) {
-              throw toDataError(e, name);
-            }
-            const failed = results.find((r): r is PouchDB.Core.Error => 'error' in r && r.error === true);
-            if (failed)
-              throw toDataError(Object.assign(new Error(String(failed.message ?? failed.name)), failed), name);
-          }
-          await after?.();
-        }),
-      ),
+    writeReplicated: async (docs, after) => {
+      const writeSlice = async (slice: object[]): Promise<void> => {
+        if (slice.length === 0) return;
+        let results: (PouchDB.Core.Response | PouchDB.Core.Error)[];
+        try {
+          results = await db.bulkDocs(slice as PouchDB.Core.PutDocument<object>[], { new_edits: false });
+        } catch (e) {
+          throw toDataError(e, name);
+        }
+        const failed = results.find((r): r is PouchDB.Core.Error => 'error' in r && r.error === true);
+        if (failed) throw toDataError(Object.assign(new Error(String(failed.message ?? failed.name)), failed), name);
+      };
+      // Each slice queued on its own (an append asked for meanwhile goes between two, strict), one
+      // after the other; a slice that fails stops the rest, and `after` goes with the last.
+      const slices = slicesOf(docs, sliceDocs);
+      for (let i = 0; i < slices.length; i++) {
+        const last = i === slices.length - 1;
+        if (i > 0) await yieldToWindow();
+        await serial(() =>
+          relaxedWhile(pouchIdbName(name), async () => {
+            await writeSlice(slices[i] ?? []);
+            if (last) await after?.();
+          }),
+        );
+      }
+    },
     close: () => db.close(),
   };
 }

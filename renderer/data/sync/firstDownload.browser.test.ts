@@ -9,7 +9,7 @@ import {
   readServerEvents,
   type FirstDownloadProgress,
 } from './firstDownload';
-import { openOfficeDb, type OfficeDb } from '../store/officeDb';
+import { openOfficeDb, REPLICATED_SLICE_DOCS, type OfficeDb } from '../store/officeDb';
 import { PouchDB } from '../store/pouch';
 
 /**
@@ -149,6 +149,47 @@ describe('a first download (real server, real IndexedDB)', () => {
     // (one of them with a conflicting revision): the two closed applications' not yet.
     expect(inboxWhole).toMatchObject({ apps: 3, totalApps: 5, docs: 2 + 6, totalDocs: 14 });
     expect(seen[seen.length - 1]).toMatchObject({ apps: 5, docs: 14, openDone: true });
+  });
+
+  it('writes each fetched batch into the replica in slices, so no write holds the window for long', async () => {
+    const { remote } = await serverOffice();
+    // A history larger than a slice: 300 closed applications of four events (1,200 in all).
+    const history: Record<string, unknown>[] = [];
+    for (let i = 0; i < 300; i++) {
+      const appId = `HIST${String(i).padStart(3, '0')}`;
+      history.push(
+        event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
+        event(appId, 'step_done', { stepId: 's1' }),
+        event(appId, 'step_done', { stepId: 's2' }),
+        event(appId, 'issued', { stepId: 's3' }),
+      );
+    }
+    await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
+    const office = await localOffice();
+    const fetched: number[] = [];
+    const bulkGet = remote.bulkGet.bind(remote);
+    remote.bulkGet = (opts: PouchDB.Core.BulkGetOptions) => {
+      fetched.push(opts.docs.length);
+      return bulkGet(opts);
+    };
+    // Every write of downloaded documents goes through the replica's bulkDocs (new_edits: false).
+    const written: number[] = [];
+    const db = office.db as unknown as { bulkDocs: (...args: unknown[]) => unknown };
+    const bulkDocs = db.bulkDocs.bind(db);
+    db.bulkDocs = (...args) => {
+      const [docs, opts] = args;
+      if (Array.isArray(docs) && (opts as { new_edits?: boolean } | undefined)?.new_edits === false)
+        written.push(docs.length);
+      return bulkDocs(...args);
+    };
+    // The default batches (2,000 events per _bulk_get): the history comes in one request.
+    expect(await firstDownload(office, remote)).toBe('done');
+    expect(Math.max(...fetched)).toBeGreaterThan(REPLICATED_SLICE_DOCS);
+    expect(Math.max(...written)).toBeLessThanOrEqual(REPLICATED_SLICE_DOCS);
+    // Each revision once: the office's 14 documents, one conflicting revision, the history.
+    expect(written.reduce((a, b) => a + b, 0)).toBe(14 + 1 + 1200);
+    expect(await revisions(office.db)).toEqual(await revisions(remote));
+    expect(await isFirstDownloadDone(office.db)).toBe(true);
   });
 
   it('tells the numbers the history gave out before fetching any of it', async () => {
