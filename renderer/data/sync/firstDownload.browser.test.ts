@@ -7,6 +7,7 @@ import {
   needsFirstDownload,
   queryDeskView,
   readServerEvents,
+  SCANS_PER_REQUEST,
   type FirstDownloadProgress,
 } from './firstDownload';
 import { openOfficeDb, REPLICATED_SLICE_DOCS, type OfficeDb } from '../store/officeDb';
@@ -190,6 +191,39 @@ describe('a first download (real server, real IndexedDB)', () => {
     expect(written.reduce((a, b) => a + b, 0)).toBe(14 + 1 + 1200);
     expect(await revisions(office.db)).toEqual(await revisions(remote));
     expect(await isFirstDownloadDone(office.db)).toBe(true);
+  });
+
+  it('fetches scans a few per request, so that no answer holds hundreds of them', async () => {
+    const { remote } = await serverOffice();
+    // Ten closed applications with five photos each (50 scans of 20 KB), as home visits leave them.
+    const photo = btoa(String.fromCharCode(...Array.from({ length: 20_000 }, (_, i) => (i * 13) % 256)));
+    const scanIds = new Set<string>();
+    const history: Record<string, unknown>[] = [];
+    for (let i = 0; i < 10; i++) {
+      const appId = `VISIT${String(i)}`;
+      history.push(event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }));
+      for (let k = 0; k < 5; k++) {
+        const e = event(appId, 'attachment_added', { name: `p${String(k)}.jpg` });
+        scanIds.add(String(e['_id']));
+        history.push({ ...e, _attachments: { [`p${String(k)}.jpg`]: { content_type: 'image/jpeg', data: photo } } });
+      }
+      history.push(event(appId, 'issued', { stepId: 's3' }));
+    }
+    await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
+    const office = await localOffice();
+    const perRequest: number[] = [];
+    const bulkGet = remote.bulkGet.bind(remote);
+    remote.bulkGet = (opts: PouchDB.Core.BulkGetOptions) => {
+      perRequest.push(opts.docs.filter((d) => scanIds.has(d.id)).length);
+      return bulkGet(opts);
+    };
+    expect(await firstDownload(office, remote)).toBe('done');
+    expect(perRequest.reduce((a, b) => a + b, 0)).toBe(50);
+    expect(Math.max(...perRequest)).toBeLessThanOrEqual(SCANS_PER_REQUEST);
+    expect(await revisions(office.db)).toEqual(await revisions(remote));
+    const one = [...scanIds][7] as string;
+    const here = await office.db.get<object>(one, { attachments: true });
+    expect(Object.values(here._attachments ?? {})[0]).toMatchObject({ content_type: 'image/jpeg', data: photo });
   });
 
   it('tells the numbers the history gave out before fetching any of it', async () => {

@@ -61,29 +61,52 @@ export interface FirstDownloadOptions {
 export type FirstDownloadResult = 'done' | 'alreadyDone';
 
 /** The server's applications, open ones first, each group newest first (latest event). */
-export function downloadOrder(rows: readonly { key: string; value: AppSummary }[]): {
+export function downloadOrder(
+  rows: readonly { key: string; value: AppSummary }[],
+  scansOf: (appId: string) => number = () => 0,
+): {
   appId: string;
   events: number;
+  scans: number;
   open: boolean;
 }[] {
   const all = rows.map((r) => ({ appId: r.key, events: r.value.n, open: isProbablyOpen(r.value), h: r.value.h }));
   all.sort((a, b) => (a.open !== b.open ? (a.open ? -1 : 1) : a.h < b.h ? 1 : a.h > b.h ? -1 : 0));
-  return all.map(({ appId, events, open }) => ({ appId, events, open }));
+  return all.map(({ appId, events, open }) => ({ appId, events, scans: scansOf(appId), open }));
 }
 
-/** Splits the plan into batches of whole applications of about `size` events. */
-function batchesOf<T extends { events: number }>(items: readonly T[], size: number): T[][] {
+/**
+ * Scans (attachment_added events: the bytes inline in `_bulk_get`'s answer, base64, up to a few MB
+ * each) a batch may hold, and one request may bring: a batch is held in the window's memory until
+ * written, and a request's whole answer is built in the server's (an office hub's heap is capped).
+ * A batch of 2,000 events of a scan-heavy office would otherwise be hundreds of MB.
+ */
+export const SCANS_PER_BATCH = 24;
+export const SCANS_PER_REQUEST = 8;
+
+/**
+ * Splits the plan into batches of whole applications of about `size` events and at most
+ * `maxScans` scans (an application with more is a batch of its own).
+ */
+function batchesOf<T extends { events: number; scans: number }>(
+  items: readonly T[],
+  size: number,
+  maxScans: number,
+): T[][] {
   const out: T[][] = [];
   let cur: T[] = [];
   let n = 0;
+  let scans = 0;
   for (const it of items) {
-    if (cur.length > 0 && n + it.events > size) {
+    if (cur.length > 0 && (n + it.events > size || scans + it.scans > maxScans)) {
       out.push(cur);
       cur = [];
       n = 0;
+      scans = 0;
     }
     cur.push(it);
     n += it.events;
+    scans += it.scans;
   }
   if (cur.length > 0) out.push(cur);
   return out;
@@ -128,9 +151,25 @@ async function missingHere(local: PouchDB.Database, wanted: readonly IdRev[]): P
   return Object.entries(diff).flatMap(([id, d]) => (d.missing ?? []).map((rev) => ({ id, rev })));
 }
 
-/** The documents at those revisions, with their revision history, attachments inline. */
-async function fetchDocs(remote: PouchDB.Database, wanted: readonly IdRev[]): Promise<object[]> {
+/**
+ * The documents at those revisions, with their revision history, attachments inline: in one
+ * request, or in several when more than SCANS_PER_REQUEST of them carry a scan (`scans`: their ids).
+ */
+async function fetchDocs(
+  remote: PouchDB.Database,
+  wanted: readonly IdRev[],
+  scans: ReadonlySet<string> = new Set(),
+): Promise<object[]> {
   if (wanted.length === 0) return [];
+  const withScan = wanted.filter((w) => scans.has(w.id));
+  if (withScan.length > SCANS_PER_REQUEST) {
+    const requests = [wanted.filter((w) => !scans.has(w.id))];
+    for (let i = 0; i < withScan.length; i += SCANS_PER_REQUEST)
+      requests.push(withScan.slice(i, i + SCANS_PER_REQUEST));
+    const out: object[] = [];
+    for (const r of requests) out.push(...(await fetchDocs(remote, r)));
+    return out;
+  }
   const r = await remote.bulkGet({ docs: [...wanted], revs: true, attachments: true });
   const docs: object[] = [];
   for (const res of r.results)
@@ -186,6 +225,8 @@ export interface ServerEvents {
   revisionsOf: Map<string, IdRev[]>;
   /** The numbers the events gave out (registration and outgoing). */
   given: string[];
+  /** The events that carry a scan (attachment_added), by id. */
+  scans: Set<string>;
 }
 
 /**
@@ -205,6 +246,7 @@ export async function readServerEvents(
   const values = new Map<string, AppEventValue[]>();
   const revisionsOf = new Map<string, IdRev[]>();
   const given: string[] = [];
+  const scans = new Set<string>();
   const take = (rows: ViewRows<AppEventValue>['rows']): void => {
     for (const r of rows) {
       let vs = values.get(r.key);
@@ -215,6 +257,7 @@ export async function readServerEvents(
       }
       vs.push(r.value);
       if (r.value.g) given.push(r.value.g);
+      if (r.value.k === 'attachment_added') scans.add(r.id);
       revs.push({ id: r.id, rev: r.value.r }, ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })));
     }
   };
@@ -223,7 +266,7 @@ export async function readServerEvents(
   if (only) {
     for (let i = 0; i < only.length; i += KEYS_PER_REQUEST)
       take((await queryDeskView<AppEventValue>(remote, 'reduce=false', only.slice(i, i + KEYS_PER_REQUEST))).rows);
-    return { summaries: summariesOf(), revisionsOf, given };
+    return { summaries: summariesOf(), revisionsOf, given, scans };
   }
   let from: { key: string; skip: number } | null = null;
   for (;;) {
@@ -236,7 +279,7 @@ export async function readServerEvents(
     if (!last || page.rows.length < pageRows) break;
     from = { key: last.key, skip: values.get(last.key)?.length ?? 0 };
   }
-  return { summaries: summariesOf(), revisionsOf, given };
+  return { summaries: summariesOf(), revisionsOf, given, scans };
 }
 
 /** Keys per view request when applications are asked by id (a POST body of some 20 KB). */
@@ -263,13 +306,18 @@ export async function firstDownload(
   const fresh = !mark && opts.again !== true && (await local.info()).doc_count === 0;
   const lacking = (wanted: readonly IdRev[]): Promise<IdRev[]> =>
     fresh ? Promise.resolve([...wanted]) : missingHere(local, wanted);
-  const [{ summaries, revisionsOf, given }, others] = await Promise.all([
+  const [{ summaries, revisionsOf, given, scans }, others] = await Promise.all([
     opts.events ?? readServerEvents(remote, opts.pageRows ?? 10_000),
     otherDocs(remote),
   ]);
   await opts.onNumbers?.(given);
   const only = opts.only;
-  const order = downloadOrder(only ? summaries.filter((s) => only.has(s.key)) : summaries);
+  const scansOf = new Map<string, number>();
+  for (const [appId, revs] of revisionsOf) {
+    const n = new Set(revs.filter((r) => scans.has(r.id)).map((r) => r.id)).size;
+    if (n > 0) scansOf.set(appId, n);
+  }
+  const order = downloadOrder(only ? summaries.filter((s) => only.has(s.key)) : summaries, (a) => scansOf.get(a) ?? 0);
   // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
   if (!mark) await setMark(local, false, now());
   const totalDocs = others.length + order.reduce((n, a) => n + a.events, 0);
@@ -293,7 +341,7 @@ export async function firstDownload(
   docs += others.length;
   report();
   const fetchBatch = async (batch: { appId: string }[]): Promise<object[]> =>
-    fetchDocs(remote, await lacking(batch.flatMap((a) => revisionsOf.get(a.appId) ?? [])));
+    fetchDocs(remote, await lacking(batch.flatMap((a) => revisionsOf.get(a.appId) ?? [])), scans);
   // Several requests ahead of the write (the server and the replica each work all the time);
   // written in the plan's order, so the open applications land first. No batch mixes the two: the
   // inbox is whole as soon as the open applications' own batches land, whatever the history holds.
@@ -301,10 +349,12 @@ export async function firstDownload(
     ...batchesOf(
       order.filter((a) => a.open),
       batchDocs,
+      SCANS_PER_BATCH,
     ),
     ...batchesOf(
       order.filter((a) => !a.open),
       batchDocs,
+      SCANS_PER_BATCH,
     ),
   ];
   const ahead: Promise<object[]>[] = [];
