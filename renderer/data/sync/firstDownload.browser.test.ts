@@ -94,6 +94,17 @@ async function localOffice(): Promise<OfficeDb> {
   return office;
 }
 
+/** What each `_bulk_get` asked of the server, as `measure` counts it. */
+function requested(remote: PouchDB.Database, measure: (docs: { id: string }[]) => number): number[] {
+  const seen: number[] = [];
+  const bulkGet = remote.bulkGet.bind(remote);
+  remote.bulkGet = (opts: PouchDB.Core.BulkGetOptions) => {
+    seen.push(measure(opts.docs));
+    return bulkGet(opts);
+  };
+  return seen;
+}
+
 /** Every document and revision (winner and conflicts) of a database, design documents aside. */
 async function revisions(db: PouchDB.Database): Promise<string[]> {
   const all = await db.allDocs({ include_docs: true, conflicts: true });
@@ -167,12 +178,7 @@ describe('a first download (real server, real IndexedDB)', () => {
     }
     await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
     const office = await localOffice();
-    const fetched: number[] = [];
-    const bulkGet = remote.bulkGet.bind(remote);
-    remote.bulkGet = (opts: PouchDB.Core.BulkGetOptions) => {
-      fetched.push(opts.docs.length);
-      return bulkGet(opts);
-    };
+    const fetched = requested(remote, (docs) => docs.length);
     // Every write of downloaded documents goes through the replica's bulkDocs (new_edits: false).
     const written: number[] = [];
     const db = office.db as unknown as { bulkDocs: (...args: unknown[]) => unknown };
@@ -211,12 +217,7 @@ describe('a first download (real server, real IndexedDB)', () => {
     }
     await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
     const office = await localOffice();
-    const perRequest: number[] = [];
-    const bulkGet = remote.bulkGet.bind(remote);
-    remote.bulkGet = (opts: PouchDB.Core.BulkGetOptions) => {
-      perRequest.push(opts.docs.filter((d) => scanIds.has(d.id)).length);
-      return bulkGet(opts);
-    };
+    const perRequest = requested(remote, (docs) => docs.filter((d) => scanIds.has(d.id)).length);
     expect(await firstDownload(office, remote)).toBe('done');
     expect(perRequest.reduce((a, b) => a + b, 0)).toBe(50);
     expect(Math.max(...perRequest)).toBeLessThanOrEqual(SCANS_PER_REQUEST);
@@ -263,12 +264,7 @@ describe('a first download (real server, real IndexedDB)', () => {
   it('a cut in the middle resumes: what landed is not fetched again', async () => {
     const { remote } = await serverOffice();
     const office = await localOffice();
-    const fetched: number[] = [];
-    const bulkGet = remote.bulkGet.bind(remote);
-    remote.bulkGet = (opts: PouchDB.Core.BulkGetOptions) => {
-      fetched.push(opts.docs.length);
-      return bulkGet(opts);
-    };
+    const fetched = requested(remote, (docs) => docs.length);
     // The window closes after the directory and one batch of events have been written.
     let writes = 0;
     const cut: OfficeDb = {

@@ -507,6 +507,11 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     emit({ pushed: snap.pushed + n });
   };
   const backOff = (delay: number): number => (delay === 0 ? 1000 : Math.min(maxBackoff, delay * 2));
+  /** A replication paused on a failure: offline, checked by a cheap probe so that the sync resumes as soon as the line does, not at the end of PouchDB's back-off. */
+  const pausedByError = (err: unknown): void => {
+    emit({ state: 'offline', error: classify(err) });
+    opts.line?.suspect();
+  };
 
   /**
    * Scans go up in their own replication, one at a time, once the events have: never in their way.
@@ -537,10 +542,8 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         onPushed(info.docs.length);
       })
       .on('paused', (err: unknown) => {
-        if (err) {
-          emit({ state: 'offline', error: classify(err) });
-          opts.line?.suspect();
-        } else {
+        if (err) pausedByError(err);
+        else {
           scansIdle = true;
           if (snap.state === 'syncing' && !eventsBusy) emit({ state: 'connecting' });
         }
@@ -600,12 +603,8 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         } else onPushed(n);
       })
       .on('paused', (err: unknown) => {
-        if (err) {
-          emit({ state: 'offline', error: classify(err) });
-          // Checked by a cheap probe, so that the sync resumes as soon as the line does, not at
-          // the end of PouchDB's back-off.
-          opts.line?.suspect();
-        } else {
+        if (err) pausedByError(err);
+        else {
           eventsBusy = false;
           if (snap.state === 'syncing' && scansIdle) emit({ state: 'connecting' });
           beginScans();
