@@ -65,10 +65,9 @@ export interface ProvisionOptions {
   usersOf?: 'central' | 'hub';
   /**
    * What only central serves: the offices' reports databases and the office database's reports
-   * view (for the reports writer beside central, server/central/reports), and the desks' view (a
-   * new desk's first download comes from central). Default: made. An office hub has none of them:
-   * no writer runs there, it makes its own databases only (server/hub/app.ts), and it relays
-   * events, not design documents.
+   * view (for the reports writer beside central, server/central/reports). Default: made. An office
+   * hub has none of them: no writer runs there, it makes its own databases only
+   * (server/hub/app.ts), and it relays events, not design documents.
    */
   centralViews?: boolean;
 }
@@ -187,9 +186,10 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     await ensureDb(db);
     await putSecurity(db, officeSecurity(office));
     await putDesign(db, officeDesignDocument(opts.rules, opts.version));
-    if (opts.centralViews === false) continue;
-    // The desks' view (a first download brings the open applications first: shared/couch/deskViews.ts).
+    // The desks' view (a first download brings the open applications first: shared/couch/deskViews.ts),
+    // on an office hub too: a new desk downloads from the hub when central is out of reach.
     await putDesign(db, deskViewsDocument(opts.version));
+    if (opts.centralViews === false) continue;
     await putDesign(db, officeReportsDesignDocument(opts.version));
     // The office's reports database: report facts only, read by its supervisors (server/central/reports writes it).
     const reports = reportsDbName(office);

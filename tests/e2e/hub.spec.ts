@@ -210,3 +210,32 @@ test('two desks keep routing through the hub while central is down; central gets
     await expect(page.getByTestId('sync-pending')).toHaveCount(0, { timeout: 30_000 });
   }
 });
+
+test('a new desk that cannot read the office from central takes its first download from the hub', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const page = await (await browser.newContext()).newPage();
+  // Central answers the sign-in (with the desk key's escrow) and the catalogue, but gives no
+  // documents of the office (its uplink is too weak for it, say): the desk's first download must
+  // come from the hub, through the hub's desks' view.
+  for (const path of ['_design/kense_desk/**', '_changes**', '_bulk_get**', '_revs_diff**'])
+    await page.route(`${CENTRAL}/office_alm01/${path}`, (route) => route.abort('connectionrefused'));
+  const fromHub: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(`${HUB}/office_alm01/_design/kense_desk/_view/apps`)) fromHub.push(r.url());
+  });
+  await page.goto('./');
+  await setUpDesk(page, 'D03', CENTRAL);
+  await page.goto('./#/sign-in');
+  await signInAt(page, 'bolat', 'head');
+  await expect(page.getByTestId('sign-out')).toBeVisible({ timeout: 15_000 });
+  await page.goto('./#/settings');
+  await page.getByTestId('sync-hub-url').fill(HUB);
+  await page.getByTestId('sync-connect').click();
+  await expect.poll(() => fromHub.length, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId('sync-indicator')).toContainText('Тек кеңсе хабы арқылы', { timeout: 60_000 });
+  // What the desks recorded in the test before, routed and resolved, is on this desk.
+  await page.goto('./#/applications');
+  await expect(page.getByTestId('application-list')).toContainText('ALM01-D01-', { timeout: 30_000 });
+});

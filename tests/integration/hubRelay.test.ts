@@ -169,8 +169,8 @@ describe('the hub relays events only', () => {
     expect(hubDesignAfter._rev).toBe(hubDesign._rev);
     expect(hubDesignAfter.validate_doc_update).toBe(hubDesign.validate_doc_update);
     expect(await designsOf(onCentral())).toEqual(centralDesigns);
-    // The hub has its validator only (no reports view, no desks' view: those are central's).
-    expect((await designsOf(onHub())).map((d) => d.split(' ')[0])).toEqual(['_design/kense']);
+    // The hub has its validator and the desks' view (a new desk's first download), no reports view.
+    expect((await designsOf(onHub())).map((d) => d.split(' ')[0])).toEqual(['_design/kense', '_design/kense_desk']);
 
     // Central refused nothing the hub sent: no refusal in the hub's report or its log.
     const health = (await hub.status()).health;

@@ -144,13 +144,16 @@ export function SyncController(): null {
         },
       });
     };
-    // A new desk downloads from the first server (central) before replicating live: open
-    // applications first, the history after (firstDownload.ts). Should it fail (offline, an older
-    // server without the desks' view), the live replication does the whole download, as before.
+    // A new desk downloads from central before replicating live, or from the office hub when
+    // central cannot be read (a rural office's uplink is down; the hub has the desks' view too):
+    // open applications first, the history after (firstDownload.ts). Should both fail (offline, an
+    // older server without the view), the live replication does the whole download, as before.
+    let downloadingFrom = first;
     const showDownload = (p: FirstDownloadProgress): void => {
-      if (live && first)
+      const target = downloadingFrom;
+      if (live && target)
         useSyncStatus.setState((s) => ({
-          snapshots: { ...s.snapshots, [first.name]: downloading(first.name, p) },
+          snapshots: { ...s.snapshots, [target.name]: downloading(target.name, p) },
         }));
     };
     const coverNumbers = async (given: readonly string[]): Promise<void> => {
@@ -179,13 +182,26 @@ export function SyncController(): null {
         // Numbering waits for the numbers the server's events gave out (read first, in seconds):
         // should the download fail before, the live sync's first completed pull lifts the hold.
         desk.numbers.awaitServerNumbers();
-        await withCentral('first download; the live replication takes over', async (remote) => {
-          await firstDownload(desk.office, remote, {
-            signal: abort.signal,
-            onNumbers: coverNumbers,
-            onProgress: showDownload,
-          });
-        });
+        // Resumable (firstDownload asks the replica what it lacks): a download cut from central
+        // goes on from the hub, and the other way round at the next start.
+        for (const target of targetList) {
+          if (!live) break;
+          downloadingFrom = target;
+          const remote = remoteOf(target.url);
+          try {
+            await firstDownload(desk.office, remote, {
+              signal: abort.signal,
+              onNumbers: coverNumbers,
+              onProgress: showDownload,
+            });
+            break;
+          } catch (e) {
+            if (live)
+              console.warn(`first download from ${target.name}; trying the next server or the live replication`, e);
+          } finally {
+            await remote.close().catch(() => undefined);
+          }
+        }
       }
       if (live) startAll();
     })();
