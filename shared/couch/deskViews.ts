@@ -39,6 +39,11 @@ export interface AppEventValue {
   /** The winning revision, and the others. */
   r: string;
   c?: string[];
+  /**
+   * Bytes of the event's attachments (a scan or photo), when it has any: a first download fetches
+   * such events a few at a time (renderer/data/sync/firstDownload.ts).
+   */
+  a?: number;
 }
 
 /** One application's summary (`group=true`). */
@@ -72,6 +77,16 @@ export function appsMap(doc: Record<string, unknown>): void {
     else if (typeof payload['outgoingNumber'] === 'string') value['g'] = payload['outgoingNumber'];
   }
   if (doc['_conflicts']) value['c'] = doc['_conflicts'];
+  var atts = doc['_attachments'] as Record<string, { length?: unknown }> | null | undefined;
+  if (atts && typeof atts === 'object') {
+    var bytes = 0;
+    for (var name in atts)
+      if (Object.prototype.hasOwnProperty.call(atts, name)) {
+        var att = atts[name];
+        bytes += att && typeof att['length'] === 'number' ? att['length'] : 1;
+      }
+    if (bytes > 0) value['a'] = bytes;
+  }
   emit(doc['appId'], value);
 }
 

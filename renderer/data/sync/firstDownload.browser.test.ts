@@ -209,7 +209,8 @@ describe('a first download (real server, real IndexedDB)', () => {
       const appId = `VISIT${String(i)}`;
       history.push(event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }));
       for (let k = 0; k < 5; k++) {
-        const e = event(appId, 'attachment_added', { name: `p${String(k)}.jpg` });
+        // Photos on attachment_added events, and (as older data may have them) on other events.
+        const e = event(appId, k % 2 === 0 ? 'attachment_added' : 'note_added', { name: `p${String(k)}.jpg` });
         scanIds.add(String(e['_id']));
         history.push({ ...e, _attachments: { [`p${String(k)}.jpg`]: { content_type: 'image/jpeg', data: photo } } });
       }

@@ -76,7 +76,7 @@ export function downloadOrder(
 }
 
 /**
- * Scans (attachment_added events: the bytes inline in `_bulk_get`'s answer, base64, up to a few MB
+ * Scans (events with attachments: the bytes inline in `_bulk_get`'s answer, base64, up to a few MB
  * each) a batch may hold, and one request may bring: a batch is held in the window's memory until
  * written, and a request's whole answer is built in the server's (an office hub's heap is capped).
  * A batch of 2,000 events of a scan-heavy office would otherwise be hundreds of MB.
@@ -225,7 +225,7 @@ export interface ServerEvents {
   revisionsOf: Map<string, IdRev[]>;
   /** The numbers the events gave out (registration and outgoing). */
   given: string[];
-  /** The events that carry a scan (attachment_added), by id. */
+  /** The events that carry a scan (attachments, as the view says, or an attachment_added), by id. */
   scans: Set<string>;
 }
 
@@ -257,7 +257,7 @@ export async function readServerEvents(
       }
       vs.push(r.value);
       if (r.value.g) given.push(r.value.g);
-      if (r.value.k === 'attachment_added') scans.add(r.id);
+      if (r.value.a || r.value.k === 'attachment_added') scans.add(r.id);
       revs.push({ id: r.id, rev: r.value.r }, ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })));
     }
   };
