@@ -387,8 +387,9 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         if (stopped) return;
         pushedSinceCount = 0;
         // A replication may have become active during the count (TypeScript cannot see that); and
-        // scans not yet caught up are still going up.
-        if (stateNow() !== 'syncing' && scansIdle)
+        // while the scans' replication has not caught up, what is pending may be its to send
+        // (nothing pending: nothing for it either).
+        if (stateNow() !== 'syncing' && (scansIdle || pending === 0))
           emit({ state: 'online', error: null, lastSyncAt: now(), pendingLocal: pending });
         else if (stateNow() !== 'syncing') emit({ state: 'syncing', error: null, pendingLocal: pending });
         else emit({ pendingLocal: pending });
