@@ -128,73 +128,67 @@ const addStats = (a: Stats | undefined, b: Stats): Stats =>
       };
 const one = (x: number): Stats => ({ sum: x, count: 1, min: x, max: x, sumsqr: x * x });
 
-/** A day's totals from the facts that touch it (facts not touching it add nothing). */
-export function dayTotals(day: string, facts: Iterable<RegionalFactDoc>): TotalsDoc {
+type Rows = Pick<TotalsDoc, 'volume' | 'durations' | 'steps'>;
+
+/** One bucket's totals: rows with the same key summed (counts added, stats merged), in key order. */
+function summed(grain: Grain, bucket: string, parts: Iterable<Rows>): TotalsDoc {
   const volume = new Map<string, CountRow>();
   const durations = new Map<string, StatsRow>();
   const steps = new Map<string, StatsRow>();
-  for (const f of facts) {
-    const r = factDayRows(f);
-    for (const x of r.volume) {
-      if (x.key[1] !== day) continue;
+  for (const part of parts) {
+    for (const x of part.volume) {
       const k = JSON.stringify(x.key);
       volume.set(k, { key: x.key, value: (volume.get(k)?.value ?? 0) + x.value });
     }
     for (const [rows, into] of [
-      [r.durations, durations],
-      [r.steps, steps],
+      [part.durations, durations],
+      [part.steps, steps],
     ] as const)
       for (const x of rows) {
-        if (x.key[1] !== day) continue;
         const k = JSON.stringify(x.key);
-        into.set(k, { key: x.key, value: addStats(into.get(k)?.value, one(x.value)) });
+        into.set(k, { key: x.key, value: addStats(into.get(k)?.value, x.value) });
       }
   }
   return {
-    _id: totalsDocId('d', day),
+    _id: totalsDocId(grain, bucket),
     type: 'report_totals',
     v: 1,
-    grain: 'd',
-    bucket: day,
+    grain,
+    bucket,
     volume: byKey(volume),
     durations: byKey(durations),
     steps: byKey(steps),
   };
 }
 
+/** A day's totals from the facts that touch it (facts not touching it add nothing). */
+export function dayTotals(day: string, facts: Iterable<RegionalFactDoc>): TotalsDoc {
+  const onDay = <T extends { key: unknown[] }>(rows: T[]): T[] => rows.filter((x) => x.key[1] === day);
+  return summed(
+    'd',
+    day,
+    [...facts].map((f) => {
+      const r = factDayRows(f);
+      return {
+        volume: onDay(r.volume),
+        durations: onDay(r.durations).map((x) => ({ key: x.key, value: one(x.value) })),
+        steps: onDay(r.steps).map((x) => ({ key: x.key, value: one(x.value) })),
+      };
+    }),
+  );
+}
+
 /** A month's totals: the sum of its days' totals, keyed by month. */
 export function monthTotals(month: string, days: Iterable<TotalsDoc>): TotalsDoc {
-  const volume = new Map<string, CountRow>();
-  const durations = new Map<string, StatsRow>();
-  const steps = new Map<string, StatsRow>();
-  const asMonth = (key: unknown[]): unknown[] => ['m', month, ...key.slice(2)];
-  for (const d of days) {
-    if (d.grain !== 'd' || d.bucket.slice(0, 7) !== month) continue;
-    for (const x of d.volume) {
-      const key = asMonth(x.key);
-      const k = JSON.stringify(key);
-      volume.set(k, { key, value: (volume.get(k)?.value ?? 0) + x.value });
-    }
-    for (const [rows, into] of [
-      [d.durations, durations],
-      [d.steps, steps],
-    ] as const)
-      for (const x of rows) {
-        const key = asMonth(x.key);
-        const k = JSON.stringify(key);
-        into.set(k, { key, value: addStats(into.get(k)?.value, x.value) });
-      }
-  }
-  return {
-    _id: totalsDocId('m', month),
-    type: 'report_totals',
-    v: 1,
-    grain: 'm',
-    bucket: month,
-    volume: byKey(volume),
-    durations: byKey(durations),
-    steps: byKey(steps),
-  };
+  const asMonth = <T extends { key: unknown[] }>(rows: T[]): T[] =>
+    rows.map((x) => ({ ...x, key: ['m', month, ...x.key.slice(2)] }));
+  return summed(
+    'm',
+    month,
+    [...days]
+      .filter((d) => d.grain === 'd' && d.bucket.slice(0, 7) === month)
+      .map((d) => ({ volume: asMonth(d.volume), durations: asMonth(d.durations), steps: asMonth(d.steps) })),
+  );
 }
 
 export const isEmptyTotals = (t: TotalsDoc): boolean =>

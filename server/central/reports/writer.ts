@@ -236,9 +236,7 @@ export class ReportsWriter {
         const t = asTotals(r.doc);
         return t && !dayDocs.has(t.bucket) ? [t] : [];
       });
-      monthDocs.push(
-        monthTotals(month, [...inMonth, ...[...dayDocs.values()].filter((t) => t.bucket.startsWith(month))]),
-      );
+      monthDocs.push(monthTotals(month, [...inMonth, ...dayDocs.values()]));
     }
     await this.putTotals(reports, [...dayDocs.values(), ...monthDocs]);
   }
@@ -303,14 +301,13 @@ export class ReportsWriter {
       startkey = page.rows.length > 2000 ? (page.rows[2000]?.id ?? null) : null;
     }
     const days = [...byDay].map(([day, facts]) => dayTotals(day, facts));
-    const months = new Map<string, TotalsDoc[]>();
-    for (const d of days) months.set(d.bucket.slice(0, 7), [...(months.get(d.bucket.slice(0, 7)) ?? []), d]);
+    const months = [...new Set(days.map((d) => d.bucket.slice(0, 7)))].map((m) => monthTotals(m, days));
     // Totals left from before (a day no fact touches any more) are removed with the rest.
     const stale = await this.call<{ rows: { id: string; value: { rev: string } }[] }>(
       'GET',
       `${reports}/_all_docs?${new URLSearchParams({ startkey: JSON.stringify(TOTALS_PREFIX), endkey: JSON.stringify(`${TOTALS_PREFIX}\ufff0`) })}`,
     );
-    const made = [...days, ...[...months].map(([m, ds]) => monthTotals(m, ds))];
+    const made = [...days, ...months];
     const ids = new Set(made.map((t) => t._id));
     // An empty totals document is how putTotals is told to remove one.
     const empty = stale.rows.filter((r) => !ids.has(r.id)).map((r) => ({ ...dayTotals('', []), _id: r.id }));
