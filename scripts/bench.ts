@@ -1448,23 +1448,32 @@ async function main(): Promise<void> {
 
 // ─── --hub: the office hub ──────────────────────────────────────────────────────────────────────
 
-/** A process's resident memory now and at its peak (Linux /proc), bytes. */
-function rssOf(pid: number | null): { rss: number; peak: number } {
-  if (pid === null) return { rss: NaN, peak: NaN };
+/**
+ * A process's resident memory now and at its peak (Linux /proc), bytes; and of the resident, how
+ * much is its own (anonymous: heap, malloc) rather than pages of files it maps (LevelDB's tables,
+ * which the kernel can drop and read again).
+ */
+function rssOf(pid: number | null): { rss: number; peak: number; anon: number } {
+  if (pid === null) return { rss: NaN, peak: NaN, anon: NaN };
   const status = shell('cat', [`/proc/${pid}/status`]);
   const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  return { rss: kb('VmRSS'), peak: kb('VmHWM'), anon: kb('RssAnon') };
 }
 
-/** Samples a process's resident memory until stopped; the highest value seen. */
-function sampleRss(pid: number | null): () => number {
-  let max = rssOf(pid).rss;
-  const timer = setInterval(() => {
-    max = Math.max(max, rssOf(pid).rss);
-  }, 200);
+/** Samples a process's resident memory until stopped; the highest values seen (total and anonymous). */
+function sampleRss(pid: number | null): () => { rss: number; anon: number } {
+  const max = { rss: 0, anon: 0 };
+  const sample = (): void => {
+    const now = rssOf(pid);
+    max.rss = Math.max(max.rss, now.rss);
+    max.anon = Math.max(max.anon, now.anon);
+  };
+  sample();
+  const timer = setInterval(sample, 200);
   return () => {
     clearInterval(timer);
-    return Math.max(max, rssOf(pid).rss);
+    sample();
+    return max;
   };
 }
 
@@ -1613,7 +1622,9 @@ async function hubMain(): Promise<void> {
       deskError = String(e).split('\n')[0] ?? String(e);
       log(`the desk's download failed: ${deskError}`);
     }
-    const syncPeakRss = Math.max(syncStop(), nodePeakRss);
+    const deskPeak = syncStop();
+    const syncPeakRss = Math.max(deskPeak.rss, nodePeakRss.rss);
+    const syncPeakAnon = Math.max(deskPeak.anon, nodePeakRss.anon);
     await page.close();
 
     const results = {
@@ -1634,10 +1645,15 @@ async function hubMain(): Promise<void> {
       hub: {
         documents: centralDocs,
         diskBytes,
-        seed: { ms: Math.round(seedMs), docsPerSec: Math.round(centralDocs / (seedMs / 1000)), peakRss: seedPeakRss },
+        seed: {
+          ms: Math.round(seedMs),
+          docsPerSec: Math.round(centralDocs / (seedMs / 1000)),
+          peakRss: seedPeakRss.rss,
+        },
         startMs: Math.round(startMs),
         idleRss: idle.rss,
         syncPeakRss,
+        syncPeakAnon,
       },
       download: { fromCentral, fromHub, deskError, node: { fromCentral: nodeFromCentral, fromHub: nodeFromHub } },
       totalMs: performance.now() - started,
@@ -1656,11 +1672,15 @@ async function hubMain(): Promise<void> {
       [
         'Hub seeded from central (new hub, empty disk)',
         `${f(seedMs / 1000, 1)} s`,
-        `${f(results.hub.seed.docsPerSec)} docs/s; peak RSS ${mb(seedPeakRss)}`,
+        `${f(results.hub.seed.docsPerSec)} docs/s; peak RSS ${mb(seedPeakRss.rss)}`,
       ],
       ['Hub start on that data (spawn → status answers)', `${f(startMs)} ms`, 'goal ≤ 10 s'],
       ['Hub RSS after start', mb(idle.rss), 'goal ≤ 300 MB'],
-      ['Hub peak RSS during a desk’s first download', mb(syncPeakRss), 'goal ≤ 300 MB'],
+      [
+        'Hub peak RSS during a desk’s first download',
+        mb(syncPeakRss),
+        `goal ≤ 300 MB; of it anonymous (not mapped files) at most ${mb(syncPeakAnon)}`,
+      ],
       [
         'First download, Node client (scans included): central → hub',
         `${f(nodeFromCentral.docsPerSec)} → ${f(nodeFromHub.docsPerSec)} docs/s`,

@@ -14,9 +14,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
-import mapreduce from 'pouchdb-mapreduce';
 import replication from 'pouchdb-replication';
-import { CATALOG_DB, officeDbName, USERS_DB } from '../../shared/couch';
+import { CATALOG_DB, DESK_DESIGN_DOC_ID, officeDbName, USERS_DB } from '../../shared/couch';
 import type { HubHealth, HubHealthError } from '../../shared/hub/health';
 import { provision } from '../provision';
 import { localUrl } from '../process';
@@ -29,6 +28,8 @@ import { HUB_SPEC_ENV, parseHubSpec, type HubSpec } from './spec';
 import { copyStaffAccounts, StaffCopyError } from './staffCopy';
 import { HUB_ADAPTER, leveldbAdapter } from './storage';
 import { installSha256Verifiers } from './verifiers';
+import { hubViews } from './views';
+import { keepViewWarm, type ViewWarmer } from './warmer';
 
 const { values } = parseArgs({
   options: {
@@ -61,7 +62,7 @@ writeFileSync(
   JSON.stringify({ ...kept, admins: { [spec.admin.user]: spec.admin.password }, log: { level: 'none' } }),
 );
 
-const BasePouchDB = PouchDB.plugin(httpAdapter).plugin(replication).plugin(mapreduce).plugin(leveldbAdapter);
+const BasePouchDB = PouchDB.plugin(httpAdapter).plugin(replication).plugin(hubViews).plugin(leveldbAdapter);
 // The hub's own databases, under its data directory. (Central's handles are made without these
 // defaults: PouchDB's HTTP adapter would take `prefix` as the start of their URL.)
 const HubPouchDB = BasePouchDB.defaults({ prefix: dir + path.sep, adapter: HUB_ADAPTER });
@@ -72,6 +73,7 @@ const health = createHealth({ dir, host, port, office: spec.office });
 const recordError = (code: HubHealthError): void => health.error(code);
 
 let relay: Relay | null = null;
+let warmer: ViewWarmer | null = null;
 let ready = false;
 let staff: HubHealth['staff'] = spec.service ? { state: 'pending', count: 0, skipped: 0, lastCopyAt: null } : null;
 
@@ -140,6 +142,20 @@ async function start(): Promise<void> {
       onError: recordError,
     });
   }
+  // The desks' view, built ahead of the desks that read it (through the server, whose view engine
+  // queues its own queries and builds: one build at a time).
+  const adminAuth = 'Basic ' + Buffer.from(`${spec.admin.user}:${spec.admin.password}`).toString('base64');
+  warmer = keepViewWarm({
+    seq: async () => (await local.info()).update_seq,
+    build: async () => {
+      const res = await fetch(`${url}/${officeDb}/${DESK_DESIGN_DOC_ID}/_view/apps?reduce=false&limit=0`, {
+        headers: { authorization: adminAuth },
+      });
+      if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+    },
+    ...(spec.viewWarmMs ? { everyMs: spec.viewWarmMs } : {}),
+    log,
+  });
   // Desks are let in once the office's staff accounts have been copied (or could not be).
   if (spec.service) await startStaffCopy(url);
   ready = true;
@@ -187,6 +203,7 @@ async function stop(): Promise<void> {
   stopping = true;
   if (staffTimer) clearInterval(staffTimer);
   await relay?.stop().catch(() => undefined);
+  await warmer?.stop();
   await copying;
   // Every acknowledged write is already on disk (storage.ts syncs each one); close() alone would
   // wait for the desks' long-poll feeds to end.

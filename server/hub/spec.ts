@@ -27,6 +27,8 @@ export const hubSpecSchema = z
       .optional(),
     staffRefreshMs: z.number().int().positive().optional(),
     maxBackoffMs: z.number().int().positive().optional(),
+    /** How often the hub checks whether its desks' view needs building (warmer.ts). */
+    viewWarmMs: z.number().int().positive().optional(),
     /** Replication batch size with central (PouchDB's default: 100). */
     batchSize: z.number().int().positive().optional(),
     /** The validation rules (default: the workflow's, server/rules.ts); tests give smaller ones. */

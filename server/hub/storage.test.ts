@@ -4,12 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import PouchDB from 'pouchdb-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HUB_ADAPTER, leveldbAdapter } from './storage';
+import { HUB_ADAPTER, LEVELDB_OPTIONS, leveldbAdapter } from './storage';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kense-hub-storage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Batch = (ops: unknown[], options: { sync?: boolean }, cb: (e?: Error) => void) => void;
+type Open = (options: Record<string, unknown>, cb: (e?: Error) => void) => void;
 
 describe('the hub’s storage', () => {
   it('is LevelDB on disk, and asks LevelDB to sync every write before it is acknowledged', async () => {
@@ -40,6 +41,27 @@ describe('the hub’s storage', () => {
       await again.close();
     } finally {
       proto._batch = original;
+    }
+  });
+
+  it('opens LevelDB with few open files, which bounds the table files mapped into memory', async () => {
+    const leveldown = createRequire(import.meta.url)('leveldown') as (location: string) => object;
+    const proto = Object.getPrototypeOf(leveldown(path.join(dir, 'probe-open'))) as { _open: Open };
+    const original = proto._open;
+    const opened: Record<string, unknown>[] = [];
+    proto._open = function (this: unknown, options, cb) {
+      opened.push(options);
+      return original.call(this, options, cb);
+    };
+    try {
+      const Pouch = PouchDB.plugin(leveldbAdapter);
+      const db = new Pouch(path.join(dir, 'office_open'), { adapter: HUB_ADAPTER });
+      await db.info();
+      await db.close();
+      expect(opened.length).toBeGreaterThan(0);
+      for (const o of opened) expect(o['maxOpenFiles']).toBe(LEVELDB_OPTIONS.maxOpenFiles);
+    } finally {
+      proto._open = original;
     }
   });
 });

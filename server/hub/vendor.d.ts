@@ -13,9 +13,20 @@ declare module 'pouchdb-adapter-leveldb-core' {
   export default CoreLevelPouch;
 }
 
-declare module 'pouchdb-mapreduce' {
-  const plugin: PouchDB.Plugin;
-  export default plugin;
+declare module 'pouchdb-abstract-mapreduce' {
+  /** PouchDB's view engine: indexes and queries with the given map and reduce compilers. */
+  type ViewFunction = (...args: unknown[]) => unknown;
+  interface Engine {
+    query: (this: unknown, fun: unknown, opts: unknown, callback: unknown) => Promise<unknown>;
+    viewCleanup: (this: unknown, callback: unknown) => Promise<unknown>;
+  }
+  const createAbstractMapReduce: (
+    localDocName: string,
+    mapper: (source: unknown, emit: (key: unknown, value?: unknown) => void) => (doc: unknown) => void,
+    reducer: (source: unknown) => ViewFunction,
+    ddocValidator: (ddoc: never, viewName: string) => void,
+  ) => Engine;
+  export default createAbstractMapReduce;
 }
 
 declare module 'express-pouchdb' {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubHealthSchema, HUB_STATUS_PATH } from '../../shared/hub/health';
 import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
 import { putHubUser, putStaffDirectoryEntry, putStaffUser } from '../../server/provision';
-import { HUB_HEAP_MB, startHub, type Hub } from '../../server/hub/officeHub';
+import { HUB_HEAP_MB, HUB_MALLOC_ARENAS, startHub, type Hub } from '../../server/hub/officeHub';
 import { contentDigest, contentEventId } from '../../shared/events';
 import { freePort } from './lab/harness';
 
@@ -48,6 +48,7 @@ beforeAll(async () => {
     central: { url: central.url, user: hubAccount.login, password: hubAccount.password },
     quiet: true,
     maxBackoffMs: 300,
+    viewWarmMs: 300,
     rules: hubRules,
   });
   // The clerk's account on the hub (no staff reader here), made as the hub's admin.
@@ -194,6 +195,31 @@ describe('the hub relays events only', () => {
     // Started with V8's old space capped (HUB_HEAP_MB), as the desktop app starts it.
     const cmdline = readFileSync(`/proc/${hub.pid}/cmdline`, 'utf8').split('\0');
     expect(cmdline).toContain(`--max-old-space-size=${HUB_HEAP_MB}`);
+    // And with glibc's arenas bounded (read by the process's malloc at its start).
+    const environ = readFileSync(`/proc/${hub.pid}/environ`, 'utf8').split('\0');
+    expect(environ).toContain(`MALLOC_ARENA_MAX=${HUB_MALLOC_ARENAS}`);
+  }, 60_000);
+
+  it('builds the desks’ view itself as events arrive, before any desk asks for it', async () => {
+    const ids = ['RELAYVIEW1', 'RELAYVIEW2'].map((app) => event(app));
+    await onCentral().bulkDocs(ids);
+    // `stale=ok` reads the index as it is, without bringing it up to date: only the hub's own
+    // building can have put these events in it.
+    const rows = await eventually('the events in the hub’s view', async () => {
+      const r = await fetch(
+        `${hub.url}/office_alm01/_design/kense_desk/_view/apps?reduce=false&stale=ok&keys=${encodeURIComponent(
+          JSON.stringify(['RELAYVIEW1', 'RELAYVIEW2']),
+        )}`,
+        {
+          headers: {
+            authorization: 'Basic ' + Buffer.from(`${hub.admin.user}:${hub.admin.password}`).toString('base64'),
+          },
+        },
+      );
+      const body = (await r.json()) as { rows: { id: string }[] };
+      return body.rows.length === 2 ? body.rows : undefined;
+    });
+    expect(rows.map((r) => r.id).sort()).toEqual(ids.map((e) => e._id).sort());
   }, 60_000);
 
   it('a field laptop’s pull: the hub filters its changes by the selector in the body, as CouchDB 3 does', async () => {
