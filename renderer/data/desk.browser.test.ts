@@ -62,6 +62,25 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
     ).toBe(1);
   });
 
+  it('a purge removes applications through the projection’s worker, which keeps an applicant another still names', async () => {
+    const desk = await openDesk();
+    expect(desk.projector.where).toBe('worker');
+    const a = await desk.registerApplication('registered', clerk, intake);
+    const b = await desk.registerApplication('registered', clerk, intake);
+    await desk.settled();
+    const applicantKey = (await desk.model.applications.get(a.appId))?.applicantKey;
+    expect(applicantKey).toBeTruthy();
+    await desk.projector.drop([a.appId]);
+    expect(await desk.model.applications.get(a.appId)).toBeUndefined();
+    expect(await desk.model.journal.where('appId').equals(a.appId).count()).toBe(0);
+    // The same applicant (one intake) on b: kept until b goes too.
+    expect(await desk.model.applicants.get(applicantKey ?? '')).toBeDefined();
+    await desk.projector.drop([b.appId]);
+    expect(await desk.model.applicants.get(applicantKey ?? '')).toBeUndefined();
+    // The office's figures still count them: their report facts stay.
+    expect(await desk.model.reportFacts.get(a.appId)).toBeDefined();
+  });
+
   it('a double click registers twice only as two distinct numbers, never the same one', async () => {
     const desk = await openDesk();
     const [a, b] = await Promise.all([

@@ -124,6 +124,28 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, f: (x: T) =>
   return out;
 }
 
+/**
+ * Removes purged applications from the read model (purge/purge.ts): their rows and journal, and
+ * each applicant's row unless another application here still names it. Their report facts stay:
+ * the office's figures still count what was purged from this desk.
+ */
+export async function dropApplications(model: ReadModel, appIds: readonly string[]): Promise<void> {
+  if (appIds.length === 0) return;
+  await model.transaction('rw', [model.applications, model.applicants, model.journal], async () => {
+    const rows = (await model.applications.bulkGet([...appIds])).filter((r) => r !== undefined);
+    await model.applications.bulkDelete([...appIds]);
+    await model.journal
+      .where('appId')
+      .anyOf([...appIds])
+      .delete();
+    const keys = new Set(rows.flatMap((r) => (r.applicantKey ? [r.applicantKey] : [])));
+    for (const key of keys) {
+      if ((await model.applications.where('applicantKey').equals(key).count()) === 0)
+        await model.applicants.delete(key);
+    }
+  });
+}
+
 export class BatchProjector {
   constructor(
     private readonly model: ReadModel,
@@ -152,6 +174,11 @@ export class BatchProjector {
       out.push((chosen ?? doc) as unknown as StoredEvent);
     }
     return out;
+  }
+
+  /** Purged applications out of the read model, in turn with the batches (the one writer). */
+  drop(appIds: readonly string[]): Promise<void> {
+    return dropApplications(this.model, appIds);
   }
 
   async apply(batch: ProjectionBatch): Promise<void> {

@@ -12,6 +12,8 @@ export interface ProjectionRunner {
    * same made from `source` in the worker (a function cannot be posted).
    */
   setProject(project: ProjectFn, source: ProjectSource): Promise<void>;
+  /** Purged applications out of the read model, after the batches asked for before. */
+  drop(appIds: readonly string[]): Promise<void>;
   close(): void;
 }
 
@@ -25,6 +27,7 @@ export function inlineProjection(model: ReadModel, project: ProjectFn, keys: Pro
       batches.setProject(p);
       return Promise.resolve();
     },
+    drop: (appIds) => batches.drop(appIds),
     close: () => undefined,
   };
 }
@@ -116,6 +119,16 @@ export async function workerProjection(
         }
       }
       return (await replace()).setProject(project, source);
+    },
+    drop: async (appIds) => {
+      if (!broken) {
+        try {
+          return await call({ type: 'drop', appIds: [...appIds] });
+        } catch (e) {
+          if (!broken) throw e;
+        }
+      }
+      return (await replace()).drop(appIds);
     },
     close: () => {
       if (!broken) void call({ type: 'close' }).finally(() => worker.terminate());

@@ -31,6 +31,7 @@ export type ProjectionRequest =
   | { id: number; type: 'init'; init: ProjectionInit }
   | { id: number; type: 'apply'; batch: ProjectionBatch }
   | { id: number; type: 'project'; source: ProjectSource }
+  | { id: number; type: 'drop'; appIds: string[] }
   | { id: number; type: 'close' };
 
 export type ProjectionReply = { id: number; ok: true } | { id: number; ok: false; name: string; message: string };
@@ -61,6 +62,9 @@ async function handle(req: ProjectionRequest): Promise<void> {
       if (!projector) throw new Error('projection worker: not initialised');
       projector.setProject(makeProjectFn(loadCatalogue(req.source.services), req.source.calendar));
       return;
+    case 'drop':
+      if (!projector) throw new Error('projection worker: not initialised');
+      return projector.drop(req.appIds);
     case 'close':
       model?.close();
       model = null;

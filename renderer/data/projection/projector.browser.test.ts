@@ -132,6 +132,7 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
         await real.apply(b);
       },
       setProject: (p, source) => real.setProject(p, source),
+      drop: (appIds) => real.drop(appIds),
       close: () => undefined,
     };
     await expect(
@@ -149,6 +150,7 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
         await real.apply(b);
       },
       setProject: (p, source) => real.setProject(p, source),
+      drop: (appIds) => real.drop(appIds),
       close: () => undefined,
     };
     await new Projector(db, model, project, keys, () => 1000, { runner: counting, scanPage: 300 }).catchUp();

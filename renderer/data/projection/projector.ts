@@ -348,6 +348,14 @@ export class Projector {
     await this.catchUp(onProgress);
   }
 
+  /**
+   * Purged applications out of the read model (purge/purge.ts), through the runner that writes
+   * every batch: the read model keeps one writer.
+   */
+  drop(appIds: readonly string[]): Promise<void> {
+    return this.runner.drop(appIds);
+  }
+
   /** Stops following and lets the worker go (after `stop` and the last pass). */
   close(): void {
     this.stop();

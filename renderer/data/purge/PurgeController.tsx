@@ -34,7 +34,12 @@ export function PurgeController(): null {
       if (!live || usePurgeStatus.getState().running) return;
       usePurgeStatus.setState({ running: true });
       try {
-        const report = await runPurge({ db: desk.office.db, model: desk.model, remote });
+        const report = await runPurge({
+          db: desk.office.db,
+          model: desk.model,
+          remote,
+          drop: (appIds) => desk.projector.drop(appIds),
+        });
         if (live) usePurgeStatus.setState({ report });
       } catch (e) {
         console.error('purge', e);

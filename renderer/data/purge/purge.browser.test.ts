@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PouchDB } from '../store/pouch';
 import { DAY_MS, installPurgeGuard, readPurgeInfo, runPurge, setPurgePolicy } from './purge';
+import { dropApplications } from '../projection/projectBatch';
 import { openReadModel, type ApplicationRow, type ReadModel } from '../store/readModel';
 import { startSync, type SyncHandle, type SyncSnapshot } from '../sync/sync';
 
@@ -132,6 +133,12 @@ describe('purge of closed applications from a home-visit laptop', () => {
     const name = `kense_purge_${rnd()}`;
     const local = localDb(name);
     const model: ReadModel = openReadModel(name);
+    // The projection's writer, as the desk gives it (Projector.drop): what the purge asked it to remove.
+    const dropped: string[] = [];
+    const drop = (appIds: readonly string[]): Promise<void> => {
+      dropped.push(...appIds);
+      return dropApplications(model, appIds);
+    };
     cleanup.push(async () => {
       await model.delete().catch(() => undefined);
       await local.destroy().catch(() => undefined);
@@ -181,11 +188,11 @@ describe('purge of closed applications from a home-visit laptop', () => {
     ]);
 
     // The default keeps everything.
-    expect((await runPurge({ db: local, model, remote, now: () => NOW })).outcome).toBe('disabled');
+    expect((await runPurge({ db: local, model, remote, drop, now: () => NOW })).outcome).toBe('disabled');
     expect(await ids(local, A)).toHaveLength(2);
 
     await setPurgePolicy(local, { mode: 'afterDays', days: 30 });
-    const report = await runPurge({ db: local, model, remote, now: () => NOW });
+    const report = await runPurge({ db: local, model, remote, drop, now: () => NOW });
     expect(report).toEqual({
       at: NOW,
       outcome: 'ok',
@@ -210,6 +217,7 @@ describe('purge of closed applications from a home-visit laptop', () => {
     const after = await rawIdb(name);
     expect(after).not.toContain(marker);
     expect(scanStored(after)).toBe(false);
+    expect(dropped).toEqual([A]);
     expect(await model.applications.get(A)).toBeUndefined();
     expect(await model.journal.where('appId').equals(A).count()).toBe(0);
     // The applicant of A still has the open application B here, so their row stays.
@@ -235,7 +243,7 @@ describe('purge of closed applications from a home-visit laptop', () => {
     const remoteA = await remote.allDocs({ startkey: `evt:${A}:`, endkey: `evt:${A}:\ufff0` });
     expect(remoteA.rows.map((r) => r.value.deleted ?? false)).toEqual([false, false, false]);
 
-    const next = await runPurge({ db: local, model, remote, now: () => NOW });
+    const next = await runPurge({ db: local, model, remote, drop, now: () => NOW });
     expect(next).toMatchObject({ outcome: 'ok', applications: 1, events: 1, keptUnsynced: 0 });
     expect(await ids(local, C)).toEqual([]);
     expect(await model.applicants.get('850202400028')).toBeUndefined();
@@ -246,6 +254,7 @@ describe('purge of closed applications from a home-visit laptop', () => {
     const name = `kense_purge0_${rnd()}`;
     const local = localDb(name);
     const model = openReadModel(name);
+    const drop = (appIds: readonly string[]): Promise<void> => dropApplications(model, appIds);
     cleanup.push(async () => {
       await model.delete().catch(() => undefined);
     });
@@ -255,7 +264,10 @@ describe('purge of closed applications from a home-visit laptop', () => {
     await (await syncUntilConfirmed(local, remote)).stop();
     await model.applications.bulkPut([row(A, 'closed', 400, null), row(B, 'closed', 1, null)]);
     await setPurgePolicy(local, { mode: 'afterDays', days: 365 });
-    expect(await runPurge({ db: local, model, remote, now: () => NOW })).toMatchObject({ applications: 1, events: 2 });
+    expect(await runPurge({ db: local, model, remote, drop, now: () => NOW })).toMatchObject({
+      applications: 1,
+      events: 2,
+    });
     await local.close();
 
     // The app restarts (a new PouchDB instance), and the pull starts over from sequence 0 (a lost
@@ -283,6 +295,7 @@ describe('purge of closed applications from a home-visit laptop', () => {
     const name = `kense_purge_off_${rnd()}`;
     const local = localDb(name);
     const model = openReadModel(name);
+    const drop = (appIds: readonly string[]): Promise<void> => dropApplications(model, appIds);
     cleanup.push(async () => {
       await model.delete().catch(() => undefined);
       await local.destroy();
@@ -292,7 +305,7 @@ describe('purge of closed applications from a home-visit laptop', () => {
     await model.applications.put(row(A, 'closed', 100, null));
     await setPurgePolicy(local, { mode: 'afterDays', days: 30 });
     const dead = new PouchDB('http://127.0.0.1:9/office_alm01', { adapter: 'http', auth, skip_setup: true });
-    const report = await runPurge({ db: local, model, remote: dead, now: () => NOW });
+    const report = await runPurge({ db: local, model, remote: dead, drop, now: () => NOW });
     expect(report).toMatchObject({ outcome: 'offline', applications: 0, events: 0 });
     expect(await ids(local, A)).toHaveLength(1);
     expect(await model.applications.get(A)).toBeDefined();

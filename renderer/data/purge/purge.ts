@@ -203,7 +203,10 @@ async function docsOf(db: PouchDB.Database, appId: string): Promise<LeafDoc[]> {
 
 export interface PurgeRun {
   db: PouchDB.Database;
+  /** Read for the closed applications (the rows are removed through `drop`, never here). */
   model: ReadModel;
+  /** Removes purged applications from the read model: the projection's writer (Projector.drop). */
+  drop: (appIds: readonly string[]) => Promise<void>;
   /** The server that must confirm it holds every revision: the desk's sync server (see docs/threat-model.md §8 on hubs). */
   remote: PouchDB.Database;
   now?: () => number;
@@ -214,7 +217,7 @@ export interface PurgeRun {
  * stops and says so); a storage error is thrown to the caller.
  */
 export function runPurge(run: PurgeRun): Promise<PurgeReport> {
-  const { db, model, remote } = run;
+  const { db, model, remote, drop } = run;
   const now = (run.now ?? Date.now)();
   installPurgeGuard(db);
   return serial(db, async () => {
@@ -256,7 +259,7 @@ export function runPurge(run: PurgeRun): Promise<PurgeReport> {
           report.events++;
           report.attachments += d.attachments;
         }
-        await dropRows(model, appId);
+        await drop([appId]);
         report.applications++;
         const reg = regNumbers.get(appId);
         if (reg && report.regNumbers.length < REPORT_NUMBERS) report.regNumbers.push(reg);
@@ -265,19 +268,6 @@ export function runPurge(run: PurgeRun): Promise<PurgeReport> {
     }
     await updateState(db, (s) => ({ ...s, lastRun: report }));
     return report;
-  });
-}
-
-/** The application's rows; the applicant's row too, unless another application here still needs it. */
-async function dropRows(model: ReadModel, appId: string): Promise<void> {
-  await model.transaction('rw', [model.applications, model.applicants, model.journal], async () => {
-    const row = await model.applications.get(appId);
-    await model.applications.delete(appId);
-    await model.journal.where('appId').equals(appId).delete();
-    if (row?.applicantKey) {
-      const others = await model.applications.where('applicantKey').equals(row.applicantKey).count();
-      if (others === 0) await model.applicants.delete(row.applicantKey);
-    }
   });
 }
 
