@@ -2,14 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import PouchDB from 'pouchdb-core';
+import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PULL_SELECTORS, PUSH_SELECTOR, tolerantInfo } from './relay';
+import { PULL_SELECTORS, PUSH_SELECTOR, startRelay, tolerantInfo } from './relay';
 import { HUB_ADAPTER, leveldbAdapter } from './storage';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kense-hub-relay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const Pouch = PouchDB.plugin(leveldbAdapter).plugin(replication);
+const Pouch = PouchDB.plugin(leveldbAdapter).plugin(httpAdapter).plugin(replication);
 const open = (name: string): PouchDB.Database => new Pouch(path.join(dir, name), { adapter: HUB_ADAPTER });
 
 describe('what the hub relays', () => {
@@ -55,6 +56,38 @@ describe('what the hub relays', () => {
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('counts the events waiting once at a time, however often its status is asked', async () => {
+    const local = open('waiting');
+    await local.bulkDocs(Array.from({ length: 2500 }, (_, i) => ({ _id: `evt:A${i}:1:D`, kind: 'registered' })));
+    // Counting reads the changes since the push's checkpoint in pages of 1,000: 3 pages each.
+    const changes = local.changes.bind(local);
+    let pages = 0;
+    local.changes = ((o?: PouchDB.Core.ChangesOptions) => {
+      if (o?.limit === 1000) pages++;
+      return changes(o);
+    }) as typeof local.changes;
+    // Central out of reach: nothing goes up, everything waits.
+    const away = (): PouchDB.Database =>
+      new Pouch('http://127.0.0.1:9/office_alm01', { adapter: 'http', skip_setup: true });
+    const relay = startRelay({
+      local,
+      central: away(),
+      probe: away(),
+      maxBackoffMs: 60_000,
+      log: () => undefined,
+      onError: () => undefined,
+    });
+    try {
+      // The starter polls every 150 ms; a status page may ask as often.
+      const states = await Promise.all(Array.from({ length: 40 }, () => relay.state()));
+      expect(states.every((s) => s.waiting.events === 2500)).toBe(true);
+      // One count, and at most one more begun after it: not forty.
+      expect(pages).toBeLessThanOrEqual(2 * 3);
+    } finally {
+      await relay.stop();
     }
   });
 });

@@ -44,6 +44,8 @@ export const SCAN_BATCH = 4;
  */
 export const PUSH_BATCH = 25;
 const EVENT_PREFIX = 'evt:';
+/** How long the status waits for a fresh count of the events waiting before it answers the last one. */
+export const STATUS_WAIT_MS = 1000;
 
 /** The hub's own record of how far central has confirmed its events (never replicated). */
 const RELAY_DOC = '_local/kense-hub-relay';
@@ -54,6 +56,8 @@ interface RelayRecord {
   pushedSeq: number | string;
   /** When the first of the events still waiting came to be waiting (null: none waits). */
   waitingSince: number | null;
+  /** How many were waiting at the last count: what the status says until the next count ends. */
+  waiting?: number;
 }
 
 export interface RelayOptions {
@@ -215,16 +219,50 @@ export function startRelay(opts: RelayOptions): Relay {
   const timer = setInterval(() => void probe(), 10_000);
   void probe();
 
-  const state = async (): Promise<RelayState> => {
+  /**
+   * The events waiting are counted by reading the changes since the push's checkpoint: after a hub
+   * is seeded from central that is every event it took, until the push has compared them with
+   * central (a 110,000-event office: 110 pages). One count runs at a time, and at most one more
+   * waits to start after it, however often the status is asked (the starter polls it every 150 ms:
+   * counts piling up once took the hub out of memory at start). The status waits for a count begun
+   * after it was asked, for up to STATUS_WAIT_MS, then answers the last count.
+   */
+  const count = async (): Promise<void> => {
     await loaded;
     await saving;
     const events = await eventsSince(opts.local, record.pushedSeq);
     const since = events === 0 ? null : (record.waitingSince ?? now());
-    if (since !== record.waitingSince) {
-      record = { ...record, waitingSince: since };
+    if (since !== record.waitingSince || events !== record.waiting) {
+      record = { ...record, waitingSince: since, waiting: events };
       await save();
     }
-    return { reached, lastReachedAt, waiting: { events, since }, refused };
+  };
+  let counting: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const recount = (): Promise<void> => {
+    if (!counting) {
+      counting = count().finally(() => {
+        counting = null;
+      });
+      return counting;
+    }
+    next ??= counting
+      .catch(() => undefined)
+      .then(() => {
+        next = null;
+        return recount();
+      });
+    return next;
+  };
+
+  const state = async (): Promise<RelayState> => {
+    await loaded;
+    const run = recount();
+    run.catch((e: unknown) => opts.log(`events waiting not counted: ${String(e)}`));
+    if (record.waiting === undefined) await run.catch(() => undefined);
+    else await Promise.race([run.catch(() => undefined), new Promise((r) => setTimeout(r, STATUS_WAIT_MS))]);
+    const events = record.waiting ?? 0;
+    return { reached, lastReachedAt, waiting: { events, since: events === 0 ? null : record.waitingSince }, refused };
   };
 
   return {
