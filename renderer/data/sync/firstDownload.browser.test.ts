@@ -302,9 +302,7 @@ describe('a first download (real server, real IndexedDB)', () => {
    * blocked) when `when` says, then starts its live sync as SyncController does: the push from
    * where the download says. What the push opened (payload decrypts) is counted from there.
    */
-  async function downloadThenSync(
-    when: (p: FirstDownloadProgress) => boolean,
-  ): Promise<{
+  async function downloadThenSync(when: (p: FirstDownloadProgress) => boolean): Promise<{
     decrypts: number;
     since: number | string | undefined;
     mineSeq: number;
@@ -334,16 +332,16 @@ describe('a first download (real server, real IndexedDB)', () => {
     };
     delete content['_id'];
     const mineId = contentEventId(content as Parameters<typeof contentEventId>[0]);
-    let written: Promise<unknown> | null = null;
+    const written: { put: Promise<unknown> | null } = { put: null };
     const done = await firstDownload(office, remote, {
       batchDocs: 60,
       onProgress: (p) => {
-        if (!written && when(p)) written = office.db.put({ _id: mineId, ...content });
+        if (!written.put && when(p)) written.put = office.db.put({ _id: mineId, ...content });
       },
     });
     expect(done).toBe('done');
-    expect(written).not.toBeNull();
-    await written;
+    expect(written.put).not.toBeNull();
+    await written.put;
     const since = await pushSinceAfterDownload(office.db);
     const mineSeq = Number((await office.db.changes({ since: 0 })).results.find((r) => r.id === mineId)?.seq);
 
