@@ -128,8 +128,10 @@ export interface OfficeDb {
    * `relaxedWhile`), in the queue the desk's own appends take, so that those stay strict.
    * Written in slices of `REPLICATED_SLICE_DOCS` (one `bulkDocs`, one IndexedDB transaction each),
    * the window's thread let go between them; `after` runs once every slice is stored, never before.
+   * `onSlice` is told the replica's update sequence around each slice (the empty one too), in the
+   * queue: what lies between two slices was written by someone else (the desk's own appends).
    */
-  writeReplicated(docs: object[], after?: () => Promise<void>): Promise<void>;
+  writeReplicated(docs: object[], after?: () => Promise<void>, onSlice?: (s: ReplicatedSlice) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -149,6 +151,14 @@ export function localSealCheck(
       await db.close();
     }
   };
+}
+
+/** One slice of a download's write, as the replica's update sequence saw it. */
+export interface ReplicatedSlice {
+  /** Before the slice was written and after (with `after` of the last slice run). */
+  before: number | string;
+  after: number | string;
+  docs: number;
 }
 
 /**
@@ -296,7 +306,8 @@ export async function openOfficeDb(
           throw toDataError(Object.assign(new Error(String(docFailed.message ?? docFailed.name)), docFailed), name);
         }),
       ),
-    writeReplicated: async (docs, after) => {
+    writeReplicated: async (docs, after, onSlice) => {
+      const seq = async (): Promise<number | string> => (await db.info()).update_seq;
       const writeSlice = async (slice: object[]): Promise<void> => {
         if (slice.length === 0) return;
         let results: (PouchDB.Core.Response | PouchDB.Core.Error)[];
@@ -316,8 +327,11 @@ export async function openOfficeDb(
         if (i > 0) await yieldToWindow();
         await serial(() =>
           relaxedWhile(pouchIdbName(name), async () => {
-            await writeSlice(slices[i] ?? []);
+            const slice = slices[i] ?? [];
+            const before = onSlice ? await seq() : 0;
+            await writeSlice(slice);
             if (last) await after?.();
+            if (onSlice) onSlice({ before, after: await seq(), docs: slice.length });
           }),
         );
       }

@@ -8,7 +8,13 @@ import { useDesk } from '../DeskProvider';
 import { fieldPull, readField, refreshFieldScope, widenFieldScope, type FieldState, type FieldUser } from './field';
 import { useFieldStatus } from './fieldStore';
 import { PouchDB } from '../store/pouch';
-import { firstDownload, needsFirstDownload, type FirstDownloadProgress } from './firstDownload';
+import {
+  firstDownload,
+  forgetPushSince,
+  needsFirstDownload,
+  pushSinceAfterDownload,
+  type FirstDownloadProgress,
+} from './firstDownload';
 import { openRemote, startSync, type SyncHandle, type SyncOptions, type SyncSnapshot } from './sync';
 
 /** What the sync indicator shows of a first download under way. */
@@ -117,6 +123,9 @@ export function SyncController(): null {
         },
       };
     };
+    // After a first download the push starts past what it wrote (its first pass would open every
+    // downloaded document); forgotten once a push has run to the end from there.
+    let pushSince: string | number | undefined;
     const startAll = (): void => {
       running = targetList.map(({ name, url }) => {
         // The line gzips bodies, watches for stalls and brings the sync back as soon as it returns.
@@ -127,8 +136,13 @@ export function SyncController(): null {
           ownDevice: desk.deviceId,
           author: credentials.username,
           ...fieldOptions(url),
+          ...(pushSince !== undefined ? { push: { since: pushSince } } : {}),
           onChange: (snapshot) => {
             if (!live) return;
+            if (snapshot.state === 'online' && pushSince !== undefined) {
+              pushSince = undefined;
+              forgetPushSince(desk.office.db).catch((e: unknown) => console.warn('first download mark', e));
+            }
             useSyncStatus.setState((s) => ({ snapshots: { ...s.snapshots, [name]: snapshot } }));
             // A wiped desk numbers again once one pull from a server it reaches has run to the end.
             if (snapshot.state === 'online' && desk.numbers.held)
@@ -203,6 +217,7 @@ export function SyncController(): null {
           }
         }
       }
+      pushSince = await pushSinceAfterDownload(desk.office.db).catch(() => undefined);
       if (live) startAll();
     })();
     return () => {

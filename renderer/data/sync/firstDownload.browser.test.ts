@@ -1,9 +1,11 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { deskViewsDocument, type AppSummary } from '@shared/couch';
 import { contentEventId } from '@shared/events';
 import {
   firstDownload,
+  forgetPushSince,
   isFirstDownloadDone,
+  pushSinceAfterDownload,
   needsFirstDownload,
   queryDeskView,
   readServerEvents,
@@ -12,6 +14,8 @@ import {
 } from './firstDownload';
 import { openOfficeDb, REPLICATED_SLICE_DOCS, type OfficeDb } from '../store/officeDb';
 import { PouchDB } from '../store/pouch';
+import { throwawayDeskKeys } from '../seal/deskKeys';
+import { startSync, type SyncSnapshot } from './sync';
 
 /**
  * The first download against a real CouchDB-protocol server (the dev central on loopback), into a
@@ -270,9 +274,9 @@ describe('a first download (real server, real IndexedDB)', () => {
     let writes = 0;
     const cut: OfficeDb = {
       ...office,
-      writeReplicated: (docs, after) => {
+      writeReplicated: (docs, after, onSlice) => {
         if (++writes > 2) return Promise.reject(new Error('closed'));
-        return office.writeReplicated(docs, after);
+        return office.writeReplicated(docs, after, onSlice);
       },
     };
     await expect(firstDownload(cut, remote, { batchDocs: 4 })).rejects.toThrow('closed');
@@ -292,5 +296,110 @@ describe('a first download (real server, real IndexedDB)', () => {
     // 13 documents and one conflict, those already here skipped.
     expect(fetched.reduce((a, b) => a + b, 0)).toBe(14 - here);
     expect(before).toBeGreaterThan(0);
+  });
+  /**
+   * A sealed desk downloads 300-odd documents while it records `mine` (registration is never
+   * blocked) when `when` says, then starts its live sync as SyncController does: the push from
+   * where the download says. What the push opened (payload decrypts) is counted from there.
+   */
+  async function downloadThenSync(when: (p: FirstDownloadProgress) => boolean): Promise<{
+    decrypts: number;
+    since: number | string | undefined;
+    mineSeq: number;
+    remote: PouchDB.Database;
+    mineId: string;
+  }> {
+    const { remote } = await serverOffice();
+    const history: Record<string, unknown>[] = [];
+    for (let i = 0; i < 100; i++) {
+      const appId = `PAST${String(i).padStart(3, '0')}`;
+      history.push(
+        event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
+        event(appId, 'step_done', { stepId: 's1' }),
+        event(appId, 'issued', { stepId: 's2' }),
+      );
+    }
+    await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
+    const office = await openOfficeDb('ALM01', {
+      name: `fd_${Math.random().toString(36).slice(2, 8)}`,
+      keys: await throwawayDeskKeys(),
+      replicatedSlice: 40,
+    });
+    cleanup.push(() => office.db.destroy());
+    const content: Record<string, unknown> = {
+      ...event('MINE1', 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
+      device: 'D9',
+    };
+    delete content['_id'];
+    const mineId = contentEventId(content as Parameters<typeof contentEventId>[0]);
+    const written: { put: Promise<unknown> | null } = { put: null };
+    const done = await firstDownload(office, remote, {
+      batchDocs: 60,
+      onProgress: (p) => {
+        if (!written.put && when(p)) written.put = office.db.put({ _id: mineId, ...content });
+      },
+    });
+    expect(done).toBe('done');
+    expect(written.put).not.toBeNull();
+    await written.put;
+    const since = await pushSinceAfterDownload(office.db);
+    const mineSeq = Number((await office.db.changes({ since: 0 })).results.find((r) => r.id === mineId)?.seq);
+
+    const decrypt = vi.spyOn(crypto.subtle, 'decrypt');
+    cleanup.push(() => Promise.resolve(decrypt.mockRestore()));
+    let online: (s: SyncSnapshot) => void = () => undefined;
+    const reached = new Promise<SyncSnapshot>((resolve) => (online = resolve));
+    const handle = startSync(office.db, remote, {
+      target: 'central',
+      ownDevice: 'D9',
+      author: 'aigerim',
+      maxBackoffMs: 500,
+      ...(since !== undefined ? { push: { since } } : {}),
+      onChange: (s) => {
+        if (s.state === 'online') online(s);
+      },
+    });
+    cleanup.push(() => handle.stop());
+    // Online with nothing of this desk's waiting: the event written during the download went up.
+    expect((await reached).pendingLocal).toBe(0);
+    expect((await remote.get(mineId))._id).toBe(mineId);
+    return { decrypts: decrypt.mock.calls.length, since, mineSeq, remote, mineId };
+  }
+
+  it('hands over to a live push that starts past the download: none of its documents opened again', async () => {
+    // The desk records its event as the download ends, before its mark is down.
+    const r = await downloadThenSync((p) => p.docs >= p.totalDocs);
+    expect(r.since).toBeDefined();
+    expect(Number(r.since)).toBeLessThan(r.mineSeq);
+    // Its own event and nothing of the 300-odd downloaded (each a payload decrypt on the window's
+    // thread when the push's first pass reads the replica from the start).
+    expect(r.decrypts).toBeLessThan(10);
+  });
+
+  it('an event the desk recorded in the middle of the download still goes up', async () => {
+    const r = await downloadThenSync((p) => p.docs > 100 && p.docs < p.totalDocs);
+    // The push starts at the desk's first write in the download's course, not after the download.
+    expect(Number(r.since)).toBeLessThan(r.mineSeq);
+  });
+
+  it('forgets where the push starts once told, and a resumed download names no start (it cannot know what came between)', async () => {
+    const { remote } = await serverOffice();
+    const office = await localOffice();
+    expect(await firstDownload(office, remote)).toBe('done');
+    expect(await pushSinceAfterDownload(office.db)).toBeDefined();
+    await forgetPushSince(office.db);
+    expect(await pushSinceAfterDownload(office.db)).toBeUndefined();
+    expect(await isFirstDownloadDone(office.db)).toBe(true);
+
+    const cutOffice = await localOffice();
+    let writes = 0;
+    const cut: OfficeDb = {
+      ...cutOffice,
+      writeReplicated: (docs, after, onSlice) =>
+        ++writes > 2 ? Promise.reject(new Error('closed')) : cutOffice.writeReplicated(docs, after, onSlice),
+    };
+    await expect(firstDownload(cut, remote, { batchDocs: 4 })).rejects.toThrow('closed');
+    expect(await firstDownload(cutOffice, remote, { batchDocs: 4 })).toBe('done');
+    expect(await pushSinceAfterDownload(cutOffice.db)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { appsReduce, DESK_DESIGN_DOC_ID, isProbablyOpen, type AppEventValue, type AppSummary } from '@shared/couch';
-import type { OfficeDb } from '../store/officeDb';
+import type { OfficeDb, ReplicatedSlice } from '../store/officeDb';
 import type { PouchDB } from '../store/pouch';
 
 /**
@@ -9,8 +9,9 @@ import type { PouchDB } from '../store/pouch';
  * event's revisions and each application's latest event, so the open applications come first and
  * the desk can work before the history has arrived; the events are fetched with `_bulk_get` in large batches, several requests ahead of the
  * write, and written as they are on the server (`new_edits: false`, relaxed durability:
- * OfficeDb.writeReplicated). The live replication then starts from zero but finds every document
- * present (`_revs_diff`): it reads the changes feed once more and fetches nothing again.
+ * OfficeDb.writeReplicated). The live pull then starts from zero but finds every document
+ * present (`_revs_diff`): it reads the server's changes feed once more and fetches nothing again;
+ * the live push starts past what the download wrote (`pushSinceAfterDownload`).
  *
  * Resumable: a download that finds documents here or its own unfinished mark asks the replica, per
  * batch, which revisions it lacks (`revsDiff`), so a reload or a cut in the middle starts over the
@@ -195,6 +196,8 @@ export async function otherDocs(remote: PouchDB.Database): Promise<IdRev[]> {
 interface Mark {
   _rev?: string;
   done?: boolean;
+  /** Where the live push starts after this download (see `pushSinceAfterDownload`). */
+  pushSince?: number | string;
 }
 
 const markOf = (local: PouchDB.Database): Promise<Mark | null> => local.get<Mark>(FIRST_DOWNLOAD_DOC).catch(() => null);
@@ -214,9 +217,38 @@ export async function needsFirstDownload(local: PouchDB.Database): Promise<boole
   return (await local.info()).doc_count === 0;
 }
 
-async function setMark(local: PouchDB.Database, done: boolean, at: number): Promise<void> {
+async function setMark(local: PouchDB.Database, done: boolean, at: number, pushSince?: number | string): Promise<void> {
   const prev = await markOf(local);
-  await local.put({ _id: FIRST_DOWNLOAD_DOC, ...(prev?._rev ? { _rev: prev._rev } : {}), done, at });
+  await local.put({
+    _id: FIRST_DOWNLOAD_DOC,
+    ...(prev?._rev ? { _rev: prev._rev } : {}),
+    done,
+    at,
+    ...(pushSince !== undefined ? { pushSince } : {}),
+  });
+}
+
+/**
+ * Where the live push may start after a first download: the replica's update sequence below which
+ * everything was written by the download (what came from the server is never this desk's to send,
+ * and the push's first pass would otherwise read and open every downloaded document on the window's
+ * thread: issue 13). Any of the desk's own writes during the download (registration is never
+ * blocked) lies above it. Told only by a download that ran from an empty replica to its end in one
+ * go: a resumed one cannot know what was written between its runs (the live sync may have run), and
+ * its push reads the replica from its own checkpoint as before. Kept until the live push has passed
+ * it (`forgetPushSince`): a restart before that starts there again, never from the beginning.
+ */
+export async function pushSinceAfterDownload(local: PouchDB.Database): Promise<number | string | undefined> {
+  const mark = await markOf(local);
+  return mark?.done === true ? mark.pushSince : undefined;
+}
+
+/** The live push has its own checkpoint now: later starts go on from it. */
+export async function forgetPushSince(local: PouchDB.Database): Promise<void> {
+  const mark = await markOf(local);
+  if (mark?.pushSince === undefined) return;
+  const { pushSince: _gone, ...rest } = mark;
+  await local.put({ ...rest, _id: FIRST_DOWNLOAD_DOC });
 }
 
 /** What the view says of the server's events: per application its summary, and each event's revisions. */
@@ -304,6 +336,17 @@ export async function firstDownload(
   const started = now();
   // Nothing here and nothing begun: nothing to skip, so the replica is not asked what it lacks.
   const fresh = !mark && opts.again !== true && (await local.info()).doc_count === 0;
+  // Where the desk's own writes during this run begin, if any (see pushSinceAfterDownload): a gap in
+  // the update sequence between two of the download's slices, or a slice taking more sequence
+  // numbers than it has documents, is someone else's write.
+  let lastEnd: number | string = (await local.info()).update_seq;
+  let ownFrom: number | string | undefined;
+  const track = (s: ReplicatedSlice): void => {
+    if (s.before !== lastEnd) ownFrom ??= lastEnd;
+    else if (typeof s.before === 'number' && typeof s.after === 'number' && s.after - s.before > s.docs)
+      ownFrom ??= s.before;
+    lastEnd = s.after;
+  };
   const lacking = (wanted: readonly IdRev[]): Promise<IdRev[]> =>
     fresh ? Promise.resolve([...wanted]) : missingHere(local, wanted);
   const [{ summaries, revisionsOf, given, scans }, others] = await Promise.all([
@@ -337,7 +380,7 @@ export async function firstDownload(
   };
   report();
   // The directory and the escrows first: routing an application needs the staff directory.
-  await office.writeReplicated(await fetchDocs(remote, await lacking(others)));
+  await office.writeReplicated(await fetchDocs(remote, await lacking(others)), undefined, track);
   docs += others.length;
   report();
   const fetchBatch = async (batch: { appId: string }[]): Promise<object[]> =>
@@ -373,7 +416,7 @@ export async function firstDownload(
       opts.signal?.throwIfAborted();
       const fetched = await (ahead[i] ?? Promise.resolve([]));
       launch(i + inFlight);
-      await office.writeReplicated(fetched);
+      await office.writeReplicated(fetched, undefined, track);
       docs += batch.reduce((n, a) => n + a.events, 0);
       apps += batch.length;
       report();
@@ -383,6 +426,12 @@ export async function firstDownload(
     await Promise.all(ahead.map((p) => p.catch(() => undefined)));
     throw e;
   }
-  if (mark?.done !== true) await office.writeReplicated([], () => setMark(local, true, now()));
+  if (mark?.done !== true)
+    await office.writeReplicated([], async () => {
+      // In the queue: nothing else writes until the mark is down.
+      const end = (await local.info()).update_seq;
+      if (end !== lastEnd) ownFrom ??= lastEnd;
+      await setMark(local, true, now(), fresh ? (ownFrom ?? end) : undefined);
+    });
   return 'done';
 }

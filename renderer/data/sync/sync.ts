@@ -1,6 +1,7 @@
 import { parseEventId } from '@shared/events';
 import { pouchIdbName, takeAbortCause } from '../store/durability';
 import { PouchDB } from '../store/pouch';
+import { SCANS_PER_REQUEST } from './firstDownload';
 import { Line, type LineOptions } from './syncLine';
 
 /**
@@ -93,8 +94,10 @@ export interface SyncOptions {
   /** Replication tuning (SYNC_BATCH by default; PouchDB's own defaults are 100 × 10). */
   batchSize?: number;
   batchesLimit?: number;
-  /** Documents per batch of the scans' replication (attachment_added events, after the rest). */
+  /** Documents per batch of the scans' push (events with attachments, after the rest). */
   scanBatchSize?: number;
+  /** Documents per batch of the scans' pull (SYNC_BATCH.scansDown by default). */
+  scanPullBatchSize?: number;
   /**
    * The line to the server (`openRemote` makes it with the remote): when it comes back after a cut
    * the sync restarts at once, and a batch too large for the way (413) is halved.
@@ -114,6 +117,12 @@ export interface SyncOptions {
    * sync starts, from `since` (later restarts go on from the replication's own checkpoint).
    */
   pull?: { selector: Record<string, unknown>; since?: string | number };
+  /**
+   * Where the push (events and scans) starts the first time this sync starts: past what a first
+   * download wrote (firstDownload.ts `pushSinceAfterDownload`), a sequence of the local replica.
+   * PouchDB writes it as the push's checkpoint at once, so a restart goes on from there.
+   */
+  push?: { since: string | number };
   /** The documents each pulled batch brought (a field laptop widens its scope from them). */
   onPulled?: (docs: readonly object[]) => void;
 }
@@ -137,8 +146,10 @@ export const PROBE_TIMEOUT_MS = 3_000;
  * batches spent most of a day's push waiting. 500 documents is about 290 KB of events (about 60 KB
  * gzipped) and a few seconds on a 256 kbit/s line: what a cut can cost at most. Halved on a 413 or a
  * stalled batch (`minSize` at least), restored at the next restart after a run of good batches.
+ * Scans go in replications of their own: up one at a time (a cut costs one), down as many a batch
+ * as the first download takes in one request (a few MB; see WITH_SCANS).
  */
-export const SYNC_BATCH = { size: 500, limit: 2, scans: 1, minSize: 25 } as const;
+export const SYNC_BATCH = { size: 500, limit: 2, scans: 1, scansDown: SCANS_PER_REQUEST, minSize: 25 } as const;
 
 interface FilterDoc {
   _id: string;
@@ -205,9 +216,25 @@ export function openRemote(
 }
 
 /**
+ * The pull in two legs, as the push: documents without attachments in batches of 500, and those
+ * with (scans and photos, up to a few MB each, on attachment_added events and on any other event
+ * older data or the bench put them on) a few at a time. Inline with the events, a desk far behind
+ * an office where many photos were taken pulled hundreds of them in one `_bulk_get` and one
+ * `bulkDocs`: tens or hundreds of MB held at once in the window.
+ *
+ * Told by `_attachments` itself, as CouchDB 3's `_changes?filter=_selector` matches the document
+ * with its attachment stubs (couch_changes: `couch_doc:to_json_obj(Doc, [])`), and its Mango takes
+ * `$exists: false` on a missing field as a match (mango_selector); PouchDB evaluates the same on
+ * the dev central and the hub. Not by `kind`: a condition on it never matches a document without
+ * one (the staff directory, escrows, design documents), and a scan may ride on another kind.
+ */
+const WITHOUT_SCANS = { _attachments: { $exists: false } } as const;
+const WITH_SCANS = { _attachments: { $exists: true } } as const;
+
+/**
  * What names the live replications with a server: PouchDB derives each direction's checkpoint id
- * from its filter, query parameters, selector and document ids. A first download
- * (firstDownload.ts) hands over to the live replication by writing checkpoints under these.
+ * from its filter, query parameters, selector and document ids. A field laptop's selector (field.ts)
+ * is narrowed by each pull's own condition (its keys are `$or` and fields, never `_attachments`).
  */
 export function liveReplicationOptions(
   author?: string,
@@ -215,10 +242,15 @@ export function liveReplicationOptions(
 ): {
   pull: PouchDB.Replication.ReplicateOptions;
   push: PouchDB.Replication.ReplicateOptions;
+  scansPull: PouchDB.Replication.ReplicateOptions;
+  scansPush: PouchDB.Replication.ReplicateOptions;
 } {
+  const query = author ? { query_params: { author } } : {};
   return {
-    pull: selector ? { selector } : {},
-    push: { filter: pushEvents, ...(author ? { query_params: { author } } : {}) },
+    pull: { selector: { ...selector, ...WITHOUT_SCANS } },
+    push: { filter: pushEvents, ...query },
+    scansPull: { selector: { ...selector, ...WITH_SCANS } },
+    scansPush: { filter: pushScans, ...query },
   };
 }
 
@@ -387,9 +419,10 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         if (stopped) return;
         pushedSinceCount = 0;
         // A replication may have become active during the count (TypeScript cannot see that); and
-        // while the scans' replication has not caught up, what is pending may be its to send
-        // (nothing pending: nothing for it either).
-        if (stateNow() !== 'syncing' && (scansIdle || pending === 0))
+        // while the scans' push has not caught up, what is pending may be its to send (nothing
+        // pending: nothing for it either). The scans' pull must have caught up: what the server
+        // holds for this desk cannot be counted here.
+        if (stateNow() !== 'syncing' && scansDownIdle && (scansUpIdle || pending === 0))
           emit({ state: 'online', error: null, lastSyncAt: now(), pendingLocal: pending });
         else if (stateNow() !== 'syncing') emit({ state: 'syncing', error: null, pendingLocal: pending });
         else emit({ pendingLocal: pending });
@@ -455,12 +488,15 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   const fullBatch = opts.batchSize ?? SYNC_BATCH.size;
   let batchSize = fullBatch;
   let goodBatches = 0;
-  const query = opts.author ? { query_params: { author: opts.author } } : {};
   let replication: PouchDB.Replication.Sync<object> | null = null;
-  let scans: PouchDB.Replication.Replication<object> | null = null;
-  /** The events' replication is moving documents; the scans' one has not caught up (see beginScans). */
+  let scansUp: PouchDB.Replication.Replication<object> | null = null;
+  let scansDown: PouchDB.Replication.Replication<object> | null = null;
+  /** The events' replication is moving documents; the scans' push or pull has not caught up (see beginScans). */
   let eventsBusy = false;
-  let scansIdle = true;
+  let scansUpIdle = true;
+  let scansDownIdle = true;
+  /** The `since`s of the scans' pull and push when they first start (after the events'). */
+  let scansSince: { pull?: string | number; push?: string | number } = {};
 
   const onDenied = (err: unknown): void => {
     // PouchDB reports `{ direction, doc: { id, error, reason } }` for a document the server refused.
@@ -502,6 +538,12 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   const settleLater = (): void => {
     for (const [id, refuse] of [...unsettled]) settleImmutable(id, refuse);
   };
+  const onPulledDocs = (docs: readonly object[]): void => {
+    opts.onPulled?.(docs);
+    moves.down.push({ at: now(), n: docs.length });
+    emit({ pulled: snap.pulled + docs.length });
+    void measureDownload().catch(() => undefined);
+  };
   const onPushed = (n: number): void => {
     moves.up.push({ at: now(), n });
     pushedSinceCount += n;
@@ -514,44 +556,76 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     opts.line?.suspect();
   };
 
-  /**
-   * Scans go up in their own replication, one at a time, once the events have: never in their way.
-   * Until it has caught up (its first `paused`), the desk is still sending: the indicator says
-   * syncing, never "online", while photos taken at a home visit are still going up.
-   */
-  const beginScans = (): void => {
-    if (scans || stopped) return;
-    scansIdle = false;
-    scans = local.replicate.to(remote, {
-      filter: pushScans,
-      ...query,
-      live: true,
-      retry: true,
-      batch_size: opts.scanBatchSize ?? SYNC_BATCH.scans,
-      batches_limit: 1,
-      back_off_function: backOff,
-    });
-    void scans
+  /** Nothing of the scans is moving, either way: with the events idle too, the desk may be online. */
+  const scansSettled = (): void => {
+    if (snap.state === 'syncing' && !eventsBusy && scansUpIdle && scansDownIdle) emit({ state: 'connecting' });
+  };
+  /** Handlers shared by the scans' two replications; `idle` sets the leg's own flag. */
+  const followScans = (
+    r: PouchDB.Replication.Replication<object>,
+    idle: (v: boolean) => void,
+    moved: (docs: readonly object[]) => void,
+  ): void => {
+    void r
       .on('active', () => {
-        scansIdle = false;
+        idle(false);
         if (snap.state === 'offline') void verify();
         else if (snap.state !== 'syncing') emit({ state: 'syncing', error: null });
       })
       .on('change', (info) => {
-        scansIdle = false;
+        idle(false);
         if (snap.state !== 'syncing') emit({ state: 'syncing', error: null });
-        onPushed(info.docs.length);
+        moved(info.docs);
       })
       .on('paused', (err: unknown) => {
         if (err) pausedByError(err);
         else {
-          scansIdle = true;
-          if (snap.state === 'syncing' && !eventsBusy) emit({ state: 'connecting' });
+          idle(true);
+          scansSettled();
         }
         void verify();
       })
       .on('denied', onDenied)
       .on('error', (err: unknown) => emit({ state: 'error', error: classify(err) }));
+  };
+
+  /**
+   * Scans go up and come down in replications of their own, a few at a time, once the events
+   * have: never in their way, and never hundreds of MB in one request or one write (see
+   * WITH_SCANS). Until the push has caught up (its first `paused`), the desk is still sending:
+   * the indicator says syncing, never "online", while photos taken at a home visit are still
+   * going up; until the pull has, it is still receiving.
+   */
+  const beginScans = (): void => {
+    if (scansUp || scansDown || stopped) return;
+    const live = liveReplicationOptions(opts.author, opts.pull?.selector);
+    const common = { live: true, retry: true, batches_limit: 1, back_off_function: backOff };
+    const since = scansSince;
+    scansSince = {};
+    scansUpIdle = false;
+    scansDownIdle = false;
+    scansUp = local.replicate.to(remote, {
+      ...live.scansPush,
+      ...(since.push !== undefined ? { since: since.push } : {}),
+      ...common,
+      batch_size: opts.scanBatchSize ?? SYNC_BATCH.scans,
+    });
+    scansDown = local.replicate.from(remote, {
+      ...live.scansPull,
+      ...(since.pull !== undefined ? { since: since.pull } : {}),
+      ...common,
+      batch_size: opts.scanPullBatchSize ?? SYNC_BATCH.scansDown,
+    });
+    followScans(
+      scansUp,
+      (v) => (scansUpIdle = v),
+      (docs) => onPushed(docs.length),
+    );
+    followScans(
+      scansDown,
+      (v) => (scansDownIdle = v),
+      (docs) => onPulledDocs(docs),
+    );
   };
 
   let firstBegin = true;
@@ -565,10 +639,12 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       .catch(() => undefined);
     const live = liveReplicationOptions(opts.author, opts.pull?.selector);
     const since = firstBegin ? opts.pull?.since : undefined;
+    const pushSince = firstBegin ? opts.push?.since : undefined;
+    if (firstBegin) scansSince = { pull: since, push: pushSince };
     firstBegin = false;
     replication = local.sync(remote, {
       // query_params are part of PouchDB's replication id: one push checkpoint per author.
-      push: live.push,
+      push: { ...live.push, ...(pushSince !== undefined ? { since: pushSince } : {}) },
       pull: { ...live.pull, ...(since !== undefined ? { since } : {}) },
       live: true,
       retry: true,
@@ -596,18 +672,14 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         }
         // Documents moved: the server answers, whatever the last check said.
         if (snap.state !== 'syncing') emit({ state: 'syncing', error: null });
-        if (info.direction === 'pull') {
-          opts.onPulled?.(info.change.docs);
-          moves.down.push({ at: now(), n });
-          emit({ pulled: snap.pulled + n });
-          void measureDownload().catch(() => undefined);
-        } else onPushed(n);
+        if (info.direction === 'pull') onPulledDocs(info.change.docs);
+        else onPushed(n);
       })
       .on('paused', (err: unknown) => {
         if (err) pausedByError(err);
         else {
           eventsBusy = false;
-          if (snap.state === 'syncing' && scansIdle) emit({ state: 'connecting' });
+          scansSettled();
           beginScans();
           settleLater();
         }
@@ -633,13 +705,14 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     await done;
   };
   const cancel = async (): Promise<void> => {
-    const r = replication;
-    const sc = scans;
+    const all = [replication, scansUp, scansDown];
     replication = null;
-    scans = null;
-    scansIdle = true;
+    scansUp = null;
+    scansDown = null;
+    scansUpIdle = true;
+    scansDownIdle = true;
     eventsBusy = false;
-    await Promise.all([cancelOne(r), cancelOne(sc)]);
+    await Promise.all(all.map(cancelOne));
   };
   let restarting: Promise<void> | null = null;
   const restart = (): Promise<void> => {
