@@ -29,12 +29,15 @@ describe('what the hub relays', () => {
       'xstaff:y',
     ];
     for (const _id of ids) await db.put(_id.startsWith('evt:') ? { _id, kind: 'registered' } : { _id });
-    await db.put({ _id: 'evt:A:2:D:00', kind: 'attachment_added' });
+    // Scans: on attachment_added, and on another kind of event (a photo with a note).
+    const photo = { 'p.jpg': { content_type: 'image/jpeg', data: Buffer.from('jpeg').toString('base64') } };
+    await db.put({ _id: 'evt:A:2:D:00', kind: 'attachment_added', _attachments: photo });
+    await db.put({ _id: 'evt:A:3:D:00', kind: 'note_added', _attachments: photo });
     const passing = async (selector: object): Promise<string[]> =>
       (await db.changes({ selector })).results.map((r) => r.id);
-    expect(await passing(PUSH_SELECTOR)).toEqual(['evt:A:1:D:00', 'deskkey:D01:00', 'evt:A:2:D:00']);
+    expect(await passing(PUSH_SELECTOR)).toEqual(['evt:A:1:D:00', 'deskkey:D01:00', 'evt:A:2:D:00', 'evt:A:3:D:00']);
     expect(await passing(PULL_SELECTORS.events)).toEqual(['evt:A:1:D:00']);
-    expect(await passing(PULL_SELECTORS.scans)).toEqual(['evt:A:2:D:00']);
+    expect(await passing(PULL_SELECTORS.scans)).toEqual(['evt:A:2:D:00', 'evt:A:3:D:00']);
     expect(await passing(PULL_SELECTORS.others)).toEqual(['deskkey:D01:00', 'staff:aigerim']);
   });
 

@@ -23,16 +23,18 @@ import type { HubHealthError } from '../../shared/hub/health';
 /** What the hub sends to central: events (with their attachments) and desk-key escrows. */
 export const PUSH_SELECTOR = { _id: { $regex: '^(evt|deskkey):' } };
 /**
- * What the hub takes from central, in three pulls: events, scans (attachment_added events, the
- * bytes as their attachment, up to a few MB each) a few at a time as a desk pulls them, and the
- * desk-key escrows with the office's staff directory. In batches of a hundred, ten ahead
- * (PouchDB's defaults), a new hub seeding itself held hundreds of MB of scans at once. Three
- * selectors rather than one with `$or`: a condition on `kind` never matches a document without
- * one in CouchDB's Mango, and the dev central (PouchDB 7) fails on `$regex` inside `$or`.
+ * What the hub takes from central, in three pulls: events, scans (events carrying attachments, up
+ * to a few MB each) a few at a time as a desk pulls them, and the desk-key escrows with the office's
+ * staff directory. In batches of a hundred, ten ahead (PouchDB's defaults), a new hub seeding
+ * itself held hundreds of MB of scans at once. Scans are told by `_attachments`, as the desks'
+ * pulls tell them (renderer/data/sync/sync.ts WITH_SCANS: CouchDB 3 matches the document with its
+ * attachment stubs, and `$exists: false` on a missing field): a scan may ride on any kind of event.
+ * Three selectors rather than one with `$or`: the dev central (PouchDB 7) fails on `$regex` inside
+ * `$or`.
  */
 export const PULL_SELECTORS = {
-  events: { _id: { $regex: '^evt:' }, kind: { $regex: '^(?!attachment_added$)' } },
-  scans: { _id: { $regex: '^evt:' }, kind: 'attachment_added' },
+  events: { _id: { $regex: '^evt:' }, _attachments: { $exists: false } },
+  scans: { _id: { $regex: '^evt:' }, _attachments: { $exists: true } },
   others: { _id: { $regex: '^(deskkey|staff):' } },
 } as const;
 /** Scans per batch of their pull (each under CouchDB's 8 MB a document). */
