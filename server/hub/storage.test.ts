@@ -59,7 +59,7 @@ describe('the hub’s storage', () => {
       await db.info();
       await db.close();
       expect(opened.length).toBeGreaterThan(0);
-      for (const o of opened) expect(o['maxOpenFiles']).toBe(LEVELDB_OPTIONS.maxOpenFiles);
+      for (const o of opened) expect(o).toMatchObject(LEVELDB_OPTIONS);
     } finally {
       proto._open = original;
     }

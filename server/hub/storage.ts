@@ -45,10 +45,10 @@ export function syncedLeveldown(location: string): Down {
  * thousand of them), and every page it has read of a mapped file counts in the process's resident
  * memory: a hub that had served its whole database to a desk held all of it there (231 MB of 202 MB
  * of data in the bench), growing with the office. Mapped files are the open tables, so fewer open
- * files bound it: LevelDB keeps `maxOpenFiles` − 10 tables open (64, the least it takes, × 2 MB
- * tables), the rest reopened when read.
+ * files, and smaller ones, bound it: LevelDB keeps `maxOpenFiles` − 10 tables open (64, the least it
+ * takes) of up to `maxFileSize` each (1 MB; LevelDB's default is 2 MB), the rest reopened when read.
  */
-export const LEVELDB_OPTIONS = { maxOpenFiles: 74 } as const;
+export const LEVELDB_OPTIONS = { maxOpenFiles: 74, maxFileSize: 1024 * 1024 } as const;
 
 /** The adapter's name: databases are opened with `{ adapter: HUB_ADAPTER }` (the default of the hub's PouchDB). */
 export const HUB_ADAPTER = 'kense-leveldb';
