@@ -655,3 +655,27 @@ describe('CORS and compression as a desk across a slow link needs them (as Apach
     expect(Object.keys((await diff.json()) as object)).toEqual([doc['_id']]);
   });
 });
+
+describe('a database deleted while a desk’s long-poll feed reads it', () => {
+  it('ends that feed; the server goes on answering', async () => {
+    // Many documents, so that the feed's first read (before it waits) is still running when the
+    // database goes, as a stopped test sync's request was when its test deleted its database.
+    for (let round = 0; round < 5; round++) {
+      const db = `kense_longpoll_${round}_${Math.random().toString(36).slice(2, 8)}`;
+      expect((await http('PUT', db, admin)).status).toBe(201);
+      const docs = Array.from({ length: 2000 }, (_, i) => ({ _id: `d${String(i).padStart(5, '0')}`, n: i }));
+      expect((await http('POST', `${db}/_bulk_docs`, admin, { docs })).status).toBe(201);
+      const feed = fetch(`${central.url}/${db}/_changes?feed=longpoll&filter=_selector&since=0&limit=1000`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: admin },
+        body: JSON.stringify({ selector: { n: { $gte: 0 } } }),
+        signal: AbortSignal.timeout(1500),
+      }).catch(() => null);
+      await new Promise((r) => setTimeout(r, round * 5));
+      expect((await http('DELETE', db, admin)).status).toBe(200);
+      await feed;
+      // Still serving.
+      expect((await http('GET', '', admin)).status).toBe(200);
+    }
+  }, 60_000);
+});

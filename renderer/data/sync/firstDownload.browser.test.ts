@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { deskViewsDocument, type AppSummary } from '@shared/couch';
 import { contentEventId } from '@shared/events';
+import { adminHeaders as adminHeadersOf, eventFactory } from '../../../tests/fixtures/centralEvents';
 import {
   firstDownload,
   forgetPushSince,
@@ -24,33 +25,14 @@ import { startSync, type SyncSnapshot } from './sync';
  */
 const central = inject('central');
 const auth = { username: central.user, password: central.password };
-const adminHeaders = {
-  authorization: 'Basic ' + btoa(`${central.user}:${central.password}`),
-  'content-type': 'application/json',
-};
+const adminHeaders = adminHeadersOf(central);
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c().catch(() => undefined);
 });
 
-let seq = 0;
-function event(appId: string, kind: string, payload: Record<string, unknown> = {}): Record<string, unknown> {
-  seq++;
-  const content = {
-    type: 'event',
-    v: 1,
-    appId,
-    hlc: `${String(1_700_000_000_000 + seq).padStart(15, '0')}-0000`,
-    device: 'D1',
-    kind,
-    office: 'ALM01',
-    at: new Date(1_700_000_000_000 + seq).toISOString(),
-    actor: { login: 'aigerim', role: 'clerk' },
-    payload,
-  };
-  return { _id: contentEventId(content), ...content };
-}
+const event = eventFactory('D1');
 
 /** A server database of its own with the desks' view: two closed applications, three open, a directory entry, a conflict. */
 async function serverOffice(): Promise<{ remote: PouchDB.Database; open: string[]; closed: string[] }> {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { contentEventId } from '@shared/events';
+import { adminHeaders as adminHeadersOf, eventFactory } from '../../../tests/fixtures/centralEvents';
 import { openOfficeDb, type OfficeDb } from '../store/officeDb';
 import { PouchDB } from '../store/pouch';
 import { throwawayDeskKeys } from '../seal/deskKeys';
@@ -14,33 +14,14 @@ import { startSync, SYNC_BATCH, type SyncHandle, type SyncSnapshot } from './syn
  */
 const central = inject('central');
 const auth = { username: central.user, password: central.password };
-const adminHeaders = {
-  authorization: 'Basic ' + btoa(`${central.user}:${central.password}`),
-  'content-type': 'application/json',
-};
+const adminHeaders = adminHeadersOf(central);
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c().catch(() => undefined);
 });
 
-let seq = 0;
-function event(appId: string, kind: string, payload: Record<string, unknown> = {}): Record<string, unknown> {
-  seq++;
-  const content = {
-    type: 'event',
-    v: 1,
-    appId,
-    hlc: `${String(1_700_000_000_000 + seq).padStart(15, '0')}-0000`,
-    device: 'D2',
-    kind,
-    office: 'ALM01',
-    at: new Date(1_700_000_000_000 + seq).toISOString(),
-    actor: { login: 'aigerim', role: 'clerk' },
-    payload,
-  };
-  return { _id: contentEventId(content), ...content };
-}
+const event = eventFactory('D2');
 
 /** Random bytes (photos do not compress), base64 as CouchDB takes attachments in JSON. */
 function photo(bytes: number): string {
