@@ -565,6 +565,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     r: PouchDB.Replication.Replication<object>,
     idle: (v: boolean) => void,
     moved: (docs: readonly object[]) => void,
+    /**
+     * Whether a pause on a failure leaves the leg idle. The pull's: yes, nothing is moving and the
+     * failure is the line's to report (offline until a check passes), as the events' pull's is;
+     * held "not caught up", a desk whose server answers its checks but not its feed stayed
+     * "syncing" for ever. The push's: no, while something is pending (its own count says so).
+     */
+    idleOnFailure: boolean,
   ): void => {
     void r
       .on('active', () => {
@@ -578,8 +585,10 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         moved(info.docs);
       })
       .on('paused', (err: unknown) => {
-        if (err) pausedByError(err);
-        else {
+        if (err) {
+          if (idleOnFailure) idle(true);
+          pausedByError(err);
+        } else {
           idle(true);
           scansSettled();
         }
@@ -620,11 +629,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       scansUp,
       (v) => (scansUpIdle = v),
       (docs) => onPushed(docs.length),
+      false,
     );
     followScans(
       scansDown,
       (v) => (scansDownIdle = v),
       (docs) => onPulledDocs(docs),
+      true,
     );
   };
 
