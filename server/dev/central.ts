@@ -104,7 +104,8 @@ export async function startCentral(opts: {
       path.resolve(config),
       '--no-color',
     ],
-    { quiet: opts.quiet ?? false },
+    // tsx: the wrapper loads the hub's view engine from its TypeScript source (see the file).
+    { quiet: opts.quiet ?? false, execArgv: ['--import', 'tsx'] },
   );
   const url = localUrl(opts.host, opts.port);
   let writer: ReportsWriter | null = null;

@@ -150,4 +150,22 @@ validation._compile(original.replace(CLOBBER, `if (!newDoc._revisions) ${CLOBBER
 validation.loaded = true;
 require.cache[validationFile] = validation;
 
+/*
+ * Views: the office hub's view engine (server/hub/views.ts: PouchDB's own engine with each design
+ * function compiled once) instead of pouchdb-server's pouchdb-mapreduce, which compiles a new script
+ * in a new V8 context for every document it maps. The desks' view over 549,000 events took the
+ * stand-in about 20 minutes to build (issue 13's bench at 100,000 applications); CouchDB 3 builds
+ * views with its own indexer as documents arrive. Same results (views.test.ts checks them against
+ * the functions themselves); this process runs with tsx (server/dev/central.ts) to load it.
+ */
+const { viewsPlugin } = await import('../hub/views.ts');
+const serverLib = { paths: [path.dirname(require.resolve('pouchdb-server/lib/index.js'))] };
+const mapreduceFile = require.resolve('pouchdb-mapreduce', serverLib);
+const mapreduce = new Module(mapreduceFile);
+mapreduce.filename = mapreduceFile;
+// The engine of pouchdb-server's own PouchDB (7): the hub's (9) expects a newer core.
+mapreduce.exports = viewsPlugin(require(require.resolve('pouchdb-abstract-mapreduce', serverLib)));
+mapreduce.loaded = true;
+require.cache[mapreduceFile] = mapreduce;
+
 require('pouchdb-server/bin/pouchdb-server');

@@ -100,15 +100,22 @@ function ddocValidator(ddoc: { _id: string; views?: Record<string, { map?: unkno
     });
 }
 
-// The name of pouchdb-mapreduce's bookkeeping (`_local/mrviews`): the same indexes as before.
-const engine = createAbstractMapReduce('mrviews', mapper, reducer, ddocValidator);
+/**
+ * The plugin (`query` and `viewCleanup` on every database of the PouchDB it is added to) over the
+ * given build of the engine: the hub's own (9.0.0), or the development central's (pouchdb-server's
+ * PouchDB 7, whose core the engine 9 does not fit: server/dev/dev-central-server.mjs).
+ */
+export function viewsPlugin(create: typeof createAbstractMapReduce): PouchDB.Plugin {
+  // The name of pouchdb-mapreduce's bookkeeping (`_local/mrviews`): the same indexes as before.
+  const engine = create('mrviews', mapper, reducer, ddocValidator);
+  return {
+    query(this: PouchDB.Database, fun: unknown, opts: unknown, callback: unknown) {
+      return engine.query.call(this, fun, opts, callback);
+    },
+    viewCleanup(this: PouchDB.Database, callback: unknown) {
+      return engine.viewCleanup.call(this, callback);
+    },
+  };
+}
 
-/** The plugin: `query` and `viewCleanup` on every database of the PouchDB it is added to. */
-export const hubViews: PouchDB.Plugin = {
-  query(this: PouchDB.Database, fun: unknown, opts: unknown, callback: unknown) {
-    return engine.query.call(this, fun, opts, callback);
-  },
-  viewCleanup(this: PouchDB.Database, callback: unknown) {
-    return engine.viewCleanup.call(this, callback);
-  },
-};
+export const hubViews: PouchDB.Plugin = viewsPlugin(createAbstractMapReduce);
