@@ -32,7 +32,8 @@ function downloading(target: string, p: FirstDownloadProgress): SyncSnapshot {
     download: {
       have: p.docs,
       total: p.totalDocs,
-      apps: { have: p.apps, total: p.totalApps },
+      // Applications are counted once the whole plan is known (the view read to its end); documents before.
+      ...(p.totalApps !== null ? { apps: { have: p.apps, total: p.totalApps } } : {}),
       openDone: p.openDone,
       etaMs: p.etaMs,
     },
@@ -193,7 +194,7 @@ export function SyncController(): null {
         }
         if (live) useFieldStatus.setState({ state: field });
       } else if (first && (await needsFirstDownload(desk.office.db).catch(() => false)) && live) {
-        // Numbering waits for the numbers the server's events gave out (read first, in seconds):
+        // Numbering waits for the numbers the server's events gave out (the view read to its end):
         // should the download fail before, the live sync's first completed pull lifts the hold.
         desk.numbers.awaitServerNumbers();
         // Resumable (firstDownload asks the replica what it lacks): a download cut from central

@@ -5,10 +5,11 @@ import type { PouchDB } from '../store/pouch';
 /**
  * A desk's first download of its office database (a new desk, a replaced laptop, a wiped
  * profile), at the transport's speed instead of the live replication's: the server's desks' view
- * (`_design/kense_desk/_view/apps`, shared/couch/deskViews.ts), read whole in pages, gives every
- * event's revisions and each application's latest event, so the open applications come first and
- * the desk can work before the history has arrived; the events are fetched with `_bulk_get` in large batches, several requests ahead of the
- * write, and written as they are on the server (`new_edits: false`, relaxed durability:
+ * (`_design/kense_desk/_view/apps`, shared/couch/deskViews.ts), read in pages, gives every event's
+ * revisions and each application's latest event, so the open applications of each page are fetched
+ * as soon as it is read and the desk can work before the history (fetched once the view is read)
+ * has arrived; the events are fetched with `_bulk_get` in large batches, several requests ahead of
+ * the write, and written as they are on the server (`new_edits: false`, relaxed durability:
  * OfficeDb.writeReplicated). The live pull then starts from zero but finds every document
  * present (`_revs_diff`): it reads the server's changes feed once more and fetches nothing again;
  * the live push starts past what the download wrote (`pushSinceAfterDownload`).
@@ -25,9 +26,9 @@ export interface FirstDownloadProgress {
   /** Documents written here so far, and to fetch in all (this run's plan). */
   docs: number;
   totalDocs: number;
-  /** Applications whose events are all here, of all the server's. */
+  /** Applications whose events are all here, of all the server's (null while the view is still being read). */
   apps: number;
-  totalApps: number;
+  totalApps: number | null;
   /** The open applications (the inbox's) have all arrived. */
   openDone: boolean;
   /** Estimated time left, from the rate so far; null before the first batch. */
@@ -52,9 +53,10 @@ export interface FirstDownloadOptions {
   /** Runs even after a finished download, asking the replica what it lacks: a field laptop's widened scope. */
   again?: boolean;
   /**
-   * Every registration and outgoing number the server's events gave out, told once the plan is
-   * read and before any event is fetched: a desk reusing a desk code numbers after them even
-   * while the history that holds them is still to come (Desk.coverNumbers).
+   * Every registration and outgoing number the server's events gave out, told once the view is
+   * read and before any of the history is fetched (the desk holds its numbering until then): a
+   * desk reusing a desk code numbers after them even while the history that holds them is still
+   * to come (Desk.coverNumbers).
    */
   onNumbers?: (given: readonly string[]) => void | Promise<void>;
 }
@@ -115,8 +117,84 @@ function batchesOf<T extends { events: number; scans: number }>(
 
 export type IdRev = { id: string; rev: string };
 
+/** Events among `revs` that carry a scan (each counted once, whatever its revisions). */
+const scansIn = (revs: readonly IdRev[], scans: ReadonlySet<string>): number =>
+  new Set(revs.filter((r) => scans.has(r.id)).map((r) => r.id)).size;
+
+type Planned = { appId: string; events: number; scans: number; open: boolean };
+
+/**
+ * A download's plan as the view's pages extend it: batches in the order they are written (the open
+ * applications of each page as it is read, the history after the last), and what is known of the
+ * whole. The writer waits on it (`changed`) while the view is still being read.
+ */
+class Plan {
+  readonly batches: Planned[][] = [];
+  readonly apps = { all: 0, open: 0, done: 0 };
+  closed = false;
+  private plannedEvents = 0;
+  private expected = 0;
+  private failure: { error: unknown } | null = null;
+  private wake: () => void = () => undefined;
+  private next: Promise<void> = this.renew();
+
+  /** Whether the events in all are known: the view's row count has come, or the whole plan. */
+  get known(): boolean {
+    return this.closed || this.expected > 0;
+  }
+
+  /** Events in all: those planned, or the view's row count while it is still being read. */
+  get events(): number {
+    return this.closed ? this.plannedEvents : Math.max(this.plannedEvents, this.expected);
+  }
+
+  expectEvents(n: number): void {
+    this.expected = n;
+  }
+
+  add(batches: readonly Planned[][], apps: number, open: boolean): void {
+    for (const b of batches) {
+      this.batches.push(b);
+      this.plannedEvents += b.reduce((n, a) => n + a.events, 0);
+    }
+    this.apps.all += apps;
+    if (open) this.apps.open += apps;
+    this.changes();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.changes();
+  }
+
+  fail(error: unknown): void {
+    this.failure = { error };
+    this.changes();
+  }
+
+  /** Resolves at the plan's next change; rejects once the view could not be read. */
+  async changed(): Promise<void> {
+    if (!this.failure) await this.next;
+    if (this.failure) throw this.failure.error;
+  }
+
+  private changes(): void {
+    const wake = this.wake;
+    this.next = this.renew();
+    wake();
+  }
+
+  private renew(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+    });
+  }
+}
+
 interface ViewRows<V> {
   rows: { id: string; key: string; value: V }[];
+  /** Rows in the whole view (CouchDB gives it with every answer): here, the server's events. */
+  total_rows?: number;
 }
 
 /**
@@ -261,6 +339,16 @@ export interface ServerEvents {
   scans: Set<string>;
 }
 
+/** Applications whose rows are all read, as a page of the view completes them (see `readServerEvents`). */
+export interface ServerApps {
+  summaries: { key: string; value: AppSummary }[];
+  /** The view's rows in all (the server's events), as its first page tells. */
+  totalRows: number | null;
+  /** Every event's revisions and the events with a scan read so far (these applications' among them). */
+  revisionsOf: ReadonlyMap<string, readonly IdRev[]>;
+  scans: ReadonlySet<string>;
+}
+
 /**
  * The desks' view read whole, its rows (`reduce=false`) in pages of `pageRows` that follow each
  * other by key (`startkey` = the last page's last key, `skip` = that key's rows already read:
@@ -268,17 +356,25 @@ export interface ServerEvents {
  * application's summary is reduced here, by the view's own reduce: its `group=true` is a custom
  * JavaScript reduce over every row, which the dev central took 10 s over for 16,000 events and
  * CouchDB runs through its JavaScript engine group by group, where plain rows are an index read.
+ *
+ * `onApps` is told each page's applications as soon as all their rows are read (an application
+ * whose rows go on into the next page, with that page): a first download fetches a page's open
+ * applications while the next page is read, instead of waiting for the whole view (at 100,000
+ * applications, half a million rows).
  */
 export async function readServerEvents(
   remote: PouchDB.Database,
   pageRows: number,
   /** Only these applications (a field laptop's scope): asked by key, in chunks. */
   only?: readonly string[],
+  onApps?: (apps: ServerApps) => void,
 ): Promise<ServerEvents> {
   const values = new Map<string, AppEventValue[]>();
   const revisionsOf = new Map<string, IdRev[]>();
   const given: string[] = [];
   const scans = new Set<string>();
+  /** Applications read but not yet told to `onApps`, in the view's order. */
+  let untold: string[] = [];
   const take = (rows: ViewRows<AppEventValue>['rows']): void => {
     for (const r of rows) {
       let vs = values.get(r.key);
@@ -286,6 +382,7 @@ export async function readServerEvents(
       if (!vs || !revs) {
         values.set(r.key, (vs = []));
         revisionsOf.set(r.key, (revs = []));
+        untold.push(r.key);
       }
       vs.push(r.value);
       if (r.value.g) given.push(r.value.g);
@@ -293,12 +390,23 @@ export async function readServerEvents(
       revs.push({ id: r.id, rev: r.value.r }, ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })));
     }
   };
-  const summariesOf = (): ServerEvents['summaries'] =>
-    [...values].map(([key, vs]) => ({ key, value: appsReduce(null, vs, false) }));
+  const summaryOf = (key: string): { key: string; value: AppSummary } => ({
+    key,
+    value: appsReduce(null, values.get(key) ?? [], false),
+  });
+  let totalRows: number | null = null;
+  /** Tells the applications read whole so far: all but `open`, whose rows may go on. */
+  const tell = (open?: string): void => {
+    const keep = open !== undefined && untold[untold.length - 1] === open ? [open] : [];
+    const done = keep.length > 0 ? untold.slice(0, -1) : untold;
+    untold = keep;
+    if (done.length > 0) onApps?.({ summaries: done.map(summaryOf), totalRows, revisionsOf, scans });
+  };
   if (only) {
     for (let i = 0; i < only.length; i += KEYS_PER_REQUEST)
       take((await queryDeskView<AppEventValue>(remote, 'reduce=false', only.slice(i, i + KEYS_PER_REQUEST))).rows);
-    return { summaries: summariesOf(), revisionsOf, given, scans };
+    tell();
+    return { summaries: [...values.keys()].map(summaryOf), revisionsOf, given, scans };
   }
   let from: { key: string; skip: number } | null = null;
   for (;;) {
@@ -306,12 +414,15 @@ export async function readServerEvents(
       ? `&startkey=${encodeURIComponent(JSON.stringify(from.key))}&skip=${String(from.skip)}`
       : '';
     const page = await queryDeskView<AppEventValue>(remote, `reduce=false&limit=${String(pageRows)}${at}`);
+    totalRows ??= page.total_rows ?? null;
     take(page.rows);
     const last = page.rows[page.rows.length - 1];
     if (!last || page.rows.length < pageRows) break;
+    tell(last.key);
     from = { key: last.key, skip: values.get(last.key)?.length ?? 0 };
   }
-  return { summaries: summariesOf(), revisionsOf, given, scans };
+  tell();
+  return { summaries: [...values.keys()].map(summaryOf), revisionsOf, given, scans };
 }
 
 /** Keys per view request when applications are asked by id (a POST body of some 20 KB). */
@@ -349,81 +460,96 @@ export async function firstDownload(
   };
   const lacking = (wanted: readonly IdRev[]): Promise<IdRev[]> =>
     fresh ? Promise.resolve([...wanted]) : missingHere(local, wanted);
-  const [{ summaries, revisionsOf, given, scans }, others] = await Promise.all([
-    opts.events ?? readServerEvents(remote, opts.pageRows ?? 10_000),
-    otherDocs(remote),
-  ]);
-  await opts.onNumbers?.(given);
   const only = opts.only;
-  const scansOf = new Map<string, number>();
-  for (const [appId, revs] of revisionsOf) {
-    const n = new Set(revs.filter((r) => scans.has(r.id)).map((r) => r.id)).size;
-    if (n > 0) scansOf.set(appId, n);
-  }
-  const order = downloadOrder(only ? summaries.filter((s) => only.has(s.key)) : summaries, (a) => scansOf.get(a) ?? 0);
   // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
   if (!mark) await setMark(local, false, now());
-  const totalDocs = others.length + order.reduce((n, a) => n + a.events, 0);
-  const openApps = order.filter((a) => a.open).length;
+  const plan = new Plan();
+  let revisionsOf: ReadonlyMap<string, readonly IdRev[]> = new Map();
+  let scans: ReadonlySet<string> = new Set();
+  /** The closed applications met so far: the history, planned once the whole view is read. */
+  const history: { key: string; value: AppSummary }[] = [];
+  const planned = (summaries: readonly { key: string; value: AppSummary }[], open: boolean): void => {
+    const order = downloadOrder(summaries, (appId) => scansIn(revisionsOf.get(appId) ?? [], scans));
+    plan.add(batchesOf(order, batchDocs, SCANS_PER_BATCH), order.length, open);
+  };
+  // The open applications of each page of the view as soon as it is read (the inbox first); the
+  // history, newest first, once the whole view is read.
+  const takeApps = (apps: ServerApps): void => {
+    revisionsOf = apps.revisionsOf;
+    scans = apps.scans;
+    const mine = only ? apps.summaries.filter((a) => only.has(a.key)) : apps.summaries;
+    history.push(...mine.filter((a) => !isProbablyOpen(a.value)));
+    if (!only && apps.totalRows !== null) plan.expectEvents(apps.totalRows);
+    planned(
+      mine.filter((a) => isProbablyOpen(a.value)),
+      true,
+    );
+  };
+  const reading = (async (): Promise<void> => {
+    const events = opts.events
+      ? (takeApps({ ...opts.events, totalRows: null }), opts.events)
+      : await readServerEvents(remote, opts.pageRows ?? 10_000, undefined, takeApps);
+    await opts.onNumbers?.(events.given);
+    planned(history, false);
+    plan.close();
+  })();
+  reading.catch((e: unknown) => plan.fail(e));
+  const others = await otherDocs(remote).catch(async (e: unknown) => {
+    await reading.catch(() => undefined);
+    throw e;
+  });
   let docs = 0;
-  let apps = 0;
   const report = (): void => {
+    // Nothing to tell before the view's first page (its row count) or the whole plan is known.
+    if (!plan.known) return;
     const elapsed = now() - started;
+    const totalDocs = others.length + plan.events;
     opts.onProgress?.({
       docs,
       totalDocs,
-      apps,
-      totalApps: order.length,
-      openDone: apps >= openApps,
+      apps: plan.apps.done,
+      totalApps: plan.closed ? plan.apps.all : null,
+      openDone: plan.closed && plan.apps.done >= plan.apps.open,
       etaMs: docs > 0 ? Math.round((elapsed / docs) * Math.max(0, totalDocs - docs)) : null,
     });
   };
-  report();
-  // The directory and the escrows first: routing an application needs the staff directory.
-  await office.writeReplicated(await fetchDocs(remote, await lacking(others)), undefined, track);
-  docs += others.length;
-  report();
-  const fetchBatch = async (batch: { appId: string }[]): Promise<object[]> =>
+  const fetchBatch = async (batch: readonly { appId: string }[]): Promise<object[]> =>
     fetchDocs(remote, await lacking(batch.flatMap((a) => revisionsOf.get(a.appId) ?? [])), scans);
   // Several requests ahead of the write (the server and the replica each work all the time);
   // written in the plan's order, so the open applications land first. No batch mixes the two: the
   // inbox is whole as soon as the open applications' own batches land, whatever the history holds.
-  const batches = [
-    ...batchesOf(
-      order.filter((a) => a.open),
-      batchDocs,
-      SCANS_PER_BATCH,
-    ),
-    ...batchesOf(
-      order.filter((a) => !a.open),
-      batchDocs,
-      SCANS_PER_BATCH,
-    ),
-  ];
   const ahead: Promise<object[]>[] = [];
-  const launch = (i: number): void => {
-    const batch = batches[i];
-    if (!batch) return;
-    const p = fetchBatch(batch);
-    // Observed when its turn comes; until then a failure must not count as unhandled.
-    p.catch(() => undefined);
-    ahead[i] = p;
+  const launch = (upTo: number): void => {
+    for (let i = ahead.length; i < Math.min(upTo, plan.batches.length); i++) {
+      const p = fetchBatch(plan.batches[i] ?? []);
+      // Observed when its turn comes; until then a failure must not count as unhandled.
+      p.catch(() => undefined);
+      ahead[i] = p;
+    }
   };
-  for (let i = 0; i < inFlight; i++) launch(i);
   try {
-    for (let i = 0; i < batches.length; i++) {
-      const batch = batches[i] ?? [];
+    report();
+    // The directory and the escrows first: routing an application needs the staff directory.
+    await office.writeReplicated(await fetchDocs(remote, await lacking(others)), undefined, track);
+    docs += others.length;
+    report();
+    for (let i = 0; ; i++) {
+      // The view is still being read: its next open applications, or its end, are waited for.
+      while (i >= plan.batches.length && !plan.closed) await plan.changed();
+      const batch = plan.batches[i];
+      if (!batch) break;
       opts.signal?.throwIfAborted();
-      const fetched = await (ahead[i] ?? Promise.resolve([]));
       launch(i + inFlight);
+      const fetched = await (ahead[i] ?? Promise.resolve([]));
+      launch(i + 1 + inFlight);
       await office.writeReplicated(fetched, undefined, track);
       docs += batch.reduce((n, a) => n + a.events, 0);
-      apps += batch.length;
+      plan.apps.done += batch.length;
       report();
     }
   } catch (e) {
-    // Nothing goes on after the failure is reported: the requests ahead are let finish first.
-    await Promise.all(ahead.map((p) => p.catch(() => undefined)));
+    // Nothing goes on after the failure is reported: the requests ahead and the view's read are let finish first.
+    await Promise.all([...ahead, reading].map((p) => p.catch(() => undefined)));
     throw e;
   }
   if (mark?.done !== true)
