@@ -344,8 +344,11 @@ export interface ServerApps {
   summaries: { key: string; value: AppSummary }[];
   /** The view's rows in all (the server's events), as its first page tells. */
   totalRows: number | null;
-  /** Every event's revisions and the events with a scan read so far (these applications' among them). */
-  revisionsOf: ReadonlyMap<string, readonly IdRev[]>;
+  /**
+   * Every event's revisions and the events with a scan read so far (these applications' among
+   * them). A first download drops an application's revisions once its events are fetched.
+   */
+  revisionsOf: Map<string, IdRev[]>;
   scans: ReadonlySet<string>;
 }
 
@@ -369,7 +372,11 @@ export async function readServerEvents(
   only?: readonly string[],
   onApps?: (apps: ServerApps) => void,
 ): Promise<ServerEvents> {
+  // Rows' values only until their application is read whole: then its summary (at 100,000
+  // applications the rows are half a million objects the window would otherwise hold, and trace at
+  // every major garbage collection, for the whole download).
   const values = new Map<string, AppEventValue[]>();
+  const summaries = new Map<string, AppSummary>();
   const revisionsOf = new Map<string, IdRev[]>();
   const given: string[] = [];
   const scans = new Set<string>();
@@ -380,6 +387,8 @@ export async function readServerEvents(
       let vs = values.get(r.key);
       let revs = revisionsOf.get(r.key);
       if (!vs || !revs) {
+        // Told already (a key the server's paging repeated): counted once.
+        if (summaries.has(r.key)) continue;
         values.set(r.key, (vs = []));
         revisionsOf.set(r.key, (revs = []));
         untold.push(r.key);
@@ -390,23 +399,26 @@ export async function readServerEvents(
       revs.push({ id: r.id, rev: r.value.r }, ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })));
     }
   };
-  const summaryOf = (key: string): { key: string; value: AppSummary } => ({
-    key,
-    value: appsReduce(null, values.get(key) ?? [], false),
-  });
   let totalRows: number | null = null;
   /** Tells the applications read whole so far: all but `open`, whose rows may go on. */
   const tell = (open?: string): void => {
     const keep = open !== undefined && untold[untold.length - 1] === open ? [open] : [];
     const done = keep.length > 0 ? untold.slice(0, -1) : untold;
     untold = keep;
-    if (done.length > 0) onApps?.({ summaries: done.map(summaryOf), totalRows, revisionsOf, scans });
+    const told: { key: string; value: AppSummary }[] = [];
+    for (const key of done) {
+      const value = appsReduce(null, values.get(key) ?? [], false);
+      values.delete(key);
+      summaries.set(key, value);
+      told.push({ key, value });
+    }
+    if (told.length > 0) onApps?.({ summaries: told, totalRows, revisionsOf, scans });
   };
   if (only) {
     for (let i = 0; i < only.length; i += KEYS_PER_REQUEST)
       take((await queryDeskView<AppEventValue>(remote, 'reduce=false', only.slice(i, i + KEYS_PER_REQUEST))).rows);
     tell();
-    return { summaries: [...values.keys()].map(summaryOf), revisionsOf, given, scans };
+    return { summaries: summaryList(summaries), revisionsOf, given, scans };
   }
   let from: { key: string; skip: number } | null = null;
   for (;;) {
@@ -422,8 +434,11 @@ export async function readServerEvents(
     from = { key: last.key, skip: values.get(last.key)?.length ?? 0 };
   }
   tell();
-  return { summaries: [...values.keys()].map(summaryOf), revisionsOf, given, scans };
+  return { summaries: summaryList(summaries), revisionsOf, given, scans };
 }
+
+const summaryList = (m: ReadonlyMap<string, AppSummary>): { key: string; value: AppSummary }[] =>
+  [...m].map(([key, value]) => ({ key, value }));
 
 /** Keys per view request when applications are asked by id (a POST body of some 20 KB). */
 const KEYS_PER_REQUEST = 500;
@@ -464,7 +479,7 @@ export async function firstDownload(
   // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
   if (!mark) await setMark(local, false, now());
   const plan = new Plan();
-  let revisionsOf: ReadonlyMap<string, readonly IdRev[]> = new Map();
+  let revisionsOf: Map<string, IdRev[]> = new Map();
   let scans: ReadonlySet<string> = new Set();
   /** The closed applications met so far: the history, planned once the whole view is read. */
   const history: { key: string; value: AppSummary }[] = [];
@@ -513,8 +528,12 @@ export async function firstDownload(
       etaMs: docs > 0 ? Math.round((elapsed / docs) * Math.max(0, totalDocs - docs)) : null,
     });
   };
-  const fetchBatch = async (batch: readonly { appId: string }[]): Promise<object[]> =>
-    fetchDocs(remote, await lacking(batch.flatMap((a) => revisionsOf.get(a.appId) ?? [])), scans);
+  const fetchBatch = async (batch: readonly { appId: string }[]): Promise<object[]> => {
+    const wanted = batch.flatMap((a) => revisionsOf.get(a.appId) ?? []);
+    // Not held for the rest of the download (the caller's own events are left as they are).
+    if (!opts.events) for (const a of batch) revisionsOf.delete(a.appId);
+    return fetchDocs(remote, await lacking(wanted), scans);
+  };
   // Several requests ahead of the write (the server and the replica each work all the time);
   // written in the plan's order, so the open applications land first. No batch mixes the two: the
   // inbox is whole as soon as the open applications' own batches land, whatever the history holds.
