@@ -74,6 +74,20 @@ async function serverOffice(): Promise<{ remote: PouchDB.Database; open: string[
   return { remote, open, closed };
 }
 
+/** `n` closed applications of three events each (PAST000…), after the open ones in the view's order. */
+async function addHistory(remote: PouchDB.Database, n: number): Promise<void> {
+  const history: Record<string, unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const appId = `PAST${String(i).padStart(3, '0')}`;
+    history.push(
+      event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
+      event(appId, 'step_done', { stepId: 's1' }),
+      event(appId, 'issued', { stepId: 's2' }),
+    );
+  }
+  await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
+}
+
 async function localOffice(): Promise<OfficeDb> {
   const office = await openOfficeDb('ALM01', { name: `fd_${Math.random().toString(36).slice(2, 8)}` });
   cleanup.push(() => office.db.destroy());
@@ -238,16 +252,7 @@ describe('a first download (real server, real IndexedDB)', () => {
   it('fetches the open applications of each page of the view while the next page is read', async () => {
     const { remote, open } = await serverOffice();
     // Twenty closed applications after the open ones in the view's order: 60 rows more, 15 pages of 5.
-    const history: Record<string, unknown>[] = [];
-    for (let i = 0; i < 20; i++) {
-      const appId = `PAST${String(i).padStart(3, '0')}`;
-      history.push(
-        event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
-        event(appId, 'step_done', { stepId: 's1' }),
-        event(appId, 'issued', { stepId: 's2' }),
-      );
-    }
-    await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
+    await addHistory(remote, 20);
     const calls: string[] = [];
     const http = remote as unknown as { fetch: (path: string, init?: RequestInit) => Promise<Response> };
     const fetchHere = http.fetch.bind(http);
@@ -330,16 +335,7 @@ describe('a first download (real server, real IndexedDB)', () => {
     mineId: string;
   }> {
     const { remote } = await serverOffice();
-    const history: Record<string, unknown>[] = [];
-    for (let i = 0; i < 100; i++) {
-      const appId = `PAST${String(i).padStart(3, '0')}`;
-      history.push(
-        event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
-        event(appId, 'step_done', { stepId: 's1' }),
-        event(appId, 'issued', { stepId: 's2' }),
-      );
-    }
-    await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
+    await addHistory(remote, 100);
     const office = await openOfficeDb('ALM01', {
       name: `fd_${Math.random().toString(36).slice(2, 8)}`,
       keys: await throwawayDeskKeys(),
