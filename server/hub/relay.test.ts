@@ -5,7 +5,7 @@ import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PULL_SELECTORS, PUSH_SELECTOR, startRelay, tolerantInfo } from './relay';
+import { isPulled, PULL_SELECTORS, PUSH_SELECTOR, startRelay, tolerantInfo, withPulled } from './relay';
 import { HUB_ADAPTER, leveldbAdapter } from './storage';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kense-hub-relay-'));
@@ -92,5 +92,49 @@ describe('what the hub relays', () => {
     } finally {
       await relay.stop();
     }
+  });
+
+  it('counts as waiting only what central lacks, not what the pulls took from it (a hub just seeded)', async () => {
+    const central = open('central-seeding');
+    await central.bulkDocs(Array.from({ length: 300 }, (_, i) => ({ _id: `evt:C${i}:1:D`, kind: 'registered' })));
+    // The push has not compared anything with central yet (its first batch never ends), as when it
+    // is minutes behind a seeding.
+    central.revsDiff = (() => new Promise(() => undefined));
+    const local = open('hub-seeding');
+    const relay = startRelay({ local, central, probe: central, log: () => undefined, onError: () => undefined });
+    try {
+      const deadline = Date.now() + 20_000;
+      let waiting = -1;
+      while (Date.now() < deadline) {
+        const docs = (await local.info()).doc_count;
+        waiting = (await relay.state()).waiting.events;
+        if (docs === 300 && waiting === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await local.info()).doc_count).toBe(300);
+      expect(waiting).toBe(0);
+      // A desk's event written to the hub is waiting for central.
+      await local.put({ _id: 'evt:DESK:1:D', kind: 'registered' });
+      expect((await relay.state()).waiting.events).toBe(1);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('keeps the pulled ranges merged and finds a sequence in them', () => {
+    let r = withPulled([], 10, 20);
+    r = withPulled(r, 20, 25);
+    r = withPulled(r, 30, 40);
+    r = withPulled(r, 0, 5);
+    expect(r).toEqual([
+      [0, 5],
+      [10, 25],
+      [30, 40],
+    ]);
+    expect([0, 1, 5, 6, 10, 11, 25, 26, 30, 31, 40, 41].filter((s) => isPulled(r, s))).toEqual([1, 5, 11, 25, 31, 40]);
+    expect(withPulled(r, 3, 12)).toEqual([
+      [0, 25],
+      [30, 40],
+    ]);
   });
 });
