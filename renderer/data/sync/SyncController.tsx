@@ -10,10 +10,12 @@ import { useFieldStatus } from './fieldStore';
 import { PouchDB } from '../store/pouch';
 import {
   firstDownload,
-  forgetPushSince,
+  forgetHandOver,
   needsFirstDownload,
+  pullSinceAfterDownload,
   pushSinceAfterDownload,
   type FirstDownloadProgress,
+  type PullSince,
 } from './firstDownload';
 import { openRemote, startSync, type SyncHandle, type SyncOptions, type SyncSnapshot } from './sync';
 
@@ -125,24 +127,31 @@ export function SyncController(): null {
       };
     };
     // After a first download the push starts past what it wrote (its first pass would open every
-    // downloaded document); forgotten once a push has run to the end from there.
+    // downloaded document), and the pull from the server it came from past that server's sequence
+    // before it (its first pass would ask about every downloaded document); forgotten once a sync
+    // has been online, with checkpoints of its own.
     let pushSince: string | number | undefined;
+    let pullSince: PullSince | undefined;
     const startAll = (): void => {
       running = targetList.map(({ name, url }) => {
         // The line gzips bodies, watches for stalls and brings the sync back as soon as it returns.
         const { remote, line } = openRemote(`${url}/${officeDbName(desk.config.office)}`, credentials);
+        const fieldOpts = fieldOptions(url);
+        const handedOver = !fieldOpts.pull && pullSince?.server === remote.name ? pullSince.since : undefined;
         const handle = startSync(desk.office.db, remote, {
           target: name,
           line,
           ownDevice: desk.deviceId,
           author: credentials.username,
-          ...fieldOptions(url),
+          ...fieldOpts,
+          ...(handedOver !== undefined ? { pull: { since: handedOver } } : {}),
           ...(pushSince !== undefined ? { push: { since: pushSince } } : {}),
           onChange: (snapshot) => {
             if (!live) return;
-            if (snapshot.state === 'online' && pushSince !== undefined) {
+            if (snapshot.state === 'online' && (pushSince !== undefined || pullSince !== undefined)) {
               pushSince = undefined;
-              forgetPushSince(desk.office.db).catch((e: unknown) => console.warn('first download mark', e));
+              pullSince = undefined;
+              forgetHandOver(desk.office.db).catch((e: unknown) => console.warn('first download mark', e));
             }
             useSyncStatus.setState((s) => ({ snapshots: { ...s.snapshots, [name]: snapshot } }));
             // A wiped desk numbers again once one pull from a server it reaches has run to the end.
@@ -219,6 +228,7 @@ export function SyncController(): null {
         }
       }
       pushSince = await pushSinceAfterDownload(desk.office.db).catch(() => undefined);
+      pullSince = await pullSinceAfterDownload(desk.office.db).catch(() => undefined);
       if (live) startAll();
     })();
     return () => {

@@ -4,8 +4,9 @@ import { contentEventId } from '@shared/events';
 import { adminHeaders as adminHeadersOf, eventFactory } from '../../../tests/fixtures/centralEvents';
 import {
   firstDownload,
-  forgetPushSince,
+  forgetHandOver,
   isFirstDownloadDone,
+  pullSinceAfterDownload,
   pushSinceAfterDownload,
   needsFirstDownload,
   queryDeskView,
@@ -403,8 +404,10 @@ describe('a first download (real server, real IndexedDB)', () => {
     const office = await localOffice();
     expect(await firstDownload(office, remote)).toBe('done');
     expect(await pushSinceAfterDownload(office.db)).toBeDefined();
-    await forgetPushSince(office.db);
+    expect(await pullSinceAfterDownload(office.db)).toBeDefined();
+    await forgetHandOver(office.db);
     expect(await pushSinceAfterDownload(office.db)).toBeUndefined();
+    expect(await pullSinceAfterDownload(office.db)).toBeUndefined();
     expect(await isFirstDownloadDone(office.db)).toBe(true);
 
     const cutOffice = await localOffice();
@@ -417,5 +420,51 @@ describe('a first download (real server, real IndexedDB)', () => {
     await expect(firstDownload(cut, remote, { batchDocs: 4 })).rejects.toThrow('closed');
     expect(await firstDownload(cutOffice, remote, { batchDocs: 4 })).toBe('done');
     expect(await pushSinceAfterDownload(cutOffice.db)).toBeUndefined();
+    expect(await pullSinceAfterDownload(cutOffice.db)).toBeUndefined();
+  });
+
+  it('hands over to a live pull that starts at the server’s sequence before the download: nothing downloaded is asked about again, what came meanwhile comes', async () => {
+    const { remote } = await serverOffice();
+    await addHistory(remote, 50);
+    const office = await localOffice();
+    const before = (await remote.info()).update_seq;
+    // Another desk's registration reaches the server while this desk downloads.
+    const late = event('LATE1', 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' });
+    const written: { put: Promise<unknown> | null } = { put: null };
+    expect(
+      await firstDownload(office, remote, {
+        batchDocs: 20,
+        onProgress: (p) => {
+          if (!written.put && p.docs > 40) written.put = remote.put(late);
+        },
+      }),
+    ).toBe('done');
+    expect(written.put).not.toBeNull();
+    await written.put;
+    const handed = await pullSinceAfterDownload(office.db);
+    expect(handed).toEqual({ server: remote.name, since: before });
+    // What the live pull asks the replica about (`_revs_diff` on the pull's target).
+    const asked: string[] = [];
+    const revsDiff = office.db.revsDiff.bind(office.db);
+    office.db.revsDiff = (diff: PouchDB.Core.RevisionDiffOptions) => {
+      asked.push(...Object.keys(diff));
+      return revsDiff(diff);
+    };
+    let online: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => (online = resolve));
+    const handle = startSync(office.db, remote, {
+      target: 'central',
+      ownDevice: 'D9',
+      author: 'aigerim',
+      maxBackoffMs: 500,
+      pull: { since: handed?.since ?? 0 },
+      onChange: (s) => {
+        if (s.state === 'online') online();
+      },
+    });
+    cleanup.push(() => handle.stop());
+    await reached;
+    expect(asked).toEqual([String(late['_id'])]);
+    expect((await office.db.get(String(late['_id'])))._id).toBe(late['_id']);
   });
 });

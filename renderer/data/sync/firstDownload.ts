@@ -10,9 +10,9 @@ import type { PouchDB } from '../store/pouch';
  * as soon as it is read and the desk can work before the history (fetched once the view is read)
  * has arrived; the events are fetched with `_bulk_get` in large batches, several requests ahead of
  * the write, and written as they are on the server (`new_edits: false`, relaxed durability:
- * OfficeDb.writeReplicated). The live pull then starts from zero but finds every document
- * present (`_revs_diff`): it reads the server's changes feed once more and fetches nothing again;
- * the live push starts past what the download wrote (`pushSinceAfterDownload`).
+ * OfficeDb.writeReplicated). The live pull then starts at the server's sequence read before the
+ * view (`pullSinceAfterDownload`), and the live push past what the download wrote
+ * (`pushSinceAfterDownload`): neither reads the downloaded documents again.
  *
  * Resumable: a download that finds documents here or its own unfinished mark asks the replica, per
  * batch, which revisions it lacks (`revsDiff`), so a reload or a cut in the middle starts over the
@@ -276,6 +276,14 @@ interface Mark {
   done?: boolean;
   /** Where the live push starts after this download (see `pushSinceAfterDownload`). */
   pushSince?: number | string;
+  /** Where the live pull from the server downloaded from starts (see `pullSinceAfterDownload`). */
+  pullSince?: PullSince;
+}
+
+/** A server's update sequence, and which server's (a hub's sequences are its own). */
+export interface PullSince {
+  server: string;
+  since: number | string;
 }
 
 const markOf = (local: PouchDB.Database): Promise<Mark | null> => local.get<Mark>(FIRST_DOWNLOAD_DOC).catch(() => null);
@@ -295,14 +303,20 @@ export async function needsFirstDownload(local: PouchDB.Database): Promise<boole
   return (await local.info()).doc_count === 0;
 }
 
-async function setMark(local: PouchDB.Database, done: boolean, at: number, pushSince?: number | string): Promise<void> {
+async function setMark(
+  local: PouchDB.Database,
+  done: boolean,
+  at: number,
+  handOver: Pick<Mark, 'pushSince' | 'pullSince'> = {},
+): Promise<void> {
   const prev = await markOf(local);
   await local.put({
     _id: FIRST_DOWNLOAD_DOC,
     ...(prev?._rev ? { _rev: prev._rev } : {}),
     done,
     at,
-    ...(pushSince !== undefined ? { pushSince } : {}),
+    ...(handOver.pushSince !== undefined ? { pushSince: handOver.pushSince } : {}),
+    ...(handOver.pullSince !== undefined ? { pullSince: handOver.pullSince } : {}),
   });
 }
 
@@ -314,18 +328,31 @@ async function setMark(local: PouchDB.Database, done: boolean, at: number, pushS
  * blocked) lies above it. Told only by a download that ran from an empty replica to its end in one
  * go: a resumed one cannot know what was written between its runs (the live sync may have run), and
  * its push reads the replica from its own checkpoint as before. Kept until the live push has passed
- * it (`forgetPushSince`): a restart before that starts there again, never from the beginning.
+ * it (`forgetHandOver`): a restart before that starts there again, never from the beginning.
  */
 export async function pushSinceAfterDownload(local: PouchDB.Database): Promise<number | string | undefined> {
   const mark = await markOf(local);
   return mark?.done === true ? mark.pushSince : undefined;
 }
 
-/** The live push has its own checkpoint now: later starts go on from it. */
-export async function forgetPushSince(local: PouchDB.Database): Promise<void> {
+/**
+ * Where the live pull from the server the download came from may start: that server's update
+ * sequence read before the download read its view. Whatever changed there after it comes through
+ * the changes feed; whatever before it was in the view and was fetched. Without it the pull read the
+ * server's whole changes feed once more and asked the replica about every document (`_revs_diff`
+ * over half a million at 100,000 applications: minutes of the window's thread). Told only by a
+ * download from an empty replica (a resumed one may hold what the server has since deleted).
+ */
+export async function pullSinceAfterDownload(local: PouchDB.Database): Promise<PullSince | undefined> {
   const mark = await markOf(local);
-  if (mark?.pushSince === undefined) return;
-  const { pushSince: _gone, ...rest } = mark;
+  return mark?.done === true ? mark.pullSince : undefined;
+}
+
+/** The live sync has its own checkpoints now (it has been online): later starts go on from them. */
+export async function forgetHandOver(local: PouchDB.Database): Promise<void> {
+  const mark = await markOf(local);
+  if (mark?.pushSince === undefined && mark?.pullSince === undefined) return;
+  const { pushSince: _push, pullSince: _pull, ...rest } = mark;
   await local.put({ ...rest, _id: FIRST_DOWNLOAD_DOC });
 }
 
@@ -476,6 +503,8 @@ export async function firstDownload(
   const lacking = (wanted: readonly IdRev[]): Promise<IdRev[]> =>
     fresh ? Promise.resolve([...wanted]) : missingHere(local, wanted);
   const only = opts.only;
+  // The server's sequence before its view is read: the live pull's start (pullSinceAfterDownload).
+  const serverSeq = fresh && !only && !opts.events ? (await remote.info()).update_seq : undefined;
   // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
   if (!mark) await setMark(local, false, now());
   const plan = new Plan();
@@ -576,7 +605,10 @@ export async function firstDownload(
       // In the queue: nothing else writes until the mark is down.
       const end = (await local.info()).update_seq;
       if (end !== lastEnd) ownFrom ??= lastEnd;
-      await setMark(local, true, now(), fresh ? (ownFrom ?? end) : undefined);
+      await setMark(local, true, now(), {
+        ...(fresh ? { pushSince: ownFrom ?? end } : {}),
+        ...(serverSeq !== undefined ? { pullSince: { server: remote.name, since: serverSeq } } : {}),
+      });
     });
   return 'done';
 }

@@ -113,10 +113,12 @@ export interface SyncOptions {
   heartbeatMs?: number;
   probeTimeoutMs?: number;
   /**
-   * A field laptop's pull (field.ts): only what the selector matches, and, the first time this
-   * sync starts, from `since` (later restarts go on from the replication's own checkpoint).
+   * The pull (events and scans): a field laptop's only what the selector matches (field.ts); and,
+   * the first time this sync starts, from `since`, a sequence of the server (a field laptop's scope
+   * decided there, or a first download's start: firstDownload.ts `pullSinceAfterDownload`). PouchDB
+   * writes it as the pull's checkpoint, so later restarts go on from the replication's own.
    */
-  pull?: { selector: Record<string, unknown>; since?: string | number };
+  pull?: { selector?: Record<string, unknown>; since?: string | number };
   /**
    * Where the push (events and scans) starts the first time this sync starts: past what a first
    * download wrote (firstDownload.ts `pushSinceAfterDownload`), a sequence of the local replica.
@@ -361,7 +363,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   let remoteDocs: number | null = null;
   const measureDownload = async (): Promise<void> => {
     // A field laptop holds part of the server's documents by design: the counts say nothing.
-    if (remoteDocs === null || opts.pull) return;
+    if (remoteDocs === null || opts.pull?.selector) return;
     const here = await local.info();
     if (stopped) return;
     const download = downloadProgress(here.doc_count, remoteDocs);
