@@ -5,7 +5,7 @@ import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isPulled, PULL_SELECTORS, PUSH_SELECTOR, startRelay, tolerantInfo, withPulled } from './relay';
+import { isPulled, PULL_SELECTORS, PUSH_BATCH, PUSH_SELECTOR, startRelay, tolerantInfo, withPulled } from './relay';
 import { HUB_ADAPTER, leveldbAdapter } from './storage';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kense-hub-relay-'));
@@ -99,7 +99,7 @@ describe('what the hub relays', () => {
     await central.bulkDocs(Array.from({ length: 300 }, (_, i) => ({ _id: `evt:C${i}:1:D`, kind: 'registered' })));
     // The push has not compared anything with central yet (its first batch never ends), as when it
     // is minutes behind a seeding.
-    central.revsDiff = (() => new Promise(() => undefined));
+    central.revsDiff = () => new Promise(() => undefined);
     const local = open('hub-seeding');
     const relay = startRelay({ local, central, probe: central, log: () => undefined, onError: () => undefined });
     try {
@@ -136,5 +136,53 @@ describe('what the hub relays', () => {
       [0, 25],
       [30, 40],
     ]);
+  });
+
+  it('a push held by central reads one batch, however much is written meanwhile (nothing queued in memory)', async () => {
+    const central = open('central-flood');
+    const local = open('hub-flood');
+    // What the hub's changes feed hands the push (the only reader that filters by a selector).
+    let handed = 0;
+    const changes = local.changes.bind(local);
+    local.changes = ((o?: PouchDB.Core.ChangesOptions & { selector?: object }) => {
+      const feed = changes(o);
+      if (o?.selector) void feed.on('change', () => handed++);
+      return feed;
+    }) as typeof local.changes;
+    let paused: () => void = () => undefined;
+    const relay = startRelay({ local, central, probe: central, log: () => undefined, onError: () => undefined });
+    try {
+      await local.put({ _id: 'evt:A:1:D', kind: 'registered' });
+      // Central has it: the push has caught up.
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && !(await central.get('evt:A:1:D').catch(() => null)))
+        await new Promise((r) => setTimeout(r, 50));
+      // Now central stops answering the push's comparisons (a slow uplink), and the pulls write a lot.
+      central.revsDiff = () => {
+        paused();
+        return new Promise(() => undefined);
+      };
+      const held = new Promise<void>((r) => (paused = r));
+      await local.put({ _id: 'evt:A:2:D', kind: 'registered' });
+      await held;
+      handed = 0;
+      // Seen by a feed of our own: the push's, had it one, would have seen them as well.
+      let seen = 0;
+      const all = new Promise<void>((resolve) => {
+        const feed = changes({ since: 'now', live: true }).on('change', () => {
+          if (++seen < 2000) return;
+          feed.cancel();
+          resolve();
+        });
+      });
+      for (let k = 0; k < 4; k++)
+        await local.bulkDocs(
+          Array.from({ length: 500 }, (_, i) => ({ _id: `evt:B${k}-${i}:1:D`, kind: 'registered' })),
+        );
+      await all;
+      expect(handed).toBeLessThanOrEqual(PUSH_BATCH);
+    } finally {
+      await relay.stop();
+    }
   });
 });

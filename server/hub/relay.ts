@@ -19,6 +19,7 @@
  * central's design documents never overwrite the hub's.
  */
 import type { HubHealthError } from '../../shared/hub/health';
+import { onePassReplication } from './onePass';
 
 /** What the hub sends to central: events (with their attachments) and desk-key escrows. */
 export const PUSH_SELECTOR = { _id: { $regex: '^(evt|deskkey):' } };
@@ -230,11 +231,22 @@ export function startRelay(opts: RelayOptions): Relay {
     back_off_function: backOff,
     ...(opts.batchSize ? { batch_size: opts.batchSize } : {}),
   };
-  const push = opts.local.replicate.to(opts.central, {
-    ...common,
-    batch_size: opts.batchSize ?? PUSH_BATCH,
-    batches_limit: 1,
-    selector: PUSH_SELECTOR,
+  // In passes, not live: a live push queues every change the pulls write, however far behind it is
+  // (onePass.ts: what ended a hub seeding 100,000 applications).
+  const push = onePassReplication({
+    pass: () =>
+      opts.local.replicate.to(opts.central, {
+        live: false,
+        retry: false,
+        batch_size: opts.batchSize ?? PUSH_BATCH,
+        batches_limit: 1,
+        selector: PUSH_SELECTOR,
+      }),
+    watch: (onChange) => {
+      const feed = opts.local.changes({ since: 'now', live: true }).on('change', onChange);
+      return () => feed.cancel();
+    },
+    backOff,
   });
   // What the pulls write is on central already: not waiting for it (PulledRanges).
   const pulling = recordingPulls(opts.local, (from, to) => {
@@ -296,7 +308,7 @@ export function startRelay(opts: RelayOptions): Relay {
   }
   // How far central has every event the hub had: the push's checkpoints.
   // (PouchDB emits 'checkpoint' after each batch's checkpoint is written; its types omit the event.)
-  (push as unknown as NodeJS.EventEmitter).on('checkpoint', (c: { checkpoint?: number | string }) => {
+  push.on('checkpoint', (c: { checkpoint?: number | string }) => {
     if (c.checkpoint === undefined) return;
     void loaded.then(() => {
       const pushedSeq = c.checkpoint ?? record.pushedSeq;
