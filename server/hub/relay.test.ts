@@ -97,6 +97,16 @@ describe('what the hub relays', () => {
   it('counts as waiting only what central lacks, not what the pulls took from it (a hub just seeded)', async () => {
     const central = open('central-seeding');
     await central.bulkDocs(Array.from({ length: 300 }, (_, i) => ({ _id: `evt:C${i}:1:D`, kind: 'registered' })));
+    // Scans and the staff directory too: three pulls writing at once.
+    const photo = { 'p.jpg': { content_type: 'image/jpeg', data: Buffer.from('jpeg').toString('base64') } };
+    await central.bulkDocs([
+      ...Array.from({ length: 40 }, (_, i) => ({
+        _id: `evt:S${i}:1:D`,
+        kind: 'attachment_added',
+        _attachments: photo,
+      })),
+      ...Array.from({ length: 5 }, (_, i) => ({ _id: `staff:u${i}`, login: `u${i}` })),
+    ]);
     // The push has not compared anything with central yet (its first batch never ends), as when it
     // is minutes behind a seeding.
     central.revsDiff = () => new Promise(() => undefined);
@@ -108,10 +118,10 @@ describe('what the hub relays', () => {
       while (Date.now() < deadline) {
         const docs = (await local.info()).doc_count;
         waiting = (await relay.state()).waiting.events;
-        if (docs === 300 && waiting === 0) break;
+        if (docs === 345 && waiting === 0) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      expect((await local.info()).doc_count).toBe(300);
+      expect((await local.info()).doc_count).toBe(345);
       expect(waiting).toBe(0);
       // A desk's event written to the hub is waiting for central.
       await local.put({ _id: 'evt:DESK:1:D', kind: 'registered' });

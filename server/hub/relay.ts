@@ -138,7 +138,7 @@ export function isPulled(ranges: PulledRanges, seq: number): boolean {
  */
 export function recordingPulls(local: PouchDB.Database, onRange: (from: number, to: number) => void): PouchDB.Database {
   const handle = Object.create(local) as PouchDB.Database;
-  const bulkDocs = async (docs: unknown, options?: unknown): Promise<unknown> => {
+  const write = async (docs: unknown, options?: unknown): Promise<unknown> => {
     const before = (await local.info()).update_seq;
     const res = await (local.bulkDocs as (d: unknown, o?: unknown) => Promise<unknown>)(docs, options);
     const list = (Array.isArray(docs) ? docs : ((docs as { docs?: unknown[] }).docs ?? [])) as {
@@ -147,16 +147,20 @@ export function recordingPulls(local: PouchDB.Database, onRange: (from: number, 
     }[];
     if (typeof before === 'number' && list.length > 0) {
       const written = new Set(list.map((d) => `${String(d._id)}@${String(d._rev)}`));
-      void local
-        .changes({ since: before, limit: written.size })
-        .then((page) => {
-          const ours = page.results.every((r) => r.changes.some((c) => written.has(`${r.id}@${c.rev}`)));
-          if (page.results.length === written.size && ours && typeof page.last_seq === 'number')
-            onRange(before, page.last_seq);
-        })
-        .catch(() => undefined);
+      const page = await local.changes({ since: before, limit: written.size }).catch(() => null);
+      const ours = page?.results.every((r) => r.changes.some((c) => written.has(`${r.id}@${c.rev}`)));
+      if (page && ours && page.results.length === written.size && typeof page.last_seq === 'number')
+        onRange(before, page.last_seq);
     }
     return res;
+  };
+  // The pulls' writes one at a time (LevelDB takes them one at a time anyway): one pull's write
+  // landing amid another's would leave both without a range.
+  let queue: Promise<unknown> = Promise.resolve();
+  const bulkDocs = (docs: unknown, options?: unknown): Promise<unknown> => {
+    const run = queue.then(() => write(docs, options));
+    queue = run.catch(() => undefined);
+    return run;
   };
   handle.bulkDocs = bulkDocs as typeof local.bulkDocs;
   return handle;
@@ -376,7 +380,9 @@ export function startRelay(opts: RelayOptions): Relay {
       // would fail unhandled against a store closing under them); one that never says so is not
       // waited for long.
       await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2000))]);
-      await saving;
+      // The pulled ranges noted since the last save (a restart would count their events as waiting).
+      await loaded;
+      await save();
     },
   };
 }
