@@ -16,8 +16,8 @@ import { chooseExecutor } from './flow';
  */
 const OWN_CENTRAL_PORT = CENTRAL_PORT + 3;
 const HUB_PORT = CENTRAL_PORT + 4;
-/** The Kense central service beside this test's own central (staff accounts for the hub). */
-const SERVICE_PORT = CENTRAL_PORT + 6;
+/** The Kense central service beside this test's own central (staff accounts for the hub); +5 and +6 are packaged-hub.spec's. */
+const SERVICE_PORT = CENTRAL_PORT + 7;
 const SHOTS = 'artifacts/screenshots';
 const staff = [
   { login: 'aigerim', password: e2ePassword('aigerim'), role: 'clerk', office: 'ALM01' },
@@ -58,6 +58,11 @@ async function signIn(url: string, name: string, password: string): Promise<numb
   }).catch(() => null);
   return r?.status ?? 0;
 }
+
+// The second test reads what the first recorded, on this file's central and hub: were the first to
+// fail, Playwright would start the file's servers afresh for the second, empty, and report a
+// second failure that is only the first's.
+test.describe.configure({ mode: 'serial' });
 
 let centralDir = '';
 let central: Server | null = null;
