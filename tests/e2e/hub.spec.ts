@@ -211,10 +211,28 @@ test('two desks keep routing through the hub while central is down; central gets
     .poll(async () => (await centralEvents()).map((e) => `${e.kind}:${e.actor.login}`).sort(), { timeout: 60_000 })
     .toEqual(['registered:aigerim', 'resolution:bolat']);
   for (const page of [clerk, head]) {
-    await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 60_000 });
+    // Each server's word, read from the open indicator: a failure names the one still awaited.
+    await page.getByTestId('sync-indicator').click();
+    await expect
+      .poll(() => targetWords(page), { timeout: 60_000 })
+      .toEqual({ central: 'Синхрондалды', hub: 'Синхрондалды' });
+    await page.getByTestId('sync-indicator').click();
+    await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды');
     await expect(page.getByTestId('sync-pending')).toHaveCount(0, { timeout: 30_000 });
   }
 });
+
+/** What the open indicator says of each server, with its error if any. */
+async function targetWords(page: Page): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of ['central', 'hub']) {
+    const target = page.getByTestId(`sync-target-${name}`);
+    const word = (await target.getByTestId(`sync-target-${name}-status`).textContent()) ?? '';
+    const error = await target.locator('.field-error').allTextContents();
+    out[name] = [word, ...error].join(' — ');
+  }
+  return out;
+}
 
 test('a new desk that cannot read the office from central takes its first download from the hub', async ({
   browser,
