@@ -175,6 +175,35 @@ describe('what the hub relays', () => {
     expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
   });
 
+  it('says central is out of reach once, and never reached, while desks write and central does not answer', async () => {
+    const local = open('hub-unreached');
+    // Nothing listens there: every request is refused at once.
+    const central = new Pouch('http://127.0.0.1:9/office_alm01', { skip_setup: true });
+    const logs: string[] = [];
+    const relay = startRelay({
+      local,
+      central,
+      probe: central,
+      maxBackoffMs: 100,
+      log: (l) => logs.push(l),
+      onError: () => undefined,
+    });
+    const seen = new Set<boolean | null>();
+    try {
+      // Each desk write starts a push pass; each pass fails.
+      for (let i = 0; i < 20; i++) {
+        await local.put({ _id: `evt:U${i}:1:D`, kind: 'registered' });
+        seen.add((await relay.state()).reached);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await relay.stop();
+    }
+    expect(seen.has(true)).toBe(false);
+    expect(logs.filter((l) => l.startsWith('central is out of reach'))).toHaveLength(1);
+    expect(logs.filter((l) => l === 'central is reached')).toEqual([]);
+  });
+
   it('keeps the pulled ranges merged and finds a sequence in them', () => {
     let r = withPulled([], 10, 20);
     r = withPulled(r, 20, 25);

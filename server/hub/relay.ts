@@ -228,12 +228,16 @@ export function startRelay(opts: RelayOptions): Relay {
       opts.onError('centralUnreachable');
     }
   };
+  /** Central answered: said in the log when it was out of reach (or not yet known). */
+  const answered = (): void => {
+    if (reached !== true) opts.log('central is reached');
+    reached = true;
+    lastReachedAt = now();
+  };
   const probe = async (): Promise<void> => {
     try {
       await opts.probe.info();
-      if (reached !== true) opts.log('central is reached');
-      reached = true;
-      lastReachedAt = now();
+      answered();
     } catch (e) {
       failed(e);
     }
@@ -306,10 +310,12 @@ export function startRelay(opts: RelayOptions): Relay {
         if (err) failed(err);
         else void probe();
       })
+      // A pull is active once central's feed has given it something; a push pass begins whether
+      // central answers or not (onePass.ts): only what it moved says so.
       .on('active', () => {
-        reached = true;
-        lastReachedAt = now();
+        if (leg !== 'push') answered();
       })
+      .on('change', () => answered())
       .on('error', (err: unknown) => {
         failed(err);
         opts.log(`${leg} replication stopped: ${String(err)}`);
