@@ -131,7 +131,7 @@ describe('what the hub relays', () => {
     }
   });
 
-  it("holds every leg's listeners on the office database without Node's leak warning (all at work at once)", async () => {
+  it("holds every leg's listeners on the office database, here and on central, without Node's leak warning", async () => {
     const central = open('central-listeners');
     await central.bulkDocs(Array.from({ length: 400 }, (_, i) => ({ _id: `evt:L${i}:1:D`, kind: 'registered' })));
     const photo = { 'p.jpg': { content_type: 'image/jpeg', data: Buffer.from('jpeg').toString('base64') } };
@@ -150,7 +150,10 @@ describe('what the hub relays', () => {
     const onWarning = (w: Error): void => void warnings.push(w);
     process.on('warning', onWarning);
     let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, local.listenerCount('destroyed'))), 2);
+    const sampler = setInterval(
+      () => (peak = Math.max(peak, local.listenerCount('destroyed'), central.listenerCount('destroyed'))),
+      2,
+    );
     const relay = startRelay({ local, central, probe: central, log: () => undefined, onError: () => undefined });
     try {
       await desks;
@@ -169,9 +172,10 @@ describe('what the hub relays', () => {
       await new Promise((r) => setImmediate(r));
       process.off('warning', onWarning);
     }
-    // Every leg was at work at once (10 seen here, Node's default limit), within half the limit set.
+    // Every leg was at work at once (10–11 seen here, over Node's default limit), within half the
+    // limit set, on either side.
     expect(peak).toBeGreaterThanOrEqual(8);
-    expect(peak).toBeLessThanOrEqual(local.getMaxListeners() / 2);
+    expect(peak).toBeLessThanOrEqual(Math.min(local.getMaxListeners(), central.getMaxListeners()) / 2);
     expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
   });
 

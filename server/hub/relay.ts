@@ -47,12 +47,13 @@ export const SCAN_BATCH = 4;
  */
 export const PUSH_BATCH = 25;
 /**
- * The relay's hold on its handle of the office database, in listeners: every replication keeps one
- * on its source and target, every changes feed one on its database, while they run. The push's
- * watch and pass (2–4: a pass may begin before the last has let go), the three pulls (3), the
- * pulled-range check and the waiting count (2–3), PouchDB's own (1): 8–11, over Node's default of
- * 10, which then warns of a leak that is none (seen seeding 100,000 applications). Twice the most:
- * a real leak still shows.
+ * The relay's hold on its handles of the office database, here and on central, in listeners: every
+ * replication keeps one on its source and target, every changes feed one on its database, while
+ * they run. Here: the push's watch and pass (2–4: a pass may begin before the last has let go), the
+ * three pulls (3), the pulled-range check and the waiting count (2–3), PouchDB's own (1); on
+ * central: the three pulls and their feeds (6), the push (1), PouchDB's own (1). 8–11 each, over
+ * Node's default of 10, which then warns of a leak that is none (seen seeding 100,000
+ * applications). Twice the most: a real leak still shows.
  */
 export const RELAY_LISTENERS = 24;
 const EVENT_PREFIX = 'evt:';
@@ -189,7 +190,7 @@ async function eventsSince(db: PouchDB.Database, since: number | string, pulled:
 }
 
 export function startRelay(opts: RelayOptions): Relay {
-  opts.local.setMaxListeners(Math.max(opts.local.getMaxListeners(), RELAY_LISTENERS));
+  for (const db of [opts.local, opts.central]) db.setMaxListeners(Math.max(db.getMaxListeners(), RELAY_LISTENERS));
   const now = opts.now ?? Date.now;
   const maxBackoff = opts.maxBackoffMs ?? 30_000;
   const backOff = (d: number): number => (d === 0 ? 1000 : Math.min(maxBackoff, d * 2));
