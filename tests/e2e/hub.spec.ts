@@ -64,6 +64,13 @@ async function signIn(url: string, name: string, password: string): Promise<numb
 // second failure that is only the first's.
 test.describe.configure({ mode: 'serial' });
 
+/** Whether anything answers HTTP there (any status). */
+const answers = (url: string): Promise<boolean> =>
+  fetch(url).then(
+    () => true,
+    () => false,
+  );
+
 let centralDir = '';
 let central: Server | null = null;
 let hub: Server | null = null;
@@ -94,6 +101,9 @@ test.beforeAll(async () => {
   centralDir = tmp('central');
   central = startOwnCentral();
   await expect.poll(() => signIn(CENTRAL, 'bolat', e2ePassword('bolat')), { timeout: 40_000 }).toBe(200);
+  // Central's service answers too (it starts after central's staff are made): the hub copies the
+  // staff accounts from it as it starts, and a failed copy is tried again only a minute later.
+  await expect.poll(() => answers(`http://127.0.0.1:${SERVICE_PORT}/`), { timeout: 40_000 }).toBe(true);
   hub = serve(
     'scripts/hub.ts',
     [
