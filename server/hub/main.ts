@@ -25,7 +25,8 @@ import { createHealth } from './health';
 import { openLog } from './log';
 import { startRelay, tolerantInfo, type Relay } from './relay';
 import { HUB_SPEC_ENV, parseHubSpec, type HubSpec } from './spec';
-import { copyStaffAccounts, StaffCopyError } from './staffCopy';
+import { MAX_BACKOFF_MS } from './backoff';
+import { copyStaffAccounts, keepStaffCopied, StaffCopyError } from './staffCopy';
 import { HUB_ADAPTER, leveldbAdapter } from './storage';
 import { installSha256Verifiers } from './verifiers';
 import { hubViews } from './views';
@@ -162,14 +163,13 @@ async function start(): Promise<void> {
   log(`serving ${officeDb} at http://${host}:${port}/ (data in ${dir}), relaying with ${spec.central.url}`);
 }
 
-let staffTimer: NodeJS.Timeout | null = null;
-let copying: Promise<void> | null = null;
+let staffCopier: { stop: () => Promise<void> } | null = null;
 function startStaffCopy(url: string): Promise<void> {
   const service = spec.service;
   const central = spec.central;
   if (!service) return Promise.resolve();
-  const copy = (): Promise<void> =>
-    (copying ??= copyStaffAccounts({
+  const copy = (): Promise<boolean> =>
+    copyStaffAccounts({
       office: spec.office,
       service: { url: service.url, user: central.user, password: central.password },
       hub: { url, ...spec.admin },
@@ -177,6 +177,7 @@ function startStaffCopy(url: string): Promise<void> {
       .then((r) => {
         if (r.changed || staff?.state !== 'copied') log(`staff accounts copied from central: ${r.copied}`);
         staff = { state: 'copied', count: r.copied, skipped: r.skipped.length, lastCopyAt: Date.now() };
+        return true;
       })
       .catch((e: unknown) => {
         const reason = e instanceof StaffCopyError ? e.reason : 'unreachable';
@@ -189,22 +190,24 @@ function startStaffCopy(url: string): Promise<void> {
           skipped: staff?.skipped ?? 0,
           lastCopyAt: staff?.lastCopyAt ?? null,
         };
-      })
-      .finally(() => {
-        copying = null;
-      }));
-  staffTimer = setInterval(() => void copy(), spec.staffRefreshMs ?? 60_000);
-  return copy();
+        return false;
+      });
+  const copier = keepStaffCopied({
+    copy,
+    refreshMs: spec.staffRefreshMs ?? 60_000,
+    maxBackoffMs: spec.maxBackoffMs ?? MAX_BACKOFF_MS,
+  });
+  staffCopier = copier;
+  return copier.first;
 }
 
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  if (staffTimer) clearInterval(staffTimer);
   await relay?.stop().catch(() => undefined);
   await warmer?.stop();
-  await copying;
+  await staffCopier?.stop();
   // Every acknowledged write is already on disk (storage.ts syncs each one); close() alone would
   // wait for the desks' long-poll feeds to end.
   server?.closeAllConnections();

@@ -18,6 +18,7 @@
  * reaches central (it used to, on every replication, and central refused it each time), and
  * central's design documents never overwrite the hub's.
  */
+import { MAX_BACKOFF_MS, nextBackoff } from './backoff';
 import type { HubHealthError } from '../../shared/hub/health';
 import { onePassReplication } from './onePass';
 
@@ -192,8 +193,8 @@ async function eventsSince(db: PouchDB.Database, since: number | string, pulled:
 export function startRelay(opts: RelayOptions): Relay {
   for (const db of [opts.local, opts.central]) db.setMaxListeners(Math.max(db.getMaxListeners(), RELAY_LISTENERS));
   const now = opts.now ?? Date.now;
-  const maxBackoff = opts.maxBackoffMs ?? 30_000;
-  const backOff = (d: number): number => (d === 0 ? 1000 : Math.min(maxBackoff, d * 2));
+  const maxBackoff = opts.maxBackoffMs ?? MAX_BACKOFF_MS;
+  const backOff = (d: number): number => nextBackoff(d, maxBackoff);
   let reached: boolean | null = null;
   let lastReachedAt: number | null = null;
   let refused = 0;

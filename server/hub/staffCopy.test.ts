@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { SHA256_SALT_PREFIX, copyStaffAccounts, StaffCopyError } from './staffCopy';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SHA256_SALT_PREFIX, copyStaffAccounts, keepStaffCopied, StaffCopyError } from './staffCopy';
 
 /**
  * The copy's choices, against a fake central service (`GET /v1/hub/staff`, as server/central
@@ -149,5 +149,84 @@ describe('copying staff accounts from the central service to the hub', () => {
       expect((err as StaffCopyError).reason).toBe(reason);
       expect(hub.writes).toEqual([]);
     }
+  });
+});
+
+describe('keeping the staff copied', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Fake timers; a copy that fails while `down` holds; each attempt's time (ms since start). */
+  function attempts(down: () => boolean) {
+    vi.useFakeTimers({ now: 0 });
+    const at: number[] = [];
+    const copy = (): Promise<boolean> => {
+      at.push(Date.now());
+      return Promise.resolve(!down());
+    };
+    return { at, copy };
+  }
+
+  it('retries a failed copy with the back-off, not a refresh later, and refreshes as usual once it succeeds', async () => {
+    let down = true;
+    const { at, copy } = attempts(() => down);
+    const copier = keepStaffCopied({ copy, refreshMs: 60_000, maxBackoffMs: 4_000 });
+    await copier.first;
+    await vi.advanceTimersByTimeAsync(15_000);
+    // 0, then 1 s, 2 s, 4 s later, then every 4 s (the cap).
+    expect(at).toEqual([0, 1000, 3000, 7000, 11_000, 15_000]);
+    down = false;
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(at.at(-1)).toBe(19_000);
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(at.length).toBe(7);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(at.at(-1)).toBe(79_000);
+    // A failure after a success starts the back-off over from 1 s.
+    down = true;
+    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(at.slice(-2)).toEqual([139_000, 140_000]);
+    await copier.stop();
+  });
+
+  it('never waits longer than the refresh, and a copy that throws counts as failed', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const at: number[] = [];
+    const copier = keepStaffCopied({
+      copy: () => {
+        at.push(Date.now());
+        return Promise.reject(new Error('boom'));
+      },
+      refreshMs: 3_000,
+      maxBackoffMs: 30_000,
+    });
+    await copier.first;
+    await vi.advanceTimersByTimeAsync(12_000);
+    expect(at).toEqual([0, 1000, 3000, 6000, 9000, 12_000]);
+    await copier.stop();
+  });
+
+  it('stops: no attempt after stop, and stop waits for the copy under way', async () => {
+    vi.useFakeTimers({ now: 0 });
+    let release: (ok: boolean) => void = () => undefined;
+    let calls = 0;
+    const copier = keepStaffCopied({
+      copy: () => {
+        calls++;
+        return new Promise<boolean>((resolve) => (release = resolve));
+      },
+      refreshMs: 1_000,
+      maxBackoffMs: 1_000,
+    });
+    let stopped = false;
+    const stopping = copier.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopped).toBe(false);
+    release(true);
+    await stopping;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls).toBe(1);
   });
 });

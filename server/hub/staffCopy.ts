@@ -14,6 +14,7 @@
  * removes from the hub every account it copied earlier that central no longer lists for the office.
  */
 import { hubStaffSchema, type HubVerifier } from '../../shared/staff';
+import { nextBackoff } from './backoff';
 
 export interface Login {
   user: string;
@@ -182,4 +183,42 @@ export async function copyStaffAccounts(opts: StaffCopyOptions): Promise<StaffCo
     changed++;
   }
   return { copied: want.size, changed, skipped };
+}
+
+/**
+ * Runs the copy at start, then every `refreshMs`; after a failure, again with the hub's back-off
+ * (1 s, 2 s, … at most `maxBackoffMs` and never later than the refresh): a hub started before
+ * central's service answers lets its desks sign in as soon as it does, not a refresh later.
+ * `copy` reports whether it succeeded; one runs at a time.
+ */
+export function keepStaffCopied(opts: { copy: () => Promise<boolean>; refreshMs: number; maxBackoffMs: number }): {
+  first: Promise<void>;
+  stop: () => Promise<void>;
+} {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  let backoff = 0;
+  const run = (): Promise<void> =>
+    (running = opts
+      .copy()
+      .then(
+        (ok) => ok,
+        () => false,
+      )
+      .then((ok) => {
+        backoff = ok ? 0 : nextBackoff(backoff, Math.min(opts.maxBackoffMs, opts.refreshMs));
+        if (stopped) return;
+        timer = setTimeout(() => void run(), backoff || opts.refreshMs);
+        timer.unref?.();
+      }));
+  const first = run();
+  return {
+    first,
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
 }

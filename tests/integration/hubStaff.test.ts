@@ -295,4 +295,42 @@ describe('staff accounts on the embedded hub', () => {
     expect((await status()).staff?.count).toBe(3);
     expect(await signIn(hubUrl, clerk.login, clerk.password)).toBe(200);
   }, 60_000);
+
+  it('a hub started before the central service answers lets the staff in once it does, not a refresh later', async () => {
+    const port = await freePort();
+    const servicePort = await freePort();
+    const late = createHubService({
+      // A refresh longer than this test: only the retry of the failed copy can let the clerk in.
+      start: (o) => startHub({ ...o, rules, admin: DEV_ADMIN, maxBackoffMs: 2_000 }),
+      staffRefreshMs: 600_000,
+      portFree: () => Promise.resolve(true),
+      dataDir: tmp(),
+      load: () => Promise.resolve(null),
+      save: () => Promise.resolve(),
+    });
+    let lateService: CentralService | null = null;
+    try {
+      await late.init();
+      await late.configure({ ...base, port, serviceUrl: `http://127.0.0.1:${servicePort}` });
+      await until(async () => (await late.status()).staff?.state === 'unreachable', 'the first copy to fail');
+      const lateUrl = `http://127.0.0.1:${port}`;
+      expect(await signIn(lateUrl, clerk.login, clerk.password)).toBe(401);
+      lateService = await startCentralService({
+        couch: { url: central?.url ?? '', ...(central?.admin ?? DEV_ADMIN) },
+        host: '127.0.0.1',
+        port: servicePort,
+        origins: [],
+        log: () => undefined,
+      });
+      await until(
+        async () => (await signIn(lateUrl, clerk.login, clerk.password)) === 200,
+        'the clerk at the hub once the service answers',
+        15_000,
+      );
+      expect((await late.status()).staff?.state).toBe('copied');
+    } finally {
+      await late.stop();
+      await lateService?.stop();
+    }
+  }, 60_000);
 });
