@@ -267,8 +267,8 @@ test('a new desk that cannot read the office from central takes its first downlo
   await page.getByTestId('sync-hub-url').fill(HUB);
   await page.getByTestId('sync-connect').click();
   await expect.poll(() => fromHub.length, { timeout: 30_000 }).toBeGreaterThan(0);
-  // The hub has given the desk the office. (Central answers its checks here and refuses only its
-  // feed: with nothing of this desk's to push, its own state follows the checks, not the feed.)
+  // The hub has given the desk the office. (Central answers its checks here and refuses its feed:
+  // central's own target says offline, the hub's synced.)
   await page.getByTestId('sync-indicator').click();
   await expect(page.getByTestId('sync-target-hub-status')).toContainText('Синхрондалды', { timeout: 60_000 });
   // What the desks recorded in the test before, routed and resolved, is on this desk.

@@ -235,6 +235,44 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     expect(s.refused).toEqual([]);
   });
 
+  it('a server that answers its checks but refuses the changes feed is offline, never online, until the feed answers', async () => {
+    const desk = localDb('desk_feed_refused');
+    await desk.put(event('APPFEED'));
+    let refusing = true;
+    let refused = 0;
+    const proxy: typeof fetch = (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (refusing && new URL(url).pathname.endsWith('/_changes')) {
+        refused++;
+        return Promise.resolve(
+          new Response(JSON.stringify({ error: 'internal_server_error', reason: 'proxy' }), {
+            status: 500,
+            headers: { 'content-type': 'application/json' },
+          }),
+        );
+      }
+      return fetch(input, init);
+    };
+    const remote = new PouchDB(`${central.url}/office_alm01`, {
+      adapter: 'http',
+      auth,
+      skip_setup: true,
+      fetch: proxy,
+    });
+    const { until } = sync(desk, remote, { heartbeatMs: 300 });
+    const off = await until((x) => x.state === 'offline' && x.error !== null);
+    expect(off.error).toBe('sync.unreachable');
+    // Checks every 300 ms find the server there; the feed is still refused: not online.
+    const online = until((x) => x.state === 'online');
+    const early = await Promise.race([online.then(() => true), new Promise((r) => setTimeout(r, 3000, false))]);
+    expect(early).toBe(false);
+    expect(refused).toBeGreaterThan(1);
+    refusing = false;
+    const s = await online;
+    expect(s.error).toBeNull();
+    expect(s.pendingLocal).toBe(0);
+  });
+
   it('says so when the credentials are wrong', async () => {
     const desk = localDb('desk_auth');
     await desk.put(event('APPAUTH'));

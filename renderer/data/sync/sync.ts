@@ -420,6 +420,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         const { pending } = await countPending(local, remote, true, pendingOpts);
         if (stopped) return;
         pushedSinceCount = 0;
+        // The server answers, but a leg of the events' sync is refused (its feed, its writes):
+        // offline with that leg's error until PouchDB's retry gets through.
+        const failing = failingLegs.values().next();
+        if (!failing.done) {
+          emit({ state: 'offline', error: classify(failing.value), pendingLocal: pending });
+          return;
+        }
         // A replication may have become active during the count (TypeScript cannot see that); and
         // while the scans' push has not caught up, what is pending may be its to send (nothing
         // pending: nothing for it either). The scans' pull must have caught up: what the server
@@ -497,6 +504,12 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   let eventsBusy = false;
   let scansUpIdle = true;
   let scansDownIdle = true;
+  /**
+   * The events' legs paused on a failure, with it, until they move or pause without one. PouchDB's
+   * `sync()` drops a leg's error from its own `paused` (pouchdb/pouchdb#4591, wontfix), so each
+   * leg is followed; while one fails, a server that answers the checks is still not "online".
+   */
+  const failingLegs = new Map<'push' | 'pull', unknown>();
   /** The `since`s of the scans' pull and push when they first start (after the events'). */
   let scansSince: { pull?: string | number; push?: string | number } = {};
 
@@ -678,6 +691,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         eventsBusy = true;
         // `docs_written` is the running total of this replication; the batch is `docs`.
         const n = info.change.docs.length;
+        failingLegs.delete(info.direction);
         if (n >= batchSize && batchSize < fullBatch && ++goodBatches >= 4) {
           // Good batches again at the smaller size: the next start goes back up.
           batchSize = Math.min(fullBatch, batchSize * 2);
@@ -688,19 +702,29 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         if (info.direction === 'pull') onPulledDocs(info.change.docs);
         else onPushed(n);
       })
-      .on('paused', (err: unknown) => {
-        if (err) pausedByError(err);
-        else {
-          eventsBusy = false;
-          scansSettled();
-          beginScans();
-          settleLater();
-        }
+      // Both legs have paused (a failure comes only through a leg's own `paused`: below).
+      .on('paused', () => {
+        eventsBusy = false;
+        scansSettled();
+        beginScans();
+        settleLater();
         void verify();
       })
       .on('denied', onDenied)
       .on('error', (err: unknown) => {
         emit({ state: 'error', error: classify(err) });
+      });
+    // The legs are there at run time (pouchdb-replication's Sync), not in its typings.
+    const current = replication;
+    const legs = current as unknown as Record<'push' | 'pull', PouchDB.Replication.Replication<object>>;
+    for (const direction of ['push', 'pull'] as const)
+      void legs[direction].on('paused', (err: unknown) => {
+        if (replication !== current) return;
+        if (err) {
+          failingLegs.set(direction, err);
+          pausedByError(err);
+        } else failingLegs.delete(direction);
+        void verify();
       });
   };
 
@@ -725,6 +749,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     scansUpIdle = true;
     scansDownIdle = true;
     eventsBusy = false;
+    failingLegs.clear();
     await Promise.all(all.map(cancelOne));
   };
   let restarting: Promise<void> | null = null;
