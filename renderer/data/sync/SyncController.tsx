@@ -7,8 +7,9 @@ import { configuredTargets, syncCredentials, useSyncStatus } from '../../state/s
 import { useDesk } from '../DeskProvider';
 import { fieldPull, readField, refreshFieldScope, widenFieldScope, type FieldState, type FieldUser } from './field';
 import { useFieldStatus } from './fieldStore';
-import { PouchDB } from '../store/pouch';
+import { type PouchDB } from '../store/pouch';
 import {
+  FIRST_DOWNLOAD_LINE,
   firstDownload,
   forgetHandOver,
   needsFirstDownload,
@@ -73,26 +74,34 @@ export function SyncController(): null {
     // A stopped replication still reports 'stopped': not news once its replacement runs.
     let live = true;
     const abort = new AbortController();
-    // The first download's own remote: plain requests, no line (it runs once, before the live sync).
-    const remoteOf = (url: string): PouchDB.Database =>
-      new PouchDB(`${url}/${officeDbName(desk.config.office)}`, {
-        adapter: 'http',
-        auth: credentials,
-        skip_setup: true,
-      });
+    // The first download's own remote (it runs once, before the live sync), with a line of its own.
+    const remoteOf = (url: string): { remote: PouchDB.Database; close: () => Promise<void> } => {
+      const { remote, line } = openRemote(
+        `${url}/${officeDbName(desk.config.office)}`,
+        credentials,
+        FIRST_DOWNLOAD_LINE,
+      );
+      return {
+        remote,
+        close: async () => {
+          line.close();
+          await remote.close().catch(() => undefined);
+        },
+      };
+    };
     const targetList = configuredTargets(targets);
     // Central: a new desk's first download, and a field laptop's scope, come from it.
     const first = targetList[0];
     /** Runs `work` against central with a remote of its own; a failure is said, and left to the live sync. */
     const withCentral = async (why: string, work: (remote: PouchDB.Database) => Promise<void>): Promise<void> => {
       if (!first) return;
-      const remote = remoteOf(first.url);
+      const { remote, close } = remoteOf(first.url);
       try {
         await work(remote);
       } catch (e) {
         if (live) console.warn(why, e);
       } finally {
-        await remote.close().catch(() => undefined);
+        await close();
       }
     };
     let running: { handle: SyncHandle; remote: PouchDB.Database }[] = [];
@@ -211,7 +220,7 @@ export function SyncController(): null {
         for (const target of targetList) {
           if (!live) break;
           downloadingFrom = target;
-          const remote = remoteOf(target.url);
+          const { remote, close } = remoteOf(target.url);
           try {
             await firstDownload(desk.office, remote, {
               signal: abort.signal,
@@ -223,7 +232,7 @@ export function SyncController(): null {
             if (live)
               console.warn(`first download from ${target.name}; trying the next server or the live replication`, e);
           } finally {
-            await remote.close().catch(() => undefined);
+            await close();
           }
         }
       }

@@ -3,6 +3,7 @@ import { deskViewsDocument, type AppSummary } from '@shared/couch';
 import { contentEventId } from '@shared/events';
 import { adminHeaders as adminHeadersOf, eventFactory } from '../../../tests/fixtures/centralEvents';
 import {
+  FIRST_DOWNLOAD_LINE,
   firstDownload,
   forgetHandOver,
   isFirstDownloadDone,
@@ -17,7 +18,7 @@ import {
 import { openOfficeDb, REPLICATED_SLICE_DOCS, type OfficeDb } from '../store/officeDb';
 import { PouchDB } from '../store/pouch';
 import { throwawayDeskKeys } from '../seal/deskKeys';
-import { startSync, type SyncSnapshot } from './sync';
+import { openRemote, startSync, type SyncSnapshot } from './sync';
 
 /**
  * The first download against a real CouchDB-protocol server (the dev central on loopback), into a
@@ -290,6 +291,44 @@ describe('a first download (real server, real IndexedDB)', () => {
       expect(new Set(revs).size).toBe(13);
       expect(revs.length).toBe(13);
     }
+  });
+
+  it('through its line, a request silent through a cut is given up: the download fails (the next server or the live sync goes on) instead of waiting for ever', async () => {
+    const { remote: direct } = await serverOffice();
+    const office = await localOffice();
+    // From the first `_bulk_get` on, nothing answers: not the request, not the line's probes (a
+    // connection that died silently, as a NAT drops it).
+    let cut = false;
+    const silent = (init?: RequestInit): Promise<Response> =>
+      new Promise((_, reject) =>
+        init?.signal?.addEventListener('abort', () => {
+          const why: unknown = init.signal?.reason;
+          reject(why instanceof Error ? why : new Error('aborted'));
+        }),
+      );
+    const raw: typeof fetch = (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (url.includes('/_bulk_get')) cut = true;
+      return cut ? silent(init) : fetch(input, init);
+    };
+    const { remote, line } = openRemote(direct.name, auth, {
+      ...FIRST_DOWNLOAD_LINE,
+      quietMs: 300,
+      probeEveryMs: 200,
+      probeTimeoutMs: 200,
+      fetch: raw,
+    });
+    cleanup.push(async () => {
+      line.close();
+      await remote.close();
+    });
+    const started = Date.now();
+    await expect(firstDownload(office, remote, { batchDocs: 4 })).rejects.toThrow(/line dead/);
+    expect(cut).toBe(true);
+    expect(line.status).toBe('dead');
+    // Given up when the probes failed, long before the 10 minutes a live line's silence is allowed.
+    expect(Date.now() - started).toBeLessThan(FIRST_DOWNLOAD_LINE.stallMs / 10);
+    expect(await isFirstDownloadDone(office.db)).toBe(false);
   });
 
   it('a cut in the middle resumes: what landed is not fetched again', async () => {

@@ -79,6 +79,16 @@ export function downloadOrder(
 }
 
 /**
+ * The line a first download's requests go through (syncLine.ts): a request silent through a cut
+ * (probes fail) is given up at once, and one silent on a live line only after 10 minutes, so
+ * that the desks' view read on a server whose index is cold (minutes at 100,000 applications)
+ * is waited for, while a connection that died silently no longer holds the download for ever.
+ * Bodies go plain: a `_bulk_get` of ids is small, and plain JSON tells the first download's
+ * requests from the live sync's in the e2e tests.
+ */
+export const FIRST_DOWNLOAD_LINE = { gzip: false, stallMs: 10 * 60_000 } as const;
+
+/**
  * Scans (events with attachments: the bytes inline in `_bulk_get`'s answer, base64, up to a few MB
  * each) a batch may hold, and one request may bring: a batch is held in the window's memory until
  * written, and a request's whole answer is built in the server's (an office hub's heap is capped).
@@ -255,8 +265,12 @@ async function fetchDocs(
     for (const d of res.docs) {
       if ('ok' in d) docs.push(d.ok);
       // Gone since the listing (compacted, purged on the server): the live replication settles it.
-      else if (d.error.error !== 'not_found')
-        throw Object.assign(new Error(`_bulk_get ${res.id}: ${d.error.reason}`), d.error);
+      else if (d.error.error !== 'not_found') {
+        // PouchDB's fallback of one GET per document (after a failed `_bulk_get`) gives the
+        // request's own error here, with a message and no reason.
+        const e = d.error as { reason?: string; message?: string; error?: string };
+        throw Object.assign(new Error(`_bulk_get ${res.id}: ${e.reason ?? e.message ?? String(e.error)}`), d.error);
+      }
     }
   return docs;
 }
