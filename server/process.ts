@@ -39,11 +39,15 @@ export const launchWithNode: LaunchServer = (script, args, o) => {
   // A TypeScript entry (the sources, in development and tests) runs through tsx; the app runs a bundle.
   const loader = /\.[cm]?ts$/.test(script) ? ['--import', 'tsx'] : [];
   const child: ChildProcess = spawn(process.execPath, [...(o.execArgv ?? []), ...loader, script, ...args], {
-    // Quiet: stderr is kept (its end only), so that a server that cannot start says why.
-    stdio: o.quiet ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    // Quiet: stderr is kept (its end only), so that a server that cannot start says why. The IPC
+    // channel says nothing; it closes when this process ends, however it ends (even SIGKILL), and
+    // the server then stops itself (endWithParent) instead of holding its port as an orphan.
+    stdio: o.quiet ? ['ignore', 'ignore', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
     ...(o.cwd ? { cwd: o.cwd } : {}),
     env: { ...process.env, ...o.env },
   });
+  // The channel alone does not keep this process running.
+  child.channel?.unref();
   let tail = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     tail = (tail + chunk).slice(-2000);
@@ -88,3 +92,14 @@ export async function waitUntilUp(url: string, child: ServerProcess, timeoutMs: 
 /** How a client on this computer reaches a server listening on `host`. */
 export const localUrl = (host: string | undefined, port: number): string =>
   `http://${!host || host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+
+/**
+ * In a server's own process: stops it (`stop`, else SIGTERM's default) when the process that
+ * launched it is gone: launchWithNode's IPC channel closes then. Nothing without a channel (the
+ * Electron app's utility process has none; a server run by hand neither).
+ */
+export function endWithParent(stop?: () => void): void {
+  if (!process.channel) return;
+  process.channel.unref();
+  process.once('disconnect', () => (stop ? stop() : process.kill(process.pid, 'SIGTERM')));
+}

@@ -168,4 +168,8 @@ mapreduce.exports = viewsPlugin(require(require.resolve('pouchdb-abstract-mapred
 mapreduce.loaded = true;
 require.cache[mapreduceFile] = mapreduce;
 
+// Ends with server/dev/central.ts's process, however that ends (server/process.ts).
+const { endWithParent } = await import('../process.ts');
+endWithParent();
+
 require('pouchdb-server/bin/pouchdb-server');

@@ -18,7 +18,7 @@ import replication from 'pouchdb-replication';
 import { CATALOG_DB, DESK_DESIGN_DOC_ID, officeDbName, USERS_DB } from '../../shared/couch';
 import type { HubHealth, HubHealthError } from '../../shared/hub/health';
 import { provision } from '../provision';
-import { localUrl } from '../process';
+import { endWithParent, localUrl } from '../process';
 import { validationRules } from '../rules';
 import { hubApp } from './app';
 import { createHealth } from './health';
@@ -217,6 +217,7 @@ async function stop(): Promise<void> {
 }
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
+endWithParent(() => void stop());
 // Electron's utility process: the parent asks it to stop with a message (see officeHub.ts).
 (process as unknown as { parentPort?: { on: (e: string, f: (m: { data: unknown }) => void) => void } }).parentPort?.on(
   'message',
