@@ -81,6 +81,8 @@ export default defineConfig({
                   '--disable-background-networking',
                   '--disable-component-update',
                   '--no-first-run',
+                  // `gc()`, for the tests of what the data layer lets go (firstDownload's batches).
+                  '--js-flags=--expose-gc',
                 ],
               },
             }),

@@ -331,6 +331,34 @@ describe('a first download (real server, real IndexedDB)', () => {
     expect(await isFirstDownloadDone(office.db)).toBe(false);
   });
 
+  it('lets each batch go once it is written: no batch already written is held for the rest of the download', async () => {
+    const { remote } = await serverOffice();
+    await addHistory(remote, 40);
+    const office = await localOffice();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) throw new Error('the browser runs without --expose-gc (vitest.config.ts)');
+    const written: WeakRef<object>[] = [];
+    const heldAt: number[] = [];
+    const watched: OfficeDb = {
+      ...office,
+      writeReplicated: async (docs, after, onSlice) => {
+        if (written.length >= 2) {
+          // Not in this task: a WeakRef's target lives at least until the end of the task that used it.
+          await new Promise((r) => setTimeout(r, 0));
+          gc();
+          // Batches written before the one just before this (that one's array may still be in a frame).
+          heldAt.push(written.slice(0, -1).filter((w) => w.deref() !== undefined).length);
+        }
+        written.push(new WeakRef(docs));
+        return office.writeReplicated(docs, after, onSlice);
+      },
+    };
+    expect(await firstDownload(watched, remote, { batchDocs: 6, inFlight: 2 })).toBe('done');
+    // Enough batches for the check to mean something; before the fix every one stayed held.
+    expect(heldAt.length).toBeGreaterThan(10);
+    expect(Math.max(...heldAt)).toBe(0);
+  });
+
   it('a cut in the middle resumes: what landed is not fetched again', async () => {
     const { remote } = await serverOffice();
     const office = await localOffice();

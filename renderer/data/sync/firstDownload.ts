@@ -580,13 +580,17 @@ export async function firstDownload(
   // Several requests ahead of the write (the server and the replica each work all the time);
   // written in the plan's order, so the open applications land first. No batch mixes the two: the
   // inbox is whole as soon as the open applications' own batches land, whatever the history holds.
-  const ahead: Promise<object[]>[] = [];
+  // A batch's request is let go once written: a resolved promise holds its documents, and kept
+  // for the whole download they were all of the office's, scans included (2 GB of scans at 100,000
+  // applications ended the window: "Target crashed").
+  const ahead = new Map<number, Promise<object[]>>();
+  let launched = 0;
   const launch = (upTo: number): void => {
-    for (let i = ahead.length; i < Math.min(upTo, plan.batches.length); i++) {
-      const p = fetchBatch(plan.batches[i] ?? []);
+    for (; launched < Math.min(upTo, plan.batches.length); launched++) {
+      const p = fetchBatch(plan.batches[launched] ?? []);
       // Observed when its turn comes; until then a failure must not count as unhandled.
       p.catch(() => undefined);
-      ahead[i] = p;
+      ahead.set(launched, p);
     }
   };
   try {
@@ -602,7 +606,8 @@ export async function firstDownload(
       if (!batch) break;
       opts.signal?.throwIfAborted();
       launch(i + inFlight);
-      const fetched = await (ahead[i] ?? Promise.resolve([]));
+      const fetched = await (ahead.get(i) ?? Promise.resolve([]));
+      ahead.delete(i);
       launch(i + 1 + inFlight);
       await office.writeReplicated(fetched, undefined, track);
       docs += batch.reduce((n, a) => n + a.events, 0);
@@ -611,7 +616,7 @@ export async function firstDownload(
     }
   } catch (e) {
     // Nothing goes on after the failure is reported: the requests ahead and the view's read are let finish first.
-    await Promise.all([...ahead, reading].map((p) => p.catch(() => undefined)));
+    await Promise.all([...ahead.values(), reading].map((p) => p.catch(() => undefined)));
     throw e;
   }
   if (mark?.done !== true)
