@@ -1573,7 +1573,13 @@ async function hubMain(): Promise<void> {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--no-first-run',
+        '--enable-precise-memory-info',
+      ],
     });
     cleanup.push(() => context.close());
     // The same first download by a Node client (PouchDB on LevelDB), scans included: the servers
@@ -1628,6 +1634,27 @@ async function hubMain(): Promise<void> {
     let fromHub: ReplicateResult[] = [];
     let deskError: string | null = null;
     const syncStop = sampleRss(hub.pid);
+    // The window's own memory through the desk's downloads: its JS heap, and the resident memory of
+    // Chromium's renderers (a renderer that runs out ends the page: "Target crashed").
+    let deskHeapPeak = 0;
+    let rendererPeak = 0;
+    const deskMemory = setInterval(() => {
+      const renderers = shell('sh', ['-c', "ps -eo rss=,args= | grep -- '--type=renderer' | grep -v grep || true"])
+        .split('\n')
+        .map((l) => Number(l.trim().split(/\s+/)[0]) * 1024)
+        .filter((x) => x > 0);
+      rendererPeak = Math.max(rendererPeak, ...renderers);
+      void page
+        .evaluate(
+          () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
+        )
+        .then((heap) => {
+          deskHeapPeak = Math.max(deskHeapPeak, heap);
+          log(`desk window: JS heap ${mb(heap)}, renderers at most ${mb(Math.max(0, ...renderers))}`);
+        })
+        .catch(() => undefined);
+    }, 15_000);
+    cleanup.push(() => Promise.resolve(clearInterval(deskMemory)));
     const said = (from: string, r: ReplicateResult[]): void =>
       r.forEach((x) => log(`desk from ${from}, ${x.label}: ${f(x.docs)} docs in ${f(x.ms / 1000, 1)} s`));
     try {
@@ -1641,6 +1668,7 @@ async function hubMain(): Promise<void> {
       deskError = String(e).split('\n')[0] ?? String(e);
       log(`the desk's download failed: ${deskError}`);
     }
+    clearInterval(deskMemory);
     const deskPeak = syncStop();
     const syncPeakRss = Math.max(deskPeak.rss, nodePeakRss.rss);
     const syncPeakAnon = Math.max(deskPeak.anon, nodePeakRss.anon);
@@ -1711,6 +1739,15 @@ async function hubMain(): Promise<void> {
         : []),
       ...(deskError
         ? [['Desk first download in Chromium', 'failed', deskError.slice(0, 90)] as [string, string, string]]
+        : []),
+      ...(clients.includes('desk')
+        ? [
+            [
+              'The desk window through its downloads, at most',
+              `JS heap ${mb(deskHeapPeak)}`,
+              `Chromium renderer RSS ${mb(rendererPeak)} (sampled every 15 s)`,
+            ] as [string, string, string],
+          ]
         : []),
       ...fromCentral.map((c, i): [string, string, string] => {
         const h = fromHub[i];
