@@ -21,7 +21,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -95,6 +95,7 @@ const { values: args } = parseArgs({
     'attachments-mb': { type: 'string', default: '200' },
     'scan-kb': { type: 'string', default: '100' },
     'hub-clients': { type: 'string', default: 'node,desk' },
+    'hub-reuse': { type: 'string' },
     link: { type: 'boolean', default: false },
     'link-names': { type: 'string', default: 'clean,middle,poor' },
     'link-apps': { type: 'string', default: '240' },
@@ -139,6 +140,9 @@ if (args.help) {
       '  --scan-kb N         with --hub: size of one scan (default 100)',
       '  --hub-clients LIST  with --hub: whose first downloads to time: node (a Node client), desk (Chromium);',
       '                      default both (at 100,000 applications the Node client alone takes about 50 minutes)',
+      '  --hub-reuse DIR     with --hub: the central and hub data of an earlier run kept with --keep (DIR, the',
+      "                      temporary directory it named): no loading, no seeding; the hub's start and the",
+      '                      downloads measured again (DIR is kept)',
       '  --link              only the link figures (root): push and pull of a day of work through shaped links',
       '  --link-names LIST   links for --link: clean,middle,poor (default all three)',
       '  --link-apps N       applications of five events for --link (default 240: 1,200 events)',
@@ -1503,10 +1507,12 @@ const docCount = async (url: string, auth: { user: string; password: string }): 
 async function hubMain(): Promise<void> {
   const started = performance.now();
   const loadStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kense-bench-hub-'));
+  const reuse = args['hub-reuse'];
+  if (reuse && !existsSync(path.join(reuse, 'hub-data'))) throw new Error(`--hub-reuse: no hub-data in ${reuse}`);
+  const tmp = reuse ?? mkdtempSync(path.join(os.tmpdir(), 'kense-bench-hub-'));
   const cleanup: (() => Promise<void>)[] = [];
   try {
-    log(`temporary directory ${tmp}`);
+    log(`${reuse ? 'reusing' : 'temporary'} directory ${tmp}`);
     const bundle = path.join(tmp, 'hub', 'server.cjs');
     await bundleHubServer(path.join(root, 'server', 'hub', 'main.ts'), bundle);
     const central = await startCentral({
@@ -1517,12 +1523,32 @@ async function hubMain(): Promise<void> {
     });
     cleanup.push(() => central.stop());
     const scanBytes = num('scan-kb') * 1024;
-    const scans = {
+    let scans = {
       count: Math.floor((num('attachments-mb') * 1024 * 1024) / Math.max(1, scanBytes)),
       bytes: scanBytes,
     };
-    log(`central at ${central.url}; generating ${APPS} applications, ${scans.count} scans of ${num('scan-kb')} KB`);
-    const load = await loadCentral(central.url, scans);
+    // What was loaded, kept beside the data for a later --hub-reuse (which takes its figures, not the options').
+    const loadFile = path.join(tmp, 'load.json');
+    let load: LoadResult;
+    if (reuse) {
+      const kept = existsSync(loadFile)
+        ? (JSON.parse(readFileSync(loadFile, 'utf8')) as { load: LoadResult; scans: typeof scans })
+        : null;
+      load = kept?.load ?? {
+        apps: APPS,
+        events: NaN,
+        droppedEvents: NaN,
+        droppedApps: NaN,
+        generateMs: NaN,
+        uploadMs: NaN,
+      };
+      scans = kept?.scans ?? scans;
+      log(`central at ${central.url}, on the data of ${tmp}`);
+    } else {
+      log(`central at ${central.url}; generating ${APPS} applications, ${scans.count} scans of ${num('scan-kb')} KB`);
+      load = await loadCentral(central.url, scans);
+      writeFileSync(loadFile, JSON.stringify({ load, scans }));
+    }
     const centralDocs = await docCount(central.url, DEV_ADMIN);
     log(`loaded ${load.events} events (${centralDocs} documents besides design documents) into ${DB_NAME}`);
 
@@ -1539,24 +1565,28 @@ async function hubMain(): Promise<void> {
         serverScript: bundle,
         startTimeoutMs: 600_000,
       });
-    // 1. Seeding: a new hub on an empty disk takes the office from central.
+    // 1. Seeding: a new hub on an empty disk takes the office from central (not again on reused data).
     let t0 = performance.now();
-    let hub = await startHubHere();
-    const seedStop = sampleRss(hub.pid);
-    for (;;) {
-      const n = await docCount(hub.url, DEV_ADMIN).catch(() => 0);
-      if (n >= centralDocs) break;
-      await new Promise((r) => setTimeout(r, 500));
+    let seedMs = NaN;
+    let seedPeakRss = { rss: NaN, anon: NaN };
+    if (!reuse) {
+      const seeding = await startHubHere();
+      const seedStop = sampleRss(seeding.pid);
+      for (;;) {
+        const n = await docCount(seeding.url, DEV_ADMIN).catch(() => 0);
+        if (n >= centralDocs) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      seedMs = performance.now() - t0;
+      seedPeakRss = seedStop();
+      log(`hub seeded from central: ${centralDocs} documents in ${f(seedMs / 1000, 1)} s`);
+      await seeding.stop();
     }
-    const seedMs = performance.now() - t0;
-    const seedPeakRss = seedStop();
-    log(`hub seeded from central: ${centralDocs} documents in ${f(seedMs / 1000, 1)} s`);
-    await hub.stop();
     const diskBytes = Number(shell('du', ['-sb', hubDir]).split(/\s+/)[0] ?? NaN);
 
     // 2. Start on that data, as after a reboot.
     t0 = performance.now();
-    hub = await startHubHere();
+    const hub = await startHubHere();
     const startMs = performance.now() - t0;
     cleanup.push(() => hub.stop());
     await new Promise((r) => setTimeout(r, 3000));
@@ -1766,7 +1796,7 @@ async function hubMain(): Promise<void> {
     );
   } finally {
     for (const c of cleanup.reverse()) await c().catch((e: unknown) => log(`cleanup: ${String(e)}`));
-    if (args.keep) log(`kept ${tmp}`);
+    if (args.keep || reuse) log(`kept ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
   }
 }
