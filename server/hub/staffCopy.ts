@@ -202,10 +202,7 @@ export function keepStaffCopied(opts: { copy: () => Promise<boolean>; refreshMs:
   const run = (): Promise<void> =>
     (running = opts
       .copy()
-      .then(
-        (ok) => ok,
-        () => false,
-      )
+      .catch(() => false)
       .then((ok) => {
         backoff = ok ? 0 : nextBackoff(backoff, Math.min(opts.maxBackoffMs, opts.refreshMs));
         if (stopped) return;
