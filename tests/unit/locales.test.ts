@@ -114,6 +114,7 @@ describe('locales', () => {
       'sync.unauthorized',
       'sync.forbidden',
       'sync.unreachable',
+      'sync.serverError',
       'sync.storageFull',
       'sync.failed',
     ];

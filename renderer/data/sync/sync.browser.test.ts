@@ -261,7 +261,7 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     });
     const { until } = sync(desk, remote, { heartbeatMs: 300 });
     const off = await until((x) => x.state === 'offline' && x.error !== null);
-    expect(off.error).toBe('sync.unreachable');
+    expect(off.error).toBe('sync.serverError');
     // Checks every 300 ms find the server there; the feed is still refused: not online.
     const online = until((x) => x.state === 'online');
     const early = await Promise.race([online.then(() => true), new Promise((r) => setTimeout(r, 3000, false))]);

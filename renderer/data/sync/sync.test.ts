@@ -6,7 +6,9 @@ describe('classifySyncError', () => {
     expect(classifySyncError({ status: 401 })).toBe('sync.unauthorized');
     expect(classifySyncError({ status: 403 })).toBe('sync.forbidden');
     expect(classifySyncError({ name: 'QuotaExceededError' })).toBe('sync.storageFull');
-    expect(classifySyncError({ status: 500 })).toBe('sync.unreachable');
+    expect(classifySyncError({ status: 500 })).toBe('sync.serverError');
+    expect(classifySyncError({ status: 507 })).toBe('sync.serverError');
+    for (const status of [502, 503, 504]) expect(classifySyncError({ status })).toBe('sync.unreachable');
     expect(classifySyncError(new TypeError('Failed to fetch'))).toBe('sync.unreachable');
     expect(classifySyncError({ status: 0 })).toBe('sync.unreachable');
     expect(classifySyncError({ status: 409 })).toBe('sync.failed');

@@ -13,7 +13,7 @@ import { Line, type LineOptions } from './syncLine';
 
 export type SyncState = 'connecting' | 'syncing' | 'online' | 'offline' | 'error' | 'stopped';
 export type SyncErrorCode =
-  'sync.unauthorized' | 'sync.forbidden' | 'sync.unreachable' | 'sync.storageFull' | 'sync.failed';
+  'sync.unauthorized' | 'sync.forbidden' | 'sync.unreachable' | 'sync.serverError' | 'sync.storageFull' | 'sync.failed';
 
 export interface RefusedDoc {
   id: string;
@@ -283,13 +283,19 @@ export function classifySyncError(err: unknown): SyncErrorCode {
   if (e.status === 401) return 'sync.unauthorized';
   if (e.status === 403) return 'sync.forbidden';
   if (e.name === 'QuotaExceededError' || /quota/i.test(e.message ?? '')) return 'sync.storageFull';
+  // A gateway's 502/503/504 says the server behind it is away or overloaded: unreachable, as
+  // is no answer at all. Any other 5xx is the server answering with its own failure, which the
+  // office's IT person needs told apart from a cut line.
   if (
     e.status === undefined ||
     e.status === 0 ||
-    e.status >= 500 ||
+    e.status === 502 ||
+    e.status === 503 ||
+    e.status === 504 ||
     /fetch|network|ECONNREFUSED/i.test(e.message ?? '')
   )
     return 'sync.unreachable';
+  if (e.status >= 500) return 'sync.serverError';
   return 'sync.failed';
 }
 
