@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubHealthSchema, HUB_STATUS_PATH } from '../../shared/hub/health';
 import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
 import { putHubUser, putStaffDirectoryEntry, putStaffUser } from '../../server/provision';
-import { HUB_HEAP_MB, HUB_MALLOC_ARENAS, startHub, type Hub } from '../../server/hub/officeHub';
+import { HUB_MALLOC_ARENAS, HUB_NODE_FLAGS, startHub, type Hub } from '../../server/hub/officeHub';
 import { contentDigest, contentEventId } from '../../shared/events';
 import { freePort } from './lab/harness';
 
@@ -192,9 +192,9 @@ describe('the hub relays events only', () => {
       );
       expect(atHub._attachments?.['photo.jpg']).toMatchObject({ content_type: 'image/jpeg', data: photo });
     }
-    // Started with V8's old space capped (HUB_HEAP_MB), as the desktop app starts it.
+    // Started with V8's heap bounded (old space and young generation), as the desktop app starts it.
     const cmdline = readFileSync(`/proc/${hub.pid}/cmdline`, 'utf8').split('\0');
-    expect(cmdline).toContain(`--max-old-space-size=${HUB_HEAP_MB}`);
+    for (const flag of HUB_NODE_FLAGS) expect(cmdline).toContain(flag);
     // And with glibc's arenas bounded (read by the process's malloc at its start).
     const environ = readFileSync(`/proc/${hub.pid}/environ`, 'utf8').split('\0');
     expect(environ).toContain(`MALLOC_ARENA_MAX=${HUB_MALLOC_ARENAS}`);
