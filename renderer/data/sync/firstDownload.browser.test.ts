@@ -12,6 +12,7 @@ import {
   needsFirstDownload,
   queryDeskView,
   readServerEvents,
+  SCANS_PER_BATCH,
   SCANS_PER_REQUEST,
   type FirstDownloadProgress,
 } from './firstDownload';
@@ -219,11 +220,23 @@ describe('a first download (real server, real IndexedDB)', () => {
       history.push(event(appId, 'issued', { stepId: 's3' }));
     }
     await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
+    // Counted per application as the view is read.
+    const { scansPerApp } = await readServerEvents(remote, 7);
+    expect([...scansPerApp].sort()).toEqual(Array.from({ length: 10 }, (_, i) => [`VISIT${String(i)}`, 5]));
     const office = await localOffice();
     const perRequest = requested(remote, (docs) => docs.filter((d) => scanIds.has(d.id)).length);
+    // And a batch (what the window holds until written) takes whole applications up to SCANS_PER_BATCH scans.
+    const perBatch: number[] = [];
+    const write = office.writeReplicated.bind(office);
+    office.writeReplicated = (docs, ...rest) => {
+      perBatch.push(docs.filter((d) => scanIds.has((d as { _id: string })._id)).length);
+      return write(docs, ...rest);
+    };
     expect(await firstDownload(office, remote)).toBe('done');
     expect(perRequest.reduce((a, b) => a + b, 0)).toBe(50);
     expect(Math.max(...perRequest)).toBeLessThanOrEqual(SCANS_PER_REQUEST);
+    expect(Math.max(...perBatch)).toBeLessThanOrEqual(SCANS_PER_BATCH);
+    expect(perBatch.reduce((a, b) => a + b, 0)).toBe(50);
     expect(await revisions(office.db)).toEqual(await revisions(remote));
     const one = [...scanIds][7] as string;
     const here = await office.db.get<object>(one, { attachments: true });
