@@ -24,6 +24,8 @@ export interface OnePassOptions {
   watch: (onChange: () => void) => () => void;
   /** The next delay after a failed pass, from the last (0 for the first). */
   backOff: (delay: number) => number;
+  /** The first pass waits for it (what `pass` reads to choose its start, loaded). */
+  ready?: Promise<unknown>;
 }
 
 export interface OnePassReplication extends EventEmitter {
@@ -71,10 +73,11 @@ export function onePassReplication(opts: OnePassOptions): OnePassReplication {
     void r.on('error', (err: unknown) => ended(err ?? new Error('replication failed')));
   };
 
+  let started = false;
   const unwatch = opts.watch(() => {
     dirty = true;
     // Waiting out a back-off: the next attempt comes at its time, not at every write.
-    if (!current && !timer) run();
+    if (started && !current && !timer) run();
   });
   out.cancel = () => {
     if (cancelled) return;
@@ -85,7 +88,10 @@ export function onePassReplication(opts: OnePassOptions): OnePassReplication {
     if (current) current.cancel();
     else queueMicrotask(() => out.emit('complete'));
   };
-  // Begun once the caller has its listeners on.
-  queueMicrotask(run);
+  // Begun once the caller has its listeners on, and what the first pass needs is there.
+  void Promise.resolve(opts.ready).then(() => {
+    started = true;
+    run();
+  });
   return out;
 }

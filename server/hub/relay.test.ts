@@ -5,7 +5,16 @@ import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isPulled, PULL_SELECTORS, PUSH_BATCH, PUSH_SELECTOR, startRelay, tolerantInfo, withPulled } from './relay';
+import {
+  isPulled,
+  PULL_SELECTORS,
+  PUSH_BATCH,
+  PUSH_SELECTOR,
+  pushStart,
+  startRelay,
+  tolerantInfo,
+  withPulled,
+} from './relay';
 import { HUB_ADAPTER, leveldbAdapter } from './storage';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kense-hub-relay-'));
@@ -129,6 +138,52 @@ describe('what the hub relays', () => {
     } finally {
       await relay.stop();
     }
+  });
+
+  it('a hub restarted after seeding does not walk what the pulls took: its push compares only what desks wrote', async () => {
+    const central = open('central-restart');
+    await central.bulkDocs(Array.from({ length: 300 }, (_, i) => ({ _id: `evt:R${i}:1:D`, kind: 'registered' })));
+    const local = open('hub-restart');
+    // Seeding, the push held at its first comparison (minutes behind the pulls), then the hub stops.
+    const revsDiff = central.revsDiff.bind(central);
+    central.revsDiff = () => new Promise(() => undefined);
+    const seeding = startRelay({ local, central, probe: central, log: () => undefined, onError: () => undefined });
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && (await local.info()).doc_count < 300) await new Promise((r) => setTimeout(r, 50));
+    expect((await local.info()).doc_count).toBe(300);
+    await seeding.stop();
+    // Started again, central answering: what its push asks central about.
+    const asked: string[] = [];
+    central.revsDiff = (diff: Record<string, string[]>) => {
+      asked.push(...Object.keys(diff));
+      return revsDiff(diff);
+    };
+    const relay = startRelay({ local, central, probe: central, log: () => undefined, onError: () => undefined });
+    try {
+      await local.put({ _id: 'evt:DESK:1:D', kind: 'registered' });
+      while (Date.now() < deadline + 20_000 && !(await central.get('evt:DESK:1:D').catch(() => null)))
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await central.get('evt:DESK:1:D')).toMatchObject({ kind: 'registered' });
+      expect(asked).toEqual(['evt:DESK:1:D']);
+      expect((await relay.state()).waiting.events).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('starts the push past the pulled range its checkpoint lies in, and nowhere else', () => {
+    const pulled = [
+      [2, 40],
+      [45, 90],
+    ] as const;
+    expect(pushStart(0, pulled)).toBeUndefined();
+    expect(pushStart(2, pulled)).toBe(40);
+    expect(pushStart(17, pulled)).toBe(40);
+    expect(pushStart(40, pulled)).toBeUndefined();
+    expect(pushStart(44, pulled)).toBeUndefined();
+    expect(pushStart(45, pulled)).toBe(90);
+    expect(pushStart(90, pulled)).toBeUndefined();
+    expect(pushStart('3-g1AAAA', pulled)).toBeUndefined();
   });
 
   it("holds every leg's listeners on the office database, here and on central, without Node's leak warning", async () => {
