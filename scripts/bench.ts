@@ -88,6 +88,8 @@ const { values: args } = parseArgs({
     'new-desk-timeout-s': { type: 'string', default: '2400' },
     'profile-new-desk': { type: 'string' },
     'skip-new-desk': { type: 'boolean', default: false },
+    'new-desk-on': { type: 'string' },
+    'new-desk-login': { type: 'string', default: 'exec13' },
     out: { type: 'string', default: path.join(root, 'bench', 'results.json') },
     keep: { type: 'boolean', default: false },
     'crypto-only': { type: 'boolean', default: false },
@@ -129,6 +131,8 @@ if (args.help) {
       '                      to the end; at 100,000 applications it alone takes most of an hour here)',
       '  --skip-new-desk     leave out the real app on a new desk (sign-in → inbox, → whole office projected)',
       '  --new-desk-timeout-s S  give the new desk up after S seconds, reporting how far it got (default 2400)',
+      "  --new-desk-on DIR   only the new desk, against the central of a kept run's directory (--keep), signing in",
+      '                      as --new-desk-login (default exec13); its applications from DIR/load.json',
       "  --profile-new-desk FILE  CPU profiles of the new desk's window from sign-in to the inbox (FILE) and on to",
       '                      the whole office (FILE-office.cpuprofile; Chrome DevTools opens them)',
       '  --out FILE          results file (default bench/results.json)',
@@ -1824,12 +1828,53 @@ async function linkOnly(): Promise<void> {
   process.stdout.write(`\n${rows.map(formatLinkRow).join('\n')}\n`);
 }
 
+/**
+ * Only the real app on a new desk (sign-in → inbox → whole office, long tasks), against the central
+ * of a kept run (`--keep`, either bench): at 100,000 applications the loading alone takes a quarter
+ * of an hour, and the desk's own figures are what a change to the app moves.
+ */
+async function newDeskOnly(dir: string): Promise<void> {
+  const kept = JSON.parse(readFileSync(path.join(dir, 'load.json'), 'utf8')) as { load: LoadResult };
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    const central = await startCentral({
+      port: await freePort(),
+      dir: path.join(dir, 'central'),
+      offices: [OFFICE],
+      quiet: true,
+    });
+    cleanup.push(() => central.stop());
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'kense-bench-desk-'));
+    cleanup.push(() => Promise.resolve(rmSync(tmp, { recursive: true, force: true })));
+    const server = await serveBenchPage(path.join(tmp, 'web'), { withApp: true, minify: !args['profile-new-desk'] });
+    cleanup.push(() => new Promise<void>((resolve) => server.httpServer.close(() => resolve())));
+    const base = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
+    log(`central at ${central.url} on ${dir}: ${f(kept.load.apps)} applications, ${f(kept.load.events)} events`);
+    const loadStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+    const r = await newDesk({
+      tmp,
+      base,
+      central: central.url,
+      login: args['new-desk-login'],
+      role: 'executor',
+      expected: kept.load.apps,
+      timeoutMs: num('new-desk-timeout-s') * 1000,
+    });
+    const loadEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+    process.stdout.write(`\n${JSON.stringify({ ...r, loadStart, loadEnd }, null, 2)}\n`);
+  } finally {
+    for (const c of cleanup.reverse()) await c().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+  }
+}
+
 await (args.link
   ? linkOnly()
-  : args['crypto-only']
-    ? cryptoOnly()
-    : args['reports-only']
-      ? reportsOnly()
-      : args.hub
-        ? hubMain()
-        : main());
+  : args['new-desk-on']
+    ? newDeskOnly(args['new-desk-on'])
+    : args['crypto-only']
+      ? cryptoOnly()
+      : args['reports-only']
+        ? reportsOnly()
+        : args.hub
+          ? hubMain()
+          : main());
