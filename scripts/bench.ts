@@ -1278,6 +1278,8 @@ async function main(): Promise<void> {
     log(`central at ${central.url}; generating ${APPS} applications`);
     const load = await loadCentral(central.url);
     log(`loaded ${load.events} events (${load.droppedEvents} dropped) into ${DB_NAME}`);
+    // Kept beside the data (--keep) for --new-desk-on.
+    writeFileSync(path.join(tmp, 'load.json'), JSON.stringify({ load }));
 
     log('building the bench page and the app with Vite');
     const outDir = path.join(tmp, 'web');
