@@ -159,9 +159,14 @@ export function pushStart(pushedSeq: number | string, pulled: PulledRanges): num
  * The pulls' handle on the hub's database: after each write, the sequence range it took, when the
  * changes feed shows that range holding exactly the written documents at their revisions. A desk's
  * write landing amid it, a revision already here, a document written again since: no range (its
- * events are then counted as waiting until the push passes them, as before).
+ * events are then counted as waiting until the push passes them, as before). `settled` resolves once
+ * the writes begun so far, and their ranges, are done (a pull's write counts in the database before
+ * its range is told).
  */
-export function recordingPulls(local: PouchDB.Database, onRange: (from: number, to: number) => void): PouchDB.Database {
+export function recordingPulls(
+  local: PouchDB.Database,
+  onRange: (from: number, to: number) => void,
+): { db: PouchDB.Database; settled: () => Promise<unknown> } {
   const handle = Object.create(local) as PouchDB.Database;
   const write = async (docs: unknown, options?: unknown): Promise<unknown> => {
     const before = (await local.info()).update_seq;
@@ -188,7 +193,7 @@ export function recordingPulls(local: PouchDB.Database, onRange: (from: number, 
     return run;
   };
   handle.bulkDocs = bulkDocs as typeof local.bulkDocs;
-  return handle;
+  return { db: handle, settled: () => queue };
 }
 
 /** Counts the events written to `db` after `since` (what central has not confirmed yet), those pulled from it aside. */
@@ -306,7 +311,7 @@ export function startRelay(opts: RelayOptions): Relay {
     ) => PouchDB.Replication.Replication<object>;
   };
   const pullFrom = (o: PouchDB.Replication.ReplicateOptions): PouchDB.Replication.Replication<object> =>
-    Pouch.replicate(opts.central, pulling, o);
+    Pouch.replicate(opts.central, pulling.db, o);
   const pull = pullFrom({ ...common, selector: PULL_SELECTORS.events });
   const pullScans = pullFrom({
     ...common,
@@ -421,7 +426,9 @@ export function startRelay(opts: RelayOptions): Relay {
       // would fail unhandled against a store closing under them); one that never says so is not
       // waited for long.
       await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2000))]);
-      // The pulled ranges noted since the last save (a restart would count their events as waiting).
+      // The pulled ranges noted since the last save (a restart would count their events as waiting,
+      // and its push compare them with central), the last write's among them.
+      await pulling.settled();
       await loaded;
       await save();
     },
