@@ -141,6 +141,9 @@ export function isPulled(ranges: PulledRanges, seq: number): boolean {
   return false;
 }
 
+/** The ranges still ahead of the push once it has passed `seq` (those behind it are no longer needed). */
+const aheadOf = (ranges: PulledRanges, seq: number): PulledRanges => ranges.filter(([, b]) => b > seq);
+
 /**
  * Where the push's next pass may start instead of its checkpoint: the end of the pulled range the
  * checkpoint lies in, when everything after it up to there is what the pulls took from central.
@@ -278,7 +281,7 @@ export function startRelay(opts: RelayOptions): Relay {
       // Past what the pulls wrote (pushStart): PouchDB writes that checkpoint on both sides first.
       const from = pushStart(record.pushedSeq, record.pulled ?? []);
       if (from !== undefined) {
-        record = { ...record, pushedSeq: from, pulled: (record.pulled ?? []).filter(([, b]) => b > from) };
+        record = { ...record, pushedSeq: from, pulled: aheadOf(record.pulled ?? [], from) };
         void save();
       }
       return opts.local.replicate.to(opts.central, {
@@ -363,7 +366,7 @@ export function startRelay(opts: RelayOptions): Relay {
     void loaded.then(() => {
       const pushedSeq = c.checkpoint ?? record.pushedSeq;
       // Ranges the push has walked past are no longer needed.
-      const pulled = typeof pushedSeq === 'number' ? (record.pulled ?? []).filter(([, b]) => b > pushedSeq) : [];
+      const pulled = typeof pushedSeq === 'number' ? aheadOf(record.pulled ?? [], pushedSeq) : [];
       record = { ...record, pushedSeq, pulled };
       return save();
     });
