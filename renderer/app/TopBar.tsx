@@ -1,4 +1,4 @@
-import { useState, type JSX } from 'react';
+import { useRef, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { flushSync, signOut, useCredentials } from '../state/credentials';
@@ -20,6 +20,8 @@ export function TopBar(): JSX.Element {
     : deskUser;
   const refused = useCredentials((s) => s.refused);
   const [leaving, setLeaving] = useState(false);
+  // Sign-out first sends what the person recorded; "sign out now" stops that wait.
+  const stopSending = useRef<AbortController | null>(null);
   const notSet = t('common:notConfigured');
   return (
     <header className="topbar">
@@ -87,21 +89,32 @@ export function TopBar(): JSX.Element {
             {t('auth:signOut')}
           </button>
         ) : user ? (
-          <button
-            type="button"
-            disabled={leaving}
-            onClick={() => {
-              setLeaving(true);
-              void flushSync().then(() => {
-                signOut();
-                setLeaving(false);
-                void navigate('/sign-in');
-              });
-            }}
-            data-testid="sign-out"
-          >
-            {t('auth:signOut')}
-          </button>
+          <>
+            <button
+              type="button"
+              disabled={leaving}
+              title={leaving ? t('auth:signingOutHint') : undefined}
+              onClick={() => {
+                setLeaving(true);
+                const abort = new AbortController();
+                stopSending.current = abort;
+                void flushSync({ signal: abort.signal }).then(() => {
+                  stopSending.current = null;
+                  signOut();
+                  setLeaving(false);
+                  void navigate('/sign-in');
+                });
+              }}
+              data-testid="sign-out"
+            >
+              {t(leaving ? 'auth:signingOut' : 'auth:signOut')}
+            </button>
+            {leaving && (
+              <button type="button" onClick={() => stopSending.current?.abort()} data-testid="sign-out-now">
+                {t('auth:signOutNow')}
+              </button>
+            )}
+          </>
         ) : (
           office &&
           desk && (

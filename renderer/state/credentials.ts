@@ -40,36 +40,32 @@ export function signOut(): void {
   useSession.getState().signOut();
 }
 
-/** Whether some server still lacks events of this desk, from the last counts (null: not counted yet). */
-function pendingAnywhere(): boolean {
-  const s = useSyncStatus.getState();
-  if (!s.password) return false;
-  return Object.values(s.snapshots).some((snap) => snap.state !== 'offline' && snap.pendingLocal !== 0);
-}
+/** The longest sign-out waits for the sync (the person sees it and may leave at once). */
+export const SIGN_OUT_FLUSH_MS = 60_000;
 
 /**
- * Before the person leaves a shared desk, give the sync a moment to send what they recorded. Not
- * needed for safety (each person's events are pushed with their own credentials and checkpoint, so
- * what is left goes up when they next sign in here), but colleagues see the work sooner.
+ * Before the person leaves a shared desk, send what they recorded to the servers the desk reaches,
+ * so that colleagues see the work now. Not needed for safety (each person's events are pushed with
+ * their own credentials and checkpoint, so what is left goes up when they next sign in here). Ends
+ * when it is sent, when a server fails or goes, at `timeoutMs`, or when `signal` aborts ("sign out
+ * now"); true only when everything went.
  */
-export async function flushSync(timeoutMs = 5000): Promise<void> {
+export async function flushSync(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<boolean> {
   const sync = useSyncStatus.getState();
-  const reached = Object.values(sync.snapshots).some((s) => s.state === 'online' || s.state === 'syncing');
-  if (!sync.password || !sync.syncNow || !reached) return;
-  const deadline = Date.now() + timeoutMs;
-  const within = <T>(p: Promise<T>): Promise<T | undefined> =>
-    Promise.race([p, new Promise<undefined>((r) => setTimeout(r, Math.max(0, deadline - Date.now())))]);
-  // A fresh pass counts against the server what it lacks (the snapshot may predate the last write).
-  await within(sync.syncNow());
-  if (!pendingAnywhere()) return;
-  await within(
-    new Promise<void>((resolve) => {
-      const unsubscribe = useSyncStatus.subscribe(() => {
-        if (!pendingAnywhere()) {
-          unsubscribe();
-          resolve();
-        }
-      });
-    }),
-  );
+  // Connecting counts: a server that is not there says so within a probe's time, which ends the wait.
+  const reached = Object.values(sync.snapshots).some((s) => ['connecting', 'online', 'syncing'].includes(s.state));
+  if (!sync.password || !sync.flush || !reached || opts.signal?.aborted) return false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort = (): void => undefined;
+  const given = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), opts.timeoutMs ?? SIGN_OUT_FLUSH_MS);
+    onAbort = () => resolve(false);
+    opts.signal?.addEventListener('abort', onAbort);
+  });
+  try {
+    return await Promise.race([sync.flush(), given]);
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
 }

@@ -38,6 +38,8 @@ export interface SyncState {
   snapshots: Partial<Record<SyncTargetName, SyncSnapshot>>;
   /** Set by the controller: asks every running replication to start over now. */
   syncNow: (() => Promise<void>) | null;
+  /** Set by the controller: sends what this person recorded to every server; false if one failed. */
+  flush: (() => Promise<boolean>) | null;
   setTargets: (targets: SyncTargets | null) => void;
 }
 
@@ -103,6 +105,7 @@ export const useSyncStatus = create<SyncState>()(
       password: null,
       snapshots: {},
       syncNow: null,
+      flush: null,
       setTargets: (targets) => set({ targets, snapshots: {} }),
       setCredentials: (username, password) => set({ username, password, snapshots: {} }),
       clearCredentials: () => set({ username: null, password: null, snapshots: {} }),

@@ -187,9 +187,11 @@ test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () 
     await freshDesk(page);
     await ensureStaff('dana', DANA, 'clerk');
     await actAs(page, 'aigerim', AIGERIM);
-    // A slow uplink: each upload to the central takes a second.
+    // A slow uplink: what the desk offers central waits until the test lets it through.
+    let release = (): void => undefined;
+    const uplink = new Promise<void>((r) => (release = r));
     await page.route(`${CENTRAL}/office_alm01/_revs_diff`, async (route) => {
-      await new Promise((r) => setTimeout(r, 1500));
+      await uplink;
       await route.continue();
     });
     await page.goto('./#/reception');
@@ -203,11 +205,14 @@ test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () 
     if (await consent.count()) await consent.check();
     await page.getByTestId('register').click();
     await expect(page.getByTestId('reg-number')).toHaveText('ALM01-D01-000001');
-    // The desk has reached central (sign-out sends what is left only to a server it reaches; on a
-    // loaded machine the first pass may still be connecting when the button is pressed).
-    await expect(page.getByTestId('sync-indicator')).toContainText(/Синхрондал(ды|уда)/, { timeout: 20_000 });
-    // Signed out at once, and the next person signs in: the server still got Aigerim's event as hers.
+    // Sign-out first sends her work, and says so (she may leave at once instead).
     await page.getByTestId('sign-out').click();
+    await expect(page.getByTestId('sign-out')).toHaveText('Жіберілуде…');
+    await expect(page.getByTestId('sign-out-now')).toHaveText('Қазір шығу');
+    await page.screenshot({ path: `${SHOTS}/sign-out-sending-kk.png` });
+    await expect(page.getByTestId('signin-login')).toHaveCount(0);
+    release();
+    // Sent: the next person signs in, and the server got Aigerim's event as hers.
     await signIn(page, 'dana');
     await expect(page.getByTestId('topbar-user')).toHaveText(DANA);
     await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });

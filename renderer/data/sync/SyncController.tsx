@@ -175,6 +175,7 @@ export function SyncController(): null {
         syncNow: async () => {
           await Promise.all(running.map((r) => r.handle.syncNow()));
         },
+        flush: async () => (await Promise.all(running.map((r) => r.handle.flush()))).every(Boolean),
       });
     };
     // A new desk downloads from central before replicating live, or from the office hub when
@@ -243,7 +244,7 @@ export function SyncController(): null {
     return () => {
       live = false;
       abort.abort();
-      useSyncStatus.setState({ syncNow: null });
+      useSyncStatus.setState({ syncNow: null, flush: null });
       for (const r of running) void r.handle.stop().then(() => r.remote.close());
     };
   }, [desk, targets, username, password, login, role, fieldOn, recentDays]);

@@ -328,6 +328,42 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     await waitForDoc(remoteFor('office_alm01'), String(ofA['_id']));
   });
 
+  it("flush: true once the person's events and scans are on the server (not a colleague's unsent ones), false when the server is not there", async () => {
+    await putClerk('flush-a', 'secret-a');
+    const desk = localDb('desk_flush');
+    const remote = new PouchDB(`${central.url}/office_alm01`, {
+      adapter: 'http',
+      auth: { username: 'flush-a', password: 'secret-a' },
+      skip_setup: true,
+    });
+    const a = sync(desk, remote, { ownDevice: 'DFL', author: 'flush-a' });
+    await a.until((x) => x.state === 'online');
+    // A colleague's event left unsent on this desk; then A's event and A's scan.
+    const theirs = event('APPFL0', 'registered', 'ALM01', 'DFL', 'flush-b');
+    const mine = event('APPFL1', 'registered', 'ALM01', 'DFL', 'flush-a');
+    const scan: Record<string, unknown> = {
+      ...event('APPFL1', 'attachment_added', 'ALM01', 'DFL', 'flush-a'),
+      _attachments: { 'scan.jpg': { content_type: 'image/jpeg', data: btoa('x'.repeat(30_000)) } },
+    };
+    await desk.bulkDocs([theirs, mine, scan]);
+    expect(await a.handle.flush()).toBe(true);
+    // Both were on central when it said so: no waiting here.
+    const onCentral = remoteFor('office_alm01');
+    await expect(onCentral.get(String(mine['_id']))).resolves.toMatchObject({ _id: mine['_id'] });
+    const got = await onCentral.get(String(scan['_id']), { attachments: true });
+    expect(Object.keys(got._attachments ?? {})).toEqual(['scan.jpg']);
+    await expect(onCentral.get(String(theirs['_id']))).rejects.toMatchObject({ status: 404 });
+
+    const dead = new PouchDB('http://127.0.0.1:9/office_alm01', { adapter: 'http', auth, skip_setup: true });
+    const lost = localDb('desk_flush_dead');
+    await lost.put(event('APPFL2'));
+    const gone = sync(lost, dead);
+    expect(await gone.handle.flush()).toBe(false);
+    // Known to be offline: still false (nothing waited for).
+    await gone.until((x) => x.state === 'offline');
+    expect(await gone.handle.flush()).toBe(false);
+  });
+
   it('shows a first download as N of ~M, M from the server, until the desk has caught up', async () => {
     // Central's KZO01 database gets 400 events; a new desk of KZO01 downloads them.
     const source = localDb('kzo_source');

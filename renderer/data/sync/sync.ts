@@ -133,6 +133,12 @@ export interface SyncHandle {
   snapshot(): SyncSnapshot;
   /** Recounts pending events and restarts replication at once (the "sync now" button). */
   syncNow(): Promise<void>;
+  /**
+   * Restarts replication and resolves once this person's events and scans written before the call
+   * are on the server (true: the push and the scans' push have caught up), or false as soon as the
+   * server fails, the desk goes offline or the sync stops. Sign-out waits on it.
+   */
+  flush(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -403,10 +409,16 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     return null;
   };
   const stateNow = (): SyncState => snap.state;
+  /** Flushes waiting for the push to catch up (see `flush`). */
+  const flushWaiters: ((sent: boolean) => void)[] = [];
+  const settleFlushes = (sent: boolean): void => {
+    for (const resolve of flushWaiters.splice(0)) resolve(sent);
+  };
   const emit = (patch: Partial<SyncSnapshot>): void => {
     snap = { ...snap, ...patch };
     snap = { ...snap, progress: progressOf(snap) };
     opts.onChange(snap);
+    if (snap.state === 'offline' || snap.state === 'error' || snap.state === 'stopped') settleFlushes(false);
   };
 
   // PouchDB reports `paused` without an error even when the server was never reached (it is
@@ -518,6 +530,12 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   const failingLegs = new Map<'push' | 'pull', unknown>();
   /** The `since`s of the scans' pull and push when they first start (after the events'). */
   let scansSince: { pull?: string | number; push?: string | number } = {};
+  /** The current replication's events push has paused without a failure: it has sent all it had. */
+  let pushCaughtUp = false;
+  /** Everything of this person's is up when both pushes have caught up (the scans' starts after the events'). */
+  const checkFlushed = (): void => {
+    if (pushCaughtUp && scansUp !== null && scansUpIdle) settleFlushes(true);
+  };
 
   const onDenied = (err: unknown): void => {
     // PouchDB reports `{ direction, doc: { id, error, reason } }` for a document the server refused.
@@ -612,6 +630,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         } else {
           idle(true);
           scansSettled();
+          checkFlushed();
         }
         void verify();
       })
@@ -674,6 +693,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     const pushSince = firstBegin ? opts.push?.since : undefined;
     if (firstBegin) scansSince = { pull: since, push: pushSince };
     firstBegin = false;
+    pushCaughtUp = false;
     replication = local.sync(remote, {
       // query_params are part of PouchDB's replication id: one push checkpoint per author.
       push: { ...live.push, ...(pushSince !== undefined ? { since: pushSince } : {}) },
@@ -729,7 +749,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         if (err) {
           failingLegs.set(direction, err);
           pausedByError(err);
-        } else failingLegs.delete(direction);
+        } else {
+          failingLegs.delete(direction);
+          if (direction === 'push') {
+            pushCaughtUp = true;
+            checkFlushed();
+          }
+        }
         void verify();
       });
   };
@@ -792,6 +818,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       if (stopped) return;
       await restart();
       await verify();
+    },
+    flush: async () => {
+      // A server the desk does not reach now is not waited for (its line may hold requests).
+      if (stopped || snap.state === 'offline' || snap.state === 'error') return false;
+      const sent = new Promise<boolean>((resolve) => flushWaiters.push(resolve));
+      await restart();
+      return sent;
     },
     stop: async () => {
       stopped = true;
