@@ -1,12 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import leveldown from 'leveldown';
+import createAbstractMapReduce from 'pouchdb-abstract-mapreduce';
 import PouchDB from 'pouchdb-core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { APPS_VIEW, appsMap, appsReduce, deskViewsDocument, type AppEventValue } from '../../shared/couch';
 import { HUB_ADAPTER, leveldbAdapter } from './storage';
-import { hubViews } from './views';
+import { hubViews, viewsPlugin } from './views';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kense-hub-views-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -166,5 +168,106 @@ describe('the hub’s views', () => {
     await d.put({ _id: 'k', _rev: put.rev, n: 2 });
     await d.put({ _id: 'm', n: 3 });
     expect((await d.query('u/v')).rows.map((r) => r.key)).toEqual([2, 3]);
+  });
+});
+
+/** Whether this process can open the LevelDB at `location`: not while a handle of it is open (its lock). */
+function canOpen(location: string): Promise<boolean> {
+  const down = leveldown(location) as unknown as {
+    open: (o: { createIfMissing: boolean }, cb: (err?: Error | null) => void) => void;
+    close: (cb: () => void) => void;
+  };
+  return new Promise((resolve) =>
+    down.open({ createIfMissing: false }, (err) => (err ? resolve(false) : down.close(() => resolve(true)))),
+  );
+}
+async function closedWithin(location: string, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await canOpen(location)) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
+
+describe('the hub’s view indexes, closed when idle', () => {
+  const Idle = PouchDB.plugin(leveldbAdapter).plugin(viewsPlugin(createAbstractMapReduce, { closeIdleAfterMs: 30 }));
+  const idleDb = (name: string): Viewed =>
+    new Idle(path.join(dir, name), { adapter: HUB_ADAPTER }) as unknown as Viewed;
+  const viewDir = (name: string): string => {
+    const found = readdirSync(dir).find((f) => f.startsWith(`${name}-mrview-`));
+    if (!found) throw new Error(`no view index for ${name}`);
+    return path.join(dir, found);
+  };
+
+  it('close a view’s LevelDB after its last query (its tables unmapped), and open it again for the next', async () => {
+    const d = idleDb('idle1');
+    await d.put(deskViewsDocument('test'));
+    await d.bulkDocs(events());
+    const before = (await d.query(APPS_VIEW, { reduce: false })).rows;
+    expect(before.length).toBeGreaterThan(0);
+    const index = viewDir('idle1');
+    // Held open by the hub: a second handle cannot take its lock.
+    expect(await canOpen(index)).toBe(false);
+    expect(await closedWithin(index, 5_000)).toBe(true);
+    // Opened again, and up to date with what came meanwhile.
+    await d.put({
+      _id: 'evt:A3:009:DESK1',
+      type: 'event',
+      appId: 'A3',
+      hlc: '000000000009-0000',
+      device: 'DESK1',
+      kind: 'registered',
+      payload: {},
+    });
+    const after = (await d.query(APPS_VIEW, { reduce: false })).rows;
+    expect(after.map((r) => r.id)).toEqual([...before.map((r) => r.id), 'evt:A3:009:DESK1']);
+    expect(await canOpen(index)).toBe(false);
+  });
+
+  it('answer every query while closes come and go between them, and update after a stale=update_after answer without ending the process', async () => {
+    const d = idleDb('idle2');
+    await d.put({ _id: '_design/u', views: { v: { map: 'function (doc) { emit(doc.n, null); }' } } });
+    await d.bulkDocs(Array.from({ length: 50 }, (_, i) => ({ _id: `k${String(i).padStart(2, '0')}`, n: i })));
+    const keys = async (opts: Record<string, unknown> = {}): Promise<unknown[]> =>
+      (await d.query('u/v', opts)).rows.map((r) => r.key);
+    const all = Array.from({ length: 50 }, (_, i) => i);
+    // Queries at random moments around the 30 ms after each: some land in a close, some after it.
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, (i * 13) % 97));
+        return keys();
+      }),
+    );
+    for (const a of answers) expect(a).toEqual(all);
+    // New documents, asked for with update_after: the old index answers, then it is brought up to date.
+    await d.bulkDocs([
+      { _id: 'k50', n: 50 },
+      { _id: 'k51', n: 51 },
+    ]);
+    expect(await keys({ stale: 'update_after' })).toEqual(all);
+    const deadline = Date.now() + 5_000;
+    let seen = await keys({ stale: 'ok' });
+    while (seen.length < 52 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+      seen = await keys({ stale: 'ok' });
+    }
+    expect(seen).toEqual([...all, 50, 51]);
+    // And closed once it is all done.
+    expect(await closedWithin(viewDir('idle2'), 5_000)).toBe(true);
+  });
+
+  it('answer through a callback as express-pouchdb asks', async () => {
+    const d = idleDb('idle3');
+    await d.put({ _id: '_design/u', views: { v: { map: 'function (doc) { emit(doc.n, null); }' } } });
+    await d.put({ _id: 'a', n: 1 });
+    const rows = await new Promise<unknown>((resolve, reject) =>
+      (d as unknown as { query: (v: string, o: object, cb: (e: Error | null, r?: unknown) => void) => void }).query(
+        'u/v',
+        {},
+        (e, r) => (e ? reject(e) : resolve(r)),
+      ),
+    );
+    expect(rows).toMatchObject({ rows: [{ key: 1 }] });
   });
 });

@@ -100,17 +100,100 @@ function ddocValidator(ddoc: { _id: string; views?: Record<string, { map?: unkno
     });
 }
 
+/** A database handle as the engine sees it: its views' handles cached on it (createView). */
+interface Source {
+  _cachedViews?: Record<string, Promise<{ db: PouchDB.Database }>>;
+}
+
+/**
+ * Closes a database's view indexes once no query has used them for a while. A view's LevelDB keeps
+ * the tables a query read mapped in memory for as long as it is open, and the engine keeps it open
+ * for the life of the process: after one desk's first download (which reads the desks' view whole)
+ * some 50 MB of the hub's resident memory stayed for good (issue 17's bench). Closed, the next query
+ * opens it again (a few ms: LevelDB reads its manifest and log, not its tables).
+ *
+ * The engine is not made for this: a query takes its view's handle from `_cachedViews` and updates
+ * it in a queue of its own, and `stale=update_after` updates after the answer, unawaited, where a
+ * closed handle would reject unhandled and end the hub's process. So every query is counted while
+ * it runs, new ones wait while a close runs, and `update_after` is answered as `stale=ok` followed
+ * by an update that is counted like any query.
+ */
+function idleCloser(
+  query: (db: PouchDB.Database, fun: unknown, opts: Record<string, unknown>) => Promise<unknown>,
+  idleMs: number,
+) {
+  const states = new WeakMap<
+    PouchDB.Database,
+    { running: number; closing: Promise<void> | null; timer: NodeJS.Timeout | null }
+  >();
+  const stateOf = (db: PouchDB.Database) => {
+    let s = states.get(db);
+    if (!s) states.set(db, (s = { running: 0, closing: null, timer: null }));
+    return s;
+  };
+  const close = async (db: PouchDB.Database): Promise<void> => {
+    const cached = (db as unknown as Source)._cachedViews ?? {};
+    for (const [signature, view] of Object.entries(cached)) {
+      delete cached[signature];
+      await view.then((v) => v.db.close()).catch(() => undefined);
+    }
+  };
+  const run = async (db: PouchDB.Database, fun: unknown, opts: Record<string, unknown>): Promise<unknown> => {
+    const s = stateOf(db);
+    while (s.closing) await s.closing;
+    s.running++;
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = null;
+    try {
+      return await query(db, fun, opts);
+    } finally {
+      if (--s.running === 0) {
+        s.timer = setTimeout(() => {
+          s.timer = null;
+          if (s.running > 0 || s.closing) return;
+          s.closing = close(db).finally(() => (s.closing = null));
+        }, idleMs);
+        s.timer.unref();
+      }
+    }
+  };
+  return (db: PouchDB.Database, fun: unknown, opts: Record<string, unknown>): Promise<unknown> => {
+    // A temporary view (a function, not a name) is the engine's own to drop after the query.
+    if (typeof fun !== 'string' || opts['stale'] !== 'update_after') return run(db, fun, opts);
+    const answer = run(db, fun, { ...opts, stale: 'ok' });
+    void answer.then(() => run(db, fun, { limit: 0 })).catch(() => undefined);
+    return answer;
+  };
+}
+
 /**
  * The plugin (`query` and `viewCleanup` on every database of the PouchDB it is added to) over the
  * given build of the engine: the hub's own (9.0.0), or the development central's (pouchdb-server's
- * PouchDB 7, whose core the engine 9 does not fit: server/dev/dev-central-server.mjs).
+ * PouchDB 7, whose core the engine 9 does not fit: server/dev/dev-central-server.mjs). With
+ * `closeIdleAfterMs`, a database's view indexes are closed after that long without a query
+ * (the hub's: `idleCloser` above).
  */
-export function viewsPlugin(create: typeof createAbstractMapReduce): PouchDB.Plugin {
+export function viewsPlugin(
+  create: typeof createAbstractMapReduce,
+  opts: { closeIdleAfterMs?: number } = {},
+): PouchDB.Plugin {
   // The name of pouchdb-mapreduce's bookkeeping (`_local/mrviews`): the same indexes as before.
   const engine = create('mrviews', mapper, reducer, ddocValidator);
+  const direct = (db: PouchDB.Database, fun: unknown, o: Record<string, unknown>): Promise<unknown> =>
+    engine.query.call(db, fun, o, undefined);
+  const query = opts.closeIdleAfterMs === undefined ? direct : idleCloser(direct, opts.closeIdleAfterMs);
   return {
-    query(this: PouchDB.Database, fun: unknown, opts: unknown, callback: unknown) {
-      return engine.query.call(this, fun, opts, callback);
+    query(this: PouchDB.Database, fun: unknown, o: unknown, callback: unknown) {
+      // Called as express-pouchdb does, `(view, opts, callback)`, or as a promise.
+      const cb = (typeof o === 'function' ? o : callback) as ((err: unknown, res?: unknown) => void) | undefined;
+      const options = typeof o === 'object' && o !== null ? (o as Record<string, unknown>) : {};
+      const promise = query(this, fun, options);
+      if (typeof cb === 'function')
+        promise.then(
+          (r) => cb(null, r),
+          (e: unknown) => cb(e),
+        );
+      return promise;
     },
     viewCleanup(this: PouchDB.Database, callback: unknown) {
       return engine.viewCleanup.call(this, callback);
@@ -118,4 +201,7 @@ export function viewsPlugin(create: typeof createAbstractMapReduce): PouchDB.Plu
   };
 }
 
-export const hubViews: PouchDB.Plugin = viewsPlugin(createAbstractMapReduce);
+/** How long the hub keeps a database's view indexes open after their last query. */
+export const VIEW_IDLE_CLOSE_MS = 60_000;
+
+export const hubViews: PouchDB.Plugin = viewsPlugin(createAbstractMapReduce, { closeIdleAfterMs: VIEW_IDLE_CLOSE_MS });
