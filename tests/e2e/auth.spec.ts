@@ -106,7 +106,7 @@ test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () 
     await page.getByTestId('person-surname').fill('Нұрланов');
     expect(await stored(page)).not.toContain(e2ePassword('aigerim'));
 
-    await page.getByTestId('sign-out').click();
+    await signOut(page);
     await expect(page).toHaveURL(/#\/sign-in$/);
     await expect(page.getByTestId('topbar-user')).toHaveText('Кіру орындалмаған');
     await expect(page.getByTestId('sync-indicator')).not.toContainText('Синхрондалды');
@@ -282,7 +282,7 @@ test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () 
     await page.getByTestId('lang-kk').click();
 
     // A deactivated person cannot sign in, with the right password or the old temporary one.
-    await page.getByTestId('sign-out').click();
+    await signOut(page);
     await signIn(page, 'aidos');
     await expect(page.getByTestId('signin-error')).toBeVisible();
     await expect(page.getByTestId('sign-out')).toHaveCount(0);
@@ -297,7 +297,7 @@ test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () 
     await page.getByTestId('staff-show-active').click();
     await expect(page.getByTestId('staff-aidos-status')).toHaveText('Белсенді');
 
-    await page.getByTestId('sign-out').click();
+    await signOut(page);
     await signIn(page, 'aidos', 'clerk');
     await expect(page.getByTestId('topbar-user')).toHaveText('Әлиев Айдос', { timeout: 15_000 });
     await expect(page.getByTestId('topbar-admin')).toHaveCount(0);
@@ -332,7 +332,7 @@ test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () 
     expect(await session('aidos-own-2026')).toBe(200);
 
     // The desk's offline verifier follows: with central out of reach, the new password signs in here.
-    await page.getByTestId('sign-out').click();
+    await signOut(page);
     await unplug(page);
     await signIn(page, 'aidos', 'clerk', 'aidos-own-2026');
     await expect(page.getByTestId('topbar-offline')).toBeVisible({ timeout: 15_000 });

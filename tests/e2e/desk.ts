@@ -162,12 +162,15 @@ export async function freshDesk(page: Page): Promise<void> {
   await page.reload();
 }
 
-/** Signs whoever is signed in out (the top bar's button), if anyone. */
+/**
+ * Signs whoever is signed in out (the top bar's button), if anyone. Sign-out first sends what the
+ * person recorded (up to a minute: SIGN_OUT_FLUSH_MS), so its end is waited for that long.
+ */
 export async function signOut(page: Page): Promise<void> {
   const button = page.getByTestId('sign-out');
   if (await button.isVisible()) {
     await button.click();
-    await expect(page.getByTestId('sign-out')).toHaveCount(0);
+    await expect(page.getByTestId('sign-out')).toHaveCount(0, { timeout: 60_000 });
   }
 }
 
