@@ -1,20 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SyncSnapshot } from '../data/sync/sync';
+import { firstSnapshot, type SyncSnapshot } from '../data/sync/sync';
 import { flushSync } from './credentials';
 import { useSyncStatus } from './sync';
 
-const snap = (state: SyncSnapshot['state']): SyncSnapshot => ({
-  target: 'central',
-  state,
-  lastSyncAt: null,
-  pendingLocal: 1,
-  error: null,
-  refused: [],
-  pulled: 0,
-  pushed: 0,
-  download: null,
-  progress: null,
-});
+const snap = (state: SyncSnapshot['state']): SyncSnapshot => ({ ...firstSnapshot('central'), state, pendingLocal: 1 });
 
 /** A sync whose flush ends when the test says. */
 function syncing(state: SyncSnapshot['state']): { flush: ReturnType<typeof vi.fn>; end: (sent: boolean) => void } {

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncSnapshot } from '../data/sync/sync';
-import { downloadProgress } from '../data/sync/sync';
+import { downloadProgress, firstSnapshot } from '../data/sync/sync';
 import { configuredTargets, parseServerUrl, pendingSummary, restoreSync, syncStatusOf, type SyncState } from './sync';
 
 const snap = (state: SyncSnapshot['state'], pendingLocal: number | null = 0): SyncSnapshot => ({
-  target: 'x',
+  ...firstSnapshot('x'),
   state,
-  lastSyncAt: null,
   pendingLocal,
-  error: null,
-  refused: [],
-  pulled: 0,
-  pushed: 0,
-  download: null,
-  progress: null,
 });
 type S = Pick<SyncState, 'targets' | 'username' | 'password' | 'snapshots'>;
 const both: S = {

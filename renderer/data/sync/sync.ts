@@ -355,10 +355,10 @@ export function ratePerMinute(moves: readonly { at: number; n: number }[], now: 
   return Math.round((n * 60_000) / span);
 }
 
-export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opts: SyncOptions): SyncHandle {
-  const now = opts.now ?? (() => Date.now());
-  let snap: SyncSnapshot = {
-    target: opts.target,
+/** What a sync says before it has heard from its server. */
+export function firstSnapshot(target: string): SyncSnapshot {
+  return {
+    target,
     state: 'connecting',
     lastSyncAt: null,
     pendingLocal: null,
@@ -369,6 +369,11 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     download: null,
     progress: null,
   };
+}
+
+export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opts: SyncOptions): SyncHandle {
+  const now = opts.now ?? (() => Date.now());
+  let snap: SyncSnapshot = firstSnapshot(opts.target);
   let stopped = false;
   const pendingOpts = { ownDevice: opts.ownDevice, target: opts.target };
   // The server's document count, asked once per check (not per batch: that would double the requests).
