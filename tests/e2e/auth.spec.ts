@@ -210,6 +210,11 @@ test.describe('staff sign-in (dev central, real WebCrypto, real IndexedDB)', () 
     await expect(page.getByTestId('sign-out')).toHaveText('Жіберілуде…');
     await expect(page.getByTestId('sign-out-now')).toHaveText('Қазір шығу');
     await page.screenshot({ path: `${SHOTS}/sign-out-sending-kk.png` });
+    await page.getByTestId('lang-ru').click();
+    await expect(page.getByTestId('sign-out')).toHaveText('Отправка…');
+    await expect(page.getByTestId('sign-out-now')).toHaveText('Выйти сейчас');
+    await page.screenshot({ path: `${SHOTS}/sign-out-sending-ru.png` });
+    await page.getByTestId('lang-kk').click();
     await expect(page.getByTestId('signin-login')).toHaveCount(0);
     release();
     // Sent: the next person signs in, and the server got Aigerim's event as hers.
