@@ -41,9 +41,17 @@ interface DerivedYear {
 // Deriving a year is cheap but runs per day stepped over; memoised per data object and work week.
 // Calendar data is treated as immutable: an edited year must be a new object.
 const derivedCache = new WeakMap<YearData, Map<string, DerivedYear>>();
+// The key of a work week, per array: office hours are plain data reused for every day stepped over.
+const weekKeys = new WeakMap<readonly number[], string>();
+
+function weekKey(workWeek: readonly number[]): string {
+  let key = weekKeys.get(workWeek);
+  if (key === undefined) weekKeys.set(workWeek, (key = [...workWeek].sort().join()));
+  return key;
+}
 
 function derived(data: YearData, workWeek: readonly number[]): DerivedYear {
-  const key = [...workWeek].sort().join();
+  const key = weekKey(workWeek);
   let byWeek = derivedCache.get(data);
   if (!byWeek) derivedCache.set(data, (byWeek = new Map<string, DerivedYear>()));
   let d = byWeek.get(key);
