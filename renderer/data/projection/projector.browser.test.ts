@@ -1,3 +1,4 @@
+import { DEFAULT_CALENDAR } from '@shared/calendar';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PouchDB } from '../store/pouch';
@@ -157,6 +158,62 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
     expect(await openedModelDump(model, keys)).toEqual(whole);
     // Resumed after the last application written, not from the start.
     expect(seen.length).toBe(150 - partial);
+  });
+
+  it('fills an emptied model without reading it first, but a refold still removes rows its fold no longer gives', async () => {
+    // A fold after a new catalogue: the same applications, no journal rows any more.
+    const noJournal: ProjectFn = (appId, events, now) => ({ ...project(appId, events, now), journal: [] });
+    const { db, model, keys } = await setup();
+    await db.bulkDocs(Array.from({ length: 600 }, (_, i) => ev(`F${i % 60}`, i < 60 ? 'registered' : 'note_added')));
+    const real = inlineProjection(model, project, keys);
+    const fresh: (boolean | undefined)[] = [];
+    const recording = (limit = Infinity): ProjectionRunner => {
+      let batches = 0;
+      return {
+        where: 'inline',
+        apply: async (b) => {
+          if (b.apps.length > 0) {
+            if (++batches > limit) throw new Error('closed');
+            fresh.push(b.fresh);
+          }
+          await real.apply(b);
+        },
+        setProject: (p, source) => real.setProject(p, source),
+        drop: (appIds) => real.drop(appIds),
+        close: () => undefined,
+      };
+    };
+    const source = { services: [], calendar: DEFAULT_CALENDAR };
+    const projector = new Projector(db, model, project, keys, () => 1000, { runner: recording(), scanPage: 100 });
+    await projector.catchUp();
+    expect(await model.journal.count()).toBe(60);
+    expect(fresh.length).toBeGreaterThan(1);
+    expect(fresh.every((f) => f === true)).toBe(true);
+
+    // The refold keeps the rows it replaces: its batches are not fresh, and the journal rows go.
+    fresh.length = 0;
+    projector.setProject(noJournal, source, true);
+    await new Promise((r) => setTimeout(r, 0));
+    await projector.catchUp();
+    expect(fresh.length).toBeGreaterThan(1);
+    expect(fresh.some((f) => f === true)).toBe(false);
+    expect(await model.journal.count()).toBe(0);
+
+    // A refold cut part-way and resumed after a reload is still a refold over kept rows.
+    projector.setProject(project, source, true);
+    await new Promise((r) => setTimeout(r, 0));
+    await projector.catchUp();
+    expect(await model.journal.count()).toBe(60);
+    const cut = new Projector(db, model, project, keys, () => 1000, { runner: recording(1), scanPage: 100 });
+    cut.setProject(noJournal, source, true);
+    await new Promise((r) => setTimeout(r, 0));
+    await expect(cut.catchUp()).rejects.toThrow('closed');
+    expect(await model.journal.count()).toBeGreaterThan(0);
+    await real.setProject(noJournal, source);
+    fresh.length = 0;
+    await new Projector(db, model, noJournal, keys, () => 1000, { runner: recording(), scanPage: 100 }).catchUp();
+    expect(fresh.some((f) => f === true)).toBe(false);
+    expect(await model.journal.count()).toBe(0);
   });
 
   it('events that arrive by replication take the same path as local ones', async () => {

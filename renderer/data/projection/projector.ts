@@ -167,8 +167,11 @@ export class Projector {
     const refold = this.refold;
     this.refold = false;
     if (scan || checkpoint === undefined || refold) {
+      // Without a checkpoint the model is empty (new, or cleared): its scan writes fresh rows.
       const mark: ScanMark =
-        scan && !refold ? (JSON.parse(String(scan.value)) as ScanMark) : { seq: info.update_seq, after: '' };
+        scan && !refold
+          ? (JSON.parse(String(scan.value)) as ScanMark)
+          : { seq: info.update_seq, after: '', ...(refold ? {} : { fresh: true }) };
       await this.scanPass(mark, total, onProgress);
       since = mark.seq;
       processed = typeof since === 'number' ? since : 0;
@@ -260,8 +263,9 @@ export class Projector {
       const after = [...groups.keys()].pop() ?? mark.after;
       await writing;
       const count = apps.reduce((n, a) => n + a.events.length, 0);
-      const scan = { seq: mark.seq, after };
-      writing = this.runner.apply({ apps, now: this.now(), scan, reportDays: 'defer' }).then(() => {
+      const scan: ScanMark = { ...mark, after };
+      const fresh = mark.fresh === true;
+      writing = this.runner.apply({ apps, now: this.now(), scan, reportDays: 'defer', fresh }).then(() => {
         processed += count;
         onProgress?.({ processed: Math.min(processed, total), total });
       });
