@@ -50,18 +50,16 @@ export interface ProjectionBatch {
    * or built again from every fact if it was left stale (`rebuild`, at the end of a catch-up).
    */
   reportDays?: 'defer' | 'rebuild';
-  /**
-   * The model holds no row of these applications yet (a scan of an emptied model): there is
-   * nothing of theirs to replace, so no journal row is deleted and no report fact read first.
-   */
-  fresh?: boolean;
 }
 
 /** Where a rebuild's scan over the events by id has got to: resumed there after a reload. */
 export interface ScanMark {
   seq: number | string;
   after: string;
-  /** The scan fills an emptied model (not a refold over kept rows): its batches are `fresh`. */
+  /**
+   * The scan fills an emptied model (not a refold over kept rows): its applications have no row
+   * yet, so no journal row is deleted and no report fact read before they are written.
+   */
   fresh?: boolean;
 }
 
@@ -211,7 +209,8 @@ export class BatchProjector {
     }
     // A journal row is keyed by the event it records, always one of its application's: deleting the
     // batch's event ids removes every row the applications had (by key: no index scan).
-    const eventIds = batch.fresh ? [] : batch.apps.flatMap((a) => a.events.map((e) => e._id));
+    const fresh = batch.scan?.fresh === true;
+    const eventIds = fresh ? [] : batch.apps.flatMap((a) => a.events.map((e) => e._id));
     const m = this.model;
     const staff = batch.staff ?? [];
     const tables = [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
@@ -253,7 +252,7 @@ export class BatchProjector {
         const changed = waiting.filter((a) => (a.assigneeUnknown ?? 0) !== (isAssigneeUnknown(a, directory) ? 1 : 0));
         if (changed.length > 0) await m.applications.bulkPut(changed.map((a) => marked(a, directory)));
       }
-      await this.writeFacts(facts, batch.reportDays === 'defer', batch.fresh === true);
+      await this.writeFacts(facts, batch.reportDays === 'defer', fresh);
     });
     if (batch.reportDays === 'rebuild') await rebuildReportDaysIfStale(m);
   }

@@ -174,7 +174,7 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
         apply: async (b) => {
           if (b.apps.length > 0) {
             if (++batches > limit) throw new Error('closed');
-            fresh.push(b.fresh);
+            fresh.push(b.scan?.fresh);
           }
           await real.apply(b);
         },

@@ -264,8 +264,7 @@ export class Projector {
       await writing;
       const count = apps.reduce((n, a) => n + a.events.length, 0);
       const scan: ScanMark = { ...mark, after };
-      const fresh = mark.fresh === true;
-      writing = this.runner.apply({ apps, now: this.now(), scan, reportDays: 'defer', fresh }).then(() => {
+      writing = this.runner.apply({ apps, now: this.now(), scan, reportDays: 'defer' }).then(() => {
         processed += count;
         onProgress?.({ processed: Math.min(processed, total), total });
       });
