@@ -293,4 +293,28 @@ describe('Line', () => {
     await info;
     line.close();
   });
+
+  it('counts a request in flight until its answer is read, failed or aborted', async () => {
+    const s = fakeServer();
+    const line = new Line({ dbUrl: 'http://c/db', fetch: s.fetch, gzip: false });
+    const ctl = new AbortController();
+    const read = line.fetch('http://c/db/_bulk_get', { method: 'POST', body: '{"docs":[]}' });
+    const failed = line.fetch('http://c/db/_revs_diff', { method: 'POST', body: '{}' });
+    const aborted = line.fetch('http://c/db/_changes?feed=longpoll', { signal: ctl.signal });
+    await vi.waitFor(() => expect(s.calls.length).toBe(3));
+    expect(line.inFlightCount).toBe(3);
+    s.calls[0]?.resolve(json({ results: [] }));
+    const answered = await read;
+    // Headers in, body not yet read: still on its way.
+    expect(line.inFlightCount).toBe(3);
+    await answered.json();
+    expect(line.inFlightCount).toBe(2);
+    s.calls[1]?.reject(new TypeError('Failed to fetch'));
+    await expect(failed).rejects.toThrow('Failed to fetch');
+    expect(line.inFlightCount).toBe(1);
+    ctl.abort(new Error('cancelled'));
+    await expect(aborted).rejects.toThrow('cancelled');
+    expect(line.inFlightCount).toBe(0);
+    line.close();
+  });
 });

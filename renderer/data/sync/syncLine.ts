@@ -130,6 +130,14 @@ export class Line {
     return this.state;
   }
 
+  /**
+   * Requests sent and not yet answered in full. Cancelling a replication does not recall the ones
+   * already sent: they still reach the server, and whoever counts what a sync moved waits for none.
+   */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
   get gzipAccepted(): boolean | null {
     return this.gzipState === 'unknown' ? null : this.gzipState === 'yes';
   }

@@ -284,6 +284,15 @@ const api = {
   async stopSync(target: string): Promise<void> {
     await syncs.get(target)?.stop();
     syncs.delete(target);
+    // A request the stopped sync had already sent still reaches central, seconds later on a slow
+    // lossy link: the next run's counts (what a fresh desk fetched) must not get it. Once none is in
+    // flight, the cancelled replication sends nothing more (PouchDB checks at each answer).
+    const line = lines.get(target);
+    const until = Date.now() + 120_000;
+    while (line && line.inFlightCount > 0) {
+      if (Date.now() > until) throw new Error(`${target}: ${line.inFlightCount} requests still in flight after stop`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   },
 
   async syncNow(target: string): Promise<void> {
