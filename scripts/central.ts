@@ -49,7 +49,7 @@ async function startServiceProcess(
   });
   track(proc.stop);
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilUp(url, proc, 20_000);
+  await waitUntilUp(url, proc);
   return { url, stop: proc.stop };
 }
 

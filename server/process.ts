@@ -73,7 +73,14 @@ export const launchWithNode: LaunchServer = (script, args, o) => {
 };
 
 /** Polls `url` until it answers 2xx; fails at once if the process has exited. */
-export async function waitUntilUp(url: string, child: ServerProcess, timeoutMs: number): Promise<void> {
+/**
+ * How long a server process that is alive may take to answer at first: it loads its code through
+ * tsx, and on a loaded machine (CI, a test run beside a bench) that took over 20 s. A process that
+ * dies is reported at once (below), so this bounds only a hang.
+ */
+export const START_LIMIT_MS = 60_000;
+
+export async function waitUntilUp(url: string, child: ServerProcess, timeoutMs = START_LIMIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const code = child.exitCode();

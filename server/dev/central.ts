@@ -114,7 +114,7 @@ export async function startCentral(opts: {
     await child.stop();
   };
   try {
-    await waitUntilUp(url, child, 20_000);
+    await waitUntilUp(url, child);
     await provision({
       url,
       user: DEV_ADMIN.user,

@@ -96,6 +96,8 @@ let login = 'clerk1';
 const syncs = new Map<string, SyncHandle>();
 const snapshots = new Map<string, SyncSnapshot>();
 const lines = new Map<string, Line>();
+/** The line of each running sync that has one (stopSync waits for its requests). */
+const syncLines = new Map<string, Line>();
 /** The link lab's sync, as the indicator would have shown it, for the bench's timeline. */
 const syncTrail: { at: number; what: string }[] = [];
 const history: { at: number; state: string; pending: number | null }[] = [];
@@ -287,7 +289,8 @@ const api = {
     // A request the stopped sync had already sent still reaches central, seconds later on a slow
     // lossy link: the next run's counts (what a fresh desk fetched) must not get it. Once none is in
     // flight, the cancelled replication sends nothing more (PouchDB checks at each answer).
-    const line = lines.get(target);
+    const line = syncLines.get(target);
+    syncLines.delete(target);
     const until = Date.now() + 120_000;
     while (line && line.inFlightCount > 0) {
       if (Date.now() > until) throw new Error(`${target}: ${line.inFlightCount} requests still in flight after stop`);
@@ -537,6 +540,7 @@ const api = {
       },
     });
     syncs.set('central', handle);
+    syncLines.set('central', line);
   },
 
   /** The line's own figures: requests, bytes before and after gzip, aborts, probes. */
