@@ -25,7 +25,7 @@ import { createHealth } from './health';
 import { openLog } from './log';
 import { startRelay, tolerantInfo, type Relay } from './relay';
 import { HUB_SPEC_ENV, parseHubSpec, type HubSpec } from './spec';
-import { MAX_BACKOFF_MS } from './backoff';
+import { MAX_BACKOFF_MS } from '../../shared/couch/backoff';
 import { copyStaffAccounts, keepStaffCopied, StaffCopyError } from './staffCopy';
 import { HUB_ADAPTER, leveldbAdapter } from './storage';
 import { installSha256Verifiers } from './verifiers';

@@ -18,7 +18,7 @@
  * reaches central (it used to, on every replication, and central refused it each time), and
  * central's design documents never overwrite the hub's.
  */
-import { MAX_BACKOFF_MS, nextBackoff } from './backoff';
+import { MAX_BACKOFF_MS, nextBackoff } from '../../shared/couch/backoff';
 import type { HubHealthError } from '../../shared/hub/health';
 import { onePassReplication } from './onePass';
 

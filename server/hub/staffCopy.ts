@@ -14,7 +14,7 @@
  * removes from the hub every account it copied earlier that central no longer lists for the office.
  */
 import { hubStaffSchema, type HubVerifier } from '../../shared/staff';
-import { nextBackoff } from './backoff';
+import { nextBackoff } from '../../shared/couch/backoff';
 
 export interface Login {
   user: string;

@@ -7,3 +7,4 @@ export * from './cors';
 export * from './deskViews';
 export * from './validateCatalogDoc';
 export * from './fieldScope';
+export * from './backoff';

@@ -1,3 +1,4 @@
+import { MAX_BACKOFF_MS, nextBackoff } from '@shared/couch';
 import { parseEventId } from '@shared/events';
 import { pouchIdbName, takeAbortCause } from '../store/durability';
 import { PouchDB } from '../store/pouch';
@@ -103,7 +104,7 @@ export interface SyncOptions {
    * the sync restarts at once, and a batch too large for the way (413) is halved.
    */
   line?: Line;
-  /** Retry back-off cap in ms (PouchDB's default grows to 10 minutes: too slow for a desk). */
+  /** Retry back-off cap in ms (shared/couch/backoff.ts). */
   maxBackoffMs?: number;
   /**
    * How often the server is asked whether it is there (busy or idle), and how long it may take to
@@ -516,7 +517,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     })
     .on('error', () => undefined);
 
-  const maxBackoff = opts.maxBackoffMs ?? 30_000;
+  const maxBackoff = opts.maxBackoffMs ?? MAX_BACKOFF_MS;
   const fullBatch = opts.batchSize ?? SYNC_BATCH.size;
   let batchSize = fullBatch;
   let goodBatches = 0;
@@ -593,7 +594,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     pushedSinceCount += n;
     emit({ pushed: snap.pushed + n });
   };
-  const backOff = (delay: number): number => (delay === 0 ? 1000 : Math.min(maxBackoff, delay * 2));
+  const backOff = (delay: number): number => nextBackoff(delay, maxBackoff);
   /** A replication paused on a failure: offline, checked by a cheap probe so that the sync resumes as soon as the line does, not at the end of PouchDB's back-off. */
   const pausedByError = (err: unknown): void => {
     emit({ state: 'offline', error: classify(err) });
