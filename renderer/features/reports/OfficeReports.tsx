@@ -23,6 +23,7 @@ import { usePreferences } from '../../state/preferences';
 import type { DeskUser } from '../../state/session';
 import { COLORS, StackedBars, TrendChart } from './charts';
 import { DrillList } from './DrillList';
+import { FilterSelect } from './FilterSelect';
 import { Legend } from './Legend';
 import { PeriodControls } from './PeriodControls';
 import { ReportActions } from './ReportActions';
@@ -136,64 +137,39 @@ export function OfficeReports({
           today={today}
           onChange={(k, p) => params.set({ kind: k, period: p, drill: null })}
         />
-        <label className="field">
-          <span>{t('reports:column.service')}</span>
-          <select
-            value={filters.serviceId ?? ''}
-            onChange={(e) => setFilters({ serviceId: e.target.value || null, variantId: null })}
-            data-testid="report-service"
-          >
-            <option value="">{t('reports:all')}</option>
-            {(options?.services ?? []).map((s) => (
-              <option key={s} value={s}>
-                {serviceName(ctx, s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label={t('reports:column.service')}
+          value={filters.serviceId}
+          values={options?.services ?? []}
+          name={(id) => serviceName(ctx, id)}
+          onChange={(serviceId) => setFilters({ serviceId, variantId: null })}
+          testId="report-service"
+        />
         {service && service.variants.length > 1 && (
-          <label className="field">
-            <span>{t('reports:column.variant')}</span>
-            <select value={filters.variantId ?? ''} onChange={(e) => setFilters({ variantId: e.target.value || null })}>
-              <option value="">{t('reports:all')}</option>
-              {service.variants.map((v) => (
-                <option key={v.id} value={v.id}>
-                  {v.label[language]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label={t('reports:column.variant')}
+            value={filters.variantId}
+            values={service.variants.map((v) => v.id)}
+            name={(id) => variantName(ctx, service.id, id)}
+            onChange={(variantId) => setFilters({ variantId })}
+          />
         )}
-        <label className="field">
-          <span>{t('reports:column.channel')}</span>
-          <select
-            value={filters.channel ?? ''}
-            onChange={(e) => setFilters({ channel: e.target.value || null })}
-            data-testid="report-channel"
-          >
-            <option value="">{t('reports:all')}</option>
-            {(options?.channels ?? []).map((c) => (
-              <option key={c} value={c}>
-                {channelName(t, c)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('reports:column.executor')}</span>
-          <select
-            value={filters.executor ?? ''}
-            onChange={(e) => setFilters({ executor: e.target.value || null })}
-            data-testid="report-executor"
-          >
-            <option value="">{t('reports:all')}</option>
-            {(options?.executors ?? []).map((x) => (
-              <option key={x} value={x}>
-                {names?.get(x) ?? x}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label={t('reports:column.channel')}
+          value={filters.channel}
+          values={options?.channels ?? []}
+          name={(c) => channelName(t, c)}
+          onChange={(channel) => setFilters({ channel })}
+          testId="report-channel"
+        />
+        <FilterSelect
+          label={t('reports:column.executor')}
+          value={filters.executor}
+          values={options?.executors ?? []}
+          name={(x) => names?.get(x) ?? x}
+          onChange={(executor) => setFilters({ executor })}
+          testId="report-executor"
+        />
         <ReportActions
           tables={tables}
           heading={heading}

@@ -9,6 +9,7 @@ import { formatNumber, formatPrintedDateTime } from '../../i18n/format';
 import { usePreferences } from '../../state/preferences';
 import type { RegionalUser } from '../../state/regional';
 import { COLORS, StackedBars, TrendChart } from './charts';
+import { FilterSelect } from './FilterSelect';
 import { Legend } from './Legend';
 import { PeriodControls } from './PeriodControls';
 import { ReportActions } from './ReportActions';
@@ -199,36 +200,22 @@ export function RegionalReports({
           today={today}
           onChange={(k, p) => params.set({ kind: k, period: p })}
         />
-        <label className="field">
-          <span>{t('reports:column.service')}</span>
-          <select
-            value={filters.serviceId ?? ''}
-            onChange={(e) => setFilters({ serviceId: e.target.value || null, variantId: null })}
-            data-testid="report-service"
-          >
-            <option value="">{t('reports:all')}</option>
-            {[...new Set(catalogue.services.map((s) => s.id))].map((id) => (
-              <option key={id} value={id}>
-                {serviceName(ctx, id)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>{t('reports:column.channel')}</span>
-          <select
-            value={filters.channel ?? ''}
-            onChange={(e) => setFilters({ channel: e.target.value || null })}
-            data-testid="report-channel"
-          >
-            <option value="">{t('reports:all')}</option>
-            {CHANNELS.map((c) => (
-              <option key={c} value={c}>
-                {channelName(t, c)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label={t('reports:column.service')}
+          value={filters.serviceId}
+          values={[...new Set(catalogue.services.map((s) => s.id))]}
+          name={(id) => serviceName(ctx, id)}
+          onChange={(serviceId) => setFilters({ serviceId, variantId: null })}
+          testId="report-service"
+        />
+        <FilterSelect
+          label={t('reports:column.channel')}
+          value={filters.channel}
+          values={CHANNELS}
+          name={(c) => channelName(t, c)}
+          onChange={(channel) => setFilters({ channel })}
+          testId="report-channel"
+        />
         <ReportActions
           tables={tables}
           heading={heading}
