@@ -1,7 +1,7 @@
 import type { JSX, ReactNode } from 'react';
 import type { UiLanguage } from '@shared/ipc/contract';
-import { useBilingualT, usePrintT, type PrintT } from './labels';
-import { LanguageBlocks, RegQr, Sheet, SignatureLine } from './parts';
+import { usePrintT, type PrintT } from './labels';
+import { SignedSlip } from './parts';
 import { acceptedRows, applicantRows, headRows, officialRow, resultDueRow } from './slipRows';
 import type { PaperFormat, ReceiptData } from './types';
 
@@ -37,22 +37,12 @@ function receiptRows(data: ReceiptData, lang: UiLanguage, t: PrintT): ReactNode[
 export function Receipt({ data, format }: { data: ReceiptData; format: PaperFormat }): JSX.Element {
   const kk = usePrintT('kk');
   const ru = usePrintT('ru');
-  const b = useBilingualT();
-  const caption = b('print:sign.signature');
   return (
-    <Sheet doc="receipt" format={format}>
-      <LanguageBlocks rows={{ kk: receiptRows(data, 'kk', kk), ru: receiptRows(data, 'ru', ru) }} />
-      <div className="print-foot">
-        <div className="print-signs">
-          <SignatureLine label={b('print:sign.official')} name={data.officialName} caption={caption} />
-          <SignatureLine
-            label={b('print:sign.applicant')}
-            name={data.representative?.fullName ?? data.applicantName}
-            caption={caption}
-          />
-        </div>
-        <RegQr value={data.regNumber} />
-      </div>
-    </Sheet>
+    <SignedSlip
+      doc="receipt"
+      format={format}
+      rows={{ kk: receiptRows(data, 'kk', kk), ru: receiptRows(data, 'ru', ru) }}
+      slip={data}
+    />
   );
 }

@@ -1,7 +1,7 @@
 import type { JSX, ReactNode } from 'react';
 import type { UiLanguage } from '@shared/ipc/contract';
-import { useBilingualT, usePrintT, type PrintT } from './labels';
-import { Field, LanguageBlocks, RegQr, Sheet, SignatureLine } from './parts';
+import { usePrintT, type PrintT } from './labels';
+import { Field, SignedSlip } from './parts';
 import { acceptedRows, applicantRows, headRows, officialRow } from './slipRows';
 import type { PaperFormat, RefusalReceiptData } from './types';
 
@@ -49,22 +49,12 @@ function refusalRows(data: RefusalReceiptData, lang: UiLanguage, t: PrintT): Rea
 export function RefusalReceipt({ data, format }: { data: RefusalReceiptData; format: PaperFormat }): JSX.Element {
   const kk = usePrintT('kk');
   const ru = usePrintT('ru');
-  const b = useBilingualT();
-  const caption = b('print:sign.signature');
   return (
-    <Sheet doc="refusal" format={format}>
-      <LanguageBlocks rows={{ kk: refusalRows(data, 'kk', kk), ru: refusalRows(data, 'ru', ru) }} />
-      <div className="print-foot">
-        <div className="print-signs">
-          <SignatureLine label={b('print:sign.official')} name={data.officialName} caption={caption} />
-          <SignatureLine
-            label={b('print:sign.applicant')}
-            name={data.representative?.fullName ?? data.applicantName}
-            caption={caption}
-          />
-        </div>
-        <RegQr value={data.regNumber} />
-      </div>
-    </Sheet>
+    <SignedSlip
+      doc="refusal"
+      format={format}
+      rows={{ kk: refusalRows(data, 'kk', kk), ru: refusalRows(data, 'ru', ru) }}
+      slip={data}
+    />
   );
 }

@@ -1,7 +1,8 @@
 import type { CSSProperties, JSX, ReactNode } from 'react';
 import { QRCodeSVG } from 'qrcode.react';
 import type { UiLanguage } from '@shared/ipc/contract';
-import type { BilingualText, PaperFormat, PrintJob } from './types';
+import { useBilingualT } from './labels';
+import type { BilingualText, IntakeSlip, PaperFormat, PrintJob } from './types';
 import './print.css';
 
 /** The language blocks in print order: Kazakh, the state language, first (or on the left). */
@@ -122,4 +123,40 @@ export function SignatureLine({
 export function printedIsoDate(iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   return m ? `${m[3]}.${m[2]}.${m[1]}` : iso;
+}
+
+/**
+ * An intake slip handed over the counter (the receipt, the refusal receipt): both languages' rows,
+ * signed by the official and by the applicant or their representative, the registration number as
+ * a QR code beside the signatures.
+ */
+export function SignedSlip({
+  doc,
+  format,
+  rows,
+  slip,
+}: {
+  doc: PrintJob['doc'];
+  format: PaperFormat;
+  rows: Record<UiLanguage, ReactNode[]>;
+  slip: Pick<IntakeSlip, 'officialName' | 'applicantName' | 'representative' | 'regNumber'>;
+}): JSX.Element {
+  const b = useBilingualT();
+  const caption = b('print:sign.signature');
+  return (
+    <Sheet doc={doc} format={format}>
+      <LanguageBlocks rows={rows} />
+      <div className="print-foot">
+        <div className="print-signs">
+          <SignatureLine label={b('print:sign.official')} name={slip.officialName} caption={caption} />
+          <SignatureLine
+            label={b('print:sign.applicant')}
+            name={slip.representative?.fullName ?? slip.applicantName}
+            caption={caption}
+          />
+        </div>
+        <RegQr value={slip.regNumber} />
+      </div>
+    </Sheet>
+  );
 }
