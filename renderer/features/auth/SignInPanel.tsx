@@ -8,6 +8,7 @@ import { startSession } from '../../state/credentials';
 import { useDeskKeys } from '../../state/deskKeys';
 import { localSealCheck, unlockDesk, type DeskKeys } from '../../data';
 import { getBridge } from '../../platform/bridge';
+import { CredentialFields } from '../../components/CredentialFields';
 
 /** A server on this computer is the development central (`npm start` / `npm run central`). */
 function isLoopback(server: string): boolean {
@@ -144,27 +145,13 @@ export function SignInPanel({ onSignedIn }: { onSignedIn?: (role: StaffRole) => 
             .finally(() => setBusy(false));
         }}
       >
-        <label className="field">
-          <span>{t('auth:login')}</span>
-          <input
-            value={login}
-            onChange={(e) => setLogin(e.target.value)}
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            data-testid="signin-login"
-          />
-        </label>
-        <label className="field">
-          <span>{t('auth:password')}</span>
-          <input
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="current-password"
-            data-testid="signin-password"
-          />
-        </label>
+        <CredentialFields
+          login={login}
+          password={password}
+          onLogin={setLogin}
+          onPassword={setPassword}
+          testIdPrefix="signin"
+        />
         {failure && (
           <p className="field-error wide" role="alert" data-testid="signin-error">
             {failureMessage(t, failure)}

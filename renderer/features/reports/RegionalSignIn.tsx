@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { signInSupervisor, type RegionalSignInFailure } from '../../data';
 import { REGIONAL_SERVER_KEY, useRegional } from '../../state/regional';
 import { useSession } from '../../state/session';
+import { CredentialFields } from '../../components/CredentialFields';
 
 /**
  * Sign-in for regional reports: a supervisor's computer needs no office, desk or local data, only
@@ -58,27 +59,13 @@ export function RegionalSignIn(): JSX.Element {
             data-testid="regional-server"
           />
         </label>
-        <label className="field">
-          <span>{t('auth:login')}</span>
-          <input
-            value={login}
-            onChange={(e) => setLogin(e.target.value)}
-            autoCapitalize="none"
-            spellCheck={false}
-            autoComplete="username"
-            data-testid="regional-login"
-          />
-        </label>
-        <label className="field">
-          <span>{t('auth:password')}</span>
-          <input
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="current-password"
-            data-testid="regional-password"
-          />
-        </label>
+        <CredentialFields
+          login={login}
+          password={password}
+          onLogin={setLogin}
+          onPassword={setPassword}
+          testIdPrefix="regional"
+        />
         {failure && (
           <p className="field-error wide" role="alert" data-testid="regional-signin-error">
             {t(`reports:regional.signIn.${failure}`)}
