@@ -2,7 +2,7 @@ import type { JSX, ReactNode } from 'react';
 import type { UiLanguage } from '@shared/ipc/contract';
 import { deliveryModeText, useBilingualT, usePrintT, type PrintT } from './labels';
 import { addresseeRow, letterheadRows, letterTitleRow } from './letterParts';
-import { Both, Field, LanguageBlocks, RegQr, Sheet, SignatureLine } from './parts';
+import { Both, Field, SignedSheet } from './parts';
 import type { CoverLetterData } from './types';
 
 function coverRows(data: CoverLetterData, lang: UiLanguage, t: PrintT): ReactNode[] {
@@ -45,18 +45,17 @@ export function CoverLetter({ data }: { data: CoverLetterData }): JSX.Element {
   const ru = usePrintT('ru');
   const b = useBilingualT();
   return (
-    <Sheet doc="coverLetter" format="A4">
-      <LanguageBlocks rows={{ kk: coverRows(data, 'kk', kk), ru: coverRows(data, 'ru', ru) }} />
-      <div className="print-foot">
-        <div className="print-signs">
-          <SignatureLine label={b('print:sign.head')} name={data.headName} caption={b('print:sign.signature')} />
-        </div>
-        <RegQr value={data.regNumber} />
-      </div>
+    <SignedSheet
+      doc="coverLetter"
+      format="A4"
+      rows={{ kk: coverRows(data, 'kk', kk), ru: coverRows(data, 'ru', ru) }}
+      signers={[{ label: b('print:sign.head'), name: data.headName }]}
+      regNumber={data.regNumber}
+    >
       <div className="print-executor" data-testid="print-executor">
         <Both text={b('print:cover.executor')} />: {data.executorName}
         {data.executorPhone !== null && <>, {kk('print:cover.phone', { phone: data.executorPhone })}</>}
       </div>
-    </Sheet>
+    </SignedSheet>
   );
 }

@@ -3,7 +3,7 @@ import type { UiLanguage } from '@shared/ipc/contract';
 import { formatPrintedDate } from '../i18n/format';
 import { useBilingualT, usePrintT, type PrintT } from './labels';
 import { addresseeRow, letterheadRows, letterTitleRow } from './letterParts';
-import { Field, LanguageBlocks, RegQr, Sheet, SignatureLine } from './parts';
+import { Field, SignedSheet } from './parts';
 import type { NotificationData } from './types';
 
 function notificationRows(data: NotificationData, lang: UiLanguage, t: PrintT): ReactNode[] {
@@ -73,14 +73,12 @@ export function DecisionNotification({ data }: { data: NotificationData }): JSX.
   const ru = usePrintT('ru');
   const b = useBilingualT();
   return (
-    <Sheet doc="notification" format="A4">
-      <LanguageBlocks rows={{ kk: notificationRows(data, 'kk', kk), ru: notificationRows(data, 'ru', ru) }} />
-      <div className="print-foot">
-        <div className="print-signs">
-          <SignatureLine label={b('print:sign.head')} name={data.headName} caption={b('print:sign.signature')} />
-        </div>
-        <RegQr value={data.regNumber} />
-      </div>
-    </Sheet>
+    <SignedSheet
+      doc="notification"
+      format="A4"
+      rows={{ kk: notificationRows(data, 'kk', kk), ru: notificationRows(data, 'ru', ru) }}
+      signers={[{ label: b('print:sign.head'), name: data.headName }]}
+      regNumber={data.regNumber}
+    />
   );
 }

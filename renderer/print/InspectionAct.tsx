@@ -3,7 +3,7 @@ import type { UiLanguage } from '@shared/ipc/contract';
 import { formatPrintedDate } from '../i18n/format';
 import { useBilingualT, usePrintT, type PrintT } from './labels';
 import { letterTitleRow } from './letterParts';
-import { Field, LanguageBlocks, RegQr, Sheet, SignatureLine } from './parts';
+import { Field, SignedSheet } from './parts';
 import type { ActLine, InspectionActData } from './types';
 
 function lineValue(line: ActLine, lang: UiLanguage, t: PrintT): string {
@@ -56,17 +56,16 @@ export function InspectionAct({ data }: { data: InspectionActData }): JSX.Elemen
   const kk = usePrintT('kk');
   const ru = usePrintT('ru');
   const b = useBilingualT();
-  const caption = b('print:sign.signature');
   return (
-    <Sheet doc="inspectionAct" format="A4">
-      <LanguageBlocks rows={{ kk: actRows(data, 'kk', kk), ru: actRows(data, 'ru', ru) }} />
-      <div className="print-foot">
-        <div className="print-signs">
-          <SignatureLine label={b('print:act.drawnUp')} name={data.officialName} caption={caption} />
-          <SignatureLine label={b('print:act.acquainted')} name={data.applicantName} caption={caption} />
-        </div>
-        <RegQr value={data.regNumber} />
-      </div>
-    </Sheet>
+    <SignedSheet
+      doc="inspectionAct"
+      format="A4"
+      rows={{ kk: actRows(data, 'kk', kk), ru: actRows(data, 'ru', ru) }}
+      signers={[
+        { label: b('print:act.drawnUp'), name: data.officialName },
+        { label: b('print:act.acquainted'), name: data.applicantName },
+      ]}
+      regNumber={data.regNumber}
+    />
   );
 }

@@ -126,9 +126,46 @@ export function printedIsoDate(iso: string): string {
 }
 
 /**
- * An intake slip handed over the counter (the receipt, the refusal receipt): both languages' rows,
- * signed by the official and by the applicant or their representative, the registration number as
- * a QR code beside the signatures.
+ * A form signed at its foot: both languages' rows, then each signer's line (a bilingual label, the
+ * name printed, "signature" under the line), the registration number as a QR code beside them, and
+ * anything the form adds below (`children`).
+ */
+export function SignedSheet({
+  doc,
+  format,
+  rows,
+  signers,
+  regNumber,
+  children,
+}: {
+  doc: PrintJob['doc'];
+  format: PaperFormat;
+  rows: Record<UiLanguage, ReactNode[]>;
+  signers: readonly { label: BilingualText; name: string | null }[];
+  regNumber: string;
+  children?: ReactNode;
+}): JSX.Element {
+  const b = useBilingualT();
+  const caption = b('print:sign.signature');
+  return (
+    <Sheet doc={doc} format={format}>
+      <LanguageBlocks rows={rows} />
+      <div className="print-foot">
+        <div className="print-signs">
+          {signers.map((s, i) => (
+            <SignatureLine key={i} label={s.label} name={s.name} caption={caption} />
+          ))}
+        </div>
+        <RegQr value={regNumber} />
+      </div>
+      {children}
+    </Sheet>
+  );
+}
+
+/**
+ * An intake slip handed over the counter (the receipt, the refusal receipt): signed by the official
+ * and by the applicant or their representative.
  */
 export function SignedSlip({
   doc,
@@ -142,21 +179,9 @@ export function SignedSlip({
   slip: Pick<IntakeSlip, 'officialName' | 'applicantName' | 'representative' | 'regNumber'>;
 }): JSX.Element {
   const b = useBilingualT();
-  const caption = b('print:sign.signature');
-  return (
-    <Sheet doc={doc} format={format}>
-      <LanguageBlocks rows={rows} />
-      <div className="print-foot">
-        <div className="print-signs">
-          <SignatureLine label={b('print:sign.official')} name={slip.officialName} caption={caption} />
-          <SignatureLine
-            label={b('print:sign.applicant')}
-            name={slip.representative?.fullName ?? slip.applicantName}
-            caption={caption}
-          />
-        </div>
-        <RegQr value={slip.regNumber} />
-      </div>
-    </Sheet>
-  );
+  const signers = [
+    { label: b('print:sign.official'), name: slip.officialName },
+    { label: b('print:sign.applicant'), name: slip.representative?.fullName ?? slip.applicantName },
+  ];
+  return <SignedSheet doc={doc} format={format} rows={rows} signers={signers} regNumber={slip.regNumber} />;
 }
