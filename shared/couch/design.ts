@@ -1,4 +1,4 @@
-import { WORK_ROLES } from '../events/event';
+import { STAFF_ROLES, WORK_ROLES } from '../events/event';
 import { EVENTS_BY_APP_MAP, REPORT_VIEWS, REPORTS_VALIDATE_SOURCE } from './reportViews';
 import { OFFICE_VALIDATOR_LIB, validateOfficeDoc, type ValidationRules } from './validateDocUpdate';
 import { validateUserDoc, type UserDocPolicy } from './validateUserDoc';
@@ -16,15 +16,6 @@ export const HUB_ROLE = 'kense_hub';
 export const officeDbName = (office: string): string => `office_${office.toLowerCase()}`;
 export const CATALOG_DB = 'catalog';
 export const DESIGN_DOC_ID = '_design/kense';
-export const STAFF_ROLES = [
-  'clerk',
-  'head',
-  'executor',
-  'commission',
-  'office_admin',
-  'catalog_admin',
-  'supervisor',
-] as const;
 
 export interface SecurityObject {
   admins: { names: string[]; roles: string[] };
