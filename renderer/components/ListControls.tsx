@@ -11,32 +11,16 @@ import {
 } from '../data';
 import { useMemo, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CHANNELS as SERVICE_CHANNELS, type Catalogue } from '@shared/catalogue';
+import { CHANNELS as SERVICE_CHANNELS, STEP_KINDS, type Catalogue, type StepKind } from '@shared/catalogue';
 import { STATUSES } from '@shared/workflow';
 import { useListFilters, type ListName } from '../state/listFilters';
 import { usePreferences } from '../state/preferences';
 import { DateInput } from './DateInput';
 
-/** The steps an application waits at in someone's inbox (not the applicant's own or automatic ones). */
-const STEP_KINDS = [
-  'intake',
-  'is_query',
-  'assign',
-  'review',
-  'survey',
-  'commission',
-  'decision',
-  'prepare',
-  'sign',
-  'register_outgoing',
-  'notify',
-  'applicant_wait',
-  'transfer',
-  'publish',
-  'issue',
-  'mail',
-  'external',
-];
+/** Steps no one's inbox holds: the applicant's own (submit, consent) and the automatic ones. */
+const NOT_IN_INBOXES: ReadonlySet<StepKind> = new Set<StepKind>(['submit', 'consent', 'system']);
+/** The steps an application can wait at in someone's inbox: what the step filter offers. */
+const INBOX_STEP_KINDS = STEP_KINDS.filter((k) => !NOT_IN_INBOXES.has(k));
 const CHANNELS = [...SERVICE_CHANNELS];
 
 /**
@@ -170,7 +154,7 @@ export function ListControls({
         {select(
           'stepKind',
           t('applications:filters.step'),
-          STEP_KINDS.map((k) => ({ value: k, label: t(`applications:filters.steps.${k}`) })),
+          INBOX_STEP_KINDS.map((k) => ({ value: k, label: t(`applications:filters.steps.${k}`) })),
         )}
         {select(
           'executor',
