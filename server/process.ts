@@ -72,7 +72,6 @@ export const launchWithNode: LaunchServer = (script, args, o) => {
   };
 };
 
-/** Polls `url` until it answers 2xx; fails at once if the process has exited. */
 /**
  * How long a server process that is alive may take to answer at first: it loads its code through
  * tsx, and on a loaded machine (CI, a test run beside a bench) that took over 20 s. A process that
@@ -80,6 +79,7 @@ export const launchWithNode: LaunchServer = (script, args, o) => {
  */
 export const START_LIMIT_MS = 60_000;
 
+/** Polls `url` until it answers 2xx; fails at once if the process has exited. */
 export async function waitUntilUp(url: string, child: ServerProcess, timeoutMs = START_LIMIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
