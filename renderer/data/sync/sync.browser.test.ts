@@ -281,6 +281,56 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     expect(s.error).toBe('sync.unauthorized');
   });
 
+  it('a server that refuses the credentials for a while (restarting, its accounts not loaded) is synced with again once it takes them', async () => {
+    const desk = localDb('desk_auth_blip');
+    await desk.put(event('APPBLIP'));
+    let refusing = false;
+    // The ids in the bodies of the requests refused: each push has had its 401 once both are seen.
+    const refusedBodies: string[] = [];
+    const proxy: typeof fetch = (input, init) => {
+      if (!refusing) return fetch(input, init);
+      if (typeof init?.body === 'string') refusedBodies.push(init.body);
+      return Promise.resolve(
+        new Response(JSON.stringify({ error: 'unauthorized', reason: 'Name or password is incorrect.' }), {
+          status: 401,
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+    };
+    const remote = new PouchDB(`${central.url}/office_alm01`, {
+      adapter: 'http',
+      auth,
+      skip_setup: true,
+      fetch: proxy,
+    });
+    const { until } = sync(desk, remote, { heartbeatMs: 300 });
+    await until((x) => x.state === 'online' && x.pendingLocal === 0);
+
+    refusing = true;
+    // Recorded meanwhile: an event and a scan, each offered by its own push (the events', the scans').
+    const later = event('APPBLIP2');
+    const scan = {
+      ...event('APPBLIP', 'attachment_added'),
+      _attachments: { 'scan.jpg': { content_type: 'image/jpeg', data: btoa('scan of the decision') } },
+    };
+    await desk.put(later);
+    await desk.put(scan);
+    const deadline = Date.now() + 20_000;
+    while (![later, scan].every((d) => refusedBodies.some((b) => b.includes(String(d['_id']))))) {
+      if (Date.now() > deadline) throw new Error('the pushes never offered the new documents');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await until((x) => x.error === 'sync.unauthorized')).error).toBe('sync.unauthorized');
+
+    // The server takes the credentials again: both reach it without anyone pressing anything.
+    refusing = false;
+    const server = remoteFor('office_alm01');
+    await waitForDoc(server, String(later['_id']));
+    await waitForDoc(server, String(scan['_id']));
+    const s = await until((x) => x.state === 'online' && x.pendingLocal === 0);
+    expect(s.error).toBeNull();
+  });
+
   it("counts only this desk's own events as not on the server, and another user's event is not this desk's refusal", async () => {
     await putClerk('relay-clerk', 'relay-secret');
     const desk = localDb('desk_relay');

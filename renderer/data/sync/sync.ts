@@ -437,6 +437,10 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
       try {
         const info = await withTimeout(remote.info(), opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS);
         remoteDocs = info.doc_count;
+        if (ended) {
+          if (!restarting) void restart();
+          return;
+        }
         await measureDownload();
         // While a replication is moving documents the server is plainly there: the pending count
         // (a read of the local changes since the last confirmation) waits until it pauses.
@@ -534,6 +538,18 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
    * leg is followed; while one fails, a server that answers the checks is still not "online".
    */
   const failingLegs = new Map<'push' | 'pull', unknown>();
+  /**
+   * A replication has ended: PouchDB gives up for good on a 401 or 403 (its `error`), retrying
+   * nothing, as a server does for a moment while it restarts with its accounts not yet loaded (the
+   * dev central; a CouchDB node whose `_users` shard is not up). The next check the server answers
+   * with these credentials starts the sync over; without it a dead leg stayed "not caught up", and
+   * the desk said "syncing" for ever.
+   */
+  let ended = false;
+  const onEnded = (err: unknown): void => {
+    ended = true;
+    emit({ state: 'error', error: classify(err) });
+  };
   /** The `since`s of the scans' pull and push when they first start (after the events'). */
   let scansSince: { pull?: string | number; push?: string | number } = {};
   /** The current replication's events push has paused without a failure: it has sent all it had. */
@@ -641,7 +657,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         void verify();
       })
       .on('denied', onDenied)
-      .on('error', (err: unknown) => emit({ state: 'error', error: classify(err) }));
+      .on('error', onEnded);
   };
 
   /**
@@ -743,9 +759,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         void verify();
       })
       .on('denied', onDenied)
-      .on('error', (err: unknown) => {
-        emit({ state: 'error', error: classify(err) });
-      });
+      .on('error', onEnded);
     // The legs are there at run time (pouchdb-replication's Sync), not in its typings.
     const current = replication;
     const legs = current as unknown as Record<'push' | 'pull', PouchDB.Replication.Replication<object>>;
@@ -788,6 +802,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     scansDownIdle = true;
     eventsBusy = false;
     failingLegs.clear();
+    ended = false;
     await Promise.all(all.map(cancelOne));
   };
   let restarting: Promise<void> | null = null;
