@@ -12,6 +12,27 @@ const remoteFor = (db: string, password = central.password): PouchDB.Database =>
     skip_setup: true,
   });
 
+/**
+ * Central's office database through a proxy that answers the requests `refuses` picks (by URL and
+ * body) with this status and CouchDB's error body, as a server or a proxy in front of it would.
+ */
+function refusingRemote(
+  answer: { status: number; error: string; reason: string },
+  refuses: (url: string, body: string | null) => boolean,
+): PouchDB.Database {
+  const proxy: typeof fetch = (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!refuses(url, typeof init?.body === 'string' ? init.body : null)) return fetch(input, init);
+    return Promise.resolve(
+      new Response(JSON.stringify({ error: answer.error, reason: answer.reason }), {
+        status: answer.status,
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+  };
+  return new PouchDB(`${central.url}/office_alm01`, { adapter: 'http', auth, skip_setup: true, fetch: proxy });
+}
+
 let seq = 0;
 function event(
   appId: string,
@@ -240,24 +261,10 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     await desk.put(event('APPFEED'));
     let refusing = true;
     let refused = 0;
-    const proxy: typeof fetch = (input, init) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (refusing && new URL(url).pathname.endsWith('/_changes')) {
-        refused++;
-        return Promise.resolve(
-          new Response(JSON.stringify({ error: 'internal_server_error', reason: 'proxy' }), {
-            status: 500,
-            headers: { 'content-type': 'application/json' },
-          }),
-        );
-      }
-      return fetch(input, init);
-    };
-    const remote = new PouchDB(`${central.url}/office_alm01`, {
-      adapter: 'http',
-      auth,
-      skip_setup: true,
-      fetch: proxy,
+    const remote = refusingRemote({ status: 500, error: 'internal_server_error', reason: 'proxy' }, (url) => {
+      const refuse = refusing && new URL(url).pathname.endsWith('/_changes');
+      if (refuse) refused++;
+      return refuse;
     });
     const { until } = sync(desk, remote, { heartbeatMs: 300 });
     const off = await until((x) => x.state === 'offline' && x.error !== null);
@@ -287,22 +294,13 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     let refusing = false;
     // The ids in the bodies of the requests refused: each push has had its 401 once both are seen.
     const refusedBodies: string[] = [];
-    const proxy: typeof fetch = (input, init) => {
-      if (!refusing) return fetch(input, init);
-      if (typeof init?.body === 'string') refusedBodies.push(init.body);
-      return Promise.resolve(
-        new Response(JSON.stringify({ error: 'unauthorized', reason: 'Name or password is incorrect.' }), {
-          status: 401,
-          headers: { 'content-type': 'application/json' },
-        }),
-      );
-    };
-    const remote = new PouchDB(`${central.url}/office_alm01`, {
-      adapter: 'http',
-      auth,
-      skip_setup: true,
-      fetch: proxy,
-    });
+    const remote = refusingRemote(
+      { status: 401, error: 'unauthorized', reason: 'Name or password is incorrect.' },
+      (_url, body) => {
+        if (refusing && body !== null) refusedBodies.push(body);
+        return refusing;
+      },
+    );
     const { until } = sync(desk, remote, { heartbeatMs: 300 });
     await until((x) => x.state === 'online' && x.pendingLocal === 0);
 
