@@ -307,7 +307,7 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     refusing = true;
     // Recorded meanwhile: an event and a scan, each offered by its own push (the events', the scans').
     const later = event('APPBLIP2');
-    const scan = {
+    const scan: Record<string, unknown> = {
       ...event('APPBLIP', 'attachment_added'),
       _attachments: { 'scan.jpg': { content_type: 'image/jpeg', data: btoa('scan of the decision') } },
     };
