@@ -60,7 +60,11 @@ const secretContext = (id: string): string => `${id}#secret`;
 const attsContext = (id: string): string => `${id}#attachments`;
 const attContext = (id: string, name: string): string => `${id}#att:${name}`;
 
+/** The engine's own decoder where there is one (Chromium 140 on): the loop below cost seconds per 100 MB of scans. */
+const nativeFromBase64 = (Uint8Array as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+
 function b64ToBytes(text: string): Uint8Array {
+  if (nativeFromBase64) return nativeFromBase64(text);
   const bin = atob(text);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
