@@ -6,11 +6,12 @@ import { contentSecurityPolicy, syncOrigins } from './electron/main/csp';
 import { bundleHubServer } from './server/hub/bundle';
 import { HUB_SERVER_BUNDLE } from './server/hub/bundlePath';
 import pkg from './package.json';
+import { attachmentMd5Plugin, rendererAlias } from './vite.renderer';
 
 const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 // Fixed at build time: a deployment names its central server and hubs (see electron/main/csp.ts).
 const connect = syncOrigins(process.env['KENSE_SYNC_ORIGINS']);
-const alias = { '@shared': r('./shared'), '@locales': r('./locales') };
+const alias = rendererAlias;
 
 // zod's sources carry /*@__PURE__*/ comments in places Rollup cannot use; the warning is noise.
 const onwarn = (warning: Rollup.RollupLog, warn: (w: Rollup.RollupLog) => void): void => {
@@ -59,6 +60,7 @@ export default defineConfig(({ command }) => ({
     define: { __APP_VERSION__: JSON.stringify(pkg.version) },
     plugins: [
       react(),
+      attachmentMd5Plugin(),
       {
         // The built app carries its CSP in the page itself, so it holds in browser mode too.
         // The dev server needs inline scripts for hot reload, so it gets none.

@@ -1,11 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import pkg from './package.json';
+import { attachmentMd5Esbuild, rendererAlias } from './vite.renderer';
 
-const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const shared = {
-  resolve: { alias: { '@shared': r('./shared'), '@locales': r('./locales') } },
+  resolve: { alias: rendererAlias },
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
 };
 
@@ -38,6 +37,7 @@ export default defineConfig({
       {
         ...shared,
         optimizeDeps: {
+          esbuildOptions: { plugins: [attachmentMd5Esbuild] },
           include: [
             'dexie',
             'dexie-react-hooks',

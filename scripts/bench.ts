@@ -64,6 +64,7 @@ import { SESSION_KEY } from '../renderer/state/session';
 import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
+import { attachmentMd5Plugin, rendererAlias } from '../vite.renderer';
 
 /** Enough appends on a fresh desk for stable medians, in well under a minute. */
 const SEALED_APPENDS = 300;
@@ -932,11 +933,11 @@ async function serveBenchPage(outDir: string, o: { withApp?: boolean; minify?: b
     root,
     logLevel: 'warn',
     base: '/',
-    resolve: { alias: { '@shared': path.join(root, 'shared'), '@locales': path.join(root, 'locales') } },
+    resolve: { alias: rendererAlias },
     define: {
       __APP_VERSION__: JSON.stringify(o.withApp ? (process.env['npm_package_version'] ?? 'bench') : 'bench'),
     },
-    plugins: o.withApp ? [react()] : [],
+    plugins: o.withApp ? [react(), attachmentMd5Plugin()] : [attachmentMd5Plugin()],
     build: {
       outDir,
       emptyOutDir: true,
