@@ -6,7 +6,7 @@ import { contentSecurityPolicy, syncOrigins } from './electron/main/csp';
 import { bundleHubServer } from './server/hub/bundle';
 import { HUB_SERVER_BUNDLE } from './server/hub/bundlePath';
 import pkg from './package.json';
-import { attachmentMd5Plugin, rendererAlias } from './vite.renderer';
+import { attachmentMd5Esbuild, attachmentMd5Plugin, rendererAlias } from './vite.renderer';
 
 const r = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 // Fixed at build time: a deployment names its central server and hubs (see electron/main/csp.ts).
@@ -72,6 +72,8 @@ export default defineConfig(({ command }) => ({
         },
       },
     ],
+    // The dev server pre-bundles PouchDB with esbuild: the same redirect there.
+    optimizeDeps: { esbuildOptions: { plugins: [attachmentMd5Esbuild] } },
     base: './',
     build: {
       outDir: r('./out/renderer'),
