@@ -1,13 +1,15 @@
 /**
  * The audit chain's digests, synchronous so that the checker runs the same in the renderer, in Node
  * scripts and in tests: SHA-256 links the chain; MD5 only reproduces the attachment digest CouchDB
- * and PouchDB already store (`md5-<base64>`). The hashes are @noble/hashes' (audited, no
- * dependencies, no platform API); the event id's digest stays hand-written in
+ * and PouchDB already store (`md5-<base64>`). SHA-256 is @noble/hashes' (audited, no dependencies,
+ * no platform API); MD5 is spark-md5's, PouchDB's own, 2.3 times noble's speed (202 against 86 MB/s
+ * here): a new desk hashes every scan it takes in twice, the clear bytes here and the sealed ones
+ * for PouchDB (renderer/data/store/attachmentMd5.ts). The event id's digest stays hand-written in
  * shared/events/contentDigest.ts because CouchDB's validator sandbox runs it from source.
  */
-import { md5 as nobleMd5 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import SparkMD5 from 'spark-md5';
 
 const encoder = new TextEncoder();
 
@@ -51,7 +53,13 @@ export function fromBase64(text: string): Uint8Array {
 export const sha256Hex = (bytes: Uint8Array): string => bytesToHex(sha256(bytes));
 
 /** MD5 of bytes (raw 16 bytes). */
-export const md5 = (bytes: Uint8Array): Uint8Array => nobleMd5(bytes);
+export const md5 = (bytes: Uint8Array): Uint8Array => {
+  const whole =
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? bytes.buffer
+      : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return hexToBytes(SparkMD5.ArrayBuffer.hash(whole as ArrayBuffer));
+};
 
 /** The digest CouchDB and PouchDB record for an attachment's bytes. */
 export const attachmentDigest = (bytes: Uint8Array): string => `md5-${toBase64(md5(bytes))}`;
