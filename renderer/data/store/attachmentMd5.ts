@@ -8,9 +8,10 @@ import { md5, toBase64 } from '../../../shared/audit/digest';
  * scans that was some 23 s of the window's thread, much of it waiting on the browser process while
  * it wrote IndexedDB (bench, `--new-desk-on` with scans, 10,000 applications). PouchDB reads in
  * chunks so that a large Blob is never wholly in memory (apache/pouchdb#4632, #2897); a desk's
- * attachments are scans of at most 8 MB (CouchDB's document limit) whose bytes were in memory a
- * moment before. Here a Blob is read once and hashed; a string (PouchDB's binary string) is hashed
- * as it is. Same answer, base64 of the raw digest through the callback (tested against Node's MD5).
+ * attachments are scans of at most 6 MB (MAX_ATTACHMENT_BYTES, under CouchDB's 8 MB document
+ * limit) whose bytes were in memory a moment before. Here a Blob is read once and hashed; a string
+ * (PouchDB's binary string) is hashed as it is. Same answer, base64 of the raw digest through the
+ * callback (tested against Node's MD5).
  *
  * Imported by a relative path, not `@shared`: the test runner's dependency bundler compiles it
  * inside the adapter, where the project's aliases are not known.
