@@ -1474,6 +1474,27 @@ function rssOf(pid: number | null): { rss: number; peak: number; anon: number } 
   return { rss: kb('VmRSS'), peak: kb('VmHWM'), anon: kb('RssAnon') };
 }
 
+/**
+ * CPU time a process has used so far, user and system, all its threads, ms (Linux /proc): what
+ * serving a download cost a server, which the pace alone does not tell on a machine whose two
+ * cores the desk's window shares with it.
+ */
+function cpuMsOf(pid: number | null | undefined): number {
+  if (pid === null || pid === undefined) return NaN;
+  // Fields after the command's closing parenthesis: state is the 3rd, utime the 14th, stime the 15th.
+  const fields =
+    shell('cat', [`/proc/${pid}/stat`])
+      .split(') ')[1]
+      ?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const hz = Number(shell('getconf', ['CLK_TCK']).trim()) || 100;
+  return (ticks * 1000) / hz;
+}
+
+/** CPU ms per 1,000 documents the downloads wrote. */
+const perThousand = (cpuMs: number, runs: readonly ReplicateResult[]): number =>
+  (cpuMs * 1000) / runs.reduce((n, r) => n + r.docs, 0);
+
 /** Samples a process's resident memory until stopped; the highest values seen (total and anonymous). */
 function sampleRss(pid: number | null): () => { rss: number; anon: number } {
   const max = { rss: 0, anon: 0 };
@@ -1670,6 +1691,8 @@ async function hubMain(): Promise<void> {
     let fromCentral: ReplicateResult[] = [];
     let fromHub: ReplicateResult[] = [];
     let deskError: string | null = null;
+    // Each server's CPU time through the desk's downloads from it (all strategies).
+    const serverCpuMs = { central: NaN, hub: NaN };
     const syncStop = sampleRss(hub.pid);
     // The window's own memory through the desk's downloads: its JS heap, and the resident memory of
     // Chromium's renderers (a renderer that runs out ends the page: "Target crashed").
@@ -1696,10 +1719,17 @@ async function hubMain(): Promise<void> {
       r.forEach((x) => log(`desk from ${from}, ${x.label}: ${f(x.docs)} docs in ${f(x.ms / 1000, 1)} s`));
     try {
       if (clients.includes('desk')) {
+        let cpu = cpuMsOf(central.pid);
         fromCentral = await download(central.url);
+        serverCpuMs.central = cpuMsOf(central.pid) - cpu;
         said('central', fromCentral);
+        cpu = cpuMsOf(hub.pid);
         fromHub = await download(hub.url);
+        serverCpuMs.hub = cpuMsOf(hub.pid) - cpu;
         said('the hub', fromHub);
+        log(
+          `servers' CPU through the desk's downloads: central ${f(serverCpuMs.central / 1000, 1)} s, hub ${f(serverCpuMs.hub / 1000, 1)} s`,
+        );
       }
     } catch (e) {
       deskError = String(e).split('\n')[0] ?? String(e);
@@ -1739,7 +1769,13 @@ async function hubMain(): Promise<void> {
         syncPeakRss,
         syncPeakAnon,
       },
-      download: { fromCentral, fromHub, deskError, node: { fromCentral: nodeFromCentral, fromHub: nodeFromHub } },
+      download: {
+        fromCentral,
+        fromHub,
+        deskError,
+        serverCpuMs,
+        node: { fromCentral: nodeFromCentral, fromHub: nodeFromHub },
+      },
       totalMs: performance.now() - started,
     };
     const out =
@@ -1794,6 +1830,15 @@ async function hubMain(): Promise<void> {
           `${f(c.docs)} docs; ${f(c.ms / 1000, 1)} s → ${f((h?.ms ?? NaN) / 1000, 1)} s; goal: hub ≥ central`,
         ];
       }),
+      ...(clients.includes('desk')
+        ? [
+            [
+              'The server’s CPU time per 1,000 documents served to the desk: central → hub',
+              `${f(perThousand(serverCpuMs.central, fromCentral))} → ${f(perThousand(serverCpuMs.hub, fromHub))} ms`,
+              `user + system, all threads; ${f(serverCpuMs.central / 1000, 1)} s → ${f(serverCpuMs.hub / 1000, 1)} s in all`,
+            ] as [string, string, string],
+          ]
+        : []),
     ];
     process.stdout.write(
       `\nKense benchmark — office hub; ${results.machine.nproc} CPUs (${results.machine.cpu}), ${results.machine.memTotal}, ` +

@@ -62,6 +62,8 @@ export const DEMO_PROFILES: OfficeProfile[] = [
 export interface Central {
   url: string;
   stop: () => Promise<void>;
+  /** The server's process id, if known (the bench reads its memory and CPU time). */
+  pid?: number | null;
 }
 
 export async function startCentral(opts: {
@@ -150,5 +152,5 @@ export async function startCentral(opts: {
     await stop();
     throw e;
   }
-  return { url, stop };
+  return { url, stop, pid: child.pid };
 }
