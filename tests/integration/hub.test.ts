@@ -168,4 +168,28 @@ describe('office hub', () => {
       await own.stop();
     }
   }, 30_000);
+
+  it('answers plainly, as CouchDB 3 does, though the desk asks for gzip', async () => {
+    const own = await startHub({
+      office: 'ALM01',
+      port: base + 3,
+      dir: tmp(),
+      central: { url: 'http://127.0.0.1:1', user: 'hub-alm01', password: 'x' },
+      quiet: true,
+      rules,
+    });
+    try {
+      const headers = {
+        authorization: 'Basic ' + Buffer.from(`${own.admin.user}:${own.admin.password}`).toString('base64'),
+        'accept-encoding': 'gzip, deflate, br',
+      };
+      // The design document holds the validator's source: KBs of JSON, past compression's 1 KB threshold.
+      const r = await fetch(`${own.url}/office_alm01/_design/kense`, { headers });
+      expect(r.status).toBe(200);
+      expect((await r.text()).length).toBeGreaterThan(5_000);
+      expect(r.headers.get('content-encoding')).toBeNull();
+    } finally {
+      await own.stop();
+    }
+  }, 30_000);
 });
