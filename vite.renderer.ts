@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Plugin as EsbuildPlugin } from 'esbuild';
 import type { Plugin } from 'vite';
@@ -28,9 +30,18 @@ export function attachmentMd5Plugin(): Plugin {
   };
 }
 
-/** The same in esbuild, which pre-bundles the adapter for the dev server and the browser tests. */
+/**
+ * The same in esbuild, which pre-bundles the adapter for the dev server and the browser tests. Vite
+ * keeps a pre-bundle until its configuration or the lockfile changes, and the redirected files are
+ * compiled into it: their content is part of the plugin's name (which Vite's cache key includes), so
+ * an edit to them makes a new pre-bundle instead of testing the old code.
+ */
 export const attachmentMd5Esbuild: EsbuildPlugin = {
-  name: 'kense-attachment-md5',
+  name: `kense-attachment-md5-${createHash('sha256')
+    .update(readFileSync(ATTACHMENT_MD5, 'utf8'))
+    .update(readFileSync(r('./renderer/data/store/md5.ts'), 'utf8'))
+    .digest('hex')
+    .slice(0, 12)}`,
   setup(build) {
     build.onResolve({ filter: /^pouchdb-md5$/ }, (a) =>
       redirectsMd5(a.path, a.importer) ? { path: ATTACHMENT_MD5 } : undefined,

@@ -18,12 +18,15 @@ export function syncOrigins(configured: string | undefined): string[] {
  * The one Content-Security-Policy of the app (Electron and browser mode alike).
  * No 'unsafe-eval', no inline scripts, no remote scripts, styles or images: everything the UI
  * needs is bundled. Network connections go only to the app itself and the sync servers.
+ * 'wasm-unsafe-eval' lets the app's own scripts compile WebAssembly (the attachments' MD5,
+ * renderer/data/store/md5.ts), never JavaScript from text: eval, new Function and string timers
+ * stay refused (tests/e2e/hardening.spec.ts).
  */
 export function contentSecurityPolicy(connectOrigins: readonly string[] = []): string {
   const connect = ["'self'", ...connectOrigins].join(' ');
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self'",

@@ -1,4 +1,4 @@
-import { attachmentDigest } from '@shared/audit';
+import { attachmentDigestOf } from '../store/md5';
 import type { DeskKeys } from './deskKeys';
 import {
   EnvelopeError,
@@ -109,7 +109,7 @@ export async function sealDoc(keys: DeskKeys, doc: Doc): Promise<Doc> {
         continue;
       }
       const clear = await bytesOf(a.data);
-      meta[name] = { digest: attachmentDigest(clear), length: clear.byteLength };
+      meta[name] = { digest: await attachmentDigestOf(clear), length: clear.byteLength };
       const sealed = await sealBytes(keys.data, clear, attContext(id, name));
       const { digest: _d, length: _l, data: _data, ...rest } = a;
       atts[name] = { ...rest, data: new Blob([sealed as BlobPart], { type: a.content_type ?? '' }) };
