@@ -3,9 +3,10 @@
  * scripts and in tests: SHA-256 links the chain; MD5 only reproduces the attachment digest CouchDB
  * and PouchDB already store (`md5-<base64>`). SHA-256 is @noble/hashes' (audited, no dependencies,
  * no platform API); MD5 is spark-md5's, PouchDB's own, 2.3 times noble's speed (202 against 86 MB/s
- * here): a new desk hashes every scan it takes in twice, the clear bytes here and the sealed ones
- * for PouchDB (renderer/data/store/attachmentMd5.ts). The event id's digest stays hand-written in
- * shared/events/contentDigest.ts because CouchDB's validator sandbox runs it from source.
+ * here). The window's attachment writes, which hash every scan a new desk takes in twice, use an
+ * asynchronous WebAssembly MD5 instead (renderer/data/store/md5.ts). The event id's digest stays
+ * hand-written in shared/events/contentDigest.ts because CouchDB's validator sandbox runs it from
+ * source.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
