@@ -78,6 +78,20 @@ const create = corser.create;
 corser.create = (/** @type {Record<string, unknown>} */ options) => create({ maxAge: 600, ...options });
 
 /**
+ * Apache CouchDB 3 sends its answers plain (chttpd compresses nothing; a reverse proxy in front may).
+ * express-pouchdb gzips every answer a browser asks it for: a new desk's first download from the
+ * stand-in then paid for gzip on the server and gunzip on the desk, both on the same two cores,
+ * and measured slower than against CouchDB. The stand-in answers plain, as CouchDB does (as the
+ * office hub does: server/hub/app.ts). tests/integration/central.test.ts fails without it.
+ */
+const compressionMode = require.resolve('express-pouchdb/lib/compression.js', SERVER_PATHS);
+const plain = new Module(compressionMode);
+plain.filename = compressionMode;
+plain.loaded = true;
+plain.exports = () => undefined;
+require.cache[compressionMode] = plain;
+
+/**
  * `_users` as Apache CouchDB 3 guards it (couch_users_db): a user who is no server admin sees and
  * writes only their own document (anyone else's is "not found"), never a design document, and
  * no listing (`_all_docs` of `_users` is for admins). pouchdb-server answers a member's `_find`,

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'esbuild';
-import { gunzipSync } from 'node:zlib';
+import { createGzip, gunzipSync } from 'node:zlib';
 import type { Central } from '../../../server/dev/central';
 import { putStaffUser, type StaffUser } from '../../../server/provision';
 import type { LabApi, LabWindow } from './page';
@@ -350,9 +350,9 @@ export interface ProxyCounts {
 export interface ProxyOptions {
   /**
    * What the server's responses look like on the link. `identity`: never compressed, as Apache
-   * CouchDB 3 sends them (the dev central would gzip them: Accept-Encoding is taken off the request).
-   * `gzip`: compressed where the browser accepts it, as nginx with `gzip on` in front of CouchDB.
-   * Default: as the server sends them.
+   * CouchDB 3 sends them (Accept-Encoding is taken off the request, whatever the server would do).
+   * `gzip`: JSON compressed here where the browser accepts it, as nginx with `gzip on` in front of
+   * CouchDB. Default: as the server sends them (the dev central, like CouchDB 3, plain).
    */
   responses?: 'identity' | 'gzip';
 }
@@ -443,7 +443,9 @@ export async function startProxy(name: string, target: string, opts: ProxyOption
         docGet;
       const headers = { ...req.headers, host: t.host };
       delete headers['connection'];
-      if (opts.responses === 'identity') delete headers['accept-encoding'];
+      // The proxy compresses (`gzip`) or nobody does (`identity`): the server is asked for plain.
+      const acceptsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      if (opts.responses) delete headers['accept-encoding'];
       const counts = proxy.counts;
       if (req.method === 'OPTIONS') counts.preflights++;
       else {
@@ -490,10 +492,20 @@ export async function startProxy(name: string, target: string, opts: ProxyOption
             });
             return;
           }
+          ures.on('end', () => upstream.delete(up));
+          // CouchDB answers JSON as text/plain to a client that does not accept application/json.
+          const json = /json|text\/plain/.test(String(ures.headers['content-type'] ?? ''));
+          if (opts.responses === 'gzip' && acceptsGzip && json && !ures.headers['content-encoding']) {
+            const { 'content-length': _length, ...plainHeaders } = ures.headers;
+            res.writeHead(ures.statusCode ?? 502, { ...plainHeaders, 'content-encoding': 'gzip' });
+            const gz = createGzip();
+            gz.on('data', (c: Uint8Array) => (proxy.counts.bytesDown += c.length));
+            ures.pipe(gz).pipe(res);
+            return;
+          }
           res.writeHead(ures.statusCode ?? 502, ures.headers);
           ures.on('data', (c: Uint8Array) => (proxy.counts.bytesDown += c.length));
           ures.pipe(res);
-          ures.on('end', () => upstream.delete(up));
         },
       );
       upstream.add(up);
