@@ -87,6 +87,17 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** A hub of its own, whose central cannot be reached: what it answers by itself. */
+const hubAlone = (port: number): Promise<Hub> =>
+  startHub({
+    office: 'ALM01',
+    port,
+    dir: tmp(),
+    central: { url: 'http://127.0.0.1:1', user: 'hub-alm01', password: 'x' },
+    quiet: true,
+    rules,
+  });
+
 describe('office hub', () => {
   it('relays events to central, keeps serving the office while central is down, and catches up', async () => {
     const centralDir = tmp();
@@ -150,14 +161,7 @@ describe('office hub', () => {
   }, 90_000);
 
   it('has an admin of its own, not the well-known development one, as it listens on the LAN', async () => {
-    const own = await startHub({
-      office: 'ALM01',
-      port: base + 2,
-      dir: tmp(),
-      central: { url: 'http://127.0.0.1:1', user: 'hub-alm01', password: 'x' },
-      quiet: true,
-      rules,
-    });
+    const own = await hubAlone(base + 2);
     try {
       // Provisioned (so its admin worked), yet the sources' admin password opens nothing.
       const devAdmin = { authorization: auth };
@@ -170,14 +174,7 @@ describe('office hub', () => {
   }, 30_000);
 
   it('answers plainly, as CouchDB 3 does, though the desk asks for gzip', async () => {
-    const own = await startHub({
-      office: 'ALM01',
-      port: base + 3,
-      dir: tmp(),
-      central: { url: 'http://127.0.0.1:1', user: 'hub-alm01', password: 'x' },
-      quiet: true,
-      rules,
-    });
+    const own = await hubAlone(base + 3);
     try {
       const headers = {
         authorization: 'Basic ' + Buffer.from(`${own.admin.user}:${own.admin.password}`).toString('base64'),
