@@ -21,7 +21,7 @@ function wasmHasher(): Promise<IHasher | null> {
   return hasher;
 }
 
-/** Which MD5 the window uses: `wasm`, or `js` where WebAssembly is refused (tests, the bench). */
+/** Which MD5 the window uses: `wasm`, or `js` where WebAssembly is refused (what the tests check). */
 export async function md5Engine(): Promise<'wasm' | 'js'> {
   return (await wasmHasher()) ? 'wasm' : 'js';
 }
