@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'esbuild';
-import { createGzip, gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, createGzip, gunzipSync } from 'node:zlib';
 import type { Central } from '../../../server/dev/central';
 import { putStaffUser, type StaffUser } from '../../../server/provision';
 import type { LabApi, LabWindow } from './page';
@@ -498,7 +498,9 @@ export async function startProxy(name: string, target: string, opts: ProxyOption
           if (opts.responses === 'gzip' && acceptsGzip && json && !ures.headers['content-encoding']) {
             const { 'content-length': _length, ...plainHeaders } = ures.headers;
             res.writeHead(ures.statusCode ?? 502, { ...plainHeaders, 'content-encoding': 'gzip' });
-            const gz = createGzip();
+            // Each chunk flushed as it comes (nginx with `proxy_buffering off`): a feed's heartbeat
+            // reaches the desk at once instead of waiting in the compressor.
+            const gz = createGzip({ flush: zlibConstants.Z_SYNC_FLUSH });
             gz.on('data', (c: Uint8Array) => (proxy.counts.bytesDown += c.length));
             ures.pipe(gz).pipe(res);
             return;
