@@ -78,18 +78,26 @@ const create = corser.create;
 corser.create = (/** @type {Record<string, unknown>} */ options) => create({ maxAge: 600, ...options });
 
 /**
+ * Puts `exports` in the module cache as the module at `file`: whoever requires it later (pouchdb-server,
+ * express-pouchdb) gets them instead of the file's own.
+ * @param {string} file @param {unknown} exports
+ */
+function provideModule(file, exports) {
+  const m = new Module(file);
+  m.filename = file;
+  m.exports = exports;
+  m.loaded = true;
+  require.cache[file] = m;
+}
+
+/**
  * Apache CouchDB 3 sends its answers plain (chttpd compresses nothing; a reverse proxy in front may).
  * express-pouchdb gzips every answer a browser asks it for: a new desk's first download from the
  * stand-in then paid for gzip on the server and gunzip on the desk, both on the same two cores,
  * and measured slower than against CouchDB. The stand-in answers plain, as CouchDB does (as the
  * office hub does: server/hub/app.ts). tests/integration/central.test.ts fails without it.
  */
-const compressionMode = require.resolve('express-pouchdb/lib/compression.js', SERVER_PATHS);
-const plain = new Module(compressionMode);
-plain.filename = compressionMode;
-plain.loaded = true;
-plain.exports = () => undefined;
-require.cache[compressionMode] = plain;
+provideModule(require.resolve('express-pouchdb/lib/compression.js', SERVER_PATHS), () => undefined);
 
 /**
  * `_users` as Apache CouchDB 3 guards it (couch_users_db): a user who is no server admin sees and
@@ -174,13 +182,11 @@ require.cache[validationFile] = validation;
  */
 const { viewsPlugin } = await import('../hub/views.ts');
 const serverLib = { paths: [path.dirname(require.resolve('pouchdb-server/lib/index.js'))] };
-const mapreduceFile = require.resolve('pouchdb-mapreduce', serverLib);
-const mapreduce = new Module(mapreduceFile);
-mapreduce.filename = mapreduceFile;
 // The engine of pouchdb-server's own PouchDB (7): the hub's (9) expects a newer core.
-mapreduce.exports = viewsPlugin(require(require.resolve('pouchdb-abstract-mapreduce', serverLib)));
-mapreduce.loaded = true;
-require.cache[mapreduceFile] = mapreduce;
+provideModule(
+  require.resolve('pouchdb-mapreduce', serverLib),
+  viewsPlugin(require(require.resolve('pouchdb-abstract-mapreduce', serverLib))),
+);
 
 // Ends with server/dev/central.ts's process, however that ends (server/process.ts).
 const { endWithParent } = await import('../process.ts');
