@@ -153,6 +153,25 @@ const cached = require.cache[authorization];
 if (cached) cached.exports = guardedAuthorization;
 
 /*
+ * `_bulk_get`: the office hub's (server/hub/bulkGet.ts). express-pouchdb's reads without the
+ * request's user, so anyone could read any office database with it, and holds its whole answer in
+ * memory; Apache CouchDB 3 checks the reader and streams. The stand-in answers as CouchDB does (and
+ * as the hub does), so that tests and the bench meet CouchDB's behaviour: central.test.ts fails
+ * without it.
+ */
+const { answerBulkGet } = await import('../hub/bulkGet.ts');
+provideModule(
+  require.resolve('express-pouchdb/lib/routes/bulk-get.js', SERVER_PATHS),
+  (/** @type {import('express').Express} */ app) => {
+    app.post('/:db/_bulk_get', expressPouchUtils.jsonParser, (req, res) => {
+      const r = /** @type {{ db?: import('../hub/bulkGet.ts').RouteDb }} */ (/** @type {unknown} */ (req));
+      if (!r.db) return void res.status(404).json({ error: 'not_found', reason: 'no_db_file' });
+      void answerBulkGet(req, res, r.db, userCtx(req));
+    });
+  },
+);
+
+/*
  * pouchdb-validation (the stand-in's validate_doc_update) overwrites every incoming document's
  * `_revisions` with the stored document's before writing it, so a replicated update
  * (`_bulk_docs` with `new_edits: false`, the revision on top of one the server holds) is answered

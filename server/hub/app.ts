@@ -9,6 +9,7 @@ import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import expressPouchDB from 'express-pouchdb';
 import { HUB_STATUS_PATH } from '../../shared/hub/health';
+import { answerBulkGet, type RouteDb } from './bulkGet';
 
 export interface HubAppOptions {
   /** The hub's PouchDB (storage.ts's adapter, prefixed with the data directory). */
@@ -77,6 +78,41 @@ export function selectorFromBody(req: Request, _res: Response, next: NextFunctio
   next();
 }
 
+/** What express-pouchdb's middleware leaves on a request for its routes. */
+interface PouchRequest extends Request {
+  db?: RouteDb;
+  couchSession?: { userCtx?: { name: string | null; roles: string[] } };
+}
+
+/** An Express 4 router layer, as far as finding a route's handler needs. */
+interface RouterLayer {
+  route?: { path: string; methods: Record<string, boolean>; stack: { handle: unknown }[] };
+}
+
+/**
+ * Puts the hub's `_bulk_get` (bulkGet.ts: the reader's rights checked, the answer streamed) in the
+ * place of express-pouchdb's route handler, keeping its place in express-pouchdb's chain: after the
+ * session is known (routes/authentication) and the database opened (routes/db), before the route
+ * for documents would take `_bulk_get` for a document's id. express-pouchdb offers no way to add a
+ * route there, so its Express 4 router is searched for the route; without it the hub does not
+ * start, rather than serve express-pouchdb's unchecked one (tests/integration/hub.test.ts).
+ */
+export function replaceBulkGet(pouchApp: unknown): void {
+  const stack = (pouchApp as { _router?: { stack?: RouterLayer[] } })._router?.stack ?? [];
+  const layer = stack.find((l) => l.route?.path === '/:db/_bulk_get' && l.route.methods['post']);
+  const handlers = layer?.route?.stack ?? [];
+  const last = handlers[handlers.length - 1];
+  if (!last)
+    throw new Error("express-pouchdb's POST /:db/_bulk_get was not found: the hub will not serve it unchecked");
+  last.handle = (req: PouchRequest, res: Response): void => {
+    if (!req.db) {
+      res.status(404).json({ error: 'not_found', reason: 'no_db_file' });
+      return;
+    }
+    void answerBulkGet(req, res, req.db, req.couchSession?.userCtx);
+  };
+}
+
 export async function hubApp(opts: HubAppOptions): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
@@ -138,6 +174,7 @@ export async function hubApp(opts: HubAppOptions): Promise<Express> {
       exclude: ['routes/fauxton', 'replicator', 'routes/replicate', 'compression'],
     },
   });
+  replaceBulkGet(pouchApp);
   await pouchApp.setPouchDB(opts.PouchDB);
   app.use(pouchApp);
   return app;

@@ -390,6 +390,10 @@ describe('authorisation on the server (office isolation, roles, anonymous)', () 
   it('denies anonymous reads and writes everywhere, and a wrong password', async () => {
     expect((await put('office_alm01', event('N1'))).status).toBe(401);
     expect((await http('GET', 'office_alm01/_changes')).status).toBe(401);
+    // Reading in bulk too (express-pouchdb's own _bulk_get read for anyone: server/hub/bulkGet.ts).
+    expect((await http('POST', 'office_alm01/_bulk_get', undefined, { docs: [{ id: '_design/kense' }] })).status).toBe(
+      401,
+    );
     expect((await http('PUT', 'catalog/service:y:1', undefined, { name: 'y' })).status).toBe(401);
     expect((await http('GET', '_users/org.couchdb.user:aigerim')).status).toBe(401);
     expect((await http('GET', 'office_alm01', basic('aigerim', 'wrong'))).status).toBe(401);
@@ -399,6 +403,9 @@ describe('authorisation on the server (office isolation, roles, anonymous)', () 
   it('an office admin is no catalogue admin and cannot write events in another office', async () => {
     expect((await http('PUT', 'catalog/service:z:1', officeAdmin, { name: 'z' })).status).toBe(403);
     expect([401, 403]).toContain((await http('GET', 'office_kzo01/_all_docs', officeAdmin)).status);
+    expect([401, 403]).toContain(
+      (await http('POST', 'office_kzo01/_bulk_get', officeAdmin, { docs: [{ id: '_design/kense' }] })).status,
+    );
   });
 });
 

@@ -1,6 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import PouchDB from 'pouchdb-core';
+import httpAdapter from 'pouchdb-adapter-http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEV_ADMIN, startCentral, type Central } from '../../server/dev/central';
 import { putHubUser, putStaffUser } from '../../server/provision';
@@ -8,7 +11,9 @@ import { startHub, type Hub } from '../../scripts/hub';
 import { contentEventId } from '../../shared/events';
 import { startCentralService, type CentralService } from '../../server/central';
 
-const rules = { kinds: { registered: ['clerk'] } };
+PouchDB.plugin(httpAdapter);
+
+const rules = { kinds: { registered: ['clerk'], attachment_added: ['clerk'] } };
 const base = 6800 + Math.floor(Math.random() * 400);
 const centralPort = base;
 const hubPort = base + 1;
@@ -45,6 +50,9 @@ async function putEvent(serverUrl: string, appId: string): Promise<string> {
   expect(r.status).toBe(201);
   return id;
 }
+
+const basic = (user: string, password: string): string =>
+  'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
 
 async function eventually(serverUrl: string, id: string, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -172,6 +180,115 @@ describe('office hub', () => {
       await own.stop();
     }
   }, 30_000);
+
+  it('reads in bulk for its office’s staff only, answering _bulk_get as CouchDB 3 does, streamed', async () => {
+    const own = await hubAlone(base + 4);
+    try {
+      const asAdmin = { url: own.url, user: own.admin.user, password: own.admin.password };
+      await putStaffUser(asAdmin, clerk);
+      const otherOffice = { login: 'dana', password: 'secret-dana', role: 'clerk', office: 'KZO01' };
+      await putStaffUser(asAdmin, otherOffice);
+      const admin = new PouchDB(`${own.url}/office_alm01`, {
+        auth: { username: own.admin.user, password: own.admin.password },
+        skip_setup: true,
+      });
+      // A scan larger than one piece of the streamed answer, and an event without one.
+      const scan = randomBytes(300_000).toString('base64');
+      const content = (appId: string, kind: string) => ({
+        type: 'event',
+        v: 1,
+        appId,
+        hlc: `${String(Date.now()).padStart(15, '0')}-0001`,
+        device: 'HUBTEST',
+        kind,
+        office: 'ALM01',
+        at: new Date().toISOString(),
+        actor: { login: clerk.login, role: 'clerk' },
+        payload: {},
+      });
+      const plain = content('BULK1', 'registered');
+      const withScan = content('BULK2', 'attachment_added');
+      const plainId = contentEventId(plain);
+      const scanId = contentEventId(withScan);
+      const plainRev = (await admin.put({ _id: plainId, ...plain })).rev;
+      await admin.put({
+        _id: scanId,
+        ...withScan,
+        _attachments: { 'scan.pdf': { content_type: 'application/pdf', data: scan } },
+      });
+
+      const ask = (authorization: string | null, query = ''): Promise<Response> =>
+        fetch(`${own.url}/office_alm01/_bulk_get${query}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+          body: JSON.stringify({ docs: [{ id: plainId }] }),
+        });
+      // express-pouchdb answered these 200 with the documents: anyone on the LAN could read the office.
+      expect((await ask(null)).status).toBe(401);
+      expect((await ask(basic(clerk.login, 'wrong'))).status).toBe(401);
+      expect([401, 403]).toContain((await ask(basic(otherOffice.login, otherOffice.password))).status);
+      const r = await ask(basic(clerk.login, clerk.password), '?revs=true');
+      expect(r.status).toBe(200);
+      // Written as it is read: chunked, no length known in advance.
+      expect(r.headers.get('transfer-encoding')).toBe('chunked');
+      const body = (await r.json()) as { results: { id: string; docs: { ok?: { _revisions?: unknown } }[] }[] };
+      expect(body.results[0]?.docs[0]?.ok?._revisions).toEqual({ start: 1, ids: [plainRev.split('-')[1]] });
+
+      // What a desk's PouchDB reads with it: each document as a GET gives it, scans inline; a
+      // missing document or revision as CouchDB 3 reports it, in the request's order.
+      const desk = new PouchDB(`${own.url}/office_alm01`, {
+        auth: { username: clerk.login, password: clerk.password },
+        skip_setup: true,
+      });
+      const got = await desk.bulkGet({
+        docs: [{ id: scanId }, { id: plainId, rev: plainRev }, { id: 'nothing' }, { id: plainId, rev: '1-0a' }],
+        revs: true,
+        attachments: true,
+      });
+      expect(got.results.map((x) => x.id)).toEqual([scanId, plainId, 'nothing', plainId]);
+      const docs = got.results.map((x) => x.docs[0]);
+      expect(docs[0]).toEqual({ ok: await admin.get(scanId, { revs: true, attachments: true }) });
+      expect(
+        (docs[0] as { ok: { _attachments: Record<string, { data: string }> } }).ok._attachments['scan.pdf']?.data,
+      ).toBe(scan);
+      expect(docs[1]).toEqual({ ok: await admin.get(plainId, { revs: true }) });
+      expect(docs[2]).toEqual({ error: { id: 'nothing', rev: 'undefined', error: 'not_found', reason: 'missing' } });
+      expect(docs[3]).toEqual({ error: { id: plainId, rev: '1-0a', error: 'not_found', reason: 'missing' } });
+      // Without attachments, stubs.
+      const stubs = await desk.bulkGet({ docs: [{ id: scanId }] });
+      expect(stubs.results[0]?.docs[0]).toMatchObject({
+        ok: { _attachments: { 'scan.pdf': { stub: true, content_type: 'application/pdf', length: 300_000 } } },
+      });
+      // A malformed request is refused, and the hub goes on serving.
+      const bad = await fetch(`${own.url}/office_alm01/_bulk_get`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic(clerk.login, clerk.password) },
+        body: JSON.stringify({ docs: [{ rev: '1-a' }] }),
+      });
+      expect(bad.status).toBe(400);
+      // A desk that goes mid-answer (closed, cut off) ends only its own answer.
+      const going = new AbortController();
+      const long = await fetch(`${own.url}/office_alm01/_bulk_get?attachments=true`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic(clerk.login, clerk.password) },
+        body: JSON.stringify({ docs: Array.from({ length: 100 }, () => ({ id: scanId })) }),
+        signal: going.signal,
+      });
+      await long.body?.getReader().read();
+      going.abort();
+      expect((await ask(basic(clerk.login, clerk.password))).status).toBe(200);
+      // Nor does `_bulk_get` open the accounts database: no one but an admin reads others' password hashes.
+      const users = await fetch(`${own.url}/_users/_bulk_get`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic(clerk.login, clerk.password) },
+        body: JSON.stringify({ docs: [{ id: `org.couchdb.user:${otherOffice.login}` }] }),
+      });
+      const usersBody = users.status === 200 ? JSON.stringify(await users.json()) : '';
+      expect(usersBody).not.toMatch(/derived_key|password_scheme/);
+    } finally {
+      await own.stop();
+    }
+  }, 60_000);
 
   it('answers plainly, as CouchDB 3 does, though the desk asks for gzip', async () => {
     const own = await hubAlone(base + 3);
