@@ -21,7 +21,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -1495,11 +1495,57 @@ function cpuMsOf(pid: number | null | undefined): number {
 const perThousand = (cpuMs: number, runs: readonly ReplicateResult[]): number =>
   (cpuMs * 1000) / runs.reduce((n, r) => n + r.docs, 0);
 
-/** Samples a process's resident memory until stopped; the highest values seen (total and anonymous). */
-function sampleRss(pid: number | null): () => { rss: number; anon: number } {
-  const max = { rss: 0, anon: 0 };
+/** Resident memory by what holds it, bytes: LevelDB's table files, the program's own file, other files, anonymous. */
+interface RssParts {
+  tables: number;
+  program: number;
+  otherFiles: number;
+  anon: number;
+}
+
+/**
+ * A process's resident memory split by mapping (Linux /proc/PID/smaps): which of the resident pages
+ * are LevelDB's mapped tables (`.ldb`), which the executable's own pages, which other files', which
+ * anonymous. The peak's parts say what a setting of LevelDB's would move.
+ */
+function rssPartsOf(pid: number): RssParts {
+  const parts: RssParts = { tables: 0, program: 0, otherFiles: 0, anon: 0 };
+  let smaps: string;
+  let exe: string;
+  try {
+    smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+    exe = readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return { tables: NaN, program: NaN, otherFiles: NaN, anon: NaN };
+  }
+  let file = '';
+  for (const line of smaps.split('\n')) {
+    // A mapping's header: address range, permissions, offset, device, inode, then the path if any.
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (head) {
+      file = head[1] === '0' ? '' : (head[2] ?? '');
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (!rss) continue;
+    const bytes = Number(rss[1]) * 1024;
+    if (!file) parts.anon += bytes;
+    else if (file.endsWith('.ldb') || file.endsWith('.sst')) parts.tables += bytes;
+    else if (file === exe) parts.program += bytes;
+    else parts.otherFiles += bytes;
+  }
+  return parts;
+}
+
+/**
+ * Samples a process's resident memory until stopped: the highest values seen (total and
+ * anonymous), and the parts of the highest total.
+ */
+function sampleRss(pid: number | null): () => { rss: number; anon: number; parts: RssParts | null } {
+  const max: { rss: number; anon: number; parts: RssParts | null } = { rss: 0, anon: 0, parts: null };
   const sample = (): void => {
     const now = rssOf(pid);
+    if (now.rss > max.rss && pid !== null) max.parts = rssPartsOf(pid);
     max.rss = Math.max(max.rss, now.rss);
     max.anon = Math.max(max.anon, now.anon);
   };
@@ -1666,7 +1712,7 @@ async function hubMain(): Promise<void> {
     const notRun = { docs: NaN, ms: NaN, docsPerSec: NaN };
     let nodeFromCentral = notRun;
     let nodeFromHub = notRun;
-    let nodePeakRss = { rss: 0, anon: 0 };
+    let nodePeakRss: ReturnType<ReturnType<typeof sampleRss>> = { rss: 0, anon: 0, parts: null };
     if (clients.includes('node')) {
       log('step node client downloads');
       nodeFromCentral = await nodeDownload(central.url, 'central');
@@ -1739,6 +1785,7 @@ async function hubMain(): Promise<void> {
     const deskPeak = syncStop();
     const syncPeakRss = Math.max(deskPeak.rss, nodePeakRss.rss);
     const syncPeakAnon = Math.max(deskPeak.anon, nodePeakRss.anon);
+    const syncPeakParts = deskPeak.rss >= nodePeakRss.rss ? deskPeak.parts : nodePeakRss.parts;
     await page.close();
 
     const results = {
@@ -1768,6 +1815,7 @@ async function hubMain(): Promise<void> {
         idleRss: idle.rss,
         syncPeakRss,
         syncPeakAnon,
+        syncPeakParts,
       },
       download: {
         fromCentral,
@@ -1800,6 +1848,13 @@ async function hubMain(): Promise<void> {
         'Hub peak RSS during a desk’s first download',
         mb(syncPeakRss),
         `goal ≤ 300 MB; of it anonymous (not mapped files) at most ${mb(syncPeakAnon)}`,
+      ],
+      [
+        'Of that peak: LevelDB tables, program, other files, anonymous',
+        syncPeakParts ? mb(syncPeakParts.tables) : '—',
+        syncPeakParts
+          ? `${mb(syncPeakParts.program)}, ${mb(syncPeakParts.otherFiles)}, ${mb(syncPeakParts.anon)}`
+          : 'not sampled',
       ],
       ...(clients.includes('node')
         ? [
