@@ -2,7 +2,8 @@
  * The office hub's HTTP server: express-pouchdb (the CouchDB protocol over PouchDB, the same
  * component as the development central's pouchdb-server) over the hub's PouchDB on LevelDB, with
  * what the hub adds in front of it: CORS for the desks, the desks-seen counter, the status endpoint,
- * and no database creation or deletion over HTTP.
+ * no database creation or deletion over HTTP, no Mango queries, and its own `_bulk_get`
+ * (bulkGet.ts): express-pouchdb's Mango and `_bulk_get` routes read as an admin for anyone.
  */
 import path from 'node:path';
 import cors from 'cors';
@@ -52,6 +53,18 @@ function noDatabaseChanges(databases: string[]) {
     }
     next();
   };
+}
+
+/**
+ * Mango queries (`_find`, `_explain`, `_index`) are not served. express-pouchdb's routes for them
+ * call pouchdb-find without the request's user, and pouchdb-security takes a call without one for an
+ * admin's (as with `_bulk_get`: bulkGet.ts), so anyone on the LAN could query every document of the
+ * office database and create indexes in it. No desk asks the hub for them (a field laptop's filtered
+ * pull is `_changes` with a selector, which is checked), so they answer 404 for everyone.
+ */
+export const MANGO_ROUTES = ['/:db/_find', '/:db/_explain', '/:db/_index', '/:db/_index/*'];
+function noMango(_req: Request, res: Response): void {
+  res.status(404).json({ error: 'not_found', reason: 'The office hub does not answer Mango queries.' });
 }
 
 /** The user a request names with HTTP Basic authentication, if any. */
@@ -160,6 +173,7 @@ export async function hubApp(opts: HubAppOptions): Promise<Express> {
     next();
   });
   app.use(noDatabaseChanges(opts.databases));
+  app.all(MANGO_ROUTES, noMango);
   app.post('/:db/_changes', express.json({ limit: '8mb' }), selectorFromBody);
   const pouchApp = expressPouchDB({
     configPath: opts.configPath,

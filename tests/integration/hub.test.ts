@@ -277,6 +277,27 @@ describe('office hub', () => {
       await long.body?.getReader().read();
       going.abort();
       expect((await ask(basic(clerk.login, clerk.password))).status).toBe(200);
+      // Nor Mango, whose express-pouchdb routes read (and indexed) as an admin for anyone: not served.
+      for (const [method, at, body] of [
+        ['POST', 'office_alm01/_find', { selector: { _id: { $gt: null } } }],
+        ['POST', 'office_alm01/_explain', { selector: { _id: { $gt: null } } }],
+        ['GET', 'office_alm01/_index', undefined],
+        ['POST', 'office_alm01/_index', { index: { fields: ['appId'] } }],
+        ['POST', '_users/_find', { selector: { _id: { $gt: null } } }],
+      ] as const) {
+        for (const authorization of [null, basic(clerk.login, clerk.password)]) {
+          const m = await fetch(`${own.url}/${at}`, {
+            method,
+            headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+            ...(body ? { body: JSON.stringify(body) } : {}),
+          });
+          expect(`${method} ${at} ${m.status}`).toBe(`${method} ${at} 404`);
+        }
+      }
+      expect((await admin.allDocs({ startkey: '_design/', endkey: '_design0' })).rows.map((x) => x.id)).toEqual([
+        '_design/kense',
+        '_design/kense_desk',
+      ]);
       // Nor does `_bulk_get` open the accounts database: no one but an admin reads others' password hashes.
       const users = await fetch(`${own.url}/_users/_bulk_get`, {
         method: 'POST',
