@@ -110,7 +110,7 @@ interface RouterLayer {
  * route there, so its Express 4 router is searched for the route; without it the hub does not
  * start, rather than serve express-pouchdb's unchecked one (tests/integration/hub.test.ts).
  */
-export function replaceBulkGet(pouchApp: unknown): void {
+export function replaceBulkGet(pouchApp: unknown, log: (line: string) => void = () => undefined): void {
   const stack = (pouchApp as { _router?: { stack?: RouterLayer[] } })._router?.stack ?? [];
   const layer = stack.find((l) => l.route?.path === '/:db/_bulk_get' && l.route.methods['post']);
   const handlers = layer?.route?.stack ?? [];
@@ -122,7 +122,9 @@ export function replaceBulkGet(pouchApp: unknown): void {
       res.status(404).json({ error: 'not_found', reason: 'no_db_file' });
       return;
     }
-    void answerBulkGet(req, res, req.db, req.couchSession?.userCtx);
+    void answerBulkGet(req, res, req.db, req.couchSession?.userCtx, (e) =>
+      log(`_bulk_get of ${req.path} ended mid-answer: ${String(e)}`),
+    );
   };
 }
 
@@ -188,7 +190,7 @@ export async function hubApp(opts: HubAppOptions): Promise<Express> {
       exclude: ['routes/fauxton', 'replicator', 'routes/replicate', 'compression'],
     },
   });
-  replaceBulkGet(pouchApp);
+  replaceBulkGet(pouchApp, opts.log);
   await pouchApp.setPouchDB(opts.PouchDB);
   app.use(pouchApp);
   return app;

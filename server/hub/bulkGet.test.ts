@@ -1,7 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { replaceBulkGet } from './app';
-import { parseBulkGet } from './bulkGet';
+import { answerBulkGet, parseBulkGet, type RouteDb } from './bulkGet';
 
 describe("the hub's _bulk_get", () => {
   it('takes the place of express-pouchdb’s handler, after its body parser, or the hub does not start', () => {
@@ -33,5 +34,48 @@ describe("the hub's _bulk_get", () => {
     const reason = (x: ReturnType<typeof parseBulkGet>): string => ('reason' in x ? x.reason : '');
     expect(reason(parseBulkGet({ docs: [{ rev: '1-a' }] }, {}))).toMatch(/`id`/);
     expect(reason(parseBulkGet({ docs: [{ id: 'a', rev: 1 }] }, {}))).toMatch(/`rev`/);
+  });
+
+  it('a read failing once the answer has begun ends the connection and is told, not sent short', async () => {
+    const failures: unknown[] = [];
+    // Reads answer in order; the third fails as storage would (not a 404).
+    const db: RouteDb = {
+      get: (id) =>
+        id === 'c'
+          ? Promise.reject(Object.assign(new Error('disk'), { status: 500 }))
+          : Promise.resolve({ _id: id, _rev: '1-a' }),
+      getAttachment: () => Promise.reject(new Error('no attachments here')),
+    };
+    const app = express();
+    app.post('/db/_bulk_get', express.json(), (req, res) => {
+      void answerBulkGet(req, res, db, { name: 'clerk', roles: [] }, (e) => failures.push(e));
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/db/_bulk_get`;
+      const ask = (ids: string[]): Promise<Response> =>
+        fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ docs: ids.map((id) => ({ id })) }),
+        });
+      const whole = await ask(['a', 'b']);
+      expect(await whole.json()).toEqual({
+        results: [
+          { id: 'a', docs: [{ ok: { _id: 'a', _rev: '1-a' } }] },
+          { id: 'b', docs: [{ ok: { _id: 'b', _rev: '1-a' } }] },
+        ],
+      });
+      // Whether the connection ends before or after the status line reaches it, the client fails.
+      await expect(ask(['a', 'b', 'c', 'd']).then((r) => r.text())).rejects.toThrow();
+      expect(failures).toHaveLength(1);
+      expect(String(failures[0])).toMatch(/disk/);
+      // The first read failing is answered with its status, before any byte of a result.
+      const refused = await ask(['c']);
+      expect(refused.status).toBe(500);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -183,13 +183,15 @@ async function sendDoc(res: Response, db: RouteDb, doc: Doc, security: Record<st
 /**
  * Answers one `_bulk_get` on `db` for the request's user: refused before a byte is sent if the
  * user may not read the database; documents read a few ahead and written in order; a failure once
- * the answer has begun ends the connection, so the client sees an error, not a short answer.
+ * the answer has begun ends the connection, so the client sees an error, not a short answer, and is
+ * told to `onFailed` (the hub's log: no status is left to record it by).
  */
 export async function answerBulkGet(
   req: Request,
   res: Response,
   db: RouteDb,
   userCtx: UserCtx | undefined,
+  onFailed: (e: unknown) => void = () => undefined,
 ): Promise<void> {
   const asked = parseBulkGet(req.body, req.query);
   if ('reason' in asked) {
@@ -237,6 +239,7 @@ export async function answerBulkGet(
     }
     res.end(']}');
   } catch (e) {
+    onFailed(e);
     res.destroy(e instanceof Error ? e : new Error(String(e)));
   }
 }
