@@ -159,15 +159,11 @@ if (cached) cached.exports = guardedAuthorization;
  * as the hub does), so that tests and the bench meet CouchDB's behaviour: central.test.ts fails
  * without it.
  */
-const { answerBulkGet } = await import('../hub/bulkGet.ts');
+const { bulkGetHandler } = await import('../hub/bulkGet.ts');
 provideModule(
   require.resolve('express-pouchdb/lib/routes/bulk-get.js', SERVER_PATHS),
   (/** @type {import('express').Express} */ app) => {
-    app.post('/:db/_bulk_get', expressPouchUtils.jsonParser, (req, res) => {
-      const r = /** @type {{ db?: import('../hub/bulkGet.ts').RouteDb }} */ (/** @type {unknown} */ (req));
-      if (!r.db) return void res.status(404).json({ error: 'not_found', reason: 'no_db_file' });
-      void answerBulkGet(req, res, r.db, userCtx(req));
-    });
+    app.post('/:db/_bulk_get', expressPouchUtils.jsonParser, bulkGetHandler());
   },
 );
 

@@ -10,7 +10,7 @@ import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import expressPouchDB from 'express-pouchdb';
 import { HUB_STATUS_PATH } from '../../shared/hub/health';
-import { answerBulkGet, type RouteDb } from './bulkGet';
+import { bulkGetHandler } from './bulkGet';
 
 export interface HubAppOptions {
   /** The hub's PouchDB (storage.ts's adapter, prefixed with the data directory). */
@@ -91,12 +91,6 @@ export function selectorFromBody(req: Request, _res: Response, next: NextFunctio
   next();
 }
 
-/** What express-pouchdb's middleware leaves on a request for its routes. */
-interface PouchRequest extends Request {
-  db?: RouteDb;
-  couchSession?: { userCtx?: { name: string | null; roles: string[] } };
-}
-
 /** An Express 4 router layer, as far as finding a route's handler needs. */
 interface RouterLayer {
   route?: { path: string; methods: Record<string, boolean>; stack: { handle: unknown }[] };
@@ -117,15 +111,7 @@ export function replaceBulkGet(pouchApp: unknown, log: (line: string) => void = 
   const last = handlers[handlers.length - 1];
   if (!last)
     throw new Error("express-pouchdb's POST /:db/_bulk_get was not found: the hub will not serve it unchecked");
-  last.handle = (req: PouchRequest, res: Response): void => {
-    if (!req.db) {
-      res.status(404).json({ error: 'not_found', reason: 'no_db_file' });
-      return;
-    }
-    void answerBulkGet(req, res, req.db, req.couchSession?.userCtx, (e) =>
-      log(`_bulk_get of ${req.path} ended mid-answer: ${String(e)}`),
-    );
-  };
+  last.handle = bulkGetHandler((at, e) => log(`_bulk_get of ${at} ended mid-answer: ${String(e)}`));
 }
 
 export async function hubApp(opts: HubAppOptions): Promise<Express> {

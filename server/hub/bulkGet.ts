@@ -180,6 +180,27 @@ async function sendDoc(res: Response, db: RouteDb, doc: Doc, security: Record<st
   return send(res, '}}}');
 }
 
+/** What express-pouchdb's middleware leaves on a request for its routes. */
+interface PouchRequest extends Request {
+  db?: RouteDb;
+  couchSession?: { userCtx?: UserCtx };
+}
+
+/**
+ * The route's handler, for express-pouchdb's chain (the hub's app.ts, the dev central): the
+ * database and the session as express-pouchdb's middleware left them on the request.
+ */
+export function bulkGetHandler(onFailed: (path: string, e: unknown) => void = () => undefined) {
+  return (req: Request, res: Response): void => {
+    const { db, couchSession } = req as PouchRequest;
+    if (!db) {
+      res.status(404).json({ error: 'not_found', reason: 'no_db_file' });
+      return;
+    }
+    void answerBulkGet(req, res, db, couchSession?.userCtx, (e) => onFailed(req.path, e));
+  };
+}
+
 /**
  * Answers one `_bulk_get` on `db` for the request's user: refused before a byte is sent if the
  * user may not read the database; documents read a few ahead and written in order; a failure once
@@ -212,10 +233,9 @@ export async function answerBulkGet(
     reading.push(p);
   };
   for (let i = 0; i < READ_AHEAD; i++) readFrom(i);
-  let first: Result | undefined;
   try {
     // The first read settles the reader's rights: a refusal is answered with its status.
-    first = asked.wanted.length > 0 ? await reading[0] : undefined;
+    await reading[0];
   } catch (e) {
     res.status(status(e)).json(errorBody(e));
     return;
@@ -225,15 +245,20 @@ export async function answerBulkGet(
     if (!(await send(res, '{"results":['))) return;
     for (let i = 0; i < asked.wanted.length; i++) {
       readFrom(i + READ_AHEAD);
-      const r = i === 0 && first ? first : await reading[i];
+      const r = await reading[i];
       if (!r) break;
       reading[i] = Promise.resolve({ id: r.id, docs: [] }); // let the written one go
-      let out = `${i > 0 ? ',' : ''}{"id":${JSON.stringify(r.id)},"docs":[`;
+      const sep = i > 0 ? ',' : '';
+      // A result with no attachment bytes to inline goes in one write (most of a desk's events).
+      if (!asked.attachments || !r.docs.some((d) => 'ok' in d && d.ok._attachments)) {
+        if (!(await send(res, sep + JSON.stringify(r)))) return;
+        continue;
+      }
+      let out = `${sep}{"id":${JSON.stringify(r.id)},"docs":[`;
       for (const [j, d] of r.docs.entries()) {
         if (!(await send(res, out + (j > 0 ? ',' : '')))) return;
         out = '';
-        const ok = 'ok' in d && asked.attachments;
-        if (!(await (ok ? sendDoc(res, db, d.ok, security) : send(res, JSON.stringify(d))))) return;
+        if (!(await ('ok' in d ? sendDoc(res, db, d.ok, security) : send(res, JSON.stringify(d))))) return;
       }
       if (!(await send(res, out + ']}'))) return;
     }
