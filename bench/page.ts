@@ -154,13 +154,15 @@ async function replicate(p: ReplicateParams): Promise<ReplicateResult[]> {
     fetch: countingFetch,
   });
   // Untimed warm-up: the server's first reads of its files would otherwise be charged to the first strategy.
-  await listRemote(remote);
-  // The desks' view as the server keeps it (CouchDB updates a view's index as it is queried).
-  if (p.strategies.some((s) => s.kind === 'firstDownload')) await queryDeskView(remote, 'reduce=false&limit=1');
-  for (let since: number | string = 0; ;) {
-    const c: PouchDB.Core.ChangesResponse<object> = await remote.changes({ since, limit: 10_000 });
-    if (c.results.length === 0) break;
-    since = c.last_seq;
+  if (p.warm !== false) {
+    await listRemote(remote);
+    // The desks' view as the server keeps it (CouchDB updates a view's index as it is queried).
+    if (p.strategies.some((s) => s.kind === 'firstDownload')) await queryDeskView(remote, 'reduce=false&limit=1');
+    for (let since: number | string = 0; ;) {
+      const c: PouchDB.Core.ChangesResponse<object> = await remote.changes({ since, limit: 10_000 });
+      if (c.results.length === 0) break;
+      since = c.last_seq;
+    }
   }
   const results: ReplicateResult[] = [];
   for (const s of p.strategies) {
@@ -221,7 +223,14 @@ function describe(s: ReplicateStrategy, docs: number, ms: number, requests: numb
  * (untimed), written into an empty database by the first download's own write, batch by batch.
  */
 async function rawWrite(p: RawWriteParams): Promise<RawWriteResult> {
-  const source = await openOfficeDb(p.office, { name: p.sourceDb });
+  const from =
+    'db' in p.source
+      ? (await openOfficeDb(p.office, { name: p.source.db })).db
+      : new PouchDB(p.source.central.url, {
+          adapter: 'http',
+          auth: { username: p.source.central.user, password: p.source.central.password },
+          skip_setup: true,
+        });
   const name = 'bench_raw_write';
   await new PouchDB(name, { adapter: 'indexeddb' }).destroy();
   const sliceDocs = p.sliceDocs ?? REPLICATED_SLICE_DOCS;
@@ -232,12 +241,12 @@ async function rawWrite(p: RawWriteParams): Promise<RawWriteResult> {
   try {
     let startkey: string | undefined;
     for (;;) {
-      const page = await source.db.allDocs(
+      const page = await from.allDocs(
         startkey === undefined ? { limit: p.batchDocs } : { limit: p.batchDocs, startkey, skip: 1 },
       );
       const last = page.rows[page.rows.length - 1];
       if (!last) break;
-      const got = await source.db.bulkGet({ docs: page.rows.map((r) => ({ id: r.id, rev: r.value.rev })), revs: true });
+      const got = await from.bulkGet({ docs: page.rows.map((r) => ({ id: r.id, rev: r.value.rev })), revs: true });
       const batch: object[] = [];
       for (const res of got.results) for (const d of res.docs) if ('ok' in d) batch.push(d.ok);
       const t0 = performance.now();
@@ -249,7 +258,7 @@ async function rawWrite(p: RawWriteParams): Promise<RawWriteResult> {
       startkey = last.id;
     }
   } finally {
-    await source.close();
+    await from.close();
     await target.close();
     await new PouchDB(name, { adapter: 'indexeddb' }).destroy();
   }

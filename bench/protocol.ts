@@ -31,6 +31,11 @@ export interface ReplicateParams {
   /** The strategy whose database is kept, under `keepAs`, as the desk's office database. */
   keepLabel: string;
   keepAs: string;
+  /**
+   * The untimed warm-up first (the server's listing, its desks' view, its changes feed read once):
+   * true for the run's first download from this server, false for later ones (already warm).
+   */
+  warm?: boolean;
 }
 
 export interface ReplicateResult {
@@ -57,7 +62,11 @@ export interface ReplicateResult {
  */
 export interface RawWriteParams {
   office: string;
-  sourceDb: string;
+  /**
+   * Where the documents are read from (untimed): a replica on this page's origin, or the server
+   * itself (a page of a fresh profile, whose store holds nothing else: scripts/bench.ts).
+   */
+  source: { db: string } | { central: CentralAccess };
   batchDocs: number;
   /** Documents per `bulkDocs` inside a batch (the store's REPLICATED_SLICE_DOCS when absent). */
   sliceDocs?: number;

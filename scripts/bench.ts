@@ -71,6 +71,15 @@ const SEALED_APPENDS = 300;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/** The bench's Chromium: headless, no GPU, no sandbox, nothing fetched in the background. */
+const BROWSER_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--enable-precise-memory-info',
+  '--no-first-run',
+];
 const OFFICE = 'ALM01';
 const DB_NAME = officeDbName(OFFICE);
 
@@ -91,6 +100,7 @@ const { values: args } = parseArgs({
     'skip-new-desk': { type: 'boolean', default: false },
     'new-desk-on': { type: 'string' },
     'new-desk-login': { type: 'string', default: 'exec13' },
+    'downloads-on': { type: 'string' },
     out: { type: 'string', default: path.join(root, 'bench', 'results.json') },
     keep: { type: 'boolean', default: false },
     'crypto-only': { type: 'boolean', default: false },
@@ -134,6 +144,8 @@ if (args.help) {
       '  --new-desk-timeout-s S  give the new desk up after S seconds, reporting how far it got (default 2400)',
       "  --new-desk-on DIR   only the new desk, against the central of a kept run's directory (--keep), signing in",
       '                      as --new-desk-login (default exec13); its applications from DIR/load.json',
+      '  --downloads-on DIR  only the downloads (--strategies) and the raw writes, against the central of a kept',
+      "                      run's directory, each in a browser profile of its own",
       "  --profile-new-desk FILE  CPU profiles of the new desk's window from sign-in to the inbox (FILE) and on to",
       '                      the whole office (FILE-office.cpuprofile; Chrome DevTools opens them)',
       '  --out FILE          results file (default bench/results.json)',
@@ -360,6 +372,113 @@ async function openBenchPage(context: BrowserContext, base: string): Promise<Pag
   await page.goto(`${base}/bench/index.html`);
   await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
   return page;
+}
+
+/**
+ * Runs `run` on a bench page in a browser profile of its own (an empty IndexedDB store), then
+ * closes it and deletes the profile.
+ */
+async function inFreshProfile<T>(
+  tmp: string,
+  label: string,
+  base: string,
+  run: (page: Page) => Promise<T>,
+): Promise<T> {
+  const dir = path.join(tmp, `profile-${label}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: BROWSER_ARGS,
+  });
+  try {
+    return await run(await openBenchPage(context, base));
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Downloads {
+  replication: ReplicateResult[];
+  rawWrite: RawWriteResult;
+  rawWriteWhole: RawWriteResult;
+  rawSlicedLong: LongTasks;
+  rawWholeLong: LongTasks;
+}
+
+/**
+ * The chosen downloads from central, then the raw write of the same documents (read from central,
+ * untimed), sliced and unsliced. Each on a store that holds nothing else: Chromium keeps one LevelDB
+ * per origin, and a database destroyed in it, or half a million documents kept beside, cost the
+ * next writes their compactions. The kept download goes first, on `keptPage` when given (the
+ * profile the later steps use, still empty); every other download and each raw write in a profile
+ * of its own.
+ */
+async function measureDownloads(o: {
+  tmp: string;
+  base: string;
+  central: string;
+  keptPage?: Page;
+}): Promise<Downloads> {
+  const access = { url: `${o.central}/${DB_NAME}`, user: DEV_ADMIN.user, password: DEV_ADMIN.password };
+  const download = (p: Page, s: (typeof strategies)[number], warm: boolean): Promise<ReplicateResult[]> =>
+    step(p, 'replicate', {
+      central: access,
+      office: OFFICE,
+      strategies: [s],
+      keepLabel: KEEP?.label ?? 'tuned',
+      keepAs: DB_NAME,
+      warm,
+    });
+  const byLabel = new Map<string, ReplicateResult>();
+  const logged = (xs: ReplicateResult[]): void => {
+    // Each figure logged as it comes: a run stopped part-way (100,000 applications take an hour) keeps them.
+    for (const x of xs) {
+      byLabel.set(x.label, x);
+      log(
+        `${x.label}: ${f(x.docs)} docs, ${f(x.docsPerSec)} docs/s in ${f(x.ms / 1000, 1)} s${x.capped ? ' (capped)' : ''}`,
+      );
+    }
+  };
+  const kept = strategies.find((x) => x.label === KEEP?.label) ?? strategies[strategies.length - 1];
+  let warm = true;
+  for (const s of kept ? [kept, ...strategies.filter((x) => x !== kept)] : strategies) {
+    const w = warm;
+    warm = false;
+    logged(
+      s === kept && o.keptPage
+        ? await download(o.keptPage, s, w)
+        : await inFreshProfile(o.tmp, s.label, o.base, (p) => download(p, s, w)),
+    );
+  }
+  const batchDocs = strategies.find((x) => x.kind === 'firstDownload')?.batchSize ?? 2000;
+  const raw = (sliceDocs?: number): Promise<{ result: RawWriteResult; long: LongTasks }> =>
+    inFreshProfile(o.tmp, sliceDocs === undefined ? 'raw' : 'raw-whole', o.base, async (p) => {
+      await takeLongTasks(p);
+      const result = await step(p, 'rawWrite', {
+        office: OFFICE,
+        source: { central: access },
+        batchDocs,
+        ...(sliceDocs === undefined ? {} : { sliceDocs }),
+      });
+      return { result, long: await takeLongTasks(p) };
+    });
+  const sliced = await raw();
+  log(
+    `raw write: ${f(sliced.result.docs)} docs, ${f(sliced.result.docsPerSec)} docs/s, slices of ${f(sliced.result.sliceDocs)}`,
+  );
+  // The same writes unsliced (one bulkDocs per batch): what slicing costs in rate and saves in long tasks.
+  const whole = await raw(batchDocs);
+  log(`raw write, unsliced: ${f(whole.result.docs)} docs, ${f(whole.result.docsPerSec)} docs/s`);
+  return {
+    replication: strategies.flatMap((s) => byLabel.get(s.label) ?? []),
+    rawWrite: sliced.result,
+    rawWriteWhole: whole.result,
+    rawSlicedLong: sliced.long,
+    rawWholeLong: whole.long,
+  };
 }
 
 /** Calls one step of the page's API (a plain JSON argument, a JSON answer). */
@@ -1295,46 +1414,18 @@ async function main(): Promise<void> {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--enable-precise-memory-info',
-        '--no-first-run',
-      ],
+      args: BROWSER_ARGS,
     });
     cleanup.push(() => context.close());
 
     let page = await openBenchPage(context, base);
     const info: PageInfo = await step(page, 'info');
-    const replication = await step(page, 'replicate', {
-      central: { url: `${central.url}/${DB_NAME}`, user: DEV_ADMIN.user, password: DEV_ADMIN.password },
-      office: OFFICE,
-      strategies,
-      keepLabel: KEEP?.label ?? 'tuned',
-      keepAs: DB_NAME,
+    const { replication, rawWrite, rawWriteWhole, rawSlicedLong, rawWholeLong } = await measureDownloads({
+      tmp,
+      base,
+      central: central.url,
+      keptPage: page,
     });
-    // Each figure logged as it comes: a run stopped part-way (100,000 applications take an hour) keeps them.
-    for (const x of replication)
-      log(
-        `${x.label}: ${f(x.docs)} docs, ${f(x.docsPerSec)} docs/s in ${f(x.ms / 1000, 1)} s${x.capped ? ' (capped)' : ''}`,
-      );
-    const desksOwn = strategies.find((x) => x.kind === 'firstDownload');
-    const rawBatch = desksOwn?.batchSize ?? 2000;
-    await takeLongTasks(page);
-    const rawWrite = await step(page, 'rawWrite', { office: OFFICE, sourceDb: DB_NAME, batchDocs: rawBatch });
-    const rawSlicedLong = await takeLongTasks(page);
-    log(`raw write: ${f(rawWrite.docs)} docs, ${f(rawWrite.docsPerSec)} docs/s, slices of ${f(rawWrite.sliceDocs)}`);
-    // The same writes unsliced (one bulkDocs per batch): what slicing costs in rate and saves in long tasks.
-    const rawWriteWhole = await step(page, 'rawWrite', {
-      office: OFFICE,
-      sourceDb: DB_NAME,
-      batchDocs: rawBatch,
-      sliceDocs: rawBatch,
-    });
-    const rawWholeLong = await takeLongTasks(page);
-    log(`raw write, unsliced: ${f(rawWriteWhole.docs)} docs, ${f(rawWriteWhole.docsPerSec)} docs/s`);
     const beforeDesk = await memory(context, page);
     await takeLongTasks(page);
     const open = await step(page, 'openDesk', { office: OFFICE, desk: 'D09', dbName: DB_NAME });
@@ -1936,6 +2027,35 @@ async function linkOnly(): Promise<void> {
  * of a kept run (`--keep`, either bench): at 100,000 applications the loading alone takes a quarter
  * of an hour, and the desk's own figures are what a change to the app moves.
  */
+/** The downloads and raw writes alone (measureDownloads), against the central of a kept run. */
+async function downloadsOnly(dir: string): Promise<void> {
+  const kept = JSON.parse(readFileSync(path.join(dir, 'load.json'), 'utf8')) as { load: LoadResult };
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    const central = await startCentral({
+      port: await freePort(),
+      dir: path.join(dir, 'central'),
+      offices: [OFFICE],
+      quiet: true,
+    });
+    cleanup.push(() => central.stop());
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'kense-bench-downloads-'));
+    cleanup.push(() => Promise.resolve(rmSync(tmp, { recursive: true, force: true })));
+    const server = await serveBenchPage(path.join(tmp, 'web'));
+    cleanup.push(() => new Promise<void>((resolve) => server.httpServer.close(() => resolve())));
+    const base = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
+    log(`central at ${central.url} on ${dir}: ${f(kept.load.apps)} applications, ${f(kept.load.events)} events`);
+    const loadStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+    const d = await measureDownloads({ tmp, base, central: central.url });
+    const loadEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+    const share = (x: ReplicateResult): string => `${f((x.docsPerSec / d.rawWrite.docsPerSec) * 100)} %`;
+    for (const x of d.replication) log(`${x.label} / raw write (sliced): ${share(x)}`);
+    process.stdout.write(`\n${JSON.stringify({ ...d, loadStart, loadEnd }, null, 2)}\n`);
+  } finally {
+    for (const c of cleanup.reverse()) await c().catch((e: unknown) => log(`cleanup: ${String(e)}`));
+  }
+}
+
 async function newDeskOnly(dir: string): Promise<void> {
   const kept = JSON.parse(readFileSync(path.join(dir, 'load.json'), 'utf8')) as { load: LoadResult };
   const cleanup: (() => Promise<unknown>)[] = [];
@@ -1974,10 +2094,12 @@ await (args.link
   ? linkOnly()
   : args['new-desk-on']
     ? newDeskOnly(args['new-desk-on'])
-    : args['crypto-only']
-      ? cryptoOnly()
-      : args['reports-only']
-        ? reportsOnly()
-        : args.hub
-          ? hubMain()
-          : main());
+    : args['downloads-on']
+      ? downloadsOnly(args['downloads-on'])
+      : args['crypto-only']
+        ? cryptoOnly()
+        : args['reports-only']
+          ? reportsOnly()
+          : args.hub
+            ? hubMain()
+            : main());
