@@ -1763,20 +1763,6 @@ async function hubMain(): Promise<void> {
     const server = await serveBenchPage(outDir);
     cleanup.push(() => new Promise<void>((resolve) => server.httpServer.close(() => resolve())));
     const base = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
-    const profile = path.join(tmp, 'profile');
-    mkdirSync(profile, { recursive: true });
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--enable-precise-memory-info',
-      ],
-    });
-    cleanup.push(() => context.close());
     // The same first download by a Node client (PouchDB on LevelDB), scans included: the servers
     // compared with everything they hold. (Plugins are added once per process: PouchDB refuses a
     // second replication plugin.)
@@ -1814,14 +1800,23 @@ async function hubMain(): Promise<void> {
       log(`node client from the hub: ${f(nodeFromHub.docs)} docs in ${f(nodeFromHub.ms / 1000, 1)} s`);
     }
 
-    const page = await openBenchPage(context, base);
-    const download = (url: string): Promise<ReplicateResult[]> =>
-      step(page, 'replicate', {
-        central: { url: `${url}/${DB_NAME}`, user: DEV_ADMIN.user, password: DEV_ADMIN.password },
-        office: OFFICE,
-        strategies,
-        keepLabel: 'none',
-        keepAs: 'bench_unused',
+    // Each server's download on a browser profile of its own: one IndexedDB store per origin, and
+    // the second download in a store that held the first ran slower for it (measureDownloads).
+    let page: Page | null = null;
+    const download = (url: string, label: string): Promise<ReplicateResult[]> =>
+      inFreshProfile(tmp, `desk-${label}`, base, async (p) => {
+        page = p;
+        try {
+          return await step(p, 'replicate', {
+            central: { url: `${url}/${DB_NAME}`, user: DEV_ADMIN.user, password: DEV_ADMIN.password },
+            office: OFFICE,
+            strategies,
+            keepLabel: 'none',
+            keepAs: 'bench_unused',
+          });
+        } finally {
+          page = null;
+        }
       });
     // Chromium's desk (IndexedDB); with scans it fails in the indexeddb adapter ("The transaction has
     // finished"), from central as from the hub: reported, not hidden.
@@ -1842,7 +1837,7 @@ async function hubMain(): Promise<void> {
         .filter((x) => x > 0);
       rendererPeak = Math.max(rendererPeak, ...renderers);
       void page
-        .evaluate(
+        ?.evaluate(
           () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
         )
         .then((heap) => {
@@ -1857,11 +1852,11 @@ async function hubMain(): Promise<void> {
     try {
       if (clients.includes('desk')) {
         let cpu = cpuMsOf(central.pid);
-        fromCentral = await download(central.url);
+        fromCentral = await download(central.url, 'central');
         serverCpuMs.central = cpuMsOf(central.pid) - cpu;
         said('central', fromCentral);
         cpu = cpuMsOf(hub.pid);
-        fromHub = await download(hub.url);
+        fromHub = await download(hub.url, 'hub');
         serverCpuMs.hub = cpuMsOf(hub.pid) - cpu;
         said('the hub', fromHub);
         log(
@@ -1877,7 +1872,6 @@ async function hubMain(): Promise<void> {
     const syncPeakRss = Math.max(deskPeak.rss, nodePeakRss.rss);
     const syncPeakAnon = Math.max(deskPeak.anon, nodePeakRss.anon);
     const syncPeakParts = deskPeak.rss >= nodePeakRss.rss ? deskPeak.parts : nodePeakRss.parts;
-    await page.close();
 
     const results = {
       date: new Date().toISOString(),
