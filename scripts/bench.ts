@@ -2017,12 +2017,15 @@ async function linkOnly(): Promise<void> {
 }
 
 /**
- * Only the real app on a new desk (sign-in → inbox → whole office, long tasks), against the central
- * of a kept run (`--keep`, either bench): at 100,000 applications the loading alone takes a quarter
- * of an hour, and the desk's own figures are what a change to the app moves.
+ * Runs `measure` against the central of a kept run (`--keep`, either bench): the dev central started
+ * on its data, a bench page served from a temporary directory; prints what `measure` returns, with
+ * the load averages before and after.
  */
-/** The downloads and raw writes alone (measureDownloads), against the central of a kept run. */
-async function downloadsOnly(dir: string): Promise<void> {
+async function onKeptCentral(
+  dir: string,
+  page: { withApp?: boolean; minify?: boolean },
+  measure: (o: { tmp: string; base: string; central: string; kept: LoadResult }) => Promise<object>,
+): Promise<void> {
   const kept = JSON.parse(readFileSync(path.join(dir, 'load.json'), 'utf8')) as { load: LoadResult };
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
@@ -2033,56 +2036,47 @@ async function downloadsOnly(dir: string): Promise<void> {
       quiet: true,
     });
     cleanup.push(() => central.stop());
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'kense-bench-downloads-'));
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'kense-bench-kept-'));
     cleanup.push(() => Promise.resolve(rmSync(tmp, { recursive: true, force: true })));
-    const server = await serveBenchPage(path.join(tmp, 'web'));
+    const server = await serveBenchPage(path.join(tmp, 'web'), page);
     cleanup.push(() => new Promise<void>((resolve) => server.httpServer.close(() => resolve())));
     const base = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
     log(`central at ${central.url} on ${dir}: ${f(kept.load.apps)} applications, ${f(kept.load.events)} events`);
     const loadStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
-    const d = await measureDownloads({ tmp, base, central: central.url });
-    const loadEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
-    const share = (x: ReplicateResult): string => `${f((x.docsPerSec / d.rawWrite.docsPerSec) * 100)} %`;
-    for (const x of d.replication) log(`${x.label} / raw write (sliced): ${share(x)}`);
-    process.stdout.write(`\n${JSON.stringify({ ...d, loadStart, loadEnd }, null, 2)}\n`);
-  } finally {
-    for (const c of cleanup.reverse()) await c().catch((e: unknown) => log(`cleanup: ${String(e)}`));
-  }
-}
-
-async function newDeskOnly(dir: string): Promise<void> {
-  const kept = JSON.parse(readFileSync(path.join(dir, 'load.json'), 'utf8')) as { load: LoadResult };
-  const cleanup: (() => Promise<unknown>)[] = [];
-  try {
-    const central = await startCentral({
-      port: await freePort(),
-      dir: path.join(dir, 'central'),
-      offices: [OFFICE],
-      quiet: true,
-    });
-    cleanup.push(() => central.stop());
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'kense-bench-desk-'));
-    cleanup.push(() => Promise.resolve(rmSync(tmp, { recursive: true, force: true })));
-    const server = await serveBenchPage(path.join(tmp, 'web'), { withApp: true, minify: !args['profile-new-desk'] });
-    cleanup.push(() => new Promise<void>((resolve) => server.httpServer.close(() => resolve())));
-    const base = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
-    log(`central at ${central.url} on ${dir}: ${f(kept.load.apps)} applications, ${f(kept.load.events)} events`);
-    const loadStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
-    const r = await newDesk({
-      tmp,
-      base,
-      central: central.url,
-      login: args['new-desk-login'],
-      role: 'executor',
-      expected: kept.load.apps,
-      timeoutMs: num('new-desk-timeout-s') * 1000,
-    });
+    const r = await measure({ tmp, base, central: central.url, kept: kept.load });
     const loadEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
     process.stdout.write(`\n${JSON.stringify({ ...r, loadStart, loadEnd }, null, 2)}\n`);
   } finally {
     for (const c of cleanup.reverse()) await c().catch((e: unknown) => log(`cleanup: ${String(e)}`));
   }
 }
+
+/** The downloads and raw writes alone (measureDownloads), against the central of a kept run. */
+const downloadsOnly = (dir: string): Promise<void> =>
+  onKeptCentral(dir, {}, async ({ tmp, base, central }) => {
+    const d = await measureDownloads({ tmp, base, central });
+    for (const x of d.replication)
+      log(`${x.label} / raw write (sliced): ${f((x.docsPerSec / d.rawWrite.docsPerSec) * 100)} %`);
+    return d;
+  });
+
+/**
+ * Only the real app on a new desk (sign-in → inbox → whole office, long tasks), against the central
+ * of a kept run: at 100,000 applications the loading alone takes a quarter of an hour, and the
+ * desk's own figures are what a change to the app moves.
+ */
+const newDeskOnly = (dir: string): Promise<void> =>
+  onKeptCentral(dir, { withApp: true, minify: !args['profile-new-desk'] }, ({ tmp, base, central, kept }) =>
+    newDesk({
+      tmp,
+      base,
+      central,
+      login: args['new-desk-login'],
+      role: 'executor',
+      expected: kept.apps,
+      timeoutMs: num('new-desk-timeout-s') * 1000,
+    }),
+  );
 
 await (args.link
   ? linkOnly()
