@@ -246,7 +246,12 @@ async function rawWrite(p: RawWriteParams): Promise<RawWriteResult> {
       );
       const last = page.rows[page.rows.length - 1];
       if (!last) break;
-      const got = await from.bulkGet({ docs: page.rows.map((r) => ({ id: r.id, rev: r.value.rev })), revs: true });
+      // Scans inline, as the first download fetches them (a stub cannot be written to an empty database).
+      const got = await from.bulkGet({
+        docs: page.rows.map((r) => ({ id: r.id, rev: r.value.rev })),
+        revs: true,
+        attachments: true,
+      });
       const batch: object[] = [];
       for (const res of got.results) for (const d of res.docs) if ('ok' in d) batch.push(d.ok);
       const t0 = performance.now();
