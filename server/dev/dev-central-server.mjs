@@ -48,6 +48,61 @@ const require = createRequire(import.meta.url);
 const SERVER_PATHS = { paths: [require.resolve('pouchdb-server/package.json')] };
 
 /**
+ * A database deleted while a request to it is under way stays deleted on Apache CouchDB 3: the
+ * request is answered 404. express-pouchdb checks that the database exists, then opens it in its
+ * create/delete queue (express-pouchdb/lib/create-or-delete-dbs.js); a DELETE queued between the
+ * two runs first, and the open then creates the database anew, with no security object and no
+ * design documents (a test emptying its office while the reports writer read from it: the next
+ * `PUT /db` answered 412, and the writer's view was gone for every later test). The module is
+ * provided here as it is, plus an open that checks again inside the queue; every request's database
+ * is opened through it (setDBOnReq below).
+ */
+/** @type {Promise<unknown>} */
+let dbQueue = Promise.resolve();
+/** @template T @param {() => T | Promise<T>} work @returns {Promise<T>} */
+const inDbQueue = (work) => {
+  const next = dbQueue.then(work);
+  dbQueue = next.catch(() => undefined);
+  return next;
+};
+/** @typedef {{ __dbCacheMap?: Map<string, PouchLike>, allDbs: () => Promise<string[]>, destroy: (name: string, opts: unknown) => Promise<unknown>, new (name: string): PouchLike }} PouchClass */
+/** @typedef {{ destroy: (opts: unknown) => Promise<unknown> }} PouchLike */
+/** @param {PouchClass} PouchDB */
+const dbCache = (PouchDB) => (PouchDB.__dbCacheMap ??= new Map());
+const createOrDeleteDbs = {
+  /** @param {PouchClass} PouchDB @param {string} name */
+  getOrCreateDB: (PouchDB, name) =>
+    inDbQueue(() => {
+      const cache = dbCache(PouchDB);
+      const db = cache.get(name) ?? new PouchDB(name);
+      cache.set(name, db);
+      return db;
+    }),
+  /** An existing database, or null when it is gone (deleted since the request's check). */
+  /** @param {PouchClass} PouchDB @param {string} name */
+  getExistingDB: (PouchDB, name) =>
+    inDbQueue(async () => {
+      const cache = dbCache(PouchDB);
+      const cached = cache.get(name);
+      if (cached) return cached;
+      if (!(await PouchDB.allDbs()).includes(name)) return null;
+      const db = new PouchDB(name);
+      cache.set(name, db);
+      return db;
+    }),
+  /** @param {PouchClass} PouchDB @param {string} name @param {unknown} opts */
+  deleteDB: (PouchDB, name, opts) =>
+    inDbQueue(() => {
+      const cache = dbCache(PouchDB);
+      const db = cache.get(name);
+      if (!db) return PouchDB.destroy(name, opts);
+      cache.delete(name);
+      return db.destroy(opts);
+    }),
+};
+provideModule(require.resolve('express-pouchdb/lib/create-or-delete-dbs.js', SERVER_PATHS), createOrDeleteDbs);
+
+/**
  * CouchDB 3 filters `_changes` with a Mango selector sent in the body of
  * `POST /db/_changes?filter=_selector`, which is how a replication with a `selector` reads its
  * source (the office hub pulls from central so: server/hub/relay.ts). express-pouchdb passes only
@@ -57,6 +112,31 @@ const SERVER_PATHS = { paths: [require.resolve('pouchdb-server/package.json')] }
  * relay.test.ts (the hub pulls events, not design documents) fails without it.
  */
 const expressPouchUtils = require(require.resolve('express-pouchdb/lib/utils', SERVER_PATHS));
+const cleanFilename = require(require.resolve('express-pouchdb/lib/clean-filename', SERVER_PATHS));
+/** express-pouchdb's own (lib/utils.js), with the open that checks again (above). */
+expressPouchUtils.setDBOnReq = function (
+  /** @type {string} */ dbName,
+  /** @type {{ wrap: (name: string, db: unknown) => Promise<unknown> }} */ dbWrapper,
+  /** @type {{ PouchDB: PouchClass, db?: unknown }} */ req,
+  /** @type {unknown} */ res,
+  /** @type {() => void} */ next,
+) {
+  // (Without the original's mkdirp for names with a slash: Kense's databases have none.)
+  const name = cleanFilename(dbName);
+  const noDb = () => expressPouchUtils.sendJSON(res, 404, { error: 'not_found', reason: 'no_db_file' });
+  req.PouchDB.allDbs()
+    .then((dbs) => (dbs.includes(name) ? createOrDeleteDbs.getExistingDB(req.PouchDB, name) : null))
+    .then(
+      (db) => {
+        if (!db) return noDb();
+        return dbWrapper.wrap(name, db).then(() => {
+          req.db = db;
+          next();
+        });
+      },
+      (/** @type {unknown} */ err) => expressPouchUtils.sendError(res, err),
+    );
+};
 const makeOpts = expressPouchUtils.makeOpts;
 expressPouchUtils.makeOpts = function (req, startOpts) {
   const opts = makeOpts(req, startOpts);

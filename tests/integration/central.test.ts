@@ -114,6 +114,21 @@ describe('central server provisioning', () => {
     expect(r.headers.get('content-encoding')).toBeNull();
   });
 
+  it('a database deleted while requests to it are under way stays deleted, as on CouchDB 3', async () => {
+    // The stand-in once opened such a request's database after the DELETE, making it anew with no
+    // security and no design documents (server/dev/dev-central-server.mjs).
+    for (let round = 0; round < 3; round++) {
+      expect((await http('PUT', 'scratch_deleted', admin)).status).toBe(201);
+      const reads = Array.from({ length: 30 }, () => http('GET', 'scratch_deleted/_all_docs', admin));
+      const deleted = http('DELETE', 'scratch_deleted', admin);
+      const statuses = new Set((await Promise.all(reads)).map((r) => r.status));
+      expect((await deleted).status).toBe(200);
+      expect([...statuses].filter((s) => s !== 200 && s !== 404)).toEqual([]);
+      expect((await http('GET', 'scratch_deleted', admin)).status).toBe(404);
+      expect((await http('GET', '_all_dbs', admin)).json).not.toContain('scratch_deleted');
+    }
+  });
+
   it('is idempotent: run again, it changes nothing and says nothing', async () => {
     const { provision } = await import('../../server/provision');
     const design = await http('GET', 'office_alm01/_design/kense', admin);
