@@ -34,6 +34,7 @@ import {
   type ValidationRules,
   type ViewsDesignDocument,
 } from '../shared/couch';
+import { canonicalJson } from '../shared/audit/chain';
 import { officeDocId, type CatalogDoc } from '../shared/catalogue/docs';
 import type { OfficeProfile } from '../shared/catalogue/office';
 import {
@@ -117,15 +118,6 @@ function client(opts: Pick<ProvisionOptions, 'url' | 'user' | 'password'>): Clie
     });
 }
 
-/** JSON with object keys sorted: the server may hand a document's fields back in another order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
-
 export async function provision(opts: ProvisionOptions): Promise<void> {
   const log = opts.log ?? ((l: string) => console.warn(l));
   const origins = opts.corsOrigins;
@@ -161,7 +153,8 @@ export async function provision(opts: ProvisionOptions): Promise<void> {
     if (current.ok) {
       const { _rev, ...existing } = (await current.json()) as (DesignDocument | ViewsDesignDocument) & { _rev: string };
       // Unchanged: left as it is (a changed view would make CouchDB build its index again).
-      if (canonical(existing) === canonical(doc)) return;
+      // Compared with keys sorted: the server may hand a document's members back in another order.
+      if (canonicalJson(existing) === canonicalJson(doc)) return;
       rev = _rev;
     }
     const r = await req('PUT', path, rev ? { ...doc, _rev: rev } : doc);

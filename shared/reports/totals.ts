@@ -1,3 +1,4 @@
+import { canonicalJson } from '../audit/chain';
 import type { CountRow, RegionalFactDoc, Stats, StatsRow } from './regional';
 
 /**
@@ -195,10 +196,11 @@ export const isEmptyTotals = (t: TotalsDoc): boolean =>
   t.volume.length === 0 && t.durations.length === 0 && t.steps.length === 0;
 
 /** Whether two totals documents say the same (revisions aside): the writer skips a write that changes nothing. */
+/** Whatever order the server hands the members back in (pouchdb-server puts `_id` last). */
 export const sameTotals = (a: TotalsDoc, b: TotalsDoc): boolean => {
   const { _rev: _a, ...x } = a;
   const { _rev: _b, ...y } = b;
-  return JSON.stringify(x) === JSON.stringify(y);
+  return canonicalJson(x) === canonicalJson(y);
 };
 
 /** A stored document read as totals, or null when it is not one (a forged or foreign document). */

@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../../shared/audit/chain';
 import type { WorkCalendar } from '../../../shared/calendar';
 import type { Catalogue } from '../../../shared/catalogue';
 import { officeDbName, REPORTS_DESIGN_DOC_ID, reportsDbName } from '../../../shared/couch';
@@ -57,6 +58,12 @@ interface Checkpoint {
   _rev?: string;
   type: 'writer_checkpoint';
   seq: string | number;
+  /**
+   * Days whose facts were being written when the writer last stopped short of their totals (a
+   * failed request, a restart): their totals are made again before anything else. Without it, the
+   * facts found already written on the next pass touch no day, and the totals stayed behind.
+   */
+  pending?: string[];
 }
 
 class HttpError extends Error {
@@ -113,9 +120,18 @@ export class ReportsWriter {
       // The office database was made anew (a restore): its facts are rebuilt from its events.
       this.o.log?.(`[reports] ${office}: the office database is behind the checkpoint; rebuilding its facts`);
       await this.clearFacts(reports);
-      cp = { ...cp, seq: 0 };
+      const { pending: _cleared, ...rest } = cp;
+      cp = { ...rest, seq: 0 };
     }
     await this.ensureTotals(reports);
+    if (cp.pending && cp.pending.length > 0) {
+      this.o.log?.(
+        `[reports] ${office}: making the totals of ${cp.pending.length} days again after an interrupted pass`,
+      );
+      await this.retotal(reports, cp.pending);
+      const { pending: _done, ...rest } = cp;
+      cp = await this.saveCheckpoint(reports, rest);
+    }
     let written = 0;
     for (;;) {
       const page = await this.call<{
@@ -133,17 +149,30 @@ export class ReportsWriter {
           ),
         ),
       ];
-      written += await this.write(source, reports, appIds);
-      const saved = await this.call<{ rev: string }>('PUT', `${reports}/${encodeURIComponent(CHECKPOINT_ID)}`, {
-        ...cp,
-        seq: page.last_seq,
+      written += await this.write(source, reports, appIds, async (days) => {
+        cp = await this.saveCheckpoint(reports, { ...cp, pending: days });
       });
-      cp = { ...cp, _rev: saved.rev, seq: page.last_seq };
+      const { pending: _done, ...rest } = cp;
+      cp = await this.saveCheckpoint(reports, { ...rest, seq: page.last_seq });
     }
     return written;
   }
 
-  private async write(source: string, reports: string, appIds: string[]): Promise<number> {
+  private async saveCheckpoint(reports: string, cp: Checkpoint): Promise<Checkpoint> {
+    const saved = await this.call<{ rev: string }>('PUT', `${reports}/${encodeURIComponent(CHECKPOINT_ID)}`, cp);
+    return { ...cp, _rev: saved.rev };
+  }
+
+  /**
+   * Writes the facts of `appIds` that changed, then the totals of the days they touch; `beforeFacts`
+   * is told those days first, to keep (the checkpoint's `pending`) until the totals are made.
+   */
+  private async write(
+    source: string,
+    reports: string,
+    appIds: string[],
+    beforeFacts: (days: string[]) => Promise<void>,
+  ): Promise<number> {
     if (appIds.length === 0) return 0;
     const events = await this.call<{ rows: { key: string; doc?: unknown }[] }>(
       'POST',
@@ -181,7 +210,8 @@ export class ReportsWriter {
       const current = row.doc && row.value && !row.value.deleted ? row.doc : null;
       if (current) {
         const { _rev, ...rest } = current;
-        if (want && JSON.stringify(rest) === JSON.stringify(want)) continue;
+        // Compared whatever order the server hands the members back in (pouchdb-server puts `_id` last).
+        if (want && canonicalJson(rest) === canonicalJson(want)) continue;
         docs.push(want ? { ...want, _rev } : { _id: row.key, _rev, _deleted: true });
         if (current['type'] === 'report_fact')
           for (const d of daysTouched(current as unknown as RegionalFactDoc)) touched.add(d);
@@ -189,6 +219,7 @@ export class ReportsWriter {
       if (want) for (const d of daysTouched(want)) touched.add(d);
     }
     if (docs.length === 0) return 0;
+    if (touched.size > 0) await beforeFacts([...touched].sort());
     const result = await this.call<{ id: string; error?: string }[]>('POST', `${reports}/_bulk_docs`, { docs });
     const failed = result.filter((r) => r.error);
     if (failed.length > 0)
