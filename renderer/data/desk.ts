@@ -455,6 +455,6 @@ export class Desk {
 
   /** Waits until the read model reflects everything written so far (tests, printing after register). */
   async settled(): Promise<void> {
-    await this.projector.catchUp();
+    await this.projector.settle();
   }
 }

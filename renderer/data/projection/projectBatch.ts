@@ -76,20 +76,24 @@ export const REPORT_DAYS_STALE = 'reportDaysStale';
 
 type FactChange = { before: ReportFact | null; after: ReportFact | null };
 
-/** Rewrites the day rows that these changed facts touch (inside the caller's transaction). */
-async function updateReportDays(m: ReadModel, changes: readonly FactChange[]): Promise<void> {
+/** The days whose rows these changed facts touch. */
+function daysOf(changes: readonly FactChange[]): string[] {
   const days = new Set<string>();
   for (const c of changes) for (const f of [c.before, c.after]) if (f) for (const d of factDays(f)) days.add(d);
-  const stored = await m.reportDays.bulkGet([...days]);
-  const current = new Map<string, ReportDayRow>();
-  for (const row of stored) if (row) current.set(row.day, row);
-  const rows = updateDayRows(current, changes);
-  const gone = rows.filter((r) => r.ids === '').map((r) => r.day);
-  const kept = rows.filter((r) => r.ids !== '');
-  await Promise.all([
-    gone.length > 0 ? m.reportDays.bulkDelete(gone) : null,
-    kept.length > 0 ? m.reportDays.bulkPut(kept) : null,
-  ]);
+  return [...days];
+}
+
+/** The facts that changed: the stored ones (`before`, in the order of `facts`) against the folded. */
+function factChanges(
+  facts: readonly { appId: string; after: ReportFact | null }[],
+  before: readonly (ReportFact | undefined)[],
+): FactChange[] {
+  const changes: FactChange[] = [];
+  facts.forEach(({ after }, i) => {
+    const b = before[i] ?? null;
+    if (JSON.stringify(b) !== JSON.stringify(after)) changes.push({ before: b, after });
+  });
+  return changes;
 }
 
 /** The day index again from every fact, if it was left stale; its own transaction (the lists are not held). */
@@ -213,24 +217,46 @@ export class BatchProjector {
     const eventIds = fresh ? [] : batch.apps.flatMap((a) => a.events.map((e) => e._id));
     const m = this.model;
     const staff = batch.staff ?? [];
+    const defer = batch.reportDays === 'defer';
     const tables = [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
     await m.transaction('rw', tables, async () => {
+      // Each await inside is a round trip to the store (the most of an append's time until shown):
+      // what is read is read together, then everything is written together.
       // The directory first: the applications are marked by it (an unknown or deactivated executor
       // sends them to the head's inbox).
       const gone = staff.filter((s) => !s.row || s.row.login !== s.login).map((s) => s.login);
       const kept = staff.flatMap((s) => (s.row && s.row.login === s.login ? [s.row] : []));
-      if (gone.length > 0) await m.staff.bulkDelete(gone);
-      if (kept.length > 0) await m.staff.bulkPut(kept);
-      const directory = await loadDirectory(m);
       const keys = [...applicants.keys()];
-      const stored = keys.length > 0 ? await m.applicants.bulkGet(keys) : [];
+      const [directory, stored, storedFacts, daysStale] = await Promise.all([
+        Promise.all([
+          gone.length > 0 ? m.staff.bulkDelete(gone) : null,
+          kept.length > 0 ? m.staff.bulkPut(kept) : null,
+        ]).then(() => loadDirectory(m)),
+        keys.length > 0 ? m.applicants.bulkGet(keys) : [],
+        // An emptied model's scan has no facts to read.
+        facts.length > 0 && !fresh ? m.reportFacts.bulkGet(facts.map((f) => f.appId)) : [],
+        facts.length > 0 && !defer ? m.meta.get(REPORT_DAYS_STALE) : undefined,
+      ]);
       const newer = keys.flatMap((k, i) => {
         const a = applicants.get(k);
         const current = stored[i];
         return a && (!current || !isOlder(a, current)) ? [a] : [];
       });
+      // The report facts that changed, and the day index with them unless deferred or already stale.
+      const changes = factChanges(facts, storedFacts);
+      const keepDays = changes.length > 0 && !defer && daysStale?.value !== 1;
+      const days = keepDays ? daysOf(changes) : [];
+      const dayRows = days.length > 0 ? await m.reportDays.bulkGet(days) : [];
+      const current = new Map<string, ReportDayRow>();
+      for (const row of dayRows) if (row) current.set(row.day, row);
+      const rows = keepDays ? updateDayRows(current, changes) : [];
       const meta: MetaRow[] = [{ key: KEY_CHECK, value: check }];
       if (batch.checkpoint !== undefined) meta.push({ key: CHECKPOINT, value: batch.checkpoint });
+      if (changes.length > 0 && !keepDays) meta.push({ key: REPORT_DAYS_STALE, value: 1 });
+      const putFacts = changes.flatMap((c) => (c.after ? [c.after] : []));
+      const goneFacts = changes.flatMap((c) => (!c.after && c.before ? [c.before.appId] : []));
+      const goneDays = rows.filter((r) => r.ids === '').map((r) => r.day);
+      const keptDays = rows.filter((r) => r.ids !== '');
       await Promise.all([
         applications.length > 0 ? m.applications.bulkPut(applications.map((a) => marked(a, directory))) : null,
         newer.length > 0 ? m.applicants.bulkPut(newer) : null,
@@ -245,6 +271,10 @@ export class BatchProjector {
           : batch.scan === null
             ? m.meta.delete(SCAN)
             : m.meta.put({ key: SCAN, value: JSON.stringify(batch.scan) }),
+        putFacts.length > 0 ? m.reportFacts.bulkPut(putFacts) : null,
+        goneFacts.length > 0 ? m.reportFacts.bulkDelete(goneFacts) : null,
+        goneDays.length > 0 ? m.reportDays.bulkDelete(goneDays) : null,
+        keptDays.length > 0 ? m.reportDays.bulkPut(keptDays) : null,
       ]);
       if (staff.length > 0) {
         // The directory changed: every application waiting on an executor is judged again.
@@ -252,34 +282,7 @@ export class BatchProjector {
         const changed = waiting.filter((a) => (a.assigneeUnknown ?? 0) !== (isAssigneeUnknown(a, directory) ? 1 : 0));
         if (changed.length > 0) await m.applications.bulkPut(changed.map((a) => marked(a, directory)));
       }
-      await this.writeFacts(facts, batch.reportDays === 'defer', fresh);
     });
     if (batch.reportDays === 'rebuild') await rebuildReportDaysIfStale(m);
-  }
-
-  /** The report facts that changed, and the day index with them unless it is deferred or already stale. */
-  private async writeFacts(
-    facts: readonly { appId: string; after: ReportFact | null }[],
-    defer: boolean,
-    fresh: boolean,
-  ): Promise<void> {
-    if (facts.length === 0) return;
-    const m = this.model;
-    const stored = fresh ? [] : await m.reportFacts.bulkGet(facts.map((f) => f.appId));
-    const changes: FactChange[] = [];
-    facts.forEach(({ after }, i) => {
-      const before = stored[i] ?? null;
-      if (JSON.stringify(before) !== JSON.stringify(after)) changes.push({ before, after });
-    });
-    if (changes.length === 0) return;
-    const put = changes.flatMap((c) => (c.after ? [c.after] : []));
-    const gone = changes.flatMap((c) => (!c.after && c.before ? [c.before.appId] : []));
-    await Promise.all([
-      put.length > 0 ? m.reportFacts.bulkPut(put) : null,
-      gone.length > 0 ? m.reportFacts.bulkDelete(gone) : null,
-    ]);
-    if (defer || (await m.meta.get(REPORT_DAYS_STALE))?.value === 1)
-      await m.meta.put({ key: REPORT_DAYS_STALE, value: 1 });
-    else await updateReportDays(m, changes);
   }
 }

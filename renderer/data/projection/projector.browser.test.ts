@@ -229,4 +229,32 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
       await new Promise((r) => setTimeout(r, 50));
     expect(await model.applications.get('C1')).toMatchObject({ status: 'executor_assigned', eventCount: 3 });
   });
+
+  it('follows the feed alone: what is written while a pass runs, or while the day index is rebuilt, is projected', async () => {
+    // Short pages, so that passes end often while writes go on (a pass ends at a short page).
+    const { db, model, projector } = await setup({ changesPage: 3 });
+    projector.start();
+    const written = new Map<string, number>();
+    for (let i = 0; i < 15; i++) {
+      const appId = `F${i}`;
+      // No catchUp: only the feed's announcements bring these in.
+      await db.put(ev(appId, 'registered'));
+      written.set(appId, 1);
+      if (i % 3 === 0) {
+        await db.bulkDocs([ev(appId, 'resolution'), ev(appId, 'signed')]);
+        written.set(appId, 3);
+      }
+    }
+    await expect
+      .poll(
+        async () => {
+          const rows = await model.applications.bulkGet([...written.keys()]);
+          return rows.map((r) => r?.eventCount ?? 0);
+        },
+        { timeout: 10_000 },
+      )
+      .toEqual([...written.values()]);
+    const last = await db.info();
+    await expect.poll(async () => (await model.meta.get('checkpoint'))?.value).toBe(last.update_seq);
+  });
 });

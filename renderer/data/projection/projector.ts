@@ -56,6 +56,8 @@ const REPORT_BULK = 2000;
 const READS_AT_ONCE = 64;
 
 const appIdOf = (id: string): string | null => /^evt:([^:]+):/.exec(id)?.[1] ?? null;
+/** A local sequence as a number (the IndexedDB adapters' are numbers already). */
+const seqOf = (seq: number | string): number => (typeof seq === 'number' ? seq : Number.parseInt(String(seq), 10) || 0);
 
 /**
  * Follows the office database's changes feed — the desk's own appends and replicated events
@@ -73,7 +75,17 @@ const appIdOf = (id: string): string | null => /^evt:([^:]+):/.exec(id)?.[1] ?? 
  */
 export class Projector {
   private running: Promise<void> | null = null;
+  /** Asked for again during a pass (a caller after its write): one more pass follows. */
   private again = false;
+  /**
+   * The sequence the passes have read the changes up to, and the highest a live change announced
+   * during a pass: a change the running pass has already read asks for no pass of its own (a desk's
+   * own append is announced by the feed too, and a second, empty pass cost every append time).
+   */
+  private readUpTo = 0;
+  private announced = 0;
+  /** The sequence the last pass that ended had applied every change up to. */
+  private appliedUpTo = 0;
   private feed: PouchDB.Core.Changes<object> | null = null;
   private keysChecked = false;
   private readonly runner: ProjectionRunner;
@@ -137,18 +149,19 @@ export class Projector {
 
   /** Applies every change since the checkpoint; concurrent calls coalesce into one more pass. */
   catchUp(onProgress?: (p: ProjectorProgress) => void): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
+    this.again = true;
+    if (this.running) return this.running;
     this.running = (async () => {
-      do {
-        this.again = false;
-        await this.pass(onProgress);
-      } while (this.again);
-      if (this.daysMaybeStale) {
-        await this.runner.apply({ apps: [], now: this.now(), reportDays: 'rebuild' });
-        this.daysMaybeStale = false;
+      // Asked for during the day index's rebuild too: the loop goes round again.
+      while (this.again || this.announced > this.readUpTo || this.daysMaybeStale) {
+        while (this.again || this.announced > this.readUpTo) {
+          this.again = false;
+          await this.pass(onProgress);
+        }
+        if (this.daysMaybeStale) {
+          await this.runner.apply({ apps: [], now: this.now(), reportDays: 'rebuild' });
+          this.daysMaybeStale = false;
+        }
       }
     })().finally(() => {
       this.running = null;
@@ -161,7 +174,7 @@ export class Projector {
     const total =
       typeof info.update_seq === 'number' ? info.update_seq : Number.parseInt(String(info.update_seq), 10) || 0;
     await this.checkKeys();
-    const [checkpoint, scan] = await Promise.all([this.model.meta.get(CHECKPOINT), this.model.meta.get(SCAN)]);
+    const [checkpoint, scan] = await this.model.meta.bulkGet([CHECKPOINT, SCAN]);
     let since: number | string;
     let processed: number;
     const refold = this.refold;
@@ -186,6 +199,7 @@ export class Projector {
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
       const page = await this.db.changes({ since, limit: this.changesPage });
+      this.readUpTo = Math.max(this.readUpTo, seqOf(page.last_seq));
       if (page.results.length === 0) break;
       const appIds = new Set<string>();
       const staffIds: string[] = [];
@@ -211,8 +225,26 @@ export class Projector {
       // Observed at the next `await writing`; until then it must not count as unhandled.
       writing.catch(() => undefined);
       since = page.last_seq;
+      // A short page is the end: what is written after it is announced by the feed (or asked for
+      // by its writer), and the next pass reads it.
+      if (page.results.length < this.changesPage) break;
     }
     await writing;
+    this.appliedUpTo = seqOf(since);
+  }
+
+  /**
+   * Resolves once the read model reflects every change the replica holds now: joins the running
+   * pass when it has read them (or will, announced), starts one only when none covers them.
+   */
+  async settle(): Promise<void> {
+    const seq = seqOf((await this.db.info()).update_seq);
+    if (this.running) {
+      this.announced = Math.max(this.announced, seq);
+      return this.running;
+    }
+    if (this.appliedUpTo >= seq && !this.daysMaybeStale) return;
+    return this.catchUp();
   }
 
   /**
@@ -336,7 +368,12 @@ export class Projector {
     // A pass that fails (the disk is full) is retried by the next change; it must not go unhandled.
     const pass = (): void => void this.catchUp().catch((e: unknown) => console.error('projector', e));
     pass();
-    this.feed = this.db.changes({ since: 'now', live: true }).on('change', pass);
+    this.feed = this.db.changes({ since: 'now', live: true }).on('change', (change) => {
+      const seq = seqOf(change.seq);
+      if (seq <= this.readUpTo) return;
+      if (this.running) this.announced = Math.max(this.announced, seq);
+      else pass();
+    });
   }
 
   stop(): void {
@@ -366,6 +403,9 @@ export class Projector {
   }
 
   private async clear(): Promise<void> {
+    this.readUpTo = 0;
+    this.announced = 0;
+    this.appliedUpTo = 0;
     const m = this.model;
     const tables = [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
     await m.transaction('rw', tables, async () => {
