@@ -1,15 +1,13 @@
 import { parse } from 'acorn';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { findReportService, planOffice } from '../../tests/fixtures/reportOffice';
-import { DEFAULT_CALENDAR } from '../calendar';
+import { factsOfPlans, planOffice } from '../../tests/fixtures/reportOffice';
 import {
   buildDayRows,
   computeOfficeReport,
   mergeRegional,
   periodOf,
   regionalFactDoc,
-  reportFact,
   bucketRanges,
   dayTotals,
   daysTouched,
@@ -20,7 +18,6 @@ import {
   type ReportFact,
   type TotalsDoc,
 } from '../reports';
-import { fold } from '../workflow';
 import { BY_DAY_MAP, EVENTS_BY_APP_MAP, REPORT_VIEWS, REPORTS_VALIDATE_SOURCE } from './reportViews';
 
 /**
@@ -32,19 +29,7 @@ import { BY_DAY_MAP, EVENTS_BY_APP_MAP, REPORT_VIEWS, REPORTS_VALIDATE_SOURCE } 
  * same applications.
  */
 const plans = planOffice(500, 5);
-const facts: ReportFact[] = plans.flatMap((p) => {
-  const f = reportFact(
-    fold({
-      appId: p.appId,
-      events: p.events,
-      service: findReportService,
-      calendar: DEFAULT_CALENDAR,
-      now: Date.parse('2026-07-01T00:00:00Z'),
-    }),
-    DEFAULT_CALENDAR,
-  );
-  return f ? [f] : [];
-});
+const facts: ReportFact[] = factsOfPlans(plans, Date.parse('2026-07-01T00:00:00Z'));
 
 interface Emitted {
   key: unknown[];

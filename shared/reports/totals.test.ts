@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findReportService, planOffice } from '../../tests/fixtures/reportOffice';
-import { DEFAULT_CALENDAR } from '../calendar';
-import { fold } from '../workflow';
-import { reportFact } from './fact';
+import { factsOfPlans, planOffice } from '../../tests/fixtures/reportOffice';
 import { regionalFactDoc } from './regional';
 import { dayTotals, daysTouched, sameTotals, type TotalsDoc } from './totals';
 
@@ -13,19 +10,7 @@ const reordered = (doc: TotalsDoc): TotalsDoc => {
 };
 
 describe('sameTotals', () => {
-  const facts = planOffice(30, 3).flatMap((p) => {
-    const f = reportFact(
-      fold({
-        appId: p.appId,
-        events: p.events,
-        service: findReportService,
-        calendar: DEFAULT_CALENDAR,
-        now: Date.now(),
-      }),
-      DEFAULT_CALENDAR,
-    );
-    return f ? [regionalFactDoc(f)] : [];
-  });
+  const facts = factsOfPlans(planOffice(30, 3), Date.now()).map(regionalFactDoc);
   const day = facts[0] ? (daysTouched(facts[0])[0] ?? '') : '';
   const totals = dayTotals(day, facts);
 

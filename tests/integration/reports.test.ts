@@ -7,17 +7,9 @@ import { seedDocs, serviceDocId, type ServiceDoc } from '../../shared/catalogue'
 import { DEFAULT_CALENDAR } from '../../shared/calendar';
 import { loadCatalogue } from '../../shared/catalogue/load';
 import { REPORTS_DESIGN_DOC_ID } from '../../shared/couch';
-import {
-  buildDayRows,
-  computeOfficeReport,
-  factDocId,
-  periodOf,
-  reportFact,
-  type ReportFact,
-} from '../../shared/reports';
-import { fold } from '../../shared/workflow';
+import { buildDayRows, computeOfficeReport, factDocId, periodOf, type ReportFact } from '../../shared/reports';
 import { regionalReport } from '../../renderer/data/remote/regional';
-import { findReportService, planOffice, REPORT_SERVICES, type Plan } from '../fixtures/reportOffice';
+import { factsOfPlans, planOffice, REPORT_SERVICES, type Plan } from '../fixtures/reportOffice';
 import { freePort } from './lab/harness';
 import { basicAuth as basic, startTestCouch, testAdmin, type TestCouch } from './lab/couch';
 
@@ -54,20 +46,7 @@ async function http(
   return { status: r.status, json: (await r.json()) as Record<string, unknown> };
 }
 
-const factsOf = (ps: Plan[]): ReportFact[] =>
-  ps.flatMap((p) => {
-    const f = reportFact(
-      fold({
-        appId: p.appId,
-        events: p.events,
-        service: findReportService,
-        calendar: DEFAULT_CALENDAR,
-        now: Date.now(),
-      }),
-      DEFAULT_CALENDAR,
-    );
-    return f ? [f] : [];
-  });
+const factsOf = (ps: Plan[]): ReportFact[] => factsOfPlans(ps, Date.now());
 
 beforeAll(async () => {
   central = await startTestCouch({

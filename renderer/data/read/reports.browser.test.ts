@@ -2,9 +2,9 @@ import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from '@shared/calendar';
 import { loadCatalogue } from '@shared/catalogue';
-import { buildDayRows, computeOfficeReport, reportFact, type ReportFact } from '@shared/reports';
+import { buildDayRows, computeOfficeReport, type ReportFact } from '@shared/reports';
 import { fold } from '@shared/workflow';
-import { findReportService, planOffice, REPORT_SERVICES } from '../../../tests/fixtures/reportOffice';
+import { factsOfPlans, findReportService, planOffice, REPORT_SERVICES } from '../../../tests/fixtures/reportOffice';
 import { throwawayDeskKeys, type DeskKeys } from '../seal/deskKeys';
 import { makeProjectFn } from '../projection/project';
 import { Projector } from '../projection/projector';
@@ -49,14 +49,7 @@ async function projectorOn(): Promise<{
   return { db, model, projector, keys };
 }
 
-const expectedFacts = (ps: typeof plans): ReportFact[] =>
-  ps.flatMap((p) => {
-    const f = reportFact(
-      fold({ appId: p.appId, events: p.events, service: findReportService, calendar: DEFAULT_CALENDAR, now: NOW }),
-      DEFAULT_CALENDAR,
-    );
-    return f ? [f] : [];
-  });
+const expectedFacts = (ps: typeof plans): ReportFact[] => factsOfPlans(ps, NOW);
 
 describe('reports in the read model', () => {
   it('builds the day index after a long catch-up and keeps it through small passes', async () => {
