@@ -21,7 +21,7 @@ import {
   type PayloadOf,
 } from '@shared/events';
 import { fold, outgoingLetter, type ApplicationState } from '@shared/workflow';
-import { sha256OfBlob, writeChained, type WritableEvent } from './read/auditChain';
+import { sha256OfBlob, writeChained, type MadeWithDevice, type WritableEvent } from './read/auditChain';
 import { DataError, openOfficeDb, toDataError, type OfficeDb } from './store/officeDb';
 import type { DeskKeys } from './seal/deskKeys';
 import type { PouchDB } from './store/pouch';
@@ -262,20 +262,26 @@ export class Desk {
           calendar: this.calendar,
           now: this.now,
         });
-      let event = this.build(appId, kind, actor, payload);
-      let refused = foldWith([event]).superseded.find((s) => s.eventId === event._id);
+      const event = this.build(appId, kind, actor, payload);
+      const refused = foldWith([event]).superseded.find((s) => s.eventId === event._id);
       if (refused) throw new AppendError(refused.reason);
-      // A letter leaving the office takes this desk's next outgoing number, reserved only once the
-      // engine has accepted the action (a refused action leaves no gap).
+      // A letter leaving the office takes this desk's next outgoing number, as a registration takes
+      // its own: from the device document in the transaction that writes the event, and only once
+      // the engine has accepted the action (a refused action takes none).
       if (outgoingLetter(foldWith([]), kind, payload as { stepId?: string; outcome?: string })) {
         if (this.numbers.held) throw new AppendError('append.heldForResync');
         const floor = Math.max(await this.outgoingFloor(), this.numbers.floors.outgoing);
-        const sequence = await this.office.nextOutgoingSequence(floor);
+        let sequence = 0;
+        const written = await this.write((device) => {
+          sequence = Math.max(device.outgoingSequence ?? 0, floor) + 1;
+          const outgoingNumber = formatOutgoingNumber(this.config.office, this.config.desk, sequence);
+          const numbered = this.build(appId, kind, actor, { ...payload, outgoingNumber });
+          const refusedNumbered = foldWith([numbered]).superseded.find((s) => s.eventId === numbered._id);
+          if (refusedNumbered) throw new AppendError(refusedNumbered.reason);
+          return { event: numbered, device: { ...device, outgoingSequence: sequence } };
+        });
         this.numbers.reserved('outgoing', sequence);
-        const outgoingNumber = formatOutgoingNumber(this.config.office, this.config.desk, sequence);
-        event = this.build(appId, kind, actor, { ...payload, outgoingNumber });
-        refused = foldWith([event]).superseded.find((s) => s.eventId === event._id);
-        if (refused) throw new AppendError(refused.reason);
+        return written;
       }
       return this.write(event);
     });
@@ -315,8 +321,9 @@ export class Desk {
   }
 
   /**
-   * Registers a new application (or records a refusal to accept it): reserves the desk's next
-   * sequence number first, so a crash leaves a gap, never a duplicate.
+   * Registers a new application (or records a refusal to accept it) under the desk's next
+   * sequence number, taken from the device document in the transaction that writes the event: a
+   * crash leaves both or neither, never a number given twice (and one strict write, not two).
    */
   registerApplication<K extends 'registered' | 'intake_refused'>(
     kind: K,
@@ -328,13 +335,18 @@ export class Desk {
       if (!service?.variants.some((v) => v.id === payload.variantId)) throw new AppendError('append.unknownService');
       if (this.numbers.held) throw new AppendError('append.heldForResync');
       const floor = Math.max(await this.registrationFloor(), this.numbers.floors.sequence);
-      const sequence = await this.office.nextSequence(floor);
-      this.numbers.reserved('sequence', sequence);
-      const regNumber = formatRegNumber(this.config.office, this.config.desk, sequence);
       this.clock = tickHlc(this.clock, this.now);
       const appId = newAppId(this.deviceId, this.clock);
-      const event = this.build(appId, kind, actor, { ...payload, regNumber } as PayloadOf<K>);
-      return this.write(event);
+      let sequence = 0;
+      const written = await this.write((device) => {
+        sequence = Math.max(device.sequence, floor) + 1;
+        const regNumber = formatRegNumber(this.config.office, this.config.desk, sequence);
+        const event = this.build(appId, kind, actor, { ...payload, regNumber } as PayloadOf<K>);
+        return { event, device: { ...device, sequence } };
+      });
+      // Remembered apart from IndexedDB (numberGuard.ts) before the number is shown or printed.
+      this.numbers.reserved('sequence', sequence);
+      return written;
     });
   }
 
@@ -356,14 +368,14 @@ export class Desk {
     }
   }
 
-  private async write<D extends WritableEvent>(event: D): Promise<D> {
+  private async write<D extends WritableEvent>(event: D | MadeWithDevice<D>): Promise<D> {
     // The server's own rules, run here first: what the server would refuse is never written.
-    const user: UserCtx = {
-      db: officeDbName(event.office),
-      name: event.actor.login,
-      roles: [event.actor.role, `office:${event.office}`],
-    };
     const check = (doc: D): void => {
+      const user: UserCtx = {
+        db: officeDbName(doc.office),
+        name: doc.actor.login,
+        roles: [doc.actor.role, `office:${doc.office}`],
+      };
       try {
         checkOfficeDoc(doc as unknown as Record<string, unknown>, null, user, null, rules);
       } catch (e) {

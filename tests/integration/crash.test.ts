@@ -162,8 +162,8 @@ describe('a desk killed mid-batch', () => {
       expect(new Set(numbers).size).toBe(numbers.length);
       for (const a of acked) if (a.regNumber) expect(report.regNumbers[a.id]).toBe(a.regNumber);
 
-      // The sequence was stored before each number was used: it is at least every number stored
-      // (a crash between the two leaves a gap, never a repeat) ...
+      // The sequence moves with its event, in one transaction: it is at least every number stored
+      // (never a repeat) ...
       const maxUsed = Math.max(...numbers.map(seqOf));
       expect(report.device.sequence).toBeGreaterThanOrEqual(maxUsed);
       // ... and after the crashes the desk goes on from there.

@@ -125,7 +125,7 @@ describe('storage full: a clear error, no hang, nothing acknowledged lost', () =
     const model = await desk.call('dump');
     expect(model.applications.map((a) => a.appId).sort()).toEqual([...new Set(acked.map((e) => e.appId))].sort());
 
-    // Space again: appends work at once, with a fresh number (a refused one may leave a gap, never a repeat).
+    // Space again: appends work at once, with a fresh number (a refused one took none; never a repeat).
     await desk.call('freeStorage');
     const after = await desk.call('register', { channel: 'provider_office', applicant: 2 });
     if (!after.ok) throw new Error(`register after: ${after.message}`);

@@ -26,6 +26,12 @@ async function withDigests<D extends WritableEvent>(event: D): Promise<D> {
 }
 
 /**
+ * An event made from the device document it is written with: a registration takes its number from
+ * the device's counter, in the transaction that writes the event (the counter as it moves).
+ */
+export type MadeWithDevice<D> = (device: DeviceDoc) => { event: D; device: DeviceDoc };
+
+/**
  * Writes an event as the next link of this device's audit chain (shared/audit). The head lives in
  * the device document and is written in the same IndexedDB transaction as the event, so a crash
  * leaves both or neither: the next append always links to the last event written, never forks.
@@ -33,15 +39,17 @@ async function withDigests<D extends WritableEvent>(event: D): Promise<D> {
  */
 export async function writeChained<D extends WritableEvent>(
   office: OfficeDb,
-  event: D,
+  event: D | MadeWithDevice<D>,
   check: (doc: D) => void,
 ): Promise<D> {
-  const digested = await withDigests(event);
-  return office.writeWithDevice(async (device) => {
-    const { doc, head } = linkEvent(digested as unknown as RawDoc, device.chain ?? null);
+  const given = typeof event === 'function' ? null : await withDigests(event);
+  return office.writeWithDevice(async (current) => {
+    const made = given ? { event: given, device: current } : (event as MadeWithDevice<D>)(current);
+    const digested = given ?? (await withDigests(made.event));
+    const { doc, head } = linkEvent(digested as unknown as RawDoc, made.device.chain ?? null);
     const linked = doc as unknown as D;
     check(linked);
-    return Promise.resolve({ doc: linked, device: { ...device, chain: head } });
+    return { doc: linked, device: { ...made.device, chain: head } };
   });
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { enforceStrictDurability, isPouchDbNamed } from './durability';
+import { takeNumber } from '../../../tests/fixtures/deviceNumbers';
 import { openOfficeDb } from './officeDb';
 import { PouchDB } from './pouch';
 
@@ -65,7 +66,7 @@ describe('strict durability of event appends (real IndexedDB in Chromium)', () =
       office.writeReplicated(downloaded, () =>
         office.db.put({ _id: '_local/kense-first-download', n: 1 }).then(() => undefined),
       ),
-      office.nextSequence(),
+      takeNumber(office),
     ]);
     await both;
     rec.stop();

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { takeNumber } from '../../../tests/fixtures/deviceNumbers';
 import { openOfficeDb, REPLICATED_SLICE_DOCS, type OfficeDb } from './officeDb';
 
 const opened: OfficeDb[] = [];
@@ -20,7 +21,7 @@ describe('office database on IndexedDB', () => {
   it('hands out registration sequence numbers without duplicates, even when asked concurrently', async () => {
     const o = await openOfficeDb('ALM01', { name: 'office_t2' });
     opened.push(o);
-    const got = await Promise.all(Array.from({ length: 25 }, () => o.nextSequence()));
+    const got = await Promise.all(Array.from({ length: 25 }, () => takeNumber(o)));
     expect(new Set(got).size).toBe(25);
     expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect((await o.device()).sequence).toBe(25);
@@ -28,12 +29,12 @@ describe('office database on IndexedDB', () => {
 
   it('keeps the sequence across a restart (the number is stored before it is used)', async () => {
     const a = await openOfficeDb('ALM01', { name: 'office_t3' });
-    await a.nextSequence();
-    await a.nextSequence();
+    await takeNumber(a);
+    await takeNumber(a);
     await a.close();
     const b = await openOfficeDb('ALM01', { name: 'office_t3' });
     opened.push(b);
-    expect(await b.nextSequence()).toBe(3);
+    expect(await takeNumber(b)).toBe(3);
   });
 
   it('the device document never replicates (it is _local)', async () => {
@@ -116,7 +117,7 @@ describe('office database on IndexedDB', () => {
       const write = o.writeReplicated(downloaded(12));
       // Asked for once the first slice is under way.
       await new Promise((resolve) => setTimeout(resolve, 0));
-      const append = o.nextSequence().then(() => (writtenBeforeAppend = sizes.length));
+      const append = takeNumber(o).then(() => (writtenBeforeAppend = sizes.length));
       await Promise.all([write, append]);
       expect(sizes).toEqual([4, 4, 4]);
       expect(writtenBeforeAppend).toBeLessThan(3);

@@ -99,16 +99,6 @@ export interface OfficeDb {
   readonly name: string;
   device(): Promise<DeviceDoc>;
   /**
-   * Reserves the next registration sequence number; a crash may leave a gap, never a duplicate.
-   * `floor` is the highest number of this desk already known from the office's events.
-   */
-  nextSequence(floor?: number): Promise<number>;
-  /**
-   * Reserves the next outgoing-letter number, the same way: a gap after a crash, never a duplicate.
-   * `floor` is the highest number of this desk already known from the office's events.
-   */
-  nextOutgoingSequence(floor?: number): Promise<number>;
-  /**
    * Raises both counters to at least these numbers, consuming none: numbers this desk code gave
    * out before this device took it over (the server's, Desk.coverNumbers). Kept on the device
    * document itself, so the wipe check (numberGuard.ts) sees counters that match, not a loss.
@@ -258,18 +248,6 @@ export async function openOfficeDb(
     db,
     name,
     device: () => serial(readDevice),
-    nextSequence: (floor = 0) =>
-      serial(async () => {
-        const d = await readDevice();
-        const next = await writeDevice({ ...d, sequence: Math.max(d.sequence, floor) + 1 });
-        return next.sequence;
-      }),
-    nextOutgoingSequence: (floor = 0) =>
-      serial(async () => {
-        const d = await readDevice();
-        const next = await writeDevice({ ...d, outgoingSequence: Math.max(d.outgoingSequence ?? 0, floor) + 1 });
-        return next.outgoingSequence ?? 0;
-      }),
     raiseSequences: (floors) =>
       serial(async () => {
         const d = await readDevice();
