@@ -163,9 +163,15 @@ export class Projector {
           this.daysMaybeStale = false;
         }
       }
-    })().finally(() => {
-      this.running = null;
-    });
+    })()
+      .catch((e: unknown) => {
+        // What the failed pass read is read again by the next: a change at or below it must ask for one.
+        this.readUpTo = this.appliedUpTo;
+        throw e;
+      })
+      .finally(() => {
+        this.running = null;
+      });
     return this.running;
   }
 
