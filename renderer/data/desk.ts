@@ -271,17 +271,13 @@ export class Desk {
       if (outgoingLetter(foldWith([]), kind, payload as { stepId?: string; outcome?: string })) {
         if (this.numbers.held) throw new AppendError('append.heldForResync');
         const floor = Math.max(await this.outgoingFloor(), this.numbers.floors.outgoing);
-        let sequence = 0;
-        const written = await this.write((device) => {
-          sequence = Math.max(device.outgoingSequence ?? 0, floor) + 1;
+        return this.writeNumbered('outgoing', floor, (sequence) => {
           const outgoingNumber = formatOutgoingNumber(this.config.office, this.config.desk, sequence);
           const numbered = this.build(appId, kind, actor, { ...payload, outgoingNumber });
           const refusedNumbered = foldWith([numbered]).superseded.find((s) => s.eventId === numbered._id);
           if (refusedNumbered) throw new AppendError(refusedNumbered.reason);
-          return { event: numbered, device: { ...device, outgoingSequence: sequence } };
+          return numbered;
         });
-        this.numbers.reserved('outgoing', sequence);
-        return written;
       }
       return this.write(event);
     });
@@ -337,17 +333,31 @@ export class Desk {
       const floor = Math.max(await this.registrationFloor(), this.numbers.floors.sequence);
       this.clock = tickHlc(this.clock, this.now);
       const appId = newAppId(this.deviceId, this.clock);
-      let sequence = 0;
-      const written = await this.write((device) => {
-        sequence = Math.max(device.sequence, floor) + 1;
+      return this.writeNumbered('sequence', floor, (sequence) => {
         const regNumber = formatRegNumber(this.config.office, this.config.desk, sequence);
-        const event = this.build(appId, kind, actor, { ...payload, regNumber } as PayloadOf<K>);
-        return { event, device: { ...device, sequence } };
+        return this.build(appId, kind, actor, { ...payload, regNumber } as PayloadOf<K>);
       });
-      // Remembered apart from IndexedDB (numberGuard.ts) before the number is shown or printed.
-      this.numbers.reserved('sequence', sequence);
-      return written;
     });
+  }
+
+  /**
+   * Writes the event `make` gives for the desk's next number of `counter` (above `floor`), the
+   * number taken from the device document in the transaction that writes the event, then
+   * remembered apart from IndexedDB (numberGuard.ts) before it is shown or printed.
+   */
+  private async writeNumbered<D extends WritableEvent>(
+    counter: 'sequence' | 'outgoing',
+    floor: number,
+    make: (n: number) => D,
+  ): Promise<D> {
+    const field = counter === 'sequence' ? 'sequence' : 'outgoingSequence';
+    let n = 0;
+    const written = await this.write((device) => {
+      n = Math.max(device[field] ?? 0, floor) + 1;
+      return { event: make(n), device: { ...device, [field]: n } };
+    });
+    this.numbers.reserved(counter, n);
+    return written;
   }
 
   private build<K extends EventKind>(appId: string, kind: K, actor: ActorRef, payload: PayloadOf<K>): EventDoc<K> {
