@@ -156,39 +156,55 @@ export function buildDayRows(facts: Iterable<ReportFact>): ReportDayRow[] {
   return [...byDay.keys()].sort().map((day) => encode(day, byDay.get(day) ?? []));
 }
 
+/** One application's fact as stored and as folded now (null: none). */
+export interface FactChange {
+  before: ReportFact | null;
+  after: ReportFact | null;
+}
+
+const sameSlot = (a: AppSlot | null, b: AppSlot | null): boolean => JSON.stringify(a) === JSON.stringify(b);
+
 /**
- * The rows of the days that `changes` touch, rewritten: each application's earlier contribution
- * (its previous fact's days) removed and its new one added. `current` holds the stored rows of
- * those days (missing: none yet). A row left with nothing comes back with no ids (delete it).
+ * The days whose rows a change rewrites: those where the application's slot differs before and
+ * after. A step ended today leaves the registration day's slot as it was (unless the executor,
+ * the flags or the open mark changed with it): its row is neither read nor written again.
+ */
+function daysChanged({ before, after }: FactChange): string[] {
+  const days = new Set([...(before ? factDays(before) : []), ...(after ? factDays(after) : [])]);
+  return [...days].filter((day) => !sameSlot(before && slotOf(before, day), after && slotOf(after, day)));
+}
+
+/** The days whose rows `updateDayRows` rewrites for these changes (the rows to read first). */
+export function changedDays(changes: readonly FactChange[]): string[] {
+  return [...new Set(changes.flatMap(daysChanged))].sort();
+}
+
+/**
+ * The rows of the days that `changes` alter, rewritten: on each such day the application's
+ * earlier slot removed and its new one added. `current` holds the stored rows of those days
+ * (missing: none yet; see `changedDays`). A row left with nothing comes back with no ids (delete it).
  */
 export function updateDayRows(
   current: ReadonlyMap<string, ReportDayRow>,
-  changes: readonly { before: ReportFact | null; after: ReportFact | null }[],
+  changes: readonly FactChange[],
 ): ReportDayRow[] {
-  const touched = new Map<string, { remove: Set<string>; add: ReportFact[] }>();
-  const at = (day: string): { remove: Set<string>; add: ReportFact[] } => {
-    let t = touched.get(day);
-    if (!t) touched.set(day, (t = { remove: new Set(), add: [] }));
-    return t;
-  };
-  for (const { before, after } of changes) {
-    const appId = (before ?? after)?.appId;
-    if (!appId) continue;
-    for (const day of before ? factDays(before) : []) at(day).remove.add(appId);
-    for (const day of after ? factDays(after) : []) {
-      const t = at(day);
-      t.remove.add(appId);
-      t.add.push(after as ReportFact);
+  const touched = new Map<string, { remove: Set<string>; add: AppSlot[] }>();
+  for (const change of changes) {
+    const f = change.after ?? change.before;
+    if (!f) continue;
+    for (const day of daysChanged(change)) {
+      let t = touched.get(day);
+      if (!t) touched.set(day, (t = { remove: new Set(), add: [] }));
+      t.remove.add(f.appId);
+      const slot = change.after && slotOf(change.after, day);
+      if (slot) t.add.push(slot);
     }
   }
   const out: ReportDayRow[] = [];
   for (const [day, t] of touched) {
     const row = current.get(day);
     const slots = (row ? decode(row) : []).filter((s) => !t.remove.has(s.appId));
-    for (const f of t.add) {
-      const slot = slotOf(f, day);
-      if (slot) slots.push(slot);
-    }
+    slots.push(...t.add);
     out.push(encode(day, slots));
   }
   return out.sort((a, b) => (a.day < b.day ? -1 : 1));

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { findReportService, planOffice, type Plan } from '../../tests/fixtures/reportOffice';
 import { DEFAULT_CALENDAR } from '../calendar';
 import { fold } from '../workflow';
-import { buildDayRows, updateDayRows, type ReportDayRow } from './dayIndex';
-import { reportFact, type ReportFact } from './fact';
+import { buildDayRows, changedDays, updateDayRows, type ReportDayRow } from './dayIndex';
+import { factDays, isOpen, reportFact, type ReportFact } from './fact';
 import { computeOfficeReport, drillIds, type ReportFilters } from './officeReport';
 import { periodOf, type Period } from './period';
 
@@ -203,6 +203,25 @@ describe('office report against a generated office', () => {
       p.passes.forEach((s, i) =>
         expect(byApp.get(p.appId)?.steps[i]?.minutes, `${p.appId} ${s.stepId}`).toBe(s.minutes),
       );
+  });
+
+  it('rewrites only the days whose slot of the application changed', () => {
+    const day = '2026-06-30';
+    const open = facts.find((f) => isOpen(f.status) && f.steps.length > 0 && !factDays(f).includes(day));
+    if (!open) throw new Error('the plan has no open application with steps');
+    const step = { stepId: 'review', doneAt: Date.parse(`${day}T06:00:00Z`), doneDay: day, minutes: 30, norm: null };
+    // A pass ended today: only today's row; the registration day's slot is as it was.
+    const passed = { ...open, steps: [...open.steps, { ...step, late: false, returned: false }] };
+    expect(changedDays([{ before: open, after: passed }])).toEqual([day]);
+    expect(updateDayRows(new Map(), [{ before: open, after: passed }]).map((r) => r.day)).toEqual([day]);
+    // Closed today: the registration day's open mark changes too.
+    const closed = { ...passed, status: 'closed' as const, outcome: 'approved' as const, closedDay: day };
+    closed.closedAt = step.doneAt;
+    expect(changedDays([{ before: passed, after: closed }])).toEqual([open.registeredDay, day].sort());
+    // Another executor: every day the application has a slot on.
+    const reassigned = { ...open, executor: `${open.executor ?? ''}x` };
+    expect(changedDays([{ before: open, after: reassigned }])).toEqual(factDays(open).sort());
+    expect(changedDays([{ before: open, after: open }])).toEqual([]);
   });
 
   it('keeps the day index the same when it is updated application by application, event by event', () => {

@@ -1,4 +1,11 @@
-import { buildDayRows, factDays, updateDayRows, type ReportDayRow, type ReportFact } from '@shared/reports';
+import {
+  buildDayRows,
+  changedDays,
+  updateDayRows,
+  type FactChange,
+  type ReportDayRow,
+  type ReportFact,
+} from '@shared/reports';
 import { blindIndex } from '../seal/blindIndex';
 import type { DeskKeys } from '../seal/deskKeys';
 import type { ProjectFn, StoredEvent } from './projector';
@@ -73,15 +80,6 @@ export const SCAN = 'scan';
  * catch-up's end rebuilds.
  */
 export const REPORT_DAYS_STALE = 'reportDaysStale';
-
-type FactChange = { before: ReportFact | null; after: ReportFact | null };
-
-/** The days whose rows these changed facts touch. */
-function daysOf(changes: readonly FactChange[]): string[] {
-  const days = new Set<string>();
-  for (const c of changes) for (const f of [c.before, c.after]) if (f) for (const d of factDays(f)) days.add(d);
-  return [...days];
-}
 
 /** The facts that changed: the stored ones (`before`, in the order of `facts`) against the folded. */
 function factChanges(
@@ -250,7 +248,7 @@ export class BatchProjector {
       // The report facts that changed, and the day index with them unless deferred or already stale.
       const changes = factChanges(facts, storedFacts);
       const keepDays = changes.length > 0 && !defer && daysStale?.value !== 1;
-      const days = keepDays ? daysOf(changes) : [];
+      const days = keepDays ? changedDays(changes) : [];
       const dayRows = days.length > 0 ? await m.reportDays.bulkGet(days) : [];
       const current = new Map<string, ReportDayRow>();
       for (const row of dayRows) if (row) current.set(row.day, row);
