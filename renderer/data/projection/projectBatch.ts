@@ -9,7 +9,15 @@ import {
 import { blindIndex } from '../seal/blindIndex';
 import type { DeskKeys } from '../seal/deskKeys';
 import type { ProjectFn, StoredEvent } from './projector';
-import type { ApplicantRow, ApplicationRow, JournalRow, MetaRow, ReadModel, StaffRow } from '../store/readModel';
+import type {
+  ApplicantRow,
+  ApplicationRow,
+  JournalRow,
+  MetaRow,
+  ReadModel,
+  SearchRow,
+  StaffRow,
+} from '../store/readModel';
 import { openDoc } from '../seal/sealedDb';
 import { sealProjection, type SealedProjection } from '../seal/sealedRows';
 import { isAssigneeUnknown, loadDirectory } from '../read/staff';
@@ -138,9 +146,10 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, f: (x: T) =>
  */
 export async function dropApplications(model: ReadModel, appIds: readonly string[]): Promise<void> {
   if (appIds.length === 0) return;
-  await model.transaction('rw', [model.applications, model.applicants, model.journal], async () => {
+  await model.transaction('rw', [model.applications, model.applicants, model.search, model.journal], async () => {
     const rows = (await model.applications.bulkGet([...appIds])).filter((r) => r !== undefined);
     await model.applications.bulkDelete([...appIds]);
+    await model.search.bulkDelete([...appIds]);
     await model.journal
       .where('appId')
       .anyOf([...appIds])
@@ -195,6 +204,7 @@ export class BatchProjector {
       return [app.appId, await sealProjection(this.keys, clear)] as [string, SealedProjection];
     });
     const applications: ApplicationRow[] = [];
+    const search: SearchRow[] = [];
     const journal: JournalRow[] = [];
     // Every event re-projects its whole application: the applicant row keeps the details of the
     // latest registration (by time, then id), whatever order the events arrived in.
@@ -204,6 +214,7 @@ export class BatchProjector {
     for (const [appId, p] of projected) {
       if (p.report !== undefined) facts.push({ appId, after: p.report });
       if (p.application) applications.push(p.application);
+      search.push({ appId, tokens: p.search ?? [] });
       journal.push(...p.journal);
       const a = p.applicant;
       const seen = a && applicants.get(a.key);
@@ -221,7 +232,7 @@ export class BatchProjector {
     const m = this.model;
     const staff = batch.staff ?? [];
     const defer = batch.reportDays === 'defer';
-    const tables = [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
+    const tables = [m.applications, m.applicants, m.search, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
     await m.transaction('rw', tables, async () => {
       // Each await inside is a round trip to the store (the most of an append's time until shown):
       // what is read is read together, then everything is written together.
@@ -230,12 +241,13 @@ export class BatchProjector {
       const gone = staff.filter((s) => !s.row || s.row.login !== s.login).map((s) => s.login);
       const kept = staff.flatMap((s) => (s.row && s.row.login === s.login ? [s.row] : []));
       const keys = [...applicants.keys()];
-      const [directory, stored, storedFacts, daysStale] = await Promise.all([
+      const [directory, stored, storedSearch, storedFacts, daysStale] = await Promise.all([
         Promise.all([
           gone.length > 0 ? m.staff.bulkDelete(gone) : null,
           kept.length > 0 ? m.staff.bulkPut(kept) : null,
         ]).then(() => loadDirectory(m)),
         keys.length > 0 ? m.applicants.bulkGet(keys) : [],
+        fresh ? [] : m.search.bulkGet(search.map((r) => r.appId)),
         // An emptied model's scan has no facts to read.
         facts.length > 0 && !fresh ? m.reportFacts.bulkGet(facts.map((f) => f.appId)) : [],
         facts.length > 0 && !defer ? m.meta.get(REPORT_DAYS_STALE) : undefined,
@@ -245,6 +257,10 @@ export class BatchProjector {
         const current = stored[i];
         return a && (!current || !isOlder(a, current)) ? [a] : [];
       });
+      // Search tokens change only with the names: most appends write none (each token is an index entry).
+      const sameTokens = (r: SearchRow, i: number): boolean => storedSearch[i]?.tokens.join(' ') === r.tokens.join(' ');
+      const putSearch = search.filter((r, i) => r.tokens.length > 0 && !sameTokens(r, i));
+      const goneSearch = search.flatMap((r, i) => (r.tokens.length === 0 && storedSearch[i] ? [r.appId] : []));
       // The report facts that changed, and the day index with them unless deferred or already stale.
       const changes = factChanges(facts, storedFacts);
       const keepDays = changes.length > 0 && !defer && daysStale?.value !== 1;
@@ -263,6 +279,8 @@ export class BatchProjector {
       await Promise.all([
         applications.length > 0 ? m.applications.bulkPut(applications.map((a) => marked(a, directory))) : null,
         newer.length > 0 ? m.applicants.bulkPut(newer) : null,
+        putSearch.length > 0 ? m.search.bulkPut(putSearch) : null,
+        goneSearch.length > 0 ? m.search.bulkDelete(goneSearch) : null,
         // The projection is the application's whole journal: a row whose action has since been
         // superseded by a replicated event (an issuance that lost) must not stay behind.
         staleJournal.length > 0 ? m.journal.bulkDelete(staleJournal) : null,

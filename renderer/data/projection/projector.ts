@@ -413,7 +413,7 @@ export class Projector {
     this.announced = 0;
     this.appliedUpTo = 0;
     const m = this.model;
-    const tables = [m.applications, m.applicants, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
+    const tables = [m.applications, m.applicants, m.search, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
     await m.transaction('rw', tables, async () => {
       await Promise.all(tables.map((t) => t.clear()));
     });

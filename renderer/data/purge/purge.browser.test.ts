@@ -73,7 +73,6 @@ function row(appId: string, status: string, closedDaysAgo: number | null, applic
     atRisk: 0,
     applicantKey,
     personal: new Uint8Array(0),
-    searchWords: [],
     registeredAt: NOW - 50 * DAY_MS,
     updatedAt: NOW,
     eventCount: 1,

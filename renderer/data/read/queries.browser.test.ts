@@ -48,7 +48,6 @@ const row = (appId: string, over: Partial<ApplicationRow> = {}): ApplicationRow 
   atRisk: 0,
   applicantKey: null,
   personal: new Uint8Array(),
-  searchWords: [],
   registeredAt: 1_000,
   updatedAt: 1_000,
   eventCount: 1,

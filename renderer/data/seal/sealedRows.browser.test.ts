@@ -180,14 +180,44 @@ describe('the read model holds citizens’ data only sealed (real IndexedDB)', (
     expect(await search(desk, keys, IIN.slice(0, 8))).toEqual([]);
     // Tokens: three for each name word of five letters or more, fewer for shorter ones, the IIN whole;
     // none for the numbers (found by their clear key). 'Сейітқали Қайрат Нұрланұлы' + 'Жұмабекова Гүлнар'.
-    const row = await desk.model.applications.get(appId);
-    expect(row?.searchWords).toHaveLength(3 * 5 + 1);
+    expect((await desk.model.search.get(appId))?.tokens).toHaveLength(3 * 5 + 1);
     // The applicant's earlier applications at reception: by the IIN's token.
     const byId = await desk.model.applications
       .where('applicantKey')
       .equals(await blindIndex(keys.index).id(IIN))
       .toArray();
     expect(byId.map((a) => a.appId)).toEqual([appId]);
+  });
+
+  it("writes an application's search tokens only when its names change, not at every step", async () => {
+    const keys = await throwawayDeskKeys();
+    const desk = await openDesk(keys);
+    await seedStaffDirectory(desk.office.db);
+    const appId = await registerAndIssue(desk);
+    const stored = await desk.model.search.get(appId);
+    if (!stored) throw new Error('no search row');
+    // Marked as it is: a step that rewrote the row would drop the mark.
+    await desk.model.search.put({ ...stored, mark: 1 } as typeof stored);
+    await desk.append(
+      appId,
+      'resolution',
+      { login: 'head1', role: 'head' },
+      { stepId: 's3', executor: 'exec1', executorName: 'Дана' },
+    );
+    await desk.settled();
+    expect(await desk.model.applications.get(appId)).toMatchObject({ assignee: 'exec1' });
+    expect(await desk.model.search.get(appId)).toEqual({ ...stored, mark: 1 });
+    // Tokens that are not the names' (a row left by another build) are written again.
+    await desk.model.search.put({ appId, tokens: ['stale'] });
+    await desk.append(
+      appId,
+      'resolution',
+      { login: 'head1', role: 'head' },
+      { stepId: 's3', executor: 'exec1', executorName: 'Дана' },
+    );
+    await desk.settled();
+    expect(await desk.model.search.get(appId)).toEqual(stored);
+    expect(await search(desk, keys, 'кайрат')).toEqual([appId]);
   });
 
   it('with another key: finds nothing, opens nothing, and does not throw', async () => {
@@ -229,12 +259,14 @@ describe('the read model holds citizens’ data only sealed (real IndexedDB)', (
     await desk.settled();
     const before = await openedModelDump(desk.model, keys);
     const sealedBefore = await desk.model.applications.get(appId);
+    const tokensBefore = await desk.model.search.get(appId);
     await desk.projector.rebuild();
     expect(await openedModelDump(desk.model, keys)).toEqual(before);
     // Sealed anew (fresh IVs), the same tokens (HMAC is deterministic).
     const sealedAfter = await desk.model.applications.get(appId);
     expect(sealedAfter?.personal).not.toBe(sealedBefore?.personal);
-    expect(sealedAfter?.searchWords).toEqual(sealedBefore?.searchWords);
+    expect(await desk.model.search.get(appId)).toEqual(tokensBefore);
+    expect(tokensBefore?.tokens.length).toBeGreaterThan(0);
     await desk.close();
 
     // The desk secret was made anew: the old model opens to nothing, so it is rebuilt under the new keys.

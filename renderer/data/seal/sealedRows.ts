@@ -12,6 +12,7 @@ import type {
   ApplicationRow,
   JournalRow,
   ReadModel,
+  SearchRow,
 } from '../store/readModel';
 
 /**
@@ -21,7 +22,7 @@ import type {
  * blind-index tokens. Registration and outgoing numbers are clear and found by `numberKeys`.
  */
 
-type StoredOnly = 'applicantKey' | 'personal' | 'searchWords';
+type StoredOnly = 'applicantKey' | 'personal';
 
 export interface ClearApplication extends Omit<ApplicationRow, StoredOnly>, ApplicationPersonal {
   /** The texts whose words are searchable: number, applicant, IIN/BIN, representative, letters. */
@@ -47,6 +48,8 @@ export interface ClearProjection {
 
 export interface SealedProjection {
   application: ApplicationRow | null;
+  /** The application's search tokens, sorted (none without an application). */
+  search: string[] | null;
   applicant: ApplicantRow | null;
   journal: JournalRow[];
   report?: ReportFact | null;
@@ -59,11 +62,11 @@ const journalContext = (id: string): string => `read:journal:${id}`;
 
 export async function sealProjection(keys: DeskKeys, p: ClearProjection): Promise<SealedProjection> {
   const index = blindIndex(keys.index);
-  const sealApplication = async (a: ClearApplication): Promise<ApplicationRow> => {
+  const sealApplication = async (a: ClearApplication): Promise<{ row: ApplicationRow; search: string[] }> => {
     const { applicantName, applicantId, searchText, ...clear } = a;
     const names = searchText.filter((t) => t && t !== applicantId);
     const words = searchWordsOf(...names);
-    const [personal, searchWords, applicantKey] = await Promise.all([
+    const [personal, search, applicantKey] = await Promise.all([
       sealJsonBytes(
         keys.data,
         { applicantName, applicantId, words } satisfies ApplicationPersonal,
@@ -72,7 +75,7 @@ export async function sealProjection(keys: DeskKeys, p: ClearProjection): Promis
       index.words(...names, applicantId),
       applicantId ? index.id(applicantId) : Promise.resolve(null),
     ]);
-    return { ...clear, applicantKey, personal, searchWords };
+    return { row: { ...clear, applicantKey, personal }, search };
   };
   const sealApplicant = async (a: ClearApplicant): Promise<ApplicantRow> => {
     const { id, name, details, searchText: _notIndexed, ...clear } = a;
@@ -95,7 +98,13 @@ export async function sealProjection(keys: DeskKeys, p: ClearProjection): Promis
     p.applicant ? sealApplicant(p.applicant) : null,
     Promise.all(p.journal.map(sealJournal)),
   ]);
-  return { application, applicant, journal, report: p.report ?? null };
+  return {
+    application: application?.row ?? null,
+    search: application?.search ?? null,
+    applicant,
+    journal,
+    report: p.report ?? null,
+  };
 }
 
 /** Opens a sealed row value: bytes, or text from a build that sealed rows as text. */
@@ -231,7 +240,7 @@ export async function searchApplications(
   const perTerm = await Promise.all(
     terms.map(async (t) => {
       const [byToken, byNumber] = await Promise.all([
-        model.applications.where('searchWords').equals(t.token).primaryKeys(),
+        model.search.where('tokens').equals(t.token).primaryKeys(),
         model.journal.where('numberKeys').startsWith(t.word).primaryKeys(),
       ]);
       // A journal row's id is its event's: `evt:<appId>:…`.
@@ -317,6 +326,7 @@ export function useApplicationPersonal(
 export interface OpenedModelDump {
   applications: (Omit<ApplicationRow, 'personal'> & { personal: ApplicationPersonal | null })[];
   applicants: (Omit<ApplicantRow, 'personal'> & { personal: ApplicantPersonal | null })[];
+  search: SearchRow[];
   journal: (Omit<JournalRow, 'data'> & { data: Record<string, unknown> | null })[];
 }
 
@@ -325,7 +335,9 @@ export async function openedModelDump(model: ReadModel, keys: DeskKeys): Promise
   const applications = await model.applications.orderBy('appId').toArray();
   const applicants = await model.applicants.orderBy('key').toArray();
   const journal = await model.journal.orderBy('id').toArray();
+  const search = await model.search.orderBy('appId').toArray();
   return {
+    search,
     applications: await Promise.all(
       applications.map(async (a) => ({ ...a, personal: await openApplicationPersonal(keys, a) })),
     ),

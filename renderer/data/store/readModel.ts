@@ -10,7 +10,8 @@ import { OPEN_STATUSES } from '@shared/workflow';
  *
  * Citizens' data is never stored here in clear (docs/threat-model.md §5): names, IIN/BIN,
  * details and journal data are in one sealed blob per row (renderer/data/seal/sealedRows.ts), and the
- * IIN/BIN and the search words are blind-index tokens (renderer/data/seal/blindIndex.ts). Status, role,
+ * IIN/BIN and the search words are blind-index tokens (renderer/data/seal/blindIndex.ts), the words'
+ * in a table of their own (`search`). Status, role,
  * assignee, dates, flags and registration numbers stay clear: the indexed queries need them.
  */
 export interface ApplicationRow {
@@ -40,8 +41,6 @@ export interface ApplicationRow {
   applicantKey: string | null;
   /** Sealed ApplicationPersonal (the envelope's bytes, renderer/data/seal/envelope.ts). */
   personal: Uint8Array;
-  /** Blind-index tokens of the folded name prefixes (applicant, representative) and of the IIN/BIN. */
-  searchWords: string[];
   registeredAt: number | null;
   updatedAt: number;
   eventCount: number;
@@ -130,6 +129,16 @@ export interface ApplicantPersonal {
   details: Record<string, unknown>;
 }
 
+/**
+ * An application's search tokens: the blind-index tokens of the folded name prefixes (applicant,
+ * representative) and of the IIN/BIN. Kept apart from the application row because each token is
+ * an index entry: the row is written again at every step, these only when the names change.
+ */
+export interface SearchRow {
+  appId: string;
+  tokens: string[];
+}
+
 export interface JournalRow {
   /** The event id. */
   id: string;
@@ -164,11 +173,12 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 9;
+export const READ_MODEL_VERSION = 10;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;
   applicants: EntityTable<ApplicantRow, 'key'>;
+  search: EntityTable<SearchRow, 'appId'>;
   journal: EntityTable<JournalRow, 'id'>;
   staff: EntityTable<StaffRow, 'login'>;
   meta: EntityTable<MetaRow, 'key'>;
@@ -193,7 +203,8 @@ export function openReadModel(name: string): ReadModel {
   // Only the indexes something queries: each one is written with every row (the projection's cost).
   db.version(1).stores({
     applications:
-      'appId, regNumber, status, role, [queue+queueDue+appId], [queue+registeredAt+appId], [queue+regNumber], [queue+lateAt], [queueDue+appId], applicantKey, registeredAt, *searchWords',
+      'appId, regNumber, status, role, [queue+queueDue+appId], [queue+registeredAt+appId], [queue+regNumber], [queue+lateAt], [queueDue+appId], applicantKey, registeredAt',
+    search: 'appId, *tokens',
     applicants: 'key, lastSeenAt',
     journal: 'id, appId, [journal+at], number, *numberKeys',
     staff: 'login',
