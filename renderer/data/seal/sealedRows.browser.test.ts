@@ -107,6 +107,16 @@ async function search(desk: Desk, keys: DeskKeys, text: string): Promise<string[
   return (await searchApplications(desk.model, keys, terms)).map((a) => a.appId);
 }
 
+/** The head's resolution: a step that changes no name. */
+async function assignExecutor(desk: Desk, appId: string): Promise<void> {
+  await desk.append(
+    appId,
+    'resolution',
+    { login: 'head1', role: 'head' },
+    { stepId: 's3', executor: 'exec1', executorName: 'Дана' },
+  );
+}
+
 async function registerAndIssue(desk: Desk): Promise<string> {
   const reg = await desk.registerApplication('registered', clerk, person);
   await desk.settled();
@@ -198,23 +208,13 @@ describe('the read model holds citizens’ data only sealed (real IndexedDB)', (
     if (!stored) throw new Error('no search row');
     // Marked as it is: a step that rewrote the row would drop the mark.
     await desk.model.search.put({ ...stored, mark: 1 } as typeof stored);
-    await desk.append(
-      appId,
-      'resolution',
-      { login: 'head1', role: 'head' },
-      { stepId: 's3', executor: 'exec1', executorName: 'Дана' },
-    );
+    await assignExecutor(desk, appId);
     await desk.settled();
     expect(await desk.model.applications.get(appId)).toMatchObject({ assignee: 'exec1' });
     expect(await desk.model.search.get(appId)).toEqual({ ...stored, mark: 1 });
     // Tokens that are not the names' (a row left by another build) are written again.
     await desk.model.search.put({ appId, tokens: ['stale'] });
-    await desk.append(
-      appId,
-      'resolution',
-      { login: 'head1', role: 'head' },
-      { stepId: 's3', executor: 'exec1', executorName: 'Дана' },
-    );
+    await assignExecutor(desk, appId);
     await desk.settled();
     expect(await desk.model.search.get(appId)).toEqual(stored);
     expect(await search(desk, keys, 'кайрат')).toEqual([appId]);
@@ -246,16 +246,7 @@ describe('the read model holds citizens’ data only sealed (real IndexedDB)', (
     const desk = await openDesk(keys, dbName, true);
     await seedStaffDirectory(desk.office.db);
     const appId = await registerAndIssue(desk);
-    await desk.append(
-      appId,
-      'resolution',
-      { login: 'head1', role: 'head' },
-      {
-        stepId: 's3',
-        executor: 'exec1',
-        executorName: 'Дана',
-      },
-    );
+    await assignExecutor(desk, appId);
     await desk.settled();
     const before = await openedModelDump(desk.model, keys);
     const sealedBefore = await desk.model.applications.get(appId);
