@@ -14,6 +14,7 @@ import {
   isWorkingDay,
   nextOpening,
   workingMinutesBetween,
+  type WorkCalendar,
 } from './workingTime';
 
 /** Local Kazakhstan time 'YYYY-MM-DD HH:MM' → instant. */
@@ -166,6 +167,30 @@ describe('workingMinutesBetween', () => {
     expect(workingMinutesBetween(cal, P, kz('2026-04-17 17:00'), kz('2026-04-20 10:00'))).toBe(120);
     expect(workingMinutesBetween(cal, P, kz('2026-04-13 13:10'), kz('2026-04-13 13:50'))).toBe(0);
     expect(workingMinutesBetween(cal, P, kz('2026-04-13 10:00'), kz('2026-04-13 10:00'))).toBe(0);
+  });
+});
+
+describe('days worked out once (kept per calendar and office hours)', () => {
+  it('follows a year whose data is replaced in the same calendar, and other hours', () => {
+    const years = { ...cal.years };
+    const edited: WorkCalendar = { years };
+    const from = kz('2026-04-13 10:00');
+    // The days are kept from this first answer on.
+    expect(show(addWorkingDays(edited, P, from, 1))).toBe('2026-04-14 18:00');
+    expect(workingMinutesBetween(edited, P, kz('2026-04-14 09:00'), kz('2026-04-15 09:00'))).toBe(480);
+    const y2026 = years[2026];
+    if (!y2026) throw new Error('no 2026 data');
+    // An order makes Tue 14 April a day off: a new object for the year, as calendar data always is.
+    years[2026] = {
+      ...y2026,
+      transfers: [...y2026.transfers, { daysOff: ['2026-04-14'], workingDays: [], source: 'test order' }],
+    };
+    expect(show(addWorkingDays(edited, P, from, 1))).toBe('2026-04-15 18:00');
+    expect(workingMinutesBetween(edited, P, kz('2026-04-14 09:00'), kz('2026-04-15 09:00'))).toBe(0);
+    // The first calendar and other hours on the same days are not confused with it.
+    expect(show(addWorkingDays(cal, P, from, 1))).toBe('2026-04-14 18:00');
+    expect(show(addWorkingDays(cal, PROVIDER_HOURS_LONG, from, 1))).toBe('2026-04-14 18:30');
+    expect(show(addWorkingDays(cal, CON_HOURS, kz('2026-04-17 10:00'), 1))).toBe('2026-04-18 20:00');
   });
 });
 

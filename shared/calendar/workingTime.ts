@@ -1,7 +1,18 @@
 import { CALENDAR_DATA, type YearData } from './data';
 import { nonWorkingDays, workingWeekendDays } from './holidays';
 import { type OfficeHours, openPeriods, parseHHMM } from './hours';
-import { addDays, daysInMonth, formatDate, fromLocal, isoWeekday, parseDate, toLocalDate, toLocalParts } from './time';
+import {
+  addDays,
+  dateOfDayNumber,
+  daysInMonth,
+  formatDate,
+  fromLocal,
+  isoWeekday,
+  parseDate,
+  toLocalDate,
+  toLocalParts,
+  utcOffsetMinutes,
+} from './time';
 
 export type NormUnit =
   'minutes' | 'hours' | 'working_days' | 'same_working_day' | 'calendar_days' | 'months' | 'days_unspecified';
@@ -98,17 +109,72 @@ export function isWorkingDay(cal: WorkCalendar, hours: OfficeHours, date: string
   return hours.days.includes(isoWeekday(date));
 }
 
+/** A day of the office as the terms step over it: its open periods and its close, as instants. */
+interface OfficeDay {
+  /** The year data it was worked out from (and the year before's: a day moved past 31 December is there). */
+  year: number;
+  data: YearData;
+  prev: YearData | undefined;
+  /** Not a working day: no periods. */
+  working: boolean;
+  periods: readonly (readonly [number, number])[];
+  close: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The local day (days since 1970-01-01) of an instant: toLocalDate's date, as a number. */
+const localDayNumber = (instant: number): number =>
+  Math.floor((instant + utcOffsetMinutes(instant) * MINUTE_MS) / DAY_MS);
+
+// The terms of a fold step over the same days again and again (an open application's time in its
+// step is counted from its start to now, every fold): each day is worked out once per calendar and
+// office hours, by isWorkingDay, and kept while the calendar holds the same data for its year.
+// Parsing and formatting the date strings day after day was most of the fold's time.
+const officeDays = new WeakMap<WorkCalendar['years'], Map<string, Map<number, OfficeDay>>>();
+const hoursKeys = new WeakMap<OfficeHours, string>();
+
+function hoursKey(hours: OfficeHours): string {
+  let key = hoursKeys.get(hours);
+  if (key === undefined) {
+    key = `${weekKey(hours.days)}|${hours.open}|${hours.close}|${hours.lunch?.from ?? ''}|${hours.lunch?.to ?? ''}`;
+    hoursKeys.set(hours, key);
+  }
+  return key;
+}
+
+/** The office's day `n` (days since 1970-01-01, local); CalendarError for a year without data. */
+function officeDay(cal: WorkCalendar, hours: OfficeHours, n: number): OfficeDay {
+  let byHours = officeDays.get(cal.years);
+  if (!byHours) officeDays.set(cal.years, (byHours = new Map<string, Map<number, OfficeDay>>()));
+  const key = hoursKey(hours);
+  let days = byHours.get(key);
+  if (!days) byHours.set(key, (days = new Map<number, OfficeDay>()));
+  const kept = days.get(n);
+  if (kept && cal.years[kept.year] === kept.data && cal.years[kept.year - 1] === kept.prev) return kept;
+  const date = dateOfDayNumber(n);
+  const { year } = parseDate(date);
+  const working = isWorkingDay(cal, hours, date);
+  const day: OfficeDay = {
+    year,
+    data: yearData(cal, year),
+    prev: cal.years[year - 1],
+    working,
+    periods: working ? openPeriods(hours).map(([s, e]) => [fromLocal(date, s), fromLocal(date, e)] as const) : [],
+    close: fromLocal(date, parseHHMM(hours.close)),
+  };
+  days.set(n, day);
+  return day;
+}
+
 /** Open intervals [start, end) as instants, in order, from `from` on (the first one clipped to start at `from`). */
 function* openIntervals(cal: WorkCalendar, hours: OfficeHours, from: number): Generator<readonly [number, number]> {
   assertHours(hours);
-  const periods = openPeriods(hours);
-  // Unbounded on purpose: isWorkingDay throws CalendarError at the first year without data.
-  for (let date = toLocalDate(from); ; date = addDays(date, 1)) {
-    if (!isWorkingDay(cal, hours, date)) continue;
-    for (const [s, e] of periods) {
-      const end = fromLocal(date, e);
+  // Unbounded on purpose: officeDay throws CalendarError at the first year without data.
+  for (let n = localDayNumber(from); ; n++) {
+    for (const [start, end] of officeDay(cal, hours, n).periods) {
       if (end <= from) continue;
-      yield [Math.max(fromLocal(date, s), from), end];
+      yield [Math.max(start, from), end];
     }
   }
 }
@@ -148,17 +214,15 @@ export function addWorkingHours(cal: WorkCalendar, hours: OfficeHours, from: num
 export function addWorkingDays(cal: WorkCalendar, hours: OfficeHours, from: number, days: number): number {
   assertWhole(days, 'days');
   assertHours(hours);
-  const close = parseHHMM(hours.close);
-  let date = toLocalDate(from);
+  let n = localDayNumber(from);
   if (days === 0) {
-    while (!isWorkingDay(cal, hours, date) || fromLocal(date, close) < from) date = addDays(date, 1);
-    return fromLocal(date, close);
+    for (; ; n++) {
+      const day = officeDay(cal, hours, n);
+      if (day.working && day.close >= from) return day.close;
+    }
   }
-  for (let n = 0; n < days;) {
-    date = addDays(date, 1);
-    if (isWorkingDay(cal, hours, date)) n++;
-  }
-  return fromLocal(date, close);
+  for (let counted = 0; counted < days;) if (officeDay(cal, hours, ++n).working) counted++;
+  return officeDay(cal, hours, n).close;
 }
 
 /** Open minutes in [a, b); negative when b < a. Fractional when the instants are not whole minutes. */
