@@ -6,6 +6,7 @@ import {
   type ReportDayRow,
   type ReportFact,
 } from '@shared/reports';
+import { appEventRange } from '@shared/events';
 import { blindIndex } from '../seal/blindIndex';
 import type { DeskKeys } from '../seal/deskKeys';
 import type { ProjectFn, StoredEvent } from './projector';
@@ -150,10 +151,13 @@ export async function dropApplications(model: ReadModel, appIds: readonly string
     const rows = (await model.applications.bulkGet([...appIds])).filter((r) => r !== undefined);
     await model.applications.bulkDelete([...appIds]);
     await model.search.bulkDelete([...appIds]);
-    await model.journal
-      .where('appId')
-      .anyOf([...appIds])
-      .delete();
+    // A journal row's id is its event's: the application's rows are its events' range of ids.
+    await Promise.all(
+      appIds.map((appId) => {
+        const { startkey, endkey } = appEventRange(appId);
+        return model.journal.where('id').between(startkey, endkey, true, true).delete();
+      }),
+    );
     const keys = new Set(rows.flatMap((r) => (r.applicantKey ? [r.applicantKey] : [])));
     for (const key of keys) {
       if ((await model.applications.where('applicantKey').equals(key).count()) === 0)

@@ -184,6 +184,17 @@ describe('purge of closed applications from a home-visit laptop', () => {
         number: null,
         data: new Uint8Array(0),
       },
+      // The others' rows, which the purge of A must leave (ids as event ids: `evt:<appId>:…`), and
+      // rows of ids beside A's in the index (another application's id sorting just before or after).
+      ...[B, C, D, `${A}0`, `O${A}`].map((appId) => ({
+        id: `evt:${appId}:0000000000001:D01`,
+        appId,
+        journal: 'registration' as const,
+        at: 1,
+        regNumber: null,
+        number: null,
+        data: new Uint8Array(0),
+      })),
     ]);
 
     // The default keeps everything.
@@ -218,7 +229,10 @@ describe('purge of closed applications from a home-visit laptop', () => {
     expect(scanStored(after)).toBe(false);
     expect(dropped).toEqual([A]);
     expect(await model.applications.get(A)).toBeUndefined();
-    expect(await model.journal.where('appId').equals(A).count()).toBe(0);
+    expect(await model.journal.filter((j) => j.appId === A).count()).toBe(0);
+    // The others' journal rows stay (an application's rows are deleted by its range of event ids).
+    for (const kept of [B, C, D, `${A}0`, `O${A}`])
+      expect(await model.journal.filter((j) => j.appId === kept).count()).toBeGreaterThan(0);
     // The applicant of A still has the open application B here, so their row stays.
     expect(await model.applicants.get('900101300017')).toBeDefined();
     // Kept: the open one, the recent one, and the unsynced one (with its applicant).

@@ -147,7 +147,7 @@ describe('the read model holds citizens’ data only sealed (real IndexedDB)', (
       name: 'Сейітқали Қайрат Нұрланұлы',
       details: { address: 'Алматы қ., Абай даңғылы, 150', phone: '+7 701 555 0199' },
     });
-    const [journal] = await desk.model.journal.where('appId').equals(appId).toArray();
+    const [journal] = await desk.model.journal.filter((j) => j.appId === appId).toArray();
     if (!journal) throw new Error('no journal row');
     expect(await openJournalData(keys, journal)).toMatchObject({
       applicant: 'Сейітқали Қайрат Нұрланұлы',
@@ -233,7 +233,7 @@ describe('the read model holds citizens’ data only sealed (real IndexedDB)', (
     expect(await openApplicationPersonal(wrong, row)).toBeNull();
     // A blob copied onto another row does not open there either (the context binds it).
     expect(await openApplicationPersonal(keys, { appId: 'other', personal: row.personal })).toBeNull();
-    const [journal] = await desk.model.journal.where('appId').equals(appId).toArray();
+    const [journal] = await desk.model.journal.filter((j) => j.appId === appId).toArray();
     if (!journal) throw new Error('no journal row');
     expect(await openJournalData(wrong, journal)).toBeNull();
   });

@@ -173,7 +173,7 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 10;
+export const READ_MODEL_VERSION = 11;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;
@@ -206,7 +206,8 @@ export function openReadModel(name: string): ReadModel {
       'appId, regNumber, status, role, [queue+queueDue+appId], [queue+registeredAt+appId], [queue+regNumber], [queue+lateAt], [queueDue+appId], applicantKey, registeredAt',
     search: 'appId, *tokens',
     applicants: 'key, lastSeenAt',
-    journal: 'id, appId, [journal+at], number, *numberKeys',
+    // No `appId` index: a row's id is its event's (`evt:<appId>:…`), so an application's rows are a range of ids.
+    journal: 'id, [journal+at], number, *numberKeys',
     staff: 'login',
     meta: 'key',
     reportFacts: 'appId',
