@@ -53,6 +53,11 @@ export function toLocalDate(instant: number): string {
   return toLocal(instant).date;
 }
 
+/** The local date of an instant as a day number (days since 1970-01-01): `dayNumber(toLocalDate(instant))`. */
+export function localDayNumber(instant: number): number {
+  return Math.floor((instant + utcOffsetMinutes(instant) * MINUTE_MS) / DAY_MS);
+}
+
 /**
  * The instant of a local date and minutes-of-day (minutes may exceed 1439 or be fractional).
  * The clocks went back at the switch, so local 23:00–23:59 on 29 Feb 2024 happened twice; the

@@ -8,10 +8,10 @@ import {
   formatDate,
   fromLocal,
   isoWeekday,
+  localDayNumber,
   parseDate,
   toLocalDate,
   toLocalParts,
-  utcOffsetMinutes,
 } from './time';
 
 export type NormUnit =
@@ -120,12 +120,6 @@ interface OfficeDay {
   periods: readonly (readonly [number, number])[];
   close: number;
 }
-
-const DAY_MS = 86_400_000;
-
-/** The local day (days since 1970-01-01) of an instant: toLocalDate's date, as a number. */
-const localDayNumber = (instant: number): number =>
-  Math.floor((instant + utcOffsetMinutes(instant) * MINUTE_MS) / DAY_MS);
 
 // The terms of a fold step over the same days again and again (an open application's time in its
 // step is counted from its start to now, every fold): each day is worked out once per calendar and
