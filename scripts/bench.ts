@@ -109,6 +109,7 @@ const { values: args } = parseArgs({
     'scan-kb': { type: 'string', default: '100' },
     'hub-clients': { type: 'string', default: 'node,desk' },
     'hub-reuse': { type: 'string' },
+    'hub-order': { type: 'string', default: 'central,hub' },
     link: { type: 'boolean', default: false },
     'link-names': { type: 'string', default: 'clean,middle,poor' },
     'link-apps': { type: 'string', default: '240' },
@@ -156,7 +157,10 @@ if (args.help) {
       '  --attachments-mb N  with --hub: megabytes of scans attached to registrations (default 200)',
       '  --scan-kb N         with --hub: size of one scan (default 100)',
       '  --hub-clients LIST  with --hub: whose first downloads to time: node (a Node client), desk (Chromium);',
-      '                      default both (at 100,000 applications the Node client alone takes about 50 minutes)',
+      '                      default both (at 100,000 applications the Node client alone takes about 50 minutes);',
+      '                      none: load and seed only (with --keep, for --hub-reuse runs on a quiet machine)',
+      '  --hub-order LIST    with --hub: which server the desk downloads from first: central,hub (default) or',
+      "                      hub,central (pairs of runs in both orders tell the servers from the machine's drift)",
       '  --hub-reuse DIR     with --hub: the central and hub data of an earlier run kept with --keep (DIR, the',
       "                      temporary directory it named): no loading, no seeding; the hub's start and the",
       '                      downloads measured again (DIR is kept)',
@@ -1784,8 +1788,12 @@ async function hubMain(): Promise<void> {
       await local.destroy();
       return { docs: r.docs_written, ms: Math.round(ms), docsPerSec: Math.round(r.docs_written / (ms / 1000)) };
     };
-    const clients = args['hub-clients'].split(',').map((x) => x.trim());
-    if (clients.some((c) => c !== 'node' && c !== 'desk')) throw new Error('--hub-clients: pick from node, desk');
+    const clients = args['hub-clients'] === 'none' ? [] : args['hub-clients'].split(',').map((x) => x.trim());
+    if (clients.some((c) => c !== 'node' && c !== 'desk'))
+      throw new Error('--hub-clients: pick from node, desk, or none');
+    const order = args['hub-order'].split(',').map((x) => x.trim());
+    if (order.join(',') !== 'central,hub' && order.join(',') !== 'hub,central')
+      throw new Error('--hub-order: central,hub or hub,central');
     const notRun = { docs: NaN, ms: NaN, docsPerSec: NaN };
     let nodeFromCentral = notRun;
     let nodeFromHub = notRun;
@@ -1851,14 +1859,19 @@ async function hubMain(): Promise<void> {
       r.forEach((x) => log(`desk from ${from}, ${x.label}: ${f(x.docs)} docs in ${f(x.ms / 1000, 1)} s`));
     try {
       if (clients.includes('desk')) {
-        let cpu = cpuMsOf(central.pid);
-        fromCentral = await download(central.url, 'central');
-        serverCpuMs.central = cpuMsOf(central.pid) - cpu;
-        said('central', fromCentral);
-        cpu = cpuMsOf(hub.pid);
-        fromHub = await download(hub.url, 'hub');
-        serverCpuMs.hub = cpuMsOf(hub.pid) - cpu;
-        said('the hub', fromHub);
+        for (const which of order) {
+          if (which === 'central') {
+            const cpu = cpuMsOf(central.pid);
+            fromCentral = await download(central.url, 'central');
+            serverCpuMs.central = cpuMsOf(central.pid) - cpu;
+            said('central', fromCentral);
+          } else {
+            const cpu = cpuMsOf(hub.pid);
+            fromHub = await download(hub.url, 'hub');
+            serverCpuMs.hub = cpuMsOf(hub.pid) - cpu;
+            said('the hub', fromHub);
+          }
+        }
         log(
           `servers' CPU through the desk's downloads: central ${f(serverCpuMs.central / 1000, 1)} s, hub ${f(serverCpuMs.hub / 1000, 1)} s`,
         );
