@@ -230,6 +230,55 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
     expect(await model.applications.get('C1')).toMatchObject({ status: 'executor_assigned', eventCount: 3 });
   });
 
+  it('does not follow the feed while a pass runs: what is written meanwhile is read once, by the next pass', async () => {
+    const name = `proj_${Math.random().toString(36).slice(2, 8)}`;
+    const db = new PouchDB(name, { adapter: 'indexeddb' });
+    const model = openReadModel(name);
+    const keys = await throwawayDeskKeys();
+    // Every document a live feed reads (PouchDB's adapter reads each one whole for it).
+    const fed: string[] = [];
+    const changes = db.changes.bind(db);
+    db.changes = ((opts?: PouchDB.Core.ChangesOptions) => {
+      const feed = changes(opts);
+      if (opts?.live) void feed.on('change', (c) => fed.push(c.id));
+      return feed;
+    }) as typeof db.changes;
+    // The first batch waits until released: a pass is running while the writes go on.
+    const inline = inlineProjection(model, project, keys);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    let batches = 0;
+    const gated: ProjectionRunner = {
+      ...inline,
+      apply: async (b) => {
+        if (batches++ === 0) await held;
+        return inline.apply(b);
+      },
+    };
+    const projector = new Projector(db, model, project, keys, () => 1000, { runner: gated });
+    cleanup.push(async () => {
+      projector.stop();
+      model.close();
+      await Dexie.delete(model.name);
+      await db.destroy();
+    });
+    await db.put(ev('G0', 'registered'));
+    projector.start();
+    await expect.poll(() => batches).toBe(1);
+    for (let i = 1; i <= 20; i++) await db.put(ev(`G${i}`, 'registered'));
+    release();
+    await expect
+      .poll(async () => (await model.meta.get('checkpoint'))?.value, { timeout: 10_000 })
+      .toBe((await db.info()).update_seq);
+    expect(await model.applications.count()).toBe(21);
+    expect(fed).toEqual([]);
+    // Once idle it follows again: a later write comes by the feed alone.
+    const late = ev('G21', 'registered');
+    await db.put(late);
+    await expect.poll(async () => (await model.applications.get('G21'))?.eventCount, { timeout: 10_000 }).toBe(1);
+    expect(fed).toEqual([late._id]);
+  });
+
   it('follows the feed alone: what is written while a pass runs, or while the day index is rebuilt, is projected', async () => {
     // Short pages, so that passes end often while writes go on (a pass ends at a short page).
     const { db, model, projector } = await setup({ changesPage: 3 });
