@@ -17,6 +17,7 @@ import { inlineProjection, type ProjectionRunner } from './projectionHost';
 import type { ProjectSource } from './projectionWorker';
 import type { ReadModel } from '../store/readModel';
 import { unopened } from '../seal/sealedDb';
+import { changedIds } from '../store/changedIds';
 import type { ClearProjection } from '../seal/sealedRows';
 import { isStaffDocId, staffRowOf } from '../read/staff';
 import { verifiedRevision, type LeafDoc } from './verifiedEvents';
@@ -217,15 +218,15 @@ export class Projector {
     // Read ahead: the next batch is read while the runner writes this one (it writes them in order).
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
-      const page = await this.db.changes({ since, limit: this.changesPage });
-      this.readUpTo = Math.max(this.readUpTo, seqOf(page.last_seq));
-      if (page.results.length === 0) break;
+      const page = await changedIds(this.db, since, this.changesPage);
+      this.readUpTo = Math.max(this.readUpTo, seqOf(page.lastSeq));
+      if (page.ids.length === 0) break;
       const appIds = new Set<string>();
       const staffIds: string[] = [];
-      for (const ch of page.results) {
-        const appId = appIdOf(ch.id);
+      for (const id of page.ids) {
+        const appId = appIdOf(id);
         if (appId) appIds.add(appId);
-        else if (isStaffDocId(ch.id)) staffIds.push(ch.id);
+        else if (isStaffDocId(id)) staffIds.push(id);
       }
       const [apps, staff] = await Promise.all([this.readApps([...appIds]), this.readStaff(staffIds)]);
       await writing;
@@ -233,20 +234,20 @@ export class Projector {
         apps,
         staff,
         now: this.now(),
-        checkpoint: page.last_seq,
+        checkpoint: page.lastSeq,
         ...(reportDays ? { reportDays } : {}),
       };
-      const count = page.results.length;
+      const count = page.ids.length;
       writing = this.runner.apply(batch).then(() => {
         processed += count;
         onProgress?.({ processed: Math.min(processed, total), total });
       });
       // Observed at the next `await writing`; until then it must not count as unhandled.
       writing.catch(() => undefined);
-      since = page.last_seq;
+      since = page.lastSeq;
       // A short page is the end: what is written after it is announced by the feed (or asked for
       // by its writer), and the next pass reads it.
-      if (page.results.length < this.changesPage) break;
+      if (page.ids.length < this.changesPage) break;
     }
     await writing;
     this.appliedUpTo = seqOf(since);
