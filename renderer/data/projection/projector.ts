@@ -18,6 +18,7 @@ import type { ProjectSource } from './projectionWorker';
 import type { ReadModel } from '../store/readModel';
 import { unopened } from '../seal/sealedDb';
 import { changedIds } from '../store/changedIds';
+import { onWrites, type WrittenWhere } from '../store/writes';
 import type { ClearProjection } from '../seal/sealedRows';
 import { isStaffDocId, staffRowOf } from '../read/staff';
 import { verifiedRevision, type LeafDoc } from './verifiedEvents';
@@ -61,9 +62,11 @@ const appIdOf = (id: string): string | null => /^evt:([^:]+):/.exec(id)?.[1] ?? 
 const seqOf = (seq: number | string): number => (typeof seq === 'number' ? seq : Number.parseInt(String(seq), 10) || 0);
 
 /**
- * Follows the office database's changes feed — the desk's own appends and replicated events
- * alike: there is no second path for sync — and keeps the read model up to date, with the
- * checkpoint written in the same transaction as the rows it covers.
+ * Follows the office database's changes — the desk's own appends and replicated events alike:
+ * there is no second path for sync — and keeps the read model up to date, with the checkpoint
+ * written in the same transaction as the rows it covers. It hears of writes from the replica's
+ * `bulkDocs` (store/writes.ts) and reads the changes' ids from the adapter's index
+ * (store/changedIds.ts): never a document it does not project.
  *
  * The work is split: this side (the desk's thread, the replica's one reader and writer) reads the
  * stored events in batches of thousands, each application's events whole; the runner (the
@@ -71,7 +74,7 @@ const seqOf = (seq: number | string): number => (typeof seq === 'number' ? seq :
  * first start, a rebuild, a new read-model version) is filled by a scan of the events by id, so
  * each application is read and folded once, whatever order its events arrived in; the scan's
  * position is kept, and a reload resumes it. The office's staff directory (`staff:` documents)
- * comes through the same feed into the `staff` table; when it changes, the applications waiting on
+ * comes the same way into the `staff` table; when it changes, the applications waiting on
  * an executor are marked again (an unknown or deactivated executor sends them to the head's inbox).
  */
 export class Projector {
@@ -79,17 +82,15 @@ export class Projector {
   /** Asked for again during a pass (a caller after its write): one more pass follows. */
   private again = false;
   /**
-   * The sequence the passes have read the changes up to, and the highest a live change announced
-   * during a pass: a change the running pass has already read asks for no pass of its own (a desk's
-   * own append is announced by the feed too, and a second, empty pass cost every append time).
+   * The sequence the passes have read the changes up to, and the highest a write announced during
+   * a pass: a write the running pass has already read asks for no pass of its own (see `written`).
    */
   private readUpTo = 0;
   private announced = 0;
   /** The sequence the last pass that ended had applied every change up to. */
   private appliedUpTo = 0;
-  private feed: PouchDB.Core.Changes<object> | null = null;
-  /** Between `start` and `stop`: the feed is followed while no pass runs. */
-  private following = false;
+  /** Between `start` and `stop`: what stops following the replica's writes. */
+  private unwatch: (() => void) | null = null;
   private keysChecked = false;
   private readonly runner: ProjectionRunner;
   private readonly changesPage: number;
@@ -154,20 +155,12 @@ export class Projector {
   catchUp(onProgress?: (p: ProjectorProgress) => void): Promise<void> {
     this.again = true;
     if (this.running) return this.running;
-    // The feed is left while passes run (see `follow`).
-    this.unfollow();
-    let failed = false;
     this.running = (async () => {
       // Asked for during the day index's rebuild too: the loop goes round again.
       while (this.again || this.announced > this.readUpTo || this.daysMaybeStale) {
         while (this.again || this.announced > this.readUpTo) {
           this.again = false;
-          const before = this.readUpTo;
           await this.pass(onProgress);
-          // Written meanwhile (a download's next slices): read by another pass, not by the feed.
-          // Only after a pass that read something: the adapter counts a write whose transaction
-          // then failed, and no pass would ever read up to it.
-          if (this.readUpTo > before && seqOf((await this.db.info()).update_seq) > this.readUpTo) this.again = true;
         }
         if (this.daysMaybeStale) {
           await this.runner.apply({ apps: [], now: this.now(), reportDays: 'rebuild' });
@@ -178,13 +171,10 @@ export class Projector {
       .catch((e: unknown) => {
         // What the failed pass read is read again by the next: a change at or below it must ask for one.
         this.readUpTo = this.appliedUpTo;
-        failed = true;
         throw e;
       })
       .finally(() => {
         this.running = null;
-        // After a failure (the disk is full), the next change asks for a pass, not what failed.
-        this.follow(failed ? 'now' : this.readUpTo);
       });
     return this.running;
   }
@@ -245,8 +235,8 @@ export class Projector {
       // Observed at the next `await writing`; until then it must not count as unhandled.
       writing.catch(() => undefined);
       since = page.lastSeq;
-      // A short page is the end: what is written after it is announced by the feed (or asked for
-      // by its writer), and the next pass reads it.
+      // A short page is the end: what is written after it is announced by its write (or asked
+      // for by its writer), and the next pass reads it.
       if (page.ids.length < this.changesPage) break;
     }
     await writing;
@@ -270,7 +260,7 @@ export class Projector {
   /**
    * Fills an empty model: every event by id (an application's events sort together), whole
    * applications per batch, then the checkpoint at the sequence the scan started from (what was
-   * written meanwhile follows by the changes feed).
+   * written meanwhile follows by the changes).
    */
   private async scanPass(mark: ScanMark, total: number, onProgress?: (p: ProjectorProgress) => void): Promise<void> {
     const reads = unopened(this.db);
@@ -382,44 +372,43 @@ export class Projector {
     return out;
   }
 
-  /** Follows the changes feed until stopped. */
+  /** Follows the replica's writes until stopped. */
   start(): void {
-    if (this.following) return;
-    this.following = true;
+    if (this.unwatch) return;
+    this.unwatch = onWrites(this.db, (where) => this.written(where));
     this.passInBackground();
   }
 
   stop(): void {
-    this.following = false;
-    this.unfollow();
+    this.unwatch?.();
+    this.unwatch = null;
   }
 
-  /** A pass that fails (the disk is full) is retried by the next change; it must not go unhandled. */
+  /** A pass that fails (the disk is full) is retried by the next write; it must not go unhandled. */
   private passInBackground(): void {
     void this.catchUp().catch((e: unknown) => console.error('projector', e));
   }
 
   /**
-   * The live feed, from `since`, while no pass runs. PouchDB's IndexedDB adapter answers a live
-   * feed by reading every document written since its last answer, whole, on the desk's thread:
-   * followed through a new desk's download, it read each downloaded event once more beside the
-   * pass that projects it (issue 13: a sixth of the window's work). Passes check the update
-   * sequence themselves instead; the feed, started again where they stopped reading, tells of
-   * what comes after (another window's writes included).
+   * A write asks for a pass, unless the running one has read it already (a desk's own append is
+   * followed by its writer's `catchUp`, and a second, empty pass cost every append time). Another
+   * window's write always does: its sequence is not this window's to know.
    */
-  private follow(since: number | 'now'): void {
-    if (!this.following || this.feed) return;
-    this.feed = this.db.changes({ since, live: true }).on('change', (change) => {
-      const seq = seqOf(change.seq);
-      if (seq <= this.readUpTo) return;
-      if (this.running) this.announced = Math.max(this.announced, seq);
+  private written(where: WrittenWhere): void {
+    if (where === 'elsewhere') {
+      if (this.running) this.again = true;
       else this.passInBackground();
-    });
-  }
-
-  private unfollow(): void {
-    this.feed?.cancel();
-    this.feed = null;
+      return;
+    }
+    void this.db
+      .info()
+      .then((info) => {
+        const seq = seqOf(info.update_seq);
+        if (seq <= this.readUpTo) return;
+        if (this.running) this.announced = Math.max(this.announced, seq);
+        else this.passInBackground();
+      })
+      .catch(() => this.passInBackground());
   }
 
   /** Drops the read model and replays every event (after a schema change, or on request). */
