@@ -2,6 +2,7 @@ import { MAX_BACKOFF_MS, nextBackoff } from '@shared/couch';
 import { parseEventId } from '@shared/events';
 import { pouchIdbName, takeAbortCause } from '../store/durability';
 import { PouchDB } from '../store/pouch';
+import { onWrites } from '../store/writes';
 import { SCANS_PER_REQUEST } from './firstDownload';
 import { Line, type LineOptions } from './syncLine';
 
@@ -514,12 +515,11 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         recounting = null;
       });
   };
-  const localWrites = local.changes({ since: 'now', live: true });
-  void localWrites
-    .on('change', (ch) => {
-      if (snap.state === 'offline' && ch.id.startsWith('evt:')) recountOffline();
-    })
-    .on('error', () => undefined);
+  // Told of writes, not fed them: a live changes feed read every document written (the live
+  // pull's too) whole on the desk's thread, for a count wanted only offline (store/writes.ts).
+  const unwatchWrites = onWrites(local, () => {
+    if (snap.state === 'offline') recountOffline();
+  });
 
   const maxBackoff = opts.maxBackoffMs ?? MAX_BACKOFF_MS;
   const fullBatch = opts.batchSize ?? SYNC_BATCH.size;
@@ -850,7 +850,7 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
     stop: async () => {
       stopped = true;
       clearInterval(heartbeat);
-      localWrites.cancel();
+      unwatchWrites();
       await recounting;
       opts.line?.close();
       await cancel();
