@@ -404,9 +404,7 @@ export class Desk {
       throw new AppendError('append.writeFailed', e);
     }
     // The write stands once put; the read model follows (and is rebuilt from events if this fails).
-    // Its write has asked the projector for a pass already (store/writes.ts): `settle` joins it,
-    // where `catchUp` would run a second, empty one after it.
-    this.projector.settle().catch((e: unknown) => console.error('projector', e));
+    this.projector.catchUp().catch((e: unknown) => console.error('projector', e));
     return written;
   }
 

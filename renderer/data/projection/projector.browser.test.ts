@@ -278,7 +278,7 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
     expect(feeds).toEqual([]);
   });
 
-  it('an append followed by its writer’s settle takes one pass, not a second, empty one', async () => {
+  it('an append followed by its writer’s catch-up takes one pass, not a second, empty one', async () => {
     const { db, model, projector } = await setup();
     projector.start();
     await db.put(ev('P1', 'registered'));
@@ -293,7 +293,7 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
       open(...a);
     };
     await db.put(ev('P1', 'resolution'));
-    await projector.settle();
+    await projector.catchUp();
     expect(await model.applications.get('P1')).toMatchObject({ eventCount: 2 });
     await projector.settle();
     expect(reads).toBe(1);

@@ -390,11 +390,25 @@ export class Projector {
   }
 
   /**
-   * A write asks for a pass unless one covers it (`settle`). Another window's write always does:
-   * its sequence is not this window's to know.
+   * A write asks for a pass, unless the running one has read it already (a desk's own append is
+   * followed by its writer's `catchUp`, and a second, empty pass cost every append time). Another
+   * window's write always does: its sequence is not this window's to know.
    */
   private written(where: WrittenWhere): void {
-    void (where === 'elsewhere' ? this.catchUp() : this.settle()).catch((e: unknown) => console.error('projector', e));
+    if (where === 'elsewhere') {
+      if (this.running) this.again = true;
+      else this.passInBackground();
+      return;
+    }
+    void this.db
+      .info()
+      .then((info) => {
+        const seq = seqOf(info.update_seq);
+        if (seq <= this.readUpTo) return;
+        if (this.running) this.announced = Math.max(this.announced, seq);
+        else this.passInBackground();
+      })
+      .catch(() => this.passInBackground());
   }
 
   /** Drops the read model and replays every event (after a schema change, or on request). */

@@ -1,4 +1,3 @@
-import { withCallback, type AnyFn } from '../store/instanceMethods';
 import { attachmentDigestOf } from '../store/md5';
 import type { DeskKeys } from './deskKeys';
 import {
@@ -184,6 +183,25 @@ export async function openDoc<D>(keys: DeskKeys, doc: D): Promise<D> {
     out._attachments = atts;
   }
   return out as unknown as D;
+}
+
+type Callback = (err: unknown, res?: unknown) => void;
+type AnyFn = (...args: unknown[]) => unknown;
+
+/** Promise-or-callback, as PouchDB's own methods are called internally (callbacks) and by us (promises). */
+function withCallback(run: (args: unknown[]) => Promise<unknown>): AnyFn {
+  return (...args: unknown[]) => {
+    const cb = typeof args[args.length - 1] === 'function' ? (args.pop() as Callback) : null;
+    const p = run(args);
+    if (cb) {
+      p.then(
+        (r) => cb(null, r),
+        (e: unknown) => cb(e),
+      );
+      return undefined;
+    }
+    return p;
+  };
 }
 
 interface ChangesLike {

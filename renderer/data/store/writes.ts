@@ -1,9 +1,9 @@
-import { withCallback, type AnyFn } from './instanceMethods';
 import type { PouchDB } from './pouch';
 
 /** Where a write was made: through this instance, or another window's on the same replica. */
 export type WrittenWhere = 'here' | 'elsewhere';
 type Listener = (where: WrittenWhere) => void;
+type AnyFn = (...args: unknown[]) => unknown;
 
 interface Watched {
   listeners: Set<Listener>;
@@ -56,10 +56,19 @@ function wrapBulkDocs(db: PouchDB.Database, w: Watched): void {
     // Other windows' listeners (only while one listens here: the channel is theirs too).
     w.channel?.postMessage(null);
   };
-  // PouchDB's own calls (`put`) pass a callback; ours await.
-  target['bulkDocs'] = withCallback(async (args) => {
-    const res = await bulkDocs(...args);
-    written();
-    return res;
-  });
+  target['bulkDocs'] = (...args: unknown[]) => {
+    const last = args[args.length - 1];
+    if (typeof last === 'function') {
+      // PouchDB's own calls (`put`) pass a callback.
+      const cb = last as (err: unknown, res?: unknown) => void;
+      return bulkDocs(...args.slice(0, -1), (err: unknown, res?: unknown) => {
+        if (!err) written();
+        cb(err, res);
+      });
+    }
+    return (bulkDocs(...args) as Promise<unknown>).then((res) => {
+      written();
+      return res;
+    });
+  };
 }
