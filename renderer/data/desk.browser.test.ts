@@ -113,6 +113,53 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
     });
   });
 
+  it('an action until shown takes one projector pass, not a second, empty one after it', async () => {
+    const desk = await openDesk();
+    await seedStaffDirectory(desk.office.db);
+    const reg = await desk.registerApplication('registered', clerk, intake);
+    await desk.settled();
+    // Counted at the projector's pass (a private method, replaced on this instance only).
+    const projector = desk.projector as unknown as { pass: (...a: unknown[]) => Promise<void> };
+    const pass = projector.pass.bind(projector);
+    let passes = 0;
+    projector.pass = (...a) => {
+      passes++;
+      return pass(...a);
+    };
+    await desk.append(reg.appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
+    await desk.settled();
+    expect(await desk.model.applications.get(reg.appId)).toMatchObject({ eventCount: 2, assignee: 'exec1' });
+    await desk.settled();
+    expect(passes).toBe(1);
+  });
+
+  it('sends an application to an executor whose directory entry has arrived but is not projected yet', async () => {
+    const desk = await openDesk();
+    const reg = await desk.registerApplication('registered', clerk, intake);
+    await desk.settled();
+    // The projector held: the entries are in the replica, not in the read model.
+    const projector = desk.projector as unknown as { pass: (...a: unknown[]) => Promise<void> };
+    const pass = projector.pass.bind(projector);
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    projector.pass = async (...a) => {
+      await held;
+      return pass(...a);
+    };
+    await expect(
+      desk.append(reg.appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' }),
+    ).rejects.toMatchObject({ code: 'append.noStaffDirectory' });
+    await seedStaffDirectory(desk.office.db);
+    expect(await desk.model.staff.count()).toBe(0);
+    await expect(
+      desk.append(reg.appId, 'resolution', head, { stepId: 's3', executor: 'nobody', executorName: 'x' }),
+    ).rejects.toMatchObject({ code: 'append.notActiveExecutor' });
+    await desk.append(reg.appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
+    release();
+    await desk.settled();
+    expect(await desk.model.applications.get(reg.appId)).toMatchObject({ assignee: 'exec1' });
+  });
+
   it('keeps the sequence across a restart and the read model survives being dropped', async () => {
     const name = `desk_${Math.random().toString(36).slice(2, 8)}`;
     let desk = await openDesk(name);

@@ -21,6 +21,7 @@ import {
   type PayloadOf,
 } from '@shared/events';
 import { fold, outgoingLetter, type ApplicationState } from '@shared/workflow';
+import { STAFF_DIRECTORY_PREFIX } from '@shared/staff';
 import { sha256OfBlob, writeChained, type MadeWithDevice, type WritableEvent } from './read/auditChain';
 import { DataError, openOfficeDb, toDataError, type OfficeDb } from './store/officeDb';
 import type { DeskKeys } from './seal/deskKeys';
@@ -30,7 +31,7 @@ import { makeProjectFn } from './projection/project';
 import { inlineProjection, workerProjection, type ProjectionRunner } from './projection/projectionHost';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projection/projector';
 import { dropOldReadModels, openReadModel, type ReadModel } from './store/readModel';
-import { executorStanding, loadDirectory } from './read/staff';
+import { staffRowOf, standingOf } from './read/staff';
 
 /** Why the desk would not write an event: a translatable code (`data:append.<code>`). */
 export class AppendError extends Error {
@@ -287,9 +288,22 @@ export class Desk {
    * An application goes only to an active executor of this office in its staff directory: a
    * mistyped or departed login would leave it in nobody's inbox. With no directory on this desk
    * yet (the office's central service has not written it) nobody can be chosen, and the desk says so.
+   * Read from the replica, not the read model: an entry that has just arrived may not be projected
+   * yet, and an append does not wait for the projector.
    */
   private async checkExecutor(login: string): Promise<void> {
-    const standing = executorStanding(await loadDirectory(this.model), this.config.office, login);
+    const db = this.office.db;
+    const [entry, some] = await Promise.all([
+      db.get(STAFF_DIRECTORY_PREFIX + login).then(
+        (doc) => staffRowOf(doc) ?? undefined,
+        (e: unknown) => {
+          if ((e as { status?: unknown } | null)?.status === 404) return undefined;
+          throw e;
+        },
+      ),
+      db.allDocs({ startkey: STAFF_DIRECTORY_PREFIX, endkey: `${STAFF_DIRECTORY_PREFIX}\ufff0`, limit: 1 }),
+    ]);
+    const standing = standingOf(some.rows.length > 0, entry, this.config.office);
     if (standing === 'noDirectory') throw new AppendError('append.noStaffDirectory');
     if (standing !== 'active') throw new AppendError('append.notActiveExecutor');
   }
@@ -403,8 +417,8 @@ export class Desk {
       if (mapped instanceof DataError) throw mapped;
       throw new AppendError('append.writeFailed', e);
     }
-    // The write stands once put; the read model follows (and is rebuilt from events if this fails).
-    this.projector.catchUp().catch((e: unknown) => console.error('projector', e));
+    // The write stands once put. The read model follows: the write itself asks the projector for
+    // a pass (store/writes.ts); asking here too ran a second, empty one after it.
     return written;
   }
 

@@ -390,9 +390,10 @@ export class Projector {
   }
 
   /**
-   * A write asks for a pass, unless the running one has read it already (a desk's own append is
-   * followed by its writer's `catchUp`, and a second, empty pass cost every append time). Another
-   * window's write always does: its sequence is not this window's to know.
+   * A write asks for a pass, unless the running one has read it already (a caller's `catchUp` or
+   * `settle` right after its write would otherwise add a second, empty pass to every append: the
+   * desk's own appends count on this notice alone). Another window's write always does: its
+   * sequence is not this window's to know.
    */
   private written(where: WrittenWhere): void {
     if (where === 'elsewhere') {

@@ -27,8 +27,12 @@ export function executorStanding(
   office: string,
   login: string,
 ): ExecutorStanding {
-  if (directory.size === 0) return 'noDirectory';
-  const entry = directory.get(login);
+  return standingOf(directory.size > 0, directory.get(login), office);
+}
+
+/** The same, from the login's own entry and whether the office has a directory at all. */
+export function standingOf(hasDirectory: boolean, entry: StaffRow | undefined, office: string): ExecutorStanding {
+  if (!hasDirectory) return 'noDirectory';
   if (!entry) return 'unknown';
   return isActiveExecutor(entry, office) ? 'active' : 'inactive';
 }
