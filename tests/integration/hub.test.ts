@@ -311,7 +311,7 @@ describe('office hub', () => {
     }
   }, 60_000);
 
-  it('answers plainly, as CouchDB 3 does, though the desk asks for gzip', async () => {
+  it('answers as CouchDB 3 does: plainly though the desk asks for gzip, its preflights kept 600 s, the info without disk_size', async () => {
     const own = await hubAlone(base + 3);
     try {
       const headers = {
@@ -323,6 +323,22 @@ describe('office hub', () => {
       expect(r.status).toBe(200);
       expect((await r.text()).length).toBeGreaterThan(5_000);
       expect(r.headers.get('content-encoding')).toBeNull();
+      const preflight = await fetch(`${own.url}/office_alm01/_bulk_docs`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'app://kense',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type',
+        },
+      });
+      expect(preflight.status).toBeLessThan(300);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('app://kense');
+      expect(preflight.headers.get('access-control-max-age')).toBe('600');
+      // The info a desk asks at each check of its sync: counted, not its files walked (no disk_size).
+      const info = (await (await fetch(`${own.url}/office_alm01`, { headers })).json()) as Record<string, unknown>;
+      expect(info).toMatchObject({ db_name: 'office_alm01' });
+      expect(typeof info['update_seq']).not.toBe('undefined');
+      expect(info).not.toHaveProperty('disk_size');
     } finally {
       await own.stop();
     }
