@@ -181,7 +181,7 @@ export async function hubApp(opts: HubAppOptions): Promise<Express> {
       // disk-size, some 3,000 `lstat`s at 100,000 applications): a desk asks for the info at each
       // start and check of its sync; CouchDB 3 has no `disk_size` there, and the hub's status says
       // what its disk holds (health.ts, at most once a minute).
-      exclude: ['routes/fauxton', 'replicator', 'routes/replicate', 'compression'],
+      exclude: ['routes/fauxton', 'replicator', 'routes/replicate', 'compression', 'disk-size'],
     },
   });
   replaceBulkGet(pouchApp, opts.log);
