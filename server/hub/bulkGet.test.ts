@@ -36,6 +36,54 @@ describe("the hub's _bulk_get", () => {
     expect(reason(parseBulkGet({ docs: [{ id: 'a', rev: 1 }] }, {}))).toMatch(/`rev`/);
   });
 
+  it("reads the database's security once per request, and every read checks against it", async () => {
+    let securityReads = 0;
+    const secObj = { members: { roles: ['office:ALM01'] } };
+    const given: unknown[] = [];
+    const db: RouteDb = {
+      get: (id, opts) => {
+        given.push(opts['secObj']);
+        return Promise.resolve({ _id: id, _rev: '1-a' });
+      },
+      getAttachment: () => Promise.reject(new Error('no attachments here')),
+      getSecurity: (opts) => {
+        securityReads++;
+        const roles = (opts['userCtx'] as { roles: string[] }).roles;
+        return roles.includes('office:ALM01')
+          ? Promise.resolve(secObj)
+          : Promise.reject(Object.assign(new Error('You are not authorized'), { status: 401, name: 'unauthorized' }));
+      },
+    };
+    const app = express();
+    app.post('/db/_bulk_get', express.json(), (req, res) => {
+      const roles = req.query['office'] === 'ALM01' ? ['office:ALM01'] : [];
+      void answerBulkGet(req, res, db, { name: 'clerk', roles });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/db/_bulk_get`;
+      const ask = (office: string): Promise<Response> =>
+        fetch(`${url}?office=${office}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ docs: ['a', 'b', 'c'].map((id) => ({ id })) }),
+        });
+      const ok = await ask('ALM01');
+      expect(((await ok.json()) as { results: unknown[] }).results).toHaveLength(3);
+      expect(securityReads).toBe(1);
+      expect(given).toEqual([secObj, secObj, secObj]);
+      // Someone else's request is refused by that one read, before any document is read.
+      const refused = await ask('AST02');
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ error: 'unauthorized' });
+      expect(securityReads).toBe(2);
+      expect(given).toHaveLength(3);
+    } finally {
+      server.close();
+    }
+  });
+
   it('a read failing once the answer has begun ends the connection and is told, not sent short', async () => {
     const failures: unknown[] = [];
     // Reads answer in order; the third fails as storage would (not a 404).
