@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { contentEventId } from '@shared/events';
 import { PouchDB } from '../store/pouch';
-import { startSync, type SyncHandle, type SyncSnapshot } from './sync';
+import { countPending, startSync, type SyncHandle, type SyncSnapshot } from './sync';
 
 const central = inject('central');
 const auth = { username: central.user, password: central.password };
@@ -151,6 +151,40 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     const s2 = await online.until((s) => s.state === 'online' && s.pendingLocal === 0);
     expect(s2.lastSyncAt).not.toBeNull();
     expect(s2.pushed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('after a first download counts from where its push starts: the downloaded events are not read again', async () => {
+    const desk = localDb('desk_handover');
+    // What a first download wrote: the office's events, other desks'.
+    await desk.bulkDocs(Array.from({ length: 300 }, (_, i) => event(`APPD${i}`, 'registered', 'ALM01', 'DOTHER')));
+    const from = (await desk.info()).update_seq;
+    // This desk's own, written after it (registration is never held by a download).
+    await desk.bulkDocs([
+      event('APPMINE1', 'registered', 'ALM01', 'DMINE'),
+      event('APPMINE2', 'registered', 'ALM01', 'DMINE'),
+    ]);
+    const read: number[] = [];
+    const changes = desk.changes.bind(desk);
+    desk.changes = (o: PouchDB.Core.ChangesOptions) => {
+      const feed = changes(o);
+      void feed.then((r) => read.push(r.results.length)).catch(() => undefined);
+      return feed;
+    };
+    const dead = new PouchDB('http://127.0.0.1:9/office_alm01', { adapter: 'http', auth, skip_setup: true });
+    expect(await countPending(desk, dead, false, { ownDevice: 'DMINE', from })).toEqual({ pending: 2, exact: false });
+    expect(read).toEqual([2]);
+    // Through the sync, handed the push's start as the desk's sync controller hands it.
+    read.length = 0;
+    const handle = startSync(desk, dead, {
+      target: 'central',
+      ownDevice: 'DMINE',
+      push: { since: from },
+      maxBackoffMs: 500,
+      onChange: () => undefined,
+    });
+    cleanup.push(() => handle.stop());
+    await expect.poll(() => handle.snapshot().pendingLocal, { timeout: 10_000 }).toBe(2);
+    expect(Math.max(...read)).toBe(2);
   });
 
   it('says syncing, never online, while scans are still going up after the events', async () => {
