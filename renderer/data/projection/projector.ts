@@ -18,6 +18,7 @@ import type { ProjectSource } from './projectionWorker';
 import type { ReadModel } from '../store/readModel';
 import { unopened } from '../seal/sealedDb';
 import { changedIds } from '../store/changedIds';
+import { docsInRanges } from '../store/docsInRanges';
 import { onWrites, type WrittenWhere } from '../store/writes';
 import type { ClearProjection } from '../seal/sealedRows';
 import { isStaffDocId, staffRowOf } from '../read/staff';
@@ -343,16 +344,21 @@ export class Projector {
     return { appId, events, leaves };
   }
 
-  /** Whole applications, their range reads issued together. */
+  /**
+   * Whole applications: a page's ranges read in one transaction (store/docsInRanges.ts); one that
+   * holds a conflict, or any on another adapter, through PouchDB, those reads issued together.
+   */
   private async readApps(appIds: string[]): Promise<AppEvents[]> {
-    const out: AppEvents[] = [];
-    for (let i = 0; i < appIds.length; i += READS_AT_ONCE) {
-      const chunk = appIds.slice(i, i + READS_AT_ONCE);
-      out.push(
-        ...(await Promise.all(chunk.map(async (appId) => this.withLeaves(appId, await this.readEvents(appId))))),
+    const ranges = await docsInRanges(this.db, appIds.map(appEventRange));
+    const events = ranges as (StoredDoc[] | null)[];
+    const asked = appIds.flatMap((appId, i) => (events[i] ? [] : [i]));
+    for (let k = 0; k < asked.length; k += READS_AT_ONCE)
+      await Promise.all(
+        asked.slice(k, k + READS_AT_ONCE).map(async (i) => {
+          events[i] = await this.readEvents(appIds[i] ?? '');
+        }),
       );
-    }
-    return out;
+    return Promise.all(appIds.map((appId, i) => this.withLeaves(appId, events[i] ?? [])));
   }
 
   /**

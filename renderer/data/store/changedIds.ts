@@ -1,3 +1,4 @@
+import { ownDocsTransaction, request } from './ownStore';
 import type { PouchDB } from './pouch';
 
 /** A page of the changes feed as the projector needs it: which documents, and up to where. */
@@ -8,23 +9,6 @@ export interface ChangedIds {
   lastSeq: number | string;
 }
 
-/** What PouchDB's `indexeddb` adapter offers besides its public API: a transaction on its own connection. */
-interface SafeTransactions {
-  _openTransactionSafely(
-    stores: string[],
-    mode: IDBTransactionMode,
-    cb: (e: unknown, txn?: IDBTransaction) => void,
-  ): void;
-  type(): string;
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
 /**
  * The ids the changes feed would give after `since`, `limit` at most, without reading the
  * documents. PouchDB's `changes` reads every document whole through a cursor, one request each,
@@ -33,23 +17,17 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
  * (5 µs a document; issue 13: a new desk's projection reads every downloaded event's id this way).
  *
  * The index holds each document once, under its latest change's sequence (deletions included;
- * `_local` documents live elsewhere), which is what the feed lists. Read on PouchDB's own
- * connection (`_openTransactionSafely`: the adapter reopens its database with a new version when
- * it opens, which a second connection would block). Another adapter (the `idb` one the bench
- * compares, the HTTP one) gets the feed itself.
+ * `_local` documents live elsewhere), which is what the feed lists. Another adapter gets the feed
+ * itself (ownStore.ts).
  */
 export async function changedIds(db: PouchDB.Database, since: number | string, limit: number): Promise<ChangedIds> {
-  const own = db as unknown as Partial<SafeTransactions>;
   const from = typeof since === 'number' ? since : Number(since);
-  if (typeof own._openTransactionSafely !== 'function' || own.type?.() !== 'indexeddb' || !Number.isFinite(from)) {
+  const opening = Number.isFinite(from) ? ownDocsTransaction(db) : null;
+  if (!opening) {
     const page = await db.changes({ since, limit });
     return { ids: page.results.map((r) => r.id), lastSeq: page.last_seq };
   }
-  const txn = await new Promise<IDBTransaction>((resolve, reject) =>
-    own._openTransactionSafely?.(['docs'], 'readonly', (e, t) =>
-      e || !t ? reject(e instanceof Error ? e : new Error(`no transaction: ${String(e)}`)) : resolve(t),
-    ),
-  );
+  const txn = await opening;
   const seqs = txn.objectStore('docs').index('seq');
   const after = IDBKeyRange.lowerBound(from, true);
   const ids = (await request(seqs.getAllKeys(after, limit))) as string[];
