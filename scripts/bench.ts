@@ -65,6 +65,8 @@ import PouchDB from 'pouchdb-core';
 import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { attachmentMd5Plugin, rendererAlias } from '../vite.renderer';
+import { WorkerProfiler } from '../bench/workerProfiler';
+import { cpuBetween, cpuSnapshot } from '../bench/processCpu';
 
 /** Enough appends on a fresh desk for stable medians, in well under a minute. */
 const SEALED_APPENDS = 300;
@@ -148,7 +150,8 @@ if (args.help) {
       '  --downloads-on DIR  only the downloads (--strategies) and the raw writes, against the central of a kept',
       "                      run's directory, each in a browser profile of its own",
       "  --profile-new-desk FILE  CPU profiles of the new desk's window from sign-in to the inbox (FILE) and on to",
-      '                      the whole office (FILE-office.cpuprofile; Chrome DevTools opens them)',
+      '                      the whole office (FILE-office.cpuprofile), and of its workers over the latter',
+      '                      (FILE-office-workerN.cpuprofile; Chrome DevTools opens them)',
       '  --out FILE          results file (default bench/results.json)',
       '  --keep              keep the temporary directory (central data, browser profile)',
       '  --crypto-only       only the encryption-at-rest figures (no central, no data); printed, not written',
@@ -573,6 +576,11 @@ interface NewDeskResult {
   expected: number;
   /** Loading the app up to the sign-in form; from the sign-in to the inbox; then to the whole office. */
   longTasks: { load: LongTasks; toInbox: LongTasks; toOffice: LongTasks };
+  /**
+   * CPU seconds each kind of process used from the sign-in to the whole office (bench/processCpu.ts):
+   * the dev central and the browser share this machine's cores with the desk.
+   */
+  cpu: { role: string; cpuS: number }[];
 }
 
 /**
@@ -622,11 +630,13 @@ async function newDesk(o: {
     // Where the window's long tasks come from (Chrome DevTools opens the file).
     const profileTo = args['profile-new-desk'];
     const cdp = profileTo ? await context.newCDPSession(page) : null;
+    const workers = cdp ? await WorkerProfiler.attach(cdp) : null;
     if (cdp) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
       await cdp.send('Profiler.start');
     }
+    const cpuAtSignIn = cpuSnapshot();
     const t0 = performance.now();
     await page.getByTestId('signin-submit').click();
     await page.waitForSelector('[data-testid="inbox-list"] [data-testid="application-row"]', {
@@ -640,6 +650,8 @@ async function newDesk(o: {
       writeFileSync(profileTo, JSON.stringify(profile));
       log(`new desk: CPU profile written to ${profileTo}`);
       await cdp.send('Profiler.start');
+      // The projection worker from the inbox on: where the whole office's time goes once the window idles.
+      await workers?.start();
     }
     const toInbox = await takeLongTasks(page);
     log(`new desk: inbox shown ${f(msToInbox / 1000, 1)} s after sign-in; waiting for ${f(o.expected)} applications`);
@@ -682,11 +694,23 @@ async function newDesk(o: {
       await new Promise((r) => setTimeout(r, 2000));
     }
     const toOffice = await takeLongTasks(page);
+    const cpu = cpuBetween(cpuAtSignIn, cpuSnapshot());
+    const wallS = (performance.now() - t0) / 1000;
+    log(
+      `new desk: CPU from sign-in over ${f(wallS, 1)} s on ${os.cpus().length} cores: ` +
+        cpu.map((c) => `${c.role} ${f(c.cpuS, 1)} s`).join(', '),
+    );
     if (cdp && officeProfileTo) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(officeProfileTo, JSON.stringify(profile));
-      await cdp.detach();
       log(`new desk: CPU profile of inbox → whole office written to ${officeProfileTo}`);
+      const workerProfiles = (await workers?.stop()) ?? [];
+      workerProfiles.forEach((w, i) => {
+        const to = officeProfileTo.replace(/\.cpuprofile$/, `-worker${i + 1}.cpuprofile`);
+        writeFileSync(to, JSON.stringify(w.profile));
+        log(`new desk: CPU profile of a worker (${w.url.slice(-60)}) written to ${to}`);
+      });
+      await cdp.detach();
     }
     log(
       msToOffice === null
@@ -700,6 +724,7 @@ async function newDesk(o: {
       applications,
       expected: o.expected,
       longTasks: { load, toInbox, toOffice },
+      cpu,
     };
   } finally {
     await context.close();
