@@ -495,6 +495,7 @@ function step<K extends keyof BenchApi>(
   arg?: Parameters<BenchApi[K]>[0],
 ): Promise<Awaited<ReturnType<BenchApi[K]>>> {
   log(`step ${name}`);
+  const cpu0 = cpuSnapshot();
   const t0 = performance.now();
   const done = page.evaluate(
     async ([n, a]) => {
@@ -505,9 +506,14 @@ function step<K extends keyof BenchApi>(
     },
     [name, arg] as const,
   ) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
-  // Each step's length in the log: a run stopped part-way still tells how long its steps took.
+  // Each step's length in the log (a run stopped part-way still tells how long its steps took), and
+  // the CPU each process used in it: what the step cost beyond the page's own thread.
   return done.then((x) => {
-    log(`step ${name} done in ${f((performance.now() - t0) / 1000, 1)} s`);
+    const cpu = cpuBetween(cpu0, cpuSnapshot()).filter((c) => c.cpuS >= 0.5);
+    log(
+      `step ${name} done in ${f((performance.now() - t0) / 1000, 1)} s; CPU ` +
+        (cpu.map((c) => `${c.role} ${f(c.cpuS, 1)} s`).join(', ') || 'under 0.5 s each'),
+    );
     return x;
   });
 }
