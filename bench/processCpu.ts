@@ -37,15 +37,28 @@ function roleOf(cmd: string): string {
   return 'bench (Node, serving the app)';
 }
 
-function read(pid: number): Proc | null {
+/** A process's parent and CPU used so far (user and system, all its threads, ms); null when it is gone. */
+function statOf(pid: number): { ppid: number; cpuMs: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may hold spaces: the fields follow its last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ppid = Number(fields[1]);
     const ticks = Number(fields[11]) + Number(fields[12]);
+    return { ppid: Number(fields[1]), cpuMs: (ticks / TICKS) * 1000 };
+  } catch {
+    return null;
+  }
+}
+
+/** The CPU one process has used so far, ms; null when it is gone. */
+export const processCpuMs = (pid: number): number | null => statOf(pid)?.cpuMs ?? null;
+
+function read(pid: number): Proc | null {
+  const stat = statOf(pid);
+  if (!stat) return null;
+  try {
     const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-    return { pid, ppid, cpuMs: (ticks / TICKS) * 1000, role: roleOf(cmd) };
+    return { pid, ...stat, role: roleOf(cmd) };
   } catch {
     return null;
   }

@@ -66,7 +66,7 @@ import httpAdapter from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import { attachmentMd5Plugin, rendererAlias } from '../vite.renderer';
 import { WorkerProfiler } from '../bench/workerProfiler';
-import { cpuBetween, cpuSnapshot } from '../bench/processCpu';
+import { cpuBetween, cpuSnapshot, processCpuMs } from '../bench/processCpu';
 
 /** Enough appends on a fresh desk for stable medians, in well under a minute. */
 const SEALED_APPENDS = 300;
@@ -1607,14 +1607,9 @@ function rssOf(pid: number | null): { rss: number; peak: number; anon: number } 
  */
 function cpuMsOf(pid: number | null | undefined): number {
   if (pid === null || pid === undefined) return NaN;
-  // Fields after the command's closing parenthesis: state is the 3rd, utime the 14th, stime the 15th.
-  const fields =
-    shell('cat', [`/proc/${pid}/stat`])
-      .split(') ')[1]
-      ?.split(' ') ?? [];
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  const hz = Number(shell('getconf', ['CLK_TCK']).trim()) || 100;
-  return (ticks * 1000) / hz;
+  const ms = processCpuMs(pid);
+  if (ms === null) throw new Error(`no process ${pid}`);
+  return ms;
 }
 
 /** CPU ms per 1,000 documents the downloads wrote. */
