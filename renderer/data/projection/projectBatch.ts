@@ -10,14 +10,15 @@ import { appEventRange } from '@shared/events';
 import { blindIndex } from '../seal/blindIndex';
 import type { DeskKeys } from '../seal/deskKeys';
 import type { ProjectFn, StoredEvent } from './projector';
-import type {
-  ApplicantRow,
-  ApplicationRow,
-  JournalRow,
-  MetaRow,
-  ReadModel,
-  SearchRow,
-  StaffRow,
+import {
+  journalKey,
+  type ApplicantRow,
+  type ApplicationRow,
+  type JournalRow,
+  type MetaRow,
+  type ReadModel,
+  type SearchRow,
+  type StaffRow,
 } from '../store/readModel';
 import { openDoc } from '../seal/sealedDb';
 import { sealProjection, type SealedProjection } from '../seal/sealedRows';
@@ -232,7 +233,7 @@ export class BatchProjector {
     const rewritten = new Set(journal.map((j) => j.id));
     const staleJournal = fresh
       ? []
-      : batch.apps.flatMap((a) => a.events.flatMap((e) => (rewritten.has(e._id) ? [] : [e._id])));
+      : batch.apps.flatMap((a) => a.events.map((e) => journalKey(e._id)).filter((k) => !rewritten.has(k)));
     const m = this.model;
     const staff = batch.staff ?? [];
     const defer = batch.reportDays === 'defer';

@@ -5,7 +5,8 @@ import { PouchDB } from '../store/pouch';
 import { Projector, type ProjectFn, type ProjectorOptions, type StoredEvent } from './projector';
 import { throwawayDeskKeys, type DeskKeys } from '../seal/deskKeys';
 import { inlineProjection, type ProjectionRunner } from './projectionHost';
-import { openReadModel, type ReadModel } from '../store/readModel';
+import { journalKey, openReadModel, type ReadModel } from '../store/readModel';
+import { dropApplications } from './projectBatch';
 import { openedModelDump } from '../seal/sealedRows';
 
 // A stand-in fold: the real one is the workflow engine. Deterministic in the events' order.
@@ -214,6 +215,44 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
     await new Projector(db, model, noJournal, keys, () => 1000, { runner: recording(), scanPage: 100 }).catchUp();
     expect(fresh.some((f) => f === true)).toBe(false);
     expect(await model.journal.count()).toBe(0);
+  });
+
+  it('keys journal rows by their event id without its digest: a refold and a purge still remove them', async () => {
+    const withDigest = (e: StoredEvent, i: number): StoredEvent => ({
+      ...e,
+      _id: `${e._id}:${i.toString(16).padStart(64, 'c')}`,
+    });
+    const { db, model, projector } = await setup();
+    const docs = Array.from({ length: 40 }, (_, i) =>
+      withDigest(ev(`J${i % 20}`, i < 20 ? 'registered' : 'note_added'), i),
+    );
+    await db.bulkDocs(docs);
+    await projector.catchUp();
+    const keysOf = async (): Promise<string[]> => (await model.journal.toCollection().primaryKeys()).map(String);
+    const registered = docs.slice(0, 20).map((d) => d._id);
+    expect(await keysOf()).toEqual(registered.map((id) => id.slice(0, -65)).sort());
+    expect(journalKey('evt:A1:000000000000001-0000:D1')).toBe('evt:A1:000000000000001-0000:D1');
+
+    // An append through the changes refolds its application: its row is put again, not deleted.
+    await db.put(withDigest(ev('J0', 'note_added'), 99));
+    await projector.catchUp();
+    expect(await model.journal.count()).toBe(20);
+
+    // A refold whose fold gives no journal: the rows are found by their events' keys and go.
+    const noJournal: ProjectFn = (appId, events, now) => ({ ...project(appId, events, now), journal: [] });
+    projector.setProject(noJournal, { services: [], calendar: DEFAULT_CALENDAR }, true);
+    await new Promise((r) => setTimeout(r, 0));
+    await projector.catchUp();
+    expect(await model.journal.count()).toBe(0);
+
+    // And back; a purged application's rows go by its range of ids.
+    projector.setProject(project, { services: [], calendar: DEFAULT_CALENDAR }, true);
+    await new Promise((r) => setTimeout(r, 0));
+    await projector.catchUp();
+    expect(await model.journal.count()).toBe(20);
+    await dropApplications(model, ['J3', 'J4']);
+    expect(await keysOf()).not.toContain(registered[3]?.slice(0, -65));
+    expect(await model.journal.count()).toBe(18);
   });
 
   it('events that arrive by replication take the same path as local ones', async () => {

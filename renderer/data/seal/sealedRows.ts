@@ -5,14 +5,15 @@ import { useDeskKeys } from '../../state/deskKeys';
 import { blindIndex, needsCheck, searchWordsOf } from './blindIndex';
 import type { DeskKeys } from './deskKeys';
 import { openJson, openJsonBytes, sealJsonBytes } from './envelope';
-import type {
-  ApplicantPersonal,
-  ApplicantRow,
-  ApplicationPersonal,
-  ApplicationRow,
-  JournalRow,
-  ReadModel,
-  SearchRow,
+import {
+  journalKey,
+  type ApplicantPersonal,
+  type ApplicantRow,
+  type ApplicationPersonal,
+  type ApplicationRow,
+  type JournalRow,
+  type ReadModel,
+  type SearchRow,
 } from '../store/readModel';
 
 /**
@@ -33,7 +34,9 @@ export interface ClearApplicant extends Omit<ApplicantRow, 'key' | 'personal'>, 
   searchText: (string | null | undefined)[];
 }
 
-export interface ClearJournal extends Omit<JournalRow, 'data' | 'numberKeys'> {
+export interface ClearJournal extends Omit<JournalRow, 'id' | 'data' | 'numberKeys'> {
+  /** The id of the event the entry records (the row is keyed by its `journalKey`). */
+  id: string;
   data: Record<string, unknown>;
 }
 
@@ -87,12 +90,16 @@ export async function sealProjection(keys: DeskKeys, p: ClearProjection): Promis
     );
     return { ...clear, key, personal };
   };
-  const sealJournal = async ({ data, ...j }: ClearJournal): Promise<JournalRow> => ({
-    ...j,
-    // Numbers (registration, letters': the journal's entries) are searched in clear, by any tail.
-    ...(j.number ? { numberKeys: numberSearchKeys(j.number) } : {}),
-    data: await sealJsonBytes(keys.data, data, journalContext(j.id)),
-  });
+  const sealJournal = async ({ data, id: event, ...j }: ClearJournal): Promise<JournalRow> => {
+    const id = journalKey(event);
+    return {
+      id,
+      ...j,
+      // Numbers (registration, letters': the journal's entries) are searched in clear, by any tail.
+      ...(j.number ? { numberKeys: numberSearchKeys(j.number) } : {}),
+      data: await sealJsonBytes(keys.data, data, journalContext(id)),
+    };
+  };
   const [application, applicant, journal] = await Promise.all([
     p.application ? sealApplication(p.application) : null,
     p.applicant ? sealApplicant(p.applicant) : null,
