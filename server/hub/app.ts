@@ -131,6 +131,9 @@ export async function hubApp(opts: HubAppOptions): Promise<Express> {
         'Authorization',
         'Origin',
         'Referer',
+        // No `Content-Encoding`: a desk's gzip check finds it refused and sends its bodies plain
+        // (renderer/data/sync/syncLine.ts), as it should on the office's LAN, where gzip would
+        // cost the desks' CPU and save a link that is not short of bandwidth.
       ],
       // As Apache CouchDB 3 answers a preflight (`[cors] max_age`, 600 s by default): without it
       // Chromium keeps one 5 s, and a desk's `_bulk_docs`, `_revs_diff` and checkpoints would each
