@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import { legacyEventId, parseEventId } from '@shared/events';
 import type { ReportDayRow, ReportFact } from '@shared/reports';
 import type { StaffDirectoryEntry } from '@shared/staff';
 import { OPEN_STATUSES } from '@shared/workflow';
@@ -140,14 +141,16 @@ export interface SearchRow {
 }
 
 /**
- * A journal row's key: the id of the event it records without the content digest
+ * A journal row's key: the id of the event it records in its form without the content digest
  * (`evt:<appId>:<hlc>:<device>`, shared/events/ids.ts), unique still (a device's clock reading
  * never repeats) and in its application's range of ids. IndexedDB repeats a row's key in each of
  * its index entries: with the 64 hex digits in it, the journal's ~107-character keys made it a
  * third of the read model's write cost (README, "The journal keyed shorter").
  */
-export const journalKey = (eventId: string): string => eventId.replace(DIGEST_SUFFIX, '');
-const DIGEST_SUFFIX = /:[0-9a-f]{64}$/;
+export function journalKey(eventId: string): string {
+  const p = parseEventId(eventId);
+  return p ? legacyEventId(p.appId, p.hlc, p.device) : eventId;
+}
 
 export interface JournalRow {
   /** `journalKey` of the event's id. */
