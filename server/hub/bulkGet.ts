@@ -13,7 +13,7 @@
  *   strings, then builds the answer as one string: a desk's first download asks for 2,000 events a
  *   request, so each answer's objects outlived the young generation and its strings went straight
  *   to the old one, and the hub's capped heap spent a fifth of its CPU in full collections (issue
- *   17's bench; README). Here the answer is written as it is read, as CouchDB 3 streams it: a few
+ *   17's bench, docs/performance/office-hub.md). Here the answer is written as it is read, as CouchDB 3 streams it: a few
  *   documents read ahead, each written when its turn comes, a scan's bytes read as a Buffer and
  *   written in base64 pieces that die young.
  *
@@ -163,7 +163,7 @@ async function send(res: Response, chunk: string): Promise<boolean> {
 /**
  * Characters of the answer gathered before they are written. One write per document was a system
  * call each (`writev`): 2,000 a request, a tenth of the hub's CPU while it served a desk's first
- * download (issue 17's bench, README). CouchDB 3 streams its answer the same way, in larger pieces.
+ * download (issue 17's bench, docs/performance/office-hub.md). CouchDB 3 streams its answer the same way, in larger pieces.
  */
 export const WRITE_CHARS = 64 * 1024;
 

@@ -80,7 +80,7 @@ export interface Hub {
 /**
  * V8's old-space limit for the hub's process, MB. Without one Node sizes it from the computer's
  * memory (gigabytes) and collects late: serving scans, the hub's resident memory climbed past
- * 400 MB of garbage it did not need (README, the hub's bench). The hub's largest legitimate
+ * 400 MB of garbage it did not need (docs/performance/office-hub.md). The hub's largest legitimate
  * request bodies are a scan event pushed by a desk (one at a time: renderer/data/sync/sync.ts,
  * at most 8 MB, CouchDB's document limit) and a batch of events without scans; its replication
  * with central moves scans in batches of SCAN_BATCH (relay.ts): both far below this.
@@ -91,7 +91,7 @@ export const HUB_HEAP_MB = 192;
  * V8's young generation (each of its two semi-spaces), MB. Node's default of 16 MB keeps up to
  * some 48 MB of young objects and their large ones resident between collections: a hub serving a
  * desk's first download (batches of 2,000 events, each answer's objects and JSON short-lived)
- * peaked 25 MB lower with 8, at the same pace (issue 17's bench, README); with 4 it was some 8 %
+ * peaked 25 MB lower with 8, at the same pace (docs/performance/office-hub.md); with 4 it was some 8 %
  * slower for a few MB more.
  */
 export const HUB_SEMI_SPACE_MB = 8;

@@ -49,7 +49,7 @@ export function syncedLeveldown(location: string): Down {
  * takes) of up to `maxFileSize` each (1 MB; LevelDB's default is 2 MB), the rest reopened when read.
  * Each database also keeps a cache of decompressed blocks (`cacheSize`, 8 MB by default, in the
  * process's own memory): the hub reads mostly in order (a desk's download, the relay's feeds), which
- * a cache barely serves, so 2 MB each (the peak some 5 MB lower at 5,000 applications; README).
+ * a cache barely serves, so 2 MB each (the peak some 5 MB lower at 5,000 applications; docs/performance/office-hub.md).
  */
 export const LEVELDB_OPTIONS = { maxOpenFiles: 74, maxFileSize: 1024 * 1024, cacheSize: 2 * 1024 * 1024 } as const;
 

@@ -10,7 +10,7 @@ import { measurePull, measurePush, openLinkLab, type LinkLab, type LinkRun } fro
  *
  * What is checked is the sync's behaviour on such a line, not seconds: on a loaded machine the
  * desk's CPU (reading, sealing, writing) varies far more than the link does, so the times are the
- * bench's (`npm run bench -- --link`, figures in the README), and here:
+ * bench's (`npm run bench -- --link`, figures in docs/performance/slow-links.md), and here:
  * - everything arrives, each event once (nothing lost, nothing left behind);
  * - few requests and few bytes: bodies gzipped, no document sent or fetched twice, batches large;
  * - a cut in the middle of the push is found (the line dead, the sync offline), and when the line

@@ -155,7 +155,7 @@ export interface ReplicatedSlice {
  * Documents per `bulkDocs` of a download's write. PouchDB's IndexedDB adapter seals, reads and
  * `put`s a whole `bulkDocs` in one go on the window's thread: 2,000 documents were tasks of
  * 300–570 ms on a new desk (issue 13: none over 200 ms); 500 stay well under, at about the same
- * throughput (README, "A new desk's first start").
+ * throughput (docs/performance/new-desk.md, "The first download's writes in slices").
  */
 export const REPLICATED_SLICE_DOCS = 500;
 

@@ -145,7 +145,7 @@ export interface SearchRow {
  * (`evt:<appId>:<hlc>:<device>`, shared/events/ids.ts), unique still (a device's clock reading
  * never repeats) and in its application's range of ids. IndexedDB repeats a row's key in each of
  * its index entries: with the 64 hex digits in it, the journal's ~107-character keys made it a
- * third of the read model's write cost (README, "The journal keyed shorter").
+ * third of the read model's write cost (docs/performance/new-desk.md, "The journal keyed shorter").
  */
 export function journalKey(eventId: string): string {
   const p = parseEventId(eventId);

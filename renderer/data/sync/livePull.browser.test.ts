@@ -147,7 +147,7 @@ describe('the live pull of a desk far behind, with many scans (real server, real
     }, 'online again');
     const end = await seen;
     clearInterval(sampler);
-    // eslint-disable-next-line no-console -- the figure for the README, printed by the run
+    // eslint-disable-next-line no-console -- the figure for docs/performance, printed by the run
     console.info(
       `pulled ${String(scanIds.length)} scans in ${String(Math.round(performance.now() - started))} ms; ` +
         `largest request ${String(Math.max(...scansPerRequest))} scans; peak JS heap ${String(Math.round(peak / 1e6))} MB`,

@@ -150,7 +150,7 @@ export const HEARTBEAT_MS = 4_000;
 export const PROBE_TIMEOUT_MS = 3_000;
 
 /**
- * Batch sizes for the live sync, chosen on shaped links (README, "Sync on slow links"): on a
+ * Batch sizes for the live sync, chosen on shaped links (docs/performance/slow-links.md): on a
  * 400 ms round trip each batch costs several round trips (changes, `_revs_diff`, `_bulk_docs` or
  * `_bulk_get`, two checkpoint writes, and the other direction's echo), so PouchDB's 100-document
  * batches spent most of a day's push waiting. 500 documents is about 290 KB of events (about 60 KB
@@ -315,7 +315,7 @@ export function classifySyncError(err: unknown): SyncErrorCode {
  * starts after a first download (`SyncOptions.push`): what lies below it is the download's, never
  * this desk's to send, so nothing confirmed yet means from there, not from the beginning (at
  * 100,000 applications the first count read the 549,142 downloaded events whole on the window's
- * thread, with a 446 ms task at its end; README, issue 13).
+ * thread, with a 446 ms task at its end; docs/performance/new-desk.md).
  */
 export async function countPending(
   local: PouchDB.Database,
