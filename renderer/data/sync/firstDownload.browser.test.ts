@@ -300,7 +300,7 @@ describe('a first download (real server, real IndexedDB)', () => {
       const { summaries, revisionsOf } = await readServerEvents(remote, pageRows);
       expect(summaries).toEqual(grouped.rows.map((r) => ({ key: r.key, value: r.value })));
       // Twelve events and one conflicting revision, each once.
-      const revs = [...revisionsOf.values()].flat().map((r) => `${r.id}@${r.rev}`);
+      const revs = revisionsOf.all().map((r) => `${r.id}@${r.rev}`);
       expect(new Set(revs).size).toBe(13);
       expect(revs.length).toBe(13);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isProbablyOpen, type AppSummary } from '@shared/couch';
-import { downloadOrder } from './firstDownload';
+import { downloadOrder, Revisions } from './firstDownload';
 
 const summary = (h: string, k: string | null, n = 2): AppSummary => ({ h, k, p: null, s: null, n });
 
@@ -33,5 +33,28 @@ describe('the order of a first download', () => {
       { appId: 'C', events: 2, scans: 0, open: false },
       { appId: 'A', events: 3, scans: 0, open: false },
     ]);
+  });
+});
+
+describe("the view's revisions held until fetched", () => {
+  it('gives back each application its revisions in the order given, conflicts included, until dropped', () => {
+    const held = new Revisions();
+    const a = [
+      { id: 'evt:A:0001:D1:ab', rev: '1-aa' },
+      { id: 'evt:A:0002:D1:cd', rev: '1-bb' },
+      // A conflict: the same event at a second revision.
+      { id: 'evt:A:0002:D1:cd', rev: '2-cc' },
+    ];
+    // Whatever a server's ids hold (CouchDB takes any string): quotes, spaces, separators.
+    const b = [{ id: 'evt:B:0001:D1:"x y",\\z', rev: '1-dd' }];
+    held.set('A', a);
+    held.set('B', b);
+    expect(held.of('A')).toEqual(a);
+    expect(held.of('B')).toEqual(b);
+    expect(held.all()).toEqual([...a, ...b]);
+    held.drop('A');
+    expect(held.of('A')).toEqual([]);
+    expect(held.of('unknown')).toEqual([]);
+    expect(held.all()).toEqual(b);
   });
 });

@@ -366,10 +366,46 @@ export async function forgetHandOver(local: PouchDB.Database): Promise<void> {
   await local.put({ ...rest, _id: FIRST_DOWNLOAD_DOC });
 }
 
+/**
+ * Each application's events' revisions as the view gives them, until its batch is fetched: packed
+ * one string per application (a JSON list of ids and revisions, made once the application's rows
+ * are all read), not an `{ id, rev }` object and two strings per revision. At 100,000 applications
+ * those were some 1.6 million objects on the window's heap at the start of the history's download,
+ * which every major garbage collection traced; a string is one object, and it is not looked into.
+ */
+export class Revisions {
+  private readonly packed = new Map<string, string>();
+
+  set(appId: string, revs: readonly IdRev[]): void {
+    const flat: string[] = [];
+    for (const r of revs) flat.push(r.id, r.rev);
+    this.packed.set(appId, JSON.stringify(flat));
+  }
+
+  /** The application's revisions, or none once taken (`drop`) or never read. */
+  of(appId: string): IdRev[] {
+    const packed = this.packed.get(appId);
+    if (packed === undefined) return [];
+    const flat = JSON.parse(packed) as string[];
+    const out: IdRev[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i] ?? '', rev: flat[i + 1] ?? '' });
+    return out;
+  }
+
+  drop(appId: string): void {
+    this.packed.delete(appId);
+  }
+
+  /** Every revision held, application by application. */
+  all(): IdRev[] {
+    return [...this.packed.keys()].flatMap((appId) => this.of(appId));
+  }
+}
+
 /** What the view says of the server's events: per application its summary, and each event's revisions. */
 export interface ServerEvents {
   summaries: { key: string; value: AppSummary }[];
-  revisionsOf: Map<string, IdRev[]>;
+  revisionsOf: Revisions;
   /** The numbers the events gave out (registration and outgoing). */
   given: string[];
   /** The events that carry a scan (attachments, as the view says, or an attachment_added), by id. */
@@ -390,7 +426,7 @@ export interface ServerApps {
    * Every event's revisions and the events with a scan read so far (these applications' among
    * them). A first download drops an application's revisions once its events are fetched.
    */
-  revisionsOf: Map<string, IdRev[]>;
+  revisionsOf: Revisions;
   scans: ReadonlySet<string>;
   scansPerApp: ReadonlyMap<string, number>;
 }
@@ -420,7 +456,9 @@ export async function readServerEvents(
   // every major garbage collection, for the whole download).
   const values = new Map<string, AppEventValue[]>();
   const summaries = new Map<string, AppSummary>();
-  const revisionsOf = new Map<string, IdRev[]>();
+  /** Revisions of the applications whose rows are still being read; packed into `revisionsOf` once told. */
+  const reading = new Map<string, IdRev[]>();
+  const revisionsOf = new Revisions();
   const given: string[] = [];
   const scans = new Set<string>();
   const scansPerApp = new Map<string, number>();
@@ -429,12 +467,12 @@ export async function readServerEvents(
   const take = (rows: ViewRows<AppEventValue>['rows']): void => {
     for (const r of rows) {
       let vs = values.get(r.key);
-      let revs = revisionsOf.get(r.key);
+      let revs = reading.get(r.key);
       if (!vs || !revs) {
         // Told already (a key the server's paging repeated): counted once.
         if (summaries.has(r.key)) continue;
         values.set(r.key, (vs = []));
-        revisionsOf.set(r.key, (revs = []));
+        reading.set(r.key, (revs = []));
         untold.push(r.key);
       }
       vs.push(r.value);
@@ -456,6 +494,8 @@ export async function readServerEvents(
     for (const key of done) {
       const value = appsReduce(null, values.get(key) ?? [], false);
       values.delete(key);
+      revisionsOf.set(key, reading.get(key) ?? []);
+      reading.delete(key);
       summaries.set(key, value);
       told.push({ key, value });
     }
@@ -528,7 +568,7 @@ export async function firstDownload(
   // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
   if (!mark) await setMark(local, false, now());
   const plan = new Plan();
-  let revisionsOf: Map<string, IdRev[]> = new Map();
+  let revisionsOf = new Revisions();
   let scans: ReadonlySet<string> = new Set();
   let scansPerApp: ReadonlyMap<string, number> = new Map();
   /** The closed applications met so far: the history, planned once the whole view is read. */
@@ -557,6 +597,8 @@ export async function firstDownload(
       : await readServerEvents(remote, opts.pageRows ?? 10_000, undefined, takeApps);
     await opts.onNumbers?.(events.given);
     planned(history, false);
+    // Planned: their summaries are not held through the download.
+    history.length = 0;
     plan.close();
   })();
   reading.catch((e: unknown) => plan.fail(e));
@@ -580,9 +622,9 @@ export async function firstDownload(
     });
   };
   const fetchBatch = async (batch: readonly { appId: string }[]): Promise<object[]> => {
-    const wanted = batch.flatMap((a) => revisionsOf.get(a.appId) ?? []);
+    const wanted = batch.flatMap((a) => revisionsOf.of(a.appId));
     // Not held for the rest of the download (the caller's own events are left as they are).
-    if (!opts.events) for (const a of batch) revisionsOf.delete(a.appId);
+    if (!opts.events) for (const a of batch) revisionsOf.drop(a.appId);
     return fetchDocs(remote, await lacking(wanted), scans);
   };
   // Several requests ahead of the write (the server and the replica each work all the time);
@@ -620,6 +662,8 @@ export async function firstDownload(
       await office.writeReplicated(fetched, undefined, track);
       docs += batch.reduce((n, a) => n + a.events, 0);
       plan.apps.done += batch.length;
+      // Written: its applications are not held through the rest of the download.
+      plan.batches[i] = [];
       report();
     }
   } catch (e) {
