@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { contentEventId } from '@shared/events';
 import { PouchDB } from '../store/pouch';
-import { countPending, startSync, type SyncHandle, type SyncSnapshot } from './sync';
+import { countPending, openRemote, startSync, type SyncHandle, type SyncSnapshot } from './sync';
 
 const central = inject('central');
 const auth = { username: central.user, password: central.password };
@@ -151,6 +151,62 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     const s2 = await online.until((s) => s.state === 'online' && s.pendingLocal === 0);
     expect(s2.lastSyncAt).not.toBeNull();
     expect(s2.pushed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a check that times out while a batch is still going up is no cut: not "offline", the line probes', async () => {
+    const desk = localDb('desk_sending');
+    for (let i = 0; i < 3; i++) await desk.put(event(`APPS${i}`));
+    // Once the batch has gone out, nothing of the sync's is answered until released (a slow uplink
+    // busy with the batch's body, the check queued behind it); the line's probes are.
+    let holding = false;
+    const held: (() => void)[] = [];
+    const raw: typeof fetch = (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (url.includes('/_bulk_docs')) holding = true;
+      if (!holding || init?.mode === 'no-cors') return fetch(input, init);
+      return new Promise<Response>((resolve, reject) => held.push(() => void fetch(input, init).then(resolve, reject)));
+    };
+    // 100 bytes a second: the three events' body (over a kilobyte) may be going up for seconds.
+    const { remote, line } = openRemote(`${central.url}/office_alm01`, auth, {
+      gzip: false,
+      floorBytesPerSec: 100,
+      probeEveryMs: 200,
+      fetch: raw,
+    });
+    const states: string[] = [];
+    const handle = startSync(desk, remote, {
+      target: 'central',
+      line,
+      heartbeatMs: 200,
+      probeTimeoutMs: 300,
+      maxBackoffMs: 500,
+      onChange: (x) => states.push(x.state),
+    });
+    cleanup.push(async () => {
+      await handle.stop();
+      await remote.close();
+    });
+    while (!holding) await new Promise((r) => setTimeout(r, 20));
+    const probesBefore = line.counts.probes;
+    // Several checks time out meanwhile, with nothing else answered.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(line.sending).toBe(true);
+    expect(states).not.toContain('offline');
+    // The line was asked, and found the server there.
+    expect(line.counts.probes).toBeGreaterThan(probesBefore);
+    expect(line.status).toBe('up');
+    holding = false;
+    for (const go of held.splice(0)) go();
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        const x = handle.snapshot();
+        if (x.state === 'online' && x.pendingLocal === 0) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 50);
+    });
+    expect(states).not.toContain('offline');
   });
 
   it('after a first download counts from where its push starts: the downloaded events are not read again', async () => {

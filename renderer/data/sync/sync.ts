@@ -110,7 +110,8 @@ export interface SyncOptions {
   /**
    * How often the server is asked whether it is there (busy or idle), and how long it may take to
    * answer. A server that goes away mid-sync (a pulled cable leaves the replication's requests
-   * hanging, not failing) is "offline" within one check, not when PouchDB's own request times out.
+   * hanging, not failing) is "offline" within one check, not when PouchDB's own request times out
+   * (while a batch is still going up, once the line's probes find it dead: Line.sending).
    */
   heartbeatMs?: number;
   probeTimeoutMs?: number;
@@ -476,6 +477,13 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         // The server answered other requests while this check waited: a slow line busy with the
         // sync's data (the check queued behind it), not a cut. Nothing to say.
         if (opts.line && opts.line.signsOfLife !== heard) return;
+        // The line is still sending a batch up (the check queued behind its body): not a cut
+        // either, as far as this check can tell. The line judges, on a connection of its own; found
+        // dead, the desk says offline (`onDead`).
+        if (opts.line?.sending) {
+          opts.line.suspect();
+          return;
+        }
         const { pending } = await countPending(local, remote, false, pendingOpts).catch(() => ({
           pending: snap.pendingLocal,
         }));

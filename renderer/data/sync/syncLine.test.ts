@@ -250,6 +250,40 @@ describe('Line', () => {
     line.close();
   });
 
+  it("is sending while a request's body may still be going up at the floor rate, and not once it is answered", async () => {
+    vi.useFakeTimers();
+    const s = fakeServer();
+    const line = new Line({ dbUrl: 'http://c/db', fetch: s.fetch, gzip: false, floorBytesPerSec: 2_000 });
+    // A GET has nothing to send.
+    const get = line.fetch('http://c/db/');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(line.sending).toBe(false);
+    // 20 KB up: ten seconds at 2 KB/s.
+    const batch = line.fetch('http://c/db/_bulk_docs', {
+      method: 'POST',
+      body: JSON.stringify({ docs: ['x'.repeat(20_000)] }),
+    });
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(line.sending).toBe(true);
+    await vi.advanceTimersByTimeAsync(2_000);
+    // Past its time: a silent request, which is the line's to judge (quietMs, probes), not busy.
+    expect(line.sending).toBe(false);
+    const another = line.fetch('http://c/db/_bulk_docs', {
+      method: 'POST',
+      body: JSON.stringify({ docs: ['y'.repeat(20_000)] }),
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(line.sending).toBe(true);
+    // Answered: its headers came, nothing of it is going up any more.
+    s.calls[2]?.resolve(json([{ ok: true }], 201));
+    await another;
+    expect(line.sending).toBe(false);
+    s.calls[0]?.resolve(json({ db_name: 'db' }));
+    s.calls[1]?.resolve(json([{ ok: true }], 201));
+    await Promise.all([get, batch]);
+    line.close();
+  });
+
   it('leaves a request silent behind others on a line that answers: a slow line queues, and a new request would not be faster', async () => {
     vi.useFakeTimers();
     const s = fakeServer();

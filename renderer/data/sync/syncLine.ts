@@ -50,6 +50,7 @@ export interface LineOptions {
 interface InFlight {
   path: string;
   bodyBytes: number;
+  sentAt: number;
   lastProgress: number;
   headers: boolean;
   abort: (reason: Error) => void;
@@ -136,6 +137,20 @@ export class Line {
    */
   get inFlightCount(): number {
     return this.inFlight.size;
+  }
+
+  /**
+   * Whether a request is still within the time its body takes to go up at the line's floor rate
+   * (`floorBytesPerSec`) and has had no answer: the line is busy sending the sync's own data. A
+   * batch's body is tens of KB, seconds on a rural uplink, and a request sent meanwhile (the sync's
+   * check of the server) queues behind it on the way up, while nothing comes down to show the line
+   * alive (fetch tells nothing of an upload's progress).
+   */
+  get sending(): boolean {
+    const now = this.o.now();
+    for (const r of this.inFlight)
+      if (!r.headers && r.bodyBytes > 0 && now - r.sentAt < (r.bodyBytes / this.o.floorBytesPerSec) * 1000) return true;
+    return false;
   }
 
   get gzipAccepted(): boolean | null {
@@ -316,6 +331,7 @@ export class Line {
     const entry: InFlight = {
       path,
       bodyBytes,
+      sentAt: this.o.now(),
       lastProgress: this.o.now(),
       headers: false,
       abort: (reason) => {
