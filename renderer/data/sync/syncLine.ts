@@ -50,7 +50,7 @@ export interface LineOptions {
 interface InFlight {
   path: string;
   bodyBytes: number;
-  sentAt: number;
+  /** Sent, then each sign of life (its headers, a chunk): until its headers, when it was sent. */
   lastProgress: number;
   headers: boolean;
   abort: (reason: Error) => void;
@@ -148,9 +148,13 @@ export class Line {
    */
   get sending(): boolean {
     const now = this.o.now();
-    for (const r of this.inFlight)
-      if (!r.headers && r.bodyBytes > 0 && now - r.sentAt < (r.bodyBytes / this.o.floorBytesPerSec) * 1000) return true;
+    for (const r of this.inFlight) if (now - r.lastProgress < this.bodyTimeMs(r)) return true;
     return false;
+  }
+
+  /** The time a request's body may take to go up at the floor rate: none once its headers came. */
+  private bodyTimeMs(r: InFlight): number {
+    return r.headers ? 0 : (r.bodyBytes / this.o.floorBytesPerSec) * 1000;
   }
 
   get gzipAccepted(): boolean | null {
@@ -198,7 +202,7 @@ export class Line {
     let quiet = false;
     for (const r of this.inFlight) {
       const silent = now - r.lastProgress;
-      const allowance = r.headers ? 0 : (r.bodyBytes / this.o.floorBytesPerSec) * 1000;
+      const allowance = this.bodyTimeMs(r);
       if (silent > this.o.stallMs + allowance) {
         r.abort(lineError(`no sign of life for ${Math.round(silent / 1000)} s`));
         this.onGaveUp?.(r.path);
@@ -331,7 +335,6 @@ export class Line {
     const entry: InFlight = {
       path,
       bodyBytes,
-      sentAt: this.o.now(),
       lastProgress: this.o.now(),
       headers: false,
       abort: (reason) => {
