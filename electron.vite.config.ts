@@ -74,6 +74,8 @@ export default defineConfig(({ command }) => ({
     ],
     // The dev server pre-bundles PouchDB with esbuild: the same redirect there.
     optimizeDeps: { esbuildOptions: { plugins: [attachmentMd5Esbuild] } },
+    // The replica writer's worker bundles the adapter too (renderer/data/store/replicaWorker.ts).
+    worker: { plugins: () => [attachmentMd5Plugin()] },
     base: './',
     build: {
       outDir: r('./out/renderer'),

@@ -1118,6 +1118,8 @@ async function serveBenchPage(outDir: string, o: { withApp?: boolean; minify?: b
       __APP_VERSION__: JSON.stringify(o.withApp ? (process.env['npm_package_version'] ?? 'bench') : 'bench'),
     },
     plugins: o.withApp ? [react(), attachmentMd5Plugin()] : [attachmentMd5Plugin()],
+    // The replica writer's worker bundles the adapter too (renderer/data/store/replicaWorker.ts).
+    worker: { plugins: () => [attachmentMd5Plugin()] },
     build: {
       outDir,
       emptyOutDir: true,

@@ -53,7 +53,8 @@ describe('strict durability of event appends (real IndexedDB in Chromium)', () =
   });
 
   it('documents downloaded from a server are written relaxed; the desk’s appends, even meanwhile, stay strict', async () => {
-    const office = await openOfficeDb('ALM01', { name: 'durability_download' });
+    // The window's own write of them (as when the replica writer's worker cannot start).
+    const office = await openOfficeDb('ALM01', { name: 'durability_download', replicaWorker: false });
     dbs.push(office.db);
     const rec = recordTransactions();
     const downloaded = Array.from({ length: 20 }, (_, i) => ({
@@ -85,5 +86,24 @@ describe('strict durability of event appends (real IndexedDB in Chromium)', () =
     expect(again.seen.filter((s) => s.db === '_pouch_durability_download').map((s) => s.durability)).toEqual([
       'strict',
     ]);
+  });
+
+  it('with the replica writer’s worker, the window opens no relaxed write, and its appends meanwhile are strict', async () => {
+    const office = await openOfficeDb('ALM01', { name: 'durability_worker' });
+    const rec = recordTransactions();
+    const downloaded = Array.from({ length: 20 }, (_, i) => ({
+      _id: `evt:D${i}:1:D9`,
+      _rev: `1-${'a'.repeat(31)}${i % 10}`,
+      n: i,
+    }));
+    await Promise.all([office.writeReplicated(downloaded), takeNumber(office)]);
+    rec.stop();
+    const mine = rec.seen.filter((s) => s.db === '_pouch_durability_worker');
+    // The device document's writes, here; the downloaded documents', on the worker's thread.
+    expect(mine.length).toBeGreaterThanOrEqual(1);
+    expect(mine.map((s) => s.durability)).toEqual(mine.map(() => 'strict'));
+    expect((await office.db.allDocs({ startkey: 'evt:', endkey: 'evt:\ufff0' })).rows).toHaveLength(20);
+    await office.close();
+    await new PouchDB('durability_worker', { adapter: 'indexeddb' }).destroy();
   });
 });

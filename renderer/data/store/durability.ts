@@ -56,14 +56,11 @@ export function enforceStrictDurability(isStrict: (dbName: string) => boolean): 
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the right `this` below
   const original = proto.transaction as TransactionFn;
   const patched: TransactionFn = function (storeNames, mode, options) {
-    const strict = mode === 'readwrite' && (proto[PATCHED]?.(this.name) ?? false) && !proto[RELAXED]?.get(this.name);
-    if (!strict) return original.call(this, storeNames, mode, options);
-    const tx = original.call(
-      this,
-      storeNames,
-      mode,
-      options?.durability === undefined ? { ...options, durability: 'strict' } : options,
-    );
+    if (mode !== 'readwrite' || !(proto[PATCHED]?.(this.name) ?? false))
+      return original.call(this, storeNames, mode, options);
+    // A relaxed write (relaxedWhile) keeps the browser's default; its abort's cause is kept all the same.
+    const strict = !proto[RELAXED]?.get(this.name) && options?.durability === undefined;
+    const tx = original.call(this, storeNames, mode, strict ? { ...options, durability: 'strict' } : options);
     const name = this.name;
     tx.addEventListener('abort', () => {
       if (tx.error) abortCauses().set(name, { error: tx.error, at: Date.now() });

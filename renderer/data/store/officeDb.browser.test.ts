@@ -1,10 +1,20 @@
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { takeNumber } from '../../../tests/fixtures/deviceNumbers';
-import { openOfficeDb, REPLICATED_SLICE_DOCS, type OfficeDb } from './officeDb';
+import {
+  openOfficeDb,
+  REPLICATED_SLICE_DOCS,
+  WORKER_SLICE_DOCS,
+  type OfficeDb,
+  type ReplicatedSlice,
+} from './officeDb';
+import { PouchDB } from './pouch';
 
 const opened: OfficeDb[] = [];
 afterEach(async () => {
-  for (const o of opened.splice(0)) await o.db.destroy();
+  for (const o of opened.splice(0)) {
+    await o.close().catch(() => undefined);
+    await new PouchDB(o.name, { adapter: 'indexeddb' }).destroy();
+  }
 });
 
 describe('office database on IndexedDB', () => {
@@ -46,75 +56,86 @@ describe('office database on IndexedDB', () => {
     expect((await o.device()).desk).toBe('D03');
   });
 
-  describe("a download's write (writeReplicated) goes in slices", () => {
+  describe.each([
+    { where: 'on the window’s thread', replicaWorker: false as const, slice: REPLICATED_SLICE_DOCS },
+    { where: 'on the replica writer’s worker', replicaWorker: undefined, slice: WORKER_SLICE_DOCS },
+  ])("a download's write (writeReplicated) goes in slices, $where", ({ replicaWorker, slice }) => {
     const downloaded = (n: number): object[] =>
       Array.from({ length: n }, (_, i) => ({
         _id: `evt:D${String(i).padStart(4, '0')}:1:D9`,
         _rev: `1-${String(i).padStart(32, 'a')}`,
         n: i,
       }));
-    /**
-     * The sizes of the downloaded documents' `bulkDocs` calls on the database from now on (the one
-     * way into its store; PouchDB's own `put`s of `_local` documents pass through it too, uncounted).
-     */
-    function recordWrites(o: OfficeDb, fail?: (call: number) => boolean): number[] {
-      const sizes: number[] = [];
-      const db = o.db as unknown as { bulkDocs: (...args: unknown[]) => unknown };
-      const original = db.bulkDocs.bind(db);
-      db.bulkDocs = (...args) => {
-        const [docs, opts] = args;
-        if (!Array.isArray(docs) || (opts as { new_edits?: boolean } | undefined)?.new_edits !== false)
-          return original(...args);
-        sizes.push(docs.length);
-        return fail?.(sizes.length) ? Promise.reject(new Error('disk gone')) : original(...args);
-      };
-      return sizes;
-    }
-
-    it('of REPLICATED_SLICE_DOCS by default, every document stored', async () => {
-      const o = await openOfficeDb('ALM01', { name: 'office_t5' });
+    let seq = 0;
+    const open = async (replicatedSlice?: number): Promise<OfficeDb> => {
+      const o = await openOfficeDb('ALM01', {
+        name: `office_s${String(++seq)}_${replicaWorker === false ? 'w' : 'k'}`,
+        ...(replicatedSlice ? { replicatedSlice } : {}),
+        ...(replicaWorker === false ? { replicaWorker } : {}),
+      });
       opened.push(o);
-      const sizes = recordWrites(o);
-      const n = REPLICATED_SLICE_DOCS * 2 + 7;
-      await o.writeReplicated(downloaded(n));
-      expect(sizes).toEqual([REPLICATED_SLICE_DOCS, REPLICATED_SLICE_DOCS, 7]);
+      return o;
+    };
+    /** The sizes of the slices written (told after each, as a first download's tracking is). */
+    const recorder = (): { sizes: number[]; onSlice: (s: ReplicatedSlice) => void } => {
+      const sizes: number[] = [];
+      return { sizes, onSlice: (s) => sizes.push(s.docs) };
+    };
+
+    it('of the default size, every document stored', async () => {
+      const o = await open();
+      const { sizes, onSlice } = recorder();
+      const n = slice * 2 + 7;
+      await o.writeReplicated(downloaded(n), undefined, onSlice);
+      expect(sizes).toEqual([slice, slice, 7]);
       expect((await o.db.allDocs()).rows).toHaveLength(n);
     });
 
     it('the checkpoint after them is written only once every slice is stored', async () => {
-      const o = await openOfficeDb('ALM01', { name: 'office_t6', replicatedSlice: 4 });
-      opened.push(o);
-      const sizes = recordWrites(o);
+      const o = await open(4);
+      const { sizes, onSlice } = recorder();
       let storedAtCheckpoint = -1;
-      await o.writeReplicated(downloaded(10), async () => {
-        storedAtCheckpoint = (await o.db.allDocs()).rows.length;
-      });
+      await o.writeReplicated(
+        downloaded(10),
+        async () => {
+          storedAtCheckpoint = (await o.db.allDocs()).rows.length;
+        },
+        onSlice,
+      );
       expect(sizes).toEqual([4, 4, 2]);
       expect(storedAtCheckpoint).toBe(10);
     });
 
     it('a slice that fails stops the write: neither the slices after it nor the checkpoint', async () => {
-      const o = await openOfficeDb('ALM01', { name: 'office_t7', replicatedSlice: 4 });
-      opened.push(o);
-      const sizes = recordWrites(o, (call) => call === 2);
+      const o = await open(4);
+      const { sizes, onSlice } = recorder();
       let checkpointed = false;
+      // The second slice holds a document with no revision, which cannot be written as it is on a server.
+      const docs = downloaded(10);
+      docs[5] = { _id: 'evt:NOREV:1:D9', n: 5 };
       await expect(
-        o.writeReplicated(downloaded(10), () => {
-          checkpointed = true;
-          return Promise.resolve();
-        }),
-      ).rejects.toThrow('disk gone');
-      expect(sizes).toEqual([4, 4]);
+        o.writeReplicated(
+          docs,
+          () => {
+            checkpointed = true;
+            return Promise.resolve();
+          },
+          onSlice,
+        ),
+      ).rejects.toThrow();
+      expect(sizes).toEqual([4]);
       expect(checkpointed).toBe(false);
       expect((await o.db.allDocs()).rows).toHaveLength(4);
+      // The replica goes on: a write after the failure is counted as it should be.
+      await o.db.put({ _id: 'evt:AFTER:1:D1' });
+      expect((await o.db.info()).doc_count).toBe(5);
     });
 
     it('an append asked for during a long write goes between two slices, not after them all', async () => {
-      const o = await openOfficeDb('ALM01', { name: 'office_t8', replicatedSlice: 4 });
-      opened.push(o);
-      const sizes = recordWrites(o);
+      const o = await open(4);
+      const { sizes, onSlice } = recorder();
       let writtenBeforeAppend = -1;
-      const write = o.writeReplicated(downloaded(12));
+      const write = o.writeReplicated(downloaded(12), undefined, onSlice);
       // Asked for once the first slice is under way.
       await new Promise((resolve) => setTimeout(resolve, 0));
       const append = takeNumber(o).then(() => (writtenBeforeAppend = sizes.length));
@@ -129,9 +150,8 @@ describe('office database on IndexedDB', () => {
     });
 
     it('goes on while the window’s timers are held (a hidden window’s are, to the next whole second)', async () => {
-      const o = await openOfficeDb('ALM01', { name: 'office_t9', replicatedSlice: 4 });
-      opened.push(o);
-      const sizes = recordWrites(o);
+      const o = await open(4);
+      const { sizes, onSlice } = recorder();
       // Timers held until the write is done, released after (also when the test fails on its
       // timeout, which Vitest keeps with timers of its own): nothing else is lost.
       const held: (() => void)[] = [];
@@ -145,7 +165,7 @@ describe('office database on IndexedDB', () => {
         held.push(fn);
         return 0;
       }) as unknown as typeof setTimeout;
-      await o.writeReplicated(downloaded(12));
+      await o.writeReplicated(downloaded(12), undefined, onSlice);
       release();
       expect(sizes).toEqual([4, 4, 4]);
       expect((await o.db.allDocs()).rows).toHaveLength(12);

@@ -1,28 +1,14 @@
 import type { ChainHead } from '@shared/audit';
 import { officeDbName } from '@shared/couch';
-import { enforceStrictDurability, isPouchDbNamed, pouchIdbName, relaxedWhile, takeAbortCause } from './durability';
+import { enforceStrictDurability, isPouchDbNamed, pouchIdbName, relaxedWhile } from './durability';
+import { DataError, toDataError } from './dataError';
+
+export { DataError, toDataError };
 import type { DeskKeys } from '../seal/deskKeys';
 import { DEFAULT_ADAPTER, PouchDB, type LocalAdapter } from './pouch';
 import { checkSealKey, sealDatabase, sealKeyMatches, type SealCheck } from '../seal/sealedDb';
-
-/** A data-layer failure the UI can translate (`data:errors.<code>`). */
-export class DataError extends Error {
-  constructor(
-    readonly code:
-      | 'storage.openTimeout'
-      | 'storage.quotaExceeded'
-      | 'storage.failed'
-      | 'device.conflict'
-      /** The unlocked desk key does not open this replica (docs/threat-model.md §5). */
-      | 'key.wrong'
-      /** An attachment's bytes are not the ones its event records (a forged revision). */
-      | 'attachment.mismatch',
-    cause?: unknown,
-  ) {
-    super(code, { cause });
-    this.name = 'DataError';
-  }
-}
+import { replicaWorker, startReplicaWriter, type ReplicaWriter } from './replicaWriter';
+import { announceWrite } from './writes';
 
 /** This desk's identity and counters: a `_local` document, never replicated. */
 export interface DeviceDoc {
@@ -70,30 +56,6 @@ async function acrossTabs<T>(lock: string, task: () => Promise<T>): Promise<T> {
   return locks ? await locks.request(lock, task) : await task();
 }
 
-function isQuotaError(e: unknown): boolean {
-  const name = (e as { name?: unknown } | null)?.name;
-  const raw = (e as { message?: unknown } | null)?.message;
-  const message = typeof raw === 'string' ? raw : '';
-  return name === 'QuotaExceededError' || /quota/i.test(message);
-}
-
-/**
- * Maps storage failures to translatable errors; everything else passes through. `dbName` is the
- * office database the failure came from: PouchDB reports an aborted IndexedDB transaction (a full
- * disk) as `unknown_error` without its cause, which the durability patch keeps for it.
- */
-export function toDataError(e: unknown, dbName?: string): unknown {
-  if (e instanceof DataError) return e;
-  if (dbName !== undefined && (e as { name?: unknown } | null)?.name === 'unknown_error') {
-    const cause = takeAbortCause(pouchIdbName(dbName));
-    if (cause) return toDataError(cause);
-  }
-  if (isQuotaError(e)) return new DataError('storage.quotaExceeded', e);
-  const name = (e as { name?: unknown } | null)?.name;
-  if (name === 'InvalidStateError' || name === 'UnknownError') return new DataError('storage.failed', e);
-  return e;
-}
-
 export interface OfficeDb {
   readonly db: PouchDB.Database;
   readonly name: string;
@@ -116,8 +78,10 @@ export interface OfficeDb {
    * Writes documents downloaded from a server as they are there (`new_edits: false`), then `after`
    * (a `_local` checkpoint), with relaxed durability (they are on the server already: durability.ts
    * `relaxedWhile`), in the queue the desk's own appends take, so that those stay strict.
-   * Written in slices of `REPLICATED_SLICE_DOCS` (one `bulkDocs`, one IndexedDB transaction each),
-   * the window's thread let go between them; `after` runs once every slice is stored, never before.
+   * Written by the replica writer's worker (replicaWriter.ts) in slices of `WORKER_SLICE_DOCS`, or,
+   * where it cannot start, on the window's thread in slices of `REPLICATED_SLICE_DOCS`, the thread let
+   * go between them (one `bulkDocs`, one IndexedDB transaction each); `after` runs once every slice is
+   * stored, never before.
    * `onSlice` is told the replica's update sequence around each slice (the empty one too), in the
    * queue: what lies between two slices was written by someone else (the desk's own appends).
    */
@@ -159,6 +123,14 @@ export interface ReplicatedSlice {
  */
 export const REPLICATED_SLICE_DOCS = 500;
 
+/**
+ * Documents per `bulkDocs` when the replica writer's worker writes them (replicaWriter.ts): its
+ * slices hold no window, so they are a first download's whole batch, one IndexedDB transaction,
+ * where each transaction costs IndexedDB's backend a share of its own; the desk's own appends
+ * asked for meanwhile wait for the slice (a second or so), as they waited for a window's slice.
+ */
+export const WORKER_SLICE_DOCS = 2000;
+
 /** At least one slice, the empty one included: `after` needs a turn even with nothing to write. */
 function slicesOf<T>(items: readonly T[], size: number): T[][] {
   if (items.length === 0) return [[]];
@@ -199,6 +171,11 @@ export async function openOfficeDb(
     keys?: DeskKeys;
     /** Documents per `bulkDocs` of `writeReplicated` (REPLICATED_SLICE_DOCS): the bench compares sizes. */
     replicatedSlice?: number;
+    /**
+     * The replica writer's worker (replicaWriter.ts), started at the first download's first write;
+     * `false` writes on the window's thread (as when the worker cannot start).
+     */
+    replicaWorker?: (() => Worker) | false;
   } = {},
 ): Promise<OfficeDb> {
   const name = opts.name ?? officeDbName(office);
@@ -215,7 +192,20 @@ export async function openOfficeDb(
   }
 
   const newId = opts.newDeviceId ?? (() => crypto.randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase());
-  const sliceDocs = Math.max(1, opts.replicatedSlice ?? REPLICATED_SLICE_DOCS);
+  const adapter = opts.adapter ?? DEFAULT_ADAPTER;
+  const workerFactory =
+    opts.replicaWorker ?? (typeof Worker === 'function' && adapter === 'indexeddb' ? replicaWorker : false);
+  const sliceDocs = (onWorker: boolean): number =>
+    Math.max(1, opts.replicatedSlice ?? (onWorker ? WORKER_SLICE_DOCS : REPLICATED_SLICE_DOCS));
+  /** The worker, once a download's first write has started it; null: the window writes. */
+  let writer: Promise<ReplicaWriter | null> | null = null;
+  const replicaWriter = (): Promise<ReplicaWriter | null> =>
+    (writer ??= workerFactory
+      ? startReplicaWriter(db, opts.keys ?? null, workerFactory).catch((e: unknown) => {
+          console.warn('replica writer did not start; writing downloads on the window thread', e);
+          return null;
+        })
+      : Promise.resolve(null));
   // One writer of the device document per process: callers are queued, not raced.
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -299,13 +289,26 @@ export async function openOfficeDb(
       };
       // Each slice queued on its own (an append asked for meanwhile goes between two, strict), one
       // after the other; a slice that fails stops the rest, and `after` goes with the last.
-      const slices = slicesOf(docs, sliceDocs);
+      const worker = docs.length > 0 && workerFactory ? await replicaWriter() : null;
+      const slices = slicesOf(docs, sliceDocs(worker !== null));
       for (let i = 0; i < slices.length; i++) {
         const last = i === slices.length - 1;
+        const slice = slices[i] ?? [];
+        if (worker) {
+          await serial(async () => {
+            const written = slice.length > 0 ? await worker.write(slice) : null;
+            if (written) announceWrite(db);
+            if (last) await after?.();
+            if (onSlice) {
+              const end = last && after ? await seq() : (written?.after ?? (await seq()));
+              onSlice({ before: written?.before ?? end, after: end, docs: slice.length });
+            }
+          });
+          continue;
+        }
         if (i > 0) await yieldToWindow();
         await serial(() =>
           relaxedWhile(pouchIdbName(name), async () => {
-            const slice = slices[i] ?? [];
             const before = onSlice ? await seq() : 0;
             await writeSlice(slice);
             if (last) await after?.();
@@ -314,6 +317,11 @@ export async function openOfficeDb(
         );
       }
     },
-    close: () => db.close(),
+    close: async () => {
+      const started = writer;
+      writer = null;
+      await (await started)?.close();
+      await db.close();
+    },
   };
 }

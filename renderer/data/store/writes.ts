@@ -8,6 +8,8 @@ type AnyFn = (...args: unknown[]) => unknown;
 interface Watched {
   listeners: Set<Listener>;
   channel: BroadcastChannel | null;
+  /** Tells this window's listeners, and other windows', of a write made here. */
+  written: () => void;
 }
 const watched = new WeakMap<PouchDB.Database, Watched>();
 
@@ -17,13 +19,20 @@ const watched = new WeakMap<PouchDB.Database, Watched>();
  * thread (its IndexedDB adapter has no other way): through a new desk's download that was each
  * event read once more than needed (issue 13). Every write of this window goes through the
  * instance's `bulkDocs` (`put` and `remove` do, and the replicator writes with it), which is
- * wrapped once per instance as the sealed layer wraps it (sealedDb.ts); another window's writes
- * arrive as a message on a channel named after the database.
+ * wrapped once per instance as the sealed layer wraps it (sealedDb.ts); a first download's, written
+ * by the replica writer's worker, are announced by the window once each slice is stored
+ * (`announceWrite`); another window's writes arrive as a message on a channel named after the database.
  */
 export function onWrites(db: PouchDB.Database, listener: Listener): () => void {
   let w = watched.get(db);
   if (!w) {
-    w = { listeners: new Set(), channel: null };
+    const made: Watched = { listeners: new Set(), channel: null, written: () => undefined };
+    made.written = () => {
+      tell(made, 'here');
+      // Other windows' listeners (only while one listens here: the channel is theirs too).
+      made.channel?.postMessage(null);
+    };
+    w = made;
     watched.set(db, w);
     wrapBulkDocs(db, w);
   }
@@ -42,6 +51,14 @@ export function onWrites(db: PouchDB.Database, listener: Listener): () => void {
   };
 }
 
+/**
+ * Tells of a write this window had made on another connection (the replica writer's worker,
+ * replicaWriter.ts), as of one through the instance: its listeners read the replica anew.
+ */
+export function announceWrite(db: PouchDB.Database): void {
+  watched.get(db)?.written();
+}
+
 const channelName = (db: PouchDB.Database): string => `kense:writes:${db.name}`;
 
 function tell(w: Watched, where: WrittenWhere): void {
@@ -51,11 +68,7 @@ function tell(w: Watched, where: WrittenWhere): void {
 function wrapBulkDocs(db: PouchDB.Database, w: Watched): void {
   const target = db as unknown as Record<string, AnyFn>;
   const bulkDocs = (target['bulkDocs'] as AnyFn).bind(db);
-  const written = (): void => {
-    tell(w, 'here');
-    // Other windows' listeners (only while one listens here: the channel is theirs too).
-    w.channel?.postMessage(null);
-  };
+  const written = (): void => w.written();
   target['bulkDocs'] = (...args: unknown[]) => {
     const last = args[args.length - 1];
     if (typeof last === 'function') {

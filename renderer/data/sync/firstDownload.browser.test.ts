@@ -91,9 +91,12 @@ async function addHistory(remote: PouchDB.Database, n: number): Promise<void> {
   await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
 }
 
-async function localOffice(): Promise<OfficeDb> {
-  const office = await openOfficeDb('ALM01', { name: `fd_${Math.random().toString(36).slice(2, 8)}` });
-  cleanup.push(() => office.db.destroy());
+async function localOffice(opts: { replicaWorker?: false } = {}): Promise<OfficeDb> {
+  const office = await openOfficeDb('ALM01', { name: `fd_${Math.random().toString(36).slice(2, 8)}`, ...opts });
+  cleanup.push(async () => {
+    await office.close();
+    await new PouchDB(office.name, { adapter: 'indexeddb' }).destroy();
+  });
   return office;
 }
 
@@ -166,7 +169,8 @@ describe('a first download (real server, real IndexedDB)', () => {
     expect(seen[seen.length - 1]).toMatchObject({ apps: 5, docs: 14, openDone: true });
   });
 
-  it('writes each fetched batch into the replica in slices, so no write holds the window for long', async () => {
+  /** A history larger than a window's slice, and what the window's own `bulkDocs` wrote of a first download. */
+  async function downloadHistory(office: OfficeDb): Promise<{ fetched: number[]; written: number[] }> {
     const { remote } = await serverOffice();
     // A history larger than a slice: 300 closed applications of four events (1,200 in all).
     const history: Record<string, unknown>[] = [];
@@ -180,7 +184,6 @@ describe('a first download (real server, real IndexedDB)', () => {
       );
     }
     await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
-    const office = await localOffice();
     const fetched = requested(remote, (docs) => docs.length);
     // Every write of downloaded documents goes through the replica's bulkDocs (new_edits: false).
     const written: number[] = [];
@@ -195,11 +198,28 @@ describe('a first download (real server, real IndexedDB)', () => {
     // The default batches (2,000 events per _bulk_get): the history comes in one request.
     expect(await firstDownload(office, remote)).toBe('done');
     expect(Math.max(...fetched)).toBeGreaterThan(REPLICATED_SLICE_DOCS);
+    expect(await revisions(office.db)).toEqual(await revisions(remote));
+    expect(await isFirstDownloadDone(office.db)).toBe(true);
+    return { fetched, written };
+  }
+
+  it('writes the downloaded documents on the replica writer’s worker: none through the window', async () => {
+    const office = await localOffice();
+    const { written } = await downloadHistory(office);
+    expect(written).toEqual([]);
+    // The window's connection reads what the worker wrote, and writes after it.
+    const info = await office.db.info();
+    expect(info.doc_count).toBe(14 + 1200);
+    await office.db.put({ _id: 'evt:MINE:1:D1', n: 1 });
+    expect((await office.db.info()).doc_count).toBe(14 + 1200 + 1);
+  });
+
+  it('without the worker, writes each fetched batch in slices, so no write holds the window for long', async () => {
+    const office = await localOffice({ replicaWorker: false });
+    const { written } = await downloadHistory(office);
     expect(Math.max(...written)).toBeLessThanOrEqual(REPLICATED_SLICE_DOCS);
     // Each revision once: the office's 14 documents, one conflicting revision, the history.
     expect(written.reduce((a, b) => a + b, 0)).toBe(14 + 1 + 1200);
-    expect(await revisions(office.db)).toEqual(await revisions(remote));
-    expect(await isFirstDownloadDone(office.db)).toBe(true);
   });
 
   it('fetches scans a few per request, so that no answer holds hundreds of them', async () => {

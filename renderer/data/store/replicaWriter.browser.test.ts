@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openOfficeDb, type OfficeDb } from './officeDb';
+import { PouchDB } from './pouch';
+import { onWrites } from './writes';
+
+const opened: OfficeDb[] = [];
+afterEach(async () => {
+  for (const o of opened.splice(0)) {
+    await o.close().catch(() => undefined);
+    await new PouchDB(o.name, { adapter: 'indexeddb' }).destroy();
+  }
+});
+
+async function office(opts: Parameters<typeof openOfficeDb>[1] = {}): Promise<OfficeDb> {
+  const o = await openOfficeDb('ALM01', { name: `rw_${Math.random().toString(36).slice(2, 8)}`, ...opts });
+  opened.push(o);
+  return o;
+}
+
+/** Downloaded events (as `_bulk_get` gives them: a revision and its history). */
+const downloaded = (from: number, n: number): object[] =>
+  Array.from({ length: n }, (_, i) => {
+    const k = from + i;
+    const hash = k.toString(16).padStart(32, '0');
+    return {
+      _id: `evt:S${String(k).padStart(6, '0')}:1:D9`,
+      _rev: `1-${hash}`,
+      _revisions: { start: 1, ids: [hash] },
+      k,
+    };
+  });
+
+/** The replica as a new connection reads it from the disk: what the stored metadata says, and what is there. */
+async function reopened(
+  name: string,
+): Promise<{ docCount: number; seq: number | string; rows: number; changes: number }> {
+  const db = new PouchDB(`${name}`, { adapter: 'indexeddb' });
+  try {
+    const info = await db.info();
+    const all = await db.allDocs({ limit: 0 });
+    const changes = await db.changes({ since: 0 });
+    return { docCount: info.doc_count, seq: info.update_seq, rows: all.total_rows, changes: changes.results.length };
+  } finally {
+    await db.close();
+  }
+}
+
+describe('the replica writer (a worker writing downloaded documents beside the window)', () => {
+  it('the window’s writes during a download take turns with the worker’s slices: nothing lost, the sequence whole', async () => {
+    const o = await office({ replicatedSlice: 400 });
+    const told = vi.fn();
+    onWrites(o.db, told);
+    let done = false;
+    const download = o.writeReplicated(downloaded(0, 2000)).finally(() => (done = true));
+    // The desk's own writes meanwhile, not queued behind the download: puts, `_local` documents, a
+    // deletion, asked for all through it (a few every 2 ms, until its last slice is written).
+    const own: Promise<unknown>[] = [];
+    let i = 0;
+    while (!done) {
+      const n = i++;
+      own.push(o.db.put({ _id: `evt:MINE${String(n).padStart(4, '0')}:1:D1`, n }));
+      if (n % 5 === 0) own.push(o.db.put({ _id: `_local/mark${String(n)}`, n }));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const gone = await o.db.put({ _id: 'evt:GONE:1:D1' });
+    own.push(o.db.remove('evt:GONE:1:D1', gone.rev));
+    await Promise.all([download, ...own]);
+    const info = await o.db.info();
+    // 2,000 downloaded, the own ones, one deleted (not counted); every write a sequence number of its own.
+    expect(i).toBeGreaterThan(5);
+    expect(info.doc_count).toBe(2000 + i);
+    expect(info.update_seq).toBe(2000 + i + 2);
+    expect((await o.db.allDocs({ limit: 0 })).total_rows).toBe(2000 + i);
+    // The window's listeners heard of the worker's slices (five of them) besides its own writes.
+    expect(told.mock.calls.length).toBeGreaterThanOrEqual(5 + i + 2);
+    // What is stored agrees with what the window counted.
+    const before = await o.db.get('evt:S001999:1:D9');
+    expect(before).toMatchObject({ k: 1999 });
+    await o.close();
+    expect(await reopened(o.name)).toEqual({
+      docCount: 2000 + i,
+      seq: 2000 + i + 2,
+      rows: 2000 + i,
+      changes: 2000 + i + 1,
+    });
+  });
+
+  it('reports a slice the replica refuses as the write’s failure, and the window writes on after it', async () => {
+    const o = await office();
+    await o.writeReplicated(downloaded(0, 10));
+    // A document without a revision cannot be written as it is on a server.
+    await expect(o.writeReplicated([{ _id: 'evt:BAD:1:D9', k: 1 }])).rejects.toThrow();
+    await o.db.put({ _id: 'evt:AFTER:1:D1' });
+    await o.writeReplicated(downloaded(10, 10));
+    expect((await o.db.info()).doc_count).toBe(21);
+  });
+
+  it('writes on the window’s thread when the worker cannot start', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const o = await office({
+      replicaWorker: () =>
+        new Worker(URL.createObjectURL(new Blob(['throw new Error("no")'], { type: 'text/javascript' }))),
+    });
+    await o.writeReplicated(downloaded(0, 30));
+    expect((await o.db.info()).doc_count).toBe(30);
+    expect(warn).toHaveBeenCalled();
+    warn.mockRestore();
+  });
+});

@@ -1,0 +1,182 @@
+import type { DeskKeys } from '../seal/deskKeys';
+import { DataError } from './dataError';
+import type { PouchDB } from './pouch';
+import type { ReplicaReply, ReplicaRequest } from './replicaWorker';
+
+/**
+ * The window's side of the replica writer (replicaWorker.ts): a downloaded slice goes to the
+ * worker, which writes it on its own connection to the office database.
+ *
+ * Two connections may not write at once, nor one write on the update sequence it read before the
+ * other wrote (the `indexeddb` adapter keeps it in memory per connection: the second write would
+ * reuse sequence numbers, its transaction abort, or the stored count go back). So the window's
+ * writes — every one reaches the adapter's `_bulkDocs`, `_purge` or `_doCompaction` — are gated
+ * (`gateWrites`): none starts while a slice is being written, and a slice waits for those under
+ * way. The worker reopens its connection before a slice when the window wrote since its last one,
+ * and after every slice, which closes the window's connection; PouchDB reopens it at its next use
+ * and reads the sequence anew. Reads are never held: a read started on the closing connection
+ * finishes on it (IndexedDB lets a closing connection's transactions run), a later one reopens.
+ */
+
+/** Writers of one replica: the window's writes share it; a worker's slice has it alone. */
+class WriteGate {
+  private shared = 0;
+  private exclusive: Promise<void> | null = null;
+  private drained: (() => void)[] = [];
+  /** A window write has finished since the worker's last slice. */
+  windowWrote = true;
+
+  async window<T>(task: () => Promise<T>): Promise<T> {
+    while (this.exclusive) await this.exclusive;
+    this.shared++;
+    try {
+      return await task();
+    } finally {
+      this.windowWrote = true;
+      if (--this.shared === 0) for (const wake of this.drained.splice(0)) wake();
+    }
+  }
+
+  async alone<T>(task: () => Promise<T>): Promise<T> {
+    while (this.exclusive) await this.exclusive;
+    let release = (): void => undefined;
+    this.exclusive = new Promise<void>((resolve) => (release = resolve));
+    try {
+      while (this.shared > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+      return await task();
+    } finally {
+      this.exclusive = null;
+      release();
+    }
+  }
+}
+
+type Callback = (err: unknown, res?: unknown) => void;
+type AdapterFn = (...args: unknown[]) => unknown;
+
+/** The adapter's writing entry points: PouchDB's public writes (and its replicator's) all end in one of them. */
+const WRITES = ['_bulkDocs', '_purge', '_doCompaction'] as const;
+
+function gateWrites(db: PouchDB.Database, gate: WriteGate): void {
+  const target = db as unknown as Record<string, AdapterFn | undefined>;
+  for (const name of WRITES) {
+    const original = target[name]?.bind(db);
+    if (!original) continue;
+    target[name] = (...args: unknown[]) => {
+      const cb = args[args.length - 1] as Callback;
+      void gate
+        .window(
+          () =>
+            new Promise<void>((resolve) => {
+              original(...args.slice(0, -1), (err: unknown, res?: unknown) => {
+                resolve();
+                cb(err, res);
+              });
+            }),
+        )
+        .catch((e: unknown) => cb(e));
+    };
+  }
+}
+
+export const replicaWorker = (): Worker =>
+  new Worker(new URL('./replicaWorker.ts', import.meta.url), { type: 'module', name: 'kense-replica' });
+
+/** A slice as the replica's update sequence saw it, before and after. */
+export interface WrittenSlice {
+  before: number | string;
+  after: number | string;
+}
+
+export interface ReplicaWriter {
+  /** Writes downloaded documents as they are (`new_edits: false`) in one transaction, off the window's thread. */
+  write(docs: object[]): Promise<WrittenSlice>;
+  close(): Promise<void>;
+}
+
+class WriterFailed extends Error {
+  constructor(
+    message: string,
+    name: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/**
+ * Starts the worker for the office database `db` (opened by the window, sealed with `keys` if any)
+ * and gates the window's writes to it. Rejects when the worker cannot start: the caller writes on
+ * the window's thread instead.
+ */
+export async function startReplicaWriter(
+  db: PouchDB.Database,
+  keys: DeskKeys | null,
+  create: () => Worker = replicaWorker,
+): Promise<ReplicaWriter> {
+  const worker = create();
+  let next = 1;
+  const pending = new Map<
+    number,
+    { resolve: (r: Extract<ReplicaReply, { ok: true }>) => void; reject: (e: Error) => void }
+  >();
+  let broken: Error | null = null;
+  const fail = (e: Error): void => {
+    if (broken) return;
+    broken = e;
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+    worker.terminate();
+  };
+  worker.addEventListener('message', (e: MessageEvent<ReplicaReply>) => {
+    const reply = e.data;
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (reply.ok) p.resolve(reply);
+    else p.reject(reply.code ? new DataError(reply.code) : new WriterFailed(reply.message, reply.name, reply.status));
+  });
+  worker.addEventListener('error', (e) =>
+    fail(new WriterFailed(e.message || 'the replica writer failed', 'WriterFailed')),
+  );
+  worker.addEventListener('messageerror', () =>
+    fail(new WriterFailed('a message to the replica writer failed', 'WriterFailed')),
+  );
+  type Request = ReplicaRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+  const call = (req: Request): Promise<Extract<ReplicaReply, { ok: true }>> =>
+    new Promise((resolve, reject) => {
+      if (broken) return reject(broken);
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...req, id });
+    });
+  try {
+    await call({ type: 'init', name: db.name, keys });
+  } catch (e) {
+    worker.terminate();
+    throw e;
+  }
+  const gate = new WriteGate();
+  gateWrites(db, gate);
+  return {
+    write: (docs) =>
+      gate.alone(async () => {
+        const windowWrote = gate.windowWrote;
+        gate.windowWrote = false;
+        try {
+          const r = await call({ type: 'write', docs, windowWrote });
+          return { before: r.before ?? 0, after: r.after ?? 0 };
+        } catch (e) {
+          // Whether the worker reopened after the failure is not known: it reopens before its next slice.
+          gate.windowWrote = true;
+          throw e;
+        }
+      }),
+    close: async () => {
+      if (broken) return;
+      await gate.alone(() => call({ type: 'close' }).catch(() => undefined));
+      fail(new WriterFailed('the replica writer is closed', 'WriterClosed'));
+    },
+  };
+}
