@@ -7,7 +7,8 @@
  *
  * Behind the facade, by concern (none imports a feature):
  * - `store/`: the office replica (PouchDB over IndexedDB, `officeDb.ts`, the one writer of replicated
- *   documents) and the read model (Dexie, `readModel.ts`), durability, the desks of this computer.
+ *   documents; a first download's written on a worker, `replicaWriter.ts`) and the read model
+ *   (Dexie, `readModel.ts`), durability, the desks of this computer.
  * - `seal/`: the desk keys, the envelope, sealing of the replica (`sealedDb.ts`) and of read-model
  *   rows with their blind index (`sealedRows.ts`, `blindIndex.ts`).
  * - `projection/`: events folded into read-model rows, in batches, in a worker (`projector.ts`,

@@ -10,9 +10,9 @@ import { openReadModel, type ReadModel } from '../store/readModel';
  * window's thread never waits on the workflow engine, WebCrypto or a large Dexie transaction.
  * Started by projectionHost.ts with the desk's keys (CryptoKeys are structured-cloneable: they
  * arrive non-extractable, as they left), the catalogue's service definitions and the calendar.
- * It reads nothing from the office database: the desk's thread is the replica's one writer and
- * reader (PouchDB's indexeddb adapter keeps its sequence in memory per connection), and hands
- * the stored events over.
+ * It reads nothing from the office database: the desk's thread is the replica's reader and hands
+ * the stored events over (a second connection costs each side a reopen whenever the other writes:
+ * PouchDB's indexeddb adapter keeps its sequence in memory per connection; store/replicaWriter.ts).
  */
 
 /** What the fold is made from (project.ts `makeProjectFn`): the catalogue's services and the calendar. */

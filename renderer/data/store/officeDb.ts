@@ -289,7 +289,10 @@ export async function openOfficeDb(
       };
       // Each slice queued on its own (an append asked for meanwhile goes between two, strict), one
       // after the other; a slice that fails stops the rest, and `after` goes with the last.
-      const worker = docs.length > 0 && workerFactory ? await replicaWriter() : null;
+      const started = docs.length > 0 && workerFactory ? await replicaWriter() : null;
+      // A worker that died (its slice failed, and was reported) leaves the rest to the window; the
+      // window reopened its connection after each slice the worker finished, so it has read them.
+      const worker = started?.alive ? started : null;
       const slices = slicesOf(docs, sliceDocs(worker !== null));
       for (let i = 0; i < slices.length; i++) {
         const last = i === slices.length - 1;

@@ -13,14 +13,16 @@ import { PouchDB } from './pouch';
  * everything else, and the two take turns (replicaWriter.ts says how).
  *
  * The `indexeddb` adapter keeps the database's update sequence and document count in memory per
- * connection, read when it opens. So each write here starts and ends by reopening this connection
- * with a new version (`_freshen`): the reopen reads what the window wrote since; the new version
- * closes the window's connection, which PouchDB reopens at its next use, reading what was written here.
+ * connection, read when it opens. So this connection is reopened with a new version (`_freshen`)
+ * after every write here, and before one when the window wrote since (`freshen`): the reopen reads
+ * what the window wrote; the new version closes the window's connection, which the window reopens
+ * at once, reading what was written here (replicaWriter.ts).
  */
 
 export type ReplicaRequest =
   | { id: number; type: 'init'; name: string; keys: DeskKeys | null }
-  | { id: number; type: 'write'; docs: object[]; windowWrote: boolean }
+  | { id: number; type: 'freshen' }
+  | { id: number; type: 'write'; docs: object[] }
   | { id: number; type: 'close' };
 
 export type ReplicaReply =
@@ -41,18 +43,19 @@ let db: PouchDB.Database | null = null;
 let dbName = '';
 let queue: Promise<void> = Promise.resolve();
 
-async function write(
-  docs: object[],
-  windowWrote: boolean,
-): Promise<{ before: number | string; after: number | string }> {
+function opened(): PouchDB.Database {
   if (!db) throw new Error('replica worker: not initialised');
-  const own = db as unknown as Freshen;
-  if (windowWrote) await own._freshen();
-  const before = (await db.info()).update_seq;
+  return db;
+}
+
+async function write(docs: object[]): Promise<{ before: number | string; after: number | string }> {
+  const replica = opened();
+  const own = replica as unknown as Freshen;
+  const before = (await replica.info()).update_seq;
   try {
     if (docs.length > 0) {
       const results = await relaxedWhile(pouchIdbName(dbName), () =>
-        (db as PouchDB.Database).bulkDocs(docs as PouchDB.Core.PutDocument<object>[], { new_edits: false }),
+        replica.bulkDocs(docs as PouchDB.Core.PutDocument<object>[], { new_edits: false }),
       );
       const failed = results.find((r): r is PouchDB.Core.Error => 'error' in r && r.error === true);
       if (failed) throw Object.assign(new Error(String(failed.message ?? failed.name)), failed);
@@ -61,7 +64,7 @@ async function write(
     // Even after a failure: the window's next read or write must see what this one did write.
     await own._freshen();
   }
-  return { before, after: (await db.info()).update_seq };
+  return { before, after: (await replica.info()).update_seq };
 }
 
 async function handle(req: ReplicaRequest): Promise<Omit<Extract<ReplicaReply, { ok: true }>, 'id'>> {
@@ -74,8 +77,11 @@ async function handle(req: ReplicaRequest): Promise<Omit<Extract<ReplicaReply, {
       if (req.keys) sealDatabase(db, req.keys);
       await db.info();
       return { ok: true };
+    case 'freshen':
+      await (opened() as unknown as Freshen)._freshen();
+      return { ok: true };
     case 'write':
-      return { ok: true, ...(await write(req.docs, req.windowWrote)) };
+      return { ok: true, ...(await write(req.docs)) };
     case 'close':
       await db?.close();
       db = null;

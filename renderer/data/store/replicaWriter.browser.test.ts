@@ -85,6 +85,36 @@ describe('the replica writer (a worker writing downloaded documents beside the w
     });
   });
 
+  it('the window’s reads during a download never fail, however the worker’s reopenings fall', async () => {
+    const o = await office({ replicatedSlice: 20 });
+    let done = false;
+    const download = o.writeReplicated(downloaded(0, 1500)).finally(() => (done = true));
+    const failures: unknown[] = [];
+    let reads = 0;
+    // Readers as the desk has them: a document, a page of ids, the changes since some point, the count.
+    const reader = async (k: number): Promise<void> => {
+      while (!done) {
+        try {
+          if (k === 0)
+            await o.db.get('_local/device').catch((e: { status?: number }) => {
+              if (e.status !== 404) throw e;
+            });
+          else if (k === 1) await o.db.allDocs({ limit: 20 });
+          else if (k === 2) await o.db.changes({ since: 0, limit: 20 });
+          else await o.db.info();
+          reads++;
+        } catch (e) {
+          failures.push(e);
+        }
+        if (reads % 7 === 0) await new Promise((r) => setTimeout(r, 0));
+      }
+    };
+    await Promise.all([download, reader(0), reader(1), reader(2), reader(3)]);
+    expect(failures).toEqual([]);
+    expect(reads).toBeGreaterThan(30);
+    expect((await o.db.info()).doc_count).toBe(1500);
+  });
+
   it('reports a slice the replica refuses as the write’s failure, and the window writes on after it', async () => {
     const o = await office();
     await o.writeReplicated(downloaded(0, 10));
@@ -93,6 +123,23 @@ describe('the replica writer (a worker writing downloaded documents beside the w
     await o.db.put({ _id: 'evt:AFTER:1:D1' });
     await o.writeReplicated(downloaded(10, 10));
     expect((await o.db.info()).doc_count).toBe(21);
+  });
+
+  it('a worker that dies fails its slice, and the window writes the next download itself', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    // Starts as the writer does, then dies at its first slice.
+    const dying = `self.onmessage = (e) => {
+      if (e.data.type === 'write') throw new Error('worker gone');
+      self.postMessage({ id: e.data.id, ok: true });
+    };`;
+    const o = await office({
+      replicaWorker: () => new Worker(URL.createObjectURL(new Blob([dying], { type: 'text/javascript' }))),
+    });
+    await expect(o.writeReplicated(downloaded(0, 30))).rejects.toThrow('worker gone');
+    await o.writeReplicated(downloaded(0, 30));
+    await o.db.put({ _id: 'evt:AFTER:1:D1' });
+    expect((await o.db.info()).doc_count).toBe(31);
+    warn.mockRestore();
   });
 
   it('writes on the window’s thread when the worker cannot start', async () => {

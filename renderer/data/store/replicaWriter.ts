@@ -12,10 +12,13 @@ import type { ReplicaReply, ReplicaRequest } from './replicaWorker';
  * reuse sequence numbers, its transaction abort, or the stored count go back). So the window's
  * writes — every one reaches the adapter's `_bulkDocs`, `_purge` or `_doCompaction` — are gated
  * (`gateWrites`): none starts while a slice is being written, and a slice waits for those under
- * way. The worker reopens its connection before a slice when the window wrote since its last one,
- * and after every slice, which closes the window's connection; PouchDB reopens it at its next use
- * and reads the sequence anew. Reads are never held: a read started on the closing connection
- * finishes on it (IndexedDB lets a closing connection's transactions run), a later one reopens.
+ * way. The worker reopens its connection with a new version before a slice when the window wrote
+ * since its last one, and after every slice; a new version closes the window's connection, which
+ * the window reopens at once (`reopen`), reading the sequence anew, before the worker may start
+ * another. Reads are never held: one under way finishes on the closing connection (IndexedDB lets
+ * its transactions run), a later one waits for the reopen. What must not happen is a new version
+ * while the window is still reopening: PouchDB would hand the closed connection to the reads
+ * waiting for it, which would fail — hence one reopen awaited after each.
  */
 
 /** Writers of one replica: the window's writes share it; a worker's slice has it alone. */
@@ -91,6 +94,8 @@ export interface WrittenSlice {
 export interface ReplicaWriter {
   /** Writes downloaded documents as they are (`new_edits: false`) in one transaction, off the window's thread. */
   write(docs: object[]): Promise<WrittenSlice>;
+  /** False once the worker has died or been closed: the caller writes on the window's thread from then on. */
+  readonly alive: boolean;
   close(): Promise<void>;
 }
 
@@ -151,8 +156,17 @@ export async function startReplicaWriter(
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...req, id });
     });
+  /** The window's connection reopened after the worker's new version (see above), whatever the worker's answer. */
+  const reopen = async <T>(answer: Promise<T>): Promise<T> => {
+    try {
+      return await answer;
+    } finally {
+      await db.info().catch(() => undefined);
+    }
+  };
   try {
-    await call({ type: 'init', name: db.name, keys });
+    // The worker's first open is a new version too.
+    await reopen(call({ type: 'init', name: db.name, keys }));
   } catch (e) {
     worker.terminate();
     throw e;
@@ -160,12 +174,15 @@ export async function startReplicaWriter(
   const gate = new WriteGate();
   gateWrites(db, gate);
   return {
+    get alive() {
+      return broken === null;
+    },
     write: (docs) =>
       gate.alone(async () => {
-        const windowWrote = gate.windowWrote;
+        if (gate.windowWrote) await reopen(call({ type: 'freshen' }));
         gate.windowWrote = false;
         try {
-          const r = await call({ type: 'write', docs, windowWrote });
+          const r = await reopen(call({ type: 'write', docs }));
           return { before: r.before ?? 0, after: r.after ?? 0 };
         } catch (e) {
           // Whether the worker reopened after the failure is not known: it reopens before its next slice.
