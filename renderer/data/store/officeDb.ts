@@ -145,7 +145,7 @@ function slicesOf<T>(items: readonly T[], size: number): T[][] {
  * background throttling, on by default in Electron), which would hold every slice of a download
  * left to run behind another window. `scheduler.yield` (Chromium 129+) or a posted message is not held.
  */
-function yieldToWindow(): Promise<void> {
+export function yieldToWindow(): Promise<void> {
   const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
   if (typeof scheduler?.yield === 'function') return scheduler.yield();
   return new Promise((resolve) => {

@@ -326,6 +326,29 @@ describe('a first download (real server, real IndexedDB)', () => {
     }
   });
 
+  it('a page longer than the window takes in one go is taken in pieces, each application whole', async () => {
+    const { remote } = await serverOffice();
+    // 700 applications of four events (2,800 rows and the office's 12): a page of 3,000 holds them
+    // all, in two pieces, with applications whose rows the pieces' boundary parts.
+    const more: Record<string, unknown>[] = [];
+    for (let i = 0; i < 700; i++) {
+      const appId = `PIECE${String(i).padStart(3, '0')}`;
+      more.push(
+        event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
+        event(appId, 'step_done', { stepId: 's1' }),
+        event(appId, 'step_done', { stepId: 's2' }),
+        event(appId, 'issued', { stepId: 's3' }),
+      );
+    }
+    await remote.bulkDocs(more as PouchDB.Core.PutDocument<object>[]);
+    const grouped = await queryDeskView<AppSummary>(remote, 'group=true');
+    for (const pageRows of [3000, 1000]) {
+      const { summaries, revisionsOf } = await readServerEvents(remote, pageRows);
+      expect(summaries).toEqual(grouped.rows.map((r) => ({ key: r.key, value: r.value })));
+      expect(revisionsOf.all()).toHaveLength(2800 + 13);
+    }
+  });
+
   it('through its line, a request silent through a cut is given up: the download fails (the next server or the live sync goes on) instead of waiting for ever', async () => {
     const { remote: direct } = await serverOffice();
     const office = await localOffice();
