@@ -89,7 +89,7 @@ describe('strict durability of event appends (real IndexedDB in Chromium)', () =
   });
 
   it('with the replica writer’s worker, the window opens no relaxed write, and its appends meanwhile are strict', async () => {
-    const office = await openOfficeDb('ALM01', { name: 'durability_worker' });
+    const office = await openOfficeDb('ALM01', { name: 'durability_worker', replicatedSlice: 4 });
     const rec = recordTransactions();
     const downloaded = Array.from({ length: 20 }, (_, i) => ({
       _id: `evt:D${i}:1:D9`,

@@ -289,7 +289,11 @@ export async function openOfficeDb(
       };
       // Each slice queued on its own (an append asked for meanwhile goes between two, strict), one
       // after the other; a slice that fails stops the rest, and `after` goes with the last.
-      const started = docs.length > 0 && workerFactory ? await replicaWriter() : null;
+      // The worker from the first write longer than a window's slice: a smaller one (a new desk's
+      // staff directory, a field laptop's few applications) holds the window no longer than a slice
+      // does, where a worker's start costs its bundle's load and a reopening of the database.
+      const started =
+        workerFactory && (writer !== null || docs.length > sliceDocs(false)) ? await replicaWriter() : null;
       // A worker that died (its slice failed, and was reported) leaves the rest to the window; the
       // window reopened its connection after each slice the worker finished, so it has read them.
       const worker = started?.alive ? started : null;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openOfficeDb, type OfficeDb } from './officeDb';
 import { PouchDB } from './pouch';
+import { replicaWorker } from './replicaWriter';
 import { onWrites } from './writes';
 
 const opened: OfficeDb[] = [];
@@ -46,6 +47,25 @@ async function reopened(
 }
 
 describe('the replica writer (a worker writing downloaded documents beside the window)', () => {
+  it('starts for a write longer than a window’s slice, not for a smaller one', async () => {
+    let started = 0;
+    const o = await office({
+      replicatedSlice: 10,
+      replicaWorker: () => {
+        started++;
+        return replicaWorker();
+      },
+    });
+    await o.writeReplicated(downloaded(0, 10));
+    expect(started).toBe(0);
+    await o.writeReplicated(downloaded(10, 11));
+    expect(started).toBe(1);
+    // Once started, it takes every download's write, small ones too.
+    await o.writeReplicated(downloaded(21, 1));
+    expect(started).toBe(1);
+    expect((await o.db.info()).doc_count).toBe(22);
+  });
+
   it('the window’s writes during a download take turns with the worker’s slices: nothing lost, the sequence whole', async () => {
     const o = await office({ replicatedSlice: 400 });
     const told = vi.fn();
@@ -116,7 +136,7 @@ describe('the replica writer (a worker writing downloaded documents beside the w
   });
 
   it('reports a slice the replica refuses as the write’s failure, and the window writes on after it', async () => {
-    const o = await office();
+    const o = await office({ replicatedSlice: 4 });
     await o.writeReplicated(downloaded(0, 10));
     // A document without a revision cannot be written as it is on a server.
     await expect(o.writeReplicated([{ _id: 'evt:BAD:1:D9', k: 1 }])).rejects.toThrow();
@@ -133,6 +153,7 @@ describe('the replica writer (a worker writing downloaded documents beside the w
       self.postMessage({ id: e.data.id, ok: true });
     };`;
     const o = await office({
+      replicatedSlice: 4,
       replicaWorker: () => new Worker(URL.createObjectURL(new Blob([dying], { type: 'text/javascript' }))),
     });
     await expect(o.writeReplicated(downloaded(0, 30))).rejects.toThrow('worker gone');
@@ -145,6 +166,7 @@ describe('the replica writer (a worker writing downloaded documents beside the w
   it('writes on the window’s thread when the worker cannot start', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const o = await office({
+      replicatedSlice: 4,
       replicaWorker: () =>
         new Worker(URL.createObjectURL(new Blob(['throw new Error("no")'], { type: 'text/javascript' }))),
     });
