@@ -29,6 +29,7 @@ import type { PouchDB } from './store/pouch';
 import { localNumberMemory, NumberGuard, numberMemoryKey, type NumberMemoryStore } from './sync/numberGuard';
 import { makeProjectFn } from './projection/project';
 import { inlineProjection, workerProjection, type ProjectionRunner } from './projection/projectionHost';
+import { docsInRanges } from './store/docsInRanges';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projection/projector';
 import { dropOldReadModels, openReadModel, type ReadModel } from './store/readModel';
 import { staffRowOf, standingOf } from './read/staff';
@@ -129,13 +130,21 @@ export class Desk {
     const now = config.now ?? Date.now;
     const keys = config.keys;
     const project = makeProjectFn(catalogue, calendar);
-    const inline = (): ProjectionRunner => inlineProjection(model, project, keys);
+    const inline = (): ProjectionRunner =>
+      inlineProjection(model, project, keys, (ranges) => docsInRanges(office.db, ranges));
     // Off the window's thread wherever a worker can start; on it otherwise (and said so).
     const runner =
       config.projection === 'inline' || typeof Worker === 'undefined'
         ? inline()
         : await workerProjection(
-            { modelName: name, keys, services: catalogue.services, calendar },
+            {
+              modelName: name,
+              keys,
+              services: catalogue.services,
+              calendar,
+              // Its events read in the worker, where the worker can read the adapter's store.
+              ...((office.db as { adapter?: string }).adapter === 'indexeddb' ? { replicaName: office.name } : {}),
+            },
             inline,
             config.projection,
           ).catch((e: unknown) => {

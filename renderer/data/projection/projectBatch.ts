@@ -21,6 +21,7 @@ import {
   type StaffRow,
 } from '../store/readModel';
 import { openDoc } from '../seal/sealedDb';
+import type { RangeReader } from '../store/docsInRanges';
 import { sealProjection, type SealedProjection } from '../seal/sealedRows';
 import { isAssigneeUnknown, loadDirectory } from '../read/staff';
 import { pickVerified, type LeafDoc } from './verifiedEvents';
@@ -67,6 +68,14 @@ export interface ProjectionBatch {
    * or built again from every fact if it was left stale (`rebuild`, at the end of a catch-up).
    */
   reportDays?: 'defer' | 'rebuild';
+}
+
+/**
+ * A page of changes as the projector hands it over when the runner reads the replica itself
+ * (`BatchProjector.applyChanged`): the applications it names, not their events.
+ */
+export interface ChangedBatch extends Omit<ProjectionBatch, 'apps' | 'scan'> {
+  appIds: string[];
 }
 
 /** Where a rebuild's scan over the events by id has got to: resumed there after a reload. */
@@ -200,6 +209,26 @@ export class BatchProjector {
   /** Purged applications out of the read model, in turn with the batches (the one writer). */
   drop(appIds: readonly string[]): Promise<void> {
     return dropApplications(this.model, appIds);
+  }
+
+  /**
+   * Reads these applications' stored events (`read`: one transaction for the page) and applies them
+   * as one batch. An application holding an event in conflict is not read here (its other leaves
+   * take PouchDB's revision tree): its id is returned, and then neither its rows nor the page's
+   * checkpoint are written — the caller reads it and applies it with the checkpoint.
+   */
+  async applyChanged(batch: ChangedBatch, read: RangeReader): Promise<string[]> {
+    const { appIds, checkpoint, ...rest } = batch;
+    const ranges = await read(appIds.map(appEventRange));
+    const apps: AppEvents[] = [];
+    const pending: string[] = [];
+    appIds.forEach((appId, i) => {
+      const events = ranges[i];
+      if (events) apps.push({ appId, events, leaves: [] });
+      else pending.push(appId);
+    });
+    await this.apply({ ...rest, apps, ...(pending.length === 0 && checkpoint !== undefined ? { checkpoint } : {}) });
+    return pending;
   }
 
   async apply(batch: ProjectionBatch): Promise<void> {

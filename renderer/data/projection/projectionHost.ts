@@ -1,4 +1,5 @@
-import { BatchProjector, type ProjectionBatch } from './projectBatch';
+import { BatchProjector, type ChangedBatch, type ProjectionBatch } from './projectBatch';
+import type { RangeReader } from '../store/docsInRanges';
 import type { ProjectFn } from './projector';
 import type { ProjectionInit, ProjectionReply, ProjectionRequest, ProjectSource } from './projectionWorker';
 import type { ReadModel } from '../store/readModel';
@@ -7,6 +8,11 @@ import type { ReadModel } from '../store/readModel';
 export interface ProjectionRunner {
   readonly where: 'worker' | 'inline';
   apply(batch: ProjectionBatch): Promise<void>;
+  /**
+   * A page of changes by application (BatchProjector.applyChanged): the runner reads their events
+   * itself; those it leaves (a conflict) are returned, for the caller to read and `apply`.
+   */
+  applyChanged(batch: ChangedBatch): Promise<string[]>;
   /**
    * Folds from the next batch on with another catalogue or calendar: `project` on this thread, the
    * same made from `source` in the worker (a function cannot be posted).
@@ -17,12 +23,21 @@ export interface ProjectionRunner {
   close(): void;
 }
 
-/** On this thread: tests with a stand-in fold, and where no worker can start. */
-export function inlineProjection(model: ReadModel, project: ProjectFn, keys: ProjectionInit['keys']): ProjectionRunner {
+/**
+ * On this thread: tests with a stand-in fold, and where no worker can start. `read` reads the
+ * replica's events for `applyChanged` (docsInRanges.ts on the window's connection).
+ */
+export function inlineProjection(
+  model: ReadModel,
+  project: ProjectFn,
+  keys: ProjectionInit['keys'],
+  read: RangeReader,
+): ProjectionRunner {
   const batches = new BatchProjector(model, project, keys);
   return {
     where: 'inline',
     apply: (batch) => batches.apply(batch),
+    applyChanged: (batch) => batches.applyChanged(batch, read),
     setProject: (p) => {
       batches.setProject(p);
       return Promise.resolve();
@@ -55,7 +70,7 @@ export async function workerProjection(
 ): Promise<ProjectionRunner> {
   const worker = create();
   let next = 1;
-  const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (left: string[]) => void; reject: (e: Error) => void }>();
   let broken: Error | null = null;
   let replacement: ProjectionRunner | null = null;
   /** The fold a replacement on this thread must use: the latest one set. */
@@ -73,15 +88,15 @@ export async function workerProjection(
     const p = pending.get(reply.id);
     if (!p) return;
     pending.delete(reply.id);
-    if (reply.ok) p.resolve();
+    if (reply.ok) p.resolve(reply.left ?? []);
     else p.reject(new WorkerFailed(reply.message, reply.name));
   });
   worker.addEventListener('error', (e) => fail(new WorkerFailed(e.message || 'the projection worker failed')));
   worker.addEventListener('messageerror', () => fail(new WorkerFailed('a message to the projection worker failed')));
   // Each kind of request without its id.
   type Request = ProjectionRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
-  const call = (req: Request): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
+  const call = (req: Request): Promise<string[]> =>
+    new Promise<string[]>((resolve, reject) => {
       if (broken) return reject(broken);
       const id = next++;
       pending.set(id, { resolve, reject });
@@ -100,7 +115,8 @@ export async function workerProjection(
     apply: async (batch) => {
       if (!broken) {
         try {
-          return await call({ type: 'apply', batch });
+          await call({ type: 'apply', batch });
+          return;
         } catch (e) {
           // A batch the worker refused (a storage error) is the projector's to report; a dead
           // worker is replaced.
@@ -109,11 +125,22 @@ export async function workerProjection(
       }
       return (await replace()).apply(batch);
     },
+    applyChanged: async (batch) => {
+      if (!broken) {
+        try {
+          return await call({ type: 'applyChanged', batch });
+        } catch (e) {
+          if (!broken) throw e;
+        }
+      }
+      return (await replace()).applyChanged(batch);
+    },
     setProject: async (project, source) => {
       latest = { project, source };
       if (!broken) {
         try {
-          return await call({ type: 'project', source });
+          await call({ type: 'project', source });
+          return;
         } catch (e) {
           if (!broken) throw e;
         }
@@ -123,7 +150,8 @@ export async function workerProjection(
     drop: async (appIds) => {
       if (!broken) {
         try {
-          return await call({ type: 'drop', appIds: [...appIds] });
+          await call({ type: 'drop', appIds: [...appIds] });
+          return;
         } catch (e) {
           if (!broken) throw e;
         }

@@ -2,6 +2,7 @@ import { DEFAULT_CALENDAR } from '@shared/calendar';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PouchDB } from '../store/pouch';
+import { docsInRanges } from '../store/docsInRanges';
 import { Projector, type ProjectFn, type ProjectorOptions, type StoredEvent } from './projector';
 import { throwawayDeskKeys, type DeskKeys } from '../seal/deskKeys';
 import { inlineProjection, type ProjectionRunner } from './projectionHost';
@@ -125,10 +126,11 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
       Promise.all([model.applications.clear(), model.journal.clear(), model.meta.clear()]),
     );
     // The desk closes (or the window reloads) after two batches of the scan.
-    const real = inlineProjection(model, project, keys);
+    const real = inlineProjection(model, project, keys, (r) => docsInRanges(db, r));
     let batches = 0;
     const cut: ProjectionRunner = {
       where: 'inline',
+      applyChanged: (b) => real.applyChanged(b),
       apply: async (b) => {
         if (++batches > 2) throw new Error('closed');
         await real.apply(b);
@@ -147,6 +149,7 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
     const seen: string[] = [];
     const counting: ProjectionRunner = {
       where: 'inline',
+      applyChanged: (b) => real.applyChanged(b),
       apply: async (b) => {
         seen.push(...b.apps.map((a) => a.appId));
         await real.apply(b);
@@ -166,12 +169,13 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
     const noJournal: ProjectFn = (appId, events, now) => ({ ...project(appId, events, now), journal: [] });
     const { db, model, keys } = await setup();
     await db.bulkDocs(Array.from({ length: 600 }, (_, i) => ev(`F${i % 60}`, i < 60 ? 'registered' : 'note_added')));
-    const real = inlineProjection(model, project, keys);
+    const real = inlineProjection(model, project, keys, (r) => docsInRanges(db, r));
     const fresh: (boolean | undefined)[] = [];
     const recording = (limit = Infinity): ProjectionRunner => {
       let batches = 0;
       return {
         where: 'inline',
+        applyChanged: (b) => real.applyChanged(b),
         apply: async (b) => {
           if (b.apps.length > 0) {
             if (++batches > limit) throw new Error('closed');
@@ -282,15 +286,22 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
       return changes(opts);
     }) as typeof db.changes;
     // The first batch waits until released: a pass is running while the writes go on.
-    const inline = inlineProjection(model, project, keys);
+    const inline = inlineProjection(model, project, keys, (r) => docsInRanges(db, r));
     let release: () => void = () => undefined;
     const held = new Promise<void>((r) => (release = r));
     let batches = 0;
+    const gate = async (apps: number): Promise<void> => {
+      if (apps > 0 && batches++ === 0) await held;
+    };
     const gated: ProjectionRunner = {
       ...inline,
       apply: async (b) => {
-        if (b.apps.length > 0 && batches++ === 0) await held;
+        await gate(b.apps.length);
         return inline.apply(b);
+      },
+      applyChanged: async (b) => {
+        await gate(b.appIds.length);
+        return inline.applyChanged(b);
       },
     };
     const projector = new Projector(db, model, project, keys, () => 1000, { runner: gated });

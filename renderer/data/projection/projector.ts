@@ -8,7 +8,7 @@ import {
   KEY_CHECK,
   SCAN,
   type AppEvents,
-  type ProjectionBatch,
+  type ChangedBatch,
   type ScanMark,
   type StaffChange,
   type StoredDoc,
@@ -69,9 +69,11 @@ const seqOf = (seq: number | string): number => (typeof seq === 'number' ? seq :
  * `bulkDocs` (store/writes.ts) and reads the changes' ids from the adapter's index
  * (store/changedIds.ts): never a document it does not project.
  *
- * The work is split: this side (the desk's thread, the replica's one reader and writer) reads the
- * stored events in batches of thousands, each application's events whole; the runner (the
- * projection worker, projectionHost.ts) opens, folds, seals and writes them. An empty model (a
+ * The work is split: this side (the desk's thread) reads which applications changed, in pages of
+ * thousands; the runner (the projection worker, projectionHost.ts) reads their stored events whole
+ * on a connection of its own (store/replicaReader.ts), opens, folds, seals and writes them. An
+ * application with a conflict it leaves to this side, which reads it with its other leaves through
+ * PouchDB. A scan reads the events here and hands them over. An empty model (a
  * first start, a rebuild, a new read-model version) is filled by a scan of the events by id, so
  * each application is read and folded once, whatever order its events arrived in; the scan's
  * position is kept, and a reload resumes it. The office's staff directory (`staff:` documents)
@@ -112,7 +114,7 @@ export class Projector {
     private readonly now: () => number = () => Date.now(),
     opts: ProjectorOptions = {},
   ) {
-    this.runner = opts.runner ?? inlineProjection(model, project, keys);
+    this.runner = opts.runner ?? inlineProjection(model, project, keys, (ranges) => docsInRanges(db, ranges));
     this.changesPage = opts.changesPage ?? 2000;
     this.scanPage = opts.scanPage ?? 4000;
   }
@@ -206,8 +208,6 @@ export class Projector {
     const behind = total - (typeof since === 'number' ? since : Number.parseInt(String(since), 10) || 0);
     const reportDays = behind > REPORT_BULK ? 'defer' : undefined;
     if (reportDays) this.daysMaybeStale = true;
-    // Read ahead: the next batch is read while the runner writes this one (it writes them in order).
-    let writing: Promise<void> = Promise.resolve();
     for (;;) {
       const page = await changedIds(this.db, since, this.changesPage);
       this.readUpTo = Math.max(this.readUpTo, seqOf(page.lastSeq));
@@ -219,28 +219,28 @@ export class Projector {
         if (appId) appIds.add(appId);
         else if (isStaffDocId(id)) staffIds.push(id);
       }
-      const [apps, staff] = await Promise.all([this.readApps([...appIds]), this.readStaff(staffIds)]);
-      await writing;
-      const batch: ProjectionBatch = {
-        apps,
-        staff,
+      const common: Omit<ChangedBatch, 'appIds'> = {
         now: this.now(),
         checkpoint: page.lastSeq,
         ...(reportDays ? { reportDays } : {}),
       };
-      const count = page.ids.length;
-      writing = this.runner.apply(batch).then(() => {
-        processed += count;
-        onProgress?.({ processed: Math.min(processed, total), total });
+      // The runner reads the page's events (in the worker: neither their reading nor a copy to
+      // post them is this thread's); an application with a conflict comes back, read here with
+      // its leaves, and goes with the checkpoint. One page at a time: a page's checkpoint never
+      // goes before the applications it left.
+      const left = await this.runner.applyChanged({
+        ...common,
+        appIds: [...appIds],
+        staff: await this.readStaff(staffIds),
       });
-      // Observed at the next `await writing`; until then it must not count as unhandled.
-      writing.catch(() => undefined);
+      if (left.length > 0) await this.runner.apply({ ...common, apps: await this.readApps(left) });
+      processed += page.ids.length;
+      onProgress?.({ processed: Math.min(processed, total), total });
       since = page.lastSeq;
       // A short page is the end: what is written after it is announced by its write (or asked
       // for by its writer), and the next pass reads it.
       if (page.ids.length < this.changesPage) break;
     }
-    await writing;
     this.appliedUpTo = seqOf(since);
   }
 

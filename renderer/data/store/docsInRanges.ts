@@ -35,7 +35,15 @@ function singleLeaf(tree: RevTreePath[]): boolean {
 export async function docsInRanges(db: PouchDB.Database, ranges: readonly IdRange[]): Promise<(RangeDoc[] | null)[]> {
   const opening = ranges.length > 0 ? ownDocsTransaction(db) : null;
   if (!opening) return ranges.map(() => null);
-  const byId = (await opening).objectStore('docs').index('deleted,id');
+  return readRanges(await opening, ranges);
+}
+
+/** What `docsInRanges` reads, from any connection's read-only transaction on the adapter's `docs` store. */
+export type RangeReader = (ranges: readonly IdRange[]) => Promise<(RangeDoc[] | null)[]>;
+
+/** `docsInRanges` in a transaction already open (the projection worker's own connection: replicaReader.ts). */
+export async function readRanges(txn: IDBTransaction, ranges: readonly IdRange[]): Promise<(RangeDoc[] | null)[]> {
+  const byId = txn.objectStore('docs').index('deleted,id');
   // Issued together: IndexedDB answers them in order, within one snapshot.
   const reads = ranges.map(
     (r) => request(byId.getAll(IDBKeyRange.bound([0, r.startkey], [0, r.endkey]))) as Promise<StoredRow[]>,
