@@ -76,7 +76,13 @@ export interface ProjectionBatch {
  */
 export interface ChangedBatch extends Omit<ProjectionBatch, 'apps' | 'scan'> {
   appIds: string[];
+  /** The page after this one, whose events the runner may read while it writes this page's. */
+  next?: { appIds: string[]; checkpoint: number | string };
 }
+
+/** A page of changes as the read ahead knows it: the same applications up to the same sequence. */
+const pageKey = (appIds: readonly string[], checkpoint: number | string | undefined): string =>
+  `${String(checkpoint)}\n${appIds.join('\n')}`;
 
 /** Where a rebuild's scan over the events by id has got to: resumed there after a reload. */
 export interface ScanMark {
@@ -208,6 +214,8 @@ export class BatchProjector {
 
   /** Purged applications out of the read model, in turn with the batches (the one writer). */
   drop(appIds: readonly string[]): Promise<void> {
+    // A page read ahead may hold their events from before the purge.
+    this.readAhead = null;
     return dropApplications(this.model, appIds);
   }
 
@@ -218,8 +226,18 @@ export class BatchProjector {
    * checkpoint are written — the caller reads it and applies it with the checkpoint.
    */
   async applyChanged(batch: ChangedBatch, read: RangeReader): Promise<string[]> {
-    const { appIds, checkpoint, ...rest } = batch;
-    const ranges = await read(appIds.map(appEventRange));
+    const { appIds, checkpoint, next, ...rest } = batch;
+    const reading =
+      this.readAhead?.page === pageKey(appIds, checkpoint) ? this.readAhead.reads : read(appIds.map(appEventRange));
+    this.readAhead = null;
+    if (next) {
+      // Read from now: its ids and checkpoint were taken before, so whatever the page covers is
+      // in what this read finds (a later write has a later sequence, and a later page).
+      const reads = read(next.appIds.map(appEventRange));
+      reads.catch(() => undefined);
+      this.readAhead = { page: pageKey(next.appIds, next.checkpoint), reads };
+    }
+    const ranges = await reading;
     const apps: AppEvents[] = [];
     const pending: string[] = [];
     appIds.forEach((appId, i) => {
@@ -230,6 +248,9 @@ export class BatchProjector {
     await this.apply({ ...rest, apps, ...(pending.length === 0 && checkpoint !== undefined ? { checkpoint } : {}) });
     return pending;
   }
+
+  /** The next page of changes' events, read while this one is written (`applyChanged`). */
+  private readAhead: { page: string; reads: ReturnType<RangeReader> } | null = null;
 
   async apply(batch: ProjectionBatch): Promise<void> {
     const check = await blindIndex(this.keys.index).check();

@@ -2,7 +2,7 @@ import { DEFAULT_CALENDAR } from '@shared/calendar';
 import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PouchDB } from '../store/pouch';
-import { docsInRanges } from '../store/docsInRanges';
+import { docsInRanges, type RangeReader } from '../store/docsInRanges';
 import { Projector, type ProjectFn, type ProjectorOptions, type StoredEvent } from './projector';
 import { throwawayDeskKeys, type DeskKeys } from '../seal/deskKeys';
 import { inlineProjection, type ProjectionRunner } from './projectionHost';
@@ -326,6 +326,31 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
     await db.bulkDocs([ev('G21', 'registered'), ev('G21', 'resolution')]);
     await expect.poll(async () => (await model.applications.get('G21'))?.eventCount, { timeout: 10_000 }).toBe(2);
     expect(feeds).toEqual([]);
+  });
+
+  it('reads the next page of changes’ events while it writes this one, and each page once', async () => {
+    const { db, model, keys } = await setup();
+    const log: string[] = [];
+    const read: RangeReader = (ranges) => {
+      log.push(`read ${ranges.map((r) => r.startkey.split(':')[1]).join(',')}`);
+      return docsInRanges(db, ranges);
+    };
+    const inline = inlineProjection(model, project, keys, read);
+    const runner: ProjectionRunner = {
+      ...inline,
+      applyChanged: async (b) => {
+        const left = await inline.applyChanged(b);
+        log.push(`wrote ${b.appIds.join(',')}`);
+        return left;
+      },
+    };
+    const projector = new Projector(db, model, project, keys, () => 1000, { runner, changesPage: 2 });
+    // An emptied model is scanned first: its checkpoint, then the changes by pages of two.
+    await projector.catchUp();
+    for (const appId of ['K1', 'K2', 'K3', 'K4', 'K5']) await db.put(ev(appId, 'registered'));
+    await projector.catchUp();
+    expect(log).toEqual(['read K1,K2', 'read K3,K4', 'wrote K1,K2', 'read K5', 'wrote K3,K4', 'wrote K5']);
+    expect(await model.applications.count()).toBe(5);
   });
 
   it('an append followed by its writer’s catch-up takes one pass, not a second, empty one', async () => {

@@ -208,17 +208,26 @@ export class Projector {
     const behind = total - (typeof since === 'number' ? since : Number.parseInt(String(since), 10) || 0);
     const reportDays = behind > REPORT_BULK ? 'defer' : undefined;
     if (reportDays) this.daysMaybeStale = true;
-    for (;;) {
-      const page = await changedIds(this.db, since, this.changesPage);
-      this.readUpTo = Math.max(this.readUpTo, seqOf(page.lastSeq));
-      if (page.ids.length === 0) break;
+    const appsOf = (ids: readonly string[]): { appIds: string[]; staffIds: string[] } => {
       const appIds = new Set<string>();
       const staffIds: string[] = [];
-      for (const id of page.ids) {
+      for (const id of ids) {
         const appId = appIdOf(id);
         if (appId) appIds.add(appId);
         else if (isStaffDocId(id)) staffIds.push(id);
       }
+      return { appIds: [...appIds], staffIds };
+    };
+    let page = await changedIds(this.db, since, this.changesPage);
+    for (;;) {
+      this.readUpTo = Math.max(this.readUpTo, seqOf(page.lastSeq));
+      if (page.ids.length === 0) break;
+      // A short page is the end: what is written after it is announced by its write (or asked
+      // for by its writer), and the next pass reads it.
+      const full = page.ids.length >= this.changesPage;
+      // The next page's ids, so that the runner reads its events while it writes this one's.
+      const next = full ? await changedIds(this.db, page.lastSeq, this.changesPage) : null;
+      const { appIds, staffIds } = appsOf(page.ids);
       const common: Omit<ChangedBatch, 'appIds'> = {
         now: this.now(),
         checkpoint: page.lastSeq,
@@ -230,16 +239,16 @@ export class Projector {
       // goes before the applications it left.
       const left = await this.runner.applyChanged({
         ...common,
-        appIds: [...appIds],
+        appIds,
         staff: await this.readStaff(staffIds),
+        ...(next && next.ids.length > 0 ? { next: { appIds: appsOf(next.ids).appIds, checkpoint: next.lastSeq } } : {}),
       });
       if (left.length > 0) await this.runner.apply({ ...common, apps: await this.readApps(left) });
       processed += page.ids.length;
       onProgress?.({ processed: Math.min(processed, total), total });
       since = page.lastSeq;
-      // A short page is the end: what is written after it is announced by its write (or asked
-      // for by its writer), and the next pass reads it.
-      if (page.ids.length < this.changesPage) break;
+      if (!next) break;
+      page = next;
     }
     this.appliedUpTo = seqOf(since);
   }
