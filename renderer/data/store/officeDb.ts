@@ -86,6 +86,12 @@ export interface OfficeDb {
    * queue: what lies between two slices was written by someone else (the desk's own appends).
    */
   writeReplicated(docs: object[], after?: () => Promise<void>, onSlice?: (s: ReplicatedSlice) => void): Promise<void>;
+  /**
+   * Starts the replica writer's worker now if a download of `docs` documents will take it (as
+   * `writeReplicated` would at its first long write): its start (its bundle, a reopening of the
+   * database) is then not in the way of the first batch.
+   */
+  prepareDownload(docs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -197,6 +203,14 @@ export async function openOfficeDb(
     opts.replicaWorker ?? (typeof Worker === 'function' && adapter === 'indexeddb' ? replicaWorker : false);
   const sliceDocs = (onWorker: boolean): number =>
     Math.max(1, opts.replicatedSlice ?? (onWorker ? WORKER_SLICE_DOCS : REPLICATED_SLICE_DOCS));
+  /**
+   * Whether a write of `docs` downloaded documents goes to the worker: from the first one longer than
+   * a window's slice on. A smaller one (a new desk's staff directory, a field laptop's few
+   * applications) holds the window no longer than a slice does, where a worker's start costs its
+   * bundle's load and a reopening of the database.
+   */
+  const takesWorker = (docs: number): boolean =>
+    workerFactory !== false && (writer !== null || docs > sliceDocs(false));
   /** The worker, once a download's first write has started it; null: the window writes. */
   let writer: Promise<ReplicaWriter | null> | null = null;
   const replicaWriter = (): Promise<ReplicaWriter | null> =>
@@ -289,11 +303,7 @@ export async function openOfficeDb(
       };
       // Each slice queued on its own (an append asked for meanwhile goes between two, strict), one
       // after the other; a slice that fails stops the rest, and `after` goes with the last.
-      // The worker from the first write longer than a window's slice: a smaller one (a new desk's
-      // staff directory, a field laptop's few applications) holds the window no longer than a slice
-      // does, where a worker's start costs its bundle's load and a reopening of the database.
-      const started =
-        workerFactory && (writer !== null || docs.length > sliceDocs(false)) ? await replicaWriter() : null;
+      const started = takesWorker(docs.length) ? await replicaWriter() : null;
       // A worker that died (its slice failed, and was reported) leaves the rest to the window; the
       // window reopened its connection after each slice the worker finished, so it has read them.
       const worker = started?.alive ? started : null;
@@ -323,6 +333,9 @@ export async function openOfficeDb(
           }),
         );
       }
+    },
+    prepareDownload: async (docs) => {
+      if (takesWorker(docs)) await replicaWriter();
     },
     close: async () => {
       const started = writer;

@@ -595,7 +595,11 @@ export async function firstDownload(
     scansPerApp = apps.scansPerApp;
     const mine = only ? apps.summaries.filter((a) => only.has(a.key)) : apps.summaries;
     history.push(...mine.filter((a) => !isProbablyOpen(a.value)));
-    if (!only && apps.totalRows !== null) plan.expectEvents(apps.totalRows);
+    if (!only && apps.totalRows !== null) {
+      // The replica's writer started while the rest of the view is read, if the office needs it.
+      if (plan.events === 0) void office.prepareDownload(apps.totalRows);
+      plan.expectEvents(apps.totalRows);
+    }
     planned(
       mine.filter((a) => isProbablyOpen(a.value)),
       true,
