@@ -77,6 +77,21 @@ async function serverOffice(): Promise<{ remote: PouchDB.Database; open: string[
   return { remote, open, closed };
 }
 
+/** `n` closed applications of four events each (`<prefix>000`…), as the server takes them. */
+function closedOfFour(prefix: string, n: number): PouchDB.Core.PutDocument<object>[] {
+  const docs: PouchDB.Core.PutDocument<object>[] = [];
+  for (let i = 0; i < n; i++) {
+    const appId = `${prefix}${String(i).padStart(3, '0')}`;
+    docs.push(
+      event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
+      event(appId, 'step_done', { stepId: 's1' }),
+      event(appId, 'step_done', { stepId: 's2' }),
+      event(appId, 'issued', { stepId: 's3' }),
+    );
+  }
+  return docs;
+}
+
 /** `n` closed applications of three events each (PAST000…), after the open ones in the view's order. */
 async function addHistory(remote: PouchDB.Database, n: number): Promise<void> {
   const history: Record<string, unknown>[] = [];
@@ -173,17 +188,7 @@ describe('a first download (real server, real IndexedDB)', () => {
   async function downloadHistory(office: OfficeDb): Promise<{ fetched: number[]; written: number[] }> {
     const { remote } = await serverOffice();
     // A history larger than a slice: 300 closed applications of four events (1,200 in all).
-    const history: Record<string, unknown>[] = [];
-    for (let i = 0; i < 300; i++) {
-      const appId = `HIST${String(i).padStart(3, '0')}`;
-      history.push(
-        event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
-        event(appId, 'step_done', { stepId: 's1' }),
-        event(appId, 'step_done', { stepId: 's2' }),
-        event(appId, 'issued', { stepId: 's3' }),
-      );
-    }
-    await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
+    await remote.bulkDocs(closedOfFour('HIST', 300));
     const fetched = requested(remote, (docs) => docs.length);
     // Every write of downloaded documents goes through the replica's bulkDocs (new_edits: false).
     const written: number[] = [];
@@ -333,17 +338,7 @@ describe('a first download (real server, real IndexedDB)', () => {
     const { remote } = await serverOffice();
     // 700 applications of four events (2,800 rows and the office's 12): a page of 3,000 holds them
     // all, in two pieces, with applications whose rows the pieces' boundary parts.
-    const more: Record<string, unknown>[] = [];
-    for (let i = 0; i < 700; i++) {
-      const appId = `PIECE${String(i).padStart(3, '0')}`;
-      more.push(
-        event(appId, 'registered', { serviceId: 's', serviceVersion: '1', variantId: 'v' }),
-        event(appId, 'step_done', { stepId: 's1' }),
-        event(appId, 'step_done', { stepId: 's2' }),
-        event(appId, 'issued', { stepId: 's3' }),
-      );
-    }
-    await remote.bulkDocs(more as PouchDB.Core.PutDocument<object>[]);
+    await remote.bulkDocs(closedOfFour('PIECE', 700));
     const grouped = await queryDeskView<AppSummary>(remote, 'group=true');
     for (const pageRows of [3000, 1000]) {
       const { summaries, revisionsOf } = await readServerEvents(remote, pageRows);
