@@ -2,13 +2,13 @@ import type { ChainHead } from '@shared/audit';
 import { officeDbName } from '@shared/couch';
 import { enforceStrictDurability, isPouchDbNamed, pouchIdbName, relaxedWhile } from './durability';
 import { DataError, toDataError } from './dataError';
-
-export { DataError, toDataError };
 import type { DeskKeys } from '../seal/deskKeys';
 import { DEFAULT_ADAPTER, PouchDB, type LocalAdapter } from './pouch';
 import { checkSealKey, sealDatabase, sealKeyMatches, type SealCheck } from '../seal/sealedDb';
 import { replicaWorker, startReplicaWriter, type ReplicaWriter } from './replicaWriter';
 import { announceWrite } from './writes';
+
+export { DataError, toDataError };
 
 /** This desk's identity and counters: a `_local` document, never replicated. */
 export interface DeviceDoc {
@@ -178,8 +178,8 @@ export async function openOfficeDb(
     /** Documents per `bulkDocs` of `writeReplicated` (REPLICATED_SLICE_DOCS): the bench compares sizes. */
     replicatedSlice?: number;
     /**
-     * The replica writer's worker (replicaWriter.ts), started at the first download's first write;
-     * `false` writes on the window's thread (as when the worker cannot start).
+     * The replica writer's worker (replicaWriter.ts), started for a download longer than a window's
+     * slice; `false` writes on the window's thread (as when the worker cannot start).
      */
     replicaWorker?: (() => Worker) | false;
   } = {},
