@@ -4,6 +4,10 @@ import idbAdapter from 'pouchdb-adapter-idb';
 import indexeddbAdapter from 'pouchdb-adapter-indexeddb';
 import find from 'pouchdb-find';
 import replication from 'pouchdb-replication';
+import { guardRisingVersions } from './idbVersion';
+
+// The adapter's clock-made versions, never below the database's (idbVersion.ts): wherever it runs.
+if (typeof indexedDB !== 'undefined') guardRisingVersions(indexedDB);
 
 /**
  * PouchDB for the desk. The office database uses the `indexeddb` adapter: faster than the older
