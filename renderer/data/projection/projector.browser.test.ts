@@ -221,6 +221,52 @@ describe('projector (PouchDB changes → Dexie read model, in Chromium)', () => 
     expect(await model.journal.count()).toBe(0);
   });
 
+  it('a catch-up page of many applications, new and known, ends as the same model as one page each', async () => {
+    // Named applications (search tokens); a withdrawn one has no journal row and another name.
+    const named: ProjectFn = (appId, events, now) => {
+      const p = project(appId, events, now);
+      const withdrawn = events.some((e) => e.kind === 'withdrawn');
+      return {
+        ...p,
+        application: p.application && {
+          ...p.application,
+          searchText: [withdrawn ? `Отозвано ${appId}` : `Қайрат ${appId}`],
+        },
+        journal: withdrawn ? [] : p.journal,
+      };
+    };
+    const { db, keys } = await setup();
+    const models = [openReadModel(`${db.name}_a`), openReadModel(`${db.name}_b`)] as const;
+    cleanup.push(async () => {
+      for (const m of models) {
+        m.close();
+        await Dexie.delete(m.name);
+      }
+    });
+    // One page of all the changes (a batch of 80 applications asks which have rows), or one each.
+    const [large, single] = [
+      new Projector(db, models[0], named, keys, () => 1000, { changesPage: 1000 }),
+      new Projector(db, models[1], named, keys, () => 1000, { changesPage: 1 }),
+    ];
+    await db.bulkDocs(Array.from({ length: 40 }, (_, i) => ev(`K${i}`, 'registered')));
+    await Promise.all([large.catchUp(), single.catchUp()]);
+    expect(await models[0].journal.count()).toBe(40);
+    // Known applications withdrawn (their journal rows go, their tokens change), new ones registered.
+    await db.bulkDocs([
+      ...Array.from({ length: 40 }, (_, i) => ev(`K${i}`, 'withdrawn')),
+      ...Array.from({ length: 40 }, (_, i) => ev(`N${i}`, 'registered')),
+    ]);
+    await large.catchUp();
+    await single.catchUp();
+    const dump = await openedModelDump(models[0], keys);
+    expect(dump).toEqual(await openedModelDump(models[1], keys));
+    expect(dump.applications).toHaveLength(80);
+    expect(dump.journal.map((j) => j.appId).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `N${i}`).sort());
+    const tokensOf = (appId: string): string[] => dump.search.find((r) => r.appId === appId)?.tokens ?? [];
+    expect(tokensOf('K7')).not.toEqual(tokensOf('N7'));
+    expect(tokensOf('K7')).toHaveLength(tokensOf('N7').length);
+  });
+
   it('keys journal rows by their event id without its digest: a refold and a purge still remove them', async () => {
     const withDigest = (e: StoredEvent, i: number): StoredEvent => ({
       ...e,
