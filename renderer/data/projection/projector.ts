@@ -219,6 +219,7 @@ export class Projector {
       return { appIds: [...appIds], staffIds };
     };
     let page = await changedIds(this.db, since, this.changesPage);
+    let pageApps = appsOf(page.ids);
     for (;;) {
       this.readUpTo = Math.max(this.readUpTo, seqOf(page.lastSeq));
       if (page.ids.length === 0) break;
@@ -227,7 +228,8 @@ export class Projector {
       const full = page.ids.length >= this.changesPage;
       // The next page's ids, so that the runner reads its events while it writes this one's.
       const next = full ? await changedIds(this.db, page.lastSeq, this.changesPage) : null;
-      const { appIds, staffIds } = appsOf(page.ids);
+      const nextApps = next && appsOf(next.ids);
+      const { appIds, staffIds } = pageApps;
       const common: Omit<ChangedBatch, 'appIds'> = {
         now: this.now(),
         checkpoint: page.lastSeq,
@@ -241,14 +243,17 @@ export class Projector {
         ...common,
         appIds,
         staff: await this.readStaff(staffIds),
-        ...(next && next.ids.length > 0 ? { next: { appIds: appsOf(next.ids).appIds, checkpoint: next.lastSeq } } : {}),
+        ...(next && nextApps && next.ids.length > 0
+          ? { next: { appIds: nextApps.appIds, checkpoint: next.lastSeq } }
+          : {}),
       });
-      if (left.length > 0) await this.runner.apply({ ...common, apps: await this.readApps(left) });
+      if (left.length > 0) await this.runner.apply({ ...common, apps: await this.readLeft(left) });
       processed += page.ids.length;
       onProgress?.({ processed: Math.min(processed, total), total });
       since = page.lastSeq;
-      if (!next) break;
+      if (!next || !nextApps) break;
       page = next;
+      pageApps = nextApps;
     }
     this.appliedUpTo = seqOf(since);
   }
@@ -354,20 +359,18 @@ export class Projector {
   }
 
   /**
-   * Whole applications: a page's ranges read in one transaction (store/docsInRanges.ts); one that
-   * holds a conflict, or any on another adapter, through PouchDB, those reads issued together.
+   * The applications a runner left (an event in conflict), through PouchDB, which knows the
+   * revision tree's rules: each event with its other leaves, the reads issued together.
    */
-  private async readApps(appIds: string[]): Promise<AppEvents[]> {
-    const ranges = await docsInRanges(this.db, appIds.map(appEventRange));
-    const events = ranges as (StoredDoc[] | null)[];
-    const asked = appIds.flatMap((appId, i) => (events[i] ? [] : [i]));
-    for (let k = 0; k < asked.length; k += READS_AT_ONCE)
-      await Promise.all(
-        asked.slice(k, k + READS_AT_ONCE).map(async (i) => {
-          events[i] = await this.readEvents(appIds[i] ?? '');
-        }),
+  private async readLeft(appIds: readonly string[]): Promise<AppEvents[]> {
+    const apps: AppEvents[] = [];
+    for (let k = 0; k < appIds.length; k += READS_AT_ONCE)
+      apps.push(
+        ...(await Promise.all(
+          appIds.slice(k, k + READS_AT_ONCE).map(async (appId) => this.withLeaves(appId, await this.readEvents(appId))),
+        )),
       );
-    return Promise.all(appIds.map((appId, i) => this.withLeaves(appId, events[i] ?? [])));
+    return apps;
   }
 
   /**
