@@ -141,11 +141,12 @@ function marked<T extends ApplicationRow>(row: T, directory: ReadonlyMap<string,
 }
 
 /**
- * A batch of at least this many applications first asks which of them have an application row (a
- * count of one key each). One without has neither a search row nor journal rows — those are written
- * with it and dropped with it — so there is nothing to compare or delete: in a catch-up of thousands
- * (a new desk's download) most are new, and the reads and deletes were a fifth of its time. A smaller
- * batch (an append) reads as before: one more round trip would be its latency.
+ * A page of changes naming at least this many applications first asks which of them have an
+ * application row (a count of one key each). One without has neither a search row nor journal rows
+ * — those are written with it and dropped with it — so there is nothing to compare or delete: in a
+ * catch-up of thousands (a new desk's download) most are new, and those reads and deletes were a
+ * fifth of its projection's time. A smaller batch (an append) reads as before: one more round trip
+ * would be its latency.
  */
 const ASK_WHICH_EXIST = 64;
 
@@ -304,9 +305,11 @@ export class BatchProjector {
       const gone = staff.filter((s) => !s.row || s.row.login !== s.login).map((s) => s.login);
       const kept = staff.flatMap((s) => (s.row && s.row.login === s.login ? [s.row] : []));
       const keys = [...applicants.keys()];
-      // Which applications may have rows: all (a small batch: an append), none (an emptied model's
-      // scan), or those a large batch finds an application row of (ASK_WHICH_EXIST).
-      const known = fresh || batch.apps.length >= ASK_WHICH_EXIST ? await withRows(m, fresh ? [] : batch.apps) : null;
+      // Which applications may have rows: none (an emptied model's scan), those a large page of
+      // changes finds an application row of (ASK_WHICH_EXIST), or all (an append; a refold's scan,
+      // over kept rows).
+      const ask = batch.scan === undefined && batch.apps.length >= ASK_WHICH_EXIST;
+      const known = fresh || ask ? await withRows(m, fresh ? [] : batch.apps) : null;
       const hasRows = (appId: string): boolean => known === null || known.has(appId);
       const searchAsked = search.filter((r) => hasRows(r.appId));
       // A journal row is keyed by the event it records, always one of its application's: the batch's
