@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { contentSecurityPolicy, syncOrigins } from '../../electron/main/csp';
 import { CENTRAL_PORT, E2E_STAFF } from '../../playwright.config';
 import { actAs, freshDesk, unlockAfterReload } from './desk';
+import { register } from './flow';
 
 /**
  * The built renderer in real Chromium (browser mode): the CSP it carries in a <meta> tag is the
@@ -121,6 +122,26 @@ test.describe('hardening in Chromium against the built renderer', () => {
     }, CENTRAL_PORT);
     expect(status).toBe(200);
     expect(await violations(page)).toEqual([]);
+  });
+
+  test('a desk whose clock was set back a month opens its replica and records on', async ({ page }) => {
+    const [login] = (E2E_STAFF.split(',')[0] ?? '').split(':');
+    await freshDesk(page);
+    await actAs(page, login ?? 'aigerim', 'Айгерім Сапарова');
+    const first = await register(page, { serviceId: 'almaty-unemployed-registration', surname: 'Бекова' });
+    // The laptop ran a month fast until now (its replica was opened at a version made from that
+    // clock: store/idbVersion.ts); corrected, it is now a month behind.
+    await page.clock.install({ time: Date.now() - 30 * 86_400_000 });
+    await page.reload();
+    await page.goto('./#/applications');
+    await unlockAfterReload(page, login ?? 'aigerim');
+    const rows = page.getByTestId('application-row');
+    await expect(rows.filter({ hasText: first })).toHaveCount(1);
+    const second = await register(page, { serviceId: 'almaty-unemployed-registration', surname: 'Ахметова' });
+    expect(second).not.toBe(first);
+    await page.goto('./#/applications');
+    await expect(rows.filter({ hasText: second })).toHaveCount(1);
+    await expect(rows.filter({ hasText: first })).toHaveCount(1);
   });
 
   test('Settings: purge of closed applications, set to 30 days after closing', async ({ page }) => {
