@@ -309,7 +309,7 @@ export class BatchProjector {
       // changes finds an application row of (ASK_WHICH_EXIST), or all (an append; a refold's scan,
       // over kept rows).
       const ask = batch.scan === undefined && batch.apps.length >= ASK_WHICH_EXIST;
-      const known = fresh || ask ? await withRows(m, fresh ? [] : batch.apps) : null;
+      const known = fresh ? new Set<string>() : ask ? await withRows(m, batch.apps) : null;
       const hasRows = (appId: string): boolean => known === null || known.has(appId);
       const searchAsked = search.filter((r) => hasRows(r.appId));
       // A journal row is keyed by the event it records, always one of its application's: the batch's

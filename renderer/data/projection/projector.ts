@@ -227,8 +227,8 @@ export class Projector {
       // for by its writer), and the next pass reads it.
       const full = page.ids.length >= this.changesPage;
       // The next page's ids, so that the runner reads its events while it writes this one's.
-      const next = full ? await changedIds(this.db, page.lastSeq, this.changesPage) : null;
-      const nextApps = next && appsOf(next.ids);
+      const nextPage = full ? await changedIds(this.db, page.lastSeq, this.changesPage) : null;
+      const next = nextPage && { page: nextPage, apps: appsOf(nextPage.ids) };
       const { appIds, staffIds } = pageApps;
       const common: Omit<ChangedBatch, 'appIds'> = {
         now: this.now(),
@@ -243,17 +243,16 @@ export class Projector {
         ...common,
         appIds,
         staff: await this.readStaff(staffIds),
-        ...(next && nextApps && next.ids.length > 0
-          ? { next: { appIds: nextApps.appIds, checkpoint: next.lastSeq } }
+        ...(next && next.page.ids.length > 0
+          ? { next: { appIds: next.apps.appIds, checkpoint: next.page.lastSeq } }
           : {}),
       });
       if (left.length > 0) await this.runner.apply({ ...common, apps: await this.readLeft(left) });
       processed += page.ids.length;
       onProgress?.({ processed: Math.min(processed, total), total });
       since = page.lastSeq;
-      if (!next || !nextApps) break;
-      page = next;
-      pageApps = nextApps;
+      if (!next) break;
+      ({ page, apps: pageApps } = next);
     }
     this.appliedUpTo = seqOf(since);
   }
