@@ -1,4 +1,4 @@
-import Dexie from 'dexie';
+import Dexie, { liveQuery } from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '@shared/catalogue';
 import type { ActorRef } from '@shared/events';
@@ -79,6 +79,41 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
     expect(await desk.model.applicants.get(applicantKey ?? '')).toBeUndefined();
     // The office's figures still count them: their report facts stay.
     expect(await desk.model.reportFacts.get(a.appId)).toBeDefined();
+  });
+
+  it('a rebuild makes the model’s database anew: the worker writes the new one, live queries follow it', async () => {
+    const desk = await openDesk();
+    expect(desk.projector.where).toBe('worker');
+    const a = await desk.registerApplication('registered', clerk, intake);
+    await desk.settled();
+    const counts: number[] = [];
+    const live = liveQuery(() => desk.model.applications.count()).subscribe((c) => counts.push(c));
+    // A row no event gives: gone with the old database.
+    await desk.model.meta.put({ key: 'stray', value: 1 });
+    // A connection of its own hears the database deleted (a version change to none), not cleared.
+    let heard: number | null | undefined;
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open(desk.model.name);
+      open.onerror = () => reject(open.error ?? new Error('open failed'));
+      open.onsuccess = () => {
+        const conn = open.result;
+        conn.onversionchange = (e) => {
+          conn.close();
+          heard = e.newVersion;
+        };
+        resolve();
+      };
+    });
+    await desk.projector.rebuild();
+    expect(heard).toBeNull();
+    expect(await desk.model.meta.get('stray')).toBeUndefined();
+    expect(await desk.model.applications.get(a.appId)).toMatchObject({ regNumber: 'ALM01-D01-000001' });
+    // The worker's connection closed on the deletion; it opens again for the next write.
+    const b = await desk.registerApplication('registered', clerk, intake);
+    await desk.settled();
+    expect(await desk.model.applications.get(b.appId)).toMatchObject({ regNumber: 'ALM01-D01-000002' });
+    await expect.poll(() => counts[counts.length - 1]).toBe(2);
+    live.unsubscribe();
   });
 
   it('a double click registers twice only as two distinct numbers, never the same one', async () => {
