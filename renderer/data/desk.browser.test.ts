@@ -1,7 +1,7 @@
 import Dexie, { liveQuery } from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '@shared/catalogue';
-import type { ActorRef } from '@shared/events';
+import { appEventRange, type ActorRef } from '@shared/events';
 import { testPermitIntake, testPermitService } from '../../tests/fixtures/testService';
 import { AppendError, Desk } from './desk';
 import { blindIndex } from './seal/blindIndex';
@@ -79,6 +79,35 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
     expect(await desk.model.applicants.get(applicantKey ?? '')).toBeUndefined();
     // The office's figures still count them: their report facts stay.
     expect(await desk.model.reportFacts.get(a.appId)).toBeDefined();
+  });
+
+  it('a purged application’s report fact stays through a rebuild and a later event of it', async () => {
+    const desk = await openDesk();
+    await seedStaffDirectory(desk.office.db);
+    const a = await desk.registerApplication('registered', clerk, intake);
+    const b = await desk.registerApplication('registered', clerk, intake);
+    await desk.append(a.appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
+    await desk.settled();
+    const fact = await desk.model.reportFacts.get(a.appId);
+    expect(fact).toBeDefined();
+    // Purged as purge.ts does: its events out of the replica, its rows out of the model.
+    const db = desk.office.db as PouchDB.Database & { purge(id: string, rev: string): Promise<unknown> };
+    const stored = (await db.allDocs({ ...appEventRange(a.appId), include_docs: true })).rows;
+    const later = stored.map((r) => r.doc).find((d) => d?._id.includes(':') && d._id !== a._id);
+    expect(later).toBeDefined();
+    for (const r of stored) await db.purge(r.id, r.value.rev);
+    await desk.projector.drop([a.appId]);
+    await desk.projector.rebuild();
+    expect(await desk.model.applications.get(a.appId)).toBeUndefined();
+    expect(await desk.model.reportFacts.get(a.appId)).toEqual(fact);
+    expect(await desk.model.reportFacts.get(b.appId)).toBeDefined();
+    // The day index is built again from every fact, the carried one too.
+    const days = await desk.model.reportDays.toArray();
+    expect(days.some((d) => d.ids.split(' ').includes(a.appId))).toBe(true);
+    // One of its events comes back by replication (another desk's copy): no registration, no say on the fact.
+    await db.bulkDocs([later as PouchDB.Core.PutDocument<object>], { new_edits: false });
+    await desk.settled();
+    expect(await desk.model.reportFacts.get(a.appId)).toEqual(fact);
   });
 
   it('a rebuild makes the model’s database anew: the worker writes the new one, live queries follow it', async () => {

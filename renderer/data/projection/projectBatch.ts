@@ -198,6 +198,21 @@ export async function dropApplications(model: ReadModel, appIds: readonly string
   });
 }
 
+/**
+ * The report facts of applications purged from this desk: `dropApplications` took their rows and
+ * left their facts, and no event is left to fold them again, so a rebuild carries them over
+ * (Projector.clear). Found by key: a fact without an application row.
+ */
+export async function purgedFacts(model: ReadModel): Promise<ReportFact[]> {
+  const [factIds, rowIds] = await Promise.all([
+    model.reportFacts.toCollection().primaryKeys(),
+    model.applications.toCollection().primaryKeys(),
+  ]);
+  const rows = new Set(rowIds);
+  const ids = factIds.filter((id) => !rows.has(id));
+  return ids.length > 0 ? (await model.reportFacts.bulkGet(ids)).filter((f) => f !== undefined) : [];
+}
+
 export class BatchProjector {
   constructor(
     private readonly model: ReadModel,
@@ -283,7 +298,9 @@ export class BatchProjector {
     // What the reports count, per application folded here (a stand-in fold may give none: undefined).
     const facts: { appId: string; after: ReportFact | null }[] = [];
     for (const [appId, p] of projected) {
-      if (p.report !== undefined) facts.push({ appId, after: p.report });
+      // A fold that finds no registration says nothing of the fact: a purged application's (an
+      // event of it arriving after the purge) stays, and one not replicated yet has none.
+      if (p.report !== undefined && p.application) facts.push({ appId, after: p.report });
       if (p.application) applications.push(p.application);
       search.push({ appId, tokens: p.search ?? [] });
       journal.push(...p.journal);
@@ -326,7 +343,8 @@ export class BatchProjector {
         ]).then(() => loadDirectory(m)),
         keys.length > 0 ? m.applicants.bulkGet(keys) : [],
         searchAsked.length > 0 ? m.search.bulkGet(searchAsked.map((r) => r.appId)) : [],
-        // An emptied model's scan has no facts to read.
+        // An emptied model's scan has no facts to read (a rebuild carries over only those of
+        // purged applications, which it does not fold).
         facts.length > 0 && !fresh ? m.reportFacts.bulkGet(facts.map((f) => f.appId)) : [],
         facts.length > 0 && !defer ? m.meta.get(REPORT_DAYS_STALE) : undefined,
       ]);

@@ -6,6 +6,8 @@ import type { PouchDB } from '../store/pouch';
 import {
   CHECKPOINT,
   KEY_CHECK,
+  purgedFacts,
+  REPORT_DAYS_STALE,
   SCAN,
   type AppEvents,
   type ChangedBatch,
@@ -457,17 +459,23 @@ export class Projector {
    * docs/performance/new-desk.md). Other connections to it (the projection worker's, another
    * window's) close on the deletion and open again at their next use (Dexie's auto-open); the
    * empty tables are cleared once more so that live queries hear of it, as they did of a clear.
+   * The report facts of purged applications come along (nothing personal, sealed under no key),
+   * the day index marked to be built again from every fact.
    */
   private async clear(): Promise<void> {
     this.readUpTo = 0;
     this.announced = 0;
     this.appliedUpTo = 0;
     const m = this.model;
+    const kept = await purgedFacts(m);
     await m.delete({ disableAutoOpen: false });
     await m.open();
     const tables = [m.applications, m.applicants, m.search, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
     await m.transaction('rw', tables, async () => {
       await Promise.all(tables.map((t) => t.clear()));
+      if (kept.length === 0) return;
+      await m.reportFacts.bulkPut(kept);
+      await m.meta.put({ key: REPORT_DAYS_STALE, value: 1 });
     });
   }
 }
