@@ -3,21 +3,44 @@ import { closureOf, factDays, isOpen, type Closure, type ReportFact } from './fa
 /**
  * The reports' per-day index: for each local date, what happened to which application that day
  * (registered, closed, a step pass ended), packed into typed arrays. A year of a large office
- * (100,000 applications, half a million step passes) is then a few hundred rows to read, not
+ * (100,000 applications, half a million step passes) is then a few thousand rows to read, not
  * a hundred thousand objects: IndexedDB clones typed arrays as bytes, objects one field at a time.
  * The read model keeps these rows beside the per-application facts, and the projector keeps
  * both in step (renderer/data/projection/projector.ts).
+ *
+ * A day is DAY_PARTS rows, an application's slots always in the same one (`partOf`): an append
+ * rewrites the rows it changes whole, and a busy office's day (thousands of slots, ~200 KB) made
+ * reading, re-encoding and writing today's row a fifth of an append's time until shown
+ * (docs/performance/new-desk.md, "The day index in parts").
  *
  * A row: `ids` (the applications, space-separated) and their dimensions in `apps`, APP_STRIDE
  * numbers per slot (indexes into `dict`); the day's entries in `entries`, ENTRY_STRIDE per entry.
  */
 export interface ReportDayRow {
   day: string;
+  /** Which of the day's rows (`partOf` its applications' ids). */
+  part: number;
   ids: string;
   dict: string[];
   apps: Int32Array;
   entries: Int32Array;
 }
+
+/** Rows per day. Reports read all of a period's rows at once, so more rows cost them little. */
+export const DAY_PARTS = 8;
+
+/** The part of a day an application's slots are kept in: FNV-1a of its id, modulo DAY_PARTS. */
+export function partOf(appId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < appId.length; i++) h = Math.imul(h ^ appId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % DAY_PARTS;
+}
+
+/** A row's key in the read model (its compound primary key, `[day+part]`). */
+export type DayRowKey = [day: string, part: number];
+
+/** A row's key as one string, for maps. */
+export const dayRowId = (day: string, part: number): string => `${day}#${part}`;
 
 /** Per application slot: service, version, variant, channel, executor (dict indexes, -1 none), flags. */
 export const APP_STRIDE = 6;
@@ -108,7 +131,7 @@ function decode(row: ReportDayRow): AppSlot[] {
   return slots;
 }
 
-function encode(day: string, slots: AppSlot[]): ReportDayRow {
+function encode(day: string, part: number, slots: AppSlot[]): ReportDayRow {
   const dict: string[] = [];
   const index = new Map<string, number>();
   const intern = (s: string | null): number => {
@@ -138,23 +161,28 @@ function encode(day: string, slots: AppSlot[]): ReportDayRow {
       at += ENTRY_STRIDE;
     }
   });
-  return { day, ids: slots.map((s) => s.appId).join(' '), dict, apps, entries };
+  return { day, part, ids: slots.map((s) => s.appId).join(' '), dict, apps, entries };
 }
 
-/** Day rows built from scratch (a rebuild of the index), in date order. */
+/** Day rows built from scratch (a rebuild of the index), in key order (day, then part). */
 export function buildDayRows(facts: Iterable<ReportFact>): ReportDayRow[] {
-  const byDay = new Map<string, AppSlot[]>();
+  const byRow = new Map<string, { day: string; part: number; slots: AppSlot[] }>();
   for (const f of facts) {
+    const part = partOf(f.appId);
     for (const day of factDays(f)) {
       const slot = slotOf(f, day);
       if (!slot) continue;
-      const list = byDay.get(day);
-      if (list) list.push(slot);
-      else byDay.set(day, [slot]);
+      const id = dayRowId(day, part);
+      const row = byRow.get(id);
+      if (row) row.slots.push(slot);
+      else byRow.set(id, { day, part, slots: [slot] });
     }
   }
-  return [...byDay.keys()].sort().map((day) => encode(day, byDay.get(day) ?? []));
+  return [...byRow.values()].sort(byKey).map((r) => encode(r.day, r.part, r.slots));
 }
+
+const byKey = (a: { day: string; part: number }, b: { day: string; part: number }): number =>
+  a.day < b.day ? -1 : a.day > b.day ? 1 : a.part - b.part;
 
 /** One application's fact as stored and as folded now (null: none). */
 export interface FactChange {
@@ -174,38 +202,48 @@ function daysChanged({ before, after }: FactChange): string[] {
   return [...days].filter((day) => !sameSlot(before && slotOf(before, day), after && slotOf(after, day)));
 }
 
-/** The days whose rows `updateDayRows` rewrites for these changes (the rows to read first). */
-export function changedDays(changes: readonly FactChange[]): string[] {
-  return [...new Set(changes.flatMap(daysChanged))].sort();
+/** The rows that `updateDayRows` rewrites for these changes (the rows to read first), in key order. */
+export function changedDayRows(changes: readonly FactChange[]): DayRowKey[] {
+  const keys = new Map<string, DayRowKey>();
+  for (const change of changes) {
+    const f = change.after ?? change.before;
+    if (!f) continue;
+    const part = partOf(f.appId);
+    for (const day of daysChanged(change)) keys.set(dayRowId(day, part), [day, part]);
+  }
+  return [...keys.values()].sort((a, b) => byKey({ day: a[0], part: a[1] }, { day: b[0], part: b[1] }));
 }
 
 /**
- * The rows of the days that `changes` alter, rewritten: on each such day the application's
- * earlier slot removed and its new one added. `current` holds the stored rows of those days
- * (missing: none yet; see `changedDays`). A row left with nothing comes back with no ids (delete it).
+ * The rows that `changes` alter, rewritten: in each such row the application's earlier slot
+ * removed and its new one added. `current` holds the stored rows of those keys, by `dayRowId`
+ * (missing: none yet; see `changedDayRows`). A row left with nothing comes back with no ids
+ * (delete it).
  */
 export function updateDayRows(
   current: ReadonlyMap<string, ReportDayRow>,
   changes: readonly FactChange[],
 ): ReportDayRow[] {
-  const touched = new Map<string, { remove: Set<string>; add: AppSlot[] }>();
+  const touched = new Map<string, { day: string; part: number; remove: Set<string>; add: AppSlot[] }>();
   for (const change of changes) {
     const f = change.after ?? change.before;
     if (!f) continue;
+    const part = partOf(f.appId);
     for (const day of daysChanged(change)) {
-      let t = touched.get(day);
-      if (!t) touched.set(day, (t = { remove: new Set(), add: [] }));
+      const id = dayRowId(day, part);
+      let t = touched.get(id);
+      if (!t) touched.set(id, (t = { day, part, remove: new Set(), add: [] }));
       t.remove.add(f.appId);
       const slot = change.after && slotOf(change.after, day);
       if (slot) t.add.push(slot);
     }
   }
   const out: ReportDayRow[] = [];
-  for (const [day, t] of touched) {
-    const row = current.get(day);
+  for (const [id, t] of touched) {
+    const row = current.get(id);
     const slots = (row ? decode(row) : []).filter((s) => !t.remove.has(s.appId));
     slots.push(...t.add);
-    out.push(encode(day, slots));
+    out.push(encode(t.day, t.part, slots));
   }
-  return out.sort((a, b) => (a.day < b.day ? -1 : 1));
+  return out.sort(byKey);
 }

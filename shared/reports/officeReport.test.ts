@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { findReportService, planOffice, type Plan } from '../../tests/fixtures/reportOffice';
 import { DEFAULT_CALENDAR } from '../calendar';
 import { fold } from '../workflow';
-import { buildDayRows, changedDays, updateDayRows, type ReportDayRow } from './dayIndex';
+import {
+  buildDayRows,
+  changedDayRows,
+  DAY_PARTS,
+  dayRowId,
+  partOf,
+  updateDayRows,
+  type ReportDayRow,
+} from './dayIndex';
 import { factDays, isOpen, reportFact, type ReportFact } from './fact';
 import { computeOfficeReport, drillIds, type ReportFilters } from './officeReport';
 import { periodOf, type Period } from './period';
@@ -205,23 +213,37 @@ describe('office report against a generated office', () => {
       );
   });
 
-  it('rewrites only the days whose slot of the application changed', () => {
+  it('rewrites only the days whose slot of the application changed, in its part of each', () => {
     const day = '2026-06-30';
     const open = facts.find((f) => isOpen(f.status) && f.steps.length > 0 && !factDays(f).includes(day));
     if (!open) throw new Error('the plan has no open application with steps');
+    const part = partOf(open.appId);
+    const keys = (days: string[]): [string, number][] => days.map((d) => [d, part]);
     const step = { stepId: 'review', doneAt: Date.parse(`${day}T06:00:00Z`), doneDay: day, minutes: 30, norm: null };
     // A pass ended today: only today's row; the registration day's slot is as it was.
     const passed = { ...open, steps: [...open.steps, { ...step, late: false, returned: false }] };
-    expect(changedDays([{ before: open, after: passed }])).toEqual([day]);
-    expect(updateDayRows(new Map(), [{ before: open, after: passed }]).map((r) => r.day)).toEqual([day]);
+    expect(changedDayRows([{ before: open, after: passed }])).toEqual(keys([day]));
+    expect(updateDayRows(new Map(), [{ before: open, after: passed }]).map((r) => [r.day, r.part])).toEqual(
+      keys([day]),
+    );
     // Closed today: the registration day's open mark changes too.
     const closed = { ...passed, status: 'closed' as const, outcome: 'approved' as const, closedDay: day };
     closed.closedAt = step.doneAt;
-    expect(changedDays([{ before: passed, after: closed }])).toEqual([open.registeredDay, day].sort());
+    expect(changedDayRows([{ before: passed, after: closed }])).toEqual(keys([open.registeredDay, day].sort()));
     // Another executor: every day the application has a slot on.
     const reassigned = { ...open, executor: `${open.executor ?? ''}x` };
-    expect(changedDays([{ before: open, after: reassigned }])).toEqual(factDays(open).sort());
-    expect(changedDays([{ before: open, after: open }])).toEqual([]);
+    expect(changedDayRows([{ before: open, after: reassigned }])).toEqual(keys(factDays(open).sort()));
+    expect(changedDayRows([{ before: open, after: open }])).toEqual([]);
+  });
+
+  it("keeps each application's slots in one part of each day, the parts spread across the day", () => {
+    for (const row of rows) for (const id of row.ids.split(' ')) expect(partOf(id), id).toBe(row.part);
+    // The plan's busiest day is spread over every part, none holding most of it.
+    const byDay = new Map<string, ReportDayRow[]>();
+    for (const row of rows) byDay.set(row.day, [...(byDay.get(row.day) ?? []), row]);
+    const busiest = [...byDay.values()].sort((a, b) => slots(b) - slots(a))[0] ?? [];
+    expect(busiest.map((r) => r.part)).toEqual([...Array(DAY_PARTS).keys()]);
+    expect(Math.max(...busiest.map((r) => slots([r])))).toBeLessThan(slots(busiest) / 2);
   });
 
   it('keeps the day index the same when it is updated application by application, event by event', () => {
@@ -237,13 +259,17 @@ describe('office report against a generated office', () => {
       const before = last.get(p.appId) ?? null;
       last.set(p.appId, after);
       for (const row of updateDayRows(current, [{ before, after }])) {
-        if (row.ids === '') current.delete(row.day);
-        else current.set(row.day, row);
+        if (row.ids === '') current.delete(dayRowId(row.day, row.part));
+        else current.set(dayRowId(row.day, row.part), row);
       }
     }
     const rebuilt = buildDayRows([...last.values()].filter((f): f is ReportFact => f !== null));
     const period = { from: '2026-01-01', to: '2026-12-31' };
     expect(computeOfficeReport([...current.values()], period, {})).toEqual(computeOfficeReport(rebuilt, period, {}));
-    expect([...current.keys()].sort()).toEqual(rebuilt.map((r) => r.day));
+    expect([...current.values()].map((r) => [r.day, r.part]).sort(byKey)).toEqual(rebuilt.map((r) => [r.day, r.part]));
   });
 });
+
+const slots = (rs: readonly ReportDayRow[]): number => rs.reduce((n, r) => n + r.ids.split(' ').length, 0);
+const byKey = (a: (string | number)[], b: (string | number)[]): number =>
+  a[0] === b[0] ? Number(a[1]) - Number(b[1]) : String(a[0]) < String(b[0]) ? -1 : 1;

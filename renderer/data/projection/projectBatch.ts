@@ -1,7 +1,9 @@
 import {
   buildDayRows,
-  changedDays,
+  changedDayRows,
+  dayRowId,
   updateDayRows,
+  type DayRowKey,
   type FactChange,
   type ReportDayRow,
   type ReportFact,
@@ -362,17 +364,17 @@ export class BatchProjector {
       // The report facts that changed, and the day index with them unless deferred or already stale.
       const changes = factChanges(facts, storedFacts);
       const keepDays = changes.length > 0 && !defer && daysStale?.value !== 1;
-      const days = keepDays ? changedDays(changes) : [];
+      const days = keepDays ? changedDayRows(changes) : [];
       const dayRows = days.length > 0 ? await m.reportDays.bulkGet(days) : [];
       const current = new Map<string, ReportDayRow>();
-      for (const row of dayRows) if (row) current.set(row.day, row);
+      for (const row of dayRows) if (row) current.set(dayRowId(row.day, row.part), row);
       const rows = keepDays ? updateDayRows(current, changes) : [];
       const meta: MetaRow[] = [{ key: KEY_CHECK, value: check }];
       if (batch.checkpoint !== undefined) meta.push({ key: CHECKPOINT, value: batch.checkpoint });
       if (changes.length > 0 && !keepDays) meta.push({ key: REPORT_DAYS_STALE, value: 1 });
       const putFacts = changes.flatMap((c) => (c.after ? [c.after] : []));
       const goneFacts = changes.flatMap((c) => (!c.after && c.before ? [c.before.appId] : []));
-      const goneDays = rows.filter((r) => r.ids === '').map((r) => r.day);
+      const goneDays = rows.filter((r) => r.ids === '').map((r): DayRowKey => [r.day, r.part]);
       const keptDays = rows.filter((r) => r.ids !== '');
       await Promise.all([
         applications.length > 0 ? m.applications.bulkPut(applications.map((a) => marked(a, directory))) : null,

@@ -5,7 +5,10 @@ import type { ApplicationRow, ReadModel } from '../store/readModel';
 
 /** The reports' day rows of a period (both ends included): a year is a few hundred rows. */
 export function loadReportDays(model: ReadModel, period: Period): Promise<ReportDayRow[]> {
-  return model.reportDays.where('day').between(period.from, period.to, true, true).toArray();
+  return model.reportDays
+    .where('[day+part]')
+    .between([period.from, -Infinity], [period.to, Infinity], true, true)
+    .toArray();
 }
 
 /** Application rows by id, in the order given (a drill-down's page); ids no longer there are left out. */

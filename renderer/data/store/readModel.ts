@@ -1,6 +1,6 @@
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type EntityTable, type Table } from 'dexie';
 import { legacyEventId, parseEventId } from '@shared/events';
-import type { ReportDayRow, ReportFact } from '@shared/reports';
+import type { DayRowKey, ReportDayRow, ReportFact } from '@shared/reports';
 import type { StaffDirectoryEntry } from '@shared/staff';
 import { OPEN_STATUSES } from '@shared/workflow';
 
@@ -186,7 +186,7 @@ export interface MetaRow {
  * Bump when rows change shape. The version is part of the database name, so a new version starts
  * an empty model that the projector fills from the events (with progress), and the old one is dropped.
  */
-export const READ_MODEL_VERSION = 12;
+export const READ_MODEL_VERSION = 13;
 
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;
@@ -197,8 +197,8 @@ export type ReadModel = Dexie & {
   meta: EntityTable<MetaRow, 'key'>;
   /** Per application, what the reports count (shared/reports/fact.ts): nothing personal. */
   reportFacts: EntityTable<ReportFact, 'appId'>;
-  /** The reports' per-day index built from the facts (shared/reports/dayIndex.ts). */
-  reportDays: EntityTable<ReportDayRow, 'day'>;
+  /** The reports' per-day index built from the facts (shared/reports/dayIndex.ts): a day in parts. */
+  reportDays: Table<ReportDayRow, DayRowKey>;
 };
 
 export const readModelName = (name: string, version = READ_MODEL_VERSION): string => `kense_read_${name}_v${version}`;
@@ -224,7 +224,7 @@ export function openReadModel(name: string): ReadModel {
     staff: 'login',
     meta: 'key',
     reportFacts: 'appId',
-    reportDays: 'day',
+    reportDays: '[day+part]',
   });
   // The queue keys follow the row on every write, whoever writes it (projector, rebuild, tests).
   db.use({
