@@ -10,7 +10,7 @@ import { closureOf, factDays, isOpen, type Closure, type ReportFact } from './fa
  *
  * A day is DAY_PARTS rows, an application's slots always in the same one (`partOf`): an append
  * rewrites the rows it changes whole, and a busy office's day (thousands of slots, ~200 KB) made
- * reading, re-encoding and writing today's row a fifth of an append's time until shown
+ * reading, re-encoding and writing today's row over a quarter of an append's time until shown
  * (docs/performance/new-desk.md, "The day index in parts").
  *
  * A row: `ids` (the applications, space-separated) and their dimensions in `apps`, APP_STRIDE
