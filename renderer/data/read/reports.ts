@@ -3,7 +3,7 @@ import { OPEN_STATUSES } from '@shared/workflow';
 import { isLate, judgedNow } from './inbox';
 import type { ApplicationRow, ReadModel } from '../store/readModel';
 
-/** The reports' day rows of a period (both ends included): a year is a few hundred rows. */
+/** The reports' day rows of a period (both ends included), each day's parts: a year is a few thousand rows. */
 export function loadReportDays(model: ReadModel, period: Period): Promise<ReportDayRow[]> {
   return model.reportDays
     .where('[day+part]')
