@@ -97,17 +97,20 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
     expect(later).toBeDefined();
     for (const r of stored) await db.purge(r.id, r.value.rev);
     await desk.projector.drop([a.appId]);
+    // Its fact marked, found by the index of marked facts alone (not b's).
+    expect(await desk.model.reportFacts.where('purged').equals(1).primaryKeys()).toEqual([a.appId]);
     await desk.projector.rebuild();
     expect(await desk.model.applications.get(a.appId)).toBeUndefined();
-    expect(await desk.model.reportFacts.get(a.appId)).toEqual(fact);
+    expect(await desk.model.reportFacts.get(a.appId)).toEqual({ ...fact, purged: 1 });
     expect(await desk.model.reportFacts.get(b.appId)).toBeDefined();
+    expect(await desk.model.reportFacts.where('purged').equals(1).primaryKeys()).toEqual([a.appId]);
     // The day index is built again from every fact, the carried one too.
     const days = await desk.model.reportDays.toArray();
     expect(days.some((d) => d.ids.split(' ').includes(a.appId))).toBe(true);
     // One of its events comes back by replication (another desk's copy): no registration, no say on the fact.
     await db.bulkDocs([later as PouchDB.Core.PutDocument<object>], { new_edits: false });
     await desk.settled();
-    expect(await desk.model.reportFacts.get(a.appId)).toEqual(fact);
+    expect(await desk.model.reportFacts.get(a.appId)).toEqual({ ...fact, purged: 1 });
   });
 
   it('a rebuild makes the model’s database anew: the worker writes the new one, live queries follow it', async () => {

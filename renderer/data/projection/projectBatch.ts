@@ -21,6 +21,7 @@ import {
   type ReadModel,
   type SearchRow,
   type StaffRow,
+  type StoredFact,
 } from '../store/readModel';
 import { openDoc } from '../seal/sealedDb';
 import type { RangeReader } from '../store/docsInRanges';
@@ -176,12 +177,15 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, f: (x: T) =>
 
 /**
  * Removes purged applications from the read model (purge/purge.ts): their rows and journal, and
- * each applicant's row unless another application here still names it. Their report facts stay:
- * the office's figures still count what was purged from this desk.
+ * each applicant's row unless another application here still names it. Their report facts stay,
+ * marked purged: the office's figures still count what was purged from this desk.
  */
 export async function dropApplications(model: ReadModel, appIds: readonly string[]): Promise<void> {
   if (appIds.length === 0) return;
-  await model.transaction('rw', [model.applications, model.applicants, model.search, model.journal], async () => {
+  const tables = [model.applications, model.applicants, model.search, model.journal, model.reportFacts];
+  await model.transaction('rw', tables, async () => {
+    const facts = (await model.reportFacts.bulkGet([...appIds])).filter((f) => f !== undefined);
+    await model.reportFacts.bulkPut(facts.map((f): StoredFact => ({ ...f, purged: 1 })));
     const rows = (await model.applications.bulkGet([...appIds])).filter((r) => r !== undefined);
     await model.applications.bulkDelete([...appIds]);
     await model.search.bulkDelete([...appIds]);
@@ -202,17 +206,11 @@ export async function dropApplications(model: ReadModel, appIds: readonly string
 
 /**
  * The report facts of applications purged from this desk: `dropApplications` took their rows and
- * left their facts, and no event is left to fold them again, so a rebuild carries them over
- * (Projector.clear). Found by key: a fact without an application row.
+ * marked their facts, and no event is left to fold them again, so a rebuild carries them over
+ * (Projector.clear).
  */
-export async function purgedFacts(model: ReadModel): Promise<ReportFact[]> {
-  const [factIds, rowIds] = await Promise.all([
-    model.reportFacts.toCollection().primaryKeys(),
-    model.applications.toCollection().primaryKeys(),
-  ]);
-  const rows = new Set(rowIds);
-  const ids = factIds.filter((id) => !rows.has(id));
-  return ids.length > 0 ? (await model.reportFacts.bulkGet(ids)).filter((f) => f !== undefined) : [];
+export function purgedFacts(model: ReadModel): Promise<StoredFact[]> {
+  return model.reportFacts.where('purged').equals(1).toArray();
 }
 
 export class BatchProjector {
