@@ -3,9 +3,13 @@ import { actAs, freshDesk } from './desk';
 
 const SHOTS = 'artifacts/screenshots';
 
-/** Whether a select shows its chosen option whole (not cut at the edge) in its own font. */
+/**
+ * Whether a select shows its chosen option whole (not cut at the edge) in its own font — once that
+ * font's faces for the text have loaded: measured before, on a loaded machine, the text was in the
+ * wider fallback (468 px needed of 461; CI, 7 Dec 2026).
+ */
 async function showsWhole(select: Locator): Promise<{ text: string; needs: number; has: number }> {
-  return select.evaluate((el: HTMLSelectElement) => {
+  return select.evaluate(async (el: HTMLSelectElement) => {
     const style = getComputedStyle(el);
     const probe = document.createElement('span');
     probe.style.font = style.font;
@@ -14,6 +18,8 @@ async function showsWhole(select: Locator): Promise<{ text: string; needs: numbe
     probe.style.visibility = 'hidden';
     const text = el.selectedOptions[0]?.textContent ?? '';
     probe.textContent = text;
+    await document.fonts.load(style.font, text);
+    await document.fonts.ready;
     document.body.append(probe);
     const needs = probe.getBoundingClientRect().width + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
     probe.remove();
