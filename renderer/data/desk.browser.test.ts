@@ -7,7 +7,8 @@ import { AppendError, Desk } from './desk';
 import { blindIndex } from './seal/blindIndex';
 import { throwawayDeskKeys } from './seal/deskKeys';
 import { PouchDB } from './store/pouch';
-import { READ_MODEL_VERSION, readModelName } from './store/readModel';
+import { keepPurgedFacts, REPORT_DAYS_STALE } from './projection/projectBatch';
+import { olderPurgedFacts, openReadModel, READ_MODEL_VERSION, readModelName } from './store/readModel';
 import { findApplicant, openApplicationPersonal } from './seal/sealedRows';
 import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
@@ -111,6 +112,45 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
     await db.bulkDocs([later as PouchDB.Core.PutDocument<object>], { new_edits: false });
     await desk.settled();
     expect(await desk.model.reportFacts.get(a.appId)).toEqual({ ...fact, purged: 1 });
+  });
+
+  it('a new read-model version carries the facts of applications the desk purged from the model before it', async () => {
+    const dbName = `desk_${Math.random().toString(36).slice(2, 8)}`;
+    const desk = await openDesk(dbName);
+    await seedStaffDirectory(desk.office.db);
+    const a = await desk.registerApplication('registered', clerk, intake);
+    const b = await desk.registerApplication('registered', clerk, intake);
+    await desk.append(a.appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
+    await desk.settled();
+    const fact = await desk.model.reportFacts.get(a.appId);
+    if (!fact) throw new Error('no fact folded');
+    const db = desk.office.db as PouchDB.Database & { purge(id: string, rev: string): Promise<unknown> };
+    for (const r of (await db.allDocs(appEventRange(a.appId))).rows) await db.purge(r.id, r.value.rev);
+    await desk.projector.drop([a.appId]);
+    await desk.close();
+    // This model read as the one before the next version: its marked fact alone (not b's).
+    const next = READ_MODEL_VERSION + 1;
+    const carried = await olderPurgedFacts(dbName, next);
+    expect(carried).toEqual([{ ...fact, purged: 1 }]);
+    // Not from a model older than the facts' present shape.
+    expect(await olderPurgedFacts(dbName, next, next)).toEqual([]);
+    // Nor from the model of the version being opened.
+    expect(await olderPurgedFacts(dbName)).toEqual([]);
+    const model = openReadModel(dbName, next);
+    cleanup.push(async () => {
+      model.close();
+      await Dexie.delete(readModelName(dbName, next));
+    });
+    await keepPurgedFacts(model, carried);
+    expect(await model.reportFacts.toArray()).toEqual([{ ...fact, purged: 1 }]);
+    expect(await model.reportFacts.get(b.appId)).toBeUndefined();
+    // The day index is built again from every fact at the next catch-up's end.
+    expect((await model.meta.get(REPORT_DAYS_STALE))?.value).toBe(1);
+    // Carried again (a reload before the old model was dropped): no fact the model has is replaced.
+    await model.meta.put({ key: REPORT_DAYS_STALE, value: 0 });
+    await keepPurgedFacts(model, [{ ...fact, purged: 1, executor: 'someone' }]);
+    expect(await model.reportFacts.toArray()).toEqual([{ ...fact, purged: 1 }]);
+    expect((await model.meta.get(REPORT_DAYS_STALE))?.value).toBe(0);
   });
 
   it('a rebuild makes the model’s database anew: the worker writes the new one, live queries follow it', async () => {

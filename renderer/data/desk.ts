@@ -28,10 +28,11 @@ import type { DeskKeys } from './seal/deskKeys';
 import type { PouchDB } from './store/pouch';
 import { localNumberMemory, NumberGuard, numberMemoryKey, type NumberMemoryStore } from './sync/numberGuard';
 import { makeProjectFn } from './projection/project';
+import { keepPurgedFacts } from './projection/projectBatch';
 import { inlineProjection, workerProjection, type ProjectionRunner } from './projection/projectionHost';
 import { docsInRanges } from './store/docsInRanges';
 import { Projector, type ProjectorProgress, type StoredEvent } from './projection/projector';
-import { dropOldReadModels, openReadModel, type ReadModel } from './store/readModel';
+import { dropOldReadModels, olderPurgedFacts, openReadModel, type ReadModel } from './store/readModel';
 import { staffRowOf, standingOf } from './read/staff';
 
 /** Why the desk would not write an event: a translatable code (`data:append.<code>`). */
@@ -124,8 +125,11 @@ export class Desk {
     });
     const device = await office.setDesk(config.office, config.desk);
     const name = config.dbName ?? office.name;
-    await dropOldReadModels(name);
     const model = openReadModel(name);
+    // A new read-model version starts from the events; the facts of applications this desk purged
+    // have none left, so they come from the older model before it is dropped.
+    await keepPurgedFacts(model, await olderPurgedFacts(name));
+    await dropOldReadModels(name);
     const calendar = config.calendar ?? DEFAULT_CALENDAR;
     const now = config.now ?? Date.now;
     const keys = config.keys;

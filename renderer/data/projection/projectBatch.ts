@@ -213,6 +213,22 @@ export function purgedFacts(model: ReadModel): Promise<StoredFact[]> {
   return model.reportFacts.where('purged').equals(1).toArray();
 }
 
+/**
+ * Puts carried facts of purged applications into a model (an emptied one: Projector.clear; a new
+ * read-model version's: Desk.open, from `olderPurgedFacts`), none over a fact the model has, and
+ * marks the day index to be built again from every fact at the end of the next catch-up.
+ */
+export async function keepPurgedFacts(model: ReadModel, kept: readonly StoredFact[]): Promise<void> {
+  if (kept.length === 0) return;
+  await model.transaction('rw', [model.reportFacts, model.meta], async () => {
+    const have = await model.reportFacts.bulkGet(kept.map((f) => f.appId));
+    const missing = kept.filter((_, i) => have[i] === undefined);
+    if (missing.length === 0) return;
+    await model.reportFacts.bulkPut(missing);
+    await model.meta.put({ key: REPORT_DAYS_STALE, value: 1 });
+  });
+}
+
 export class BatchProjector {
   constructor(
     private readonly model: ReadModel,

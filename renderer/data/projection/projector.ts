@@ -7,7 +7,7 @@ import {
   CHECKPOINT,
   KEY_CHECK,
   purgedFacts,
-  REPORT_DAYS_STALE,
+  keepPurgedFacts,
   SCAN,
   type AppEvents,
   type ChangedBatch,
@@ -473,9 +473,7 @@ export class Projector {
     const tables = [m.applications, m.applicants, m.search, m.journal, m.staff, m.meta, m.reportFacts, m.reportDays];
     await m.transaction('rw', tables, async () => {
       await Promise.all(tables.map((t) => t.clear()));
-      if (kept.length === 0) return;
-      await m.reportFacts.bulkPut(kept);
-      await m.meta.put({ key: REPORT_DAYS_STALE, value: 1 });
+      await keepPurgedFacts(m, kept);
     });
   }
 }

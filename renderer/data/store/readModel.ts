@@ -196,6 +196,15 @@ export interface MetaRow {
  */
 export const READ_MODEL_VERSION = 13;
 
+/**
+ * The read-model version since which report facts (shared/reports/fact.ts) have their present shape
+ * and a purged application's fact is marked (`purged`). Set it to the new READ_MODEL_VERSION when
+ * `ReportFact` changes shape: a desk carries the marked facts of an older model into a new version's
+ * only from models at or above it (`olderPurgedFacts`); from an older one its reports count what it
+ * holds.
+ */
+export const REPORT_FACTS_SINCE = 13;
+
 export type ReadModel = Dexie & {
   applications: EntityTable<ApplicationRow & QueueKeys, 'appId'>;
   applicants: EntityTable<ApplicantRow, 'key'>;
@@ -211,6 +220,41 @@ export type ReadModel = Dexie & {
 
 export const readModelName = (name: string, version = READ_MODEL_VERSION): string => `kense_read_${name}_v${version}`;
 
+/**
+ * The marked report facts (purged applications') of this desk's read models older than `current`
+ * and at least `since`, the newest model's for each application: read before a new version drops
+ * them, since no event is left to fold those applications again. The versions are parameters for
+ * the tests (a model of the next version cannot be made otherwise).
+ */
+export async function olderPurgedFacts(
+  name: string,
+  current = READ_MODEL_VERSION,
+  since = REPORT_FACTS_SINCE,
+): Promise<StoredFact[]> {
+  const prefix = `kense_read_${name}_v`;
+  const older = (await Dexie.getDatabaseNames())
+    .flatMap((n) => {
+      const v = n.startsWith(prefix) ? Number(n.slice(prefix.length)) : NaN;
+      return Number.isInteger(v) && v >= since && v < current ? [{ n, v }] : [];
+    })
+    .sort((a, b) => b.v - a.v);
+  const facts = new Map<string, StoredFact>();
+  for (const { n } of older) {
+    // Opened as it is (no schema declared here: Dexie reads the stored one), and only read.
+    const db = new Dexie(n);
+    try {
+      await db.open();
+      const table = db.tables.find((t) => t.name === 'reportFacts');
+      if (!table?.schema.idxByName['purged']) continue;
+      for (const f of (await table.where('purged').equals(1).toArray()) as StoredFact[])
+        if (!facts.has(f.appId)) facts.set(f.appId, f);
+    } finally {
+      db.close();
+    }
+  }
+  return [...facts.values()];
+}
+
 /** Removes read models of older versions: they are rebuilt from the events, never migrated. */
 export async function dropOldReadModels(name: string): Promise<void> {
   const all = await Dexie.getDatabaseNames();
@@ -218,8 +262,8 @@ export async function dropOldReadModels(name: string): Promise<void> {
   await Promise.all(all.filter((n) => n.startsWith(`kense_read_${name}`) && n !== current).map((n) => Dexie.delete(n)));
 }
 
-export function openReadModel(name: string): ReadModel {
-  const db = new Dexie(readModelName(name), { chromeTransactionDurability: 'relaxed' }) as ReadModel;
+export function openReadModel(name: string, version = READ_MODEL_VERSION): ReadModel {
+  const db = new Dexie(readModelName(name, version), { chromeTransactionDurability: 'relaxed' }) as ReadModel;
   // Relaxed durability is right here: a lost write is rebuilt from the events.
   // Only the indexes something queries: each one is written with every row (the projection's cost).
   db.version(1).stores({
