@@ -17,7 +17,7 @@ import { makeVerifierWithKey } from '../renderer/data/account/verifier';
 import { cryptoBench } from './crypto';
 import { firstDownload, queryDeskView } from '../renderer/data/sync/firstDownload';
 import { reportsAdd, reportsDrop, reportsIndex, reportsTime } from './reports';
-import { openOfficeDb, REPLICATED_SLICE_DOCS } from '../renderer/data/store/officeDb';
+import { openOfficeDb, WORKER_SLICE_DOCS } from '../renderer/data/store/officeDb';
 import { PouchDB, type LocalAdapter } from '../renderer/data/store/pouch';
 import { openReadModel, readModelName, type ApplicationRow } from '../renderer/data/store/readModel';
 import { inboxCount, inboxPage, inboxRows, PAGE_SIZE, queuesOf, type InboxUser } from '../renderer/data/read/inbox';
@@ -250,8 +250,12 @@ async function rawWrite(p: RawWriteParams): Promise<RawWriteResult> {
         });
   const name = 'bench_raw_write';
   await new PouchDB(name, { adapter: 'indexeddb' }).destroy();
-  const sliceDocs = p.sliceDocs ?? REPLICATED_SLICE_DOCS;
-  const target = await openOfficeDb(p.office, { name, replicatedSlice: sliceDocs });
+  // Without a slice size, the first download's own write: the replica writer's worker, its slices.
+  const sliceDocs = p.sliceDocs ?? WORKER_SLICE_DOCS;
+  const target = await openOfficeDb(p.office, {
+    name,
+    ...(p.sliceDocs === undefined ? {} : { replicatedSlice: sliceDocs }),
+  });
   let docs = 0;
   let batches = 0;
   let ms = 0;

@@ -68,7 +68,10 @@ export interface RawWriteParams {
    */
   source: { db: string } | { central: CentralAccess };
   batchDocs: number;
-  /** Documents per `bulkDocs` inside a batch (the store's REPLICATED_SLICE_DOCS when absent). */
+  /**
+   * Documents per `bulkDocs` inside a batch, written on the page's thread; absent: as a first
+   * download writes them (the replica writer's worker, WORKER_SLICE_DOCS).
+   */
   sliceDocs?: number;
 }
 export interface RawWriteResult {
