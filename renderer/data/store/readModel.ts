@@ -255,7 +255,10 @@ export async function olderPurgedFacts(
   return [...facts.values()];
 }
 
-/** Removes read models of older versions: they are rebuilt from the events, never migrated. */
+/**
+ * Removes read models of older versions: the new one is built from the events, with only their purged
+ * applications' facts carried over first (`olderPurgedFacts`).
+ */
 export async function dropOldReadModels(name: string): Promise<void> {
   const all = await Dexie.getDatabaseNames();
   const current = readModelName(name);
