@@ -436,8 +436,23 @@ async function appInbox(): Promise<AppInboxResult> {
 async function rebuild(): Promise<RebuildResult> {
   const d = openDesk();
   const events = await countEvents(d.office.db);
-  const { ms } = await timed(() => d.projector.rebuild());
-  return { events, ms: round(ms, 0), eventsPerSec: perSec(events, ms) };
+  const t0 = performance.now();
+  let first: number | null = null;
+  let last = t0;
+  const { ms } = await timed(() =>
+    d.projector.rebuild(() => {
+      last = performance.now();
+      first ??= last;
+    }),
+  );
+  const end = t0 + ms;
+  return {
+    events,
+    ms: round(ms, 0),
+    eventsPerSec: perSec(events, ms),
+    firstBatchMs: round((first ?? end) - t0, 0),
+    afterLastBatchMs: round(end - last, 0),
+  };
 }
 
 /**

@@ -149,6 +149,13 @@ export interface RebuildResult {
   events: number;
   ms: number;
   eventsPerSec: number;
+  /**
+   * The rebuild's ends apart from its scan: from its start until the scan's first batch is written
+   * (the model emptied: its database deleted and made anew), and from the last one on (the day
+   * index built from every fact).
+   */
+  firstBatchMs: number;
+  afterLastBatchMs: number;
 }
 
 export interface InboxParams {

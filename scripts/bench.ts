@@ -904,7 +904,7 @@ export function figureRows(r: Results): [string, string, string][] {
     rows.push([
       '4. Read-model rebuild (personal fields sealed, blind index)',
       `${f(r.rebuild.eventsPerSec)} events/s (${f(r.rebuild.ms / 1000, 1)} s)`,
-      `${f(r.rebuild.events)} events`,
+      `${f(r.rebuild.events)} events; until the first batch ${f(r.rebuild.firstBatchMs / 1000, 1)} s, after the last ${f(r.rebuild.afterLastBatchMs / 1000, 1)} s`,
     ]);
   rows.push([
     '   initial projection (Desk.open, empty model)',
@@ -1530,7 +1530,10 @@ async function main(): Promise<void> {
     }
     const rebuild = args['skip-rebuild'] ? null : await step(page, 'rebuild');
     const rebuildLong = args['skip-rebuild'] ? null : await takeLongTasks(page);
-    if (rebuild) log(`rebuild: ${f(rebuild.events)} events, ${f(rebuild.eventsPerSec)} events/s`);
+    if (rebuild)
+      log(
+        `rebuild: ${f(rebuild.events)} events, ${f(rebuild.eventsPerSec)} events/s; until its first batch ${f(rebuild.firstBatchMs / 1000, 1)} s, after its last ${f(rebuild.afterLastBatchMs / 1000, 1)} s`,
+      );
     await step(page, 'closeDesk');
     await page.close();
     // The real app on two inboxes: the busiest executor's, and the head's (every open row of the role).
