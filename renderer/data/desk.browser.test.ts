@@ -8,7 +8,7 @@ import { blindIndex } from './seal/blindIndex';
 import { throwawayDeskKeys } from './seal/deskKeys';
 import { PouchDB } from './store/pouch';
 import { keepPurgedFacts, REPORT_DAYS_STALE } from './projection/projectBatch';
-import { olderPurgedFacts, openReadModel, READ_MODEL_VERSION, readModelName } from './store/readModel';
+import { olderPurgedFacts, openReadModel, READ_MODEL_VERSION, readModelName, type StoredFact } from './store/readModel';
 import { findApplicant, openApplicationPersonal } from './seal/sealedRows';
 import { seedStaffDirectory } from '../../tests/fixtures/staffDirectory';
 
@@ -35,6 +35,20 @@ async function openDesk(dbName = `desk_${Math.random().toString(36).slice(2, 8)}
     await new PouchDB(dbName, { adapter: 'indexeddb' }).destroy();
   });
   return desk;
+}
+
+type Registered = Awaited<ReturnType<Desk['registerApplication']>>;
+
+/** Two applications on a desk with its staff directory, the first sent on to an executor, and that one's report fact. */
+async function twoApplications(desk: Desk): Promise<{ a: Registered; b: Registered; fact: StoredFact }> {
+  await seedStaffDirectory(desk.office.db);
+  const a = await desk.registerApplication('registered', clerk, intake);
+  const b = await desk.registerApplication('registered', clerk, intake);
+  await desk.append(a.appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
+  await desk.settled();
+  const fact = await desk.model.reportFacts.get(a.appId);
+  if (!fact) throw new Error('no report fact folded');
+  return { a, b, fact };
 }
 
 describe('desk: appends pass the server rules and the workflow, then reach the read model', () => {
@@ -84,13 +98,7 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
 
   it('a purged application’s report fact stays through a rebuild and a later event of it', async () => {
     const desk = await openDesk();
-    await seedStaffDirectory(desk.office.db);
-    const a = await desk.registerApplication('registered', clerk, intake);
-    const b = await desk.registerApplication('registered', clerk, intake);
-    await desk.append(a.appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
-    await desk.settled();
-    const fact = await desk.model.reportFacts.get(a.appId);
-    expect(fact).toBeDefined();
+    const { a, b, fact } = await twoApplications(desk);
     // Purged as purge.ts does: its events out of the replica, its rows out of the model.
     const db = desk.office.db as PouchDB.Database & { purge(id: string, rev: string): Promise<unknown> };
     const stored = (await db.allDocs({ ...appEventRange(a.appId), include_docs: true })).rows;
@@ -117,13 +125,7 @@ describe('desk: appends pass the server rules and the workflow, then reach the r
   it('a new read-model version carries the facts of applications the desk purged from the model before it', async () => {
     const dbName = `desk_${Math.random().toString(36).slice(2, 8)}`;
     const desk = await openDesk(dbName);
-    await seedStaffDirectory(desk.office.db);
-    const a = await desk.registerApplication('registered', clerk, intake);
-    const b = await desk.registerApplication('registered', clerk, intake);
-    await desk.append(a.appId, 'resolution', head, { stepId: 's3', executor: 'exec1', executorName: 'Дана' });
-    await desk.settled();
-    const fact = await desk.model.reportFacts.get(a.appId);
-    if (!fact) throw new Error('no fact folded');
+    const { a, b, fact } = await twoApplications(desk);
     const db = desk.office.db as PouchDB.Database & { purge(id: string, rev: string): Promise<unknown> };
     for (const r of (await db.allDocs(appEventRange(a.appId))).rows) await db.purge(r.id, r.value.rev);
     await desk.projector.drop([a.appId]);
