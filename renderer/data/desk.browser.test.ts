@@ -297,10 +297,13 @@ describe('desk: a read model of an older version is dropped and rebuilt as the c
     const reg = await desk.registerApplication('registered', clerk, intake);
     await desk.close();
     await Dexie.delete(readModelName(name));
-    // As a desk that ran an earlier release left them: stale rows under the old names.
-    const older = [READ_MODEL_VERSION - 2, READ_MODEL_VERSION - 1];
-    for (const v of older) {
-      const old = new Dexie(readModelName(name, v));
+    // As a desk that ran an earlier release left them: stale rows under the old names (and a newer
+    // one's, as a downgrade leaves it); and another replica's model, whose name begins with this one's.
+    const older = [READ_MODEL_VERSION - 2, READ_MODEL_VERSION - 1, READ_MODEL_VERSION + 1];
+    const another = readModelName(`${name}_field`);
+    cleanup.push(() => Dexie.delete(another));
+    for (const n of [...older.map((v) => readModelName(name, v)), another]) {
+      const old = new Dexie(n);
       old.version(1).stores({ applications: 'appId', meta: 'key' });
       await old.table('applications').put({ appId: reg.appId, status: 'stale' });
       await old.table('meta').put({ key: 'checkpoint', value: 99 });
@@ -311,6 +314,7 @@ describe('desk: a read model of an older version is dropped and rebuilt as the c
     const names = await Dexie.getDatabaseNames();
     expect(names).toContain(readModelName(name));
     for (const v of older) expect(names).not.toContain(readModelName(name, v));
+    expect(names).toContain(another);
     expect(desk.model.name).toBe(readModelName(name, READ_MODEL_VERSION));
     expect(await desk.model.applications.get(reg.appId)).toMatchObject({ status: 'in_progress' });
     expect((await desk.model.search.get(reg.appId))?.tokens.length).toBeGreaterThan(0);

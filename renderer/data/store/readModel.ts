@@ -231,13 +231,7 @@ export async function olderPurgedFacts(
   current = READ_MODEL_VERSION,
   since = REPORT_FACTS_SINCE,
 ): Promise<StoredFact[]> {
-  const prefix = `kense_read_${name}_v`;
-  const older = (await Dexie.getDatabaseNames())
-    .flatMap((n) => {
-      const v = n.startsWith(prefix) ? Number(n.slice(prefix.length)) : NaN;
-      return Number.isInteger(v) && v >= since && v < current ? [{ n, v }] : [];
-    })
-    .sort((a, b) => b.v - a.v);
+  const older = (await readModelsOf(name)).filter((m) => m.v >= since && m.v < current).sort((a, b) => b.v - a.v);
   const facts = new Map<string, StoredFact>();
   for (const { n } of older) {
     // Opened as it is (no schema declared here: Dexie reads the stored one), and only read.
@@ -256,13 +250,24 @@ export async function olderPurgedFacts(
 }
 
 /**
- * Removes read models of older versions: the new one is built from the events, with only their purged
+ * Removes this desk's read models of other versions (older, or newer after a downgrade, whose rows
+ * would miss what this version did): the new one is built from the events, with only the purged
  * applications' facts carried over first (`olderPurgedFacts`).
  */
 export async function dropOldReadModels(name: string): Promise<void> {
-  const all = await Dexie.getDatabaseNames();
-  const current = readModelName(name);
-  await Promise.all(all.filter((n) => n.startsWith(`kense_read_${name}`) && n !== current).map((n) => Dexie.delete(n)));
+  await Promise.all((await readModelsOf(name)).filter((m) => m.v !== READ_MODEL_VERSION).map((m) => Dexie.delete(m.n)));
+}
+
+/**
+ * This desk's read models, by name and version: exactly `readModelName(name, v)`, never another
+ * replica's whose name begins with this one's (its model and its purged facts are its own).
+ */
+async function readModelsOf(name: string): Promise<{ n: string; v: number }[]> {
+  const prefix = readModelName(name, 0).slice(0, -1);
+  return (await Dexie.getDatabaseNames()).flatMap((n) => {
+    const rest = n.startsWith(prefix) ? n.slice(prefix.length) : '';
+    return /^\d+$/.test(rest) ? [{ n, v: Number(rest) }] : [];
+  });
 }
 
 export function openReadModel(name: string, version = READ_MODEL_VERSION): ReadModel {
