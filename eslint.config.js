@@ -276,5 +276,17 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: { 'no-restricted-globals': 'off', 'no-restricted-imports': 'off', 'no-restricted-syntax': 'off' },
   },
+  {
+    // Browser specs take `test` from their fixtures: a failure's report carries what the pages said,
+    // and the extra desks a test opens are closed with it.
+    files: ['tests/e2e/**/*.ts'],
+    ignores: ['tests/e2e/fixtures.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@playwright/test', message: 'e2e code imports test, expect and types from ./fixtures.' }] },
+      ],
+    },
+  },
   prettier,
 );

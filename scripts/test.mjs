@@ -53,6 +53,49 @@ function readJson(file) {
   }
 }
 
+/** A page snapshot or a note, as the report keeps it: inline (base64) or in a file. */
+function attachmentText(a) {
+  try {
+    if (a.body) return Buffer.from(a.body, 'base64').toString('utf8');
+    if (a.path) return readFileSync(a.path, 'utf8');
+  } catch {
+    // gone with the results folder
+  }
+  return '';
+}
+
+/**
+ * Each failed e2e test again, with what its page showed (Playwright's error context: the page's
+ * accessibility snapshot) and what the pages reported as errors (tests/e2e/fixtures.ts): on CI the
+ * log is all there is to read, the screenshots stay on the machine.
+ */
+function e2eFailures(results) {
+  const out = [];
+  const walk = (suite, trail) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected') continue;
+        const last = t.results?.[t.results.length - 1];
+        let report = `\n  FAILED ${[...trail, spec.title].join(' › ')} (${spec.file}:${spec.line})\n`;
+        for (const a of last?.attachments ?? []) {
+          if (!['error-context', 'browser-errors'].includes(a.name)) continue;
+          const body = attachmentText(a);
+          // The error context repeats the error (printed above) before the page's snapshot.
+          const snapshot = a.name === 'error-context' ? body.indexOf('```yaml') : -1;
+          const lines = (snapshot >= 0 ? body.slice(snapshot) : body).split('\n');
+          const shown = lines.slice(0, 80).map((l) => `    | ${l}`);
+          if (lines.length > 80) shown.push(`    | … ${lines.length - 80} more lines`);
+          report += `    ${a.name}:\n${shown.join('\n')}\n`;
+        }
+        out.push(report);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, [...trail, child.title]);
+  };
+  for (const suite of results.suites ?? []) walk(suite, []);
+  return out;
+}
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -80,6 +123,7 @@ if (e2e?.stats) {
   failed += s.unexpected;
   skipped += s.skipped;
   process.stdout.write(`e2e: ${s.expected + (s.flaky ?? 0)} passed, ${s.unexpected} failed, ${s.skipped} skipped\n`);
+  for (const failure of e2eFailures(e2e)) process.stdout.write(failure);
 }
 process.stdout.write(
   '\nsteps: ' + steps.map((s) => `${s.name} ${s.ok ? 'ok' : 'FAILED'} (${s.seconds}s)`).join(', ') + '\n',

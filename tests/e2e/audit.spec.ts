@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { actAs, freshDesk } from './desk';
 import { registerWheelchair, chooseExecutor } from './flow';
 

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { DEV_ADMIN } from '../../server/dev/central';
 import { actAs, CENTRAL, ensureStaff, freshDesk } from './desk';
 
@@ -85,7 +85,7 @@ test('a desk with no 2028 calendar says so on the due dates and goes on working;
 
 test('a catalogue administrator publishes a service version, the 2028 calendar and the office profile; another desk uses them after sync', async ({
   page,
-  browser,
+  newDesk,
 }) => {
   test.setTimeout(150_000);
   await freshDesk(page);
@@ -179,7 +179,7 @@ test('a catalogue administrator publishes a service version, the 2028 calendar a
     .toEqual([200, 200, 200]);
 
   // Another desk, in December 2027: pulls them, and uses them without a new build.
-  const other = await desk(browser);
+  const other = await newDesk();
   await other.clock.install({ time: DEC_2027 });
   await freshDesk(other);
   await actAs(other, 'dana', 'Омарова Дана', 'clerk', 'D02');
@@ -198,17 +198,4 @@ test('a catalogue administrator publishes a service version, the 2028 calendar a
   await other.getByTestId('register').click();
   await expect(other.getByTestId('reg-number')).toHaveText('ALM01-D02-000001');
   await expect(other.getByTestId('done-due')).toHaveText('10.01.2028 18:00');
-  await other.context().close();
 });
-
-/** A second desk: another browser profile (its own IndexedDB), the project's settings. */
-async function desk(browser: Browser): Promise<Page> {
-  const use = test.info().project.use;
-  const context = await browser.newContext({
-    baseURL: use.baseURL,
-    viewport: use.viewport,
-    locale: use.locale,
-    timezoneId: use.timezoneId,
-  });
-  return context.newPage();
-}

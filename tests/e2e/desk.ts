@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { CENTRAL_PORT, SERVICE_PORT } from '../../playwright.config';
 import { DEV_ADMIN } from '../../server/dev/central';
 import { putStaffDirectoryEntry, putStaffUser } from '../../server/provision';

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { expect, test, type Page, type Route } from '@playwright/test';
+import { expect, test, type Page, type Route } from './fixtures';
 import { generateApplications } from '../../bench/generate';
 import { DEFAULT_CALENDAR } from '../../shared/calendar';
 import { formatRegNumber, parseEvent, parseEventId, parseRegNumber, type EventDoc } from '../../shared/events';

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page } from './fixtures';
 import { loadCatalogue } from '../../shared/catalogue/load';
 import type { ServiceDefinition } from '../../shared/catalogue/schema';
 import { DEFAULT_CALENDAR } from '../../shared/calendar';

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { contentSecurityPolicy, syncOrigins } from '../../electron/main/csp';
 import { CENTRAL_PORT, E2E_STAFF } from '../../playwright.config';
 import { actAs, freshDesk, unlockAfterReload } from './desk';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { CENTRAL_PORT } from '../../playwright.config';
 import { e2ePassword, setUpDesk, signIn as signInAt } from './desk';
 import { chooseExecutor } from './flow';
@@ -137,8 +137,13 @@ test.afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function desk(browser: Browser, who: (typeof staff)[number], name: string, deskCode: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+async function desk(
+  newDesk: () => Promise<Page>,
+  who: (typeof staff)[number],
+  name: string,
+  deskCode: string,
+): Promise<Page> {
+  const page = await newDesk();
   // The desk's central is this test's own; the person signs in there, then adds the office hub.
   await page.goto('./');
   await setUpDesk(page, deskCode, CENTRAL);
@@ -167,11 +172,11 @@ async function centralEvents(): Promise<{ kind: string; actor: { login: string }
 }
 
 test('two desks keep routing through the hub while central is down; central gets everything back', async ({
-  browser,
+  newDesk,
 }) => {
   test.setTimeout(180_000);
-  const clerk = await desk(browser, staff[0]!, 'Сейітова Айгерім', 'D01');
-  const head = await desk(browser, staff[1]!, 'Жұмабеков Болат', 'D02');
+  const clerk = await desk(newDesk, staff[0]!, 'Сейітова Айгерім', 'D01');
+  const head = await desk(newDesk, staff[1]!, 'Жұмабеков Болат', 'D02');
   for (const page of [clerk, head]) {
     await page.getByTestId('sync-indicator').click();
     await expect(page.getByTestId('sync-target-hub-status')).toHaveText('Синхрондалды', { timeout: 20_000 });
@@ -245,10 +250,10 @@ async function targetWords(page: Page): Promise<Record<string, string>> {
 }
 
 test('a new desk that cannot read the office from central takes its first download from the hub', async ({
-  browser,
+  newDesk,
 }) => {
   test.setTimeout(120_000);
-  const page = await (await browser.newContext()).newPage();
+  const page = await newDesk();
   // Central answers the sign-in (with the desk key's escrow) and the catalogue, but gives no
   // documents of the office (its uplink is too weak for it, say): the desk's first download must
   // come from the hub, through the hub's desks' view.

@@ -1,4 +1,4 @@
-import { expect, test, type Page, type Route } from '@playwright/test';
+import { expect, test, type Page, type Route } from './fixtures';
 import { DEV_ADMIN } from '../../server/dev/central';
 import { actAs, CENTRAL, freshDesk, OFFICE, signIn } from './desk';
 import { registerWheelchair } from './flow';

@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { generateApplications } from '../../bench/generate';
 import { toLocalDate } from '../../shared/calendar';
 import { loadCatalogue } from '../../shared/catalogue/load';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { generateApplications } from '../../bench/generate';
 import { toLocalDate } from '../../shared/calendar';
 import { periodOf } from '../../shared/reports/period';

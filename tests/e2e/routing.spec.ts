@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { makeEvent, parseHlc, tickHlc } from '../../shared/events';
 import { DEV_ADMIN } from '../../server/dev/central';
 import { actAs, CENTRAL, freshDesk, OFFICE, putDirectoryEntry } from './desk';

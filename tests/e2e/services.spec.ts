@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import type { StaffRole } from '../../shared/events';
 import { freshDesk } from './desk';
 import {

@@ -1,12 +1,11 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { actAs, CENTRAL, freshCentral } from './desk';
 
 const SHOTS = 'artifacts/screenshots';
 
-async function deskWindow(browser: Browser, desk: string, login: string, name: string): Promise<Page> {
+async function deskWindow(newDesk: () => Promise<Page>, desk: string, login: string, name: string): Promise<Page> {
   // A separate browser context: its own IndexedDB and localStorage, as a second computer has.
-  const context = await browser.newContext();
-  const page = await context.newPage();
+  const page = await newDesk();
   // Signing in starts the sync with the signed-in person's credentials (in memory only).
   await actAs(page, login, name, 'clerk', desk);
   await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', { timeout: 20_000 });
@@ -31,12 +30,12 @@ async function register(page: Page, iin: string, surname: string): Promise<strin
 
 test.describe('two desks through the dev central (real CouchDB-protocol server, real IndexedDB)', () => {
   test('each desk sees the other desk’s registration; the indicator counts what has not reached the server', async ({
-    browser,
+    newDesk,
     request,
   }) => {
     await freshCentral();
-    const one = await deskWindow(browser, 'D01', 'aigerim', 'Сейітова Айгерім');
-    const two = await deskWindow(browser, 'D02', 'dana', 'Омарова Дана');
+    const one = await deskWindow(newDesk, 'D01', 'aigerim', 'Сейітова Айгерім');
+    const two = await deskWindow(newDesk, 'D02', 'dana', 'Омарова Дана');
 
     const first = await register(one, '900101300017', 'Сейітқали');
     const second = await register(two, '850315400025', 'Нұрланова');

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import type { StaffRole } from '../../shared/events';
 import { actAs, freshCentral } from './desk';
 import { appIdOf, openCard, register, chooseExecutor } from './flow';
@@ -31,8 +31,8 @@ const executor: Person = {
  * A desk of its own (a browser context: its own IndexedDB and storage), connected to the central.
  * Desk codes D11–D13: other specs' desks (D01, D02) use the same central in one run.
  */
-async function desk(browser: Browser, p: Person): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+async function desk(newDesk: () => Promise<Page>, p: Person): Promise<Page> {
+  const page = await newDesk();
   // Signing in starts the sync with the desk's central, as the signed-in person.
   await actAs(page, p.login, p.name, p.role, p.desk);
   await expect(page.getByTestId('sync-indicator')).toContainText('Синхрондалды', SYNCED);
@@ -40,12 +40,12 @@ async function desk(browser: Browser, p: Person): Promise<Page> {
 }
 
 test('clerk, head and executor on three desks: each sees the others’ actions without reloading', async ({
-  browser,
+  newDesk,
 }) => {
   test.setTimeout(150_000);
   // An empty office on the central: the inbox counts below are this test's alone.
   await freshCentral();
-  const [c, h, x] = [await desk(browser, clerk), await desk(browser, head), await desk(browser, executor)];
+  const [c, h, x] = [await desk(newDesk, clerk), await desk(newDesk, head), await desk(newDesk, executor)];
   // The head and the executor keep their inboxes open; nothing reloads from here on.
   await h.goto('./#/inbox');
   await x.goto('./#/inbox');

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { contentEventId, type EventDoc } from '../../shared/events';
 import { actAs, CENTRAL, centralRequest, freshDesk } from './desk';
 import { appIdOf, openCard, service } from './flow';
@@ -60,18 +60,17 @@ async function registerAtHome(page: Page, iin: string, surname: string, address:
 }
 
 async function secondDesk(
-  browser: Browser,
+  newDesk: () => Promise<Page>,
   who = { login: 'dana', name: 'Омарова Дана', role: 'clerk' },
 ): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
+  const page = await newDesk();
   await actAs(page, who.login, who.name, who.role, 'D02');
   return page;
 }
 
 test('offline for three days: home visits with photos reach central and a second desk, none lost or duplicated', async ({
   page,
-  browser,
+  newDesk,
   request,
 }) => {
   test.setTimeout(240_000);
@@ -150,7 +149,7 @@ test('offline for three days: home visits with photos reach central and a second
     });
 
   // A second desk of the office sees them all, each once, with its photo.
-  const two = await secondDesk(browser);
+  const two = await secondDesk(newDesk);
   await two.goto('./#/applications');
   for (const n of numbers) await expect(two.getByTestId('application-list')).toContainText(n, { timeout: 30_000 });
   await expect(two.getByTestId('application-row')).toHaveCount(VISITS);
@@ -158,7 +157,6 @@ test('offline for three days: home visits with photos reach central and a second
   await openCard(two, appId, numbers[0] ?? '');
   await expect(two.getByTestId('attachment')).toHaveCount(1, { timeout: 30_000 });
   await two.screenshot({ path: `${SHOTS}/visits-second-desk.png` });
-  await two.context().close();
 });
 
 /**
@@ -255,7 +253,7 @@ async function fillAct(page: Page, i: number): Promise<void> {
 
 test('the issue: 20 home visits over three days offline on a field laptop, each with a photo and an act filled on the card; all reach central and a second desk once', async ({
   page,
-  browser,
+  newDesk,
 }) => {
   test.setTimeout(240_000);
   // Monday 23 November 2026, 09:00 in Almaty; the clock runs on from there.
@@ -346,7 +344,7 @@ test('the issue: 20 home visits over three days offline on a field laptop, each 
   for (const p of photos) expect(Object.keys(p._attachments ?? {})).toHaveLength(1);
 
   // A second desk of the office (an office desk: everything): all twenty, each with its act and photo.
-  const two = await secondDesk(browser, { login: 'bolat', name: 'Жұмабеков Болат', role: 'head' });
+  const two = await secondDesk(newDesk, { login: 'bolat', name: 'Жұмабеков Болат', role: 'head' });
   await two.goto('./#/applications');
   await expect(two.getByTestId('applications-count')).toHaveText(`${all} өтініш`, { timeout: 30_000 });
   for (const a of [apps[0], apps[HOME_VISITS - 1]]) {
