@@ -1,7 +1,7 @@
 import { useEffect, type JSX } from 'react';
 import type { i18n as I18n } from 'i18next';
 import { I18nextProvider } from 'react-i18next';
-import { createHashRouter, Navigate, RouterProvider } from 'react-router';
+import { createHashRouter, redirect, RouterProvider } from 'react-router';
 import { ApplicationCardPage, type CardExtra } from '../features/applications/ApplicationCard';
 import { AuditTrail } from '../features/audit/AuditTrail';
 import { ApplicationsPage } from '../features/applications/ApplicationsPage';
@@ -24,11 +24,13 @@ import { usePreferences } from '../state/preferences';
 import { homePath, useSession } from '../state/session';
 import { Layout } from './Layout';
 
-/** The start page: where the signed-in person's role works (reception for nobody signed in). */
-function Home(): JSX.Element {
-  const role = useSession((s) => s.user?.role);
-  return <Navigate to={homePath(role)} replace />;
-}
+/**
+ * The start page: where the signed-in person's role works (reception for nobody signed in). The
+ * router decides it (a loader), not a rendered <Navigate>: that one navigates from an effect, after
+ * the first paint, and on a slow start undid a navigation made meanwhile (a click, the menu, a link)
+ * — the router lets a later navigation interrupt a pending redirect.
+ */
+const toHome = (): Response => redirect(homePath(useSession.getState().user?.role));
 
 // Hash routes work the same from app://, a static server and a file, with no server fallback.
 /** The card's audit trail comes from the audit feature; the shell joins the two. */
@@ -39,7 +41,7 @@ const router = createHashRouter([
     path: '/',
     element: <Layout />,
     children: [
-      { index: true, element: <Home /> },
+      { index: true, loader: toHome },
       { path: 'reception', element: <ReceptionPage /> },
       { path: 'inbox', element: <InboxPage /> },
       { path: 'applications', element: <ApplicationsPage /> },
@@ -50,11 +52,12 @@ const router = createHashRouter([
       { path: 'settings', element: <SettingsPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: 'visits', element: <VisitsPage /> },
-      { path: 'sign-in', element: <SignInPage /> },
+      // Signed in already: the sign-in page leads home (after signing in there, the page itself does).
+      { path: 'sign-in', element: <SignInPage />, loader: () => (useSession.getState().user ? toHome() : null) },
       { path: 'admin', element: <StaffAdminPage /> },
       { path: 'account', element: <AccountPage /> },
       { path: 'print-test', lazy: () => import('../print/PrintTestPage') },
-      { path: '*', element: <Home /> },
+      { path: '*', loader: toHome },
     ],
   },
 ]);

@@ -69,6 +69,23 @@ test.describe('app shell in Chromium (browser mode)', () => {
     await expect(page).toHaveURL(/#\/inbox$/);
   });
 
+  test('a section opened as the app starts stays open: the start page does not take it back', async ({ page }) => {
+    await freshStart(page);
+    // The moment the app has first drawn itself (before anything it scheduled after that paint),
+    // the person opens Settings — as a click or the menu on a slow start, or a test, can.
+    await page.addInitScript(() => {
+      const observer = new MutationObserver(() => {
+        if (!document.getElementById('root')?.childElementCount) return;
+        observer.disconnect();
+        location.hash = '#/settings';
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    });
+    await page.goto('./');
+    await expect(page.getByTestId('setup-office')).toBeVisible();
+    await expect(page).toHaveURL(/#\/settings$/);
+  });
+
   test('settings change the language too', async ({ page }) => {
     await freshStart(page);
     await page.goto('./#/settings');
