@@ -237,7 +237,9 @@ function describe(s: ReplicateStrategy, docs: number, ms: number, requests: numb
 
 /**
  * The raw write rate of the downloaded documents: read back from the replica with their revisions
- * (untimed), written into an empty database by the first download's own write, batch by batch.
+ * (untimed), written into an empty database by the first download's own write, batch by batch (as
+ * `_bulk_get` answers, bytes, as the download gives them to its writer), or with a slice size as
+ * plain `bulkDocs` of those documents.
  */
 async function rawWrite(p: RawWriteParams): Promise<RawWriteResult> {
   const from =
@@ -275,8 +277,11 @@ async function rawWrite(p: RawWriteParams): Promise<RawWriteResult> {
       });
       const batch: object[] = [];
       for (const res of got.results) for (const d of res.docs) if ('ok' in d) batch.push(d.ok);
+      // The download's own write takes the server's answer as it came (bytes, parsed by the writer).
+      const own = p.sliceDocs === undefined;
+      const answers = own ? [new TextEncoder().encode(JSON.stringify({ results: got.results })).buffer] : [];
       const t0 = performance.now();
-      await target.writeReplicated(batch);
+      await target.writeReplicated(own ? { answers, asked: batch.length } : batch);
       ms += performance.now() - t0;
       docs += batch.length;
       batches++;

@@ -5,6 +5,7 @@ import { DataError, toDataError } from './dataError';
 import type { DeskKeys } from '../seal/deskKeys';
 import { DEFAULT_ADAPTER, PouchDB, type LocalAdapter } from './pouch';
 import { checkSealKey, sealDatabase, sealKeyMatches, type SealCheck } from '../seal/sealedDb';
+import { docsOfAnswers, type BulkGetAnswers } from './bulkGet';
 import { replicaWorker, startReplicaWriter, type ReplicaWriter } from './replicaWriter';
 import { announceWrite } from './writes';
 
@@ -84,8 +85,14 @@ export interface OfficeDb {
    * stored, never before.
    * `onSlice` is told the replica's update sequence around each slice (the empty one too), in the
    * queue: what lies between two slices was written by someone else (the desk's own appends).
+   * A server's `_bulk_get` answers as they came (bulkGet.ts) go to the worker whole, one slice,
+   * parsed there; where the worker does not take them, the window parses them and slices as above.
    */
-  writeReplicated(docs: object[], after?: () => Promise<void>, onSlice?: (s: ReplicatedSlice) => void): Promise<void>;
+  writeReplicated(
+    docs: object[] | BulkGetAnswers,
+    after?: () => Promise<void>,
+    onSlice?: (s: ReplicatedSlice) => void,
+  ): Promise<void>;
   /**
    * Starts the replica writer's worker now if a download of `docs` documents will take it (as
    * `writeReplicated` would at its first long write): its start (its bundle, a reopening of the
@@ -303,11 +310,20 @@ export async function openOfficeDb(
       };
       // Each slice queued on its own (an append asked for meanwhile goes between two, strict), one
       // after the other; a slice that fails stops the rest, and `after` goes with the last.
-      const started = takesWorker(docs.length) ? await replicaWriter() : null;
+      const raw = Array.isArray(docs) ? null : docs;
+      const started = takesWorker(Array.isArray(docs) ? docs.length : docs.asked) ? await replicaWriter() : null;
       // A worker that died (its slice failed, and was reported) leaves the rest to the window; the
       // window reopened its connection after each slice the worker finished, so it has read them.
       const worker = started?.alive ? started : null;
-      const slices = slicesOf(docs, sliceDocs(worker !== null));
+      if (raw && worker)
+        return serial(async () => {
+          const written = await worker.writeAnswers(raw.answers);
+          if (written.docs > 0) announceWrite(db);
+          await after?.();
+          const end = after ? await seq() : written.after;
+          onSlice?.({ before: written.before, after: end, docs: written.docs });
+        });
+      const slices = slicesOf(Array.isArray(docs) ? docs : docsOfAnswers(docs.answers), sliceDocs(worker !== null));
       for (let i = 0; i < slices.length; i++) {
         const last = i === slices.length - 1;
         const slice = slices[i] ?? [];

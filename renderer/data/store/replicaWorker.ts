@@ -1,6 +1,7 @@
 import type { DeskKeys } from '../seal/deskKeys';
 import { sealDatabase } from '../seal/sealedDb';
 import { enforceStrictDurability, isPouchDbNamed, pouchIdbName, relaxedWhile } from './durability';
+import { docsOfAnswers } from './bulkGet';
 import { DataError, toDataError } from './dataError';
 import { PouchDB } from './pouch';
 
@@ -23,10 +24,12 @@ export type ReplicaRequest =
   | { id: number; type: 'init'; name: string; keys: DeskKeys | null }
   | { id: number; type: 'freshen' }
   | { id: number; type: 'write'; docs: object[] }
+  /** A server's `_bulk_get` answers as they came (bulkGet.ts), transferred: parsed here, then written. */
+  | { id: number; type: 'writeAnswers'; answers: ArrayBuffer[] }
   | { id: number; type: 'close' };
 
 export type ReplicaReply =
-  | { id: number; ok: true; before?: number | string; after?: number | string }
+  | { id: number; ok: true; before?: number | string; after?: number | string; docs?: number }
   | { id: number; ok: false; code: DataError['code'] | null; name: string; message: string; status?: number };
 
 interface WorkerScope {
@@ -82,6 +85,10 @@ async function handle(req: ReplicaRequest): Promise<Omit<Extract<ReplicaReply, {
       return { ok: true };
     case 'write':
       return { ok: true, ...(await write(req.docs)) };
+    case 'writeAnswers': {
+      const docs = docsOfAnswers(req.answers);
+      return { ok: true, ...(await write(docs)), docs: docs.length };
+    }
     case 'close':
       await db?.close();
       db = null;

@@ -31,6 +31,22 @@ const downloaded = (from: number, n: number): object[] =>
     };
   });
 
+/**
+ * A server's `_bulk_get` answer (CouchDB's shape) giving `docs`, with revisions gone since they
+ * were listed (`not_found`) and refused ones (`forbidden`), as bytes.
+ */
+function answer(docs: object[], gone: string[] = [], refused: string[] = []): ArrayBuffer {
+  const results = [
+    ...docs.map((d) => ({ id: (d as { _id: string })._id, docs: [{ ok: d }] })),
+    ...gone.map((id) => ({ id, docs: [{ error: { id, rev: '1-x', error: 'not_found', reason: 'missing' } }] })),
+    ...refused.map((id) => ({
+      id,
+      docs: [{ error: { id, rev: '1-x', error: 'forbidden', reason: 'not for this desk' } }],
+    })),
+  ];
+  return new TextEncoder().encode(JSON.stringify({ results })).buffer;
+}
+
 /** The replica as a new connection reads it from the disk: what the stored metadata says, and what is there. */
 async function reopened(
   name: string,
@@ -161,6 +177,43 @@ describe('the replica writer (a worker writing downloaded documents beside the w
     await o.db.put({ _id: 'evt:AFTER:1:D1' });
     expect((await o.db.info()).doc_count).toBe(31);
     warn.mockRestore();
+  });
+
+  it('takes a server’s `_bulk_get` answers as they came: transferred to the worker, parsed and written there', async () => {
+    const onSlice = vi.fn();
+    const o = await office({ replicatedSlice: 10 });
+    const [first, second] = [answer(downloaded(0, 20)), answer(downloaded(20, 5), ['evt:GONE:1:D9'])];
+    await o.writeReplicated({ answers: [first, second], asked: 26 }, undefined, onSlice);
+    // The window kept nothing of them: the buffers went to the worker (a copy would have left them whole).
+    expect([first.byteLength, second.byteLength]).toEqual([0, 0]);
+    // A revision gone from the server since it was listed is left out; the worker counted what it wrote.
+    expect((await o.db.info()).doc_count).toBe(25);
+    expect(await o.db.get('evt:S000024:1:D9')).toMatchObject({
+      k: 24,
+      _rev: `1-${(24).toString(16).padStart(32, '0')}`,
+    });
+    expect(onSlice).toHaveBeenCalledTimes(1);
+    expect(onSlice.mock.calls[0]?.[0]).toMatchObject({ before: 0, after: 25, docs: 25 });
+  });
+
+  it('an answer’s error fails the write with the server’s reason, and nothing of that write is stored', async () => {
+    for (const replicaWorker of [undefined, false as const]) {
+      const o = await office({ replicatedSlice: 10, ...(replicaWorker === false ? { replicaWorker } : {}) });
+      const refused = answer(downloaded(0, 20), [], ['evt:SECRET:1:D9']);
+      await expect(o.writeReplicated({ answers: [refused], asked: 21 })).rejects.toThrow(
+        '_bulk_get evt:SECRET:1:D9: not for this desk',
+      );
+      expect((await o.db.info()).doc_count).toBe(0);
+    }
+  });
+
+  it('parses the answers on the window where the worker does not take them, and slices them as documents', async () => {
+    const onSlice = vi.fn();
+    const o = await office({ replicatedSlice: 10, replicaWorker: false });
+    const bytes = answer(downloaded(0, 25), ['evt:GONE:1:D9']);
+    await o.writeReplicated({ answers: [bytes], asked: 26 }, undefined, onSlice);
+    expect((await o.db.info()).doc_count).toBe(25);
+    expect(onSlice.mock.calls.map(([s]) => (s as { docs: number }).docs)).toEqual([10, 10, 5]);
   });
 
   it('writes on the window’s thread when the worker cannot start', async () => {

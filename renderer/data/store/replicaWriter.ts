@@ -85,15 +85,21 @@ function gateWrites(db: PouchDB.Database, gate: WriteGate): void {
 export const replicaWorker = (): Worker =>
   new Worker(new URL('./replicaWorker.ts', import.meta.url), { type: 'module', name: 'kense-replica' });
 
-/** A slice as the replica's update sequence saw it, before and after. */
+/** A slice as the replica's update sequence saw it, before and after, and its documents. */
 export interface WrittenSlice {
   before: number | string;
   after: number | string;
+  docs: number;
 }
 
 export interface ReplicaWriter {
   /** Writes downloaded documents as they are (`new_edits: false`) in one transaction, off the window's thread. */
   write(docs: object[]): Promise<WrittenSlice>;
+  /**
+   * The same for a server's `_bulk_get` answers as they came (bulkGet.ts): transferred to the
+   * worker (the buffers are the worker's after the call) and parsed there.
+   */
+  writeAnswers(answers: readonly ArrayBuffer[]): Promise<WrittenSlice>;
   /** False once the worker has died or been closed: the caller writes on the window's thread from then on. */
   readonly alive: boolean;
   close(): Promise<void>;
@@ -149,12 +155,12 @@ export async function startReplicaWriter(
     fail(new WriterFailed('a message to the replica writer failed', 'WriterFailed')),
   );
   type Request = ReplicaRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
-  const call = (req: Request): Promise<Extract<ReplicaReply, { ok: true }>> =>
+  const call = (req: Request, transfer: Transferable[] = []): Promise<Extract<ReplicaReply, { ok: true }>> =>
     new Promise((resolve, reject) => {
       if (broken) return reject(broken);
       const id = next++;
       pending.set(id, { resolve, reject });
-      worker.postMessage({ ...req, id });
+      worker.postMessage({ ...req, id }, transfer);
     });
   /** The window's connection reopened after the worker's new version (see above), whatever the worker's answer. */
   const reopen = async <T>(answer: Promise<T>): Promise<T> => {
@@ -173,23 +179,26 @@ export async function startReplicaWriter(
   }
   const gate = new WriteGate();
   gateWrites(db, gate);
+  /** One slice written by the worker, the replica to itself (`docs`: as many, unless the worker counts them). */
+  const slice = (request: () => ReturnType<typeof call>, docs: number): Promise<WrittenSlice> =>
+    gate.alone(async () => {
+      if (gate.windowWrote) await reopen(call({ type: 'freshen' }));
+      gate.windowWrote = false;
+      try {
+        const r = await reopen(request());
+        return { before: r.before ?? 0, after: r.after ?? 0, docs: r.docs ?? docs };
+      } catch (e) {
+        // Whether the worker reopened after the failure is not known: it reopens before its next slice.
+        gate.windowWrote = true;
+        throw e;
+      }
+    });
   return {
     get alive() {
       return broken === null;
     },
-    write: (docs) =>
-      gate.alone(async () => {
-        if (gate.windowWrote) await reopen(call({ type: 'freshen' }));
-        gate.windowWrote = false;
-        try {
-          const r = await reopen(call({ type: 'write', docs }));
-          return { before: r.before ?? 0, after: r.after ?? 0 };
-        } catch (e) {
-          // Whether the worker reopened after the failure is not known: it reopens before its next slice.
-          gate.windowWrote = true;
-          throw e;
-        }
-      }),
+    write: (docs) => slice(() => call({ type: 'write', docs }), docs.length),
+    writeAnswers: (answers) => slice(() => call({ type: 'writeAnswers', answers: [...answers] }, [...answers]), 0),
     close: async () => {
       if (broken) return;
       await gate.alone(() => call({ type: 'close' }).catch(() => undefined));

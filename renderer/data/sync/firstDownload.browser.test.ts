@@ -16,6 +16,7 @@ import {
   SCANS_PER_REQUEST,
   type FirstDownloadProgress,
 } from './firstDownload';
+import { docsOfAnswers } from '../store/bulkGet';
 import { openOfficeDb, REPLICATED_SLICE_DOCS, type OfficeDb } from '../store/officeDb';
 import { PouchDB } from '../store/pouch';
 import { throwawayDeskKeys } from '../seal/deskKeys';
@@ -115,14 +116,21 @@ async function localOffice(opts: { replicaWorker?: false } = {}): Promise<Office
   return office;
 }
 
+/** Tells `seen` what each `_bulk_get` request to the server asks for, as it goes. */
+function onBulkGet(remote: PouchDB.Database, seen: (docs: { id: string; rev: string }[]) => void): void {
+  const http = remote as unknown as { fetch: (path: string, init?: RequestInit) => Promise<Response> };
+  const fetchHere = http.fetch.bind(http);
+  http.fetch = (path, init) => {
+    if (path.startsWith('_bulk_get'))
+      seen((JSON.parse(init?.body as string) as { docs: { id: string; rev: string }[] }).docs);
+    return fetchHere(path, init);
+  };
+}
+
 /** What each `_bulk_get` asked of the server, as `measure` counts it. */
 function requested(remote: PouchDB.Database, measure: (docs: { id: string }[]) => number): number[] {
   const seen: number[] = [];
-  const bulkGet = remote.bulkGet.bind(remote);
-  remote.bulkGet = (opts: PouchDB.Core.BulkGetOptions) => {
-    seen.push(measure(opts.docs));
-    return bulkGet(opts);
-  };
+  onBulkGet(remote, (docs) => seen.push(measure(docs)));
   return seen;
 }
 
@@ -257,7 +265,8 @@ describe('a first download (real server, real IndexedDB)', () => {
     const perBatch: number[] = [];
     const write = office.writeReplicated.bind(office);
     office.writeReplicated = (docs, ...rest) => {
-      perBatch.push(docs.filter((d) => scanIds.has((d as { _id: string })._id)).length);
+      const list = Array.isArray(docs) ? docs : docsOfAnswers(docs.answers);
+      perBatch.push(list.filter((d) => scanIds.has((d as { _id: string })._id)).length);
       return write(docs, ...rest);
     };
     expect(await firstDownload(office, remote)).toBe('done');
@@ -275,11 +284,7 @@ describe('a first download (real server, real IndexedDB)', () => {
     const { remote } = await serverOffice();
     const office = await localOffice();
     const calls: string[] = [];
-    const bulkGet = remote.bulkGet.bind(remote);
-    remote.bulkGet = (opts: PouchDB.Core.BulkGetOptions) => {
-      calls.push(opts.docs.some((d) => d.id.includes(':CLOSED')) ? 'history' : 'inbox');
-      return bulkGet(opts);
-    };
+    onBulkGet(remote, (docs) => calls.push(docs.some((d) => d.id.includes(':CLOSED')) ? 'history' : 'inbox'));
     let given: readonly string[] = [];
     await firstDownload(office, remote, {
       onNumbers: (g) => {
@@ -303,11 +308,9 @@ describe('a first download (real server, real IndexedDB)', () => {
       if (path.includes('/_view/apps')) calls.push('view');
       return fetchHere(path, init);
     };
-    const bulkGet = remote.bulkGet.bind(remote);
-    remote.bulkGet = (opts: PouchDB.Core.BulkGetOptions) => {
-      if (opts.docs.some((d) => open.some((a) => d.id.includes(`:${a}:`)))) calls.push('inbox');
-      return bulkGet(opts);
-    };
+    onBulkGet(remote, (docs) => {
+      if (docs.some((d) => open.some((a) => d.id.includes(`:${a}:`)))) calls.push('inbox');
+    });
     const office = await localOffice();
     const seen: FirstDownloadProgress[] = [];
     expect(await firstDownload(office, remote, { pageRows: 5, onProgress: (p) => seen.push(p) })).toBe('done');

@@ -1,4 +1,5 @@
 import { appsReduce, DESK_DESIGN_DOC_ID, isProbablyOpen, type AppEventValue, type AppSummary } from '@shared/couch';
+import type { BulkGetAnswers } from '../store/bulkGet';
 import { yieldToWindow, type OfficeDb, type ReplicatedSlice } from '../store/officeDb';
 import type { PouchDB } from '../store/pouch';
 
@@ -214,17 +215,22 @@ export async function queryDeskView<V>(
   keys?: readonly string[],
   view: 'apps' | 'people' = 'apps',
 ): Promise<ViewRows<V>> {
+  const res = await serverRequest(remote, `${DESK_DESIGN_DOC_ID}/_view/${view}?${params}`, keys && { keys });
+  return (await res.json()) as ViewRows<V>;
+}
+
+/** A request to the server's database through the HTTP adapter's own `fetch` (its credentials and base URL): a GET, or a POST of `body`. */
+async function serverRequest(remote: PouchDB.Database, path: string, body?: object): Promise<Response> {
   const http = remote as unknown as { fetch?: (path: string, init?: RequestInit) => Promise<Response> };
   if (typeof http.fetch !== 'function') throw new Error('first download: the server is not reached over HTTP');
-  const path = `${DESK_DESIGN_DOC_ID}/_view/${view}?${params}`;
   const res = await http.fetch(
     path,
-    keys
-      ? { method: 'POST', headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify({ keys }) }
+    body
+      ? { method: 'POST', headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) }
       : { method: 'GET', headers: new Headers() },
   );
   if (!res.ok) throw Object.assign(new Error(`${path}: ${res.status}`), { status: res.status });
-  return (await res.json()) as ViewRows<V>;
+  return res;
 }
 
 /** The revisions among `wanted` this replica lacks. */
@@ -237,38 +243,28 @@ async function missingHere(local: PouchDB.Database, wanted: readonly IdRev[]): P
 }
 
 /**
- * The documents at those revisions, with their revision history, attachments inline: in one
- * request, or in several when more than SCANS_PER_REQUEST of them carry a scan (`scans`: their ids).
+ * The documents at those revisions, with their revision history, attachments inline, as the
+ * server's `_bulk_get` answers them (bytes: the replica writer parses them, bulkGet.ts): in one
+ * request, or in several when more than SCANS_PER_REQUEST of them carry a scan (`scans`: their
+ * ids). Every server a desk syncs with answers `_bulk_get` (CouchDB 3, the hub, the dev central),
+ * so PouchDB's fallback of one GET per document is not wanted here: a failed request fails the batch.
  */
-async function fetchDocs(
+export async function fetchDocs(
   remote: PouchDB.Database,
   wanted: readonly IdRev[],
   scans: ReadonlySet<string> = new Set(),
-): Promise<object[]> {
-  if (wanted.length === 0) return [];
+): Promise<BulkGetAnswers> {
+  if (wanted.length === 0) return { answers: [], asked: 0 };
   const withScan = wanted.filter((w) => scans.has(w.id));
-  if (withScan.length > SCANS_PER_REQUEST) {
-    const requests = [wanted.filter((w) => !scans.has(w.id))];
+  const requests = [withScan.length > SCANS_PER_REQUEST ? wanted.filter((w) => !scans.has(w.id)) : wanted];
+  if (withScan.length > SCANS_PER_REQUEST)
     for (let i = 0; i < withScan.length; i += SCANS_PER_REQUEST)
       requests.push(withScan.slice(i, i + SCANS_PER_REQUEST));
-    const out: object[] = [];
-    for (const r of requests) out.push(...(await fetchDocs(remote, r)));
-    return out;
-  }
-  const r = await remote.bulkGet({ docs: [...wanted], revs: true, attachments: true });
-  const docs: object[] = [];
-  for (const res of r.results)
-    for (const d of res.docs) {
-      if ('ok' in d) docs.push(d.ok);
-      // Gone since the listing (compacted, purged on the server): the live replication settles it.
-      else if (d.error.error !== 'not_found') {
-        // PouchDB's fallback of one GET per document (after a failed `_bulk_get`) gives the
-        // request's own error here, with a message and no reason.
-        const e = d.error as { reason?: string; message?: string; error?: string };
-        throw Object.assign(new Error(`_bulk_get ${res.id}: ${e.reason ?? e.message ?? String(e.error)}`), d.error);
-      }
-    }
-  return docs;
+  const answers: ArrayBuffer[] = [];
+  for (const docs of requests)
+    if (docs.length > 0)
+      answers.push(await (await serverRequest(remote, '_bulk_get?revs=true&attachments=true', { docs })).arrayBuffer());
+  return { answers, asked: wanted.length };
 }
 
 /** What lies outside the events (the staff directory, desk-key escrows, design documents): listed by `_all_docs`. */
@@ -635,7 +631,7 @@ export async function firstDownload(
       etaMs: docs > 0 ? Math.round((elapsed / docs) * Math.max(0, totalDocs - docs)) : null,
     });
   };
-  const fetchBatch = async (batch: readonly { appId: string }[]): Promise<object[]> => {
+  const fetchBatch = async (batch: readonly { appId: string }[]): Promise<BulkGetAnswers> => {
     const wanted = batch.flatMap((a) => revisionsOf.of(a.appId));
     // Not held for the rest of the download (the caller's own events are left as they are).
     if (!opts.events) for (const a of batch) revisionsOf.drop(a.appId);
@@ -647,7 +643,7 @@ export async function firstDownload(
   // A batch's request is let go once written: a resolved promise holds its documents, and kept
   // for the whole download they were all of the office's, scans included (2 GB of scans at 100,000
   // applications ended the window: "Target crashed").
-  const ahead = new Map<number, Promise<object[]>>();
+  const ahead = new Map<number, Promise<BulkGetAnswers>>();
   let launched = 0;
   const launch = (upTo: number): void => {
     for (; launched < Math.min(upTo, plan.batches.length); launched++) {
@@ -670,7 +666,7 @@ export async function firstDownload(
       if (!batch) break;
       opts.signal?.throwIfAborted();
       launch(i + inFlight);
-      const fetched = await (ahead.get(i) ?? Promise.resolve([]));
+      const fetched = await (ahead.get(i) ?? Promise.resolve({ answers: [], asked: 0 }));
       ahead.delete(i);
       launch(i + 1 + inFlight);
       await office.writeReplicated(fetched, undefined, track);
