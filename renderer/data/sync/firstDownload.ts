@@ -223,11 +223,18 @@ export async function queryDeskView<V>(
 async function serverRequest(remote: PouchDB.Database, path: string, body?: object): Promise<Response> {
   const http = remote as unknown as { fetch?: (path: string, init?: RequestInit) => Promise<Response> };
   if (typeof http.fetch !== 'function') throw new Error('first download: the server is not reached over HTTP');
+  // JSON asked for by name, as PouchDB's own requests do: CouchDB 3 answers `_bulk_get` in
+  // multipart to a client that does not accept JSON.
+  const accept = { accept: 'application/json' };
   const res = await http.fetch(
     path,
     body
-      ? { method: 'POST', headers: new Headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) }
-      : { method: 'GET', headers: new Headers() },
+      ? {
+          method: 'POST',
+          headers: new Headers({ ...accept, 'content-type': 'application/json' }),
+          body: JSON.stringify(body),
+        }
+      : { method: 'GET', headers: new Headers(accept) },
   );
   if (!res.ok) throw Object.assign(new Error(`${path}: ${res.status}`), { status: res.status });
   return res;
