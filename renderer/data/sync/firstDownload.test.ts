@@ -36,6 +36,33 @@ describe('the order of a first download', () => {
   });
 });
 
+describe('the order of a large first download', () => {
+  it('is the order of the applications’ latest events as texts: by wall time, within a millisecond by the HLC’s rest', () => {
+    // HLCs as the view gives them (`hlc:device`), many sharing a millisecond; open and closed mixed.
+    let seed = 7;
+    const next = (n: number): number => (seed = (seed * 48271) % 2147483647) % n;
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      key: `APP${String(i).padStart(5, '0')}`,
+      value: summary(
+        `${String(1_764_000_000_000 + next(400)).padStart(15, '0')}-${String(next(3)).padStart(4, '0')}:D${String(next(4))}`,
+        next(3) === 0 ? 'registered' : 'issued',
+        1 + next(9),
+      ),
+    }));
+    // What the order means, said the plain way: open first, then the latest event's text, descending.
+    const expected = [...rows]
+      .sort((a, b) => {
+        const [oa, ob] = [isProbablyOpen(a.value), isProbablyOpen(b.value)];
+        if (oa !== ob) return oa ? -1 : 1;
+        return a.value.h < b.value.h ? 1 : a.value.h > b.value.h ? -1 : 0;
+      })
+      .map((r) => r.key);
+    const ties = new Set(rows.map((r) => r.value.h)).size;
+    expect(ties).toBeLessThan(rows.length);
+    expect(downloadOrder(rows).map((o) => o.appId)).toEqual(expected);
+  });
+});
+
 describe("the view's revisions held until fetched", () => {
   it('gives back each application its revisions in the order given, conflicts included, until dropped', () => {
     const held = new Revisions();
