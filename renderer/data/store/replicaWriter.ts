@@ -198,7 +198,10 @@ export async function startReplicaWriter(
       return broken === null;
     },
     write: (docs) => slice(() => call({ type: 'write', docs }), docs.length),
-    writeAnswers: (answers) => slice(() => call({ type: 'writeAnswers', answers: [...answers] }, [...answers]), 0),
+    writeAnswers: (answers) => {
+      const buffers = [...answers];
+      return slice(() => call({ type: 'writeAnswers', answers: buffers }, buffers), 0);
+    },
     close: async () => {
       if (broken) return;
       await gate.alone(() => call({ type: 'close' }).catch(() => undefined));

@@ -275,17 +275,19 @@ async function missingHere(local: PouchDB.Database, wanted: readonly IdRev[]): P
  * ids). Every server a desk syncs with answers `_bulk_get` (CouchDB 3, the hub, the dev central),
  * so PouchDB's fallback of one GET per document is not wanted here: a failed request fails the batch.
  */
-export async function fetchDocs(
+async function fetchDocs(
   remote: PouchDB.Database,
   wanted: readonly IdRev[],
   scans: ReadonlySet<string> = new Set(),
 ): Promise<BulkGetAnswers> {
   if (wanted.length === 0) return { answers: [], asked: 0 };
   const withScan = wanted.filter((w) => scans.has(w.id));
-  const requests = [withScan.length > SCANS_PER_REQUEST ? wanted.filter((w) => !scans.has(w.id)) : wanted];
-  if (withScan.length > SCANS_PER_REQUEST)
+  const requests = [wanted];
+  if (withScan.length > SCANS_PER_REQUEST) {
+    requests[0] = wanted.filter((w) => !scans.has(w.id));
     for (let i = 0; i < withScan.length; i += SCANS_PER_REQUEST)
       requests.push(withScan.slice(i, i + SCANS_PER_REQUEST));
+  }
   const answers: ArrayBuffer[] = [];
   for (const docs of requests)
     if (docs.length > 0)
