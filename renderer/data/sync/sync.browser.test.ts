@@ -209,6 +209,56 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
     expect(states).not.toContain('offline');
   });
 
+  it('a check that gets no answer while the line still answers its probe is a stall, not a cut: never "offline"', async () => {
+    const desk = localDb('desk_stall');
+    await desk.put(event('APPL1'));
+    // Once synced, nothing of the sync's own is answered until released (TCP backing off on a lossy
+    // line: its checks and its feed silent for longer than a check waits); the line's probes, a
+    // round trip on a connection of their own, still are.
+    let holding = false;
+    let cut = false;
+    const held: (() => void)[] = [];
+    const raw: typeof fetch = (input, init) => {
+      if (cut)
+        return new Promise<Response>((_, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)),
+        );
+      if (!holding || init?.mode === 'no-cors') return fetch(input, init);
+      return new Promise<Response>((resolve, reject) => held.push(() => void fetch(input, init).then(resolve, reject)));
+    };
+    const { remote, line } = openRemote(`${central.url}/office_alm01`, auth, { gzip: false, fetch: raw });
+    const states: string[] = [];
+    const handle = startSync(desk, remote, {
+      target: 'central',
+      line,
+      heartbeatMs: 200,
+      probeTimeoutMs: 400,
+      maxBackoffMs: 500,
+      onChange: (x) => states.push(x.state),
+    });
+    cleanup.push(async () => {
+      holding = false;
+      cut = false;
+      for (const go of held.splice(0)) go();
+      await handle.stop();
+      await remote.close();
+    });
+    await expect.poll(() => handle.snapshot().state, { timeout: 10_000 }).toBe('online');
+    holding = true;
+    const probesBefore = line.counts.probes;
+    // Checks start every 200 ms and each waits 400 ms: several time out with nothing of theirs answered.
+    await expect.poll(() => held.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(4);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(line.counts.probes).toBeGreaterThan(probesBefore);
+    expect(states).not.toContain('offline');
+    expect(line.status).toBe('up');
+    // The probes go unanswered too (a cut): the next check says offline.
+    const cutAt = Date.now();
+    cut = true;
+    await expect.poll(() => handle.snapshot().state, { timeout: 5_000 }).toBe('offline');
+    expect(Date.now() - cutAt).toBeLessThan(3_000);
+  });
+
   it('after a first download counts from where its push starts: the downloaded events are not read again', async () => {
     const desk = localDb('desk_handover');
     // What a first download wrote: the office's events, other desks'.

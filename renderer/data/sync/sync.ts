@@ -441,8 +441,14 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
   const verify = (): Promise<void> => {
     verifying ??= (async () => {
       const heard = opts.line?.signsOfLife;
+      const timeoutMs = opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS;
+      // A check still unanswered halfway through its time asks the line for a second opinion: its
+      // probe (one round trip on a connection of its own) answering is a sign of life that the
+      // catch below sees. On a lossy line TCP's back-off can hold the check and the sync's requests
+      // silent for the check's whole time, where the line still answers; a cut silences both.
+      const second = opts.line ? setTimeout(() => opts.line?.suspect(), timeoutMs / 2) : undefined;
       try {
-        const info = await withTimeout(remote.info(), opts.probeTimeoutMs ?? PROBE_TIMEOUT_MS);
+        const info = await withTimeout(remote.info(), timeoutMs).finally(() => clearTimeout(second));
         remoteDocs = info.doc_count;
         if (ended) {
           if (!restarting) void restart();
@@ -474,8 +480,8 @@ export function startSync(local: PouchDB.Database, remote: PouchDB.Database, opt
         if (replication === null && !restarting) void restart();
       } catch (err) {
         if (stopped) return;
-        // The server answered other requests while this check waited: a slow line busy with the
-        // sync's data (the check queued behind it), not a cut. Nothing to say.
+        // The server answered other requests, or the line's probe, while this check waited: a slow
+        // or lossy line (the check queued behind the sync's data, or backed off), not a cut.
         if (opts.line && opts.line.signsOfLife !== heard) return;
         // The line is still sending a batch up (the check queued behind its body): not a cut
         // either, as far as this check can tell. The line judges, on a connection of its own; found
