@@ -15,12 +15,14 @@ import {
   SCANS_PER_BATCH,
   SCANS_PER_REQUEST,
   type FirstDownloadProgress,
+  type ServerEvents,
 } from './firstDownload';
 import { docsOfAnswers } from '../store/bulkGet';
 import { openOfficeDb, REPLICATED_SLICE_DOCS, type OfficeDb } from '../store/officeDb';
 import { PouchDB } from '../store/pouch';
 import { throwawayDeskKeys } from '../seal/deskKeys';
 import { openRemote, startSync, type SyncSnapshot } from './sync';
+import { inlineViewPages, openViewPages, type ViewPages } from './viewPages';
 
 /**
  * The first download against a real CouchDB-protocol server (the dev central on loopback), into a
@@ -337,16 +339,39 @@ describe('a first download (real server, real IndexedDB)', () => {
     }
   });
 
-  it('a page longer than the window takes in one go is taken in pieces, each application whole', async () => {
+  it('reads the view in its worker, the pages’ bodies handed over as they came, as the view read here reads it', async () => {
     const { remote } = await serverOffice();
-    // 700 applications of four events (2,800 rows and the office's 12): a page of 3,000 holds them
-    // all, in two pieces, with applications whose rows the pieces' boundary parts.
+    // 700 applications of four events (2,800 rows and the office's 12): pages of 999 part
+    // applications' rows between them.
     await remote.bulkDocs(closedOfFour('PIECE', 700));
     const grouped = await queryDeskView<AppSummary>(remote, 'group=true');
-    for (const pageRows of [3000, 1000]) {
-      const { summaries, revisionsOf } = await readServerEvents(remote, pageRows);
-      expect(summaries).toEqual(grouped.rows.map((r) => ({ key: r.key, value: r.value })));
-      expect(revisionsOf.all()).toHaveLength(2800 + 13);
+    const read = async (pages: ViewPages, pageRows: number): Promise<ServerEvents> => {
+      const left: number[] = [];
+      const watched: ViewPages = {
+        where: pages.where,
+        page: async (body, rows) => {
+          const p = await pages.page(body, rows);
+          left.push(body.byteLength);
+          return p;
+        },
+        end: () => pages.end(),
+        close: () => pages.close(),
+      };
+      const events = await readServerEvents(remote, pageRows, undefined, undefined, watched);
+      // Handed to the worker, a body is no longer the window's (transferred, not copied).
+      if (pages.where === 'worker') expect(left.every((n) => n === 0)).toBe(true);
+      return events;
+    };
+    for (const pageRows of [999, 10_000]) {
+      const worker = openViewPages();
+      expect(worker.where).toBe('worker');
+      const there = await read(worker, pageRows);
+      const here = await read(inlineViewPages(), pageRows);
+      expect(there.summaries).toEqual(grouped.rows.map((r) => ({ key: r.key, value: r.value })));
+      expect(there.revisionsOf.all()).toHaveLength(2800 + 13);
+      expect(there.revisionsOf.all()).toEqual(here.revisionsOf.all());
+      expect(there.given).toEqual(here.given);
+      expect([...there.scans]).toEqual([...here.scans]);
     }
   });
 

@@ -1,7 +1,9 @@
-import { appsReduce, DESK_DESIGN_DOC_ID, isProbablyOpen, type AppEventValue, type AppSummary } from '@shared/couch';
+import { DESK_DESIGN_DOC_ID, isProbablyOpen, type AppSummary } from '@shared/couch';
 import type { BulkGetAnswers } from '../store/bulkGet';
 import { yieldToWindow, type OfficeDb, type ReplicatedSlice } from '../store/officeDb';
 import type { PouchDB } from '../store/pouch';
+import { openViewPages, type ViewPages } from './viewPages';
+import { Revisions, type IdRev, type ViewPage } from './viewReader';
 
 /**
  * A desk's first download of its office database (a new desk, a replaced laptop, a wiped
@@ -145,8 +147,6 @@ function batchesOf<T extends { events: number; scans: number }>(
   return out;
 }
 
-export type IdRev = { id: string; rev: string };
-
 type Planned = { appId: string; events: number; scans: number; open: boolean };
 
 /**
@@ -234,9 +234,12 @@ export async function queryDeskView<V>(
   keys?: readonly string[],
   view: 'apps' | 'people' = 'apps',
 ): Promise<ViewRows<V>> {
-  const res = await serverRequest(remote, `${DESK_DESIGN_DOC_ID}/_view/${view}?${params}`, keys && { keys });
+  const res = await serverRequest(remote, deskViewPath(view, params), keys && { keys });
   return (await res.json()) as ViewRows<V>;
 }
+
+const deskViewPath = (view: 'apps' | 'people', params: string): string =>
+  `${DESK_DESIGN_DOC_ID}/_view/${view}?${params}`;
 
 /** A request to the server's database through the HTTP adapter's own `fetch` (its credentials and base URL): a GET, or a POST of `body`. */
 async function serverRequest(remote: PouchDB.Database, path: string, body?: object): Promise<Response> {
@@ -390,42 +393,6 @@ export async function forgetHandOver(local: PouchDB.Database): Promise<void> {
   await local.put({ ...rest, _id: FIRST_DOWNLOAD_DOC });
 }
 
-/**
- * Each application's events' revisions as the view gives them, until its batch is fetched: packed
- * one string per application (a JSON list of ids and revisions, made once the application's rows
- * are all read), not an `{ id, rev }` object and two strings per revision. At 100,000 applications
- * those were some 1.6 million objects on the window's heap at the start of the history's download,
- * which every major garbage collection traced; a string is one object, and it is not looked into.
- */
-export class Revisions {
-  private readonly packed = new Map<string, string>();
-
-  set(appId: string, revs: readonly IdRev[]): void {
-    const flat: string[] = [];
-    for (const r of revs) flat.push(r.id, r.rev);
-    this.packed.set(appId, JSON.stringify(flat));
-  }
-
-  /** The application's revisions, or none once taken (`drop`) or never read. */
-  of(appId: string): IdRev[] {
-    const packed = this.packed.get(appId);
-    if (packed === undefined) return [];
-    const flat = JSON.parse(packed) as string[];
-    const out: IdRev[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i] ?? '', rev: flat[i + 1] ?? '' });
-    return out;
-  }
-
-  drop(appId: string): void {
-    this.packed.delete(appId);
-  }
-
-  /** Every revision held, application by application. */
-  all(): IdRev[] {
-    return [...this.packed.keys()].flatMap((appId) => this.of(appId));
-  }
-}
-
 /** What the view says of the server's events: per application its summary, and each event's revisions. */
 export interface ServerEvents {
   summaries: { key: string; value: AppSummary }[];
@@ -459,9 +426,11 @@ export interface ServerApps {
  * The desks' view read whole, its rows (`reduce=false`) in pages of `pageRows` that follow each
  * other by key (`startkey` = the last page's last key, `skip` = that key's rows already read:
  * exact, as rows of one key come by document id; CouchDB 3 and the dev central both take it). Each
- * application's summary is reduced here, by the view's own reduce: its `group=true` is a custom
- * JavaScript reduce over every row, which the dev central took 10 s over for 16,000 events and
- * CouchDB runs through its JavaScript engine group by group, where plain rows are an index read.
+ * application's summary is reduced by the view's own reduce, by the reader (viewReader.ts): its
+ * `group=true` is a custom JavaScript reduce over every row, which the dev central took 10 s over for
+ * 16,000 events and CouchDB runs through its JavaScript engine group by group, where plain rows are
+ * an index read. The pages' bodies go to the view worker as they came: the window keeps only what
+ * the reader tells of each application.
  *
  * `onApps` is told each page's applications as soon as all their rows are read (an application
  * whose rows go on into the next page, with that page): a first download fetches a page's open
@@ -474,92 +443,58 @@ export async function readServerEvents(
   /** Only these applications (a field laptop's scope): asked by key, in chunks. */
   only?: readonly string[],
   onApps?: (apps: ServerApps) => void,
+  pages: ViewPages = openViewPages(),
 ): Promise<ServerEvents> {
-  // Rows' values only until their application is read whole: then its summary (at 100,000
-  // applications the rows are half a million objects the window would otherwise hold, and trace at
-  // every major garbage collection, for the whole download).
-  const values = new Map<string, AppEventValue[]>();
   const summaries = new Map<string, AppSummary>();
-  /** Revisions of the applications whose rows are still being read; packed into `revisionsOf` once told. */
-  const reading = new Map<string, IdRev[]>();
   const revisionsOf = new Revisions();
   const given: string[] = [];
   const scans = new Set<string>();
   const scansPerApp = new Map<string, number>();
-  /** Applications read but not yet told to `onApps`, in the view's order. */
-  let untold: string[] = [];
-  const take = (rows: ViewRows<AppEventValue>['rows'], from = 0, to = rows.length): void => {
-    for (let i = from; i < to; i++) {
-      const r = rows[i];
-      if (!r) continue;
-      let vs = values.get(r.key);
-      let revs = reading.get(r.key);
-      if (!vs || !revs) {
-        // Told already (a key the server's paging repeated): counted once.
-        if (summaries.has(r.key)) continue;
-        values.set(r.key, (vs = []));
-        reading.set(r.key, (revs = []));
-        untold.push(r.key);
-      }
-      vs.push(r.value);
-      if (r.value.g) given.push(r.value.g);
-      if ((r.value.a || r.value.k === 'attachment_added') && !scans.has(r.id)) {
-        scans.add(r.id);
-        scansPerApp.set(r.key, (scansPerApp.get(r.key) ?? 0) + 1);
-      }
-      revs.push({ id: r.id, rev: r.value.r }, ...(r.value.c ?? []).map((rev) => ({ id: r.id, rev })));
-    }
-  };
   let totalRows: number | null = null;
-  /** Tells the applications read whole so far: all but `open`, whose rows may go on. */
-  const tell = (open?: string): void => {
-    const keep = open !== undefined && untold[untold.length - 1] === open ? [open] : [];
-    const done = keep.length > 0 ? untold.slice(0, -1) : untold;
-    untold = keep;
-    const told: { key: string; value: AppSummary }[] = [];
-    for (const key of done) {
-      const value = appsReduce(null, values.get(key) ?? [], false);
-      values.delete(key);
-      revisionsOf.set(key, reading.get(key) ?? []);
-      reading.delete(key);
-      summaries.set(key, value);
-      told.push({ key, value });
+  const took = (page: ViewPage): void => {
+    totalRows ??= page.totalRows;
+    for (const g of page.given) given.push(g);
+    for (const a of page.told) {
+      summaries.set(a.key, a.value);
+      revisionsOf.setPacked(a.key, a.revs);
+      for (const id of a.scans) scans.add(id);
+      if (a.scans.length > 0) scansPerApp.set(a.key, a.scans.length);
     }
-    if (told.length > 0) onApps?.({ summaries: told, totalRows, revisionsOf, scans, scansPerApp });
+    if (page.told.length > 0)
+      onApps?.({
+        summaries: page.told.map((a) => ({ key: a.key, value: a.value })),
+        totalRows,
+        revisionsOf,
+        scans,
+        scansPerApp,
+      });
   };
-  if (only) {
-    for (let i = 0; i < only.length; i += KEYS_PER_REQUEST)
-      take((await queryDeskView<AppEventValue>(remote, 'reduce=false', only.slice(i, i + KEYS_PER_REQUEST))).rows);
-    tell();
-    return { summaries: summaryList(summaries), revisionsOf, given, scans, scansPerApp };
+  try {
+    if (only) {
+      for (let i = 0; i < only.length; i += KEYS_PER_REQUEST) {
+        const res = await serverRequest(remote, deskViewPath('apps', 'reduce=false'), {
+          keys: only.slice(i, i + KEYS_PER_REQUEST),
+        });
+        took(await pages.page(await res.arrayBuffer()));
+      }
+      took(await pages.end());
+    } else
+      for (let from: ViewPage['next'] = null; ;) {
+        const at = from ? `&startkey=${encodeURIComponent(JSON.stringify(from.key))}&skip=${String(from.skip)}` : '';
+        const res = await serverRequest(remote, deskViewPath('apps', `reduce=false&limit=${String(pageRows)}${at}`));
+        const page = await pages.page(await res.arrayBuffer(), pageRows);
+        took(page);
+        if (!page.next) break;
+        from = page.next;
+      }
+  } finally {
+    pages.close();
   }
-  let from: { key: string; skip: number } | null = null;
-  for (;;) {
-    const at: string = from
-      ? `&startkey=${encodeURIComponent(JSON.stringify(from.key))}&skip=${String(from.skip)}`
-      : '';
-    const page = await queryDeskView<AppEventValue>(remote, `reduce=false&limit=${String(pageRows)}${at}`);
-    totalRows ??= page.total_rows ?? null;
-    // A page in pieces, the window's thread let go between them: 10,000 rows taken at once were a
-    // task of some 180 ms at 100,000 applications, beside the download's own.
-    for (let i = 0; i < page.rows.length; i += TAKE_ROWS) {
-      if (i > 0) await yieldToWindow();
-      take(page.rows, i, Math.min(page.rows.length, i + TAKE_ROWS));
-    }
-    const last = page.rows[page.rows.length - 1];
-    if (!last || page.rows.length < pageRows) break;
-    tell(last.key);
-    from = { key: last.key, skip: values.get(last.key)?.length ?? 0 };
-  }
-  tell();
   return { summaries: summaryList(summaries), revisionsOf, given, scans, scansPerApp };
 }
 
 const summaryList = (m: ReadonlyMap<string, AppSummary>): { key: string; value: AppSummary }[] =>
   [...m].map(([key, value]) => ({ key, value }));
-
-/** Rows of a page of the view taken in one go (see `readServerEvents`). */
-const TAKE_ROWS = 2500;
 
 /** Keys per view request when applications are asked by id (a POST body of some 20 KB). */
 const KEYS_PER_REQUEST = 500;

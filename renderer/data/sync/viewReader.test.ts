@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { appsReduce, type AppEventValue } from '@shared/couch';
+import { Revisions, ViewReader, type ViewPage } from './viewReader';
+
+type Row = { id: string; key: string; value: AppEventValue };
+
+/** An application's rows as the view gives them: by key, then by document id. */
+function rowsOf(app: string, n: number, extra: Partial<AppEventValue>[] = []): Row[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `evt:${app}:${String(i)}`,
+    key: app,
+    value: { h: `000${String(i)}:D1`, k: i === 0 ? 'registered' : 'step_done', r: `1-${app}${String(i)}`, ...extra[i] },
+  }));
+}
+
+const body = (rows: Row[], total: number): ArrayBuffer =>
+  new TextEncoder().encode(JSON.stringify({ total_rows: total, offset: 0, rows })).buffer;
+
+/** The view read in pages of `pageRows` as readServerEvents asks for them (startkey, skip). */
+function readPaged(all: Row[], pageRows: number): ViewPage[] {
+  const reader = new ViewReader();
+  const pages: ViewPage[] = [];
+  let at = 0;
+  for (;;) {
+    const page = reader.page(body(all.slice(at, at + pageRows), all.length), pageRows);
+    pages.push(page);
+    if (!page.next) return pages;
+    // The server's startkey + skip: the first row of that key, past the rows already read.
+    at = all.findIndex((r) => r.key === page.next?.key) + page.next.skip;
+  }
+}
+
+describe('the desks’ view read page by page', () => {
+  const all = [
+    ...rowsOf('APP1', 3, [{ g: 'N-1' }]),
+    ...rowsOf('APP2', 5, [{ g: 'N-2' }, {}, { a: 120_000 }, { k: 'attachment_added' }, { c: ['2-x', '2-y'] }]),
+    ...rowsOf('APP3', 1, [{ g: 'N-3' }]),
+    ...rowsOf('APP4', 4),
+  ];
+  const whole = (app: string): AppEventValue[] => all.filter((r) => r.key === app).map((r) => r.value);
+
+  it('tells each application once, whole, with the view’s own reduce, wherever the pages part its rows', () => {
+    for (const pageRows of [1, 2, 3, 4, 7, 100]) {
+      const pages = readPaged(all, pageRows);
+      const told = pages.flatMap((p) => p.told);
+      expect(told.map((a) => a.key)).toEqual(['APP1', 'APP2', 'APP3', 'APP4']);
+      for (const a of told) expect(a.value).toEqual(appsReduce(null, whole(a.key), false));
+      // Its revisions, conflicts included, each once.
+      const revs = new Revisions();
+      for (const a of told) revs.setPacked(a.key, a.revs);
+      expect(revs.of('APP2').map((r) => r.rev)).toEqual([
+        '1-APP20',
+        '1-APP21',
+        '1-APP22',
+        '1-APP23',
+        '1-APP24',
+        '2-x',
+        '2-y',
+      ]);
+      expect(revs.all()).toHaveLength(all.length + 2);
+      expect(told.find((a) => a.key === 'APP2')?.scans).toEqual(['evt:APP2:2', 'evt:APP2:3']);
+      expect(pages.flatMap((p) => p.given)).toEqual(['N-1', 'N-2', 'N-3']);
+      expect(pages[0]?.totalRows).toBe(all.length);
+      expect(pages.at(-1)?.next).toBeNull();
+    }
+  });
+
+  it('never tells an application before the page that holds its last row', () => {
+    // Pages of 4: APP2's five rows end page 1 (one) and fill page 2 (four), which cannot know
+    // whether they go on: told with page 3.
+    const pages = readPaged(all, 4);
+    expect(pages[0]?.told.map((a) => a.key)).toEqual(['APP1']);
+    expect(pages[0]?.next).toEqual({ key: 'APP2', skip: 1 });
+    expect(pages[1]?.told).toEqual([]);
+    expect(pages[1]?.next).toEqual({ key: 'APP2', skip: 5 });
+    expect(pages[2]?.told.map((a) => a.key)).toEqual(['APP2', 'APP3']);
+  });
+
+  it('counts a key the server’s paging repeats once', () => {
+    const reader = new ViewReader();
+    const first = reader.page(body(all.slice(0, 8), all.length), 8);
+    expect(first.told.map((a) => a.key)).toEqual(['APP1']);
+    // APP1's rows again at the head of the next page: not told twice, not counted into APP2.
+    const again = reader.page(body([...all.slice(0, 3), ...all.slice(8)], all.length), 100);
+    expect(again.told.map((a) => a.key)).toEqual(['APP2', 'APP3', 'APP4']);
+    expect(again.told[0]?.value.n).toBe(5);
+  });
+
+  it('read by keys, tells nothing until its end', () => {
+    const reader = new ViewReader();
+    expect(reader.page(body(all.slice(0, 5), all.length)).told).toEqual([]);
+    expect(reader.page(body(all.slice(5), all.length)).told).toEqual([]);
+    expect(reader.end().told.map((a) => a.key)).toEqual(['APP1', 'APP2', 'APP3', 'APP4']);
+  });
+});
