@@ -2,6 +2,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { contentEventId } from '@shared/events';
 import { PouchDB } from '../store/pouch';
 import { countPending, openRemote, startSync, type SyncHandle, type SyncSnapshot } from './sync';
+import type { Line } from './syncLine';
 
 const central = inject('central');
 const auth = { username: central.user, password: central.password };
@@ -122,6 +123,25 @@ async function waitForDoc(db: PouchDB.Database, id: string, ms = 10_000): Promis
   }
 }
 
+/** A sync through the app's line, checking every 200 ms, each check waiting `probeTimeoutMs`: the states it went through. */
+function syncOnLine(
+  desk: PouchDB.Database,
+  remote: PouchDB.Database,
+  line: Line,
+  probeTimeoutMs: number,
+): { handle: SyncHandle; states: string[] } {
+  const states: string[] = [];
+  const handle = startSync(desk, remote, {
+    target: 'central',
+    line,
+    heartbeatMs: 200,
+    probeTimeoutMs,
+    maxBackoffMs: 500,
+    onChange: (x) => states.push(x.state),
+  });
+  return { handle, states };
+}
+
 describe('sync with the central server (real IndexedDB, real CouchDB-protocol server)', () => {
   it("two desks see each other's events through central", async () => {
     const deskA = localDb('desk_a');
@@ -173,15 +193,7 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
       probeEveryMs: 200,
       fetch: raw,
     });
-    const states: string[] = [];
-    const handle = startSync(desk, remote, {
-      target: 'central',
-      line,
-      heartbeatMs: 200,
-      probeTimeoutMs: 300,
-      maxBackoffMs: 500,
-      onChange: (x) => states.push(x.state),
-    });
+    const { handle, states } = syncOnLine(desk, remote, line, 300);
     cleanup.push(async () => {
       await handle.stop();
       await remote.close();
@@ -227,15 +239,7 @@ describe('sync with the central server (real IndexedDB, real CouchDB-protocol se
       return new Promise<Response>((resolve, reject) => held.push(() => void fetch(input, init).then(resolve, reject)));
     };
     const { remote, line } = openRemote(`${central.url}/office_alm01`, auth, { gzip: false, fetch: raw });
-    const states: string[] = [];
-    const handle = startSync(desk, remote, {
-      target: 'central',
-      line,
-      heartbeatMs: 200,
-      probeTimeoutMs: 400,
-      maxBackoffMs: 500,
-      onChange: (x) => states.push(x.state),
-    });
+    const { handle, states } = syncOnLine(desk, remote, line, 400);
     cleanup.push(async () => {
       holding = false;
       cut = false;
