@@ -5,8 +5,8 @@ import { appsReduce, type AppEventValue, type AppSummary } from '@shared/couch/d
  * download needs of each application: its summary (the view's own reduce), its events' revisions
  * and those of its events that carry a scan. Pure, so that it runs where the page's body lands: in
  * the view worker (viewWorker.ts) for the window, on the caller's thread where there is no worker.
- * At 100,000 applications the view is half a million rows, some 70 MB of JSON: parsed on the
- * window's thread their objects and their garbage were its last tasks over 200 ms (issue 13).
+ * At 100,000 applications the view is half a million rows, some 70 MB of JSON, which the window
+ * no longer parses nor holds (issue 13: its tasks over 50 ms fewer; docs/performance/new-desk.md).
  */
 
 /** An application read whole: the rows of its key are all in. */
@@ -21,8 +21,6 @@ export interface ToldApp {
 
 /** What a page of the view added. */
 export interface ViewPage {
-  /** Rows in the page. */
-  rows: number;
   /** Rows in the whole view (CouchDB gives it with every answer): the server's events. */
   totalRows: number | null;
   /** Where the next page starts (`startkey` and the rows of that key already read), or null: the view's end. */
@@ -107,17 +105,16 @@ export class ViewReader {
     const parsed = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as ViewBody;
     this.totalRows ??= parsed.total_rows ?? null;
     this.take(parsed.rows);
-    const rows = parsed.rows.length;
-    const last = parsed.rows[rows - 1];
-    if (pageRows === undefined) return { rows, totalRows: this.totalRows, next: null, ...this.tell(null, true) };
-    if (!last || rows < pageRows) return { rows, totalRows: this.totalRows, next: null, ...this.tell(null) };
+    const last = parsed.rows[parsed.rows.length - 1];
+    if (pageRows === undefined) return { totalRows: this.totalRows, next: null, ...this.tell(null, true) };
+    if (!last || parsed.rows.length < pageRows) return { totalRows: this.totalRows, next: null, ...this.tell(null) };
     const next = { key: last.key, skip: this.values.get(last.key)?.length ?? 0 };
-    return { rows, totalRows: this.totalRows, next, ...this.tell(last.key) };
+    return { totalRows: this.totalRows, next, ...this.tell(last.key) };
   }
 
   /** Every application read so far told (the end of a read by keys). */
   end(): ViewPage {
-    return { rows: 0, totalRows: this.totalRows, next: null, ...this.tell(null) };
+    return { totalRows: this.totalRows, next: null, ...this.tell(null) };
   }
 
   private take(rows: ViewBody['rows']): void {
@@ -133,8 +130,9 @@ export class ViewReader {
       vs.push(r.value);
       if (r.value.g) this.given.push(r.value.g);
       if (r.value.a || r.value.k === 'attachment_added') {
-        const s = this.scans.get(r.key) ?? [];
-        if (!s.includes(r.id)) this.scans.set(r.key, [...s, r.id]);
+        const s = this.scans.get(r.key);
+        if (!s) this.scans.set(r.key, [r.id]);
+        else if (!s.includes(r.id)) s.push(r.id);
       }
       revs.push({ id: r.id, rev: r.value.r });
       for (const rev of r.value.c ?? []) revs.push({ id: r.id, rev });
