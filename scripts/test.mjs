@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { electronBinaryPath, projectRoot } from './electron-binary.mjs';
 
 const bin = (pkg, file) => path.join(projectRoot, 'node_modules', pkg, file);
@@ -80,12 +81,24 @@ function e2eFailures(results) {
         for (const a of last?.attachments ?? []) {
           if (!['error-context', 'browser-errors'].includes(a.name)) continue;
           const body = attachmentText(a);
-          // The error context repeats the error (printed above) before the page's snapshot.
+          // The error context repeats the error (printed below) before the page's snapshot.
           const snapshot = a.name === 'error-context' ? body.indexOf('```yaml') : -1;
           const lines = (snapshot >= 0 ? body.slice(snapshot) : body).split('\n');
           const shown = lines.slice(0, 80).map((l) => `    | ${l}`);
           if (lines.length > 80) shown.push(`    | … ${lines.length - 80} more lines`);
           report += `    ${a.name}:\n${shown.join('\n')}\n`;
+        }
+        // The error itself last, nearest the log's tail: the list reporter printed it far above, in
+        // the part of a CI log that is often cut.
+        for (const error of last?.errors ?? []) {
+          // Playwright's messages carry terminal colours: noise in a CI log.
+          const lines = stripVTControlCharacters(error.message ?? error.value ?? '').split('\n');
+          const shown = lines.slice(0, 12).map((l) => `    | ${l}`);
+          if (lines.length > 12) shown.push(`    | … ${lines.length - 12} more lines`);
+          const at = error.location
+            ? ` at ${path.relative(projectRoot, error.location.file)}:${error.location.line}`
+            : '';
+          report += `    error${at}:\n${shown.join('\n')}\n`;
         }
         out.push(report);
       }

@@ -10,7 +10,9 @@ function watch(context: BrowserContext, label: string, errors: string[]): void {
   };
   context.on('weberror', (e) => note(`uncaught: ${e.error().stack ?? e.error().message}`));
   context.on('console', (m) => {
-    if (m.type() === 'error') note(`console: ${m.text()}`);
+    // A failed load's message does not name what failed to load; its location does.
+    const where = m.location().url;
+    if (m.type() === 'error') note(`console: ${m.text()}${where ? ` (${where})` : ''}`);
   });
   context.on('page', (p) => p.on('crash', () => note('the page crashed')));
 }

@@ -1,4 +1,4 @@
-import { expect, test, type Page, type Route } from './fixtures';
+import { expect, test, type Locator, type Page, type Route } from './fixtures';
 import { DEV_ADMIN } from '../../server/dev/central';
 import { actAs, CENTRAL, freshDesk, OFFICE, signIn } from './desk';
 import { registerWheelchair } from './flow';
@@ -12,6 +12,14 @@ async function eventsOnCentral(): Promise<number> {
     headers: { authorization: adminAuth },
   });
   return ((await r.json()) as { rows: unknown[] }).rows.length;
+}
+
+const SHOTS = 'artifacts/screenshots';
+
+async function box(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  const b = await locator.boundingBox();
+  if (!b) throw new Error(`${String(locator)} is not on screen`);
+  return b;
 }
 
 /**
@@ -60,6 +68,18 @@ test('a wiped desk holds registration until its first pull has finished, then nu
   await page.goto('./#/reception');
   await expect(page.getByTestId('numbers-held')).toBeVisible();
   await expect(page.getByTestId('register')).toBeDisabled();
+  // The hold spans the form, the applicant and the service side by side under it: in a cell of its
+  // own it pushed the service under the applicant, at the narrower column's width.
+  const [form, notice] = [await box(page.getByTestId('reception-form')), await box(page.getByTestId('numbers-held'))];
+  const [applicant, service] = [
+    await box(page.locator('.reception-applicant')),
+    await box(page.locator('.reception-service')),
+  ];
+  expect(notice.width).toBeCloseTo(form.width, 0);
+  expect(applicant.y).toBeGreaterThan(notice.y + notice.height);
+  expect(service.y).toBe(applicant.y);
+  expect(service.x).toBeGreaterThan(applicant.x + applicant.width);
+  await page.screenshot({ path: `${SHOTS}/reception-held-kk.png` });
   // Online (signed in, central reachable): no override offered, the hold lifts by itself.
   await expect(page.getByTestId('held-override')).toHaveCount(0);
   blocked = false;

@@ -24,7 +24,7 @@ export function NumbersHeld({ desk, user }: { desk: Desk; user: DeskUser }): JSX
   const reaching = status === 'online' || status === 'hubOnly' || status === 'syncing' || status === 'connecting';
   const mayOverride = !reaching && (user.role === 'clerk' || user.role === 'head');
   return (
-    <section className="card form-failure" role="alert" data-testid="numbers-held">
+    <section className="card form-failure numbers-held" role="alert" data-testid="numbers-held">
       <h2>{t('reception:held.title')}</h2>
       <p>{t(desk.numbers.heldFor === 'serverNumbers' ? 'reception:held.whyNew' : 'reception:held.why')}</p>
       <p>{reaching ? t('reception:held.syncing') : t('reception:held.offline')}</p>
