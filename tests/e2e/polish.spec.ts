@@ -4,9 +4,10 @@ import { actAs, freshDesk } from './desk';
 const SHOTS = 'artifacts/screenshots';
 
 /**
- * Whether a select shows its chosen option whole (not cut at the edge) in its own font — once that
- * font's faces for the text have loaded: measured before, on a loaded machine, the text was in the
- * wider fallback (468 px needed of 461; CI, 7 Dec 2026).
+ * Whether a select shows its chosen option whole (not cut at the edge) in its own font, once that
+ * font's faces for the text are ready. (CI once measured 468 px needed of 461: not the font but
+ * the layout — a fresh desk's hold on registration had pushed the service under the applicant, at
+ * the narrower column; numbers-held.spec now checks that layout.)
  */
 async function showsWhole(select: Locator): Promise<{ text: string; needs: number; has: number }> {
   return select.evaluate(async (el: HTMLSelectElement) => {
