@@ -7,6 +7,7 @@ import {
   currentVersion,
   offeredService,
   parseCatalogDoc,
+  seedCatalogState,
   seedDocs,
   seedRevision,
   versionStatus,
@@ -27,6 +28,15 @@ describe('catalogue documents', () => {
       'calendar:2027',
     ]);
     for (const d of seeds) expect(parseCatalogDoc(d).ok, d._id).toBe(true);
+  });
+
+  it('shows the seed taken as it is exactly as the schema reads it (no default the schema fills is missing)', () => {
+    const checked = buildCatalogState(seeds);
+    const taken = seedCatalogState();
+    expect(checked.invalid).toEqual([]);
+    expect(taken.catalogue.services).toEqual(checked.catalogue.services);
+    expect(taken.calendar).toEqual(checked.calendar);
+    expect([...taken.docs.entries()]).toEqual([...checked.docs.entries()]);
   });
 
   it('gives a seed document a revision from its content alone: the same on every desk and on central', () => {

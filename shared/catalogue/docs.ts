@@ -131,9 +131,13 @@ export function catalogueOf(services: readonly ServiceDefinition[]): Catalogue {
 /**
  * Builds the desk's catalogue, calendar and office profiles from the documents (deleted ones and
  * design documents skipped). A document the schema refuses is left out and reported, never half
- * used: its service version is unknown here, its calendar year is "not published".
+ * used: its service version is unknown here, its calendar year is "not published". `parse` is
+ * the schema's check; only the app's own bundled seed is taken without it (seed.ts).
  */
-export function buildCatalogState(raws: readonly unknown[]): CatalogState {
+export function buildCatalogState(
+  raws: readonly unknown[],
+  parse: (raw: unknown) => ParsedCatalogDoc = parseCatalogDoc,
+): CatalogState {
   const services: ServiceDefinition[] = [];
   const years: Record<number, YearData> = {};
   const offices = new Map<string, OfficeProfile>();
@@ -145,7 +149,7 @@ export function buildCatalogState(raws: readonly unknown[]): CatalogState {
     if (typeof r._id !== 'string' || r._id.startsWith('_design/') || r._deleted === true) continue;
     if (Array.isArray(r._conflicts) && r._conflicts.length > 0)
       conflicts.push({ id: r._id, rev: String(r._rev), losers: r._conflicts.map(String) });
-    const p = parseCatalogDoc(raw);
+    const p = parse(raw);
     if (!p.ok) {
       invalid.push({ id: p.id, type: p.type, issues: p.issues });
       continue;

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { buildCatalogState, seedDocs, type CatalogState } from '@shared/catalogue';
+import { buildCatalogState, seedCatalogState, type CatalogState } from '@shared/catalogue';
 import type { CatalogDb, CatalogSyncSnapshot } from './catalog';
 
 /**
@@ -9,7 +9,7 @@ import type { CatalogDb, CatalogSyncSnapshot } from './catalog';
  */
 export interface CatalogStore {
   state: CatalogState;
-  /** A bundled definition the schema refuses (a broken build): nothing can be used. */
+  /** The bundled seed could not be read (a broken build): nothing can be used. */
   error: string | null;
   /** The local catalogue database, once open (the administration writes to it). */
   db: CatalogDb | null;
@@ -18,7 +18,7 @@ export interface CatalogStore {
 
 function initial(): Pick<CatalogStore, 'state' | 'error'> {
   try {
-    return { state: buildCatalogState(seedDocs()), error: null };
+    return { state: seedCatalogState(), error: null };
   } catch (e) {
     return { state: buildCatalogState([]), error: e instanceof Error ? e.message : String(e) };
   }
