@@ -100,6 +100,7 @@ const { values: args } = parseArgs({
     'default-cap-s': { type: 'string', default: '0' },
     'new-desk-timeout-s': { type: 'string', default: '2400' },
     'profile-new-desk': { type: 'string' },
+    'new-desk-js-flags': { type: 'string' },
     'skip-new-desk': { type: 'boolean', default: false },
     'new-desk-on': { type: 'string' },
     'new-desk-login': { type: 'string', default: 'exec13' },
@@ -155,6 +156,7 @@ if (args.help) {
       "  --profile-new-desk FILE  CPU profiles of the new desk's window from sign-in to the inbox (FILE) and on to",
       '                      the whole office (FILE-office.cpuprofile), and of its workers over the latter',
       '                      (FILE-office-workerN.cpuprofile; Chrome DevTools opens them)',
+      "  --new-desk-js-flags=F  V8 flags for the new desk's browser (e.g. =--trace-gc; its output with DEBUG=pw:browser)",
       '  --out FILE          results file (default bench/results.json)',
       '  --keep              keep the temporary directory (central data, browser profile)',
       '  --crypto-only       only the encryption-at-rest figures (no central, no data); printed, not written',
@@ -622,7 +624,13 @@ async function newDesk(o: {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+      ...(args['new-desk-js-flags'] ? [`--js-flags=${args['new-desk-js-flags']}`] : []),
+    ],
   });
   try {
     const page = await context.newPage();
