@@ -116,15 +116,19 @@ export async function refreshFieldScope(
       : await readServerEvents(remote, 10_000);
   const summaries = new Map(events.summaries.map((s) => [s.key, s.value]));
   const scope = fieldScope({ role: user.role, summaries, named, recentDays: settings.recentDays, now: now() });
-  await firstDownload(office, remote, {
-    events,
-    only: new Set(scope),
-    again: true,
-    now,
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.onNumbers ? { onNumbers: opts.onNumbers } : {}),
-  });
+  try {
+    await firstDownload(office, remote, {
+      events,
+      only: new Set(scope),
+      again: true,
+      now,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onNumbers ? { onNumbers: opts.onNumbers } : {}),
+    });
+  } finally {
+    events.revisions.close();
+  }
   return writeField(office.db, { login: user.login, scope, since, refreshedAt: now() });
 }
 
@@ -144,7 +148,11 @@ export async function widenFieldScope(
   const added = appIds.filter((id) => !prev.scope.includes(id));
   if (added.length === 0) return prev;
   const events = await readServerEvents(remote, 10_000, added);
-  await firstDownload(office, remote, { events, only: new Set(added), again: true });
+  try {
+    await firstDownload(office, remote, { events, only: new Set(added), again: true });
+  } finally {
+    events.revisions.close();
+  }
   return writeField(office.db, { ...prev, scope: [...new Set([...prev.scope, ...added])].sort() });
 }
 

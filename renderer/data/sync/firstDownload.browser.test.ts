@@ -123,8 +123,11 @@ function onBulkGet(remote: PouchDB.Database, seen: (docs: { id: string; rev: str
   const http = remote as unknown as { fetch: (path: string, init?: RequestInit) => Promise<Response> };
   const fetchHere = http.fetch.bind(http);
   http.fetch = (path, init) => {
-    if (path.startsWith('_bulk_get'))
-      seen((JSON.parse(init?.body as string) as { docs: { id: string; rev: string }[] }).docs);
+    if (path.startsWith('_bulk_get')) {
+      // Text made here, or bytes the view worker made.
+      const body = init?.body instanceof ArrayBuffer ? new TextDecoder().decode(init.body) : (init?.body as string);
+      seen((JSON.parse(body) as { docs: { id: string; rev: string }[] }).docs);
+    }
     return fetchHere(path, init);
   };
 }
@@ -259,7 +262,8 @@ describe('a first download (real server, real IndexedDB)', () => {
     }
     await remote.bulkDocs(history as PouchDB.Core.PutDocument<object>[]);
     // Counted per application as the view is read.
-    const { scansPerApp } = await readServerEvents(remote, 7);
+    const { scansPerApp, revisions: reading } = await readServerEvents(remote, 7);
+    reading.close();
     expect([...scansPerApp].sort()).toEqual(Array.from({ length: 10 }, (_, i) => [`VISIT${String(i)}`, 5]));
     const office = await localOffice();
     const perRequest = requested(remote, (docs) => docs.filter((d) => scanIds.has(d.id)).length);
@@ -330,10 +334,11 @@ describe('a first download (real server, real IndexedDB)', () => {
     const { remote } = await serverOffice();
     const grouped = await queryDeskView<AppSummary>(remote, 'group=true');
     for (const pageRows of [1, 2, 5, 10_000]) {
-      const { summaries, revisionsOf } = await readServerEvents(remote, pageRows);
+      const { summaries, revisions } = await readServerEvents(remote, pageRows);
       expect(summaries).toEqual(grouped.rows.map((r) => ({ key: r.key, value: r.value })));
       // Twelve events and one conflicting revision, each once.
-      const revs = revisionsOf.all().map((r) => `${r.id}@${r.rev}`);
+      const revs = (await revisions.revisions(null)).map((r) => `${r.id}@${r.rev}`);
+      revisions.close();
       expect(new Set(revs).size).toBe(13);
       expect(revs.length).toBe(13);
     }
@@ -355,6 +360,8 @@ describe('a first download (real server, real IndexedDB)', () => {
           return p;
         },
         end: () => pages.end(),
+        requests: (appIds, keep) => pages.requests(appIds, keep),
+        revisions: (appIds, keep) => pages.revisions(appIds, keep),
         close: () => pages.close(),
       };
       const events = await readServerEvents(remote, pageRows, undefined, undefined, watched);
@@ -368,8 +375,21 @@ describe('a first download (real server, real IndexedDB)', () => {
       const there = await read(worker, pageRows);
       const here = await read(inlineViewPages(), pageRows);
       expect(there.summaries).toEqual(grouped.rows.map((r) => ({ key: r.key, value: r.value })));
-      expect(there.revisionsOf.all()).toHaveLength(2800 + 13);
-      expect(there.revisionsOf.all()).toEqual(here.revisionsOf.all());
+      const revisions = await there.revisions.revisions(null, true);
+      expect(revisions).toHaveLength(2800 + 13);
+      expect(revisions).toEqual(await here.revisions.revisions(null, true));
+      // A batch's requests: made there as bytes (the window holds no revision), the same as here.
+      const batch = there.summaries.slice(0, 300).map((a) => a.key);
+      const made = await there.revisions.requests(batch);
+      expect(made.bodies.every((b) => b instanceof ArrayBuffer)).toBe(true);
+      const text = (b: ArrayBuffer | string): string => (typeof b === 'string' ? b : new TextDecoder().decode(b));
+      expect(made.bodies.map(text)).toEqual((await here.revisions.requests(batch)).bodies.map(text));
+      const docs = made.bodies.flatMap((b) => (JSON.parse(text(b)) as { docs: unknown[] }).docs);
+      expect(made.asked).toBe(docs.length);
+      expect(made.asked).toBeGreaterThanOrEqual(300);
+      // Taken: not held there any more.
+      expect(await there.revisions.revisions(batch)).toEqual([]);
+      there.revisions.close();
       expect(there.given).toEqual(here.given);
       expect([...there.scans]).toEqual([...here.scans]);
     }

@@ -79,10 +79,10 @@ describe("the view's revisions held until fetched", () => {
     held.set('B', b);
     expect(held.of('A')).toEqual(a);
     expect(held.of('B')).toEqual(b);
-    expect(held.all()).toEqual([...a, ...b]);
+    expect(held.appIds()).toEqual(['A', 'B']);
     held.drop('A');
     expect(held.of('A')).toEqual([]);
     expect(held.of('unknown')).toEqual([]);
-    expect(held.all()).toEqual(b);
+    expect(held.appIds()).toEqual(['B']);
   });
 });

@@ -2,8 +2,8 @@ import { DESK_DESIGN_DOC_ID, isProbablyOpen, type AppSummary } from '@shared/cou
 import type { BulkGetAnswers } from '../store/bulkGet';
 import { yieldToWindow, type OfficeDb, type ReplicatedSlice } from '../store/officeDb';
 import type { PouchDB } from '../store/pouch';
-import { openViewPages, type ViewPages } from './viewPages';
-import { Revisions, type IdRev, type ViewPage } from './viewReader';
+import { openViewPages, type RequestBodies, type ViewPages } from './viewPages';
+import { bulkGetBodies, SCANS_PER_REQUEST, type IdRev, type ViewPage } from './viewReader';
 
 /**
  * A desk's first download of its office database (a new desk, a replaced laptop, a wiped
@@ -117,7 +117,7 @@ export const FIRST_DOWNLOAD_LINE = { gzip: false, stallMs: 10 * 60_000 } as cons
  * A batch of 2,000 events of a scan-heavy office would otherwise be hundreds of MB.
  */
 export const SCANS_PER_BATCH = 24;
-export const SCANS_PER_REQUEST = 8;
+export { SCANS_PER_REQUEST };
 
 /**
  * Splits the plan into batches of whole applications of about `size` events and at most
@@ -242,7 +242,12 @@ const deskViewPath = (view: 'apps' | 'people', params: string): string =>
   `${DESK_DESIGN_DOC_ID}/_view/${view}?${params}`;
 
 /** A request to the server's database through the HTTP adapter's own `fetch` (its credentials and base URL): a GET, or a POST of `body`. */
-async function serverRequest(remote: PouchDB.Database, path: string, body?: object): Promise<Response> {
+async function serverRequest(
+  remote: PouchDB.Database,
+  path: string,
+  /** A POST's body: an object, or JSON made already. */
+  body?: object | string | ArrayBuffer,
+): Promise<Response> {
   const http = remote as unknown as { fetch?: (path: string, init?: RequestInit) => Promise<Response> };
   if (typeof http.fetch !== 'function') throw new Error('first download: the server is not reached over HTTP');
   // JSON asked for by name, as PouchDB's own requests do: CouchDB 3 answers `_bulk_get` in
@@ -254,7 +259,7 @@ async function serverRequest(remote: PouchDB.Database, path: string, body?: obje
       ? {
           method: 'POST',
           headers: new Headers({ ...accept, 'content-type': 'application/json' }),
-          body: JSON.stringify(body),
+          body: typeof body === 'string' || body instanceof ArrayBuffer ? body : JSON.stringify(body),
         }
       : { method: 'GET', headers: new Headers(accept) },
   );
@@ -273,29 +278,25 @@ async function missingHere(local: PouchDB.Database, wanted: readonly IdRev[]): P
 
 /**
  * The documents at those revisions, with their revision history, attachments inline, as the
- * server's `_bulk_get` answers them (bytes: the replica writer parses them, bulkGet.ts): in one
- * request, or in several when more than SCANS_PER_REQUEST of them carry a scan (`scans`: their
- * ids). Every server a desk syncs with answers `_bulk_get` (CouchDB 3, the hub, the dev central),
- * so PouchDB's fallback of one GET per document is not wanted here: a failed request fails the batch.
+ * server's `_bulk_get` answers them (bytes: the replica writer parses them, bulkGet.ts), in the
+ * requests `bulkGetBodies` makes. Every server a desk syncs with answers `_bulk_get` (CouchDB 3, the
+ * hub, the dev central), so PouchDB's fallback of one GET per document is not wanted here: a
+ * failed request fails the batch.
  */
 async function fetchDocs(
   remote: PouchDB.Database,
   wanted: readonly IdRev[],
   scans: ReadonlySet<string> = new Set(),
 ): Promise<BulkGetAnswers> {
-  if (wanted.length === 0) return { answers: [], asked: 0 };
-  const withScan = wanted.filter((w) => scans.has(w.id));
-  const requests = [wanted];
-  if (withScan.length > SCANS_PER_REQUEST) {
-    requests[0] = wanted.filter((w) => !scans.has(w.id));
-    for (let i = 0; i < withScan.length; i += SCANS_PER_REQUEST)
-      requests.push(withScan.slice(i, i + SCANS_PER_REQUEST));
-  }
+  return postBodies(remote, { bodies: bulkGetBodies(wanted, scans), asked: wanted.length });
+}
+
+/** Those requests made, one after the other (bodies the view worker made, or made here). */
+async function postBodies(remote: PouchDB.Database, requests: RequestBodies): Promise<BulkGetAnswers> {
   const answers: ArrayBuffer[] = [];
-  for (const docs of requests)
-    if (docs.length > 0)
-      answers.push(await (await serverRequest(remote, '_bulk_get?revs=true&attachments=true', { docs })).arrayBuffer());
-  return { answers, asked: wanted.length };
+  for (const body of requests.bodies)
+    answers.push(await (await serverRequest(remote, '_bulk_get?revs=true&attachments=true', body)).arrayBuffer());
+  return { answers, asked: requests.asked };
 }
 
 /** What lies outside the events (the staff directory, desk-key escrows, design documents): listed by `_all_docs`. */
@@ -393,10 +394,13 @@ export async function forgetHandOver(local: PouchDB.Database): Promise<void> {
   await local.put({ ...rest, _id: FIRST_DOWNLOAD_DOC });
 }
 
-/** What the view says of the server's events: per application its summary, and each event's revisions. */
+/**
+ * What the view says of the server's events: per application its summary; each event's revisions
+ * are held by the reading (`revisions`, open: whoever read the view closes it once done with them).
+ */
 export interface ServerEvents {
   summaries: { key: string; value: AppSummary }[];
-  revisionsOf: Revisions;
+  revisions: ViewPages;
   /** The numbers the events gave out (registration and outgoing). */
   given: string[];
   /** The events that carry a scan (attachments, as the view says, or an attachment_added), by id. */
@@ -414,10 +418,10 @@ export interface ServerApps {
   /** The view's rows in all (the server's events), as its first page tells. */
   totalRows: number | null;
   /**
-   * Every event's revisions and the events with a scan read so far (these applications' among
-   * them). A first download drops an application's revisions once its events are fetched.
+   * The reading, which holds every event's revisions read so far (these applications' among them);
+   * a first download takes an application's once, for its request. And the events with a scan.
    */
-  revisionsOf: Revisions;
+  revisions: ViewPages;
   scans: ReadonlySet<string>;
   scansPerApp: ReadonlyMap<string, number>;
 }
@@ -446,7 +450,6 @@ export async function readServerEvents(
   pages: ViewPages = openViewPages(),
 ): Promise<ServerEvents> {
   const summaries = new Map<string, AppSummary>();
-  const revisionsOf = new Revisions();
   const given: string[] = [];
   const scans = new Set<string>();
   const scansPerApp = new Map<string, number>();
@@ -456,7 +459,6 @@ export async function readServerEvents(
     for (const g of page.given) given.push(g);
     for (const a of page.told) {
       summaries.set(a.key, a.value);
-      revisionsOf.setPacked(a.key, a.revs);
       for (const id of a.scans) scans.add(id);
       if (a.scans.length > 0) scansPerApp.set(a.key, a.scans.length);
     }
@@ -464,7 +466,7 @@ export async function readServerEvents(
       onApps?.({
         summaries: page.told.map((a) => ({ key: a.key, value: a.value })),
         totalRows,
-        revisionsOf,
+        revisions: pages,
         scans,
         scansPerApp,
       });
@@ -487,10 +489,11 @@ export async function readServerEvents(
         if (!page.next) break;
         from = page.next;
       }
-  } finally {
+  } catch (e) {
     pages.close();
+    throw e;
   }
-  return { summaries: summaryList(summaries), revisionsOf, given, scans, scansPerApp };
+  return { summaries: summaryList(summaries), revisions: pages, given, scans, scansPerApp };
 }
 
 const summaryList = (m: ReadonlyMap<string, AppSummary>): { key: string; value: AppSummary }[] =>
@@ -537,7 +540,9 @@ export async function firstDownload(
   // Begun: a reload before the end resumes it (needsFirstDownload), documents here or not.
   if (!mark) await setMark(local, false, now());
   const plan = new Plan();
-  let revisionsOf = new Revisions();
+  // The view's reading, which holds the revisions: the caller's (`opts.events`), or this run's own,
+  // closed at its end.
+  let source: ViewPages | null = opts.events?.revisions ?? null;
   let scans: ReadonlySet<string> = new Set();
   let scansPerApp: ReadonlyMap<string, number> = new Map();
   /** The closed applications met so far: the history, planned once the whole view is read. */
@@ -549,7 +554,7 @@ export async function firstDownload(
   // The open applications of each page of the view as soon as it is read (the inbox first); the
   // history, newest first, once the whole view is read.
   const takeApps = (apps: ServerApps): void => {
-    revisionsOf = apps.revisionsOf;
+    source = apps.revisions;
     scans = apps.scans;
     scansPerApp = apps.scansPerApp;
     const mine = only ? apps.summaries.filter((a) => only.has(a.key)) : apps.summaries;
@@ -579,8 +584,13 @@ export async function firstDownload(
     plan.close();
   })();
   reading.catch((e: unknown) => plan.fail(e));
+  // This run's own reading ends with it, its worker and the revisions left with it.
+  const closeReading = (): void => {
+    if (!opts.events) source?.close();
+  };
   const others = await otherDocs(remote).catch(async (e: unknown) => {
     await reading.catch(() => undefined);
+    closeReading();
     throw e;
   });
   let docs = 0;
@@ -599,10 +609,14 @@ export async function firstDownload(
     });
   };
   const fetchBatch = async (batch: readonly { appId: string }[]): Promise<BulkGetAnswers> => {
-    const wanted = batch.flatMap((a) => revisionsOf.of(a.appId));
+    if (!source) throw new Error('first download: a batch planned before the view was read');
+    const appIds = batch.map((a) => a.appId);
     // Not held for the rest of the download (the caller's own events are left as they are).
-    if (!opts.events) for (const a of batch) revisionsOf.drop(a.appId);
-    return fetchDocs(remote, await lacking(wanted), scans);
+    const keep = opts.events !== undefined;
+    // Nothing here yet: the reading makes the requests (for the window, in the view worker, so that
+    // the revisions never pass through it); else what this replica lacks is asked for.
+    if (fresh) return postBodies(remote, await source.requests(appIds, keep));
+    return fetchDocs(remote, await lacking(await source.revisions(appIds, keep)), scans);
   };
   // Several requests ahead of the write (the server and the replica each work all the time);
   // written in the plan's order, so the open applications land first. No batch mixes the two: the
@@ -646,8 +660,10 @@ export async function firstDownload(
   } catch (e) {
     // Nothing goes on after the failure is reported: the requests ahead and the view's read are let finish first.
     await Promise.all([...ahead.values(), reading].map((p) => p.catch(() => undefined)));
+    closeReading();
     throw e;
   }
+  closeReading();
   if (mark?.done !== true)
     await office.writeReplicated([], async () => {
       // In the queue: nothing else writes until the mark is down.

@@ -62,8 +62,8 @@ export function lineError(message: string): Error & { status: number } {
   return Object.assign(new Error(message), { name: 'LineError', status: 0 });
 }
 
-async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+async function gzip(plain: string | ArrayBuffer): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([plain]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
@@ -310,9 +310,11 @@ export class Line {
     if (this.state === 'dead') throw lineError('line dead');
     let body = init.body;
     const headers = new Headers(init.headers);
-    const text = typeof body === 'string' ? body : null;
+    // Text, or bytes made elsewhere (a first download's `_bulk_get` bodies, made by the view worker).
+    const plain = typeof body === 'string' || body instanceof ArrayBuffer ? body : null;
+    const plainBytes = plain === null ? 0 : typeof plain === 'string' ? plain.length : plain.byteLength;
     let gzipped = false;
-    if (text !== null && text.length >= this.o.gzipMinBytes && GZIP_PATHS.test(path) && this.gzipState !== 'no') {
+    if (plain !== null && plainBytes >= this.o.gzipMinBytes && GZIP_PATHS.test(path) && this.gzipState !== 'no') {
       if (this.gzipState === 'unknown') {
         this.gzipCheck ??= this.checkGzip().finally(() => {
           this.gzipCheck = null;
@@ -320,14 +322,14 @@ export class Line {
         await this.gzipCheck;
       }
       if (this.gzipState === 'yes') {
-        body = await gzip(text);
+        body = await gzip(plain);
         headers.set('content-encoding', 'gzip');
         gzipped = true;
       }
     }
-    const bodyBytes = text !== null ? (gzipped ? (body as Uint8Array).byteLength : text.length) : 0;
+    const bodyBytes = gzipped ? (body as Uint8Array).byteLength : plainBytes;
     this.counts.requests++;
-    this.counts.bodyBytes += text?.length ?? 0;
+    this.counts.bodyBytes += plainBytes;
     this.counts.sentBytes += bodyBytes;
 
     const ctl = new AbortController();
@@ -368,9 +370,9 @@ export class Line {
       this.root = { body, status: res.status, headers: [...res.headers] };
       return new Response(body.slice(0), { status: res.status, headers: res.headers });
     }
-    if (this.gzipState === 'unknown' && text !== null && GZIP_PATHS.test(path) && res.ok) {
+    if (this.gzipState === 'unknown' && plain !== null && GZIP_PATHS.test(path) && res.ok) {
       // The gzip check failed on the network while this plain request went through: CORS refuses it.
-      if (text.length >= this.o.gzipMinBytes) this.gzipState = 'no';
+      if (plainBytes >= this.o.gzipMinBytes) this.gzipState = 'no';
     }
     if (res.status === 413) this.onTooLarge?.(path);
     if (!res.body) {

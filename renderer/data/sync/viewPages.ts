@@ -1,13 +1,27 @@
-import { ViewReader, type ViewPage } from './viewReader';
-import type { ViewReply, ViewRequest } from './viewWorker';
+import { ViewReader, type IdRev, type ViewPage } from './viewReader';
+import type { ViewAnswer, ViewReply, ViewRequest } from './viewWorker';
 
-/** Where the desks' view is read (viewReader.ts): in a worker of its own, or on this thread. */
+/**
+ * Where the desks' view is read (viewReader.ts), in a worker of its own or on this thread, and
+ * where its events' revisions stay until the download asks for them.
+ */
 export interface ViewPages {
   readonly where: 'worker' | 'inline';
   /** A page's body as it came (the buffer is the reader's after the call). */
   page(body: ArrayBuffer, pageRows?: number): Promise<ViewPage>;
   end(): Promise<ViewPage>;
+  /** The `_bulk_get` bodies for every event of these told applications (`ViewReader.requests`). */
+  requests(appIds: readonly string[], keep?: boolean): Promise<RequestBodies>;
+  /** These told applications' revisions (`null`: every one held; `ViewReader.revisionsOf`). */
+  revisions(appIds: readonly string[] | null, keep?: boolean): Promise<IdRev[]>;
+  /** Ends the reading and lets go of the revisions left. */
   close(): void;
+}
+
+/** A batch's `_bulk_get` bodies: bytes from the worker (transferred), text on this thread. */
+export interface RequestBodies {
+  bodies: readonly (ArrayBuffer | string)[];
+  asked: number;
 }
 
 /** Vite bundles the worker (its own chunk, same origin: the CSP's `worker-src 'self'`). */
@@ -17,10 +31,13 @@ const viewWorker = (): Worker =>
 /** On this thread: Node, and where no worker can start. */
 export function inlineViewPages(): ViewPages {
   const reader = new ViewReader();
+  const later = <T>(f: () => T): Promise<T> => Promise.resolve().then(f);
   return {
     where: 'inline',
-    page: (body, pageRows) => Promise.resolve().then(() => reader.page(body, pageRows)),
-    end: () => Promise.resolve(reader.end()),
+    page: (body, pageRows) => later(() => reader.page(body, pageRows)),
+    end: () => later(() => reader.end()),
+    requests: (appIds, keep) => later(() => reader.requests(appIds, keep)),
+    revisions: (appIds, keep) => later(() => reader.revisionsOf(appIds, keep)),
     close: () => undefined,
   };
 }
@@ -31,7 +48,7 @@ export function openViewPages(start: () => Worker = viewWorker): ViewPages {
   const worker = start();
   let next = 0;
   let failure: Error | null = null;
-  const waiting = new Map<number, { resolve: (p: ViewPage) => void; reject: (e: Error) => void }>();
+  const waiting = new Map<number, { resolve: (a: ViewAnswer) => void; reject: (e: Error) => void }>();
   const fail = (e: Error): void => {
     failure ??= e;
     for (const w of waiting.values()) w.reject(e);
@@ -41,23 +58,40 @@ export function openViewPages(start: () => Worker = viewWorker): ViewPages {
     const reply = e.data;
     const w = waiting.get(reply.id);
     waiting.delete(reply.id);
-    if (reply.ok) w?.resolve(reply.page);
+    if (reply.ok) w?.resolve(reply);
     else w?.reject(Object.assign(new Error(reply.message), { name: reply.name }));
   });
   worker.addEventListener('error', (e) => fail(new Error(e.message || 'the view worker failed')));
   worker.addEventListener('messageerror', () => fail(new Error('a message to the view worker failed')));
-  const ask = (req: ViewRequest, transfer: Transferable[] = []): Promise<ViewPage> => {
+  const ask = <K extends ViewAnswer['type']>(
+    type: K,
+    req: ViewRequest,
+    transfer: Transferable[] = [],
+  ): Promise<Extract<ViewAnswer, { type: K }>> => {
     if (failure) return Promise.reject(failure);
-    return new Promise<ViewPage>((resolve, reject) => {
-      waiting.set(req.id, { resolve, reject });
+    return new Promise((resolve, reject) => {
+      waiting.set(req.id, {
+        resolve: (a) =>
+          a.type === type
+            ? resolve(a as Extract<ViewAnswer, { type: K }>)
+            : reject(new Error(`the view worker answered ${a.type} to ${req.type}`)),
+        reject,
+      });
       worker.postMessage(req, transfer);
     });
   };
   return {
     where: 'worker',
-    page: (body, pageRows) =>
-      ask({ id: next++, type: 'page', body, ...(pageRows !== undefined ? { pageRows } : {}) }, [body]),
-    end: () => ask({ id: next++, type: 'end' }),
+    page: async (body, pageRows) =>
+      (await ask('page', { id: next++, type: 'page', body, ...(pageRows !== undefined ? { pageRows } : {}) }, [body]))
+        .page,
+    end: async () => (await ask('page', { id: next++, type: 'end' })).page,
+    requests: async (appIds, keep = false) => {
+      const { bodies, asked } = await ask('requests', { id: next++, type: 'requests', appIds: [...appIds], keep });
+      return { bodies, asked };
+    },
+    revisions: async (appIds, keep = false) =>
+      (await ask('revisions', { id: next++, type: 'revisions', appIds: appIds && [...appIds], keep })).revisions,
     close: () => {
       worker.terminate();
       fail(new Error('the view worker was closed'));

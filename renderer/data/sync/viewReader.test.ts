@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appsReduce, type AppEventValue } from '@shared/couch';
-import { Revisions, ViewReader, type ViewPage } from './viewReader';
+import { bulkGetBodies, SCANS_PER_REQUEST, ViewReader, type IdRev, type ViewPage } from './viewReader';
 
 type Row = { id: string; key: string; value: AppEventValue };
 
@@ -17,8 +17,7 @@ const body = (rows: Row[], total: number): ArrayBuffer =>
   new TextEncoder().encode(JSON.stringify({ total_rows: total, offset: 0, rows })).buffer;
 
 /** The view read in pages of `pageRows` as readServerEvents asks for them (startkey, skip). */
-function readPaged(all: Row[], pageRows: number): ViewPage[] {
-  const reader = new ViewReader();
+function readPaged(all: Row[], pageRows: number, reader = new ViewReader()): ViewPage[] {
   const pages: ViewPage[] = [];
   let at = 0;
   for (;;) {
@@ -41,14 +40,13 @@ describe('the desks’ view read page by page', () => {
 
   it('tells each application once, whole, with the view’s own reduce, wherever the pages part its rows', () => {
     for (const pageRows of [1, 2, 3, 4, 7, 100]) {
-      const pages = readPaged(all, pageRows);
+      const reader = new ViewReader();
+      const pages = readPaged(all, pageRows, reader);
       const told = pages.flatMap((p) => p.told);
       expect(told.map((a) => a.key)).toEqual(['APP1', 'APP2', 'APP3', 'APP4']);
       for (const a of told) expect(a.value).toEqual(appsReduce(null, whole(a.key), false));
-      // Its revisions, conflicts included, each once.
-      const revs = new Revisions();
-      for (const a of told) revs.setPacked(a.key, a.revs);
-      expect(revs.of('APP2').map((r) => r.rev)).toEqual([
+      // Its revisions, conflicts included, each once, kept by the reader.
+      expect(reader.revisionsOf(['APP2'], true).map((r) => r.rev)).toEqual([
         '1-APP20',
         '1-APP21',
         '1-APP22',
@@ -57,7 +55,7 @@ describe('the desks’ view read page by page', () => {
         '2-x',
         '2-y',
       ]);
-      expect(revs.all()).toHaveLength(all.length + 2);
+      expect(reader.revisionsOf(null, true)).toHaveLength(all.length + 2);
       expect(told.find((a) => a.key === 'APP2')?.scans).toEqual(['evt:APP2:2', 'evt:APP2:3']);
       expect(pages.flatMap((p) => p.given)).toEqual(['N-1', 'N-2', 'N-3']);
       expect(pages[0]?.totalRows).toBe(all.length);
@@ -91,5 +89,40 @@ describe('the desks’ view read page by page', () => {
     expect(reader.page(body(all.slice(0, 5), all.length)).told).toEqual([]);
     expect(reader.page(body(all.slice(5), all.length)).told).toEqual([]);
     expect(reader.end().told.map((a) => a.key)).toEqual(['APP1', 'APP2', 'APP3', 'APP4']);
+  });
+
+  it('makes each batch’s requests from the revisions it keeps, scans a few a request, and lets them go', () => {
+    // APP5: ten events with a scan and two without.
+    const scanned = rowsOf(
+      'APP5',
+      12,
+      Array.from({ length: 10 }, () => ({ a: 50_000 })),
+    );
+    const reader = new ViewReader();
+    readPaged([...all, ...scanned], 100, reader);
+    const asked = (bodies: string[]): IdRev[][] => bodies.map((b) => (JSON.parse(b) as { docs: IdRev[] }).docs);
+
+    const kept = reader.requests(['APP1', 'APP5'], true);
+    expect(kept.asked).toBe(3 + 12);
+    const requests = asked(kept.bodies);
+    // The plain events (APP1's and APP5's last two) in one request, the scans SCANS_PER_REQUEST at most.
+    expect(requests.map((r) => r.length)).toEqual([5, SCANS_PER_REQUEST, 10 - SCANS_PER_REQUEST]);
+    expect(requests.flat()).toEqual(expect.arrayContaining(reader.revisionsOf(['APP1', 'APP5'], true)));
+    expect(requests.flat()).toHaveLength(15);
+
+    // Taken (not kept): gone from the reader, the others left.
+    expect(reader.requests(['APP1', 'APP5']).asked).toBe(15);
+    expect(reader.revisionsOf(['APP1', 'APP5'])).toEqual([]);
+    expect(reader.requests(['APP1'])).toEqual({ bodies: [], asked: 0 });
+    expect(reader.revisionsOf(['APP2'], true)).toHaveLength(7);
+  });
+
+  it('asks for a few scans and everything else in one request', () => {
+    const wanted = [
+      { id: 'e1', rev: '1-a' },
+      { id: 'e2', rev: '1-b' },
+    ];
+    expect(bulkGetBodies(wanted, new Set(['e2']))).toEqual([JSON.stringify({ docs: wanted })]);
+    expect(bulkGetBodies([], new Set())).toEqual([]);
   });
 });

@@ -9,14 +9,40 @@ import { appsReduce, type AppEventValue, type AppSummary } from '@shared/couch/d
  * no longer parses nor holds (issue 13: its tasks over 50 ms fewer; docs/performance/new-desk.md).
  */
 
-/** An application read whole: the rows of its key are all in. */
+/**
+ * An application read whole: the rows of its key are all in. Its events' revisions stay with the
+ * reader (`ViewReader.requests`): passed through the window, they were half of what the window
+ * allocated during a first download (docs/performance/new-desk.md).
+ */
 export interface ToldApp {
   key: string;
   value: AppSummary;
-  /** Its events' revisions, packed (`Revisions`). */
-  revs: string;
   /** Its events that carry a scan (attachments, as the view says, or an attachment_added), by id. */
   scans: string[];
+}
+
+/** Events with a scan one `_bulk_get` may bring: its whole answer is built in the server's memory (an office hub's heap is capped). */
+export const SCANS_PER_REQUEST = 8;
+
+/**
+ * The `_bulk_get` bodies (`{"docs": [{id, rev}…]}`) that fetch these revisions: one, or several
+ * when more than SCANS_PER_REQUEST of them carry a scan (`scans`: those events' ids).
+ */
+export function bulkGetBodies(wanted: readonly IdRev[], scans: ReadonlySet<string>): string[] {
+  if (wanted.length === 0) return [];
+  const withScan = wanted.filter((w) => scans.has(w.id));
+  if (withScan.length <= SCANS_PER_REQUEST) return [JSON.stringify({ docs: wanted })];
+  const requests = [wanted.filter((w) => !scans.has(w.id))];
+  for (let i = 0; i < withScan.length; i += SCANS_PER_REQUEST) requests.push(withScan.slice(i, i + SCANS_PER_REQUEST));
+  return requests.filter((docs) => docs.length > 0).map((docs) => JSON.stringify({ docs }));
+}
+
+/** The requests for some applications' events, as `ViewReader.requests` makes them. */
+export interface BulkGetRequests {
+  /** Each request's body, JSON. */
+  bodies: string[];
+  /** Revisions asked for in all. */
+  asked: number;
 }
 
 /** What a page of the view added. */
@@ -38,9 +64,9 @@ interface ViewBody {
 
 /**
  * An application's events' revisions as one string (a JSON list of ids and revisions): at 100,000
- * applications `{ id, rev }` objects were some 1.6 million objects on the window's heap at the start
- * of the history's download, which every major garbage collection traced; a string is one object,
- * and it is not looked into.
+ * applications `{ id, rev }` objects were some 1.6 million objects on the heap at the start of the
+ * history's download, which every major garbage collection traced; a string is one object, and it
+ * is not looked into. Held by the reader (for the window, in the view worker).
  */
 export class Revisions {
   private readonly packed = new Map<string, string>();
@@ -53,11 +79,6 @@ export class Revisions {
 
   set(appId: string, revs: readonly IdRev[]): void {
     this.packed.set(appId, Revisions.pack(revs));
-  }
-
-  /** As `Revisions.pack` made it (a `ToldApp`'s `revs`). */
-  setPacked(appId: string, packed: string): void {
-    this.packed.set(appId, packed);
   }
 
   /** The application's revisions, or none once taken (`drop`) or never read. */
@@ -74,9 +95,9 @@ export class Revisions {
     this.packed.delete(appId);
   }
 
-  /** Every revision held, application by application. */
-  all(): IdRev[] {
-    return [...this.packed.keys()].flatMap((appId) => this.of(appId));
+  /** The applications whose revisions are held. */
+  appIds(): string[] {
+    return [...this.packed.keys()];
   }
 }
 
@@ -88,6 +109,10 @@ export type IdRev = { id: string; rev: string };
  * repeats is counted once).
  */
 export class ViewReader {
+  /** The told applications' events' revisions, until a request takes them. */
+  readonly revisions = new Revisions();
+  /** The told applications' events that carry a scan. */
+  private readonly scanIds = new Set<string>();
   private readonly values = new Map<string, AppEventValue[]>();
   private readonly revs = new Map<string, IdRev[]>();
   private readonly scans = new Map<string, string[]>();
@@ -115,6 +140,23 @@ export class ViewReader {
   /** Every application read so far told (the end of a read by keys). */
   end(): ViewPage {
     return { totalRows: this.totalRows, next: null, ...this.tell(null) };
+  }
+
+  /**
+   * These told applications' revisions, application by application (`null`: every one held); let
+   * go unless `keep` (a download takes each application once).
+   */
+  revisionsOf(appIds: readonly string[] | null, keep = false): IdRev[] {
+    const ids = appIds ?? this.revisions.appIds();
+    const out = ids.flatMap((appId) => this.revisions.of(appId));
+    if (!keep) for (const appId of ids) this.revisions.drop(appId);
+    return out;
+  }
+
+  /** The `_bulk_get` requests that fetch every event of these told applications (see `revisionsOf`). */
+  requests(appIds: readonly string[], keep = false): BulkGetRequests {
+    const wanted = this.revisionsOf(appIds, keep);
+    return { bodies: bulkGetBodies(wanted, this.scanIds), asked: wanted.length };
   }
 
   private take(rows: ViewBody['rows']): void {
@@ -152,12 +194,10 @@ export class ViewReader {
     this.untold = keep;
     const told: ToldApp[] = [];
     for (const key of done) {
-      told.push({
-        key,
-        value: appsReduce(null, this.values.get(key) ?? [], false),
-        revs: Revisions.pack(this.revs.get(key) ?? []),
-        scans: this.scans.get(key) ?? [],
-      });
+      const scans = this.scans.get(key) ?? [];
+      told.push({ key, value: appsReduce(null, this.values.get(key) ?? [], false), scans });
+      this.revisions.set(key, this.revs.get(key) ?? []);
+      for (const id of scans) this.scanIds.add(id);
       this.values.delete(key);
       this.revs.delete(key);
       this.scans.delete(key);
