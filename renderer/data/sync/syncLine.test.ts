@@ -40,6 +40,27 @@ const flush = async (): Promise<void> => {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 };
 
+/**
+ * A large body's way through a new line: first the gzip check (a gzipped `{}` to _revs_diff),
+ * answered yes, then the body itself, gzipped. Its request and its body unzipped. (Compressed by a
+ * stream: not on a fake clock, so waited for.)
+ */
+async function sentGzipped(
+  s: ReturnType<typeof fakeServer>,
+): Promise<{ sent: ReturnType<typeof fakeServer>['calls'][number]; unzipped: string }> {
+  await vi.waitFor(() => expect(s.calls.length).toBe(1));
+  expect(s.calls[0]?.url).toBe('http://c/db/_revs_diff');
+  expect(new Headers(s.calls[0]?.init.headers).get('content-encoding')).toBe('gzip');
+  s.calls[0]?.resolve(json({}));
+  await vi.waitFor(() => expect(s.calls.length).toBe(2));
+  const sent = s.calls[1]!;
+  expect(new Headers(sent.init.headers).get('content-encoding')).toBe('gzip');
+  const unzipped = await new Response(
+    new Blob([sent.init.body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')),
+  ).text();
+  return { sent, unzipped };
+}
+
 describe('Line', () => {
   afterEach(() => vi.useRealTimers());
 
@@ -50,17 +71,7 @@ describe('Line', () => {
       docs: Array.from({ length: 50 }, (_, i) => ({ _id: `evt:${i}`, note: 'x'.repeat(40) })),
     });
     const p = line.fetch('http://c/db/_bulk_docs', { method: 'POST', body });
-    await vi.waitFor(() => expect(s.calls.length).toBe(1));
-    // First the check: a gzipped `{}` to _revs_diff.
-    expect(s.calls[0]?.url).toBe('http://c/db/_revs_diff');
-    expect(new Headers(s.calls[0]?.init.headers).get('content-encoding')).toBe('gzip');
-    s.calls[0]?.resolve(json({}));
-    await vi.waitFor(() => expect(s.calls.length).toBe(2));
-    const sent = s.calls[1]!;
-    expect(new Headers(sent.init.headers).get('content-encoding')).toBe('gzip');
-    const unzipped = await new Response(
-      new Blob([sent.init.body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')),
-    ).text();
+    const { sent, unzipped } = await sentGzipped(s);
     expect(unzipped).toBe(body);
     expect((sent.init.body as Uint8Array).byteLength).toBeLessThan(body.length / 3);
     sent.resolve(json([]));
@@ -83,15 +94,7 @@ describe('Line', () => {
     });
     const bytes = new TextEncoder().encode(text).buffer;
     const p = line.fetch('http://c/db/_bulk_get?revs=true', { method: 'POST', body: bytes });
-    // The gzip check first, then the body (compressed by a stream: not on the fake clock).
-    await vi.waitFor(() => expect(s.calls.length).toBe(1));
-    s.calls[0]?.resolve(json({}));
-    await vi.waitFor(() => expect(s.calls.length).toBe(2));
-    const sent = s.calls[1]!;
-    expect(new Headers(sent.init.headers).get('content-encoding')).toBe('gzip');
-    const unzipped = await new Response(
-      new Blob([sent.init.body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')),
-    ).text();
+    const { sent, unzipped } = await sentGzipped(s);
     expect(unzipped).toBe(text);
     expect(line.counts.bodyBytes).toBe(bytes.byteLength);
     // Gzipped, still some time at the floor rate: the line knows it is sending.
