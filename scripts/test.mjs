@@ -65,6 +65,14 @@ function attachmentText(a) {
   return '';
 }
 
+/** A text quoted under a heading of the report, its first `max` lines. */
+function quoted(heading, text, max) {
+  const lines = text.split('\n');
+  const shown = lines.slice(0, max).map((l) => `    | ${l}`);
+  if (lines.length > max) shown.push(`    | … ${lines.length - max} more lines`);
+  return `    ${heading}:\n${shown.join('\n')}\n`;
+}
+
 /**
  * Each failed e2e test again, with what its page showed (Playwright's error context: the page's
  * accessibility snapshot) and what the pages reported as errors (tests/e2e/fixtures.ts): on CI the
@@ -83,22 +91,16 @@ function e2eFailures(results) {
           const body = attachmentText(a);
           // The error context repeats the error (printed below) before the page's snapshot.
           const snapshot = a.name === 'error-context' ? body.indexOf('```yaml') : -1;
-          const lines = (snapshot >= 0 ? body.slice(snapshot) : body).split('\n');
-          const shown = lines.slice(0, 80).map((l) => `    | ${l}`);
-          if (lines.length > 80) shown.push(`    | … ${lines.length - 80} more lines`);
-          report += `    ${a.name}:\n${shown.join('\n')}\n`;
+          report += quoted(a.name, snapshot >= 0 ? body.slice(snapshot) : body, 80);
         }
         // The error itself last, nearest the log's tail: the list reporter printed it far above, in
         // the part of a CI log that is often cut.
         for (const error of last?.errors ?? []) {
-          // Playwright's messages carry terminal colours: noise in a CI log.
-          const lines = stripVTControlCharacters(error.message ?? error.value ?? '').split('\n');
-          const shown = lines.slice(0, 12).map((l) => `    | ${l}`);
-          if (lines.length > 12) shown.push(`    | … ${lines.length - 12} more lines`);
           const at = error.location
             ? ` at ${path.relative(projectRoot, error.location.file)}:${error.location.line}`
             : '';
-          report += `    error${at}:\n${shown.join('\n')}\n`;
+          // Playwright's messages carry terminal colours: noise in a CI log.
+          report += quoted(`error${at}`, stripVTControlCharacters(error.message ?? error.value ?? ''), 12);
         }
         out.push(report);
       }
