@@ -69,14 +69,9 @@ export function openViewPages(start: () => Worker = viewWorker): ViewPages {
     transfer: Transferable[] = [],
   ): Promise<Extract<ViewAnswer, { type: K }>> => {
     if (failure) return Promise.reject(failure);
+    // The answer to a request is of its kind (viewWorker.ts): `type` names it for the compiler.
     return new Promise((resolve, reject) => {
-      waiting.set(req.id, {
-        resolve: (a) =>
-          a.type === type
-            ? resolve(a as Extract<ViewAnswer, { type: K }>)
-            : reject(new Error(`the view worker answered ${a.type} to ${req.type}`)),
-        reject,
-      });
+      waiting.set(req.id, { resolve: (a) => resolve(a as Extract<ViewAnswer, { type: K }>), reject });
       worker.postMessage(req, transfer);
     });
   };
@@ -86,10 +81,7 @@ export function openViewPages(start: () => Worker = viewWorker): ViewPages {
       (await ask('page', { id: next++, type: 'page', body, ...(pageRows !== undefined ? { pageRows } : {}) }, [body]))
         .page,
     end: async () => (await ask('page', { id: next++, type: 'end' })).page,
-    requests: async (appIds, keep = false) => {
-      const { bodies, asked } = await ask('requests', { id: next++, type: 'requests', appIds: [...appIds], keep });
-      return { bodies, asked };
-    },
+    requests: (appIds, keep = false) => ask('requests', { id: next++, type: 'requests', appIds: [...appIds], keep }),
     revisions: async (appIds, keep = false) =>
       (await ask('revisions', { id: next++, type: 'revisions', appIds: appIds && [...appIds], keep })).revisions,
     close: () => {
