@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
-import { deskViewsDocument, type AppSummary } from '@shared/couch';
+import { deskViewsDocument, isProbablyOpen, type AppSummary } from '@shared/couch';
 import { contentEventId } from '@shared/events';
 import { adminHeaders as adminHeadersOf, eventFactory } from '../../../tests/fixtures/centralEvents';
 import {
@@ -12,11 +12,11 @@ import {
   needsFirstDownload,
   queryDeskView,
   readServerEvents,
-  SCANS_PER_BATCH,
   SCANS_PER_REQUEST,
   type FirstDownloadProgress,
   type ServerEvents,
 } from './firstDownload';
+import { planBatches, SCANS_PER_BATCH } from './downloadPlan';
 import { docsOfAnswers } from '../store/bulkGet';
 import { openOfficeDb, REPLICATED_SLICE_DOCS, type OfficeDb } from '../store/officeDb';
 import { PouchDB } from '../store/pouch';
@@ -362,6 +362,7 @@ describe('a first download (real server, real IndexedDB)', () => {
         end: () => pages.end(),
         requests: (appIds, keep) => pages.requests(appIds, keep),
         revisions: (appIds, keep) => pages.revisions(appIds, keep),
+        history: (only, size, keep) => pages.history(only, size, keep),
         close: () => pages.close(),
       };
       const events = await readServerEvents(remote, pageRows, undefined, undefined, watched);
@@ -389,6 +390,16 @@ describe('a first download (real server, real IndexedDB)', () => {
       expect(made.asked).toBeGreaterThanOrEqual(300);
       // Taken: not held there any more.
       expect(await there.revisions.revisions(batch)).toEqual([]);
+      // The history planned there (its summaries are there), as planned from the server's own
+      // group=true: the 700 closed applications, newest first, in batches of about 1,000 events.
+      const history = await there.revisions.history(null, 1000);
+      const closed = grouped.rows.filter((r) => !isProbablyOpen(r.value));
+      expect(closed.length).toBeGreaterThanOrEqual(700);
+      expect(history).toEqual(planBatches(closed, () => 0, 1000));
+      expect(history).toEqual(await here.revisions.history(null, 1000));
+      expect(history.length).toBeGreaterThan(2);
+      // Planned once: not held there any more.
+      expect(await there.revisions.history(null, 1000)).toEqual([]);
       there.revisions.close();
       expect(there.given).toEqual(here.given);
       expect([...there.scans]).toEqual([...here.scans]);

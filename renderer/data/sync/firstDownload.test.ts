@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isProbablyOpen, type AppSummary } from '@shared/couch';
-import { downloadOrder } from './firstDownload';
+import { downloadOrder } from './downloadPlan';
 import { Revisions } from './viewReader';
 
 const summary = (h: string, k: string | null, n = 2): AppSummary => ({ h, k, p: null, s: null, n });

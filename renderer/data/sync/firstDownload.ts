@@ -2,6 +2,7 @@ import { DESK_DESIGN_DOC_ID, isProbablyOpen, type AppSummary } from '@shared/cou
 import type { BulkGetAnswers } from '../store/bulkGet';
 import { yieldToWindow, type OfficeDb, type ReplicatedSlice } from '../store/officeDb';
 import type { PouchDB } from '../store/pouch';
+import { planBatches, type PlannedBatch } from './downloadPlan';
 import { openViewPages, type RequestBodies, type ViewPages } from './viewPages';
 import { bulkGetBodies, SCANS_PER_REQUEST, type IdRev, type ViewPage } from './viewReader';
 
@@ -66,40 +67,6 @@ export interface FirstDownloadOptions {
 
 export type FirstDownloadResult = 'done' | 'alreadyDone';
 
-/** A closed application's sort key lies past every open one's (wall times stay below 2^42 ms, until 2109). */
-const CLOSED_KEY = 2 ** 42;
-
-/**
- * The server's applications, open ones first, each group newest first (latest event: its HLC,
- * `hlc:device`, whose 15-digit wall time leads). Sorted by a number per application (the group and
- * the wall time), the HLC's text only between two of the same millisecond, and no object made
- * until the order is known: the history of 100,000 applications, sorted by comparing its objects'
- * texts, was a task of some 250 ms on the window's thread (issue 13: none over 200 ms).
- */
-export function downloadOrder(
-  rows: readonly { key: string; value: AppSummary }[],
-  scansOf: (appId: string) => number = () => 0,
-): {
-  appId: string;
-  events: number;
-  scans: number;
-  open: boolean;
-}[] {
-  const keys = new Float64Array(rows.length);
-  const order = new Uint32Array(rows.length);
-  rows.forEach((r, i) => {
-    const wall = parseInt(r.value.h, 10);
-    keys[i] = (isProbablyOpen(r.value) ? 0 : CLOSED_KEY) + (CLOSED_KEY - 1 - (Number.isFinite(wall) ? wall : 0));
-    order[i] = i;
-  });
-  const h = (i: number): string => rows[i]?.value.h ?? '';
-  order.sort((a, b) => (keys[a] ?? 0) - (keys[b] ?? 0) || (h(a) < h(b) ? 1 : h(a) > h(b) ? -1 : 0));
-  return Array.from(order, (i) => {
-    const r = rows[i] as { key: string; value: AppSummary };
-    return { appId: r.key, events: r.value.n, scans: scansOf(r.key), open: isProbablyOpen(r.value) };
-  });
-}
-
 /**
  * The line a first download's requests go through (syncLine.ts): a request silent through a cut
  * (probes fail) is given up at once, and one silent on a live line only after 10 minutes, so
@@ -110,44 +77,10 @@ export function downloadOrder(
  */
 export const FIRST_DOWNLOAD_LINE = { gzip: false, stallMs: 10 * 60_000 } as const;
 
-/**
- * Scans (events with attachments: the bytes inline in `_bulk_get`'s answer, base64, up to a few MB
- * each) a batch may hold, and one request may bring: a batch is held in the window's memory until
- * written, and a request's whole answer is built in the server's (an office hub's heap is capped).
- * A batch of 2,000 events of a scan-heavy office would otherwise be hundreds of MB.
- */
-export const SCANS_PER_BATCH = 24;
 export { SCANS_PER_REQUEST };
 
-/**
- * Splits the plan into batches of whole applications of about `size` events and at most
- * `maxScans` scans (an application with more is a batch of its own).
- */
-function batchesOf<T extends { events: number; scans: number }>(
-  items: readonly T[],
-  size: number,
-  maxScans: number,
-): T[][] {
-  const out: T[][] = [];
-  let cur: T[] = [];
-  let n = 0;
-  let scans = 0;
-  for (const it of items) {
-    if (cur.length > 0 && (n + it.events > size || scans + it.scans > maxScans)) {
-      out.push(cur);
-      cur = [];
-      n = 0;
-      scans = 0;
-    }
-    cur.push(it);
-    n += it.events;
-    scans += it.scans;
-  }
-  if (cur.length > 0) out.push(cur);
-  return out;
-}
-
-type Planned = { appId: string; events: number; scans: number; open: boolean };
+/** A batch once written (its place in the plan kept, its applications let go). */
+const WRITTEN: PlannedBatch = { appIds: [], events: 0 };
 
 /**
  * A download's plan as the view's pages extend it: batches in the order they are written (the open
@@ -155,7 +88,7 @@ type Planned = { appId: string; events: number; scans: number; open: boolean };
  * whole. The writer waits on it (`changed`) while the view is still being read.
  */
 class Plan {
-  readonly batches: Planned[][] = [];
+  readonly batches: PlannedBatch[] = [];
   readonly apps = { all: 0, open: 0, done: 0 };
   closed = false;
   private plannedEvents = 0;
@@ -178,10 +111,12 @@ class Plan {
     this.expected = n;
   }
 
-  add(batches: readonly Planned[][], apps: number, open: boolean): void {
+  add(batches: readonly PlannedBatch[], open: boolean): void {
+    let apps = 0;
     for (const b of batches) {
       this.batches.push(b);
-      this.plannedEvents += b.reduce((n, a) => n + a.events, 0);
+      this.plannedEvents += b.events;
+      apps += b.appIds.length;
     }
     this.apps.all += apps;
     if (open) this.apps.open += apps;
@@ -544,28 +479,20 @@ export async function firstDownload(
   // closed at its end.
   let source: ViewPages | null = opts.events?.revisions ?? null;
   let scans: ReadonlySet<string> = new Set();
-  let scansPerApp: ReadonlyMap<string, number> = new Map();
-  /** The closed applications met so far: the history, planned once the whole view is read. */
-  const history: { key: string; value: AppSummary }[] = [];
-  const planned = (summaries: readonly { key: string; value: AppSummary }[], open: boolean): void => {
-    const order = downloadOrder(summaries, (appId) => scansPerApp.get(appId) ?? 0);
-    plan.add(batchesOf(order, batchDocs, SCANS_PER_BATCH), order.length, open);
-  };
-  // The open applications of each page of the view as soon as it is read (the inbox first); the
-  // history, newest first, once the whole view is read.
+  // The open applications of each page of the view as soon as it is read (the inbox first), planned
+  // here (a few hundred a page); the history, newest first, once the whole view is read, planned by
+  // the reading, which holds the closed applications' summaries (ViewReader.history).
   const takeApps = (apps: ServerApps): void => {
     source = apps.revisions;
     scans = apps.scans;
-    scansPerApp = apps.scansPerApp;
-    const mine = only ? apps.summaries.filter((a) => only.has(a.key)) : apps.summaries;
-    history.push(...mine.filter((a) => !isProbablyOpen(a.value)));
+    const open = apps.summaries.filter((a) => isProbablyOpen(a.value) && (!only || only.has(a.key)));
     if (!only && apps.totalRows !== null) {
       // The replica's writer started while the rest of the view is read, if the office needs it.
       if (plan.events === 0) void office.prepareDownload(apps.totalRows);
       plan.expectEvents(apps.totalRows);
     }
-    planned(
-      mine.filter((a) => isProbablyOpen(a.value)),
+    plan.add(
+      planBatches(open, (appId) => apps.scansPerApp.get(appId) ?? 0, batchDocs),
       true,
     );
   };
@@ -573,14 +500,11 @@ export async function firstDownload(
     const events = opts.events
       ? (takeApps({ ...opts.events, totalRows: null }), opts.events)
       : await readServerEvents(remote, opts.pageRows ?? 10_000, undefined, takeApps);
-    // The view's end, the numbers it gave and the history's plan each in a task of their own: at
-    // 100,000 applications the three together held the window's thread for some 250 ms.
+    // The view's end and the numbers it gave each in a task of their own: at 100,000 applications
+    // the two with the history's plan held the window's thread for some 250 ms.
     await yieldToWindow();
     await opts.onNumbers?.(events.given);
-    await yieldToWindow();
-    planned(history, false);
-    // Planned: their summaries are not held through the download.
-    history.length = 0;
+    if (source) plan.add(await source.history(only ? [...only] : null, batchDocs, opts.events !== undefined), false);
     plan.close();
   })();
   reading.catch((e: unknown) => plan.fail(e));
@@ -608,9 +532,8 @@ export async function firstDownload(
       etaMs: docs > 0 ? Math.round((elapsed / docs) * Math.max(0, totalDocs - docs)) : null,
     });
   };
-  const fetchBatch = async (batch: readonly { appId: string }[]): Promise<BulkGetAnswers> => {
+  const fetchBatch = async ({ appIds }: PlannedBatch): Promise<BulkGetAnswers> => {
     if (!source) throw new Error('first download: a batch planned before the view was read');
-    const appIds = batch.map((a) => a.appId);
     // Not held for the rest of the download (the caller's own events are left as they are).
     const keep = opts.events !== undefined;
     // Nothing here yet: the reading makes the requests (for the window, in the view worker, so that
@@ -628,7 +551,7 @@ export async function firstDownload(
   let launched = 0;
   const launch = (upTo: number): void => {
     for (; launched < Math.min(upTo, plan.batches.length); launched++) {
-      const p = fetchBatch(plan.batches[launched] ?? []);
+      const p = fetchBatch(plan.batches[launched] ?? WRITTEN);
       // Observed when its turn comes; until then a failure must not count as unhandled.
       p.catch(() => undefined);
       ahead.set(launched, p);
@@ -651,10 +574,10 @@ export async function firstDownload(
       ahead.delete(i);
       launch(i + 1 + inFlight);
       await office.writeReplicated(fetched, undefined, track);
-      docs += batch.reduce((n, a) => n + a.events, 0);
-      plan.apps.done += batch.length;
+      docs += batch.events;
+      plan.apps.done += batch.appIds.length;
       // Written: its applications are not held through the rest of the download.
-      plan.batches[i] = [];
+      plan.batches[i] = WRITTEN;
       report();
     }
   } catch (e) {

@@ -1,3 +1,4 @@
+import { SCANS_PER_BATCH, type PlannedBatch } from './downloadPlan';
 import { ViewReader, type IdRev, type ViewPage } from './viewReader';
 import type { ViewAnswer, ViewReply, ViewRequest } from './viewWorker';
 
@@ -14,6 +15,8 @@ export interface ViewPages {
   requests(appIds: readonly string[], keep?: boolean): Promise<RequestBodies>;
   /** These told applications' revisions (`null`: every one held; `ViewReader.revisionsOf`). */
   revisions(appIds: readonly string[] | null, keep?: boolean): Promise<IdRev[]>;
+  /** The history's plan, in batches of about `size` events (`ViewReader.history`). */
+  history(only: readonly string[] | null, size: number, keep?: boolean): Promise<PlannedBatch[]>;
   /** Ends the reading and lets go of the revisions left. */
   close(): void;
 }
@@ -38,6 +41,7 @@ export function inlineViewPages(): ViewPages {
     end: () => later(() => reader.end()),
     requests: (appIds, keep) => later(() => reader.requests(appIds, keep)),
     revisions: (appIds, keep) => later(() => reader.revisionsOf(appIds, keep)),
+    history: (only, size, keep) => later(() => reader.history(only, size, SCANS_PER_BATCH, keep)),
     close: () => undefined,
   };
 }
@@ -84,6 +88,17 @@ export function openViewPages(start: () => Worker = viewWorker): ViewPages {
     requests: (appIds, keep = false) => ask('requests', { id: next++, type: 'requests', appIds: [...appIds], keep }),
     revisions: async (appIds, keep = false) =>
       (await ask('revisions', { id: next++, type: 'revisions', appIds: appIds && [...appIds], keep })).revisions,
+    history: async (only, size, keep = false) =>
+      (
+        await ask('history', {
+          id: next++,
+          type: 'history',
+          only: only && [...only],
+          size,
+          maxScans: SCANS_PER_BATCH,
+          keep,
+        })
+      ).batches,
     close: () => {
       worker.terminate();
       fail(new Error('the view worker was closed'));

@@ -117,6 +117,42 @@ describe('the desks’ view read page by page', () => {
     expect(reader.revisionsOf(['APP2'], true)).toHaveLength(7);
   });
 
+  it('plans the history from the closed applications it told, newest first, scans bounding a batch, each once', () => {
+    const row = (app: string, i: number, h: string, more: Partial<AppEventValue> = {}): Row => ({
+      id: `evt:${app}:${String(i)}`,
+      key: app,
+      value: { h, k: 'step_done', r: `1-${app}${String(i)}`, ...more },
+    });
+    // In the view's order (by key). Closed: CL1 (latest 0005, a scan), CL2 (0009, a scan), CL3
+    // (0007, withdrawn). OP1 is open: planned by the window as its page is read, never here.
+    const rows = [
+      row('CL1', 0, '0001:D1', { k: 'registered', a: 9_000 }),
+      row('CL1', 1, '0005:D1', { k: 'issued' }),
+      row('CL2', 0, '0002:D1', { k: 'registered' }),
+      row('CL2', 1, '0003:D1', { k: 'attachment_added' }),
+      row('CL2', 2, '0009:D1', { k: 'issued' }),
+      row('CL3', 0, '0004:D1', { k: 'registered' }),
+      row('CL3', 1, '0007:D1', { k: 'withdrawn' }),
+      row('OP1', 0, '0008:D1', { k: 'registered' }),
+    ];
+    const reader = new ViewReader();
+    readPaged(rows, 3, reader);
+    // Of some applications only, kept for a later plan (a field laptop's scope widened).
+    expect(reader.history(['CL1', 'OP1', 'NONE'], 100, undefined, true)).toEqual([{ appIds: ['CL1'], events: 2 }]);
+    // About `size` events a batch, whole applications.
+    expect(reader.history(null, 4, undefined, true)).toEqual([
+      { appIds: ['CL2'], events: 3 },
+      { appIds: ['CL3', 'CL1'], events: 4 },
+    ]);
+    // At most `maxScans` scans a batch.
+    expect(reader.history(null, 100, 1)).toEqual([
+      { appIds: ['CL2', 'CL3'], events: 5 },
+      { appIds: ['CL1'], events: 2 },
+    ]);
+    // Planned once, not kept: let go.
+    expect(reader.history(null, 100)).toEqual([]);
+  });
+
   it('asks for a few scans and everything else in one request', () => {
     const wanted = [
       { id: 'e1', rev: '1-a' },

@@ -1,10 +1,12 @@
+import type { PlannedBatch } from './downloadPlan';
 import { ViewReader, type IdRev, type ViewPage } from './viewReader';
 
 /**
  * The view worker: reads the desks' view for the window (viewReader.ts), a page's body transferred
  * as it came from the server, so that the window neither parses the view's half a million rows nor
  * holds them; and keeps the events' revisions, handing the window each batch's `_bulk_get` bodies
- * as bytes (transferred) when the download comes to it. One reading a worker, for the whole
+ * as bytes (transferred) when the download comes to it, and plans the history once the view is
+ * read (`ViewReader.history`). One reading a worker, for the whole
  * download (viewPages.ts starts it and ends it).
  */
 
@@ -12,12 +14,14 @@ export type ViewRequest =
   | { id: number; type: 'page'; body: ArrayBuffer; pageRows?: number }
   | { id: number; type: 'end' }
   | { id: number; type: 'requests'; appIds: string[]; keep: boolean }
-  | { id: number; type: 'revisions'; appIds: string[] | null; keep: boolean };
+  | { id: number; type: 'revisions'; appIds: string[] | null; keep: boolean }
+  | { id: number; type: 'history'; only: string[] | null; size: number; maxScans: number; keep: boolean };
 
 export type ViewAnswer =
   | { type: 'page'; page: ViewPage }
   | { type: 'requests'; bodies: ArrayBuffer[]; asked: number }
-  | { type: 'revisions'; revisions: IdRev[] };
+  | { type: 'revisions'; revisions: IdRev[] }
+  | { type: 'history'; batches: PlannedBatch[] };
 
 export type ViewReply =
   ({ id: number; ok: true } & ViewAnswer) | { id: number; ok: false; name: string; message: string };
@@ -43,6 +47,8 @@ function answer(req: ViewRequest): ViewAnswer {
     }
     case 'revisions':
       return { type: 'revisions', revisions: reader.revisionsOf(req.appIds, req.keep) };
+    case 'history':
+      return { type: 'history', batches: reader.history(req.only, req.size, req.maxScans, req.keep) };
   }
 }
 
