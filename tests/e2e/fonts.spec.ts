@@ -9,12 +9,16 @@ test('the bundled font draws all 18 Kazakh letters, loaded from the app itself',
     if (r.resourceType() === 'font') fontRequests.push(r.url());
   });
   await page.goto('./');
+  // The app's own chunk renders the shell after the page's load event (renderer/main.tsx).
+  await expect(page.locator('#main')).toBeVisible();
   const report = await page.evaluate(async (letters) => {
     const probe = document.createElement('p');
     probe.id = 'kazakh-probe';
     probe.style.fontSize = '40px';
     probe.textContent = letters;
-    document.getElementById('main')?.appendChild(probe);
+    const main = document.getElementById('main');
+    if (!main) throw new Error('the app shell is not rendered');
+    main.appendChild(probe);
     await document.fonts.load('40px "Noto Sans"', letters);
     await document.fonts.ready;
     const faces = [...document.fonts].filter(
