@@ -478,6 +478,8 @@ export async function firstDownload(
   // The view's reading, which holds the revisions: the caller's (`opts.events`), or this run's own,
   // closed at its end.
   let source: ViewPages | null = opts.events?.revisions ?? null;
+  // What the reading holds is let go once taken, unless it is the caller's (`opts.events`).
+  const keep = opts.events !== undefined;
   let scans: ReadonlySet<string> = new Set();
   // The open applications of each page of the view as soon as it is read (the inbox first), planned
   // here (a few hundred a page); the history, newest first, once the whole view is read, planned by
@@ -504,7 +506,7 @@ export async function firstDownload(
     // the two with the history's plan held the window's thread for some 250 ms.
     await yieldToWindow();
     await opts.onNumbers?.(events.given);
-    if (source) plan.add(await source.history(only ? [...only] : null, batchDocs, opts.events !== undefined), false);
+    if (source) plan.add(await source.history(only ? [...only] : null, batchDocs, keep), false);
     plan.close();
   })();
   reading.catch((e: unknown) => plan.fail(e));
@@ -534,8 +536,6 @@ export async function firstDownload(
   };
   const fetchBatch = async ({ appIds }: PlannedBatch): Promise<BulkGetAnswers> => {
     if (!source) throw new Error('first download: a batch planned before the view was read');
-    // Not held for the rest of the download (the caller's own events are left as they are).
-    const keep = opts.events !== undefined;
     // Nothing here yet: the reading makes the requests (for the window, in the view worker, so that
     // the revisions never pass through it); else what this replica lacks is asked for.
     if (fresh) return postBodies(remote, await source.requests(appIds, keep));

@@ -1,4 +1,4 @@
-import { SCANS_PER_BATCH, type PlannedBatch } from './downloadPlan';
+import type { PlannedBatch } from './downloadPlan';
 import { ViewReader, type IdRev, type ViewPage } from './viewReader';
 import type { ViewAnswer, ViewReply, ViewRequest } from './viewWorker';
 
@@ -41,7 +41,7 @@ export function inlineViewPages(): ViewPages {
     end: () => later(() => reader.end()),
     requests: (appIds, keep) => later(() => reader.requests(appIds, keep)),
     revisions: (appIds, keep) => later(() => reader.revisionsOf(appIds, keep)),
-    history: (only, size, keep) => later(() => reader.history(only, size, SCANS_PER_BATCH, keep)),
+    history: (only, size, keep) => later(() => reader.history(only, size, keep)),
     close: () => undefined,
   };
 }
@@ -89,16 +89,7 @@ export function openViewPages(start: () => Worker = viewWorker): ViewPages {
     revisions: async (appIds, keep = false) =>
       (await ask('revisions', { id: next++, type: 'revisions', appIds: appIds && [...appIds], keep })).revisions,
     history: async (only, size, keep = false) =>
-      (
-        await ask('history', {
-          id: next++,
-          type: 'history',
-          only: only && [...only],
-          size,
-          maxScans: SCANS_PER_BATCH,
-          keep,
-        })
-      ).batches,
+      (await ask('history', { id: next++, type: 'history', only: only && [...only], size, keep })).batches,
     close: () => {
       worker.terminate();
       fail(new Error('the view worker was closed'));

@@ -138,14 +138,14 @@ describe('the desks’ view read page by page', () => {
     const reader = new ViewReader();
     readPaged(rows, 3, reader);
     // Of some applications only, kept for a later plan (a field laptop's scope widened).
-    expect(reader.history(['CL1', 'OP1', 'NONE'], 100, undefined, true)).toEqual([{ appIds: ['CL1'], events: 2 }]);
+    expect(reader.history(['CL1', 'OP1', 'NONE'], 100, true)).toEqual([{ appIds: ['CL1'], events: 2 }]);
     // About `size` events a batch, whole applications.
-    expect(reader.history(null, 4, undefined, true)).toEqual([
+    expect(reader.history(null, 4, true)).toEqual([
       { appIds: ['CL2'], events: 3 },
       { appIds: ['CL3', 'CL1'], events: 4 },
     ]);
     // At most `maxScans` scans a batch.
-    expect(reader.history(null, 100, 1)).toEqual([
+    expect(reader.history(null, 100, false, 1)).toEqual([
       { appIds: ['CL2', 'CL3'], events: 5 },
       { appIds: ['CL1'], events: 2 },
     ]);

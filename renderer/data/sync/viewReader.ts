@@ -1,5 +1,5 @@
 import { appsReduce, isProbablyOpen, type AppEventValue, type AppSummary } from '@shared/couch/deskViews';
-import { planBatches, type PlannedBatch } from './downloadPlan';
+import { planBatches, SCANS_PER_BATCH, type PlannedBatch } from './downloadPlan';
 
 /**
  * The desks' view (`_design/kense_desk/_view/apps`, `reduce=false`) read page by page into what a
@@ -167,7 +167,7 @@ export class ViewReader {
    * batches (downloadPlan.ts); let go unless `keep`. Planned here, where their summaries are: at
    * 100,000 applications the sort was a task of 236 ms on the window's thread.
    */
-  history(only: readonly string[] | null, size: number, maxScans?: number, keep = false): PlannedBatch[] {
+  history(only: readonly string[] | null, size: number, keep = false, maxScans = SCANS_PER_BATCH): PlannedBatch[] {
     const rows: { key: string; value: AppSummary }[] = [];
     for (const key of only ?? this.closed.keys()) {
       const app = this.closed.get(key);

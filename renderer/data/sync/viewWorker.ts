@@ -15,7 +15,7 @@ export type ViewRequest =
   | { id: number; type: 'end' }
   | { id: number; type: 'requests'; appIds: string[]; keep: boolean }
   | { id: number; type: 'revisions'; appIds: string[] | null; keep: boolean }
-  | { id: number; type: 'history'; only: string[] | null; size: number; maxScans: number; keep: boolean };
+  | { id: number; type: 'history'; only: string[] | null; size: number; keep: boolean };
 
 export type ViewAnswer =
   | { type: 'page'; page: ViewPage }
@@ -48,7 +48,7 @@ function answer(req: ViewRequest): ViewAnswer {
     case 'revisions':
       return { type: 'revisions', revisions: reader.revisionsOf(req.appIds, req.keep) };
     case 'history':
-      return { type: 'history', batches: reader.history(req.only, req.size, req.maxScans, req.keep) };
+      return { type: 'history', batches: reader.history(req.only, req.size, req.keep) };
   }
 }
 
